@@ -1,0 +1,143 @@
+// The public header of the engine module: warehouses, tables, snapshots and the commit protocol.
+//
+// On disk (SPEC.md "Directory layout"):
+//   <warehouse>/_warehouse                 marker: this directory is a wh warehouse
+//   <warehouse>/_lock                      DDL lock (CREATE / DROP)
+//   <warehouse>/<table>/_manifest          schema + commit log; the commit point
+//   <warehouse>/<table>/_lock              writer lock of the table
+//   <warehouse>/<table>/<col>=<value>/<segment>.whs
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/manifest.h"
+#include "engine/schema.h"
+#include "format/format.h"
+
+namespace wh {
+
+// A consistent view of a table: the schema and the live segments as of one commit.
+struct TableSnapshot {
+  TableSchema schema;
+  std::string dir;                     // the table directory
+  std::vector<SegmentEntry> segments;  // live segments, in commit order
+  std::vector<CommitRecord> commits;   // the commit history (segments cleared)
+  uint64_t last_seq = 0;
+
+  uint64_t rows() const;
+  uint64_t bytes() const;
+  std::string SegmentPath(const SegmentEntry& s) const { return JoinPath(dir, s.path); }
+};
+
+class TableWriter;
+
+class Warehouse {
+ public:
+  // Opens the warehouse at `root`. With create, makes the directory (and its marker) when missing
+  // or empty. Fails with NotFound when it does not exist, InvalidArgument when `root` is a
+  // non-empty directory that is not a warehouse.
+  static Result<std::unique_ptr<Warehouse>> Open(FileSystem* fs, const std::string& root,
+                                                 bool create);
+
+  FileSystem* fs() const { return fs_; }
+  const std::string& root() const { return root_; }
+
+  // Table names in the warehouse, sorted.
+  Result<std::vector<std::string>> ListTables();
+  bool TableExists(const std::string& name);
+  // Creates a table atomically (its directory appears whole or not at all).
+  Status CreateTable(const TableSchema& schema, bool if_not_exists);
+  // Removes a table and all its data.
+  Status DropTable(const std::string& name, bool if_exists);
+  // Reads the table's manifest: the last committed state. Takes no lock.
+  Result<TableSnapshot> GetSnapshot(const std::string& name);
+  // Takes the table's writer lock (Locked error naming the holder's pid when taken), repairs a
+  // torn manifest tail and removes files no commit names.
+  Result<std::unique_ptr<TableWriter>> OpenWriter(const std::string& name);
+
+ private:
+  Warehouse(FileSystem* fs, std::string root) : fs_(fs), root_(std::move(root)) {}
+  Result<std::string> TableDir(const std::string& name);
+  Status CleanRoot();
+
+  FileSystem* fs_;
+  std::string root_;
+};
+
+struct WriteStats {
+  uint64_t segments = 0;
+  uint64_t bytes = 0;
+  uint64_t rows = 0;
+  uint64_t partitions_created = 0;
+};
+
+// One batch of writes to one table. Segments are written under temporary names; Commit() makes
+// them visible atomically; anything else (Abort(), destruction, a failure) removes them and
+// leaves the table as it was. Not thread-safe.
+class TableWriter {
+ public:
+  ~TableWriter();
+
+  const TableSnapshot& base() const { return base_; }
+  // The etl_date of every row this batch writes (microseconds). Set before writing.
+  void set_etl_micros(int64_t micros) { etl_micros_ = micros; }
+  int64_t etl_micros() const { return etl_micros_; }
+  void set_encode_options(const EncodeOptions& o) { encode_options_ = o; }
+
+  // Writes one segment with `columns` (user columns, schema order, equal lengths) whose rows all
+  // belong to `partition`; buckets[i] is the bucket of row i (all 0 when not bucketed).
+  Status WriteSegment(std::optional<int32_t> partition, const std::vector<Column>& columns,
+                      const std::vector<uint32_t>& buckets);
+  // Makes the batch visible: rename, sync directories, append the commit record and sync it.
+  // On failure the batch is aborted; the error is never retried.
+  Result<CommitRecord> Commit(std::vector<SourceFile> sources);
+  void Abort();
+
+  const WriteStats& stats() const { return stats_; }
+
+ private:
+  friend class Warehouse;
+  TableWriter() = default;
+
+  struct Pending {
+    std::string tmp_path;    // absolute
+    std::string final_path;  // absolute
+    bool renamed = false;
+    SegmentEntry entry;
+  };
+  Status CleanOrphans(uint64_t manifest_valid_length, bool torn);
+  void RemovePending();
+
+  FileSystem* fs_ = nullptr;
+  std::unique_ptr<FileLock> lock_;
+  TableSnapshot base_;
+  std::string manifest_path_;
+  uint64_t manifest_length_ = 0;
+  int64_t etl_micros_ = 0;
+  EncodeOptions encode_options_;
+  std::string token_;
+  std::vector<Pending> pending_;
+  std::vector<std::string> created_dirs_;
+  bool done_ = false;
+  WriteStats stats_;
+};
+
+// `wh verify`: reads every file of a table and checks every checksum and structure. Each problem
+// goes to `report`; returns the number of problems.
+struct VerifyStats {
+  uint64_t segments = 0;
+  uint64_t blocks = 0;
+  uint64_t bytes = 0;
+  uint64_t problems = 0;
+};
+VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
+                        const std::function<void(const std::string&)>& report);
+
+// Current wall-clock time in microseconds since the epoch (UTC).
+int64_t NowMicros();
+
+}  // namespace wh

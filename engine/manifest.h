@@ -1,0 +1,68 @@
+// The table manifest `_manifest`: an append-only log of checksummed records. The first record is
+// the table schema; each later record is one commit. Appending a commit record and syncing it is
+// the commit point of an ingest. SPEC.md "Manifest" documents the bytes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/schema.h"
+#include "format/format.h"
+
+namespace wh {
+
+constexpr char kManifestMagic[8] = {'W', 'H', 'M', 'A', 'N', '\r', '\n', '\x1a'};
+constexpr uint16_t kManifestFormatVersion = 1;
+constexpr size_t kManifestHeaderSize = 24;
+constexpr uint32_t kMaxManifestRecord = 256u << 20;
+
+enum class RecordType : uint8_t { kSchema = 1, kCommit = 2 };
+
+// A segment as the manifest knows it: enough to plan a query without opening the file.
+struct SegmentEntry {
+  std::string path;                 // relative to the table directory
+  std::optional<int32_t> partition;  // days; nullopt for the NULL partition (or unpartitioned)
+  uint64_t rows = 0;
+  uint64_t bytes = 0;            // file size
+  uint64_t footer_checksum = 0;  // equals the file's trailer footer checksum
+  std::vector<std::pair<uint32_t, uint64_t>> bucket_rows;  // (bucket, rows), ascending
+  std::vector<ZoneMap> zones;    // one per storage column
+  uint64_t commit_seq = 0;       // set when read back
+};
+
+struct SourceFile {
+  std::string path;
+  uint64_t size = 0;
+  uint64_t content_hash = 0;  // XXH64 of the bytes as read (after decompression)
+};
+
+struct CommitRecord {
+  uint64_t seq = 0;
+  int64_t etl_micros = 0;
+  int64_t committed_micros = 0;
+  std::vector<SegmentEntry> added;
+  std::vector<std::string> removed;  // paths of segments this commit retires
+  std::vector<SourceFile> sources;
+};
+
+struct ManifestContents {
+  TableSchema schema;
+  std::vector<CommitRecord> commits;
+  uint64_t valid_length = 0;  // bytes up to the end of the last whole record
+  bool torn_tail = false;     // bytes after valid_length that do not form a whole record
+};
+
+// Serialization, exposed for tests and fuzzing.
+std::string EncodeManifestHeader();
+std::string EncodeRecord(RecordType type, const std::string& payload);
+void SerializeCommit(const CommitRecord& c, const std::vector<ColumnSpec>& cols, std::string* out);
+Status ParseManifest(std::string_view bytes, ManifestContents* out);
+
+// Reads a whole manifest. A torn last record is reported (torn_tail), not an error; a bad record
+// followed by more bytes that parse is Corruption.
+Result<ManifestContents> ReadManifest(FileSystem* fs, const std::string& path);
+
+}  // namespace wh

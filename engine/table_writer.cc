@@ -1,0 +1,224 @@
+#include <algorithm>
+#include <set>
+
+#include "engine/engine.h"
+
+namespace wh {
+
+namespace {
+constexpr const char* kSegmentSuffix = ".whs";
+constexpr const char* kTempPrefix = ".tmp-";
+}  // namespace
+
+TableWriter::~TableWriter() {
+  if (!done_) Abort();
+}
+
+Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn) {
+  const std::string& dir = base_.dir;
+  if (torn) {
+    // A torn append of a commit that never completed: drop it so the next record follows a
+    // whole one.
+    WH_RETURN_IF_ERROR(fs_->Truncate(manifest_path_, valid_length));
+    WH_ASSIGN_OR_RETURN(auto f, fs_->NewAppendableFile(manifest_path_));
+    WH_RETURN_IF_ERROR(f->Sync());
+    WH_RETURN_IF_ERROR(f->Close());
+  }
+  std::set<std::string> live;
+  for (const auto& s : base_.segments) live.insert(s.path);
+  std::set<std::string> live_dirs;
+  for (const auto& s : base_.segments) live_dirs.insert(s.path.substr(0, s.path.find('/')));
+  if (base_.schema.partition_column.empty()) return Status::OK();
+  std::string prefix = base_.schema.partition_column + "=";
+  WH_ASSIGN_OR_RETURN(auto names, fs_->ListDir(dir));
+  bool dir_changed = false;
+  for (const auto& n : names) {
+    if (n.rfind(prefix, 0) != 0) continue;
+    std::string pdir = JoinPath(dir, n);
+    if (!fs_->IsDirectory(pdir)) continue;
+    WH_ASSIGN_OR_RETURN(auto files, fs_->ListDir(pdir));
+    bool changed = false;
+    size_t kept = 0;
+    for (const auto& f : files) {
+      std::string rel = n + "/" + f;
+      bool ours = f.rfind(kTempPrefix, 0) == 0 ||
+                  (f.size() > 4 && f.compare(f.size() - 4, 4, kSegmentSuffix) == 0);
+      if (ours && !live.count(rel)) {
+        WH_RETURN_IF_ERROR(fs_->RemoveFile(JoinPath(pdir, f)));
+        changed = true;
+      } else {
+        ++kept;
+      }
+    }
+    if (changed) WH_RETURN_IF_ERROR(fs_->SyncDir(pdir));
+    if (kept == 0 && !live_dirs.count(n)) {
+      WH_RETURN_IF_ERROR(fs_->RemoveDir(pdir));
+      dir_changed = true;
+    }
+  }
+  if (dir_changed) WH_RETURN_IF_ERROR(fs_->SyncDir(dir));
+  return Status::OK();
+}
+
+Status TableWriter::WriteSegment(std::optional<int32_t> partition,
+                                 const std::vector<Column>& columns,
+                                 const std::vector<uint32_t>& buckets) {
+  if (done_) return Status::Internal("WriteSegment after commit or abort");
+  const TableSchema& schema = base_.schema;
+  if (columns.size() != schema.columns.size())
+    return Status::Internal("WriteSegment: wrong number of columns");
+  const size_t n = columns.empty() ? 0 : columns[0].size();
+  if (n == 0) return Status::OK();
+  if (buckets.size() != n) return Status::Internal("WriteSegment: bucket count mismatch");
+  const uint32_t nb = std::max<uint32_t>(schema.bucket_count, 1);
+
+  // Counting sort of the rows by bucket.
+  std::vector<uint32_t> counts(nb + 1, 0);
+  for (uint32_t b : buckets) {
+    if (b >= nb) return Status::Internal("WriteSegment: bucket out of range");
+    ++counts[b + 1];
+  }
+  for (uint32_t b = 0; b < nb; ++b) counts[b + 1] += counts[b];
+  std::vector<uint32_t> order(n);
+  {
+    std::vector<uint32_t> pos(counts.begin(), counts.end() - 1);
+    for (size_t i = 0; i < n; ++i) order[pos[buckets[i]]++] = static_cast<uint32_t>(i);
+  }
+  std::vector<Column> sorted;
+  sorted.reserve(columns.size() + 1);
+  for (const auto& c : columns) {
+    Column s(c.type());
+    s.Reserve(n);
+    s.AppendSelected(c, order.data(), n);
+    sorted.push_back(std::move(s));
+  }
+  Column etl(DataType::Timestamp());
+  etl.Reserve(n);
+  for (size_t i = 0; i < n; ++i) etl.Append<int64_t>(etl_micros_);
+  sorted.push_back(std::move(etl));
+
+  // Partition directory.
+  std::string pname = schema.partition_column.empty()
+                          ? std::string("data")
+                          : PartitionDirName(schema.partition_column, partition);
+  std::string pdir = JoinPath(base_.dir, pname);
+  if (!fs_->IsDirectory(pdir)) {
+    WH_RETURN_IF_ERROR(fs_->CreateDir(pdir));
+    created_dirs_.push_back(pdir);
+    ++stats_.partitions_created;
+  }
+  char name[64];
+  std::snprintf(name, sizeof name, "%010llu-%s-%04zu%s",
+                static_cast<unsigned long long>(base_.last_seq + 1), token_.c_str(),
+                pending_.size(), kSegmentSuffix);
+  Pending p;
+  p.final_path = JoinPath(pdir, name);
+  p.tmp_path = JoinPath(pdir, std::string(kTempPrefix) + name);
+  p.entry.path = pname + "/" + name;
+  p.entry.partition = partition;
+  pending_.push_back(p);
+  Pending& pend = pending_.back();
+
+  std::vector<std::pair<std::string, std::string>> props = {
+      {"table", schema.name},
+      {"partition", pname},
+      {"bucket_column", schema.bucket_column},
+      {"bucket_count", std::to_string(schema.bucket_count)},
+      {"commit_seq", std::to_string(base_.last_seq + 1)},
+  };
+  WH_ASSIGN_OR_RETURN(auto file, fs_->NewWritableFile(pend.tmp_path));
+  SegmentWriter sw(file.get(), schema.StorageColumns(), props, encode_options_);
+  std::vector<const Column*> ptrs;
+  for (const auto& c : sorted) ptrs.push_back(&c);
+  for (uint32_t b = 0; b < nb; ++b) {
+    if (counts[b + 1] == counts[b]) continue;
+    WH_RETURN_IF_ERROR(sw.AddRows(b, ptrs, counts[b], counts[b + 1]));
+    pend.entry.bucket_rows.emplace_back(b, counts[b + 1] - counts[b]);
+  }
+  WH_ASSIGN_OR_RETURN(SegmentFooter footer, sw.Finish());
+  WH_RETURN_IF_ERROR(file->Sync());
+  WH_RETURN_IF_ERROR(file->Close());
+  pend.entry.rows = n;
+  pend.entry.bytes = sw.bytes_written();
+  pend.entry.footer_checksum = sw.footer_checksum();
+  for (size_t c = 0; c < footer.columns.size(); ++c) pend.entry.zones.push_back(footer.ColumnZoneMap(c));
+  ++stats_.segments;
+  stats_.bytes += pend.entry.bytes;
+  stats_.rows += n;
+  return Status::OK();
+}
+
+void TableWriter::RemovePending() {
+  for (const auto& p : pending_) {
+    (void)fs_->RemoveFile(p.renamed ? p.final_path : p.tmp_path);
+  }
+  for (auto it = created_dirs_.rbegin(); it != created_dirs_.rend(); ++it) (void)fs_->RemoveDir(*it);
+  pending_.clear();
+  created_dirs_.clear();
+}
+
+void TableWriter::Abort() {
+  if (done_) return;
+  done_ = true;
+  RemovePending();
+}
+
+Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
+  if (done_) return Status::Internal("Commit after commit or abort");
+  CommitRecord rec;
+  rec.seq = base_.last_seq + 1;
+  rec.etl_micros = etl_micros_;
+  rec.committed_micros = NowMicros();
+  rec.sources = std::move(sources);
+  auto fail = [&](const Status& st) {
+    Abort();
+    return st;
+  };
+  // 1. Rename every segment into place (each was synced when written).
+  std::set<std::string> dirs;
+  for (auto& p : pending_) {
+    Status st = fs_->Rename(p.tmp_path, p.final_path);
+    if (!st.ok()) return fail(st);
+    p.renamed = true;
+    dirs.insert(p.final_path.substr(0, p.final_path.rfind('/')));
+    rec.added.push_back(p.entry);
+  }
+  // 2. Make the renames and new directories durable.
+  for (const auto& d : dirs) {
+    Status st = fs_->SyncDir(d);
+    if (!st.ok()) return fail(st);
+  }
+  if (!created_dirs_.empty()) {
+    Status st = fs_->SyncDir(base_.dir);
+    if (!st.ok()) return fail(st);
+  }
+  // 3. The commit point: one checksummed record appended to the manifest and synced.
+  std::string payload;
+  SerializeCommit(rec, base_.schema.StorageColumns(), &payload);
+  std::string record = EncodeRecord(RecordType::kCommit, payload);
+  auto file = fs_->NewAppendableFile(manifest_path_);
+  if (!file.ok()) return fail(file.status());
+  Status st = (*file)->Append(record);
+  if (st.ok()) st = (*file)->Sync();
+  Status cl = (*file)->Close();
+  if (st.ok()) st = cl;
+  if (!st.ok()) {
+    // The record may or may not have reached the disk. Only when we can cut it off again is it
+    // safe to delete the segments; otherwise leave them: the next writer either finds a whole
+    // record naming them (committed) or a torn one (and then removes them as orphans).
+    Status tr = fs_->Truncate(manifest_path_, manifest_length_);
+    if (tr.ok()) {
+      auto f2 = fs_->NewAppendableFile(manifest_path_);
+      if (f2.ok()) tr = (*f2)->Sync();
+      else tr = f2.status();
+    }
+    done_ = true;
+    if (tr.ok()) RemovePending();
+    return st.WithContext("commit aborted");
+  }
+  done_ = true;
+  manifest_length_ += record.size();
+  return rec;
+}
+
+}  // namespace wh

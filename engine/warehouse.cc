@@ -1,0 +1,228 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <set>
+
+#include "engine/engine.h"
+#include "format/coding.h"
+
+namespace wh {
+
+namespace {
+
+constexpr char kWarehouseMagic[8] = {'W', 'H', 'H', 'O', 'U', 'S', 'E', '\x1a'};
+constexpr uint16_t kWarehouseFormatVersion = 1;
+constexpr const char* kMarkerFile = "_warehouse";
+constexpr const char* kManifestFile = "_manifest";
+constexpr const char* kLockFile = "_lock";
+
+std::string MarkerBytes() {
+  std::string h;
+  ByteWriter w(&h);
+  w.PutBytes(kWarehouseMagic, 8);
+  w.PutU16(kWarehouseFormatVersion);
+  w.PutU16(0);
+  w.PutU32(0);
+  w.PutU64(Checksum64(h.data(), h.size()));
+  return h;
+}
+
+Status CheckMarker(const std::string& bytes, const std::string& path) {
+  if (bytes.size() != 24 || std::memcmp(bytes.data(), kWarehouseMagic, 8) != 0)
+    return Status::Corruption(path + ": not a wh warehouse marker");
+  uint64_t sum;
+  std::memcpy(&sum, bytes.data() + 16, 8);
+  if (sum != Checksum64(bytes.data(), 16)) return Status::Corruption(path + ": checksum mismatch");
+  uint16_t version;
+  std::memcpy(&version, bytes.data() + 8, 2);
+  if (version == 0 || version > kWarehouseFormatVersion)
+    return Status::NotSupported(path + ": warehouse format version " + std::to_string(version) +
+                                "; this build of wh reads version " +
+                                std::to_string(kWarehouseFormatVersion));
+  return Status::OK();
+}
+
+}  // namespace
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+uint64_t TableSnapshot::rows() const {
+  uint64_t n = 0;
+  for (const auto& s : segments) n += s.rows;
+  return n;
+}
+
+uint64_t TableSnapshot::bytes() const {
+  uint64_t n = 0;
+  for (const auto& s : segments) n += s.bytes;
+  return n;
+}
+
+Result<std::unique_ptr<Warehouse>> Warehouse::Open(FileSystem* fs, const std::string& root,
+                                                   bool create) {
+  std::string marker = JoinPath(root, kMarkerFile);
+  if (!fs->IsDirectory(root)) {
+    if (fs->FileExists(root)) return Status::InvalidArgument("'" + root + "' is not a directory");
+    if (!create)
+      return Status::NotFound("no warehouse at '" + root +
+                              "' (create a table with `wh query \"CREATE TABLE ...\"` first, or "
+                              "pick one with -w DIR or $WH_WAREHOUSE)");
+    Status st = fs->CreateDir(root);
+    if (!st.ok() && st.code() != StatusCode::kAlreadyExists) return st;
+  }
+  if (!fs->FileExists(marker)) {
+    WH_ASSIGN_OR_RETURN(auto names, fs->ListDir(root));
+    if (!names.empty())
+      return Status::InvalidArgument("'" + root + "' is not a wh warehouse (it has no " +
+                                     kMarkerFile + " file and is not empty)");
+    if (!create) return Status::NotFound("no warehouse at '" + root + "' (the directory is empty)");
+    WH_RETURN_IF_ERROR(fs->WriteFileAtomic(marker, MarkerBytes()));
+    WH_RETURN_IF_ERROR(fs->SyncDir(root));
+  } else {
+    WH_ASSIGN_OR_RETURN(std::string bytes, fs->ReadFile(marker));
+    WH_RETURN_IF_ERROR(CheckMarker(bytes, marker));
+  }
+  return std::unique_ptr<Warehouse>(new Warehouse(fs, root));
+}
+
+Result<std::string> Warehouse::TableDir(const std::string& name) {
+  WH_RETURN_IF_ERROR(ValidateIdentifier(name, "table"));
+  return JoinPath(root_, ToLower(name));
+}
+
+Result<std::vector<std::string>> Warehouse::ListTables() {
+  WH_ASSIGN_OR_RETURN(auto names, fs_->ListDir(root_));
+  std::vector<std::string> out;
+  for (const auto& n : names) {
+    if (!ValidateIdentifier(n, "table").ok() || n != ToLower(n)) continue;
+    if (fs_->FileExists(JoinPath(JoinPath(root_, n), kManifestFile))) out.push_back(n);
+  }
+  return out;
+}
+
+bool Warehouse::TableExists(const std::string& name) {
+  auto dir = TableDir(name);
+  return dir.ok() && fs_->FileExists(JoinPath(*dir, kManifestFile));
+}
+
+Status Warehouse::CleanRoot() {
+  // Leftovers of an interrupted CREATE or DROP.
+  WH_ASSIGN_OR_RETURN(auto names, fs_->ListDir(root_));
+  for (const auto& n : names) {
+    if (n.rfind(".creating-", 0) == 0 || n.rfind(".dropping-", 0) == 0)
+      WH_RETURN_IF_ERROR(fs_->RemoveTree(JoinPath(root_, n)));
+  }
+  return Status::OK();
+}
+
+Status Warehouse::CreateTable(const TableSchema& input, bool if_not_exists) {
+  TableSchema schema = input;
+  schema.name = ToLower(schema.name);
+  WH_RETURN_IF_ERROR(schema.Validate());
+  WH_ASSIGN_OR_RETURN(auto lock, fs_->LockFile(JoinPath(root_, kLockFile)));
+  WH_RETURN_IF_ERROR(CleanRoot());
+  WH_ASSIGN_OR_RETURN(std::string dir, TableDir(schema.name));
+  if (fs_->FileExists(dir)) {
+    if (if_not_exists) return Status::OK();
+    return Status::AlreadyExists("table '" + schema.name + "' already exists");
+  }
+  std::string tmp = JoinPath(root_, ".creating-" + schema.name);
+  WH_RETURN_IF_ERROR(fs_->CreateDir(tmp));
+  std::string payload;
+  SerializeSchema(schema, &payload);
+  std::string bytes = EncodeManifestHeader() + EncodeRecord(RecordType::kSchema, payload);
+  Status st = [&]() -> Status {
+    WH_ASSIGN_OR_RETURN(auto f, fs_->NewWritableFile(JoinPath(tmp, kManifestFile)));
+    WH_RETURN_IF_ERROR(f->Append(bytes));
+    WH_RETURN_IF_ERROR(f->Sync());
+    WH_RETURN_IF_ERROR(f->Close());
+    WH_RETURN_IF_ERROR(fs_->SyncDir(tmp));
+    WH_RETURN_IF_ERROR(fs_->Rename(tmp, dir));
+    return fs_->SyncDir(root_);
+  }();
+  if (!st.ok()) (void)fs_->RemoveTree(tmp);
+  return st;
+}
+
+Status Warehouse::DropTable(const std::string& name, bool if_exists) {
+  WH_ASSIGN_OR_RETURN(std::string dir, TableDir(name));
+  WH_ASSIGN_OR_RETURN(auto lock, fs_->LockFile(JoinPath(root_, kLockFile)));
+  WH_RETURN_IF_ERROR(CleanRoot());
+  if (!fs_->FileExists(JoinPath(dir, kManifestFile))) {
+    if (if_exists) return Status::OK();
+    return Status::NotFound("table '" + ToLower(name) + "' does not exist");
+  }
+  // Wait for no writer: take the table lock, then rename the directory away (the atomic step)
+  // and delete it.
+  WH_ASSIGN_OR_RETURN(auto table_lock, fs_->LockFile(JoinPath(dir, kLockFile)));
+  std::string gone = JoinPath(root_, ".dropping-" + ToLower(name));
+  WH_RETURN_IF_ERROR(fs_->Rename(dir, gone));
+  WH_RETURN_IF_ERROR(fs_->SyncDir(root_));
+  table_lock.reset();
+  return fs_->RemoveTree(gone);
+}
+
+namespace {
+TableSnapshot BuildSnapshot(ManifestContents m, const std::string& dir) {
+  TableSnapshot snap;
+  snap.schema = std::move(m.schema);
+  snap.dir = dir;
+  std::set<std::string> removed;
+  for (auto& c : m.commits) {
+    for (const auto& r : c.removed) removed.insert(r);
+    for (auto& s : c.added) snap.segments.push_back(std::move(s));
+    c.added.clear();
+    snap.last_seq = c.seq;
+    snap.commits.push_back(std::move(c));
+  }
+  if (!removed.empty()) {
+    std::erase_if(snap.segments, [&](const SegmentEntry& s) { return removed.count(s.path) > 0; });
+  }
+  return snap;
+}
+}  // namespace
+
+Result<TableSnapshot> Warehouse::GetSnapshot(const std::string& name) {
+  WH_ASSIGN_OR_RETURN(std::string dir, TableDir(name));
+  std::string mpath = JoinPath(dir, kManifestFile);
+  if (!fs_->FileExists(mpath)) return Status::NotFound("table '" + ToLower(name) + "' does not exist");
+  WH_ASSIGN_OR_RETURN(ManifestContents m, ReadManifest(fs_, mpath));
+  return BuildSnapshot(std::move(m), dir);
+}
+
+Result<std::unique_ptr<TableWriter>> Warehouse::OpenWriter(const std::string& name) {
+  WH_ASSIGN_OR_RETURN(std::string dir, TableDir(name));
+  std::string mpath = JoinPath(dir, kManifestFile);
+  if (!fs_->FileExists(mpath)) return Status::NotFound("table '" + ToLower(name) + "' does not exist");
+  std::unique_ptr<TableWriter> w(new TableWriter());
+  w->fs_ = fs_;
+  auto lock = fs_->LockFile(JoinPath(dir, kLockFile));
+  if (!lock.ok()) {
+    if (lock.status().code() == StatusCode::kLocked)
+      return Status::Locked("table '" + ToLower(name) + "' is " + lock.status().message() +
+                            "; wait for that process to finish");
+    return lock.status();
+  }
+  w->lock_ = std::move(lock).value();
+  // Read the manifest under the lock: this is the state the batch builds on.
+  WH_ASSIGN_OR_RETURN(ManifestContents m, ReadManifest(fs_, mpath));
+  uint64_t valid_length = m.valid_length;
+  bool torn = m.torn_tail;
+  w->base_ = BuildSnapshot(std::move(m), dir);
+  w->manifest_path_ = mpath;
+  w->manifest_length_ = valid_length;
+  WH_RETURN_IF_ERROR(w->CleanOrphans(valid_length, torn));
+  char tok[16];
+  std::snprintf(tok, sizeof tok, "%08x",
+                static_cast<unsigned>(Checksum64(&valid_length, 8) ^ NowMicros() ^ ::getpid()));
+  w->token_ = tok;
+  w->etl_micros_ = NowMicros();
+  return w;
+}
+
+}  // namespace wh

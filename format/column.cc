@@ -1,0 +1,129 @@
+#include "format/column.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <new>
+
+namespace wh {
+
+Buffer& Buffer::operator=(Buffer&& o) noexcept {
+  if (this != &o) {
+    std::free(data_);
+    data_ = o.data_; size_ = o.size_; cap_ = o.cap_;
+    o.data_ = nullptr; o.size_ = o.cap_ = 0;
+  }
+  return *this;
+}
+
+Buffer::~Buffer() { std::free(data_); }
+
+void Buffer::Reserve(size_t n) {
+  if (n <= cap_) return;
+  size_t cap = std::max<size_t>(64, (n + 63) & ~size_t{63});
+  auto* p = static_cast<uint8_t*>(std::aligned_alloc(64, cap));
+  if (!p) throw std::bad_alloc();
+  if (size_) std::memcpy(p, data_, size_);
+  std::free(data_);
+  data_ = p;
+  cap_ = cap;
+}
+
+void Buffer::Resize(size_t n) {
+  Reserve(n);
+  if (n > size_) std::memset(data_ + size_, 0, n - size_);
+  size_ = n;
+}
+
+size_t Column::CountNulls() const {
+  if (validity_.empty()) return 0;
+  size_t valid = 0;
+  for (uint8_t v : validity_) valid += v;
+  return size_ - valid;
+}
+
+void Column::Reserve(size_t rows) {
+  if (type_.physical() == PhysicalType::kString) {
+    offsets_.reserve(rows + 1);
+  } else {
+    fixed_.Reserve(rows * type_.width());
+  }
+}
+
+void Column::AppendNull() {
+  if (validity_.empty()) validity_.assign(size_, 1);
+  if (type_.physical() == PhysicalType::kString) {
+    offsets_.push_back(static_cast<uint32_t>(chars_.size()));
+  } else {
+    static const uint8_t kZero[16] = {};
+    fixed_.Append(kZero, type_.width());
+  }
+  validity_.push_back(0);
+  ++size_;
+}
+
+void Column::AppendString(std::string_view s) {
+  chars_.append(s);
+  offsets_.push_back(static_cast<uint32_t>(chars_.size()));
+  MarkValid();
+}
+
+void Column::AppendFrom(const Column& src, size_t i) {
+  if (src.IsNull(i)) {
+    AppendNull();
+  } else if (type_.physical() == PhysicalType::kString) {
+    AppendString(src.GetString(i));
+  } else {
+    int w = type_.width();
+    fixed_.Append(src.fixed_.data() + i * w, w);
+    MarkValid();
+  }
+}
+
+void Column::AppendSelected(const Column& src, const uint32_t* rows, size_t n) {
+  if (src.has_nulls() || type_.physical() == PhysicalType::kString) {
+    for (size_t k = 0; k < n; ++k) AppendFrom(src, rows[k]);
+    return;
+  }
+  int w = type_.width();
+  size_t old = fixed_.size();
+  fixed_.Resize(old + n * w);
+  uint8_t* out = fixed_.data() + old;
+  const uint8_t* in = src.fixed_.data();
+  switch (w) {
+    case 1: for (size_t k = 0; k < n; ++k) out[k] = in[rows[k]]; break;
+    case 4: for (size_t k = 0; k < n; ++k) std::memcpy(out + 4 * k, in + 4 * rows[k], 4); break;
+    case 8: for (size_t k = 0; k < n; ++k) std::memcpy(out + 8 * k, in + 8 * rows[k], 8); break;
+    default:
+      for (size_t k = 0; k < n; ++k) std::memcpy(out + w * k, in + w * size_t{rows[k]}, w);
+  }
+  if (!validity_.empty()) validity_.insert(validity_.end(), n, 1);
+  size_ += n;
+}
+
+void Column::Clear() {
+  size_ = 0;
+  validity_.clear();
+  fixed_.Clear();
+  offsets_.assign(1, 0);
+  chars_.clear();
+}
+
+uint8_t* Column::ResizeFixed(size_t n) {
+  size_ = n;
+  fixed_.Resize(n * type_.width());
+  return fixed_.data();
+}
+
+void Column::SetValidity(std::vector<uint8_t> validity) { validity_ = std::move(validity); }
+
+void Column::SetStrings(std::vector<uint32_t> offsets, std::string chars) {
+  size_ = offsets.size() - 1;
+  offsets_ = std::move(offsets);
+  chars_ = std::move(chars);
+}
+
+size_t Column::MemoryUsage() const {
+  return validity_.capacity() + fixed_.size() + offsets_.capacity() * 4 + chars_.capacity();
+}
+
+}  // namespace wh

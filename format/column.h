@@ -1,0 +1,114 @@
+// Column: a vector of values of one type with optional NULLs, the unit that encoders, the
+// segment reader/writer, ingest and the query engine exchange.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "format/types.h"
+
+namespace wh {
+
+// A growable byte buffer aligned to 64 bytes, so typed views of it are SIMD friendly.
+class Buffer {
+ public:
+  Buffer() = default;
+  Buffer(const Buffer& o) { Append(o.data_, o.size_); }
+  Buffer& operator=(const Buffer& o) {
+    if (this != &o) { size_ = 0; Append(o.data_, o.size_); }
+    return *this;
+  }
+  Buffer(Buffer&& o) noexcept : data_(o.data_), size_(o.size_), cap_(o.cap_) {
+    o.data_ = nullptr; o.size_ = o.cap_ = 0;
+  }
+  Buffer& operator=(Buffer&& o) noexcept;
+  ~Buffer();
+
+  uint8_t* data() { return data_; }
+  const uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
+  void Reserve(size_t n);
+  // Grows or shrinks; new bytes are zero.
+  void Resize(size_t n);
+  void Clear() { size_ = 0; }
+  void Append(const void* p, size_t n) {
+    if (size_ + n > cap_) Reserve(std::max(size_ + n, cap_ * 2));
+    if (n) std::memcpy(data_ + size_, p, n);
+    size_ += n;
+  }
+  template <typename T> T* As() { return reinterpret_cast<T*>(data_); }
+  template <typename T> const T* As() const { return reinterpret_cast<const T*>(data_); }
+
+ private:
+  uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+  size_t cap_ = 0;
+};
+
+class Column {
+ public:
+  Column() = default;
+  explicit Column(DataType type) : type_(type) {}
+
+  const DataType& type() const { return type_; }
+  size_t size() const { return size_; }
+  // True when some row is NULL. When false, validity() is empty.
+  bool has_nulls() const { return !validity_.empty(); }
+  // One byte per row, 1 = valid, 0 = NULL; empty when there are no NULLs.
+  const std::vector<uint8_t>& validity() const { return validity_; }
+  bool IsNull(size_t i) const { return !validity_.empty() && validity_[i] == 0; }
+  size_t CountNulls() const;
+
+  // Fixed-width values (size() * type().width() bytes). NULL rows hold an unspecified value.
+  template <typename T> const T* values() const { return fixed_.As<T>(); }
+  template <typename T> T* mutable_values() { return fixed_.As<T>(); }
+  template <typename T> T Get(size_t i) const { return fixed_.As<T>()[i]; }
+
+  // Strings: row i is chars[offsets[i], offsets[i+1]).
+  std::string_view GetString(size_t i) const {
+    return std::string_view(chars_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]);
+  }
+  const std::vector<uint32_t>& offsets() const { return offsets_; }
+  const std::string& chars() const { return chars_; }
+
+  // Builders. Append* add one row.
+  void Reserve(size_t rows);
+  void AppendNull();
+  template <typename T> void Append(T v) {
+    fixed_.Append(&v, sizeof(T));
+    MarkValid();
+  }
+  void AppendString(std::string_view s);
+  // Appends row `i` of `src` (same type).
+  void AppendFrom(const Column& src, size_t i);
+  // Appends the rows of `src` listed in `rows`.
+  void AppendSelected(const Column& src, const uint32_t* rows, size_t n);
+  void Clear();
+
+  // Direct construction for decoders: sets the row count, sizes fixed storage for `n` values and
+  // returns it. Validity is set separately.
+  uint8_t* ResizeFixed(size_t n);
+  void SetValidity(std::vector<uint8_t> validity);  // empty or n bytes
+  void SetStrings(std::vector<uint32_t> offsets, std::string chars);
+
+  // Approximate bytes held, for memory accounting.
+  size_t MemoryUsage() const;
+
+ private:
+  void MarkValid() {
+    ++size_;
+    if (!validity_.empty()) validity_.push_back(1);
+  }
+
+  DataType type_;
+  size_t size_ = 0;
+  std::vector<uint8_t> validity_;
+  Buffer fixed_;
+  std::vector<uint32_t> offsets_{0};
+  std::string chars_;
+};
+
+}  // namespace wh

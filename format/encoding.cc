@@ -1,0 +1,731 @@
+#include "format/encoding.h"
+
+#include <zstd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+#include <vector>
+
+#include "format/bitpack.h"
+#include "format/coding.h"
+#include "format/value_text.h"
+
+namespace wh {
+
+const char* EncodingName(Encoding e) {
+  switch (e) {
+    case Encoding::kPlain: return "plain";
+    case Encoding::kRle: return "rle";
+    case Encoding::kDictionary: return "dict";
+    case Encoding::kForBitpack: return "for";
+  }
+  return "?";
+}
+
+namespace {
+
+uint128 Gcd(uint128 a, uint128 b) {
+  while (b != 0) {
+    uint128 t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+int128 IntAt(const Column& c, size_t i) {
+  switch (c.type().physical()) {
+    case PhysicalType::kBool: return c.Get<uint8_t>(i);
+    case PhysicalType::kInt32: return c.Get<int32_t>(i);
+    case PhysicalType::kInt64: return c.Get<int64_t>(i);
+    case PhysicalType::kInt128: return c.Get<int128>(i);
+    default: return 0;
+  }
+}
+
+bool Valid(const Column& c, size_t i) { return !c.IsNull(i); }
+
+void PutWide(ByteWriter* w, int128 v, int width) {
+  if (width == 16) {
+    w->Put(v);
+  } else {
+    w->PutI64(static_cast<int64_t>(v));
+  }
+}
+
+int128 GetWide(ByteReader* r, int width) {
+  if (width == 16) return r->Get<int128>();
+  return r->GetI64();
+}
+
+// ---------- encoders: each appends its values section to *out ----------
+
+void EncodePlain(const Column& c, size_t b, size_t e, std::string* out) {
+  ByteWriter w(out);
+  if (c.type().physical() == PhysicalType::kString) {
+    uint32_t off = 0;
+    w.PutU32(0);
+    for (size_t i = b; i < e; ++i) {
+      off += static_cast<uint32_t>(c.GetString(i).size());
+      w.PutU32(off);
+    }
+    for (size_t i = b; i < e; ++i) w.PutBytes(c.GetString(i).data(), c.GetString(i).size());
+  } else {
+    int width = c.type().width();
+    const uint8_t* base = c.values<uint8_t>() + b * width;
+    if (c.type().physical() == PhysicalType::kBool && c.has_nulls()) {
+      for (size_t i = b; i < e; ++i) w.PutU8(Valid(c, i) ? c.Get<uint8_t>(i) : 0);
+    } else {
+      w.PutBytes(base, (e - b) * width);
+    }
+  }
+}
+
+struct Run {
+  size_t start;
+  uint32_t length;
+};
+
+// Runs of equal values; a NULL row extends the current run (its value slot is ignored).
+std::vector<Run> FindRuns(const Column& c, size_t b, size_t e, size_t limit) {
+  std::vector<Run> runs;
+  bool str = c.type().physical() == PhysicalType::kString;
+  int width = c.type().width();
+  size_t rep = b;  // a row holding the current run's value (first valid row of the run)
+  bool rep_valid = false;
+  for (size_t i = b; i < e; ++i) {
+    bool same = false;
+    if (!runs.empty()) {
+      if (!Valid(c, i)) {
+        same = true;
+      } else if (!rep_valid) {
+        same = true;
+        rep = i;
+        rep_valid = true;
+      } else if (str) {
+        same = c.GetString(i) == c.GetString(rep);
+      } else {
+        same = std::memcmp(c.values<uint8_t>() + i * width, c.values<uint8_t>() + rep * width,
+                           width) == 0;
+      }
+    }
+    if (same) {
+      ++runs.back().length;
+    } else {
+      if (runs.size() >= limit) return {};
+      runs.push_back({i, 1});
+      rep = i;
+      rep_valid = Valid(c, i);
+    }
+  }
+  // A run's representative value: its first valid row, if any.
+  for (Run& r : runs) {
+    for (size_t i = r.start; i < r.start + r.length; ++i) {
+      if (Valid(c, i)) {
+        r.start = i;
+        break;
+      }
+    }
+  }
+  return runs;
+}
+
+void EncodeRle(const Column& c, const std::vector<Run>& runs, std::string* out) {
+  ByteWriter w(out);
+  w.PutU32(static_cast<uint32_t>(runs.size()));
+  bool str = c.type().physical() == PhysicalType::kString;
+  int width = c.type().width();
+  for (const Run& r : runs) {
+    w.PutU32(r.length);
+    bool valid = Valid(c, r.start);
+    if (str) {
+      w.PutString(valid ? c.GetString(r.start) : std::string_view());
+    } else if (valid) {
+      w.PutBytes(c.values<uint8_t>() + r.start * width, width);
+    } else {
+      static const uint8_t kZero[16] = {};
+      w.PutBytes(kZero, width);
+    }
+  }
+}
+
+size_t RleSize(const Column& c, const std::vector<Run>& runs) {
+  size_t n = 4 + runs.size() * 4;
+  if (c.type().physical() == PhysicalType::kString) {
+    for (const Run& r : runs) n += 4 + (Valid(c, r.start) ? c.GetString(r.start).size() : 0);
+  } else {
+    n += runs.size() * c.type().width();
+  }
+  return n;
+}
+
+struct ForPlan {
+  int128 base = 0;
+  int128 mult = 1;
+  int bw = 0;
+  bool ok = false;
+};
+
+ForPlan PlanFor(const Column& c, size_t b, size_t e) {
+  ForPlan p;
+  bool any = false;
+  int128 mn = 0, mx = 0;
+  for (size_t i = b; i < e; ++i) {
+    if (!Valid(c, i)) continue;
+    int128 v = IntAt(c, i);
+    if (!any) { mn = mx = v; any = true; }
+    mn = std::min(mn, v);
+    mx = std::max(mx, v);
+  }
+  p.base = mn;
+  uint128 g = 0;
+  if (any) {
+    for (size_t i = b; i < e && g != 1; ++i) {
+      if (Valid(c, i)) g = Gcd(static_cast<uint128>(IntAt(c, i) - mn), g);
+    }
+  }
+  if (g == 0) g = 1;
+  uint128 range = static_cast<uint128>(mx - mn) / g;
+  if (range > ~uint64_t{0}) return p;  // does not fit 64-bit offsets: not applicable
+  p.mult = static_cast<int128>(g);
+  p.bw = BitWidth(static_cast<uint64_t>(range));
+  p.ok = true;
+  return p;
+}
+
+void EncodeFor(const Column& c, size_t b, size_t e, const ForPlan& p, std::string* out) {
+  ByteWriter w(out);
+  int wide = c.type().physical() == PhysicalType::kInt128 ? 16 : 8;
+  PutWide(&w, p.base, wide);
+  PutWide(&w, p.mult, wide);
+  w.PutU8(static_cast<uint8_t>(p.bw));
+  size_t n = e - b;
+  std::vector<uint64_t> offs(n);
+  uint128 mult = static_cast<uint128>(p.mult);
+  for (size_t i = 0; i < n; ++i) {
+    offs[i] = Valid(c, b + i)
+                  ? static_cast<uint64_t>(static_cast<uint128>(IntAt(c, b + i) - p.base) / mult)
+                  : 0;
+  }
+  size_t at = out->size();
+  out->resize(at + BitPackedSize(n, p.bw));
+  BitPack(offs.data(), n, p.bw, reinterpret_cast<uint8_t*>(out->data() + at));
+}
+
+struct DictPlan {
+  std::vector<std::string_view> entries;
+  std::vector<uint64_t> codes;
+  int bw = 0;
+  size_t size = 0;
+  bool ok = false;
+};
+
+DictPlan PlanDict(const Column& c, size_t b, size_t e, size_t max_entries) {
+  DictPlan d;
+  size_t n = e - b;
+  std::unordered_map<std::string_view, uint32_t> index;
+  d.codes.resize(n);
+  size_t bytes = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!Valid(c, b + i)) continue;
+    std::string_view s = c.GetString(b + i);
+    auto [it, inserted] = index.emplace(s, static_cast<uint32_t>(d.entries.size()));
+    if (inserted) {
+      d.entries.push_back(s);
+      bytes += s.size();
+      if (d.entries.size() > max_entries) return d;  // not worth it
+    }
+    d.codes[i] = it->second;
+  }
+  d.bw = BitWidth(d.entries.empty() ? 0 : d.entries.size() - 1);
+  d.size = 4 + 4 * (d.entries.size() + 1) + bytes + 1 + BitPackedSize(n, d.bw);
+  d.ok = true;
+  return d;
+}
+
+void EncodeDict(const DictPlan& d, std::string* out) {
+  ByteWriter w(out);
+  w.PutU32(static_cast<uint32_t>(d.entries.size()));
+  uint32_t off = 0;
+  w.PutU32(0);
+  for (auto s : d.entries) {
+    off += static_cast<uint32_t>(s.size());
+    w.PutU32(off);
+  }
+  for (auto s : d.entries) w.PutBytes(s.data(), s.size());
+  w.PutU8(static_cast<uint8_t>(d.bw));
+  size_t at = out->size();
+  out->resize(at + BitPackedSize(d.codes.size(), d.bw));
+  BitPack(d.codes.data(), d.codes.size(), d.bw, reinterpret_cast<uint8_t*>(out->data() + at));
+}
+
+size_t PlainSize(const Column& c, size_t b, size_t e) {
+  if (c.type().physical() != PhysicalType::kString) return (e - b) * c.type().width();
+  size_t n = 4 * (e - b + 1);
+  for (size_t i = b; i < e; ++i) n += c.GetString(i).size();
+  return n;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Zone maps
+
+ZoneMap ComputeZoneMap(const Column& c, size_t b, size_t e) {
+  ZoneMap z;
+  const DataType& t = c.type();
+  bool any = false;
+  for (size_t i = b; i < e; ++i) {
+    if (!Valid(c, i)) {
+      ++z.null_count;
+      continue;
+    }
+    switch (t.physical()) {
+      case PhysicalType::kDouble: {
+        double v = c.Get<double>(i);
+        if (std::isnan(v)) {
+          z.has_min_max = false;
+          any = true;
+          // A NaN disables min/max for the whole run (SPEC.md zone-map rules).
+          for (size_t k = i + 1; k < e; ++k) z.null_count += !Valid(c, k);
+          return z;
+        }
+        if (!any) { z.min_d = z.max_d = v; any = true; }
+        z.min_d = std::min(z.min_d, v);
+        z.max_d = std::max(z.max_d, v);
+        break;
+      }
+      case PhysicalType::kString: {
+        std::string_view v = c.GetString(i);
+        if (!any) { z.min_s = z.max_s = std::string(v); any = true; }
+        if (v < z.min_s) z.min_s = std::string(v);
+        if (v > z.max_s) z.max_s = std::string(v);
+        break;
+      }
+      default: {
+        int128 v = IntAt(c, i);
+        if (!any) { z.min_i = z.max_i = v; any = true; }
+        z.min_i = std::min(z.min_i, v);
+        z.max_i = std::max(z.max_i, v);
+      }
+    }
+  }
+  z.has_min_max = any;
+  if (t.physical() == PhysicalType::kString &&
+      (z.min_s.size() > kMaxZoneMapString || z.max_s.size() > kMaxZoneMapString)) {
+    z.has_min_max = false;
+  }
+  if (!z.has_min_max) { z.min_s.clear(); z.max_s.clear(); }
+  return z;
+}
+
+void ZoneMap::Merge(const ZoneMap& o, const DataType& type) {
+  // A side with no statistics but with non-NULL values poisons the merge; a side that is all
+  // NULL contributes only its null count. Callers that merge track row counts to tell apart.
+  null_count += o.null_count;
+  if (!o.has_min_max) return;
+  if (!has_min_max) {
+    uint64_t nc = null_count;
+    *this = o;
+    null_count = nc;
+    return;
+  }
+  switch (type.physical()) {
+    case PhysicalType::kDouble:
+      min_d = std::min(min_d, o.min_d);
+      max_d = std::max(max_d, o.max_d);
+      break;
+    case PhysicalType::kString:
+      if (o.min_s < min_s) min_s = o.min_s;
+      if (o.max_s > max_s) max_s = o.max_s;
+      break;
+    default:
+      min_i = std::min(min_i, o.min_i);
+      max_i = std::max(max_i, o.max_i);
+  }
+}
+
+void ZoneMap::Serialize(const DataType& type, std::string* out) const {
+  ByteWriter w(out);
+  w.PutU8(has_min_max ? 1 : 0);
+  w.PutU64(null_count);
+  if (!has_min_max) return;
+  switch (type.physical()) {
+    case PhysicalType::kDouble:
+      w.Put(min_d);
+      w.Put(max_d);
+      break;
+    case PhysicalType::kString:
+      w.PutString(min_s);
+      w.PutString(max_s);
+      break;
+    case PhysicalType::kInt128:
+      w.Put(min_i);
+      w.Put(max_i);
+      break;
+    default:
+      w.PutI64(static_cast<int64_t>(min_i));
+      w.PutI64(static_cast<int64_t>(max_i));
+  }
+}
+
+ZoneMap ZoneMap::Deserialize(const DataType& type, ByteReader* r) {
+  ZoneMap z;
+  uint8_t flags = r->GetU8();
+  z.null_count = r->GetU64();
+  if (flags > 1) r->Fail();
+  z.has_min_max = flags & 1;
+  if (!z.has_min_max) return z;
+  switch (type.physical()) {
+    case PhysicalType::kDouble:
+      z.min_d = r->Get<double>();
+      z.max_d = r->Get<double>();
+      break;
+    case PhysicalType::kString:
+      z.min_s = std::string(r->GetString());
+      z.max_s = std::string(r->GetString());
+      break;
+    case PhysicalType::kInt128:
+      z.min_i = r->Get<int128>();
+      z.max_i = r->Get<int128>();
+      break;
+    default:
+      z.min_i = r->GetI64();
+      z.max_i = r->GetI64();
+  }
+  return z;
+}
+
+namespace {
+std::string StatText(const DataType& t, int128 i, double d, const std::string& s) {
+  switch (t.id) {
+    case TypeId::kBoolean: return i ? "true" : "false";
+    case TypeId::kInt32:
+    case TypeId::kInt64: return FormatInt128(i);
+    case TypeId::kDouble: return FormatDouble(d);
+    case TypeId::kDecimal: return FormatDecimal(i, t.scale);
+    case TypeId::kString: return s;
+    case TypeId::kDate: return FormatDate(static_cast<int32_t>(i));
+    case TypeId::kTimestamp: return FormatTimestamp(static_cast<int64_t>(i));
+  }
+  return "?";
+}
+}  // namespace
+
+std::string ZoneMap::MinString(const DataType& t) const {
+  return has_min_max ? StatText(t, min_i, min_d, min_s) : "";
+}
+std::string ZoneMap::MaxString(const DataType& t) const {
+  return has_min_max ? StatText(t, max_i, max_d, max_s) : "";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocks
+
+Status EncodeBlock(const Column& c, size_t b, size_t e, const EncodeOptions& opt,
+                   std::string* out, BlockInfo* info_out) {
+  if (e < b || e > c.size()) return Status::Internal("EncodeBlock: bad row range");
+  size_t n = e - b;
+  if (n > kMaxBlockRows) return Status::Internal("EncodeBlock: too many rows for one block");
+  const DataType& t = c.type();
+  bool str = t.physical() == PhysicalType::kString;
+  bool intlike = t.is_integer_like();
+
+  std::string payload;
+  ByteWriter w(&payload);
+  // Validity section.
+  bool any_null = false;
+  for (size_t i = b; i < e && c.has_nulls(); ++i) any_null |= !Valid(c, i);
+  w.PutU8(any_null ? 1 : 0);
+  if (any_null) {
+    std::string bitmap((n + 7) / 8, '\0');
+    for (size_t i = 0; i < n; ++i)
+      if (Valid(c, b + i)) bitmap[i >> 3] |= static_cast<char>(1u << (i & 7));
+    w.PutBytes(bitmap.data(), bitmap.size());
+  }
+
+  // Pick the smallest applicable encoding (or the forced one when valid for the type).
+  Encoding enc = Encoding::kPlain;
+  size_t best = PlainSize(c, b, e);
+  std::vector<Run> runs = FindRuns(c, b, e, std::max<size_t>(1, n / 4));
+  ForPlan forp;
+  DictPlan dict;
+  if (intlike) forp = PlanFor(c, b, e);
+  if (str) {
+    bool forced = opt.force_encoding && *opt.force_encoding == Encoding::kDictionary;
+    dict = PlanDict(c, b, e, forced ? n : n / 2 + 1);
+  }
+  auto consider = [&](Encoding cand, bool applicable, size_t size) {
+    if (!applicable) return;
+    if (opt.force_encoding) {
+      if (*opt.force_encoding == cand) { enc = cand; best = 0; }
+      return;
+    }
+    if (size < best) { enc = cand; best = size; }
+  };
+  if (opt.force_encoding && *opt.force_encoding == Encoding::kRle && runs.empty())
+    runs = FindRuns(c, b, e, n + 1);
+  consider(Encoding::kRle, !runs.empty(), runs.empty() ? 0 : RleSize(c, runs));
+  consider(Encoding::kForBitpack, forp.ok,
+           1 + 2 * (t.physical() == PhysicalType::kInt128 ? 16 : 8) + BitPackedSize(n, forp.bw));
+  consider(Encoding::kDictionary, dict.ok, dict.size);
+  switch (enc) {
+    case Encoding::kPlain: EncodePlain(c, b, e, &payload); break;
+    case Encoding::kRle: EncodeRle(c, runs, &payload); break;
+    case Encoding::kForBitpack: EncodeFor(c, b, e, forp, &payload); break;
+    case Encoding::kDictionary: EncodeDict(dict, &payload); break;
+  }
+  if (payload.size() > kMaxBlockRawBytes) return Status::Internal("block too large");
+
+  BlockInfo info;
+  info.encoding = enc;
+  info.rows = static_cast<uint32_t>(n);
+  info.raw_size = static_cast<uint32_t>(payload.size());
+  std::string compressed;
+  if (opt.allow_zstd && payload.size() >= 64) {
+    compressed.resize(ZSTD_compressBound(payload.size()));
+    size_t r = ZSTD_compress(compressed.data(), compressed.size(), payload.data(), payload.size(),
+                             opt.zstd_level);
+    if (!ZSTD_isError(r) && r < payload.size() - payload.size() / 8) {
+      compressed.resize(r);
+      info.compression = Compression::kZstd;
+    }
+  }
+  const std::string& stored = info.compression == Compression::kZstd ? compressed : payload;
+  info.stored_size = static_cast<uint32_t>(stored.size());
+
+  size_t start = out->size();
+  ByteWriter fw(out);
+  fw.PutU8(static_cast<uint8_t>(info.encoding));
+  fw.PutU8(static_cast<uint8_t>(info.compression));
+  fw.PutU16(0);
+  fw.PutU32(info.rows);
+  fw.PutU32(info.raw_size);
+  fw.PutU32(info.stored_size);
+  fw.PutBytes(stored.data(), stored.size());
+  fw.PutU64(Checksum64(out->data() + start, out->size() - start));
+  if (info_out) *info_out = info;
+  return Status::OK();
+}
+
+Status VerifyBlockFrame(const uint8_t* data, size_t size, BlockInfo* info_out) {
+  if (size < kBlockHeaderSize + kBlockTrailerSize)
+    return Status::Corruption("block of " + std::to_string(size) + " bytes is shorter than its frame");
+  ByteReader r(data, kBlockHeaderSize);
+  BlockInfo info;
+  uint8_t enc = r.GetU8();
+  uint8_t comp = r.GetU8();
+  uint16_t reserved = r.GetU16();
+  info.rows = r.GetU32();
+  info.raw_size = r.GetU32();
+  info.stored_size = r.GetU32();
+  uint64_t expected;
+  std::memcpy(&expected, data + size - kBlockTrailerSize, 8);
+  uint64_t actual = Checksum64(data, size - kBlockTrailerSize);
+  if (expected != actual) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "block checksum mismatch: expected %016llx, actual %016llx",
+                  static_cast<unsigned long long>(expected), static_cast<unsigned long long>(actual));
+    return Status::Corruption(buf);
+  }
+  if (info.stored_size != size - kBlockHeaderSize - kBlockTrailerSize)
+    return Status::Corruption("block stored size " + std::to_string(info.stored_size) +
+                              " disagrees with its frame of " + std::to_string(size) + " bytes");
+  if (enc > 3 || comp > 1 || reserved != 0)
+    return Status::Corruption("block header names unknown encoding " + std::to_string(enc) +
+                              " or compression " + std::to_string(comp));
+  if (info.rows > kMaxBlockRows || info.raw_size > kMaxBlockRawBytes)
+    return Status::Corruption("block header declares implausible sizes");
+  if (comp == 0 && info.raw_size != info.stored_size)
+    return Status::Corruption("uncompressed block with raw size != stored size");
+  info.encoding = static_cast<Encoding>(enc);
+  info.compression = static_cast<Compression>(comp);
+  if (info_out) *info_out = info;
+  return Status::OK();
+}
+
+namespace {
+
+Status Bad(const std::string& what) { return Status::Corruption("bad block payload: " + what); }
+
+Status DecodeStrings(ByteReader* r, size_t count, std::vector<uint32_t>* offs, std::string* chars) {
+  offs->resize(count + 1);
+  for (size_t i = 0; i <= count; ++i) (*offs)[i] = r->GetU32();
+  if (!r->ok() || (*offs)[0] != 0) return Bad("string offsets");
+  for (size_t i = 0; i < count; ++i)
+    if ((*offs)[i + 1] < (*offs)[i]) return Bad("string offsets decrease");
+  std::string_view bytes = r->GetBytes((*offs)[count]);
+  if (!r->ok()) return Bad("string bytes past end");
+  chars->assign(bytes);
+  return Status::OK();
+}
+
+template <typename T>
+void StoreInts(Column* col, const uint64_t* offs, size_t n, int128 base, int128 mult) {
+  T* out = reinterpret_cast<T*>(col->ResizeFixed(n));
+  if constexpr (sizeof(T) <= 8) {
+    uint64_t b = static_cast<uint64_t>(static_cast<int64_t>(base));
+    uint64_t m = static_cast<uint64_t>(static_cast<int64_t>(mult));
+    for (size_t i = 0; i < n; ++i) out[i] = static_cast<T>(b + m * offs[i]);
+  } else {
+    for (size_t i = 0; i < n; ++i)
+      out[i] = static_cast<T>(static_cast<uint128>(base) + static_cast<uint128>(mult) * offs[i]);
+  }
+}
+
+}  // namespace
+
+Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t size,
+                           uint32_t expected_rows, BlockInfo* info_out) {
+  BlockInfo info;
+  WH_RETURN_IF_ERROR(VerifyBlockFrame(data, size, &info));
+  if (info.rows != expected_rows)
+    return Status::Corruption("block holds " + std::to_string(info.rows) + " values, expected " +
+                              std::to_string(expected_rows));
+  const uint8_t* payload = data + kBlockHeaderSize;
+  std::string decompressed;
+  if (info.compression == Compression::kZstd) {
+    unsigned long long declared = ZSTD_getFrameContentSize(payload, info.stored_size);
+    if (declared != info.raw_size) return Bad("zstd frame size disagrees with the header");
+    decompressed.resize(info.raw_size);
+    size_t r = ZSTD_decompress(decompressed.data(), decompressed.size(), payload, info.stored_size);
+    if (ZSTD_isError(r) || r != info.raw_size) return Bad("zstd frame does not decompress");
+    payload = reinterpret_cast<const uint8_t*>(decompressed.data());
+  }
+  ByteReader r(payload, info.raw_size);
+  size_t n = info.rows;
+  Column col(type);
+  std::vector<uint8_t> validity;
+  uint8_t has_validity = r.GetU8();
+  if (has_validity > 1) return Bad("validity flag");
+  if (has_validity) {
+    std::string_view bitmap = r.GetBytes((n + 7) / 8);
+    if (!r.ok()) return Bad("validity bitmap past end");
+    validity.resize(n);
+    for (size_t i = 0; i < n; ++i) validity[i] = (bitmap[i >> 3] >> (i & 7)) & 1;
+  }
+  const PhysicalType phys = type.physical();
+  const int width = type.width();
+  switch (info.encoding) {
+    case Encoding::kPlain: {
+      if (phys == PhysicalType::kString) {
+        std::vector<uint32_t> offs;
+        std::string chars;
+        WH_RETURN_IF_ERROR(DecodeStrings(&r, n, &offs, &chars));
+        col.SetStrings(std::move(offs), std::move(chars));
+      } else {
+        std::string_view bytes = r.GetBytes(n * width);
+        if (!r.ok()) return Bad("plain values past end");
+        std::memcpy(col.ResizeFixed(n), bytes.data(), bytes.size());
+      }
+      break;
+    }
+    case Encoding::kRle: {
+      uint32_t runs = r.GetU32();
+      if (!r.ok() || runs > n) return Bad("run count");
+      size_t total = 0;
+      if (phys == PhysicalType::kString) {
+        std::vector<uint32_t> offs;
+        offs.reserve(n + 1);
+        offs.push_back(0);
+        std::string chars;
+        for (uint32_t k = 0; k < runs; ++k) {
+          uint32_t len = r.GetU32();
+          std::string_view v = r.GetString();
+          if (!r.ok() || len == 0 || len > n - total) return Bad("run length");
+          if (chars.size() + uint64_t{len} * v.size() > kMaxBlockRawBytes) return Bad("run too large");
+          for (uint32_t j = 0; j < len; ++j) {
+            if (validity.empty() || validity[total + j]) chars.append(v);
+            offs.push_back(static_cast<uint32_t>(chars.size()));
+          }
+          total += len;
+        }
+        if (total != n) return Bad("runs do not add up to the row count");
+        col.SetStrings(std::move(offs), std::move(chars));
+      } else {
+        uint8_t* out = col.ResizeFixed(n);
+        for (uint32_t k = 0; k < runs; ++k) {
+          uint32_t len = r.GetU32();
+          std::string_view v = r.GetBytes(width);
+          if (!r.ok() || len == 0 || len > n - total) return Bad("run length");
+          for (uint32_t j = 0; j < len; ++j) std::memcpy(out + (total + j) * width, v.data(), width);
+          total += len;
+        }
+        if (total != n) return Bad("runs do not add up to the row count");
+      }
+      break;
+    }
+    case Encoding::kDictionary: {
+      if (phys != PhysicalType::kString) return Bad("dictionary encoding on a non-string column");
+      uint32_t count = r.GetU32();
+      if (!r.ok() || count > n) return Bad("dictionary size");
+      std::vector<uint32_t> doffs;
+      std::string dchars;
+      WH_RETURN_IF_ERROR(DecodeStrings(&r, count, &doffs, &dchars));
+      int bw = r.GetU8();
+      if (bw > 32) return Bad("dictionary code width");
+      std::string_view packed = r.GetBytes(BitPackedSize(n, bw));
+      if (!r.ok()) return Bad("dictionary codes past end");
+      std::vector<uint64_t> codes(n);
+      BitUnpack(reinterpret_cast<const uint8_t*>(packed.data()), n, bw, codes.data());
+      std::vector<uint32_t> offs(n + 1);
+      std::string chars;
+      uint64_t total = 0;
+      for (size_t i = 0; i < n; ++i) {
+        bool valid = validity.empty() || validity[i];
+        if (codes[i] >= count) {
+          if (valid || codes[i] != 0) return Bad("dictionary code out of range");
+          continue;
+        }
+        if (valid) total += doffs[codes[i] + 1] - doffs[codes[i]];
+      }
+      if (total > kMaxBlockRawBytes) return Bad("dictionary strings too large");
+      chars.reserve(total);
+      for (size_t i = 0; i < n; ++i) {
+        if ((validity.empty() || validity[i]) && codes[i] < count) {
+          chars.append(dchars, doffs[codes[i]], doffs[codes[i] + 1] - doffs[codes[i]]);
+        }
+        offs[i + 1] = static_cast<uint32_t>(chars.size());
+      }
+      col.SetStrings(std::move(offs), std::move(chars));
+      break;
+    }
+    case Encoding::kForBitpack: {
+      if (!type.is_integer_like()) return Bad("frame-of-reference on a non-integer column");
+      int wide = phys == PhysicalType::kInt128 ? 16 : 8;
+      int128 base = GetWide(&r, wide);
+      int128 mult = GetWide(&r, wide);
+      int bw = r.GetU8();
+      if (!r.ok() || bw > 64) return Bad("frame-of-reference header");
+      std::string_view packed = r.GetBytes(BitPackedSize(n, bw));
+      if (!r.ok()) return Bad("packed values past end");
+      std::vector<uint64_t> offs(n);
+      BitUnpack(reinterpret_cast<const uint8_t*>(packed.data()), n, bw, offs.data());
+      switch (phys) {
+        case PhysicalType::kBool: StoreInts<uint8_t>(&col, offs.data(), n, base, mult); break;
+        case PhysicalType::kInt32: StoreInts<int32_t>(&col, offs.data(), n, base, mult); break;
+        case PhysicalType::kInt64: StoreInts<int64_t>(&col, offs.data(), n, base, mult); break;
+        default: StoreInts<int128>(&col, offs.data(), n, base, mult); break;
+      }
+      break;
+    }
+  }
+  if (!r.AtEnd()) return Bad("trailing bytes after the values");
+  if (phys == PhysicalType::kBool) {
+    const uint8_t* v = col.values<uint8_t>();
+    for (size_t i = 0; i < n; ++i)
+      if (v[i] > 1 && (validity.empty() || validity[i])) return Bad("boolean value not 0 or 1");
+  }
+  if (phys == PhysicalType::kString && !validity.empty()) {
+    // NULL rows must be empty strings so offsets stay canonical.
+    const auto& offs = col.offsets();
+    for (size_t i = 0; i < n; ++i)
+      if (!validity[i] && offs[i + 1] != offs[i]) return Bad("NULL string with bytes");
+  }
+  if (!validity.empty()) col.SetValidity(std::move(validity));
+  if (info_out) *info_out = info;
+  return col;
+}
+
+}  // namespace wh

@@ -1,0 +1,81 @@
+// Column blocks: light encodings, optional zstd, the block frame with its checksum, and the
+// zone map (min, max, null count) of a run of values. SPEC.md "Blocks" documents the bytes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "format/column.h"
+#include "format/status.h"
+#include "format/types.h"
+
+namespace wh {
+
+// Written to disk; never renumber.
+enum class Encoding : uint8_t { kPlain = 0, kRle = 1, kDictionary = 2, kForBitpack = 3 };
+enum class Compression : uint8_t { kNone = 0, kZstd = 1 };
+
+const char* EncodingName(Encoding e);
+
+constexpr size_t kBlockHeaderSize = 16;
+constexpr size_t kBlockTrailerSize = 8;
+// Largest value count and decoded size wh accepts in one block; guards allocations when a
+// block header is damaged.
+constexpr uint32_t kMaxBlockRows = 1u << 20;
+constexpr uint32_t kMaxBlockRawBytes = 1u << 30;
+// Strings longer than this get no min/max in zone maps.
+constexpr size_t kMaxZoneMapString = 256;
+
+// Min/max/null count over a run of values. Integers of every width (and booleans, dates,
+// timestamps, decimals) use min_i/max_i; DOUBLE uses min_d/max_d; STRING uses min_s/max_s.
+// has_min_max is false when every value is NULL, or the statistics were not kept (a NaN, a long
+// string): then the zone map must not be used to skip anything.
+struct ZoneMap {
+  uint64_t null_count = 0;
+  bool has_min_max = false;
+  int128 min_i = 0, max_i = 0;
+  double min_d = 0, max_d = 0;
+  std::string min_s, max_s;
+
+  // Widens this zone map to cover `o` as well.
+  void Merge(const ZoneMap& o, const DataType& type);
+  // Serialized form (SPEC.md "Zone map"): u8 flags, u64 null_count, then min and max.
+  void Serialize(const DataType& type, std::string* out) const;
+  static ZoneMap Deserialize(const DataType& type, class ByteReader* in);
+  // Human-readable "min..max" for inspect.
+  std::string MinString(const DataType& type) const;
+  std::string MaxString(const DataType& type) const;
+};
+
+ZoneMap ComputeZoneMap(const Column& col, size_t begin, size_t end);
+
+struct EncodeOptions {
+  bool allow_zstd = true;
+  int zstd_level = 3;
+  // Tests force an encoding; it must be valid for the type (see SPEC.md), else PLAIN is used.
+  std::optional<Encoding> force_encoding;
+};
+
+struct BlockInfo {
+  Encoding encoding = Encoding::kPlain;
+  Compression compression = Compression::kNone;
+  uint32_t rows = 0;
+  uint32_t raw_size = 0;     // encoded payload before compression
+  uint32_t stored_size = 0;  // payload bytes on disk
+};
+
+// Encodes rows [begin, end) of col as one framed block appended to *out.
+Status EncodeBlock(const Column& col, size_t begin, size_t end, const EncodeOptions& options,
+                   std::string* out, BlockInfo* info = nullptr);
+
+// Verifies the frame checksum of the block at data[0, size), decompresses and decodes it.
+// Fails with Corruption when the checksum, a length, or the encoded structure is wrong, or the
+// block does not hold expected_rows values.
+Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t size,
+                           uint32_t expected_rows, BlockInfo* info = nullptr);
+
+// Checks only the frame (lengths and checksum) without decoding.
+Status VerifyBlockFrame(const uint8_t* data, size_t size, BlockInfo* info = nullptr);
+
+}  // namespace wh

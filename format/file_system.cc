@@ -1,0 +1,260 @@
+#include "format/file_system.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace wh {
+
+namespace {
+
+Status Errno(const std::string& what, const std::string& path, int err) {
+  std::string msg = what + " '" + path + "': " + std::strerror(err);
+  if (err == ENOENT) return Status::NotFound(msg);
+  if (err == EEXIST) return Status::AlreadyExists(msg);
+  return Status::IOError(msg);
+}
+
+class PosixWritableFile final : public WritableFile {
+ public:
+  PosixWritableFile(std::string path, int fd, uint64_t size)
+      : path_(std::move(path)), fd_(fd), size_(size) {}
+  ~PosixWritableFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status Append(std::string_view data) override {
+    const char* p = data.data();
+    size_t left = data.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd_, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Errno("write", path_, errno);
+      }
+      p += n;
+      left -= n;
+    }
+    size_ += data.size();
+    return Status::OK();
+  }
+  Status Sync() override {
+    if (::fdatasync(fd_) != 0) return Errno("fsync", path_, errno);
+    return Status::OK();
+  }
+  Status Close() override {
+    int fd = fd_;
+    fd_ = -1;
+    if (fd >= 0 && ::close(fd) != 0) return Errno("close", path_, errno);
+    return Status::OK();
+  }
+  uint64_t Size() const override { return size_; }
+
+ private:
+  std::string path_;
+  int fd_;
+  uint64_t size_;
+};
+
+class PosixRandomAccessFile final : public RandomAccessFile {
+ public:
+  PosixRandomAccessFile(std::string path, int fd, uint64_t size)
+      : path_(std::move(path)), fd_(fd), size_(size) {}
+  ~PosixRandomAccessFile() override { ::close(fd_); }
+  Status Read(uint64_t offset, size_t n, std::string* out) const override {
+    if (offset > size_ || n > size_ - offset)
+      return Status::Corruption("read of " + std::to_string(n) + " bytes at offset " +
+                                std::to_string(offset) + " past the end of '" + path_ + "' (" +
+                                std::to_string(size_) + " bytes)");
+    out->resize(n);
+    size_t done = 0;
+    while (done < n) {
+      ssize_t r = ::pread(fd_, out->data() + done, n - done, offset + done);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return Errno("read", path_, errno);
+      }
+      if (r == 0) return Status::Corruption("unexpected end of file '" + path_ + "'");
+      done += r;
+    }
+    return Status::OK();
+  }
+  uint64_t Size() const override { return size_; }
+  const std::string& path() const override { return path_; }
+
+ private:
+  std::string path_;
+  int fd_;
+  uint64_t size_;
+};
+
+class PosixFileLock final : public FileLock {
+ public:
+  explicit PosixFileLock(int fd) : fd_(fd) {}
+  ~PosixFileLock() override {
+    ::flock(fd_, LOCK_UN);
+    ::close(fd_);
+  }
+
+ private:
+  int fd_;
+};
+
+class PosixFileSystem final : public FileSystem {
+ public:
+  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return Errno("create", path, errno);
+    return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd, 0));
+  }
+  Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0) return Errno("open for append", path, errno);
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      int e = errno;
+      ::close(fd);
+      return Errno("stat", path, e);
+    }
+    return std::unique_ptr<WritableFile>(new PosixWritableFile(path, fd, st.st_size));
+  }
+  Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Errno("open", path, errno);
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      int e = errno;
+      ::close(fd);
+      return Errno("stat", path, e);
+    }
+    return std::unique_ptr<RandomAccessFile>(new PosixRandomAccessFile(path, fd, st.st_size));
+  }
+  Status Rename(const std::string& from, const std::string& to) override {
+    if (::rename(from.c_str(), to.c_str()) != 0) return Errno("rename to '" + to + "'", from, errno);
+    return Status::OK();
+  }
+  Status RemoveFile(const std::string& path) override {
+    if (::unlink(path.c_str()) != 0) return Errno("remove", path, errno);
+    return Status::OK();
+  }
+  Status CreateDir(const std::string& path) override {
+    if (::mkdir(path.c_str(), 0755) != 0) return Errno("create directory", path, errno);
+    return Status::OK();
+  }
+  Status RemoveDir(const std::string& path) override {
+    if (::rmdir(path.c_str()) != 0) return Errno("remove directory", path, errno);
+    return Status::OK();
+  }
+  Result<std::vector<std::string>> ListDir(const std::string& path) override {
+    DIR* d = ::opendir(path.c_str());
+    if (!d) return Errno("list directory", path, errno);
+    std::vector<std::string> names;
+    while (struct dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != "..") names.push_back(std::move(n));
+    }
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  bool FileExists(const std::string& path) override { return ::access(path.c_str(), F_OK) == 0; }
+  bool IsDirectory(const std::string& path) override {
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  }
+  Status SyncDir(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return Errno("open directory", path, errno);
+    int r = ::fsync(fd);
+    int e = errno;
+    ::close(fd);
+    if (r != 0) return Errno("fsync directory", path, e);
+    return Status::OK();
+  }
+  Status Truncate(const std::string& path, uint64_t size) override {
+    if (::truncate(path.c_str(), static_cast<off_t>(size)) != 0) return Errno("truncate", path, errno);
+    return Status::OK();
+  }
+  Result<uint64_t> FileSize(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return Errno("stat", path, errno);
+    return static_cast<uint64_t>(st.st_size);
+  }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return Errno("open lock file", path, errno);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      int e = errno;
+      std::string holder(32, '\0');
+      ssize_t n = ::pread(fd, holder.data(), holder.size(), 0);
+      holder.resize(n > 0 ? n : 0);
+      while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0')) holder.pop_back();
+      ::close(fd);
+      if (e == EWOULDBLOCK)
+        return Status::Locked("locked by pid " + (holder.empty() ? std::string("?") : holder) +
+                              " (lock file '" + path + "')");
+      return Errno("lock", path, e);
+    }
+    // The lock is ours; a stale pid from a dead holder is simply overwritten.
+    std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+      int e = errno;
+      ::close(fd);
+      return Errno("write lock file", path, e);
+    }
+    return std::unique_ptr<FileLock>(new PosixFileLock(fd));
+  }
+};
+
+}  // namespace
+
+Result<std::string> FileSystem::ReadFile(const std::string& path) {
+  WH_ASSIGN_OR_RETURN(auto f, NewRandomAccessFile(path));
+  std::string data;
+  WH_RETURN_IF_ERROR(f->Read(0, f->Size(), &data));
+  return data;
+}
+
+Status FileSystem::WriteFileAtomic(const std::string& path, std::string_view data) {
+  std::string tmp = path + ".tmp";
+  {
+    WH_ASSIGN_OR_RETURN(auto f, NewWritableFile(tmp));
+    Status st = f->Append(data);
+    if (st.ok()) st = f->Sync();
+    Status cl = f->Close();
+    if (st.ok()) st = cl;
+    if (!st.ok()) {
+      (void)RemoveFile(tmp);
+      return st;
+    }
+  }
+  Status st = Rename(tmp, path);
+  if (!st.ok()) (void)RemoveFile(tmp);
+  return st;
+}
+
+Status FileSystem::RemoveTree(const std::string& path) {
+  if (!IsDirectory(path)) return RemoveFile(path);
+  WH_ASSIGN_OR_RETURN(auto names, ListDir(path));
+  for (const auto& n : names) WH_RETURN_IF_ERROR(RemoveTree(JoinPath(path, n)));
+  return RemoveDir(path);
+}
+
+FileSystem* DefaultFileSystem() {
+  static PosixFileSystem fs;
+  return &fs;
+}
+
+std::string JoinPath(std::string_view a, std::string_view b) {
+  std::string out(a);
+  if (!out.empty() && out.back() != '/') out += '/';
+  out += b;
+  return out;
+}
+
+}  // namespace wh

@@ -1,0 +1,297 @@
+#include "format/segment.h"
+
+#include <cstring>
+
+#include "format/coding.h"
+
+namespace wh {
+
+std::string SegmentFooter::Property(const std::string& key) const {
+  for (const auto& [k, v] : properties)
+    if (k == key) return v;
+  return "";
+}
+
+ZoneMap SegmentFooter::ColumnZoneMap(size_t c) const {
+  ZoneMap z;
+  for (const auto& rg : row_groups) z.Merge(rg.blocks[c].zone, columns[c].type);
+  return z;
+}
+
+SegmentWriter::SegmentWriter(WritableFile* file, std::vector<ColumnSpec> columns,
+                             std::vector<std::pair<std::string, std::string>> properties,
+                             EncodeOptions options)
+    : file_(file), options_(options) {
+  footer_.columns = std::move(columns);
+  footer_.properties = std::move(properties);
+}
+
+Status SegmentWriter::Write(std::string_view data) {
+  WH_RETURN_IF_ERROR(file_->Append(data));
+  offset_ += data.size();
+  return Status::OK();
+}
+
+Status SegmentWriter::AddRows(uint32_t bucket, const std::vector<const Column*>& cols,
+                              size_t begin, size_t end) {
+  if (cols.size() != footer_.columns.size())
+    return Status::Internal("SegmentWriter: column count mismatch");
+  if (!footer_.row_groups.empty() && footer_.row_groups.back().bucket > bucket)
+    return Status::Internal("SegmentWriter: buckets out of order");
+  if (offset_ == 0) WH_RETURN_IF_ERROR(Write(std::string_view(kSegmentMagic, 8)));
+  for (size_t b = begin; b < end; b += max_rows_per_group_) {
+    size_t e = std::min(end, b + max_rows_per_group_);
+    RowGroupMeta rg;
+    rg.bucket = bucket;
+    rg.rows = static_cast<uint32_t>(e - b);
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (!(cols[c]->type() == footer_.columns[c].type))
+        return Status::Internal("SegmentWriter: column type mismatch");
+      scratch_.clear();
+      WH_RETURN_IF_ERROR(EncodeBlock(*cols[c], b, e, options_, &scratch_));
+      BlockMeta bm;
+      bm.offset = offset_;
+      bm.length = static_cast<uint32_t>(scratch_.size());
+      bm.zone = ComputeZoneMap(*cols[c], b, e);
+      WH_RETURN_IF_ERROR(Write(scratch_));
+      rg.blocks.push_back(std::move(bm));
+    }
+    footer_.rows += rg.rows;
+    footer_.row_groups.push_back(std::move(rg));
+  }
+  return Status::OK();
+}
+
+Result<SegmentFooter> SegmentWriter::Finish() {
+  if (offset_ == 0) WH_RETURN_IF_ERROR(Write(std::string_view(kSegmentMagic, 8)));
+  std::string f;
+  ByteWriter w(&f);
+  w.PutU32(static_cast<uint32_t>(footer_.columns.size()));
+  for (const auto& c : footer_.columns) {
+    w.PutString(c.name);
+    w.PutU8(static_cast<uint8_t>(c.type.id));
+    w.PutU8(c.type.precision);
+    w.PutU8(c.type.scale);
+    w.PutU8(c.nullable ? 1 : 0);
+  }
+  w.PutU32(static_cast<uint32_t>(footer_.properties.size()));
+  for (const auto& [k, v] : footer_.properties) {
+    w.PutString(k);
+    w.PutString(v);
+  }
+  w.PutU64(footer_.rows);
+  w.PutU32(static_cast<uint32_t>(footer_.row_groups.size()));
+  for (const auto& rg : footer_.row_groups) {
+    w.PutU32(rg.bucket);
+    w.PutU32(rg.rows);
+    for (size_t c = 0; c < rg.blocks.size(); ++c) {
+      w.PutU64(rg.blocks[c].offset);
+      w.PutU32(rg.blocks[c].length);
+      rg.blocks[c].zone.Serialize(footer_.columns[c].type, &f);
+    }
+  }
+  uint64_t footer_offset = offset_;
+  WH_RETURN_IF_ERROR(Write(f));
+
+  std::string t;
+  ByteWriter tw(&t);
+  tw.PutU64(footer_offset);
+  tw.PutU32(static_cast<uint32_t>(f.size()));
+  tw.PutU16(kSegmentFormatVersion);
+  tw.PutU16(0);
+  tw.PutU32(0);  // incompatible features
+  tw.PutU32(0);  // compatible features
+  footer_checksum_ = Checksum64(f.data(), f.size());
+  tw.PutU64(footer_checksum_);
+  tw.PutU64(Checksum64(t.data(), t.size()));
+  tw.PutBytes(kSegmentMagic, 8);
+  WH_RETURN_IF_ERROR(Write(t));
+  return footer_;
+}
+
+Status ParseSegmentFooter(std::string_view bytes, uint64_t blocks_end, SegmentFooter* out) {
+  ByteReader r(bytes);
+  SegmentFooter f;
+  auto bad = [](const std::string& what) { return Status::Corruption("bad segment footer: " + what); };
+  uint32_t ncols = r.GetU32();
+  if (!r.ok() || ncols == 0 || ncols > 4096) return bad("column count");
+  for (uint32_t i = 0; i < ncols; ++i) {
+    ColumnSpec c;
+    c.name = std::string(r.GetString());
+    c.type.id = static_cast<TypeId>(r.GetU8());
+    c.type.precision = r.GetU8();
+    c.type.scale = r.GetU8();
+    uint8_t flags = r.GetU8();
+    if (!r.ok()) return bad("truncated column list");
+    if (flags > 1) return bad("column flags");
+    c.nullable = flags & 1;
+    Status st = ValidateType(c.type);
+    if (!st.ok()) return st.WithContext("bad segment footer: column '" + c.name + "'");
+    f.columns.push_back(std::move(c));
+  }
+  uint32_t nprops = r.GetU32();
+  if (!r.ok() || nprops > r.remaining()) return bad("property count");
+  for (uint32_t i = 0; i < nprops; ++i) {
+    std::string k(r.GetString());
+    std::string v(r.GetString());
+    f.properties.emplace_back(std::move(k), std::move(v));
+  }
+  f.rows = r.GetU64();
+  uint32_t nrg = r.GetU32();
+  if (!r.ok() || nrg > r.remaining()) return bad("row group count");
+  uint64_t total = 0;
+  uint64_t expect_offset = 8;
+  for (uint32_t g = 0; g < nrg; ++g) {
+    RowGroupMeta rg;
+    rg.bucket = r.GetU32();
+    rg.rows = r.GetU32();
+    if (!r.ok() || rg.rows == 0 || rg.rows > kMaxBlockRows) return bad("row group row count");
+    if (!f.row_groups.empty() && f.row_groups.back().bucket > rg.bucket)
+      return bad("row groups out of bucket order");
+    for (uint32_t c = 0; c < ncols; ++c) {
+      BlockMeta bm;
+      bm.offset = r.GetU64();
+      bm.length = r.GetU32();
+      bm.zone = ZoneMap::Deserialize(f.columns[c].type, &r);
+      if (!r.ok()) return bad("truncated block list");
+      // Blocks are contiguous, in order, between the magic and the footer.
+      if (bm.offset != expect_offset || bm.length < kBlockHeaderSize + kBlockTrailerSize ||
+          bm.offset + bm.length > blocks_end)
+        return bad("block " + std::to_string(g) + "/" + std::to_string(c) + " at offset " +
+                   std::to_string(bm.offset) + " is out of place");
+      if (bm.zone.null_count > rg.rows) return bad("zone map null count");
+      expect_offset = bm.offset + bm.length;
+      rg.blocks.push_back(std::move(bm));
+    }
+    total += rg.rows;
+    f.row_groups.push_back(std::move(rg));
+  }
+  if (!r.AtEnd()) return bad("trailing bytes");
+  if (total != f.rows) return bad("row groups add up to " + std::to_string(total) + " rows, not " +
+                                  std::to_string(f.rows));
+  if (expect_offset != blocks_end) return bad("blocks do not end where the footer starts");
+  *out = std::move(f);
+  return Status::OK();
+}
+
+Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(FileSystem* fs, const std::string& path) {
+  std::unique_ptr<SegmentReader> rd(new SegmentReader());
+  WH_ASSIGN_OR_RETURN(rd->file_, fs->NewRandomAccessFile(path));
+  auto ctx = [&](const Status& s) { return s.WithContext(path); };
+  uint64_t size = rd->file_->Size();
+  if (size < 8 + kSegmentTrailerSize)
+    return ctx(Status::Corruption("file of " + std::to_string(size) +
+                                  " bytes is too short to be a segment"));
+  // One tail read: the trailer and, usually, the whole footer.
+  uint64_t tail = std::min<uint64_t>(size - 8, 64 * 1024);
+  std::string buf;
+  WH_RETURN_IF_ERROR(ctx(rd->file_->Read(size - tail, tail, &buf)));
+  const char* t = buf.data() + buf.size() - kSegmentTrailerSize;
+  if (std::memcmp(t + 40, kSegmentMagic, 8) != 0)
+    return ctx(Status::Corruption("no segment magic at the end of the file"));
+  ByteReader tr(t, kSegmentTrailerSize);
+  uint64_t footer_offset = tr.GetU64();
+  uint32_t footer_len = tr.GetU32();
+  uint16_t version = tr.GetU16();
+  uint16_t reserved = tr.GetU16();
+  uint32_t incompat = tr.GetU32();
+  tr.GetU32();  // compatible features: none known, all ignorable
+  uint64_t footer_sum = tr.GetU64();
+  uint64_t trailer_sum = tr.GetU64();
+  if (trailer_sum != Checksum64(t, 32)) {
+    char m[128];
+    std::snprintf(m, sizeof m, "trailer checksum mismatch at offset %llu: expected %016llx, actual %016llx",
+                  static_cast<unsigned long long>(size - kSegmentTrailerSize),
+                  static_cast<unsigned long long>(trailer_sum),
+                  static_cast<unsigned long long>(Checksum64(t, 32)));
+    return ctx(Status::Corruption(m));
+  }
+  if (version > kSegmentFormatVersion || version == 0)
+    return ctx(Status::NotSupported("segment format version " + std::to_string(version) +
+                                    "; this build of wh reads version " +
+                                    std::to_string(kSegmentFormatVersion)));
+  if (incompat & ~kKnownIncompatFeatures)
+    return ctx(Status::NotSupported("segment uses unknown incompatible features 0x" +
+                                    std::to_string(incompat)));
+  if (reserved != 0) return ctx(Status::Corruption("reserved trailer bytes are not zero"));
+  if (footer_offset < 8 || footer_offset + footer_len != size - kSegmentTrailerSize)
+    return ctx(Status::Corruption("footer location out of range"));
+  std::string footer;
+  if (footer_len + kSegmentTrailerSize <= buf.size()) {
+    footer = buf.substr(buf.size() - kSegmentTrailerSize - footer_len, footer_len);
+  } else {
+    WH_RETURN_IF_ERROR(ctx(rd->file_->Read(footer_offset, footer_len, &footer)));
+  }
+  uint64_t actual = Checksum64(footer.data(), footer.size());
+  if (actual != footer_sum) {
+    char m[128];
+    std::snprintf(m, sizeof m, "footer checksum mismatch at offset %llu: expected %016llx, actual %016llx",
+                  static_cast<unsigned long long>(footer_offset),
+                  static_cast<unsigned long long>(footer_sum), static_cast<unsigned long long>(actual));
+    return ctx(Status::Corruption(m));
+  }
+  std::string head;
+  WH_RETURN_IF_ERROR(ctx(rd->file_->Read(0, 8, &head)));
+  if (std::memcmp(head.data(), kSegmentMagic, 8) != 0)
+    return ctx(Status::Corruption("no segment magic at the start of the file"));
+  WH_RETURN_IF_ERROR(ctx(ParseSegmentFooter(footer, footer_offset, &rd->footer_)));
+  rd->version_ = version;
+  rd->footer_checksum_ = footer_sum;
+  return rd;
+}
+
+Result<Column> SegmentReader::ReadColumn(size_t g, size_t c) const {
+  if (g >= footer_.row_groups.size() || c >= footer_.columns.size())
+    return Status::Internal("ReadColumn: no such block");
+  const RowGroupMeta& rg = footer_.row_groups[g];
+  const BlockMeta& bm = rg.blocks[c];
+  std::string data;
+  WH_RETURN_IF_ERROR(file_->Read(bm.offset, bm.length, &data));
+  auto col = DecodeBlock(footer_.columns[c].type, reinterpret_cast<const uint8_t*>(data.data()),
+                         data.size(), rg.rows);
+  if (!col.ok())
+    return col.status().WithContext(path() + ": row group " + std::to_string(g) + " (bucket " +
+                                    std::to_string(rg.bucket) + "), column '" +
+                                    footer_.columns[c].name + "', block at offset " +
+                                    std::to_string(bm.offset));
+  if (!footer_.columns[c].nullable && col->has_nulls())
+    return Status::Corruption(path() + ": NULL in NOT NULL column '" + footer_.columns[c].name + "'");
+  return col;
+}
+
+size_t SegmentReader::VerifyBlocks(const std::function<void(const Status&)>& on_error) const {
+  size_t bad = 0;
+  for (size_t g = 0; g < footer_.row_groups.size(); ++g) {
+    for (size_t c = 0; c < footer_.columns.size(); ++c) {
+      auto col = ReadColumn(g, c);
+      if (!col.ok()) {
+        ++bad;
+        on_error(col.status());
+        continue;
+      }
+      // The zone map must describe the block's values.
+      ZoneMap z = ComputeZoneMap(*col, 0, col->size());
+      const ZoneMap& stored = footer_.row_groups[g].blocks[c].zone;
+      const DataType& t = footer_.columns[c].type;
+      bool same = z.null_count == stored.null_count && z.has_min_max == stored.has_min_max;
+      if (same && z.has_min_max) {
+        if (t.physical() == PhysicalType::kDouble) {
+          same = z.min_d == stored.min_d && z.max_d == stored.max_d;
+        } else if (t.physical() == PhysicalType::kString) {
+          same = z.min_s == stored.min_s && z.max_s == stored.max_s;
+        } else {
+          same = z.min_i == stored.min_i && z.max_i == stored.max_i;
+        }
+      }
+      if (!same) {
+        ++bad;
+        on_error(Status::Corruption(path() + ": row group " + std::to_string(g) + ", column '" +
+                                    footer_.columns[c].name +
+                                    "': zone map does not match the block's values"));
+      }
+    }
+  }
+  return bad;
+}
+
+}  // namespace wh

@@ -1,0 +1,116 @@
+#include "format/types.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace wh {
+
+PhysicalType DataType::physical() const {
+  switch (id) {
+    case TypeId::kBoolean: return PhysicalType::kBool;
+    case TypeId::kInt32:
+    case TypeId::kDate: return PhysicalType::kInt32;
+    case TypeId::kInt64:
+    case TypeId::kTimestamp: return PhysicalType::kInt64;
+    case TypeId::kDouble: return PhysicalType::kDouble;
+    case TypeId::kDecimal:
+      return precision <= kMaxInt64DecimalPrecision ? PhysicalType::kInt64 : PhysicalType::kInt128;
+    case TypeId::kString: return PhysicalType::kString;
+  }
+  return PhysicalType::kInt64;
+}
+
+int DataType::width() const {
+  switch (physical()) {
+    case PhysicalType::kBool: return 1;
+    case PhysicalType::kInt32: return 4;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble: return 8;
+    case PhysicalType::kInt128: return 16;
+    case PhysicalType::kString: return 0;
+  }
+  return 0;
+}
+
+bool DataType::is_integer_like() const {
+  PhysicalType p = physical();
+  return p == PhysicalType::kBool || p == PhysicalType::kInt32 || p == PhysicalType::kInt64 ||
+         p == PhysicalType::kInt128;
+}
+
+std::string DataType::ToString() const {
+  switch (id) {
+    case TypeId::kBoolean: return "BOOLEAN";
+    case TypeId::kInt32: return "INT";
+    case TypeId::kInt64: return "BIGINT";
+    case TypeId::kDouble: return "DOUBLE";
+    case TypeId::kDecimal:
+      return "DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) + ")";
+    case TypeId::kString: return "STRING";
+    case TypeId::kDate: return "DATE";
+    case TypeId::kTimestamp: return "TIMESTAMP";
+  }
+  return "?";
+}
+
+Result<DataType> ParseTypeName(std::string_view name, int precision, int scale, bool has_args) {
+  std::string n(name);
+  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return std::toupper(c); });
+  auto no_args = [&](DataType t) -> Result<DataType> {
+    if (has_args) return Status::InvalidArgument("type " + n + " takes no arguments");
+    return t;
+  };
+  if (n == "BOOLEAN" || n == "BOOL") return no_args(DataType::Boolean());
+  if (n == "INT" || n == "INTEGER" || n == "INT4") return no_args(DataType::Int32());
+  if (n == "BIGINT" || n == "LONG" || n == "INT8") return no_args(DataType::Int64());
+  if (n == "DOUBLE" || n == "FLOAT8" || n == "FLOAT") return no_args(DataType::Double());
+  if (n == "STRING" || n == "VARCHAR" || n == "TEXT") return DataType::String();
+  if (n == "DATE") return no_args(DataType::Date());
+  if (n == "TIMESTAMP") return no_args(DataType::Timestamp());
+  if (n == "DECIMAL" || n == "NUMERIC" || n == "DEC") {
+    if (!has_args) return DataType::Decimal(10, 0);  // Spark's default
+    if (precision < 1 || precision > kMaxDecimalPrecision)
+      return Status::InvalidArgument("DECIMAL precision must be between 1 and 38, got " +
+                                     std::to_string(precision));
+    if (scale < 0 || scale > precision)
+      return Status::InvalidArgument("DECIMAL scale must be between 0 and the precision " +
+                                     std::to_string(precision) + ", got " + std::to_string(scale));
+    return DataType::Decimal(precision, scale);
+  }
+  return Status::InvalidArgument("unknown type '" + std::string(name) +
+                                 "' (expected BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p,s), STRING, "
+                                 "DATE or TIMESTAMP)");
+}
+
+Status ValidateType(const DataType& t) {
+  switch (t.id) {
+    case TypeId::kDecimal:
+      if (t.precision < 1 || t.precision > kMaxDecimalPrecision || t.scale > t.precision)
+        return Status::Corruption("invalid DECIMAL(" + std::to_string(t.precision) + "," +
+                                  std::to_string(t.scale) + ")");
+      return Status::OK();
+    case TypeId::kBoolean:
+    case TypeId::kInt32:
+    case TypeId::kInt64:
+    case TypeId::kDouble:
+    case TypeId::kString:
+    case TypeId::kDate:
+    case TypeId::kTimestamp:
+      if (t.precision != 0 || t.scale != 0)
+        return Status::Corruption("type " + t.ToString() + " with precision/scale set");
+      return Status::OK();
+  }
+  return Status::Corruption("unknown type id " + std::to_string(static_cast<int>(t.id)));
+}
+
+int128 Pow10(int n) {
+  static const auto table = [] {
+    struct T { int128 v[39]; } t{};
+    t.v[0] = 1;
+    for (int i = 1; i <= 38; ++i) t.v[i] = t.v[i - 1] * 10;
+    return t;
+  }();
+  return table.v[n];
+}
+
+}  // namespace wh

@@ -1,0 +1,69 @@
+// Logical types of wh and their physical representation in memory and on disk.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "format/status.h"
+
+namespace wh {
+
+using int128 = __int128;
+using uint128 = unsigned __int128;
+
+// The numbers are written to disk (SPEC.md "Type ids"); never renumber.
+enum class TypeId : uint8_t {
+  kBoolean = 1,
+  kInt32 = 2,      // INT
+  kInt64 = 3,      // BIGINT
+  kDouble = 4,     // DOUBLE (IEEE 754 binary64)
+  kDecimal = 5,    // DECIMAL(p, s): unscaled integer, int64 if p <= 18 else int128
+  kString = 6,     // UTF-8 bytes
+  kDate = 7,       // int32 days since 1970-01-01
+  kTimestamp = 8,  // int64 microseconds since 1970-01-01 00:00:00, no time zone
+};
+
+// How values are laid out in memory and in PLAIN blocks.
+enum class PhysicalType : uint8_t { kBool, kInt32, kInt64, kInt128, kDouble, kString };
+
+constexpr int kMaxDecimalPrecision = 38;
+constexpr int kMaxInt64DecimalPrecision = 18;
+
+struct DataType {
+  TypeId id = TypeId::kInt64;
+  uint8_t precision = 0;  // DECIMAL only
+  uint8_t scale = 0;      // DECIMAL only
+
+  static DataType Boolean() { return {TypeId::kBoolean, 0, 0}; }
+  static DataType Int32() { return {TypeId::kInt32, 0, 0}; }
+  static DataType Int64() { return {TypeId::kInt64, 0, 0}; }
+  static DataType Double() { return {TypeId::kDouble, 0, 0}; }
+  static DataType Decimal(int p, int s) {
+    return {TypeId::kDecimal, static_cast<uint8_t>(p), static_cast<uint8_t>(s)};
+  }
+  static DataType String() { return {TypeId::kString, 0, 0}; }
+  static DataType Date() { return {TypeId::kDate, 0, 0}; }
+  static DataType Timestamp() { return {TypeId::kTimestamp, 0, 0}; }
+
+  PhysicalType physical() const;
+  // Bytes per value for fixed-width physical types; 0 for strings.
+  int width() const;
+  bool is_integer_like() const;  // stored as a signed integer of some width
+  // "DECIMAL(38,18)", "BIGINT", ...
+  std::string ToString() const;
+  bool operator==(const DataType& o) const {
+    return id == o.id && precision == o.precision && scale == o.scale;
+  }
+};
+
+// Parses a SQL type name: BOOLEAN, INT, INTEGER, BIGINT, LONG, DOUBLE, FLOAT8, DECIMAL(p,s),
+// NUMERIC(p,s), STRING, VARCHAR, TEXT, DATE, TIMESTAMP. Case-insensitive.
+Result<DataType> ParseTypeName(std::string_view name, int precision, int scale, bool has_args);
+// Checks that a type read from disk is one this build understands.
+Status ValidateType(const DataType& t);
+
+// Powers of ten as int128, 10^0 .. 10^38.
+int128 Pow10(int n);
+
+}  // namespace wh

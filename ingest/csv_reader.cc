@@ -1,0 +1,163 @@
+#include "ingest/csv_reader.h"
+
+#include <cstring>
+
+namespace wh {
+
+namespace {
+constexpr size_t kChunk = 1u << 20;
+}
+
+CsvReader::CsvReader(InputStream* in, char delimiter) : in_(in), delim_(delimiter) {
+  buf_.resize(kChunk);
+}
+
+Result<bool> CsvReader::Fill() {
+  if (eof_) return false;
+  // Every byte before pos_ has been copied out into the current row, so the buffer restarts.
+  pos_ = end_ = 0;
+  WH_ASSIGN_OR_RETURN(size_t n, in_->Read(buf_.data() + end_, buf_.size() - end_));
+  if (n == 0) {
+    eof_ = true;
+    return false;
+  }
+  end_ += n;
+  return true;
+}
+
+Result<bool> CsvReader::Next(std::vector<CsvField>* fields) {
+  auto where = [&](uint64_t line) { return in_->name() + ":" + std::to_string(line); };
+  for (;;) {
+    row_.clear();
+    spans_.clear();
+    quoted_.clear();
+    row_line_ = line_;
+    enum { kFieldStart, kUnquoted, kQuoted, kAfterQuote } state = kFieldStart;
+    uint32_t field_start = 0;
+    uint64_t quote_line = 0;
+    bool row_done = false;
+    bool saw_any = false;
+    auto end_field = [&] {
+      spans_.emplace_back(field_start, static_cast<uint32_t>(row_.size()) - field_start);
+    };
+    while (!row_done) {
+      if (pos_ == end_) {
+        WH_ASSIGN_OR_RETURN(bool more, Fill());
+        if (!more) {
+          if (state == kQuoted)
+            return Status::DataError(where(quote_line) +
+                                     ": unterminated quoted field (no closing '\"' before the end "
+                                     "of the input)");
+          if (!saw_any) return false;
+          if (state == kFieldStart) {  // the input ended right after a delimiter
+            field_start = static_cast<uint32_t>(row_.size());
+            quoted_.push_back(0);
+          }
+          end_field();
+          row_done = true;
+          break;
+        }
+      }
+      const char* p = buf_.data() + pos_;
+      const char* e = buf_.data() + end_;
+      while (p < e && !row_done) {
+        char c = *p;
+        switch (state) {
+          case kFieldStart:
+            saw_any = true;
+            field_start = static_cast<uint32_t>(row_.size());
+            if (c == '"') {
+              state = kQuoted;
+              quoted_.push_back(1);
+              quote_line = line_;
+              ++p;
+              continue;
+            }
+            quoted_.push_back(0);
+            state = kUnquoted;
+            [[fallthrough]];
+          case kUnquoted: {
+            // Copy a run of ordinary bytes at once.
+            const char* q = p;
+            while (q < e && *q != delim_ && *q != '\n' && *q != '\r') ++q;
+            row_.append(p, q - p);
+            p = q;
+            if (p == e) break;
+            c = *p;
+            if (c == delim_) {
+              end_field();
+              state = kFieldStart;
+              ++p;
+            } else {  // '\n' or '\r'
+              end_field();
+              row_done = true;
+              ++p;
+              if (c == '\r') {
+                // CRLF: swallow the LF, reading more input if the CR ended the buffer.
+                if (p == e) {
+                  consumed_ += p - (buf_.data() + pos_);
+                  pos_ = end_;
+                  auto more = Fill();
+                  if (!more.ok()) return more.status();
+                  p = buf_.data() + pos_;
+                  e = buf_.data() + end_;
+                }
+                if (p < e && *p == '\n') ++p;
+              }
+              ++line_;
+            }
+            break;
+          }
+          case kQuoted: {
+            const char* q = p;
+            while (q < e && *q != '"' && *q != '\n') ++q;
+            row_.append(p, q - p);
+            p = q;
+            if (p == e) break;
+            if (*p == '\n') {
+              row_.push_back('\n');
+              ++line_;
+              ++p;
+            } else {
+              ++p;  // the quote: closing, or the first of a doubled pair
+              state = kAfterQuote;
+            }
+            break;
+          }
+          case kAfterQuote:
+            if (c == '"') {
+              row_.push_back('"');
+              state = kQuoted;
+              ++p;
+            } else if (c == delim_) {
+              end_field();
+              state = kFieldStart;
+              ++p;
+            } else if (c == '\n' || c == '\r') {
+              state = kUnquoted;  // handled as a line end there
+            } else {
+              return Status::DataError(where(line_) + ": unexpected character '" +
+                                       std::string(1, c) + "' after a closing quote (a quote "
+                                       "inside a quoted field must be doubled: \"\")");
+            }
+            break;
+        }
+        if (row_.size() > kMaxCsvRowBytes)
+          return Status::DataError(where(row_line_) + ": row longer than " +
+                                   std::to_string(kMaxCsvRowBytes >> 20) + " MiB");
+      }
+      consumed_ += p - (buf_.data() + pos_);
+      pos_ = p - buf_.data();
+    }
+    // Skip lines that are completely empty.
+    if (spans_.size() == 1 && spans_[0].second == 0 && !quoted_[0]) continue;
+    fields->resize(spans_.size());
+    for (size_t i = 0; i < spans_.size(); ++i) {
+      (*fields)[i].value = std::string_view(row_.data() + spans_[i].first, spans_[i].second);
+      (*fields)[i].quoted = quoted_[i];
+    }
+    return true;
+  }
+}
+
+}  // namespace wh

@@ -1,0 +1,54 @@
+// The public header of the ingest module: CSV files -> typed column batches -> routed to
+// partition and bucket -> one atomic commit per call.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "ingest/csv_reader.h"
+#include "ingest/input_stream.h"
+#include "ingest/value_parser.h"
+
+namespace wh {
+
+struct IngestProgress {
+  std::string input;
+  uint64_t input_bytes = 0;   // read of the current input
+  uint64_t input_size = 0;    // its size on disk if known, else 0
+  uint64_t rows = 0;          // rows read so far, all inputs
+};
+
+struct IngestOptions {
+  int64_t etl_micros = 0;                 // etl_date of every row
+  size_t batch_bytes = 256u << 20;        // memory budget of buffered rows before a flush
+  EncodeOptions encode;
+  // Called about every 64K rows, from the ingesting thread.
+  std::function<void(const IngestProgress&)> on_progress;
+};
+
+struct IngestResult {
+  uint64_t rows = 0;
+  uint64_t partitions = 0;  // distinct partitions written
+  uint64_t segments = 0;
+  uint64_t bytes = 0;       // bytes of segment files written
+  uint64_t input_bytes = 0;
+  double seconds = 0;
+  uint64_t commit_seq = 0;
+};
+
+// Ingests CSV inputs (paths, "-" for stdin, .gz/.zst decompressed) into `table` as one batch:
+// every row of every input commits together, or (on any error) nothing does. Errors name the
+// input, line, column and value.
+Result<IngestResult> IngestCsv(Warehouse* wh, const std::string& table,
+                               const std::vector<std::string>& inputs,
+                               const IngestOptions& options);
+
+// Same, from already opened inputs (tests).
+Result<IngestResult> IngestCsvStreams(Warehouse* wh, const std::string& table,
+                                      const std::vector<InputStream*>& inputs,
+                                      const IngestOptions& options);
+
+}  // namespace wh

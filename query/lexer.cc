@@ -1,0 +1,160 @@
+#include "query/lexer.h"
+
+#include <cctype>
+#include <cstring>
+
+namespace wh {
+
+bool Token::Is(const char* kw) const {
+  if (kind != TokenKind::kIdent || text.size() != std::strlen(kw)) return false;
+  for (size_t i = 0; i < text.size(); ++i)
+    if (std::toupper(static_cast<unsigned char>(text[i])) != kw[i]) return false;
+  return true;
+}
+
+std::string Token::Describe() const {
+  switch (kind) {
+    case TokenKind::kEnd: return "the end of the statement";
+    case TokenKind::kString: return "string '" + text + "'";
+    case TokenKind::kQuotedIdent: return "\"" + text + "\"";
+    default: return "'" + text + "'";
+  }
+}
+
+std::string SqlErrorMessage(const std::string& sql, const SourcePos& pos, const std::string& msg) {
+  std::string out = "line " + std::to_string(pos.line) + ", column " + std::to_string(pos.column) +
+                    ": " + msg;
+  size_t start = pos.offset;
+  while (start > 0 && sql[start - 1] != '\n') --start;
+  size_t end = sql.find('\n', pos.offset);
+  if (end == std::string::npos) end = sql.size();
+  std::string line = sql.substr(start, end - start);
+  out += "\n  " + line + "\n  " + std::string(pos.offset - start, ' ') + "^";
+  return out;
+}
+
+Result<std::vector<Token>> Tokenize(const std::string& sql) {
+  std::vector<Token> out;
+  size_t i = 0;
+  int line = 1;
+  size_t line_start = 0;
+  auto pos_at = [&](size_t off) {
+    return SourcePos{off, line, static_cast<int>(off - line_start) + 1};
+  };
+  auto error = [&](size_t off, const std::string& msg) {
+    return Status::InvalidArgument(SqlErrorMessage(sql, pos_at(off), msg));
+  };
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (c == '\n') {
+      ++i;
+      ++line;
+      line_start = i;
+      continue;
+    }
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+      continue;
+    }
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      while (i < sql.size() && sql[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      size_t start = i;
+      i += 2;
+      while (i + 1 < sql.size() && !(sql[i] == '*' && sql[i + 1] == '/')) {
+        if (sql[i] == '\n') {
+          ++line;
+          line_start = i + 1;
+        }
+        ++i;
+      }
+      if (i + 1 >= sql.size()) return error(start, "unterminated /* comment");
+      i += 2;
+      continue;
+    }
+    Token t;
+    t.pos = pos_at(i);
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      size_t s = i;
+      while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_')) ++i;
+      t.kind = TokenKind::kIdent;
+      t.text = sql.substr(s, i - s);
+    } else if (std::isdigit(static_cast<unsigned char>(c)) ||
+               (c == '.' && i + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i + 1])))) {
+      size_t s = i;
+      while (i < sql.size() && (std::isdigit(static_cast<unsigned char>(sql[i])) || sql[i] == '.')) ++i;
+      if (i < sql.size() && (sql[i] == 'e' || sql[i] == 'E')) {
+        size_t j = i + 1;
+        if (j < sql.size() && (sql[j] == '+' || sql[j] == '-')) ++j;
+        if (j < sql.size() && std::isdigit(static_cast<unsigned char>(sql[j]))) {
+          i = j;
+          while (i < sql.size() && std::isdigit(static_cast<unsigned char>(sql[i]))) ++i;
+        }
+      }
+      t.kind = TokenKind::kNumber;
+      t.text = sql.substr(s, i - s);
+    } else if (c == '\'') {
+      size_t s = i++;
+      t.kind = TokenKind::kString;
+      for (;;) {
+        if (i >= sql.size()) return error(s, "unterminated string literal");
+        if (sql[i] == '\'') {
+          if (i + 1 < sql.size() && sql[i + 1] == '\'') {
+            t.text += '\'';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        if (sql[i] == '\n') {
+          ++line;
+          line_start = i + 1;
+        }
+        t.text += sql[i++];
+      }
+    } else if (c == '"' || c == '`') {
+      char q = c;
+      size_t s = i++;
+      t.kind = TokenKind::kQuotedIdent;
+      for (;;) {
+        if (i >= sql.size() || sql[i] == '\n') return error(s, "unterminated quoted identifier");
+        if (sql[i] == q) {
+          if (i + 1 < sql.size() && sql[i + 1] == q) {
+            t.text += q;
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        t.text += sql[i++];
+      }
+    } else {
+      static const char* kTwo[] = {"<=", ">=", "<>", "!=", "||", "==", "::"};
+      t.kind = TokenKind::kSymbol;
+      for (const char* two : kTwo) {
+        if (sql.compare(i, 2, two) == 0) {
+          t.text = two;
+          break;
+        }
+      }
+      if (t.text.empty()) {
+        if (!std::strchr("(),;.*=<>+-/%", c))
+          return error(i, std::string("unexpected character '") + c + "'");
+        t.text = std::string(1, c);
+      }
+      i += t.text.size();
+    }
+    out.push_back(std::move(t));
+  }
+  Token end;
+  end.kind = TokenKind::kEnd;
+  end.pos = pos_at(sql.size());
+  out.push_back(end);
+  return out;
+}
+
+}  // namespace wh

@@ -1,0 +1,40 @@
+// The public header of the query module: SQL text -> statements -> results.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "query/ast.h"
+#include "query/parser.h"
+#include "query/result.h"
+
+namespace wh {
+
+// Runs SQL against the warehouse at a directory. The warehouse is opened on first use and
+// created by the first CREATE TABLE.
+class Session {
+ public:
+  Session(FileSystem* fs, std::string root) : fs_(fs), root_(std::move(root)) {}
+
+  // Executes every statement of `sql` in order, stopping at the first error. Returns one result
+  // per statement that produces rows (SELECT, SHOW TABLES, DESCRIBE).
+  Result<std::vector<ResultSet>> Execute(const std::string& sql);
+
+  // Opens (or with create, creates) the warehouse.
+  Result<Warehouse*> GetWarehouse(bool create);
+
+ private:
+  Result<std::vector<ResultSet>> Run(const Statement& st, const std::string& sql);
+
+  FileSystem* fs_;
+  std::string root_;
+  std::unique_ptr<Warehouse> wh_;
+};
+
+// `wh inspect`: tables (no name) or one table's partitions, segments, buckets and zone maps.
+Result<std::vector<std::pair<std::string, ResultSet>>> Inspect(Warehouse* wh,
+                                                               const std::string& table);
+
+}  // namespace wh

@@ -1,0 +1,180 @@
+#include "query/result.h"
+
+#include <algorithm>
+
+namespace wh {
+
+Result<OutputFormat> ParseOutputFormat(const std::string& n) {
+  if (n == "table") return OutputFormat::kTable;
+  if (n == "csv") return OutputFormat::kCsv;
+  if (n == "tsv") return OutputFormat::kTsv;
+  if (n == "json") return OutputFormat::kJson;
+  if (n == "jsonl") return OutputFormat::kJsonl;
+  if (n == "markdown" || n == "md") return OutputFormat::kMarkdown;
+  return Status::InvalidArgument("unknown output format '" + n +
+                                 "' (expected table, csv, tsv, json, jsonl or markdown)");
+}
+
+std::string ValueToText(const Column& c, size_t i, const char* null_text) {
+  if (c.IsNull(i)) return null_text;
+  const DataType& t = c.type();
+  switch (t.id) {
+    case TypeId::kBoolean: return c.Get<uint8_t>(i) ? "true" : "false";
+    case TypeId::kInt32: return std::to_string(c.Get<int32_t>(i));
+    case TypeId::kInt64: return std::to_string(c.Get<int64_t>(i));
+    case TypeId::kDouble: return FormatDouble(c.Get<double>(i));
+    case TypeId::kDecimal:
+      return FormatDecimal(t.physical() == PhysicalType::kInt64 ? c.Get<int64_t>(i) : c.Get<int128>(i),
+                           t.scale);
+    case TypeId::kString: return std::string(c.GetString(i));
+    case TypeId::kDate: return FormatDate(c.Get<int32_t>(i));
+    case TypeId::kTimestamp: return FormatTimestamp(c.Get<int64_t>(i));
+  }
+  return "?";
+}
+
+namespace {
+
+std::string CsvQuote(const std::string& s, char delim) {
+  if (s.find_first_of(std::string("\"\r\n") + delim) == std::string::npos) return s;
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"') o += '"';
+    o += c;
+  }
+  return o + "\"";
+}
+
+std::string JsonString(const std::string& s) {
+  std::string o = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': o += "\\\""; break;
+      case '\\': o += "\\\\"; break;
+      case '\n': o += "\\n"; break;
+      case '\r': o += "\\r"; break;
+      case '\t': o += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char b[8];
+          std::snprintf(b, sizeof b, "\\u%04x", c);
+          o += b;
+        } else {
+          o += static_cast<char>(c);
+        }
+    }
+  }
+  return o + "\"";
+}
+
+std::string JsonValue(const Column& c, size_t i) {
+  if (c.IsNull(i)) return "null";
+  switch (c.type().id) {
+    case TypeId::kBoolean:
+    case TypeId::kInt32:
+    case TypeId::kInt64:
+      return ValueToText(c, i, "");
+    case TypeId::kDouble: {
+      double d = c.Get<double>(i);
+      if (d != d || d - d != 0) return JsonString(FormatDouble(d));  // NaN / Infinity
+      return FormatDouble(d);
+    }
+    case TypeId::kDecimal:  // exact: as a JSON number with its scale
+      return ValueToText(c, i, "");
+    default:
+      return JsonString(ValueToText(c, i, ""));
+  }
+}
+
+size_t DisplayWidth(const std::string& s) {
+  size_t w = 0;
+  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+bool RightAlign(const DataType& t) {
+  return t.id == TypeId::kInt32 || t.id == TypeId::kInt64 || t.id == TypeId::kDouble ||
+         t.id == TypeId::kDecimal;
+}
+
+}  // namespace
+
+void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
+  const size_t n = rs.rows(), nc = rs.columns.size();
+  switch (f) {
+    case OutputFormat::kCsv:
+    case OutputFormat::kTsv: {
+      char d = f == OutputFormat::kCsv ? ',' : '\t';
+      for (size_t c = 0; c < nc; ++c) out << (c ? std::string(1, d) : "") << CsvQuote(rs.names[c], d);
+      out << '\n';
+      std::string line;
+      for (size_t i = 0; i < n; ++i) {
+        line.clear();
+        for (size_t c = 0; c < nc; ++c) {
+          if (c) line += d;
+          line += CsvQuote(ValueToText(rs.columns[c], i, ""), d);
+        }
+        line += '\n';
+        out << line;
+      }
+      break;
+    }
+    case OutputFormat::kJson:
+    case OutputFormat::kJsonl: {
+      bool array = f == OutputFormat::kJson;
+      if (array) out << "[";
+      for (size_t i = 0; i < n; ++i) {
+        if (array) out << (i ? ",\n " : "\n ");
+        out << "{";
+        for (size_t c = 0; c < nc; ++c)
+          out << (c ? "," : "") << JsonString(rs.names[c]) << ":" << JsonValue(rs.columns[c], i);
+        out << "}";
+        if (!array) out << "\n";
+      }
+      if (array) out << (n ? "\n]\n" : "]\n");
+      break;
+    }
+    case OutputFormat::kTable:
+    case OutputFormat::kMarkdown: {
+      std::vector<std::vector<std::string>> cells(n, std::vector<std::string>(nc));
+      std::vector<size_t> width(nc);
+      for (size_t c = 0; c < nc; ++c) width[c] = DisplayWidth(rs.names[c]);
+      for (size_t i = 0; i < n; ++i)
+        for (size_t c = 0; c < nc; ++c) {
+          cells[i][c] = ValueToText(rs.columns[c], i, "NULL");
+          width[c] = std::max(width[c], DisplayWidth(cells[i][c]));
+        }
+      auto pad = [&](const std::string& s, size_t c, bool right) {
+        std::string sp(width[c] - DisplayWidth(s), ' ');
+        return right ? sp + s : s + sp;
+      };
+      auto rule = [&](char corner) {
+        std::string l;
+        for (size_t c = 0; c < nc; ++c) {
+          l += corner;
+          if (corner == '|') {
+            l += RightAlign(rs.columns[c].type()) ? std::string(width[c] + 1, '-') + ":"
+                                                  : std::string(width[c] + 2, '-');
+          } else {
+            l += std::string(width[c] + 2, '-');
+          }
+        }
+        return l + corner + "\n";
+      };
+      bool md = f == OutputFormat::kMarkdown;
+      if (!md) out << rule('+');
+      for (size_t c = 0; c < nc; ++c) out << "| " << pad(rs.names[c], c, false) << " ";
+      out << "|\n" << rule(md ? '|' : '+');
+      for (size_t i = 0; i < n; ++i) {
+        for (size_t c = 0; c < nc; ++c)
+          out << "| " << pad(cells[i][c], c, RightAlign(rs.columns[c].type())) << " ";
+        out << "|\n";
+      }
+      if (!md) out << rule('+');
+      if (!md) out << n << (n == 1 ? " row\n" : " rows\n");
+      break;
+    }
+  }
+}
+
+}  // namespace wh

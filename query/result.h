@@ -1,0 +1,31 @@
+// Query results and how they are printed: table, csv, tsv, json, jsonl, markdown.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "format/format.h"
+
+namespace wh {
+
+struct ResultSet {
+  std::vector<std::string> names;
+  std::vector<Column> columns;
+  size_t rows() const { return columns.empty() ? 0 : columns[0].size(); }
+  void AddColumn(std::string name, Column c) {
+    names.push_back(std::move(name));
+    columns.push_back(std::move(c));
+  }
+};
+
+enum class OutputFormat { kTable, kCsv, kTsv, kJson, kJsonl, kMarkdown };
+
+Result<OutputFormat> ParseOutputFormat(const std::string& name);
+
+// Text of one value as CSV/table print it (no quoting); `null_text` for NULL.
+std::string ValueToText(const Column& c, size_t row, const char* null_text);
+
+void PrintResult(const ResultSet& rs, OutputFormat format, std::ostream& out);
+
+}  // namespace wh

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Sets up, builds, creates a fresh warehouse from examples/social/schema.sql, ingests the bundled
+# sample and shows what is in it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh > /dev/null
+W=${WH_WAREHOUSE:-./warehouse}
+rm -rf "$W"
+./build/wh -w "$W" query -f examples/social/schema.sql
+./build/wh -w "$W" ingest events examples/social/data/events.csv --etl-date 2022-03-01
+./build/wh -w "$W" ingest payments examples/social/data/payments_data.csv --etl-date 2022-03-01
+./build/wh -w "$W" ingest posts examples/social/data/posts.csv --etl-date 2022-03-01
+./build/wh -w "$W" inspect --format table
+./build/wh -w "$W" verify

@@ -1,0 +1,172 @@
+#include <gtest/gtest.h>
+
+#include "engine/engine.h"
+#include "tests/test_util.h"
+
+namespace wh {
+namespace {
+
+using testing::TempDir;
+
+TableSchema EventsSchema() {
+  TableSchema s;
+  s.name = "events";
+  s.columns = {{"event", DataType::String(), true},
+               {"ts", DataType::Timestamp(), true},
+               {"user_id", DataType::Int64(), true}};
+  s.partition_column = "event_date";
+  s.partition_expr.kind = PartitionExpr::kCastDate;
+  s.partition_expr.args.push_back({PartitionExpr::kColumn, 1, {}});
+  s.partition_sql = "CAST(ts AS DATE)";
+  s.bucket_column = "user_id";
+  s.bucket_count = 4;
+  return s;
+}
+
+std::vector<Column> Rows(const std::vector<std::tuple<std::string, std::string, int64_t>>& rows) {
+  std::vector<Column> cols = {Column(DataType::String()), Column(DataType::Timestamp()),
+                              Column(DataType::Int64())};
+  for (const auto& [e, ts, u] : rows) {
+    cols[0].AppendString(e);
+    cols[1].Append<int64_t>(*ParseTimestamp(ts));
+    cols[2].Append<int64_t>(u);
+  }
+  return cols;
+}
+
+TEST(Warehouse, CreateListDescribeDrop) {
+  TempDir dir;
+  auto wh = Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
+  ASSERT_TRUE(wh.ok()) << wh.status().ToString();
+  ASSERT_TRUE((*wh)->CreateTable(EventsSchema(), false).ok());
+  EXPECT_EQ((*wh)->CreateTable(EventsSchema(), false).code(), StatusCode::kAlreadyExists);
+  EXPECT_TRUE((*wh)->CreateTable(EventsSchema(), true).ok());
+  EXPECT_EQ(*(*wh)->ListTables(), std::vector<std::string>{"events"});
+  auto snap = (*wh)->GetSnapshot("EVENTS");
+  ASSERT_TRUE(snap.ok());
+  EXPECT_EQ(snap->schema.bucket_count, 4u);
+  EXPECT_EQ(snap->schema.partition_sql, "CAST(ts AS DATE)");
+  EXPECT_EQ(snap->rows(), 0u);
+  ASSERT_TRUE((*wh)->DropTable("events", false).ok());
+  EXPECT_TRUE((*wh)->ListTables()->empty());
+  EXPECT_EQ((*wh)->DropTable("events", false).code(), StatusCode::kNotFound);
+  EXPECT_TRUE((*wh)->DropTable("events", true).ok());
+}
+
+TEST(Warehouse, RefusesNonWarehouseDirectoryAndBadNames) {
+  TempDir dir;
+  testing::WriteAll(dir.Join("precious.txt"), "mine");
+  auto wh = Warehouse::Open(DefaultFileSystem(), dir.path(), true);
+  ASSERT_FALSE(wh.ok());
+  EXPECT_EQ(wh.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(Warehouse::Open(DefaultFileSystem(), dir.Join("missing"), false).ok());
+
+  auto w2 = Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
+  ASSERT_TRUE(w2.ok());
+  for (const char* bad : {"../x", "a/b", "", ".hidden", "1abc", "a b", "_manifest;"}) {
+    TableSchema s = EventsSchema();
+    s.name = bad;
+    EXPECT_FALSE((*w2)->CreateTable(s, false).ok()) << bad;
+    EXPECT_FALSE((*w2)->GetSnapshot(bad).ok()) << bad;
+  }
+  EXPECT_TRUE(testing::ReadAll(dir.Join("precious.txt")) == "mine");
+}
+
+TEST(Warehouse, CommitMakesSegmentsVisibleAtomically) {
+  TempDir dir;
+  auto wh = *Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
+  ASSERT_TRUE(wh->CreateTable(EventsSchema(), false).ok());
+  {
+    auto w = wh->OpenWriter("events");
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    auto rows = Rows({{"a", "2022-03-01 10:00:00", 1}, {"b", "2022-03-01 11:00:00", 2}});
+    uint32_t b1 = BucketOf(HashInt64Key(1), 4), b2 = BucketOf(HashInt64Key(2), 4);
+    ASSERT_TRUE((*w)->WriteSegment(19052, rows, {b1, b2}).ok());
+    // Not visible before the commit.
+    EXPECT_EQ(wh->GetSnapshot("events")->rows(), 0u);
+    auto rec = (*w)->Commit({});
+    ASSERT_TRUE(rec.ok()) << rec.status().ToString();
+    EXPECT_EQ(rec->seq, 1u);
+  }
+  auto snap = wh->GetSnapshot("events");
+  ASSERT_EQ(snap->segments.size(), 1u);
+  EXPECT_EQ(snap->segments[0].rows, 2u);
+  EXPECT_EQ(snap->segments[0].path.rfind("event_date=2022-03-01/", 0), 0u);
+  int problems = VerifyTable(wh.get(), "events", [](const std::string& m) { ADD_FAILURE() << m; }).problems;
+  EXPECT_EQ(problems, 0);
+
+  // An aborted batch leaves nothing behind.
+  {
+    auto w = wh->OpenWriter("events");
+    ASSERT_TRUE(w.ok());
+    auto rows = Rows({{"c", "2022-03-05 10:00:00", 3}});
+    ASSERT_TRUE((*w)->WriteSegment(19056, rows, {0}).ok());
+    (*w)->Abort();
+  }
+  EXPECT_FALSE(DefaultFileSystem()->FileExists(dir.Join("w/events/event_date=2022-03-05")));
+  EXPECT_EQ(wh->GetSnapshot("events")->segments.size(), 1u);
+}
+
+TEST(Warehouse, SecondWriterGetsLockedError) {
+  TempDir dir;
+  auto wh = *Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
+  ASSERT_TRUE(wh->CreateTable(EventsSchema(), false).ok());
+  auto w1 = wh->OpenWriter("events");
+  ASSERT_TRUE(w1.ok());
+  auto w2 = wh->OpenWriter("events");
+  ASSERT_FALSE(w2.ok());
+  EXPECT_EQ(w2.status().code(), StatusCode::kLocked);
+  EXPECT_NE(w2.status().message().find("locked by pid " + std::to_string(getpid())), std::string::npos)
+      << w2.status().message();
+  w1->reset();
+  EXPECT_TRUE(wh->OpenWriter("events").ok()) << "the lock is released with the writer";
+}
+
+TEST(Warehouse, TornManifestTailAndOrphansAreCleanedOnOpen) {
+  TempDir dir;
+  auto wh = *Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
+  ASSERT_TRUE(wh->CreateTable(EventsSchema(), false).ok());
+  std::string mpath = dir.Join("w/events/_manifest");
+  std::string before = testing::ReadAll(mpath);
+  // A torn append and an orphan segment from a crashed writer.
+  testing::WriteAll(mpath, before + std::string("\x40\x00\x00\x00\x02garbage", 12));
+  ASSERT_TRUE(DefaultFileSystem()->CreateDir(dir.Join("w/events/event_date=2022-01-01")).ok());
+  testing::WriteAll(dir.Join("w/events/event_date=2022-01-01/.tmp-0000000001-x-0000.whs"), "junk");
+  auto snap = wh->GetSnapshot("events");
+  ASSERT_TRUE(snap.ok()) << "a reader ignores a torn tail: " << snap.status().ToString();
+  {
+    auto w = wh->OpenWriter("events");
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+  }
+  EXPECT_EQ(testing::ReadAll(mpath), before);
+  EXPECT_FALSE(DefaultFileSystem()->FileExists(dir.Join("w/events/event_date=2022-01-01")));
+}
+
+TEST(Warehouse, DamagedManifestRecordFollowedByMoreIsCorruption) {
+  TempDir dir;
+  auto wh = *Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
+  ASSERT_TRUE(wh->CreateTable(EventsSchema(), false).ok());
+  for (int i = 0; i < 2; ++i) {
+    auto w = *wh->OpenWriter("events");
+    ASSERT_TRUE(w->WriteSegment(19052, Rows({{"a", "2022-03-01 10:00:00", i}}), {0}).ok());
+    ASSERT_TRUE(w->Commit({}).ok());
+  }
+  std::string mpath = dir.Join("w/events/_manifest");
+  std::string bytes = testing::ReadAll(mpath);
+  ManifestContents m;
+  ASSERT_TRUE(ParseManifest(bytes, &m).ok());
+  ASSERT_EQ(m.commits.size(), 2u);
+  // Damage a byte inside the first commit record (just after the schema record).
+  uint32_t schema_len;
+  std::memcpy(&schema_len, bytes.data() + kManifestHeaderSize, 4);
+  size_t first_commit = kManifestHeaderSize + 13 + schema_len;
+  std::string bad = bytes;
+  bad[first_commit + 20] ^= 1;
+  testing::WriteAll(mpath, bad);
+  auto snap = wh->GetSnapshot("events");
+  ASSERT_FALSE(snap.ok());
+  EXPECT_EQ(snap.status().code(), StatusCode::kCorruption);
+}
+
+}  // namespace
+}  // namespace wh

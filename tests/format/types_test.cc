@@ -1,0 +1,91 @@
+#include <gtest/gtest.h>
+
+#include "format/format.h"
+
+namespace wh {
+namespace {
+
+TEST(ValueText, Dates) {
+  EXPECT_EQ(*ParseDate("1970-01-01"), 0);
+  EXPECT_EQ(*ParseDate("2022-03-01"), 19052);
+  EXPECT_EQ(*ParseDate("1969-12-31"), -1);
+  EXPECT_EQ(*ParseDate("2000-02-29"), 11016);
+  EXPECT_FALSE(ParseDate("2021-02-29").ok());
+  EXPECT_FALSE(ParseDate("2021-13-01").ok());
+  EXPECT_FALSE(ParseDate("2021-1-01").ok());
+  EXPECT_FALSE(ParseDate("27/10/2018").ok());
+  EXPECT_EQ(FormatDate(19052), "2022-03-01");
+  EXPECT_EQ(FormatDate(-1), "1969-12-31");
+  for (int d = -719162; d < 2932896; d += 997) EXPECT_EQ(*ParseDate(FormatDate(d)), d);
+}
+
+TEST(ValueText, Timestamps) {
+  EXPECT_EQ(*ParseTimestamp("1970-01-01 00:00:00"), 0);
+  EXPECT_EQ(*ParseTimestamp("2022-03-01"), int64_t{19052} * kMicrosPerDay);
+  EXPECT_EQ(*ParseTimestamp("2021-11-07 09:56:00"), *ParseTimestamp("2021-11-07T09:56:00"));
+  EXPECT_EQ(*ParseTimestamp("1970-01-01 00:00:01.5"), 1500000);
+  EXPECT_EQ(*ParseTimestamp("1970-01-01 00:00:00.000001"), 1);
+  EXPECT_EQ(*ParseTimestamp("1969-12-31 23:59:59"), -1000000);
+  EXPECT_FALSE(ParseTimestamp("1970-01-01 00:00:00.0000001").ok());
+  EXPECT_FALSE(ParseTimestamp("1970-01-01 24:00:00").ok());
+  EXPECT_FALSE(ParseTimestamp("1970-01-01 10:00:00Z").ok());
+  EXPECT_EQ(FormatTimestamp(1500000), "1970-01-01 00:00:01.5");
+  EXPECT_EQ(FormatTimestamp(-1000000), "1969-12-31 23:59:59");
+  EXPECT_EQ(TimestampToDate(-1), -1);
+  EXPECT_EQ(TimestampToDate(0), 0);
+}
+
+TEST(ValueText, DecimalsAreExact) {
+  EXPECT_EQ(FormatDecimal(*ParseDecimal("5.8100000000000005", 38, 18), 18),
+            "5.810000000000000500");
+  EXPECT_EQ(*ParseDecimal("7.0", 10, 0), 7);
+  EXPECT_EQ(*ParseDecimal("-0.05", 5, 2), -5);
+  EXPECT_EQ(*ParseDecimal("1.5e3", 10, 0), 1500);
+  EXPECT_EQ(*ParseDecimal("+.5", 3, 1), 5);
+  EXPECT_EQ(*ParseDecimal("0.000", 3, 1), 0);
+  EXPECT_FALSE(ParseDecimal("7.5", 10, 0).ok());          // would lose a digit
+  EXPECT_FALSE(ParseDecimal("12345", 4, 0).ok());         // too many digits
+  EXPECT_FALSE(ParseDecimal("1.2.3", 10, 2).ok());
+  EXPECT_FALSE(ParseDecimal("", 10, 2).ok());
+  EXPECT_FALSE(ParseDecimal("abc", 10, 2).ok());
+  std::string max38(38, '9');
+  EXPECT_EQ(FormatDecimal(*ParseDecimal(max38, 38, 0), 0), max38);
+  EXPECT_FALSE(ParseDecimal("1" + max38, 38, 0).ok());
+  EXPECT_EQ(FormatDecimal(-12340, 3), "-12.340");
+  EXPECT_EQ(FormatDecimal(5, 3), "0.005");
+  EXPECT_EQ(FormatDecimal(0, 2), "0.00");
+}
+
+TEST(ValueText, Integers) {
+  EXPECT_EQ(*ParseInt64("7.0", INT64_MIN, INT64_MAX), 7);
+  EXPECT_EQ(*ParseInt64("-9223372036854775808", INT64_MIN, INT64_MAX), INT64_MIN);
+  EXPECT_FALSE(ParseInt64("9223372036854775808", INT64_MIN, INT64_MAX).ok());
+  EXPECT_FALSE(ParseInt64("7.5", INT64_MIN, INT64_MAX).ok());
+  EXPECT_FALSE(ParseInt64("2147483648", INT32_MIN, INT32_MAX).ok());
+  EXPECT_FALSE(ParseInt64("x", INT64_MIN, INT64_MAX).ok());
+}
+
+TEST(ValueText, BooleansAndDoubles) {
+  EXPECT_TRUE(*ParseBool("True"));
+  EXPECT_FALSE(*ParseBool("false"));
+  EXPECT_TRUE(*ParseBool("1"));
+  EXPECT_FALSE(ParseBool("maybe").ok());
+  EXPECT_EQ(*ParseDouble("0.1"), 0.1);
+  EXPECT_EQ(FormatDouble(0.1), "0.1");
+  EXPECT_EQ(FormatDouble(1e300), "1e+300");
+  EXPECT_FALSE(ParseDouble("1e999").ok());
+  EXPECT_FALSE(ParseDouble("0x10").ok());
+}
+
+TEST(Types, ParseTypeNames) {
+  EXPECT_EQ(*ParseTypeName("bigint", 0, 0, false), DataType::Int64());
+  EXPECT_EQ(*ParseTypeName("DECIMAL", 38, 18, true), DataType::Decimal(38, 18));
+  EXPECT_EQ(DataType::Decimal(38, 18).physical(), PhysicalType::kInt128);
+  EXPECT_EQ(DataType::Decimal(18, 2).physical(), PhysicalType::kInt64);
+  EXPECT_FALSE(ParseTypeName("DECIMAL", 39, 0, true).ok());
+  EXPECT_FALSE(ParseTypeName("DECIMAL", 5, 6, true).ok());
+  EXPECT_FALSE(ParseTypeName("BLOB", 0, 0, false).ok());
+}
+
+}  // namespace
+}  // namespace wh

@@ -1,0 +1,76 @@
+#include "ingest/csv_reader.h"
+
+#include <gtest/gtest.h>
+
+namespace wh {
+namespace {
+
+std::vector<std::vector<std::string>> ReadAllRows(const std::string& text, Status* err = nullptr,
+                                                  std::vector<uint64_t>* lines = nullptr) {
+  auto in = StringInput(text, "t.csv");
+  CsvReader r(in.get());
+  std::vector<std::vector<std::string>> out;
+  std::vector<CsvField> f;
+  while (true) {
+    auto more = r.Next(&f);
+    if (!more.ok()) {
+      if (err) *err = more.status();
+      break;
+    }
+    if (!*more) break;
+    std::vector<std::string> row;
+    for (const auto& x : f) row.push_back((x.quoted ? "Q:" : "") + std::string(x.value));
+    out.push_back(row);
+    if (lines) lines->push_back(r.line());
+  }
+  return out;
+}
+
+using Rows = std::vector<std::vector<std::string>>;
+
+TEST(CsvReader, Rfc4180Basics) {
+  EXPECT_EQ(ReadAllRows("a,b\n1,2\n"), (Rows{{"a", "b"}, {"1", "2"}}));
+  EXPECT_EQ(ReadAllRows("a,b\r\n1,2\r\n"), (Rows{{"a", "b"}, {"1", "2"}}));
+  EXPECT_EQ(ReadAllRows("a,b\n1,2"), (Rows{{"a", "b"}, {"1", "2"}})) << "no final newline";
+  EXPECT_EQ(ReadAllRows("a,,c\n"), (Rows{{"a", "", "c"}}));
+  EXPECT_EQ(ReadAllRows("a,b,\n"), (Rows{{"a", "b", ""}}));
+  EXPECT_EQ(ReadAllRows("a,b,"), (Rows{{"a", "b", ""}}));
+  EXPECT_EQ(ReadAllRows("\"x,y\",\"he said \"\"hi\"\"\"\n"),
+            (Rows{{"Q:x,y", "Q:he said \"hi\""}}));
+  EXPECT_EQ(ReadAllRows("\"\",x\n"), (Rows{{"Q:", "x"}}));
+  EXPECT_EQ(ReadAllRows("\n\na\n\n"), (Rows{{"a"}})) << "blank lines are skipped";
+}
+
+TEST(CsvReader, NewlinesInsideQuotesAndLineNumbers) {
+  std::vector<uint64_t> lines;
+  auto rows = ReadAllRows("h1,h2\n\"multi\nline\r\naddress\",1\nnext,2\n", nullptr, &lines);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1][0], "Q:multi\nline\r\naddress");
+  EXPECT_EQ(lines, (std::vector<uint64_t>{1, 2, 5}));
+}
+
+TEST(CsvReader, Errors) {
+  Status err;
+  ReadAllRows("a,b\n\"open,2\n", &err);
+  EXPECT_EQ(err.code(), StatusCode::kDataError);
+  EXPECT_NE(err.message().find("t.csv:2"), std::string::npos) << err.message();
+  EXPECT_NE(err.message().find("unterminated"), std::string::npos);
+  err = Status::OK();
+  ReadAllRows("a\n\"x\"y\n", &err);
+  EXPECT_EQ(err.code(), StatusCode::kDataError);
+  EXPECT_NE(err.message().find("after a closing quote"), std::string::npos) << err.message();
+}
+
+TEST(CsvReader, RowsSpanningBufferBoundaries) {
+  // Fields longer than the reader's 1 MiB buffer, and a CRLF split across reads.
+  std::string big(3 << 20, 'x');
+  std::string text = "a,b\r\n" + big + ",\"" + big + "\"\r\n1,2\r\n";
+  auto rows = ReadAllRows(text);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[1][0].size(), big.size());
+  EXPECT_EQ(rows[1][1], "Q:" + big);
+  EXPECT_EQ(rows[2], (std::vector<std::string>{"1", "2"}));
+}
+
+}  // namespace
+}  // namespace wh

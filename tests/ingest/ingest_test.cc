@@ -1,0 +1,151 @@
+#include "ingest/ingest.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/test_util.h"
+
+namespace wh {
+namespace {
+
+using testing::TempDir;
+
+// posts-like table: partitioned by the day of LEAST(posted_at, scheduled_at), NULLs ignored.
+TableSchema PostsSchema() {
+  TableSchema s;
+  s.name = "posts";
+  s.columns = {{"id", DataType::Int64(), true},
+               {"posted_at", DataType::Timestamp(), true},
+               {"scheduled_at", DataType::Timestamp(), false},
+               {"amount", DataType::Decimal(38, 18), false},
+               {"user_id", DataType::Int64(), true}};
+  s.partition_column = "event_date";
+  PartitionExpr least;
+  least.kind = PartitionExpr::kLeast;
+  least.args = {{PartitionExpr::kColumn, 1, {}}, {PartitionExpr::kColumn, 2, {}}};
+  s.partition_expr.kind = PartitionExpr::kCastDate;
+  s.partition_expr.args.push_back(least);
+  s.bucket_column = "user_id";
+  s.bucket_count = 45;
+  return s;
+}
+
+class IngestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    wh_ = std::move(Warehouse::Open(DefaultFileSystem(), dir_.Join("w"), true)).value();
+    ASSERT_TRUE(wh_->CreateTable(PostsSchema(), false).ok());
+  }
+  Result<IngestResult> Ingest(const std::string& csv, const std::string& name = "p.csv") {
+    auto in = StringInput(csv, name);
+    IngestOptions o;
+    o.etl_micros = *ParseTimestamp("2022-03-01");
+    return IngestCsvStreams(wh_.get(), "posts", {in.get()}, o);
+  }
+  std::map<std::string, uint64_t> Partitions() {
+    std::map<std::string, uint64_t> m;
+    auto snap = wh_->GetSnapshot("posts");
+    for (const auto& s : snap->segments) m[s.path.substr(0, s.path.find('/'))] += s.rows;
+    return m;
+  }
+  TempDir dir_;
+  std::unique_ptr<Warehouse> wh_;
+};
+
+TEST_F(IngestTest, RoutesRowsByLeastOfTwoTimestamps) {
+  auto r = Ingest(
+      "id,posted_at,scheduled_at,amount,user_id\n"
+      "1,2021-11-14 00:05:00,2021-11-11 00:04:59,5.8100000000000005,-8530761503088838316\n"
+      "2,2021-12-09 22:33:00,,1,5\n"
+      "3,2021-12-09 01:00:00,2021-12-10 00:00:00,,5\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows, 3u);
+  EXPECT_EQ(r->partitions, 2u);
+  auto p = Partitions();
+  EXPECT_EQ(p["event_date=2021-11-11"], 1u);
+  EXPECT_EQ(p["event_date=2021-12-09"], 2u);
+  // Rows landed in the bucket of their key; etl_date is the batch's.
+  auto snap = wh_->GetSnapshot("posts");
+  for (const auto& s : snap->segments) {
+    auto rd = SegmentReader::Open(DefaultFileSystem(), snap->SegmentPath(s));
+    ASSERT_TRUE(rd.ok());
+    for (size_t g = 0; g < (*rd)->footer().row_groups.size(); ++g) {
+      auto users = (*rd)->ReadColumn(g, 4);
+      auto etl = (*rd)->ReadColumn(g, 5);
+      for (size_t i = 0; i < users->size(); ++i) {
+        EXPECT_EQ(BucketOf(HashInt64Key(users->Get<int64_t>(i)), 45), (*rd)->footer().row_groups[g].bucket);
+        EXPECT_EQ(FormatTimestamp(etl->Get<int64_t>(i)), "2022-03-01 00:00:00");
+      }
+    }
+  }
+}
+
+TEST_F(IngestTest, HeaderMatchedByNameMissingNullableColumnIsNull) {
+  auto r = Ingest("user_id,posted_at,id\n7,2022-01-01 00:00:00,1\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Partitions()["event_date=2022-01-01"], 1u);
+}
+
+TEST_F(IngestTest, BadInputNamesWhereAndWhyAndCommitsNothing) {
+  ASSERT_TRUE(Ingest("id,posted_at,user_id\n1,2022-01-01 00:00:00,1\n").ok());
+  auto before = Partitions();
+  struct Case {
+    std::string csv;
+    std::vector<std::string> expect;
+  };
+  const Case kCases[] = {
+      {"id,posted_at,user_id\n1,2022-01-02 00:00:00,1\n2,2022-13-01 00:00:00,1\n",
+       {"bad.csv:3", "'posted_at'", "'2022-13-01 00:00:00'"}},
+      {"id,posted_at,user_id\n1,2022-01-02 00:00:00,1\n2,2022-01-02 00:00:00\n",
+       {"bad.csv:3", "2 fields", "header has 3"}},
+      {"id,posted_at,user_id\n1,2022-01-02 00:00:00,\n", {"bad.csv:2", "'user_id'", "NOT NULL"}},
+      {"id,posted_at,user_id,color\n", {"bad.csv:1", "'color'", "not a column"}},
+      {"id,posted_at,user_id,id\n", {"bad.csv:1", "twice"}},
+      {"id,user_id\n1,2\n", {"bad.csv:1", "posted_at", "NOT NULL"}},
+      {"", {"bad.csv", "empty"}},
+      {"id,posted_at,user_id,amount\n1,2022-01-02 00:00:00,1,0.1234567890123456789\n",
+       {"bad.csv:2", "'amount'", "DECIMAL(38,18)"}},
+      {"id,posted_at,user_id\n1.5,2022-01-02 00:00:00,1\n", {"bad.csv:2", "'id'", "'1.5'"}},
+      {"id,posted_at,user_id\n\"1,2022-01-02 00:00:00,1\n", {"bad.csv:2", "unterminated"}},
+  };
+  for (const auto& c : kCases) {
+    auto r = Ingest(c.csv, "bad.csv");
+    ASSERT_FALSE(r.ok()) << c.csv;
+    EXPECT_EQ(r.status().code(), StatusCode::kDataError) << r.status().ToString();
+    for (const auto& e : c.expect)
+      EXPECT_NE(r.status().message().find(e), std::string::npos)
+          << "missing \"" << e << "\" in: " << r.status().message();
+    EXPECT_EQ(Partitions(), before) << c.csv;
+  }
+  EXPECT_FALSE(DefaultFileSystem()->FileExists(dir_.Join("w/posts/event_date=2022-01-02")));
+}
+
+TEST_F(IngestTest, SmallBudgetFlushesSeveralSegmentsInOneCommit) {
+  std::string csv = "id,posted_at,user_id\n";
+  for (int i = 0; i < 20000; ++i) csv += std::to_string(i) + ",2022-01-0" + std::to_string(1 + i % 3) + " 00:00:00," + std::to_string(i) + "\n";
+  auto in = StringInput(csv, "big.csv");
+  IngestOptions o;
+  o.batch_bytes = 64 << 10;
+  auto r = IngestCsvStreams(wh_.get(), "posts", {in.get()}, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT(r->segments, 3u);
+  EXPECT_EQ(wh_->GetSnapshot("posts")->rows(), 20000u);
+  EXPECT_EQ(wh_->GetSnapshot("posts")->last_seq, 1u);
+}
+
+TEST_F(IngestTest, CompressedInputs) {
+  std::string path = dir_.Join("in.csv.gz");
+  ASSERT_EQ(std::system(("printf 'id,posted_at,user_id\\n1,2022-01-01 00:00:00,1\\n' | gzip > " + path).c_str()), 0);
+  auto r = IngestCsv(wh_.get(), "posts", {path}, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->rows, 1u);
+  std::string zpath = dir_.Join("in.csv.zst");
+  if (std::system("command -v zstd >/dev/null") == 0) {
+    ASSERT_EQ(std::system(("printf 'id,posted_at,user_id\\n1,2022-01-01 00:00:00,1\\n' | zstd -q > " + zpath).c_str()), 0);
+    auto r2 = IngestCsv(wh_.get(), "posts", {zpath}, {});
+    ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+  }
+  EXPECT_FALSE(IngestCsv(wh_.get(), "posts", {dir_.Join("missing.csv")}, {}).ok());
+}
+
+}  // namespace
+}  // namespace wh

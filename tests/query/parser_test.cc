@@ -1,0 +1,64 @@
+#include <gtest/gtest.h>
+
+#include "query/query.h"
+
+namespace wh {
+namespace {
+
+TEST(Parser, CreateTableWithPartitionAndBuckets) {
+  auto s = ParseSql(
+      "CREATE TABLE IF NOT EXISTS Posts (id BIGINT NOT NULL, posted_at TIMESTAMP NOT NULL,\n"
+      "  scheduled_at TIMESTAMP, total DECIMAL(38, 18), user_id BIGINT NOT NULL)\n"
+      "PARTITIONED BY (event_date = CAST(LEAST(posted_at, scheduled_at) AS DATE))\n"
+      "CLUSTERED BY (user_id) INTO 45 BUCKETS;");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->size(), 1u);
+  const Statement& st = (*s)[0];
+  EXPECT_EQ(st.kind, Statement::kCreateTable);
+  EXPECT_EQ(st.table, "posts");
+  EXPECT_TRUE(st.if_not_exists);
+  ASSERT_EQ(st.columns.size(), 5u);
+  EXPECT_EQ(st.columns[3].def.type, DataType::Decimal(38, 18));
+  EXPECT_TRUE(st.columns[0].def.not_null);
+  EXPECT_EQ(st.partition_column, "event_date");
+  EXPECT_EQ(st.partition_sql, "CAST(LEAST(posted_at, scheduled_at) AS DATE)");
+  EXPECT_EQ(st.bucket_count, 45u);
+  std::vector<ColumnDef> cols;
+  for (const auto& c : st.columns) cols.push_back(c.def);
+  auto pe = ToPartitionExpr(*st.partition_expr, cols, "");
+  ASSERT_TRUE(pe.ok());
+  EXPECT_EQ(PartitionExprToString(*pe, cols), "CAST(LEAST(posted_at, scheduled_at) AS DATE)");
+}
+
+TEST(Parser, ScriptsCommentsAndOtherStatements) {
+  auto s = ParseSql("-- comment\nSHOW TABLES; /* block */ DESCRIBE events;\nDROP TABLE IF EXISTS x;"
+                    "SELECT COUNT(*) AS n FROM events");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->size(), 4u);
+  EXPECT_EQ((*s)[1].kind, Statement::kDescribe);
+  EXPECT_TRUE((*s)[2].if_exists);
+  EXPECT_EQ((*s)[3].select[0].alias, "n");
+}
+
+TEST(Parser, ErrorsPointIntoTheSql) {
+  auto s = ParseSql("CREATE TABLE t (a BIGINT,\n  b FLOATY)");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("line 2, column 5"), std::string::npos) << s.status().message();
+  EXPECT_NE(s.status().message().find("unknown type 'FLOATY'"), std::string::npos);
+  EXPECT_NE(s.status().message().find("\n      ^"), std::string::npos) << s.status().message();
+
+  auto u = ParseSql("SELECT 'unterminated");
+  ASSERT_FALSE(u.ok());
+  EXPECT_NE(u.status().message().find("unterminated string"), std::string::npos);
+
+  auto t = ParseSql("CREATE TABLE ../etc (a INT)");
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.status().message().find("expected table name"), std::string::npos) << t.status().message();
+
+  auto p = ParseSql("CREATE TABLE t (a INT) PARTITIONED BY (d)");
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("expected '='"), std::string::npos) << p.status().message();
+}
+
+}  // namespace
+}  // namespace wh

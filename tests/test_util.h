@@ -1,0 +1,70 @@
+// Helpers shared by the test suites: temporary directories and a fault-injecting filesystem.
+#pragma once
+
+#include <string>
+
+#include "format/file_system.h"
+
+namespace wh::testing {
+
+// A fresh empty directory under $TMPDIR, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string Join(const std::string& name) const { return JoinPath(path_, name); }
+
+ private:
+  std::string path_;
+};
+
+// Wraps the real filesystem and fails the Nth mutating call (create, append, sync, close,
+// rename, remove, mkdir, rmdir, sync dir, truncate, lock) with an I/O error. Counting starts at 1;
+// fail_at 0 never fails. Once a call failed, every later mutating call fails too (a dead disk),
+// so nothing can quietly "succeed on retry".
+class FaultInjectionFileSystem : public FileSystem {
+ public:
+  explicit FaultInjectionFileSystem(FileSystem* base) : base_(base) {}
+  void FailAt(int n) {
+    fail_at_ = n;
+    calls_ = 0;
+    failed_ = false;
+  }
+  int calls() const { return calls_; }
+  bool failed() const { return failed_; }
+
+  Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path) override;
+  Result<std::unique_ptr<WritableFile>> NewAppendableFile(const std::string& path) override;
+  Result<std::unique_ptr<RandomAccessFile>> NewRandomAccessFile(const std::string& p) override {
+    return base_->NewRandomAccessFile(p);
+  }
+  Status Rename(const std::string& from, const std::string& to) override;
+  Status RemoveFile(const std::string& path) override;
+  Status CreateDir(const std::string& path) override;
+  Status RemoveDir(const std::string& path) override;
+  Result<std::vector<std::string>> ListDir(const std::string& p) override { return base_->ListDir(p); }
+  bool FileExists(const std::string& p) override { return base_->FileExists(p); }
+  bool IsDirectory(const std::string& p) override { return base_->IsDirectory(p); }
+  Status SyncDir(const std::string& path) override;
+  Status Truncate(const std::string& path, uint64_t size) override;
+  Result<uint64_t> FileSize(const std::string& p) override { return base_->FileSize(p); }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
+
+  // Counts a call; returns an error if this one must fail.
+  Status Tick(const char* what, const std::string& path);
+
+ private:
+  FileSystem* base_;
+  int fail_at_ = 0;
+  int calls_ = 0;
+  bool failed_ = false;
+};
+
+// Reads a whole file into a string (test helper; aborts the test on failure).
+std::string ReadAll(const std::string& path);
+void WriteAll(const std::string& path, const std::string& data);
+// Path of a checked-in test data file.
+std::string TestData(const std::string& rel);
+
+}  // namespace wh::testing

@@ -1,0 +1,301 @@
+// wh: the command line. Parses arguments and calls the library; stdout carries results only,
+// progress and errors go to stderr.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "ingest/ingest.h"
+#include "query/query.h"
+
+#ifndef WH_VERSION
+#define WH_VERSION "dev"
+#endif
+
+namespace wh {
+namespace {
+
+// Exit codes (documented in README.md).
+constexpr int kExitOk = 0;
+constexpr int kExitError = 1;        // bad SQL, unknown table, ...
+constexpr int kExitUsage = 2;        // bad command line
+constexpr int kExitData = 3;         // input data rejected
+constexpr int kExitCorruption = 4;   // corruption found
+constexpr int kExitIO = 5;           // I/O error
+constexpr int kExitVersion = 6;      // file of an unsupported format version
+constexpr int kExitLocked = 7;       // another process holds the lock
+constexpr int kExitInternal = 70;    // a bug
+
+const char* kUsage = R"(wh: an embedded analytical warehouse for event data
+
+usage: wh [-w DIR] COMMAND [ARGS]
+
+commands:
+  query "SQL" | -f FILE.sql [--format F]   run SQL (CREATE TABLE, DROP TABLE, SHOW TABLES,
+                                           DESCRIBE t, SELECT COUNT(*) FROM t)
+  ingest TABLE FILE... [--etl-date D]      load CSV files ("-" = stdin; .gz/.zst decompressed)
+                                           as one atomic batch; D = YYYY-MM-DD[ HH:MM:SS],
+                                           default now
+  inspect [TABLE] [--format F]             tables; or a table's partitions, segments, zone maps
+  verify [TABLE]                           check every checksum; exit 4 on corruption
+  version                                  print the version
+
+options:
+  -w, --warehouse DIR   the warehouse directory (default: $WH_WAREHOUSE, else ./warehouse)
+  --format F            table, csv, tsv, json, jsonl, markdown (default: table on a terminal,
+                        csv otherwise)
+
+exit codes: 0 ok, 1 error in the request (SQL, names), 2 usage, 3 input data rejected,
+            4 corruption, 5 I/O error, 6 unsupported format version, 7 locked, 70 internal
+)";
+
+int ExitCodeFor(const Status& st) {
+  switch (st.code()) {
+    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kAlreadyExists: return kExitError;
+    case StatusCode::kDataError: return kExitData;
+    case StatusCode::kCorruption: return kExitCorruption;
+    case StatusCode::kIOError: return kExitIO;
+    case StatusCode::kNotSupported: return kExitVersion;
+    case StatusCode::kLocked: return kExitLocked;
+    case StatusCode::kInternal: return kExitInternal;
+  }
+  return kExitInternal;
+}
+
+int Fail(const Status& st) {
+  std::cerr << "wh: error: " << st.ToString() << "\n";
+  return ExitCodeFor(st);
+}
+
+int Usage(const std::string& msg) {
+  std::cerr << "wh: " << msg << "\n(run `wh --help` for usage)\n";
+  return kExitUsage;
+}
+
+std::string HumanBytes(uint64_t b) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = static_cast<double>(b);
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+  return buf;
+}
+
+struct Args {
+  std::string warehouse;
+  std::string command;
+  std::vector<std::string> positional;
+  std::string format;
+  std::string file;
+  std::string etl_date;
+};
+
+Result<OutputFormat> ChooseFormat(const Args& a) {
+  if (!a.format.empty()) return ParseOutputFormat(a.format);
+  return isatty(STDOUT_FILENO) ? OutputFormat::kTable : OutputFormat::kCsv;
+}
+
+int CmdQuery(const Args& a) {
+  std::string sql;
+  if (!a.file.empty()) {
+    if (!a.positional.empty()) return Usage("query takes SQL text or -f FILE, not both");
+    std::ifstream f(a.file, std::ios::binary);
+    if (!f) return Fail(Status::NotFound("cannot read SQL file '" + a.file + "'"));
+    std::stringstream ss;
+    ss << f.rdbuf();
+    sql = ss.str();
+  } else {
+    if (a.positional.size() != 1) return Usage("query needs one SQL argument (quote it) or -f FILE");
+    sql = a.positional[0];
+  }
+  auto fmt = ChooseFormat(a);
+  if (!fmt.ok()) return Usage(fmt.status().message());
+  Session session(DefaultFileSystem(), a.warehouse);
+  auto results = session.Execute(sql);
+  if (!results.ok()) return Fail(results.status());
+  for (const auto& rs : *results) PrintResult(rs, *fmt, std::cout);
+  std::cout.flush();
+  return kExitOk;
+}
+
+int CmdIngest(const Args& a) {
+  if (a.positional.size() < 2) return Usage("usage: wh ingest TABLE FILE... [--etl-date DATE]");
+  IngestOptions opt;
+  if (!a.etl_date.empty()) {
+    auto t = ParseTimestamp(a.etl_date);
+    if (!t.ok()) return Usage("--etl-date '" + a.etl_date + "': " + t.status().message());
+    opt.etl_micros = *t;
+  }
+  auto wh = Warehouse::Open(DefaultFileSystem(), a.warehouse, false);
+  if (!wh.ok()) return Fail(wh.status());
+  const bool tty = isatty(STDERR_FILENO);
+  auto start = std::chrono::steady_clock::now();
+  bool shown = false;
+  if (tty) {
+    opt.on_progress = [&](const IngestProgress& p) {
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (secs < 1.0) return;
+      shown = true;
+      std::string pct;
+      if (p.input_size) {
+        char b[16];
+        std::snprintf(b, sizeof b, " %3.0f%%", 100.0 * p.input_bytes / p.input_size);
+        pct = b;
+      }
+      std::fprintf(stderr, "\r\033[Kingest %s:%s %s, %llu rows, %.0f rows/s", p.input.c_str(),
+                   pct.c_str(), HumanBytes(p.input_bytes).c_str(),
+                   static_cast<unsigned long long>(p.rows), p.rows / secs);
+    };
+  }
+  std::vector<std::string> files(a.positional.begin() + 1, a.positional.end());
+  auto res = IngestCsv(wh->get(), a.positional[0], files, opt);
+  if (shown) std::fprintf(stderr, "\r\033[K");
+  if (!res.ok()) {
+    std::cerr << "wh: error: " << res.status().ToString() << "\n"
+              << "wh: nothing was committed; table '" << ToLower(a.positional[0])
+              << "' is unchanged\n";
+    return ExitCodeFor(res.status());
+  }
+  const IngestResult& r = *res;
+  std::fprintf(stderr,
+               "ingested %llu rows into %s (commit %llu): %llu partitions, %llu files, %s written "
+               "(from %s of input), %.2f s, %.0f rows/s\n",
+               static_cast<unsigned long long>(r.rows), ToLower(a.positional[0]).c_str(),
+               static_cast<unsigned long long>(r.commit_seq),
+               static_cast<unsigned long long>(r.partitions),
+               static_cast<unsigned long long>(r.segments), HumanBytes(r.bytes).c_str(),
+               HumanBytes(r.input_bytes).c_str(), r.seconds,
+               r.seconds > 0 ? r.rows / r.seconds : 0.0);
+  return kExitOk;
+}
+
+int CmdInspect(const Args& a) {
+  if (a.positional.size() > 1) return Usage("usage: wh inspect [TABLE]");
+  auto fmt = ChooseFormat(a);
+  if (!fmt.ok()) return Usage(fmt.status().message());
+  auto wh = Warehouse::Open(DefaultFileSystem(), a.warehouse, false);
+  if (!wh.ok()) return Fail(wh.status());
+  auto sections = Inspect(wh->get(), a.positional.empty() ? "" : a.positional[0]);
+  if (!sections.ok()) return Fail(sections.status());
+  bool first = true;
+  for (const auto& [title, rs] : *sections) {
+    if (*fmt == OutputFormat::kTable || *fmt == OutputFormat::kMarkdown) {
+      std::cout << (first ? "" : "\n") << title << ":\n";
+    } else if (*fmt == OutputFormat::kCsv || *fmt == OutputFormat::kTsv) {
+      std::cout << (first ? "" : "\n") << "# " << title << "\n";
+    }
+    first = false;
+    PrintResult(rs, *fmt, std::cout);
+  }
+  return kExitOk;
+}
+
+int CmdVerify(const Args& a) {
+  if (a.positional.size() > 1) return Usage("usage: wh verify [TABLE]");
+  auto wh = Warehouse::Open(DefaultFileSystem(), a.warehouse, false);
+  if (!wh.ok()) return Fail(wh.status());
+  std::vector<std::string> tables;
+  if (a.positional.empty()) {
+    auto names = (*wh)->ListTables();
+    if (!names.ok()) return Fail(names.status());
+    tables = *names;
+  } else {
+    if (!(*wh)->TableExists(a.positional[0]))
+      return Fail(Status::NotFound("table '" + ToLower(a.positional[0]) + "' does not exist"));
+    tables.push_back(ToLower(a.positional[0]));
+  }
+  uint64_t problems = 0;
+  for (const auto& t : tables) {
+    VerifyStats s = VerifyTable(wh->get(), t, [&](const std::string& msg) {
+      std::cout << "CORRUPT " << t << ": " << msg << "\n";
+    });
+    problems += s.problems;
+    std::cout << (s.problems ? "FAILED " : "ok ") << t << ": " << s.segments << " segments, "
+              << s.blocks << " blocks, " << HumanBytes(s.bytes) << " checked";
+    if (s.problems) std::cout << ", " << s.problems << " problems";
+    std::cout << "\n";
+  }
+  std::cout.flush();
+  if (problems) {
+    std::cerr << "wh: verify found " << problems << " problems\n";
+    return kExitCorruption;
+  }
+  return kExitOk;
+}
+
+int Main(int argc, char** argv) {
+  Args a;
+  const char* env = std::getenv("WH_WAREHOUSE");
+  a.warehouse = env && *env ? env : "warehouse";
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& s = args[i];
+    auto value = [&](const char* name) -> Result<std::string> {
+      if (i + 1 >= args.size()) return Status::InvalidArgument(std::string(name) + " needs a value");
+      return args[++i];
+    };
+    Result<std::string> v = std::string();
+    if (s == "-h" || s == "--help" || (a.command.empty() && s == "help")) {
+      std::cout << kUsage;
+      return kExitOk;
+    } else if (s == "--version" || (a.command.empty() && s == "version")) {
+      std::cout << "wh " << WH_VERSION << "\n";
+      return kExitOk;
+    } else if (s == "-w" || s == "--warehouse") {
+      v = value("-w");
+      if (v.ok()) a.warehouse = *v;
+    } else if (s == "--format") {
+      v = value("--format");
+      if (v.ok()) a.format = *v;
+    } else if (s == "-f" || s == "--file") {
+      v = value("-f");
+      if (v.ok()) a.file = *v;
+    } else if (s == "--etl-date") {
+      v = value("--etl-date");
+      if (v.ok()) a.etl_date = *v;
+    } else if (s.size() > 1 && s[0] == '-' && s != "-") {
+      return Usage("unknown option '" + s + "'");
+    } else if (a.command.empty()) {
+      a.command = s;
+    } else {
+      a.positional.push_back(s);
+    }
+    if (!v.ok()) return Usage(v.status().message());
+  }
+  if (a.command.empty()) {
+    std::cerr << kUsage;
+    return kExitUsage;
+  }
+  if (a.command == "query") return CmdQuery(a);
+  if (a.command == "ingest") return CmdIngest(a);
+  if (a.command == "inspect") return CmdInspect(a);
+  if (a.command == "verify") return CmdVerify(a);
+  return Usage("unknown command '" + a.command + "'");
+}
+
+}  // namespace
+}  // namespace wh
+
+int main(int argc, char** argv) {
+  try {
+    return wh::Main(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "wh: error: out of memory\n";
+    return 70;
+  }
+}
