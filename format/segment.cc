@@ -259,6 +259,26 @@ Result<Column> SegmentReader::ReadColumn(size_t g, size_t c) const {
   return col;
 }
 
+Result<SegmentReader::BlockHeader> SegmentReader::ReadBlockHeader(size_t g, size_t c) const {
+  if (g >= footer_.row_groups.size() || c >= footer_.columns.size())
+    return Status::Internal("ReadBlockHeader: no such block");
+  const BlockMeta& bm = footer_.row_groups[g].blocks[c];
+  std::string data;
+  WH_RETURN_IF_ERROR(file_->Read(bm.offset, 16, &data));
+  ByteReader r(data);
+  uint8_t enc = r.GetU8(), comp = r.GetU8();
+  r.GetU16();
+  r.GetU32();
+  BlockHeader h{};
+  h.raw_size = r.GetU32();
+  h.stored_size = r.GetU32();
+  if (!r.ok() || enc > 3 || comp > 1)
+    return Status::Corruption(path() + ": bad block header at offset " + std::to_string(bm.offset));
+  h.encoding = static_cast<Encoding>(enc);
+  h.zstd = comp == 1;
+  return h;
+}
+
 size_t SegmentReader::VerifyBlocks(const std::function<void(const Status&)>& on_error) const {
   size_t bad = 0;
   for (size_t g = 0; g < footer_.row_groups.size(); ++g) {

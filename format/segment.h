@@ -101,6 +101,15 @@ class SegmentReader {
 
   // Reads, verifies and decodes block (row_group, column).
   Result<Column> ReadColumn(size_t row_group, size_t column) const;
+  // The frame header of block (row_group, column): encoding, compression and sizes. Reads 16
+  // bytes; the block's checksum is not verified (ReadColumn does that).
+  struct BlockHeader {
+    Encoding encoding;
+    bool zstd;
+    uint32_t raw_size;
+    uint32_t stored_size;
+  };
+  Result<BlockHeader> ReadBlockHeader(size_t row_group, size_t column) const;
   // Reads and verifies every block; calls `on_error` for each bad one (with its location) and
   // returns the number of bad blocks.
   size_t VerifyBlocks(const std::function<void(const Status&)>& on_error) const;

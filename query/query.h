@@ -33,8 +33,11 @@ class Session {
   std::unique_ptr<Warehouse> wh_;
 };
 
-// `wh inspect`: tables (no name) or one table's partitions, segments, buckets and zone maps.
+// `wh inspect`: tables (no name); one table's partitions, segments, buckets and zone maps; or,
+// with `blocks_of` (a partition directory or segment path), every block of those segments with
+// its encoding, sizes and zone map.
 Result<std::vector<std::pair<std::string, ResultSet>>> Inspect(Warehouse* wh,
-                                                               const std::string& table);
+                                                               const std::string& table,
+                                                               const std::string& blocks_of = "");
 
 }  // namespace wh

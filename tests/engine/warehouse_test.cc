@@ -107,6 +107,29 @@ TEST(Warehouse, CommitMakesSegmentsVisibleAtomically) {
   EXPECT_EQ(wh->GetSnapshot("events")->segments.size(), 1u);
 }
 
+// Verify recomputes each row's partition and bucket: a row stored in the wrong place would be
+// silently skipped by pruning or by a bucket-by-bucket join.
+TEST(Warehouse, VerifyFindsRowsInTheWrongPartitionOrBucket) {
+  TempDir dir;
+  auto wh = *Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
+  ASSERT_TRUE(wh->CreateTable(EventsSchema(), false).ok());
+  auto w = wh->OpenWriter("events");
+  ASSERT_TRUE(w.ok());
+  uint32_t right = BucketOf(HashInt64Key(1), 4);
+  // Right bucket, wrong partition (the row's day is 2022-03-01 = 19052).
+  ASSERT_TRUE((*w)->WriteSegment(19053, Rows({{"a", "2022-03-01 10:00:00", 1}}), {right}).ok());
+  // Right partition, wrong bucket.
+  ASSERT_TRUE((*w)->WriteSegment(19052, Rows({{"a", "2022-03-01 10:00:00", 1}}), {(right + 1) % 4}).ok());
+  ASSERT_TRUE((*w)->Commit({}).ok());
+  std::vector<std::string> problems;
+  VerifyTable(wh.get(), "events", [&](const std::string& m) { problems.push_back(m); });
+  ASSERT_EQ(problems.size(), 2u);
+  std::string all = problems[0] + "\n" + problems[1];
+  EXPECT_NE(all.find("belongs in partition event_date=2022-03-01, not event_date=2022-03-02"),
+            std::string::npos) << all;
+  EXPECT_NE(all.find("hashes to bucket " + std::to_string(right)), std::string::npos) << all;
+}
+
 TEST(Warehouse, SecondWriterGetsLockedError) {
   TempDir dir;
   auto wh = *Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "format/format.h"
 #include "tests/test_util.h"
 
@@ -7,6 +10,15 @@ namespace wh {
 namespace {
 
 using testing::TempDir;
+
+bool ReadWholeFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
 
 std::vector<ColumnSpec> GoldenColumns() {
   return {{"b", DataType::Boolean(), true},       {"i", DataType::Int32(), true},
@@ -116,6 +128,51 @@ TEST(Segment, ReadsCheckedInGoldenFileForever) {
   EXPECT_EQ((*r)->footer().Property("note"), "wh test file");
   ExpectSegmentHolds(**r, GoldenData(60));
   EXPECT_EQ((*r)->VerifyBlocks([](const Status& s) { ADD_FAILURE() << s.ToString(); }), 0u);
+}
+
+// SPEC.md's worked example is a real file: writing its rows must give exactly the bytes of its
+// hex dump, so the document cannot drift from the code.
+TEST(Segment, SpecWorkedExampleIsWhatTheWriterWrites) {
+  std::string spec;
+  ASSERT_TRUE(ReadWholeFile(std::string(WH_SOURCE_DIR) + "/SPEC.md", &spec));
+  size_t begin = spec.find("<!-- worked-example-begin -->");
+  size_t end = spec.find("<!-- worked-example-end -->");
+  ASSERT_NE(begin, std::string::npos);
+  ASSERT_NE(end, std::string::npos);
+  std::string expected;
+  std::istringstream lines(spec.substr(begin, end - begin));
+  for (std::string line; std::getline(lines, line);) {
+    size_t colon = line.find(": ");
+    if (colon != 8) continue;
+    std::istringstream bytes(line.substr(colon + 2));
+    for (std::string b; bytes >> b;) expected.push_back(static_cast<char>(std::stoi(b, nullptr, 16)));
+  }
+  ASSERT_EQ(expected.size(), 283u);
+
+  TempDir dir;
+  auto f = DefaultFileSystem()->NewWritableFile(dir.Join("example.whs"));
+  ASSERT_TRUE(f.ok());
+  Column id(DataType::Int64());
+  id.Append<int64_t>(7);
+  id.Append<int64_t>(9);
+  Column platform(DataType::String());
+  platform.AppendString("web");
+  platform.AppendNull();
+  EncodeOptions opts;
+  opts.allow_zstd = false;
+  opts.force_encoding = Encoding::kPlain;
+  SegmentWriter w(f->get(),
+                  {{"user_id", DataType::Int64(), false}, {"platform", DataType::String(), true}},
+                  {{"table", "t"}}, opts);
+  ASSERT_TRUE(w.AddRows(3, {&id, &platform}, 0, 2).ok());
+  ASSERT_TRUE(w.Finish().ok());
+  ASSERT_TRUE((*f)->Close().ok());
+  std::string actual;
+  ASSERT_TRUE(ReadWholeFile(dir.Join("example.whs"), &actual));
+  EXPECT_EQ(actual, expected);
+  auto r = SegmentReader::Open(DefaultFileSystem(), dir.Join("example.whs"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->footer().row_groups[0].bucket, 3u);
 }
 
 TEST(Segment, DISABLED_WriteGolden) {

@@ -34,6 +34,11 @@ fi
 
 "$WH" -w "$W" verify > /dev/null || fail "verify failed on a fresh warehouse"
 
+# Block-level inspect: the etl_date blocks of one partition hold its rows, each with a zone map.
+blocks=$("$WH" -w "$W" inspect events event_date=2022-02-01 --format csv | awk -F, '$5=="etl_date"{n+=$4; if ($11!="2022-03-01 00:00:00") bad=1} END{print n, bad+0}')
+want=$(awk -F, '$1=="events" && $2=="event_date=2022-02-01"{print $3}' "$SRC/tests/data/social/partition_counts.csv")
+[ "$blocks" = "$want 0" ] || fail "block inspect of events/event_date=2022-02-01 gave '$blocks', expected '$want 0'"
+
 # A bad row in the middle of a file: error names file, line, column and value; nothing changes.
 bad="$(dirname "$W")/bad.csv"
 { head -n 100 "$SRC/examples/social/data/events.csv"; echo "suggested_hashtags_inserted,2022-02-30 10:00:00,1,,1.0"; } > "$bad"

@@ -44,7 +44,8 @@ commands:
   ingest TABLE FILE... [--etl-date D]      load CSV files ("-" = stdin; .gz/.zst decompressed)
                                            as one atomic batch; D = YYYY-MM-DD[ HH:MM:SS],
                                            default now
-  inspect [TABLE] [--format F]             tables; or a table's partitions, segments, zone maps
+  inspect [TABLE [PART|SEG]] [--format F]  tables; a table's partitions, segments, zone maps;
+                                           or every block of a partition/segment
   verify [TABLE]                           check every checksum; exit 4 on corruption
   version                                  print the version
 
@@ -185,12 +186,13 @@ int CmdIngest(const Args& a) {
 }
 
 int CmdInspect(const Args& a) {
-  if (a.positional.size() > 1) return Usage("usage: wh inspect [TABLE]");
+  if (a.positional.size() > 2) return Usage("usage: wh inspect [TABLE [PARTITION|SEGMENT]]");
   auto fmt = ChooseFormat(a);
   if (!fmt.ok()) return Usage(fmt.status().message());
   auto wh = Warehouse::Open(DefaultFileSystem(), a.warehouse, false);
   if (!wh.ok()) return Fail(wh.status());
-  auto sections = Inspect(wh->get(), a.positional.empty() ? "" : a.positional[0]);
+  auto sections = Inspect(wh->get(), a.positional.empty() ? "" : a.positional[0],
+                          a.positional.size() > 1 ? a.positional[1] : "");
   if (!sections.ok()) return Fail(sections.status());
   bool first = true;
   for (const auto& [title, rs] : *sections) {

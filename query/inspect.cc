@@ -1,0 +1,191 @@
+// `wh inspect`: what is in a warehouse, a table, or a partition's segments, down to blocks.
+#include <map>
+#include <memory>
+#include <set>
+
+#include "query/query.h"
+
+namespace wh {
+
+namespace {
+
+Column StringColumn(const std::vector<std::string>& v) {
+  Column c(DataType::String());
+  for (const auto& s : v) c.AppendString(s);
+  return c;
+}
+
+Column Int64Column(const std::vector<int64_t>& v) {
+  Column c(DataType::Int64());
+  for (auto x : v) c.Append<int64_t>(x);
+  return c;
+}
+
+// One row per block of the segments whose path starts with `prefix` (a partition directory
+// name or a segment path): where it is, how it is encoded, and its zone map.
+Result<ResultSet> InspectBlocks(Warehouse* wh, const TableSnapshot& s, const std::string& prefix) {
+  std::vector<std::string> paths, cols, encs, mins, maxs;
+  std::vector<int64_t> groups, buckets, rows, offsets, lengths, raws, nulls;
+  size_t matched = 0;
+  for (const auto& seg : s.segments) {
+    if (seg.path.compare(0, prefix.size(), prefix) != 0) continue;
+    ++matched;
+    WH_ASSIGN_OR_RETURN(auto reader, SegmentReader::Open(wh->fs(), s.SegmentPath(seg)));
+    const SegmentFooter& f = reader->footer();
+    for (size_t g = 0; g < f.row_groups.size(); ++g) {
+      const RowGroupMeta& rg = f.row_groups[g];
+      for (size_t c = 0; c < f.columns.size(); ++c) {
+        const BlockMeta& bm = rg.blocks[c];
+        WH_ASSIGN_OR_RETURN(auto h, reader->ReadBlockHeader(g, c));
+        const DataType& t = f.columns[c].type;
+        paths.push_back(seg.path);
+        groups.push_back(static_cast<int64_t>(g));
+        buckets.push_back(rg.bucket);
+        rows.push_back(rg.rows);
+        cols.push_back(f.columns[c].name);
+        encs.push_back(std::string(EncodingName(h.encoding)) + (h.zstd ? "+zstd" : ""));
+        offsets.push_back(static_cast<int64_t>(bm.offset));
+        lengths.push_back(bm.length);
+        raws.push_back(h.raw_size);
+        nulls.push_back(static_cast<int64_t>(bm.zone.null_count));
+        mins.push_back(bm.zone.has_min_max ? bm.zone.MinString(t) : "(no stats)");
+        maxs.push_back(bm.zone.has_min_max ? bm.zone.MaxString(t) : "(no stats)");
+      }
+    }
+  }
+  if (matched == 0)
+    return Status::NotFound("table '" + s.schema.name + "' has no partition or segment '" +
+                            prefix + "' (see `wh inspect " + s.schema.name + "`)");
+  ResultSet rs;
+  rs.AddColumn("segment", StringColumn(paths));
+  rs.AddColumn("row_group", Int64Column(groups));
+  rs.AddColumn("bucket", Int64Column(buckets));
+  rs.AddColumn("rows", Int64Column(rows));
+  rs.AddColumn("column", StringColumn(cols));
+  rs.AddColumn("encoding", StringColumn(encs));
+  rs.AddColumn("offset", Int64Column(offsets));
+  rs.AddColumn("bytes", Int64Column(lengths));
+  rs.AddColumn("raw_bytes", Int64Column(raws));
+  rs.AddColumn("nulls", Int64Column(nulls));
+  rs.AddColumn("min", StringColumn(mins));
+  rs.AddColumn("max", StringColumn(maxs));
+  return rs;
+}
+
+}  // namespace
+
+Result<std::vector<std::pair<std::string, ResultSet>>> Inspect(Warehouse* wh,
+                                                               const std::string& table,
+                                                               const std::string& blocks_of) {
+  std::vector<std::pair<std::string, ResultSet>> out;
+  if (table.empty()) {
+    WH_ASSIGN_OR_RETURN(auto names, wh->ListTables());
+    std::vector<int64_t> parts, segs, rows, bytes, buckets, commits;
+    for (const auto& n : names) {
+      WH_ASSIGN_OR_RETURN(TableSnapshot s, wh->GetSnapshot(n));
+      std::map<std::string, int> p;
+      for (const auto& seg : s.segments) p[seg.path.substr(0, seg.path.find('/'))]++;
+      parts.push_back(static_cast<int64_t>(p.size()));
+      segs.push_back(static_cast<int64_t>(s.segments.size()));
+      rows.push_back(static_cast<int64_t>(s.rows()));
+      bytes.push_back(static_cast<int64_t>(s.bytes()));
+      buckets.push_back(s.schema.bucket_count);
+      commits.push_back(static_cast<int64_t>(s.last_seq));
+    }
+    ResultSet rs;
+    rs.AddColumn("table", StringColumn(names));
+    rs.AddColumn("buckets", Int64Column(buckets));
+    rs.AddColumn("partitions", Int64Column(parts));
+    rs.AddColumn("segments", Int64Column(segs));
+    rs.AddColumn("rows", Int64Column(rows));
+    rs.AddColumn("bytes", Int64Column(bytes));
+    rs.AddColumn("commits", Int64Column(commits));
+    out.emplace_back("tables", std::move(rs));
+    return out;
+  }
+  WH_ASSIGN_OR_RETURN(TableSnapshot s, wh->GetSnapshot(table));
+  if (!blocks_of.empty()) {
+    WH_ASSIGN_OR_RETURN(ResultSet rs, InspectBlocks(wh, s, blocks_of));
+    out.emplace_back("blocks of " + s.schema.name + "/" + blocks_of, std::move(rs));
+    return out;
+  }
+  auto cols = s.schema.StorageColumns();
+  // Partitions.
+  struct Part { int64_t segs = 0, rows = 0, bytes = 0; std::set<uint32_t> buckets; };
+  std::map<std::string, Part> parts;
+  for (const auto& seg : s.segments) {
+    Part& p = parts[seg.path.substr(0, seg.path.find('/'))];
+    p.segs++;
+    p.rows += seg.rows;
+    p.bytes += seg.bytes;
+    for (auto [b, n] : seg.bucket_rows) p.buckets.insert(b);
+  }
+  {
+    std::vector<std::string> names;
+    std::vector<int64_t> segs, rows, bytes, buckets;
+    for (const auto& [n, p] : parts) {
+      names.push_back(n);
+      segs.push_back(p.segs);
+      rows.push_back(p.rows);
+      bytes.push_back(p.bytes);
+      buckets.push_back(static_cast<int64_t>(p.buckets.size()));
+    }
+    ResultSet rs;
+    rs.AddColumn("partition", StringColumn(names));
+    rs.AddColumn("segments", Int64Column(segs));
+    rs.AddColumn("buckets", Int64Column(buckets));
+    rs.AddColumn("rows", Int64Column(rows));
+    rs.AddColumn("bytes", Int64Column(bytes));
+    out.emplace_back("partitions of " + s.schema.name, std::move(rs));
+  }
+  // Segments with their etl_date.
+  {
+    std::vector<std::string> paths, etl;
+    std::vector<int64_t> commit, rows, bytes, buckets;
+    for (const auto& seg : s.segments) {
+      paths.push_back(seg.path);
+      commit.push_back(static_cast<int64_t>(seg.commit_seq));
+      rows.push_back(static_cast<int64_t>(seg.rows));
+      bytes.push_back(static_cast<int64_t>(seg.bytes));
+      buckets.push_back(static_cast<int64_t>(seg.bucket_rows.size()));
+      etl.push_back(seg.zones.back().MinString(cols.back().type));
+    }
+    ResultSet rs;
+    rs.AddColumn("segment", StringColumn(paths));
+    rs.AddColumn("commit", Int64Column(commit));
+    rs.AddColumn("etl_date", StringColumn(etl));
+    rs.AddColumn("buckets", Int64Column(buckets));
+    rs.AddColumn("rows", Int64Column(rows));
+    rs.AddColumn("bytes", Int64Column(bytes));
+    out.emplace_back("segments of " + s.schema.name, std::move(rs));
+  }
+  // Zone maps of the whole table per column (merged over segments).
+  {
+    std::vector<std::string> names, types, mins, maxs;
+    std::vector<int64_t> nulls;
+    for (size_t c = 0; c < cols.size(); ++c) {
+      ZoneMap z;
+      bool all_stats = true;
+      for (const auto& seg : s.segments) {
+        const ZoneMap& sz = seg.zones[c];
+        if (!sz.has_min_max && sz.null_count < seg.rows) all_stats = false;
+        z.Merge(sz, cols[c].type);
+      }
+      names.push_back(cols[c].name);
+      types.push_back(cols[c].type.ToString());
+      mins.push_back(all_stats ? z.MinString(cols[c].type) : "(no stats)");
+      maxs.push_back(all_stats ? z.MaxString(cols[c].type) : "(no stats)");
+      nulls.push_back(static_cast<int64_t>(z.null_count));
+    }
+    ResultSet rs;
+    rs.AddColumn("column", StringColumn(names));
+    rs.AddColumn("type", StringColumn(types));
+    rs.AddColumn("min", StringColumn(mins));
+    rs.AddColumn("max", StringColumn(maxs));
+    rs.AddColumn("nulls", Int64Column(nulls));
+    out.emplace_back("zone maps of " + s.schema.name, std::move(rs));
+  }
+  return out;
+}
+
+}  // namespace wh
