@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +54,11 @@ class Warehouse {
   Status CreateTable(const TableSchema& schema, bool if_not_exists);
   // Removes a table and all its data.
   Status DropTable(const std::string& name, bool if_exists);
+  // Views: name -> SQL text of the query (the catalog file `_views`).
+  Result<std::map<std::string, std::string>> ListViews();
+  Result<std::optional<std::string>> GetView(const std::string& name);
+  Status CreateView(const std::string& name, const std::string& sql, bool or_replace, bool if_not_exists);
+  Status DropView(const std::string& name, bool if_exists);
   // Reads the table's manifest: the last committed state. Takes no lock.
   Result<TableSnapshot> GetSnapshot(const std::string& name);
   // Takes the table's writer lock (Locked error naming the holder's pid when taken), repairs a

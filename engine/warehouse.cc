@@ -114,7 +114,7 @@ Status Warehouse::CleanRoot() {
   // Leftovers of an interrupted CREATE or DROP.
   WH_ASSIGN_OR_RETURN(auto names, fs_->ListDir(root_));
   for (const auto& n : names) {
-    if (n.rfind(".creating-", 0) == 0 || n.rfind(".dropping-", 0) == 0)
+    if (n.rfind(".creating-", 0) == 0 || n.rfind(".dropping-", 0) == 0 || n == "_views.tmp")
       WH_RETURN_IF_ERROR(fs_->RemoveTree(JoinPath(root_, n)));
   }
   return Status::OK();
@@ -130,6 +130,11 @@ Status Warehouse::CreateTable(const TableSchema& input, bool if_not_exists) {
   if (fs_->FileExists(dir)) {
     if (if_not_exists) return Status::OK();
     return Status::AlreadyExists("table '" + schema.name + "' already exists");
+  }
+  {
+    WH_ASSIGN_OR_RETURN(auto views, ListViews());
+    if (views.count(schema.name))
+      return Status::AlreadyExists("'" + schema.name + "' is a view; a table needs another name");
   }
   std::string tmp = JoinPath(root_, ".creating-" + schema.name);
   WH_RETURN_IF_ERROR(fs_->CreateDir(tmp));

@@ -33,22 +33,100 @@ struct Token {
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
+struct QueryAst;
+using QueryPtr = std::unique_ptr<QueryAst>;
 
 struct Expr {
-  enum Kind { kColumn, kStar, kNumber, kString, kNull, kBool, kTypedLiteral, kFunction, kCast,
-              kUnary, kBinary };
+  enum Kind {
+    kColumn,        // name, qualifier (table alias, may be empty)
+    kStar,          // * or qualifier.*
+    kNumber,        // name = literal text
+    kString,        // name = unescaped text
+    kNull,
+    kBool,          // value
+    kTypedLiteral,  // DATE '...' / TIMESTAMP '...': type, name = text
+    kInterval,      // INTERVAL n UNIT: args[0] = n, name = unit (DAY, HOUR, MINUTE, SECOND, MONTH, YEAR, WEEK)
+    kFunction,      // name (upper case), args, distinct, star_arg (COUNT(*))
+    kCast,          // args[0], type; try_cast
+    kUnary,         // name: NOT, -, +
+    kBinary,        // name: OR AND = <> < <= > >= + - * / % ||
+    kCase,          // [operand] (when, then)* [else]: has_operand, has_else
+    kIn,            // args[0] IN (args[1..]); negated
+    kBetween,       // args[0] BETWEEN args[1] AND args[2]; negated
+    kLike,          // args[0] LIKE args[1]; name LIKE or ILIKE; negated
+    kIsNull,        // args[0] IS [NOT] NULL; negated
+  };
   Kind kind;
   SourcePos pos;
-  std::string name;          // column name, function name (upper case), operator, literal text
+  std::string name;
+  std::string qualifier;
   std::vector<ExprPtr> args;
-  DataType type;             // kCast target, kTypedLiteral type (DATE '...', TIMESTAMP '...')
-  bool distinct = false;     // COUNT(DISTINCT x)
-  bool value = false;        // kBool
+  DataType type;
+  bool distinct = false;
+  bool value = false;
+  bool negated = false;
+  bool has_operand = false;
+  bool has_else = false;
+  bool try_cast = false;
+  // End of the expression's text (for default output column names).
+  size_t end_offset = 0;
 };
 
 struct SelectItem {
   ExprPtr expr;
   std::string alias;
+  std::string text;  // the expression as written, the default column name
+};
+
+struct TableRef;
+using TableRefPtr = std::unique_ptr<TableRef>;
+
+struct TableRef {
+  enum Kind { kTable, kSubquery, kJoin };
+  enum JoinType { kInner, kLeft, kRight, kFull, kCross };
+  Kind kind = kTable;
+  SourcePos pos;
+  std::string name;   // table, view or CTE
+  std::string alias;  // empty: the name
+  QueryPtr subquery;
+  JoinType join_type = kInner;
+  TableRefPtr left, right;
+  ExprPtr on;
+  std::vector<std::string> using_columns;
+  std::vector<SourcePos> using_pos;
+};
+
+struct OrderItem {
+  ExprPtr expr;
+  bool desc = false;
+  int nulls_first = -1;  // -1: default (NULLS LAST for ASC, NULLS FIRST for DESC, as DuckDB/Spark)
+};
+
+struct SelectCore {
+  SourcePos pos;
+  bool distinct = false;
+  std::vector<SelectItem> items;
+  TableRefPtr from;
+  ExprPtr where;
+  std::vector<ExprPtr> group_by;
+  ExprPtr having;
+};
+
+struct CommonTable {
+  std::string name;
+  SourcePos pos;
+  QueryPtr query;
+};
+
+// A query: WITH ...; either one SELECT or a UNION [ALL] of terms; ORDER BY, LIMIT, OFFSET.
+struct QueryAst {
+  SourcePos pos;
+  std::vector<CommonTable> ctes;
+  std::unique_ptr<SelectCore> select;
+  std::vector<QueryPtr> union_terms;
+  std::vector<bool> union_all;  // per term after the first: ALL (true) or DISTINCT (false)
+  std::vector<OrderItem> order_by;
+  ExprPtr limit, offset;
 };
 
 struct ColumnDefAst {
@@ -57,13 +135,15 @@ struct ColumnDefAst {
 };
 
 struct Statement {
-  enum Kind { kCreateTable, kDropTable, kShowTables, kDescribe, kSelect };
+  enum Kind { kCreateTable, kDropTable, kShowTables, kDescribe, kSelect, kCreateView, kDropView,
+              kExplain, kInsert };
   Kind kind;
   SourcePos pos;
   std::string table;
   SourcePos table_pos;
   bool if_not_exists = false;
   bool if_exists = false;
+  bool or_replace = false;
   // CREATE TABLE
   std::vector<ColumnDefAst> columns;
   std::string partition_column;
@@ -72,9 +152,12 @@ struct Statement {
   std::string bucket_column;
   SourcePos bucket_pos;
   uint32_t bucket_count = 0;
-  // SELECT
-  std::vector<SelectItem> select;
-  ExprPtr where;
+  // SELECT; CREATE TABLE ... AS / CREATE VIEW / INSERT INTO ... query
+  QueryPtr query;
+  std::string query_sql;  // the query's text (views store it)
+  // EXPLAIN [ANALYZE]
+  bool analyze = false;
+  std::unique_ptr<Statement> inner;
 };
 
 // Formats an error located at `pos` in `sql`: "line L, column C: message" followed by the SQL

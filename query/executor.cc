@@ -1,6 +1,13 @@
 #include <map>
 #include <set>
 
+#include <chrono>
+#include <cstdio>
+
+#include "query/binder.h"
+#include "query/exec.h"
+#include "query/explain.h"
+#include "query/optimizer.h"
 #include "query/query.h"
 
 namespace wh {
@@ -10,12 +17,6 @@ namespace {
 Column StringColumn(const std::vector<std::string>& v) {
   Column c(DataType::String());
   for (const auto& s : v) c.AppendString(s);
-  return c;
-}
-
-Column Int64Column(const std::vector<int64_t>& v) {
-  Column c(DataType::Int64());
-  for (auto x : v) c.Append<int64_t>(x);
   return c;
 }
 
@@ -141,25 +142,66 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       out.push_back(std::move(rs));
       return out;
     }
-    case Statement::kSelect: {
-      // The full query engine is the next milestone; today: SELECT COUNT(*) FROM t.
-      bool count_star = st.select.size() == 1 && st.select[0].expr->kind == Expr::kFunction &&
-                        st.select[0].expr->name == "COUNT" && st.select[0].expr->args.size() == 1 &&
-                        st.select[0].expr->args[0]->kind == Expr::kStar &&
-                        !st.select[0].expr->distinct && !st.table.empty() && !st.where;
-      if (!count_star)
-        return SqlError(sql, st.pos,
-                        Status::NotSupported("this build of wh answers only SELECT COUNT(*) FROM "
-                                             "<table>; the full SQL engine is not built yet"));
+    case Statement::kSelect:
+    case Statement::kExplain: {
+      const Statement& q = st.kind == Statement::kExplain ? *st.inner : st;
       WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(false));
-      auto snap = wh->GetSnapshot(st.table);
-      if (!snap.ok()) return SqlError(sql, st.table_pos, snap.status());
+      Binder binder(wh, [wh](const std::string& n) { return wh->GetView(n); });
+      WH_ASSIGN_OR_RETURN(PlanPtr plan, binder.Bind(*q.query, sql));
+      OptimizeOptions oo;
+      oo.prune = options_.prune;
+      plan = Optimize(plan, oo);
+      ExecOptions eo;
+      eo.threads = options_.threads;
+      eo.analyze = st.kind == Statement::kExplain && st.analyze;
+      ExecContext ctx(wh->fs(), eo);
+      if (st.kind == Statement::kSelect) {
+        WH_ASSIGN_OR_RETURN(ResultSet rs, ExecutePlan(plan, &ctx));
+        out.push_back(std::move(rs));
+        return out;
+      }
+      double seconds = 0;
+      size_t rows = 0;
+      if (st.analyze) {
+        auto t0 = std::chrono::steady_clock::now();
+        WH_ASSIGN_OR_RETURN(ResultSet rs, ExecutePlan(plan, &ctx));
+        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        rows = rs.rows();
+      }
+      WH_ASSIGN_OR_RETURN(auto lines, ExplainPlan(plan, binder.column_names(), &ctx, st.analyze));
+      if (st.analyze) {
+        char b[96];
+        std::snprintf(b, sizeof b, "total: %zu rows in %.2f ms", rows, seconds * 1e3);
+        lines.push_back(b);
+      }
       ResultSet rs;
-      rs.AddColumn(st.select[0].alias.empty() ? "count_star()" : st.select[0].alias,
-                   Int64Column({static_cast<int64_t>(snap->rows())}));
+      rs.AddColumn("plan", StringColumn(lines));
+      rs.plain_text = true;
       out.push_back(std::move(rs));
       return out;
     }
+    case Statement::kCreateView: {
+      WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(true));
+      // The view must bind now (unknown tables and columns are errors at CREATE time).
+      Binder binder(wh, [wh](const std::string& n) { return wh->GetView(n); });
+      auto plan = binder.Bind(*st.query, sql);
+      if (!plan.ok()) return plan.status();
+      Status s = wh->CreateView(st.table, st.query_sql, st.or_replace, st.if_not_exists);
+      if (!s.ok()) return SqlError(sql, st.table_pos, s);
+      return out;
+    }
+    case Statement::kDropView: {
+      auto wh = GetWarehouse(false);
+      if (!wh.ok()) {
+        if (st.if_exists && wh.status().code() == StatusCode::kNotFound) return out;
+        return wh.status();
+      }
+      Status s = (*wh)->DropView(st.table, st.if_exists);
+      if (!s.ok()) return SqlError(sql, st.table_pos, s);
+      return out;
+    }
+    case Statement::kInsert:
+      return SqlError(sql, st.pos, Status::NotSupported("INSERT INTO ... SELECT is not supported yet"));
   }
   return Status::Internal("unknown statement");
 }

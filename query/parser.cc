@@ -66,19 +66,59 @@ class Parser {
     const Token& first = Peek();
     Statement s;
     s.pos = first.pos;
+    if (AcceptKeyword("EXPLAIN")) {
+      s.kind = Statement::kExplain;
+      s.analyze = AcceptKeyword("ANALYZE");
+      WH_ASSIGN_OR_RETURN(Statement inner, ParseStatement());
+      if (inner.kind != Statement::kSelect)
+        return Error(first, "EXPLAIN works on a query (SELECT or WITH ...)");
+      s.inner = std::make_unique<Statement>(std::move(inner));
+      return s;
+    }
     if (AcceptKeyword("CREATE")) {
-      if (!AcceptKeyword("TABLE")) return Expected("TABLE after CREATE (views come with the query engine)");
+      if (AcceptKeyword("OR")) {
+        WH_RETURN_IF_ERROR(ExpectKeyword("REPLACE"));
+        s.or_replace = true;
+        if (!Peek().Is("VIEW")) return Expected("VIEW after CREATE OR REPLACE");
+      }
+      if (AcceptKeyword("VIEW")) {
+        s.kind = Statement::kCreateView;
+        if (AcceptKeyword("IF")) {
+          WH_RETURN_IF_ERROR(ExpectKeyword("NOT"));
+          WH_RETURN_IF_ERROR(ExpectKeyword("EXISTS"));
+          s.if_not_exists = true;
+        }
+        s.table_pos = Peek().pos;
+        WH_ASSIGN_OR_RETURN(s.table, Identifier("view name"));
+        WH_RETURN_IF_ERROR(ExpectKeyword("AS"));
+        WH_RETURN_IF_ERROR(QueryWithText(&s));
+        return s;
+      }
+      if (!AcceptKeyword("TABLE")) return Expected("TABLE or VIEW after CREATE");
       return CreateTable(std::move(s));
     }
     if (AcceptKeyword("DROP")) {
-      WH_RETURN_IF_ERROR(ExpectKeyword("TABLE"));
-      s.kind = Statement::kDropTable;
+      if (AcceptKeyword("VIEW")) {
+        s.kind = Statement::kDropView;
+      } else {
+        WH_RETURN_IF_ERROR(ExpectKeyword("TABLE"));
+        s.kind = Statement::kDropTable;
+      }
       if (AcceptKeyword("IF")) {
         WH_RETURN_IF_ERROR(ExpectKeyword("EXISTS"));
         s.if_exists = true;
       }
       s.table_pos = Peek().pos;
+      WH_ASSIGN_OR_RETURN(s.table, Identifier(s.kind == Statement::kDropView ? "view name" : "table name"));
+      return s;
+    }
+    if (AcceptKeyword("INSERT")) {
+      WH_RETURN_IF_ERROR(ExpectKeyword("INTO"));
+      s.kind = Statement::kInsert;
+      AcceptKeyword("TABLE");
+      s.table_pos = Peek().pos;
       WH_ASSIGN_OR_RETURN(s.table, Identifier("table name"));
+      WH_RETURN_IF_ERROR(QueryWithText(&s));
       return s;
     }
     if (AcceptKeyword("SHOW")) {
@@ -90,12 +130,30 @@ class Parser {
       AcceptKeyword("TABLE");
       s.kind = Statement::kDescribe;
       s.table_pos = Peek().pos;
-      WH_ASSIGN_OR_RETURN(s.table, Identifier("table name"));
+      WH_ASSIGN_OR_RETURN(s.table, Identifier("table or view name"));
       return s;
     }
-    if (AcceptKeyword("SELECT")) return Select(std::move(s));
-    return Error(first, "expected a statement (CREATE TABLE, DROP TABLE, SHOW TABLES, DESCRIBE, "
-                        "SELECT), found " + first.Describe());
+    if (Peek().Is("SELECT") || Peek().Is("WITH") || Peek().IsSymbol("(")) {
+      s.kind = Statement::kSelect;
+      WH_RETURN_IF_ERROR(QueryWithText(&s));
+      return s;
+    }
+    return Error(first, "expected a statement (SELECT, WITH, CREATE TABLE, CREATE VIEW, INSERT "
+                        "INTO, DROP TABLE, DROP VIEW, SHOW TABLES, DESCRIBE, EXPLAIN), found " +
+                            first.Describe());
+  }
+
+  Status QueryWithText(Statement* s) {
+    size_t start = Peek().pos.offset;
+    WH_ASSIGN_OR_RETURN(s->query, Query());
+    s->query_sql = Trimmed(start, Peek().pos.offset);
+    return Status::OK();
+  }
+
+  std::string Trimmed(size_t start, size_t end) const {
+    std::string t = sql_.substr(start, end - start);
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+    return t;
   }
 
   Result<Statement> CreateTable(Statement s) {
@@ -107,6 +165,7 @@ class Parser {
     }
     s.table_pos = Peek().pos;
     WH_ASSIGN_OR_RETURN(s.table, Identifier("table name"));
+    if (!Peek().IsSymbol("(")) return CreateTableProperties(std::move(s));
     WH_RETURN_IF_ERROR(ExpectSymbol("("));
     do {
       ColumnDefAst c;
@@ -137,6 +196,10 @@ class Parser {
       s.columns.push_back(std::move(c));
     } while (AcceptSymbol(","));
     WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+    return CreateTableProperties(std::move(s));
+  }
+
+  Result<Statement> CreateTableProperties(Statement s) {
     while (true) {
       if (AcceptKeyword("PARTITIONED")) {
         WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
@@ -169,6 +232,11 @@ class Parser {
         break;
       }
     }
+    if (AcceptKeyword("AS")) {
+      WH_RETURN_IF_ERROR(QueryWithText(&s));
+    } else if (s.columns.empty()) {
+      return Expected("a column list '(' or AS SELECT ...");
+    }
     return s;
   }
 
@@ -181,27 +249,227 @@ class Parser {
     return std::stoi(t.text);
   }
 
-  Result<Statement> Select(Statement s) {
-    s.kind = Statement::kSelect;
+  static bool IsReserved(const Token& t) {
+    static const char* kWords[] = {
+        "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "UNION", "JOIN", "ON",
+        "USING", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "OUTER", "SELECT", "AS", "AND", "OR",
+        "NOT", "WITH", "BY", "ASC", "DESC", "NULLS", "WHEN", "THEN", "ELSE", "END", "CASE", "IS",
+        "IN", "BETWEEN", "LIKE", "ILIKE", "DISTINCT", "ALL", "EXCEPT", "INTERSECT", "WINDOW",
+        "QUALIFY", "NATURAL", "LATERAL"};
+    if (t.kind != TokenKind::kIdent) return false;
+    for (const char* w : kWords)
+      if (t.Is(w)) return true;
+    return false;
+  }
+
+  Result<QueryPtr> Query() {
+    auto q = std::make_unique<QueryAst>();
+    q->pos = Peek().pos;
+    if (AcceptKeyword("WITH")) {
+      AcceptKeyword("RECURSIVE");
+      do {
+        CommonTable ct;
+        ct.pos = Peek().pos;
+        WH_ASSIGN_OR_RETURN(ct.name, Identifier("name of the WITH query"));
+        for (const auto& prev : q->ctes)
+          if (prev.name == ct.name) return Error(t_[p_ - 1], "WITH query '" + ct.name + "' is defined twice");
+        WH_RETURN_IF_ERROR(ExpectKeyword("AS"));
+        WH_RETURN_IF_ERROR(ExpectSymbol("("));
+        WH_ASSIGN_OR_RETURN(ct.query, Query());
+        WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+        q->ctes.push_back(std::move(ct));
+      } while (AcceptSymbol(","));
+    }
+    WH_ASSIGN_OR_RETURN(QueryPtr first, QueryTerm());
+    if (Peek().Is("UNION")) {
+      q->union_terms.push_back(std::move(first));
+      while (AcceptKeyword("UNION")) {
+        bool all = AcceptKeyword("ALL");
+        if (!all) AcceptKeyword("DISTINCT");
+        q->union_all.push_back(all);
+        WH_ASSIGN_OR_RETURN(QueryPtr t, QueryTerm());
+        q->union_terms.push_back(std::move(t));
+      }
+    } else if (first->select && first->ctes.empty() && first->order_by.empty() && !first->limit) {
+      q->select = std::move(first->select);
+    } else {
+      q->union_terms.push_back(std::move(first));
+    }
+    if (Peek().Is("EXCEPT") || Peek().Is("INTERSECT"))
+      return Error(Peek(), Peek().text + " is not supported (use UNION ALL, or a join)");
+    if (AcceptKeyword("ORDER")) {
+      WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
+      do {
+        OrderItem it;
+        WH_ASSIGN_OR_RETURN(it.expr, Expression());
+        if (AcceptKeyword("DESC")) {
+          it.desc = true;
+        } else {
+          AcceptKeyword("ASC");
+        }
+        if (AcceptKeyword("NULLS")) {
+          if (AcceptKeyword("FIRST")) {
+            it.nulls_first = 1;
+          } else {
+            WH_RETURN_IF_ERROR(ExpectKeyword("LAST"));
+            it.nulls_first = 0;
+          }
+        }
+        q->order_by.push_back(std::move(it));
+      } while (AcceptSymbol(","));
+    }
+    while (true) {
+      if (!q->limit && AcceptKeyword("LIMIT")) {
+        WH_ASSIGN_OR_RETURN(q->limit, Expression());
+      } else if (!q->offset && AcceptKeyword("OFFSET")) {
+        WH_ASSIGN_OR_RETURN(q->offset, Expression());
+        AcceptKeyword("ROWS");
+      } else {
+        break;
+      }
+    }
+    return q;
+  }
+
+  // One term of a UNION: a SELECT or a parenthesized query.
+  Result<QueryPtr> QueryTerm() {
+    if (AcceptSymbol("(")) {
+      WH_ASSIGN_OR_RETURN(QueryPtr q, Query());
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+      return q;
+    }
+    auto q = std::make_unique<QueryAst>();
+    q->pos = Peek().pos;
+    WH_ASSIGN_OR_RETURN(q->select, Select());
+    return q;
+  }
+
+  Result<std::unique_ptr<SelectCore>> Select() {
+    auto s = std::make_unique<SelectCore>();
+    s->pos = Peek().pos;
+    WH_RETURN_IF_ERROR(ExpectKeyword("SELECT"));
+    if (AcceptKeyword("DISTINCT")) {
+      s->distinct = true;
+    } else {
+      AcceptKeyword("ALL");
+    }
     do {
       SelectItem item;
+      size_t start = Peek().pos.offset;
       WH_ASSIGN_OR_RETURN(item.expr, Expression());
+      item.text = Trimmed(start, Peek().pos.offset);
       if (AcceptKeyword("AS")) {
-        WH_ASSIGN_OR_RETURN(item.alias, Identifier("column alias"));
+        WH_ASSIGN_OR_RETURN(item.alias, AliasName());
       } else if (Peek().kind == TokenKind::kQuotedIdent ||
-                 (Peek().kind == TokenKind::kIdent && !Peek().Is("FROM"))) {
-        WH_ASSIGN_OR_RETURN(item.alias, Identifier("column alias"));
+                 (Peek().kind == TokenKind::kIdent && !IsReserved(Peek()))) {
+        WH_ASSIGN_OR_RETURN(item.alias, AliasName());
       }
-      s.select.push_back(std::move(item));
+      s->items.push_back(std::move(item));
     } while (AcceptSymbol(","));
     if (AcceptKeyword("FROM")) {
-      s.table_pos = Peek().pos;
-      WH_ASSIGN_OR_RETURN(s.table, Identifier("table name"));
+      WH_ASSIGN_OR_RETURN(s->from, FromClause());
     }
     if (AcceptKeyword("WHERE")) {
-      WH_ASSIGN_OR_RETURN(s.where, Expression());
+      WH_ASSIGN_OR_RETURN(s->where, Expression());
+    }
+    if (AcceptKeyword("GROUP")) {
+      WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
+      do {
+        WH_ASSIGN_OR_RETURN(ExprPtr g, Expression());
+        s->group_by.push_back(std::move(g));
+      } while (AcceptSymbol(","));
+    }
+    if (AcceptKeyword("HAVING")) {
+      WH_ASSIGN_OR_RETURN(s->having, Expression());
     }
     return s;
+  }
+
+  // Column aliases keep their spelling's case folded like every identifier.
+  Result<std::string> AliasName() {
+    const Token& t = Peek();
+    if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kQuotedIdent)
+      return Expected("an alias");
+    Advance();
+    return t.kind == TokenKind::kQuotedIdent ? t.text : ToLower(t.text);
+  }
+
+  Result<TableRefPtr> FromClause() {
+    WH_ASSIGN_OR_RETURN(TableRefPtr left, TablePrimary());
+    while (true) {
+      const Token& at = Peek();
+      TableRef::JoinType type;
+      if (AcceptSymbol(",")) {
+        type = TableRef::kCross;
+      } else if (AcceptKeyword("CROSS")) {
+        WH_RETURN_IF_ERROR(ExpectKeyword("JOIN"));
+        type = TableRef::kCross;
+      } else if (AcceptKeyword("JOIN")) {
+        type = TableRef::kInner;
+      } else if (AcceptKeyword("INNER")) {
+        WH_RETURN_IF_ERROR(ExpectKeyword("JOIN"));
+        type = TableRef::kInner;
+      } else if (Peek().Is("LEFT") || Peek().Is("RIGHT") || Peek().Is("FULL")) {
+        const Token& k = Advance();
+        type = k.Is("LEFT") ? TableRef::kLeft : k.Is("RIGHT") ? TableRef::kRight : TableRef::kFull;
+        AcceptKeyword("OUTER");
+        WH_RETURN_IF_ERROR(ExpectKeyword("JOIN"));
+      } else if (Peek().Is("NATURAL")) {
+        return Error(Peek(), "NATURAL JOIN is not supported; name the columns with USING (...)");
+      } else {
+        break;
+      }
+      auto j = std::make_unique<TableRef>();
+      j->kind = TableRef::kJoin;
+      j->pos = at.pos;
+      j->join_type = type;
+      j->left = std::move(left);
+      WH_ASSIGN_OR_RETURN(j->right, TablePrimary());
+      if (type != TableRef::kCross) {
+        if (AcceptKeyword("ON")) {
+          WH_ASSIGN_OR_RETURN(j->on, Expression());
+        } else if (AcceptKeyword("USING")) {
+          WH_RETURN_IF_ERROR(ExpectSymbol("("));
+          do {
+            j->using_pos.push_back(Peek().pos);
+            WH_ASSIGN_OR_RETURN(std::string c, Identifier("column name"));
+            j->using_columns.push_back(c);
+          } while (AcceptSymbol(","));
+          WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+        } else {
+          return Expected("ON <condition> or USING (<columns>) after the joined table");
+        }
+      }
+      left = std::move(j);
+    }
+    return left;
+  }
+
+  Result<TableRefPtr> TablePrimary() {
+    auto t = std::make_unique<TableRef>();
+    t->pos = Peek().pos;
+    if (AcceptSymbol("(")) {
+      if (Peek().Is("SELECT") || Peek().Is("WITH") || Peek().IsSymbol("(")) {
+        t->kind = TableRef::kSubquery;
+        WH_ASSIGN_OR_RETURN(t->subquery, Query());
+        WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+      } else {
+        WH_ASSIGN_OR_RETURN(TableRefPtr inner, FromClause());
+        WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+        return inner;
+      }
+    } else {
+      t->kind = TableRef::kTable;
+      WH_ASSIGN_OR_RETURN(t->name, Identifier("table name"));
+    }
+    if (AcceptKeyword("AS")) {
+      WH_ASSIGN_OR_RETURN(t->alias, Identifier("table alias"));
+    } else if ((Peek().kind == TokenKind::kIdent && !IsReserved(Peek())) ||
+               Peek().kind == TokenKind::kQuotedIdent) {
+      WH_ASSIGN_OR_RETURN(t->alias, Identifier("table alias"));
+    }
+    if (t->kind == TableRef::kSubquery && t->alias.empty()) t->alias = "";
+    return t;
   }
 
   // Expressions, by precedence: OR < AND < NOT < comparison < + - || < * / % < unary < primary.
@@ -250,19 +518,107 @@ class Parser {
   }
   Result<ExprPtr> Comparison() {
     WH_ASSIGN_OR_RETURN(ExprPtr l, Additive());
-    static const char* kOps[] = {"=", "==", "<>", "!=", "<", "<=", ">", ">="};
-    for (const char* op : kOps) {
-      if (Peek().IsSymbol(op)) {
-        const Token& t = Advance();
-        WH_ASSIGN_OR_RETURN(ExprPtr r, Additive());
-        std::string name = op;
-        if (name == "==") name = "=";
-        if (name == "!=") name = "<>";
-        return MakeBinary(t, name, std::move(l), std::move(r));
+    while (true) {
+      const Token& at = Peek();
+      if (AcceptKeyword("IS")) {
+        auto e = NewExpr(Expr::kIsNull, at);
+        e->negated = AcceptKeyword("NOT");
+        if (Peek().Is("TRUE") || Peek().Is("FALSE"))
+          return Error(Peek(), "IS TRUE / IS FALSE are not supported; compare with = TRUE");
+        WH_RETURN_IF_ERROR(ExpectKeyword("NULL"));
+        e->args.push_back(std::move(l));
+        l = std::move(e);
+        continue;
       }
+      bool negated = false;
+      if (Peek().Is("NOT") && (Peek(1).Is("IN") || Peek(1).Is("BETWEEN") || Peek(1).Is("LIKE") ||
+                               Peek(1).Is("ILIKE"))) {
+        Advance();
+        negated = true;
+      }
+      const Token& op = Peek();
+      if (AcceptKeyword("IN")) {
+        auto e = NewExpr(Expr::kIn, op);
+        e->negated = negated;
+        e->args.push_back(std::move(l));
+        WH_RETURN_IF_ERROR(ExpectSymbol("("));
+        if (Peek().Is("SELECT") || Peek().Is("WITH"))
+          return Error(Peek(), "IN (SELECT ...) is not supported; use a JOIN");
+        do {
+          WH_ASSIGN_OR_RETURN(ExprPtr x, Expression());
+          e->args.push_back(std::move(x));
+        } while (AcceptSymbol(","));
+        WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+        l = std::move(e);
+        continue;
+      }
+      if (AcceptKeyword("BETWEEN")) {
+        auto e = NewExpr(Expr::kBetween, op);
+        e->negated = negated;
+        e->args.push_back(std::move(l));
+        WH_ASSIGN_OR_RETURN(ExprPtr lo, Additive());
+        WH_RETURN_IF_ERROR(ExpectKeyword("AND"));
+        WH_ASSIGN_OR_RETURN(ExprPtr hi, Additive());
+        e->args.push_back(std::move(lo));
+        e->args.push_back(std::move(hi));
+        l = std::move(e);
+        continue;
+      }
+      if (Peek().Is("LIKE") || Peek().Is("ILIKE")) {
+        Advance();
+        auto e = NewExpr(Expr::kLike, op);
+        e->name = op.Is("LIKE") ? "LIKE" : "ILIKE";
+        e->negated = negated;
+        e->args.push_back(std::move(l));
+        WH_ASSIGN_OR_RETURN(ExprPtr pat, Additive());
+        e->args.push_back(std::move(pat));
+        l = std::move(e);
+        continue;
+      }
+      static const char* kOps[] = {"=", "==", "<>", "!=", "<", "<=", ">", ">="};
+      bool matched = false;
+      for (const char* o : kOps) {
+        if (Peek().IsSymbol(o)) {
+          const Token& t = Advance();
+          WH_ASSIGN_OR_RETURN(ExprPtr r, Additive());
+          std::string name = o;
+          if (name == "==") name = "=";
+          if (name == "!=") name = "<>";
+          l = MakeBinary(t, name, std::move(l), std::move(r));
+          matched = true;
+          break;
+        }
+      }
+      if (!matched) return l;
     }
-    return l;
   }
+
+  ExprPtr NewExpr(Expr::Kind kind, const Token& at) {
+    auto e = std::make_unique<Expr>();
+    e->kind = kind;
+    e->pos = at.pos;
+    return e;
+  }
+
+  Result<DataType> TypeName() {
+    const Token& tt = Peek();
+    if (tt.kind != TokenKind::kIdent) return Expected("a type name");
+    Advance();
+    int p = 0, sc = 0;
+    bool args = false;
+    if (AcceptSymbol("(")) {
+      args = true;
+      WH_ASSIGN_OR_RETURN(p, Integer());
+      if (AcceptSymbol(",")) {
+        WH_ASSIGN_OR_RETURN(sc, Integer());
+      }
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+    }
+    auto type = ParseTypeName(tt.text, p, sc, args);
+    if (!type.ok()) return Error(tt, type.status().message());
+    return *type;
+  }
+
   Result<ExprPtr> Additive() {
     WH_ASSIGN_OR_RETURN(ExprPtr l, Multiplicative());
     while (Peek().IsSymbol("+") || Peek().IsSymbol("-") || Peek().IsSymbol("||")) {
@@ -292,7 +648,15 @@ class Parser {
       e->args.push_back(std::move(x));
       return e;
     }
-    return Primary();
+    WH_ASSIGN_OR_RETURN(ExprPtr x, Primary());
+    while (Peek().IsSymbol("::")) {
+      const Token& op = Advance();
+      auto c = NewExpr(Expr::kCast, op);
+      WH_ASSIGN_OR_RETURN(c->type, TypeName());
+      c->args.push_back(std::move(x));
+      x = std::move(c);
+    }
+    return x;
   }
   Result<ExprPtr> Primary() {
     const Token& t = Peek();
@@ -325,7 +689,7 @@ class Parser {
       Advance();
       e->kind = Expr::kColumn;
       e->name = ToLower(t.text);
-      return e;
+      return ColumnTail(std::move(e));
     }
     if (t.kind != TokenKind::kIdent) return Expected("an expression");
     if (t.Is("NULL")) { Advance(); e->kind = Expr::kNull; return e; }
@@ -343,52 +707,146 @@ class Parser {
       e->name = lit.text;
       return e;
     }
-    if (t.Is("CAST") && Peek(1).IsSymbol("(")) {
+    if ((t.Is("CAST") || t.Is("TRY_CAST")) && Peek(1).IsSymbol("(")) {
       Advance();
       Advance();
+      e->kind = Expr::kCast;
+      e->try_cast = t.Is("TRY_CAST");
       WH_ASSIGN_OR_RETURN(ExprPtr x, Expression());
       WH_RETURN_IF_ERROR(ExpectKeyword("AS"));
-      const Token& tt = Peek();
-      if (tt.kind != TokenKind::kIdent) return Expected("a type name");
-      Advance();
-      int p = 0, sc = 0;
-      bool args = false;
-      if (AcceptSymbol("(")) {
-        args = true;
-        WH_ASSIGN_OR_RETURN(p, Integer());
-        if (AcceptSymbol(",")) { WH_ASSIGN_OR_RETURN(sc, Integer()); }
-        WH_RETURN_IF_ERROR(ExpectSymbol(")"));
-      }
-      auto type = ParseTypeName(tt.text, p, sc, args);
-      if (!type.ok()) return Error(tt, type.status().message());
+      WH_ASSIGN_OR_RETURN(e->type, TypeName());
       WH_RETURN_IF_ERROR(ExpectSymbol(")"));
-      e->kind = Expr::kCast;
-      e->type = *type;
       e->args.push_back(std::move(x));
       return e;
     }
+    if (t.Is("CASE")) {
+      Advance();
+      e->kind = Expr::kCase;
+      if (!Peek().Is("WHEN")) {
+        e->has_operand = true;
+        WH_ASSIGN_OR_RETURN(ExprPtr x, Expression());
+        e->args.push_back(std::move(x));
+      }
+      if (!Peek().Is("WHEN")) return Expected("WHEN");
+      while (AcceptKeyword("WHEN")) {
+        WH_ASSIGN_OR_RETURN(ExprPtr w, Expression());
+        WH_RETURN_IF_ERROR(ExpectKeyword("THEN"));
+        WH_ASSIGN_OR_RETURN(ExprPtr th, Expression());
+        e->args.push_back(std::move(w));
+        e->args.push_back(std::move(th));
+      }
+      if (AcceptKeyword("ELSE")) {
+        e->has_else = true;
+        WH_ASSIGN_OR_RETURN(ExprPtr x, Expression());
+        e->args.push_back(std::move(x));
+      }
+      WH_RETURN_IF_ERROR(ExpectKeyword("END"));
+      return e;
+    }
+    if (t.Is("INTERVAL")) {
+      Advance();
+      e->kind = Expr::kInterval;
+      ExprPtr n;
+      if (Peek().kind == TokenKind::kString) {
+        // INTERVAL '90 days' or INTERVAL '90' DAY
+        const Token& lit = Advance();
+        std::string text = lit.text;
+        size_t sp = text.find_first_of(" \t");
+        auto num = std::make_unique<Expr>();
+        num->kind = Expr::kNumber;
+        num->pos = lit.pos;
+        num->name = text.substr(0, sp);
+        if (sp != std::string::npos) {
+          std::string unit = text.substr(text.find_first_not_of(" \t", sp));
+          for (auto& ch : unit) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+          e->name = unit;
+        }
+        n = std::move(num);
+      } else {
+        WH_ASSIGN_OR_RETURN(n, Unary());
+      }
+      e->args.push_back(std::move(n));
+      if (e->name.empty()) {
+        const Token& u = Peek();
+        if (u.kind != TokenKind::kIdent) return Expected("an interval unit (DAY, HOUR, MINUTE, SECOND, WEEK, MONTH, YEAR)");
+        Advance();
+        e->name = u.text;
+        for (auto& ch : e->name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      }
+      if (e->name.size() > 1 && e->name.back() == 'S') e->name.pop_back();
+      static const char* kUnits[] = {"DAY", "HOUR", "MINUTE", "SECOND", "WEEK", "MONTH", "YEAR"};
+      bool known = false;
+      for (const char* u : kUnits) known = known || e->name == u;
+      if (!known)
+        return Error(t, "unknown interval unit '" + e->name +
+                            "' (expected DAY, HOUR, MINUTE, SECOND, WEEK, MONTH or YEAR)");
+      return e;
+    }
+    if (t.Is("EXTRACT") && Peek(1).IsSymbol("(")) {
+      Advance();
+      Advance();
+      const Token& f = Peek();
+      if (f.kind != TokenKind::kIdent) return Expected("a date part (YEAR, MONTH, DAY, HOUR, ...)");
+      Advance();
+      WH_RETURN_IF_ERROR(ExpectKeyword("FROM"));
+      WH_ASSIGN_OR_RETURN(ExprPtr x, Expression());
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+      e->kind = Expr::kFunction;
+      e->name = "DATE_PART";
+      auto part = std::make_unique<Expr>();
+      part->kind = Expr::kString;
+      part->pos = f.pos;
+      part->name = ToLower(f.text);
+      e->args.push_back(std::move(part));
+      e->args.push_back(std::move(x));
+      return e;
+    }
+    if ((t.Is("CURRENT_DATE") || t.Is("CURRENT_TIMESTAMP")) && !Peek(1).IsSymbol("(")) {
+      Advance();
+      e->kind = Expr::kFunction;
+      e->name = t.Is("CURRENT_DATE") ? "CURRENT_DATE" : "CURRENT_TIMESTAMP";
+      return e;
+    }
+    if (IsReserved(t) && !Peek(1).IsSymbol("(")) return Expected("an expression");
     Advance();
     if (AcceptSymbol("(")) {
       e->kind = Expr::kFunction;
       e->name = t.text;
       for (auto& ch : e->name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
       if (!AcceptSymbol(")")) {
-        if (AcceptKeyword("DISTINCT")) e->distinct = true;
+        if (AcceptKeyword("DISTINCT")) {
+          e->distinct = true;
+        } else {
+          AcceptKeyword("ALL");
+        }
         do {
           WH_ASSIGN_OR_RETURN(ExprPtr a, Expression());
           e->args.push_back(std::move(a));
         } while (AcceptSymbol(","));
         WH_RETURN_IF_ERROR(ExpectSymbol(")"));
       }
+      if (Peek().Is("OVER"))
+        return Error(Peek(), "window functions (OVER ...) are not supported yet");
       return e;
     }
     e->kind = Expr::kColumn;
     e->name = ToLower(t.text);
-    if (AcceptSymbol(".")) {  // qualified name: table.column
+    return ColumnTail(std::move(e));
+  }
+
+  Result<ExprPtr> ColumnTail(ExprPtr e) {
+    if (AcceptSymbol(".")) {  // qualified name: table.column or table.*
+      if (AcceptSymbol("*")) {
+        e->kind = Expr::kStar;
+        e->qualifier = e->name;
+        e->name.clear();
+        return e;
+      }
       const Token& c = Peek();
       if (c.kind != TokenKind::kIdent && c.kind != TokenKind::kQuotedIdent) return Expected("a column name");
       Advance();
-      e->name += "." + ToLower(c.text);
+      e->qualifier = e->name;
+      e->name = ToLower(c.text);
     }
     return e;
   }

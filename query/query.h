@@ -14,9 +14,15 @@ namespace wh {
 
 // Runs SQL against the warehouse at a directory. The warehouse is opened on first use and
 // created by the first CREATE TABLE.
+struct SessionOptions {
+  bool prune = true;  // partition / bucket / segment / block pruning (tests compare on and off)
+  int threads = 0;    // 0: one per core
+};
+
 class Session {
  public:
-  Session(FileSystem* fs, std::string root) : fs_(fs), root_(std::move(root)) {}
+  Session(FileSystem* fs, std::string root, SessionOptions options = {})
+      : fs_(fs), root_(std::move(root)), options_(options) {}
 
   // Executes every statement of `sql` in order, stopping at the first error. Returns one result
   // per statement that produces rows (SELECT, SHOW TABLES, DESCRIBE).
@@ -30,6 +36,7 @@ class Session {
 
   FileSystem* fs_;
   std::string root_;
+  SessionOptions options_;
   std::unique_ptr<Warehouse> wh_;
 };
 

@@ -101,6 +101,11 @@ bool RightAlign(const DataType& t) {
 
 void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
   const size_t n = rs.rows(), nc = rs.columns.size();
+  if (rs.plain_text && nc == 1 &&
+      (f == OutputFormat::kTable || f == OutputFormat::kCsv || f == OutputFormat::kTsv)) {
+    for (size_t i = 0; i < n; ++i) out << rs.columns[0].GetString(i) << '\n';
+    return;
+  }
   switch (f) {
     case OutputFormat::kCsv:
     case OutputFormat::kTsv: {

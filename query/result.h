@@ -12,6 +12,9 @@ namespace wh {
 struct ResultSet {
   std::vector<std::string> names;
   std::vector<Column> columns;
+  // Text output (EXPLAIN): the one column's lines are printed as they are in the table, csv and
+  // tsv formats.
+  bool plain_text = false;
   size_t rows() const { return columns.empty() ? 0 : columns[0].size(); }
   void AddColumn(std::string name, Column c) {
     names.push_back(std::move(name));

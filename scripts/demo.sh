@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets up, builds, creates a fresh warehouse from examples/social/schema.sql, ingests the bundled
-# sample and shows what is in it.
+# Sets up, builds, creates a fresh warehouse from examples/social/schema.sql (tables and the
+# per-user views), ingests the bundled sample and prints the user report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -11,5 +11,5 @@ rm -rf "$W"
 ./build/wh -w "$W" ingest events examples/social/data/events.csv --etl-date 2022-03-01
 ./build/wh -w "$W" ingest payments examples/social/data/payments_data.csv --etl-date 2022-03-01
 ./build/wh -w "$W" ingest posts examples/social/data/posts.csv --etl-date 2022-03-01
-./build/wh -w "$W" inspect --format table
-./build/wh -w "$W" verify
+./build/wh -w "$W" verify >&2
+./build/wh -w "$W" query -f examples/social/report.sql --format csv

@@ -37,7 +37,7 @@ TEST(Parser, ScriptsCommentsAndOtherStatements) {
   ASSERT_EQ(s->size(), 4u);
   EXPECT_EQ((*s)[1].kind, Statement::kDescribe);
   EXPECT_TRUE((*s)[2].if_exists);
-  EXPECT_EQ((*s)[3].select[0].alias, "n");
+  EXPECT_EQ((*s)[3].query->select->items[0].alias, "n");
 }
 
 TEST(Parser, ErrorsPointIntoTheSql) {

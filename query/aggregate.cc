@@ -1,0 +1,365 @@
+#include "query/aggregate.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "query/hash_table.h"
+
+namespace wh {
+
+namespace {
+
+int128 IntValue(const Column& c, size_t i) {
+  switch (c.type().physical()) {
+    case PhysicalType::kBool: return c.Get<uint8_t>(i);
+    case PhysicalType::kInt32: return c.Get<int32_t>(i);
+    case PhysicalType::kInt64: return c.Get<int64_t>(i);
+    case PhysicalType::kInt128: return c.Get<int128>(i);
+    default: return 0;
+  }
+}
+
+Column Int64Result(const std::vector<int64_t>& v, size_t groups) {
+  Column c(DataType::Int64());
+  int64_t* o = reinterpret_cast<int64_t*>(c.ResizeFixed(groups));
+  for (size_t g = 0; g < groups; ++g) o[g] = v[g];
+  return c;
+}
+
+class CountState : public AggregateState {
+ public:
+  explicit CountState(bool star) : star_(star) {}
+  void Resize(size_t g) override {
+    if (counts_.size() < g) counts_.resize(g, 0);
+  }
+  Status Update(const Column* arg, const uint32_t* gids, size_t n) override {
+    if (star_ || !arg->has_nulls()) {
+      for (size_t i = 0; i < n; ++i) counts_[gids[i]]++;
+    } else {
+      const uint8_t* valid = arg->validity().data();
+      for (size_t i = 0; i < n; ++i) counts_[gids[i]] += valid[i];
+    }
+    return Status::OK();
+  }
+  Result<Column> Finish(size_t groups) override {
+    Resize(groups);
+    return Int64Result(counts_, groups);
+  }
+
+ private:
+  bool star_;
+  std::vector<int64_t> counts_;
+};
+
+// SUM and AVG over integer-like values (exact, 128-bit), SUM/AVG of DOUBLE.
+class SumState : public AggregateState {
+ public:
+  SumState(const AggregateSpec& spec, bool avg) : spec_(spec), avg_(avg) {}
+  void Resize(size_t g) override {
+    if (counts_.size() < g) {
+      counts_.resize(g, 0);
+      if (is_double()) dsums_.resize(g, 0);
+      else sums_.resize(g, 0);
+    }
+  }
+  Status Update(const Column* arg, const uint32_t* gids, size_t n) override {
+    const bool nulls = arg->has_nulls();
+    const uint8_t* valid = nulls ? arg->validity().data() : nullptr;
+    if (is_double()) {
+      const double* v = arg->values<double>();
+      for (size_t i = 0; i < n; ++i) {
+        if (nulls && !valid[i]) continue;
+        dsums_[gids[i]] += v[i];
+        counts_[gids[i]]++;
+      }
+      return Status::OK();
+    }
+    bool overflow = false;
+    switch (arg->type().physical()) {
+      case PhysicalType::kInt64: {
+        const int64_t* v = arg->values<int64_t>();
+        for (size_t i = 0; i < n; ++i) {
+          if (nulls && !valid[i]) continue;
+          overflow |= __builtin_add_overflow(sums_[gids[i]], static_cast<int128>(v[i]), &sums_[gids[i]]);
+          counts_[gids[i]]++;
+        }
+        break;
+      }
+      case PhysicalType::kInt32: {
+        const int32_t* v = arg->values<int32_t>();
+        for (size_t i = 0; i < n; ++i) {
+          if (nulls && !valid[i]) continue;
+          sums_[gids[i]] += v[i];
+          counts_[gids[i]]++;
+        }
+        break;
+      }
+      default:
+        for (size_t i = 0; i < n; ++i) {
+          if (nulls && !valid[i]) continue;
+          overflow |= __builtin_add_overflow(sums_[gids[i]], IntValue(*arg, i), &sums_[gids[i]]);
+          counts_[gids[i]]++;
+        }
+    }
+    if (overflow) return Status::InvalidArgument(spec_.fn + " overflowed 128 bits");
+    return Status::OK();
+  }
+  Result<Column> Finish(size_t groups) override {
+    Resize(groups);
+    Column c(spec_.type);
+    uint8_t* base = c.ResizeFixed(groups);
+    std::vector<uint8_t> valid(groups, 1);
+    bool nulls = false;
+    const int scale = spec_.arg->type.id == TypeId::kDecimal ? spec_.arg->type.scale : 0;
+    for (size_t g = 0; g < groups; ++g) {
+      if (counts_[g] == 0) {
+        valid[g] = 0;
+        nulls = true;
+        continue;
+      }
+      if (avg_) {
+        double v;
+        if (is_double()) {
+          v = dsums_[g] / static_cast<double>(counts_[g]);
+        } else if (scale == 0 && sums_[g] < (static_cast<int128>(1) << 53) &&
+                   sums_[g] > -(static_cast<int128>(1) << 53)) {
+          // Both exact in a double: one correctly rounded division.
+          v = static_cast<double>(sums_[g]) / static_cast<double>(counts_[g]);
+        } else {
+          long double p = 1;
+          for (int i = 0; i < scale; ++i) p *= 10;
+          v = static_cast<double>(static_cast<long double>(sums_[g]) / p / static_cast<long double>(counts_[g]));
+        }
+        reinterpret_cast<double*>(base)[g] = v;
+        continue;
+      }
+      switch (spec_.type.id) {
+        case TypeId::kDouble: reinterpret_cast<double*>(base)[g] = dsums_[g]; break;
+        case TypeId::kInt64:
+          if (sums_[g] > INT64_MAX || sums_[g] < INT64_MIN)
+            return Status::InvalidArgument("overflow: SUM(" + spec_.arg->ToString() + ") = " +
+                                           FormatInt128(sums_[g]) + " does not fit in BIGINT (CAST the argument to DECIMAL(38,0))");
+          reinterpret_cast<int64_t*>(base)[g] = static_cast<int64_t>(sums_[g]);
+          break;
+        default: {  // DECIMAL(38, s)
+          int128 lim = Pow10(spec_.type.precision);
+          if (sums_[g] >= lim || sums_[g] <= -lim)
+            return Status::InvalidArgument("overflow: SUM exceeds " + spec_.type.ToString());
+          if (spec_.type.physical() == PhysicalType::kInt128) reinterpret_cast<int128*>(base)[g] = sums_[g];
+          else reinterpret_cast<int64_t*>(base)[g] = static_cast<int64_t>(sums_[g]);
+        }
+      }
+    }
+    if (nulls) c.SetValidity(std::move(valid));
+    return c;
+  }
+
+ private:
+  bool is_double() const { return spec_.arg->type.id == TypeId::kDouble; }
+  AggregateSpec spec_;
+  bool avg_;
+  std::vector<int128> sums_;
+  std::vector<double> dsums_;
+  std::vector<int64_t> counts_;
+};
+
+// MIN, MAX, FIRST (the first row's value, NULL included), ANY_VALUE (the first non-NULL).
+class PickState : public AggregateState {
+ public:
+  explicit PickState(const AggregateSpec& spec) : spec_(spec) {}
+  void Resize(size_t g) override {
+    if (set_.size() >= g) return;
+    set_.resize(g, 0);
+    valid_.resize(g, 0);
+    if (spec_.type.physical() == PhysicalType::kString) strings_.resize(g);
+    else raw_.resize(g * spec_.type.width(), 0);
+  }
+  Status Update(const Column* arg, const uint32_t* gids, size_t n) override {
+    const std::string& fn = spec_.fn;
+    for (size_t i = 0; i < n; ++i) {
+      uint32_t g = gids[i];
+      if (fn == "FIRST") {
+        if (set_[g]) continue;
+        set_[g] = 1;
+        if (!arg->IsNull(i)) Store(g, *arg, i);
+        continue;
+      }
+      if (arg->IsNull(i)) continue;
+      if (!set_[g]) {
+        set_[g] = 1;
+        Store(g, *arg, i);
+        continue;
+      }
+      if (fn == "ANY_VALUE") continue;
+      int c = CompareTo(g, *arg, i);
+      if (fn == "MIN" ? c > 0 : c < 0) Store(g, *arg, i);
+    }
+    return Status::OK();
+  }
+  Result<Column> Finish(size_t groups) override {
+    Resize(groups);
+    Column out(spec_.type);
+    if (spec_.type.physical() == PhysicalType::kString) {
+      out.Reserve(groups);
+      for (size_t g = 0; g < groups; ++g) {
+        if (valid_[g]) out.AppendString(strings_[g]);
+        else out.AppendNull();
+      }
+      return out;
+    }
+    std::memcpy(out.ResizeFixed(groups), raw_.data(), groups * spec_.type.width());
+    bool all = true;
+    for (size_t g = 0; g < groups; ++g) all = all && valid_[g];
+    if (!all) out.SetValidity(std::vector<uint8_t>(valid_.begin(), valid_.begin() + groups));
+    return out;
+  }
+
+ private:
+  void Store(uint32_t g, const Column& arg, size_t i) {
+    valid_[g] = 1;
+    if (spec_.type.physical() == PhysicalType::kString) {
+      strings_[g].assign(arg.GetString(i));
+      return;
+    }
+    int w = spec_.type.width();
+    std::memcpy(raw_.data() + static_cast<size_t>(g) * w, arg.values<uint8_t>() + i * w, w);
+  }
+  int128 Stored(uint32_t g) const {
+    const uint8_t* p = raw_.data() + static_cast<size_t>(g) * spec_.type.width();
+    switch (spec_.type.physical()) {
+      case PhysicalType::kBool: return *p;
+      case PhysicalType::kInt32: { int32_t v; std::memcpy(&v, p, 4); return v; }
+      case PhysicalType::kInt64: { int64_t v; std::memcpy(&v, p, 8); return v; }
+      case PhysicalType::kInt128: { int128 v; std::memcpy(&v, p, 16); return v; }
+      default: return 0;
+    }
+  }
+  // Sign of (stored value of g) - (arg row i).
+  int CompareTo(uint32_t g, const Column& arg, size_t i) const {
+    switch (spec_.type.physical()) {
+      case PhysicalType::kString: return strings_[g].compare(arg.GetString(i)) < 0 ? -1 : strings_[g] == arg.GetString(i) ? 0 : 1;
+      case PhysicalType::kDouble: {
+        double a, b = arg.Get<double>(i);
+        std::memcpy(&a, raw_.data() + static_cast<size_t>(g) * 8, 8);
+        return a < b ? -1 : a > b ? 1 : 0;
+      }
+      default: {
+        int128 a = Stored(g), b = IntValue(arg, i);
+        return a < b ? -1 : a > b ? 1 : 0;
+      }
+    }
+  }
+
+  AggregateSpec spec_;
+  std::vector<uint8_t> set_;
+  std::vector<uint8_t> valid_;
+  std::vector<uint8_t> raw_;  // fixed-width values per group
+  std::vector<std::string> strings_;
+};
+
+// STDDEV / VARIANCE (sample and population) with Welford's algorithm.
+class MomentState : public AggregateState {
+ public:
+  explicit MomentState(const AggregateSpec& spec) : spec_(spec) {}
+  void Resize(size_t g) override {
+    if (n_.size() < g) {
+      n_.resize(g, 0);
+      mean_.resize(g, 0);
+      m2_.resize(g, 0);
+    }
+  }
+  Status Update(const Column* arg, const uint32_t* gids, size_t n) override {
+    const int scale = arg->type().id == TypeId::kDecimal ? arg->type().scale : 0;
+    const double div = std::pow(10.0, scale);
+    for (size_t i = 0; i < n; ++i) {
+      if (arg->IsNull(i)) continue;
+      double x = arg->type().id == TypeId::kDouble ? arg->Get<double>(i)
+                                                   : static_cast<double>(IntValue(*arg, i)) / div;
+      uint32_t g = gids[i];
+      n_[g]++;
+      double d = x - mean_[g];
+      mean_[g] += d / static_cast<double>(n_[g]);
+      m2_[g] += d * (x - mean_[g]);
+    }
+    return Status::OK();
+  }
+  Result<Column> Finish(size_t groups) override {
+    Resize(groups);
+    Column c(DataType::Double());
+    double* o = reinterpret_cast<double*>(c.ResizeFixed(groups));
+    std::vector<uint8_t> valid(groups, 1);
+    bool nulls = false;
+    const bool sample = spec_.fn == "STDDEV_SAMP" || spec_.fn == "VAR_SAMP";
+    const bool root = spec_.fn.rfind("STDDEV", 0) == 0;
+    for (size_t g = 0; g < groups; ++g) {
+      int64_t dof = n_[g] - (sample ? 1 : 0);
+      if (n_[g] == 0 || dof <= 0) {
+        valid[g] = 0;
+        nulls = true;
+        o[g] = 0;
+        continue;
+      }
+      double var = m2_[g] / static_cast<double>(dof);
+      o[g] = root ? std::sqrt(var) : var;
+    }
+    if (nulls) c.SetValidity(std::move(valid));
+    return c;
+  }
+
+ private:
+  AggregateSpec spec_;
+  std::vector<int64_t> n_;
+  std::vector<double> mean_, m2_;
+};
+
+// DISTINCT: only the first occurrence of each (group, value) reaches the inner state.
+class DistinctState : public AggregateState {
+ public:
+  DistinctState(std::unique_ptr<AggregateState> inner, DataType type)
+      : inner_(std::move(inner)), seen_({DataType::Int64(), type}) {}
+  void Resize(size_t g) override { inner_->Resize(g); }
+  Status Update(const Column* arg, const uint32_t* gids, size_t n) override {
+    Column g(DataType::Int64());
+    int64_t* gv = reinterpret_cast<int64_t*>(g.ResizeFixed(n));
+    for (size_t i = 0; i < n; ++i) gv[i] = gids[i];
+    std::vector<uint32_t> ids(n);
+    size_t before = seen_.size();
+    seen_.FindOrInsert({&g, arg}, n, ids.data());
+    std::vector<uint32_t> fresh;
+    std::vector<uint32_t> fresh_gids;
+    // A new (group, value) gets an id >= before; within this batch the first row with it wins.
+    std::vector<uint8_t> taken(seen_.size() - before, 0);
+    for (size_t i = 0; i < n; ++i) {
+      if (ids[i] < before || taken[ids[i] - before]) continue;
+      taken[ids[i] - before] = 1;
+      fresh.push_back(static_cast<uint32_t>(i));
+      fresh_gids.push_back(gids[i]);
+    }
+    if (fresh.empty()) return Status::OK();
+    Column sub(arg->type());
+    sub.AppendSelected(*arg, fresh.data(), fresh.size());
+    return inner_->Update(&sub, fresh_gids.data(), fresh.size());
+  }
+  Result<Column> Finish(size_t groups) override { return inner_->Finish(groups); }
+
+ private:
+  std::unique_ptr<AggregateState> inner_;
+  KeyTable seen_;
+};
+
+}  // namespace
+
+std::unique_ptr<AggregateState> MakeAggregateState(const AggregateSpec& spec) {
+  std::unique_ptr<AggregateState> s;
+  const std::string& fn = spec.fn;
+  if (fn == "COUNT_STAR") s = std::make_unique<CountState>(true);
+  else if (fn == "COUNT") s = std::make_unique<CountState>(false);
+  else if (fn == "SUM") s = std::make_unique<SumState>(spec, false);
+  else if (fn == "AVG") s = std::make_unique<SumState>(spec, true);
+  else if (fn == "MIN" || fn == "MAX" || fn == "FIRST" || fn == "ANY_VALUE") s = std::make_unique<PickState>(spec);
+  else s = std::make_unique<MomentState>(spec);
+  if (spec.distinct && spec.arg) s = std::make_unique<DistinctState>(std::move(s), spec.arg->type);
+  return s;
+}
+
+}  // namespace wh

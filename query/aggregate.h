@@ -1,0 +1,27 @@
+// Aggregate function states, one slot per group, updated a batch at a time from (group id,
+// value) arrays. NULL inputs are ignored (COUNT(*) counts rows); an empty group gives NULL
+// (COUNT gives 0). Sums are exact: BIGINT sums accumulate in 128 bits, DECIMAL sums in 128 bits
+// checked against 38 digits, and overflow is an error, never a wrapped value.
+#pragma once
+
+#include <memory>
+
+#include "query/plan.h"
+
+namespace wh {
+
+class AggregateState {
+ public:
+  virtual ~AggregateState() = default;
+  // Makes room for `groups` groups (never shrinks).
+  virtual void Resize(size_t groups) = 0;
+  // Adds rows: arg (null for COUNT(*)) row i belongs to group gids[i].
+  virtual Status Update(const Column* arg, const uint32_t* gids, size_t n) = 0;
+  // The result per group.
+  virtual Result<Column> Finish(size_t groups) = 0;
+};
+
+// A state for an aggregate (DISTINCT handled inside).
+std::unique_ptr<AggregateState> MakeAggregateState(const AggregateSpec& spec);
+
+}  // namespace wh

@@ -1,0 +1,1405 @@
+#include "query/binder.h"
+
+#include <algorithm>
+
+#include "query/parser.h"
+
+namespace wh {
+
+namespace {
+
+bool IsUntypedNull(const BExpr& e) { return e.kind == BExpr::kLiteral && e.value.null && e.op == "untyped"; }
+
+bool IsIntegral(const DataType& t) { return t.id == TypeId::kInt32 || t.id == TypeId::kInt64; }
+bool IsNumericType(const DataType& t) {
+  return IsIntegral(t) || t.id == TypeId::kDecimal || t.id == TypeId::kDouble;
+}
+bool IsTemporal(const DataType& t) { return t.id == TypeId::kDate || t.id == TypeId::kTimestamp; }
+
+// An integer type seen as a DECIMAL.
+DataType AsDecimal(const DataType& t) {
+  if (t.id == TypeId::kDecimal) return t;
+  if (t.id == TypeId::kInt32) return DataType::Decimal(10, 0);
+  return DataType::Decimal(19, 0);
+}
+
+std::shared_ptr<BExpr> MakeNode(BExpr::Kind kind, DataType type, std::vector<BExprPtr> args,
+                                std::string op = "") {
+  auto e = std::make_shared<BExpr>();
+  e->kind = kind;
+  e->type = type;
+  e->op = std::move(op);
+  e->nullable = false;
+  for (const auto& a : args) e->nullable = e->nullable || a->nullable;
+  e->args = std::move(args);
+  return e;
+}
+
+std::string Upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool IsAggregateName(const std::string& n) {
+  static const char* kAggs[] = {"COUNT", "SUM", "AVG", "MEAN", "MIN", "MAX", "FIRST", "FIRST_VALUE",
+                                "ANY_VALUE", "ARBITRARY", "STDDEV", "STDDEV_SAMP", "STDDEV_POP",
+                                "VARIANCE", "VAR_SAMP", "VAR_POP"};
+  for (const char* a : kAggs)
+    if (n == a) return true;
+  return false;
+}
+
+bool ContainsAggregate(const Expr& e) {
+  if (e.kind == Expr::kFunction && IsAggregateName(e.name)) return true;
+  for (const auto& a : e.args)
+    if (a && ContainsAggregate(*a)) return true;
+  return false;
+}
+
+}  // namespace
+
+std::optional<DataType> CommonType(const DataType& a, const DataType& b) {
+  if (a == b) return a;
+  if (IsNumericType(a) && IsNumericType(b)) {
+    if (a.id == TypeId::kDouble || b.id == TypeId::kDouble) return DataType::Double();
+    if (IsIntegral(a) && IsIntegral(b)) return DataType::Int64();
+    DataType x = AsDecimal(a), y = AsDecimal(b);
+    int scale = std::max(x.scale, y.scale);
+    int whole = std::max(x.precision - x.scale, y.precision - y.scale);
+    if (whole + scale > kMaxDecimalPrecision) return DataType::Double();
+    return DataType::Decimal(whole + scale, scale);
+  }
+  if (IsTemporal(a) && IsTemporal(b)) return DataType::Timestamp();
+  return std::nullopt;
+}
+
+void SplitConjuncts(const BExprPtr& e, std::vector<BExprPtr>* out) {
+  if (e->kind == BExpr::kAnd) {
+    for (const auto& a : e->args) SplitConjuncts(a, out);
+  } else {
+    out->push_back(e);
+  }
+}
+
+BExprPtr MakeAnd(std::vector<BExprPtr> conjuncts) {
+  if (conjuncts.size() == 1) return conjuncts[0];
+  return MakeNode(BExpr::kAnd, DataType::Boolean(), std::move(conjuncts));
+}
+
+BExprPtr Fold(BExprPtr e) {
+  if (e->kind == BExpr::kLiteral || e->kind == BExpr::kColumn || !IsConstant(*e)) return e;
+  auto v = EvaluateConstant(*e);
+  if (!v.ok()) return e;
+  return MakeLiteral(*v);
+}
+
+namespace {
+
+// Casts e to type t; an untyped NULL becomes a NULL of t; a string literal is parsed at bind
+// time (so `date_col > '2022-01-01'` compares dates and still prunes).
+Result<BExprPtr> Coerce(BExprPtr e, const DataType& t) {
+  if (e->type == t) return e;
+  if (IsUntypedNull(*e)) return MakeLiteral(Value::Null(t));
+  if (!CanCast(e->type, t))
+    return Status::InvalidArgument("cannot convert " + e->type.ToString() + " to " + t.ToString());
+  BExprPtr c = MakeCast(e, t);
+  if (e->kind == BExpr::kLiteral) {
+    auto v = EvaluateConstant(*c);
+    if (!v.ok()) return v.status();
+    return MakeLiteral(*v);
+  }
+  return c;
+}
+
+// The type both sides convert to for a comparison, CASE, COALESCE or UNION. A string literal
+// against a typed value takes that type.
+Result<DataType> UnifyTypes(const BExpr& a, const BExpr& b) {
+  if (IsUntypedNull(a)) return b.type;
+  if (IsUntypedNull(b)) return a.type;
+  if (auto t = CommonType(a.type, b.type)) return *t;
+  if (a.type.id == TypeId::kString && b.kind == BExpr::kLiteral) return a.type;
+  if (a.type.id == TypeId::kString) return b.type;
+  if (b.type.id == TypeId::kString) return a.type;
+  return Status::InvalidArgument("cannot compare " + a.type.ToString() + " with " + b.type.ToString());
+}
+
+}  // namespace
+
+Status Binder::Error(const SourcePos& pos, const std::string& msg) const {
+  return Status::InvalidArgument(context_ + SqlErrorMessage(*sql_, pos, msg));
+}
+
+Result<PlanPtr> Binder::Bind(const QueryAst& q, const std::string& sql) {
+  sql_ = &sql;
+  return BindQuery(q);
+}
+
+Result<int64_t> Binder::ConstantInt(const Expr& e, const char* what) {
+  Scope empty;
+  WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(e, empty, nullptr));
+  b = Fold(b);
+  if (b->kind != BExpr::kLiteral || b->value.null || !IsIntegral(b->type) || b->value.i < 0)
+    return Error(e, std::string(what) + " must be a non-negative integer constant");
+  return static_cast<int64_t>(b->value.i);
+}
+
+Result<PlanPtr> Binder::BindQuery(const QueryAst& q) {
+  ctes_.emplace_back();
+  struct Pop {
+    Binder* b;
+    ~Pop() { b->ctes_.pop_back(); }
+  } pop{this};
+  for (const auto& ct : q.ctes) ctes_.back()[ct.name] = ct.query.get();
+
+  PlanPtr plan;
+  if (q.select) {
+    WH_ASSIGN_OR_RETURN(plan, BindSelect(*q.select, q.order_by));
+  } else {
+    // UNION [ALL] of terms: columns by position, names from the first term.
+    std::vector<PlanPtr> terms;
+    for (const auto& t : q.union_terms) {
+      WH_ASSIGN_OR_RETURN(PlanPtr p, BindQuery(*t));
+      terms.push_back(p);
+    }
+    const size_t ncols = terms[0]->out.size();
+    for (size_t i = 1; i < terms.size(); ++i)
+      if (terms[i]->out.size() != ncols)
+        return Error(q.union_terms[i]->pos, "each UNION term must have " + std::to_string(ncols) +
+                                                " columns; this one has " +
+                                                std::to_string(terms[i]->out.size()));
+    std::vector<DataType> types;
+    for (size_t c = 0; c < ncols; ++c) {
+      DataType t = terms[0]->out[c].type;
+      for (size_t i = 1; i < terms.size(); ++i) {
+        auto u = CommonType(t, terms[i]->out[c].type);
+        if (!u)
+          return Error(q.union_terms[i]->pos, "UNION column " + std::to_string(c + 1) + " is " +
+                                                  t.ToString() + " in the first term and " +
+                                                  terms[i]->out[c].type.ToString() + " here");
+        t = *u;
+      }
+      types.push_back(t);
+    }
+    auto u = std::make_shared<PlanNode>();
+    u->kind = PlanNode::kUnion;
+    for (auto& t : terms) {
+      bool same = true;
+      for (size_t c = 0; c < ncols; ++c) same = same && t->out[c].type == types[c];
+      if (!same) {
+        auto p = std::make_shared<PlanNode>();
+        p->kind = PlanNode::kProject;
+        p->children.push_back(t);
+        for (size_t c = 0; c < ncols; ++c) {
+          PlanColumn col = t->out[c];
+          p->exprs.push_back(MakeCast(MakeColumnRef(col.id, col.type, col.nullable), types[c]));
+          col.id = NewId(col.name);
+          col.type = types[c];
+          p->out.push_back(col);
+        }
+        t = p;
+      }
+      u->children.push_back(t);
+    }
+    for (size_t c = 0; c < ncols; ++c) {
+      PlanColumn col;
+      col.name = terms[0]->out[c].name;
+      col.id = NewId(col.name);
+      col.type = types[c];
+      for (auto& t : u->children) col.nullable = col.nullable || t->out[c].nullable;
+      u->out.push_back(col);
+    }
+    plan = u;
+    // UNION without ALL removes duplicates (left to right, as terms are added).
+    bool any_distinct = std::find(q.union_all.begin(), q.union_all.end(), false) != q.union_all.end();
+    if (any_distinct) {
+      auto a = std::make_shared<PlanNode>();
+      a->kind = PlanNode::kAggregate;
+      a->children.push_back(plan);
+      for (const auto& col : plan->out) {
+        a->groups.push_back(MakeColumnRef(col.id, col.type, col.nullable));
+        PlanColumn o = col;
+        o.id = NewId(col.name);
+        a->out.push_back(o);
+      }
+      plan = a;
+    }
+    if (!q.order_by.empty()) {
+      Scope scope{plan->out};
+      auto s = std::make_shared<PlanNode>();
+      s->kind = PlanNode::kSort;
+      s->out = plan->out;
+      s->children.push_back(plan);
+      for (const auto& o : q.order_by) {
+        SortKey k;
+        if (o.expr->kind == Expr::kNumber) {
+          WH_ASSIGN_OR_RETURN(int64_t n, ConstantInt(*o.expr, "ORDER BY position"));
+          if (n < 1 || static_cast<size_t>(n) > plan->out.size())
+            return Error(*o.expr, "ORDER BY position " + std::to_string(n) + " is not in the select list");
+          const auto& c = plan->out[n - 1];
+          k.expr = MakeColumnRef(c.id, c.type, c.nullable);
+        } else {
+          WH_ASSIGN_OR_RETURN(k.expr, BindExpr(*o.expr, scope, nullptr));
+        }
+        k.desc = o.desc;
+        k.nulls_first = o.nulls_first < 0 ? o.desc : o.nulls_first == 1;
+        s->sort_keys.push_back(k);
+      }
+      plan = s;
+    }
+  }
+  if (q.limit || q.offset) {
+    auto l = std::make_shared<PlanNode>();
+    l->kind = PlanNode::kLimit;
+    l->out = plan->out;
+    l->children.push_back(plan);
+    if (q.limit) {
+      WH_ASSIGN_OR_RETURN(l->limit, ConstantInt(*q.limit, "LIMIT"));
+    }
+    if (q.offset) {
+      WH_ASSIGN_OR_RETURN(l->offset, ConstantInt(*q.offset, "OFFSET"));
+    }
+    plan = l;
+  }
+  return plan;
+}
+
+Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderItem>& order) {
+  PlanPtr plan;
+  if (s.from) {
+    WH_ASSIGN_OR_RETURN(plan, BindTableRef(*s.from));
+  } else {
+    plan = std::make_shared<PlanNode>();
+    plan->kind = PlanNode::kValues;
+  }
+  Scope input{plan->out};
+
+  if (s.where) {
+    if (ContainsAggregate(*s.where))
+      return Error(*s.where, "aggregate functions are not allowed in WHERE (use HAVING)");
+    WH_ASSIGN_OR_RETURN(BExprPtr pred, BindExpr(*s.where, input, nullptr));
+    if (IsUntypedNull(*pred)) pred = MakeLiteral(Value::Null(DataType::Boolean()));
+    if (pred->type.id != TypeId::kBoolean)
+      return Error(*s.where, "WHERE needs a BOOLEAN condition, not " + pred->type.ToString());
+    auto f = std::make_shared<PlanNode>();
+    f->kind = PlanNode::kFilter;
+    f->out = plan->out;
+    f->predicate = Fold(pred);
+    f->children.push_back(plan);
+    plan = f;
+  }
+
+  // Aggregation: GROUP BY, or aggregates in the select list / HAVING / ORDER BY.
+  bool aggregated = !s.group_by.empty() || (s.having != nullptr);
+  for (const auto& it : s.items) aggregated = aggregated || ContainsAggregate(*it.expr);
+  for (const auto& o : order) aggregated = aggregated || ContainsAggregate(*o.expr);
+
+  // Select-list aliases usable in GROUP BY (as Spark and DuckDB allow).
+  auto alias_item = [&](const Expr& g) -> const SelectItem* {
+    if (g.kind != Expr::kColumn || !g.qualifier.empty()) return nullptr;
+    for (const auto& c : input.columns)
+      if (ToLower(c.name) == g.name && !c.hidden) return nullptr;  // a real column wins
+    for (const auto& it : s.items)
+      if (!it.alias.empty() && ToLower(it.alias) == g.name) return &it;
+    return nullptr;
+  };
+
+  std::vector<BExprPtr> group_exprs;
+  std::vector<std::string> group_keys;  // ToString() of each group expression
+  std::vector<int> group_ids;
+  AggContext agg;
+  Scope post;  // what select items see after aggregation (only used for errors)
+  if (aggregated) {
+    for (const auto& g : s.group_by) {
+      const Expr* ge = g.get();
+      if (g->kind == Expr::kNumber) {
+        WH_ASSIGN_OR_RETURN(int64_t n, ConstantInt(*g, "GROUP BY position"));
+        if (n < 1 || static_cast<size_t>(n) > s.items.size())
+          return Error(*g, "GROUP BY position " + std::to_string(n) + " is not in the select list");
+        ge = s.items[n - 1].expr.get();
+      } else if (const SelectItem* it = alias_item(*g)) {
+        ge = it->expr.get();
+      }
+      if (ContainsAggregate(*ge)) return Error(*ge, "GROUP BY cannot contain an aggregate");
+      WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*ge, input, nullptr));
+      b = Fold(b);
+      std::string key = b->ToString();
+      if (std::find(group_keys.begin(), group_keys.end(), key) != group_keys.end()) continue;
+      group_keys.push_back(key);
+      group_exprs.push_back(b);
+      std::string name = ge->kind == Expr::kColumn ? ge->name : key;
+      group_ids.push_back(NewId(name));
+    }
+  }
+
+  // Replaces group expressions by references to the aggregate's outputs and checks that
+  // nothing else refers to input columns.
+  std::function<Result<BExprPtr>(const BExprPtr&, const Expr&)> lift =
+      [&](const BExprPtr& e, const Expr& at) -> Result<BExprPtr> {
+    std::string key = e->ToString();
+    for (size_t i = 0; i < group_keys.size(); ++i)
+      if (group_keys[i] == key)
+        return MakeColumnRef(group_ids[i], group_exprs[i]->type, group_exprs[i]->nullable);
+    if (e->kind == BExpr::kColumn) {
+      if (agg.ids.count(e->column)) return e;
+      std::string name = e->column < static_cast<int>(names_.size()) ? names_[e->column] : "?";
+      return Error(at, "column '" + name + "' must appear in GROUP BY or be used in an aggregate function");
+    }
+    if (e->args.empty()) return e;
+    auto c = std::make_shared<BExpr>(*e);
+    for (auto& a : c->args) {
+      WH_ASSIGN_OR_RETURN(a, lift(a, at));
+    }
+    return BExprPtr(c);
+  };
+
+  // Select items (stars expanded).
+  struct Item {
+    BExprPtr expr;
+    std::string name;
+    const Expr* ast;
+  };
+  std::vector<Item> items;
+  for (const auto& it : s.items) {
+    if (it.expr->kind == Expr::kStar) {
+      if (aggregated) return Error(*it.expr, "SELECT * cannot be combined with GROUP BY or aggregates");
+      bool any = false;
+      for (const auto& c : input.columns) {
+        if (c.hidden) continue;
+        if (!it.expr->qualifier.empty() && c.table != it.expr->qualifier) continue;
+        items.push_back({MakeColumnRef(c.id, c.type, c.nullable), c.name, it.expr.get()});
+        any = true;
+      }
+      if (!any)
+        return Error(*it.expr, it.expr->qualifier.empty() ? "SELECT * with no FROM clause"
+                                                          : "no table '" + it.expr->qualifier + "' in FROM");
+      continue;
+    }
+    WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*it.expr, input, aggregated ? &agg : nullptr));
+    b = Fold(b);
+    if (aggregated) {
+      WH_ASSIGN_OR_RETURN(b, lift(b, *it.expr));
+    }
+    std::string name = !it.alias.empty() ? it.alias
+                       : it.expr->kind == Expr::kColumn ? it.expr->name
+                                                        : it.text;
+    items.push_back({b, name, it.expr.get()});
+  }
+
+  BExprPtr having;
+  if (s.having) {
+    WH_ASSIGN_OR_RETURN(BExprPtr h, BindExpr(*s.having, input, &agg));
+    h = Fold(h);
+    WH_ASSIGN_OR_RETURN(having, lift(h, *s.having));
+    if (having->type.id != TypeId::kBoolean)
+      return Error(*s.having, "HAVING needs a BOOLEAN condition, not " + having->type.ToString());
+  }
+
+  // ORDER BY: a select-list alias or position, or an expression over the input (added as a
+  // hidden column of the projection).
+  std::vector<SortKey> sort_keys;
+  std::vector<int> sort_item;  // index into items of each key
+  for (const auto& o : order) {
+    int idx = -1;
+    if (o.expr->kind == Expr::kNumber) {
+      WH_ASSIGN_OR_RETURN(int64_t n, ConstantInt(*o.expr, "ORDER BY position"));
+      if (n < 1 || static_cast<size_t>(n) > items.size())
+        return Error(*o.expr, "ORDER BY position " + std::to_string(n) + " is not in the select list");
+      idx = static_cast<int>(n - 1);
+    } else if (o.expr->kind == Expr::kColumn && o.expr->qualifier.empty()) {
+      for (size_t i = 0; i < items.size(); ++i)
+        if (ToLower(items[i].name) == o.expr->name) {
+          idx = static_cast<int>(i);
+          break;
+        }
+    }
+    if (idx < 0) {
+      WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*o.expr, input, aggregated ? &agg : nullptr));
+      b = Fold(b);
+      if (aggregated) {
+        WH_ASSIGN_OR_RETURN(b, lift(b, *o.expr));
+      }
+      std::string key = b->ToString();
+      for (size_t i = 0; i < items.size(); ++i)
+        if (items[i].expr->ToString() == key) idx = static_cast<int>(i);
+      if (idx < 0) {
+        if (s.distinct)
+          return Error(*o.expr, "with SELECT DISTINCT, ORDER BY expressions must appear in the select list");
+        items.push_back({b, "", o.expr.get()});
+        idx = static_cast<int>(items.size()) - 1;
+      }
+    }
+    SortKey k;
+    k.desc = o.desc;
+    k.nulls_first = o.nulls_first < 0 ? o.desc : o.nulls_first == 1;
+    sort_keys.push_back(k);
+    sort_item.push_back(idx);
+  }
+
+  if (aggregated) {
+    auto a = std::make_shared<PlanNode>();
+    a->kind = PlanNode::kAggregate;
+    a->children.push_back(plan);
+    a->groups = group_exprs;
+    for (size_t i = 0; i < group_exprs.size(); ++i) {
+      PlanColumn c;
+      c.id = group_ids[i];
+      c.name = names_[group_ids[i]];
+      c.type = group_exprs[i]->type;
+      c.nullable = group_exprs[i]->nullable;
+      a->out.push_back(c);
+    }
+    for (const auto& spec : agg.aggs) {
+      PlanColumn c;
+      c.id = spec.output_id;
+      c.name = names_[spec.output_id];
+      c.type = spec.type;
+      c.nullable = true;
+      a->out.push_back(c);
+    }
+    a->aggregates = agg.aggs;
+    plan = a;
+    if (having) {
+      auto f = std::make_shared<PlanNode>();
+      f->kind = PlanNode::kFilter;
+      f->out = plan->out;
+      f->predicate = having;
+      f->children.push_back(plan);
+      plan = f;
+    }
+  }
+
+  // The projection: visible items, then hidden sort columns.
+  auto p = std::make_shared<PlanNode>();
+  p->kind = PlanNode::kProject;
+  p->children.push_back(plan);
+  for (const auto& it : items) {
+    PlanColumn c;
+    c.name = it.name;
+    c.id = NewId(it.name);
+    c.type = IsUntypedNull(*it.expr) ? DataType::Int32() : it.expr->type;
+    c.nullable = it.expr->nullable;
+    p->exprs.push_back(IsUntypedNull(*it.expr) ? MakeLiteral(Value::Null(DataType::Int32())) : it.expr);
+    p->out.push_back(c);
+  }
+  plan = p;
+  const size_t n_visible = items.size() - std::count_if(items.begin(), items.end(), [](const Item& it) { return it.name.empty(); });
+
+  if (s.distinct) {
+    auto a = std::make_shared<PlanNode>();
+    a->kind = PlanNode::kAggregate;
+    a->children.push_back(plan);
+    for (const auto& col : plan->out) {
+      a->groups.push_back(MakeColumnRef(col.id, col.type, col.nullable));
+      PlanColumn o = col;
+      o.id = NewId(col.name);
+      a->out.push_back(o);
+    }
+    plan = a;
+  }
+
+  if (!sort_keys.empty()) {
+    auto srt = std::make_shared<PlanNode>();
+    srt->kind = PlanNode::kSort;
+    srt->out = plan->out;
+    srt->children.push_back(plan);
+    for (size_t k = 0; k < sort_keys.size(); ++k) {
+      const auto& c = plan->out[sort_item[k]];
+      sort_keys[k].expr = MakeColumnRef(c.id, c.type, c.nullable);
+      srt->sort_keys.push_back(sort_keys[k]);
+    }
+    plan = srt;
+  }
+
+  if (n_visible < plan->out.size()) {
+    auto drop = std::make_shared<PlanNode>();
+    drop->kind = PlanNode::kProject;
+    drop->children.push_back(plan);
+    for (size_t i = 0; i < n_visible; ++i) {
+      PlanColumn c = plan->out[i];
+      drop->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
+      c.id = NewId(c.name);
+      drop->out.push_back(c);
+    }
+    plan = drop;
+  }
+  return plan;
+}
+
+Result<PlanPtr> Binder::BindTableRef(const TableRef& t) {
+  switch (t.kind) {
+    case TableRef::kTable: return BindTable(t);
+    case TableRef::kJoin: return BindJoin(t);
+    case TableRef::kSubquery: {
+      WH_ASSIGN_OR_RETURN(PlanPtr p, BindQuery(*t.subquery));
+      // Re-qualify the subquery's columns with its alias.
+      auto proj = std::make_shared<PlanNode>();
+      proj->kind = PlanNode::kProject;
+      proj->children.push_back(p);
+      for (const auto& c : p->out) {
+        proj->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
+        PlanColumn o = c;
+        o.id = NewId(c.name);
+        o.table = t.alias;
+        o.hidden = false;
+        proj->out.push_back(o);
+      }
+      return PlanPtr(proj);
+    }
+  }
+  return Status::Internal("bad table reference");
+}
+
+Result<PlanPtr> Binder::BindTable(const TableRef& t) {
+  const std::string alias = t.alias.empty() ? t.name : t.alias;
+  auto requalify = [&](PlanPtr p) {
+    auto proj = std::make_shared<PlanNode>();
+    proj->kind = PlanNode::kProject;
+    proj->children.push_back(p);
+    for (const auto& c : p->out) {
+      proj->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
+      PlanColumn o = c;
+      o.id = NewId(c.name);
+      o.table = alias;
+      o.hidden = false;
+      proj->out.push_back(o);
+    }
+    return PlanPtr(proj);
+  };
+  auto cycle = [&]() { return std::find(expanding_.begin(), expanding_.end(), t.name) != expanding_.end(); };
+  // WITH queries shadow tables and views.
+  for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
+    auto f = it->find(t.name);
+    if (f == it->end()) continue;
+    if (cycle()) return Error(t.pos, "WITH query '" + t.name + "' refers to itself (recursive WITH is not supported)");
+    expanding_.push_back(t.name);
+    // Bind the CTE with only the WITH scopes visible where it was defined.
+    auto saved = ctes_;
+    ctes_.erase(ctes_.begin() + (it.base() - ctes_.begin()), ctes_.end());
+    auto p = BindQuery(*f->second);
+    ctes_ = std::move(saved);
+    expanding_.pop_back();
+    if (!p.ok()) return p.status();
+    return requalify(*p);
+  }
+  WH_ASSIGN_OR_RETURN(std::optional<std::string> view, views_(t.name));
+  if (view) {
+    if (cycle()) return Error(t.pos, "view '" + t.name + "' refers to itself");
+    auto parsed = ParseSql(*view);
+    if (!parsed.ok())
+      return Status::InvalidArgument("view '" + t.name + "' no longer parses: " + parsed.status().message());
+    if (parsed->size() != 1 || (*parsed)[0].kind != Statement::kSelect)
+      return Status::Corruption("view '" + t.name + "' does not hold a query");
+    owned_sql_.push_back(std::make_unique<std::string>(*view));
+    owned_.push_back(std::move((*parsed)[0].query));
+    const std::string* saved_sql = sql_;
+    std::string saved_context = context_;
+    auto saved_ctes = std::move(ctes_);
+    ctes_.clear();
+    sql_ = owned_sql_.back().get();
+    context_ = "in view '" + t.name + "': ";
+    expanding_.push_back(t.name);
+    auto p = BindQuery(*owned_.back());
+    expanding_.pop_back();
+    sql_ = saved_sql;
+    context_ = saved_context;
+    ctes_ = std::move(saved_ctes);
+    if (!p.ok()) return p.status();
+    return requalify(*p);
+  }
+  auto snap = wh_->GetSnapshot(t.name);
+  if (!snap.ok()) {
+    if (snap.status().code() == StatusCode::kNotFound)
+      return Error(t.pos, "no table or view named '" + t.name + "'");
+    return snap.status();
+  }
+  auto scan = std::make_shared<PlanNode>();
+  scan->kind = PlanNode::kScan;
+  scan->table = std::make_shared<TableSnapshot>(std::move(*snap));
+  scan->alias = alias;
+  const TableSchema& schema = scan->table->schema;
+  auto storage = schema.StorageColumns();
+  for (size_t i = 0; i < schema.columns.size(); ++i) {
+    PlanColumn c;
+    c.name = schema.columns[i].name;
+    c.id = NewId(c.name);
+    c.table = alias;
+    c.type = schema.columns[i].type;
+    c.nullable = !schema.columns[i].not_null;
+    scan->out.push_back(c);
+    scan->storage_columns.push_back(static_cast<int>(i));
+  }
+  if (!schema.partition_column.empty()) {
+    PlanColumn c;
+    c.name = schema.partition_column;
+    c.id = NewId(c.name);
+    c.table = alias;
+    c.type = DataType::Date();
+    c.nullable = true;
+    scan->out.push_back(c);
+    scan->storage_columns.push_back(-1);
+  }
+  PlanColumn etl;
+  etl.name = kEtlDateColumn;
+  etl.id = NewId(etl.name);
+  etl.table = alias;
+  etl.type = DataType::Timestamp();
+  etl.nullable = false;
+  scan->out.push_back(etl);
+  scan->storage_columns.push_back(static_cast<int>(storage.size()) - 1);
+  return PlanPtr(scan);
+}
+
+Result<PlanPtr> Binder::BindJoin(const TableRef& t) {
+  WH_ASSIGN_OR_RETURN(PlanPtr left, BindTableRef(*t.left));
+  WH_ASSIGN_OR_RETURN(PlanPtr right, BindTableRef(*t.right));
+  auto j = std::make_shared<PlanNode>();
+  j->kind = PlanNode::kJoin;
+  switch (t.join_type) {
+    case TableRef::kLeft: j->join_type = PlanNode::kLeft; break;
+    case TableRef::kRight: j->join_type = PlanNode::kRight; break;
+    case TableRef::kFull: j->join_type = PlanNode::kFull; break;
+    default: j->join_type = PlanNode::kInner; break;
+  }
+  const bool left_nullable = j->join_type == PlanNode::kRight || j->join_type == PlanNode::kFull;
+  const bool right_nullable = j->join_type == PlanNode::kLeft || j->join_type == PlanNode::kFull;
+  for (auto c : left->out) {
+    c.nullable = c.nullable || left_nullable;
+    j->out.push_back(c);
+  }
+  for (auto c : right->out) {
+    c.nullable = c.nullable || right_nullable;
+    j->out.push_back(c);
+  }
+  std::set<int> left_ids, right_ids;
+  for (const auto& c : left->out) left_ids.insert(c.id);
+  for (const auto& c : right->out) right_ids.insert(c.id);
+  auto side_of = [&](const BExprPtr& e) {  // 1 left only, 2 right only, 3 both, 0 none
+    std::vector<int> ids;
+    CollectColumns(*e, &ids);
+    int s = 0;
+    for (int id : ids) s |= left_ids.count(id) ? 1 : right_ids.count(id) ? 2 : 0;
+    return s;
+  };
+
+  std::vector<BExprPtr> conjuncts;
+  std::vector<std::pair<PlanColumn, PlanColumn>> using_pairs;
+  if (!t.using_columns.empty()) {
+    for (size_t u = 0; u < t.using_columns.size(); ++u) {
+      const std::string& name = t.using_columns[u];
+      auto find = [&](const PlanPtr& p) -> const PlanColumn* {
+        const PlanColumn* found = nullptr;
+        for (const auto& c : p->out)
+          if (ToLower(c.name) == name && !c.hidden) {
+            if (found) return nullptr;
+            found = &c;
+          }
+        return found;
+      };
+      const PlanColumn* l = find(left);
+      const PlanColumn* r = find(right);
+      if (!l || !r)
+        return Error(t.using_pos[u], "USING column '" + name + "' must appear exactly once on each side of the join");
+      BExprPtr le = MakeColumnRef(l->id, l->type, l->nullable), re = MakeColumnRef(r->id, r->type, r->nullable);
+      auto ct = CommonType(l->type, r->type);
+      if (!ct) return Error(t.using_pos[u], "USING column '" + name + "' has types " + l->type.ToString() + " and " + r->type.ToString());
+      j->left_keys.push_back(MakeCast(le, *ct));
+      j->right_keys.push_back(MakeCast(re, *ct));
+      using_pairs.emplace_back(*l, *r);
+    }
+  } else if (t.on) {
+    Scope scope{j->out};
+    WH_ASSIGN_OR_RETURN(BExprPtr cond, BindExpr(*t.on, scope, nullptr));
+    cond = Fold(cond);
+    if (cond->type.id != TypeId::kBoolean)
+      return Error(*t.on, "ON needs a BOOLEAN condition, not " + cond->type.ToString());
+    SplitConjuncts(cond, &conjuncts);
+  }
+  std::vector<BExprPtr> residual, left_only, right_only;
+  for (const auto& c : conjuncts) {
+    if (c->kind == BExpr::kCompare && c->op == "=") {
+      int a = side_of(c->args[0]), b = side_of(c->args[1]);
+      if (a == 1 && b == 2) {
+        j->left_keys.push_back(c->args[0]);
+        j->right_keys.push_back(c->args[1]);
+        continue;
+      }
+      if (a == 2 && b == 1) {
+        j->left_keys.push_back(c->args[1]);
+        j->right_keys.push_back(c->args[0]);
+        continue;
+      }
+    }
+    int side = side_of(c);
+    // A condition on the inner side of an outer join filters that side before joining.
+    if (side == 2 && (j->join_type == PlanNode::kLeft || j->join_type == PlanNode::kInner)) {
+      right_only.push_back(c);
+    } else if (side == 1 && (j->join_type == PlanNode::kRight || j->join_type == PlanNode::kInner)) {
+      left_only.push_back(c);
+    } else {
+      residual.push_back(c);
+    }
+  }
+  auto filtered = [](PlanPtr child, std::vector<BExprPtr> preds) {
+    if (preds.empty()) return child;
+    auto f = std::make_shared<PlanNode>();
+    f->kind = PlanNode::kFilter;
+    f->out = child->out;
+    f->predicate = MakeAnd(std::move(preds));
+    f->children.push_back(child);
+    return PlanPtr(f);
+  };
+  j->children.push_back(filtered(left, left_only));
+  j->children.push_back(filtered(right, right_only));
+  if (!residual.empty()) j->residual = MakeAnd(residual);
+  if (using_pairs.empty()) return PlanPtr(j);
+
+  // USING: one merged key column (COALESCE for a FULL join), the sides' keys hidden from *.
+  auto p = std::make_shared<PlanNode>();
+  p->kind = PlanNode::kProject;
+  p->children.push_back(j);
+  std::set<int> hidden;
+  for (size_t u = 0; u < using_pairs.size(); ++u) {
+    const auto& [l, r] = using_pairs[u];
+    BExprPtr le = j->left_keys[u], re = j->right_keys[u];
+    BExprPtr merged;
+    PlanColumn c;
+    c.name = l.name;
+    c.type = le->type;
+    switch (j->join_type) {
+      case PlanNode::kInner:
+      case PlanNode::kLeft: merged = le; c.nullable = l.nullable; break;
+      case PlanNode::kRight: merged = re; c.nullable = r.nullable; break;
+      case PlanNode::kFull:
+        merged = MakeNode(BExpr::kCoalesce, le->type, {le, re});
+        c.nullable = l.nullable && r.nullable;
+        break;
+    }
+    c.id = NewId(c.name);
+    p->exprs.push_back(merged);
+    p->out.push_back(c);
+    hidden.insert(l.id);
+    hidden.insert(r.id);
+  }
+  for (const auto& c : j->out) {
+    p->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
+    PlanColumn o = c;
+    o.id = NewId(c.name);
+    o.hidden = c.hidden || hidden.count(c.id) > 0;
+    p->out.push_back(o);
+  }
+  return PlanPtr(p);
+}
+
+Result<BExprPtr> Binder::BindColumn(const Expr& e, const Scope& scope) {
+  const PlanColumn* found = nullptr;
+  int matches = 0;
+  for (const auto& c : scope.columns) {
+    if (ToLower(c.name) != e.name) continue;
+    if (e.qualifier.empty() ? c.hidden : c.table != e.qualifier) continue;
+    if (!e.qualifier.empty() || !found) found = &c;
+    ++matches;
+  }
+  if (matches > 1 && e.qualifier.empty())
+    return Error(e, "column '" + e.name + "' is ambiguous; qualify it with a table name or alias");
+  if (!found) {
+    std::string where = e.qualifier.empty() ? "" : " in '" + e.qualifier + "'";
+    std::string known;
+    int shown = 0;
+    for (const auto& c : scope.columns) {
+      if (c.hidden || (!e.qualifier.empty() && c.table != e.qualifier)) continue;
+      if (shown++ < 12) known += (known.empty() ? "" : ", ") + c.name;
+    }
+    return Error(e, "no column '" + e.name + "'" + where +
+                        (known.empty() ? "" : " (columns: " + known + (shown > 12 ? ", ..." : "") + ")"));
+  }
+  return MakeColumnRef(found->id, found->type, found->nullable);
+}
+
+Result<BExprPtr> Binder::BindExpr(const Expr& e, const Scope& scope, AggContext* agg) {
+  switch (e.kind) {
+    case Expr::kColumn: return BindColumn(e, scope);
+    case Expr::kStar: return Error(e, "* is only allowed in the select list and in COUNT(*)");
+    case Expr::kNumber: {
+      const std::string& t = e.name;
+      if (t.find_first_of(".eE") == std::string::npos) {
+        auto v = ParseInt64(t, INT64_MIN, INT64_MAX);
+        if (v.ok()) {
+          bool small = *v >= INT32_MIN && *v <= INT32_MAX;
+          return MakeLiteral(Value::Int(small ? DataType::Int32() : DataType::Int64(), *v));
+        }
+        if (t.size() <= 38) {
+          auto d = ParseDecimal(t, 38, 0);
+          if (d.ok()) return MakeLiteral(Value::Int(DataType::Decimal(static_cast<int>(t.size()), 0), *d));
+        }
+        return Error(e, "number " + t + " is too large");
+      }
+      if (t.find_first_of("eE") != std::string::npos) {
+        auto d = ParseDouble(t);
+        if (!d.ok()) return Error(e, "bad number " + t);
+        return MakeLiteral(Value::Double(*d));
+      }
+      // 1.25 is DECIMAL(3,2), as in Spark and DuckDB.
+      size_t dot = t.find('.');
+      std::string digits = t.substr(0, dot) + t.substr(dot + 1);
+      size_t lead = digits.find_first_not_of('0');
+      int scale = static_cast<int>(t.size() - dot - 1);
+      int precision = std::max<int>(scale, lead == std::string::npos ? 1 : static_cast<int>(digits.size() - lead));
+      precision = std::max(precision, 1);
+      if (precision > kMaxDecimalPrecision) {
+        auto d = ParseDouble(t);
+        return MakeLiteral(Value::Double(d.ok() ? *d : 0));
+      }
+      auto v = ParseDecimal(t, precision, scale);
+      if (!v.ok()) return Error(e, "bad number " + t);
+      return MakeLiteral(Value::Int(DataType::Decimal(precision, scale), *v));
+    }
+    case Expr::kString: return MakeLiteral(Value::String(e.name));
+    case Expr::kNull: {
+      auto n = std::make_shared<BExpr>(*MakeLiteral(Value::Null(DataType::Boolean())));
+      n->op = "untyped";
+      return BExprPtr(n);
+    }
+    case Expr::kBool: return MakeLiteral(Value::Int(DataType::Boolean(), e.value ? 1 : 0));
+    case Expr::kTypedLiteral: {
+      if (e.type.id == TypeId::kDate) {
+        auto d = ParseDate(e.name);
+        if (!d.ok()) return Error(e, "bad DATE literal '" + e.name + "': " + d.status().message());
+        return MakeLiteral(Value::Int(DataType::Date(), *d));
+      }
+      auto ts = ParseTimestamp(e.name);
+      if (!ts.ok()) return Error(e, "bad TIMESTAMP literal '" + e.name + "': " + ts.status().message());
+      return MakeLiteral(Value::Int(DataType::Timestamp(), *ts));
+    }
+    case Expr::kInterval:
+      return Error(e, "an INTERVAL can only be added to or subtracted from a DATE or TIMESTAMP");
+    case Expr::kCast: {
+      WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, agg));
+      if (IsUntypedNull(*x)) return MakeLiteral(Value::Null(e.type));
+      if (!CanCast(x->type, e.type))
+        return Error(e, "cannot CAST " + x->type.ToString() + " to " + e.type.ToString());
+      BExprPtr c = MakeCast(x, e.type, e.try_cast);
+      if (x->kind == BExpr::kLiteral) {
+        auto v = EvaluateConstant(*c);
+        if (!v.ok()) return Error(e, v.status().message());
+        return MakeLiteral(*v);
+      }
+      return c;
+    }
+    case Expr::kUnary: {
+      WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, agg));
+      if (e.name == "NOT") {
+        if (IsUntypedNull(*x)) return MakeLiteral(Value::Null(DataType::Boolean()));
+        if (x->type.id != TypeId::kBoolean) return Error(e, "NOT needs a BOOLEAN, not " + x->type.ToString());
+        return Fold(MakeNode(BExpr::kNot, DataType::Boolean(), {x}));
+      }
+      if (e.name == "+") return x;
+      if (!IsNumericType(x->type)) return Error(e, "cannot negate " + x->type.ToString());
+      DataType t = x->type.id == TypeId::kInt32 ? DataType::Int64() : x->type;
+      return Fold(MakeNode(BExpr::kNeg, t, {MakeCast(x, t)}));
+    }
+    case Expr::kBinary: return BindBinary(e, scope, agg);
+    case Expr::kIsNull: {
+      WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, agg));
+      auto n = MakeNode(BExpr::kIsNull, DataType::Boolean(), {x});
+      n->negated = e.negated;
+      n->nullable = false;
+      return Fold(n);
+    }
+    case Expr::kIn: {
+      WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, agg));
+      std::vector<BExprPtr> list;
+      DataType t = x->type;
+      for (size_t i = 1; i < e.args.size(); ++i) {
+        WH_ASSIGN_OR_RETURN(BExprPtr v, BindExpr(*e.args[i], scope, agg));
+        auto u = UnifyTypes(*x, *v);
+        if (!u.ok()) return Error(*e.args[i], u.status().message());
+        if (!(x->type.id == TypeId::kString && v->kind == BExpr::kLiteral)) {
+          auto ct = CommonType(t, *u);
+          t = ct ? *ct : *u;
+        }
+        list.push_back(v);
+      }
+      if (IsUntypedNull(*x)) return MakeLiteral(Value::Null(DataType::Boolean()));
+      std::vector<BExprPtr> args;
+      auto cx = Coerce(x, t);
+      if (!cx.ok()) return Error(e, cx.status().message());
+      args.push_back(*cx);
+      for (size_t i = 0; i < list.size(); ++i) {
+        auto cv = Coerce(list[i], t);
+        if (!cv.ok()) return Error(*e.args[i + 1], cv.status().message());
+        args.push_back(*cv);
+      }
+      auto n = MakeNode(BExpr::kIn, DataType::Boolean(), std::move(args));
+      n->negated = e.negated;
+      return Fold(n);
+    }
+    case Expr::kBetween: {
+      WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, agg));
+      WH_ASSIGN_OR_RETURN(BExprPtr lo, BindExpr(*e.args[1], scope, agg));
+      WH_ASSIGN_OR_RETURN(BExprPtr hi, BindExpr(*e.args[2], scope, agg));
+      WH_ASSIGN_OR_RETURN(BExprPtr a, BindCompare(">=", x, lo, e));
+      WH_ASSIGN_OR_RETURN(BExprPtr b, BindCompare("<=", x, hi, e));
+      BExprPtr both = MakeNode(BExpr::kAnd, DataType::Boolean(), {a, b});
+      if (e.negated) both = MakeNode(BExpr::kNot, DataType::Boolean(), {both});
+      return Fold(both);
+    }
+    case Expr::kLike: {
+      WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, agg));
+      WH_ASSIGN_OR_RETURN(BExprPtr p, BindExpr(*e.args[1], scope, agg));
+      p = Fold(p);
+      if (p->kind != BExpr::kLiteral || p->type.id != TypeId::kString)
+        return Error(*e.args[1], "the LIKE pattern must be a string constant");
+      if (IsUntypedNull(*x)) return MakeLiteral(Value::Null(DataType::Boolean()));
+      if (x->type.id != TypeId::kString) x = MakeCast(x, DataType::String());
+      auto n = MakeNode(BExpr::kLike, DataType::Boolean(), {x}, p->value.s);
+      n->negated = e.negated;
+      n->case_insensitive = e.name == "ILIKE";
+      return Fold(n);
+    }
+    case Expr::kCase: {
+      std::vector<BExprPtr> conds, vals;
+      BExprPtr operand;
+      size_t i = 0;
+      if (e.has_operand) {
+        WH_ASSIGN_OR_RETURN(operand, BindExpr(*e.args[0], scope, agg));
+        i = 1;
+      }
+      size_t end = e.args.size() - (e.has_else ? 1 : 0);
+      for (; i < end; i += 2) {
+        WH_ASSIGN_OR_RETURN(BExprPtr w, BindExpr(*e.args[i], scope, agg));
+        if (operand) {
+          WH_ASSIGN_OR_RETURN(w, BindCompare("=", operand, w, *e.args[i]));
+        } else if (IsUntypedNull(*w)) {
+          w = MakeLiteral(Value::Null(DataType::Boolean()));
+        } else if (w->type.id != TypeId::kBoolean) {
+          return Error(*e.args[i], "WHEN needs a BOOLEAN condition, not " + w->type.ToString());
+        }
+        WH_ASSIGN_OR_RETURN(BExprPtr th, BindExpr(*e.args[i + 1], scope, agg));
+        conds.push_back(w);
+        vals.push_back(th);
+      }
+      if (e.has_else) {
+        WH_ASSIGN_OR_RETURN(BExprPtr el, BindExpr(*e.args.back(), scope, agg));
+        vals.push_back(el);
+      }
+      // Result type: the common type of every branch.
+      BExprPtr acc;
+      for (const auto& v : vals) {
+        if (!acc || IsUntypedNull(*acc)) {
+          acc = v;
+          continue;
+        }
+        if (IsUntypedNull(*v)) continue;
+        auto u = UnifyTypes(*acc, *v);
+        if (!u.ok()) return Error(e, "CASE branches have incompatible types: " + u.status().message());
+        acc = MakeLiteral(Value::Null(*u));
+      }
+      DataType t = acc && !IsUntypedNull(*acc) ? acc->type : DataType::Int32();
+      std::vector<BExprPtr> args;
+      for (size_t k = 0; k < conds.size(); ++k) {
+        args.push_back(conds[k]);
+        auto cv = Coerce(vals[k], t);
+        if (!cv.ok()) return Error(e, cv.status().message());
+        args.push_back(*cv);
+      }
+      if (e.has_else) {
+        auto cv = Coerce(vals.back(), t);
+        if (!cv.ok()) return Error(e, cv.status().message());
+        args.push_back(*cv);
+      }
+      auto n = MakeNode(BExpr::kCase, t, std::move(args));
+      n->has_else = e.has_else;
+      n->nullable = true;
+      return Fold(n);
+    }
+    case Expr::kFunction: return BindFunction(e, scope, agg);
+  }
+  return Error(e, "unsupported expression");
+}
+
+Result<BExprPtr> Binder::BindCompare(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at) {
+  if (IsUntypedNull(*l) || IsUntypedNull(*r)) return MakeLiteral(Value::Null(DataType::Boolean()));
+  auto t = UnifyTypes(*l, *r);
+  if (!t.ok()) return Error(at, t.status().message());
+  auto cl = Coerce(l, *t);
+  if (!cl.ok()) return Error(at, cl.status().message());
+  auto cr = Coerce(r, *t);
+  if (!cr.ok()) return Error(at, cr.status().message());
+  return Fold(MakeNode(BExpr::kCompare, DataType::Boolean(), {*cl, *cr}, op));
+}
+
+Result<BExprPtr> Binder::BindArith(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at) {
+  if (IsUntypedNull(*l) && IsUntypedNull(*r)) return MakeLiteral(Value::Null(DataType::Int32()));
+  if (IsUntypedNull(*l)) l = MakeLiteral(Value::Null(r->type));
+  if (IsUntypedNull(*r)) r = MakeLiteral(Value::Null(l->type));
+  const DataType a = l->type, b = r->type;
+  // Dates: DATE - DATE = days (BIGINT); DATE +/- integer days.
+  if (a.id == TypeId::kDate && b.id == TypeId::kDate && op == "-") {
+    auto n = MakeNode(BExpr::kFunction, DataType::Int64(),
+                      {MakeLiteral(Value::String("day")), r, l}, "DATE_DIFF");
+    return Fold(n);
+  }
+  if (a.id == TypeId::kDate && IsIntegral(b) && (op == "+" || op == "-")) {
+    BExprPtr lit = Fold(r);
+    if (lit->kind == BExpr::kLiteral && !lit->value.null) {
+      auto n = MakeNode(BExpr::kAddInterval, DataType::Date(), {l});
+      n->micros = static_cast<int64_t>(lit->value.i) * kMicrosPerDay * (op == "-" ? -1 : 1);
+      return Fold(n);
+    }
+    return Error(at, "DATE " + op + " a non-constant number of days is not supported; use DATE_ADD");
+  }
+  if (IsTemporal(a) || IsTemporal(b))
+    return Error(at, "cannot apply '" + op + "' to " + a.ToString() + " and " + b.ToString() +
+                         (IsTemporal(a) && IsTemporal(b)
+                              ? " (use DATEDIFF(unit, start, end), or CAST(ts AS BIGINT) for epoch seconds)"
+                              : " (use + INTERVAL n DAY)"));
+  if (!IsNumericType(a) || !IsNumericType(b))
+    return Error(at, "cannot apply '" + op + "' to " + a.ToString() + " and " + b.ToString());
+  DataType t;
+  BExprPtr x = l, y = r;
+  if (op == "/" || a.id == TypeId::kDouble || b.id == TypeId::kDouble) {
+    t = DataType::Double();
+    x = MakeCast(l, t);
+    y = MakeCast(r, t);
+  } else if (IsIntegral(a) && IsIntegral(b)) {
+    t = DataType::Int64();
+    x = MakeCast(l, t);
+    y = MakeCast(r, t);
+  } else {
+    DataType da = AsDecimal(a), db = AsDecimal(b);
+    if (op == "*") {
+      int s = da.scale + db.scale;
+      int p = std::min(kMaxDecimalPrecision, da.precision + db.precision + 1);
+      if (s > kMaxDecimalPrecision) return Error(at, "DECIMAL multiplication needs a scale above 38");
+      t = DataType::Decimal(p, s);
+      x = MakeCast(l, da);
+      y = MakeCast(r, db);
+    } else {
+      int s = std::max(da.scale, db.scale);
+      int whole = std::max(da.precision - da.scale, db.precision - db.scale);
+      int p = std::min(kMaxDecimalPrecision, whole + s + 1);
+      t = DataType::Decimal(p, s);
+      // Operands at the result scale; their own precision grown to hold the rescaled value.
+      DataType wa = DataType::Decimal(std::min(kMaxDecimalPrecision, da.precision - da.scale + s), s);
+      DataType wb = DataType::Decimal(std::min(kMaxDecimalPrecision, db.precision - db.scale + s), s);
+      x = MakeCast(l, wa);
+      y = MakeCast(r, wb);
+    }
+  }
+  return Fold(MakeNode(BExpr::kArith, t, {x, y}, op));
+}
+
+Result<BExprPtr> Binder::BindBinary(const Expr& e, const Scope& scope, AggContext* agg) {
+  const std::string& op = e.name;
+  // date +/- INTERVAL
+  if ((op == "+" || op == "-") && (e.args[1]->kind == Expr::kInterval ||
+                                   (op == "+" && e.args[0]->kind == Expr::kInterval))) {
+    const Expr& iv = e.args[1]->kind == Expr::kInterval ? *e.args[1] : *e.args[0];
+    const Expr& base = e.args[1]->kind == Expr::kInterval ? *e.args[0] : *e.args[1];
+    WH_ASSIGN_OR_RETURN(int64_t n, ConstantInt(*iv.args[0], "an INTERVAL amount"));
+    if (op == "-") n = -n;
+    WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(base, scope, agg));
+    if (x->type.id == TypeId::kString && x->kind == BExpr::kLiteral) {
+      auto d = Coerce(x, DataType::Date());
+      if (!d.ok()) d = Coerce(x, DataType::Timestamp());
+      if (!d.ok()) return Error(base, d.status().message());
+      x = *d;
+    }
+    if (!IsTemporal(x->type))
+      return Error(e, "an INTERVAL can only be added to a DATE or TIMESTAMP, not " + x->type.ToString());
+    int64_t months = 0, micros = 0;
+    const std::string& u = iv.name;
+    if (u == "YEAR") months = n * 12;
+    else if (u == "MONTH") months = n;
+    else if (u == "WEEK") micros = n * 7 * kMicrosPerDay;
+    else if (u == "DAY") micros = n * kMicrosPerDay;
+    else if (u == "HOUR") micros = n * 3600 * kMicrosPerSecond;
+    else if (u == "MINUTE") micros = n * 60 * kMicrosPerSecond;
+    else micros = n * kMicrosPerSecond;
+    DataType t = x->type.id == TypeId::kDate && micros % kMicrosPerDay == 0 ? DataType::Date()
+                                                                             : DataType::Timestamp();
+    auto node = MakeNode(BExpr::kAddInterval, t, {x});
+    node->months = months;
+    node->micros = micros;
+    return Fold(node);
+  }
+  WH_ASSIGN_OR_RETURN(BExprPtr l, BindExpr(*e.args[0], scope, agg));
+  WH_ASSIGN_OR_RETURN(BExprPtr r, BindExpr(*e.args[1], scope, agg));
+  if (op == "AND" || op == "OR") {
+    for (BExprPtr* x : {&l, &r}) {
+      if (IsUntypedNull(**x)) *x = MakeLiteral(Value::Null(DataType::Boolean()));
+      if ((*x)->type.id != TypeId::kBoolean)
+        return Error(e, op + " needs BOOLEAN operands, not " + (*x)->type.ToString());
+    }
+    BExpr::Kind k = op == "AND" ? BExpr::kAnd : BExpr::kOr;
+    std::vector<BExprPtr> args;
+    for (const BExprPtr& x : {l, r}) {
+      if (x->kind == k) args.insert(args.end(), x->args.begin(), x->args.end());
+      else args.push_back(x);
+    }
+    return Fold(MakeNode(k, DataType::Boolean(), std::move(args)));
+  }
+  if (op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=")
+    return BindCompare(op, l, r, e);
+  if (op == "||") {
+    return Fold(MakeNode(BExpr::kFunction, DataType::String(),
+                         {MakeCast(l, DataType::String()), MakeCast(r, DataType::String())}, "CONCAT_NULL"));
+  }
+  return BindArith(op, l, r, e);
+}
+
+Result<BExprPtr> Binder::BindAggregate(const Expr& e, const Scope& scope, AggContext* agg) {
+  if (!agg) return Error(e, "aggregate function " + e.name + " is not allowed here");
+  AggregateSpec spec;
+  spec.distinct = e.distinct;
+  std::string fn = e.name;
+  if (fn == "MEAN") fn = "AVG";
+  if (fn == "FIRST_VALUE") fn = "FIRST";
+  if (fn == "ARBITRARY") fn = "ANY_VALUE";
+  if (fn == "STDDEV") fn = "STDDEV_SAMP";
+  if (fn == "VARIANCE") fn = "VAR_SAMP";
+  if (fn == "COUNT" && (e.args.empty() || (e.args.size() == 1 && e.args[0]->kind == Expr::kStar))) {
+    if (e.distinct) return Error(e, "COUNT(DISTINCT *) is not supported; name the columns");
+    spec.fn = "COUNT_STAR";
+    spec.type = DataType::Int64();
+  } else {
+    if (e.args.size() != 1) return Error(e, fn + " takes one argument");
+    if (ContainsAggregate(*e.args[0])) return Error(*e.args[0], "aggregate functions cannot be nested");
+    WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, nullptr));
+    x = Fold(x);
+    if (IsUntypedNull(*x)) x = MakeLiteral(Value::Null(DataType::Int32()));
+    spec.fn = fn;
+    const DataType& t = x->type;
+    if (fn == "COUNT") {
+      spec.type = DataType::Int64();
+    } else if (fn == "SUM") {
+      if (IsIntegral(t)) spec.type = DataType::Int64();
+      else if (t.id == TypeId::kDecimal) spec.type = DataType::Decimal(kMaxDecimalPrecision, t.scale);
+      else if (t.id == TypeId::kDouble) spec.type = t;
+      else return Error(e, "SUM needs a number, not " + t.ToString());
+    } else if (fn == "AVG" || fn.rfind("STDDEV", 0) == 0 || fn.rfind("VAR", 0) == 0) {
+      if (!IsNumericType(t)) return Error(e, fn + " needs a number, not " + t.ToString());
+      spec.type = DataType::Double();
+    } else {  // MIN MAX FIRST ANY_VALUE
+      spec.type = t;
+    }
+    spec.arg = x;
+  }
+  // The same aggregate twice is computed once.
+  std::string key = spec.fn + (spec.distinct ? " DISTINCT " : " ") + (spec.arg ? spec.arg->ToString() : "*");
+  for (const auto& a : agg->aggs) {
+    std::string k2 = a.fn + (a.distinct ? " DISTINCT " : " ") + (a.arg ? a.arg->ToString() : "*");
+    if (k2 == key) return MakeColumnRef(a.output_id, a.type, true);
+  }
+  spec.output_id = NewId(Upper(e.name));
+  agg->ids.insert(spec.output_id);
+  agg->aggs.push_back(spec);
+  return MakeColumnRef(spec.output_id, spec.type, true);
+}
+
+Result<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggContext* agg) {
+  const std::string& f = e.name;
+  if (IsAggregateName(f)) return BindAggregate(e, scope, agg);
+  if (e.distinct) return Error(e, "DISTINCT is only allowed in aggregate functions");
+  std::vector<BExprPtr> a;
+  for (const auto& x : e.args) {
+    if (x->kind == Expr::kStar) return Error(*x, "* is not an argument of " + f);
+    WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*x, scope, agg));
+    a.push_back(b);
+  }
+  auto arity = [&](size_t lo, size_t hi) -> Status {
+    if (a.size() < lo || a.size() > hi)
+      return Error(e, f + " takes " + (lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi)) +
+                          " argument" + (hi == 1 ? "" : "s"));
+    return Status::OK();
+  };
+  auto unify_all = [&](std::vector<BExprPtr>& xs) -> Result<DataType> {
+    BExprPtr acc;
+    for (const auto& x : xs) {
+      if (!acc || IsUntypedNull(*acc)) {
+        acc = x;
+        continue;
+      }
+      if (IsUntypedNull(*x)) continue;
+      auto u = UnifyTypes(*acc, *x);
+      if (!u.ok()) return Error(e, f + ": " + u.status().message());
+      acc = MakeLiteral(Value::Null(*u));
+    }
+    DataType t = acc && !IsUntypedNull(*acc) ? acc->type : DataType::Int32();
+    for (auto& x : xs) {
+      auto c = Coerce(x, t);
+      if (!c.ok()) return Error(e, f + ": " + c.status().message());
+      x = *c;
+    }
+    return t;
+  };
+  auto temporal_arg = [&](size_t i) -> Status {
+    if (a[i]->type.id == TypeId::kString && a[i]->kind == BExpr::kLiteral) {
+      auto c = Coerce(a[i], DataType::Timestamp());
+      if (!c.ok()) return Error(*e.args[i], c.status().message());
+      a[i] = *c;
+    }
+    if (IsUntypedNull(*a[i])) a[i] = MakeLiteral(Value::Null(DataType::Timestamp()));
+    if (!IsTemporal(a[i]->type))
+      return Error(*e.args[i], f + " needs a DATE or TIMESTAMP, not " + a[i]->type.ToString());
+    return Status::OK();
+  };
+  auto unit_arg = [&](size_t i) -> Status {
+    a[i] = Fold(a[i]);
+    if (a[i]->kind != BExpr::kLiteral || a[i]->type.id != TypeId::kString)
+      return Error(*e.args[i], f + " needs a unit string such as 'day' or 'month'");
+    return Status::OK();
+  };
+
+  if (f == "COALESCE" || f == "IFNULL" || f == "NVL" || f == "LEAST" || f == "GREATEST") {
+    WH_RETURN_IF_ERROR(arity(f == "IFNULL" || f == "NVL" ? 2 : 1, f == "IFNULL" || f == "NVL" ? 2 : 1000));
+    WH_ASSIGN_OR_RETURN(DataType t, unify_all(a));
+    BExpr::Kind k = f == "LEAST" ? BExpr::kLeast : f == "GREATEST" ? BExpr::kGreatest : BExpr::kCoalesce;
+    auto n = MakeNode(k, t, a);
+    n->nullable = true;
+    for (const auto& x : a) n->nullable = n->nullable && x->nullable;
+    return Fold(n);
+  }
+  if (f == "NULLIF") {
+    WH_RETURN_IF_ERROR(arity(2, 2));
+    WH_ASSIGN_OR_RETURN(BExprPtr eq, BindCompare("=", a[0], a[1], e));
+    DataType t = IsUntypedNull(*a[0]) ? DataType::Int32() : a[0]->type;
+    auto n = MakeNode(BExpr::kCase, t, {eq, MakeLiteral(Value::Null(t)), MakeCast(a[0], t)});
+    n->has_else = true;
+    n->nullable = true;
+    return Fold(n);
+  }
+  if (f == "IF" || f == "IIF") {
+    WH_RETURN_IF_ERROR(arity(3, 3));
+    if (IsUntypedNull(*a[0])) a[0] = MakeLiteral(Value::Null(DataType::Boolean()));
+    if (a[0]->type.id != TypeId::kBoolean) return Error(*e.args[0], "IF needs a BOOLEAN condition");
+    std::vector<BExprPtr> branches = {a[1], a[2]};
+    WH_ASSIGN_OR_RETURN(DataType t, unify_all(branches));
+    auto n = MakeNode(BExpr::kCase, t, {a[0], branches[0], branches[1]});
+    n->has_else = true;
+    n->nullable = true;
+    return Fold(n);
+  }
+  static const std::pair<const char*, const char*> kParts[] = {
+      {"YEAR", "year"},   {"MONTH", "month"},       {"DAY", "day"},           {"DAYOFMONTH", "day"},
+      {"HOUR", "hour"},   {"MINUTE", "minute"},     {"SECOND", "second"},     {"QUARTER", "quarter"},
+      {"DAYOFWEEK", "dayofweek"}, {"DAYOFYEAR", "dayofyear"}, {"WEEKOFYEAR", "week"}, {"WEEK", "week"},
+      {"EPOCH", "epoch"}, {"UNIX_TIMESTAMP", "epoch"}};
+  for (const auto& [name, part] : kParts) {
+    if (f != name) continue;
+    WH_RETURN_IF_ERROR(arity(1, 1));
+    WH_RETURN_IF_ERROR(temporal_arg(0));
+    return Fold(MakeNode(BExpr::kFunction, DataType::Int64(), {MakeLiteral(Value::String(part)), a[0]}, "DATE_PART"));
+  }
+  if (f == "DATE_PART" || f == "DATEPART") {
+    WH_RETURN_IF_ERROR(arity(2, 2));
+    WH_RETURN_IF_ERROR(unit_arg(0));
+    WH_RETURN_IF_ERROR(temporal_arg(1));
+    return Fold(MakeNode(BExpr::kFunction, DataType::Int64(), {a[0], a[1]}, "DATE_PART"));
+  }
+  if (f == "DATE_TRUNC" || f == "DATETRUNC") {
+    WH_RETURN_IF_ERROR(arity(2, 2));
+    WH_RETURN_IF_ERROR(unit_arg(0));
+    WH_RETURN_IF_ERROR(temporal_arg(1));
+    return Fold(MakeNode(BExpr::kFunction, a[1]->type, {a[0], a[1]}, "DATE_TRUNC"));
+  }
+  if (f == "DATEDIFF" || f == "DATE_DIFF") {
+    WH_RETURN_IF_ERROR(arity(2, 3));
+    if (a.size() == 2) {  // Spark: DATEDIFF(end, start) in days
+      WH_RETURN_IF_ERROR(temporal_arg(0));
+      WH_RETURN_IF_ERROR(temporal_arg(1));
+      return Fold(MakeNode(BExpr::kFunction, DataType::Int64(),
+                           {MakeLiteral(Value::String("day")), a[1], a[0]}, "DATE_DIFF"));
+    }
+    WH_RETURN_IF_ERROR(unit_arg(0));
+    WH_RETURN_IF_ERROR(temporal_arg(1));
+    WH_RETURN_IF_ERROR(temporal_arg(2));
+    return Fold(MakeNode(BExpr::kFunction, DataType::Int64(), {a[0], a[1], a[2]}, "DATE_DIFF"));
+  }
+  if (f == "DATE_ADD" || f == "DATE_SUB") {
+    WH_RETURN_IF_ERROR(arity(2, 2));
+    WH_RETURN_IF_ERROR(temporal_arg(0));
+    BExprPtr days = Fold(a[1]);
+    if (days->kind != BExpr::kLiteral || !IsIntegral(days->type))
+      return Error(*e.args[1], f + " needs a constant number of days");
+    int64_t n = days->value.null ? 0 : static_cast<int64_t>(days->value.i);
+    auto node = MakeNode(BExpr::kAddInterval, a[0]->type, {a[0]});
+    node->micros = (f == "DATE_SUB" ? -n : n) * kMicrosPerDay;
+    return Fold(node);
+  }
+  if (f == "TO_DATE" || f == "DATE") {
+    WH_RETURN_IF_ERROR(arity(1, 1));
+    if (!CanCast(a[0]->type, DataType::Date())) return Error(e, "cannot convert " + a[0]->type.ToString() + " to DATE");
+    return Fold(MakeCast(a[0], DataType::Date()));
+  }
+  if (f == "TO_TIMESTAMP") {
+    WH_RETURN_IF_ERROR(arity(1, 1));
+    if (!CanCast(a[0]->type, DataType::Timestamp())) return Error(e, "cannot convert " + a[0]->type.ToString() + " to TIMESTAMP");
+    return Fold(MakeCast(a[0], DataType::Timestamp()));
+  }
+  if (f == "CURRENT_DATE" || f == "CURRENT_TIMESTAMP" || f == "NOW" || f == "TODAY") {
+    WH_RETURN_IF_ERROR(arity(0, 0));
+    int64_t now = NowMicros();
+    if (f == "CURRENT_DATE" || f == "TODAY") return MakeLiteral(Value::Int(DataType::Date(), TimestampToDate(now)));
+    return MakeLiteral(Value::Int(DataType::Timestamp(), now));
+  }
+  if (f == "ABS") {
+    WH_RETURN_IF_ERROR(arity(1, 1));
+    if (!IsNumericType(a[0]->type)) return Error(e, "ABS needs a number");
+    DataType t = a[0]->type.id == TypeId::kInt32 ? DataType::Int64() : a[0]->type;
+    return Fold(MakeNode(BExpr::kFunction, t, {MakeCast(a[0], t)}, "ABS"));
+  }
+  if (f == "FLOOR" || f == "CEIL" || f == "CEILING" || f == "ROUND") {
+    WH_RETURN_IF_ERROR(arity(1, f == "ROUND" ? 2 : 1));
+    std::string name = f == "CEILING" ? "CEIL" : f;
+    const DataType t = a[0]->type;
+    if (!IsNumericType(t)) return Error(e, name + " needs a number, not " + t.ToString());
+    if (IsIntegral(t)) return a[0];
+    int digits = 0;
+    if (a.size() > 1) {
+      BExprPtr d = Fold(a[1]);
+      if (d->kind != BExpr::kLiteral || !IsIntegral(d->type)) return Error(*e.args[1], "ROUND needs a constant number of digits");
+      digits = static_cast<int>(d->value.i);
+      a[1] = d;
+    }
+    DataType out = t;
+    if (t.id == TypeId::kDecimal) {
+      int keep = std::max(0, std::min<int>(digits, t.scale));
+      out = DataType::Decimal(std::min(kMaxDecimalPrecision, t.precision - t.scale + keep + 1), keep);
+    }
+    return Fold(MakeNode(BExpr::kFunction, out, a, name));
+  }
+  if (f == "LOWER" || f == "LCASE" || f == "UPPER" || f == "UCASE" || f == "TRIM" || f == "LTRIM" || f == "RTRIM") {
+    WH_RETURN_IF_ERROR(arity(1, 1));
+    std::string name = f == "LCASE" ? "LOWER" : f == "UCASE" ? "UPPER" : f;
+    return Fold(MakeNode(BExpr::kFunction, DataType::String(), {MakeCast(a[0], DataType::String())}, name));
+  }
+  if (f == "LENGTH" || f == "CHAR_LENGTH" || f == "LEN") {
+    WH_RETURN_IF_ERROR(arity(1, 1));
+    return Fold(MakeNode(BExpr::kFunction, DataType::Int64(), {MakeCast(a[0], DataType::String())}, "LENGTH"));
+  }
+  if (f == "SUBSTRING" || f == "SUBSTR") {
+    WH_RETURN_IF_ERROR(arity(2, 3));
+    std::vector<BExprPtr> args = {MakeCast(a[0], DataType::String())};
+    for (size_t i = 1; i < a.size(); ++i) {
+      if (!IsIntegral(a[i]->type)) return Error(*e.args[i], "SUBSTRING positions are integers");
+      args.push_back(MakeCast(a[i], DataType::Int64()));
+    }
+    return Fold(MakeNode(BExpr::kFunction, DataType::String(), args, "SUBSTRING"));
+  }
+  if (f == "REPLACE") {
+    WH_RETURN_IF_ERROR(arity(3, 3));
+    for (auto& x : a) x = MakeCast(x, DataType::String());
+    return Fold(MakeNode(BExpr::kFunction, DataType::String(), a, "REPLACE"));
+  }
+  if (f == "CONCAT") {
+    WH_RETURN_IF_ERROR(arity(1, 1000));
+    for (auto& x : a) x = IsUntypedNull(*x) ? MakeLiteral(Value::Null(DataType::String())) : MakeCast(x, DataType::String());
+    auto n = MakeNode(BExpr::kFunction, DataType::String(), a, "CONCAT");
+    n->nullable = false;
+    return Fold(n);
+  }
+  return Error(e, "unknown function " + f + "()");
+}
+
+}  // namespace wh

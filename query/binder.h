@@ -1,0 +1,81 @@
+// The binder: resolves names against tables, views and WITH queries, types every expression
+// (with Spark/DuckDB coercion rules) and turns a query AST into a logical plan.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "query/ast.h"
+#include "query/plan.h"
+
+namespace wh {
+
+class Binder {
+ public:
+  // `view_sql` returns the SQL text of a view, or nullopt when there is no such view.
+  using ViewLookup = std::function<Result<std::optional<std::string>>(const std::string&)>;
+
+  Binder(Warehouse* wh, ViewLookup views) : wh_(wh), views_(std::move(views)) {}
+
+  // Binds a query of `sql` (positions in errors refer to it).
+  Result<PlanPtr> Bind(const QueryAst& q, const std::string& sql);
+
+  // Names of column ids, for EXPLAIN.
+  const std::vector<std::string>& column_names() const { return names_; }
+  int next_id() const { return static_cast<int>(names_.size()); }
+  int NewId(const std::string& name) {
+    names_.push_back(name);
+    return static_cast<int>(names_.size()) - 1;
+  }
+
+ private:
+  struct Scope {
+    std::vector<PlanColumn> columns;
+  };
+  struct AggContext {
+    std::vector<AggregateSpec> aggs;
+    std::set<int> ids;
+  };
+
+  Result<PlanPtr> BindQuery(const QueryAst& q);
+  Result<PlanPtr> BindSelect(const SelectCore& s, const std::vector<OrderItem>& order);
+  Result<PlanPtr> BindTableRef(const TableRef& t);
+  Result<PlanPtr> BindTable(const TableRef& t);
+  Result<PlanPtr> BindJoin(const TableRef& t);
+  Result<BExprPtr> BindExpr(const Expr& e, const Scope& scope, AggContext* agg);
+  Result<BExprPtr> BindColumn(const Expr& e, const Scope& scope);
+  Result<BExprPtr> BindFunction(const Expr& e, const Scope& scope, AggContext* agg);
+  Result<BExprPtr> BindAggregate(const Expr& e, const Scope& scope, AggContext* agg);
+  Result<BExprPtr> BindBinary(const Expr& e, const Scope& scope, AggContext* agg);
+  Result<BExprPtr> BindCompare(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at);
+  Result<BExprPtr> BindArith(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at);
+  Result<int64_t> ConstantInt(const Expr& e, const char* what);
+
+  Status Error(const SourcePos& pos, const std::string& msg) const;
+  Status Error(const Expr& e, const std::string& msg) const { return Error(e.pos, msg); }
+
+  Warehouse* wh_;
+  ViewLookup views_;
+  std::vector<std::string> names_;
+  const std::string* sql_ = nullptr;
+  std::string context_;  // "in view 'v': " while binding a view
+  std::vector<std::map<std::string, const QueryAst*>> ctes_;
+  std::vector<std::string> expanding_;  // views and CTEs being bound (to refuse cycles)
+  std::vector<std::unique_ptr<QueryAst>> owned_;  // parsed view bodies
+  std::vector<std::unique_ptr<std::string>> owned_sql_;
+};
+
+// Splits a predicate into its AND-ed conjuncts.
+void SplitConjuncts(const BExprPtr& e, std::vector<BExprPtr>* out);
+BExprPtr MakeAnd(std::vector<BExprPtr> conjuncts);
+// The type two values are compared or combined in; nullopt when there is none.
+std::optional<DataType> CommonType(const DataType& a, const DataType& b);
+// Folds constant sub-expressions to literals (leaves them when evaluation fails: the error, if
+// any, is then raised only for rows that reach it).
+BExprPtr Fold(BExprPtr e);
+
+}  // namespace wh

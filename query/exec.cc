@@ -1,0 +1,858 @@
+#include "query/exec.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <numeric>
+#include <thread>
+
+#include "query/aggregate.h"
+#include "query/hash_table.h"
+#include "query/optimizer.h"
+#include "query/pruning.h"
+
+namespace wh {
+
+namespace {
+
+constexpr size_t kTargetBatchRows = 8192;
+
+// Maps the column ids of a child's output to positions, and rebinds expressions with it.
+std::vector<int> PositionMap(const std::vector<PlanColumn>& cols) {
+  int max_id = -1;
+  for (const auto& c : cols) max_id = std::max(max_id, c.id);
+  std::vector<int> map(max_id + 1, -1);
+  for (size_t i = 0; i < cols.size(); ++i) map[cols[i].id] = static_cast<int>(i);
+  return map;
+}
+
+Result<BExprPtr> Resolve(const BExprPtr& e, const std::vector<PlanColumn>& input) {
+  return Rebind(e, PositionMap(input));
+}
+
+Result<std::vector<BExprPtr>> ResolveAll(const std::vector<BExprPtr>& es,
+                                         const std::vector<PlanColumn>& input) {
+  std::vector<BExprPtr> out;
+  auto map = PositionMap(input);
+  for (const auto& e : es) {
+    WH_ASSIGN_OR_RETURN(BExprPtr r, Rebind(e, map));
+    out.push_back(r);
+  }
+  return out;
+}
+
+uint64_t NowNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Counts rows and (with analyze) time of the wrapped operator.
+class Instrumented : public Operator {
+ public:
+  Instrumented(std::unique_ptr<Operator> op, NodeStats* stats, bool timed)
+      : op_(std::move(op)), stats_(stats), timed_(timed) {}
+  Result<bool> Next(Batch* out) override {
+    uint64_t t0 = timed_ ? NowNanos() : 0;
+    auto r = op_->Next(out);
+    if (timed_) stats_->nanos += NowNanos() - t0;
+    if (r.ok() && *r) stats_->rows += out->rows;
+    return r;
+  }
+
+ private:
+  std::unique_ptr<Operator> op_;
+  NodeStats* stats_;
+  bool timed_;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+class ScanOp : public Operator {
+ public:
+  ScanOp(const PlanNode& node, int bucket, ExecContext* ctx)
+      : node_(node), bucket_(bucket), ctx_(ctx), stats_(ctx->stats(&node)) {}
+
+  Result<bool> Next(Batch* out) override {
+    Batch acc;
+    bool have = false;
+    while (seg_ < node_.pruning.segments.size()) {
+      const SegmentEntry& seg = node_.table->segments[node_.pruning.segments[seg_]];
+      if (!reader_) {
+        WH_ASSIGN_OR_RETURN(reader_, ctx_->Reader(node_.table->SegmentPath(seg)));
+        if (reader_->footer_checksum() != seg.footer_checksum)
+          return Status::Corruption(reader_->path() + ": footer differs from the one the manifest recorded");
+        const auto& groups = reader_->footer().row_groups;
+        // Row groups are in bucket order: find this bucket's range.
+        group_ = 0;
+        group_end_ = groups.size();
+        if (bucket_ >= 0) {
+          auto lo = std::lower_bound(groups.begin(), groups.end(), static_cast<uint32_t>(bucket_),
+                                     [](const RowGroupMeta& g, uint32_t b) { return g.bucket < b; });
+          auto hi = std::upper_bound(groups.begin(), groups.end(), static_cast<uint32_t>(bucket_),
+                                     [](uint32_t b, const RowGroupMeta& g) { return b < g.bucket; });
+          group_ = lo - groups.begin();
+          group_end_ = hi - groups.begin();
+        }
+      }
+      const auto& groups = reader_->footer().row_groups;
+      while (group_ < group_end_) {
+        const RowGroupMeta& rg = groups[group_];
+        size_t g = group_++;
+        if (!node_.pruning.bucket_kept.empty() && rg.bucket < node_.pruning.bucket_kept.size() &&
+            !node_.pruning.bucket_kept[rg.bucket])
+          continue;
+        stats_.row_groups++;
+        if (node_.prune && !node_.filters.empty()) {
+          RangeEnv env = BlockEnv(node_, seg, rg);
+          bool may = true;
+          for (const auto& f : node_.filters) may = may && MayBeTrue(*f, env);
+          if (!may) {
+            stats_.row_groups_skipped++;
+            continue;
+          }
+        }
+        Batch b;
+        b.rows = rg.rows;
+        for (size_t i = 0; i < node_.out.size(); ++i) {
+          int sc = node_.storage_columns[i];
+          if (sc < 0) {
+            Value v = seg.partition ? Value::Int(DataType::Date(), *seg.partition) : Value::Null(DataType::Date());
+            b.columns.push_back(ConstantColumn(v, rg.rows));
+            continue;
+          }
+          WH_ASSIGN_OR_RETURN(Column c, reader_->ReadColumn(g, sc));
+          stats_.blocks_read++;
+          stats_.bytes_read += rg.blocks[sc].length;
+          b.columns.push_back(std::move(c));
+        }
+        if (!have) {
+          acc = std::move(b);
+          have = true;
+        } else {
+          AppendBatch(&acc, b);
+        }
+        if (acc.rows >= kTargetBatchRows) {
+          *out = std::move(acc);
+          return true;
+        }
+      }
+      reader_.reset();
+      ++seg_;
+    }
+    if (have && acc.rows > 0) {
+      *out = std::move(acc);
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  const PlanNode& node_;
+  int bucket_;
+  ExecContext* ctx_;
+  NodeStats& stats_;
+  size_t seg_ = 0;
+  std::shared_ptr<SegmentReader> reader_;
+  size_t group_ = 0, group_end_ = 0;
+};
+
+class FilterOp : public Operator {
+ public:
+  FilterOp(std::unique_ptr<Operator> child, BExprPtr pred) : child_(std::move(child)), pred_(std::move(pred)) {}
+  Result<bool> Next(Batch* out) override {
+    Batch in;
+    while (true) {
+      WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
+      if (!more) return false;
+      WH_ASSIGN_OR_RETURN(Column keep, Evaluate(*pred_, in));
+      std::vector<uint32_t> sel = SelectTrue(keep);
+      if (sel.empty()) continue;
+      *out = sel.size() == in.rows ? std::move(in) : SelectRows(in, sel);
+      return true;
+    }
+  }
+
+ private:
+  std::unique_ptr<Operator> child_;
+  BExprPtr pred_;
+};
+
+class ProjectOp : public Operator {
+ public:
+  ProjectOp(std::unique_ptr<Operator> child, std::vector<BExprPtr> exprs)
+      : child_(std::move(child)), exprs_(std::move(exprs)) {}
+  Result<bool> Next(Batch* out) override {
+    Batch in;
+    WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
+    if (!more) return false;
+    Batch b;
+    b.rows = in.rows;
+    for (const auto& e : exprs_) {
+      WH_ASSIGN_OR_RETURN(Column c, Evaluate(*e, in));
+      b.columns.push_back(std::move(c));
+    }
+    *out = std::move(b);
+    return true;
+  }
+
+ private:
+  std::unique_ptr<Operator> child_;
+  std::vector<BExprPtr> exprs_;
+};
+
+class ValuesOp : public Operator {
+ public:
+  Result<bool> Next(Batch* out) override {
+    if (done_) return false;
+    done_ = true;
+    *out = Batch{};
+    out->rows = 1;
+    return true;
+  }
+
+ private:
+  bool done_ = false;
+};
+
+class AggregateOp : public Operator {
+ public:
+  AggregateOp(std::unique_ptr<Operator> child, std::vector<BExprPtr> groups,
+              std::vector<AggregateSpec> aggs, std::vector<DataType> group_types)
+      : child_(std::move(child)), groups_(std::move(groups)), aggs_(std::move(aggs)),
+        table_(std::move(group_types)) {
+    for (const auto& a : aggs_) states_.push_back(MakeAggregateState(a));
+  }
+
+  Result<bool> Next(Batch* out) override {
+    if (done_) return false;
+    done_ = true;
+    Batch in;
+    std::vector<uint32_t> gids;
+    size_t groups = groups_.empty() ? 1 : 0;
+    for (auto& s : states_) s->Resize(groups);
+    while (true) {
+      WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
+      if (!more) break;
+      if (in.rows == 0) continue;
+      gids.assign(in.rows, 0);
+      if (!groups_.empty()) {
+        std::vector<Column> keys;
+        for (const auto& g : groups_) {
+          WH_ASSIGN_OR_RETURN(Column c, Evaluate(*g, in));
+          keys.push_back(std::move(c));
+        }
+        std::vector<const Column*> ptrs;
+        for (const auto& k : keys) ptrs.push_back(&k);
+        table_.FindOrInsert(ptrs, in.rows, gids.data());
+        groups = table_.size();
+        for (auto& s : states_) s->Resize(groups);
+      }
+      for (size_t a = 0; a < aggs_.size(); ++a) {
+        if (!aggs_[a].arg) {
+          WH_RETURN_IF_ERROR(states_[a]->Update(nullptr, gids.data(), in.rows));
+          continue;
+        }
+        WH_ASSIGN_OR_RETURN(Column v, Evaluate(*aggs_[a].arg, in));
+        WH_RETURN_IF_ERROR(states_[a]->Update(&v, gids.data(), in.rows));
+      }
+    }
+    Batch b;
+    b.rows = groups;
+    for (auto& k : table_.keys()) b.columns.push_back(std::move(k));
+    for (auto& s : states_) {
+      WH_ASSIGN_OR_RETURN(Column c, s->Finish(groups));
+      b.columns.push_back(std::move(c));
+    }
+    if (b.rows == 0) return false;
+    *out = std::move(b);
+    return true;
+  }
+
+ private:
+  std::unique_ptr<Operator> child_;
+  std::vector<BExprPtr> groups_;
+  std::vector<AggregateSpec> aggs_;
+  KeyTable table_;
+  std::vector<std::unique_ptr<AggregateState>> states_;
+  bool done_ = false;
+};
+
+Column NullColumn(const DataType& t, size_t n) { return ConstantColumn(Value::Null(t), n); }
+
+class HashJoinOp : public Operator {
+ public:
+  HashJoinOp(const PlanNode& node, std::unique_ptr<Operator> left, std::unique_ptr<Operator> right,
+             std::vector<BExprPtr> lkeys, std::vector<BExprPtr> rkeys, BExprPtr residual)
+      : type_(node.join_type), left_(std::move(left)), right_(std::move(right)),
+        lkeys_(std::move(lkeys)), rkeys_(std::move(rkeys)), residual_(std::move(residual)) {
+    for (const auto& c : node.children[0]->out) left_types_.push_back(c.type);
+    for (const auto& c : node.children[1]->out) right_types_.push_back(c.type);
+    std::vector<DataType> kt;
+    for (const auto& k : rkeys_) kt.push_back(k->type);
+    if (kt.empty()) kt.push_back(DataType::Int32());
+    table_ = std::make_unique<KeyTable>(kt);
+  }
+
+  Result<bool> Next(Batch* out) override {
+    if (!built_) {
+      WH_RETURN_IF_ERROR(Build());
+      built_ = true;
+    }
+    while (!left_done_) {
+      Batch in;
+      WH_ASSIGN_OR_RETURN(bool more, left_->Next(&in));
+      if (!more) {
+        left_done_ = true;
+        break;
+      }
+      if (in.rows == 0) continue;
+      WH_ASSIGN_OR_RETURN(bool produced, Probe(in, out));
+      if (produced) return true;
+    }
+    // Unmatched build rows of a RIGHT / FULL join.
+    if ((type_ == PlanNode::kRight || type_ == PlanNode::kFull) && !tail_done_) {
+      tail_done_ = true;
+      std::vector<uint32_t> sel;
+      for (size_t r = 0; r < build_.rows; ++r)
+        if (!matched_[r]) sel.push_back(static_cast<uint32_t>(r));
+      if (sel.empty()) return false;
+      Batch b;
+      b.rows = sel.size();
+      for (const auto& t : left_types_) b.columns.push_back(NullColumn(t, sel.size()));
+      Batch r = SelectRows(build_, sel);
+      for (auto& c : r.columns) b.columns.push_back(std::move(c));
+      *out = std::move(b);
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  Status Build() {
+    Batch in;
+    bool first = true;
+    while (true) {
+      WH_ASSIGN_OR_RETURN(bool more, right_->Next(&in));
+      if (!more) break;
+      if (first) {
+        build_ = std::move(in);
+        first = false;
+      } else {
+        AppendBatch(&build_, in);
+      }
+    }
+    if (first) {
+      build_.rows = 0;
+      for (const auto& t : right_types_) build_.columns.emplace_back(t);
+    }
+    std::vector<uint32_t> ids(build_.rows);
+    WH_ASSIGN_OR_RETURN(std::vector<Column> keys, KeyColumns(rkeys_, build_));
+    std::vector<const Column*> ptrs;
+    for (const auto& k : keys) ptrs.push_back(&k);
+    // Rows whose key has a NULL never match: leave them out of the table.
+    std::vector<uint8_t> has_null(build_.rows, 0);
+    for (const auto& k : keys)
+      if (k.has_nulls())
+        for (size_t i = 0; i < build_.rows; ++i) has_null[i] |= !k.validity()[i];
+    table_->FindOrInsert(ptrs, build_.rows, ids.data());
+    head_.assign(table_->size(), UINT32_MAX);
+    next_.assign(build_.rows, UINT32_MAX);
+    for (size_t i = build_.rows; i-- > 0;) {
+      if (has_null[i]) continue;
+      next_[i] = head_[ids[i]];
+      head_[ids[i]] = static_cast<uint32_t>(i);
+    }
+    matched_.assign(build_.rows, 0);
+    return Status::OK();
+  }
+
+  Result<std::vector<Column>> KeyColumns(const std::vector<BExprPtr>& keys, const Batch& b) {
+    std::vector<Column> out;
+    if (keys.empty()) {  // no equality: every row has the same key
+      out.push_back(ConstantColumn(Value::Int(DataType::Int32(), 0), b.rows));
+      return out;
+    }
+    for (const auto& k : keys) {
+      WH_ASSIGN_OR_RETURN(Column c, Evaluate(*k, b));
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  Result<bool> Probe(const Batch& in, Batch* out) {
+    WH_ASSIGN_OR_RETURN(std::vector<Column> keys, KeyColumns(lkeys_, in));
+    std::vector<const Column*> ptrs;
+    for (const auto& k : keys) ptrs.push_back(&k);
+    std::vector<uint32_t> ids(in.rows);
+    table_->Find(ptrs, in.rows, ids.data());
+    std::vector<uint32_t> lsel, rsel;
+    for (size_t i = 0; i < in.rows; ++i) {
+      if (ids[i] == KeyTable::kNone) continue;
+      for (uint32_t r = head_[ids[i]]; r != UINT32_MAX; r = next_[r]) {
+        lsel.push_back(static_cast<uint32_t>(i));
+        rsel.push_back(r);
+      }
+    }
+    Batch joined;
+    joined.rows = lsel.size();
+    {
+      Batch l = SelectRows(in, lsel);
+      Batch r = SelectRows(build_, rsel);
+      for (auto& c : l.columns) joined.columns.push_back(std::move(c));
+      for (auto& c : r.columns) joined.columns.push_back(std::move(c));
+    }
+    if (residual_ && joined.rows > 0) {
+      WH_ASSIGN_OR_RETURN(Column keep, Evaluate(*residual_, joined));
+      std::vector<uint32_t> sel = SelectTrue(keep);
+      if (sel.size() != joined.rows) {
+        joined = SelectRows(joined, sel);
+        std::vector<uint32_t> l2, r2;
+        for (uint32_t s : sel) {
+          l2.push_back(lsel[s]);
+          r2.push_back(rsel[s]);
+        }
+        lsel = std::move(l2);
+        rsel = std::move(r2);
+      }
+    }
+    for (uint32_t r : rsel) matched_[r] = 1;
+    if (type_ == PlanNode::kLeft || type_ == PlanNode::kFull) {
+      std::vector<uint8_t> hit(in.rows, 0);
+      for (uint32_t l : lsel) hit[l] = 1;
+      std::vector<uint32_t> miss;
+      for (size_t i = 0; i < in.rows; ++i)
+        if (!hit[i]) miss.push_back(static_cast<uint32_t>(i));
+      if (!miss.empty()) {
+        Batch pad = SelectRows(in, miss);
+        for (const auto& t : right_types_) pad.columns.push_back(NullColumn(t, miss.size()));
+        if (joined.rows == 0) joined = std::move(pad);
+        else AppendBatch(&joined, pad);
+      }
+    }
+    if (joined.rows == 0) return false;
+    *out = std::move(joined);
+    return true;
+  }
+
+  PlanNode::JoinType type_;
+  std::unique_ptr<Operator> left_, right_;
+  std::vector<BExprPtr> lkeys_, rkeys_;
+  BExprPtr residual_;
+  std::vector<DataType> left_types_, right_types_;
+  std::unique_ptr<KeyTable> table_;
+  Batch build_;
+  std::vector<uint32_t> head_, next_;
+  std::vector<uint8_t> matched_;
+  bool built_ = false, left_done_ = false, tail_done_ = false;
+};
+
+int CompareRows(const Column& c, size_t a, size_t b) {
+  switch (c.type().physical()) {
+    case PhysicalType::kBool: return int(c.Get<uint8_t>(a)) - int(c.Get<uint8_t>(b));
+    case PhysicalType::kInt32: {
+      auto x = c.Get<int32_t>(a), y = c.Get<int32_t>(b);
+      return x < y ? -1 : x > y;
+    }
+    case PhysicalType::kInt64: {
+      auto x = c.Get<int64_t>(a), y = c.Get<int64_t>(b);
+      return x < y ? -1 : x > y;
+    }
+    case PhysicalType::kInt128: {
+      auto x = c.Get<int128>(a), y = c.Get<int128>(b);
+      return x < y ? -1 : x > y;
+    }
+    case PhysicalType::kDouble: {
+      double x = c.Get<double>(a), y = c.Get<double>(b);
+      // NaN sorts after every number, as in DuckDB and Spark.
+      bool xn = x != x, yn = y != y;
+      if (xn || yn) return int(xn) - int(yn);
+      return x < y ? -1 : x > y;
+    }
+    case PhysicalType::kString: {
+      int r = c.GetString(a).compare(c.GetString(b));
+      return r < 0 ? -1 : r > 0;
+    }
+  }
+  return 0;
+}
+
+class SortOp : public Operator {
+ public:
+  SortOp(std::unique_ptr<Operator> child, std::vector<SortKey> keys)
+      : child_(std::move(child)), keys_(std::move(keys)) {}
+  Result<bool> Next(Batch* out) override {
+    if (done_) return false;
+    done_ = true;
+    Batch all;
+    bool first = true;
+    Batch in;
+    while (true) {
+      WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
+      if (!more) break;
+      if (first) {
+        all = std::move(in);
+        first = false;
+      } else {
+        AppendBatch(&all, in);
+      }
+    }
+    if (first || all.rows == 0) return false;
+    std::vector<Column> cols;
+    for (const auto& k : keys_) {
+      WH_ASSIGN_OR_RETURN(Column c, Evaluate(*k.expr, all));
+      cols.push_back(std::move(c));
+    }
+    std::vector<uint32_t> perm(all.rows);
+    std::iota(perm.begin(), perm.end(), 0u);
+    std::stable_sort(perm.begin(), perm.end(), [&](uint32_t a, uint32_t b) {
+      for (size_t k = 0; k < keys_.size(); ++k) {
+        const Column& c = cols[k];
+        bool an = c.IsNull(a), bn = c.IsNull(b);
+        if (an || bn) {
+          if (an == bn) continue;
+          return an == keys_[k].nulls_first;
+        }
+        int r = CompareRows(c, a, b);
+        if (r != 0) return keys_[k].desc ? r > 0 : r < 0;
+      }
+      return false;
+    });
+    *out = SelectRows(all, perm);
+    return true;
+  }
+
+ private:
+  std::unique_ptr<Operator> child_;
+  std::vector<SortKey> keys_;
+  bool done_ = false;
+};
+
+class LimitOp : public Operator {
+ public:
+  LimitOp(std::unique_ptr<Operator> child, int64_t limit, int64_t offset)
+      : child_(std::move(child)), limit_(limit), skip_(offset) {}
+  Result<bool> Next(Batch* out) override {
+    while (limit_ != 0) {
+      Batch in;
+      WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
+      if (!more) return false;
+      size_t begin = 0;
+      if (skip_ > 0) {
+        size_t s = std::min<size_t>(skip_, in.rows);
+        skip_ -= s;
+        begin = s;
+      }
+      size_t end = in.rows;
+      if (limit_ >= 0) end = std::min<size_t>(end, begin + limit_);
+      if (end <= begin) continue;
+      if (limit_ >= 0) limit_ -= end - begin;
+      if (begin == 0 && end == in.rows) {
+        *out = std::move(in);
+      } else {
+        std::vector<uint32_t> sel(end - begin);
+        std::iota(sel.begin(), sel.end(), static_cast<uint32_t>(begin));
+        *out = SelectRows(in, sel);
+      }
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  std::unique_ptr<Operator> child_;
+  int64_t limit_;
+  int64_t skip_;
+};
+
+class UnionOp : public Operator {
+ public:
+  explicit UnionOp(std::vector<std::unique_ptr<Operator>> children) : children_(std::move(children)) {}
+  Result<bool> Next(Batch* out) override {
+    while (current_ < children_.size()) {
+      WH_ASSIGN_OR_RETURN(bool more, children_[current_]->Next(out));
+      if (more) return true;
+      ++current_;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<std::unique_ptr<Operator>> children_;
+  size_t current_ = 0;
+};
+
+// Runs a bucket-partitioned subtree once per bucket on a pool of threads and returns the
+// buckets' batches in bucket order (so results do not depend on thread timing). At most
+// `threads + 1` buckets' output is held at a time.
+class GatherOp : public Operator {
+ public:
+  GatherOp(PlanPtr node, uint32_t buckets, std::vector<uint8_t> kept, ExecContext* ctx)
+      : node_(std::move(node)), ctx_(ctx) {
+    for (uint32_t b = 0; b < buckets; ++b)
+      if (kept.empty() || kept[b]) order_.push_back(static_cast<int>(b));
+    results_.resize(order_.size());
+  }
+  ~GatherOp() override {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+
+  Result<bool> Next(Batch* out) override {
+    if (!started_) Start();
+    while (true) {
+      if (emit_ < results_.size()) {
+        std::unique_lock<std::mutex> l(mu_);
+        cv_.wait(l, [&] { return results_[emit_].done; });
+        Slot& s = results_[emit_];
+        if (!s.status.ok()) return s.status;
+        if (s.next < s.batches.size()) {
+          *out = std::move(s.batches[s.next++]);
+          return true;
+        }
+        s.batches.clear();
+        ++emit_;
+        cv_.notify_all();
+        continue;
+      }
+      return false;
+    }
+  }
+
+ private:
+  struct Slot {
+    bool done = false;
+    Status status;
+    std::vector<Batch> batches;
+    size_t next = 0;
+  };
+
+  void Start() {
+    started_ = true;
+    int n = std::max(1, std::min<int>(ctx_->threads(), static_cast<int>(order_.size())));
+    for (int i = 0; i < n; ++i) workers_.emplace_back([this] { Work(); });
+  }
+
+  void Work() {
+    const size_t window = static_cast<size_t>(ctx_->threads()) + 1;
+    while (true) {
+      size_t k;
+      {
+        std::unique_lock<std::mutex> l(mu_);
+        cv_.wait(l, [&] { return stop_ || claim_ >= order_.size() || claim_ < emit_ + window; });
+        if (stop_ || claim_ >= order_.size()) return;
+        k = claim_++;
+      }
+      Slot result;
+      result.status = RunBucket(order_[k], &result.batches);
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        results_[k].status = result.status;
+        results_[k].batches = std::move(result.batches);
+        results_[k].done = true;
+        if (!result.status.ok()) stop_ = true;
+      }
+      cv_.notify_all();
+    }
+  }
+
+  Status RunBucket(int bucket, std::vector<Batch>* out) {
+    WH_ASSIGN_OR_RETURN(auto op, BuildOperator(node_, bucket, ctx_));
+    while (true) {
+      Batch b;
+      WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
+      if (!more) return Status::OK();
+      if (b.rows) out->push_back(std::move(b));
+    }
+  }
+
+  PlanPtr node_;
+  ExecContext* ctx_;
+  std::vector<int> order_;
+  std::vector<Slot> results_;
+  std::vector<std::thread> workers_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t claim_ = 0, emit_ = 0;
+  bool started_ = false, stop_ = false;
+};
+
+}  // namespace
+
+// Buckets any scan under a bucket-partitioned subtree may read (the intersection would be
+// exact; the union is safe: a bucket no scan reads yields nothing).
+void KeptBuckets(const PlanNode& node, std::vector<uint8_t>* kept) {
+  if (node.kind == PlanNode::kScan) {
+    const auto& k = node.pruning.bucket_kept;
+    if (kept->empty()) {
+      *kept = k;
+    } else {
+      for (size_t b = 0; b < kept->size() && b < k.size(); ++b) (*kept)[b] |= k[b];
+    }
+    return;
+  }
+  for (const auto& c : node.children) KeptBuckets(*c, kept);
+}
+
+namespace {
+
+Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, ExecContext* ctx) {
+  const PlanNode& n = *node;
+  std::unique_ptr<Operator> op;
+  switch (n.kind) {
+    case PlanNode::kScan: op = std::make_unique<ScanOp>(n, bucket, ctx); break;
+    case PlanNode::kValues: op = std::make_unique<ValuesOp>(); break;
+    case PlanNode::kFilter: {
+      WH_ASSIGN_OR_RETURN(auto child, BuildOperator(n.children[0], bucket, ctx));
+      WH_ASSIGN_OR_RETURN(BExprPtr p, Resolve(n.predicate, n.children[0]->out));
+      op = std::make_unique<FilterOp>(std::move(child), p);
+      break;
+    }
+    case PlanNode::kProject: {
+      WH_ASSIGN_OR_RETURN(auto child, BuildOperator(n.children[0], bucket, ctx));
+      WH_ASSIGN_OR_RETURN(auto exprs, ResolveAll(n.exprs, n.children[0]->out));
+      op = std::make_unique<ProjectOp>(std::move(child), std::move(exprs));
+      break;
+    }
+    case PlanNode::kAggregate: {
+      WH_ASSIGN_OR_RETURN(auto child, BuildOperator(n.children[0], bucket, ctx));
+      WH_ASSIGN_OR_RETURN(auto groups, ResolveAll(n.groups, n.children[0]->out));
+      std::vector<AggregateSpec> aggs = n.aggregates;
+      for (auto& a : aggs)
+        if (a.arg) {
+          WH_ASSIGN_OR_RETURN(a.arg, Resolve(a.arg, n.children[0]->out));
+        }
+      std::vector<DataType> types;
+      for (const auto& g : groups) types.push_back(g->type);
+      op = std::make_unique<AggregateOp>(std::move(child), std::move(groups), std::move(aggs), std::move(types));
+      break;
+    }
+    case PlanNode::kJoin: {
+      WH_ASSIGN_OR_RETURN(auto left, BuildOperator(n.children[0], bucket, ctx));
+      WH_ASSIGN_OR_RETURN(auto right, BuildOperator(n.children[1], bucket, ctx));
+      WH_ASSIGN_OR_RETURN(auto lk, ResolveAll(n.left_keys, n.children[0]->out));
+      WH_ASSIGN_OR_RETURN(auto rk, ResolveAll(n.right_keys, n.children[1]->out));
+      BExprPtr residual;
+      if (n.residual) {
+        std::vector<PlanColumn> both = n.children[0]->out;
+        both.insert(both.end(), n.children[1]->out.begin(), n.children[1]->out.end());
+        WH_ASSIGN_OR_RETURN(residual, Resolve(n.residual, both));
+      }
+      op = std::make_unique<HashJoinOp>(n, std::move(left), std::move(right), std::move(lk), std::move(rk), residual);
+      break;
+    }
+    case PlanNode::kSort: {
+      WH_ASSIGN_OR_RETURN(auto child, BuildOperator(n.children[0], bucket, ctx));
+      std::vector<SortKey> keys = n.sort_keys;
+      for (auto& k : keys) {
+        WH_ASSIGN_OR_RETURN(k.expr, Resolve(k.expr, n.children[0]->out));
+      }
+      op = std::make_unique<SortOp>(std::move(child), std::move(keys));
+      break;
+    }
+    case PlanNode::kLimit: {
+      WH_ASSIGN_OR_RETURN(auto child, BuildOperator(n.children[0], bucket, ctx));
+      op = std::make_unique<LimitOp>(std::move(child), n.limit, n.offset);
+      break;
+    }
+    case PlanNode::kUnion: {
+      std::vector<std::unique_ptr<Operator>> children;
+      for (const auto& c : n.children) {
+        WH_ASSIGN_OR_RETURN(auto child, BuildOperator(c, bucket, ctx));
+        children.push_back(std::move(child));
+      }
+      op = std::make_unique<UnionOp>(std::move(children));
+      break;
+    }
+  }
+  return std::unique_ptr<Operator>(
+      std::make_unique<Instrumented>(std::move(op), &ctx->stats(&n), ctx->options().analyze));
+}
+
+}  // namespace
+
+ExecContext::ExecContext(FileSystem* fs, ExecOptions options) : fs_(fs), options_(options) {
+  threads_ = options.threads > 0 ? options.threads
+                                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+NodeStats& ExecContext::stats(const PlanNode* node) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto& s = stats_[node];
+  if (!s) s = std::make_unique<NodeStats>();
+  return *s;
+}
+
+Result<std::shared_ptr<SegmentReader>> ExecContext::Reader(const std::string& path) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = readers_.find(path);
+    if (it != readers_.end()) return it->second;
+  }
+  WH_ASSIGN_OR_RETURN(auto r, SegmentReader::Open(fs_, path));
+  std::shared_ptr<SegmentReader> shared(std::move(r));
+  std::lock_guard<std::mutex> l(mu_);
+  return readers_.emplace(path, shared).first->second;
+}
+
+Result<std::unique_ptr<Operator>> BuildOperator(const PlanPtr& node, int bucket, ExecContext* ctx) {
+  if (bucket < 0) {
+    BucketPartitioning p = PartitioningOf(*node);
+    if (p.buckets > 1) {
+      std::vector<uint8_t> kept;
+      KeptBuckets(*node, &kept);
+      return std::unique_ptr<Operator>(std::make_unique<GatherOp>(node, p.buckets, std::move(kept), ctx));
+    }
+  }
+  return BuildNode(node, bucket, ctx);
+}
+
+Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx) {
+  WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, -1, ctx));
+  ResultSet rs;
+  for (const auto& c : plan->out) rs.AddColumn(c.name, Column(c.type));
+  Batch b;
+  while (true) {
+    WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
+    if (!more) break;
+    std::vector<uint32_t> all(b.rows);
+    std::iota(all.begin(), all.end(), 0u);
+    for (size_t c = 0; c < rs.columns.size(); ++c) {
+      if (b.columns[c].type() == rs.columns[c].type()) {
+        rs.columns[c].AppendSelected(b.columns[c], all.data(), all.size());
+      } else {
+        WH_ASSIGN_OR_RETURN(Column cast, CastColumn(b.columns[c], rs.columns[c].type()));
+        rs.columns[c].AppendSelected(cast, all.data(), all.size());
+      }
+    }
+  }
+  return rs;
+}
+
+Status CountScanRowGroups(const PlanNode& scan, ExecContext* ctx, uint64_t* visited, uint64_t* skipped) {
+  *visited = *skipped = 0;
+  for (size_t s : scan.pruning.segments) {
+    const SegmentEntry& seg = scan.table->segments[s];
+    WH_ASSIGN_OR_RETURN(auto reader, ctx->Reader(scan.table->SegmentPath(seg)));
+    for (const auto& rg : reader->footer().row_groups) {
+      if (!scan.pruning.bucket_kept.empty() && rg.bucket < scan.pruning.bucket_kept.size() &&
+          !scan.pruning.bucket_kept[rg.bucket])
+        continue;
+      ++*visited;
+      if (!scan.prune || scan.filters.empty()) continue;
+      RangeEnv env = BlockEnv(scan, seg, rg);
+      for (const auto& f : scan.filters)
+        if (!MayBeTrue(*f, env)) {
+          ++*skipped;
+          break;
+        }
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace wh

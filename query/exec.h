@@ -1,0 +1,74 @@
+// Execution of optimized plans: pull-based operators that pass column batches. Subtrees that are
+// partitioned by the bucket hash (scans of bucketed tables, joins of co-bucketed tables on the
+// key, aggregations grouped by the key) run bucket by bucket on a pool of threads, each bucket
+// with its own small hash tables.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "query/plan.h"
+#include "query/result.h"
+
+namespace wh {
+
+// Per plan node counters (summed over buckets and threads).
+struct NodeStats {
+  std::atomic<uint64_t> rows{0};
+  std::atomic<uint64_t> nanos{0};
+  // Scans only:
+  std::atomic<uint64_t> row_groups{0};          // row groups of kept segments in kept buckets
+  std::atomic<uint64_t> row_groups_skipped{0};  // ... skipped by block zone maps
+  std::atomic<uint64_t> blocks_read{0};
+  std::atomic<uint64_t> bytes_read{0};
+};
+
+struct ExecOptions {
+  int threads = 0;      // 0: one per core
+  bool analyze = false;  // time every operator (EXPLAIN ANALYZE)
+};
+
+class ExecContext {
+ public:
+  ExecContext(FileSystem* fs, ExecOptions options);
+  FileSystem* fs() const { return fs_; }
+  const ExecOptions& options() const { return options_; }
+  int threads() const { return threads_; }
+  NodeStats& stats(const PlanNode* node);
+  // Opens (once per query) a segment file.
+  Result<std::shared_ptr<SegmentReader>> Reader(const std::string& path);
+
+ private:
+  FileSystem* fs_;
+  ExecOptions options_;
+  int threads_;
+  std::mutex mu_;
+  std::map<const PlanNode*, std::unique_ptr<NodeStats>> stats_;
+  std::map<std::string, std::shared_ptr<SegmentReader>> readers_;
+};
+
+// Runs a plan to completion and collects its rows.
+Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx);
+
+// Pull-based operator interface.
+class Operator {
+ public:
+  virtual ~Operator() = default;
+  // Produces the next batch; false at the end.
+  virtual Result<bool> Next(Batch* out) = 0;
+};
+
+// Builds the operator tree of a plan; `bucket` restricts scans to one bucket (-1: all).
+Result<std::unique_ptr<Operator>> BuildOperator(const PlanPtr& node, int bucket, ExecContext* ctx);
+
+// Buckets that scans under `node` may read (empty: no bucketed scan).
+void KeptBuckets(const PlanNode& node, std::vector<uint8_t>* kept);
+
+// For EXPLAIN: the row groups a scan would visit and how many its block zone maps skip, without
+// reading any block.
+Status CountScanRowGroups(const PlanNode& scan, ExecContext* ctx, uint64_t* visited, uint64_t* skipped);
+
+}  // namespace wh

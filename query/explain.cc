@@ -1,0 +1,151 @@
+// EXPLAIN and EXPLAIN ANALYZE: the plan as an indented tree, where it runs bucket by bucket, and
+// for every scan the pruning funnel (partitions, buckets, segments, row groups skipped by zone
+// maps) and why a filter could not prune.
+#include "query/explain.h"
+
+#include <cstdio>
+
+#include "query/optimizer.h"
+#include "query/pruning.h"
+
+namespace wh {
+
+namespace {
+
+std::string Names(const std::vector<PlanColumn>& cols) {
+  std::string s;
+  for (size_t i = 0; i < cols.size(); ++i) s += (i ? ", " : "") + cols[i].name;
+  return s;
+}
+
+std::string Ms(uint64_t nanos) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.2f ms", nanos / 1e6);
+  return b;
+}
+
+std::string Bytes(uint64_t n) {
+  char b[32];
+  if (n < 1024) std::snprintf(b, sizeof b, "%llu B", static_cast<unsigned long long>(n));
+  else if (n < (1u << 20)) std::snprintf(b, sizeof b, "%.1f KiB", n / 1024.0);
+  else std::snprintf(b, sizeof b, "%.1f MiB", n / 1048576.0);
+  return b;
+}
+
+class Explainer {
+ public:
+  Explainer(const std::vector<std::string>& names, ExecContext* ctx, bool analyze)
+      : names_(names), ctx_(ctx), analyze_(analyze) {}
+
+  Status Node(const PlanNode& n, int depth, bool in_bucket) {
+    std::string pad(depth * 2, ' ');
+    if (!in_bucket) {
+      BucketPartitioning p = PartitioningOf(n);
+      if (p.buckets > 1) {
+        std::vector<uint8_t> kept;
+        KeptBuckets(n, &kept);
+        size_t k = 0;
+        for (uint8_t b : kept) k += b;
+        Line(pad + "BucketByBucket: " + std::to_string(k) + " of " + std::to_string(p.buckets) + " buckets, " +
+             std::to_string(ctx_->threads()) + " threads, one small hash table per bucket");
+        return Node(n, depth + 1, true);
+      }
+    }
+    std::string head;
+    switch (n.kind) {
+      case PlanNode::kScan: head = "Scan " + n.table->schema.name + (n.alias != n.table->schema.name ? " AS " + n.alias : ""); break;
+      case PlanNode::kFilter: head = "Filter " + n.predicate->ToString(&names_); break;
+      case PlanNode::kProject: head = "Project " + Names(n.out); break;
+      case PlanNode::kAggregate: {
+        head = n.groups.empty() ? "Aggregate" : "HashAggregate by ";
+        for (size_t i = 0; i < n.groups.size(); ++i) head += (i ? ", " : "") + n.groups[i]->ToString(&names_);
+        std::string aggs;
+        for (const auto& a : n.aggregates)
+          aggs += (aggs.empty() ? "" : ", ") + a.fn + "(" + (a.distinct ? "DISTINCT " : "") +
+                  (a.arg ? a.arg->ToString(&names_) : "*") + ")";
+        if (!aggs.empty()) head += (n.groups.empty() ? " " : ": ") + aggs;
+        break;
+      }
+      case PlanNode::kJoin: {
+        static const char* kTypes[] = {"INNER", "LEFT", "RIGHT", "FULL"};
+        head = std::string("HashJoin ") + kTypes[n.join_type];
+        for (size_t i = 0; i < n.left_keys.size(); ++i)
+          head += (i ? " AND " : " ON ") + n.left_keys[i]->ToString(&names_) + " = " + n.right_keys[i]->ToString(&names_);
+        if (n.left_keys.empty()) head += " (no equality: every pair is tested)";
+        if (n.residual) head += " WHERE " + n.residual->ToString(&names_);
+        break;
+      }
+      case PlanNode::kSort: {
+        head = "Sort ";
+        for (size_t i = 0; i < n.sort_keys.size(); ++i)
+          head += (i ? ", " : "") + n.sort_keys[i].expr->ToString(&names_) + (n.sort_keys[i].desc ? " DESC" : "");
+        break;
+      }
+      case PlanNode::kLimit:
+        head = "Limit " + (n.limit >= 0 ? std::to_string(n.limit) : std::string("ALL")) +
+               (n.offset ? " OFFSET " + std::to_string(n.offset) : "");
+        break;
+      case PlanNode::kUnion: head = "UnionAll"; break;
+      case PlanNode::kValues: head = "Values (one row)"; break;
+    }
+    if (analyze_) {
+      NodeStats& s = ctx_->stats(&n);
+      head += "  [rows=" + std::to_string(s.rows.load()) + ", time=" + Ms(s.nanos.load()) + "]";
+    }
+    Line(pad + head);
+    if (n.kind == PlanNode::kScan) WH_RETURN_IF_ERROR(ScanDetails(n, pad + "    "));
+    for (const auto& c : n.children) WH_RETURN_IF_ERROR(Node(*c, depth + 1, in_bucket));
+    return Status::OK();
+  }
+
+  std::vector<std::string>& lines() { return lines_; }
+
+ private:
+  void Line(const std::string& s) { lines_.push_back(s); }
+
+  Status ScanDetails(const PlanNode& n, const std::string& pad) {
+    const ScanPruning& p = n.pruning;
+    Line(pad + "columns: " + (n.out.empty() ? std::string("(none: row counts only)") : Names(n.out)));
+    for (const auto& f : n.filters) {
+      std::string why = Prunable(*f) ? "" : "  (cannot prune: not a comparison of columns with constants)";
+      Line(pad + "filter: " + f->ToString(&names_) + why);
+    }
+    if (!n.prune) Line(pad + "pruning: off");
+    if (!n.table->schema.partition_column.empty())
+      Line(pad + "partitions: " + std::to_string(p.partitions_kept) + " of " + std::to_string(p.partitions_total) + " kept");
+    if (p.buckets_total)
+      Line(pad + "buckets: " + std::to_string(p.buckets_kept) + " of " + std::to_string(p.buckets_total) + " kept");
+    Line(pad + "segments: " + std::to_string(p.segments_kept) + " of " + std::to_string(p.segments_total) +
+         " kept (by partition values and segment zone maps)");
+    uint64_t visited = 0, skipped = 0;
+    if (analyze_) {
+      NodeStats& s = ctx_->stats(&n);
+      visited = s.row_groups.load();
+      skipped = s.row_groups_skipped.load();
+      Line(pad + "row groups: " + std::to_string(visited) + " visited, " + std::to_string(skipped) +
+           " skipped by block zone maps; " + std::to_string(s.blocks_read.load()) + " blocks, " +
+           Bytes(s.bytes_read.load()) + " read");
+    } else {
+      WH_RETURN_IF_ERROR(CountScanRowGroups(n, ctx_, &visited, &skipped));
+      Line(pad + "row groups: " + std::to_string(visited) + " to visit, " + std::to_string(skipped) +
+           " skipped by block zone maps");
+    }
+    return Status::OK();
+  }
+
+  const std::vector<std::string>& names_;
+  ExecContext* ctx_;
+  bool analyze_;
+  std::vector<std::string> lines_;
+};
+
+}  // namespace
+
+Result<std::vector<std::string>> ExplainPlan(const PlanPtr& plan, const std::vector<std::string>& names,
+                                             ExecContext* ctx, bool analyze) {
+  Explainer e(names, ctx, analyze);
+  WH_RETURN_IF_ERROR(e.Node(*plan, 0, false));
+  return std::move(e.lines());
+}
+
+}  // namespace wh

@@ -1,0 +1,1284 @@
+#include "query/expr.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+namespace wh {
+
+namespace {
+
+int128 Abs128(int128 v) { return v < 0 ? -v : v; }
+
+// The value of row i of an integer-like column (BOOLEAN, INT, BIGINT, DECIMAL, DATE, TIMESTAMP)
+// widened to int128.
+int128 IntAt(const Column& c, size_t i) {
+  switch (c.type().physical()) {
+    case PhysicalType::kBool: return c.Get<uint8_t>(i);
+    case PhysicalType::kInt32: return c.Get<int32_t>(i);
+    case PhysicalType::kInt64: return c.Get<int64_t>(i);
+    case PhysicalType::kInt128: return c.Get<int128>(i);
+    default: return 0;
+  }
+}
+
+// Stores v (already range-checked) into slot i of a fixed column of an integer-like type.
+void StoreInt(Column* c, uint8_t* base, size_t i, int128 v) {
+  switch (c->type().physical()) {
+    case PhysicalType::kBool: base[i] = static_cast<uint8_t>(v != 0); break;
+    case PhysicalType::kInt32: reinterpret_cast<int32_t*>(base)[i] = static_cast<int32_t>(v); break;
+    case PhysicalType::kInt64: reinterpret_cast<int64_t*>(base)[i] = static_cast<int64_t>(v); break;
+    case PhysicalType::kInt128: reinterpret_cast<int128*>(base)[i] = v; break;
+    default: break;
+  }
+}
+
+bool Valid(const std::vector<uint8_t>& v, size_t i) { return v.empty() || v[i]; }
+
+std::vector<uint8_t> CopyValidity(const Column& c) { return c.validity(); }
+
+// Scale of an integer-like type (DECIMAL's scale, 0 for the others).
+int ScaleOf(const DataType& t) { return t.id == TypeId::kDecimal ? t.scale : 0; }
+
+// Rescales an unscaled integer from scale `from` to scale `to`, rounding half away from zero.
+// Returns false on int128 overflow.
+bool Rescale(int128 v, int from, int to, int128* out) {
+  if (to == from) {
+    *out = v;
+    return true;
+  }
+  if (to > from) {
+    int128 f = Pow10(to - from);
+    int128 limit = (static_cast<int128>(1) << 126) / f;
+    if (Abs128(v) > limit) return false;
+    *out = v * f;
+    return true;
+  }
+  int diff = from - to;
+  if (diff > 38) {
+    *out = 0;
+    return true;
+  }
+  int128 f = Pow10(diff);
+  int128 q = v / f, r = v % f;
+  if (Abs128(r) * 2 >= f) q += v < 0 ? -1 : 1;
+  *out = q;
+  return true;
+}
+
+// Largest magnitude an integer-like type can hold (exclusive bound for DECIMAL: 10^p).
+bool FitsType(int128 v, const DataType& t) {
+  switch (t.id) {
+    case TypeId::kBoolean: return v == 0 || v == 1;
+    case TypeId::kInt32:
+    case TypeId::kDate: return v >= INT32_MIN && v <= INT32_MAX;
+    case TypeId::kInt64:
+    case TypeId::kTimestamp: return v >= INT64_MIN && v <= INT64_MAX;
+    case TypeId::kDecimal: return Abs128(v) < Pow10(t.precision);
+    default: return false;
+  }
+}
+
+std::string TextOf(const Column& c, size_t i) {
+  const DataType& t = c.type();
+  switch (t.id) {
+    case TypeId::kBoolean: return c.Get<uint8_t>(i) ? "true" : "false";
+    case TypeId::kInt32: return std::to_string(c.Get<int32_t>(i));
+    case TypeId::kInt64: return std::to_string(c.Get<int64_t>(i));
+    case TypeId::kDouble: return FormatDouble(c.Get<double>(i));
+    case TypeId::kDecimal: return FormatDecimal(IntAt(c, i), t.scale);
+    case TypeId::kString: return std::string(c.GetString(i));
+    case TypeId::kDate: return FormatDate(c.Get<int32_t>(i));
+    case TypeId::kTimestamp: return FormatTimestamp(c.Get<int64_t>(i));
+  }
+  return "";
+}
+
+bool IsIntegerLike(const DataType& t) {
+  return t.id == TypeId::kBoolean || t.id == TypeId::kInt32 || t.id == TypeId::kInt64 ||
+         t.id == TypeId::kDecimal;
+}
+
+bool IsNumeric(const DataType& t) { return IsIntegerLike(t) || t.id == TypeId::kDouble; }
+
+Status CastError(const Column& c, size_t i, DataType to, const std::string& why) {
+  std::string v = TextOf(c, i);
+  if (c.type().id == TypeId::kString) v = "'" + v + "'";
+  return Status::InvalidArgument("cannot cast " + v + " (" + c.type().ToString() + ") to " +
+                                 to.ToString() + (why.empty() ? "" : ": " + why));
+}
+
+double DecimalToDouble(int128 v, int scale) {
+  if (scale == 0 && Abs128(v) < (static_cast<int128>(1) << 53)) return static_cast<double>(v);
+  std::string s = FormatDecimal(v, scale);
+  return std::strtod(s.c_str(), nullptr);
+}
+
+}  // namespace
+
+std::string Value::ToSql() const {
+  if (null) return "NULL";
+  switch (type.id) {
+    case TypeId::kBoolean: return i ? "TRUE" : "FALSE";
+    case TypeId::kInt32:
+    case TypeId::kInt64: return FormatInt128(i);
+    case TypeId::kDecimal: return FormatDecimal(i, type.scale);
+    case TypeId::kDouble: return FormatDouble(d);
+    case TypeId::kString: {
+      std::string o = "'";
+      for (char c : s) {
+        if (c == '\'') o += '\'';
+        o += c;
+      }
+      return o + "'";
+    }
+    case TypeId::kDate: return "DATE '" + FormatDate(static_cast<int32_t>(i)) + "'";
+    case TypeId::kTimestamp: return "TIMESTAMP '" + FormatTimestamp(static_cast<int64_t>(i)) + "'";
+  }
+  return "?";
+}
+
+Column ConstantColumn(const Value& v, size_t rows) {
+  Column c(v.type);
+  if (v.null) {
+    c.Reserve(rows);
+    for (size_t i = 0; i < rows; ++i) c.AppendNull();
+    return c;
+  }
+  if (v.type.physical() == PhysicalType::kString) {
+    std::vector<uint32_t> offsets(rows + 1);
+    std::string chars;
+    chars.reserve(v.s.size() * rows);
+    for (size_t i = 0; i < rows; ++i) {
+      chars += v.s;
+      offsets[i + 1] = static_cast<uint32_t>(chars.size());
+    }
+    c.SetStrings(std::move(offsets), std::move(chars));
+    return c;
+  }
+  uint8_t* p = c.ResizeFixed(rows);
+  if (v.type.physical() == PhysicalType::kDouble) {
+    std::fill_n(reinterpret_cast<double*>(p), rows, v.d);
+  } else {
+    for (size_t i = 0; i < rows; ++i) StoreInt(&c, p, i, v.i);
+  }
+  return c;
+}
+
+Value ValueAt(const Column& c, size_t i) {
+  Value v;
+  v.type = c.type();
+  if (c.IsNull(i)) return v;
+  v.null = false;
+  switch (c.type().physical()) {
+    case PhysicalType::kDouble: v.d = c.Get<double>(i); break;
+    case PhysicalType::kString: v.s = std::string(c.GetString(i)); break;
+    default: v.i = IntAt(c, i); break;
+  }
+  return v;
+}
+
+BExprPtr MakeColumnRef(int id, DataType type, bool nullable) {
+  auto e = std::make_shared<BExpr>();
+  e->kind = BExpr::kColumn;
+  e->column = id;
+  e->type = type;
+  e->nullable = nullable;
+  return e;
+}
+
+BExprPtr MakeLiteral(Value v) {
+  auto e = std::make_shared<BExpr>();
+  e->kind = BExpr::kLiteral;
+  e->type = v.type;
+  e->nullable = v.null;
+  e->value = std::move(v);
+  return e;
+}
+
+BExprPtr MakeCast(BExprPtr x, DataType to, bool try_cast) {
+  if (x->type == to) return x;
+  auto e = std::make_shared<BExpr>();
+  e->kind = BExpr::kCast;
+  e->type = to;
+  e->nullable = x->nullable || try_cast;
+  e->try_cast = try_cast;
+  e->args.push_back(std::move(x));
+  return e;
+}
+
+std::string BExpr::ToString(const std::vector<std::string>* names) const {
+  auto arg = [&](size_t i) { return args[i]->ToString(names); };
+  auto list = [&](size_t from) {
+    std::string o;
+    for (size_t i = from; i < args.size(); ++i) o += (i > from ? ", " : "") + arg(i);
+    return o;
+  };
+  switch (kind) {
+    case kColumn:
+      if (names && column >= 0 && static_cast<size_t>(column) < names->size() &&
+          !(*names)[column].empty())
+        return (*names)[column];
+      return "#" + std::to_string(column);
+    case kLiteral: return value.ToSql();
+    case kCast: return std::string(try_cast ? "TRY_CAST(" : "CAST(") + arg(0) + " AS " + type.ToString() + ")";
+    case kNot: return "NOT (" + arg(0) + ")";
+    case kAnd:
+    case kOr: {
+      std::string o = "(";
+      for (size_t i = 0; i < args.size(); ++i) o += (i ? (kind == kAnd ? " AND " : " OR ") : "") + arg(i);
+      return o + ")";
+    }
+    case kCompare:
+    case kArith: return "(" + arg(0) + " " + op + " " + arg(1) + ")";
+    case kNeg: return "-(" + arg(0) + ")";
+    case kIsNull: return arg(0) + (negated ? " IS NOT NULL" : " IS NULL");
+    case kIn: return arg(0) + (negated ? " NOT IN (" : " IN (") + list(1) + ")";
+    case kLike: return arg(0) + (negated ? " NOT " : " ") + (case_insensitive ? "ILIKE " : "LIKE ") + Value::String(op).ToSql();
+    case kCase: {
+      std::string o = "CASE";
+      size_t pairs = (args.size() - (has_else ? 1 : 0)) / 2;
+      for (size_t i = 0; i < pairs; ++i) o += " WHEN " + arg(2 * i) + " THEN " + arg(2 * i + 1);
+      if (has_else) o += " ELSE " + arg(args.size() - 1);
+      return o + " END";
+    }
+    case kCoalesce: return "COALESCE(" + list(0) + ")";
+    case kLeast: return "LEAST(" + list(0) + ")";
+    case kGreatest: return "GREATEST(" + list(0) + ")";
+    case kAddInterval: {
+      std::string o = arg(0);
+      if (months) o += (months > 0 ? " + INTERVAL " : " - INTERVAL ") + std::to_string(std::llabs(months)) + " MONTH";
+      if (micros) {
+        int64_t m = std::llabs(micros);
+        std::string amount = m % kMicrosPerDay == 0 ? std::to_string(m / kMicrosPerDay) + " DAY"
+                                                    : std::to_string(m / kMicrosPerSecond) + " SECOND";
+        o += (micros > 0 ? " + INTERVAL " : " - INTERVAL ") + amount;
+      }
+      return "(" + o + ")";
+    }
+    case kFunction: return op + "(" + list(0) + ")";
+  }
+  return "?";
+}
+
+void CollectColumns(const BExpr& e, std::vector<int>* ids) {
+  if (e.kind == BExpr::kColumn) ids->push_back(e.column);
+  for (const auto& a : e.args) CollectColumns(*a, ids);
+}
+
+Result<BExprPtr> Rebind(const BExprPtr& e, const std::vector<int>& map) {
+  if (e->kind == BExpr::kColumn) {
+    if (e->column < 0 || static_cast<size_t>(e->column) >= map.size() || map[e->column] < 0)
+      return Status::Internal("column #" + std::to_string(e->column) + " is not available here");
+    auto c = std::make_shared<BExpr>(*e);
+    c->column = map[e->column];
+    return BExprPtr(c);
+  }
+  if (e->args.empty()) return e;
+  auto c = std::make_shared<BExpr>(*e);
+  for (auto& a : c->args) {
+    WH_ASSIGN_OR_RETURN(a, Rebind(a, map));
+  }
+  return BExprPtr(c);
+}
+
+bool IsConstant(const BExpr& e) {
+  if (e.kind == BExpr::kColumn) return false;
+  for (const auto& a : e.args)
+    if (!IsConstant(*a)) return false;
+  return true;
+}
+
+Result<Value> EvaluateConstant(const BExpr& e) {
+  Batch one;
+  one.rows = 1;
+  WH_ASSIGN_OR_RETURN(Column c, Evaluate(e, one));
+  return ValueAt(c, 0);
+}
+
+std::vector<uint8_t> AndValidity(const Column& a, const Column& b) {
+  if (!a.has_nulls()) return b.validity();
+  if (!b.has_nulls()) return a.validity();
+  std::vector<uint8_t> v(a.size());
+  const uint8_t* x = a.validity().data();
+  const uint8_t* y = b.validity().data();
+  for (size_t i = 0; i < v.size(); ++i) v[i] = x[i] & y[i];
+  return v;
+}
+
+std::vector<uint32_t> SelectTrue(const Column& c) {
+  std::vector<uint32_t> sel;
+  sel.reserve(c.size());
+  const uint8_t* v = c.values<uint8_t>();
+  if (c.has_nulls()) {
+    const uint8_t* valid = c.validity().data();
+    for (size_t i = 0; i < c.size(); ++i)
+      if (v[i] & valid[i]) sel.push_back(static_cast<uint32_t>(i));
+  } else {
+    for (size_t i = 0; i < c.size(); ++i)
+      if (v[i]) sel.push_back(static_cast<uint32_t>(i));
+  }
+  return sel;
+}
+
+Batch SelectRows(const Batch& b, const std::vector<uint32_t>& sel) {
+  Batch out;
+  out.rows = sel.size();
+  out.columns.reserve(b.columns.size());
+  for (const auto& c : b.columns) {
+    Column n(c.type());
+    n.Reserve(sel.size());
+    n.AppendSelected(c, sel.data(), sel.size());
+    out.columns.push_back(std::move(n));
+  }
+  return out;
+}
+
+void AppendBatch(Batch* dst, const Batch& src) {
+  if (dst->columns.empty() && dst->rows == 0) {
+    *dst = src;
+    return;
+  }
+  std::vector<uint32_t> all(src.rows);
+  std::iota(all.begin(), all.end(), 0u);
+  for (size_t c = 0; c < dst->columns.size(); ++c)
+    dst->columns[c].AppendSelected(src.columns[c], all.data(), all.size());
+  dst->rows += src.rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calendar
+
+int32_t AddMonthsToDate(int32_t days, int64_t months) {
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  int64_t total = y * 12 + (m - 1) + months;
+  int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
+  unsigned nm = static_cast<unsigned>(total - ny * 12) + 1;
+  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  unsigned last = kDays[nm - 1];
+  if (nm == 2 && ((ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0)) last = 29;
+  return DaysFromCivil(ny, nm, std::min(d, last));
+}
+
+int64_t AddMonthsToTimestamp(int64_t micros, int64_t months) {
+  int32_t day = TimestampToDate(micros);
+  int64_t in_day = micros - static_cast<int64_t>(day) * kMicrosPerDay;
+  return static_cast<int64_t>(AddMonthsToDate(day, months)) * kMicrosPerDay + in_day;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CAST
+
+bool CanCast(DataType from, DataType to) {
+  if (from == to || to.id == TypeId::kString || from.id == TypeId::kString) return true;
+  if (IsNumeric(from) && IsNumeric(to)) return true;
+  if ((from.id == TypeId::kDate || from.id == TypeId::kTimestamp) &&
+      (to.id == TypeId::kDate || to.id == TypeId::kTimestamp))
+    return true;
+  if (from.id == TypeId::kTimestamp && (to.id == TypeId::kInt64 || to.id == TypeId::kDouble)) return true;
+  if ((from.id == TypeId::kInt64 || from.id == TypeId::kInt32) && to.id == TypeId::kTimestamp) return true;
+  return false;
+}
+
+Result<Column> CastColumn(const Column& c, DataType to, bool try_cast) {
+  const DataType from = c.type();
+  const size_t n = c.size();
+  if (from == to) return c;
+  if (!CanCast(from, to))
+    return Status::InvalidArgument("cannot cast " + from.ToString() + " to " + to.ToString());
+  std::vector<uint8_t> valid = CopyValidity(c);
+  auto fail = [&](size_t i, const std::string& why) -> Status {
+    if (try_cast) {
+      if (valid.empty()) valid.assign(n, 1);
+      valid[i] = 0;
+      return Status::OK();
+    }
+    return CastError(c, i, to, why);
+  };
+
+  if (to.id == TypeId::kString) {
+    std::vector<uint32_t> offsets(n + 1, 0);
+    std::string chars;
+    for (size_t i = 0; i < n; ++i) {
+      if (Valid(valid, i)) chars += TextOf(c, i);
+      offsets[i + 1] = static_cast<uint32_t>(chars.size());
+    }
+    Column out(to);
+    out.SetStrings(std::move(offsets), std::move(chars));
+    out.SetValidity(std::move(valid));
+    return out;
+  }
+
+  Column out(to);
+  uint8_t* base = out.ResizeFixed(n);
+  std::memset(base, 0, n * to.width());
+  const bool to_double = to.id == TypeId::kDouble;
+  double* dout = reinterpret_cast<double*>(base);
+
+  if (from.id == TypeId::kString) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!Valid(valid, i)) continue;
+      std::string_view s = c.GetString(i);
+      while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+      while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+      Status st;
+      switch (to.id) {
+        case TypeId::kBoolean: {
+          auto r = ParseBool(s);
+          if (r.ok()) base[i] = *r; else st = fail(i, r.status().message());
+          break;
+        }
+        case TypeId::kInt32:
+        case TypeId::kInt64: {
+          auto r = to.id == TypeId::kInt32 ? ParseInt64(s, INT32_MIN, INT32_MAX)
+                                           : ParseInt64(s, INT64_MIN, INT64_MAX);
+          if (r.ok()) StoreInt(&out, base, i, *r); else st = fail(i, r.status().message());
+          break;
+        }
+        case TypeId::kDouble: {
+          auto r = ParseDouble(s);
+          if (r.ok()) dout[i] = *r; else st = fail(i, r.status().message());
+          break;
+        }
+        case TypeId::kDecimal: {
+          auto r = ParseDecimal(s, to.precision, to.scale);
+          if (r.ok()) StoreInt(&out, base, i, *r); else st = fail(i, r.status().message());
+          break;
+        }
+        case TypeId::kDate: {
+          auto r = ParseDate(s);
+          if (r.ok()) {
+            StoreInt(&out, base, i, *r);
+          } else {
+            auto ts = ParseTimestamp(s);
+            if (ts.ok()) StoreInt(&out, base, i, TimestampToDate(*ts)); else st = fail(i, r.status().message());
+          }
+          break;
+        }
+        case TypeId::kTimestamp: {
+          auto r = ParseTimestamp(s);
+          if (r.ok()) StoreInt(&out, base, i, *r); else st = fail(i, r.status().message());
+          break;
+        }
+        default: break;
+      }
+      WH_RETURN_IF_ERROR(st);
+    }
+    out.SetValidity(std::move(valid));
+    return out;
+  }
+
+  if (from.id == TypeId::kDate || from.id == TypeId::kTimestamp) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!Valid(valid, i)) continue;
+      int64_t v = from.id == TypeId::kDate ? c.Get<int32_t>(i) : c.Get<int64_t>(i);
+      switch (to.id) {
+        case TypeId::kDate:
+          reinterpret_cast<int32_t*>(base)[i] = TimestampToDate(v);
+          break;
+        case TypeId::kTimestamp:
+          reinterpret_cast<int64_t*>(base)[i] = v * kMicrosPerDay;
+          break;
+        case TypeId::kInt64: {  // epoch seconds, as Spark
+          int64_t s = v / kMicrosPerSecond;
+          if (v % kMicrosPerSecond < 0) --s;
+          reinterpret_cast<int64_t*>(base)[i] = s;
+          break;
+        }
+        case TypeId::kDouble:
+          dout[i] = static_cast<double>(v) / kMicrosPerSecond;
+          break;
+        default: break;
+      }
+    }
+    out.SetValidity(std::move(valid));
+    return out;
+  }
+
+  if (to.id == TypeId::kTimestamp) {  // from INT / BIGINT epoch seconds
+    for (size_t i = 0; i < n; ++i) {
+      if (!Valid(valid, i)) continue;
+      int128 v = IntAt(c, i) * kMicrosPerSecond;
+      if (!FitsType(v, to)) {
+        WH_RETURN_IF_ERROR(fail(i, "out of range"));
+        continue;
+      }
+      reinterpret_cast<int64_t*>(base)[i] = static_cast<int64_t>(v);
+    }
+    out.SetValidity(std::move(valid));
+    return out;
+  }
+
+  if (from.id == TypeId::kDouble) {
+    const double* in = c.values<double>();
+    for (size_t i = 0; i < n; ++i) {
+      if (!Valid(valid, i)) continue;
+      double d = in[i];
+      if (to.id == TypeId::kBoolean) {
+        base[i] = d != 0;
+        continue;
+      }
+      if (!std::isfinite(d)) {
+        WH_RETURN_IF_ERROR(fail(i, "not a finite number"));
+        continue;
+      }
+      int s = ScaleOf(to);
+      long double scaled = std::round(static_cast<long double>(d) * std::pow(10.0L, s));
+      if (std::fabs(scaled) >= 1e38L) {
+        WH_RETURN_IF_ERROR(fail(i, "out of range"));
+        continue;
+      }
+      int128 v = static_cast<int128>(scaled);
+      if (!FitsType(v, to)) {
+        WH_RETURN_IF_ERROR(fail(i, "out of range"));
+        continue;
+      }
+      StoreInt(&out, base, i, v);
+    }
+    out.SetValidity(std::move(valid));
+    return out;
+  }
+
+  // Integer-like -> numeric.
+  const int fs = ScaleOf(from);
+  if (to_double) {
+    for (size_t i = 0; i < n; ++i)
+      if (Valid(valid, i)) dout[i] = DecimalToDouble(IntAt(c, i), fs);
+    out.SetValidity(std::move(valid));
+    return out;
+  }
+  const int ts = ScaleOf(to);
+  if (fs == ts && from.physical() == PhysicalType::kInt64 && to.physical() == PhysicalType::kInt64) {
+    // Widening or narrowing between 64-bit layouts: copy, then range-check.
+    const int64_t* in = c.values<int64_t>();
+    int64_t* o = reinterpret_cast<int64_t*>(base);
+    std::memcpy(o, in, n * 8);
+    if (to.id == TypeId::kDecimal && to.precision < 19) {
+      const int64_t lim = static_cast<int64_t>(Pow10(to.precision));
+      for (size_t i = 0; i < n; ++i)
+        if (Valid(valid, i) && (o[i] >= lim || o[i] <= -lim)) {
+          WH_RETURN_IF_ERROR(fail(i, "does not fit in " + to.ToString()));
+          o[i] = 0;
+        }
+    }
+    out.SetValidity(std::move(valid));
+    return out;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!Valid(valid, i)) continue;
+    int128 v;
+    if (to.id == TypeId::kBoolean) {
+      base[i] = IntAt(c, i) != 0;
+      continue;
+    }
+    if (!Rescale(IntAt(c, i), fs, ts, &v) || !FitsType(v, to)) {
+      WH_RETURN_IF_ERROR(fail(i, "does not fit in " + to.ToString()));
+      continue;
+    }
+    StoreInt(&out, base, i, v);
+  }
+  out.SetValidity(std::move(valid));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels
+
+namespace {
+
+template <typename T, typename Cmp>
+void CompareLoop(const T* a, const T* b, uint8_t* o, size_t n, Cmp cmp) {
+  for (size_t i = 0; i < n; ++i) o[i] = cmp(a[i], b[i]);
+}
+
+template <typename T>
+void CompareTyped(const std::string& op, const T* a, const T* b, uint8_t* o, size_t n) {
+  if (op == "=") CompareLoop(a, b, o, n, [](T x, T y) { return x == y; });
+  else if (op == "<>") CompareLoop(a, b, o, n, [](T x, T y) { return x != y; });
+  else if (op == "<") CompareLoop(a, b, o, n, [](T x, T y) { return x < y; });
+  else if (op == "<=") CompareLoop(a, b, o, n, [](T x, T y) { return x <= y; });
+  else if (op == ">") CompareLoop(a, b, o, n, [](T x, T y) { return x > y; });
+  else CompareLoop(a, b, o, n, [](T x, T y) { return x >= y; });
+}
+
+bool CompareResult(const std::string& op, int c) {
+  if (op == "=") return c == 0;
+  if (op == "<>") return c != 0;
+  if (op == "<") return c < 0;
+  if (op == "<=") return c <= 0;
+  if (op == ">") return c > 0;
+  return c >= 0;
+}
+
+Result<Column> CompareColumns(const std::string& op, const Column& a, const Column& b) {
+  const size_t n = a.size();
+  Column out(DataType::Boolean());
+  uint8_t* o = out.ResizeFixed(n);
+  switch (a.type().physical()) {
+    case PhysicalType::kBool: CompareTyped(op, a.values<uint8_t>(), b.values<uint8_t>(), o, n); break;
+    case PhysicalType::kInt32: CompareTyped(op, a.values<int32_t>(), b.values<int32_t>(), o, n); break;
+    case PhysicalType::kInt64: CompareTyped(op, a.values<int64_t>(), b.values<int64_t>(), o, n); break;
+    case PhysicalType::kInt128: CompareTyped(op, a.values<int128>(), b.values<int128>(), o, n); break;
+    case PhysicalType::kDouble: CompareTyped(op, a.values<double>(), b.values<double>(), o, n); break;
+    case PhysicalType::kString:
+      for (size_t i = 0; i < n; ++i) o[i] = CompareResult(op, a.GetString(i).compare(b.GetString(i)));
+      break;
+  }
+  out.SetValidity(AndValidity(a, b));
+  return out;
+}
+
+Status Overflow(const std::string& op, const Column& a, const Column& b, size_t i, const DataType& t) {
+  return Status::InvalidArgument("overflow: " + TextOf(a, i) + " " + op + " " + TextOf(b, i) +
+                                 " does not fit in " + t.ToString());
+}
+
+Result<Column> ArithColumns(const BExpr& e, const Column& a, const Column& b) {
+  const size_t n = a.size();
+  const DataType& t = e.type;
+  const std::string& op = e.op;
+  Column out(t);
+  uint8_t* base = out.ResizeFixed(n);
+  std::vector<uint8_t> valid = AndValidity(a, b);
+  if (t.id == TypeId::kDouble) {
+    const double* x = a.values<double>();
+    const double* y = b.values<double>();
+    double* o = reinterpret_cast<double*>(base);
+    if (op == "+") for (size_t i = 0; i < n; ++i) o[i] = x[i] + y[i];
+    else if (op == "-") for (size_t i = 0; i < n; ++i) o[i] = x[i] - y[i];
+    else if (op == "*") for (size_t i = 0; i < n; ++i) o[i] = x[i] * y[i];
+    else {
+      for (size_t i = 0; i < n; ++i) {
+        if (Valid(valid, i) && y[i] == 0)
+          return Status::InvalidArgument("division by zero: " + TextOf(a, i) + " " + op + " 0");
+        o[i] = op == "/" ? x[i] / y[i] : std::fmod(x[i], y[i]);
+      }
+    }
+    out.SetValidity(std::move(valid));
+    return out;
+  }
+  if (t.id == TypeId::kInt64 || t.id == TypeId::kInt32) {
+    // Operands are BIGINT (the binder casts); the result of INT arithmetic is BIGINT too.
+    const int64_t* x = a.values<int64_t>();
+    const int64_t* y = b.values<int64_t>();
+    int64_t* o = reinterpret_cast<int64_t*>(base);
+    bool overflow = false;
+    if (op == "+") {
+      for (size_t i = 0; i < n; ++i) overflow |= __builtin_add_overflow(x[i], y[i], &o[i]) & Valid(valid, i);
+    } else if (op == "-") {
+      for (size_t i = 0; i < n; ++i) overflow |= __builtin_sub_overflow(x[i], y[i], &o[i]) & Valid(valid, i);
+    } else if (op == "*") {
+      for (size_t i = 0; i < n; ++i) overflow |= __builtin_mul_overflow(x[i], y[i], &o[i]) & Valid(valid, i);
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        if (!Valid(valid, i)) { o[i] = 0; continue; }
+        if (y[i] == 0) return Status::InvalidArgument("division by zero: " + TextOf(a, i) + " " + op + " 0");
+        if (y[i] == -1) { o[i] = op == "%" ? 0 : -x[i]; continue; }
+        o[i] = op == "%" ? x[i] % y[i] : x[i] / y[i];
+      }
+    }
+    if (overflow) {
+      for (size_t i = 0; i < n; ++i) {
+        int64_t r;
+        bool ov = op == "+" ? __builtin_add_overflow(x[i], y[i], &r)
+                  : op == "-" ? __builtin_sub_overflow(x[i], y[i], &r)
+                              : __builtin_mul_overflow(x[i], y[i], &r);
+        if (ov && Valid(valid, i)) return Overflow(op, a, b, i, t);
+      }
+    }
+    out.SetValidity(std::move(valid));
+    return out;
+  }
+  // DECIMAL: exact in int128, checked against the result precision.
+  const int128 limit = Pow10(t.precision);
+  for (size_t i = 0; i < n; ++i) {
+    if (!Valid(valid, i)) continue;
+    int128 x = IntAt(a, i), y = IntAt(b, i), r = 0;
+    bool ov = false;
+    if (op == "+") ov = __builtin_add_overflow(x, y, &r);
+    else if (op == "-") ov = __builtin_sub_overflow(x, y, &r);
+    else if (op == "*") ov = __builtin_mul_overflow(x, y, &r);
+    else {
+      if (y == 0) return Status::InvalidArgument("division by zero: " + TextOf(a, i) + " % 0");
+      r = x % y;
+    }
+    if (ov || Abs128(r) >= limit) return Overflow(op, a, b, i, t);
+    StoreInt(&out, base, i, r);
+  }
+  out.SetValidity(std::move(valid));
+  return out;
+}
+
+// LIKE with % (any run) and _ (one character); byte-wise, with UTF-8 continuation bytes
+// belonging to their character for _.
+bool LikeMatch(std::string_view s, std::string_view p, bool ci) {
+  auto lower = [&](char c) {
+    return ci ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+  };
+  size_t si = 0, pi = 0, star_p = std::string_view::npos, star_s = 0;
+  auto next_char = [&](size_t i) {
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+    return i;
+  };
+  while (si < s.size()) {
+    if (pi < p.size() && p[pi] == '%') {
+      star_p = pi++;
+      star_s = si;
+    } else if (pi < p.size() && p[pi] == '_') {
+      si = next_char(si);
+      ++pi;
+    } else if (pi < p.size() && p[pi] == '\\' && pi + 1 < p.size() && lower(p[pi + 1]) == lower(s[si])) {
+      pi += 2;
+      ++si;
+    } else if (pi < p.size() && p[pi] != '\\' && lower(p[pi]) == lower(s[si])) {
+      ++pi;
+      ++si;
+    } else if (star_p != std::string_view::npos) {
+      pi = star_p + 1;
+      star_s = next_char(star_s);
+      si = star_s;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.size() && p[pi] == '%') ++pi;
+  return pi == p.size();
+}
+
+Result<Column> EvaluateFunction(const BExpr& e, const Batch& b);
+
+// Evaluates e only for rows `sel` of the batch (for CASE, AND, OR, COALESCE: branches run only
+// where they decide the result, so a guarded division by zero is not an error).
+Result<Column> EvaluateOn(const BExpr& e, const Batch& b, const std::vector<uint32_t>& sel) {
+  if (sel.size() == b.rows) return Evaluate(e, b);
+  Batch sub = SelectRows(b, sel);
+  return Evaluate(e, sub);
+}
+
+// Writes rows of `part` (computed for rows `sel`) into `out` at those rows.
+void Scatter(const Column& part, const std::vector<uint32_t>& sel, std::vector<Column>* pieces,
+             std::vector<int>* source, std::vector<uint32_t>* index, int piece) {
+  pieces->push_back(part);
+  for (size_t k = 0; k < sel.size(); ++k) {
+    (*source)[sel[k]] = piece;
+    (*index)[sel[k]] = static_cast<uint32_t>(k);
+  }
+}
+
+// Assembles a column of n rows from pieces: row i comes from pieces[source[i]] row index[i], or
+// is NULL when source[i] < 0.
+Column Assemble(const DataType& t, size_t n, const std::vector<Column>& pieces,
+                const std::vector<int>& source, const std::vector<uint32_t>& index) {
+  Column out(t);
+  out.Reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (source[i] < 0) out.AppendNull();
+    else out.AppendFrom(pieces[source[i]], index[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<Column> Evaluate(const BExpr& e, const Batch& b) {
+  const size_t n = b.rows;
+  switch (e.kind) {
+    case BExpr::kColumn:
+      if (e.column < 0 || static_cast<size_t>(e.column) >= b.columns.size())
+        return Status::Internal("unresolved column in expression");
+      return b.columns[e.column];
+    case BExpr::kLiteral: return ConstantColumn(e.value, n);
+    case BExpr::kCast: {
+      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      return CastColumn(x, e.type, e.try_cast);
+    }
+    case BExpr::kNot: {
+      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      Column out(DataType::Boolean());
+      uint8_t* o = out.ResizeFixed(n);
+      const uint8_t* v = x.values<uint8_t>();
+      for (size_t i = 0; i < n; ++i) o[i] = !v[i];
+      out.SetValidity(x.validity());
+      return out;
+    }
+    case BExpr::kAnd:
+    case BExpr::kOr: {
+      const bool is_and = e.kind == BExpr::kAnd;
+      // decided[i]: the result is known (a FALSE for AND, a TRUE for OR).
+      std::vector<uint8_t> decided(n, 0), any_null(n, 0);
+      for (const auto& arg : e.args) {
+        std::vector<uint32_t> open;
+        open.reserve(n);
+        for (size_t i = 0; i < n; ++i)
+          if (!decided[i]) open.push_back(static_cast<uint32_t>(i));
+        if (open.empty()) break;
+        WH_ASSIGN_OR_RETURN(Column x, EvaluateOn(*arg, b, open));
+        const uint8_t* v = x.values<uint8_t>();
+        for (size_t k = 0; k < open.size(); ++k) {
+          uint32_t i = open[k];
+          if (x.IsNull(k)) any_null[i] = 1;
+          else if ((v[k] != 0) != is_and) decided[i] = 1;
+        }
+      }
+      Column out(DataType::Boolean());
+      uint8_t* o = out.ResizeFixed(n);
+      std::vector<uint8_t> valid(n);
+      bool nulls = false;
+      for (size_t i = 0; i < n; ++i) {
+        o[i] = is_and ? !decided[i] : decided[i];
+        valid[i] = decided[i] | !any_null[i];
+        nulls |= !valid[i];
+      }
+      if (nulls) out.SetValidity(std::move(valid));
+      return out;
+    }
+    case BExpr::kCompare: {
+      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      WH_ASSIGN_OR_RETURN(Column y, Evaluate(*e.args[1], b));
+      return CompareColumns(e.op, x, y);
+    }
+    case BExpr::kArith: {
+      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      WH_ASSIGN_OR_RETURN(Column y, Evaluate(*e.args[1], b));
+      return ArithColumns(e, x, y);
+    }
+    case BExpr::kNeg: {
+      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      Column out(e.type);
+      uint8_t* base = out.ResizeFixed(n);
+      if (e.type.id == TypeId::kDouble) {
+        for (size_t i = 0; i < n; ++i) reinterpret_cast<double*>(base)[i] = -x.Get<double>(i);
+      } else {
+        for (size_t i = 0; i < n; ++i) {
+          int128 v = -IntAt(x, i);
+          if (!x.IsNull(i) && !FitsType(v, e.type))
+            return Status::InvalidArgument("overflow: -(" + TextOf(x, i) + ") does not fit in " + e.type.ToString());
+          StoreInt(&out, base, i, x.IsNull(i) ? 0 : v);
+        }
+      }
+      out.SetValidity(x.validity());
+      return out;
+    }
+    case BExpr::kIsNull: {
+      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      Column out(DataType::Boolean());
+      uint8_t* o = out.ResizeFixed(n);
+      for (size_t i = 0; i < n; ++i) o[i] = x.IsNull(i) != e.negated;
+      return out;
+    }
+    case BExpr::kIn: {
+      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      std::vector<uint8_t> found(n, 0), saw_null(n, 0);
+      for (size_t k = 1; k < e.args.size(); ++k) {
+        WH_ASSIGN_OR_RETURN(Column y, Evaluate(*e.args[k], b));
+        WH_ASSIGN_OR_RETURN(Column eq, CompareColumns("=", x, y));
+        const uint8_t* v = eq.values<uint8_t>();
+        for (size_t i = 0; i < n; ++i) {
+          if (y.IsNull(i)) saw_null[i] = 1;
+          else found[i] |= v[i];
+        }
+      }
+      Column out(DataType::Boolean());
+      uint8_t* o = out.ResizeFixed(n);
+      std::vector<uint8_t> valid(n);
+      bool nulls = false;
+      for (size_t i = 0; i < n; ++i) {
+        o[i] = found[i] != e.negated;
+        valid[i] = !x.IsNull(i) && (found[i] || !saw_null[i]);
+        nulls |= !valid[i];
+      }
+      if (nulls) out.SetValidity(std::move(valid));
+      return out;
+    }
+    case BExpr::kLike: {
+      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      Column out(DataType::Boolean());
+      uint8_t* o = out.ResizeFixed(n);
+      for (size_t i = 0; i < n; ++i)
+        o[i] = !x.IsNull(i) && (LikeMatch(x.GetString(i), e.op, e.case_insensitive) != e.negated);
+      out.SetValidity(x.validity());
+      return out;
+    }
+    case BExpr::kCase: {
+      std::vector<Column> pieces;
+      std::vector<int> source(n, -1);
+      std::vector<uint32_t> index(n, 0);
+      std::vector<uint32_t> open(n);
+      std::iota(open.begin(), open.end(), 0u);
+      size_t pairs = (e.args.size() - (e.has_else ? 1 : 0)) / 2;
+      for (size_t p = 0; p < pairs && !open.empty(); ++p) {
+        WH_ASSIGN_OR_RETURN(Column cond, EvaluateOn(*e.args[2 * p], b, open));
+        std::vector<uint32_t> hit, rest;
+        const uint8_t* v = cond.values<uint8_t>();
+        for (size_t k = 0; k < open.size(); ++k) {
+          if (!cond.IsNull(k) && v[k]) hit.push_back(open[k]);
+          else rest.push_back(open[k]);
+        }
+        if (!hit.empty()) {
+          WH_ASSIGN_OR_RETURN(Column val, EvaluateOn(*e.args[2 * p + 1], b, hit));
+          WH_ASSIGN_OR_RETURN(val, CastColumn(val, e.type));
+          Scatter(val, hit, &pieces, &source, &index, static_cast<int>(pieces.size()));
+        }
+        open = std::move(rest);
+      }
+      if (e.has_else && !open.empty()) {
+        WH_ASSIGN_OR_RETURN(Column val, EvaluateOn(*e.args.back(), b, open));
+        WH_ASSIGN_OR_RETURN(val, CastColumn(val, e.type));
+        Scatter(val, open, &pieces, &source, &index, static_cast<int>(pieces.size()));
+      }
+      return Assemble(e.type, n, pieces, source, index);
+    }
+    case BExpr::kCoalesce: {
+      std::vector<Column> pieces;
+      std::vector<int> source(n, -1);
+      std::vector<uint32_t> index(n, 0);
+      std::vector<uint32_t> open(n);
+      std::iota(open.begin(), open.end(), 0u);
+      for (const auto& arg : e.args) {
+        if (open.empty()) break;
+        WH_ASSIGN_OR_RETURN(Column val, EvaluateOn(*arg, b, open));
+        WH_ASSIGN_OR_RETURN(val, CastColumn(val, e.type));
+        std::vector<uint32_t> rest;
+        int piece = static_cast<int>(pieces.size());
+        for (size_t k = 0; k < open.size(); ++k) {
+          if (val.IsNull(k)) {
+            rest.push_back(open[k]);
+          } else {
+            source[open[k]] = piece;
+            index[open[k]] = static_cast<uint32_t>(k);
+          }
+        }
+        pieces.push_back(std::move(val));
+        open = std::move(rest);
+      }
+      return Assemble(e.type, n, pieces, source, index);
+    }
+    case BExpr::kLeast:
+    case BExpr::kGreatest: {
+      std::vector<Column> vals;
+      for (const auto& arg : e.args) {
+        WH_ASSIGN_OR_RETURN(Column v, Evaluate(*arg, b));
+        WH_ASSIGN_OR_RETURN(v, CastColumn(v, e.type));
+        vals.push_back(std::move(v));
+      }
+      std::vector<int> source(n, -1);
+      std::vector<uint32_t> index(n);
+      std::iota(index.begin(), index.end(), 0u);
+      const bool least = e.kind == BExpr::kLeast;
+      for (size_t k = 0; k < vals.size(); ++k) {
+        const Column& v = vals[k];
+        for (size_t i = 0; i < n; ++i) {
+          if (v.IsNull(i)) continue;
+          if (source[i] < 0) {
+            source[i] = static_cast<int>(k);
+            continue;
+          }
+          const Column& cur = vals[source[i]];
+          int c;
+          switch (e.type.physical()) {
+            case PhysicalType::kDouble: {
+              double x = v.Get<double>(i), y = cur.Get<double>(i);
+              c = x < y ? -1 : x > y ? 1 : 0;
+              break;
+            }
+            case PhysicalType::kString: c = v.GetString(i).compare(cur.GetString(i)); break;
+            default: {
+              int128 x = IntAt(v, i), y = IntAt(cur, i);
+              c = x < y ? -1 : x > y ? 1 : 0;
+            }
+          }
+          if (least ? c < 0 : c > 0) source[i] = static_cast<int>(k);
+        }
+      }
+      return Assemble(e.type, n, vals, source, index);
+    }
+    case BExpr::kAddInterval: {
+      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      Column out(e.type);
+      uint8_t* base = out.ResizeFixed(n);
+      const bool from_date = x.type().id == TypeId::kDate;
+      for (size_t i = 0; i < n; ++i) {
+        if (x.IsNull(i)) continue;
+        if (e.type.id == TypeId::kDate) {
+          int32_t d = AddMonthsToDate(x.Get<int32_t>(i), e.months);
+          reinterpret_cast<int32_t*>(base)[i] = d + static_cast<int32_t>(e.micros / kMicrosPerDay);
+        } else {
+          int64_t t = from_date ? static_cast<int64_t>(x.Get<int32_t>(i)) * kMicrosPerDay : x.Get<int64_t>(i);
+          reinterpret_cast<int64_t*>(base)[i] = AddMonthsToTimestamp(t, e.months) + e.micros;
+        }
+      }
+      out.SetValidity(x.validity());
+      return out;
+    }
+    case BExpr::kFunction: return EvaluateFunction(e, b);
+  }
+  return Status::Internal("unknown expression kind");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scalar functions
+
+namespace {
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+// Field of a timestamp (micros) for DATE_PART / EXTRACT / YEAR() ...
+Result<int64_t> DatePart(const std::string& part, int64_t micros) {
+  int32_t day = TimestampToDate(micros);
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(day, &y, &m, &d);
+  int64_t in_day = micros - static_cast<int64_t>(day) * kMicrosPerDay;
+  if (part == "year") return y;
+  if (part == "quarter") return (m - 1) / 3 + 1;
+  if (part == "month") return m;
+  if (part == "day") return d;
+  if (part == "hour") return in_day / (3600 * kMicrosPerSecond);
+  if (part == "minute") return in_day / (60 * kMicrosPerSecond) % 60;
+  if (part == "second") return in_day / kMicrosPerSecond % 60;
+  if (part == "dayofweek" || part == "dow") return ((day % 7) + 11) % 7;  // 0 = Sunday
+  if (part == "isodow") return ((day % 7) + 10) % 7 + 1;                 // 1 = Monday
+  if (part == "dayofyear" || part == "doy") return day - DaysFromCivil(y, 1, 1) + 1;
+  if (part == "week") {  // ISO week number
+    int64_t wd = ((day % 7) + 10) % 7;  // 0 = Monday
+    int32_t thursday = static_cast<int32_t>(day - wd + 3);
+    int64_t ty;
+    unsigned tm, td;
+    CivilFromDays(thursday, &ty, &tm, &td);
+    return (thursday - DaysFromCivil(ty, 1, 1)) / 7 + 1;
+  }
+  if (part == "epoch") return FloorDiv(micros, kMicrosPerSecond);
+  return Status::InvalidArgument("unknown date part '" + part + "'");
+}
+
+Result<int64_t> DateTrunc(const std::string& unit, int64_t micros) {
+  int32_t day = TimestampToDate(micros);
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(day, &y, &m, &d);
+  if (unit == "year") return static_cast<int64_t>(DaysFromCivil(y, 1, 1)) * kMicrosPerDay;
+  if (unit == "quarter") return static_cast<int64_t>(DaysFromCivil(y, (m - 1) / 3 * 3 + 1, 1)) * kMicrosPerDay;
+  if (unit == "month") return static_cast<int64_t>(DaysFromCivil(y, m, 1)) * kMicrosPerDay;
+  if (unit == "week") {
+    int64_t wd = ((day % 7) + 10) % 7;  // days since Monday
+    return (day - wd) * kMicrosPerDay;
+  }
+  if (unit == "day") return static_cast<int64_t>(day) * kMicrosPerDay;
+  if (unit == "hour") return FloorDiv(micros, 3600 * kMicrosPerSecond) * 3600 * kMicrosPerSecond;
+  if (unit == "minute") return FloorDiv(micros, 60 * kMicrosPerSecond) * 60 * kMicrosPerSecond;
+  if (unit == "second") return FloorDiv(micros, kMicrosPerSecond) * kMicrosPerSecond;
+  return Status::InvalidArgument("unknown DATE_TRUNC unit '" + unit + "'");
+}
+
+int64_t AsMicros(const Column& c, size_t i) {
+  return c.type().id == TypeId::kDate ? static_cast<int64_t>(c.Get<int32_t>(i)) * kMicrosPerDay
+                                      : c.Get<int64_t>(i);
+}
+
+Result<Column> EvaluateFunction(const BExpr& e, const Batch& b) {
+  const size_t n = b.rows;
+  const std::string& f = e.op;
+  std::vector<Column> a;
+  for (const auto& arg : e.args) {
+    WH_ASSIGN_OR_RETURN(Column c, Evaluate(*arg, b));
+    a.push_back(std::move(c));
+  }
+  Column out(e.type);
+  std::vector<uint8_t> valid;
+  if (!a.empty()) {
+    valid = a[0].validity();
+    for (size_t k = 1; k < a.size(); ++k) {
+      if (a[k].has_nulls()) {
+        if (valid.empty()) valid.assign(n, 1);
+        for (size_t i = 0; i < n; ++i) valid[i] &= a[k].validity()[i];
+      }
+    }
+  }
+  auto ok = [&](size_t i) { return Valid(valid, i); };
+
+  if (f == "DATE_PART" || f == "DATE_TRUNC") {
+    // args[0]: the unit (constant string), args[1]: DATE or TIMESTAMP.
+    uint8_t* base = out.ResizeFixed(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (!ok(i)) continue;
+      std::string unit(a[0].GetString(i));
+      for (auto& ch : unit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
+      int64_t t = AsMicros(a[1], i);
+      if (f == "DATE_PART") {
+        WH_ASSIGN_OR_RETURN(int64_t v, DatePart(unit, t));
+        reinterpret_cast<int64_t*>(base)[i] = v;
+      } else {
+        WH_ASSIGN_OR_RETURN(int64_t v, DateTrunc(unit, t));
+        if (e.type.id == TypeId::kDate) reinterpret_cast<int32_t*>(base)[i] = TimestampToDate(v);
+        else reinterpret_cast<int64_t*>(base)[i] = v;
+      }
+    }
+    out.SetValidity(std::move(valid));
+    return out;
+  }
+  if (f == "DATE_DIFF") {
+    // args: unit, start, end (DATE or TIMESTAMP): the number of unit boundaries crossed.
+    uint8_t* base = out.ResizeFixed(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (!ok(i)) continue;
+      std::string unit(a[0].GetString(i));
+      for (auto& ch : unit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
+      int64_t s = AsMicros(a[1], i), t = AsMicros(a[2], i);
+      int64_t v;
+      if (unit == "day") {
+        v = TimestampToDate(t) - TimestampToDate(s);
+      } else if (unit == "week") {
+        v = (TimestampToDate(t) - TimestampToDate(s)) / 7;
+      } else if (unit == "month" || unit == "year" || unit == "quarter") {
+        int64_t y1, y2;
+        unsigned m1, m2, d1, d2;
+        CivilFromDays(TimestampToDate(s), &y1, &m1, &d1);
+        CivilFromDays(TimestampToDate(t), &y2, &m2, &d2);
+        v = unit == "year" ? y2 - y1 : unit == "quarter" ? (y2 * 4 + (m2 - 1) / 3) - (y1 * 4 + (m1 - 1) / 3)
+                                                          : (y2 * 12 + m2) - (y1 * 12 + m1);
+      } else if (unit == "hour" || unit == "minute" || unit == "second" || unit == "millisecond" ||
+                 unit == "microsecond") {
+        int64_t u = unit == "hour" ? 3600 * kMicrosPerSecond : unit == "minute" ? 60 * kMicrosPerSecond
+                    : unit == "second" ? kMicrosPerSecond : unit == "millisecond" ? 1000 : 1;
+        v = FloorDiv(t, u) - FloorDiv(s, u);
+      } else {
+        return Status::InvalidArgument("unknown DATEDIFF unit '" + unit + "'");
+      }
+      reinterpret_cast<int64_t*>(base)[i] = v;
+    }
+    out.SetValidity(std::move(valid));
+    return out;
+  }
+  if (f == "ABS") {
+    uint8_t* base = out.ResizeFixed(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (!ok(i)) continue;
+      if (e.type.id == TypeId::kDouble) {
+        reinterpret_cast<double*>(base)[i] = std::fabs(a[0].Get<double>(i));
+      } else {
+        int128 v = Abs128(IntAt(a[0], i));
+        if (!FitsType(v, e.type)) return Status::InvalidArgument("overflow in ABS(" + TextOf(a[0], i) + ")");
+        StoreInt(&out, base, i, v);
+      }
+    }
+    out.SetValidity(std::move(valid));
+    return out;
+  }
+  if (f == "FLOOR" || f == "CEIL" || f == "ROUND") {
+    // ROUND(x, d): d is args[1] (a constant); FLOOR/CEIL have one argument.
+    int digits = 0;
+    if (f == "ROUND" && a.size() > 1 && n > 0 && !a[1].IsNull(0)) digits = static_cast<int>(IntAt(a[1], 0));
+    uint8_t* base = out.ResizeFixed(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (!ok(i)) continue;
+      if (a[0].type().id == TypeId::kDouble) {
+        double x = a[0].Get<double>(i);
+        double r;
+        if (f == "FLOOR") r = std::floor(x);
+        else if (f == "CEIL") r = std::ceil(x);
+        else {
+          double p = std::pow(10.0, digits);
+          r = std::round(x * p) / p;
+        }
+        reinterpret_cast<double*>(base)[i] = r;
+        continue;
+      }
+      int s = ScaleOf(a[0].type());
+      int128 v = IntAt(a[0], i);
+      int keep = f == "ROUND" ? std::max(0, std::min(digits, s)) : 0;
+      int128 f10 = Pow10(s - keep);
+      int128 q = v / f10, r = v % f10;
+      if (f == "FLOOR" && r < 0) --q;
+      if (f == "CEIL" && r > 0) ++q;
+      if (f == "ROUND" && Abs128(r) * 2 >= f10) q += v < 0 ? -1 : 1;
+      int out_scale = ScaleOf(e.type);
+      int128 res = q * Pow10(out_scale - keep);
+      if (!FitsType(res, e.type)) return Status::InvalidArgument("overflow in " + f + "(" + TextOf(a[0], i) + ")");
+      StoreInt(&out, base, i, res);
+    }
+    out.SetValidity(std::move(valid));
+    return out;
+  }
+  if (f == "LOWER" || f == "UPPER" || f == "TRIM" || f == "LTRIM" || f == "RTRIM" ||
+      f == "SUBSTRING" || f == "CONCAT" || f == "REPLACE") {
+    out.Reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (f == "CONCAT") {  // NULL arguments are skipped, as DuckDB and Spark's concat_ws
+        std::string s;
+        for (const auto& c : a)
+          if (!c.IsNull(i)) s += c.GetString(i);
+        out.AppendString(s);
+        continue;
+      }
+      if (!ok(i)) {
+        out.AppendNull();
+        continue;
+      }
+      std::string s(a[0].GetString(i));
+      if (f == "LOWER") {
+        for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      } else if (f == "UPPER") {
+        for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      } else if (f == "TRIM" || f == "LTRIM" || f == "RTRIM") {
+        size_t b0 = f == "RTRIM" ? 0 : s.find_first_not_of(' ');
+        if (b0 == std::string::npos) s.clear();
+        else {
+          size_t e0 = f == "LTRIM" ? s.size() : s.find_last_not_of(' ') + 1;
+          s = s.substr(b0, e0 - b0);
+        }
+      } else if (f == "REPLACE") {
+        std::string from(a[1].GetString(i)), to(a[2].GetString(i)), r;
+        if (from.empty()) r = s;
+        else {
+          size_t p = 0, q;
+          while ((q = s.find(from, p)) != std::string::npos) {
+            r += s.substr(p, q - p) + to;
+            p = q + from.size();
+          }
+          r += s.substr(p);
+        }
+        s = r;
+      } else {  // SUBSTRING(s, start [, length]), 1-based, in characters
+        int64_t start = static_cast<int64_t>(IntAt(a[1], i));
+        int64_t len = a.size() > 2 ? static_cast<int64_t>(IntAt(a[2], i)) : INT64_MAX;
+        std::vector<size_t> starts;
+        for (size_t k = 0; k < s.size(); ++k)
+          if ((static_cast<unsigned char>(s[k]) & 0xC0) != 0x80) starts.push_back(k);
+        int64_t chars = static_cast<int64_t>(starts.size());
+        int64_t from = start > 0 ? start - 1 : start < 0 ? chars + start : 0;
+        if (from < 0) from = 0;
+        int64_t to = len == INT64_MAX ? chars : std::min(chars, from + std::max<int64_t>(len, 0));
+        if (from >= chars || to <= from) s.clear();
+        else s = s.substr(starts[from], (to >= chars ? s.size() : starts[to]) - starts[from]);
+      }
+      out.AppendString(s);
+    }
+    return out;
+  }
+  if (f == "LENGTH") {
+    uint8_t* base = out.ResizeFixed(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (!ok(i)) continue;
+      int64_t len = 0;
+      for (char ch : a[0].GetString(i)) len += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+      reinterpret_cast<int64_t*>(base)[i] = len;
+    }
+    out.SetValidity(std::move(valid));
+    return out;
+  }
+  return Status::Internal("unknown function " + f);
+}
+
+}  // namespace
+
+}  // namespace wh

@@ -1,0 +1,183 @@
+#include "query/hash_table.h"
+
+#include <xxhash.h>
+
+#include <cstring>
+
+namespace wh {
+
+namespace {
+
+inline uint64_t Mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+inline uint64_t Combine(uint64_t seed, uint64_t h) { return Mix(seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6))); }
+
+constexpr uint64_t kNullHash = 0x5bd1e9955bd1e995ULL;
+
+}  // namespace
+
+KeyTable::KeyTable(std::vector<DataType> types) : types_(std::move(types)) {
+  for (const auto& t : types_) keys_.emplace_back(t);
+  slots_.assign(1024, 0);
+  mask_ = slots_.size() - 1;
+}
+
+void KeyTable::HashRows(const std::vector<const Column*>& keys, size_t n, uint64_t* out) {
+  std::fill(out, out + n, 0x2545F4914F6CDD1DULL);
+  std::vector<uint64_t> saved;
+  for (const Column* c : keys) {
+    // A NULL row's stored value is unspecified: remember the hash before this column and
+    // combine a fixed NULL hash instead.
+    if (c->has_nulls()) saved.assign(out, out + n);
+    switch (c->type().physical()) {
+      case PhysicalType::kBool: {
+        const uint8_t* v = c->values<uint8_t>();
+        for (size_t i = 0; i < n; ++i) out[i] = Combine(out[i], Mix(v[i] + 1));
+        break;
+      }
+      case PhysicalType::kInt32: {
+        const int32_t* v = c->values<int32_t>();
+        for (size_t i = 0; i < n; ++i) out[i] = Combine(out[i], Mix(static_cast<uint64_t>(v[i])));
+        break;
+      }
+      case PhysicalType::kInt64: {
+        const int64_t* v = c->values<int64_t>();
+        for (size_t i = 0; i < n; ++i) out[i] = Combine(out[i], Mix(static_cast<uint64_t>(v[i])));
+        break;
+      }
+      case PhysicalType::kDouble: {
+        const double* v = c->values<double>();
+        for (size_t i = 0; i < n; ++i) {
+          double d = v[i] == 0 ? 0.0 : v[i];  // -0.0 and 0.0 are one key
+          uint64_t bits;
+          std::memcpy(&bits, &d, 8);
+          out[i] = Combine(out[i], Mix(bits));
+        }
+        break;
+      }
+      case PhysicalType::kInt128: {
+        const int128* v = c->values<int128>();
+        for (size_t i = 0; i < n; ++i) {
+          uint128 u = static_cast<uint128>(v[i]);
+          out[i] = Combine(out[i], Mix(static_cast<uint64_t>(u) ^ Mix(static_cast<uint64_t>(u >> 64))));
+        }
+        break;
+      }
+      case PhysicalType::kString:
+        for (size_t i = 0; i < n; ++i) {
+          std::string_view s = c->GetString(i);
+          out[i] = Combine(out[i], XXH3_64bits(s.data(), s.size()));
+        }
+        break;
+    }
+    if (c->has_nulls()) {
+      const uint8_t* valid = c->validity().data();
+      for (size_t i = 0; i < n; ++i)
+        if (!valid[i]) out[i] = Combine(saved[i], kNullHash);
+    }
+  }
+}
+
+bool KeyTable::Equal(uint32_t id, const std::vector<const Column*>& keys, size_t row) const {
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const Column& a = keys_[k];
+    const Column& b = *keys[k];
+    bool an = a.IsNull(id), bn = b.IsNull(row);
+    if (an || bn) {
+      if (an != bn) return false;
+      continue;
+    }
+    switch (a.type().physical()) {
+      case PhysicalType::kBool:
+        if (a.Get<uint8_t>(id) != b.Get<uint8_t>(row)) return false;
+        break;
+      case PhysicalType::kInt32:
+        if (a.Get<int32_t>(id) != b.Get<int32_t>(row)) return false;
+        break;
+      case PhysicalType::kInt64:
+        if (a.Get<int64_t>(id) != b.Get<int64_t>(row)) return false;
+        break;
+      case PhysicalType::kInt128:
+        if (a.Get<int128>(id) != b.Get<int128>(row)) return false;
+        break;
+      case PhysicalType::kDouble:
+        if (!(a.Get<double>(id) == b.Get<double>(row))) {
+          // NaN groups with NaN.
+          double x = a.Get<double>(id), y = b.Get<double>(row);
+          if (!(x != x && y != y)) return false;
+        }
+        break;
+      case PhysicalType::kString:
+        if (a.GetString(id) != b.GetString(row)) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+void KeyTable::Grow() {
+  std::vector<uint32_t> slots(slots_.size() * 2, 0);
+  uint64_t mask = slots.size() - 1;
+  for (uint32_t id = 0; id < hashes_.size(); ++id) {
+    uint64_t p = hashes_[id] & mask;
+    while (slots[p]) p = (p + 1) & mask;
+    slots[p] = id + 1;
+  }
+  slots_ = std::move(slots);
+  mask_ = mask;
+}
+
+void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, uint32_t* ids) {
+  std::vector<uint64_t> h(n);
+  HashRows(keys, n, h.data());
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t p = h[i] & mask_;
+    while (true) {
+      uint32_t s = slots_[p];
+      if (s == 0) {
+        uint32_t id = static_cast<uint32_t>(hashes_.size());
+        slots_[p] = id + 1;
+        hashes_.push_back(h[i]);
+        for (size_t k = 0; k < keys.size(); ++k) keys_[k].AppendFrom(*keys[k], i);
+        ids[i] = id;
+        if (hashes_.size() * 2 > slots_.size()) Grow();
+        break;
+      }
+      if (hashes_[s - 1] == h[i] && Equal(s - 1, keys, i)) {
+        ids[i] = s - 1;
+        break;
+      }
+      p = (p + 1) & mask_;
+    }
+  }
+}
+
+void KeyTable::Find(const std::vector<const Column*>& keys, size_t n, uint32_t* ids) const {
+  std::vector<uint64_t> h(n);
+  HashRows(keys, n, h.data());
+  std::vector<uint8_t> has_null(n, 0);
+  for (const Column* c : keys)
+    if (c->has_nulls())
+      for (size_t i = 0; i < n; ++i) has_null[i] |= !c->validity()[i];
+  for (size_t i = 0; i < n; ++i) {
+    ids[i] = kNone;
+    if (has_null[i]) continue;
+    uint64_t p = h[i] & mask_;
+    while (uint32_t s = slots_[p]) {
+      if (hashes_[s - 1] == h[i] && Equal(s - 1, keys, i)) {
+        ids[i] = s - 1;
+        break;
+      }
+      p = (p + 1) & mask_;
+    }
+  }
+}
+
+}  // namespace wh

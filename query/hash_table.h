@@ -1,0 +1,43 @@
+// KeyTable: an open-addressing hash table from composite keys (one or more columns) to dense ids
+// 0, 1, 2, ... in order of first appearance. Group-by uses it to number groups, hash joins to
+// number the distinct build keys. Keys are stored column-wise; lookups hash a whole batch first,
+// then probe, so the hashing loops run over plain arrays.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "format/column.h"
+
+namespace wh {
+
+class KeyTable {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  explicit KeyTable(std::vector<DataType> types);
+
+  // Ids of each row's key, inserting new keys. NULL is a value like any other (GROUP BY).
+  void FindOrInsert(const std::vector<const Column*>& keys, size_t n, uint32_t* ids);
+  // Ids of each row's key or kNone; a key with a NULL part is never found (join semantics).
+  void Find(const std::vector<const Column*>& keys, size_t n, uint32_t* ids) const;
+
+  size_t size() const { return hashes_.size(); }
+  // The distinct keys, one Column per key part, row i = id i.
+  std::vector<Column>& keys() { return keys_; }
+
+  // Hashes of n rows of key columns (exposed for tests and benchmarks).
+  static void HashRows(const std::vector<const Column*>& keys, size_t n, uint64_t* out);
+
+ private:
+  bool Equal(uint32_t id, const std::vector<const Column*>& keys, size_t row) const;
+  void Grow();
+
+  std::vector<DataType> types_;
+  std::vector<Column> keys_;
+  std::vector<uint64_t> hashes_;  // per id
+  std::vector<uint32_t> slots_;   // id + 1, 0 = empty
+  uint64_t mask_ = 0;
+};
+
+}  // namespace wh

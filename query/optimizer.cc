@@ -1,0 +1,343 @@
+#include "query/optimizer.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "query/binder.h"
+#include "query/pruning.h"
+
+namespace wh {
+
+namespace {
+
+std::set<int> Ids(const std::vector<PlanColumn>& cols) {
+  std::set<int> s;
+  for (const auto& c : cols) s.insert(c.id);
+  return s;
+}
+
+std::vector<int> Refs(const BExpr& e) {
+  std::vector<int> ids;
+  CollectColumns(e, &ids);
+  return ids;
+}
+
+bool Subset(const std::vector<int>& ids, const std::set<int>& of) {
+  for (int id : ids)
+    if (!of.count(id)) return false;
+  return true;
+}
+
+// Replaces references to column ids by expressions.
+BExprPtr Substitute(const BExprPtr& e, const std::map<int, BExprPtr>& map) {
+  if (e->kind == BExpr::kColumn) {
+    auto it = map.find(e->column);
+    return it == map.end() ? e : it->second;
+  }
+  if (e->args.empty()) return e;
+  auto c = std::make_shared<BExpr>(*e);
+  for (auto& a : c->args) a = Substitute(a, map);
+  return c;
+}
+
+PlanPtr WrapFilter(PlanPtr child, std::vector<BExprPtr> preds) {
+  // TRUE conjuncts are dropped.
+  std::vector<BExprPtr> keep;
+  for (auto& p : preds)
+    if (!(p->kind == BExpr::kLiteral && !p->value.null && p->value.i != 0)) keep.push_back(p);
+  if (keep.empty()) return child;
+  auto f = std::make_shared<PlanNode>();
+  f->kind = PlanNode::kFilter;
+  f->out = child->out;
+  f->predicate = MakeAnd(std::move(keep));
+  f->children.push_back(child);
+  return f;
+}
+
+PlanPtr PushDown(PlanPtr node, std::vector<BExprPtr> preds) {
+  switch (node->kind) {
+    case PlanNode::kFilter:
+      SplitConjuncts(node->predicate, &preds);
+      return PushDown(node->children[0], std::move(preds));
+    case PlanNode::kScan:
+      node->filters = preds;
+      return WrapFilter(node, std::move(preds));
+    case PlanNode::kProject: {
+      std::map<int, BExprPtr> map;
+      for (size_t i = 0; i < node->out.size(); ++i) map[node->out[i].id] = node->exprs[i];
+      std::vector<BExprPtr> below;
+      for (const auto& p : preds) below.push_back(Substitute(p, map));
+      node->children[0] = PushDown(node->children[0], std::move(below));
+      return node;
+    }
+    case PlanNode::kAggregate: {
+      std::map<int, BExprPtr> map;
+      std::set<int> group_ids;
+      for (size_t i = 0; i < node->groups.size(); ++i) {
+        map[node->out[i].id] = node->groups[i];
+        group_ids.insert(node->out[i].id);
+      }
+      std::vector<BExprPtr> below, above;
+      for (const auto& p : preds) {
+        if (Subset(Refs(*p), group_ids) && !node->groups.empty()) below.push_back(Substitute(p, map));
+        else above.push_back(p);
+      }
+      node->children[0] = PushDown(node->children[0], std::move(below));
+      return WrapFilter(node, std::move(above));
+    }
+    case PlanNode::kJoin: {
+      std::set<int> lids = Ids(node->children[0]->out), rids = Ids(node->children[1]->out);
+      std::vector<BExprPtr> left, right, above;
+      const auto t = node->join_type;
+      for (const auto& p : preds) {
+        auto refs = Refs(*p);
+        if (Subset(refs, lids) && (t == PlanNode::kInner || t == PlanNode::kLeft)) {
+          left.push_back(p);
+        } else if (Subset(refs, rids) && (t == PlanNode::kInner || t == PlanNode::kRight)) {
+          right.push_back(p);
+        } else if (t == PlanNode::kInner && p->kind == BExpr::kCompare && p->op == "=" &&
+                   ((Subset(Refs(*p->args[0]), lids) && Subset(Refs(*p->args[1]), rids)) ||
+                    (Subset(Refs(*p->args[0]), rids) && Subset(Refs(*p->args[1]), lids)))) {
+          bool l_first = Subset(Refs(*p->args[0]), lids);
+          node->left_keys.push_back(p->args[l_first ? 0 : 1]);
+          node->right_keys.push_back(p->args[l_first ? 1 : 0]);
+        } else {
+          above.push_back(p);
+        }
+      }
+      // An inner join's residual condition can move above it (and on down where it can).
+      if (t == PlanNode::kInner && node->residual) {
+        SplitConjuncts(node->residual, &above);
+        node->residual = nullptr;
+        std::vector<BExprPtr> still;
+        for (const auto& p : above) {
+          auto refs = Refs(*p);
+          if (Subset(refs, lids)) left.push_back(p);
+          else if (Subset(refs, rids)) right.push_back(p);
+          else still.push_back(p);
+        }
+        above = std::move(still);
+      }
+      node->children[0] = PushDown(node->children[0], std::move(left));
+      node->children[1] = PushDown(node->children[1], std::move(right));
+      return WrapFilter(node, std::move(above));
+    }
+    case PlanNode::kSort:
+      node->children[0] = PushDown(node->children[0], std::move(preds));
+      return node;
+    case PlanNode::kUnion: {
+      for (auto& child : node->children) {
+        std::map<int, BExprPtr> map;
+        for (size_t i = 0; i < node->out.size(); ++i)
+          map[node->out[i].id] = MakeColumnRef(child->out[i].id, child->out[i].type, child->out[i].nullable);
+        std::vector<BExprPtr> below;
+        for (const auto& p : preds) below.push_back(Substitute(p, map));
+        child = PushDown(child, std::move(below));
+      }
+      return node;
+    }
+    case PlanNode::kLimit:
+      node->children[0] = PushDown(node->children[0], {});
+      return WrapFilter(node, std::move(preds));
+    case PlanNode::kValues:
+      return WrapFilter(node, std::move(preds));
+  }
+  return node;
+}
+
+void AddRefs(const BExprPtr& e, std::set<int>* s) {
+  if (!e) return;
+  for (int id : Refs(*e)) s->insert(id);
+}
+
+// Drops output columns nobody above reads.
+void PruneColumns(PlanNode* node, const std::set<int>& required) {
+  switch (node->kind) {
+    case PlanNode::kScan: {
+      std::vector<PlanColumn> out;
+      std::vector<int> storage;
+      for (size_t i = 0; i < node->out.size(); ++i) {
+        if (!required.count(node->out[i].id)) continue;
+        out.push_back(node->out[i]);
+        storage.push_back(node->storage_columns[i]);
+      }
+      // Filters still need the ids of the columns they test for pruning (ranges come from
+      // metadata); keep a record of every column for that in `all_columns`.
+      node->out = std::move(out);
+      node->storage_columns = std::move(storage);
+      return;
+    }
+    case PlanNode::kProject: {
+      std::vector<PlanColumn> out;
+      std::vector<BExprPtr> exprs;
+      std::set<int> need;
+      for (size_t i = 0; i < node->out.size(); ++i) {
+        if (!required.count(node->out[i].id)) continue;
+        out.push_back(node->out[i]);
+        exprs.push_back(node->exprs[i]);
+        AddRefs(node->exprs[i], &need);
+      }
+      node->out = std::move(out);
+      node->exprs = std::move(exprs);
+      PruneColumns(node->children[0].get(), need);
+      return;
+    }
+    case PlanNode::kFilter:
+    case PlanNode::kSort:
+    case PlanNode::kLimit: {
+      std::set<int> need = required;
+      AddRefs(node->predicate, &need);
+      for (const auto& k : node->sort_keys) AddRefs(k.expr, &need);
+      PruneColumns(node->children[0].get(), need);
+      node->out = node->children[0]->out;
+      return;
+    }
+    case PlanNode::kAggregate: {
+      std::set<int> need;
+      for (const auto& g : node->groups) AddRefs(g, &need);
+      for (const auto& a : node->aggregates) AddRefs(a.arg, &need);
+      PruneColumns(node->children[0].get(), need);
+      return;
+    }
+    case PlanNode::kJoin: {
+      std::set<int> need = required;
+      for (const auto& k : node->left_keys) AddRefs(k, &need);
+      for (const auto& k : node->right_keys) AddRefs(k, &need);
+      AddRefs(node->residual, &need);
+      PruneColumns(node->children[0].get(), need);
+      PruneColumns(node->children[1].get(), need);
+      node->out.clear();
+      for (const auto& child : node->children)
+        for (const auto& c : child->out) {
+          PlanColumn o = c;
+          // Keep the outer join's nullability from the original output.
+          o.nullable = true;
+          node->out.push_back(o);
+        }
+      return;
+    }
+    case PlanNode::kUnion: {
+      for (auto& child : node->children) PruneColumns(child.get(), Ids(child->out));
+      return;
+    }
+    case PlanNode::kValues: return;
+  }
+}
+
+void PlanPruning(PlanNode* node, bool prune) {
+  if (node->kind == PlanNode::kScan) PlanScanPruning(node, prune);
+  for (auto& c : node->children) PlanPruning(c.get(), prune);
+}
+
+bool HashCompatible(const DataType& a, const DataType& b) {
+  auto cls = [](const DataType& t) {
+    return t.id == TypeId::kInt32 || t.id == TypeId::kInt64 ? TypeId::kInt64 : t.id;
+  };
+  if (cls(a) != cls(b)) return false;
+  return cls(a) == TypeId::kInt64 || a == b;
+}
+
+// The column id an expression passes through unchanged for hashing purposes (a column, or an
+// INT -> BIGINT cast of one), or -1.
+int PassThroughColumn(const BExpr& e) {
+  if (e.kind == BExpr::kColumn) return e.column;
+  if (e.kind == BExpr::kCast && e.type.id == TypeId::kInt64 && e.args[0]->kind == BExpr::kColumn &&
+      (e.args[0]->type.id == TypeId::kInt32 || e.args[0]->type.id == TypeId::kInt64))
+    return e.args[0]->column;
+  return -1;
+}
+
+}  // namespace
+
+BucketPartitioning PartitioningOf(const PlanNode& node) {
+  BucketPartitioning none;
+  switch (node.kind) {
+    case PlanNode::kScan: {
+      const TableSchema& s = node.table->schema;
+      if (s.bucket_count == 0) return none;
+      BucketPartitioning p;
+      p.buckets = s.bucket_count;
+      p.key_type = s.columns[s.bucket_column_index()].type;
+      // The key's id, whether or not the scan outputs the column.
+      for (size_t i = 0; i < node.out.size(); ++i)
+        if (node.storage_columns[i] == s.bucket_column_index()) p.keys.push_back(node.out[i].id);
+      return p;
+    }
+    case PlanNode::kFilter: return PartitioningOf(*node.children[0]);
+    case PlanNode::kProject: {
+      BucketPartitioning c = PartitioningOf(*node.children[0]);
+      if (!c.buckets) return none;
+      BucketPartitioning p = c;
+      p.keys.clear();
+      std::set<int> keys(c.keys.begin(), c.keys.end());
+      for (size_t i = 0; i < node.exprs.size(); ++i) {
+        const BExpr& e = *node.exprs[i];
+        int id = PassThroughColumn(e);
+        if (id >= 0 && keys.count(id)) {
+          p.keys.push_back(node.out[i].id);
+        } else if (id >= 0 && keys.count(-id - 2)) {
+          p.keys.push_back(-node.out[i].id - 2);
+        } else if (e.kind == BExpr::kCoalesce) {
+          // COALESCE of a FULL join's two keys: both sides' keys of one bucket.
+          bool all = !e.args.empty();
+          for (const auto& a : e.args) {
+            int aid = PassThroughColumn(*a);
+            all = all && aid >= 0 && (keys.count(aid) || keys.count(-aid - 2));
+          }
+          if (all) p.keys.push_back(node.out[i].id);
+        }
+      }
+      return p;
+    }
+    case PlanNode::kAggregate: {
+      BucketPartitioning c = PartitioningOf(*node.children[0]);
+      if (!c.buckets) return none;
+      std::set<int> keys(c.keys.begin(), c.keys.end());
+      BucketPartitioning p = c;
+      p.keys.clear();
+      for (size_t i = 0; i < node.groups.size(); ++i) {
+        int id = PassThroughColumn(*node.groups[i]);
+        if (id >= 0 && keys.count(id)) p.keys.push_back(node.out[i].id);
+      }
+      if (p.keys.empty()) return none;
+      return p;
+    }
+    case PlanNode::kJoin: {
+      BucketPartitioning l = PartitioningOf(*node.children[0]);
+      BucketPartitioning r = PartitioningOf(*node.children[1]);
+      if (!l.buckets || l.buckets != r.buckets || !HashCompatible(l.key_type, r.key_type)) return none;
+      std::set<int> lk(l.keys.begin(), l.keys.end()), rk(r.keys.begin(), r.keys.end());
+      bool joined_on_key = false;
+      for (size_t i = 0; i < node.left_keys.size(); ++i) {
+        int a = PassThroughColumn(*node.left_keys[i]), b = PassThroughColumn(*node.right_keys[i]);
+        if (a >= 0 && b >= 0 && lk.count(a) && rk.count(b)) joined_on_key = true;
+      }
+      if (!joined_on_key) return none;
+      BucketPartitioning p = l;
+      p.keys.clear();
+      // Keys of a side that the join pads with NULLs are no longer bucket keys (a padded NULL
+      // is not in bucket 0); they are remembered as "-id-2" so that COALESCE(l.key, r.key)
+      // above a FULL join is recognized.
+      const auto t = node.join_type;
+      for (int k : l.keys) p.keys.push_back(t == PlanNode::kInner || t == PlanNode::kLeft ? k : -k - 2);
+      for (int k : r.keys) p.keys.push_back(t == PlanNode::kInner || t == PlanNode::kRight ? k : -k - 2);
+      if (t == PlanNode::kInner || t == PlanNode::kLeft || t == PlanNode::kRight) {
+        // Weak forms too, so COALESCE over any pair still works.
+        for (int k : l.keys) p.keys.push_back(-k - 2);
+        for (int k : r.keys) p.keys.push_back(-k - 2);
+      }
+      return p;
+    }
+    default: return none;
+  }
+}
+
+PlanPtr Optimize(PlanPtr root, const OptimizeOptions& options) {
+  root = PushDown(root, {});
+  PruneColumns(root.get(), Ids(root->out));
+  PlanPruning(root.get(), options.prune);
+  return root;
+}
+
+}  // namespace wh
