@@ -99,7 +99,7 @@ struct TableRef {
 struct OrderItem {
   ExprPtr expr;
   bool desc = false;
-  int nulls_first = -1;  // -1: default (NULLS LAST for ASC, NULLS FIRST for DESC, as DuckDB/Spark)
+  int nulls_first = -1;  // -1: default, NULLS LAST in both directions (as DuckDB)
 };
 
 struct SelectCore {

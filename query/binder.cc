@@ -241,7 +241,7 @@ Result<PlanPtr> Binder::BindQuery(const QueryAst& q) {
           WH_ASSIGN_OR_RETURN(k.expr, BindExpr(*o.expr, scope, nullptr));
         }
         k.desc = o.desc;
-        k.nulls_first = o.nulls_first < 0 ? o.desc : o.nulls_first == 1;
+        k.nulls_first = o.nulls_first == 1;  // NULLS LAST unless asked, as DuckDB
         s->sort_keys.push_back(k);
       }
       plan = s;
@@ -364,7 +364,7 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
       if (aggregated) return Error(*it.expr, "SELECT * cannot be combined with GROUP BY or aggregates");
       bool any = false;
       for (const auto& c : input.columns) {
-        if (c.hidden) continue;
+        if (c.hidden || c.system) continue;
         if (!it.expr->qualifier.empty() && c.table != it.expr->qualifier) continue;
         items.push_back({MakeColumnRef(c.id, c.type, c.nullable), c.name, it.expr.get()});
         any = true;
@@ -430,7 +430,7 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     }
     SortKey k;
     k.desc = o.desc;
-    k.nulls_first = o.nulls_first < 0 ? o.desc : o.nulls_first == 1;
+    k.nulls_first = o.nulls_first == 1;  // NULLS LAST unless asked, as DuckDB
     sort_keys.push_back(k);
     sort_item.push_back(idx);
   }
@@ -644,6 +644,7 @@ Result<PlanPtr> Binder::BindTable(const TableRef& t) {
   etl.table = alias;
   etl.type = DataType::Timestamp();
   etl.nullable = false;
+  etl.system = true;
   scan->out.push_back(etl);
   scan->storage_columns.push_back(static_cast<int>(storage.size()) - 1);
   return PlanPtr(scan);

@@ -444,7 +444,19 @@ Result<Column> CastColumn(const Column& c, DataType to, bool try_cast) {
           break;
         }
         case TypeId::kDecimal: {
+          // Digits beyond the scale round (half away from zero), as a CAST does in Spark and
+          // DuckDB; ingest, in contrast, refuses to lose digits.
           auto r = ParseDecimal(s, to.precision, to.scale);
+          if (!r.ok()) {
+            size_t dot = s.find('.');
+            size_t end = s.find_first_of("eE");
+            int frac = dot == std::string_view::npos ? 0
+                       : static_cast<int>((end == std::string_view::npos ? s.size() : end) - dot - 1);
+            int wide = std::min(kMaxDecimalPrecision, std::max<int>(to.scale, frac));
+            auto w = ParseDecimal(s, kMaxDecimalPrecision, wide);
+            int128 v;
+            if (w.ok() && Rescale(*w, wide, to.scale, &v) && FitsType(v, to)) r = v;
+          }
           if (r.ok()) StoreInt(&out, base, i, *r); else st = fail(i, r.status().message());
           break;
         }
@@ -1210,9 +1222,14 @@ Result<Column> EvaluateFunction(const BExpr& e, const Batch& b) {
     return out;
   }
   if (f == "LOWER" || f == "UPPER" || f == "TRIM" || f == "LTRIM" || f == "RTRIM" ||
-      f == "SUBSTRING" || f == "CONCAT" || f == "REPLACE") {
+      f == "SUBSTRING" || f == "CONCAT" || f == "CONCAT_NULL" || f == "REPLACE") {
     out.Reserve(n);
     for (size_t i = 0; i < n; ++i) {
+      if (f == "CONCAT_NULL") {  // a || b: NULL if either is
+        if (!ok(i)) out.AppendNull();
+        else out.AppendString(std::string(a[0].GetString(i)) + std::string(a[1].GetString(i)));
+        continue;
+      }
       if (f == "CONCAT") {  // NULL arguments are skipped, as DuckDB and Spark's concat_ws
         std::string s;
         for (const auto& c : a)

@@ -19,7 +19,8 @@ struct PlanColumn {
   std::string table;  // qualifier it can be referenced by (alias), may be empty
   DataType type;
   bool nullable = true;
-  bool hidden = false;  // resolvable by name but not part of SELECT * (the merged USING keys)
+  bool hidden = false;  // not part of SELECT *, resolvable only qualified (the sides' USING keys)
+  bool system = false;  // not part of SELECT *, resolvable by name (etl_date)
 };
 
 struct AggregateSpec {
