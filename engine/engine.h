@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -98,6 +99,11 @@ class TableWriter {
   // belong to `partition`; buckets[i] is the bucket of row i (all 0 when not bucketed).
   Status WriteSegment(std::optional<int32_t> partition, const std::vector<Column>& columns,
                       const std::vector<uint32_t>& buckets);
+  // Routes rows (user columns, schema order) to their partitions (the partition expression of
+  // each row) and buckets (the hash of the key) and writes one segment per partition.
+  Status WriteRows(const std::vector<Column>& columns);
+  // Distinct partitions written so far by this batch.
+  size_t partitions_written() const { return partitions_.size(); }
   // Makes the batch visible: rename, sync directories, append the commit record and sync it.
   // On failure the batch is aborted; the error is never retried.
   Result<CommitRecord> Commit(std::vector<SourceFile> sources);
@@ -124,6 +130,7 @@ class TableWriter {
   std::string manifest_path_;
   uint64_t manifest_length_ = 0;
   int64_t etl_micros_ = 0;
+  std::set<std::optional<int32_t>> partitions_;
   EncodeOptions encode_options_;
   std::string token_;
   std::vector<Pending> pending_;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "engine/engine.h"
@@ -57,6 +58,49 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn) {
     }
   }
   if (dir_changed) WH_RETURN_IF_ERROR(fs_->SyncDir(dir));
+  return Status::OK();
+}
+
+Status TableWriter::WriteRows(const std::vector<Column>& cols) {
+  const TableSchema& schema = base_.schema;
+  const size_t n = cols.empty() ? 0 : cols[0].size();
+  if (n == 0) return Status::OK();
+  // Partition value of every row.
+  std::vector<int32_t> days;
+  std::vector<uint8_t> valid;
+  if (!schema.partition_column.empty()) {
+    EvaluatePartition(schema.partition_expr, cols, n, &days, &valid);
+  } else {
+    days.assign(n, 0);
+    valid.assign(n, 0);
+  }
+  // Bucket of every row.
+  std::vector<uint32_t> buckets(n, 0);
+  int key = schema.bucket_column_index();
+  if (key >= 0) ComputeBuckets(cols[key], schema.bucket_count, buckets.data());
+  // Group rows by partition (NULL partition first).
+  std::map<std::pair<int, int32_t>, std::vector<uint32_t>> groups;
+  for (size_t i = 0; i < n; ++i)
+    groups[{valid[i] ? 1 : 0, valid[i] ? days[i] : 0}].push_back(static_cast<uint32_t>(i));
+  for (auto& [k, rows] : groups) {
+    std::optional<int32_t> part;
+    if (k.first) part = k.second;
+    if (!schema.partition_column.empty()) partitions_.insert(part);
+    if (groups.size() == 1) {
+      WH_RETURN_IF_ERROR(WriteSegment(part, cols, buckets));
+      continue;
+    }
+    std::vector<Column> sub;
+    std::vector<uint32_t> sub_buckets(rows.size());
+    for (const auto& c : cols) {
+      Column s(c.type());
+      s.Reserve(rows.size());
+      s.AppendSelected(c, rows.data(), rows.size());
+      sub.push_back(std::move(s));
+    }
+    for (size_t i = 0; i < rows.size(); ++i) sub_buckets[i] = buckets[rows[i]];
+    WH_RETURN_IF_ERROR(WriteSegment(part, sub, sub_buckets));
+  }
   return Status::OK();
 }
 

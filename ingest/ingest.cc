@@ -28,46 +28,13 @@ class BatchBuilder {
   }
 
   Status Flush() {
-    size_t n = rows();
-    if (n == 0) return Status::OK();
-    // Partition value of every row.
-    std::vector<int32_t> days;
-    std::vector<uint8_t> valid;
-    if (!schema_.partition_column.empty()) {
-      EvaluatePartition(schema_.partition_expr, cols_, n, &days, &valid);
-    } else {
-      days.assign(n, 0);
-      valid.assign(n, 0);
-    }
-    // Bucket of every row.
-    std::vector<uint32_t> buckets(n, 0);
-    int key = schema_.bucket_column_index();
-    if (key >= 0) ComputeBuckets(cols_[key], schema_.bucket_count, buckets.data());
-    // Group rows by partition (NULL partition first).
-    std::map<std::pair<int, int32_t>, std::vector<uint32_t>> groups;
-    for (size_t i = 0; i < n; ++i)
-      groups[{valid[i] ? 1 : 0, valid[i] ? days[i] : 0}].push_back(static_cast<uint32_t>(i));
-    for (auto& [k, rows] : groups) {
-      std::optional<int32_t> part;
-      if (k.first) part = k.second;
-      if (!schema_.partition_column.empty()) partitions_.insert(part);
-      std::vector<Column> sub;
-      std::vector<uint32_t> sub_buckets(rows.size());
-      for (const auto& c : cols_) {
-        Column s(c.type());
-        s.Reserve(rows.size());
-        s.AppendSelected(c, rows.data(), rows.size());
-        sub.push_back(std::move(s));
-      }
-      for (size_t i = 0; i < rows.size(); ++i) sub_buckets[i] = buckets[rows[i]];
-      if (groups.size() == 1) Reset();  // free memory early
-      WH_RETURN_IF_ERROR(writer_->WriteSegment(part, sub, sub_buckets));
-    }
-    Reset();
-    return Status::OK();
+    if (rows() == 0) return Status::OK();
+    std::vector<Column> cols = std::move(cols_);
+    Reset();  // the writer routes from `cols`; the builder starts afresh
+    return writer_->WriteRows(cols);
   }
 
-  size_t partitions() const { return partitions_.size(); }
+  size_t partitions() const { return writer_->partitions_written(); }
 
  private:
   void Reset() {
@@ -79,7 +46,6 @@ class BatchBuilder {
   const TableSchema& schema_;
   const IngestOptions& opt_;
   std::vector<Column> cols_;
-  std::set<std::optional<int32_t>> partitions_;
 };
 
 std::string Quote(std::string_view v) {

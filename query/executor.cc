@@ -43,13 +43,105 @@ Result<std::vector<ResultSet>> Session::Execute(const std::string& sql) {
   return out;
 }
 
+Result<PlanPtr> Session::Plan(Warehouse* wh, const QueryAst& q, const std::string& sql,
+                              std::vector<std::string>* names) {
+  Binder binder(wh, [wh](const std::string& n) { return wh->GetView(n); });
+  WH_ASSIGN_OR_RETURN(PlanPtr plan, binder.Bind(q, sql));
+  OptimizeOptions oo;
+  oo.prune = options_.prune;
+  *names = binder.column_names();
+  return Optimize(plan, oo);
+}
+
+Result<ResultSet> Session::InsertPlan(Warehouse* wh, const std::string& table, const PlanPtr& plan,
+                                      const std::string& sql, const SourcePos& pos) {
+  WH_ASSIGN_OR_RETURN(auto writer, wh->OpenWriter(table));
+  const TableSchema schema = writer->base().schema;
+  if (plan->out.size() != schema.columns.size())
+    return SqlError(sql, pos, Status::InvalidArgument(
+        "table '" + table + "' has " + std::to_string(schema.columns.size()) +
+        " columns (its partition column and etl_date are derived), the query gives " +
+        std::to_string(plan->out.size())));
+  for (size_t c = 0; c < schema.columns.size(); ++c)
+    if (!CanCast(plan->out[c].type, schema.columns[c].type))
+      return SqlError(sql, pos, Status::InvalidArgument(
+          "query column " + std::to_string(c + 1) + " is " + plan->out[c].type.ToString() +
+          "; column '" + schema.columns[c].name + "' of '" + table + "' is " + schema.columns[c].type.ToString()));
+  writer->set_etl_micros(options_.etl_micros ? options_.etl_micros : NowMicros());
+  ExecOptions eo;
+  eo.threads = options_.threads;
+  ExecContext ctx(wh->fs(), eo);
+  WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, -1, &ctx));
+  std::vector<Column> acc;
+  for (const auto& c : schema.columns) acc.emplace_back(c.type);
+  uint64_t rows = 0;
+  size_t buffered = 0;
+  Batch b;
+  while (true) {
+    WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
+    if (!more) break;
+    std::vector<uint32_t> all(b.rows);
+    for (size_t i = 0; i < b.rows; ++i) all[i] = static_cast<uint32_t>(i);
+    for (size_t c = 0; c < schema.columns.size(); ++c) {
+      WH_ASSIGN_OR_RETURN(Column v, CastColumn(b.columns[c], schema.columns[c].type));
+      if (schema.columns[c].not_null && v.has_nulls())
+        return Status::InvalidArgument("a NULL for column '" + schema.columns[c].name + "' of '" +
+                                       table + "', which is NOT NULL; nothing was written");
+      acc[c].AppendSelected(v, all.data(), all.size());
+    }
+    rows += b.rows;
+    buffered += b.rows;
+    size_t mem = 0;
+    for (const auto& c : acc) mem += c.MemoryUsage();
+    if (mem > (256u << 20)) {
+      WH_RETURN_IF_ERROR(writer->WriteRows(acc));
+      for (size_t c = 0; c < acc.size(); ++c) acc[c] = Column(schema.columns[c].type);
+      buffered = 0;
+    }
+  }
+  if (buffered) WH_RETURN_IF_ERROR(writer->WriteRows(acc));
+  WH_RETURN_IF_ERROR(writer->Commit({}).status());
+  ResultSet rs;
+  Column n(DataType::Int64());
+  n.Append<int64_t>(static_cast<int64_t>(rows));
+  rs.AddColumn("rows_inserted", std::move(n));
+  return rs;
+}
+
 Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::string& sql) {
   std::vector<ResultSet> out;
   switch (st.kind) {
     case Statement::kCreateTable: {
+      std::vector<ColumnDefAst> cols = st.columns;
+      PlanPtr plan;
+      std::vector<std::string> names;
+      if (st.query) {
+        // CREATE TABLE ... AS SELECT: the columns are the query's.
+        WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(true));
+        if (!st.if_not_exists || !wh->TableExists(st.table)) {
+          WH_ASSIGN_OR_RETURN(plan, Plan(wh, *st.query, sql, &names));
+          if (!cols.empty() && cols.size() != plan->out.size())
+            return SqlError(sql, st.table_pos, Status::InvalidArgument(
+                "the column list has " + std::to_string(cols.size()) + " columns, the query " +
+                std::to_string(plan->out.size())));
+          if (cols.empty()) {
+            for (const auto& c : plan->out) {
+              ColumnDefAst d;
+              d.def.name = ToLower(c.name);
+              d.def.type = c.type;
+              d.pos = st.query->pos;
+              Status v = ValidateIdentifier(d.def.name, "column");
+              if (!v.ok())
+                return SqlError(sql, st.query->pos, Status::InvalidArgument(
+                    "query column '" + c.name + "' is not a valid column name; give it an alias (AS name)"));
+              cols.push_back(d);
+            }
+          }
+        }
+      }
       TableSchema schema;
       schema.name = st.table;
-      for (const auto& c : st.columns) {
+      for (const auto& c : cols) {
         for (const auto& prev : schema.columns)
           if (prev.name == c.def.name)
             return SqlError(sql, c.pos, Status::InvalidArgument("column '" + c.def.name +
@@ -83,8 +175,20 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       Status v = schema.Validate();
       if (!v.ok()) return SqlError(sql, st.table_pos, v);
       WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(true));
+      if (plan && wh->TableExists(schema.name)) {
+        if (st.if_not_exists) return out;
+        return SqlError(sql, st.table_pos, Status::AlreadyExists("table '" + schema.name + "' already exists"));
+      }
       Status s = wh->CreateTable(schema, st.if_not_exists);
       if (!s.ok()) return SqlError(sql, st.table_pos, s);
+      if (plan) {
+        auto inserted = InsertPlan(wh, schema.name, plan, sql, st.pos);
+        if (!inserted.ok()) {
+          (void)wh->DropTable(schema.name, true);  // the table appears with its rows or not at all
+          return inserted.status();
+        }
+        out.push_back(std::move(*inserted));
+      }
       return out;
     }
     case Statement::kDropTable: {
@@ -146,11 +250,8 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
     case Statement::kExplain: {
       const Statement& q = st.kind == Statement::kExplain ? *st.inner : st;
       WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(false));
-      Binder binder(wh, [wh](const std::string& n) { return wh->GetView(n); });
-      WH_ASSIGN_OR_RETURN(PlanPtr plan, binder.Bind(*q.query, sql));
-      OptimizeOptions oo;
-      oo.prune = options_.prune;
-      plan = Optimize(plan, oo);
+      std::vector<std::string> names;
+      WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(wh, *q.query, sql, &names));
       ExecOptions eo;
       eo.threads = options_.threads;
       eo.analyze = st.kind == Statement::kExplain && st.analyze;
@@ -168,7 +269,7 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
         seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         rows = rs.rows();
       }
-      WH_ASSIGN_OR_RETURN(auto lines, ExplainPlan(plan, binder.column_names(), &ctx, st.analyze));
+      WH_ASSIGN_OR_RETURN(auto lines, ExplainPlan(plan, names, &ctx, st.analyze));
       if (st.analyze) {
         char b[96];
         std::snprintf(b, sizeof b, "total: %zu rows in %.2f ms", rows, seconds * 1e3);
@@ -200,8 +301,16 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       if (!s.ok()) return SqlError(sql, st.table_pos, s);
       return out;
     }
-    case Statement::kInsert:
-      return SqlError(sql, st.pos, Status::NotSupported("INSERT INTO ... SELECT is not supported yet"));
+    case Statement::kInsert: {
+      WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(false));
+      if (!wh->TableExists(st.table))
+        return SqlError(sql, st.table_pos, Status::NotFound("no table named '" + st.table + "'"));
+      std::vector<std::string> names;
+      WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(wh, *st.query, sql, &names));
+      WH_ASSIGN_OR_RETURN(ResultSet rs, InsertPlan(wh, st.table, plan, sql, st.pos));
+      out.push_back(std::move(rs));
+      return out;
+    }
   }
   return Status::Internal("unknown statement");
 }

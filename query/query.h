@@ -8,6 +8,7 @@
 #include "engine/engine.h"
 #include "query/ast.h"
 #include "query/parser.h"
+#include "query/plan.h"
 #include "query/result.h"
 
 namespace wh {
@@ -17,6 +18,7 @@ namespace wh {
 struct SessionOptions {
   bool prune = true;  // partition / bucket / segment / block pruning (tests compare on and off)
   int threads = 0;    // 0: one per core
+  int64_t etl_micros = 0;  // etl_date of rows written by INSERT / CREATE TABLE AS (0: now)
 };
 
 class Session {
@@ -33,6 +35,11 @@ class Session {
 
  private:
   Result<std::vector<ResultSet>> Run(const Statement& st, const std::string& sql);
+  Result<PlanPtr> Plan(Warehouse* wh, const QueryAst& q, const std::string& sql,
+                       std::vector<std::string>* names);
+  // Runs a plan and commits its rows to `table` as one batch (INSERT, CREATE TABLE AS).
+  Result<ResultSet> InsertPlan(Warehouse* wh, const std::string& table, const PlanPtr& plan,
+                               const std::string& sql, const SourcePos& pos);
 
   FileSystem* fs_;
   std::string root_;

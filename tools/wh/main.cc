@@ -39,8 +39,10 @@ const char* kUsage = R"(wh: an embedded analytical warehouse for event data
 usage: wh [-w DIR] COMMAND [ARGS]
 
 commands:
-  query "SQL" | -f FILE.sql [--format F]   run SQL (CREATE TABLE, DROP TABLE, SHOW TABLES,
-                                           DESCRIBE t, SELECT COUNT(*) FROM t)
+  query "SQL" | -f FILE.sql [--format F]   run SQL: SELECT / WITH, EXPLAIN [ANALYZE], CREATE
+                                           TABLE [AS SELECT], INSERT INTO t SELECT (rows get
+                                           --etl-date), CREATE [OR REPLACE] VIEW, DROP TABLE,
+                                           DROP VIEW, SHOW TABLES, DESCRIBE
   ingest TABLE FILE... [--etl-date D]      load CSV files ("-" = stdin; .gz/.zst decompressed)
                                            as one atomic batch; D = YYYY-MM-DD[ HH:MM:SS],
                                            default now
@@ -126,7 +128,13 @@ int CmdQuery(const Args& a) {
   }
   auto fmt = ChooseFormat(a);
   if (!fmt.ok()) return Usage(fmt.status().message());
-  Session session(DefaultFileSystem(), a.warehouse);
+  SessionOptions so;
+  if (!a.etl_date.empty()) {
+    auto t = ParseTimestamp(a.etl_date);
+    if (!t.ok()) return Usage("--etl-date '" + a.etl_date + "': " + t.status().message());
+    so.etl_micros = *t;
+  }
+  Session session(DefaultFileSystem(), a.warehouse, so);
   auto results = session.Execute(sql);
   if (!results.ok()) return Fail(results.status());
   for (const auto& rs : *results) PrintResult(rs, *fmt, std::cout);
