@@ -203,19 +203,50 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
     }
     case Statement::kShowTables: {
       auto wh = GetWarehouse(false);
-      std::vector<std::string> names;
+      std::vector<std::string> names, kinds;
       if (wh.ok()) {
         WH_ASSIGN_OR_RETURN(names, (*wh)->ListTables());
+        kinds.assign(names.size(), "table");
+        WH_ASSIGN_OR_RETURN(auto views, (*wh)->ListViews());
+        for (const auto& [v, text] : views) {
+          names.push_back(v);
+          kinds.push_back("view");
+        }
       } else if (wh.status().code() != StatusCode::kNotFound) {
         return wh.status();
       }
       ResultSet rs;
       rs.AddColumn("table_name", StringColumn(names));
+      rs.AddColumn("kind", StringColumn(kinds));
       out.push_back(std::move(rs));
       return out;
     }
     case Statement::kDescribe: {
       WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(false));
+      WH_ASSIGN_OR_RETURN(auto view, wh->GetView(st.table));
+      if (view) {
+        // A view: the columns of its query.
+        auto parsed = ParseSql(*view);
+        if (!parsed.ok() || parsed->size() != 1 || !(*parsed)[0].query)
+          return Status::Corruption("view '" + st.table + "' does not hold a query");
+        std::vector<std::string> ids;
+        WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(wh, *(*parsed)[0].query, *view, &ids));
+        std::vector<std::string> names, types, nulls, notes;
+        for (const auto& c : plan->out) {
+          names.push_back(c.name);
+          types.push_back(c.type.ToString());
+          nulls.push_back(c.nullable ? "YES" : "NO");
+          notes.push_back("");
+        }
+        if (!notes.empty()) notes[0] = "view: " + *view;
+        ResultSet rs;
+        rs.AddColumn("column_name", StringColumn(names));
+        rs.AddColumn("data_type", StringColumn(types));
+        rs.AddColumn("nullable", StringColumn(nulls));
+        rs.AddColumn("comment", StringColumn(notes));
+        out.push_back(std::move(rs));
+        return out;
+      }
       auto snap = wh->GetSnapshot(st.table);
       if (!snap.ok()) return SqlError(sql, st.table_pos, snap.status());
       const TableSchema& s = snap->schema;

@@ -98,3 +98,96 @@ TEST(Executor, OutputFormats) {
 
 }  // namespace
 }  // namespace wh
+
+namespace wh {
+namespace {
+
+// Ingests `csv` into `table` as one commit with the given etl_date.
+void Load(Session* s, const std::string& table, const std::string& csv, const std::string& etl) {
+  auto wh = s->GetWarehouse(false);
+  ASSERT_TRUE(wh.ok());
+  auto in = StringInput(csv, table + ".csv");
+  IngestOptions opt;
+  opt.etl_micros = *ParseTimestamp(etl);
+  auto r = IngestCsvStreams(*wh, table, {in.get()}, opt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+}
+
+std::string Explain(Session* s, const std::string& sql) {
+  auto r = s->Execute("EXPLAIN " + sql);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok()) return "";
+  return Print((*r)[0], OutputFormat::kCsv);
+}
+
+bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+class PruningTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(s_.Execute("CREATE TABLE ev (user_id BIGINT NOT NULL, ts TIMESTAMP NOT NULL, v INT) "
+                           "PARTITIONED BY (event_date = CAST(ts AS DATE)) CLUSTERED BY (user_id) INTO 8 BUCKETS")
+                    .ok());
+    // Two loads: day 1 and 2 on 2022-03-01, day 2 and 3 on 2022-03-02 (so day 2 has two segments).
+    std::string first = "user_id,ts,v\n", second = "user_id,ts,v\n";
+    for (int u = 0; u < 200; ++u) {
+      first += std::to_string(u) + ",2022-02-01 10:00:00," + std::to_string(u) + "\n";
+      first += std::to_string(u) + ",2022-02-02 10:00:00," + std::to_string(u + 1000) + "\n";
+      second += std::to_string(u) + ",2022-02-02 11:00:00," + std::to_string(u + 2000) + "\n";
+      second += std::to_string(u) + ",2022-02-03 11:00:00," + std::to_string(u + 3000) + "\n";
+    }
+    Load(&s_, "ev", first, "2022-03-01");
+    Load(&s_, "ev", second, "2022-03-02");
+  }
+  TempDir dir_;
+  Session s_{DefaultFileSystem(), dir_.Join("w")};
+};
+
+TEST_F(PruningTest, PartitionsFromThePartitionColumnAndFromTheTimestampItIsTheDateOf) {
+  std::string a = Explain(&s_, "SELECT COUNT(*) FROM ev WHERE event_date = DATE '2022-02-03'");
+  EXPECT_TRUE(Contains(a, "partitions: 1 of 3 kept")) << a;
+  EXPECT_TRUE(Contains(a, "segments: 1 of 4 kept")) << a;
+  std::string b = Explain(&s_, "SELECT COUNT(*) FROM ev WHERE ts >= TIMESTAMP '2022-02-03 00:00:00'");
+  EXPECT_TRUE(Contains(b, "partitions: 1 of 3 kept")) << b;
+  std::string c = Explain(&s_, "SELECT COUNT(*) FROM ev WHERE ts < '2022-02-02'");
+  EXPECT_TRUE(Contains(c, "partitions: 1 of 3 kept")) << c;
+  auto n = s_.Execute("SELECT COUNT(*) FROM ev WHERE ts >= TIMESTAMP '2022-02-03 00:00:00'");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(Print((*n)[0], OutputFormat::kCsv), "COUNT(*)\n200\n");
+}
+
+TEST_F(PruningTest, SegmentsByEtlDateAndBucketsByKey) {
+  std::string a = Explain(&s_, "SELECT SUM(v) FROM ev WHERE etl_date = TIMESTAMP '2022-03-02 00:00:00'");
+  EXPECT_TRUE(Contains(a, "segments: 2 of 4 kept")) << a;
+  EXPECT_TRUE(Contains(a, "partitions: 3 of 3 kept")) << a;
+  std::string b = Explain(&s_, "SELECT v FROM ev WHERE user_id IN (7, 9)");
+  EXPECT_TRUE(Contains(b, "buckets: 2 of 8 kept") || Contains(b, "buckets: 1 of 8 kept")) << b;
+  auto r = s_.Execute("SELECT v FROM ev WHERE user_id IN (7, 9) ORDER BY v");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Print((*r)[0], OutputFormat::kCsv), "v\n7\n9\n1007\n1009\n2007\n2009\n3007\n3009\n");
+}
+
+TEST_F(PruningTest, BlockZoneMapsSkipRowGroupsAndAnalyzeCountsThem) {
+  // v ranges per bucket row group are disjoint between the loads' days; v < 100 can only be in
+  // the first day's row groups.
+  std::string a = Explain(&s_, "SELECT COUNT(*) FROM ev WHERE v < 100");
+  EXPECT_TRUE(Contains(a, "skipped by block zone maps")) << a;
+  auto r = s_.Execute("EXPLAIN ANALYZE SELECT COUNT(*) FROM ev WHERE v < 100");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::string text = Print((*r)[0], OutputFormat::kCsv);
+  EXPECT_TRUE(Contains(text, "rows=1, time=")) << text;
+  EXPECT_TRUE(Contains(text, "blocks,")) << text;
+  EXPECT_TRUE(Contains(text, "total: 1 rows")) << text;
+  auto n = s_.Execute("SELECT COUNT(*) FROM ev WHERE v < 100");
+  EXPECT_EQ(Print((*n)[0], OutputFormat::kCsv), "COUNT(*)\n100\n");
+}
+
+TEST_F(PruningTest, ExplainSaysWhenAFilterCannotPrune) {
+  std::string a = Explain(&s_, "SELECT COUNT(*) FROM ev WHERE v % 2 = 0");
+  EXPECT_TRUE(Contains(a, "cannot prune")) << a;
+  std::string b = Explain(&s_, "SELECT user_id, SUM(v) FROM ev GROUP BY user_id");
+  EXPECT_TRUE(Contains(b, "BucketByBucket: 8 of 8 buckets")) << b;
+}
+
+}  // namespace
+}  // namespace wh
