@@ -15,6 +15,7 @@
 #include "engine/engine.h"
 #include "ingest/ingest.h"
 #include "query/query.h"
+#include "tools/gen/generator.h"
 
 #ifndef WH_VERSION
 #define WH_VERSION "dev"
@@ -49,6 +50,8 @@ commands:
   inspect [TABLE [PART|SEG]] [--format F]  tables; a table's partitions, segments, zone maps;
                                            or every block of a partition/segment
   verify [TABLE]                           check every checksum; exit 4 on corruption
+  gen [--scale SF] [--seed N] DIR          write seed-000-shaped events/payments/posts CSVs
+                                           (SF 1 = 1M users, 10M events, 2M payments, 5M posts)
   version                                  print the version
 
 options:
@@ -106,11 +109,38 @@ struct Args {
   std::string format;
   std::string file;
   std::string etl_date;
+  std::string scale;
+  std::string seed;
 };
 
 Result<OutputFormat> ChooseFormat(const Args& a) {
   if (!a.format.empty()) return ParseOutputFormat(a.format);
   return isatty(STDOUT_FILENO) ? OutputFormat::kTable : OutputFormat::kCsv;
+}
+
+int CmdGen(const Args& a) {
+  if (a.positional.size() != 1) return Usage("usage: wh gen [--scale SF] [--seed N] OUT_DIR");
+  GenOptions opt;
+  opt.out_dir = a.positional[0];
+  if (!a.scale.empty()) {
+    char* end = nullptr;
+    opt.scale = std::strtod(a.scale.c_str(), &end);
+    if (*end || !(opt.scale > 0) || opt.scale > 1000) return Usage("--scale must be a number in (0, 1000]");
+  }
+  if (!a.seed.empty()) {
+    auto s = ParseInt64(a.seed, 0, INT64_MAX);
+    if (!s.ok()) return Usage("--seed must be a non-negative integer");
+    opt.seed = static_cast<uint64_t>(*s);
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = GenerateSocial(opt);
+  if (!r.ok()) return Fail(r.status());
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::fprintf(stderr, "generated %llu users: %llu events, %llu payments, %llu posts; %s in %.1f s\n",
+               static_cast<unsigned long long>(r->users), static_cast<unsigned long long>(r->events),
+               static_cast<unsigned long long>(r->payments), static_cast<unsigned long long>(r->posts),
+               HumanBytes(r->bytes).c_str(), secs);
+  return kExitOk;
 }
 
 int CmdQuery(const Args& a) {
@@ -275,6 +305,12 @@ int Main(int argc, char** argv) {
     } else if (s == "-f" || s == "--file") {
       v = value("-f");
       if (v.ok()) a.file = *v;
+    } else if (s == "--scale") {
+      v = value("--scale");
+      if (v.ok()) a.scale = *v;
+    } else if (s == "--seed") {
+      v = value("--seed");
+      if (v.ok()) a.seed = *v;
     } else if (s == "--etl-date") {
       v = value("--etl-date");
       if (v.ok()) a.etl_date = *v;
@@ -295,6 +331,7 @@ int Main(int argc, char** argv) {
   if (a.command == "ingest") return CmdIngest(a);
   if (a.command == "inspect") return CmdInspect(a);
   if (a.command == "verify") return CmdVerify(a);
+  if (a.command == "gen") return CmdGen(a);
   return Usage("unknown command '" + a.command + "'");
 }
 
