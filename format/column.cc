@@ -80,8 +80,27 @@ void Column::AppendFrom(const Column& src, size_t i) {
 }
 
 void Column::AppendSelected(const Column& src, const uint32_t* rows, size_t n) {
-  if (src.has_nulls() || type_.physical() == PhysicalType::kString) {
-    for (size_t k = 0; k < n; ++k) AppendFrom(src, rows[k]);
+  // Validity first: materialized when either side has NULLs.
+  if (src.has_nulls()) {
+    if (validity_.empty()) validity_.assign(size_, 1);
+    size_t old = validity_.size();
+    validity_.resize(old + n);
+    const uint8_t* in = src.validity_.data();
+    for (size_t k = 0; k < n; ++k) validity_[old + k] = in[rows[k]];
+  } else if (!validity_.empty()) {
+    validity_.insert(validity_.end(), n, 1);
+  }
+  if (type_.physical() == PhysicalType::kString) {
+    size_t bytes = 0;
+    for (size_t k = 0; k < n; ++k) bytes += src.offsets_[rows[k] + 1] - src.offsets_[rows[k]];
+    chars_.reserve(chars_.size() + bytes);
+    offsets_.reserve(offsets_.size() + n);
+    for (size_t k = 0; k < n; ++k) {
+      uint32_t b = src.offsets_[rows[k]], e = src.offsets_[rows[k] + 1];
+      chars_.append(src.chars_.data() + b, e - b);
+      offsets_.push_back(static_cast<uint32_t>(chars_.size()));
+    }
+    size_ += n;
     return;
   }
   int w = type_.width();
@@ -91,12 +110,33 @@ void Column::AppendSelected(const Column& src, const uint32_t* rows, size_t n) {
   const uint8_t* in = src.fixed_.data();
   switch (w) {
     case 1: for (size_t k = 0; k < n; ++k) out[k] = in[rows[k]]; break;
-    case 4: for (size_t k = 0; k < n; ++k) std::memcpy(out + 4 * k, in + 4 * rows[k], 4); break;
-    case 8: for (size_t k = 0; k < n; ++k) std::memcpy(out + 8 * k, in + 8 * rows[k], 8); break;
+    case 4: for (size_t k = 0; k < n; ++k) std::memcpy(out + 4 * k, in + 4 * size_t{rows[k]}, 4); break;
+    case 8: for (size_t k = 0; k < n; ++k) std::memcpy(out + 8 * k, in + 8 * size_t{rows[k]}, 8); break;
     default:
       for (size_t k = 0; k < n; ++k) std::memcpy(out + w * k, in + w * size_t{rows[k]}, w);
   }
-  if (!validity_.empty()) validity_.insert(validity_.end(), n, 1);
+  size_ += n;
+}
+
+void Column::AppendRange(const Column& src, size_t begin, size_t n) {
+  if (n == 0) return;
+  if (src.has_nulls()) {
+    if (validity_.empty()) validity_.assign(size_, 1);
+    validity_.insert(validity_.end(), src.validity_.begin() + begin, src.validity_.begin() + begin + n);
+  } else if (!validity_.empty()) {
+    validity_.insert(validity_.end(), n, 1);
+  }
+  if (type_.physical() == PhysicalType::kString) {
+    uint32_t b = src.offsets_[begin], e = src.offsets_[begin + n];
+    uint32_t base = static_cast<uint32_t>(chars_.size());
+    chars_.append(src.chars_.data() + b, e - b);
+    offsets_.reserve(offsets_.size() + n);
+    for (size_t k = 1; k <= n; ++k) offsets_.push_back(base + (src.offsets_[begin + k] - b));
+    size_ += n;
+    return;
+  }
+  int w = type_.width();
+  fixed_.Append(src.fixed_.data() + begin * w, n * w);
   size_ += n;
 }
 

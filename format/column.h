@@ -86,6 +86,8 @@ class Column {
   void AppendFrom(const Column& src, size_t i);
   // Appends the rows of `src` listed in `rows`.
   void AppendSelected(const Column& src, const uint32_t* rows, size_t n);
+  // Appends rows [begin, begin + n) of src (same type).
+  void AppendRange(const Column& src, size_t begin, size_t n);
   void Clear();
 
   // Direct construction for decoders: sets the row count, sizes fixed storage for `n` values and

@@ -2,6 +2,8 @@
 
 #include <zstd.h>
 
+#include <memory>
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
@@ -589,7 +591,10 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
     unsigned long long declared = ZSTD_getFrameContentSize(payload, info.stored_size);
     if (declared != info.raw_size) return Bad("zstd frame size disagrees with the header");
     decompressed.resize(info.raw_size);
-    size_t r = ZSTD_decompress(decompressed.data(), decompressed.size(), payload, info.stored_size);
+    // One decompression context per thread: creating one per block costs more than small blocks.
+    thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+    size_t r = ZSTD_decompressDCtx(dctx.get(), decompressed.data(), decompressed.size(), payload,
+                                   info.stored_size);
     if (ZSTD_isError(r) || r != info.raw_size) return Bad("zstd frame does not decompress");
     payload = reinterpret_cast<const uint8_t*>(decompressed.data());
   }

@@ -246,9 +246,14 @@ Result<Column> SegmentReader::ReadColumn(size_t g, size_t c) const {
   const RowGroupMeta& rg = footer_.row_groups[g];
   const BlockMeta& bm = rg.blocks[c];
   std::string data;
-  WH_RETURN_IF_ERROR(file_->Read(bm.offset, bm.length, &data));
-  auto col = DecodeBlock(footer_.columns[c].type, reinterpret_cast<const uint8_t*>(data.data()),
-                         data.size(), rg.rows);
+  const uint8_t* bytes;
+  if (file_->Data() && bm.offset <= file_->Size() && bm.length <= file_->Size() - bm.offset) {
+    bytes = file_->Data() + bm.offset;
+  } else {
+    WH_RETURN_IF_ERROR(file_->Read(bm.offset, bm.length, &data));
+    bytes = reinterpret_cast<const uint8_t*>(data.data());
+  }
+  auto col = DecodeBlock(footer_.columns[c].type, bytes, bm.length, rg.rows);
   if (!col.ok())
     return col.status().WithContext(path() + ": row group " + std::to_string(g) + " (bucket " +
                                     std::to_string(rg.bucket) + "), column '" +

@@ -5,33 +5,6 @@
 
 namespace wh {
 
-PhysicalType DataType::physical() const {
-  switch (id) {
-    case TypeId::kBoolean: return PhysicalType::kBool;
-    case TypeId::kInt32:
-    case TypeId::kDate: return PhysicalType::kInt32;
-    case TypeId::kInt64:
-    case TypeId::kTimestamp: return PhysicalType::kInt64;
-    case TypeId::kDouble: return PhysicalType::kDouble;
-    case TypeId::kDecimal:
-      return precision <= kMaxInt64DecimalPrecision ? PhysicalType::kInt64 : PhysicalType::kInt128;
-    case TypeId::kString: return PhysicalType::kString;
-  }
-  return PhysicalType::kInt64;
-}
-
-int DataType::width() const {
-  switch (physical()) {
-    case PhysicalType::kBool: return 1;
-    case PhysicalType::kInt32: return 4;
-    case PhysicalType::kInt64:
-    case PhysicalType::kDouble: return 8;
-    case PhysicalType::kInt128: return 16;
-    case PhysicalType::kString: return 0;
-  }
-  return 0;
-}
-
 bool DataType::is_integer_like() const {
   PhysicalType p = physical();
   return p == PhysicalType::kBool || p == PhysicalType::kInt32 || p == PhysicalType::kInt64 ||

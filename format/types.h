@@ -46,9 +46,33 @@ struct DataType {
   static DataType Date() { return {TypeId::kDate, 0, 0}; }
   static DataType Timestamp() { return {TypeId::kTimestamp, 0, 0}; }
 
-  PhysicalType physical() const;
+  // Inline: called in inner loops.
+  PhysicalType physical() const {
+    switch (id) {
+      case TypeId::kBoolean: return PhysicalType::kBool;
+      case TypeId::kInt32:
+      case TypeId::kDate: return PhysicalType::kInt32;
+      case TypeId::kInt64:
+      case TypeId::kTimestamp: return PhysicalType::kInt64;
+      case TypeId::kDouble: return PhysicalType::kDouble;
+      case TypeId::kDecimal:
+        return precision <= 18 ? PhysicalType::kInt64 : PhysicalType::kInt128;
+      case TypeId::kString: return PhysicalType::kString;
+    }
+    return PhysicalType::kInt64;
+  }
   // Bytes per value for fixed-width physical types; 0 for strings.
-  int width() const;
+  int width() const {
+    switch (physical()) {
+      case PhysicalType::kBool: return 1;
+      case PhysicalType::kInt32: return 4;
+      case PhysicalType::kInt64:
+      case PhysicalType::kDouble: return 8;
+      case PhysicalType::kInt128: return 16;
+      case PhysicalType::kString: return 0;
+    }
+    return 0;
+  }
   bool is_integer_like() const;  // stored as a signed integer of some width
   // "DECIMAL(38,18)", "BIGINT", ...
   std::string ToString() const;

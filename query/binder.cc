@@ -618,6 +618,7 @@ Result<PlanPtr> Binder::BindTable(const TableRef& t) {
   scan->alias = alias;
   const TableSchema& schema = scan->table->schema;
   auto storage = schema.StorageColumns();
+  for (const auto& c : storage) scan->storage_types.push_back(c.type);
   for (size_t i = 0; i < schema.columns.size(); ++i) {
     PlanColumn c;
     c.name = schema.columns[i].name;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <numeric>
 #include <thread>
 
@@ -68,10 +69,14 @@ class Instrumented : public Operator {
 
 // ---------------------------------------------------------------------------------------------
 
+// Reads the row groups of the kept segments (of one bucket, or all), skipping those whose block
+// zone maps rule the filters out, and applies the filter (a Filter directly above the scan is
+// merged into it) except where the zone maps prove it TRUE for every row of the row group.
 class ScanOp : public Operator {
  public:
-  ScanOp(const PlanNode& node, int bucket, ExecContext* ctx)
-      : node_(node), bucket_(bucket), ctx_(ctx), stats_(ctx->stats(&node)) {}
+  ScanOp(const PlanNode& node, int bucket, ExecContext* ctx, BExprPtr filter = nullptr)
+      : node_(node), bucket_(bucket), ctx_(ctx), stats_(ctx->stats(&node)), filter_(std::move(filter)),
+        filter_ids_(FilterColumns(node)) {}
 
   Result<bool> Next(Batch* out) override {
     Batch acc;
@@ -80,6 +85,7 @@ class ScanOp : public Operator {
       const SegmentEntry& seg = node_.table->segments[node_.pruning.segments[seg_]];
       if (!reader_) {
         WH_ASSIGN_OR_RETURN(reader_, ctx_->Reader(node_.table->SegmentPath(seg)));
+        if (node_.prune && !node_.filters.empty()) segment_env_ = SegmentEnv(node_, seg, &filter_ids_);
         if (reader_->footer_checksum() != seg.footer_checksum)
           return Status::Corruption(reader_->path() + ": footer differs from the one the manifest recorded");
         const auto& groups = reader_->footer().row_groups;
@@ -103,14 +109,19 @@ class ScanOp : public Operator {
             !node_.pruning.bucket_kept[rg.bucket])
           continue;
         stats_.row_groups++;
+        bool filter_needed = filter_ != nullptr;
         if (node_.prune && !node_.filters.empty()) {
-          RangeEnv env = BlockEnv(node_, seg, rg);
-          bool may = true;
-          for (const auto& f : node_.filters) may = may && MayBeTrue(*f, env);
+          RangeEnv env = BlockEnv(node_, segment_env_, rg, &filter_ids_);
+          bool may = true, must = true;
+          for (const auto& f : node_.filters) {
+            may = may && MayBeTrue(*f, env);
+            must = must && MustBeTrue(*f, env);
+          }
           if (!may) {
             stats_.row_groups_skipped++;
             continue;
           }
+          if (must) filter_needed = false;
         }
         Batch b;
         b.rows = rg.rows;
@@ -125,6 +136,16 @@ class ScanOp : public Operator {
           stats_.blocks_read++;
           stats_.bytes_read += rg.blocks[sc].length;
           b.columns.push_back(std::move(c));
+        }
+        if (filter_needed) {
+          WH_ASSIGN_OR_RETURN(Column keep, Evaluate(*filter_, b));
+          std::vector<uint32_t> sel = SelectTrue(keep);
+          if (sel.empty()) continue;
+          if (sel.size() != b.rows) b = SelectRows(b, sel);
+        }
+        if (!have && b.rows >= kTargetBatchRows / 8) {
+          *out = std::move(b);  // big enough on its own: no copy
+          return true;
         }
         if (!have) {
           acc = std::move(b);
@@ -155,6 +176,9 @@ class ScanOp : public Operator {
   size_t seg_ = 0;
   std::shared_ptr<SegmentReader> reader_;
   size_t group_ = 0, group_end_ = 0;
+  BExprPtr filter_;
+  std::vector<int> filter_ids_;
+  RangeEnv segment_env_;
 };
 
 class FilterOp : public Operator {
@@ -477,6 +501,70 @@ int CompareRows(const Column& c, size_t a, size_t b) {
   return 0;
 }
 
+// Keys of integer-like types (up to 64 bits) compare as plain int64 arrays.
+bool Int64Key(const Column& c) {
+  PhysicalType p = c.type().physical();
+  return p == PhysicalType::kBool || p == PhysicalType::kInt32 || p == PhysicalType::kInt64;
+}
+
+std::vector<int64_t> Int64Values(const Column& c) {
+  std::vector<int64_t> v(c.size());
+  switch (c.type().physical()) {
+    case PhysicalType::kBool: for (size_t i = 0; i < v.size(); ++i) v[i] = c.Get<uint8_t>(i); break;
+    case PhysicalType::kInt32: for (size_t i = 0; i < v.size(); ++i) v[i] = c.Get<int32_t>(i); break;
+    default: std::memcpy(v.data(), c.values<int64_t>(), v.size() * 8);
+  }
+  return v;
+}
+
+// The stable order of rows by the sort keys (NULLs placed per key).
+std::vector<uint32_t> SortPermutation(const std::vector<Column>& cols, const std::vector<SortKey>& keys,
+                                      size_t n) {
+  std::vector<uint32_t> perm(n);
+  std::iota(perm.begin(), perm.end(), 0u);
+  // One integer key: sort (key, row) pairs, NULLs split off first.
+  if (keys.size() == 1 && Int64Key(cols[0])) {
+    const Column& c = cols[0];
+    std::vector<std::pair<int64_t, uint32_t>> v;
+    std::vector<uint32_t> nulls;
+    v.reserve(n);
+    std::vector<int64_t> vals = Int64Values(c);
+    for (uint32_t i = 0; i < n; ++i) {
+      if (c.IsNull(i)) nulls.push_back(i);
+      else v.emplace_back(keys[0].desc ? ~vals[i] : vals[i], i);  // ~x reverses the order exactly
+    }
+    std::sort(v.begin(), v.end());
+    size_t k = 0;
+    if (keys[0].nulls_first) for (uint32_t r : nulls) perm[k++] = r;
+    for (const auto& p : v) perm[k++] = p.second;
+    if (!keys[0].nulls_first) for (uint32_t r : nulls) perm[k++] = r;
+    return perm;
+  }
+  std::vector<std::vector<int64_t>> ints(cols.size());
+  for (size_t k = 0; k < cols.size(); ++k)
+    if (Int64Key(cols[k])) ints[k] = Int64Values(cols[k]);
+  std::stable_sort(perm.begin(), perm.end(), [&](uint32_t a, uint32_t b) {
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const Column& c = cols[k];
+      bool an = c.IsNull(a), bn = c.IsNull(b);
+      if (an || bn) {
+        if (an == bn) continue;
+        return an == keys[k].nulls_first;
+      }
+      int r;
+      if (!ints[k].empty()) {
+        int64_t x = ints[k][a], y = ints[k][b];
+        r = x < y ? -1 : x > y;
+      } else {
+        r = CompareRows(c, a, b);
+      }
+      if (r != 0) return keys[k].desc ? r > 0 : r < 0;
+    }
+    return false;
+  });
+  return perm;
+}
+
 class SortOp : public Operator {
  public:
   SortOp(std::unique_ptr<Operator> child, std::vector<SortKey> keys)
@@ -503,21 +591,7 @@ class SortOp : public Operator {
       WH_ASSIGN_OR_RETURN(Column c, Evaluate(*k.expr, all));
       cols.push_back(std::move(c));
     }
-    std::vector<uint32_t> perm(all.rows);
-    std::iota(perm.begin(), perm.end(), 0u);
-    std::stable_sort(perm.begin(), perm.end(), [&](uint32_t a, uint32_t b) {
-      for (size_t k = 0; k < keys_.size(); ++k) {
-        const Column& c = cols[k];
-        bool an = c.IsNull(a), bn = c.IsNull(b);
-        if (an || bn) {
-          if (an == bn) continue;
-          return an == keys_[k].nulls_first;
-        }
-        int r = CompareRows(c, a, b);
-        if (r != 0) return keys_[k].desc ? r > 0 : r < 0;
-      }
-      return false;
-    });
+    std::vector<uint32_t> perm = SortPermutation(cols, keys_, all.rows);
     *out = SelectRows(all, perm);
     return true;
   }
@@ -707,6 +781,15 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, Exe
     case PlanNode::kScan: op = std::make_unique<ScanOp>(n, bucket, ctx); break;
     case PlanNode::kValues: op = std::make_unique<ValuesOp>(); break;
     case PlanNode::kFilter: {
+      if (n.children[0]->kind == PlanNode::kScan) {
+        // The scan filters its own row groups (and skips the filter where zone maps prove it).
+        WH_ASSIGN_OR_RETURN(BExprPtr p, Resolve(n.predicate, n.children[0]->out));
+        const PlanNode& scan = *n.children[0];
+        auto scan_op = std::make_unique<Instrumented>(std::make_unique<ScanOp>(scan, bucket, ctx, p),
+                                                      &ctx->stats(&scan), ctx->options().analyze);
+        op = std::move(scan_op);
+        break;
+      }
       WH_ASSIGN_OR_RETURN(auto child, BuildOperator(n.children[0], bucket, ctx));
       WH_ASSIGN_OR_RETURN(BExprPtr p, Resolve(n.predicate, n.children[0]->out));
       op = std::make_unique<FilterOp>(std::move(child), p);
@@ -819,14 +902,13 @@ Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx) {
   while (true) {
     WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
     if (!more) break;
-    std::vector<uint32_t> all(b.rows);
-    std::iota(all.begin(), all.end(), 0u);
     for (size_t c = 0; c < rs.columns.size(); ++c) {
       if (b.columns[c].type() == rs.columns[c].type()) {
-        rs.columns[c].AppendSelected(b.columns[c], all.data(), all.size());
+        if (rs.columns[c].size() == 0) rs.columns[c] = std::move(b.columns[c]);
+        else rs.columns[c].AppendRange(b.columns[c], 0, b.rows);
       } else {
         WH_ASSIGN_OR_RETURN(Column cast, CastColumn(b.columns[c], rs.columns[c].type()));
-        rs.columns[c].AppendSelected(cast, all.data(), all.size());
+        rs.columns[c].AppendRange(cast, 0, b.rows);
       }
     }
   }
@@ -844,7 +926,7 @@ Status CountScanRowGroups(const PlanNode& scan, ExecContext* ctx, uint64_t* visi
         continue;
       ++*visited;
       if (!scan.prune || scan.filters.empty()) continue;
-      RangeEnv env = BlockEnv(scan, seg, rg);
+      RangeEnv env = BlockEnv(scan, SegmentEnv(scan, seg), rg);
       for (const auto& f : scan.filters)
         if (!MayBeTrue(*f, env)) {
           ++*skipped;

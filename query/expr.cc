@@ -340,10 +340,7 @@ void AppendBatch(Batch* dst, const Batch& src) {
     *dst = src;
     return;
   }
-  std::vector<uint32_t> all(src.rows);
-  std::iota(all.begin(), all.end(), 0u);
-  for (size_t c = 0; c < dst->columns.size(); ++c)
-    dst->columns[c].AppendSelected(src.columns[c], all.data(), all.size());
+  for (size_t c = 0; c < dst->columns.size(); ++c) dst->columns[c].AppendRange(src.columns[c], 0, src.rows);
   dst->rows += src.rows;
 }
 
@@ -625,6 +622,61 @@ bool CompareResult(const std::string& op, int c) {
   return c >= 0;
 }
 
+template <typename T>
+void CompareScalarTyped(const std::string& op, const T* a, T b, uint8_t* o, size_t n) {
+  if (op == "=") for (size_t i = 0; i < n; ++i) o[i] = a[i] == b;
+  else if (op == "<>") for (size_t i = 0; i < n; ++i) o[i] = a[i] != b;
+  else if (op == "<") for (size_t i = 0; i < n; ++i) o[i] = a[i] < b;
+  else if (op == "<=") for (size_t i = 0; i < n; ++i) o[i] = a[i] <= b;
+  else if (op == ">") for (size_t i = 0; i < n; ++i) o[i] = a[i] > b;
+  else for (size_t i = 0; i < n; ++i) o[i] = a[i] >= b;
+}
+
+// a op constant, without materializing the constant.
+Column CompareScalar(const std::string& op, const Column& a, const Value& v) {
+  const size_t n = a.size();
+  Column out(DataType::Boolean());
+  if (v.null) {
+    out.ResizeFixed(n);
+    out.SetValidity(std::vector<uint8_t>(n, 0));
+    return out;
+  }
+  uint8_t* o = out.ResizeFixed(n);
+  switch (a.type().physical()) {
+    case PhysicalType::kBool: CompareScalarTyped<uint8_t>(op, a.values<uint8_t>(), static_cast<uint8_t>(v.i), o, n); break;
+    case PhysicalType::kInt32: CompareScalarTyped<int32_t>(op, a.values<int32_t>(), static_cast<int32_t>(v.i), o, n); break;
+    case PhysicalType::kInt64: CompareScalarTyped<int64_t>(op, a.values<int64_t>(), static_cast<int64_t>(v.i), o, n); break;
+    case PhysicalType::kInt128: CompareScalarTyped<int128>(op, a.values<int128>(), v.i, o, n); break;
+    case PhysicalType::kDouble: CompareScalarTyped<double>(op, a.values<double>(), v.d, o, n); break;
+    case PhysicalType::kString: {
+      std::string_view lit(v.s);
+      const uint32_t* off = a.offsets().data();
+      const char* chars = a.chars().data();
+      if (op == "=" || op == "<>") {
+        const bool eq = op == "=";
+        for (size_t i = 0; i < n; ++i) {
+          uint32_t len = off[i + 1] - off[i];
+          bool same = len == lit.size() && std::memcmp(chars + off[i], lit.data(), len) == 0;
+          o[i] = same == eq;
+        }
+      } else {
+        for (size_t i = 0; i < n; ++i) o[i] = CompareResult(op, a.GetString(i).compare(lit));
+      }
+      break;
+    }
+  }
+  out.SetValidity(a.validity());
+  return out;
+}
+
+const char* FlipOp(const std::string& op) {
+  if (op == "<") return ">";
+  if (op == "<=") return ">=";
+  if (op == ">") return "<";
+  if (op == ">=") return "<=";
+  return op == "=" ? "=" : "<>";
+}
+
 Result<Column> CompareColumns(const std::string& op, const Column& a, const Column& b) {
   const size_t n = a.size();
   Column out(DataType::Boolean());
@@ -767,7 +819,18 @@ Result<Column> EvaluateFunction(const BExpr& e, const Batch& b);
 // where they decide the result, so a guarded division by zero is not an error).
 Result<Column> EvaluateOn(const BExpr& e, const Batch& b, const std::vector<uint32_t>& sel) {
   if (sel.size() == b.rows) return Evaluate(e, b);
-  Batch sub = SelectRows(b, sel);
+  if (e.kind == BExpr::kLiteral) return ConstantColumn(e.value, sel.size());
+  // Only the columns the expression reads are gathered.
+  std::vector<int> used;
+  CollectColumns(e, &used);
+  Batch sub;
+  sub.rows = sel.size();
+  sub.columns.reserve(b.columns.size());
+  for (const auto& c : b.columns) sub.columns.emplace_back(c.type());
+  for (int u : used) {
+    if (u < 0 || static_cast<size_t>(u) >= b.columns.size() || sub.columns[u].size() == sel.size()) continue;
+    sub.columns[u].AppendSelected(b.columns[u], sel.data(), sel.size());
+  }
   return Evaluate(e, sub);
 }
 
@@ -786,11 +849,28 @@ void Scatter(const Column& part, const std::vector<uint32_t>& sel, std::vector<C
 Column Assemble(const DataType& t, size_t n, const std::vector<Column>& pieces,
                 const std::vector<int>& source, const std::vector<uint32_t>& index) {
   Column out(t);
-  out.Reserve(n);
+  std::vector<uint8_t> valid(n, 0);
+  bool any_null = false;
   for (size_t i = 0; i < n; ++i) {
-    if (source[i] < 0) out.AppendNull();
-    else out.AppendFrom(pieces[source[i]], index[i]);
+    valid[i] = source[i] >= 0 && !pieces[source[i]].IsNull(index[i]);
+    any_null |= !valid[i];
   }
+  if (t.physical() == PhysicalType::kString) {
+    std::vector<uint32_t> offsets(n + 1, 0);
+    std::string chars;
+    for (size_t i = 0; i < n; ++i) {
+      if (valid[i]) chars.append(pieces[source[i]].GetString(index[i]));
+      offsets[i + 1] = static_cast<uint32_t>(chars.size());
+    }
+    out.SetStrings(std::move(offsets), std::move(chars));
+  } else {
+    const int w = t.width();
+    uint8_t* o = out.ResizeFixed(n);
+    std::memset(o, 0, n * w);
+    for (size_t i = 0; i < n; ++i)
+      if (valid[i]) std::memcpy(o + i * w, pieces[source[i]].values<uint8_t>() + size_t{index[i]} * w, w);
+  }
+  if (any_null) out.SetValidity(std::move(valid));
   return out;
 }
 
@@ -849,6 +929,14 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
       return out;
     }
     case BExpr::kCompare: {
+      if (e.args[1]->kind == BExpr::kLiteral) {
+        WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+        return CompareScalar(e.op, x, e.args[1]->value);
+      }
+      if (e.args[0]->kind == BExpr::kLiteral) {
+        WH_ASSIGN_OR_RETURN(Column y, Evaluate(*e.args[1], b));
+        return CompareScalar(FlipOp(e.op), y, e.args[0]->value);
+      }
       WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
       WH_ASSIGN_OR_RETURN(Column y, Evaluate(*e.args[1], b));
       return CompareColumns(e.op, x, y);
@@ -916,6 +1004,66 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
       return out;
     }
     case BExpr::kCase: {
+      // When every branch value is a column or a constant (nothing that can fail), evaluate
+      // them over the whole batch and pick per row: no gathering of row subsets.
+      bool simple = true;
+      const size_t pairs0 = (e.args.size() - (e.has_else ? 1 : 0)) / 2;
+      for (size_t p = 0; p < pairs0; ++p) {
+        const BExpr& v = *e.args[2 * p + 1];
+        simple = simple && (v.kind == BExpr::kColumn || v.kind == BExpr::kLiteral) && v.type == e.type;
+      }
+      if (e.has_else) {
+        const BExpr& v = *e.args.back();
+        simple = simple && (v.kind == BExpr::kColumn || v.kind == BExpr::kLiteral) && v.type == e.type;
+      }
+      if (simple && e.type.physical() != PhysicalType::kString) {
+        const int w = e.type.width();
+        Column out(e.type);
+        uint8_t* o = out.ResizeFixed(n);
+        std::memset(o, 0, n * w);
+        std::vector<uint8_t> valid(n, 0), decided(n, 0);
+        auto take = [&](const BExpr& v, const uint8_t* rows_mask) -> Status {
+          if (v.kind == BExpr::kLiteral) {
+            if (v.value.null) {
+              for (size_t i = 0; i < n; ++i) decided[i] |= rows_mask[i];
+              return Status::OK();
+            }
+            Column one = ConstantColumn(v.value, 1);
+            const uint8_t* src = one.values<uint8_t>();
+            for (size_t i = 0; i < n; ++i)
+              if (rows_mask[i]) {
+                std::memcpy(o + i * w, src, w);
+                valid[i] = 1;
+                decided[i] = 1;
+              }
+            return Status::OK();
+          }
+          const Column& c = b.columns[v.column];
+          const uint8_t* src = c.values<uint8_t>();
+          for (size_t i = 0; i < n; ++i)
+            if (rows_mask[i]) {
+              std::memcpy(o + i * w, src + i * w, w);
+              valid[i] = !c.IsNull(i);
+              decided[i] = 1;
+            }
+          return Status::OK();
+        };
+        std::vector<uint8_t> mask(n);
+        for (size_t p = 0; p < pairs0; ++p) {
+          WH_ASSIGN_OR_RETURN(Column cond, Evaluate(*e.args[2 * p], b));
+          const uint8_t* cv = cond.values<uint8_t>();
+          for (size_t i = 0; i < n; ++i) mask[i] = !decided[i] && cv[i] && !cond.IsNull(i);
+          WH_RETURN_IF_ERROR(take(*e.args[2 * p + 1], mask.data()));
+        }
+        if (e.has_else) {
+          for (size_t i = 0; i < n; ++i) mask[i] = !decided[i];
+          WH_RETURN_IF_ERROR(take(*e.args.back(), mask.data()));
+        }
+        bool all = true;
+        for (size_t i = 0; i < n; ++i) all = all && valid[i];
+        if (!all) out.SetValidity(std::move(valid));
+        return out;
+      }
       std::vector<Column> pieces;
       std::vector<int> source(n, -1);
       std::vector<uint32_t> index(n, 0);
@@ -1013,6 +1161,24 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
       Column out(e.type);
       uint8_t* base = out.ResizeFixed(n);
       const bool from_date = x.type().id == TypeId::kDate;
+      if (e.months == 0) {  // a fixed shift: one add per row
+        if (e.type.id == TypeId::kDate) {
+          const int32_t days = static_cast<int32_t>(e.micros / kMicrosPerDay);
+          const int32_t* in = x.values<int32_t>();
+          int32_t* o = reinterpret_cast<int32_t*>(base);
+          for (size_t i = 0; i < n; ++i) o[i] = in[i] + days;
+        } else if (from_date) {
+          const int32_t* in = x.values<int32_t>();
+          int64_t* o = reinterpret_cast<int64_t*>(base);
+          for (size_t i = 0; i < n; ++i) o[i] = static_cast<int64_t>(in[i]) * kMicrosPerDay + e.micros;
+        } else {
+          const int64_t* in = x.values<int64_t>();
+          int64_t* o = reinterpret_cast<int64_t*>(base);
+          for (size_t i = 0; i < n; ++i) o[i] = in[i] + e.micros;
+        }
+        out.SetValidity(x.validity());
+        return out;
+      }
       for (size_t i = 0; i < n; ++i) {
         if (x.IsNull(i)) continue;
         if (e.type.id == TypeId::kDate) {

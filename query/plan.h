@@ -63,6 +63,7 @@ struct PlanNode {
   std::shared_ptr<TableSnapshot> table;
   std::string alias;
   std::vector<int> storage_columns;
+  std::vector<DataType> storage_types;  // type of each storage column of the table
   std::vector<BExprPtr> filters;
   ScanPruning pruning;
   bool prune = true;

@@ -320,6 +320,11 @@ bool AllMayBeTrue(const std::vector<BExprPtr>& filters, const RangeEnv& env) {
 
 bool MayBeTrue(const BExpr& pred, const RangeEnv& env) { return Evaluate(pred, env).t; }
 
+bool MustBeTrue(const BExpr& pred, const RangeEnv& env) {
+  Tri t = Evaluate(pred, env);
+  return t.t && !t.f && !t.n;
+}
+
 ValueRange RangeFromZone(const ZoneMap& z, const DataType& type, uint64_t rows) {
   ValueRange r;
   r.may_null = z.null_count > 0;
@@ -344,25 +349,38 @@ ValueRange RangeFromZone(const ZoneMap& z, const DataType& type, uint64_t rows) 
   return r;
 }
 
-RangeEnv SegmentEnv(const PlanNode& scan, const SegmentEntry& seg) {
+namespace {
+bool Wanted(const std::vector<int>* ids, int id) {
+  return !ids || std::find(ids->begin(), ids->end(), id) != ids->end();
+}
+}  // namespace
+
+std::vector<int> FilterColumns(const PlanNode& scan) {
+  std::vector<int> ids;
+  for (const auto& f : scan.filters) CollectColumns(*f, &ids);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+RangeEnv SegmentEnv(const PlanNode& scan, const SegmentEntry& seg, const std::vector<int>* ids) {
   RangeEnv env;
   AddPartitionRanges(scan, seg.partition, &env);
-  auto storage = scan.table->schema.StorageColumns();
   for (size_t i = 0; i < scan.out.size(); ++i) {
     int sc = scan.storage_columns[i];
-    if (sc < 0 || static_cast<size_t>(sc) >= seg.zones.size()) continue;
-    Intersect(&env, scan.out[i].id, RangeFromZone(seg.zones[sc], storage[sc].type, seg.rows));
+    if (sc < 0 || static_cast<size_t>(sc) >= seg.zones.size() || !Wanted(ids, scan.out[i].id)) continue;
+    Intersect(&env, scan.out[i].id, RangeFromZone(seg.zones[sc], scan.storage_types[sc], seg.rows));
   }
   return env;
 }
 
-RangeEnv BlockEnv(const PlanNode& scan, const SegmentEntry& seg, const RowGroupMeta& rg) {
-  RangeEnv env = SegmentEnv(scan, seg);
-  auto storage = scan.table->schema.StorageColumns();
+RangeEnv BlockEnv(const PlanNode& scan, const RangeEnv& segment_env, const RowGroupMeta& rg,
+                  const std::vector<int>* ids) {
+  RangeEnv env = segment_env;
   for (size_t i = 0; i < scan.out.size(); ++i) {
     int sc = scan.storage_columns[i];
-    if (sc < 0 || static_cast<size_t>(sc) >= rg.blocks.size()) continue;
-    Intersect(&env, scan.out[i].id, RangeFromZone(rg.blocks[sc].zone, storage[sc].type, rg.rows));
+    if (sc < 0 || static_cast<size_t>(sc) >= rg.blocks.size() || !Wanted(ids, scan.out[i].id)) continue;
+    Intersect(&env, scan.out[i].id, RangeFromZone(rg.blocks[sc].zone, scan.storage_types[sc], rg.rows));
   }
   return env;
 }

@@ -27,6 +27,8 @@ using RangeEnv = std::map<int, ValueRange>;  // column id -> range
 
 // Whether a predicate can be TRUE for some row whose columns lie in the ranges of env.
 bool MayBeTrue(const BExpr& pred, const RangeEnv& env);
+// Whether it is TRUE for every such row (then a scan need not evaluate it).
+bool MustBeTrue(const BExpr& pred, const RangeEnv& env);
 
 // A ValueRange from a zone map of a column of `type` over `rows` rows.
 ValueRange RangeFromZone(const ZoneMap& z, const DataType& type, uint64_t rows);
@@ -36,10 +38,14 @@ ValueRange RangeFromZone(const ZoneMap& z, const DataType& type, uint64_t rows);
 // `key IN (...)`). With prune false everything is kept.
 void PlanScanPruning(PlanNode* scan, bool prune);
 
-// The range env of one segment (partition + segment zone maps) for the scan's columns.
-RangeEnv SegmentEnv(const PlanNode& scan, const SegmentEntry& seg);
-// Adds a row group's block zone maps to a segment env.
-RangeEnv BlockEnv(const PlanNode& scan, const SegmentEntry& seg, const RowGroupMeta& rg);
+// The range env of one segment (partition + segment zone maps) for the scan's columns (only
+// those in `ids` when given).
+RangeEnv SegmentEnv(const PlanNode& scan, const SegmentEntry& seg, const std::vector<int>* ids = nullptr);
+// A segment env narrowed by one row group's block zone maps.
+RangeEnv BlockEnv(const PlanNode& scan, const RangeEnv& segment_env, const RowGroupMeta& rg,
+                  const std::vector<int>* ids = nullptr);
+// Column ids the scan's filters read.
+std::vector<int> FilterColumns(const PlanNode& scan);
 
 }  // namespace wh
 

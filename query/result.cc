@@ -1,6 +1,7 @@
 #include "query/result.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace wh {
 
@@ -97,6 +98,105 @@ bool RightAlign(const DataType& t) {
          t.id == TypeId::kDecimal;
 }
 
+// Appends the text of row i of c (CSV flavour: NULL is nothing) without temporary strings for
+// the common types; the CSV writer's inner loop.
+void AppendDigits2(std::string* o, unsigned v) {
+  o->push_back(static_cast<char>('0' + v / 10));
+  o->push_back(static_cast<char>('0' + v % 10));
+}
+
+void AppendDateText(std::string* o, int64_t days) {
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  if (y < 1000 || y > 9999) {
+    o->append(FormatDate(static_cast<int32_t>(days)));
+    return;
+  }
+  char b[8];
+  auto r = std::to_chars(b, b + 8, y);
+  o->append(b, r.ptr - b);
+  o->push_back('-');
+  AppendDigits2(o, m);
+  o->push_back('-');
+  AppendDigits2(o, d);
+}
+
+void AppendCsvValue(std::string* o, const Column& c, size_t i, char delim) {
+  if (c.IsNull(i)) return;
+  const DataType& t = c.type();
+  char b[48];
+  switch (t.id) {
+    case TypeId::kInt32: {
+      auto r = std::to_chars(b, b + sizeof b, c.Get<int32_t>(i));
+      o->append(b, r.ptr - b);
+      return;
+    }
+    case TypeId::kInt64: {
+      auto r = std::to_chars(b, b + sizeof b, c.Get<int64_t>(i));
+      o->append(b, r.ptr - b);
+      return;
+    }
+    case TypeId::kDecimal:
+      if (t.physical() == PhysicalType::kInt64) {
+        int64_t v = c.Get<int64_t>(i);
+        uint64_t a = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+        auto r = std::to_chars(b, b + sizeof b, a);
+        size_t len = r.ptr - b;
+        if (v < 0) o->push_back('-');
+        if (t.scale == 0) {
+          o->append(b, len);
+        } else if (len > t.scale) {
+          o->append(b, len - t.scale);
+          o->push_back('.');
+          o->append(b + len - t.scale, t.scale);
+        } else {
+          o->append("0.");
+          o->append(t.scale - len, '0');
+          o->append(b, len);
+        }
+        return;
+      }
+      break;
+    case TypeId::kDate:
+      AppendDateText(o, c.Get<int32_t>(i));
+      return;
+    case TypeId::kTimestamp: {
+      int64_t us = c.Get<int64_t>(i);
+      int32_t day = TimestampToDate(us);
+      int64_t in_day = us - static_cast<int64_t>(day) * kMicrosPerDay;
+      if (in_day % kMicrosPerSecond != 0) break;
+      int64_t sec = in_day / kMicrosPerSecond;
+      AppendDateText(o, day);
+      o->push_back(' ');
+      AppendDigits2(o, static_cast<unsigned>(sec / 3600));
+      o->push_back(':');
+      AppendDigits2(o, static_cast<unsigned>(sec / 60 % 60));
+      o->push_back(':');
+      AppendDigits2(o, static_cast<unsigned>(sec % 60));
+      return;
+    }
+    case TypeId::kString: {
+      std::string_view v = c.GetString(i);
+      bool quote = false;
+      for (char ch : v) quote |= ch == '"' || ch == '\n' || ch == '\r' || ch == delim;
+      if (!quote) {
+        o->append(v);
+        return;
+      }
+      o->push_back('"');
+      for (char ch : v) {
+        if (ch == '"') o->push_back('"');
+        o->push_back(ch);
+      }
+      o->push_back('"');
+      return;
+    }
+    default: break;
+  }
+  o->append(CsvQuote(ValueToText(c, i, ""), delim));
+}
+
 }  // namespace
 
 void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
@@ -112,16 +212,20 @@ void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
       char d = f == OutputFormat::kCsv ? ',' : '\t';
       for (size_t c = 0; c < nc; ++c) out << (c ? std::string(1, d) : "") << CsvQuote(rs.names[c], d);
       out << '\n';
-      std::string line;
+      std::string buf;
+      buf.reserve(1 << 20);
       for (size_t i = 0; i < n; ++i) {
-        line.clear();
         for (size_t c = 0; c < nc; ++c) {
-          if (c) line += d;
-          line += CsvQuote(ValueToText(rs.columns[c], i, ""), d);
+          if (c) buf.push_back(d);
+          AppendCsvValue(&buf, rs.columns[c], i, d);
         }
-        line += '\n';
-        out << line;
+        buf.push_back('\n');
+        if (buf.size() >= (1u << 20) - 4096) {
+          out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+          buf.clear();
+        }
       }
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
       break;
     }
     case OutputFormat::kJson:
