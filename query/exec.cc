@@ -212,9 +212,21 @@ class ProjectOp : public Operator {
     if (!more) return false;
     Batch b;
     b.rows = in.rows;
-    for (const auto& e : exprs_) {
-      WH_ASSIGN_OR_RETURN(Column c, Evaluate(*e, in));
-      b.columns.push_back(std::move(c));
+    // Column references move the input column (copied only when used twice); expressions are
+    // evaluated first, while every input column is still in place.
+    std::vector<int> uses(in.columns.size(), 0);
+    for (const auto& e : exprs_)
+      if (e->kind == BExpr::kColumn) uses[e->column]++;
+    b.columns.resize(exprs_.size());
+    for (size_t k = 0; k < exprs_.size(); ++k) {
+      if (exprs_[k]->kind == BExpr::kColumn) continue;
+      WH_ASSIGN_OR_RETURN(b.columns[k], Evaluate(*exprs_[k], in));
+    }
+    for (size_t k = 0; k < exprs_.size(); ++k) {
+      if (exprs_[k]->kind != BExpr::kColumn) continue;
+      int c = exprs_[k]->column;
+      if (--uses[c] == 0) b.columns[k] = std::move(in.columns[c]);
+      else b.columns[k] = in.columns[c];
     }
     *out = std::move(b);
     return true;
@@ -261,13 +273,13 @@ class AggregateOp : public Operator {
       if (in.rows == 0) continue;
       gids.assign(in.rows, 0);
       if (!groups_.empty()) {
-        std::vector<Column> keys;
+        std::vector<ColumnHolder> keys;
         for (const auto& g : groups_) {
-          WH_ASSIGN_OR_RETURN(Column c, Evaluate(*g, in));
+          WH_ASSIGN_OR_RETURN(ColumnHolder c, EvaluateView(*g, in));
           keys.push_back(std::move(c));
         }
         std::vector<const Column*> ptrs;
-        for (const auto& k : keys) ptrs.push_back(&k);
+        for (const auto& k : keys) ptrs.push_back(&k.get());
         table_.FindOrInsert(ptrs, in.rows, gids.data());
         groups = table_.size();
         for (auto& s : states_) s->Resize(groups);
@@ -277,8 +289,8 @@ class AggregateOp : public Operator {
           WH_RETURN_IF_ERROR(states_[a]->Update(nullptr, gids.data(), in.rows));
           continue;
         }
-        WH_ASSIGN_OR_RETURN(Column v, Evaluate(*aggs_[a].arg, in));
-        WH_RETURN_IF_ERROR(states_[a]->Update(&v, gids.data(), in.rows));
+        WH_ASSIGN_OR_RETURN(ColumnHolder v, EvaluateView(*aggs_[a].arg, in));
+        WH_RETURN_IF_ERROR(states_[a]->Update(&v.get(), gids.data(), in.rows));
       }
     }
     Batch b;
@@ -371,14 +383,14 @@ class HashJoinOp : public Operator {
       for (const auto& t : right_types_) build_.columns.emplace_back(t);
     }
     std::vector<uint32_t> ids(build_.rows);
-    WH_ASSIGN_OR_RETURN(std::vector<Column> keys, KeyColumns(rkeys_, build_));
+    WH_ASSIGN_OR_RETURN(std::vector<ColumnHolder> keys, KeyColumns(rkeys_, build_));
     std::vector<const Column*> ptrs;
-    for (const auto& k : keys) ptrs.push_back(&k);
+    for (const auto& k : keys) ptrs.push_back(&k.get());
     // Rows whose key has a NULL never match: leave them out of the table.
     std::vector<uint8_t> has_null(build_.rows, 0);
-    for (const auto& k : keys)
-      if (k.has_nulls())
-        for (size_t i = 0; i < build_.rows; ++i) has_null[i] |= !k.validity()[i];
+    for (const Column* k : ptrs)
+      if (k->has_nulls())
+        for (size_t i = 0; i < build_.rows; ++i) has_null[i] |= !k->validity()[i];
     table_->FindOrInsert(ptrs, build_.rows, ids.data());
     head_.assign(table_->size(), UINT32_MAX);
     next_.assign(build_.rows, UINT32_MAX);
@@ -391,23 +403,23 @@ class HashJoinOp : public Operator {
     return Status::OK();
   }
 
-  Result<std::vector<Column>> KeyColumns(const std::vector<BExprPtr>& keys, const Batch& b) {
-    std::vector<Column> out;
+  Result<std::vector<ColumnHolder>> KeyColumns(const std::vector<BExprPtr>& keys, const Batch& b) {
+    std::vector<ColumnHolder> out;
     if (keys.empty()) {  // no equality: every row has the same key
-      out.push_back(ConstantColumn(Value::Int(DataType::Int32(), 0), b.rows));
+      out.emplace_back(ConstantColumn(Value::Int(DataType::Int32(), 0), b.rows));
       return out;
     }
     for (const auto& k : keys) {
-      WH_ASSIGN_OR_RETURN(Column c, Evaluate(*k, b));
+      WH_ASSIGN_OR_RETURN(ColumnHolder c, EvaluateView(*k, b));
       out.push_back(std::move(c));
     }
     return out;
   }
 
   Result<bool> Probe(const Batch& in, Batch* out) {
-    WH_ASSIGN_OR_RETURN(std::vector<Column> keys, KeyColumns(lkeys_, in));
+    WH_ASSIGN_OR_RETURN(std::vector<ColumnHolder> keys, KeyColumns(lkeys_, in));
     std::vector<const Column*> ptrs;
-    for (const auto& k : keys) ptrs.push_back(&k);
+    for (const auto& k : keys) ptrs.push_back(&k.get());
     std::vector<uint32_t> ids(in.rows);
     table_->Find(ptrs, in.rows, ids.data());
     std::vector<uint32_t> lsel, rsel;
@@ -588,8 +600,8 @@ class SortOp : public Operator {
     if (first || all.rows == 0) return false;
     std::vector<Column> cols;
     for (const auto& k : keys_) {
-      WH_ASSIGN_OR_RETURN(Column c, Evaluate(*k.expr, all));
-      cols.push_back(std::move(c));
+      WH_ASSIGN_OR_RETURN(ColumnHolder c, EvaluateView(*k.expr, all));
+      cols.push_back(c.Take());
     }
     std::vector<uint32_t> perm = SortPermutation(cols, keys_, all.rows);
     *out = SelectRows(all, perm);

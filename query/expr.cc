@@ -876,6 +876,16 @@ Column Assemble(const DataType& t, size_t n, const std::vector<Column>& pieces,
 
 }  // namespace
 
+Result<ColumnHolder> EvaluateView(const BExpr& e, const Batch& b) {
+  if (e.kind == BExpr::kColumn) {
+    if (e.column < 0 || static_cast<size_t>(e.column) >= b.columns.size())
+      return Status::Internal("unresolved column in expression");
+    return ColumnHolder(&b.columns[e.column]);
+  }
+  WH_ASSIGN_OR_RETURN(Column c, Evaluate(e, b));
+  return ColumnHolder(std::move(c));
+}
+
 Result<Column> Evaluate(const BExpr& e, const Batch& b) {
   const size_t n = b.rows;
   switch (e.kind) {
@@ -885,11 +895,13 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
       return b.columns[e.column];
     case BExpr::kLiteral: return ConstantColumn(e.value, n);
     case BExpr::kCast: {
-      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      WH_ASSIGN_OR_RETURN(ColumnHolder x_h, EvaluateView(*e.args[0], b));
+      const Column& x = x_h.get();
       return CastColumn(x, e.type, e.try_cast);
     }
     case BExpr::kNot: {
-      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      WH_ASSIGN_OR_RETURN(ColumnHolder x_h, EvaluateView(*e.args[0], b));
+      const Column& x = x_h.get();
       Column out(DataType::Boolean());
       uint8_t* o = out.ResizeFixed(n);
       const uint8_t* v = x.values<uint8_t>();
@@ -930,24 +942,31 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
     }
     case BExpr::kCompare: {
       if (e.args[1]->kind == BExpr::kLiteral) {
-        WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+        WH_ASSIGN_OR_RETURN(ColumnHolder x_h, EvaluateView(*e.args[0], b));
+        const Column& x = x_h.get();
         return CompareScalar(e.op, x, e.args[1]->value);
       }
       if (e.args[0]->kind == BExpr::kLiteral) {
-        WH_ASSIGN_OR_RETURN(Column y, Evaluate(*e.args[1], b));
+        WH_ASSIGN_OR_RETURN(ColumnHolder y_h, EvaluateView(*e.args[1], b));
+        const Column& y = y_h.get();
         return CompareScalar(FlipOp(e.op), y, e.args[0]->value);
       }
-      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
-      WH_ASSIGN_OR_RETURN(Column y, Evaluate(*e.args[1], b));
+      WH_ASSIGN_OR_RETURN(ColumnHolder x_h, EvaluateView(*e.args[0], b));
+      const Column& x = x_h.get();
+      WH_ASSIGN_OR_RETURN(ColumnHolder y_h, EvaluateView(*e.args[1], b));
+      const Column& y = y_h.get();
       return CompareColumns(e.op, x, y);
     }
     case BExpr::kArith: {
-      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
-      WH_ASSIGN_OR_RETURN(Column y, Evaluate(*e.args[1], b));
+      WH_ASSIGN_OR_RETURN(ColumnHolder x_h, EvaluateView(*e.args[0], b));
+      const Column& x = x_h.get();
+      WH_ASSIGN_OR_RETURN(ColumnHolder y_h, EvaluateView(*e.args[1], b));
+      const Column& y = y_h.get();
       return ArithColumns(e, x, y);
     }
     case BExpr::kNeg: {
-      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      WH_ASSIGN_OR_RETURN(ColumnHolder x_h, EvaluateView(*e.args[0], b));
+      const Column& x = x_h.get();
       Column out(e.type);
       uint8_t* base = out.ResizeFixed(n);
       if (e.type.id == TypeId::kDouble) {
@@ -964,17 +983,20 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
       return out;
     }
     case BExpr::kIsNull: {
-      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      WH_ASSIGN_OR_RETURN(ColumnHolder x_h, EvaluateView(*e.args[0], b));
+      const Column& x = x_h.get();
       Column out(DataType::Boolean());
       uint8_t* o = out.ResizeFixed(n);
       for (size_t i = 0; i < n; ++i) o[i] = x.IsNull(i) != e.negated;
       return out;
     }
     case BExpr::kIn: {
-      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      WH_ASSIGN_OR_RETURN(ColumnHolder x_h, EvaluateView(*e.args[0], b));
+      const Column& x = x_h.get();
       std::vector<uint8_t> found(n, 0), saw_null(n, 0);
       for (size_t k = 1; k < e.args.size(); ++k) {
-        WH_ASSIGN_OR_RETURN(Column y, Evaluate(*e.args[k], b));
+        WH_ASSIGN_OR_RETURN(ColumnHolder y_h, EvaluateView(*e.args[k], b));
+        const Column& y = y_h.get();
         WH_ASSIGN_OR_RETURN(Column eq, CompareColumns("=", x, y));
         const uint8_t* v = eq.values<uint8_t>();
         for (size_t i = 0; i < n; ++i) {
@@ -995,7 +1017,8 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
       return out;
     }
     case BExpr::kLike: {
-      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      WH_ASSIGN_OR_RETURN(ColumnHolder x_h, EvaluateView(*e.args[0], b));
+      const Column& x = x_h.get();
       Column out(DataType::Boolean());
       uint8_t* o = out.ResizeFixed(n);
       for (size_t i = 0; i < n; ++i)
@@ -1050,7 +1073,8 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
         };
         std::vector<uint8_t> mask(n);
         for (size_t p = 0; p < pairs0; ++p) {
-          WH_ASSIGN_OR_RETURN(Column cond, Evaluate(*e.args[2 * p], b));
+          WH_ASSIGN_OR_RETURN(ColumnHolder cond_h, EvaluateView(*e.args[2 * p], b));
+          const Column& cond = cond_h.get();
           const uint8_t* cv = cond.values<uint8_t>();
           for (size_t i = 0; i < n; ++i) mask[i] = !decided[i] && cv[i] && !cond.IsNull(i);
           WH_RETURN_IF_ERROR(take(*e.args[2 * p + 1], mask.data()));
@@ -1101,7 +1125,9 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
       for (const auto& arg : e.args) {
         if (open.empty()) break;
         WH_ASSIGN_OR_RETURN(Column val, EvaluateOn(*arg, b, open));
-        WH_ASSIGN_OR_RETURN(val, CastColumn(val, e.type));
+        if (!(val.type() == e.type)) {
+          WH_ASSIGN_OR_RETURN(val, CastColumn(val, e.type));
+        }
         std::vector<uint32_t> rest;
         int piece = static_cast<int>(pieces.size());
         for (size_t k = 0; k < open.size(); ++k) {
@@ -1122,7 +1148,9 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
       std::vector<Column> vals;
       for (const auto& arg : e.args) {
         WH_ASSIGN_OR_RETURN(Column v, Evaluate(*arg, b));
-        WH_ASSIGN_OR_RETURN(v, CastColumn(v, e.type));
+        if (!(v.type() == e.type)) {
+          WH_ASSIGN_OR_RETURN(v, CastColumn(v, e.type));
+        }
         vals.push_back(std::move(v));
       }
       std::vector<int> source(n, -1);
@@ -1157,7 +1185,8 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
       return Assemble(e.type, n, vals, source, index);
     }
     case BExpr::kAddInterval: {
-      WH_ASSIGN_OR_RETURN(Column x, Evaluate(*e.args[0], b));
+      WH_ASSIGN_OR_RETURN(ColumnHolder x_h, EvaluateView(*e.args[0], b));
+      const Column& x = x_h.get();
       Column out(e.type);
       uint8_t* base = out.ResizeFixed(n);
       const bool from_date = x.type().id == TypeId::kDate;

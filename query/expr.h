@@ -95,6 +95,23 @@ Result<Value> EvaluateConstant(const BExpr& e);
 // a failed CAST) name the offending value.
 Result<Column> Evaluate(const BExpr& e, const Batch& batch);
 
+// The result of an evaluation that may be a column of the batch itself (a column reference is
+// not copied) or a new column.
+class ColumnHolder {
+ public:
+  ColumnHolder() = default;
+  explicit ColumnHolder(const Column* ref) : ref_(ref) {}
+  explicit ColumnHolder(Column owned) : owned_(std::move(owned)) {}
+  const Column& get() const { return ref_ ? *ref_ : owned_; }
+  // A column the caller may keep (copies a referenced one).
+  Column Take() { return ref_ ? *ref_ : std::move(owned_); }
+
+ private:
+  const Column* ref_ = nullptr;
+  Column owned_;
+};
+Result<ColumnHolder> EvaluateView(const BExpr& e, const Batch& batch);
+
 // Casts a column to another type, exactly: decimals are rescaled with rounding half away from
 // zero and range-checked; strings are parsed; anything can become a string. With try_cast a
 // value that cannot be converted becomes NULL instead of an error.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 namespace wh {
 
@@ -137,9 +138,20 @@ void AppendCsvValue(std::string* o, const Column& c, size_t i, char delim) {
       o->append(b, r.ptr - b);
       return;
     }
-    case TypeId::kDecimal:
-      if (t.physical() == PhysicalType::kInt64) {
-        int64_t v = c.Get<int64_t>(i);
+    case TypeId::kBoolean:
+      o->append(c.Get<uint8_t>(i) ? "true" : "false");
+      return;
+    case TypeId::kDouble: {
+      double v = c.Get<double>(i);
+      if (!std::isfinite(v)) break;
+      auto r = std::to_chars(b, b + sizeof b, v);
+      o->append(b, r.ptr - b);
+      return;
+    }
+    case TypeId::kDecimal: {
+      int128 wide = t.physical() == PhysicalType::kInt64 ? c.Get<int64_t>(i) : c.Get<int128>(i);
+      if (wide > INT64_MIN && wide <= INT64_MAX) {
+        int64_t v = static_cast<int64_t>(wide);
         uint64_t a = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
         auto r = std::to_chars(b, b + sizeof b, a);
         size_t len = r.ptr - b;
@@ -158,6 +170,7 @@ void AppendCsvValue(std::string* o, const Column& c, size_t i, char delim) {
         return;
       }
       break;
+    }
     case TypeId::kDate:
       AppendDateText(o, c.Get<int32_t>(i));
       return;
