@@ -40,7 +40,8 @@ const char* kUsage = R"(wh: an embedded analytical warehouse for event data
 usage: wh [-w DIR] COMMAND [ARGS]
 
 commands:
-  query "SQL" | -f FILE.sql [--format F]   run SQL: SELECT / WITH, EXPLAIN [ANALYZE], CREATE
+  query "SQL" | -f FILE.sql [--format F] [-o OUT]
+                                           run SQL: SELECT / WITH, EXPLAIN [ANALYZE], CREATE
                                            TABLE [AS SELECT], INSERT INTO t SELECT (rows get
                                            --etl-date), CREATE [OR REPLACE] VIEW, DROP TABLE,
                                            DROP VIEW, SHOW TABLES, DESCRIBE
@@ -111,6 +112,7 @@ struct Args {
   std::string etl_date;
   std::string scale;
   std::string seed;
+  std::string output;
 };
 
 Result<OutputFormat> ChooseFormat(const Args& a) {
@@ -167,6 +169,14 @@ int CmdQuery(const Args& a) {
   Session session(DefaultFileSystem(), a.warehouse, so);
   auto results = session.Execute(sql);
   if (!results.ok()) return Fail(results.status());
+  if (!a.output.empty()) {
+    std::ofstream out(a.output, std::ios::binary | std::ios::trunc);
+    if (!out) return Fail(Status::IOError("cannot write '" + a.output + "'"));
+    for (const auto& rs : *results) PrintResult(rs, *fmt, out);
+    out.flush();
+    if (!out) return Fail(Status::IOError("writing '" + a.output + "' failed"));
+    return kExitOk;
+  }
   for (const auto& rs : *results) PrintResult(rs, *fmt, std::cout);
   std::cout.flush();
   return kExitOk;
@@ -305,6 +315,9 @@ int Main(int argc, char** argv) {
     } else if (s == "-f" || s == "--file") {
       v = value("-f");
       if (v.ok()) a.file = *v;
+    } else if (s == "-o" || s == "--output") {
+      v = value("-o");
+      if (v.ok()) a.output = *v;
     } else if (s == "--scale") {
       v = value("--scale");
       if (v.ok()) a.scale = *v;

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# wh vs DuckDB on the same seed-000 data, side by side. Usage:
+#   bash bench/compare/run.sh [--scale SF] [--rounds N]
+# Installs DuckDB from npm into a cache outside the repo ($WH_BENCH_CACHE, default
+# ~/.cache/wh-bench), builds wh and a small C driver for libduckdb, generates the data with
+# `wh gen`, then alternates the two engines for N rounds and prints medians:
+#   1. ingest of the three CSVs (wh: three `wh ingest` commits with fsync; DuckDB: CSV -> native
+#      tables with explicit types, then CHECKPOINT), 2 threads each;
+#   2. the user report written as CSV to a file (outputs compared value by value);
+#   3. a selective query on one week of event_date, and one on the etl_date of a later load;
+#   4. bytes on disk: the wh warehouse, the .duckdb file, Parquet+zstd of the same tables;
+#   5. peak RSS of each wh step.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SCALE=1
+ROUNDS=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) SCALE="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+CACHE=${WH_BENCH_CACHE:-$HOME/.cache/wh-bench}
+mkdir -p "$CACHE"
+bash scripts/setup.sh
+bash scripts/build.sh > /dev/null
+WH=$PWD/build/wh
+
+# DuckDB from npm (C API in libduckdb.so) and its header.
+DUCK=$CACHE/duckdb
+if [ ! -f "$DUCK/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so" ]; then
+  mkdir -p "$DUCK" && (cd "$DUCK" && npm install --silent @duckdb/node-api@1.5.6-r.1 > /dev/null)
+fi
+if [ ! -f "$DUCK/include/duckdb.h" ]; then
+  (cd "$DUCK" && npm pack --silent duckdb@1.4.4 > /dev/null && mkdir -p include &&
+   tar xzf duckdb-1.4.4.tgz -O package/src/duckdb/src/include/duckdb.h > include/duckdb.h)
+fi
+LIBDIR=$DUCK/node_modules/@duckdb/node-bindings-linux-x64
+DRIVER=$CACHE/duck_driver
+if [ ! -x "$DRIVER" ] || [ bench/compare/duck_driver.cc -nt "$DRIVER" ]; then
+  g++ -O2 -std=c++17 -I"$DUCK/include" bench/compare/duck_driver.cc -o "$DRIVER" \
+    -L"$LIBDIR" -lduckdb -Wl,-rpath,"$LIBDIR"
+fi
+
+DATA=$CACHE/sf$SCALE
+[ -f "$DATA/posts.csv" ] || "$WH" gen --scale "$SCALE" "$DATA"
+DROP=$CACHE/drop$SCALE
+[ -f "$DROP/events.csv" ] || "$WH" gen --scale "$(python3 -c "print($SCALE/100)")" --seed 7 "$DROP"
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+sub() { sed -e "s|@DATA@|$DATA|g" -e "s|@DROP@|$DROP|g" -e "s|@OUT@|$2|g" -e "s|@PQ@|$WORK/pq|g" "$1"; }
+secs() { awk '{s += $1} END {printf "%.3f", s}'; }
+timed() { # runs a command, prints "seconds peak_kib" (wall time to the microsecond)
+  local t0=$EPOCHREALTIME
+  /usr/bin/time -f "%M" -o "$WORK/time" "$@" > /dev/null 2> "$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
+  local t1=$EPOCHREALTIME
+  echo "$(python3 -c "print(round($t1 - $t0, 4))") $(cat "$WORK/time")"
+}
+
+declare -A R
+for round in $(seq "$ROUNDS"); do
+  echo "round $round of $ROUNDS" >&2
+  # --- wh ---
+  W=$WORK/warehouse
+  rm -rf "$W"
+  "$WH" -w "$W" query -f examples/social/schema.sql
+  t=0; m=0
+  for pair in events:events payments:payments_data posts:posts; do
+    read -r s k < <(timed "$WH" -w "$W" ingest "${pair%%:*}" "$DATA/${pair##*:}.csv" --etl-date 2022-03-01)
+    t=$(python3 -c "print($t + $s)"); m=$(( k > m ? k : m ))
+  done
+  R[wh_ingest]+="$t "; R[wh_ingest_rss]+="$m "
+  read -r s k < <(timed "$WH" -w "$W" query -f examples/social/report.sql --format csv -o "$WORK/wh_report.csv")
+  R[wh_report]+="$s "; R[wh_report_rss]+="$k "
+  read -r s k < <(timed "$WH" -w "$W" query "SELECT platform, COUNT(*), SUM(hashtag_count) FROM events WHERE event_date BETWEEN DATE '2022-02-01' AND DATE '2022-02-07' GROUP BY platform")
+  R[wh_week]+="$s "
+  R[wh_bytes]+="$(du -sb "$W" | cut -f1) "
+  read -r s k < <(timed "$WH" -w "$W" ingest events "$DROP/events.csv" --etl-date 2022-03-02)
+  read -r s k < <(timed "$WH" -w "$W" query "SELECT platform, COUNT(*), SUM(hashtag_count) FROM events WHERE etl_date = TIMESTAMP '2022-03-02 00:00:00' GROUP BY platform")
+  R[wh_etl]+="$s "
+  # --- DuckDB ---
+  D=$WORK/db.duckdb
+  rm -f "$D" "$D.wal"
+  sub bench/compare/duck_load.sql "" > "$WORK/load.sql"
+  R[duck_ingest]+="$("$DRIVER" "$D" "$WORK/load.sql" | grep -v '^[0-9.]*	SET' | secs) "
+  sub bench/compare/duck_report.sql "$WORK/duck_report.csv" > "$WORK/report.sql"
+  R[duck_report]+="$("$DRIVER" "$D" "$WORK/report.sql" | grep -v 'SET' | secs) "
+  R[duck_week]+="$("$DRIVER" "$D" bench/compare/duck_select.sql | grep -v 'SET' | secs) "
+  R[duck_bytes]+="$(stat -c %s "$D") "
+  sub bench/compare/duck_drop.sql "" > "$WORK/drop.sql"
+  "$DRIVER" "$D" "$WORK/drop.sql" > /dev/null
+  R[duck_etl]+="$("$DRIVER" "$D" bench/compare/duck_etl.sql | grep -v 'SET' | secs) "
+done
+python3 bench/compare/same_report.py "$WORK/duck_report.csv" "$WORK/wh_report.csv" >&2 ||
+  { echo "REPORTS DIFFER" >&2; exit 1; }
+mkdir -p "$WORK/pq"
+rm -f "$D" "$D.wal"
+"$DRIVER" "$D" "$WORK/load.sql" > /dev/null
+sub bench/compare/duck_parquet.sql "" > "$WORK/pq.sql"
+"$DRIVER" "$D" "$WORK/pq.sql" > /dev/null
+PQ=$(du -sb "$WORK/pq" | cut -f1)
+
+med() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+row() { # name wh duck unit
+  python3 -c "
+import sys
+n, w, d, u = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+print(f'| {n} | {w:.3f} {u} | {d:.3f} {u} | {w / d:.2f} |')" "$@"
+}
+echo
+echo "wh vs DuckDB, seed-000 scale $SCALE, $(nproc) cores, median of $ROUNDS rounds ($(date -u +%Y-%m-%d))"
+echo
+echo "| step | wh | DuckDB | wh / DuckDB |"
+echo "| --- | ---: | ---: | ---: |"
+row "ingest (3 CSVs, committed)" "$(echo "${R[wh_ingest]}" | med)" "$(echo "${R[duck_ingest]}" | med)" s
+row "user report -> CSV file" "$(echo "${R[wh_report]}" | med)" "$(echo "${R[duck_report]}" | med)" s
+row "one week of events (event_date)" "$(echo "${R[wh_week]}" | med)" "$(echo "${R[duck_week]}" | med)" s
+row "one load of events (etl_date)" "$(echo "${R[wh_etl]}" | med)" "$(echo "${R[duck_etl]}" | med)" s
+row "bytes on disk (vs .duckdb)" "$(python3 -c "print($(echo "${R[wh_bytes]}" | med) / 2**20)")" "$(python3 -c "print($(echo "${R[duck_bytes]}" | med) / 2**20)")" MiB
+row "bytes on disk (vs Parquet+zstd)" "$(python3 -c "print($(echo "${R[wh_bytes]}" | med) / 2**20)")" "$(python3 -c "print($PQ / 2**20)")" MiB
+echo
+echo "wh peak RSS: ingest $(( $(echo "${R[wh_ingest_rss]}" | med) / 1024 )) MiB, report $(( $(echo "${R[wh_report_rss]}" | med) / 1024 )) MiB"
+echo "(wh times are whole processes; DuckDB times are measured inside one process per step)"
