@@ -122,6 +122,10 @@ class TableWriter {
     SegmentEntry entry;
   };
   Status CleanOrphans(uint64_t manifest_valid_length, bool torn);
+  // Writes one segment from rows [bounds.front(), bounds.back()) of `sorted` (user columns then
+  // etl_date), whose rows of bucket b are [bounds[b], bounds[b + 1]).
+  Status WriteSortedRange(std::optional<int32_t> partition, const std::vector<Column>& sorted,
+                          const std::vector<uint32_t>& bounds);
   void RemovePending();
 
   FileSystem* fs_ = nullptr;

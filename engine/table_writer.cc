@@ -62,7 +62,9 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn) {
 }
 
 Status TableWriter::WriteRows(const std::vector<Column>& cols) {
+  if (done_) return Status::Internal("WriteRows after commit or abort");
   const TableSchema& schema = base_.schema;
+  if (cols.size() != schema.columns.size()) return Status::Internal("WriteRows: wrong number of columns");
   const size_t n = cols.empty() ? 0 : cols[0].size();
   if (n == 0) return Status::OK();
   // Partition value of every row.
@@ -74,32 +76,67 @@ Status TableWriter::WriteRows(const std::vector<Column>& cols) {
     days.assign(n, 0);
     valid.assign(n, 0);
   }
+  // Dense partition numbers in partition order (the NULL partition first).
+  std::map<std::pair<int, int32_t>, uint32_t> index;
+  for (size_t i = 0; i < n; ++i) index.emplace(std::make_pair(valid[i] ? 1 : 0, valid[i] ? days[i] : 0), 0);
+  std::vector<std::optional<int32_t>> parts;
+  for (auto& [k, v] : index) {
+    v = static_cast<uint32_t>(parts.size());
+    parts.push_back(k.first ? std::optional<int32_t>(k.second) : std::nullopt);
+  }
   // Bucket of every row.
+  const uint32_t nb = std::max<uint32_t>(schema.bucket_count, 1);
   std::vector<uint32_t> buckets(n, 0);
   int key = schema.bucket_column_index();
   if (key >= 0) ComputeBuckets(cols[key], schema.bucket_count, buckets.data());
-  // Group rows by partition (NULL partition first).
-  std::map<std::pair<int, int32_t>, std::vector<uint32_t>> groups;
-  for (size_t i = 0; i < n; ++i)
-    groups[{valid[i] ? 1 : 0, valid[i] ? days[i] : 0}].push_back(static_cast<uint32_t>(i));
-  for (auto& [k, rows] : groups) {
-    std::optional<int32_t> part;
-    if (k.first) part = k.second;
-    if (!schema.partition_column.empty()) partitions_.insert(part);
-    if (groups.size() == 1) {
-      WH_RETURN_IF_ERROR(WriteSegment(part, cols, buckets));
-      continue;
+  // One counting sort by (partition, bucket), one gather per column; segments are then written
+  // from ranges of the sorted columns.
+  std::vector<uint32_t> slot(n);
+  if (parts.size() == 1) {
+    for (size_t i = 0; i < n; ++i) slot[i] = buckets[i];
+  } else {
+    int32_t min_day = INT32_MAX, max_day = INT32_MIN;
+    for (const auto& p : parts)
+      if (p) min_day = std::min(min_day, *p), max_day = std::max(max_day, *p);
+    // Days are dense in practice: a direct lookup table from day to partition number.
+    std::vector<uint32_t> by_day;
+    const bool dense = max_day >= min_day && static_cast<int64_t>(max_day) - min_day < (1 << 20);
+    if (dense) {
+      by_day.assign(static_cast<size_t>(max_day - min_day) + 1, 0);
+      for (size_t p = 0; p < parts.size(); ++p)
+        if (parts[p]) by_day[*parts[p] - min_day] = static_cast<uint32_t>(p);
     }
-    std::vector<Column> sub;
-    std::vector<uint32_t> sub_buckets(rows.size());
-    for (const auto& c : cols) {
-      Column s(c.type());
-      s.Reserve(rows.size());
-      s.AppendSelected(c, rows.data(), rows.size());
-      sub.push_back(std::move(s));
+    for (size_t i = 0; i < n; ++i) {
+      uint32_t p = !valid[i] ? 0
+                   : dense   ? by_day[days[i] - min_day]
+                             : index[{1, days[i]}];
+      slot[i] = p * nb + buckets[i];
     }
-    for (size_t i = 0; i < rows.size(); ++i) sub_buckets[i] = buckets[rows[i]];
-    WH_RETURN_IF_ERROR(WriteSegment(part, sub, sub_buckets));
+  }
+  const size_t nslots = parts.size() * nb;
+  std::vector<uint32_t> bounds(nslots + 1, 0);
+  for (uint32_t s : slot) ++bounds[s + 1];
+  for (size_t s = 0; s < nslots; ++s) bounds[s + 1] += bounds[s];
+  std::vector<uint32_t> order(n);
+  {
+    std::vector<uint32_t> pos(bounds.begin(), bounds.end() - 1);
+    for (size_t i = 0; i < n; ++i) order[pos[slot[i]]++] = static_cast<uint32_t>(i);
+  }
+  std::vector<Column> sorted;
+  sorted.reserve(cols.size() + 1);
+  for (const auto& c : cols) {
+    Column s(c.type());
+    s.Reserve(n);
+    s.AppendSelected(c, order.data(), n);
+    sorted.push_back(std::move(s));
+  }
+  Column etl(DataType::Timestamp());
+  std::fill_n(reinterpret_cast<int64_t*>(etl.ResizeFixed(n)), n, etl_micros_);
+  sorted.push_back(std::move(etl));
+  for (size_t p = 0; p < parts.size(); ++p) {
+    if (!schema.partition_column.empty()) partitions_.insert(parts[p]);
+    std::vector<uint32_t> b(bounds.begin() + p * nb, bounds.begin() + (p + 1) * nb + 1);
+    WH_RETURN_IF_ERROR(WriteSortedRange(parts[p], sorted, b));
   }
   return Status::OK();
 }
@@ -115,7 +152,6 @@ Status TableWriter::WriteSegment(std::optional<int32_t> partition,
   if (n == 0) return Status::OK();
   if (buckets.size() != n) return Status::Internal("WriteSegment: bucket count mismatch");
   const uint32_t nb = std::max<uint32_t>(schema.bucket_count, 1);
-
   // Counting sort of the rows by bucket.
   std::vector<uint32_t> counts(nb + 1, 0);
   for (uint32_t b : buckets) {
@@ -137,10 +173,17 @@ Status TableWriter::WriteSegment(std::optional<int32_t> partition,
     sorted.push_back(std::move(s));
   }
   Column etl(DataType::Timestamp());
-  etl.Reserve(n);
-  for (size_t i = 0; i < n; ++i) etl.Append<int64_t>(etl_micros_);
+  std::fill_n(reinterpret_cast<int64_t*>(etl.ResizeFixed(n)), n, etl_micros_);
   sorted.push_back(std::move(etl));
+  return WriteSortedRange(partition, sorted, counts);
+}
 
+Status TableWriter::WriteSortedRange(std::optional<int32_t> partition, const std::vector<Column>& sorted,
+                                     const std::vector<uint32_t>& bounds) {
+  const TableSchema& schema = base_.schema;
+  const uint32_t nb = static_cast<uint32_t>(bounds.size() - 1);
+  const size_t n = bounds.back() - bounds.front();
+  if (n == 0) return Status::OK();
   // Partition directory.
   std::string pname = schema.partition_column.empty()
                           ? std::string("data")
@@ -175,9 +218,9 @@ Status TableWriter::WriteSegment(std::optional<int32_t> partition,
   std::vector<const Column*> ptrs;
   for (const auto& c : sorted) ptrs.push_back(&c);
   for (uint32_t b = 0; b < nb; ++b) {
-    if (counts[b + 1] == counts[b]) continue;
-    WH_RETURN_IF_ERROR(sw.AddRows(b, ptrs, counts[b], counts[b + 1]));
-    pend.entry.bucket_rows.emplace_back(b, counts[b + 1] - counts[b]);
+    if (bounds[b + 1] == bounds[b]) continue;
+    WH_RETURN_IF_ERROR(sw.AddRows(b, ptrs, bounds[b], bounds[b + 1]));
+    pend.entry.bucket_rows.emplace_back(b, bounds[b + 1] - bounds[b]);
   }
   WH_ASSIGN_OR_RETURN(SegmentFooter footer, sw.Finish());
   WH_RETURN_IF_ERROR(file->Sync());

@@ -487,8 +487,11 @@ Status EncodeBlock(const Column& c, size_t b, size_t e, const EncodeOptions& opt
   std::string compressed;
   if (opt.allow_zstd && payload.size() >= 64) {
     compressed.resize(ZSTD_compressBound(payload.size()));
-    size_t r = ZSTD_compress(compressed.data(), compressed.size(), payload.data(), payload.size(),
-                             opt.zstd_level);
+    // One compression context per thread (creating one per block is most of the cost of small
+    // blocks).
+    thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+    size_t r = ZSTD_compressCCtx(cctx.get(), compressed.data(), compressed.size(), payload.data(),
+                                 payload.size(), opt.zstd_level);
     if (!ZSTD_isError(r) && r < payload.size() - payload.size() / 8) {
       compressed.resize(r);
       info.compression = Compression::kZstd;
