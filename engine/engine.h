@@ -9,7 +9,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <set>
@@ -137,7 +139,8 @@ class TableWriter {
   std::set<std::optional<int32_t>> partitions_;
   EncodeOptions encode_options_;
   std::string token_;
-  std::vector<Pending> pending_;
+  std::deque<Pending> pending_;  // a deque: references stay valid while others are added
+  std::mutex mu_;                // pending_, created_dirs_, stats_ while partitions are written in parallel
   std::vector<std::string> created_dirs_;
   bool done_ = false;
   WriteStats stats_;

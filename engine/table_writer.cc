@@ -1,4 +1,7 @@
 #include <algorithm>
+#include <thread>
+#include <mutex>
+#include <atomic>
 #include <map>
 #include <set>
 
@@ -133,12 +136,41 @@ Status TableWriter::WriteRows(const std::vector<Column>& cols) {
   Column etl(DataType::Timestamp());
   std::fill_n(reinterpret_cast<int64_t*>(etl.ResizeFixed(n)), n, etl_micros_);
   sorted.push_back(std::move(etl));
-  for (size_t p = 0; p < parts.size(); ++p) {
-    if (!schema.partition_column.empty()) partitions_.insert(parts[p]);
-    std::vector<uint32_t> b(bounds.begin() + p * nb, bounds.begin() + (p + 1) * nb + 1);
-    WH_RETURN_IF_ERROR(WriteSortedRange(parts[p], sorted, b));
+  for (const auto& p : parts)
+    if (!schema.partition_column.empty()) partitions_.insert(p);
+  // Segments of different partitions are encoded and written on all cores.
+  const size_t threads = std::min<size_t>(parts.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::atomic<size_t> next{0};
+  std::mutex err_mu;
+  Status first_error;
+  size_t first_error_part = SIZE_MAX;
+  auto work = [&] {
+    while (true) {
+      size_t p = next++;
+      if (p >= parts.size()) return;
+      {
+        std::lock_guard<std::mutex> l(err_mu);
+        if (!first_error.ok()) return;
+      }
+      std::vector<uint32_t> b(bounds.begin() + p * nb, bounds.begin() + (p + 1) * nb + 1);
+      Status st = WriteSortedRange(parts[p], sorted, b);
+      if (!st.ok()) {
+        std::lock_guard<std::mutex> l(err_mu);
+        if (p < first_error_part) {
+          first_error = st;
+          first_error_part = p;
+        }
+      }
+    }
+  };
+  if (threads <= 1 || parts.size() < 4) {
+    work();
+  } else {
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < threads; ++t) pool.emplace_back(work);
+    for (auto& t : pool) t.join();
   }
-  return Status::OK();
+  return first_error;
 }
 
 Status TableWriter::WriteSegment(std::optional<int32_t> partition,
@@ -189,22 +221,29 @@ Status TableWriter::WriteSortedRange(std::optional<int32_t> partition, const std
                           ? std::string("data")
                           : PartitionDirName(schema.partition_column, partition);
   std::string pdir = JoinPath(base_.dir, pname);
-  if (!fs_->IsDirectory(pdir)) {
-    WH_RETURN_IF_ERROR(fs_->CreateDir(pdir));
-    created_dirs_.push_back(pdir);
-    ++stats_.partitions_created;
+  Pending* pending;
+  {
+    // Shared state (directories, the pending list, stats) under the lock; encoding and writing
+    // the file outside it, so partitions are written in parallel.
+    std::lock_guard<std::mutex> l(mu_);
+    if (!fs_->IsDirectory(pdir)) {
+      WH_RETURN_IF_ERROR(fs_->CreateDir(pdir));
+      created_dirs_.push_back(pdir);
+      ++stats_.partitions_created;
+    }
+    char name[64];
+    std::snprintf(name, sizeof name, "%010llu-%s-%04zu%s",
+                  static_cast<unsigned long long>(base_.last_seq + 1), token_.c_str(),
+                  pending_.size(), kSegmentSuffix);
+    Pending p;
+    p.final_path = JoinPath(pdir, name);
+    p.tmp_path = JoinPath(pdir, std::string(kTempPrefix) + name);
+    p.entry.path = pname + "/" + name;
+    p.entry.partition = partition;
+    pending_.push_back(p);
+    pending = &pending_.back();
   }
-  char name[64];
-  std::snprintf(name, sizeof name, "%010llu-%s-%04zu%s",
-                static_cast<unsigned long long>(base_.last_seq + 1), token_.c_str(),
-                pending_.size(), kSegmentSuffix);
-  Pending p;
-  p.final_path = JoinPath(pdir, name);
-  p.tmp_path = JoinPath(pdir, std::string(kTempPrefix) + name);
-  p.entry.path = pname + "/" + name;
-  p.entry.partition = partition;
-  pending_.push_back(p);
-  Pending& pend = pending_.back();
+  Pending& pend = *pending;
 
   std::vector<std::pair<std::string, std::string>> props = {
       {"table", schema.name},
@@ -229,6 +268,7 @@ Status TableWriter::WriteSortedRange(std::optional<int32_t> partition, const std
   pend.entry.bytes = sw.bytes_written();
   pend.entry.footer_checksum = sw.footer_checksum();
   for (size_t c = 0; c < footer.columns.size(); ++c) pend.entry.zones.push_back(footer.ColumnZoneMap(c));
+  std::lock_guard<std::mutex> l(mu_);
   ++stats_.segments;
   stats_.bytes += pend.entry.bytes;
   stats_.rows += n;
