@@ -125,13 +125,22 @@ Status TableWriter::WriteRows(const std::vector<Column>& cols) {
     std::vector<uint32_t> pos(bounds.begin(), bounds.end() - 1);
     for (size_t i = 0; i < n; ++i) order[pos[slot[i]]++] = static_cast<uint32_t>(i);
   }
+  // The gather, one column per task on all cores.
   std::vector<Column> sorted;
-  sorted.reserve(cols.size() + 1);
-  for (const auto& c : cols) {
-    Column s(c.type());
-    s.Reserve(n);
-    s.AppendSelected(c, order.data(), n);
-    sorted.push_back(std::move(s));
+  for (const auto& c : cols) sorted.emplace_back(c.type());
+  {
+    std::atomic<size_t> next_col{0};
+    auto gather = [&] {
+      for (size_t k; (k = next_col++) < cols.size();) {
+        sorted[k].Reserve(n);
+        sorted[k].AppendSelected(cols[k], order.data(), n);
+      }
+    };
+    const size_t t = std::min<size_t>(cols.size(), std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (size_t i = 1; i < t && n >= 65536; ++i) pool.emplace_back(gather);
+    gather();
+    for (auto& th : pool) th.join();
   }
   Column etl(DataType::Timestamp());
   std::fill_n(reinterpret_cast<int64_t*>(etl.ResizeFixed(n)), n, etl_micros_);

@@ -8,8 +8,15 @@ namespace {
 constexpr size_t kChunk = 1u << 20;
 }
 
-CsvReader::CsvReader(InputStream* in, char delimiter) : in_(in), delim_(delimiter) {
+CsvReader::CsvReader(InputStream* in, char delimiter, uint64_t first_line)
+    : in_(in), delim_(delimiter), line_(first_line) {
   buf_.resize(kChunk);
+}
+
+std::string CsvReader::TakeBuffered() {
+  std::string rest = buf_.substr(pos_, end_ - pos_);
+  pos_ = end_ = 0;
+  return rest;
 }
 
 Result<bool> CsvReader::Fill() {

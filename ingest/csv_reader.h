@@ -21,7 +21,7 @@ struct CsvField {
 
 class CsvReader {
  public:
-  explicit CsvReader(InputStream* in, char delimiter = ',');
+  explicit CsvReader(InputStream* in, char delimiter = ',', uint64_t first_line = 1);
 
   // Reads the next non-empty row. Returns false at the end of the input. The fields stay valid
   // until the next call. Errors (unterminated quote, junk after a closing quote, a row too long)
@@ -30,6 +30,10 @@ class CsvReader {
   // Line (1-based) on which the last row returned started.
   uint64_t line() const { return row_line_; }
   uint64_t bytes_consumed() const { return consumed_; }
+  // Bytes read from the input but not yet parsed (after a row), handed over to another reader.
+  std::string TakeBuffered();
+  // Line on which the next row starts.
+  uint64_t next_line() const { return line_; }
 
  private:
   Result<bool> Fill();  // reads more input; false at the end

@@ -1,5 +1,13 @@
 #include "ingest/ingest.h"
 
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <chrono>
 #include <map>
 #include <set>
@@ -21,6 +29,9 @@ class BatchBuilder {
 
   Status MaybeFlush() {
     if ((rows() & 4095) != 0) return Status::OK();
+    return FlushIfFull();
+  }
+  Status FlushIfFull() {
     size_t mem = 0;
     for (const auto& c : cols_) mem += c.MemoryUsage();
     if (mem < opt_.batch_bytes) return Status::OK();
@@ -54,57 +65,67 @@ std::string Quote(std::string_view v) {
   return "'" + s + "'";
 }
 
-Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch,
-                 const IngestOptions& opt, uint64_t* total_rows) {
-  CsvReader csv(in);
+// Which CSV field feeds each table column (-1: none, the column is NULL).
+struct FieldMap {
+  std::vector<int> source;
+  size_t nfields = 0;
+};
+
+Result<FieldMap> ReadHeader(CsvReader* csv, const std::string& name, const TableSchema& schema) {
   std::vector<CsvField> fields;
-  WH_ASSIGN_OR_RETURN(bool has_header, csv.Next(&fields));
+  WH_ASSIGN_OR_RETURN(bool has_header, csv->Next(&fields));
   if (!has_header)
-    return Status::DataError(in->name() + ": the input is empty (a header row naming the columns "
-                                          "is required)");
-  // Map header names to table columns.
+    return Status::DataError(name + ": the input is empty (a header row naming the columns "
+                                    "is required)");
   const size_t ncols = schema.columns.size();
-  std::vector<int> target(fields.size(), -1);
-  std::vector<int> source(ncols, -1);
+  FieldMap map;
+  map.source.assign(ncols, -1);
   for (size_t i = 0; i < fields.size(); ++i) {
-    std::string name(fields[i].value);
-    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
-    while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.erase(0, 1);
-    if (i == 0 && name.rfind("\xEF\xBB\xBF", 0) == 0) name.erase(0, 3);  // UTF-8 BOM
-    int c = schema.FindColumn(name);
+    std::string col_name(fields[i].value);
+    while (!col_name.empty() && (col_name.back() == ' ' || col_name.back() == '\t')) col_name.pop_back();
+    while (!col_name.empty() && (col_name.front() == ' ' || col_name.front() == '\t')) col_name.erase(0, 1);
+    if (i == 0 && col_name.rfind("\xEF\xBB\xBF", 0) == 0) col_name.erase(0, 3);  // UTF-8 BOM
+    int c = schema.FindColumn(col_name);
     if (c < 0) {
       std::string known;
       for (const auto& col : schema.columns) known += (known.empty() ? "" : ", ") + col.name;
-      return Status::DataError(in->name() + ":1: column " + Quote(name) + " (field " +
+      return Status::DataError(name + ":1: column " + Quote(col_name) + " (field " +
                                std::to_string(i + 1) + " of the header) is not a column of table '" +
                                schema.name + "' (its columns: " + known + ")");
     }
-    if (source[c] >= 0)
-      return Status::DataError(in->name() + ":1: column " + Quote(name) +
+    if (map.source[c] >= 0)
+      return Status::DataError(name + ":1: column " + Quote(col_name) +
                                " appears twice in the header (fields " +
-                               std::to_string(source[c] + 1) + " and " + std::to_string(i + 1) + ")");
-    source[c] = static_cast<int>(i);
-    target[i] = c;
+                               std::to_string(map.source[c] + 1) + " and " + std::to_string(i + 1) + ")");
+    map.source[c] = static_cast<int>(i);
   }
   for (size_t c = 0; c < ncols; ++c) {
-    if (source[c] < 0 && schema.columns[c].not_null)
-      return Status::DataError(in->name() + ":1: the header has no column '" +
-                               schema.columns[c].name + "', which is NOT NULL");
+    if (map.source[c] < 0 && schema.columns[c].not_null)
+      return Status::DataError(name + ":1: the header has no column '" + schema.columns[c].name +
+                               "', which is NOT NULL");
   }
-  const size_t nfields = fields.size();
-  std::vector<Column>* cols = &batch->columns();
-  uint64_t rows = 0;
+  map.nfields = fields.size();
+  return map;
+}
+
+// Parses the rows of `csv` into columns (table order). `cols` is asked for before every row
+// (a flush may replace the batch's columns); `after_row` runs after each row.
+Status ParseRows(CsvReader* csv, const std::string& name, const TableSchema& schema, const FieldMap& map,
+                 const std::function<std::vector<Column>*()>& cols_fn,
+                 const std::function<Status()>& after_row) {
+  std::vector<CsvField> fields;
+  const size_t ncols = schema.columns.size();
   while (true) {
-    WH_ASSIGN_OR_RETURN(bool more, csv.Next(&fields));
+    WH_ASSIGN_OR_RETURN(bool more, csv->Next(&fields));
     if (!more) break;
-    if (fields.size() != nfields)
-      return Status::DataError(in->name() + ":" + std::to_string(csv.line()) + ": row has " +
+    if (fields.size() != map.nfields)
+      return Status::DataError(name + ":" + std::to_string(csv->line()) + ": row has " +
                                std::to_string(fields.size()) + " fields, the header has " +
-                               std::to_string(nfields));
-    cols = &batch->columns();
+                               std::to_string(map.nfields));
+    std::vector<Column>& cols = *cols_fn();
     for (size_t c = 0; c < ncols; ++c) {
-      Column& col = (*cols)[c];
-      int f = source[c];
+      Column& col = cols[c];
+      int f = map.source[c];
       if (f < 0) {
         col.AppendNull();
         continue;
@@ -112,21 +133,243 @@ Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch
       const CsvField& field = fields[f];
       const ColumnDef& def = schema.columns[c];
       if (def.not_null && FieldIsNull(def.type, field.value, field.quoted))
-        return Status::DataError(in->name() + ":" + std::to_string(csv.line()) + ": column '" +
+        return Status::DataError(name + ":" + std::to_string(csv->line()) + ": column '" +
                                  def.name + "' (field " + std::to_string(f + 1) +
                                  ") is empty, but the column is NOT NULL");
       Status st = AppendField(&col, field.value, field.quoted);
       if (!st.ok())
-        return Status::DataError(in->name() + ":" + std::to_string(csv.line()) + ": column '" +
+        return Status::DataError(name + ":" + std::to_string(csv->line()) + ": column '" +
                                  def.name + "' (field " + std::to_string(f + 1) + "): cannot read " +
                                  Quote(field.value) + " as " + def.type.ToString() + ": " +
                                  st.message());
     }
-    ++rows;
+    WH_RETURN_IF_ERROR(after_row());
+  }
+  return Status::OK();
+}
+
+// An input made of some byte strings followed by the rest of another input (to re-parse, one
+// row at a time, from a chunk boundary on).
+class ChainInput final : public InputStream {
+ public:
+  ChainInput(std::deque<std::string> parts, InputStream* rest) : parts_(std::move(parts)), rest_(rest) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    while (!parts_.empty()) {
+      std::string& front = parts_.front();
+      if (off_ < front.size()) {
+        size_t k = std::min(n, front.size() - off_);
+        std::memcpy(buf, front.data() + off_, k);
+        off_ += k;
+        return k;
+      }
+      parts_.pop_front();
+      off_ = 0;
+    }
+    return rest_->Read(buf, n);
+  }
+  const std::string& name() const override { return rest_->name(); }
+  uint64_t size_hint() const override { return rest_->size_hint(); }
+  uint64_t bytes_read() const override { return rest_->bytes_read(); }
+  uint64_t content_hash() const override { return rest_->content_hash(); }
+
+ private:
+  std::deque<std::string> parts_;
+  size_t off_ = 0;
+  InputStream* rest_;
+};
+
+// Where `text` can be cut after a complete row: after the last line end outside quotes (quote
+// parity from the start, which is a row boundary). npos when there is none.
+size_t LastRowEnd(const std::string& text, size_t limit) {
+  bool quoted = false;
+  size_t last = std::string::npos;
+  const char* p = text.data();
+  const char* e = p + std::min(limit, text.size());
+  while (p < e) {
+    const char* q = p;
+    while (q < e && *q != '"' && *q != '\n') ++q;
+    if (q == e) break;
+    if (*q == '"') quoted = !quoted;
+    else if (!quoted) last = static_cast<size_t>(q - text.data()) + 1;
+    p = q + 1;
+  }
+  return last;
+}
+
+uint64_t CountLineEnds(const std::string& text) {
+  uint64_t n = 0;
+  for (size_t i = 0; i < text.size(); ++i)
+    n += text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'));
+  return n;
+}
+
+constexpr size_t kParseChunkBytes = 4u << 20;
+
+// Ingests one CSV input. Rows are cut into chunks of about 4 MiB at row boundaries and parsed on
+// all cores; the chunks' columns join the batch in input order (so flushes, which encode and
+// write, overlap with parsing). A chunk that fails to parse is parsed again row by row from its
+// start, which gives the exact error (and copes with a cut that quote parity got wrong).
+Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch,
+                 const IngestOptions& opt, uint64_t* total_rows) {
+  CsvReader header(in);
+  WH_ASSIGN_OR_RETURN(FieldMap map, ReadHeader(&header, in->name(), schema));
+  uint64_t line = header.next_line();
+  std::string carry = header.TakeBuffered();
+  auto count_row = [&]() -> Status {
     ++*total_rows;
     if (opt.on_progress && (*total_rows & 0xFFFF) == 0)
       opt.on_progress({in->name(), in->bytes_read(), in->size_hint(), *total_rows});
-    WH_RETURN_IF_ERROR(batch->MaybeFlush());
+    return batch->MaybeFlush();
+  };
+  auto serial = [&](std::deque<std::string> parts, uint64_t first_line) -> Status {
+    ChainInput chain(std::move(parts), in);
+    CsvReader csv(&chain, ',', first_line);
+    return ParseRows(&csv, in->name(), schema, map, [&] { return &batch->columns(); }, count_row);
+  };
+  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads == 1) return serial({carry}, line);
+
+  struct Chunk {
+    std::string text;
+    uint64_t first_line = 0;
+    std::vector<Column> cols;
+    uint64_t rows = 0;
+    Status status;
+    bool done = false;
+  };
+  std::deque<std::shared_ptr<Chunk>> queue;  // in input order
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::shared_ptr<Chunk>> todo;
+  bool stop = false;
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      while (true) {
+        std::shared_ptr<Chunk> c;
+        std::string text;
+        {
+          std::unique_lock<std::mutex> l(mu);
+          cv.wait(l, [&] { return stop || !todo.empty(); });
+          if (todo.empty()) return;
+          c = todo.front();
+          todo.pop_front();
+          text = c->text;  // under the lock: the error path may take c->text
+        }
+        auto src = StringInput(std::move(text), in->name());
+        CsvReader csv(src.get(), ',', c->first_line);
+        for (const auto& col : schema.columns) c->cols.emplace_back(col.type);
+        c->status = ParseRows(&csv, in->name(), schema, map, [&] { return &c->cols; }, [&] {
+          ++c->rows;
+          return Status::OK();
+        });
+        {
+          std::lock_guard<std::mutex> l(mu);
+          c->done = true;
+        }
+        cv.notify_all();
+      }
+    });
+  }
+  struct Join {
+    std::mutex* mu;
+    std::condition_variable* cv;
+    bool* stop;
+    std::vector<std::thread>* pool;
+    ~Join() {
+      {
+        std::lock_guard<std::mutex> l(*mu);
+        *stop = true;
+      }
+      cv->notify_all();
+      for (auto& t : *pool) t.join();
+    }
+  } join{&mu, &cv, &stop, &pool};
+
+  // Takes the oldest chunk when parsed: its rows join the batch. On a parse error, everything
+  // from that chunk on is parsed serially.
+  auto consume = [&](bool* switched) -> Status {
+    std::shared_ptr<Chunk> c = queue.front();
+    {
+      std::unique_lock<std::mutex> l(mu);
+      cv.wait(l, [&] { return c->done; });
+    }
+    if (!c->status.ok()) {
+      std::deque<std::string> parts;
+      {
+        std::lock_guard<std::mutex> l(mu);
+        todo.clear();
+      }
+      for (auto& q : queue) {
+        std::unique_lock<std::mutex> l(mu);
+        cv.wait(l, [&] { return q->done || std::find(todo.begin(), todo.end(), q) == todo.end(); });
+        parts.push_back(std::move(q->text));
+      }
+      queue.clear();
+      parts.push_back(std::move(carry));
+      carry.clear();
+      *switched = true;
+      return serial(std::move(parts), c->first_line);
+    }
+    queue.pop_front();
+    std::vector<Column>& cols = batch->columns();
+    for (size_t k = 0; k < cols.size(); ++k) {
+      if (cols[k].size() == 0) cols[k] = std::move(c->cols[k]);
+      else cols[k].AppendRange(c->cols[k], 0, c->rows);
+    }
+    *total_rows += c->rows;
+    if (opt.on_progress) opt.on_progress({in->name(), in->bytes_read(), in->size_hint(), *total_rows});
+    return batch->FlushIfFull();
+  };
+
+  // Chunks are a fraction of the memory budget, so that the budget still bounds the batch.
+  const size_t chunk_bytes = std::clamp<size_t>(opt.batch_bytes / 8, 4096, kParseChunkBytes);
+  std::string buf(chunk_bytes, '\0');
+  bool eof = false;
+  while (!eof || !carry.empty()) {
+    // Fill the carry to a chunk (more if one row is longer).
+    while (!eof && carry.size() < chunk_bytes) {
+      WH_ASSIGN_OR_RETURN(size_t n, in->Read(buf.data(), buf.size()));
+      if (n == 0) eof = true;
+      else carry.append(buf.data(), n);
+    }
+    size_t cut = eof && carry.size() <= chunk_bytes ? carry.size() : LastRowEnd(carry, chunk_bytes);
+    if (cut == std::string::npos) cut = LastRowEnd(carry, carry.size());
+    if (cut == std::string::npos && eof) cut = carry.size();
+    if (cut == std::string::npos) {
+      if (carry.size() > kMaxCsvRowBytes + chunk_bytes) {
+        cut = carry.size();  // no row end in sight: let the parser report it
+      } else {
+        WH_ASSIGN_OR_RETURN(size_t n, in->Read(buf.data(), buf.size()));
+        if (n == 0) eof = true;
+        else carry.append(buf.data(), n);
+        continue;
+      }
+    }
+    auto c = std::make_shared<Chunk>();
+    // The chunk takes the carry's buffer; only the (short) tail after the cut is copied.
+    std::string tail = carry.substr(cut);
+    c->text = std::move(carry);
+    c->text.resize(cut);
+    carry = std::move(tail);
+    c->first_line = line;
+    line += CountLineEnds(c->text);
+    {
+      std::lock_guard<std::mutex> l(mu);
+      todo.push_back(c);
+    }
+    cv.notify_one();
+    queue.push_back(c);
+    while (queue.size() > static_cast<size_t>(threads) + 1) {
+      bool switched = false;
+      WH_RETURN_IF_ERROR(consume(&switched));
+      if (switched) return Status::OK();
+    }
+  }
+  while (!queue.empty()) {
+    bool switched = false;
+    WH_RETURN_IF_ERROR(consume(&switched));
+    if (switched) return Status::OK();
   }
   return Status::OK();
 }
