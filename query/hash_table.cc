@@ -135,6 +135,35 @@ void KeyTable::Grow() {
 }
 
 void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, uint32_t* ids) {
+  // One BIGINT (or TIMESTAMP, DECIMAL <= 18) key without NULLs: compare the stored keys as a
+  // plain array; no per-row type dispatch.
+  if (keys.size() == 1 && keys[0]->type().physical() == PhysicalType::kInt64 && !keys[0]->has_nulls() &&
+      !keys_[0].has_nulls()) {
+    const int64_t* v = keys[0]->values<int64_t>();
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t h = Combine(0x2545F4914F6CDD1DULL, Mix(static_cast<uint64_t>(v[i])));
+      uint64_t p = h & mask_;
+      const int64_t* stored = keys_[0].values<int64_t>();
+      while (true) {
+        uint32_t s = slots_[p];
+        if (s == 0) {
+          uint32_t id = static_cast<uint32_t>(hashes_.size());
+          slots_[p] = id + 1;
+          hashes_.push_back(h);
+          keys_[0].Append<int64_t>(v[i]);
+          ids[i] = id;
+          if (hashes_.size() * 2 > slots_.size()) Grow();
+          break;
+        }
+        if (stored[s - 1] == v[i]) {
+          ids[i] = s - 1;
+          break;
+        }
+        p = (p + 1) & mask_;
+      }
+    }
+    return;
+  }
   std::vector<uint64_t> h(n);
   HashRows(keys, n, h.data());
   for (size_t i = 0; i < n; ++i) {
@@ -160,6 +189,24 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
 }
 
 void KeyTable::Find(const std::vector<const Column*>& keys, size_t n, uint32_t* ids) const {
+  if (keys.size() == 1 && keys[0]->type().physical() == PhysicalType::kInt64 && !keys[0]->has_nulls() &&
+      !keys_[0].has_nulls()) {
+    const int64_t* v = keys[0]->values<int64_t>();
+    const int64_t* stored = keys_[0].values<int64_t>();
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t h = Combine(0x2545F4914F6CDD1DULL, Mix(static_cast<uint64_t>(v[i])));
+      uint64_t p = h & mask_;
+      ids[i] = kNone;
+      while (uint32_t s = slots_[p]) {
+        if (stored[s - 1] == v[i]) {
+          ids[i] = s - 1;
+          break;
+        }
+        p = (p + 1) & mask_;
+      }
+    }
+    return;
+  }
   std::vector<uint64_t> h(n);
   HashRows(keys, n, h.data());
   std::vector<uint8_t> has_null(n, 0);
