@@ -113,4 +113,16 @@ class Column {
   std::string chars_;
 };
 
+// Row i of an integer-like column (BOOLEAN, INT, BIGINT, DECIMAL, DATE, TIMESTAMP) widened to
+// 128 bits; 0 for other types.
+inline int128 IntegerAt(const Column& c, size_t i) {
+  switch (c.type().physical()) {
+    case PhysicalType::kBool: return c.Get<uint8_t>(i);
+    case PhysicalType::kInt32: return c.Get<int32_t>(i);
+    case PhysicalType::kInt64: return c.Get<int64_t>(i);
+    case PhysicalType::kInt128: return c.Get<int128>(i);
+    default: return 0;
+  }
+}
+
 }  // namespace wh

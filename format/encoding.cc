@@ -36,15 +36,6 @@ uint128 Gcd(uint128 a, uint128 b) {
   return a;
 }
 
-int128 IntAt(const Column& c, size_t i) {
-  switch (c.type().physical()) {
-    case PhysicalType::kBool: return c.Get<uint8_t>(i);
-    case PhysicalType::kInt32: return c.Get<int32_t>(i);
-    case PhysicalType::kInt64: return c.Get<int64_t>(i);
-    case PhysicalType::kInt128: return c.Get<int128>(i);
-    default: return 0;
-  }
-}
 
 bool Valid(const Column& c, size_t i) { return !c.IsNull(i); }
 
@@ -175,7 +166,7 @@ ForPlan PlanFor(const Column& c, size_t b, size_t e) {
   int128 mn = 0, mx = 0;
   for (size_t i = b; i < e; ++i) {
     if (!Valid(c, i)) continue;
-    int128 v = IntAt(c, i);
+    int128 v = IntegerAt(c, i);
     if (!any) { mn = mx = v; any = true; }
     mn = std::min(mn, v);
     mx = std::max(mx, v);
@@ -184,7 +175,7 @@ ForPlan PlanFor(const Column& c, size_t b, size_t e) {
   uint128 g = 0;
   if (any) {
     for (size_t i = b; i < e && g != 1; ++i) {
-      if (Valid(c, i)) g = Gcd(static_cast<uint128>(IntAt(c, i) - mn), g);
+      if (Valid(c, i)) g = Gcd(static_cast<uint128>(IntegerAt(c, i) - mn), g);
     }
   }
   if (g == 0) g = 1;
@@ -207,7 +198,7 @@ void EncodeFor(const Column& c, size_t b, size_t e, const ForPlan& p, std::strin
   uint128 mult = static_cast<uint128>(p.mult);
   for (size_t i = 0; i < n; ++i) {
     offs[i] = Valid(c, b + i)
-                  ? static_cast<uint64_t>(static_cast<uint128>(IntAt(c, b + i) - p.base) / mult)
+                  ? static_cast<uint64_t>(static_cast<uint128>(IntegerAt(c, b + i) - p.base) / mult)
                   : 0;
   }
   size_t at = out->size();
@@ -306,7 +297,7 @@ ZoneMap ComputeZoneMap(const Column& c, size_t b, size_t e) {
         break;
       }
       default: {
-        int128 v = IntAt(c, i);
+        int128 v = IntegerAt(c, i);
         if (!any) { z.min_i = z.max_i = v; any = true; }
         z.min_i = std::min(z.min_i, v);
         z.max_i = std::max(z.max_i, v);

@@ -9,15 +9,6 @@ namespace wh {
 
 namespace {
 
-int128 IntValue(const Column& c, size_t i) {
-  switch (c.type().physical()) {
-    case PhysicalType::kBool: return c.Get<uint8_t>(i);
-    case PhysicalType::kInt32: return c.Get<int32_t>(i);
-    case PhysicalType::kInt64: return c.Get<int64_t>(i);
-    case PhysicalType::kInt128: return c.Get<int128>(i);
-    default: return 0;
-  }
-}
 
 Column Int64Result(const std::vector<int64_t>& v, size_t groups) {
   Column c(DataType::Int64());
@@ -97,7 +88,7 @@ class SumState : public AggregateState {
       default:
         for (size_t i = 0; i < n; ++i) {
           if (nulls && !valid[i]) continue;
-          overflow |= __builtin_add_overflow(sums_[gids[i]], IntValue(*arg, i), &sums_[gids[i]]);
+          overflow |= __builtin_add_overflow(sums_[gids[i]], IntegerAt(*arg, i), &sums_[gids[i]]);
           counts_[gids[i]]++;
         }
     }
@@ -244,7 +235,7 @@ class PickState : public AggregateState {
         return a < b ? -1 : a > b ? 1 : 0;
       }
       default: {
-        int128 a = Stored(g), b = IntValue(arg, i);
+        int128 a = Stored(g), b = IntegerAt(arg, i);
         return a < b ? -1 : a > b ? 1 : 0;
       }
     }
@@ -274,7 +265,7 @@ class MomentState : public AggregateState {
     for (size_t i = 0; i < n; ++i) {
       if (arg->IsNull(i)) continue;
       double x = arg->type().id == TypeId::kDouble ? arg->Get<double>(i)
-                                                   : static_cast<double>(IntValue(*arg, i)) / div;
+                                                   : static_cast<double>(IntegerAt(*arg, i)) / div;
       uint32_t g = gids[i];
       n_[g]++;
       double d = x - mean_[g];

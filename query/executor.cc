@@ -14,12 +14,6 @@ namespace wh {
 
 namespace {
 
-Column StringColumn(const std::vector<std::string>& v) {
-  Column c(DataType::String());
-  for (const auto& s : v) c.AppendString(s);
-  return c;
-}
-
 Status SqlError(const std::string& sql, const SourcePos& pos, const Status& st) {
   return Status(st.code(), SqlErrorMessage(sql, pos, st.message()));
 }

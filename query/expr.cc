@@ -1,5 +1,7 @@
 #include "query/expr.h"
 
+#include "query/result.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -11,17 +13,6 @@ namespace {
 
 int128 Abs128(int128 v) { return v < 0 ? -v : v; }
 
-// The value of row i of an integer-like column (BOOLEAN, INT, BIGINT, DECIMAL, DATE, TIMESTAMP)
-// widened to int128.
-int128 IntAt(const Column& c, size_t i) {
-  switch (c.type().physical()) {
-    case PhysicalType::kBool: return c.Get<uint8_t>(i);
-    case PhysicalType::kInt32: return c.Get<int32_t>(i);
-    case PhysicalType::kInt64: return c.Get<int64_t>(i);
-    case PhysicalType::kInt128: return c.Get<int128>(i);
-    default: return 0;
-  }
-}
 
 // Stores v (already range-checked) into slot i of a fixed column of an integer-like type.
 void StoreInt(Column* c, uint8_t* base, size_t i, int128 v) {
@@ -80,20 +71,8 @@ bool FitsType(int128 v, const DataType& t) {
   }
 }
 
-std::string TextOf(const Column& c, size_t i) {
-  const DataType& t = c.type();
-  switch (t.id) {
-    case TypeId::kBoolean: return c.Get<uint8_t>(i) ? "true" : "false";
-    case TypeId::kInt32: return std::to_string(c.Get<int32_t>(i));
-    case TypeId::kInt64: return std::to_string(c.Get<int64_t>(i));
-    case TypeId::kDouble: return FormatDouble(c.Get<double>(i));
-    case TypeId::kDecimal: return FormatDecimal(IntAt(c, i), t.scale);
-    case TypeId::kString: return std::string(c.GetString(i));
-    case TypeId::kDate: return FormatDate(c.Get<int32_t>(i));
-    case TypeId::kTimestamp: return FormatTimestamp(c.Get<int64_t>(i));
-  }
-  return "";
-}
+// Text of a non-NULL value, as results print it.
+std::string TextOf(const Column& c, size_t i) { return ValueToText(c, i, ""); }
 
 bool IsIntegerLike(const DataType& t) {
   return t.id == TypeId::kBoolean || t.id == TypeId::kInt32 || t.id == TypeId::kInt64 ||
@@ -174,7 +153,7 @@ Value ValueAt(const Column& c, size_t i) {
   switch (c.type().physical()) {
     case PhysicalType::kDouble: v.d = c.Get<double>(i); break;
     case PhysicalType::kString: v.s = std::string(c.GetString(i)); break;
-    default: v.i = IntAt(c, i); break;
+    default: v.i = IntegerAt(c, i); break;
   }
   return v;
 }
@@ -510,7 +489,7 @@ Result<Column> CastColumn(const Column& c, DataType to, bool try_cast) {
   if (to.id == TypeId::kTimestamp) {  // from INT / BIGINT epoch seconds
     for (size_t i = 0; i < n; ++i) {
       if (!Valid(valid, i)) continue;
-      int128 v = IntAt(c, i) * kMicrosPerSecond;
+      int128 v = IntegerAt(c, i) * kMicrosPerSecond;
       if (!FitsType(v, to)) {
         WH_RETURN_IF_ERROR(fail(i, "out of range"));
         continue;
@@ -555,7 +534,7 @@ Result<Column> CastColumn(const Column& c, DataType to, bool try_cast) {
   const int fs = ScaleOf(from);
   if (to_double) {
     for (size_t i = 0; i < n; ++i)
-      if (Valid(valid, i)) dout[i] = DecimalToDouble(IntAt(c, i), fs);
+      if (Valid(valid, i)) dout[i] = DecimalToDouble(IntegerAt(c, i), fs);
     out.SetValidity(std::move(valid));
     return out;
   }
@@ -580,10 +559,10 @@ Result<Column> CastColumn(const Column& c, DataType to, bool try_cast) {
     if (!Valid(valid, i)) continue;
     int128 v;
     if (to.id == TypeId::kBoolean) {
-      base[i] = IntAt(c, i) != 0;
+      base[i] = IntegerAt(c, i) != 0;
       continue;
     }
-    if (!Rescale(IntAt(c, i), fs, ts, &v) || !FitsType(v, to)) {
+    if (!Rescale(IntegerAt(c, i), fs, ts, &v) || !FitsType(v, to)) {
       WH_RETURN_IF_ERROR(fail(i, "does not fit in " + to.ToString()));
       continue;
     }
@@ -760,7 +739,7 @@ Result<Column> ArithColumns(const BExpr& e, const Column& a, const Column& b) {
   const int128 limit = Pow10(t.precision);
   for (size_t i = 0; i < n; ++i) {
     if (!Valid(valid, i)) continue;
-    int128 x = IntAt(a, i), y = IntAt(b, i), r = 0;
+    int128 x = IntegerAt(a, i), y = IntegerAt(b, i), r = 0;
     bool ov = false;
     if (op == "+") ov = __builtin_add_overflow(x, y, &r);
     else if (op == "-") ov = __builtin_sub_overflow(x, y, &r);
@@ -973,7 +952,7 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
         for (size_t i = 0; i < n; ++i) reinterpret_cast<double*>(base)[i] = -x.Get<double>(i);
       } else {
         for (size_t i = 0; i < n; ++i) {
-          int128 v = -IntAt(x, i);
+          int128 v = -IntegerAt(x, i);
           if (!x.IsNull(i) && !FitsType(v, e.type))
             return Status::InvalidArgument("overflow: -(" + TextOf(x, i) + ") does not fit in " + e.type.ToString());
           StoreInt(&out, base, i, x.IsNull(i) ? 0 : v);
@@ -1175,7 +1154,7 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
             }
             case PhysicalType::kString: c = v.GetString(i).compare(cur.GetString(i)); break;
             default: {
-              int128 x = IntAt(v, i), y = IntAt(cur, i);
+              int128 x = IntegerAt(v, i), y = IntegerAt(cur, i);
               c = x < y ? -1 : x > y ? 1 : 0;
             }
           }
@@ -1373,7 +1352,7 @@ Result<Column> EvaluateFunction(const BExpr& e, const Batch& b) {
       if (e.type.id == TypeId::kDouble) {
         reinterpret_cast<double*>(base)[i] = std::fabs(a[0].Get<double>(i));
       } else {
-        int128 v = Abs128(IntAt(a[0], i));
+        int128 v = Abs128(IntegerAt(a[0], i));
         if (!FitsType(v, e.type)) return Status::InvalidArgument("overflow in ABS(" + TextOf(a[0], i) + ")");
         StoreInt(&out, base, i, v);
       }
@@ -1384,7 +1363,7 @@ Result<Column> EvaluateFunction(const BExpr& e, const Batch& b) {
   if (f == "FLOOR" || f == "CEIL" || f == "ROUND") {
     // ROUND(x, d): d is args[1] (a constant); FLOOR/CEIL have one argument.
     int digits = 0;
-    if (f == "ROUND" && a.size() > 1 && n > 0 && !a[1].IsNull(0)) digits = static_cast<int>(IntAt(a[1], 0));
+    if (f == "ROUND" && a.size() > 1 && n > 0 && !a[1].IsNull(0)) digits = static_cast<int>(IntegerAt(a[1], 0));
     uint8_t* base = out.ResizeFixed(n);
     for (size_t i = 0; i < n; ++i) {
       if (!ok(i)) continue;
@@ -1401,7 +1380,7 @@ Result<Column> EvaluateFunction(const BExpr& e, const Batch& b) {
         continue;
       }
       int s = ScaleOf(a[0].type());
-      int128 v = IntAt(a[0], i);
+      int128 v = IntegerAt(a[0], i);
       int keep = f == "ROUND" ? std::max(0, std::min(digits, s)) : 0;
       int128 f10 = Pow10(s - keep);
       int128 q = v / f10, r = v % f10;
@@ -1461,8 +1440,8 @@ Result<Column> EvaluateFunction(const BExpr& e, const Batch& b) {
         }
         s = r;
       } else {  // SUBSTRING(s, start [, length]), 1-based, in characters
-        int64_t start = static_cast<int64_t>(IntAt(a[1], i));
-        int64_t len = a.size() > 2 ? static_cast<int64_t>(IntAt(a[2], i)) : INT64_MAX;
+        int64_t start = static_cast<int64_t>(IntegerAt(a[1], i));
+        int64_t len = a.size() > 2 ? static_cast<int64_t>(IntegerAt(a[2], i)) : INT64_MAX;
         std::vector<size_t> starts;
         for (size_t k = 0; k < s.size(); ++k)
           if ((static_cast<unsigned char>(s[k]) & 0xC0) != 0x80) starts.push_back(k);

@@ -9,18 +9,6 @@ namespace wh {
 
 namespace {
 
-Column StringColumn(const std::vector<std::string>& v) {
-  Column c(DataType::String());
-  for (const auto& s : v) c.AppendString(s);
-  return c;
-}
-
-Column Int64Column(const std::vector<int64_t>& v) {
-  Column c(DataType::Int64());
-  for (auto x : v) c.Append<int64_t>(x);
-  return c;
-}
-
 // One row per block of the segments whose path starts with `prefix` (a partition directory
 // name or a segment path): where it is, how it is encoded, and its zone map.
 Result<ResultSet> InspectBlocks(Warehouse* wh, const TableSnapshot& s, const std::string& prefix) {

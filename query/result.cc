@@ -17,6 +17,18 @@ Result<OutputFormat> ParseOutputFormat(const std::string& n) {
                                  "' (expected table, csv, tsv, json, jsonl or markdown)");
 }
 
+Column StringColumn(const std::vector<std::string>& v) {
+  Column c(DataType::String());
+  for (const auto& s : v) c.AppendString(s);
+  return c;
+}
+
+Column Int64Column(const std::vector<int64_t>& v) {
+  Column c(DataType::Int64());
+  for (auto x : v) c.Append<int64_t>(x);
+  return c;
+}
+
 std::string ValueToText(const Column& c, size_t i, const char* null_text) {
   if (c.IsNull(i)) return null_text;
   const DataType& t = c.type();

@@ -31,4 +31,8 @@ std::string ValueToText(const Column& c, size_t row, const char* null_text);
 
 void PrintResult(const ResultSet& rs, OutputFormat format, std::ostream& out);
 
+// Columns from plain values, for results built by hand (SHOW, DESCRIBE, inspect, EXPLAIN).
+Column StringColumn(const std::vector<std::string>& v);
+Column Int64Column(const std::vector<int64_t>& v);
+
 }  // namespace wh
