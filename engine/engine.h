@@ -121,8 +121,13 @@ class TableWriter {
     std::string tmp_path;    // absolute
     std::string final_path;  // absolute
     bool renamed = false;
+    bool merged_away = false;  // replaced by a merged segment; deleted before the commit
     SegmentEntry entry;
   };
+  // Merges the segments this batch wrote to the same partition (a batch larger than the memory
+  // budget writes one per flush) into one, so that row groups hold a bucket's rows of the whole
+  // batch. Runs at commit time; the originals are uncommitted temporary files.
+  Status MergePartitionSegments();
   Status CleanOrphans(uint64_t manifest_valid_length, bool torn);
   // Writes one segment from rows [bounds.front(), bounds.back()) of `sorted` (user columns then
   // etl_date), whose rows of bucket b are [bounds[b], bounds[b + 1]).

@@ -299,8 +299,85 @@ void TableWriter::Abort() {
   RemovePending();
 }
 
+Status TableWriter::MergePartitionSegments() {
+  std::map<std::optional<int32_t>, std::vector<Pending*>> by_part;
+  for (auto& p : pending_) by_part[p.entry.partition].push_back(&p);
+  std::vector<std::pair<std::optional<int32_t>, std::vector<Pending*>>> work;
+  for (auto& [part, list] : by_part)
+    if (list.size() > 1) work.emplace_back(part, list);
+  if (work.empty()) return Status::OK();
+  const uint32_t nb = std::max<uint32_t>(base_.schema.bucket_count, 1);
+  auto merge = [&](const std::optional<int32_t>& part, const std::vector<Pending*>& list) -> Status {
+    std::vector<std::unique_ptr<SegmentReader>> readers;
+    for (Pending* p : list) {
+      WH_ASSIGN_OR_RETURN(auto r, SegmentReader::Open(fs_, p->tmp_path));
+      readers.push_back(std::move(r));
+    }
+    const auto& specs = readers[0]->footer().columns;
+    std::vector<Column> sorted;
+    for (const auto& c : specs) sorted.emplace_back(c.type);
+    std::vector<uint32_t> bounds(nb + 1, 0);
+    std::vector<size_t> next(readers.size(), 0);  // row groups are in bucket order
+    for (uint32_t b = 0; b < nb; ++b) {
+      bounds[b] = static_cast<uint32_t>(sorted[0].size());
+      for (size_t r = 0; r < readers.size(); ++r) {
+        const auto& groups = readers[r]->footer().row_groups;
+        for (; next[r] < groups.size() && groups[next[r]].bucket == b; ++next[r]) {
+          for (size_t c = 0; c < specs.size(); ++c) {
+            WH_ASSIGN_OR_RETURN(Column col, readers[r]->ReadColumn(next[r], c));
+            sorted[c].AppendRange(col, 0, col.size());
+          }
+        }
+      }
+    }
+    bounds[nb] = static_cast<uint32_t>(sorted[0].size());
+    WH_RETURN_IF_ERROR(WriteSortedRange(part, sorted, bounds));
+    for (Pending* p : list) p->merged_away = true;
+    return Status::OK();
+  };
+  std::atomic<size_t> next_work{0};
+  std::mutex err_mu;
+  Status first_error;
+  auto run = [&] {
+    for (size_t k; (k = next_work++) < work.size();) {
+      Status st = merge(work[k].first, work[k].second);
+      if (!st.ok()) {
+        std::lock_guard<std::mutex> l(err_mu);
+        if (first_error.ok()) first_error = st;
+      }
+    }
+  };
+  const size_t threads = std::min<size_t>(work.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(run);
+  run();
+  for (auto& t : pool) t.join();
+  WH_RETURN_IF_ERROR(first_error);
+  // Drop the merged-away originals.
+  std::deque<Pending> kept;
+  for (auto& p : pending_) {
+    if (!p.merged_away) {
+      kept.push_back(std::move(p));
+      continue;
+    }
+    WH_RETURN_IF_ERROR(fs_->RemoveFile(p.tmp_path));
+    --stats_.segments;
+    stats_.bytes -= p.entry.bytes;
+    stats_.rows -= p.entry.rows;
+  }
+  pending_ = std::move(kept);
+  return Status::OK();
+}
+
 Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   if (done_) return Status::Internal("Commit after commit or abort");
+  {
+    Status st = MergePartitionSegments();
+    if (!st.ok()) {
+      Abort();
+      return st;
+    }
+  }
   CommitRecord rec;
   rec.seq = base_.last_seq + 1;
   rec.etl_micros = etl_micros_;

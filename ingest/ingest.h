@@ -23,7 +23,9 @@ struct IngestProgress {
 
 struct IngestOptions {
   int64_t etl_micros = 0;                 // etl_date of every row
-  size_t batch_bytes = 256u << 20;        // memory budget of buffered rows before a flush
+  // Memory budget of buffered rows before a flush (--memory-mb). A batch larger than this writes
+  // one segment per flush and partition; the commit merges them into one per partition.
+  size_t batch_bytes = size_t{1} << 30;
   EncodeOptions encode;
   // Called about every 64K rows, from the ingesting thread.
   std::function<void(const IngestProgress&)> on_progress;

@@ -119,7 +119,8 @@ TEST_F(IngestTest, BadInputNamesWhereAndWhyAndCommitsNothing) {
   EXPECT_FALSE(DefaultFileSystem()->FileExists(dir_.Join("w/posts/event_date=2022-01-02")));
 }
 
-TEST_F(IngestTest, SmallBudgetFlushesSeveralSegmentsInOneCommit) {
+// A small budget flushes many times; the commit merges each partition's segments into one.
+TEST_F(IngestTest, SmallBudgetFlushesAreMergedIntoOneSegmentPerPartition) {
   std::string csv = "id,posted_at,user_id\n";
   for (int i = 0; i < 20000; ++i) csv += std::to_string(i) + ",2022-01-0" + std::to_string(1 + i % 3) + " 00:00:00," + std::to_string(i) + "\n";
   auto in = StringInput(csv, "big.csv");
@@ -127,8 +128,20 @@ TEST_F(IngestTest, SmallBudgetFlushesSeveralSegmentsInOneCommit) {
   o.batch_bytes = 64 << 10;
   auto r = IngestCsvStreams(wh_.get(), "posts", {in.get()}, o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_GT(r->segments, 3u);
-  EXPECT_EQ(wh_->GetSnapshot("posts")->rows(), 20000u);
+  EXPECT_EQ(r->segments, 3u);
+  auto snap = wh_->GetSnapshot("posts");
+  EXPECT_EQ(snap->segments.size(), 3u);
+  EXPECT_EQ(snap->rows(), 20000u);
+  std::vector<std::string> problems;
+  VerifyTable(wh_.get(), "posts", [&](const std::string& m) { problems.push_back(m); });
+  EXPECT_TRUE(problems.empty()) << problems[0];
+  // No temporary file is left behind.
+  for (const auto& seg : snap->segments) {
+    auto dir = seg.path.substr(0, seg.path.find('/'));
+    auto names = DefaultFileSystem()->ListDir(dir_.Join("w/posts/" + dir));
+    ASSERT_TRUE(names.ok());
+    EXPECT_EQ(names->size(), 1u);
+  }
   EXPECT_EQ(wh_->GetSnapshot("posts")->last_seq, 1u);
 }
 

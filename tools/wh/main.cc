@@ -45,7 +45,8 @@ commands:
                                            TABLE [AS SELECT], INSERT INTO t SELECT (rows get
                                            --etl-date), CREATE [OR REPLACE] VIEW, DROP TABLE,
                                            DROP VIEW, SHOW TABLES, DESCRIBE
-  ingest TABLE FILE... [--etl-date D]      load CSV files ("-" = stdin; .gz/.zst decompressed)
+  ingest TABLE FILE... [--etl-date D] [--memory-mb N (1024)]
+                                           load CSV files ("-" = stdin; .gz/.zst decompressed)
                                            as one atomic batch; D = YYYY-MM-DD[ HH:MM:SS],
                                            default now
   inspect [TABLE [PART|SEG]] [--format F]  tables; a table's partitions, segments, zone maps;
@@ -113,6 +114,7 @@ struct Args {
   std::string scale;
   std::string seed;
   std::string output;
+  std::string memory;
 };
 
 Result<OutputFormat> ChooseFormat(const Args& a) {
@@ -189,6 +191,11 @@ int CmdIngest(const Args& a) {
     auto t = ParseTimestamp(a.etl_date);
     if (!t.ok()) return Usage("--etl-date '" + a.etl_date + "': " + t.status().message());
     opt.etl_micros = *t;
+  }
+  if (!a.memory.empty()) {
+    auto mb = ParseInt64(a.memory, 16, 1 << 20);
+    if (!mb.ok()) return Usage("--memory-mb must be an integer from 16 up");
+    opt.batch_bytes = static_cast<size_t>(*mb) << 20;
   }
   auto wh = Warehouse::Open(DefaultFileSystem(), a.warehouse, false);
   if (!wh.ok()) return Fail(wh.status());
@@ -318,6 +325,9 @@ int Main(int argc, char** argv) {
     } else if (s == "-o" || s == "--output") {
       v = value("-o");
       if (v.ok()) a.output = *v;
+    } else if (s == "--memory-mb") {
+      v = value("--memory-mb");
+      if (v.ok()) a.memory = *v;
     } else if (s == "--scale") {
       v = value("--scale");
       if (v.ok()) a.scale = *v;
