@@ -162,6 +162,10 @@ void Column::SetStrings(std::vector<uint32_t> offsets, std::string chars) {
   chars_ = std::move(chars);
 }
 
+size_t Column::ByteSize() const {
+  return validity_.size() + fixed_.size() + offsets_.size() * 4 + chars_.size();
+}
+
 size_t Column::MemoryUsage() const {
   return validity_.capacity() + fixed_.size() + offsets_.capacity() * 4 + chars_.capacity();
 }

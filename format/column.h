@@ -97,7 +97,8 @@ class Column {
   void SetStrings(std::vector<uint32_t> offsets, std::string chars);
 
   // Approximate bytes held, for memory accounting.
-  size_t MemoryUsage() const;
+  size_t MemoryUsage() const;  // bytes allocated (capacity)
+  size_t ByteSize() const;     // bytes of data held
 
  private:
   void MarkValid() {

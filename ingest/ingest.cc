@@ -33,7 +33,7 @@ class BatchBuilder {
   }
   Status FlushIfFull() {
     size_t mem = 0;
-    for (const auto& c : cols_) mem += c.MemoryUsage();
+    for (const auto& c : cols_) mem += c.ByteSize();
     if (mem < opt_.batch_bytes) return Status::OK();
     return Flush();
   }
