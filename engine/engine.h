@@ -103,7 +103,9 @@ class TableWriter {
                       const std::vector<uint32_t>& buckets);
   // Routes rows (user columns, schema order) to their partitions (the partition expression of
   // each row) and buckets (the hash of the key) and writes one segment per partition.
-  Status WriteRows(const std::vector<Column>& columns);
+  Status WriteRows(const std::vector<Column>& columns) { return WriteRows(std::vector<const std::vector<Column>*>{&columns}); }
+  // The same for rows held in several column sets (chunks parsed apart), in this order.
+  Status WriteRows(const std::vector<const std::vector<Column>*>& chunks);
   // Distinct partitions written so far by this batch.
   size_t partitions_written() const { return partitions_.size(); }
   // Makes the batch visible: rename, sync directories, append the commit record and sync it.

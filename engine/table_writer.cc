@@ -64,57 +64,77 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn) {
   return Status::OK();
 }
 
-Status TableWriter::WriteRows(const std::vector<Column>& cols) {
+Status TableWriter::WriteRows(const std::vector<const std::vector<Column>*>& chunks) {
   if (done_) return Status::Internal("WriteRows after commit or abort");
   const TableSchema& schema = base_.schema;
-  if (cols.size() != schema.columns.size()) return Status::Internal("WriteRows: wrong number of columns");
-  const size_t n = cols.empty() ? 0 : cols[0].size();
+  if (chunks.size() > 65535) return Status::Internal("WriteRows: too many chunks");
+  std::vector<size_t> start(chunks.size() + 1, 0);
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    if (chunks[c]->size() != schema.columns.size()) return Status::Internal("WriteRows: wrong number of columns");
+    start[c + 1] = start[c] + (chunks[c]->empty() ? 0 : (*chunks[c])[0].size());
+  }
+  const size_t n = start.back();
   if (n == 0) return Status::OK();
-  // Partition value of every row.
-  std::vector<int32_t> days;
-  std::vector<uint8_t> valid;
-  if (!schema.partition_column.empty()) {
-    EvaluatePartition(schema.partition_expr, cols, n, &days, &valid);
-  } else {
-    days.assign(n, 0);
-    valid.assign(n, 0);
-  }
-  // Dense partition numbers in partition order (the NULL partition first).
-  std::map<std::pair<int, int32_t>, uint32_t> index;
-  for (size_t i = 0; i < n; ++i) index.emplace(std::make_pair(valid[i] ? 1 : 0, valid[i] ? days[i] : 0), 0);
-  std::vector<std::optional<int32_t>> parts;
-  for (auto& [k, v] : index) {
-    v = static_cast<uint32_t>(parts.size());
-    parts.push_back(k.first ? std::optional<int32_t>(k.second) : std::nullopt);
-  }
-  // Bucket of every row.
+  if (n > UINT32_MAX) return Status::Internal("WriteRows: batch too large");
+  // Partition value and bucket of every row.
   const uint32_t nb = std::max<uint32_t>(schema.bucket_count, 1);
+  std::vector<int32_t> days(n, 0);
+  std::vector<uint8_t> valid(n, 0);
   std::vector<uint32_t> buckets(n, 0);
-  int key = schema.bucket_column_index();
-  if (key >= 0) ComputeBuckets(cols[key], schema.bucket_count, buckets.data());
+  const int key = schema.bucket_column_index();
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    const size_t rows = start[c + 1] - start[c];
+    if (rows == 0) continue;
+    if (!schema.partition_column.empty()) {
+      std::vector<int32_t> d;
+      std::vector<uint8_t> v;
+      EvaluatePartition(schema.partition_expr, *chunks[c], rows, &d, &v);
+      std::copy(d.begin(), d.end(), days.begin() + start[c]);
+      std::copy(v.begin(), v.end(), valid.begin() + start[c]);
+    }
+    if (key >= 0) ComputeBuckets((*chunks[c])[key], schema.bucket_count, buckets.data() + start[c]);
+  }
+  // Distinct partitions in order (the NULL partition first): a bitmap over the day range.
+  bool any_null = false;
+  int32_t min_day = INT32_MAX, max_day = INT32_MIN;
+  for (size_t i = 0; i < n; ++i) {
+    if (!valid[i]) {
+      any_null = true;
+      continue;
+    }
+    min_day = std::min(min_day, days[i]);
+    max_day = std::max(max_day, days[i]);
+  }
+  std::vector<std::optional<int32_t>> parts;
+  if (any_null) parts.push_back(std::nullopt);
+  const bool dense = max_day >= min_day && static_cast<int64_t>(max_day) - min_day < (1 << 22);
+  std::vector<uint32_t> by_day;
+  std::map<int32_t, uint32_t> sparse;
+  if (max_day >= min_day) {
+    if (dense) {
+      by_day.assign(static_cast<size_t>(max_day - min_day) + 1, UINT32_MAX);
+      for (size_t i = 0; i < n; ++i)
+        if (valid[i]) by_day[days[i] - min_day] = 0;
+      for (size_t d = 0; d < by_day.size(); ++d)
+        if (by_day[d] == 0) {
+          by_day[d] = static_cast<uint32_t>(parts.size());
+          parts.push_back(static_cast<int32_t>(min_day + d));
+        }
+    } else {
+      for (size_t i = 0; i < n; ++i)
+        if (valid[i]) sparse.emplace(days[i], 0);
+      for (auto& [d, idx] : sparse) {
+        idx = static_cast<uint32_t>(parts.size());
+        parts.push_back(d);
+      }
+    }
+  }
   // One counting sort by (partition, bucket), one gather per column; segments are then written
   // from ranges of the sorted columns.
   std::vector<uint32_t> slot(n);
-  if (parts.size() == 1) {
-    for (size_t i = 0; i < n; ++i) slot[i] = buckets[i];
-  } else {
-    int32_t min_day = INT32_MAX, max_day = INT32_MIN;
-    for (const auto& p : parts)
-      if (p) min_day = std::min(min_day, *p), max_day = std::max(max_day, *p);
-    // Days are dense in practice: a direct lookup table from day to partition number.
-    std::vector<uint32_t> by_day;
-    const bool dense = max_day >= min_day && static_cast<int64_t>(max_day) - min_day < (1 << 20);
-    if (dense) {
-      by_day.assign(static_cast<size_t>(max_day - min_day) + 1, 0);
-      for (size_t p = 0; p < parts.size(); ++p)
-        if (parts[p]) by_day[*parts[p] - min_day] = static_cast<uint32_t>(p);
-    }
-    for (size_t i = 0; i < n; ++i) {
-      uint32_t p = !valid[i] ? 0
-                   : dense   ? by_day[days[i] - min_day]
-                             : index[{1, days[i]}];
-      slot[i] = p * nb + buckets[i];
-    }
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t p = !valid[i] ? 0 : dense ? by_day[days[i] - min_day] : sparse[days[i]];
+    slot[i] = p * nb + buckets[i];
   }
   const size_t nslots = parts.size() * nb;
   std::vector<uint32_t> bounds(nslots + 1, 0);
@@ -125,18 +145,32 @@ Status TableWriter::WriteRows(const std::vector<Column>& cols) {
     std::vector<uint32_t> pos(bounds.begin(), bounds.end() - 1);
     for (size_t i = 0; i < n; ++i) order[pos[slot[i]]++] = static_cast<uint32_t>(i);
   }
+  // Sources of each sorted row: chunk and row within it.
+  std::vector<uint16_t> which(n);
+  {
+    std::vector<uint16_t> chunk_of(n);
+    for (size_t c = 0; c < chunks.size(); ++c)
+      std::fill(chunk_of.begin() + start[c], chunk_of.begin() + start[c + 1], static_cast<uint16_t>(c));
+    for (size_t i = 0; i < n; ++i) {
+      which[i] = chunk_of[order[i]];
+      order[i] -= static_cast<uint32_t>(start[which[i]]);
+    }
+  }
   // The gather, one column per task on all cores.
+  const size_t ncols = schema.columns.size();
   std::vector<Column> sorted;
-  for (const auto& c : cols) sorted.emplace_back(c.type());
+  for (const auto& c : schema.columns) sorted.emplace_back(c.type);
   {
     std::atomic<size_t> next_col{0};
     auto gather = [&] {
-      for (size_t k; (k = next_col++) < cols.size();) {
+      for (size_t k; (k = next_col++) < ncols;) {
+        std::vector<const Column*> srcs;
+        for (const auto* ch : chunks) srcs.push_back(&(*ch)[k]);
         sorted[k].Reserve(n);
-        sorted[k].AppendSelected(cols[k], order.data(), n);
+        sorted[k].AppendGathered(srcs, which.data(), order.data(), n);
       }
     };
-    const size_t t = std::min<size_t>(cols.size(), std::max(1u, std::thread::hardware_concurrency()));
+    const size_t t = std::min<size_t>(ncols, std::max(1u, std::thread::hardware_concurrency()));
     std::vector<std::thread> pool;
     for (size_t i = 1; i < t && n >= 65536; ++i) pool.emplace_back(gather);
     gather();

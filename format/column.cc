@@ -118,6 +118,58 @@ void Column::AppendSelected(const Column& src, const uint32_t* rows, size_t n) {
   size_ += n;
 }
 
+void Column::AppendGathered(const std::vector<const Column*>& srcs, const uint16_t* which,
+                            const uint32_t* rows, size_t n) {
+  if (srcs.size() == 1) {
+    AppendSelected(*srcs[0], rows, n);
+    return;
+  }
+  bool nulls = false;
+  for (const Column* c : srcs) nulls |= c->has_nulls();
+  if (nulls) {
+    if (validity_.empty()) validity_.assign(size_, 1);
+    size_t old = validity_.size();
+    validity_.resize(old + n);
+    for (size_t k = 0; k < n; ++k) {
+      const Column* c = srcs[which[k]];
+      validity_[old + k] = c->has_nulls() ? c->validity_[rows[k]] : 1;
+    }
+  } else if (!validity_.empty()) {
+    validity_.insert(validity_.end(), n, 1);
+  }
+  if (type_.physical() == PhysicalType::kString) {
+    size_t bytes = 0;
+    for (size_t k = 0; k < n; ++k) {
+      const Column* c = srcs[which[k]];
+      bytes += c->offsets_[rows[k] + 1] - c->offsets_[rows[k]];
+    }
+    chars_.reserve(chars_.size() + bytes);
+    offsets_.reserve(offsets_.size() + n);
+    for (size_t k = 0; k < n; ++k) {
+      const Column* c = srcs[which[k]];
+      uint32_t b = c->offsets_[rows[k]], e = c->offsets_[rows[k] + 1];
+      chars_.append(c->chars_.data() + b, e - b);
+      offsets_.push_back(static_cast<uint32_t>(chars_.size()));
+    }
+    size_ += n;
+    return;
+  }
+  const int w = type_.width();
+  size_t old = fixed_.size();
+  fixed_.Resize(old + n * w);
+  uint8_t* out = fixed_.data() + old;
+  std::vector<const uint8_t*> base(srcs.size());
+  for (size_t s = 0; s < srcs.size(); ++s) base[s] = srcs[s]->fixed_.data();
+  switch (w) {
+    case 1: for (size_t k = 0; k < n; ++k) out[k] = base[which[k]][rows[k]]; break;
+    case 4: for (size_t k = 0; k < n; ++k) std::memcpy(out + 4 * k, base[which[k]] + 4 * size_t{rows[k]}, 4); break;
+    case 8: for (size_t k = 0; k < n; ++k) std::memcpy(out + 8 * k, base[which[k]] + 8 * size_t{rows[k]}, 8); break;
+    default:
+      for (size_t k = 0; k < n; ++k) std::memcpy(out + w * k, base[which[k]] + w * size_t{rows[k]}, w);
+  }
+  size_ += n;
+}
+
 void Column::AppendRange(const Column& src, size_t begin, size_t n) {
   if (n == 0) return;
   if (src.has_nulls()) {

@@ -86,6 +86,9 @@ class Column {
   void AppendFrom(const Column& src, size_t i);
   // Appends the rows of `src` listed in `rows`.
   void AppendSelected(const Column& src, const uint32_t* rows, size_t n);
+  // Appends, for k < n, row rows[k] of srcs[which[k]] (all of this column's type).
+  void AppendGathered(const std::vector<const Column*>& srcs, const uint16_t* which, const uint32_t* rows,
+                      size_t n);
   // Appends rows [begin, begin + n) of src (same type).
   void AppendRange(const Column& src, size_t begin, size_t n);
   void Clear();

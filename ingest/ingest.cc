@@ -32,17 +32,28 @@ class BatchBuilder {
     return FlushIfFull();
   }
   Status FlushIfFull() {
-    size_t mem = 0;
+    size_t mem = chunk_bytes_;
     for (const auto& c : cols_) mem += c.ByteSize();
     if (mem < opt_.batch_bytes) return Status::OK();
     return Flush();
   }
 
+  // Rows parsed apart (a chunk); they precede rows appended to columns() later.
+  void AddChunk(std::vector<Column> cols) {
+    for (const auto& c : cols) chunk_bytes_ += c.ByteSize();
+    chunks_.push_back(std::move(cols));
+  }
+
   Status Flush() {
-    if (rows() == 0) return Status::OK();
-    std::vector<Column> cols = std::move(cols_);
-    Reset();  // the writer routes from `cols`; the builder starts afresh
-    return writer_->WriteRows(cols);
+    std::vector<std::vector<Column>> chunks = std::move(chunks_);
+    chunks_.clear();
+    chunk_bytes_ = 0;
+    if (rows() > 0) chunks.push_back(std::move(cols_));
+    Reset();  // the writer routes from `chunks`; the builder starts afresh
+    std::vector<const std::vector<Column>*> ptrs;
+    for (const auto& c : chunks) ptrs.push_back(&c);
+    if (ptrs.empty()) return Status::OK();
+    return writer_->WriteRows(ptrs);
   }
 
   size_t partitions() const { return writer_->partitions_written(); }
@@ -57,6 +68,8 @@ class BatchBuilder {
   const TableSchema& schema_;
   const IngestOptions& opt_;
   std::vector<Column> cols_;
+  std::vector<std::vector<Column>> chunks_;
+  size_t chunk_bytes_ = 0;
 };
 
 std::string Quote(std::string_view v) {
@@ -181,6 +194,12 @@ class ChainInput final : public InputStream {
 // Where `text` can be cut after a complete row: after the last line end outside quotes (quote
 // parity from the start, which is a row boundary). npos when there is none.
 size_t LastRowEnd(const std::string& text, size_t limit) {
+  const size_t len = std::min(limit, text.size());
+  // Most inputs quote nothing: then the last newline is the cut.
+  if (!std::memchr(text.data(), '"', len)) {
+    const void* nl = memrchr(text.data(), '\n', len);
+    return nl ? static_cast<const char*>(nl) - text.data() + 1 : std::string::npos;
+  }
   bool quoted = false;
   size_t last = std::string::npos;
   const char* p = text.data();
@@ -312,11 +331,7 @@ Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch
       return serial(std::move(parts), c->first_line);
     }
     queue.pop_front();
-    std::vector<Column>& cols = batch->columns();
-    for (size_t k = 0; k < cols.size(); ++k) {
-      if (cols[k].size() == 0) cols[k] = std::move(c->cols[k]);
-      else cols[k].AppendRange(c->cols[k], 0, c->rows);
-    }
+    if (c->rows) batch->AddChunk(std::move(c->cols));
     *total_rows += c->rows;
     if (opt.on_progress) opt.on_progress({in->name(), in->bytes_read(), in->size_hint(), *total_rows});
     return batch->FlushIfFull();
