@@ -26,12 +26,38 @@ class PosixWritableFile final : public WritableFile {
  public:
   PosixWritableFile(std::string path, int fd, uint64_t size)
       : path_(std::move(path)), fd_(fd), size_(size) {}
+  static constexpr size_t kBufferBytes = 1u << 20;
   ~PosixWritableFile() override {
     if (fd_ >= 0) ::close(fd_);
   }
+  // Small appends (a segment writes a block at a time) are gathered into 1 MiB writes.
   Status Append(std::string_view data) override {
-    const char* p = data.data();
-    size_t left = data.size();
+    size_ += data.size();
+    if (buf_.size() + data.size() <= kBufferBytes) {
+      buf_.append(data);
+      return Status::OK();
+    }
+    WH_RETURN_IF_ERROR(Flush());
+    if (data.size() >= kBufferBytes) return WriteAll(data.data(), data.size());
+    buf_.append(data);
+    return Status::OK();
+  }
+  Status Sync() override {
+    WH_RETURN_IF_ERROR(Flush());
+    if (::fdatasync(fd_) != 0) return Errno("fsync", path_, errno);
+    return Status::OK();
+  }
+  Status Close() override {
+    Status st = Flush();
+    int fd = fd_;
+    fd_ = -1;
+    if (fd >= 0 && ::close(fd) != 0 && st.ok()) return Errno("close", path_, errno);
+    return st;
+  }
+  uint64_t Size() const override { return size_; }
+
+ private:
+  Status WriteAll(const char* p, size_t left) {
     while (left > 0) {
       ssize_t n = ::write(fd_, p, left);
       if (n < 0) {
@@ -39,24 +65,18 @@ class PosixWritableFile final : public WritableFile {
         return Errno("write", path_, errno);
       }
       p += n;
-      left -= n;
+      left -= static_cast<size_t>(n);
     }
-    size_ += data.size();
     return Status::OK();
   }
-  Status Sync() override {
-    if (::fdatasync(fd_) != 0) return Errno("fsync", path_, errno);
-    return Status::OK();
+  Status Flush() {
+    if (buf_.empty()) return Status::OK();
+    Status st = WriteAll(buf_.data(), buf_.size());
+    buf_.clear();
+    return st;
   }
-  Status Close() override {
-    int fd = fd_;
-    fd_ = -1;
-    if (fd >= 0 && ::close(fd) != 0) return Errno("close", path_, errno);
-    return Status::OK();
-  }
-  uint64_t Size() const override { return size_; }
+  std::string buf_;
 
- private:
   std::string path_;
   int fd_;
   uint64_t size_;
