@@ -545,7 +545,16 @@ std::vector<uint32_t> SortPermutation(const std::vector<Column>& cols, const std
       if (c.IsNull(i)) nulls.push_back(i);
       else v.emplace_back(keys[0].desc ? ~vals[i] : vals[i], i);  // ~x reverses the order exactly
     }
-    std::sort(v.begin(), v.end());
+    // Two halves sorted on two threads, then merged.
+    if (v.size() >= 100000 && std::thread::hardware_concurrency() > 1) {
+      auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+      std::thread t([&] { std::sort(v.begin(), mid); });
+      std::sort(mid, v.end());
+      t.join();
+      std::inplace_merge(v.begin(), mid, v.end());
+    } else {
+      std::sort(v.begin(), v.end());
+    }
     size_t k = 0;
     if (keys[0].nulls_first) for (uint32_t r : nulls) perm[k++] = r;
     for (const auto& p : v) perm[k++] = p.second;
