@@ -17,6 +17,34 @@ Column Int64Result(const std::vector<int64_t>& v, size_t groups) {
   return c;
 }
 
+// COUNT_IF(c): rows where the BOOLEAN c is TRUE.
+class CountIfState : public AggregateState {
+ public:
+  void Resize(size_t g) override {
+    if (counts_.size() < g) counts_.resize(g, 0);
+  }
+  Status Update(const Column* arg, const uint32_t* gids, size_t n) override {
+    const uint8_t* v = arg->values<uint8_t>();
+    if (arg->has_nulls()) {
+      const uint8_t* valid = arg->validity().data();
+      for (size_t i = 0; i < n; ++i) counts_[gids[i]] += v[i] & valid[i];
+    } else {
+      for (size_t i = 0; i < n; ++i) counts_[gids[i]] += v[i];
+    }
+    return Status::OK();
+  }
+  Result<Column> Finish(size_t groups) override {
+    Resize(groups);
+    Column c(DataType::Int64());
+    int64_t* o = reinterpret_cast<int64_t*>(c.ResizeFixed(groups));
+    for (size_t g = 0; g < groups; ++g) o[g] = counts_[g];
+    return c;
+  }
+
+ private:
+  std::vector<int64_t> counts_;
+};
+
 class CountState : public AggregateState {
  public:
   explicit CountState(bool star) : star_(star) {}
@@ -345,6 +373,7 @@ std::unique_ptr<AggregateState> MakeAggregateState(const AggregateSpec& spec) {
   const std::string& fn = spec.fn;
   if (fn == "COUNT_STAR") s = std::make_unique<CountState>(true);
   else if (fn == "COUNT") s = std::make_unique<CountState>(false);
+  else if (fn == "COUNT_IF") s = std::make_unique<CountIfState>();
   else if (fn == "SUM") s = std::make_unique<SumState>(spec, false);
   else if (fn == "AVG") s = std::make_unique<SumState>(spec, true);
   else if (fn == "MIN" || fn == "MAX" || fn == "FIRST" || fn == "ANY_VALUE") s = std::make_unique<PickState>(spec);

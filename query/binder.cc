@@ -1172,7 +1172,15 @@ Result<BExprPtr> Binder::BindAggregate(const Expr& e, const Scope& scope, AggCon
     if (IsUntypedNull(*x)) x = MakeLiteral(Value::Null(DataType::Int32()));
     spec.fn = fn;
     const DataType& t = x->type;
-    if (fn == "COUNT") {
+    // COUNT(CASE WHEN c THEN <non-NULL constant> END) counts the rows where c is TRUE: no CASE
+    // column is built.
+    if (fn == "COUNT" && !e.distinct && x->kind == BExpr::kCase && x->args.size() == 2 + (x->has_else ? 1 : 0) &&
+        x->args[1]->kind == BExpr::kLiteral && !x->args[1]->value.null &&
+        (!x->has_else || (x->args[2]->kind == BExpr::kLiteral && x->args[2]->value.null))) {
+      spec.fn = "COUNT_IF";
+      spec.type = DataType::Int64();
+      spec.arg = x->args[0];
+    } else if (fn == "COUNT") {
       spec.type = DataType::Int64();
     } else if (fn == "SUM") {
       if (IsIntegral(t)) spec.type = DataType::Int64();
@@ -1185,7 +1193,7 @@ Result<BExprPtr> Binder::BindAggregate(const Expr& e, const Scope& scope, AggCon
     } else {  // MIN MAX FIRST ANY_VALUE
       spec.type = t;
     }
-    spec.arg = x;
+    if (spec.fn != "COUNT_IF") spec.arg = x;
   }
   // The same aggregate twice is computed once.
   std::string key = spec.fn + (spec.distinct ? " DISTINCT " : " ") + (spec.arg ? spec.arg->ToString() : "*");
