@@ -1,6 +1,7 @@
 #include "query/exec.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -593,27 +594,57 @@ class SortOp : public Operator {
   Result<bool> Next(Batch* out) override {
     if (done_) return false;
     done_ = true;
-    Batch all;
-    bool first = true;
+    // The input batches stay as they came; only the key columns are concatenated, and the
+    // output is gathered straight from the batches.
+    std::vector<Batch> batches;
+    std::vector<size_t> start = {0};
+    std::vector<Column> cols;
     Batch in;
     while (true) {
       WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
       if (!more) break;
-      if (first) {
-        all = std::move(in);
-        first = false;
-      } else {
-        AppendBatch(&all, in);
+      if (in.rows == 0) continue;
+      for (size_t k = 0; k < keys_.size(); ++k) {
+        WH_ASSIGN_OR_RETURN(ColumnHolder c, EvaluateView(*keys_[k].expr, in));
+        if (cols.size() <= k) cols.emplace_back(c.get().type());
+        cols[k].AppendRange(c.get(), 0, in.rows);
+      }
+      start.push_back(start.back() + in.rows);
+      batches.push_back(std::move(in));
+    }
+    const size_t n = start.back();
+    if (n == 0 || batches.size() > 65535) {
+      if (n == 0) return false;
+      return Status::NotSupported("sort of more than 65535 batches");
+    }
+    std::vector<uint32_t> perm = SortPermutation(cols, keys_, n);
+    std::vector<uint16_t> which(n);
+    {
+      std::vector<uint16_t> batch_of(n);
+      for (size_t b = 0; b < batches.size(); ++b)
+        std::fill(batch_of.begin() + start[b], batch_of.begin() + start[b + 1], static_cast<uint16_t>(b));
+      for (size_t i = 0; i < n; ++i) {
+        which[i] = batch_of[perm[i]];
+        perm[i] -= static_cast<uint32_t>(start[which[i]]);
       }
     }
-    if (first || all.rows == 0) return false;
-    std::vector<Column> cols;
-    for (const auto& k : keys_) {
-      WH_ASSIGN_OR_RETURN(ColumnHolder c, EvaluateView(*k.expr, all));
-      cols.push_back(c.Take());
-    }
-    std::vector<uint32_t> perm = SortPermutation(cols, keys_, all.rows);
-    *out = SelectRows(all, perm);
+    Batch result;
+    result.rows = n;
+    const size_t ncols = batches[0].columns.size();
+    for (size_t c = 0; c < ncols; ++c) result.columns.emplace_back(batches[0].columns[c].type());
+    std::atomic<size_t> next{0};
+    auto gather = [&] {
+      for (size_t c; (c = next++) < ncols;) {
+        std::vector<const Column*> srcs;
+        for (const auto& b : batches) srcs.push_back(&b.columns[c]);
+        result.columns[c].AppendGathered(srcs, which.data(), perm.data(), n);
+      }
+    };
+    std::thread helper;
+    if (ncols > 1 && n >= 65536 && std::thread::hardware_concurrency() > 1) helper = std::thread(gather);
+    gather();
+    if (helper.joinable()) helper.join();
+    *out = std::move(result);
     return true;
   }
 
