@@ -317,6 +317,37 @@ class AggregateOp : public Operator {
 
 Column NullColumn(const DataType& t, size_t n) { return ConstantColumn(Value::Null(t), n); }
 
+// Rows `rows` of src, where UINT32_MAX stands for a NULL (an outer join's missing side).
+Column GatherOrNull(const Column& src, const std::vector<uint32_t>& rows) {
+  const size_t n = rows.size();
+  Column out(src.type());
+  std::vector<uint8_t> valid(n);
+  bool any_null = false;
+  for (size_t k = 0; k < n; ++k) {
+    valid[k] = rows[k] != UINT32_MAX && !src.IsNull(rows[k]);
+    any_null |= !valid[k];
+  }
+  if (src.type().physical() == PhysicalType::kString) {
+    std::vector<uint32_t> offsets(n + 1, 0);
+    std::string chars;
+    for (size_t k = 0; k < n; ++k) {
+      if (valid[k]) chars.append(src.GetString(rows[k]));
+      offsets[k + 1] = static_cast<uint32_t>(chars.size());
+    }
+    out.SetStrings(std::move(offsets), std::move(chars));
+  } else {
+    const int w = src.type().width();
+    uint8_t* o = out.ResizeFixed(n);
+    const uint8_t* in = src.values<uint8_t>();
+    for (size_t k = 0; k < n; ++k) {
+      if (rows[k] != UINT32_MAX) std::memcpy(o + k * w, in + size_t{rows[k]} * w, w);
+      else std::memset(o + k * w, 0, w);
+    }
+  }
+  if (any_null) out.SetValidity(std::move(valid));
+  return out;
+}
+
 class HashJoinOp : public Operator {
  public:
   HashJoinOp(const PlanNode& node, std::unique_ptr<Operator> left, std::unique_ptr<Operator> right,
@@ -431,19 +462,19 @@ class HashJoinOp : public Operator {
         rsel.push_back(r);
       }
     }
-    Batch joined;
-    joined.rows = lsel.size();
-    {
-      Batch l = SelectRows(in, lsel);
-      Batch r = SelectRows(build_, rsel);
-      for (auto& c : l.columns) joined.columns.push_back(std::move(c));
-      for (auto& c : r.columns) joined.columns.push_back(std::move(c));
-    }
-    if (residual_ && joined.rows > 0) {
-      WH_ASSIGN_OR_RETURN(Column keep, Evaluate(*residual_, joined));
+    if (residual_ && !lsel.empty()) {
+      // Only pairs for which the residual condition is TRUE join.
+      Batch pairs;
+      pairs.rows = lsel.size();
+      {
+        Batch l = SelectRows(in, lsel);
+        Batch r = SelectRows(build_, rsel);
+        for (auto& c : l.columns) pairs.columns.push_back(std::move(c));
+        for (auto& c : r.columns) pairs.columns.push_back(std::move(c));
+      }
+      WH_ASSIGN_OR_RETURN(Column keep, Evaluate(*residual_, pairs));
       std::vector<uint32_t> sel = SelectTrue(keep);
-      if (sel.size() != joined.rows) {
-        joined = SelectRows(joined, sel);
+      if (sel.size() != lsel.size()) {
         std::vector<uint32_t> l2, r2;
         for (uint32_t s : sel) {
           l2.push_back(lsel[s]);
@@ -455,19 +486,24 @@ class HashJoinOp : public Operator {
     }
     for (uint32_t r : rsel) matched_[r] = 1;
     if (type_ == PlanNode::kLeft || type_ == PlanNode::kFull) {
+      // Probe rows without a match, with NULLs on the build side.
       std::vector<uint8_t> hit(in.rows, 0);
       for (uint32_t l : lsel) hit[l] = 1;
-      std::vector<uint32_t> miss;
       for (size_t i = 0; i < in.rows; ++i)
-        if (!hit[i]) miss.push_back(static_cast<uint32_t>(i));
-      if (!miss.empty()) {
-        Batch pad = SelectRows(in, miss);
-        for (const auto& t : right_types_) pad.columns.push_back(NullColumn(t, miss.size()));
-        if (joined.rows == 0) joined = std::move(pad);
-        else AppendBatch(&joined, pad);
-      }
+        if (!hit[i]) {
+          lsel.push_back(static_cast<uint32_t>(i));
+          rsel.push_back(UINT32_MAX);
+        }
     }
-    if (joined.rows == 0) return false;
+    if (lsel.empty()) return false;
+    Batch joined;
+    joined.rows = lsel.size();
+    for (const auto& c : in.columns) {
+      Column g(c.type());
+      g.AppendSelected(c, lsel.data(), lsel.size());
+      joined.columns.push_back(std::move(g));
+    }
+    for (const auto& c : build_.columns) joined.columns.push_back(GatherOrNull(c, rsel));
     *out = std::move(joined);
     return true;
   }
