@@ -129,6 +129,20 @@ Status Binder::Error(const SourcePos& pos, const std::string& msg) const {
   return Status::InvalidArgument(context_ + SqlErrorMessage(*sql_, pos, msg));
 }
 
+// DISTINCT: an aggregate grouping by every column.
+PlanPtr Binder::Distinct(PlanPtr plan) {
+  auto a = std::make_shared<PlanNode>();
+  a->kind = PlanNode::kAggregate;
+  a->children.push_back(plan);
+  for (const auto& col : plan->out) {
+    a->groups.push_back(MakeColumnRef(col.id, col.type, col.nullable));
+    PlanColumn o = col;
+    o.id = NewId(col.name);
+    a->out.push_back(o);
+  }
+  return a;
+}
+
 Result<PlanPtr> Binder::Bind(const QueryAst& q, const std::string& sql) {
   sql_ = &sql;
   return BindQuery(q);
@@ -211,18 +225,7 @@ Result<PlanPtr> Binder::BindQuery(const QueryAst& q) {
     plan = u;
     // UNION without ALL removes duplicates (left to right, as terms are added).
     bool any_distinct = std::find(q.union_all.begin(), q.union_all.end(), false) != q.union_all.end();
-    if (any_distinct) {
-      auto a = std::make_shared<PlanNode>();
-      a->kind = PlanNode::kAggregate;
-      a->children.push_back(plan);
-      for (const auto& col : plan->out) {
-        a->groups.push_back(MakeColumnRef(col.id, col.type, col.nullable));
-        PlanColumn o = col;
-        o.id = NewId(col.name);
-        a->out.push_back(o);
-      }
-      plan = a;
-    }
+    if (any_distinct) plan = Distinct(plan);
     if (!q.order_by.empty()) {
       Scope scope{plan->out};
       auto s = std::make_shared<PlanNode>();
@@ -484,18 +487,7 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
   plan = p;
   const size_t n_visible = items.size() - std::count_if(items.begin(), items.end(), [](const Item& it) { return it.name.empty(); });
 
-  if (s.distinct) {
-    auto a = std::make_shared<PlanNode>();
-    a->kind = PlanNode::kAggregate;
-    a->children.push_back(plan);
-    for (const auto& col : plan->out) {
-      a->groups.push_back(MakeColumnRef(col.id, col.type, col.nullable));
-      PlanColumn o = col;
-      o.id = NewId(col.name);
-      a->out.push_back(o);
-    }
-    plan = a;
-  }
+  if (s.distinct) plan = Distinct(plan);
 
   if (!sort_keys.empty()) {
     auto srt = std::make_shared<PlanNode>();

@@ -54,6 +54,7 @@ class Binder {
   Result<BExprPtr> BindCompare(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at);
   Result<BExprPtr> BindArith(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at);
   Result<int64_t> ConstantInt(const Expr& e, const char* what);
+  PlanPtr Distinct(PlanPtr plan);
 
   Status Error(const SourcePos& pos, const std::string& msg) const;
   Status Error(const Expr& e, const std::string& msg) const { return Error(e.pos, msg); }

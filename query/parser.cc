@@ -171,22 +171,8 @@ class Parser {
       ColumnDefAst c;
       c.pos = Peek().pos;
       WH_ASSIGN_OR_RETURN(c.def.name, Identifier("column name"));
-      const Token& tt = Peek();
-      if (tt.kind != TokenKind::kIdent) return Expected("a type for column '" + c.def.name + "'");
-      Advance();
-      int p = 0, sc = 0;
-      bool args = false;
-      if (AcceptSymbol("(")) {
-        args = true;
-        WH_ASSIGN_OR_RETURN(p, Integer());
-        if (AcceptSymbol(",")) {
-          WH_ASSIGN_OR_RETURN(sc, Integer());
-        }
-        WH_RETURN_IF_ERROR(ExpectSymbol(")"));
-      }
-      auto type = ParseTypeName(tt.text, p, sc, args);
-      if (!type.ok()) return Error(tt, type.status().message());
-      c.def.type = *type;
+      if (Peek().kind != TokenKind::kIdent) return Expected("a type for column '" + c.def.name + "'");
+      WH_ASSIGN_OR_RETURN(c.def.type, TypeName());
       if (AcceptKeyword("NOT")) {
         WH_RETURN_IF_ERROR(ExpectKeyword("NULL"));
         c.def.not_null = true;
