@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 #include <chrono>
+#include <climits>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -391,9 +393,21 @@ Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch
 
 }  // namespace
 
+std::string AbsolutePath(const std::string& p) {
+  char buf[PATH_MAX];
+  if (::realpath(p.c_str(), buf)) return buf;
+  return p;
+}
+
 Result<IngestResult> IngestCsvStreams(Warehouse* wh, const std::string& table,
                                       const std::vector<InputStream*>& inputs,
                                       const IngestOptions& options) {
+  return IngestStreams(wh, table, inputs, options, {});
+}
+
+Result<IngestResult> IngestStreams(Warehouse* wh, const std::string& table,
+                                   const std::vector<InputStream*>& inputs, const IngestOptions& options,
+                                   const std::vector<std::string>& source_names) {
   auto start = std::chrono::steady_clock::now();
   WH_ASSIGN_OR_RETURN(auto writer, wh->OpenWriter(table));
   writer->set_etl_micros(options.etl_micros ? options.etl_micros : NowMicros());
@@ -404,7 +418,9 @@ Result<IngestResult> IngestCsvStreams(Warehouse* wh, const std::string& table,
   for (InputStream* in : inputs) {
     Status st = IngestOne(in, writer->base().schema, &batch, options, &res.rows);
     if (!st.ok()) return st;  // the writer's destructor aborts the batch
-    sources.push_back({in->name(), in->bytes_read(), in->content_hash()});
+    size_t k = sources.size();
+    sources.push_back({k < source_names.size() ? source_names[k] : in->name(), in->bytes_read(),
+                       in->content_hash()});
     res.input_bytes += in->bytes_read();
   }
   WH_RETURN_IF_ERROR(batch.Flush());
@@ -422,6 +438,33 @@ Result<IngestResult> IngestCsv(Warehouse* wh, const std::string& table,
                                const IngestOptions& options) {
   if (paths.empty()) return Status::InvalidArgument("no input files given");
   if (!wh->TableExists(table)) return Status::NotFound("table '" + ToLower(table) + "' does not exist");
+  // A file already committed (same absolute path, size and content hash) is not loaded again
+  // unless forced: re-running yesterday's load must not double the data.
+  if (!options.force) {
+    WH_ASSIGN_OR_RETURN(TableSnapshot snap, wh->GetSnapshot(table));
+    for (const auto& p : paths) {
+      if (p == "-") continue;
+      std::string abs = AbsolutePath(p);
+      for (const auto& commit : snap.commits) {
+        for (const auto& src : commit.sources) {
+          if (src.path != abs) continue;
+          // Same path: hash the bytes as ingest reads them (after decompression) and compare.
+          WH_ASSIGN_OR_RETURN(auto in, OpenInput(p));
+          std::string buf(1 << 20, '\0');
+          while (true) {
+            WH_ASSIGN_OR_RETURN(size_t n, in->Read(buf.data(), buf.size()));
+            if (n == 0) break;
+          }
+          if (in->bytes_read() == src.size && in->content_hash() == src.content_hash)
+            return Status::AlreadyExists(
+                "'" + p + "' (" + std::to_string(src.size) + " bytes, the same content) was already "
+                "committed to table '" + snap.schema.name + "' by commit " + std::to_string(commit.seq) +
+                " (etl_date " + FormatTimestamp(commit.etl_micros) + "); nothing was ingested. Use "
+                "--force to load it again.");
+        }
+      }
+    }
+  }
   std::vector<std::unique_ptr<InputStream>> owned;
   std::vector<InputStream*> ptrs;
   for (const auto& p : paths) {
@@ -429,7 +472,9 @@ Result<IngestResult> IngestCsv(Warehouse* wh, const std::string& table,
     ptrs.push_back(in.get());
     owned.push_back(std::move(in));
   }
-  return IngestCsvStreams(wh, table, ptrs, options);
+  std::vector<std::string> names;
+  for (const auto& p : paths) names.push_back(p == "-" ? std::string("-") : AbsolutePath(p));
+  return IngestStreams(wh, table, ptrs, options, names);
 }
 
 }  // namespace wh

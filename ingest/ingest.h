@@ -27,6 +27,8 @@ struct IngestOptions {
   // one segment per flush and partition; the commit merges them into one per partition.
   size_t batch_bytes = size_t{1} << 30;
   EncodeOptions encode;
+  // Load files even if the table already committed the same path with the same content.
+  bool force = false;
   // Called about every 64K rows, from the ingesting thread.
   std::function<void(const IngestProgress&)> on_progress;
 };
@@ -48,9 +50,15 @@ Result<IngestResult> IngestCsv(Warehouse* wh, const std::string& table,
                                const std::vector<std::string>& inputs,
                                const IngestOptions& options);
 
-// Same, from already opened inputs (tests).
+// Same, from already opened inputs (tests); sources are recorded under the inputs' names.
 Result<IngestResult> IngestCsvStreams(Warehouse* wh, const std::string& table,
                                       const std::vector<InputStream*>& inputs,
                                       const IngestOptions& options);
+
+// Same, recording each input under source_names[i] (absolute paths) when given.
+Result<IngestResult> IngestStreams(Warehouse* wh, const std::string& table,
+                                   const std::vector<InputStream*>& inputs, const IngestOptions& options,
+                                   const std::vector<std::string>& source_names);
+std::string AbsolutePath(const std::string& path);
 
 }  // namespace wh

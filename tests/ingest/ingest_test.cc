@@ -253,3 +253,36 @@ TEST_F(ChunkedIngestTest, ErrorDeepInTheFileNamesItsExactLine) {
 
 }  // namespace
 }  // namespace wh
+
+namespace wh {
+namespace {
+
+// Re-running a load: the same file (path and content) is refused unless forced; a file at the
+// same path with new content is a new load.
+TEST(ReIngest, SameFileIsRefusedUnlessForced) {
+  testing::TempDir dir;
+  auto wh = std::move(Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true)).value();
+  TableSchema s;
+  s.name = "t";
+  s.columns = {{"id", DataType::Int64(), true}};
+  ASSERT_TRUE(wh->CreateTable(s, false).ok());
+  const std::string path = dir.Join("drop.csv");
+  testing::WriteAll(path, "id\n1\n2\n");
+  ASSERT_TRUE(IngestCsv(wh.get(), "t", {path}, {}).ok());
+  auto again = IngestCsv(wh.get(), "t", {path}, {});
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(again.status().message().find("was already committed to table 't' by commit 1"), std::string::npos)
+      << again.status().message();
+  EXPECT_EQ(wh->GetSnapshot("t")->rows(), 2u);
+  IngestOptions force;
+  force.force = true;
+  ASSERT_TRUE(IngestCsv(wh.get(), "t", {path}, force).ok());
+  EXPECT_EQ(wh->GetSnapshot("t")->rows(), 4u);
+  testing::WriteAll(path, "id\n1\n2\n3\n");  // new content at the same path: a new load
+  ASSERT_TRUE(IngestCsv(wh.get(), "t", {path}, {}).ok());
+  EXPECT_EQ(wh->GetSnapshot("t")->rows(), 7u);
+}
+
+}  // namespace
+}  // namespace wh

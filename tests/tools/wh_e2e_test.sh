@@ -66,6 +66,16 @@ echo "$msg" | grep -q "2022-02-30" || fail "error does not show the value: $msg"
 after=$("$WH" -w "$W" inspect events --format csv | md5sum)
 [ "$before" = "$after" ] || fail "a rejected ingest changed the table"
 
+# Re-running a load of the same file commits nothing.
+before=$("$WH" -w "$W" inspect events --format csv | md5sum)
+set +e
+msg=$("$WH" -w "$W" ingest events "$SRC/examples/social/data/events.csv" --etl-date 2022-03-01 2>&1); code=$?
+set -e
+[ "$code" = 1 ] || fail "re-ingest of a committed file exited $code, expected 1"
+echo "$msg" | grep -q "already committed" || fail "re-ingest message: $msg"
+after=$("$WH" -w "$W" inspect events --format csv | md5sum)
+[ "$before" = "$after" ] || fail "a refused re-ingest changed the table"
+
 # Corruption is reported with exit code 4.
 seg=$(find "$W/events" -name '*.whs' -print -quit)
 printf '\x55' | dd of="$seg" bs=1 seek=100 count=1 conv=notrunc 2>/dev/null

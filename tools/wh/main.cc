@@ -45,10 +45,11 @@ commands:
                                            TABLE [AS SELECT], INSERT INTO t SELECT (rows get
                                            --etl-date), CREATE [OR REPLACE] VIEW, DROP TABLE,
                                            DROP VIEW, SHOW TABLES, DESCRIBE
-  ingest TABLE FILE... [--etl-date D] [--memory-mb N (1024)]
+  ingest TABLE FILE... [--etl-date D] [--memory-mb N (1024)] [--force]
                                            load CSV files ("-" = stdin; .gz/.zst decompressed)
                                            as one atomic batch; D = YYYY-MM-DD[ HH:MM:SS],
-                                           default now
+                                           default now; a file already committed (same path
+                                           and content) is refused unless --force
   inspect [TABLE [PART|SEG]] [--format F]  tables; a table's partitions, segments, zone maps;
                                            or every block of a partition/segment
   verify [TABLE]                           check every checksum; exit 4 on corruption
@@ -115,6 +116,7 @@ struct Args {
   std::string seed;
   std::string output;
   std::string memory;
+  bool force = false;
 };
 
 Result<OutputFormat> ChooseFormat(const Args& a) {
@@ -187,6 +189,7 @@ int CmdQuery(const Args& a) {
 int CmdIngest(const Args& a) {
   if (a.positional.size() < 2) return Usage("usage: wh ingest TABLE FILE... [--etl-date DATE]");
   IngestOptions opt;
+  opt.force = a.force;
   if (!a.etl_date.empty()) {
     auto t = ParseTimestamp(a.etl_date);
     if (!t.ok()) return Usage("--etl-date '" + a.etl_date + "': " + t.status().message());
@@ -325,6 +328,8 @@ int Main(int argc, char** argv) {
     } else if (s == "-o" || s == "--output") {
       v = value("-o");
       if (v.ok()) a.output = *v;
+    } else if (s == "--force") {
+      a.force = true;
     } else if (s == "--memory-mb") {
       v = value("--memory-mb");
       if (v.ok()) a.memory = *v;
