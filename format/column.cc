@@ -192,6 +192,18 @@ void Column::AppendRange(const Column& src, size_t begin, size_t n) {
   size_ += n;
 }
 
+void Column::Truncate(size_t n) {
+  if (n >= size_) return;
+  if (!validity_.empty()) validity_.resize(n);
+  if (type_.physical() == PhysicalType::kString) {
+    offsets_.resize(n + 1);
+    chars_.resize(offsets_[n]);
+  } else {
+    fixed_.Resize(n * type_.width());
+  }
+  size_ = n;
+}
+
 void Column::Clear() {
   size_ = 0;
   validity_.clear();

@@ -92,6 +92,8 @@ class Column {
   // Appends rows [begin, begin + n) of src (same type).
   void AppendRange(const Column& src, size_t begin, size_t n);
   void Clear();
+  // Drops rows from n on (n <= size()).
+  void Truncate(size_t n);
 
   // Direct construction for decoders: sets the row count, sizes fixed storage for `n` values and
   // returns it. Validity is set separately.

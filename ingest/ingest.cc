@@ -125,20 +125,46 @@ Result<FieldMap> ReadHeader(CsvReader* csv, const std::string& name, const Table
 
 // Parses the rows of `csv` into columns (table order). `cols` is asked for before every row
 // (a flush may replace the batch's columns); `after_row` runs after each row.
+std::string FieldsAsCsv(const std::vector<CsvField>& fields) {
+  std::string out;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) out += ',';
+    std::string_view v = fields[i].value;
+    if (fields[i].quoted || v.find_first_of(",\"\r\n") != std::string_view::npos) {
+      out += '"';
+      for (char ch : v) {
+        if (ch == '"') out += '"';
+        out += ch;
+      }
+      out += '"';
+    } else {
+      out += v;
+    }
+  }
+  return out;
+}
+
+// Parses the rows of `csv` into columns (table order). `cols` is asked for before every row
+// (a flush may replace the batch's columns); `after_row` runs after each row. With `rejects`,
+// a row with a bad value or the wrong number of fields is skipped and recorded there instead of
+// failing (errors in the CSV structure itself, such as an unterminated quote, still fail).
 Status ParseRows(CsvReader* csv, const std::string& name, const TableSchema& schema, const FieldMap& map,
                  const std::function<std::vector<Column>*()>& cols_fn,
-                 const std::function<Status()>& after_row) {
+                 const std::function<Status()>& after_row, std::vector<RejectedRow>* rejects = nullptr) {
   std::vector<CsvField> fields;
   const size_t ncols = schema.columns.size();
   while (true) {
     WH_ASSIGN_OR_RETURN(bool more, csv->Next(&fields));
     if (!more) break;
-    if (fields.size() != map.nfields)
-      return Status::DataError(name + ":" + std::to_string(csv->line()) + ": row has " +
-                               std::to_string(fields.size()) + " fields, the header has " +
-                               std::to_string(map.nfields));
     std::vector<Column>& cols = *cols_fn();
-    for (size_t c = 0; c < ncols; ++c) {
+    const size_t row_start = cols.empty() ? 0 : cols[0].size();
+    Status bad;
+    if (fields.size() != map.nfields) {
+      bad = Status::DataError(name + ":" + std::to_string(csv->line()) + ": row has " +
+                              std::to_string(fields.size()) + " fields, the header has " +
+                              std::to_string(map.nfields));
+    }
+    for (size_t c = 0; c < ncols && bad.ok(); ++c) {
       Column& col = cols[c];
       int f = map.source[c];
       if (f < 0) {
@@ -147,20 +173,34 @@ Status ParseRows(CsvReader* csv, const std::string& name, const TableSchema& sch
       }
       const CsvField& field = fields[f];
       const ColumnDef& def = schema.columns[c];
-      if (def.not_null && FieldIsNull(def.type, field.value, field.quoted))
-        return Status::DataError(name + ":" + std::to_string(csv->line()) + ": column '" +
-                                 def.name + "' (field " + std::to_string(f + 1) +
-                                 ") is empty, but the column is NOT NULL");
+      if (def.not_null && FieldIsNull(def.type, field.value, field.quoted)) {
+        bad = Status::DataError(name + ":" + std::to_string(csv->line()) + ": column '" + def.name +
+                                "' (field " + std::to_string(f + 1) + ") is empty, but the column is NOT NULL");
+        break;
+      }
       Status st = AppendField(&col, field.value, field.quoted);
       if (!st.ok())
-        return Status::DataError(name + ":" + std::to_string(csv->line()) + ": column '" +
-                                 def.name + "' (field " + std::to_string(f + 1) + "): cannot read " +
-                                 Quote(field.value) + " as " + def.type.ToString() + ": " +
-                                 st.message());
+        bad = Status::DataError(name + ":" + std::to_string(csv->line()) + ": column '" + def.name +
+                                "' (field " + std::to_string(f + 1) + "): cannot read " + Quote(field.value) +
+                                " as " + def.type.ToString() + ": " + st.message());
+    }
+    if (!bad.ok()) {
+      if (!rejects) return bad;
+      for (auto& col : cols) col.Truncate(row_start);  // undo the row's values
+      rejects->push_back({name, csv->line(), bad.message(), FieldsAsCsv(fields)});
+      continue;
     }
     WH_RETURN_IF_ERROR(after_row());
   }
   return Status::OK();
+}
+
+// Over the limit of tolerated bad rows: the error of the first row over it.
+Status TooManyRejects(const std::vector<RejectedRow>& rejects, uint64_t max_errors) {
+  const RejectedRow& r = rejects[max_errors];
+  std::string msg = r.reason;
+  if (max_errors > 0) msg += " (more than --max-errors " + std::to_string(max_errors) + " rows rejected)";
+  return Status::DataError(msg);
 }
 
 // An input made of some byte strings followed by the rest of another input (to re-parse, one
@@ -231,7 +271,8 @@ constexpr size_t kParseChunkBytes = 4u << 20;
 // write, overlap with parsing). A chunk that fails to parse is parsed again row by row from its
 // start, which gives the exact error (and copes with a cut that quote parity got wrong).
 Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch,
-                 const IngestOptions& opt, uint64_t* total_rows) {
+                 const IngestOptions& opt, uint64_t* total_rows, std::vector<RejectedRow>* rejects) {
+  std::vector<RejectedRow>* tolerate = opt.max_errors > 0 ? rejects : nullptr;
   CsvReader header(in);
   WH_ASSIGN_OR_RETURN(FieldMap map, ReadHeader(&header, in->name(), schema));
   uint64_t line = header.next_line();
@@ -245,7 +286,9 @@ Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch
   auto serial = [&](std::deque<std::string> parts, uint64_t first_line) -> Status {
     ChainInput chain(std::move(parts), in);
     CsvReader csv(&chain, ',', first_line);
-    return ParseRows(&csv, in->name(), schema, map, [&] { return &batch->columns(); }, count_row);
+    WH_RETURN_IF_ERROR(ParseRows(&csv, in->name(), schema, map, [&] { return &batch->columns(); }, count_row, tolerate));
+    if (tolerate && tolerate->size() > opt.max_errors) return TooManyRejects(*tolerate, opt.max_errors);
+    return Status::OK();
   };
   const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (threads == 1) return serial({carry}, line);
@@ -257,6 +300,7 @@ Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch
     uint64_t rows = 0;
     Status status;
     bool done = false;
+    std::vector<RejectedRow> rejects;
   };
   std::deque<std::shared_ptr<Chunk>> queue;  // in input order
   std::mutex mu;
@@ -283,7 +327,7 @@ Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch
         c->status = ParseRows(&csv, in->name(), schema, map, [&] { return &c->cols; }, [&] {
           ++c->rows;
           return Status::OK();
-        });
+        }, tolerate ? &c->rejects : nullptr);
         {
           std::lock_guard<std::mutex> l(mu);
           c->done = true;
@@ -333,6 +377,10 @@ Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch
       return serial(std::move(parts), c->first_line);
     }
     queue.pop_front();
+    if (tolerate) {
+      for (auto& r : c->rejects) tolerate->push_back(std::move(r));
+      if (tolerate->size() > opt.max_errors) return TooManyRejects(*tolerate, opt.max_errors);
+    }
     if (c->rows) batch->AddChunk(std::move(c->cols));
     *total_rows += c->rows;
     if (opt.on_progress) opt.on_progress({in->name(), in->bytes_read(), in->size_hint(), *total_rows});
@@ -416,7 +464,7 @@ Result<IngestResult> IngestStreams(Warehouse* wh, const std::string& table,
   IngestResult res;
   std::vector<SourceFile> sources;
   for (InputStream* in : inputs) {
-    Status st = IngestOne(in, writer->base().schema, &batch, options, &res.rows);
+    Status st = IngestOne(in, writer->base().schema, &batch, options, &res.rows, &res.rejects);
     if (!st.ok()) return st;  // the writer's destructor aborts the batch
     size_t k = sources.size();
     sources.push_back({k < source_names.size() ? source_names[k] : in->name(), in->bytes_read(),

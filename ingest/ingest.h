@@ -29,8 +29,18 @@ struct IngestOptions {
   EncodeOptions encode;
   // Load files even if the table already committed the same path with the same content.
   bool force = false;
+  // Tolerant mode: up to max_errors rows with bad values (or the wrong number of fields) are
+  // skipped instead of failing the batch; each is reported in IngestResult::rejects.
+  uint64_t max_errors = 0;
   // Called about every 64K rows, from the ingesting thread.
   std::function<void(const IngestProgress&)> on_progress;
+};
+
+struct RejectedRow {
+  std::string input;
+  uint64_t line = 0;
+  std::string reason;
+  std::string fields;  // the row's fields as CSV
 };
 
 struct IngestResult {
@@ -41,6 +51,7 @@ struct IngestResult {
   uint64_t input_bytes = 0;
   double seconds = 0;
   uint64_t commit_seq = 0;
+  std::vector<RejectedRow> rejects;  // rows read = rows + rejects.size()
 };
 
 // Ingests CSV inputs (paths, "-" for stdin, .gz/.zst decompressed) into `table` as one batch:

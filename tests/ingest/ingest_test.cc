@@ -286,3 +286,50 @@ TEST(ReIngest, SameFileIsRefusedUnlessForced) {
 
 }  // namespace
 }  // namespace wh
+
+namespace wh {
+namespace {
+
+// Tolerant mode: bad rows are skipped and reported with their lines, in the serial and the
+// chunked (parallel) parser alike; one over the limit fails the whole load.
+TEST_F(ChunkedIngestTest, MaxErrorsSkipsAndReportsBadRows) {
+  std::vector<uint64_t> lines;
+  std::string csv = Csv(30000, &lines);
+  // Break three rows: a bad INT, a ragged row, a bad INT again (rows 100, 15002, 29999).
+  auto break_row = [&](int row, const std::string& replacement) {
+    std::string prefix = "\n" + std::to_string(row) + ",";
+    size_t at = csv.find(prefix);
+    ASSERT_NE(at, std::string::npos);
+    size_t end = csv.find('\n', at + 1);
+    csv.replace(at + 1, end - at - 1, replacement);
+  };
+  break_row(100, "100,n100,zz");
+  break_row(15002, "15002,n15002");
+  break_row(29999, "29999,n29999,7.5");
+  for (uint64_t budget : {2u, 3u}) {
+    auto in = StringInput(csv, "notes.csv");
+    IngestOptions o;
+    o.batch_bytes = 64 << 10;
+    o.max_errors = budget;
+    auto r = IngestCsvStreams(wh_.get(), "notes", {in.get()}, o);
+    if (budget == 2) {
+      ASSERT_FALSE(r.ok());
+      EXPECT_NE(r.status().message().find("more than --max-errors 2"), std::string::npos) << r.status().message();
+      EXPECT_EQ(wh_->GetSnapshot("notes")->rows(), 0u);
+      continue;
+    }
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->rows, 29997u);
+    ASSERT_EQ(r->rejects.size(), 3u);
+    EXPECT_EQ(r->rejects[0].line, lines[100]);
+    EXPECT_NE(r->rejects[0].reason.find("cannot read 'zz' as INT"), std::string::npos) << r->rejects[0].reason;
+    EXPECT_EQ(r->rejects[0].fields, "100,n100,zz");
+    EXPECT_EQ(r->rejects[1].line, lines[15002]);
+    EXPECT_NE(r->rejects[1].reason.find("row has 2 fields, the header has 3"), std::string::npos);
+    EXPECT_EQ(r->rejects[2].line, lines[29999]);
+    EXPECT_EQ(wh_->GetSnapshot("notes")->rows(), 29997u);
+  }
+}
+
+}  // namespace
+}  // namespace wh

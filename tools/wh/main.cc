@@ -46,10 +46,13 @@ commands:
                                            --etl-date), CREATE [OR REPLACE] VIEW, DROP TABLE,
                                            DROP VIEW, SHOW TABLES, DESCRIBE
   ingest TABLE FILE... [--etl-date D] [--memory-mb N (1024)] [--force]
+         [--max-errors N [--rejects FILE]]
                                            load CSV files ("-" = stdin; .gz/.zst decompressed)
                                            as one atomic batch; D = YYYY-MM-DD[ HH:MM:SS],
                                            default now; a file already committed (same path
-                                           and content) is refused unless --force
+                                           and content) is refused unless --force; with
+                                           --max-errors, up to N bad rows are skipped (and
+                                           listed in FILE) instead of failing the load
   inspect [TABLE [PART|SEG]] [--format F]  tables; a table's partitions, segments, zone maps;
                                            or every block of a partition/segment
   verify [TABLE]                           check every checksum; exit 4 on corruption
@@ -117,6 +120,8 @@ struct Args {
   std::string output;
   std::string memory;
   bool force = false;
+  std::string max_errors;
+  std::string rejects;
 };
 
 Result<OutputFormat> ChooseFormat(const Args& a) {
@@ -190,6 +195,12 @@ int CmdIngest(const Args& a) {
   if (a.positional.size() < 2) return Usage("usage: wh ingest TABLE FILE... [--etl-date DATE]");
   IngestOptions opt;
   opt.force = a.force;
+  if (!a.max_errors.empty()) {
+    auto m = ParseInt64(a.max_errors, 0, INT64_MAX);
+    if (!m.ok()) return Usage("--max-errors must be a non-negative integer");
+    opt.max_errors = static_cast<uint64_t>(*m);
+  }
+  if (!a.rejects.empty() && opt.max_errors == 0) return Usage("--rejects needs --max-errors N (N > 0)");
   if (!a.etl_date.empty()) {
     auto t = ParseTimestamp(a.etl_date);
     if (!t.ok()) return Usage("--etl-date '" + a.etl_date + "': " + t.status().message());
@@ -231,6 +242,30 @@ int CmdIngest(const Args& a) {
     return ExitCodeFor(res.status());
   }
   const IngestResult& r = *res;
+  if (!r.rejects.empty()) {
+    std::fprintf(stderr, "read %llu rows: %llu committed, %zu rejected (at most %llu allowed)%s\n",
+                 static_cast<unsigned long long>(r.rows + r.rejects.size()),
+                 static_cast<unsigned long long>(r.rows), r.rejects.size(),
+                 static_cast<unsigned long long>(opt.max_errors),
+                 a.rejects.empty() ? "; the first: " : ("; listed in " + a.rejects).c_str());
+    if (a.rejects.empty()) std::fprintf(stderr, "  %s\n", r.rejects[0].reason.c_str());
+    if (!a.rejects.empty()) {
+      // input,line,error,row: the rejected rows, each with where and why.
+      std::ofstream out(a.rejects, std::ios::binary | std::ios::trunc);
+      auto q = [](const std::string& v) {
+        std::string o = "\"";
+        for (char ch : v) {
+          if (ch == '"') o += '"';
+          o += ch;
+        }
+        return o + "\"";
+      };
+      out << "input,line,error,row\n";
+      for (const auto& rj : r.rejects)
+        out << q(rj.input) << "," << rj.line << "," << q(rj.reason) << "," << q(rj.fields) << "\n";
+      if (!out) return Fail(Status::IOError("cannot write '" + a.rejects + "'"));
+    }
+  }
   std::fprintf(stderr,
                "ingested %llu rows into %s (commit %llu): %llu partitions, %llu files, %s written "
                "(from %s of input), %.2f s, %.0f rows/s\n",
@@ -328,6 +363,12 @@ int Main(int argc, char** argv) {
     } else if (s == "-o" || s == "--output") {
       v = value("-o");
       if (v.ok()) a.output = *v;
+    } else if (s == "--max-errors") {
+      v = value("--max-errors");
+      if (v.ok()) a.max_errors = *v;
+    } else if (s == "--rejects") {
+      v = value("--rejects");
+      if (v.ok()) a.rejects = *v;
     } else if (s == "--force") {
       a.force = true;
     } else if (s == "--memory-mb") {
