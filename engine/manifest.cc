@@ -163,6 +163,19 @@ Status ParseManifest(std::string_view bytes, ManifestContents* out) {
                                     " is damaged and followed by a whole record at offset " +
                                     std::to_string(p));
       }
+      // An append cut short by a crash ends the file early (the record does not fit) or leaves
+      // a zero-filled tail (the file grew but its last page never reached the disk). A whole-
+      // length record whose stored checksum is neither is a damaged commit: refuse it rather
+      // than silently lose it.
+      const bool fits = left >= 13 && len <= kMaxManifestRecord && uint64_t{len} + 13 <= left;
+      if (fits) {
+        bool zero_tail = true;
+        for (size_t k = bytes.size() - 8; k < bytes.size(); ++k) zero_tail = zero_tail && bytes[k] == 0;
+        if (!zero_tail)
+          return Status::Corruption("the last manifest record (offset " + std::to_string(pos) +
+                                    ", " + std::to_string(len) + " bytes) fails its checksum: the commit "
+                                    "it holds is damaged");
+      }
       m.torn_tail = true;
       break;
     }

@@ -165,6 +165,35 @@ TEST(Warehouse, TornManifestTailAndOrphansAreCleanedOnOpen) {
   EXPECT_FALSE(DefaultFileSystem()->FileExists(dir.Join("w/events/event_date=2022-01-01")));
 }
 
+// A last record of full length that fails its checksum is damage, not a torn append: readers
+// refuse it instead of silently dropping the commit; a zero-filled tail (a crash) is torn.
+TEST(Warehouse, DamagedLastManifestRecordIsCorruptionButAZeroTailIsTorn) {
+  TempDir dir;
+  auto wh = *Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
+  ASSERT_TRUE(wh->CreateTable(EventsSchema(), false).ok());
+  {
+    auto w = *wh->OpenWriter("events");
+    ASSERT_TRUE(w->WriteSegment(19052, Rows({{"a", "2022-03-01 10:00:00", 1}}), {0}).ok());
+    ASSERT_TRUE(w->Commit({}).ok());
+  }
+  std::string mpath = dir.Join("w/events/_manifest");
+  std::string bytes = testing::ReadAll(mpath);
+  std::string flipped = bytes;
+  flipped[bytes.size() - 20] ^= 0x10;  // inside the last (commit) record's payload
+  testing::WriteAll(mpath, flipped);
+  auto snap = wh->GetSnapshot("events");
+  ASSERT_FALSE(snap.ok());
+  EXPECT_EQ(snap.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(snap.status().message().find("fails its checksum"), std::string::npos) << snap.status().message();
+  // A crash that extended the file with zeros: the commit never happened.
+  std::string zeroed = bytes;
+  for (size_t k = bytes.size() - 30; k < bytes.size(); ++k) zeroed[k] = 0;
+  testing::WriteAll(mpath, zeroed);
+  auto torn = wh->GetSnapshot("events");
+  ASSERT_TRUE(torn.ok()) << torn.status().ToString();
+  EXPECT_EQ(torn->rows(), 0u);
+}
+
 TEST(Warehouse, DamagedManifestRecordFollowedByMoreIsCorruption) {
   TempDir dir;
   auto wh = *Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
