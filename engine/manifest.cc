@@ -168,6 +168,18 @@ Status ParseManifest(std::string_view bytes, ManifestContents* out) {
       // length record whose stored checksum is neither is a damaged commit: refuse it rather
       // than silently lose it.
       const bool fits = left >= 13 && len <= kMaxManifestRecord && uint64_t{len} + 13 <= left;
+      if (!fits && left >= 13) {
+        // A record that would be whole with another length is damaged, not torn: its length
+        // field was hit.
+        std::string probe(bytes.substr(pos, left));
+        uint32_t true_len = static_cast<uint32_t>(left - 13);
+        std::memcpy(probe.data(), &true_len, 4);
+        uint64_t tail;
+        std::memcpy(&tail, bytes.data() + bytes.size() - 8, 8);
+        if (tail == Checksum64(probe.data(), 5 + true_len))
+          return Status::Corruption("the last manifest record (offset " + std::to_string(pos) +
+                                    ") has a damaged length field");
+      }
       if (fits) {
         bool zero_tail = true;
         for (size_t k = bytes.size() - 8; k < bytes.size(); ++k) zero_tail = zero_tail && bytes[k] == 0;
@@ -215,6 +227,49 @@ Result<ManifestContents> ReadManifest(FileSystem* fs, const std::string& path) {
   Status st = ParseManifest(bytes, &m);
   if (!st.ok()) return st.WithContext(path);
   return m;
+}
+
+namespace {
+constexpr char kHeadMagic[8] = {'W', 'H', 'H', 'E', 'A', 'D', '\r', '\n'};
+constexpr size_t kHeadSize = 40;
+}  // namespace
+
+std::string EncodeHead(uint64_t last_seq, uint64_t manifest_length) {
+  std::string out;
+  ByteWriter w(&out);
+  w.PutBytes(kHeadMagic, 8);
+  w.PutU16(1);
+  w.PutU16(0);
+  w.PutU32(0);
+  w.PutU64(last_seq);
+  w.PutU64(manifest_length);
+  w.PutU64(Checksum64(out.data(), out.size()));
+  return out;
+}
+
+Status CheckHead(FileSystem* fs, const std::string& dir, const ManifestContents& m) {
+  const std::string path = JoinPath(dir, kHeadFile);
+  if (!fs->FileExists(path)) return Status::OK();
+  WH_ASSIGN_OR_RETURN(std::string bytes, fs->ReadFile(path));
+  if (bytes.size() != kHeadSize || bytes.compare(0, 8, std::string(kHeadMagic, 8)) != 0)
+    return Status::Corruption(path + ": not a valid head file (" + std::to_string(bytes.size()) + " bytes)");
+  ByteReader r(bytes);
+  r.GetBytes(8);
+  uint16_t version = r.GetU16();
+  r.GetU16();
+  r.GetU32();
+  uint64_t seq = r.GetU64();
+  uint64_t length = r.GetU64();
+  uint64_t sum = r.GetU64();
+  if (sum != Checksum64(bytes.data(), 32)) return Status::Corruption(path + ": checksum mismatch");
+  if (version > 1) return Status::NotSupported(path + ": version " + std::to_string(version) + " is newer than this wh");
+  uint64_t have = m.commits.empty() ? 0 : m.commits.back().seq;
+  if (seq > have || length > m.valid_length)
+    return Status::Corruption(JoinPath(dir, "_manifest") + " has lost committed records: " + kHeadFile +
+                              " says commit " + std::to_string(seq) + " (" + std::to_string(length) +
+                              " bytes), the manifest holds " + std::to_string(have) + " (" +
+                              std::to_string(m.valid_length) + " valid bytes)");
+  return Status::OK();
 }
 
 }  // namespace wh

@@ -65,4 +65,12 @@ Status ParseManifest(std::string_view bytes, ManifestContents* out);
 // followed by more bytes that parse is Corruption.
 Result<ManifestContents> ReadManifest(FileSystem* fs, const std::string& path);
 
+// `_head`: the last commit the table has made durable and the manifest length after it,
+// replaced atomically after each commit. A manifest that ends before it has lost committed
+// records (truncation), which would otherwise read as an older, valid state.
+constexpr const char* kHeadFile = "_head";
+std::string EncodeHead(uint64_t last_seq, uint64_t manifest_length);
+// Corruption when `_head` is damaged or names more than the manifest holds; OK when absent.
+Status CheckHead(FileSystem* fs, const std::string& table_dir, const ManifestContents& m);
+
 }  // namespace wh

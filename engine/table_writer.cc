@@ -28,6 +28,9 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn) {
     WH_RETURN_IF_ERROR(f->Sync());
     WH_RETURN_IF_ERROR(f->Close());
   }
+  // A head file left half-written by a crash.
+  if (fs_->FileExists(JoinPath(dir, std::string(kHeadFile) + ".tmp")))
+    WH_RETURN_IF_ERROR(fs_->RemoveFile(JoinPath(dir, std::string(kHeadFile) + ".tmp")));
   std::set<std::string> live;
   for (const auto& s : base_.segments) live.insert(s.path);
   std::set<std::string> live_dirs;
@@ -465,6 +468,10 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   }
   done_ = true;
   manifest_length_ += record.size();
+  // After the commit point: record it in _head (best effort: a head that lags behind the
+  // manifest is valid, it only narrows what truncation it can reveal).
+  if (fs_->WriteFileAtomic(JoinPath(base_.dir, kHeadFile), EncodeHead(rec.seq, manifest_length_)).ok())
+    (void)fs_->SyncDir(base_.dir);
   return rec;
 }
 

@@ -185,13 +185,20 @@ TEST(Warehouse, DamagedLastManifestRecordIsCorruptionButAZeroTailIsTorn) {
   ASSERT_FALSE(snap.ok());
   EXPECT_EQ(snap.status().code(), StatusCode::kCorruption);
   EXPECT_NE(snap.status().message().find("fails its checksum"), std::string::npos) << snap.status().message();
-  // A crash that extended the file with zeros: the commit never happened.
+  // A crash that extended the file with zeros (before _head recorded the commit): the commit
+  // never happened.
+  ASSERT_TRUE(DefaultFileSystem()->RemoveFile(dir.Join("w/events/_head")).ok());
   std::string zeroed = bytes;
   for (size_t k = bytes.size() - 30; k < bytes.size(); ++k) zeroed[k] = 0;
   testing::WriteAll(mpath, zeroed);
   auto torn = wh->GetSnapshot("events");
   ASSERT_TRUE(torn.ok()) << torn.status().ToString();
   EXPECT_EQ(torn->rows(), 0u);
+  // With _head naming the commit, the same tail is lost data, not a torn append.
+  testing::WriteAll(dir.Join("w/events/_head"), EncodeHead(1, bytes.size()));
+  auto lost = wh->GetSnapshot("events");
+  ASSERT_FALSE(lost.ok());
+  EXPECT_NE(lost.status().message().find("has lost committed records"), std::string::npos) << lost.status().message();
 }
 
 TEST(Warehouse, DamagedManifestRecordFollowedByMoreIsCorruption) {
