@@ -270,8 +270,8 @@ constexpr size_t kParseChunkBytes = 4u << 20;
 // all cores; the chunks' columns join the batch in input order (so flushes, which encode and
 // write, overlap with parsing). A chunk that fails to parse is parsed again row by row from its
 // start, which gives the exact error (and copes with a cut that quote parity got wrong).
-Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch,
-                 const IngestOptions& opt, uint64_t* total_rows, std::vector<RejectedRow>* rejects) {
+Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batch,
+                  const IngestOptions& opt, uint64_t* total_rows, std::vector<RejectedRow>* rejects) {
   std::vector<RejectedRow>* tolerate = opt.max_errors > 0 ? rejects : nullptr;
   CsvReader header(in);
   WH_ASSIGN_OR_RETURN(FieldMap map, ReadHeader(&header, in->name(), schema));
@@ -436,6 +436,18 @@ Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch
     WH_RETURN_IF_ERROR(consume(&switched));
     if (switched) return Status::OK();
   }
+  return Status::OK();
+}
+
+// One input; a header without rows is an error (nothing to load is more often a broken export
+// than an intended empty drop).
+Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch,
+                 const IngestOptions& opt, uint64_t* total_rows, std::vector<RejectedRow>* rejects) {
+  const uint64_t rows_before = *total_rows;
+  const size_t rejects_before = rejects->size();
+  WH_RETURN_IF_ERROR(ParseInput(in, schema, batch, opt, total_rows, rejects));
+  if (*total_rows == rows_before && rejects->size() == rejects_before)
+    return Status::DataError(in->name() + ": the input has a header but no rows");
   return Status::OK();
 }
 
