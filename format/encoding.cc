@@ -175,11 +175,12 @@ ForPlan PlanFor(const Column& c, size_t b, size_t e) {
   uint128 g = 0;
   if (any) {
     for (size_t i = b; i < e && g != 1; ++i) {
-      if (Valid(c, i)) g = Gcd(static_cast<uint128>(IntegerAt(c, i) - mn), g);
+      if (Valid(c, i)) g = Gcd(static_cast<uint128>(IntegerAt(c, i)) - static_cast<uint128>(mn), g);
     }
   }
   if (g == 0) g = 1;
-  uint128 range = static_cast<uint128>(mx - mn) / g;
+  // Differences in unsigned arithmetic: max - min of DECIMAL(38) values can exceed int128.
+  uint128 range = (static_cast<uint128>(mx) - static_cast<uint128>(mn)) / g;
   if (range > ~uint64_t{0}) return p;  // does not fit 64-bit offsets: not applicable
   p.mult = static_cast<int128>(g);
   p.bw = BitWidth(static_cast<uint64_t>(range));
@@ -198,7 +199,8 @@ void EncodeFor(const Column& c, size_t b, size_t e, const ForPlan& p, std::strin
   uint128 mult = static_cast<uint128>(p.mult);
   for (size_t i = 0; i < n; ++i) {
     offs[i] = Valid(c, b + i)
-                  ? static_cast<uint64_t>(static_cast<uint128>(IntegerAt(c, b + i) - p.base) / mult)
+                  ? static_cast<uint64_t>((static_cast<uint128>(IntegerAt(c, b + i)) -
+                                           static_cast<uint128>(p.base)) / mult)
                   : 0;
   }
   size_t at = out->size();

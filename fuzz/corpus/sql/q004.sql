@@ -1,0 +1,1 @@
+SELECT FIRST(v), ANY_VALUE(d) FROM g WHERE k = 'z' OR k = 'y'

@@ -1,0 +1,1 @@
+SELECT COUNT(*) AS n, SUM(v) * 2 AS twice FROM g

@@ -1,0 +1,1 @@
+SELECT k AS key, COUNT(*) FROM g GROUP BY key ORDER BY 2 DESC, 1

@@ -1,0 +1,1 @@
+SELECT id, name, amount FROM t ORDER BY id

@@ -1,0 +1,1 @@
+SELECT COUNT(*), COUNT(name), COUNT(amount), SUM(amount), MIN(amount), MAX(amount), SUM(n) FROM t

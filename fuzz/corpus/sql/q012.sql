@@ -1,0 +1,1 @@
+SELECT AVG(amount), AVG(n), AVG(score) FROM t

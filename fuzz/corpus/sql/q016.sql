@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE flag OR amount > 50 ORDER BY id

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE ts < '2022-01-02'

@@ -1,0 +1,1 @@
+SELECT DISTINCT flag FROM t ORDER BY flag

@@ -1,0 +1,1 @@
+SELECT id, amount * 2, amount + 1, n / 2, n % 2, -n, amount * n FROM t WHERE id = 1

@@ -1,0 +1,1 @@
+SELECT id, CASE n WHEN 3 THEN 'three' WHEN 7 THEN 'seven' END FROM t ORDER BY id

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE name LIKE '_o%' OR name ILIKE 'A%' ORDER BY id

@@ -1,0 +1,1 @@
+SELECT id, n IN (3, NULL) FROM t ORDER BY id

@@ -1,0 +1,1 @@
+SELECT CAST(amount AS DECIMAL(3,2)) FROM t

@@ -1,0 +1,1 @@
+SELECT id FROM t WHERE SUM(n) > 1

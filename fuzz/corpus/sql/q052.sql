@@ -1,0 +1,1 @@
+SELECT COUNT(*), COUNT(v), SUM(v), MAX(v), AVG(d) FROM e

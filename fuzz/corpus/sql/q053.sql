@@ -1,0 +1,1 @@
+SELECT id, COUNT(*) FROM e GROUP BY id

@@ -1,0 +1,1 @@
+SELECT id FROM p WHERE day = DATE '2030-01-01'

@@ -1,0 +1,1 @@
+SELECT day, SUM(v), COUNT(*) FROM p GROUP BY day ORDER BY day

@@ -1,0 +1,1 @@
+SELECT b.id, x, y FROM a RIGHT OUTER JOIN b ON a.id = b.id ORDER BY b.id, y

@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM a, b WHERE a.id = b.id

@@ -1,0 +1,1 @@
+SELECT a.id, z FROM a JOIN c ON a.id = c.id ORDER BY 1

@@ -1,0 +1,1 @@
+SELECT id, COUNT(*) FROM b GROUP BY id ORDER BY id

@@ -1,0 +1,1 @@
+CREATE VIEW bv AS SELECT id FROM b

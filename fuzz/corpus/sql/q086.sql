@@ -1,0 +1,1 @@
+CREATE VIEW broken AS SELECT nope FROM a

@@ -1,0 +1,1 @@
+SELECT id, x, y, etl_date IS NOT NULL FROM ab ORDER BY id, y

@@ -1,0 +1,1 @@
+SELECT ab.id, COUNT(*) FROM ab JOIN b ON ab.id = b.id GROUP BY ab.id ORDER BY 1

@@ -1,0 +1,1 @@
+SELECT COUNT(*), COUNT(y), MAX(id) FROM ab

@@ -1,0 +1,1 @@
+INSERT INTO ab SELECT id FROM a

@@ -1,0 +1,1 @@
+INSERT INTO nn SELECT id, 1 FROM a

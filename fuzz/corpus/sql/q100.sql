@@ -1,0 +1,1 @@
+CREATE VIEW per_user AS SELECT id, COUNT(*) AS n FROM b GROUP BY id
