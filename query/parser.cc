@@ -249,6 +249,8 @@ class Parser {
   }
 
   Result<QueryPtr> Query() {
+    DepthGuard g(&depth_);
+    if (depth_ > kMaxDepth) return TooDeep();
     auto q = std::make_unique<QueryAst>();
     q->pos = Peek().pos;
     if (AcceptKeyword("WITH")) {
@@ -432,6 +434,8 @@ class Parser {
   }
 
   Result<TableRefPtr> TablePrimary() {
+    DepthGuard g(&depth_);
+    if (depth_ > kMaxDepth) return TooDeep();
     auto t = std::make_unique<TableRef>();
     t->pos = Peek().pos;
     if (AcceptSymbol("(")) {
@@ -459,7 +463,32 @@ class Parser {
   }
 
   // Expressions, by precedence: OR < AND < NOT < comparison < + - || < * / % < unary < primary.
-  Result<ExprPtr> Expression() { return Or(); }
+  // Nesting is bounded so that no input can exhaust the stack (found by the SQL fuzzer).
+  static constexpr int kMaxDepth = 400;
+  struct DepthGuard {
+    int* depth;
+    explicit DepthGuard(int* d) : depth(d) { ++*depth; }
+    ~DepthGuard() { --*depth; }
+  };
+  // A left-deep chain (a + b + c ...) is as deep as it is long: each operator counts.
+  struct ChainDepth {
+    int* depth;
+    int added = 0;
+    explicit ChainDepth(int* d) : depth(d) {}
+    bool Grow() {
+      ++*depth;
+      ++added;
+      return *depth <= kMaxDepth;
+    }
+    ~ChainDepth() { *depth -= added; }
+  };
+  Status TooDeep() const { return Error(Peek(), "the query nests more than " + std::to_string(kMaxDepth) + " levels deep"); }
+
+  Result<ExprPtr> Expression() {
+    DepthGuard g(&depth_);
+    if (depth_ > kMaxDepth) return TooDeep();
+    return Or();
+  }
 
   ExprPtr MakeBinary(const Token& op, std::string name, ExprPtr l, ExprPtr r) {
     auto e = std::make_unique<Expr>();
@@ -471,25 +500,32 @@ class Parser {
     return e;
   }
 
-  Result<ExprPtr> Or() {
-    WH_ASSIGN_OR_RETURN(ExprPtr l, And());
-    while (Peek().Is("OR")) {
-      const Token& op = Advance();
-      WH_ASSIGN_OR_RETURN(ExprPtr r, And());
-      l = MakeBinary(op, "OR", std::move(l), std::move(r));
-    }
-    return l;
+  // AND and OR are associative (also in three-valued logic), so a long chain (generated SQL
+  // with thousands of ORs) becomes a balanced tree: its depth grows with the log of its length.
+  ExprPtr Balanced(std::vector<std::pair<Token, ExprPtr>>& items, size_t lo, size_t hi, const char* name) {
+    if (hi - lo == 1) return std::move(items[lo].second);
+    size_t mid = (lo + hi) / 2;
+    ExprPtr l = Balanced(items, lo, mid, name);
+    ExprPtr r = Balanced(items, mid, hi, name);
+    return MakeBinary(items[mid].first, name, std::move(l), std::move(r));
   }
-  Result<ExprPtr> And() {
-    WH_ASSIGN_OR_RETURN(ExprPtr l, Not());
-    while (Peek().Is("AND")) {
-      const Token& op = Advance();
-      WH_ASSIGN_OR_RETURN(ExprPtr r, Not());
-      l = MakeBinary(op, "AND", std::move(l), std::move(r));
+  template <typename Next>
+  Result<ExprPtr> LogicalChain(const char* keyword, Next next) {
+    std::vector<std::pair<Token, ExprPtr>> items;
+    WH_ASSIGN_OR_RETURN(ExprPtr first, next());
+    items.emplace_back(Token{}, std::move(first));
+    while (Peek().Is(keyword)) {
+      Token op = Advance();
+      WH_ASSIGN_OR_RETURN(ExprPtr r, next());
+      items.emplace_back(op, std::move(r));
     }
-    return l;
+    return Balanced(items, 0, items.size(), keyword);
   }
+  Result<ExprPtr> Or() { return LogicalChain("OR", [&] { return And(); }); }
+  Result<ExprPtr> And() { return LogicalChain("AND", [&] { return Not(); }); }
   Result<ExprPtr> Not() {
+    DepthGuard g(&depth_);
+    if (depth_ > kMaxDepth) return TooDeep();
     if (Peek().Is("NOT")) {
       const Token& op = Advance();
       WH_ASSIGN_OR_RETURN(ExprPtr x, Not());
@@ -503,6 +539,7 @@ class Parser {
     return Comparison();
   }
   Result<ExprPtr> Comparison() {
+    ChainDepth chain(&depth_);
     WH_ASSIGN_OR_RETURN(ExprPtr l, Additive());
     while (true) {
       const Token& at = Peek();
@@ -514,6 +551,7 @@ class Parser {
         WH_RETURN_IF_ERROR(ExpectKeyword("NULL"));
         e->args.push_back(std::move(l));
         l = std::move(e);
+        if (!chain.Grow()) return TooDeep();
         continue;
       }
       bool negated = false;
@@ -536,6 +574,7 @@ class Parser {
         } while (AcceptSymbol(","));
         WH_RETURN_IF_ERROR(ExpectSymbol(")"));
         l = std::move(e);
+        if (!chain.Grow()) return TooDeep();
         continue;
       }
       if (AcceptKeyword("BETWEEN")) {
@@ -548,6 +587,7 @@ class Parser {
         e->args.push_back(std::move(lo));
         e->args.push_back(std::move(hi));
         l = std::move(e);
+        if (!chain.Grow()) return TooDeep();
         continue;
       }
       if (Peek().Is("LIKE") || Peek().Is("ILIKE")) {
@@ -559,6 +599,7 @@ class Parser {
         WH_ASSIGN_OR_RETURN(ExprPtr pat, Additive());
         e->args.push_back(std::move(pat));
         l = std::move(e);
+        if (!chain.Grow()) return TooDeep();
         continue;
       }
       static const char* kOps[] = {"=", "==", "<>", "!=", "<", "<=", ">", ">="};
@@ -571,6 +612,7 @@ class Parser {
           if (name == "==") name = "=";
           if (name == "!=") name = "<>";
           l = MakeBinary(t, name, std::move(l), std::move(r));
+          if (!chain.Grow()) return TooDeep();
           matched = true;
           break;
         }
@@ -606,24 +648,30 @@ class Parser {
   }
 
   Result<ExprPtr> Additive() {
+    ChainDepth chain(&depth_);
     WH_ASSIGN_OR_RETURN(ExprPtr l, Multiplicative());
     while (Peek().IsSymbol("+") || Peek().IsSymbol("-") || Peek().IsSymbol("||")) {
       const Token& op = Advance();
+      if (!chain.Grow()) return TooDeep();
       WH_ASSIGN_OR_RETURN(ExprPtr r, Multiplicative());
       l = MakeBinary(op, op.text, std::move(l), std::move(r));
     }
     return l;
   }
   Result<ExprPtr> Multiplicative() {
+    ChainDepth chain(&depth_);
     WH_ASSIGN_OR_RETURN(ExprPtr l, Unary());
     while (Peek().IsSymbol("*") || Peek().IsSymbol("/") || Peek().IsSymbol("%")) {
       const Token& op = Advance();
+      if (!chain.Grow()) return TooDeep();
       WH_ASSIGN_OR_RETURN(ExprPtr r, Unary());
       l = MakeBinary(op, op.text, std::move(l), std::move(r));
     }
     return l;
   }
   Result<ExprPtr> Unary() {
+    DepthGuard g(&depth_);
+    if (depth_ > kMaxDepth) return TooDeep();
     if (Peek().IsSymbol("-") || Peek().IsSymbol("+")) {
       const Token& op = Advance();
       WH_ASSIGN_OR_RETURN(ExprPtr x, Unary());
@@ -742,8 +790,9 @@ class Parser {
         num->kind = Expr::kNumber;
         num->pos = lit.pos;
         num->name = text.substr(0, sp);
-        if (sp != std::string::npos) {
-          std::string unit = text.substr(text.find_first_not_of(" \t", sp));
+        size_t unit_at = sp == std::string::npos ? sp : text.find_first_not_of(" \t", sp);
+        if (unit_at != std::string::npos) {  // (found by the SQL fuzzer: '90 ' threw)
+          std::string unit = text.substr(unit_at);
           for (auto& ch : unit) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
           e->name = unit;
         }
@@ -840,6 +889,7 @@ class Parser {
   const std::string& sql_;
   std::vector<Token> t_;
   size_t p_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

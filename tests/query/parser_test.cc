@@ -62,3 +62,24 @@ TEST(Parser, ErrorsPointIntoTheSql) {
 
 }  // namespace
 }  // namespace wh
+
+namespace wh {
+namespace {
+
+// Found by the SQL fuzzer: nesting deep enough to exhaust the stack. It is refused with an
+// error; long AND/OR chains (generated SQL) are not nesting and still parse.
+TEST(Parser, DeepNestingIsRefusedButLongLogicalChainsParse) {
+  std::string deep = "SELECT " + std::string(5000, '(') + "1" + std::string(5000, ')');
+  auto d = ParseSql(deep);
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.status().message().find("nests more than"), std::string::npos) << d.status().message();
+  std::string nots = "SELECT ";
+  for (int i = 0; i < 100000; ++i) nots += "NOT ";
+  EXPECT_FALSE(ParseSql(nots + "TRUE").ok());
+  std::string ors = "SELECT 1 WHERE a = 0";
+  for (int i = 1; i < 20000; ++i) ors += " OR a = " + std::to_string(i);
+  EXPECT_TRUE(ParseSql(ors).ok());
+}
+
+}  // namespace
+}  // namespace wh

@@ -1,1 +1,0 @@
-SELECT k, COUNT(*), COUNT(v), COUNT(DISTINCT v), SUM(v), MIN(v), MAX(v), AVG(v) FROM g GROUP BY k ORDER BY k

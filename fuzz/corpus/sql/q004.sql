@@ -1,1 +1,0 @@
-SELECT FIRST(v), ANY_VALUE(d) FROM g WHERE k = 'z' OR k = 'y'

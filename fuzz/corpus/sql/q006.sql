@@ -1,1 +1,0 @@
-SELECT COUNT(*) AS n, SUM(v) * 2 AS twice FROM g

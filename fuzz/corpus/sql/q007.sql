@@ -1,1 +1,0 @@
-SELECT k AS key, COUNT(*) FROM g GROUP BY key ORDER BY 2 DESC, 1

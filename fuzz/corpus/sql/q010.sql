@@ -1,1 +1,0 @@
-SELECT id, name, amount FROM t ORDER BY id

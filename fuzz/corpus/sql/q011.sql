@@ -1,1 +1,0 @@
-SELECT COUNT(*), COUNT(name), COUNT(amount), SUM(amount), MIN(amount), MAX(amount), SUM(n) FROM t

@@ -1,1 +1,0 @@
-SELECT AVG(amount), AVG(n), AVG(score) FROM t

@@ -1,1 +1,0 @@
-SELECT id FROM t WHERE NOT flag ORDER BY id

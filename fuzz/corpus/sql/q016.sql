@@ -1,1 +1,0 @@
-SELECT id FROM t WHERE flag OR amount > 50 ORDER BY id

@@ -1,1 +1,0 @@
-SELECT id, day FROM t WHERE day = DATE '2022-01-03' ORDER BY id

@@ -1,1 +1,0 @@
-SELECT id FROM t WHERE day >= '2022-01-02' ORDER BY id

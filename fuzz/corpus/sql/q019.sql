@@ -1,1 +1,0 @@
-SELECT id FROM t WHERE ts < '2022-01-02'

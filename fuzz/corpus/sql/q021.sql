@@ -1,1 +1,0 @@
-SELECT day, COUNT(*) AS c, SUM(amount) FROM t GROUP BY day HAVING COUNT(*) > 1 ORDER BY day DESC

@@ -1,1 +1,0 @@
-SELECT DISTINCT flag FROM t ORDER BY flag

@@ -1,1 +1,0 @@
-SELECT id, amount * 2, amount + 1, n / 2, n % 2, -n, amount * n FROM t WHERE id = 1

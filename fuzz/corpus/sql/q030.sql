@@ -1,1 +1,0 @@
-SELECT id, CASE n WHEN 3 THEN 'three' WHEN 7 THEN 'seven' END FROM t ORDER BY id

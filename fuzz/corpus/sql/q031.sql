@@ -1,1 +1,0 @@
-SELECT id FROM t WHERE id IN (1, 3, 5) ORDER BY id

@@ -1,1 +1,0 @@
-SELECT id FROM t WHERE name LIKE '%e' ORDER BY id

@@ -1,1 +1,0 @@
-SELECT id FROM t WHERE name LIKE '_o%' OR name ILIKE 'A%' ORDER BY id

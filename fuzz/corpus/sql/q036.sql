@@ -1,1 +1,0 @@
-SELECT id, n IN (3, NULL) FROM t ORDER BY id

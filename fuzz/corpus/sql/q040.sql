@@ -1,1 +1,0 @@
-SELECT CURRENT_DATE > DATE '2024-01-01', etl_date FROM t WHERE id = 1

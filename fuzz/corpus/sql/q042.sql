@@ -1,1 +1,0 @@
-SELECT id / (n - n) FROM t

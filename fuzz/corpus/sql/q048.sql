@@ -1,1 +1,0 @@
-SELECT name, COUNT(*) FROM t

@@ -1,1 +1,0 @@
-SELECT COUNT(*), COUNT(v), SUM(v), MAX(v), AVG(d) FROM e

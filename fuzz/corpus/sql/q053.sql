@@ -1,1 +1,0 @@
-SELECT id, COUNT(*) FROM e GROUP BY id

@@ -1,1 +1,0 @@
-SELECT id FROM p WHERE day = DATE '2030-01-01'

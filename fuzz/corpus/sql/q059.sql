@@ -1,1 +1,0 @@
-SELECT day, SUM(v), COUNT(*) FROM p GROUP BY day ORDER BY day

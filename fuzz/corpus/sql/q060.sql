@@ -1,1 +1,0 @@
-SELECT e.id, p.id FROM e FULL JOIN p ON e.id = p.id ORDER BY p.id

@@ -1,1 +1,0 @@
-SELECT a.id, x, y FROM a LEFT JOIN b ON a.id = b.id ORDER BY a.id, y

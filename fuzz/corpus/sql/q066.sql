@@ -1,1 +1,0 @@
-SELECT b.id, x, y FROM a RIGHT OUTER JOIN b ON a.id = b.id ORDER BY b.id, y

@@ -1,1 +1,0 @@
-SELECT id, x, y FROM a FULL OUTER JOIN b USING (id) ORDER BY id, x, y

@@ -1,1 +1,0 @@
-SELECT * FROM a FULL JOIN b USING (id)

@@ -1,1 +1,0 @@
-SELECT a.id, y FROM a LEFT JOIN b ON a.id = b.id AND y <> 'b3' ORDER BY a.id, y

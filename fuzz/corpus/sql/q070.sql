@@ -1,1 +1,0 @@
-SELECT a.id, b.id FROM a JOIN b ON a.id < b.id ORDER BY 1, 2

@@ -1,1 +1,0 @@
-SELECT COUNT(*) FROM a, b WHERE a.id = b.id

@@ -1,1 +1,0 @@
-SELECT a.id, z FROM a JOIN c ON a.id = c.id ORDER BY 1

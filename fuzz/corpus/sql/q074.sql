@@ -1,1 +1,0 @@
-SELECT a.id, COUNT(*) FROM a JOIN b USING (id) GROUP BY a.id ORDER BY 1

@@ -1,1 +1,0 @@
-SELECT id, COUNT(*) FROM b GROUP BY id ORDER BY id

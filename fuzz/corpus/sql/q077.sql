@@ -1,1 +1,0 @@
-SELECT q.id, q.n FROM (SELECT id, COUNT(*) AS n FROM b WHERE id > 2 GROUP BY id) AS q ORDER BY q.n DESC, q.id

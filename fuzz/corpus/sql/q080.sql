@@ -1,1 +1,0 @@
-CREATE VIEW bv AS SELECT id FROM b

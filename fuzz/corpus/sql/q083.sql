@@ -1,1 +1,0 @@
-SELECT a.x, bv.id FROM a JOIN bv ON a.id = bv.id WHERE bv.id = 3 ORDER BY 1

@@ -1,1 +1,0 @@
-CREATE VIEW broken AS SELECT nope FROM a

@@ -1,1 +1,0 @@
-SELECT id FROM a JOIN b ON a.id = b.id

@@ -1,1 +1,0 @@
-SELECT id, x, y, etl_date IS NOT NULL FROM ab ORDER BY id, y

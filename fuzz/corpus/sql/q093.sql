@@ -1,1 +1,0 @@
-SELECT ab.id, COUNT(*) FROM ab JOIN b ON ab.id = b.id GROUP BY ab.id ORDER BY 1

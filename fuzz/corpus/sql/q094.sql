@@ -1,1 +1,0 @@
-INSERT INTO ab SELECT id + 10, 'new', NULL FROM a WHERE id IS NOT NULL

@@ -1,1 +1,0 @@
-SELECT COUNT(*), COUNT(y), MAX(id) FROM ab

@@ -1,1 +1,0 @@
-INSERT INTO ab SELECT id FROM a

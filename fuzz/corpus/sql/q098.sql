@@ -1,1 +1,0 @@
-INSERT INTO nn SELECT id, 1 FROM a

@@ -1,1 +1,0 @@
-CREATE VIEW per_user AS SELECT id, COUNT(*) AS n FROM b GROUP BY id

@@ -1,1 +1,0 @@
-DESCRIBE per_user
