@@ -247,9 +247,10 @@ std::string EncodeHead(uint64_t last_seq, uint64_t manifest_length) {
   return out;
 }
 
-Status CheckHead(FileSystem* fs, const std::string& dir, const ManifestContents& m) {
+Result<Head> ReadHead(FileSystem* fs, const std::string& dir) {
   const std::string path = JoinPath(dir, kHeadFile);
-  if (!fs->FileExists(path)) return Status::OK();
+  Head h;
+  if (!fs->FileExists(path)) return h;
   WH_ASSIGN_OR_RETURN(std::string bytes, fs->ReadFile(path));
   if (bytes.size() != kHeadSize || bytes.compare(0, 8, std::string(kHeadMagic, 8)) != 0)
     return Status::Corruption(path + ": not a valid head file (" + std::to_string(bytes.size()) + " bytes)");
@@ -258,17 +259,21 @@ Status CheckHead(FileSystem* fs, const std::string& dir, const ManifestContents&
   uint16_t version = r.GetU16();
   r.GetU16();
   r.GetU32();
-  uint64_t seq = r.GetU64();
-  uint64_t length = r.GetU64();
+  h.last_seq = r.GetU64();
+  h.manifest_length = r.GetU64();
   uint64_t sum = r.GetU64();
   if (sum != Checksum64(bytes.data(), 32)) return Status::Corruption(path + ": checksum mismatch");
   if (version > 1) return Status::NotSupported(path + ": version " + std::to_string(version) + " is newer than this wh");
+  return h;
+}
+
+Status CheckHead(const Head& head, const std::string& dir, const ManifestContents& m) {
   uint64_t have = m.commits.empty() ? 0 : m.commits.back().seq;
-  if (seq > have || length > m.valid_length)
+  if (head.last_seq > have || head.manifest_length > m.valid_length)
     return Status::Corruption(JoinPath(dir, "_manifest") + " has lost committed records: " + kHeadFile +
-                              " says commit " + std::to_string(seq) + " (" + std::to_string(length) +
-                              " bytes), the manifest holds " + std::to_string(have) + " (" +
-                              std::to_string(m.valid_length) + " valid bytes)");
+                              " says commit " + std::to_string(head.last_seq) + " (" +
+                              std::to_string(head.manifest_length) + " bytes), the manifest holds " +
+                              std::to_string(have) + " (" + std::to_string(m.valid_length) + " valid bytes)");
   return Status::OK();
 }
 

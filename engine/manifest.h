@@ -70,7 +70,15 @@ Result<ManifestContents> ReadManifest(FileSystem* fs, const std::string& path);
 // records (truncation), which would otherwise read as an older, valid state.
 constexpr const char* kHeadFile = "_head";
 std::string EncodeHead(uint64_t last_seq, uint64_t manifest_length);
-// Corruption when `_head` is damaged or names more than the manifest holds; OK when absent.
-Status CheckHead(FileSystem* fs, const std::string& table_dir, const ManifestContents& m);
+struct Head {
+  uint64_t last_seq = 0;
+  uint64_t manifest_length = 0;
+};
+// Reads `_head` (all zero when absent; Corruption when damaged). Read it BEFORE the manifest:
+// the manifest only grows and `_head` never names more than it, so a manifest read after the
+// head that holds less has lost records, while one read before could just be older.
+Result<Head> ReadHead(FileSystem* fs, const std::string& table_dir);
+// Corruption when the manifest holds less than the head (read earlier) names.
+Status CheckHead(const Head& head, const std::string& table_dir, const ManifestContents& m);
 
 }  // namespace wh

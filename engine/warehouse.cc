@@ -196,8 +196,9 @@ Result<TableSnapshot> Warehouse::GetSnapshot(const std::string& name) {
   WH_ASSIGN_OR_RETURN(std::string dir, TableDir(name));
   std::string mpath = JoinPath(dir, kManifestFile);
   if (!fs_->FileExists(mpath)) return Status::NotFound("table '" + ToLower(name) + "' does not exist");
+  WH_ASSIGN_OR_RETURN(Head head, ReadHead(fs_, dir));  // first: see ReadHead
   WH_ASSIGN_OR_RETURN(ManifestContents m, ReadManifest(fs_, mpath));
-  WH_RETURN_IF_ERROR(CheckHead(fs_, dir, m));
+  WH_RETURN_IF_ERROR(CheckHead(head, dir, m));
   return BuildSnapshot(std::move(m), dir);
 }
 
@@ -216,8 +217,9 @@ Result<std::unique_ptr<TableWriter>> Warehouse::OpenWriter(const std::string& na
   }
   w->lock_ = std::move(lock).value();
   // Read the manifest under the lock: this is the state the batch builds on.
+  WH_ASSIGN_OR_RETURN(Head head, ReadHead(fs_, dir));
   WH_ASSIGN_OR_RETURN(ManifestContents m, ReadManifest(fs_, mpath));
-  WH_RETURN_IF_ERROR(CheckHead(fs_, dir, m));
+  WH_RETURN_IF_ERROR(CheckHead(head, dir, m));
   uint64_t valid_length = m.valid_length;
   bool torn = m.torn_tail;
   w->base_ = BuildSnapshot(std::move(m), dir);
