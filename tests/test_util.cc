@@ -29,7 +29,9 @@ class FaultyWritable : public WritableFile {
   }
   Status Sync() override {
     WH_RETURN_IF_ERROR(fs_->Tick("fsync", path_));
-    return f_->Sync();
+    WH_RETURN_IF_ERROR(f_->Sync());
+    fs_->NoteSynced(path_, f_->Size());
+    return Status::OK();
   }
   Status Close() override {
     Status t = fs_->Tick("close", path_);
@@ -54,27 +56,62 @@ Status FaultInjectionFileSystem::Tick(const char* what, const std::string& path)
   return Status::OK();
 }
 
+std::string ParentDir(const std::string& p) {
+  size_t slash = p.rfind('/');
+  return slash == std::string::npos ? std::string(".") : p.substr(0, slash);
+}
+
+void FaultInjectionFileSystem::SimulateCrash() {
+  for (const auto& [path, size] : synced_) {
+    auto now = base_->FileSize(path);
+    if (now.ok() && *now > size) (void)base_->Truncate(path, size);
+  }
+  for (auto it = ops_.rbegin(); it != ops_.rend(); ++it) {
+    switch (it->kind) {
+      case DirOp::kCreate: (void)base_->RemoveFile(it->path); break;
+      case DirOp::kMkdir: (void)base_->RemoveTree(it->path); break;
+      case DirOp::kRename:
+        if (base_->FileExists(it->to)) (void)base_->Rename(it->to, it->path);
+        break;
+    }
+  }
+  synced_.clear();
+  ops_.clear();
+}
+
 Result<std::unique_ptr<WritableFile>> FaultInjectionFileSystem::NewWritableFile(const std::string& p) {
   WH_RETURN_IF_ERROR(Tick("create", p));
   WH_ASSIGN_OR_RETURN(auto f, base_->NewWritableFile(p));
+  synced_[p] = 0;
+  Log({DirOp::kCreate, ParentDir(p), p, ""});
   return std::unique_ptr<WritableFile>(new FaultyWritable(this, std::move(f), p));
 }
 Result<std::unique_ptr<WritableFile>> FaultInjectionFileSystem::NewAppendableFile(const std::string& p) {
   WH_RETURN_IF_ERROR(Tick("open for append", p));
   WH_ASSIGN_OR_RETURN(auto f, base_->NewAppendableFile(p));
+  if (!synced_.count(p)) synced_[p] = f->Size();  // what is there already is durable
   return std::unique_ptr<WritableFile>(new FaultyWritable(this, std::move(f), p));
 }
 Status FaultInjectionFileSystem::Rename(const std::string& from, const std::string& to) {
   WH_RETURN_IF_ERROR(Tick("rename", from));
-  return base_->Rename(from, to);
+  WH_RETURN_IF_ERROR(base_->Rename(from, to));
+  if (synced_.count(from)) {
+    synced_[to] = synced_[from];
+    synced_.erase(from);
+  }
+  Log({DirOp::kRename, ParentDir(to), from, to});
+  return Status::OK();
 }
 Status FaultInjectionFileSystem::RemoveFile(const std::string& p) {
   WH_RETURN_IF_ERROR(Tick("remove", p));
+  synced_.erase(p);
   return base_->RemoveFile(p);
 }
 Status FaultInjectionFileSystem::CreateDir(const std::string& p) {
   WH_RETURN_IF_ERROR(Tick("mkdir", p));
-  return base_->CreateDir(p);
+  WH_RETURN_IF_ERROR(base_->CreateDir(p));
+  Log({DirOp::kMkdir, ParentDir(p), p, ""});
+  return Status::OK();
 }
 Status FaultInjectionFileSystem::RemoveDir(const std::string& p) {
   WH_RETURN_IF_ERROR(Tick("rmdir", p));
@@ -82,7 +119,13 @@ Status FaultInjectionFileSystem::RemoveDir(const std::string& p) {
 }
 Status FaultInjectionFileSystem::SyncDir(const std::string& p) {
   WH_RETURN_IF_ERROR(Tick("fsync dir", p));
-  return base_->SyncDir(p);
+  WH_RETURN_IF_ERROR(base_->SyncDir(p));
+  // Creations and renames in this directory are durable now.
+  std::vector<DirOp> kept;
+  for (auto& op : ops_)
+    if (op.dir != p) kept.push_back(std::move(op));
+  ops_ = std::move(kept);
+  return Status::OK();
 }
 Status FaultInjectionFileSystem::Truncate(const std::string& p, uint64_t n) {
   WH_RETURN_IF_ERROR(Tick("truncate", p));

@@ -1,7 +1,9 @@
 // Helpers shared by the test suites: temporary directories and a fault-injecting filesystem.
 #pragma once
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include "format/file_system.h"
 
@@ -54,8 +56,25 @@ class FaultInjectionFileSystem : public FileSystem {
   // Counts a call; returns an error if this one must fail.
   Status Tick(const char* what, const std::string& path);
 
+  // Simulates a power loss: what was not made durable is lost. Files written through this
+  // filesystem are cut back to their size at their last successful fsync, and file or directory
+  // creations and renames not followed by an fsync of their directory are undone (newest
+  // first). Then the record starts afresh.
+  void SimulateCrash();
+  // Bookkeeping of the writable files (called by them).
+  void NoteSynced(const std::string& path, uint64_t size) { synced_[path] = size; }
+
  private:
+  struct DirOp {
+    enum Kind { kCreate, kMkdir, kRename } kind;
+    std::string dir;  // the directory whose fsync makes it durable
+    std::string path, to;
+  };
+  void Log(DirOp op) { ops_.push_back(std::move(op)); }
+
   FileSystem* base_;
+  std::map<std::string, uint64_t> synced_;  // path -> size at the last fsync
+  std::vector<DirOp> ops_;                  // not yet made durable by a directory fsync
   int fail_at_ = 0;
   int calls_ = 0;
   bool failed_ = false;

@@ -62,7 +62,7 @@ std::vector<std::string> DataFiles(const std::string& dir) {
 
 // Runs the second ingest failing at call n = 1, 2, ... until it makes fewer than n calls.
 void FailEveryStep(const std::string& second_csv, const IngestOptions& opt,
-                   const std::map<std::string, uint64_t>& expected_new) {
+                   const std::map<std::string, uint64_t>& expected_new, bool crash = false) {
   int n = 1;
   int faults_seen = 0;
   for (;; ++n) {
@@ -84,6 +84,8 @@ void FailEveryStep(const std::string& second_csv, const IngestOptions& opt,
     auto res = IngestCsvStreams(wh.get(), "events", {in.get()}, opt);
     bool fault_hit = faulty.failed();
     faulty.FailAt(0);
+    // A power loss right after the failing call: only what was fsynced survives.
+    if (crash) faulty.SimulateCrash();
 
     auto state = State(clean.get());
     bool is_new = true;
@@ -118,6 +120,15 @@ void FailEveryStep(const std::string& second_csv, const IngestOptions& opt,
     ASSERT_LT(n, 2000) << "runaway";
   }
   EXPECT_GT(faults_seen, 10) << "the ingest should make many filesystem calls";
+}
+
+// The same, with a simulated power loss after the failing call (unsynced data, and creations
+// and renames whose directory was not fsynced, are lost).
+TEST(CommitFaults, PowerLossAfterEveryStepLeavesOldOrNewState) {
+  FailEveryStep(Batch(2, 3, 4), {}, {{"event_date=2022-03-04", 4}, {"event_date=2022-03-02", 9}}, true);
+  IngestOptions opt;
+  opt.batch_bytes = 1;
+  FailEveryStep(Batch(2, 2, 300), opt, {{"event_date=2022-03-03", 300}, {"event_date=2022-03-02", 305}}, true);
 }
 
 TEST(CommitFaults, IngestFailingAtEveryStepLeavesOldOrNewState) {
