@@ -13,6 +13,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 for t in csv sql segment manifest; do
   dirs=(fuzz/corpus/$t)
   [ "$t" = csv ] && dirs+=(tests/data/bad examples/social/data)
-  [ "$t" = segment ] && dirs+=(tests/data/golden)
+  [ "$t" = segment ] && dirs+=(tests/data/golden tests/data/bad)
+  [ "$t" = manifest ] && dirs+=(tests/data/bad)
   ./build-asan/${t}_fuzz -runs=0 "${dirs[@]}" 2>&1 | tail -1
 done
