@@ -18,6 +18,8 @@ namespace wh {
 
 namespace {
 
+constexpr size_t kMaxChunksPerFlush = 4096;
+
 // Buffers typed rows and flushes them as segments, one per partition, when the budget is hit.
 class BatchBuilder {
  public:
@@ -34,6 +36,7 @@ class BatchBuilder {
     return FlushIfFull();
   }
   Status FlushIfFull() {
+    if (chunks_.size() >= kMaxChunksPerFlush) return Flush();  // WriteRows numbers chunks in 16 bits
     size_t mem = chunk_bytes_;
     for (const auto& c : cols_) mem += c.ByteSize();
     if (mem < opt_.batch_bytes) return Status::OK();
@@ -504,25 +507,37 @@ Result<IngestResult> IngestCsv(Warehouse* wh, const std::string& table,
     WH_ASSIGN_OR_RETURN(TableSnapshot snap, wh->GetSnapshot(table));
     for (const auto& p : paths) {
       if (p == "-") continue;
-      std::string abs = AbsolutePath(p);
+      const std::string abs = AbsolutePath(p);
+      const CommitRecord* match_commit = nullptr;
+      const SourceFile* match = nullptr;
+      bool hashed = false;
+      uint64_t size = 0, hash = 0;
       for (const auto& commit : snap.commits) {
         for (const auto& src : commit.sources) {
           if (src.path != abs) continue;
-          // Same path: hash the bytes as ingest reads them (after decompression) and compare.
-          WH_ASSIGN_OR_RETURN(auto in, OpenInput(p));
-          std::string buf(1 << 20, '\0');
-          while (true) {
-            WH_ASSIGN_OR_RETURN(size_t n, in->Read(buf.data(), buf.size()));
-            if (n == 0) break;
+          if (!hashed) {  // same path: hash the bytes as ingest reads them, once
+            WH_ASSIGN_OR_RETURN(auto in, OpenInput(p));
+            std::string buf(1 << 20, '\0');
+            while (true) {
+              WH_ASSIGN_OR_RETURN(size_t n, in->Read(buf.data(), buf.size()));
+              if (n == 0) break;
+            }
+            size = in->bytes_read();
+            hash = in->content_hash();
+            hashed = true;
           }
-          if (in->bytes_read() == src.size && in->content_hash() == src.content_hash)
-            return Status::AlreadyExists(
-                "'" + p + "' (" + std::to_string(src.size) + " bytes, the same content) was already "
-                "committed to table '" + snap.schema.name + "' by commit " + std::to_string(commit.seq) +
-                " (etl_date " + FormatTimestamp(commit.etl_micros) + "); nothing was ingested. Use "
-                "--force to load it again.");
+          if (size == src.size && hash == src.content_hash) {
+            match_commit = &commit;
+            match = &src;
+          }
         }
       }
+      if (match)
+        return Status::AlreadyExists(
+            "'" + p + "' (" + std::to_string(match->size) + " bytes, the same content) was already "
+            "committed to table '" + snap.schema.name + "' by commit " + std::to_string(match_commit->seq) +
+            " (etl_date " + FormatTimestamp(match_commit->etl_micros) + "); nothing was ingested. Use "
+            "--force to load it again.");
     }
   }
   std::vector<std::unique_ptr<InputStream>> owned;

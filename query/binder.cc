@@ -123,6 +123,22 @@ Result<DataType> UnifyTypes(const BExpr& a, const BExpr& b) {
   return Status::InvalidArgument("cannot compare " + a.type.ToString() + " with " + b.type.ToString());
 }
 
+// The type all of `xs` convert to (CASE branches, COALESCE arguments ...); untyped NULLs take
+// it, and all-NULL gives INT.
+Result<DataType> UnifiedType(const std::vector<BExprPtr>& xs) {
+  BExprPtr acc;
+  for (const auto& x : xs) {
+    if (!acc || IsUntypedNull(*acc)) {
+      acc = x;
+      continue;
+    }
+    if (IsUntypedNull(*x)) continue;
+    WH_ASSIGN_OR_RETURN(DataType u, UnifyTypes(*acc, *x));
+    acc = MakeLiteral(Value::Null(u));
+  }
+  return acc && !IsUntypedNull(*acc) ? acc->type : DataType::Int32();
+}
+
 }  // namespace
 
 Status Binder::Error(const SourcePos& pos, const std::string& msg) const {
@@ -310,7 +326,6 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
   std::vector<std::string> group_keys;  // ToString() of each group expression
   std::vector<int> group_ids;
   AggContext agg;
-  Scope post;  // what select items see after aggregation (only used for errors)
   if (aggregated) {
     for (const auto& g : s.group_by) {
       const Expr* ge = g.get();
@@ -977,18 +992,9 @@ Result<BExprPtr> Binder::BindExpr(const Expr& e, const Scope& scope, AggContext*
         vals.push_back(el);
       }
       // Result type: the common type of every branch.
-      BExprPtr acc;
-      for (const auto& v : vals) {
-        if (!acc || IsUntypedNull(*acc)) {
-          acc = v;
-          continue;
-        }
-        if (IsUntypedNull(*v)) continue;
-        auto u = UnifyTypes(*acc, *v);
-        if (!u.ok()) return Error(e, "CASE branches have incompatible types: " + u.status().message());
-        acc = MakeLiteral(Value::Null(*u));
-      }
-      DataType t = acc && !IsUntypedNull(*acc) ? acc->type : DataType::Int32();
+      auto common = UnifiedType(vals);
+      if (!common.ok()) return Error(e, "CASE branches have incompatible types: " + common.status().message());
+      DataType t = *common;
       std::vector<BExprPtr> args;
       for (size_t k = 0; k < conds.size(); ++k) {
         args.push_back(conds[k]);
@@ -1216,18 +1222,9 @@ Result<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggCont
     return Status::OK();
   };
   auto unify_all = [&](std::vector<BExprPtr>& xs) -> Result<DataType> {
-    BExprPtr acc;
-    for (const auto& x : xs) {
-      if (!acc || IsUntypedNull(*acc)) {
-        acc = x;
-        continue;
-      }
-      if (IsUntypedNull(*x)) continue;
-      auto u = UnifyTypes(*acc, *x);
-      if (!u.ok()) return Error(e, f + ": " + u.status().message());
-      acc = MakeLiteral(Value::Null(*u));
-    }
-    DataType t = acc && !IsUntypedNull(*acc) ? acc->type : DataType::Int32();
+    auto common = UnifiedType(xs);
+    if (!common.ok()) return Error(e, f + ": " + common.status().message());
+    DataType t = *common;
     for (auto& x : xs) {
       auto c = Coerce(x, t);
       if (!c.ok()) return Error(e, f + ": " + c.status().message());

@@ -252,12 +252,16 @@ class ValuesOp : public Operator {
   bool done_ = false;
 };
 
+std::vector<DataType> TypesOf(const std::vector<BExprPtr>& exprs) {
+  std::vector<DataType> t;
+  for (const auto& e : exprs) t.push_back(e->type);
+  return t;
+}
+
 class AggregateOp : public Operator {
  public:
-  AggregateOp(std::unique_ptr<Operator> child, std::vector<BExprPtr> groups,
-              std::vector<AggregateSpec> aggs, std::vector<DataType> group_types)
-      : child_(std::move(child)), groups_(std::move(groups)), aggs_(std::move(aggs)),
-        table_(std::move(group_types)) {
+  AggregateOp(std::unique_ptr<Operator> child, std::vector<BExprPtr> groups, std::vector<AggregateSpec> aggs)
+      : child_(std::move(child)), groups_(std::move(groups)), aggs_(std::move(aggs)), table_(TypesOf(groups_)) {
     for (const auto& a : aggs_) states_.push_back(MakeAggregateState(a));
   }
 
@@ -649,9 +653,11 @@ class SortOp : public Operator {
       batches.push_back(std::move(in));
     }
     const size_t n = start.back();
-    if (n == 0 || batches.size() > 65535) {
-      if (n == 0) return false;
-      return Status::NotSupported("sort of more than 65535 batches");
+    if (n == 0) return false;
+    if (batches.size() > 65535) {  // sources are numbered in 16 bits: fold them into one
+      for (size_t b = 1; b < batches.size(); ++b) AppendBatch(&batches[0], batches[b]);
+      batches.resize(1);
+      start = {0, n};
     }
     std::vector<uint32_t> perm = SortPermutation(cols, keys_, n);
     std::vector<uint16_t> which(n);
@@ -897,9 +903,7 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, Exe
         if (a.arg) {
           WH_ASSIGN_OR_RETURN(a.arg, Resolve(a.arg, n.children[0]->out));
         }
-      std::vector<DataType> types;
-      for (const auto& g : groups) types.push_back(g->type);
-      op = std::make_unique<AggregateOp>(std::move(child), std::move(groups), std::move(aggs), std::move(types));
+      op = std::make_unique<AggregateOp>(std::move(child), std::move(groups), std::move(aggs));
       break;
     }
     case PlanNode::kJoin: {
@@ -1008,13 +1012,14 @@ Status CountScanRowGroups(const PlanNode& scan, ExecContext* ctx, uint64_t* visi
   for (size_t s : scan.pruning.segments) {
     const SegmentEntry& seg = scan.table->segments[s];
     WH_ASSIGN_OR_RETURN(auto reader, ctx->Reader(scan.table->SegmentPath(seg)));
+    const RangeEnv segment_env = SegmentEnv(scan, seg);  // once per segment, not per row group
     for (const auto& rg : reader->footer().row_groups) {
       if (!scan.pruning.bucket_kept.empty() && rg.bucket < scan.pruning.bucket_kept.size() &&
           !scan.pruning.bucket_kept[rg.bucket])
         continue;
       ++*visited;
       if (!scan.prune || scan.filters.empty()) continue;
-      RangeEnv env = BlockEnv(scan, SegmentEnv(scan, seg), rg);
+      RangeEnv env = BlockEnv(scan, segment_env, rg);
       for (const auto& f : scan.filters)
         if (!MayBeTrue(*f, env)) {
           ++*skipped;

@@ -14,6 +14,16 @@ namespace wh {
 
 namespace {
 
+ResultSet DescribeResult(const std::vector<std::string>& names, const std::vector<std::string>& types,
+                         const std::vector<std::string>& nulls, const std::vector<std::string>& notes) {
+  ResultSet rs;
+  rs.AddColumn("column_name", StringColumn(names));
+  rs.AddColumn("data_type", StringColumn(types));
+  rs.AddColumn("nullable", StringColumn(nulls));
+  rs.AddColumn("comment", StringColumn(notes));
+  return rs;
+}
+
 Status SqlError(const std::string& sql, const SourcePos& pos, const Status& st) {
   return Status(st.code(), SqlErrorMessage(sql, pos, st.message()));
 }
@@ -185,13 +195,15 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       }
       return out;
     }
-    case Statement::kDropTable: {
+    case Statement::kDropTable:
+    case Statement::kDropView: {
       auto wh = GetWarehouse(false);
       if (!wh.ok()) {
         if (st.if_exists && wh.status().code() == StatusCode::kNotFound) return out;
         return wh.status();
       }
-      Status s = (*wh)->DropTable(st.table, st.if_exists);
+      Status s = st.kind == Statement::kDropTable ? (*wh)->DropTable(st.table, st.if_exists)
+                                                  : (*wh)->DropView(st.table, st.if_exists);
       if (!s.ok()) return SqlError(sql, st.table_pos, s);
       return out;
     }
@@ -233,12 +245,7 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
           notes.push_back("");
         }
         if (!notes.empty()) notes[0] = "view: " + *view;
-        ResultSet rs;
-        rs.AddColumn("column_name", StringColumn(names));
-        rs.AddColumn("data_type", StringColumn(types));
-        rs.AddColumn("nullable", StringColumn(nulls));
-        rs.AddColumn("comment", StringColumn(notes));
-        out.push_back(std::move(rs));
+        out.push_back(DescribeResult(names, types, nulls, notes));
         return out;
       }
       auto snap = wh->GetSnapshot(st.table);
@@ -263,12 +270,7 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       types.push_back("TIMESTAMP");
       nulls.push_back("NO");
       notes.push_back("system column: load time of the batch");
-      ResultSet rs;
-      rs.AddColumn("column_name", StringColumn(names));
-      rs.AddColumn("data_type", StringColumn(types));
-      rs.AddColumn("nullable", StringColumn(nulls));
-      rs.AddColumn("comment", StringColumn(notes));
-      out.push_back(std::move(rs));
+      out.push_back(DescribeResult(names, types, nulls, notes));
       return out;
     }
     case Statement::kSelect:
@@ -313,16 +315,6 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       auto plan = binder.Bind(*st.query, sql);
       if (!plan.ok()) return plan.status();
       Status s = wh->CreateView(st.table, st.query_sql, st.or_replace, st.if_not_exists);
-      if (!s.ok()) return SqlError(sql, st.table_pos, s);
-      return out;
-    }
-    case Statement::kDropView: {
-      auto wh = GetWarehouse(false);
-      if (!wh.ok()) {
-        if (st.if_exists && wh.status().code() == StatusCode::kNotFound) return out;
-        return wh.status();
-      }
-      Status s = (*wh)->DropView(st.table, st.if_exists);
       if (!s.ok()) return SqlError(sql, st.table_pos, s);
       return out;
     }

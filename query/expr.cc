@@ -1264,6 +1264,16 @@ Result<int64_t> DateTrunc(const std::string& unit, int64_t micros) {
   return Status::InvalidArgument("unknown DATE_TRUNC unit '" + unit + "'");
 }
 
+// The unit of DATE_PART / DATE_TRUNC / DATE_DIFF: a constant string (the binder insists), read
+// once per batch, in lower case, plural 's' dropped.
+std::string UnitOf(const Column& units) {
+  if (units.size() == 0 || units.IsNull(0)) return "";
+  std::string unit(units.GetString(0));
+  for (auto& ch : unit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
+  return unit;
+}
+
 int64_t AsMicros(const Column& c, size_t i) {
   return c.type().id == TypeId::kDate ? static_cast<int64_t>(c.Get<int32_t>(i)) * kMicrosPerDay
                                       : c.Get<int64_t>(i);
@@ -1292,12 +1302,10 @@ Result<Column> EvaluateFunction(const BExpr& e, const Batch& b) {
 
   if (f == "DATE_PART" || f == "DATE_TRUNC") {
     // args[0]: the unit (constant string), args[1]: DATE or TIMESTAMP.
+    const std::string unit = UnitOf(a[0]);
     uint8_t* base = out.ResizeFixed(n);
     for (size_t i = 0; i < n; ++i) {
       if (!ok(i)) continue;
-      std::string unit(a[0].GetString(i));
-      for (auto& ch : unit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
       int64_t t = AsMicros(a[1], i);
       if (f == "DATE_PART") {
         WH_ASSIGN_OR_RETURN(int64_t v, DatePart(unit, t));
@@ -1313,12 +1321,10 @@ Result<Column> EvaluateFunction(const BExpr& e, const Batch& b) {
   }
   if (f == "DATE_DIFF") {
     // args: unit, start, end (DATE or TIMESTAMP): the number of unit boundaries crossed.
+    const std::string unit = UnitOf(a[0]);
     uint8_t* base = out.ResizeFixed(n);
     for (size_t i = 0; i < n; ++i) {
       if (!ok(i)) continue;
-      std::string unit(a[0].GetString(i));
-      for (auto& ch : unit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
       int64_t s = AsMicros(a[1], i), t = AsMicros(a[2], i);
       int64_t v;
       if (unit == "day") {

@@ -20,6 +20,10 @@ inline uint64_t Mix(uint64_t h) {
 inline uint64_t Combine(uint64_t seed, uint64_t h) { return Mix(seed ^ (h + 0x9e3779b97f4a7c15ULL + (seed << 6))); }
 
 constexpr uint64_t kNullHash = 0x5bd1e9955bd1e995ULL;
+constexpr uint64_t kSeed = 0x2545F4914F6CDD1DULL;
+
+// The hash HashRows gives a one-column BIGINT key (the fast paths must agree with it).
+inline uint64_t HashInt64Row(int64_t v) { return Combine(kSeed, Mix(static_cast<uint64_t>(v))); }
 
 }  // namespace
 
@@ -30,7 +34,7 @@ KeyTable::KeyTable(std::vector<DataType> types) : types_(std::move(types)) {
 }
 
 void KeyTable::HashRows(const std::vector<const Column*>& keys, size_t n, uint64_t* out) {
-  std::fill(out, out + n, 0x2545F4914F6CDD1DULL);
+  std::fill(out, out + n, kSeed);
   std::vector<uint64_t> saved;
   for (const Column* c : keys) {
     // A NULL row's stored value is unspecified: remember the hash before this column and
@@ -141,7 +145,7 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
       !keys_[0].has_nulls()) {
     const int64_t* v = keys[0]->values<int64_t>();
     for (size_t i = 0; i < n; ++i) {
-      const uint64_t h = Combine(0x2545F4914F6CDD1DULL, Mix(static_cast<uint64_t>(v[i])));
+      const uint64_t h = HashInt64Row(v[i]);
       uint64_t p = h & mask_;
       const int64_t* stored = keys_[0].values<int64_t>();
       while (true) {
@@ -194,7 +198,7 @@ void KeyTable::Find(const std::vector<const Column*>& keys, size_t n, uint32_t* 
     const int64_t* v = keys[0]->values<int64_t>();
     const int64_t* stored = keys_[0].values<int64_t>();
     for (size_t i = 0; i < n; ++i) {
-      const uint64_t h = Combine(0x2545F4914F6CDD1DULL, Mix(static_cast<uint64_t>(v[i])));
+      const uint64_t h = HashInt64Row(v[i]);
       uint64_t p = h & mask_;
       ids[i] = kNone;
       while (uint32_t s = slots_[p]) {

@@ -162,8 +162,8 @@ void PruneColumns(PlanNode* node, const std::set<int>& required) {
         out.push_back(node->out[i]);
         storage.push_back(node->storage_columns[i]);
       }
-      // Filters still need the ids of the columns they test for pruning (ranges come from
-      // metadata); keep a record of every column for that in `all_columns`.
+      // Pushed-down filters always read columns some node above also reads (the Filter that
+      // keeps them), so their columns stay.
       node->out = std::move(out);
       node->storage_columns = std::move(storage);
       return;

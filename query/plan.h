@@ -45,7 +45,6 @@ struct ScanPruning {
   size_t segments_total = 0, segments_kept = 0;
   std::vector<size_t> segments;      // indices into the snapshot's segments
   std::vector<uint8_t> bucket_kept;  // per bucket (empty: table not bucketed)
-  std::vector<std::string> notes;    // why filters did or did not prune
 };
 
 struct PlanNode;

@@ -440,7 +440,6 @@ void PlanScanPruning(PlanNode* scan, bool prune) {
       }
       if (!ok) continue;
       for (size_t b = 0; b < kept.size(); ++b) p.bucket_kept[b] &= kept[b];
-      p.notes.push_back("buckets from " + f->ToString());
     }
   }
   for (uint8_t k : p.bucket_kept) p.buckets_kept += k;

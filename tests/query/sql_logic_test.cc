@@ -158,6 +158,9 @@ TEST_P(SqlLogicTest, Run) {
   }
 }
 
+// The suite must not pass by finding no files.
+TEST(SqlLogicFiles, ArePresent) { EXPECT_GE(TestFiles().size(), 5u); }
+
 INSTANTIATE_TEST_SUITE_P(Files, SqlLogicTest, ::testing::ValuesIn(TestFiles()),
                          [](const auto& info) { return info.param; });
 
