@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <optional>
 
 #include "query/binder.h"
 #include "query/exec.h"
@@ -22,6 +24,20 @@ ResultSet DescribeResult(const std::vector<std::string>& names, const std::vecto
   rs.AddColumn("nullable", StringColumn(nulls));
   rs.AddColumn("comment", StringColumn(notes));
   return rs;
+}
+
+// View lookups for one binding: the catalog file is read once, not once per table reference.
+Binder::ViewLookup CachedViews(Warehouse* wh) {
+  auto cache = std::make_shared<std::optional<std::map<std::string, std::string>>>();
+  return [wh, cache](const std::string& name) -> Result<std::optional<std::string>> {
+    if (!*cache) {
+      WH_ASSIGN_OR_RETURN(auto views, wh->ListViews());
+      *cache = std::move(views);
+    }
+    auto it = (*cache)->find(ToLower(name));
+    if (it == (*cache)->end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  };
 }
 
 Status SqlError(const std::string& sql, const SourcePos& pos, const Status& st) {
@@ -49,7 +65,7 @@ Result<std::vector<ResultSet>> Session::Execute(const std::string& sql) {
 
 Result<PlanPtr> Session::Plan(Warehouse* wh, const QueryAst& q, const std::string& sql,
                               std::vector<std::string>* names) {
-  Binder binder(wh, [wh](const std::string& n) { return wh->GetView(n); });
+  Binder binder(wh, CachedViews(wh));
   WH_ASSIGN_OR_RETURN(PlanPtr plan, binder.Bind(q, sql));
   OptimizeOptions oo;
   oo.prune = options_.prune;
@@ -311,7 +327,7 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
     case Statement::kCreateView: {
       WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(true));
       // The view must bind now (unknown tables and columns are errors at CREATE time).
-      Binder binder(wh, [wh](const std::string& n) { return wh->GetView(n); });
+      Binder binder(wh, CachedViews(wh));
       auto plan = binder.Bind(*st.query, sql);
       if (!plan.ok()) return plan.status();
       Status s = wh->CreateView(st.table, st.query_sql, st.or_replace, st.if_not_exists);
