@@ -452,7 +452,7 @@ class HashJoinOp : public Operator {
     return out;
   }
 
-  Result<bool> Probe(const Batch& in, Batch* out) {
+  Result<bool> Probe(Batch& in, Batch* out) {
     WH_ASSIGN_OR_RETURN(std::vector<ColumnHolder> keys, KeyColumns(lkeys_, in));
     std::vector<const Column*> ptrs;
     for (const auto& k : keys) ptrs.push_back(&k.get());
@@ -490,22 +490,39 @@ class HashJoinOp : public Operator {
     }
     for (uint32_t r : rsel) matched_[r] = 1;
     if (type_ == PlanNode::kLeft || type_ == PlanNode::kFull) {
-      // Probe rows without a match, with NULLs on the build side.
-      std::vector<uint8_t> hit(in.rows, 0);
-      for (uint32_t l : lsel) hit[l] = 1;
-      for (size_t i = 0; i < in.rows; ++i)
-        if (!hit[i]) {
-          lsel.push_back(static_cast<uint32_t>(i));
-          rsel.push_back(UINT32_MAX);
+      // Probe rows without a match, with NULLs on the build side, in probe order: when every
+      // probe row appears once, in order, the probe columns move instead of being copied.
+      std::vector<uint32_t> l2, r2;
+      l2.reserve(std::max(lsel.size(), in.rows));
+      r2.reserve(l2.capacity());
+      size_t k = 0;
+      for (uint32_t i = 0; i < in.rows; ++i) {
+        if (k < lsel.size() && lsel[k] == i) {
+          for (; k < lsel.size() && lsel[k] == i; ++k) {
+            l2.push_back(i);
+            r2.push_back(rsel[k]);
+          }
+        } else {
+          l2.push_back(i);
+          r2.push_back(UINT32_MAX);
         }
+      }
+      lsel = std::move(l2);
+      rsel = std::move(r2);
     }
     if (lsel.empty()) return false;
     Batch joined;
     joined.rows = lsel.size();
-    for (const auto& c : in.columns) {
-      Column g(c.type());
-      g.AppendSelected(c, lsel.data(), lsel.size());
-      joined.columns.push_back(std::move(g));
+    bool identity = lsel.size() == in.rows;
+    for (size_t k = 0; identity && k < lsel.size(); ++k) identity = lsel[k] == k;
+    if (identity) {  // every probe row once, in order
+      for (auto& c : in.columns) joined.columns.push_back(std::move(c));
+    } else {
+      for (const auto& c : in.columns) {
+        Column g(c.type());
+        g.AppendSelected(c, lsel.data(), lsel.size());
+        joined.columns.push_back(std::move(g));
+      }
     }
     for (const auto& c : build_.columns) joined.columns.push_back(GatherOrNull(c, rsel));
     *out = std::move(joined);

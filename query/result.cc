@@ -1,8 +1,13 @@
 #include "query/result.h"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <thread>
 
 namespace wh {
@@ -112,115 +117,122 @@ bool RightAlign(const DataType& t) {
          t.id == TypeId::kDecimal;
 }
 
-// Appends the text of row i of c (CSV flavour: NULL is nothing) without temporary strings for
-// the common types; the CSV writer's inner loop.
-void AppendDigits2(std::string* o, unsigned v) {
-  o->push_back(static_cast<char>('0' + v / 10));
-  o->push_back(static_cast<char>('0' + v % 10));
+// The CSV writer's inner loop writes through a raw pointer into a buffer sized beforehand by
+// CsvBound, so no value pays for a capacity check; the common types need no temporary strings.
+// The longest text PutCsvValue writes for a non-string value of type t (fallbacks included).
+size_t CsvTextBound(const DataType& t) {
+  switch (t.id) {
+    case TypeId::kBoolean: return 5;
+    case TypeId::kInt32: return 11;
+    case TypeId::kInt64: return 20;
+    case TypeId::kDecimal: return size_t{t.precision} + 3;  // sign, point, leading zero
+    case TypeId::kDate: return 24;
+    default: return 64;
+  }
 }
 
-void AppendDateText(std::string* o, int64_t days) {
+char* PutDigits2(char* p, unsigned v) {
+  p[0] = static_cast<char>('0' + v / 10);
+  p[1] = static_cast<char>('0' + v % 10);
+  return p + 2;
+}
+
+char* PutText(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+char* PutDate(char* p, int64_t days) {
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  if (y < 1000 || y > 9999) {
-    o->append(FormatDate(static_cast<int32_t>(days)));
-    return;
-  }
-  char b[8];
-  auto r = std::to_chars(b, b + 8, y);
-  o->append(b, r.ptr - b);
-  o->push_back('-');
-  AppendDigits2(o, m);
-  o->push_back('-');
-  AppendDigits2(o, d);
+  if (y < 1000 || y > 9999) return PutText(p, FormatDate(static_cast<int32_t>(days)));
+  p = std::to_chars(p, p + 8, y).ptr;
+  *p++ = '-';
+  p = PutDigits2(p, m);
+  *p++ = '-';
+  return PutDigits2(p, d);
 }
 
-void AppendCsvValue(std::string* o, const Column& c, size_t i, char delim) {
-  if (c.IsNull(i)) return;
+char* PutQuoted(char* p, std::string_view v, char delim) {
+  bool quote = false;
+  for (char ch : v) quote |= ch == '"' || ch == '\n' || ch == '\r' || ch == delim;
+  if (!quote) return PutText(p, v);
+  *p++ = '"';
+  for (char ch : v) {
+    if (ch == '"') *p++ = '"';
+    *p++ = ch;
+  }
+  *p++ = '"';
+  return p;
+}
+
+// Writes the text of row i of c (CSV flavour: NULL is nothing); returns the new end.
+char* PutCsvValue(char* p, const Column& c, size_t i, char delim) {
+  if (c.IsNull(i)) return p;
   const DataType& t = c.type();
-  char b[48];
   switch (t.id) {
-    case TypeId::kInt32: {
-      auto r = std::to_chars(b, b + sizeof b, c.Get<int32_t>(i));
-      o->append(b, r.ptr - b);
-      return;
-    }
-    case TypeId::kInt64: {
-      auto r = std::to_chars(b, b + sizeof b, c.Get<int64_t>(i));
-      o->append(b, r.ptr - b);
-      return;
-    }
-    case TypeId::kBoolean:
-      o->append(c.Get<uint8_t>(i) ? "true" : "false");
-      return;
+    case TypeId::kInt32: return std::to_chars(p, p + 16, c.Get<int32_t>(i)).ptr;
+    case TypeId::kInt64: return std::to_chars(p, p + 24, c.Get<int64_t>(i)).ptr;
+    case TypeId::kBoolean: return PutText(p, c.Get<uint8_t>(i) ? "true" : "false");
     case TypeId::kDouble: {
       double v = c.Get<double>(i);
       if (!std::isfinite(v)) break;
-      auto r = std::to_chars(b, b + sizeof b, v);
-      o->append(b, r.ptr - b);
-      return;
+      return std::to_chars(p, p + 32, v).ptr;
     }
     case TypeId::kDecimal: {
       int128 wide = t.physical() == PhysicalType::kInt64 ? c.Get<int64_t>(i) : c.Get<int128>(i);
-      if (wide > INT64_MIN && wide <= INT64_MAX) {
-        int64_t v = static_cast<int64_t>(wide);
-        uint64_t a = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-        auto r = std::to_chars(b, b + sizeof b, a);
-        size_t len = r.ptr - b;
-        if (v < 0) o->push_back('-');
-        if (t.scale == 0) {
-          o->append(b, len);
-        } else if (len > t.scale) {
-          o->append(b, len - t.scale);
-          o->push_back('.');
-          o->append(b + len - t.scale, t.scale);
-        } else {
-          o->append("0.");
-          o->append(t.scale - len, '0');
-          o->append(b, len);
-        }
-        return;
+      if (wide <= INT64_MIN || wide > INT64_MAX) break;
+      int64_t v = static_cast<int64_t>(wide);
+      uint64_t a = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+      char b[24];
+      size_t len = static_cast<size_t>(std::to_chars(b, b + sizeof b, a).ptr - b);
+      if (v < 0) *p++ = '-';
+      if (t.scale == 0) return PutText(p, std::string_view(b, len));
+      if (len > t.scale) {
+        p = PutText(p, std::string_view(b, len - t.scale));
+        *p++ = '.';
+        return PutText(p, std::string_view(b + len - t.scale, t.scale));
       }
-      break;
+      *p++ = '0';
+      *p++ = '.';
+      std::memset(p, '0', t.scale - len);
+      p += t.scale - len;
+      return PutText(p, std::string_view(b, len));
     }
-    case TypeId::kDate:
-      AppendDateText(o, c.Get<int32_t>(i));
-      return;
+    case TypeId::kDate: return PutDate(p, c.Get<int32_t>(i));
     case TypeId::kTimestamp: {
       int64_t us = c.Get<int64_t>(i);
       int32_t day = TimestampToDate(us);
       int64_t in_day = us - static_cast<int64_t>(day) * kMicrosPerDay;
       if (in_day % kMicrosPerSecond != 0) break;
       int64_t sec = in_day / kMicrosPerSecond;
-      AppendDateText(o, day);
-      o->push_back(' ');
-      AppendDigits2(o, static_cast<unsigned>(sec / 3600));
-      o->push_back(':');
-      AppendDigits2(o, static_cast<unsigned>(sec / 60 % 60));
-      o->push_back(':');
-      AppendDigits2(o, static_cast<unsigned>(sec % 60));
-      return;
+      p = PutDate(p, day);
+      *p++ = ' ';
+      p = PutDigits2(p, static_cast<unsigned>(sec / 3600));
+      *p++ = ':';
+      p = PutDigits2(p, static_cast<unsigned>(sec / 60 % 60));
+      *p++ = ':';
+      return PutDigits2(p, static_cast<unsigned>(sec % 60));
     }
-    case TypeId::kString: {
-      std::string_view v = c.GetString(i);
-      bool quote = false;
-      for (char ch : v) quote |= ch == '"' || ch == '\n' || ch == '\r' || ch == delim;
-      if (!quote) {
-        o->append(v);
-        return;
-      }
-      o->push_back('"');
-      for (char ch : v) {
-        if (ch == '"') o->push_back('"');
-        o->push_back(ch);
-      }
-      o->push_back('"');
-      return;
-    }
+    case TypeId::kString: return PutQuoted(p, c.GetString(i), delim);
     default: break;
   }
-  o->append(CsvQuote(ValueToText(c, i, ""), delim));
+  return PutQuoted(p, ValueToText(c, i, ""), delim);
+}
+
+// An upper bound of the CSV text of rows [begin, end): strings at worst double (quotes) plus
+// two, every other value within CsvTextBound.
+size_t CsvBound(const std::vector<Column>& cols, size_t begin, size_t end) {
+  size_t rows = end - begin;
+  size_t bound = rows * (cols.size() + 1);  // delimiters and newlines
+  for (const Column& c : cols) {
+    if (c.type().physical() == PhysicalType::kString)
+      bound += 2 * size_t{c.offsets()[end] - c.offsets()[begin]} + 2 * rows;
+    else
+      bound += CsvTextBound(c.type()) * rows;
+  }
+  return bound;
 }
 
 }  // namespace
@@ -239,28 +251,51 @@ void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
       for (size_t c = 0; c < nc; ++c) out << (c ? std::string(1, d) : "") << CsvQuote(rs.names[c], d);
       out << '\n';
       // Rows are formatted in blocks of 64K on all cores and written in order.
-      auto format = [&](size_t begin, size_t end, std::string* buf) {
+      struct Text {
+        std::unique_ptr<char[]> data;  // not zeroed: written once, front to back
+        size_t size = 0;
+      };
+      auto format = [&](size_t begin, size_t end, Text* buf) {
+        buf->data.reset(new char[CsvBound(rs.columns, begin, end)]);
+        char* p = buf->data.get();
         for (size_t i = begin; i < end; ++i) {
           for (size_t c = 0; c < nc; ++c) {
-            if (c) buf->push_back(d);
-            AppendCsvValue(buf, rs.columns[c], i, d);
+            if (c) *p++ = d;
+            p = PutCsvValue(p, rs.columns[c], i, d);
           }
-          buf->push_back('\n');
+          *p++ = '\n';
         }
+        buf->size = static_cast<size_t>(p - buf->data.get());
       };
       constexpr size_t kBlock = 65536;
       const size_t blocks = (n + kBlock - 1) / kBlock;
+      // Workers take blocks in order; this thread writes each block as soon as it and every
+      // block before it are done, so formatting and writing overlap.
+      std::vector<Text> texts(blocks);
+      std::vector<uint8_t> done(blocks, 0);
+      std::mutex mu;
+      std::condition_variable cv;
+      std::atomic<size_t> next{0};
+      auto work = [&] {
+        for (size_t k; (k = next++) < blocks;) {
+          format(k * kBlock, std::min(n, (k + 1) * kBlock), &texts[k]);
+          std::lock_guard<std::mutex> lock(mu);
+          done[k] = 1;
+          cv.notify_all();
+        }
+      };
       const size_t threads = std::min<size_t>(blocks, std::max(1u, std::thread::hardware_concurrency()));
-      for (size_t first = 0; first < blocks; first += threads) {
-        size_t count = std::min(threads, blocks - first);
-        std::vector<std::string> bufs(count);
-        std::vector<std::thread> pool;
-        for (size_t k = 1; k < count; ++k)
-          pool.emplace_back(format, (first + k) * kBlock, std::min(n, (first + k + 1) * kBlock), &bufs[k]);
-        format(first * kBlock, std::min(n, (first + 1) * kBlock), &bufs[0]);
-        for (auto& t : pool) t.join();
-        for (const auto& b : bufs) out.write(b.data(), static_cast<std::streamsize>(b.size()));
+      std::vector<std::thread> pool;
+      for (size_t k = 0; k < threads; ++k) pool.emplace_back(work);
+      for (size_t k = 0; k < blocks; ++k) {
+        {
+          std::unique_lock<std::mutex> lock(mu);
+          cv.wait(lock, [&] { return done[k] != 0; });
+        }
+        out.write(texts[k].data.get(), static_cast<std::streamsize>(texts[k].size));
+        texts[k] = Text{};
       }
+      for (auto& t : pool) t.join();
       break;
     }
     case OutputFormat::kJson:

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <sstream>
 
 #include "ingest/ingest.h"
@@ -63,6 +64,42 @@ TEST(Executor, DdlDescribeShowAndCount) {
   EXPECT_EQ(Print((*sum)[0], OutputFormat::kCsv), "t,MAX(user_id)\n61.520000000000000500,2\n");
   ASSERT_TRUE(s.Execute("DROP TABLE payments").ok());
   EXPECT_EQ((*s.Execute("SHOW TABLES"))[0].rows(), 0u);
+}
+
+// The CSV writer sizes each block's buffer from per-type bounds: the widest value of every type
+// (and strings that need quoting throughout) must fit, and blocks must come out in order.
+TEST(Executor, CsvWidestValuesAndManyBlocks) {
+  ResultSet rs;
+  Column dec(DataType::Decimal(38, 18)), small(DataType::Decimal(5, 5)), i64(DataType::Int64()),
+      i32(DataType::Int32()), dbl(DataType::Double()), ts(DataType::Timestamp()), dt(DataType::Date()),
+      str(DataType::String()), row(DataType::Int64());
+  const size_t n = 200000;  // several 64K-row blocks
+  int128 widest = -(int128{99999999999999999} * int128{1000000000000000000} * 1000 + 999);
+  for (size_t i = 0; i < n; ++i) {
+    dec.Append<int128>(widest);
+    small.Append<int64_t>(-1);
+    i64.Append<int64_t>(INT64_MIN);
+    i32.Append<int32_t>(INT32_MIN);
+    dbl.Append<double>(i % 2 ? -1.2345678901234568e-300 : -std::numeric_limits<double>::infinity());
+    ts.Append<int64_t>(-62135596800000000 + 123456);  // year 1, fractional seconds
+    dt.Append<int32_t>(2932896);                       // 9999-12-31
+    str.AppendString("\"\"\"\"");
+    row.Append<int64_t>(static_cast<int64_t>(i));
+  }
+  for (auto* c : {&dec, &small, &i64, &i32, &dbl, &ts, &dt, &str}) rs.AddColumn("c", std::move(*c));
+  rs.AddColumn("row", std::move(row));
+  std::string text = Print(rs, OutputFormat::kCsv);
+  std::istringstream in(text);
+  std::string line;
+  std::getline(in, line);
+  for (size_t i = 0; i < n; ++i) {
+    ASSERT_TRUE(std::getline(in, line)) << i;
+    std::string want = "-99999999999999999000.000000000000000999,-0.00001,-9223372036854775808,-2147483648,";
+    want += i % 2 ? "-1.2345678901234568e-300" : "-Infinity";
+    want += ",0001-01-01 00:00:00.123456,9999-12-31,\"\"\"\"\"\"\"\"\"\"," + std::to_string(i);
+    ASSERT_EQ(line, want) << i;
+  }
+  EXPECT_FALSE(std::getline(in, line));
 }
 
 TEST(Executor, OutputFormats) {
