@@ -129,45 +129,15 @@ class SumState : public AggregateState {
     uint8_t* base = c.ResizeFixed(groups);
     std::vector<uint8_t> valid(groups, 1);
     bool nulls = false;
-    const int scale = spec_.arg->type.id == TypeId::kDecimal ? spec_.arg->type.scale : 0;
+    const int w = spec_.type.width();
     for (size_t g = 0; g < groups; ++g) {
       if (counts_[g] == 0) {
         valid[g] = 0;
         nulls = true;
         continue;
       }
-      if (avg_) {
-        double v;
-        if (is_double()) {
-          v = dsums_[g] / static_cast<double>(counts_[g]);
-        } else if (scale == 0 && sums_[g] < (static_cast<int128>(1) << 53) &&
-                   sums_[g] > -(static_cast<int128>(1) << 53)) {
-          // Both exact in a double: one correctly rounded division.
-          v = static_cast<double>(sums_[g]) / static_cast<double>(counts_[g]);
-        } else {
-          long double p = 1;
-          for (int i = 0; i < scale; ++i) p *= 10;
-          v = static_cast<double>(static_cast<long double>(sums_[g]) / p / static_cast<long double>(counts_[g]));
-        }
-        reinterpret_cast<double*>(base)[g] = v;
-        continue;
-      }
-      switch (spec_.type.id) {
-        case TypeId::kDouble: reinterpret_cast<double*>(base)[g] = dsums_[g]; break;
-        case TypeId::kInt64:
-          if (sums_[g] > INT64_MAX || sums_[g] < INT64_MIN)
-            return Status::InvalidArgument("overflow: SUM(" + spec_.arg->ToString() + ") = " +
-                                           FormatInt128(sums_[g]) + " does not fit in BIGINT (CAST the argument to DECIMAL(38,0))");
-          reinterpret_cast<int64_t*>(base)[g] = static_cast<int64_t>(sums_[g]);
-          break;
-        default: {  // DECIMAL(38, s)
-          int128 lim = Pow10(spec_.type.precision);
-          if (sums_[g] >= lim || sums_[g] <= -lim)
-            return Status::InvalidArgument("overflow: SUM exceeds " + spec_.type.ToString());
-          if (spec_.type.physical() == PhysicalType::kInt128) reinterpret_cast<int128*>(base)[g] = sums_[g];
-          else reinterpret_cast<int64_t*>(base)[g] = static_cast<int64_t>(sums_[g]);
-        }
-      }
+      WH_RETURN_IF_ERROR(SumValue(spec_, avg_, is_double() ? 0 : sums_[g], is_double() ? dsums_[g] : 0, counts_[g],
+                                  base + g * w));
     }
     if (nulls) c.SetValidity(std::move(valid));
     return c;
@@ -308,18 +278,12 @@ class MomentState : public AggregateState {
     double* o = reinterpret_cast<double*>(c.ResizeFixed(groups));
     std::vector<uint8_t> valid(groups, 1);
     bool nulls = false;
-    const bool sample = spec_.fn == "STDDEV_SAMP" || spec_.fn == "VAR_SAMP";
-    const bool root = spec_.fn.rfind("STDDEV", 0) == 0;
     for (size_t g = 0; g < groups; ++g) {
-      int64_t dof = n_[g] - (sample ? 1 : 0);
-      if (n_[g] == 0 || dof <= 0) {
+      o[g] = 0;
+      if (!MomentValue(spec_.fn, n_[g], m2_[g], &o[g])) {
         valid[g] = 0;
         nulls = true;
-        o[g] = 0;
-        continue;
       }
-      double var = m2_[g] / static_cast<double>(dof);
-      o[g] = root ? std::sqrt(var) : var;
     }
     if (nulls) c.SetValidity(std::move(valid));
     return c;
@@ -367,6 +331,57 @@ class DistinctState : public AggregateState {
 };
 
 }  // namespace
+
+Status SumValue(const AggregateSpec& spec, bool avg, int128 sum, double dsum, int64_t count, uint8_t* slot) {
+  const bool is_double = spec.arg->type.id == TypeId::kDouble;
+  const int scale = spec.arg->type.id == TypeId::kDecimal ? spec.arg->type.scale : 0;
+  if (avg) {
+    double v;
+    if (is_double) {
+      v = dsum / static_cast<double>(count);
+    } else if (scale == 0 && sum < (static_cast<int128>(1) << 53) && sum > -(static_cast<int128>(1) << 53)) {
+      // Both exact in a double: one correctly rounded division.
+      v = static_cast<double>(sum) / static_cast<double>(count);
+    } else {
+      long double p = 1;
+      for (int i = 0; i < scale; ++i) p *= 10;
+      v = static_cast<double>(static_cast<long double>(sum) / p / static_cast<long double>(count));
+    }
+    std::memcpy(slot, &v, 8);
+    return Status::OK();
+  }
+  switch (spec.type.id) {
+    case TypeId::kDouble: std::memcpy(slot, &dsum, 8); break;
+    case TypeId::kInt64: {
+      if (sum > INT64_MAX || sum < INT64_MIN)
+        return Status::InvalidArgument("overflow: SUM(" + spec.arg->ToString() + ") = " + FormatInt128(sum) +
+                                       " does not fit in BIGINT (CAST the argument to DECIMAL(38,0))");
+      int64_t v = static_cast<int64_t>(sum);
+      std::memcpy(slot, &v, 8);
+      break;
+    }
+    default: {  // DECIMAL(38, s)
+      int128 lim = Pow10(spec.type.precision);
+      if (sum >= lim || sum <= -lim) return Status::InvalidArgument("overflow: SUM exceeds " + spec.type.ToString());
+      if (spec.type.physical() == PhysicalType::kInt128) {
+        std::memcpy(slot, &sum, 16);
+      } else {
+        int64_t v = static_cast<int64_t>(sum);
+        std::memcpy(slot, &v, 8);
+      }
+    }
+  }
+  return Status::OK();
+}
+
+bool MomentValue(const std::string& fn, int64_t n, double m2, double* out) {
+  const bool sample = fn == "STDDEV_SAMP" || fn == "VAR_SAMP";
+  int64_t dof = n - (sample ? 1 : 0);
+  if (n == 0 || dof <= 0) return false;
+  double var = m2 / static_cast<double>(dof);
+  *out = fn.rfind("STDDEV", 0) == 0 ? std::sqrt(var) : var;
+  return true;
+}
 
 std::unique_ptr<AggregateState> MakeAggregateState(const AggregateSpec& spec) {
   std::unique_ptr<AggregateState> s;

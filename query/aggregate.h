@@ -21,6 +21,13 @@ class AggregateState {
   virtual Result<Column> Finish(size_t groups) = 0;
 };
 
+// One group's SUM or AVG (avg) from its exact sum (integer and DECIMAL arguments) or DOUBLE sum
+// and its count (> 0), written to `slot` as a value of spec.type; overflow is an error.
+Status SumValue(const AggregateSpec& spec, bool avg, int128 sum, double dsum, int64_t count, uint8_t* slot);
+// One group's STDDEV_* / VAR_* from Welford's count and sum of squared deviations; false when
+// the result is NULL (no rows, or one row for the sample forms).
+bool MomentValue(const std::string& fn, int64_t n, double m2, double* out);
+
 // A state for an aggregate (DISTINCT handled inside).
 std::unique_ptr<AggregateState> MakeAggregateState(const AggregateSpec& spec);
 

@@ -36,6 +36,8 @@ using ExprPtr = std::unique_ptr<Expr>;
 struct QueryAst;
 using QueryPtr = std::unique_ptr<QueryAst>;
 
+struct WindowDef;
+
 struct Expr {
   enum Kind {
     kColumn,        // name, qualifier (table alias, may be empty)
@@ -46,7 +48,7 @@ struct Expr {
     kBool,          // value
     kTypedLiteral,  // DATE '...' / TIMESTAMP '...': type, name = text
     kInterval,      // INTERVAL n UNIT: args[0] = n, name = unit (DAY, HOUR, MINUTE, SECOND, MONTH, YEAR, WEEK)
-    kFunction,      // name (upper case), args, distinct, star_arg (COUNT(*))
+    kFunction,      // name (upper case), args, distinct, star_arg (COUNT(*)); over = window
     kCast,          // args[0], type; try_cast
     kUnary,         // name: NOT, -, +
     kBinary,        // name: OR AND = <> < <= > >= + - * / % ||
@@ -70,6 +72,8 @@ struct Expr {
   bool try_cast = false;
   // End of the expression's text (for default output column names).
   size_t end_offset = 0;
+  // kFunction with OVER (...): a window function.
+  std::shared_ptr<WindowDef> over;
 };
 
 struct SelectItem {
@@ -100,6 +104,22 @@ struct OrderItem {
   ExprPtr expr;
   bool desc = false;
   int nulls_first = -1;  // -1: default, NULLS LAST in both directions (as DuckDB)
+};
+
+// OVER ([PARTITION BY e, ...] [ORDER BY ...] [ROWS|RANGE BETWEEN start AND end]).
+struct FrameBound {
+  enum Kind { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing };
+  Kind kind = kCurrentRow;
+  int64_t offset = 0;  // kPreceding / kFollowing
+};
+
+struct WindowDef {
+  SourcePos pos;
+  std::vector<ExprPtr> partition;
+  std::vector<OrderItem> order;
+  bool has_frame = false;
+  bool rows = true;  // ROWS (RANGE only with UNBOUNDED / CURRENT ROW bounds)
+  FrameBound start, end;
 };
 
 struct SelectCore {

@@ -49,10 +49,25 @@ bool IsAggregateName(const std::string& n) {
   return false;
 }
 
+// True when e computes an aggregate of the rows of a group (a window function is not one, but
+// its arguments, PARTITION BY and ORDER BY may contain aggregates).
 bool ContainsAggregate(const Expr& e) {
-  if (e.kind == Expr::kFunction && IsAggregateName(e.name)) return true;
+  if (e.kind == Expr::kFunction && IsAggregateName(e.name) && !e.over) return true;
   for (const auto& a : e.args)
     if (a && ContainsAggregate(*a)) return true;
+  if (e.over) {
+    for (const auto& p : e.over->partition)
+      if (ContainsAggregate(*p)) return true;
+    for (const auto& o : e.over->order)
+      if (ContainsAggregate(*o.expr)) return true;
+  }
+  return false;
+}
+
+bool ContainsWindow(const Expr& e) {
+  if (e.over) return true;
+  for (const auto& a : e.args)
+    if (a && ContainsWindow(*a)) return true;
   return false;
 }
 
@@ -349,6 +364,7 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     }
   }
 
+  WindowContext windows;
   // Replaces group expressions by references to the aggregate's outputs and checks that
   // nothing else refers to input columns.
   std::function<Result<BExprPtr>(const BExprPtr&, const Expr&)> lift =
@@ -358,7 +374,7 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
       if (group_keys[i] == key)
         return MakeColumnRef(group_ids[i], group_exprs[i]->type, group_exprs[i]->nullable);
     if (e->kind == BExpr::kColumn) {
-      if (agg.ids.count(e->column)) return e;
+      if (agg.ids.count(e->column) || windows.ids.count(e->column)) return e;
       std::string name = e->column < static_cast<int>(names_.size()) ? names_[e->column] : "?";
       return Error(at, "column '" + name + "' must appear in GROUP BY or be used in an aggregate function");
     }
@@ -369,6 +385,16 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     }
     return BExprPtr(c);
   };
+
+  // Window functions may appear in the select list and ORDER BY (computed after GROUP BY and
+  // HAVING, before DISTINCT, ORDER BY and LIMIT).
+  if (aggregated) windows.lift = &lift;
+  struct WindowScope {
+    Binder* b;
+    WindowContext* saved;
+    ~WindowScope() { b->windows_ = saved; }
+  } window_scope{this, windows_};
+  windows_ = nullptr;
 
   // Select items (stars expanded).
   struct Item {
@@ -392,7 +418,9 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
                                                           : "no table '" + it.expr->qualifier + "' in FROM");
       continue;
     }
+    windows_ = &windows;
     WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*it.expr, input, aggregated ? &agg : nullptr));
+    windows_ = nullptr;
     b = Fold(b);
     if (aggregated) {
       WH_ASSIGN_OR_RETURN(b, lift(b, *it.expr));
@@ -431,7 +459,9 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
         }
     }
     if (idx < 0) {
+      windows_ = &windows;
       WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*o.expr, input, aggregated ? &agg : nullptr));
+      windows_ = nullptr;
       b = Fold(b);
       if (aggregated) {
         WH_ASSIGN_OR_RETURN(b, lift(b, *o.expr));
@@ -484,6 +514,22 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
       f->children.push_back(plan);
       plan = f;
     }
+  }
+
+  if (!windows.specs.empty()) {
+    auto w = std::make_shared<PlanNode>();
+    w->kind = PlanNode::kWindow;
+    w->children.push_back(plan);
+    w->out = plan->out;
+    for (const auto& spec : windows.specs) {
+      PlanColumn c;
+      c.id = spec.output_id;
+      c.name = names_[spec.output_id];
+      c.type = spec.type;
+      w->out.push_back(c);
+    }
+    w->windows = windows.specs;
+    plan = w;
   }
 
   // The projection: visible items, then hidden sort columns.
@@ -1148,6 +1194,37 @@ Result<BExprPtr> Binder::BindBinary(const Expr& e, const Scope& scope, AggContex
   return BindArith(op, l, r, e);
 }
 
+// The aggregate fn(x) (x bound) with its result type, in *spec.
+Status Binder::TypeAggregate(const Expr& e, const std::string& fn, BExprPtr x, AggregateSpec* out) {
+  AggregateSpec& spec = *out;
+  if (IsUntypedNull(*x)) x = MakeLiteral(Value::Null(DataType::Int32()));
+  spec.fn = fn;
+  const DataType& t = x->type;
+  // COUNT(CASE WHEN c THEN <non-NULL constant> END) counts the rows where c is TRUE: no CASE
+  // column is built.
+  if (fn == "COUNT" && !e.distinct && x->kind == BExpr::kCase && x->args.size() == 2 + (x->has_else ? 1 : 0) &&
+      x->args[1]->kind == BExpr::kLiteral && !x->args[1]->value.null &&
+      (!x->has_else || (x->args[2]->kind == BExpr::kLiteral && x->args[2]->value.null))) {
+    spec.fn = "COUNT_IF";
+    spec.type = DataType::Int64();
+    spec.arg = x->args[0];
+  } else if (fn == "COUNT") {
+    spec.type = DataType::Int64();
+  } else if (fn == "SUM") {
+    if (IsIntegral(t)) spec.type = DataType::Int64();
+    else if (t.id == TypeId::kDecimal) spec.type = DataType::Decimal(kMaxDecimalPrecision, t.scale);
+    else if (t.id == TypeId::kDouble) spec.type = t;
+    else return Error(e, "SUM needs a number, not " + t.ToString());
+  } else if (fn == "AVG" || fn.rfind("STDDEV", 0) == 0 || fn.rfind("VAR", 0) == 0) {
+    if (!IsNumericType(t)) return Error(e, fn + " needs a number, not " + t.ToString());
+    spec.type = DataType::Double();
+  } else {  // MIN MAX FIRST ANY_VALUE
+    spec.type = t;
+  }
+  if (spec.fn != "COUNT_IF") spec.arg = x;
+  return Status::OK();
+}
+
 Result<BExprPtr> Binder::BindAggregate(const Expr& e, const Scope& scope, AggContext* agg) {
   if (!agg) return Error(e, "aggregate function " + e.name + " is not allowed here");
   AggregateSpec spec;
@@ -1166,32 +1243,7 @@ Result<BExprPtr> Binder::BindAggregate(const Expr& e, const Scope& scope, AggCon
     if (e.args.size() != 1) return Error(e, fn + " takes one argument");
     if (ContainsAggregate(*e.args[0])) return Error(*e.args[0], "aggregate functions cannot be nested");
     WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, nullptr));
-    x = Fold(x);
-    if (IsUntypedNull(*x)) x = MakeLiteral(Value::Null(DataType::Int32()));
-    spec.fn = fn;
-    const DataType& t = x->type;
-    // COUNT(CASE WHEN c THEN <non-NULL constant> END) counts the rows where c is TRUE: no CASE
-    // column is built.
-    if (fn == "COUNT" && !e.distinct && x->kind == BExpr::kCase && x->args.size() == 2 + (x->has_else ? 1 : 0) &&
-        x->args[1]->kind == BExpr::kLiteral && !x->args[1]->value.null &&
-        (!x->has_else || (x->args[2]->kind == BExpr::kLiteral && x->args[2]->value.null))) {
-      spec.fn = "COUNT_IF";
-      spec.type = DataType::Int64();
-      spec.arg = x->args[0];
-    } else if (fn == "COUNT") {
-      spec.type = DataType::Int64();
-    } else if (fn == "SUM") {
-      if (IsIntegral(t)) spec.type = DataType::Int64();
-      else if (t.id == TypeId::kDecimal) spec.type = DataType::Decimal(kMaxDecimalPrecision, t.scale);
-      else if (t.id == TypeId::kDouble) spec.type = t;
-      else return Error(e, "SUM needs a number, not " + t.ToString());
-    } else if (fn == "AVG" || fn.rfind("STDDEV", 0) == 0 || fn.rfind("VAR", 0) == 0) {
-      if (!IsNumericType(t)) return Error(e, fn + " needs a number, not " + t.ToString());
-      spec.type = DataType::Double();
-    } else {  // MIN MAX FIRST ANY_VALUE
-      spec.type = t;
-    }
-    if (spec.fn != "COUNT_IF") spec.arg = x;
+    WH_RETURN_IF_ERROR(TypeAggregate(e, fn, Fold(x), &spec));
   }
   // The same aggregate twice is computed once.
   std::string key = spec.fn + (spec.distinct ? " DISTINCT " : " ") + (spec.arg ? spec.arg->ToString() : "*");
@@ -1205,8 +1257,132 @@ Result<BExprPtr> Binder::BindAggregate(const Expr& e, const Scope& scope, AggCon
   return MakeColumnRef(spec.output_id, spec.type, true);
 }
 
+Result<BExprPtr> Binder::BindWindow(const Expr& e, const Scope& scope, AggContext* agg) {
+  if (!windows_) return Error(e, "window functions are only allowed in the select list and ORDER BY");
+  if (in_window_) return Error(e, "window functions cannot be nested");
+  struct Guard {
+    bool* flag;
+    ~Guard() { *flag = false; }
+  } guard{&in_window_};
+  in_window_ = true;
+  const WindowDef& w = *e.over;
+  // Binds an expression of the window over the rows it sees (after GROUP BY, if any).
+  auto bind = [&](const Expr& x) -> Result<BExprPtr> {
+    WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(x, scope, agg));
+    b = Fold(b);
+    if (windows_->lift) {
+      WH_ASSIGN_OR_RETURN(b, (*windows_->lift)(b, x));
+    }
+    return b;
+  };
+  WindowSpec spec;
+  for (const auto& p : w.partition) {
+    WH_ASSIGN_OR_RETURN(BExprPtr b, bind(*p));
+    spec.partition.push_back(b);
+  }
+  for (const auto& o : w.order) {
+    SortKey k;
+    WH_ASSIGN_OR_RETURN(k.expr, bind(*o.expr));
+    k.desc = o.desc;
+    k.nulls_first = o.nulls_first == 1;
+    spec.order.push_back(k);
+  }
+  // The frame: as written; by default the rows up to the current row's last peer with ORDER
+  // BY, the whole partition without.
+  auto bound = [](const FrameBound& b) {
+    switch (b.kind) {
+      case FrameBound::kUnboundedPreceding: return WindowSpec::kUnboundedPreceding;
+      case FrameBound::kPreceding: return -b.offset;
+      case FrameBound::kCurrentRow: return int64_t{0};
+      case FrameBound::kFollowing: return b.offset;
+      case FrameBound::kUnboundedFollowing: return WindowSpec::kUnboundedFollowing;
+    }
+    return int64_t{0};
+  };
+  if (w.has_frame) {
+    spec.frame_start = bound(w.start);
+    spec.frame_end = bound(w.end);
+    spec.peers = !w.rows;
+  } else if (!w.order.empty()) {
+    spec.frame_end = 0;
+    spec.peers = true;
+  }
+  const std::string& f = e.name;
+  auto arity = [&](size_t lo, size_t hi) -> Status {
+    if (e.args.size() < lo || e.args.size() > hi)
+      return Error(e, f + " takes " + (lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi)) +
+                          " argument" + (hi == 1 ? "" : "s"));
+    return Status::OK();
+  };
+  if (e.distinct) return Error(e, "DISTINCT is not supported in window functions");
+  if (f == "ROW_NUMBER" || f == "RANK" || f == "DENSE_RANK") {
+    WH_RETURN_IF_ERROR(arity(0, 0));
+    spec.fn = f;
+    spec.type = DataType::Int64();
+  } else if (f == "LAG" || f == "LEAD") {
+    WH_RETURN_IF_ERROR(arity(1, 3));
+    if (w.order.empty()) return Error(e, f + " needs ORDER BY in its window");
+    WH_ASSIGN_OR_RETURN(BExprPtr x, bind(*e.args[0]));
+    if (e.args.size() >= 2) {
+      WH_ASSIGN_OR_RETURN(spec.offset, ConstantInt(*e.args[1], "the offset of LAG/LEAD"));
+    }
+    BExprPtr def;
+    if (e.args.size() == 3) {
+      WH_ASSIGN_OR_RETURN(def, bind(*e.args[2]));
+    }
+    if (!def || IsUntypedNull(*def)) {
+      def = MakeLiteral(Value::Null(IsUntypedNull(*x) ? DataType::Int32() : x->type));
+    } else {
+      std::vector<BExprPtr> both = {x, def};
+      auto common = UnifiedType(both);
+      if (!common.ok()) return Error(e, f + ": " + common.status().message());
+      auto cx = Coerce(x, *common);
+      if (!cx.ok()) return Error(e, f + ": " + cx.status().message());
+      auto cd = Coerce(def, *common);
+      if (!cd.ok()) return Error(e, f + ": " + cd.status().message());
+      x = *cx;
+      def = *cd;
+    }
+    if (IsUntypedNull(*x)) x = MakeLiteral(Value::Null(def->type));
+    spec.fn = f;
+    spec.args = {x, def};
+    spec.type = x->type;
+  } else if (f == "FIRST_VALUE" || f == "LAST_VALUE") {
+    WH_RETURN_IF_ERROR(arity(1, 1));
+    WH_ASSIGN_OR_RETURN(BExprPtr x, bind(*e.args[0]));
+    if (IsUntypedNull(*x)) x = MakeLiteral(Value::Null(DataType::Int32()));
+    spec.fn = f;
+    spec.args = {x};
+    spec.type = x->type;
+  } else if (IsAggregateName(f) && f != "FIRST" && f != "ANY_VALUE" && f != "ARBITRARY") {
+    std::string fn = f == "MEAN" ? "AVG" : f == "STDDEV" ? "STDDEV_SAMP" : f == "VARIANCE" ? "VAR_SAMP" : f;
+    spec.fn = "AGGREGATE";
+    if (fn == "COUNT" && (e.args.empty() || (e.args.size() == 1 && e.args[0]->kind == Expr::kStar))) {
+      spec.agg.fn = "COUNT_STAR";
+      spec.agg.type = DataType::Int64();
+    } else {
+      WH_RETURN_IF_ERROR(arity(1, 1));
+      WH_ASSIGN_OR_RETURN(BExprPtr x, bind(*e.args[0]));
+      WH_RETURN_IF_ERROR(TypeAggregate(e, fn, x, &spec.agg));
+    }
+    spec.type = spec.agg.type;
+  } else {
+    return Error(e, "unknown window function " + f +
+                        " (expected ROW_NUMBER, RANK, DENSE_RANK, LAG, LEAD, FIRST_VALUE, LAST_VALUE, "
+                        "COUNT, SUM, AVG, MIN, MAX, STDDEV or VARIANCE)");
+  }
+  spec.output_id = NewId(Upper(f));
+  spec.agg.output_id = spec.output_id;
+  windows_->ids.insert(spec.output_id);
+  windows_->specs.push_back(spec);
+  const bool nullable = !(f == "ROW_NUMBER" || f == "RANK" || f == "DENSE_RANK" || spec.agg.fn == "COUNT_STAR" ||
+                          spec.agg.fn == "COUNT" || spec.agg.fn == "COUNT_IF");
+  return MakeColumnRef(spec.output_id, spec.type, nullable);
+}
+
 Result<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggContext* agg) {
   const std::string& f = e.name;
+  if (e.over) return BindWindow(e, scope, agg);
   if (IsAggregateName(f)) return BindAggregate(e, scope, agg);
   if (e.distinct) return Error(e, "DISTINCT is only allowed in aggregate functions");
   std::vector<BExprPtr> a;

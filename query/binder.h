@@ -40,6 +40,14 @@ class Binder {
     std::vector<AggregateSpec> aggs;
     std::set<int> ids;
   };
+  using Lift = std::function<Result<BExprPtr>(const BExprPtr&, const Expr&)>;
+  // The window functions of a select list and its ORDER BY; `lift` maps their expressions onto
+  // the aggregate's output when the query aggregates.
+  struct WindowContext {
+    std::vector<WindowSpec> specs;
+    std::set<int> ids;
+    const Lift* lift = nullptr;
+  };
 
   Result<PlanPtr> BindQuery(const QueryAst& q);
   Result<PlanPtr> BindSelect(const SelectCore& s, const std::vector<OrderItem>& order);
@@ -50,6 +58,8 @@ class Binder {
   Result<BExprPtr> BindColumn(const Expr& e, const Scope& scope);
   Result<BExprPtr> BindFunction(const Expr& e, const Scope& scope, AggContext* agg);
   Result<BExprPtr> BindAggregate(const Expr& e, const Scope& scope, AggContext* agg);
+  Status TypeAggregate(const Expr& e, const std::string& fn, BExprPtr x, AggregateSpec* spec);
+  Result<BExprPtr> BindWindow(const Expr& e, const Scope& scope, AggContext* agg);
   Result<BExprPtr> BindBinary(const Expr& e, const Scope& scope, AggContext* agg);
   Result<BExprPtr> BindCompare(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at);
   Result<BExprPtr> BindArith(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at);
@@ -68,6 +78,8 @@ class Binder {
   std::vector<std::string> expanding_;  // views and CTEs being bound (to refuse cycles)
   std::vector<std::unique_ptr<QueryAst>> owned_;  // parsed view bodies
   std::vector<std::unique_ptr<std::string>> owned_sql_;
+  WindowContext* windows_ = nullptr;  // where window functions may appear: the one being bound
+  bool in_window_ = false;
 };
 
 // Splits a predicate into its AND-ed conjuncts.

@@ -541,6 +541,8 @@ class HashJoinOp : public Operator {
   bool built_ = false, left_done_ = false, tail_done_ = false;
 };
 
+}  // namespace
+
 int CompareRows(const Column& c, size_t a, size_t b) {
   switch (c.type().physical()) {
     case PhysicalType::kBool: return int(c.Get<uint8_t>(a)) - int(c.Get<uint8_t>(b));
@@ -571,6 +573,8 @@ int CompareRows(const Column& c, size_t a, size_t b) {
   return 0;
 }
 
+namespace {
+
 // Keys of integer-like types (up to 64 bits) compare as plain int64 arrays.
 bool Int64Key(const Column& c) {
   PhysicalType p = c.type().physical();
@@ -586,6 +590,8 @@ std::vector<int64_t> Int64Values(const Column& c) {
   }
   return v;
 }
+
+}  // namespace
 
 // The stable order of rows by the sort keys (NULLs placed per key).
 std::vector<uint32_t> SortPermutation(const std::vector<Column>& cols, const std::vector<SortKey>& keys,
@@ -643,6 +649,8 @@ std::vector<uint32_t> SortPermutation(const std::vector<Column>& cols, const std
   });
   return perm;
 }
+
+namespace {
 
 class SortOp : public Operator {
  public:
@@ -944,6 +952,23 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, Exe
         WH_ASSIGN_OR_RETURN(k.expr, Resolve(k.expr, n.children[0]->out));
       }
       op = std::make_unique<SortOp>(std::move(child), std::move(keys));
+      break;
+    }
+    case PlanNode::kWindow: {
+      WH_ASSIGN_OR_RETURN(auto child, BuildOperator(n.children[0], bucket, ctx));
+      std::vector<WindowSpec> specs = n.windows;
+      const auto& in = n.children[0]->out;
+      for (auto& w : specs) {
+        WH_ASSIGN_OR_RETURN(w.args, ResolveAll(w.args, in));
+        WH_ASSIGN_OR_RETURN(w.partition, ResolveAll(w.partition, in));
+        for (auto& k : w.order) {
+          WH_ASSIGN_OR_RETURN(k.expr, Resolve(k.expr, in));
+        }
+        if (w.agg.arg) {
+          WH_ASSIGN_OR_RETURN(w.agg.arg, Resolve(w.agg.arg, in));
+        }
+      }
+      op = MakeWindowOp(std::move(child), std::move(specs));
       break;
     }
     case PlanNode::kLimit: {

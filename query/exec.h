@@ -61,6 +61,14 @@ class Operator {
   virtual Result<bool> Next(Batch* out) = 0;
 };
 
+// A window operator: the child's columns, then one column per window function.
+std::unique_ptr<Operator> MakeWindowOp(std::unique_ptr<Operator> child, std::vector<WindowSpec> specs);
+
+// The stable order of n rows by sort keys; cols[k] holds the values of keys[k].
+std::vector<uint32_t> SortPermutation(const std::vector<Column>& cols, const std::vector<SortKey>& keys, size_t n);
+// Sign of row a - row b of c (both non-NULL; NaN after every number).
+int CompareRows(const Column& c, size_t a, size_t b);
+
 // Builds the operator tree of a plan; `bucket` restricts scans to one bucket (-1: all).
 Result<std::unique_ptr<Operator>> BuildOperator(const PlanPtr& node, int bucket, ExecContext* ctx);
 

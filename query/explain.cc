@@ -37,6 +37,32 @@ class Explainer {
   Explainer(const std::vector<std::string>& names, ExecContext* ctx, bool analyze)
       : names_(names), ctx_(ctx), analyze_(analyze) {}
 
+  std::string WindowText(const WindowSpec& w) {
+    std::string t = w.fn == "AGGREGATE" ? w.agg.fn + "(" + (w.agg.arg ? w.agg.arg->ToString(&names_) : "*") + ")"
+                                        : w.fn + "(";
+    if (w.fn != "AGGREGATE") {
+      for (size_t i = 0; i < w.args.size() && (i == 0 || w.fn == "LAG" || w.fn == "LEAD"); ++i)
+        t += (i ? ", " : "") + w.args[i]->ToString(&names_);
+      if (w.fn == "LAG" || w.fn == "LEAD") t += " offset " + std::to_string(w.offset);
+      t += ")";
+    }
+    t += " OVER (";
+    for (size_t i = 0; i < w.partition.size(); ++i)
+      t += (i ? ", " : "PARTITION BY ") + w.partition[i]->ToString(&names_);
+    for (size_t i = 0; i < w.order.size(); ++i)
+      t += (i ? ", " : w.partition.empty() ? "ORDER BY " : " ORDER BY ") + w.order[i].expr->ToString(&names_) +
+           (w.order[i].desc ? " DESC" : "");
+    auto bound = [](int64_t b, bool peers) -> std::string {
+      if (b == WindowSpec::kUnboundedPreceding) return "UNBOUNDED PRECEDING";
+      if (b == WindowSpec::kUnboundedFollowing) return "UNBOUNDED FOLLOWING";
+      if (b == 0) return peers ? "CURRENT ROW (and peers)" : "CURRENT ROW";
+      return std::to_string(b < 0 ? -b : b) + (b < 0 ? " PRECEDING" : " FOLLOWING");
+    };
+    t += std::string(w.partition.empty() && w.order.empty() ? "" : " ") + (w.peers ? "RANGE" : "ROWS") +
+         " BETWEEN " + bound(w.frame_start, w.peers) + " AND " + bound(w.frame_end, w.peers) + ")";
+    return t;
+  }
+
   Status Node(const PlanNode& n, int depth, bool in_bucket) {
     std::string pad(depth * 2, ' ');
     if (!in_bucket) {
@@ -87,6 +113,11 @@ class Explainer {
         break;
       case PlanNode::kUnion: head = "UnionAll"; break;
       case PlanNode::kValues: head = "Values (one row)"; break;
+      case PlanNode::kWindow: {
+        head = "Window";
+        for (size_t i = 0; i < n.windows.size(); ++i) head += (i ? "; " : " ") + WindowText(n.windows[i]);
+        break;
+      }
     }
     if (analyze_) {
       NodeStats& s = ctx_->stats(&n);

@@ -142,6 +142,29 @@ PlanPtr PushDown(PlanPtr node, std::vector<BExprPtr> preds) {
       return WrapFilter(node, std::move(preds));
     case PlanNode::kValues:
       return WrapFilter(node, std::move(preds));
+    case PlanNode::kWindow: {
+      // A condition on columns every window partitions by removes whole partitions: it can go
+      // below. Anything else would change what the windows see.
+      std::set<int> common;
+      bool first = true;
+      for (const auto& w : node->windows) {
+        std::set<int> ids;
+        for (const auto& p : w.partition)
+          if (p->kind == BExpr::kColumn) ids.insert(p->column);
+        if (first) common = ids;
+        else {
+          std::set<int> both;
+          for (int id : ids)
+            if (common.count(id)) both.insert(id);
+          common = both;
+        }
+        first = false;
+      }
+      std::vector<BExprPtr> below, above;
+      for (const auto& p : preds) (Subset(Refs(*p), common) ? below : above).push_back(p);
+      node->children[0] = PushDown(node->children[0], std::move(below));
+      return WrapFilter(node, std::move(above));
+    }
   }
   return node;
 }
@@ -222,6 +245,22 @@ void PruneColumns(PlanNode* node, const std::set<int>& required) {
       return;
     }
     case PlanNode::kValues: return;
+    case PlanNode::kWindow: {
+      std::set<int> need;
+      for (const auto& c : node->children[0]->out)
+        if (required.count(c.id)) need.insert(c.id);
+      for (const auto& w : node->windows) {
+        for (const auto& a : w.args) AddRefs(a, &need);
+        AddRefs(w.agg.arg, &need);
+        for (const auto& p : w.partition) AddRefs(p, &need);
+        for (const auto& k : w.order) AddRefs(k.expr, &need);
+      }
+      PruneColumns(node->children[0].get(), need);
+      std::vector<PlanColumn> out = node->children[0]->out;
+      for (size_t i = node->out.size() - node->windows.size(); i < node->out.size(); ++i) out.push_back(node->out[i]);
+      node->out = std::move(out);
+      return;
+    }
   }
 }
 
@@ -328,6 +367,21 @@ BucketPartitioning PartitioningOf(const PlanNode& node) {
         for (int k : r.keys) p.keys.push_back(-k - 2);
       }
       return p;
+    }
+    case PlanNode::kWindow: {
+      // Windows partitioned by the bucket key see whole partitions within one bucket.
+      BucketPartitioning c = PartitioningOf(*node.children[0]);
+      if (!c.buckets) return none;
+      std::set<int> keys(c.keys.begin(), c.keys.end());
+      for (const auto& w : node.windows) {
+        bool by_key = false;
+        for (const auto& p : w.partition) {
+          int id = PassThroughColumn(*p);
+          by_key = by_key || (id >= 0 && keys.count(id));
+        }
+        if (!by_key) return none;
+      }
+      return c;
     }
     default: return none;
   }

@@ -1,5 +1,7 @@
 #include "query/parser.h"
 
+#include <charconv>
+
 #include "query/lexer.h"
 
 namespace wh {
@@ -287,24 +289,7 @@ class Parser {
       return Error(Peek(), Peek().text + " is not supported (use UNION ALL, or a join)");
     if (AcceptKeyword("ORDER")) {
       WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
-      do {
-        OrderItem it;
-        WH_ASSIGN_OR_RETURN(it.expr, Expression());
-        if (AcceptKeyword("DESC")) {
-          it.desc = true;
-        } else {
-          AcceptKeyword("ASC");
-        }
-        if (AcceptKeyword("NULLS")) {
-          if (AcceptKeyword("FIRST")) {
-            it.nulls_first = 1;
-          } else {
-            WH_RETURN_IF_ERROR(ExpectKeyword("LAST"));
-            it.nulls_first = 0;
-          }
-        }
-        q->order_by.push_back(std::move(it));
-      } while (AcceptSymbol(","));
+      WH_RETURN_IF_ERROR(OrderItems(&q->order_by));
     }
     while (true) {
       if (!q->limit && AcceptKeyword("LIMIT")) {
@@ -860,13 +845,116 @@ class Parser {
         } while (AcceptSymbol(","));
         WH_RETURN_IF_ERROR(ExpectSymbol(")"));
       }
-      if (Peek().Is("OVER"))
-        return Error(Peek(), "window functions (OVER ...) are not supported yet");
+      if (Peek().Is("OVER")) {
+        Advance();
+        WH_ASSIGN_OR_RETURN(e->over, Window());
+      }
       return e;
     }
     e->kind = Expr::kColumn;
     e->name = ToLower(t.text);
     return ColumnTail(std::move(e));
+  }
+
+  // e [ASC|DESC] [NULLS FIRST|LAST], ...
+  Status OrderItems(std::vector<OrderItem>* out) {
+    do {
+      OrderItem it;
+      WH_ASSIGN_OR_RETURN(it.expr, Expression());
+      if (AcceptKeyword("DESC")) {
+        it.desc = true;
+      } else {
+        AcceptKeyword("ASC");
+      }
+      if (AcceptKeyword("NULLS")) {
+        if (AcceptKeyword("FIRST")) {
+          it.nulls_first = 1;
+        } else {
+          WH_RETURN_IF_ERROR(ExpectKeyword("LAST"));
+          it.nulls_first = 0;
+        }
+      }
+      out->push_back(std::move(it));
+    } while (AcceptSymbol(","));
+    return Status::OK();
+  }
+
+  // The window after OVER: ( [PARTITION BY ...] [ORDER BY ...] [frame] ).
+  Result<std::shared_ptr<WindowDef>> Window() {
+    auto w = std::make_shared<WindowDef>();
+    w->pos = Peek().pos;
+    if (Peek().kind == TokenKind::kIdent && !Peek(1).IsSymbol("("))
+      return Error(Peek(), "named windows are not supported; write OVER (PARTITION BY ... ORDER BY ...)");
+    WH_RETURN_IF_ERROR(ExpectSymbol("("));
+    if (AcceptKeyword("PARTITION")) {
+      WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
+      do {
+        WH_ASSIGN_OR_RETURN(ExprPtr x, Expression());
+        w->partition.push_back(std::move(x));
+      } while (AcceptSymbol(","));
+    }
+    if (AcceptKeyword("ORDER")) {
+      WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
+      WH_RETURN_IF_ERROR(OrderItems(&w->order));
+    }
+    if (Peek().Is("ROWS") || Peek().Is("RANGE")) {
+      w->has_frame = true;
+      w->rows = Peek().Is("ROWS");
+      const Token& kw = Peek();
+      Advance();
+      if (AcceptKeyword("BETWEEN")) {
+        WH_ASSIGN_OR_RETURN(w->start, Bound());
+        WH_RETURN_IF_ERROR(ExpectKeyword("AND"));
+        WH_ASSIGN_OR_RETURN(w->end, Bound());
+      } else {  // ROWS n PRECEDING = BETWEEN n PRECEDING AND CURRENT ROW
+        WH_ASSIGN_OR_RETURN(w->start, Bound());
+        w->end.kind = FrameBound::kCurrentRow;
+      }
+      auto rank = [](const FrameBound& b) {
+        return b.kind == FrameBound::kPreceding ? -b.offset : b.kind == FrameBound::kFollowing ? b.offset : 0;
+      };
+      if (w->start.kind == FrameBound::kUnboundedFollowing || w->end.kind == FrameBound::kUnboundedPreceding ||
+          (w->start.kind != FrameBound::kUnboundedPreceding && w->end.kind != FrameBound::kUnboundedFollowing &&
+           rank(w->start) > rank(w->end)))
+        return Error(kw, "the frame starts after it ends");
+      if (!w->rows && (w->start.kind == FrameBound::kPreceding || w->start.kind == FrameBound::kFollowing ||
+                       w->end.kind == FrameBound::kPreceding || w->end.kind == FrameBound::kFollowing))
+        return Error(kw, "RANGE frames with offsets are not supported; use ROWS BETWEEN n PRECEDING AND ...");
+    }
+    WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+    return w;
+  }
+
+  Result<FrameBound> Bound() {
+    FrameBound b;
+    if (AcceptKeyword("UNBOUNDED")) {
+      if (AcceptKeyword("PRECEDING")) {
+        b.kind = FrameBound::kUnboundedPreceding;
+      } else {
+        WH_RETURN_IF_ERROR(ExpectKeyword("FOLLOWING"));
+        b.kind = FrameBound::kUnboundedFollowing;
+      }
+      return b;
+    }
+    if (AcceptKeyword("CURRENT")) {
+      WH_RETURN_IF_ERROR(ExpectKeyword("ROW"));
+      b.kind = FrameBound::kCurrentRow;
+      return b;
+    }
+    const Token& n = Peek();
+    if (n.kind != TokenKind::kNumber || n.text.find_first_not_of("0123456789") != std::string::npos)
+      return Expected("UNBOUNDED, CURRENT ROW or a row count");
+    Advance();
+    auto [ptr, ec] = std::from_chars(n.text.data(), n.text.data() + n.text.size(), b.offset);
+    if (ec != std::errc() || ptr != n.text.data() + n.text.size() || b.offset > 1000000000)
+      return Error(n, "frame offset '" + n.text + "' is too large");
+    if (AcceptKeyword("PRECEDING")) {
+      b.kind = FrameBound::kPreceding;
+    } else {
+      WH_RETURN_IF_ERROR(ExpectKeyword("FOLLOWING"));
+      b.kind = FrameBound::kFollowing;
+    }
+    return b;
   }
 
   Result<ExprPtr> ColumnTail(ExprPtr e) {

@@ -38,6 +38,26 @@ struct SortKey {
   bool nulls_first = false;
 };
 
+// A window function: computed per row over the rows of its partition (PARTITION BY), in the
+// ORDER BY order, over a frame of rows around the current one.
+struct WindowSpec {
+  // ROW_NUMBER, RANK, DENSE_RANK, LAG, LEAD, FIRST_VALUE, LAST_VALUE, or "AGGREGATE" (agg).
+  std::string fn;
+  std::vector<BExprPtr> args;  // LAG/LEAD: value, default (NULL literal when absent)
+  int64_t offset = 1;          // LAG / LEAD
+  AggregateSpec agg;           // fn == "AGGREGATE": the aggregate over the frame
+  std::vector<BExprPtr> partition;
+  std::vector<SortKey> order;
+  // Frame bounds relative to the current row (negative = preceding); kUnbounded* for UNBOUNDED.
+  // peers: a CURRENT ROW bound is the current row's first (start) / last (end) peer - the
+  // rows with equal ORDER BY values - as in RANGE frames, the default with ORDER BY.
+  static constexpr int64_t kUnboundedPreceding = INT64_MIN, kUnboundedFollowing = INT64_MAX;
+  int64_t frame_start = kUnboundedPreceding, frame_end = kUnboundedFollowing;
+  bool peers = false;
+  DataType type;
+  int output_id = -1;
+};
+
 // What the scan of one table will read, decided by pruning before execution.
 struct ScanPruning {
   size_t partitions_total = 0, partitions_kept = 0;
@@ -51,7 +71,7 @@ struct PlanNode;
 using PlanPtr = std::shared_ptr<PlanNode>;
 
 struct PlanNode {
-  enum Kind { kScan, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnion, kValues };
+  enum Kind { kScan, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnion, kValues, kWindow };
   Kind kind;
   std::vector<PlanColumn> out;
   std::vector<PlanPtr> children;
@@ -83,6 +103,8 @@ struct PlanNode {
 
   // kSort
   std::vector<SortKey> sort_keys;
+  // kWindow: out = the child's columns, then one column per window function.
+  std::vector<WindowSpec> windows;
   // kLimit
   int64_t limit = -1;
   int64_t offset = 0;

@@ -15,6 +15,9 @@
 //   ----
 //   <rows>
 //
+//   explain <SQL on one line>        EXPLAIN's text must contain each given text
+//   contains <text>
+//
 // A SQL line `@file PATH` stands for the contents of that file of the repository.
 #include <gtest/gtest.h>
 
@@ -86,6 +89,8 @@ std::vector<Record> Parse(const std::string& path) {
     while (i < lines.size() && !lines[i].empty()) {
       if (r.kind == "query" && lines[i] == "----") {
         in_result = true;
+      } else if (r.kind == "explain" && lines[i].rfind("contains ", 0) == 0) {
+        r.expected.push_back(lines[i].substr(9));
       } else if (in_result) {
         r.expected.push_back(lines[i]);
       } else if (lines[i].rfind("@file ", 0) == 0) {
@@ -138,6 +143,16 @@ TEST_P(SqlLogicTest, Run) {
         EXPECT_NE(res.status().message().find(want), std::string::npos)
             << "error '" << res.status().message() << "' does not contain '" << want << "'";
       }
+      continue;
+    }
+    if (r.kind == "explain") {
+      Session s(DefaultFileSystem(), root);
+      auto res = s.Execute("EXPLAIN " + r.arg);
+      ASSERT_TRUE(res.ok()) << r.arg << res.status().ToString();
+      std::string text;
+      for (const auto& row : Rows(res->back())) text += row + "\n";
+      for (const auto& want : r.expected)
+        EXPECT_NE(text.find(want), std::string::npos) << "EXPLAIN " << r.arg << "\n" << text << "lacks: " << want;
       continue;
     }
     ASSERT_EQ(r.kind, "query") << "unknown record kind";

@@ -1,0 +1,415 @@
+// Window functions. The operator collects its input, and for each window function orders the
+// rows by (PARTITION BY, ORDER BY) - functions with the same window share one ordering - then
+// walks each partition in that order. Ranking and offset functions are one pass. Aggregates
+// over a frame take one of three paths: the whole partition (one hash-free pass, one value per
+// partition), a frame anchored at the partition's start or end (running accumulators, forwards
+// or backwards), or a sliding frame of bounded width (each row's frame rows fed to the same
+// aggregate states GROUP BY uses, with the row as the group). Results go back to the input order.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <numeric>
+
+#include "query/aggregate.h"
+#include "query/exec.h"
+
+namespace wh {
+
+namespace {
+
+constexpr uint32_t kNoRow = UINT32_MAX;
+
+// Rows a and b hold equal values in every column (NULL equals NULL).
+bool SameValues(const std::vector<Column>& cols, uint32_t a, uint32_t b) {
+  for (const Column& c : cols) {
+    bool an = c.IsNull(a), bn = c.IsNull(b);
+    if (an != bn) return false;
+    if (!an && CompareRows(c, a, b) != 0) return false;
+  }
+  return true;
+}
+
+// The rows in window order and, per sorted position, its partition and peer group bounds.
+struct Ordering {
+  std::vector<uint32_t> perm;                  // sorted position -> input row
+  std::vector<uint32_t> part_start, part_end;  // per sorted position (end exclusive)
+  std::vector<uint32_t> peer_start, peer_end;
+  size_t partitions = 0;
+  std::vector<uint32_t> part_index;  // per sorted position
+};
+
+Result<Ordering> Order(const WindowSpec& spec, const Batch& in) {
+  const size_t n = in.rows;
+  std::vector<Column> pcols, ocols, keys;
+  std::vector<SortKey> sort;
+  for (const auto& p : spec.partition) {
+    WH_ASSIGN_OR_RETURN(Column c, Evaluate(*p, in));
+    pcols.push_back(c);
+    keys.push_back(std::move(c));
+    SortKey k;
+    k.nulls_first = true;
+    sort.push_back(k);
+  }
+  for (const auto& o : spec.order) {
+    WH_ASSIGN_OR_RETURN(Column c, Evaluate(*o.expr, in));
+    ocols.push_back(c);
+    keys.push_back(std::move(c));
+    sort.push_back(o);
+  }
+  Ordering ord;
+  if (keys.empty()) {
+    ord.perm.resize(n);
+    std::iota(ord.perm.begin(), ord.perm.end(), 0u);
+  } else {
+    ord.perm = SortPermutation(keys, sort, n);
+  }
+  ord.part_start.resize(n);
+  ord.part_end.resize(n);
+  ord.peer_start.resize(n);
+  ord.peer_end.resize(n);
+  ord.part_index.resize(n);
+  uint32_t ps = 0, qs = 0;
+  for (uint32_t k = 0; k <= n; ++k) {
+    bool new_part = k == n || (k > 0 && !SameValues(pcols, ord.perm[k - 1], ord.perm[k]));
+    bool new_peer = new_part || (k > 0 && !SameValues(ocols, ord.perm[k - 1], ord.perm[k]));
+    if (k > 0 && new_peer) {
+      for (uint32_t j = qs; j < k; ++j) ord.peer_end[j] = k;
+      qs = k;
+    }
+    if (k > 0 && new_part) {
+      for (uint32_t j = ps; j < k; ++j) {
+        ord.part_end[j] = k;
+        ord.part_index[j] = static_cast<uint32_t>(ord.partitions);
+      }
+      ord.partitions++;
+      ps = k;
+    }
+    if (k < n) {
+      ord.part_start[k] = ps;
+      ord.peer_start[k] = qs;
+    }
+  }
+  return ord;
+}
+
+std::string OrderingKey(const WindowSpec& spec) {
+  std::string key;
+  for (const auto& p : spec.partition) key += p->ToString() + ",";
+  key += "|";
+  for (const auto& o : spec.order)
+    key += o.expr->ToString() + (o.desc ? " DESC" : "") + (o.nulls_first ? " NF," : ",");
+  return key;
+}
+
+// The frame [first, last] of sorted position k (first > last: empty).
+void Frame(const WindowSpec& spec, const Ordering& ord, size_t k, int64_t* first, int64_t* last) {
+  const int64_t ps = ord.part_start[k], pe = static_cast<int64_t>(ord.part_end[k]) - 1;
+  const int64_t pos = static_cast<int64_t>(k);
+  int64_t f, l;
+  if (spec.frame_start == WindowSpec::kUnboundedPreceding) f = ps;
+  else if (spec.frame_start == WindowSpec::kUnboundedFollowing) f = pe + 1;
+  else if (spec.peers && spec.frame_start == 0) f = ord.peer_start[k];
+  else f = pos + spec.frame_start;
+  if (spec.frame_end == WindowSpec::kUnboundedFollowing) l = pe;
+  else if (spec.frame_end == WindowSpec::kUnboundedPreceding) l = ps - 1;
+  else if (spec.peers && spec.frame_end == 0) l = static_cast<int64_t>(ord.peer_end[k]) - 1;
+  else l = pos + spec.frame_end;
+  *first = std::max(f, ps);
+  *last = std::min(l, pe);
+}
+
+// out row r = src row rows[r], or row r of `fallback` where rows[r] == kNoRow (NULL when there
+// is no fallback).
+Column GatherRows(const Column& src, const Column* fallback, const std::vector<uint32_t>& rows) {
+  Column out(src.type());
+  out.Reserve(rows.size());
+  for (size_t r = 0; r < rows.size(); ++r) {
+    if (rows[r] != kNoRow) out.AppendFrom(src, rows[r]);
+    else if (fallback) out.AppendFrom(*fallback, r);
+    else out.AppendNull();
+  }
+  return out;
+}
+
+Column Int64Values(std::vector<int64_t> v) {
+  Column c(DataType::Int64());
+  std::memcpy(c.ResizeFixed(v.size()), v.data(), v.size() * 8);
+  return c;
+}
+
+// A running aggregate over rows added one at a time (frames anchored at one end of the
+// partition), giving the same values as the GROUP BY states.
+class Running {
+ public:
+  Running(const AggregateSpec& spec, const Column* arg) : spec_(spec), arg_(arg) {}
+  void Reset() {
+    count_ = 0;
+    sum_ = 0;
+    dsum_ = 0;
+    mean_ = m2_ = 0;
+    best_ = kNoRow;
+  }
+  Status Add(uint32_t row) {
+    const std::string& fn = spec_.fn;
+    if (fn == "COUNT_STAR") {
+      ++count_;
+      return Status::OK();
+    }
+    if (arg_->IsNull(row)) return Status::OK();
+    if (fn == "COUNT_IF") {
+      count_ += arg_->Get<uint8_t>(row) != 0;
+      return Status::OK();
+    }
+    ++count_;
+    if (fn == "COUNT") return Status::OK();
+    const bool dbl = arg_->type().physical() == PhysicalType::kDouble;
+    if (fn == "SUM" || fn == "AVG") {
+      if (dbl) dsum_ += arg_->Get<double>(row);
+      else if (__builtin_add_overflow(sum_, IntegerAt(*arg_, row), &sum_))
+        return Status::InvalidArgument(fn + " overflowed 128 bits");
+      return Status::OK();
+    }
+    if (fn == "MIN" || fn == "MAX") {
+      if (best_ == kNoRow) {
+        best_ = row;
+      } else {
+        int c = CompareRows(*arg_, row, best_);
+        if (fn == "MIN" ? c < 0 : c > 0) best_ = row;
+      }
+      return Status::OK();
+    }
+    // STDDEV / VARIANCE: Welford, as MomentState.
+    const int scale = arg_->type().id == TypeId::kDecimal ? arg_->type().scale : 0;
+    double x = dbl ? arg_->Get<double>(row) : static_cast<double>(IntegerAt(*arg_, row)) / std::pow(10.0, scale);
+    double d = x - mean_;
+    mean_ += d / static_cast<double>(count_);
+    m2_ += d * (x - mean_);
+    return Status::OK();
+  }
+  // Appends the current value.
+  Status Emit(Column* out) const {
+    const std::string& fn = spec_.fn;
+    if (fn == "COUNT_STAR" || fn == "COUNT" || fn == "COUNT_IF") {
+      out->Append<int64_t>(count_);
+      return Status::OK();
+    }
+    if (count_ == 0) {
+      out->AppendNull();
+      return Status::OK();
+    }
+    if (fn == "MIN" || fn == "MAX") {
+      out->AppendFrom(*arg_, best_);
+      return Status::OK();
+    }
+    if (fn == "SUM" || fn == "AVG") {
+      uint8_t slot[16];
+      WH_RETURN_IF_ERROR(SumValue(spec_, fn == "AVG", sum_, dsum_, count_, slot));
+      switch (spec_.type.physical()) {
+        case PhysicalType::kInt128: { int128 v; std::memcpy(&v, slot, 16); out->Append<int128>(v); break; }
+        case PhysicalType::kDouble: { double v; std::memcpy(&v, slot, 8); out->Append<double>(v); break; }
+        default: { int64_t v; std::memcpy(&v, slot, 8); out->Append<int64_t>(v); break; }
+      }
+      return Status::OK();
+    }
+    double v;
+    if (MomentValue(fn, count_, m2_, &v)) out->Append<double>(v);
+    else out->AppendNull();
+    return Status::OK();
+  }
+
+ private:
+  const AggregateSpec& spec_;
+  const Column* arg_;
+  int64_t count_ = 0;
+  int128 sum_ = 0;
+  double dsum_ = 0, mean_ = 0, m2_ = 0;
+  uint32_t best_ = kNoRow;
+};
+
+// An aggregate over each row's frame; returns the values in sorted-position order.
+Result<Column> AggregateFrames(const WindowSpec& spec, const Ordering& ord, const Column* arg) {
+  const size_t n = ord.perm.size();
+  const AggregateSpec& a = spec.agg;
+  Column sorted(a.type);
+  sorted.Reserve(n);
+  const bool from_start = spec.frame_start == WindowSpec::kUnboundedPreceding;
+  const bool to_end = spec.frame_end == WindowSpec::kUnboundedFollowing;
+  if (from_start && to_end) {
+    // The whole partition: one value per partition.
+    auto state = MakeAggregateState(a);
+    state->Resize(ord.partitions);
+    std::vector<uint32_t> gids(n);
+    for (size_t k = 0; k < n; ++k) gids[ord.perm[k]] = ord.part_index[k];
+    WH_RETURN_IF_ERROR(state->Update(arg, gids.data(), n));
+    WH_ASSIGN_OR_RETURN(Column per_part, state->Finish(ord.partitions));
+    sorted.AppendSelected(per_part, ord.part_index.data(), n);
+    return sorted;
+  }
+  if (from_start || to_end) {
+    // Anchored at one end: rows join the frame in order (forwards from the start, or backwards
+    // from the end), so a running accumulator gives every row's value.
+    Running run(a, arg);
+    std::vector<Column> parts;
+    if (from_start) {
+      int64_t added = -1;
+      for (size_t k = 0; k < n; ++k) {
+        if (k == ord.part_start[k]) {
+          run.Reset();
+          added = static_cast<int64_t>(k) - 1;
+        }
+        int64_t first, last;
+        Frame(spec, ord, k, &first, &last);
+        for (; added < last; ++added) WH_RETURN_IF_ERROR(run.Add(ord.perm[added + 1]));
+        WH_RETURN_IF_ERROR(run.Emit(&sorted));
+      }
+      return sorted;
+    }
+    // Backwards: values come out last row first; reversed at the end.
+    Column reversed(a.type);
+    reversed.Reserve(n);
+    int64_t added = static_cast<int64_t>(n);
+    for (size_t i = n; i-- > 0;) {
+      if (i + 1 == ord.part_end[i]) {
+        run.Reset();
+        added = static_cast<int64_t>(i) + 1;
+      }
+      int64_t first, last;
+      Frame(spec, ord, i, &first, &last);
+      for (; added > first; --added) WH_RETURN_IF_ERROR(run.Add(ord.perm[added - 1]));
+      WH_RETURN_IF_ERROR(run.Emit(&reversed));
+    }
+    std::vector<uint32_t> back(n);
+    for (size_t k = 0; k < n; ++k) back[k] = static_cast<uint32_t>(n - 1 - k);
+    sorted.AppendSelected(reversed, back.data(), n);
+    return sorted;
+  }
+  // A sliding frame of bounded width: each row's frame rows go to a state with the row as the
+  // group, a chunk of rows at a time.
+  constexpr size_t kChunk = 4096;
+  for (size_t k0 = 0; k0 < n; k0 += kChunk) {
+    const size_t k1 = std::min(n, k0 + kChunk);
+    std::vector<uint32_t> rows, gids;
+    for (size_t k = k0; k < k1; ++k) {
+      int64_t first, last;
+      Frame(spec, ord, k, &first, &last);
+      for (int64_t j = first; j <= last; ++j) {
+        rows.push_back(ord.perm[j]);
+        gids.push_back(static_cast<uint32_t>(k - k0));
+      }
+    }
+    auto state = MakeAggregateState(a);
+    state->Resize(k1 - k0);
+    if (a.fn == "COUNT_STAR") {
+      WH_RETURN_IF_ERROR(state->Update(nullptr, gids.data(), gids.size()));
+    } else {
+      Column frame_args(arg->type());
+      frame_args.AppendSelected(*arg, rows.data(), rows.size());
+      WH_RETURN_IF_ERROR(state->Update(&frame_args, gids.data(), gids.size()));
+    }
+    WH_ASSIGN_OR_RETURN(Column part, state->Finish(k1 - k0));
+    sorted.AppendRange(part, 0, k1 - k0);
+  }
+  return sorted;
+}
+
+Result<Column> Compute(const WindowSpec& spec, const Ordering& ord, const Batch& in) {
+  const size_t n = in.rows;
+  const std::string& fn = spec.fn;
+  if (fn == "ROW_NUMBER" || fn == "RANK" || fn == "DENSE_RANK") {
+    std::vector<int64_t> v(n);
+    int64_t dense = 0;
+    for (size_t k = 0; k < n; ++k) {
+      if (k == ord.part_start[k]) dense = 0;
+      if (k == ord.peer_start[k]) ++dense;
+      int64_t value = fn == "ROW_NUMBER" ? static_cast<int64_t>(k - ord.part_start[k]) + 1
+                      : fn == "RANK"     ? static_cast<int64_t>(ord.peer_start[k] - ord.part_start[k]) + 1
+                                         : dense;
+      v[ord.perm[k]] = value;
+    }
+    return Int64Values(std::move(v));
+  }
+  if (fn == "LAG" || fn == "LEAD" || fn == "FIRST_VALUE" || fn == "LAST_VALUE") {
+    WH_ASSIGN_OR_RETURN(Column x, Evaluate(*spec.args[0], in));
+    std::vector<uint32_t> src(n, kNoRow);
+    for (size_t k = 0; k < n; ++k) {
+      int64_t j;
+      if (fn == "LAG" || fn == "LEAD") {
+        j = static_cast<int64_t>(k) + (fn == "LAG" ? -spec.offset : spec.offset);
+        if (j < static_cast<int64_t>(ord.part_start[k]) || j >= static_cast<int64_t>(ord.part_end[k])) continue;
+      } else {
+        int64_t first, last;
+        Frame(spec, ord, k, &first, &last);
+        if (first > last) continue;
+        j = fn == "FIRST_VALUE" ? first : last;
+      }
+      src[ord.perm[k]] = ord.perm[j];
+    }
+    if (fn == "LAG" || fn == "LEAD") {
+      WH_ASSIGN_OR_RETURN(Column def, Evaluate(*spec.args[1], in));
+      return GatherRows(x, &def, src);
+    }
+    return GatherRows(x, nullptr, src);
+  }
+  // An aggregate over the frame.
+  Column arg;
+  if (spec.agg.arg) {
+    WH_ASSIGN_OR_RETURN(arg, Evaluate(*spec.agg.arg, in));
+  }
+  WH_ASSIGN_OR_RETURN(Column sorted, AggregateFrames(spec, ord, spec.agg.arg ? &arg : nullptr));
+  std::vector<uint32_t> inv(n);
+  for (size_t k = 0; k < n; ++k) inv[ord.perm[k]] = static_cast<uint32_t>(k);
+  Column out(sorted.type());
+  out.AppendSelected(sorted, inv.data(), n);
+  return out;
+}
+
+class WindowOp : public Operator {
+ public:
+  WindowOp(std::unique_ptr<Operator> child, std::vector<WindowSpec> specs)
+      : child_(std::move(child)), specs_(std::move(specs)) {}
+
+  Result<bool> Next(Batch* out) override {
+    if (done_) return false;
+    done_ = true;
+    Batch all, in;
+    bool any = false;
+    while (true) {
+      WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
+      if (!more) break;
+      if (in.rows == 0) continue;
+      if (!any) all = std::move(in);
+      else AppendBatch(&all, in);
+      any = true;
+    }
+    if (!any) return false;
+    std::map<std::string, Ordering> orderings;  // functions over the same window share one
+    std::vector<Column> results;
+    for (const auto& spec : specs_) {
+      std::string key = OrderingKey(spec);
+      auto it = orderings.find(key);
+      if (it == orderings.end()) {
+        WH_ASSIGN_OR_RETURN(Ordering o, Order(spec, all));
+        it = orderings.emplace(key, std::move(o)).first;
+      }
+      WH_ASSIGN_OR_RETURN(Column c, Compute(spec, it->second, all));
+      results.push_back(std::move(c));
+    }
+    for (auto& c : results) all.columns.push_back(std::move(c));
+    *out = std::move(all);
+    return true;
+  }
+
+ private:
+  std::unique_ptr<Operator> child_;
+  std::vector<WindowSpec> specs_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Operator> MakeWindowOp(std::unique_ptr<Operator> child, std::vector<WindowSpec> specs) {
+  return std::make_unique<WindowOp>(std::move(child), std::move(specs));
+}
+
+}  // namespace wh
