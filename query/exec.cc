@@ -932,8 +932,10 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, Exe
       break;
     }
     case PlanNode::kJoin: {
-      WH_ASSIGN_OR_RETURN(auto left, BuildOperator(n.children[0], bucket, ctx));
-      WH_ASSIGN_OR_RETURN(auto right, BuildOperator(n.children[1], bucket, ctx));
+      // Within a bucket, a broadcast side is read whole (all its rows, every bucket).
+      const int broadcast = bucket >= 0 ? BroadcastSide(n) : -1;
+      WH_ASSIGN_OR_RETURN(auto left, BuildOperator(n.children[0], broadcast == 0 ? -1 : bucket, ctx));
+      WH_ASSIGN_OR_RETURN(auto right, BuildOperator(n.children[1], broadcast == 1 ? -1 : bucket, ctx));
       WH_ASSIGN_OR_RETURN(auto lk, ResolveAll(n.left_keys, n.children[0]->out));
       WH_ASSIGN_OR_RETURN(auto rk, ResolveAll(n.right_keys, n.children[1]->out));
       BExprPtr residual;

@@ -99,6 +99,9 @@ class Explainer {
           head += (i ? " AND " : " ON ") + n.left_keys[i]->ToString(&names_) + " = " + n.right_keys[i]->ToString(&names_);
         if (n.left_keys.empty()) head += " (no equality: every pair is tested)";
         if (n.residual) head += " WHERE " + n.residual->ToString(&names_);
+        if (in_bucket && BroadcastSide(n) >= 0)
+          head += BroadcastSide(n) == 1 ? " (broadcast: the right side is read whole in every bucket)"
+                                        : " (broadcast: the left side is read whole in every bucket)";
         break;
       }
       case PlanNode::kSort: {

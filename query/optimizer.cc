@@ -289,6 +289,28 @@ int PassThroughColumn(const BExpr& e) {
 
 }  // namespace
 
+// A join of a bucket-partitioned side with a side that reads no bucketed table (a small
+// dimension table) runs bucket by bucket with the other side whole in every bucket - when that
+// side's rows are never emitted unmatched (which every bucket would repeat): the broadcast side
+// is the right one of INNER and LEFT joins, the left one of INNER and RIGHT joins.
+bool ReadsBucketedTable(const PlanNode& node) {
+  if (node.kind == PlanNode::kScan) return node.table->schema.bucket_count > 0;
+  for (const auto& c : node.children)
+    if (ReadsBucketedTable(*c)) return true;
+  return false;
+}
+
+int BroadcastSide(const PlanNode& join, const BucketPartitioning& l, const BucketPartitioning& r) {
+  if (join.kind != PlanNode::kJoin) return -1;
+  const auto t = join.join_type;
+  for (int side : {1, 0}) {
+    const PlanNode& small = *join.children[side];
+    bool allowed = t == PlanNode::kInner || (side == 1 ? t == PlanNode::kLeft : t == PlanNode::kRight);
+    if (allowed && !ReadsBucketedTable(small) && (side == 1 ? l : r).buckets > 0) return side;
+  }
+  return -1;
+}
+
 BucketPartitioning PartitioningOf(const PlanNode& node) {
   BucketPartitioning none;
   switch (node.kind) {
@@ -345,6 +367,8 @@ BucketPartitioning PartitioningOf(const PlanNode& node) {
     case PlanNode::kJoin: {
       BucketPartitioning l = PartitioningOf(*node.children[0]);
       BucketPartitioning r = PartitioningOf(*node.children[1]);
+      const int side = BroadcastSide(node, l, r);
+      if (side >= 0) return side == 1 ? l : r;  // the partitioned side's keys go on
       if (!l.buckets || l.buckets != r.buckets || !HashCompatible(l.key_type, r.key_type)) return none;
       std::set<int> lk(l.keys.begin(), l.keys.end()), rk(r.keys.begin(), r.keys.end());
       bool joined_on_key = false;
@@ -385,6 +409,11 @@ BucketPartitioning PartitioningOf(const PlanNode& node) {
     }
     default: return none;
   }
+}
+
+int BroadcastSide(const PlanNode& join) {
+  if (join.kind != PlanNode::kJoin) return -1;
+  return BroadcastSide(join, PartitioningOf(*join.children[0]), PartitioningOf(*join.children[1]));
 }
 
 PlanPtr Optimize(PlanPtr root, const OptimizeOptions& options) {

@@ -22,5 +22,8 @@ struct BucketPartitioning {
   DataType key_type;
 };
 BucketPartitioning PartitioningOf(const PlanNode& node);
+// For a join that runs bucket by bucket with one side read whole in every bucket (a table that
+// is not bucketed, joined to a bucketed one): that side, 0 or 1; otherwise -1.
+int BroadcastSide(const PlanNode& join);
 
 }  // namespace wh
