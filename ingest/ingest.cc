@@ -83,11 +83,45 @@ std::string Quote(std::string_view v) {
   return "'" + s + "'";
 }
 
-// Which CSV field feeds each table column (-1: none, the column is NULL).
+// Which CSV field feeds each table column (-1: none, the column is NULL), and how its DATE or
+// TIMESTAMP text is read.
 struct FieldMap {
   std::vector<int> source;
   size_t nfields = 0;
+  std::vector<TimeFormat> time;  // per table column
 };
+
+}  // namespace
+
+Result<std::vector<TimeFormat>> ColumnTimeFormats(const TableSchema& schema, const IngestOptions& opt) {
+  std::vector<TimeFormat> out(schema.columns.size());
+  std::vector<uint8_t> own(schema.columns.size(), 0);
+  for (const auto& [name, spec] : opt.time_formats) {  // named columns first
+    if (name.empty()) continue;
+    int c = schema.FindColumn(name);
+    if (c < 0) return Status::InvalidArgument("time format for '" + name + "': table '" + schema.name + "' has no such column");
+    auto f = ParseTimeFormat(spec, schema.columns[c].type);
+    if (!f.ok()) return Status::InvalidArgument("time format for column '" + name + "': " + f.status().message());
+    out[c] = *f;
+    own[c] = 1;
+  }
+  for (const auto& [name, spec] : opt.time_formats) {
+    if (!name.empty()) continue;
+    bool any = false;
+    for (size_t c = 0; c < schema.columns.size(); ++c) {
+      const DataType& t = schema.columns[c].type;
+      if (own[c] || (t.id != TypeId::kDate && t.id != TypeId::kTimestamp)) continue;
+      auto f = ParseTimeFormat(spec, t);
+      if (!f.ok()) return Status::InvalidArgument("time format for column '" + schema.columns[c].name + "': " + f.status().message());
+      out[c] = *f;
+      any = true;
+    }
+    if (!any) return Status::InvalidArgument("time format '" + spec + "': table '" + schema.name + "' has no DATE or TIMESTAMP column to apply it to");
+  }
+  return out;
+}
+
+namespace {
 
 Result<FieldMap> ReadHeader(CsvReader* csv, const std::string& name, const TableSchema& schema) {
   std::vector<CsvField> fields;
@@ -181,11 +215,13 @@ Status ParseRows(CsvReader* csv, const std::string& name, const TableSchema& sch
                                 "' (field " + std::to_string(f + 1) + ") is empty, but the column is NOT NULL");
         break;
       }
-      Status st = AppendField(&col, field.value, field.quoted);
+      const TimeFormat& tf = map.time[c];
+      Status st = AppendField(&col, field.value, field.quoted, &tf);
       if (!st.ok())
         bad = Status::DataError(name + ":" + std::to_string(csv->line()) + ": column '" + def.name +
                                 "' (field " + std::to_string(f + 1) + "): cannot read " + Quote(field.value) +
-                                " as " + def.type.ToString() + ": " + st.message());
+                                " as " + def.type.ToString() +
+                                (tf.kind == TimeFormat::kIso ? "" : " (format " + tf.text + ")") + ": " + st.message());
     }
     if (!bad.ok()) {
       if (!rejects) return bad;
@@ -278,6 +314,7 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
   std::vector<RejectedRow>* tolerate = opt.max_errors > 0 ? rejects : nullptr;
   CsvReader header(in);
   WH_ASSIGN_OR_RETURN(FieldMap map, ReadHeader(&header, in->name(), schema));
+  WH_ASSIGN_OR_RETURN(map.time, ColumnTimeFormats(schema, opt));
   uint64_t line = header.next_line();
   std::string carry = header.TakeBuffered();
   auto count_row = [&]() -> Status {

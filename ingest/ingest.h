@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/engine.h"
@@ -32,6 +33,9 @@ struct IngestOptions {
   // Tolerant mode: up to max_errors rows with bad values (or the wrong number of fields) are
   // skipped instead of failing the batch; each is reported in IngestResult::rejects.
   uint64_t max_errors = 0;
+  // How DATE / TIMESTAMP text is read (see TimeFormat in value_parser.h): pairs of column name
+  // ("" = every DATE and TIMESTAMP column without a format of its own) and format.
+  std::vector<std::pair<std::string, std::string>> time_formats;
   // Called about every 64K rows, from the ingesting thread.
   std::function<void(const IngestProgress&)> on_progress;
 };
@@ -57,6 +61,9 @@ struct IngestResult {
 // Ingests CSV inputs (paths, "-" for stdin, .gz/.zst decompressed) into `table` as one batch:
 // every row of every input commits together, or (on any error) nothing does. Errors name the
 // input, line, column and value.
+// The time format of each table column (ISO where none is given); errors name the column.
+Result<std::vector<TimeFormat>> ColumnTimeFormats(const TableSchema& schema, const IngestOptions& opt);
+
 Result<IngestResult> IngestCsv(Warehouse* wh, const std::string& table,
                                const std::vector<std::string>& inputs,
                                const IngestOptions& options);

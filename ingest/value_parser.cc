@@ -39,9 +39,127 @@ bool ValidUtf8(std::string_view s) {
   }
   return true;
 }
+// Reads 1..max digits at text[*i]; false when there is none.
+bool Digits(std::string_view text, size_t* i, int max, int64_t* out, int* count = nullptr) {
+  int n = 0;
+  int64_t v = 0;
+  while (n < max && *i < text.size() && text[*i] >= '0' && text[*i] <= '9') {
+    v = v * 10 + (text[*i] - '0');
+    ++*i;
+    ++n;
+  }
+  if (count) *count = n;
+  *out = v;
+  return n > 0;
+}
+
+// Microseconds since the epoch of `text` read with a %-pattern.
+Result<int64_t> ParsePattern(std::string_view text, const std::string& pat) {
+  int64_t y = 1970, mo = 1, d = 1, h = 0, mi = 0, sec = 0, frac = 0;
+  size_t i = 0;
+  for (size_t p = 0; p < pat.size(); ++p) {
+    if (pat[p] != '%' || p + 1 == pat.size() || pat[p + 1] == '%') {
+      if (pat[p] == '%') ++p;
+      if (i >= text.size() || text[i] != pat[p])
+        return Status::InvalidArgument("does not match the format '" + pat + "'");
+      ++i;
+      continue;
+    }
+    char f = pat[++p];
+    bool ok;
+    if (f == 'f') {
+      int n;
+      ok = Digits(text, &i, 6, &frac, &n);
+      for (; n < 6; ++n) frac *= 10;
+    } else {
+      int64_t* dst = f == 'Y' ? &y : f == 'm' ? &mo : f == 'd' ? &d : f == 'H' ? &h : f == 'M' ? &mi : &sec;
+      ok = Digits(text, &i, f == 'Y' ? 4 : 2, dst);
+    }
+    if (!ok) return Status::InvalidArgument("does not match the format '" + pat + "'");
+  }
+  if (i != text.size()) return Status::InvalidArgument("does not match the format '" + pat + "' (text left over)");
+  if (y < 1) return Status::InvalidArgument("no such date (years start at 1)");
+  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] || (mo == 2 && d == 29 && !leap))
+    return Status::InvalidArgument("no such date");
+  if (h > 23 || mi > 59 || sec > 59) return Status::InvalidArgument("no such time of day");
+  int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  return days * kMicrosPerDay + ((h * 60 + mi) * 60 + sec) * kMicrosPerSecond + frac;
+}
+
+// Microseconds of a number of units (each `unit` microseconds) since the epoch.
+Result<int64_t> ParseEpoch(std::string_view text, int64_t unit) {
+  size_t i = 0;
+  bool neg = false;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) neg = text[i++] == '-';
+  int128 whole = 0;
+  int digits = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    whole = whole * 10 + (text[i++] - '0');
+    if (++digits > 20) return Status::InvalidArgument("out of range");
+  }
+  int128 micros = whole * unit;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    int128 scale = unit;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      int digit = text[i++] - '0';
+      if (scale % 10 != 0) {
+        if (digit != 0) return Status::InvalidArgument("more precise than a microsecond");
+        continue;
+      }
+      scale /= 10;
+      micros += digit * scale;
+      ++digits;
+    }
+  }
+  if (digits == 0 || i != text.size()) return Status::InvalidArgument("expected a number");
+  if (neg) micros = -micros;
+  // Within years 0001..9999.
+  if (micros < int128{-62135596800} * kMicrosPerSecond || micros >= int128{253402300800} * kMicrosPerSecond)
+    return Status::InvalidArgument("out of range (years 1 to 9999)");
+  return static_cast<int64_t>(micros);
+}
+
 }  // namespace
 
-Status AppendField(Column* col, std::string_view text, bool quoted) {
+Result<TimeFormat> ParseTimeFormat(std::string_view spec, const DataType& type) {
+  TimeFormat f;
+  f.text = std::string(spec);
+  if (type.id != TypeId::kDate && type.id != TypeId::kTimestamp)
+    return Status::InvalidArgument("a time format applies to DATE and TIMESTAMP columns, not " + type.ToString());
+  if (spec == "iso") return f;
+  if (spec == "epoch_s" || spec == "epoch_ms" || spec == "epoch_us") {
+    if (type.id != TypeId::kTimestamp)
+      return Status::InvalidArgument("'" + f.text + "' applies to TIMESTAMP columns, not " + type.ToString());
+    f.kind = spec == "epoch_s" ? TimeFormat::kEpochSeconds : spec == "epoch_ms" ? TimeFormat::kEpochMillis
+                                                                               : TimeFormat::kEpochMicros;
+    return f;
+  }
+  bool y = false, m = false, d = false;
+  for (size_t i = 0; i < spec.size(); ++i) {
+    if (spec[i] != '%') continue;
+    if (i + 1 == spec.size()) return Status::InvalidArgument("format '" + f.text + "' ends with a lone %");
+    char c = spec[++i];
+    if (c == '%') continue;
+    if (std::string_view("YmdHMSf").find(c) == std::string_view::npos)
+      return Status::InvalidArgument("format '" + f.text + "': unknown field %" + std::string(1, c) +
+                                     " (expected %Y %m %d %H %M %S %f or %%)");
+    if (type.id == TypeId::kDate && std::string_view("HMSf").find(c) != std::string_view::npos)
+      return Status::InvalidArgument("format '" + f.text + "' has a time of day, but the column is DATE");
+    y |= c == 'Y';
+    m |= c == 'm';
+    d |= c == 'd';
+  }
+  if (!y || !m || !d)
+    return Status::InvalidArgument("format '" + f.text + "' needs %Y, %m and %d (or iso, epoch_s, epoch_ms, epoch_us)");
+  f.kind = TimeFormat::kPattern;
+  f.pattern = f.text;
+  return f;
+}
+
+Status AppendField(Column* col, std::string_view text, bool quoted, const TimeFormat* time) {
   const DataType& t = col->type();
   if (FieldIsNull(t, text, quoted)) {
     col->AppendNull();
@@ -84,12 +202,26 @@ Status AppendField(Column* col, std::string_view text, bool quoted) {
       col->AppendString(text);
       return Status::OK();
     case TypeId::kDate: {
+      if (time && time->kind == TimeFormat::kPattern) {
+        WH_ASSIGN_OR_RETURN(int64_t us, ParsePattern(text, time->pattern));
+        col->Append<int32_t>(TimestampToDate(us));
+        return Status::OK();
+      }
       WH_ASSIGN_OR_RETURN(int32_t v, ParseDate(text));
       col->Append<int32_t>(v);
       return Status::OK();
     }
     case TypeId::kTimestamp: {
-      WH_ASSIGN_OR_RETURN(int64_t v, ParseTimestamp(text));
+      int64_t v;
+      if (!time || time->kind == TimeFormat::kIso) {
+        WH_ASSIGN_OR_RETURN(v, ParseTimestamp(text));
+      } else if (time->kind == TimeFormat::kPattern) {
+        WH_ASSIGN_OR_RETURN(v, ParsePattern(text, time->pattern));
+      } else {
+        int64_t unit = time->kind == TimeFormat::kEpochSeconds ? kMicrosPerSecond
+                       : time->kind == TimeFormat::kEpochMillis ? 1000 : 1;
+        WH_ASSIGN_OR_RETURN(v, ParseEpoch(text, unit));
+      }
       col->Append<int64_t>(v);
       return Status::OK();
     }

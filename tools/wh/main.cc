@@ -46,13 +46,16 @@ commands:
                                            --etl-date), CREATE [OR REPLACE] VIEW, DROP TABLE,
                                            DROP VIEW, SHOW TABLES, DESCRIBE
   ingest TABLE FILE... [--etl-date D] [--memory-mb N (1024)] [--force]
-         [--max-errors N [--rejects FILE]]
+         [--max-errors N [--rejects FILE]] [--time-format [COL=]FMT]...
                                            load CSV files ("-" = stdin; .gz/.zst decompressed)
                                            as one atomic batch; D = YYYY-MM-DD[ HH:MM:SS],
                                            default now; a file already committed (same path
                                            and content) is refused unless --force; with
                                            --max-errors, up to N bad rows are skipped (and
-                                           listed in FILE) instead of failing the load
+                                           listed in FILE) instead of failing the load;
+                                           --time-format reads DATE/TIMESTAMP text of COL
+                                           (or all) as FMT: iso, a pattern like %d/%m/%Y
+                                           (%Y %m %d %H %M %S %f), epoch_s, epoch_ms, epoch_us
   inspect [TABLE [PART|SEG]] [--format F]  tables; a table's partitions, segments, zone maps;
                                            or every block of a partition/segment
   verify [TABLE]                           check every checksum; exit 4 on corruption
@@ -122,6 +125,7 @@ struct Args {
   bool force = false;
   std::string max_errors;
   std::string rejects;
+  std::vector<std::string> time_formats;  // [COLUMN=]FORMAT
 };
 
 Result<OutputFormat> ChooseFormat(const Args& a) {
@@ -201,6 +205,12 @@ int CmdIngest(const Args& a) {
     opt.max_errors = static_cast<uint64_t>(*m);
   }
   if (!a.rejects.empty() && opt.max_errors == 0) return Usage("--rejects needs --max-errors N (N > 0)");
+  for (const auto& tf : a.time_formats) {
+    // COLUMN=FORMAT, or FORMAT for every DATE/TIMESTAMP column (a format never holds '=').
+    size_t eq = tf.find('=');
+    if (eq == std::string::npos) opt.time_formats.emplace_back("", tf);
+    else opt.time_formats.emplace_back(ToLower(tf.substr(0, eq)), tf.substr(eq + 1));
+  }
   if (!a.etl_date.empty()) {
     auto t = ParseTimestamp(a.etl_date);
     if (!t.ok()) return Usage("--etl-date '" + a.etl_date + "': " + t.status().message());
@@ -369,6 +379,9 @@ int Main(int argc, char** argv) {
     } else if (s == "--rejects") {
       v = value("--rejects");
       if (v.ok()) a.rejects = *v;
+    } else if (s == "--time-format") {
+      v = value("--time-format");
+      if (v.ok()) a.time_formats.push_back(*v);
     } else if (s == "--force") {
       a.force = true;
     } else if (s == "--memory-mb") {
