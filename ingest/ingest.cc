@@ -1,6 +1,11 @@
 #include "ingest/ingest.h"
 
+#include "ingest/json_reader.h"
+
+#include <fnmatch.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -479,12 +484,38 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
   return Status::OK();
 }
 
-// One input; a header without rows is an error (nothing to load is more often a broken export
-// than an intended empty drop).
+// Ingests one JSON input, a few MiB of objects at a time.
+Status ParseJsonInput(InputStream* in, const TableSchema& schema, BatchBuilder* batch, const IngestOptions& opt,
+                      uint64_t* total_rows, std::vector<RejectedRow>* rejects) {
+  std::vector<RejectedRow>* tolerate = opt.max_errors > 0 ? rejects : nullptr;
+  WH_ASSIGN_OR_RETURN(auto time, ColumnTimeFormats(schema, opt));
+  JsonReader reader(in, schema, std::move(time));
+  while (true) {
+    std::vector<Column> cols;
+    for (const auto& c : schema.columns) cols.emplace_back(c.type);
+    WH_ASSIGN_OR_RETURN(bool more, reader.Next(&cols, tolerate));
+    if (!more) return Status::OK();
+    if (tolerate && tolerate->size() > opt.max_errors) return TooManyRejects(*tolerate, opt.max_errors);
+    const size_t n = cols[0].size();
+    if (n) batch->AddChunk(std::move(cols));
+    *total_rows += n;
+    if (opt.on_progress) opt.on_progress({in->name(), in->bytes_read(), in->size_hint(), *total_rows});
+    WH_RETURN_IF_ERROR(batch->FlushIfFull());
+  }
+}
+
+// One input; one without rows is an error (nothing to load is more often a broken export than
+// an intended empty drop).
 Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch,
                  const IngestOptions& opt, uint64_t* total_rows, std::vector<RejectedRow>* rejects) {
   const uint64_t rows_before = *total_rows;
   const size_t rejects_before = rejects->size();
+  if (opt.format == InputFormat::kJson) {
+    WH_RETURN_IF_ERROR(ParseJsonInput(in, schema, batch, opt, total_rows, rejects));
+    if (*total_rows == rows_before && rejects->size() == rejects_before)
+      return Status::DataError(in->name() + ": the input holds no JSON objects");
+    return Status::OK();
+  }
   WH_RETURN_IF_ERROR(ParseInput(in, schema, batch, opt, total_rows, rejects));
   if (*total_rows == rows_before && rejects->size() == rejects_before)
     return Status::DataError(in->name() + ": the input has a header but no rows");
@@ -492,6 +523,115 @@ Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch
 }
 
 }  // namespace
+
+namespace {
+
+bool HasWildcard(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
+
+// Files under `dir` matching pattern components [i, end) (see ExpandInputPaths).
+void MatchGlob(const std::filesystem::path& dir, const std::vector<std::string>& comps, size_t i,
+               std::vector<std::string>* out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (i == comps.size()) {
+    if (fs::is_regular_file(dir, ec)) out->push_back(dir.string());
+    return;
+  }
+  const std::string& c = comps[i];
+  if (c == "**") {
+    MatchGlob(dir, comps, i + 1, out);  // zero directories
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (name[0] != '.' && it->is_directory(ec)) MatchGlob(it->path(), comps, i, out);
+    }
+    return;
+  }
+  if (!HasWildcard(c)) {
+    fs::path next = dir / c;
+    if (fs::exists(next, ec)) MatchGlob(next, comps, i + 1, out);
+    return;
+  }
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (fnmatch(c.c_str(), name.c_str(), FNM_PERIOD) == 0) MatchGlob(it->path(), comps, i + 1, out);
+  }
+}
+
+std::string WithoutDotSlash(std::string p) {
+  while (p.rfind("./", 0) == 0) p.erase(0, 2);
+  return p;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ExpandInputPaths(const std::vector<std::string>& args) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  for (const auto& a : args) {
+    std::error_code ec;
+    std::vector<std::string> found;
+    if (a == "-") {
+      out.push_back(a);
+      continue;
+    }
+    if (fs::is_directory(a, ec)) {
+      fs::recursive_directory_iterator it(a, fs::directory_options::none, ec), end;
+      for (; !ec && it != end; it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (name[0] == '.') {
+          if (it->is_directory(ec)) it.disable_recursion_pending();
+          continue;
+        }
+        if (it->is_regular_file(ec)) found.push_back(it->path().string());
+      }
+      if (ec) return Status::IOError("cannot list directory '" + a + "': " + ec.message());
+      if (found.empty()) return Status::NotFound("directory '" + a + "' holds no files");
+    } else if (HasWildcard(a) && !fs::exists(a, ec)) {
+      std::vector<std::string> comps;
+      std::string part;
+      for (char ch : a) {
+        if (ch == '/') {
+          if (!part.empty()) comps.push_back(part);
+          part.clear();
+        } else {
+          part += ch;
+        }
+      }
+      if (!part.empty()) comps.push_back(part);
+      MatchGlob(a[0] == '/' ? fs::path("/") : fs::path("."), comps, 0, &found);
+      for (auto& f : found) f = WithoutDotSlash(f);
+      if (found.empty()) return Status::NotFound("no file matches '" + a + "'");
+    } else {
+      out.push_back(a);
+      continue;
+    }
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+Result<InputFormat> FormatFromNames(const std::vector<std::string>& paths) {
+  size_t json = 0;
+  for (const auto& p : paths) {
+    std::string n = ToLower(p);
+    for (const char* z : {".gz", ".zst", ".bz2"}) {
+      std::string_view zs(z);
+      if (n.size() > zs.size() && n.compare(n.size() - zs.size(), zs.size(), zs) == 0) n.resize(n.size() - zs.size());
+    }
+    for (const char* ext : {".json", ".jsonl", ".ndjson"}) {
+      std::string_view e(ext);
+      if (n.size() > e.size() && n.compare(n.size() - e.size(), e.size(), e) == 0) {
+        ++json;
+        break;
+      }
+    }
+  }
+  if (json == 0) return InputFormat::kCsv;
+  if (json == paths.size()) return InputFormat::kJson;
+  return Status::InvalidArgument("the inputs mix JSON and other files; load them separately or say --format csv|json");
+}
 
 std::string AbsolutePath(const std::string& p) {
   char buf[PATH_MAX];

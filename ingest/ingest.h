@@ -22,7 +22,11 @@ struct IngestProgress {
   uint64_t rows = 0;          // rows read so far, all inputs
 };
 
+enum class InputFormat { kCsv, kJson };
+
 struct IngestOptions {
+  // CSV with a header row, or JSON objects (JSON lines, or files of whole objects).
+  InputFormat format = InputFormat::kCsv;
   int64_t etl_micros = 0;                 // etl_date of every row
   // Memory budget of buffered rows before a flush (--memory-mb). A batch larger than this writes
   // one segment per flush and partition; the commit merges them into one per partition.
@@ -61,6 +65,16 @@ struct IngestResult {
 // Ingests CSV inputs (paths, "-" for stdin, .gz/.zst decompressed) into `table` as one batch:
 // every row of every input commits together, or (on any error) nothing does. Errors name the
 // input, line, column and value.
+// Input paths as given on a command line, expanded: a directory stands for every regular file
+// below it (recursively, hidden ones skipped), a pattern with * ? [...] for the files it
+// matches (** matches any number of directories), "-" for stdin; sorted within each argument.
+// An argument that matches nothing is an error.
+Result<std::vector<std::string>> ExpandInputPaths(const std::vector<std::string>& args);
+
+// The format the names of these files suggest: JSON when every one ends in .json, .jsonl or
+// .ndjson (before a .gz/.zst/.bz2), CSV when none does; an error when they are mixed.
+Result<InputFormat> FormatFromNames(const std::vector<std::string>& paths);
+
 // The time format of each table column (ISO where none is given); errors name the column.
 Result<std::vector<TimeFormat>> ColumnTimeFormats(const TableSchema& schema, const IngestOptions& opt);
 

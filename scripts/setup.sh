@@ -3,7 +3,8 @@
 # Quiet and fast (a dpkg query) when everything is already present.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libzstd-dev libxxhash-dev libboost-iostreams-dev
-      zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev python3 clang libclang-rt-14-dev)
+      zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev libsimdjson-dev python3 clang
+      libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

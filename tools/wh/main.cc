@@ -45,11 +45,15 @@ commands:
                                            TABLE [AS SELECT], INSERT INTO t SELECT (rows get
                                            --etl-date), CREATE [OR REPLACE] VIEW, DROP TABLE,
                                            DROP VIEW, SHOW TABLES, DESCRIBE
-  ingest TABLE FILE... [--etl-date D] [--memory-mb N (1024)] [--force]
-         [--max-errors N [--rejects FILE]] [--time-format [COL=]FMT]...
-                                           load CSV files ("-" = stdin; .gz/.zst decompressed)
-                                           as one atomic batch; D = YYYY-MM-DD[ HH:MM:SS],
-                                           default now; a file already committed (same path
+  ingest TABLE FILE... [--format csv|json] [--etl-date D] [--memory-mb N (1024)]
+         [--force] [--max-errors N [--rejects FILE]] [--time-format [COL=]FMT]...
+                                           load CSV files with a header, or JSON objects (JSON
+                                           lines or whole-object files; by default when every
+                                           name ends in .json/.jsonl/.ndjson), as one atomic
+                                           batch; FILE may be a directory (all files below
+                                           it) or a pattern (*, ?, [..], ** for any depth);
+                                           "-" = stdin; .gz/.zst decompressed;
+                                           D = YYYY-MM-DD[ HH:MM:SS], default now; a file already committed (same path
                                            and content) is refused unless --force; with
                                            --max-errors, up to N bad rows are skipped (and
                                            listed in FILE) instead of failing the load;
@@ -242,8 +246,20 @@ int CmdIngest(const Args& a) {
                    static_cast<unsigned long long>(p.rows), p.rows / secs);
     };
   }
-  std::vector<std::string> files(a.positional.begin() + 1, a.positional.end());
-  auto res = IngestCsv(wh->get(), a.positional[0], files, opt);
+  auto files = ExpandInputPaths(std::vector<std::string>(a.positional.begin() + 1, a.positional.end()));
+  if (!files.ok()) return Fail(files.status());
+  if (a.format.empty()) {
+    auto f = FormatFromNames(*files);
+    if (!f.ok()) return Usage(f.status().message());
+    opt.format = *f;
+  } else if (a.format == "csv") {
+    opt.format = InputFormat::kCsv;
+  } else if (a.format == "json" || a.format == "jsonl" || a.format == "ndjson") {
+    opt.format = InputFormat::kJson;
+  } else {
+    return Usage("ingest --format '" + a.format + "': expected csv or json (also jsonl, ndjson)");
+  }
+  auto res = IngestCsv(wh->get(), a.positional[0], *files, opt);
   if (shown) std::fprintf(stderr, "\r\033[K");
   if (!res.ok()) {
     std::cerr << "wh: error: " << res.status().ToString() << "\n"
