@@ -1,6 +1,7 @@
 #include <map>
 #include <set>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -45,6 +46,44 @@ Status SqlError(const std::string& sql, const SourcePos& pos, const Status& st) 
 }
 
 }  // namespace
+
+Result<std::string> SubstituteVariables(const std::string& sql,
+                                        const std::vector<std::pair<std::string, std::string>>& vars) {
+  std::vector<uint8_t> used(vars.size(), 0);
+  std::string out;
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < sql.size();) {
+    if (sql.compare(i, 2, "${") == 0) {
+      size_t end = sql.find('}', i + 2);
+      std::string name = end == std::string::npos ? "" : sql.substr(i + 2, end - i - 2);
+      bool ok = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_');
+      for (char ch : name) ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
+      if (!ok)
+        return Status::InvalidArgument("line " + std::to_string(line) + ", column " + std::to_string(col) +
+                                       ": '${' starts a variable: ${name} with letters, digits and _");
+      size_t k = 0;
+      while (k < vars.size() && vars[k].first != name) ++k;
+      if (k == vars.size())
+        return Status::InvalidArgument("line " + std::to_string(line) + ", column " + std::to_string(col) + ": ${" +
+                                       name + "} has no value (pass --var " + name + "=VALUE)");
+      used[k] = 1;
+      out += vars[k].second;
+      col += end + 1 - i;
+      i = end + 1;
+      continue;
+    }
+    if (sql[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+    out += sql[i++];
+  }
+  for (size_t k = 0; k < vars.size(); ++k)
+    if (!used[k]) return Status::InvalidArgument("--var " + vars[k].first + ": the SQL has no ${" + vars[k].first + "}");
+  return out;
+}
 
 Result<Warehouse*> Session::GetWarehouse(bool create) {
   if (!wh_) {

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/engine.h"
@@ -20,6 +21,11 @@ struct SessionOptions {
   int threads = 0;    // 0: one per core
   int64_t etl_micros = 0;  // etl_date of rows written by INSERT / CREATE TABLE AS (0: now)
 };
+
+// Replaces each ${name} in `sql` by its value (textually, as Spark SQL's variables): `wh query
+// --var name=value`. A ${name} without a value, or a value nobody uses, is an error.
+Result<std::string> SubstituteVariables(const std::string& sql,
+                                        const std::vector<std::pair<std::string, std::string>>& vars);
 
 class Session {
  public:

@@ -228,3 +228,22 @@ TEST_F(PruningTest, ExplainSaysWhenAFilterCannotPrune) {
 
 }  // namespace
 }  // namespace wh
+
+namespace wh {
+namespace {
+
+TEST(Variables, SubstitutedTextuallyAndChecked) {
+  auto s = SubstituteVariables("SELECT DATE '${as_of}' -- ${as_of}\n, ${n}_x", {{"as_of", "2021-03-01"}, {"n", "7"}});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(*s, "SELECT DATE '2021-03-01' -- 2021-03-01\n, 7_x");
+  auto missing = SubstituteVariables("SELECT 1,\n  ${day}", {});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message(), "line 2, column 3: ${day} has no value (pass --var day=VALUE)");
+  EXPECT_FALSE(SubstituteVariables("SELECT 1", {{"unused", "1"}}).ok()) << "a typo in --var must not pass";
+  EXPECT_FALSE(SubstituteVariables("SELECT '${1x}'", {}).ok());
+  EXPECT_FALSE(SubstituteVariables("SELECT '${open", {}).ok());
+  EXPECT_EQ(*SubstituteVariables("SELECT '$x {y}'", {}), "SELECT '$x {y}'") << "only ${ starts a variable";
+}
+
+}  // namespace
+}  // namespace wh

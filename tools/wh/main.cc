@@ -40,11 +40,12 @@ const char* kUsage = R"(wh: an embedded analytical warehouse for event data
 usage: wh [-w DIR] COMMAND [ARGS]
 
 commands:
-  query "SQL" | -f FILE.sql [--format F] [-o OUT]
+  query "SQL" | -f FILE.sql [--format F] [-o OUT] [--var NAME=VALUE]...
                                            run SQL: SELECT / WITH, EXPLAIN [ANALYZE], CREATE
                                            TABLE [AS SELECT], INSERT INTO t SELECT (rows get
                                            --etl-date), CREATE [OR REPLACE] VIEW, DROP TABLE,
-                                           DROP VIEW, SHOW TABLES, DESCRIBE
+                                           DROP VIEW, SHOW TABLES, DESCRIBE; ${NAME} in
+                                           the SQL is replaced by --var NAME's VALUE
   ingest TABLE FILE... [--format csv|json] [--etl-date D] [--memory-mb N (1024)]
          [--force] [--max-errors N [--rejects FILE]] [--time-format [COL=]FMT]...
                                            load CSV files with a header, or JSON objects (JSON
@@ -130,6 +131,7 @@ struct Args {
   std::string max_errors;
   std::string rejects;
   std::vector<std::string> time_formats;  // [COLUMN=]FORMAT
+  std::vector<std::pair<std::string, std::string>> vars;  // --var NAME=VALUE
 };
 
 Result<OutputFormat> ChooseFormat(const Args& a) {
@@ -174,6 +176,11 @@ int CmdQuery(const Args& a) {
   } else {
     if (a.positional.size() != 1) return Usage("query needs one SQL argument (quote it) or -f FILE");
     sql = a.positional[0];
+  }
+  if (!a.vars.empty() || sql.find("${") != std::string::npos) {
+    auto substituted = SubstituteVariables(sql, a.vars);
+    if (!substituted.ok()) return Usage(substituted.status().message());
+    sql = std::move(*substituted);
   }
   auto fmt = ChooseFormat(a);
   if (!fmt.ok()) return Usage(fmt.status().message());
@@ -395,6 +402,13 @@ int Main(int argc, char** argv) {
     } else if (s == "--rejects") {
       v = value("--rejects");
       if (v.ok()) a.rejects = *v;
+    } else if (s == "--var") {
+      v = value("--var");
+      if (v.ok()) {
+        size_t eq = v->find('=');
+        if (eq == std::string::npos || eq == 0) return Usage("--var needs NAME=VALUE, not '" + *v + "'");
+        a.vars.emplace_back(v->substr(0, eq), v->substr(eq + 1));
+      }
     } else if (s == "--time-format") {
       v = value("--time-format");
       if (v.ok()) a.time_formats.push_back(*v);
