@@ -34,4 +34,18 @@ if [ -z "$ONLY" ] || [ "$ONLY" = invoices ]; then
   # Some accounts have no late invoice in May 2020: the report lists them with 0.
   grep -q ',0,0.000000000$' "$TMP/invoices-2020-05-01/got/report.csv" || fail "invoices: no account without late invoices"
 fi
+if [ -z "$ONLY" ] || [ "$ONLY" = app_analytics ]; then
+  for as_of in 2023-11-06 2023-03-01; do
+    out="$TMP/app-$as_of"
+    mkdir -p "$out/want"
+    AS_OF=$as_of WH="$WH" bash "$SRC/examples/app_analytics/run.sh" "$out/got" 2> "$out/log" || { cat "$out/log" >&2; fail "app_analytics/run.sh"; }
+    python3 "$SRC/tests/examples/app_analytics_expected.py" "$SRC/examples/app_analytics/data" "$as_of" "$out/want"
+    for f in sequences weekly daily funnels; do
+      [ "$(wc -l < "$out/got/$f.csv")" -gt 10 ] || fail "app_analytics: $f.csv is suspiciously short"
+      python3 "$SRC/tests/examples/compare_csv.py" "$out/got/$f.csv" "$out/want/$f.csv" || fail "app_analytics as of $as_of: $f.csv"
+    done
+  done
+  # The re-sent drop duplicates 60 events: without DISTINCT the funnel would count them twice.
+  grep -q "2 rows into\|60 rows into user_events" "$TMP/app-2023-11-06/log" || fail "app_analytics: the re-sent drop was not loaded"
+fi
 echo "examples: ok"
