@@ -48,4 +48,14 @@ if [ -z "$ONLY" ] || [ "$ONLY" = app_analytics ]; then
   # The re-sent drop duplicates 60 events: without DISTINCT the funnel would count them twice.
   grep -q "60 rows into user_events" "$TMP/app-2023-11-06/log" || fail "app_analytics: the re-sent drop was not loaded"
 fi
+if [ -z "$ONLY" ] || [ "$ONLY" = music ]; then
+  out="$TMP/music"
+  mkdir -p "$out/want"
+  WH="$WH" bash "$SRC/examples/music/run.sh" "$out/got" 2> "$out/log" || { cat "$out/log" >&2; fail "music/run.sh"; }
+  python3 "$SRC/tests/examples/music_expected.py" "$SRC/examples/music/data" "$out/want"
+  for f in songs artists users time songplays plays_by_hour top_artists user_agents levels; do
+    python3 "$SRC/tests/examples/compare_csv.py" "$out/got/$f.csv" "$out/want/$f.csv" || fail "music: $f.csv"
+  done
+  [ "$(wc -l < "$out/got/songplays.csv")" = 6821 ] || fail "music: songplays should hold the 6,820 NextSong events"
+fi
 echo "examples: ok"
