@@ -58,4 +58,15 @@ if [ -z "$ONLY" ] || [ "$ONLY" = music ]; then
   done
   [ "$(wc -l < "$out/got/songplays.csv")" = 6821 ] || fail "music: songplays should hold the 6,820 NextSong events"
 fi
+if [ -z "$ONLY" ] || [ "$ONLY" = engagement ]; then
+  out="$TMP/engagement"
+  mkdir -p "$out/want"
+  SCALE=0.01 WH="$WH" bash "$SRC/examples/engagement/run.sh" "$out/got" 2> "$out/log" || { cat "$out/log" >&2; fail "engagement/run.sh"; }
+  python3 "$SRC/tests/examples/engagement_expected.py" "$out/got/data" "$out/want"
+  for f in dau mau sessions sessions_by_day; do
+    python3 "$SRC/tests/examples/compare_csv.py" "$out/got/$f.csv" "$out/want/$f.csv" || fail "engagement: $f.csv"
+  done
+  [ "$(wc -l < "$out/got/dau.csv")" = 366 ] || fail "engagement: dau.csv should have the 365 days of 2023"
+  [ "$(wc -l < "$out/got/mau.csv")" = 13 ] || fail "engagement: mau.csv should have 12 months"
+fi
 echo "examples: ok"

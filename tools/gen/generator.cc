@@ -1,5 +1,6 @@
 #include "tools/gen/generator.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -250,12 +251,153 @@ Result<uint64_t> WriteTable(const std::string& path, const char* header, size_t 
   return bytes;
 }
 
+// The output directory and any missing parents.
+Status CreateDirs(const std::string& dir) {
+  FileSystem* fs = DefaultFileSystem();
+  if (dir.empty() || fs->IsDirectory(dir)) return Status::OK();
+  size_t slash = dir.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) WH_RETURN_IF_ERROR(CreateDirs(dir.substr(0, slash)));
+  return fs->CreateDir(dir);
+}
+
+// --- engagement (seed 002) ---
+
+const int32_t kEngFirstDay = DaysFromCivil(2022, 12, 1);
+const int32_t kEngDays = DaysFromCivil(2024, 2, 1) - kEngFirstDay;
+const char* const kActions[] = {"open_note", "edit_note", "create_note", "search", "share_note", "view_page",
+                                "delete_note", "comment"};
+const double kActionWeights[] = {0.30, 0.25, 0.08, 0.10, 0.04, 0.18, 0.02, 0.03};
+const char* const kVersions[] = {"3.8.2", "3.9.0", "3.9.1", "4.0.0", "4.0.1", "4.1.0"};
+const char* const kCountries[] = {"US", "IN", "BR", "DE", "GB", "FR", "JP", "CA", "MX", "ES", "IT", "AU"};
+const char* const kDevices[] = {"ios", "android", "web", "desktop"};
+const char* const kPlans[] = {"free", "free", "free", "premium", "premium", "team"};
+
+void UserId(Out* o, uint64_t u) {
+  char b[32];
+  int n = std::snprintf(b, sizeof b, "u%06llu", static_cast<unsigned long long>(u));
+  o->Str(std::string_view(b, static_cast<size_t>(n)));
+}
+
+// The join day of user u (drawn from the user's own stream so both files agree).
+int32_t JoinDay(uint64_t seed, uint64_t u) {
+  Rng r(StreamSeed(seed, 9, u));
+  return kEngFirstDay - 200 + static_cast<int32_t>(r.Below(static_cast<uint64_t>(kEngDays) + 150));
+}
+
+// Users [first, first + n): each with `per_user` interactions (+1 for the first `extra`).
+void InteractionsChunk(uint64_t seed, uint64_t first, uint64_t n, uint64_t per_user, uint64_t extra, std::string* s) {
+  Out o(s);
+  s->reserve(n * (per_user + 1) * 64);
+  std::vector<int64_t> starts;
+  for (uint64_t u = first; u < first + n; ++u) {
+    Rng r(StreamSeed(seed, 8, u));
+    uint64_t count = per_user + (u < extra ? 1 : 0);
+    const int32_t join = std::max(JoinDay(seed, u), kEngFirstDay);
+    const int64_t lo = static_cast<int64_t>(join) * 86400;
+    const int64_t span = static_cast<int64_t>(kEngFirstDay + kEngDays - join) * 86400;
+    const char* version = kVersions[r.Below(6)];
+    // Sessions of 1 + geometric(mean ~8) actions, each starting at a random second.
+    starts.clear();
+    std::vector<uint64_t> lengths;
+    for (uint64_t left = count; left > 0;) {
+      uint64_t len = 1 + static_cast<uint64_t>(-std::log(1.0 - r.Unit()) * 7.0);
+      len = std::min(len, left);
+      lengths.push_back(len);
+      starts.push_back(lo + static_cast<int64_t>(r.Below(static_cast<uint64_t>(span))));
+      left -= len;
+    }
+    std::vector<size_t> order(starts.size());
+    for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return starts[a] < starts[b]; });
+    for (size_t k : order) {
+      int64_t t = starts[k];
+      uint64_t page = r.Below(5000);
+      for (uint64_t a = 0; a < lengths[k]; ++a) {
+        if (a > 0) t += 1 + static_cast<int64_t>(r.Below(600));
+        if (r.Chance(0.3)) page = r.Below(5000);
+        double w = r.Unit();
+        size_t act = 0;
+        while (act + 1 < 8 && w >= kActionWeights[act]) w -= kActionWeights[act++];
+        int64_t duration;
+        double glitch = r.Unit();
+        if (glitch < 0.01) duration = -static_cast<int64_t>(1 + r.Below(5000));
+        else if (glitch < 0.02) duration = 7200001 + static_cast<int64_t>(r.Below(50000000));
+        else duration = 200 + static_cast<int64_t>(-std::log(1.0 - r.Unit()) * 45000.0);
+        if (r.Chance(0.02)) version = kVersions[r.Below(6)];  // an upgrade now and then
+        UserId(&o, u);
+        o.Char(',');
+        o.Time(t);
+        o.Char(',');
+        o.Str(kActions[act]);
+        o.Str(",p");
+        o.Int(static_cast<int64_t>(page));
+        o.Char(',');
+        o.Int(duration);
+        o.Char(',');
+        o.Str(version);
+        o.Char('\n');
+      }
+    }
+  }
+}
+
+void EngagementUsersChunk(uint64_t seed, uint64_t first, uint64_t n, std::string* s) {
+  Out o(s);
+  for (uint64_t u = first; u < first + n; ++u) {
+    Rng r(StreamSeed(seed, 10, u));
+    UserId(&o, u);
+    o.Char(',');
+    int64_t y;
+    unsigned m, d;
+    CivilFromDays(JoinDay(seed, u), &y, &m, &d);
+    o.Int(y);
+    o.Char('-');
+    o.Two(static_cast<int>(m));
+    o.Char('-');
+    o.Two(static_cast<int>(d));
+    o.Char(',');
+    o.Str(kCountries[r.Below(12)]);
+    o.Char(',');
+    o.Str(kDevices[r.Below(4)]);
+    o.Char(',');
+    o.Str(kPlans[r.Below(6)]);
+    o.Char('\n');
+  }
+}
+
 }  // namespace
+
+Result<EngagementResult> GenerateEngagement(const GenOptions& opt) {
+  if (!(opt.scale > 0)) return Status::InvalidArgument("the scale factor must be positive");
+  WH_RETURN_IF_ERROR(CreateDirs(opt.out_dir));
+  int threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  EngagementResult res;
+  res.users = std::max<uint64_t>(1, std::llround(1e5 * opt.scale));
+  res.interactions = std::max<uint64_t>(res.users, std::llround(1e7 * opt.scale));
+  const uint64_t per_user = res.interactions / res.users, extra = res.interactions % res.users;
+  const uint64_t users_per_chunk = std::max<uint64_t>(1, kChunkRows / per_user);
+  const uint64_t seed = opt.seed;
+  // WriteTable counts in chunks of kChunkRows "rows"; here a chunk is users_per_chunk users.
+  const size_t user_chunks = (res.users + users_per_chunk - 1) / users_per_chunk;
+  WH_ASSIGN_OR_RETURN(uint64_t b1, WriteTable(JoinPath(opt.out_dir, "interactions.csv"),
+                                              "user_id,timestamp,action_type,page_id,duration_ms,app_version\n",
+                                              user_chunks * kChunkRows, threads, [&](size_t c, size_t, std::string* s) {
+                                                uint64_t first = c * users_per_chunk;
+                                                uint64_t n = std::min(users_per_chunk, res.users - first);
+                                                InteractionsChunk(seed, first, n, per_user, extra, s);
+                                              }));
+  WH_ASSIGN_OR_RETURN(uint64_t b2, WriteTable(JoinPath(opt.out_dir, "users.csv"),
+                                              "user_id,join_date,country,device_type,subscription_type\n", res.users,
+                                              threads, [&](size_t c, size_t n, std::string* s) {
+                                                EngagementUsersChunk(seed, c * kChunkRows, n, s);
+                                              }));
+  res.bytes = b1 + b2;
+  return res;
+}
 
 Result<GenResult> GenerateSocial(const GenOptions& opt) {
   if (!(opt.scale > 0)) return Status::InvalidArgument("the scale factor must be positive");
-  FileSystem* fs = DefaultFileSystem();
-  if (!fs->IsDirectory(opt.out_dir)) WH_RETURN_IF_ERROR(fs->CreateDir(opt.out_dir));
+  WH_RETURN_IF_ERROR(CreateDirs(opt.out_dir));
   int threads = opt.threads > 0 ? opt.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   GenResult res;
   res.users = std::max<uint64_t>(1, std::llround(1e6 * opt.scale));

@@ -64,8 +64,12 @@ commands:
   inspect [TABLE [PART|SEG]] [--format F]  tables; a table's partitions, segments, zone maps;
                                            or every block of a partition/segment
   verify [TABLE]                           check every checksum; exit 4 on corruption
-  gen [--scale SF] [--seed N] DIR          write seed-000-shaped events/payments/posts CSVs
-                                           (SF 1 = 1M users, 10M events, 2M payments, 5M posts)
+  gen [--workload W] [--scale SF] [--seed N] DIR
+                                           write generated CSVs: social (the default; seed-000
+                                           events/payments/posts, SF 1 = 1M users, 10M events,
+                                           2M payments, 5M posts) or engagement (seed-002
+                                           interactions/users, SF 1 = 100K users, 10M
+                                           interactions)
   version                                  print the version
 
 options:
@@ -132,6 +136,7 @@ struct Args {
   std::string rejects;
   std::vector<std::string> time_formats;  // [COLUMN=]FORMAT
   std::vector<std::pair<std::string, std::string>> vars;  // --var NAME=VALUE
+  std::string workload;
 };
 
 Result<OutputFormat> ChooseFormat(const Args& a) {
@@ -140,7 +145,7 @@ Result<OutputFormat> ChooseFormat(const Args& a) {
 }
 
 int CmdGen(const Args& a) {
-  if (a.positional.size() != 1) return Usage("usage: wh gen [--scale SF] [--seed N] OUT_DIR");
+  if (a.positional.size() != 1) return Usage("usage: wh gen [--workload social|engagement] [--scale SF] [--seed N] OUT_DIR");
   GenOptions opt;
   opt.out_dir = a.positional[0];
   if (!a.scale.empty()) {
@@ -154,6 +159,17 @@ int CmdGen(const Args& a) {
     opt.seed = static_cast<uint64_t>(*s);
   }
   auto t0 = std::chrono::steady_clock::now();
+  if (a.workload == "engagement") {
+    auto e = GenerateEngagement(opt);
+    if (!e.ok()) return Fail(e.status());
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::fprintf(stderr, "generated %llu users, %llu interactions; %s in %.1f s\n",
+                 static_cast<unsigned long long>(e->users), static_cast<unsigned long long>(e->interactions),
+                 HumanBytes(e->bytes).c_str(), secs);
+    return kExitOk;
+  }
+  if (!a.workload.empty() && a.workload != "social")
+    return Usage("--workload '" + a.workload + "': expected social (the default) or engagement");
   auto r = GenerateSocial(opt);
   if (!r.ok()) return Fail(r.status());
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -420,6 +436,9 @@ int Main(int argc, char** argv) {
     } else if (s == "--scale") {
       v = value("--scale");
       if (v.ok()) a.scale = *v;
+    } else if (s == "--workload") {
+      v = value("--workload");
+      if (v.ok()) a.workload = *v;
     } else if (s == "--seed") {
       v = value("--seed");
       if (v.ok()) a.seed = *v;
