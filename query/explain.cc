@@ -83,7 +83,8 @@ class Explainer {
       case PlanNode::kFilter: head = "Filter " + n.predicate->ToString(&names_); break;
       case PlanNode::kProject: head = "Project " + Names(n.out); break;
       case PlanNode::kAggregate: {
-        head = n.groups.empty() ? "Aggregate" : "HashAggregate by ";
+        head = std::string(n.groups.empty() ? "Aggregate" : "HashAggregate") + (n.partial ? " (partial, per bucket)" : "") +
+               (n.groups.empty() ? "" : " by ");
         for (size_t i = 0; i < n.groups.size(); ++i) head += (i ? ", " : "") + n.groups[i]->ToString(&names_);
         std::string aggs;
         for (const auto& a : n.aggregates)

@@ -354,6 +354,10 @@ BucketPartitioning PartitioningOf(const PlanNode& node) {
     case PlanNode::kAggregate: {
       BucketPartitioning c = PartitioningOf(*node.children[0]);
       if (!c.buckets) return none;
+      if (node.partial) {  // per bucket, keyed by nothing the parent can use
+        c.keys.clear();
+        return c;
+      }
       std::set<int> keys(c.keys.begin(), c.keys.end());
       BucketPartitioning p = c;
       p.keys.clear();
@@ -416,9 +420,74 @@ int BroadcastSide(const PlanNode& join) {
   return BroadcastSide(join, PartitioningOf(*join.children[0]), PartitioningOf(*join.children[1]));
 }
 
+int MaxId(const PlanNode& node) {
+  int m = -1;
+  for (const auto& c : node.out) m = std::max(m, c.id);
+  for (const auto& c : node.children) m = std::max(m, MaxId(*c));
+  return m;
+}
+
+// An aggregate over a bucket-partitioned input that does not group by the bucket key (say
+// COUNT(DISTINCT user_id) per day over tables bucketed by user) runs in two phases: a partial
+// aggregate per bucket, on all cores with small hash tables, then a final one combining the
+// buckets' rows per group: COUNT and SUM add up, MIN and MAX take the extreme, and a
+// COUNT(DISTINCT key) of the bucket key adds up too (a key value lives in one bucket only).
+// Aggregates that do not combine this way (AVG, STDDEV, other DISTINCTs, FIRST) keep the plan.
+void SplitAggregates(PlanNode* node, int* next_id) {
+  for (auto& c : node->children) SplitAggregates(c.get(), next_id);
+  if (node->kind != PlanNode::kAggregate || node->partial || node->groups.empty()) return;
+  const BucketPartitioning in = PartitioningOf(*node->children[0]);
+  if (in.buckets <= 1 || PartitioningOf(*node).buckets) return;
+  std::set<int> keys(in.keys.begin(), in.keys.end());
+  std::vector<std::string> final_fn;
+  for (const auto& a : node->aggregates) {
+    const std::string& f = a.fn;
+    if (a.distinct) {
+      int id = a.arg ? PassThroughColumn(*a.arg) : -1;
+      if (f != "COUNT" || id < 0 || !keys.count(id)) return;
+      final_fn.push_back("SUM");
+    } else if (f == "COUNT" || f == "COUNT_STAR" || f == "COUNT_IF" || f == "SUM") {
+      final_fn.push_back("SUM");
+    } else if (f == "MIN" || f == "MAX") {
+      final_fn.push_back(f);
+    } else {
+      return;
+    }
+  }
+  auto partial = std::make_shared<PlanNode>();
+  partial->kind = PlanNode::kAggregate;
+  partial->partial = true;
+  partial->children = node->children;
+  partial->groups = node->groups;
+  partial->aggregates = node->aggregates;
+  const size_t ng = node->groups.size();
+  for (size_t i = 0; i < ng; ++i) partial->out.push_back(node->out[i]);
+  std::vector<AggregateSpec> finals;
+  for (size_t a = 0; a < node->aggregates.size(); ++a) {
+    AggregateSpec& p = partial->aggregates[a];
+    PlanColumn c = node->out[ng + a];
+    c.id = ++*next_id;
+    p.output_id = c.id;
+    partial->out.push_back(c);
+    AggregateSpec f;
+    f.fn = final_fn[a];
+    f.type = node->aggregates[a].type;
+    f.arg = MakeColumnRef(c.id, c.type, true);
+    f.output_id = node->aggregates[a].output_id;
+    finals.push_back(f);
+  }
+  std::vector<BExprPtr> groups;
+  for (size_t i = 0; i < ng; ++i) groups.push_back(MakeColumnRef(node->out[i].id, node->out[i].type, node->out[i].nullable));
+  node->children = {partial};
+  node->groups = std::move(groups);
+  node->aggregates = std::move(finals);
+}
+
 PlanPtr Optimize(PlanPtr root, const OptimizeOptions& options) {
   root = PushDown(root, {});
   PruneColumns(root.get(), Ids(root->out));
+  int next_id = MaxId(*root);
+  SplitAggregates(root.get(), &next_id);
   PlanPruning(root.get(), options.prune);
   return root;
 }

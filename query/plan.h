@@ -91,9 +91,12 @@ struct PlanNode {
   BExprPtr predicate;
   std::vector<BExprPtr> exprs;
 
-  // kAggregate: group keys (output columns first, in order) then aggregates.
+  // kAggregate: group keys (output columns first, in order) then aggregates. `partial`: the
+  // first phase of a two-phase aggregation, computed bucket by bucket (its rows are per bucket;
+  // a final aggregate above combines them).
   std::vector<BExprPtr> groups;
   std::vector<AggregateSpec> aggregates;
+  bool partial = false;
 
   // kJoin: type, equi-join keys (left[i] = right[i]) and a residual condition.
   enum JoinType { kInner, kLeft, kRight, kFull };

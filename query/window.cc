@@ -13,6 +13,7 @@
 
 #include "query/aggregate.h"
 #include "query/exec.h"
+#include "query/hash_table.h"
 
 namespace wh {
 
@@ -39,30 +40,111 @@ struct Ordering {
   std::vector<uint32_t> part_index;  // per sorted position
 };
 
+// An order-preserving unsigned image of an integer-like value (ascending), for flat sorts.
+uint64_t Biased(int64_t v) { return static_cast<uint64_t>(v) ^ (uint64_t{1} << 63); }
+
+bool IntegerLike(const Column& c) {
+  PhysicalType p = c.type().physical();
+  return p == PhysicalType::kBool || p == PhysicalType::kInt32 || p == PhysicalType::kInt64;
+}
+
 Result<Ordering> Order(const WindowSpec& spec, const Batch& in) {
   const size_t n = in.rows;
-  std::vector<Column> pcols, ocols, keys;
-  std::vector<SortKey> sort;
-  for (const auto& p : spec.partition) {
-    WH_ASSIGN_OR_RETURN(Column c, Evaluate(*p, in));
-    pcols.push_back(c);
-    keys.push_back(std::move(c));
-    SortKey k;
-    k.nulls_first = true;
-    sort.push_back(k);
+  Ordering ord;
+  // Partitions are numbered by a hash table (only grouping matters, not their order), so the
+  // sort compares small integers instead of the PARTITION BY values.
+  std::vector<uint32_t> pid(n, 0);
+  if (!spec.partition.empty()) {
+    std::vector<Column> pcols;
+    std::vector<DataType> types;
+    for (const auto& p : spec.partition) {
+      WH_ASSIGN_OR_RETURN(Column c, Evaluate(*p, in));
+      types.push_back(c.type());
+      pcols.push_back(std::move(c));
+    }
+    KeyTable table(types);
+    std::vector<const Column*> ptrs;
+    for (const auto& c : pcols) ptrs.push_back(&c);
+    table.FindOrInsert(ptrs, n, pid.data());
   }
+  std::vector<Column> ocols;
   for (const auto& o : spec.order) {
     WH_ASSIGN_OR_RETURN(Column c, Evaluate(*o.expr, in));
-    ocols.push_back(c);
-    keys.push_back(std::move(c));
-    sort.push_back(o);
+    ocols.push_back(std::move(c));
   }
-  Ordering ord;
-  if (keys.empty()) {
+  // Sorted position k's peer key, for the peer groups: equal keys (and partition) are peers.
+  std::vector<std::pair<uint64_t, uint64_t>> peer_key;
+  if (ocols.size() <= 1 && (ocols.empty() || IntegerLike(ocols[0]))) {
+    // The common case - at most one integer-like ORDER BY key (a time, a date, a number): sort
+    // flat (partition, NULL rank, value, row) records.
+    struct Rec {
+      uint32_t pid;
+      uint32_t row;
+      uint64_t nulls;  // 0 or 1: NULLs before or after the values
+      uint64_t v;
+    };
+    std::vector<Rec> recs(n);
+    const Column* oc = ocols.empty() ? nullptr : &ocols[0];
+    const bool desc = !ocols.empty() && spec.order[0].desc;
+    const bool nulls_first = !ocols.empty() && spec.order[0].nulls_first;
+    for (uint32_t r = 0; r < n; ++r) {
+      Rec& x = recs[r];
+      x.pid = pid[r];
+      x.row = r;
+      x.nulls = 0;
+      x.v = 0;
+      if (!oc) continue;
+      if (oc->IsNull(r)) {
+        x.nulls = nulls_first ? 0 : 2;
+        continue;
+      }
+      x.nulls = 1;
+      uint64_t b = Biased(static_cast<int64_t>(IntegerAt(*oc, r)));
+      x.v = desc ? ~b : b;
+    }
+    // Counting sort by partition number (dense), then each partition by its key - often
+    // already in order, as rows of one user arrive in time order.
+    const size_t parts = n == 0 ? 0 : *std::max_element(pid.begin(), pid.end()) + size_t{1};
+    std::vector<uint32_t> start(parts + 1, 0);
+    for (uint32_t p : pid) start[p + 1]++;
+    for (size_t p = 0; p < parts; ++p) start[p + 1] += start[p];
+    std::vector<Rec> sorted(n);
+    {
+      std::vector<uint32_t> next(start.begin(), start.end() - 1);
+      for (const Rec& x : recs) sorted[next[x.pid]++] = x;  // rows ascending within a partition
+    }
+    recs.swap(sorted);
+    auto less = [](const Rec& a, const Rec& b) {
+      if (a.nulls != b.nulls) return a.nulls < b.nulls;
+      if (a.v != b.v) return a.v < b.v;
+      return a.row < b.row;
+    };
+    if (oc) {
+      for (size_t p = 0; p < parts; ++p) {
+        auto first = recs.begin() + start[p], last = recs.begin() + start[p + 1];
+        if (!std::is_sorted(first, last, less)) std::sort(first, last, less);
+      }
+    }
     ord.perm.resize(n);
-    std::iota(ord.perm.begin(), ord.perm.end(), 0u);
+    for (size_t k = 0; k < n; ++k) ord.perm[k] = recs[k].row;
+    for (size_t k = 0; k < n; ++k) pid[k] = recs[k].pid;  // from here on: by sorted position
+    peer_key.resize(n);
+    for (size_t k = 0; k < n; ++k) peer_key[k] = {recs[k].nulls, recs[k].v};
   } else {
+    // General ORDER BY: a stable sort by (partition number, keys...).
+    std::vector<Column> keys;
+    std::vector<SortKey> sort;
+    Column p(DataType::Int64());
+    int64_t* pv = reinterpret_cast<int64_t*>(p.ResizeFixed(n));
+    for (size_t r = 0; r < n; ++r) pv[r] = pid[r];
+    keys.push_back(std::move(p));
+    sort.push_back(SortKey{});
+    for (size_t i = 0; i < ocols.size(); ++i) {
+      keys.push_back(ocols[i]);
+      sort.push_back(spec.order[i]);
+    }
     ord.perm = SortPermutation(keys, sort, n);
+    for (size_t k = 0; k < n; ++k) pid[k] = static_cast<uint32_t>(pv[ord.perm[k]]);  // by sorted position
   }
   ord.part_start.resize(n);
   ord.part_end.resize(n);
@@ -71,8 +153,9 @@ Result<Ordering> Order(const WindowSpec& spec, const Batch& in) {
   ord.part_index.resize(n);
   uint32_t ps = 0, qs = 0;
   for (uint32_t k = 0; k <= n; ++k) {
-    bool new_part = k == n || (k > 0 && !SameValues(pcols, ord.perm[k - 1], ord.perm[k]));
-    bool new_peer = new_part || (k > 0 && !SameValues(ocols, ord.perm[k - 1], ord.perm[k]));
+    bool new_part = k == n || (k > 0 && pid[k - 1] != pid[k]);
+    bool new_peer = new_part || (k > 0 && (peer_key.empty() ? !SameValues(ocols, ord.perm[k - 1], ord.perm[k])
+                                                             : peer_key[k - 1] != peer_key[k]));
     if (k > 0 && new_peer) {
       for (uint32_t j = qs; j < k; ++j) ord.peer_end[j] = k;
       qs = k;
@@ -142,7 +225,19 @@ Column Int64Values(std::vector<int64_t> v) {
 // partition), giving the same values as the GROUP BY states.
 class Running {
  public:
-  Running(const AggregateSpec& spec, const Column* arg) : spec_(spec), arg_(arg) {}
+  Running(const AggregateSpec& spec, const Column* arg) : spec_(spec), arg_(arg) {
+    const std::string& fn = spec.fn;
+    kind_ = fn == "COUNT_STAR" ? kCountStar
+            : fn == "COUNT_IF" ? kCountIf
+            : fn == "COUNT"    ? kCount
+            : fn == "SUM"      ? kSum
+            : fn == "AVG"      ? kAvg
+            : fn == "MIN"      ? kMin
+            : fn == "MAX"      ? kMax
+                               : kMoment;
+    dbl_ = arg && arg->type().physical() == PhysicalType::kDouble;
+    scale_ = arg && arg->type().id == TypeId::kDecimal ? std::pow(10.0, arg->type().scale) : 1.0;
+  }
   void Reset() {
     count_ = 0;
     sum_ = 0;
@@ -151,46 +246,45 @@ class Running {
     best_ = kNoRow;
   }
   Status Add(uint32_t row) {
-    const std::string& fn = spec_.fn;
-    if (fn == "COUNT_STAR") {
+    if (kind_ == kCountStar) {
       ++count_;
       return Status::OK();
     }
     if (arg_->IsNull(row)) return Status::OK();
-    if (fn == "COUNT_IF") {
-      count_ += arg_->Get<uint8_t>(row) != 0;
-      return Status::OK();
-    }
-    ++count_;
-    if (fn == "COUNT") return Status::OK();
-    const bool dbl = arg_->type().physical() == PhysicalType::kDouble;
-    if (fn == "SUM" || fn == "AVG") {
-      if (dbl) dsum_ += arg_->Get<double>(row);
-      else if (__builtin_add_overflow(sum_, IntegerAt(*arg_, row), &sum_))
-        return Status::InvalidArgument(fn + " overflowed 128 bits");
-      return Status::OK();
-    }
-    if (fn == "MIN" || fn == "MAX") {
-      if (best_ == kNoRow) {
-        best_ = row;
-      } else {
-        int c = CompareRows(*arg_, row, best_);
-        if (fn == "MIN" ? c < 0 : c > 0) best_ = row;
+    switch (kind_) {
+      case kCountIf: count_ += arg_->Get<uint8_t>(row) != 0; return Status::OK();
+      case kCount: ++count_; return Status::OK();
+      case kSum:
+      case kAvg:
+        ++count_;
+        if (dbl_) dsum_ += arg_->Get<double>(row);
+        else if (__builtin_add_overflow(sum_, IntegerAt(*arg_, row), &sum_))
+          return Status::InvalidArgument(spec_.fn + " overflowed 128 bits");
+        return Status::OK();
+      case kMin:
+      case kMax: {
+        ++count_;
+        if (best_ == kNoRow) {
+          best_ = row;
+        } else {
+          int c = CompareRows(*arg_, row, best_);
+          if (kind_ == kMin ? c < 0 : c > 0) best_ = row;
+        }
+        return Status::OK();
       }
-      return Status::OK();
+      default: {  // STDDEV / VARIANCE: Welford, as MomentState.
+        ++count_;
+        double x = dbl_ ? arg_->Get<double>(row) : static_cast<double>(IntegerAt(*arg_, row)) / scale_;
+        double d = x - mean_;
+        mean_ += d / static_cast<double>(count_);
+        m2_ += d * (x - mean_);
+        return Status::OK();
+      }
     }
-    // STDDEV / VARIANCE: Welford, as MomentState.
-    const int scale = arg_->type().id == TypeId::kDecimal ? arg_->type().scale : 0;
-    double x = dbl ? arg_->Get<double>(row) : static_cast<double>(IntegerAt(*arg_, row)) / std::pow(10.0, scale);
-    double d = x - mean_;
-    mean_ += d / static_cast<double>(count_);
-    m2_ += d * (x - mean_);
-    return Status::OK();
   }
   // Appends the current value.
   Status Emit(Column* out) const {
-    const std::string& fn = spec_.fn;
-    if (fn == "COUNT_STAR" || fn == "COUNT" || fn == "COUNT_IF") {
+    if (kind_ == kCountStar || kind_ == kCount || kind_ == kCountIf) {
       out->Append<int64_t>(count_);
       return Status::OK();
     }
@@ -198,13 +292,13 @@ class Running {
       out->AppendNull();
       return Status::OK();
     }
-    if (fn == "MIN" || fn == "MAX") {
+    if (kind_ == kMin || kind_ == kMax) {
       out->AppendFrom(*arg_, best_);
       return Status::OK();
     }
-    if (fn == "SUM" || fn == "AVG") {
+    if (kind_ == kSum || kind_ == kAvg) {
       uint8_t slot[16];
-      WH_RETURN_IF_ERROR(SumValue(spec_, fn == "AVG", sum_, dsum_, count_, slot));
+      WH_RETURN_IF_ERROR(SumValue(spec_, kind_ == kAvg, sum_, dsum_, count_, slot));
       switch (spec_.type.physical()) {
         case PhysicalType::kInt128: { int128 v; std::memcpy(&v, slot, 16); out->Append<int128>(v); break; }
         case PhysicalType::kDouble: { double v; std::memcpy(&v, slot, 8); out->Append<double>(v); break; }
@@ -213,14 +307,18 @@ class Running {
       return Status::OK();
     }
     double v;
-    if (MomentValue(fn, count_, m2_, &v)) out->Append<double>(v);
+    if (MomentValue(spec_.fn, count_, m2_, &v)) out->Append<double>(v);
     else out->AppendNull();
     return Status::OK();
   }
 
  private:
+  enum Kind { kCountStar, kCountIf, kCount, kSum, kAvg, kMin, kMax, kMoment };
   const AggregateSpec& spec_;
   const Column* arg_;
+  Kind kind_;
+  bool dbl_;
+  double scale_;
   int64_t count_ = 0;
   int128 sum_ = 0;
   double dsum_ = 0, mean_ = 0, m2_ = 0;

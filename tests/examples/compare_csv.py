@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Compares two CSV files field by field: equal text, or - where both fields are numbers with a
-fraction or exponent (DOUBLE results such as averages and standard deviations, whose last bits
-depend on the order of floating-point operations) - equal to 12 significant digits.
+"""Compares two CSV files field by field: equal text, or - where both fields are numbers - equal
+to 12 significant digits (DOUBLE results such as averages and standard deviations, whose last
+bits depend on the order of floating-point operations, and 7 written as 7.0 by other engines).
 
     compare_csv.py GOT WANT     exit 1 and the first differences when they differ
 """
@@ -11,7 +11,7 @@ import sys
 
 
 def number(s):
-    if not any(c in s for c in ".eE") or s.lower() in ("nan", "inf", "-inf"):
+    if s.lower() in ("nan", "inf", "-inf", "infinity", "-infinity"):
         return None
     try:
         return float(s)
