@@ -298,16 +298,20 @@ class MomentState : public AggregateState {
 // DISTINCT: only the first occurrence of each (group, value) reaches the inner state.
 class DistinctState : public AggregateState {
  public:
+  // Each value is numbered (values_), and (group, value number) packed into one BIGINT is the
+  // key of seen_: two one-column lookups on the fast paths instead of a two-column one.
   DistinctState(std::unique_ptr<AggregateState> inner, DataType type)
-      : inner_(std::move(inner)), seen_({DataType::Int64(), type}) {}
+      : inner_(std::move(inner)), values_({type}), seen_({DataType::Int64()}) {}
   void Resize(size_t g) override { inner_->Resize(g); }
   Status Update(const Column* arg, const uint32_t* gids, size_t n) override {
-    Column g(DataType::Int64());
-    int64_t* gv = reinterpret_cast<int64_t*>(g.ResizeFixed(n));
-    for (size_t i = 0; i < n; ++i) gv[i] = gids[i];
+    std::vector<uint32_t> vids(n);
+    values_.FindOrInsert({arg}, n, vids.data());
+    Column packed(DataType::Int64());
+    int64_t* pv = reinterpret_cast<int64_t*>(packed.ResizeFixed(n));
+    for (size_t i = 0; i < n; ++i) pv[i] = static_cast<int64_t>((uint64_t{gids[i]} << 32) | vids[i]);
     std::vector<uint32_t> ids(n);
     size_t before = seen_.size();
-    seen_.FindOrInsert({&g, arg}, n, ids.data());
+    seen_.FindOrInsert({&packed}, n, ids.data());
     std::vector<uint32_t> fresh;
     std::vector<uint32_t> fresh_gids;
     // A new (group, value) gets an id >= before; within this batch the first row with it wins.
@@ -327,6 +331,7 @@ class DistinctState : public AggregateState {
 
  private:
   std::unique_ptr<AggregateState> inner_;
+  KeyTable values_;
   KeyTable seen_;
 };
 

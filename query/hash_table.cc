@@ -138,28 +138,66 @@ void KeyTable::Grow() {
   mask_ = mask;
 }
 
+template <typename T>
+void KeyTable::FindOrInsertInts(const T* v, size_t n, uint32_t* ids) {
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t h = HashInt64Row(v[i]);  // = HashRows' hash of the value (sign-extended)
+    uint64_t p = h & mask_;
+    const T* stored = keys_[0].values<T>();
+    while (true) {
+      uint32_t s = slots_[p];
+      if (s == 0) {
+        uint32_t id = static_cast<uint32_t>(hashes_.size());
+        slots_[p] = id + 1;
+        hashes_.push_back(h);
+        keys_[0].Append<T>(v[i]);
+        ids[i] = id;
+        if (hashes_.size() * 2 > slots_.size()) Grow();
+        break;
+      }
+      if (stored[s - 1] == v[i]) {
+        ids[i] = s - 1;
+        break;
+      }
+      p = (p + 1) & mask_;
+    }
+  }
+}
+
 void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, uint32_t* ids) {
-  // One BIGINT (or TIMESTAMP, DECIMAL <= 18) key without NULLs: compare the stored keys as a
-  // plain array; no per-row type dispatch.
-  if (keys.size() == 1 && keys[0]->type().physical() == PhysicalType::kInt64 && !keys[0]->has_nulls() &&
+  // One integer key of 32 or 64 bits (INT, DATE, BIGINT, TIMESTAMP, DECIMAL <= 18) without
+  // NULLs: compare the stored keys as a plain array; no per-row type dispatch.
+  if (keys.size() == 1 && !keys[0]->has_nulls() && !keys_[0].has_nulls()) {
+    if (keys[0]->type().physical() == PhysicalType::kInt64) {
+      FindOrInsertInts(keys[0]->values<int64_t>(), n, ids);
+      return;
+    }
+    if (keys[0]->type().physical() == PhysicalType::kInt32) {
+      FindOrInsertInts(keys[0]->values<int32_t>(), n, ids);
+      return;
+    }
+  }
+  std::vector<uint64_t> h(n);
+  HashRows(keys, n, h.data());
+  // One STRING key without NULLs: compare lengths and bytes directly.
+  if (keys.size() == 1 && keys[0]->type().physical() == PhysicalType::kString && !keys[0]->has_nulls() &&
       !keys_[0].has_nulls()) {
-    const int64_t* v = keys[0]->values<int64_t>();
+    const Column& in = *keys[0];
     for (size_t i = 0; i < n; ++i) {
-      const uint64_t h = HashInt64Row(v[i]);
-      uint64_t p = h & mask_;
-      const int64_t* stored = keys_[0].values<int64_t>();
+      const std::string_view v = in.GetString(i);
+      uint64_t p = h[i] & mask_;
       while (true) {
         uint32_t s = slots_[p];
         if (s == 0) {
           uint32_t id = static_cast<uint32_t>(hashes_.size());
           slots_[p] = id + 1;
-          hashes_.push_back(h);
-          keys_[0].Append<int64_t>(v[i]);
+          hashes_.push_back(h[i]);
+          keys_[0].AppendString(v);
           ids[i] = id;
           if (hashes_.size() * 2 > slots_.size()) Grow();
           break;
         }
-        if (stored[s - 1] == v[i]) {
+        if (hashes_[s - 1] == h[i] && keys_[0].GetString(s - 1) == v) {
           ids[i] = s - 1;
           break;
         }
@@ -168,8 +206,6 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
     }
     return;
   }
-  std::vector<uint64_t> h(n);
-  HashRows(keys, n, h.data());
   for (size_t i = 0; i < n; ++i) {
     uint64_t p = h[i] & mask_;
     while (true) {

@@ -32,6 +32,7 @@ class KeyTable {
  private:
   bool Equal(uint32_t id, const std::vector<const Column*>& keys, size_t row) const;
   void Grow();
+  template <typename T> void FindOrInsertInts(const T* v, size_t n, uint32_t* ids);
 
   std::vector<DataType> types_;
   std::vector<Column> keys_;
