@@ -9,7 +9,9 @@
 #   2. the user report written as CSV to a file (outputs compared value by value);
 #   3. a selective query on one week of event_date, and one on the etl_date of a later load;
 #   4. bytes on disk: the wh warehouse, the .duckdb file, Parquet+zstd of the same tables;
-#   5. peak RSS of each wh step.
+#   5. peak RSS of each wh step;
+#   6. the engagement workload (examples/engagement, 10M interactions per scale factor): load,
+#      DAU, MAU, sessions overall and per day (outputs compared value by value).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SCALE=1
@@ -47,10 +49,13 @@ DATA=$CACHE/sf$SCALE
 [ -f "$DATA/posts.csv" ] || "$WH" gen --scale "$SCALE" "$DATA"
 DROP=$CACHE/drop$SCALE
 [ -f "$DROP/events.csv" ] || "$WH" gen --scale "$(python3 -c "print($SCALE/100)")" --seed 7 "$DROP"
+ENG=$CACHE/engagement$SCALE
+[ -f "$ENG/users.csv" ] || "$WH" gen --workload engagement --scale "$SCALE" "$ENG"
+ENG_QUERIES="dau mau sessions sessions_by_day"
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-sub() { sed -e "s|@DATA@|$DATA|g" -e "s|@DROP@|$DROP|g" -e "s|@OUT@|$2|g" -e "s|@PQ@|$WORK/pq|g" "$1"; }
+sub() { sed -e "s|@DATA@|$DATA|g" -e "s|@DROP@|$DROP|g" -e "s|@ENG@|$ENG|g" -e "s|@OUT@|$2|g" -e "s|@PQ@|$WORK/pq|g" "$1"; }
 secs() { awk '{s += $1} END {printf "%.3f", s}'; }
 timed() { # runs a command, prints "seconds peak_kib" (wall time to the microsecond)
   local t0=$EPOCHREALTIME
@@ -92,6 +97,32 @@ for round in $(seq "$ROUNDS"); do
   sub bench/compare/duck_drop.sql "" > "$WORK/drop.sql"
   "$DRIVER" "$D" "$WORK/drop.sql" > /dev/null
   R[duck_etl]+="$("$DRIVER" "$D" bench/compare/duck_etl.sql | grep -v 'SET' | secs) "
+  # --- engagement: wh ---
+  E=$WORK/engagement
+  rm -rf "$E"
+  "$WH" -w "$E" query -f examples/engagement/schema.sql
+  read -r s1 k < <(timed "$WH" -w "$E" ingest users "$ENG/users.csv")
+  read -r s2 k < <(timed "$WH" -w "$E" ingest interactions "$ENG/interactions.csv")
+  R[wh_eng_ingest]+="$(python3 -c "print($s1 + $s2)") "
+  mkdir -p "$WORK/wh_eng" "$WORK/duck_eng"
+  for q in $ENG_QUERIES; do
+    read -r s k < <(timed "$WH" -w "$E" query -f "examples/engagement/$q.sql" --format csv -o "$WORK/wh_eng/$q.csv")
+    R[wh_eng_$q]+="$s "; R[wh_eng_rss]+="$k "
+  done
+  # --- engagement: DuckDB ---
+  DE=$WORK/engagement.duckdb
+  rm -f "$DE" "$DE.wal"
+  sub bench/compare/duck_engagement_load.sql "" > "$WORK/eload.sql"
+  R[duck_eng_ingest]+="$("$DRIVER" "$DE" "$WORK/eload.sql" | grep -v '^[0-9.]*	SET' | secs) "
+  sub bench/compare/duck_engagement.sql "$WORK/duck_eng" > "$WORK/equeries.sql"
+  "$DRIVER" "$DE" "$WORK/equeries.sql" > "$WORK/eng_times"
+  for q in $ENG_QUERIES; do
+    R[duck_eng_$q]+="$(grep "/$q.csv'" "$WORK/eng_times" | secs) "
+  done
+done
+for q in $ENG_QUERIES; do
+  python3 tests/examples/compare_csv.py "$WORK/wh_eng/$q.csv" "$WORK/duck_eng/$q.csv" ||
+    { echo "ENGAGEMENT RESULTS DIFFER ($q)" >&2; exit 1; }
 done
 python3 bench/compare/same_report.py "$WORK/duck_report.csv" "$WORK/wh_report.csv" >&2 ||
   { echo "REPORTS DIFFER" >&2; exit 1; }
@@ -110,7 +141,7 @@ n, w, d, u = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 print(f'| {n} | {w:.3f} {u} | {d:.3f} {u} | {w / d:.2f} |')" "$@"
 }
 echo
-echo "wh vs DuckDB, seed-000 scale $SCALE, $(nproc) cores, median of $ROUNDS rounds ($(date -u +%Y-%m-%d))"
+echo "wh vs DuckDB, seed-000 and engagement scale $SCALE, $(nproc) cores, median of $ROUNDS rounds ($(date -u +%Y-%m-%d))"
 echo
 echo "| step | wh | DuckDB | wh / DuckDB |"
 echo "| --- | ---: | ---: | ---: |"
@@ -120,6 +151,10 @@ row "one week of events (event_date)" "$(echo "${R[wh_week]}" | med)" "$(echo "$
 row "one load of events (etl_date)" "$(echo "${R[wh_etl]}" | med)" "$(echo "${R[duck_etl]}" | med)" s
 row "bytes on disk (vs .duckdb)" "$(python3 -c "print($(echo "${R[wh_bytes]}" | med) / 2**20)")" "$(python3 -c "print($(echo "${R[duck_bytes]}" | med) / 2**20)")" MiB
 row "bytes on disk (vs Parquet+zstd)" "$(python3 -c "print($(echo "${R[wh_bytes]}" | med) / 2**20)")" "$(python3 -c "print($PQ / 2**20)")" MiB
+row "engagement: load 10M interactions" "$(echo "${R[wh_eng_ingest]}" | med)" "$(echo "${R[duck_eng_ingest]}" | med)" s
+for q in $ENG_QUERIES; do
+  row "engagement: $q" "$(echo "${R[wh_eng_$q]}" | med)" "$(echo "${R[duck_eng_$q]}" | med)" s
+done
 echo
-echo "wh peak RSS: ingest $(( $(echo "${R[wh_ingest_rss]}" | med) / 1024 )) MiB, report $(( $(echo "${R[wh_report_rss]}" | med) / 1024 )) MiB"
+echo "wh peak RSS: ingest $(( $(echo "${R[wh_ingest_rss]}" | med) / 1024 )) MiB, report $(( $(echo "${R[wh_report_rss]}" | med) / 1024 )) MiB, engagement queries $(( $(echo "${R[wh_eng_rss]}" | tr ' ' '\n' | sort -n | tail -1) / 1024 )) MiB"
 echo "(wh times are whole processes; DuckDB times are measured inside one process per step)"
