@@ -7,17 +7,8 @@
 #   bash examples/app_analytics/run.sh [OUT_DIR]
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$HERE/../.."
-if [ -z "${WH:-}" ]; then
-  bash "$ROOT/scripts/setup.sh"
-  bash "$ROOT/scripts/build.sh" > /dev/null
-  WH="$ROOT/build/wh"
-fi
+source "$HERE/../common.sh"
 AS_OF=${AS_OF:-2023-11-06}
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-W="$TMP/warehouse"
-wh() { "$WH" -w "$W" "$@"; }
 
 wh query -f "$HERE/schema.sql"
 wh ingest user_profiles "$HERE/data/user_profiles.csv" >&2

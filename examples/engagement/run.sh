@@ -8,19 +8,10 @@
 #   bash examples/engagement/run.sh [OUT_DIR]
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$HERE/../.."
-if [ -z "${WH:-}" ]; then
-  bash "$ROOT/scripts/setup.sh"
-  bash "$ROOT/scripts/build.sh" > /dev/null
-  WH="$ROOT/build/wh"
-fi
+source "$HERE/../common.sh"
 SCALE=${SCALE:-0.01}
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-W="$TMP/warehouse"
 DATA="$TMP/data"
 [ $# -ge 1 ] && DATA="$1/data"
-wh() { "$WH" -w "$W" "$@"; }
 
 "$WH" gen --workload engagement --scale "$SCALE" "$DATA"
 wh query -f "$HERE/schema.sql"

@@ -6,17 +6,8 @@
 #   bash examples/invoices/run.sh [OUT_DIR]
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$HERE/../.."
-if [ -z "${WH:-}" ]; then
-  bash "$ROOT/scripts/setup.sh"
-  bash "$ROOT/scripts/build.sh" > /dev/null
-  WH="$ROOT/build/wh"
-fi
+source "$HERE/../common.sh"
 AS_OF=${AS_OF:-2021-03-01}
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-W="$TMP/warehouse"
-wh() { "$WH" -w "$W" "$@"; }
 
 wh query -f "$HERE/schema.sql"
 wh ingest accounts "$HERE/data/accounts.csv" --time-format joining_date=%d/%m/%Y >&2

@@ -6,16 +6,7 @@
 #   bash examples/music/run.sh [OUT_DIR]
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$HERE/../.."
-if [ -z "${WH:-}" ]; then
-  bash "$ROOT/scripts/setup.sh"
-  bash "$ROOT/scripts/build.sh" > /dev/null
-  WH="$ROOT/build/wh"
-fi
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-W="$TMP/warehouse"
-wh() { "$WH" -w "$W" "$@"; }
+source "$HERE/../common.sh"
 
 wh query -f "$HERE/schema.sql"
 # A directory stands for every file below it; a pattern works too ('log_data/**/*.json').
