@@ -10,9 +10,10 @@ cmake --build build-asan -j"$(nproc)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -j"$(nproc)")
-for t in csv sql segment manifest; do
+for t in csv json sql segment manifest; do
   dirs=(fuzz/corpus/$t)
-  [ "$t" = csv ] && dirs+=(tests/data/bad examples/social/data)
+  [ "$t" = csv ] && dirs+=(tests/data/bad examples/social/data examples/invoices/data)
+  [ "$t" = json ] && dirs+=(tests/data/bad examples/music/data/song_data/A/A/A)
   [ "$t" = segment ] && dirs+=(tests/data/golden tests/data/bad)
   [ "$t" = manifest ] && dirs+=(tests/data/bad)
   ./build-asan/${t}_fuzz -runs=0 "${dirs[@]}" 2>&1 | tail -1
