@@ -54,8 +54,9 @@ commands:
                                            batch; FILE may be a directory (all files below
                                            it) or a pattern (*, ?, [..], ** for any depth);
                                            "-" = stdin; .gz/.zst decompressed;
-                                           D = YYYY-MM-DD[ HH:MM:SS], default now; a file already committed (same path
-                                           and content) is refused unless --force; with
+                                           D = YYYY-MM-DD[ HH:MM:SS], default now; a file
+                                           already committed (same path and content) is
+                                           refused unless --force; with
                                            --max-errors, up to N bad rows are skipped (and
                                            listed in FILE) instead of failing the load;
                                            --time-format reads DATE/TIMESTAMP text of COL
@@ -74,8 +75,8 @@ commands:
 
 options:
   -w, --warehouse DIR   the warehouse directory (default: $WH_WAREHOUSE, else ./warehouse)
-  --format F            table, csv, tsv, json, jsonl, markdown (default: table on a terminal,
-                        csv otherwise)
+  --format F            query output: table, csv, tsv, json, jsonl, markdown (default: table
+                        on a terminal, csv otherwise); ingest input: csv or json
 
 exit codes: 0 ok, 1 error in the request (SQL, names), 2 usage, 3 input data rejected,
             4 corruption, 5 I/O error, 6 unsupported format version, 7 locked, 70 internal
