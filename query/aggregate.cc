@@ -196,7 +196,8 @@ class PickState : public AggregateState {
       }
       return out;
     }
-    std::memcpy(out.ResizeFixed(groups), raw_.data(), groups * spec_.type.width());
+    uint8_t* dst = out.ResizeFixed(groups);
+    if (groups) std::memcpy(dst, raw_.data(), groups * spec_.type.width());
     bool all = true;
     for (size_t g = 0; g < groups; ++g) all = all && valid_[g];
     if (!all) out.SetValidity(std::vector<uint8_t>(valid_.begin(), valid_.begin() + groups));

@@ -22,8 +22,10 @@ inline uint64_t Combine(uint64_t seed, uint64_t h) { return Mix(seed ^ (h + 0x9e
 constexpr uint64_t kNullHash = 0x5bd1e9955bd1e995ULL;
 constexpr uint64_t kSeed = 0x2545F4914F6CDD1DULL;
 
-// The hash HashRows gives a one-column BIGINT key (the fast paths must agree with it).
+// The hashes HashRows gives a one-column BIGINT key and a one-column STRING key (the fast paths
+// must agree with it).
 inline uint64_t HashInt64Row(int64_t v) { return Combine(kSeed, Mix(static_cast<uint64_t>(v))); }
+inline uint64_t HashStringRow(std::string_view s) { return Combine(kSeed, XXH3_64bits(s.data(), s.size())); }
 
 }  // namespace
 
@@ -141,6 +143,12 @@ void KeyTable::Grow() {
 template <typename T>
 void KeyTable::FindOrInsertInts(const T* v, size_t n, uint32_t* ids) {
   for (size_t i = 0; i < n; ++i) {
+    // Runs of one key (clustered data: one day per row group, a user's actions together) skip
+    // the hash and the probe.
+    if (i > 0 && v[i] == v[i - 1]) {
+      ids[i] = ids[i - 1];
+      continue;
+    }
     const uint64_t h = HashInt64Row(v[i]);  // = HashRows' hash of the value (sign-extended)
     uint64_t p = h & mask_;
     const T* stored = keys_[0].values<T>();
@@ -177,27 +185,33 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
       return;
     }
   }
-  std::vector<uint64_t> h(n);
-  HashRows(keys, n, h.data());
-  // One STRING key without NULLs: compare lengths and bytes directly.
+  // One STRING key without NULLs: compare lengths and bytes directly; a run of one value is
+  // hashed and probed once.
   if (keys.size() == 1 && keys[0]->type().physical() == PhysicalType::kString && !keys[0]->has_nulls() &&
       !keys_[0].has_nulls()) {
     const Column& in = *keys[0];
+    std::string_view prev;
     for (size_t i = 0; i < n; ++i) {
       const std::string_view v = in.GetString(i);
-      uint64_t p = h[i] & mask_;
+      if (i > 0 && v == prev) {
+        ids[i] = ids[i - 1];
+        continue;
+      }
+      prev = v;
+      const uint64_t hash = HashStringRow(v);
+      uint64_t p = hash & mask_;
       while (true) {
         uint32_t s = slots_[p];
         if (s == 0) {
           uint32_t id = static_cast<uint32_t>(hashes_.size());
           slots_[p] = id + 1;
-          hashes_.push_back(h[i]);
+          hashes_.push_back(hash);
           keys_[0].AppendString(v);
           ids[i] = id;
           if (hashes_.size() * 2 > slots_.size()) Grow();
           break;
         }
-        if (hashes_[s - 1] == h[i] && keys_[0].GetString(s - 1) == v) {
+        if (hashes_[s - 1] == hash && keys_[0].GetString(s - 1) == v) {
           ids[i] = s - 1;
           break;
         }
@@ -206,6 +220,8 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
     }
     return;
   }
+  std::vector<uint64_t> h(n);
+  HashRows(keys, n, h.data());
   for (size_t i = 0; i < n; ++i) {
     uint64_t p = h[i] & mask_;
     while (true) {

@@ -217,7 +217,8 @@ Column GatherRows(const Column& src, const Column* fallback, const std::vector<u
 
 Column Int64Values(std::vector<int64_t> v) {
   Column c(DataType::Int64());
-  std::memcpy(c.ResizeFixed(v.size()), v.data(), v.size() * 8);
+  uint8_t* dst = c.ResizeFixed(v.size());
+  if (!v.empty()) std::memcpy(dst, v.data(), v.size() * 8);
   return c;
 }
 
