@@ -182,11 +182,17 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(FileSystem* fs, const
   if (size < 8 + kSegmentTrailerSize)
     return ctx(Status::Corruption("file of " + std::to_string(size) +
                                   " bytes is too short to be a segment"));
-  // One tail read: the trailer and, usually, the whole footer.
-  uint64_t tail = std::min<uint64_t>(size - 8, 64 * 1024);
-  std::string buf;
-  WH_RETURN_IF_ERROR(ctx(rd->file_->Read(size - tail, tail, &buf)));
-  const char* t = buf.data() + buf.size() - kSegmentTrailerSize;
+  // The trailer, then the footer it locates: views of the mapping when the file is mapped (no
+  // copy, and only the footer's pages are touched), else two reads.
+  const uint8_t* map = rd->file_->Data();
+  std::string trailer_buf;
+  const char* t;
+  if (map) {
+    t = reinterpret_cast<const char*>(map) + size - kSegmentTrailerSize;
+  } else {
+    WH_RETURN_IF_ERROR(ctx(rd->file_->Read(size - kSegmentTrailerSize, kSegmentTrailerSize, &trailer_buf)));
+    t = trailer_buf.data();
+  }
   if (std::memcmp(t + 40, kSegmentMagic, 8) != 0)
     return ctx(Status::Corruption("no segment magic at the end of the file"));
   ByteReader tr(t, kSegmentTrailerSize);
@@ -216,11 +222,13 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(FileSystem* fs, const
   if (reserved != 0) return ctx(Status::Corruption("reserved trailer bytes are not zero"));
   if (footer_offset < 8 || footer_offset + footer_len != size - kSegmentTrailerSize)
     return ctx(Status::Corruption("footer location out of range"));
-  std::string footer;
-  if (footer_len + kSegmentTrailerSize <= buf.size()) {
-    footer = buf.substr(buf.size() - kSegmentTrailerSize - footer_len, footer_len);
+  std::string footer_buf;
+  std::string_view footer;
+  if (map) {
+    footer = std::string_view(reinterpret_cast<const char*>(map) + footer_offset, footer_len);
   } else {
-    WH_RETURN_IF_ERROR(ctx(rd->file_->Read(footer_offset, footer_len, &footer)));
+    WH_RETURN_IF_ERROR(ctx(rd->file_->Read(footer_offset, footer_len, &footer_buf)));
+    footer = footer_buf;
   }
   uint64_t actual = Checksum64(footer.data(), footer.size());
   if (actual != footer_sum) {
@@ -230,9 +238,13 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(FileSystem* fs, const
                   static_cast<unsigned long long>(footer_sum), static_cast<unsigned long long>(actual));
     return ctx(Status::Corruption(m));
   }
-  std::string head;
-  WH_RETURN_IF_ERROR(ctx(rd->file_->Read(0, 8, &head)));
-  if (std::memcmp(head.data(), kSegmentMagic, 8) != 0)
+  std::string head_buf;
+  const char* head = reinterpret_cast<const char*>(map);
+  if (!map) {
+    WH_RETURN_IF_ERROR(ctx(rd->file_->Read(0, 8, &head_buf)));
+    head = head_buf.data();
+  }
+  if (std::memcmp(head, kSegmentMagic, 8) != 0)
     return ctx(Status::Corruption("no segment magic at the start of the file"));
   WH_RETURN_IF_ERROR(ctx(ParseSegmentFooter(footer, footer_offset, &rd->footer_)));
   rd->version_ = version;

@@ -1007,15 +1007,31 @@ NodeStats& ExecContext::stats(const PlanNode* node) {
 }
 
 Result<std::shared_ptr<SegmentReader>> ExecContext::Reader(const std::string& path) {
+  // Threads scanning different buckets reach the same segments at about the same time: the
+  // first opens the file, the others wait for it instead of opening it again.
+  std::shared_ptr<PendingReader> entry;
+  bool opener = false;
   {
     std::lock_guard<std::mutex> l(mu_);
-    auto it = readers_.find(path);
-    if (it != readers_.end()) return it->second;
+    auto& slot = readers_[path];
+    if (!slot) {
+      slot = std::make_shared<PendingReader>();
+      opener = true;
+    }
+    entry = slot;
   }
-  WH_ASSIGN_OR_RETURN(auto r, SegmentReader::Open(fs_, path));
-  std::shared_ptr<SegmentReader> shared(std::move(r));
-  std::lock_guard<std::mutex> l(mu_);
-  return readers_.emplace(path, shared).first->second;
+  if (opener) {
+    auto r = SegmentReader::Open(fs_, path);
+    std::lock_guard<std::mutex> l(entry->mu);
+    if (r.ok()) entry->reader = std::shared_ptr<SegmentReader>(std::move(*r));
+    else entry->status = r.status();
+    entry->done = true;
+    entry->cv.notify_all();
+  }
+  std::unique_lock<std::mutex> l(entry->mu);
+  entry->cv.wait(l, [&] { return entry->done; });
+  if (!entry->status.ok()) return entry->status;
+  return entry->reader;
 }
 
 Result<std::unique_ptr<Operator>> BuildOperator(const PlanPtr& node, int bucket, ExecContext* ctx) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -47,7 +48,14 @@ class ExecContext {
   int threads_;
   std::mutex mu_;
   std::map<const PlanNode*, std::unique_ptr<NodeStats>> stats_;
-  std::map<std::string, std::shared_ptr<SegmentReader>> readers_;
+  struct PendingReader {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    Status status;
+    std::shared_ptr<SegmentReader> reader;
+  };
+  std::map<std::string, std::shared_ptr<PendingReader>> readers_;
 };
 
 // Runs a plan to completion and collects its rows.
