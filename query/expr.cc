@@ -1303,18 +1303,30 @@ Result<Column> EvaluateFunction(const BExpr& e, const Batch& b) {
   if (f == "DATE_PART" || f == "DATE_TRUNC") {
     // args[0]: the unit (constant string), args[1]: DATE or TIMESTAMP.
     const std::string unit = UnitOf(a[0]);
+    // Units of a day or more give the same answer for every time of one day, and rows come in
+    // runs of one day (a partition per day): such a value is computed once per run.
+    const bool by_day = unit != "hour" && unit != "minute" && unit != "second" && unit != "epoch";
+    int64_t last_day = INT64_MIN, last = 0;
     uint8_t* base = out.ResizeFixed(n);
     for (size_t i = 0; i < n; ++i) {
       if (!ok(i)) continue;
       int64_t t = AsMicros(a[1], i);
-      if (f == "DATE_PART") {
-        WH_ASSIGN_OR_RETURN(int64_t v, DatePart(unit, t));
-        reinterpret_cast<int64_t*>(base)[i] = v;
+      int64_t v;
+      int64_t day = by_day ? TimestampToDate(t) : 0;
+      if (by_day && day == last_day) {
+        v = last;
+      } else if (f == "DATE_PART") {
+        WH_ASSIGN_OR_RETURN(v, DatePart(unit, t));
       } else {
-        WH_ASSIGN_OR_RETURN(int64_t v, DateTrunc(unit, t));
-        if (e.type.id == TypeId::kDate) reinterpret_cast<int32_t*>(base)[i] = TimestampToDate(v);
-        else reinterpret_cast<int64_t*>(base)[i] = v;
+        WH_ASSIGN_OR_RETURN(v, DateTrunc(unit, t));
       }
+      if (by_day) {
+        last_day = day;
+        last = v;
+      }
+      if (f == "DATE_PART") reinterpret_cast<int64_t*>(base)[i] = v;
+      else if (e.type.id == TypeId::kDate) reinterpret_cast<int32_t*>(base)[i] = TimestampToDate(v);
+      else reinterpret_cast<int64_t*>(base)[i] = v;
     }
     out.SetValidity(std::move(valid));
     return out;
