@@ -865,6 +865,22 @@ Result<ColumnHolder> EvaluateView(const BExpr& e, const Batch& b) {
   return ColumnHolder(std::move(c));
 }
 
+// True when evaluating e can raise no error for any row (so it needs no short-circuit
+// protection): columns, constants, comparisons, IS NULL, NOT / AND / OR of such.
+bool CannotFail(const BExpr& e) {
+  switch (e.kind) {
+    case BExpr::kColumn:
+    case BExpr::kLiteral: return true;
+    case BExpr::kCompare:
+    case BExpr::kIsNull:
+    case BExpr::kNot:
+    case BExpr::kAnd:
+    case BExpr::kOr:
+      return std::all_of(e.args.begin(), e.args.end(), [](const BExprPtr& a) { return CannotFail(*a); });
+    default: return false;
+  }
+}
+
 Result<Column> Evaluate(const BExpr& e, const Batch& b) {
   const size_t n = b.rows;
   switch (e.kind) {
@@ -893,7 +909,27 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
       const bool is_and = e.kind == BExpr::kAnd;
       // decided[i]: the result is known (a FALSE for AND, a TRUE for OR).
       std::vector<uint8_t> decided(n, 0), any_null(n, 0);
-      for (const auto& arg : e.args) {
+      const bool safe = std::all_of(e.args.begin(), e.args.end(), [](const BExprPtr& a) { return CannotFail(*a); });
+      if (safe) {
+        // No operand can raise an error (comparisons of columns and constants, IS NULL, ...):
+        // evaluating each over every row and combining bytes beats narrowing the rows first.
+        for (const auto& arg : e.args) {
+          WH_ASSIGN_OR_RETURN(ColumnHolder xh, EvaluateView(*arg, b));
+          const Column& x = xh.get();
+          const uint8_t* v = x.values<uint8_t>();
+          if (x.has_nulls()) {
+            const uint8_t* valid = x.validity().data();
+            for (size_t i = 0; i < n; ++i) {
+              any_null[i] |= !valid[i];
+              decided[i] |= valid[i] & ((v[i] != 0) != is_and);
+            }
+          } else {
+            for (size_t i = 0; i < n; ++i) decided[i] |= (v[i] != 0) != is_and;
+          }
+        }
+      }
+      for (size_t k = 0; k < e.args.size() && !safe; ++k) {
+        const auto& arg = e.args[k];
         std::vector<uint32_t> open;
         open.reserve(n);
         for (size_t i = 0; i < n; ++i)
