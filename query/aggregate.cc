@@ -299,29 +299,49 @@ class MomentState : public AggregateState {
 // DISTINCT: only the first occurrence of each (group, value) reaches the inner state.
 class DistinctState : public AggregateState {
  public:
-  // Each value is numbered (values_), and (group, value number) packed into one BIGINT is the
-  // key of seen_: two one-column lookups on the fast paths instead of a two-column one.
+  // Each value is numbered (values_). Which (group, value number) pairs were seen is kept as a
+  // bitmap per group while groups x values stays small (per-bucket DAU: 365 days x a few
+  // thousand users fits in L2), else as the keys of a hash table of the pair packed in a BIGINT.
   DistinctState(std::unique_ptr<AggregateState> inner, DataType type)
       : inner_(std::move(inner)), values_({type}), seen_({DataType::Int64()}) {}
   void Resize(size_t g) override { inner_->Resize(g); }
   Status Update(const Column* arg, const uint32_t* gids, size_t n) override {
     std::vector<uint32_t> vids(n);
     values_.FindOrInsert({arg}, n, vids.data());
-    Column packed(DataType::Int64());
-    int64_t* pv = reinterpret_cast<int64_t*>(packed.ResizeFixed(n));
-    for (size_t i = 0; i < n; ++i) pv[i] = static_cast<int64_t>((uint64_t{gids[i]} << 32) | vids[i]);
-    std::vector<uint32_t> ids(n);
-    size_t before = seen_.size();
-    seen_.FindOrInsert({&packed}, n, ids.data());
     std::vector<uint32_t> fresh;
     std::vector<uint32_t> fresh_gids;
-    // A new (group, value) gets an id >= before; within this batch the first row with it wins.
-    std::vector<uint8_t> taken(seen_.size() - before, 0);
-    for (size_t i = 0; i < n; ++i) {
-      if (ids[i] < before || taken[ids[i] - before]) continue;
-      taken[ids[i] - before] = 1;
-      fresh.push_back(static_cast<uint32_t>(i));
-      fresh_gids.push_back(gids[i]);
+    size_t i = 0;
+    for (; i < n && bitmaps_; ++i) {
+      if (gids[i] >= bits_.size()) bits_.resize(gids[i] + size_t{1});
+      std::vector<uint64_t>& b = bits_[gids[i]];
+      const size_t word = vids[i] >> 6;
+      if (word >= b.size()) {
+        const size_t old = b.size();
+        b.resize(std::max(word + 1, old * 2));
+        words_ += b.size() - old;
+      }
+      const uint64_t bit = uint64_t{1} << (vids[i] & 63);
+      if (!(b[word] & bit)) {
+        b[word] |= bit;
+        fresh.push_back(static_cast<uint32_t>(i));
+        fresh_gids.push_back(gids[i]);
+      }
+      if (words_ > kMaxBitmapWords) ToHashTable();  // the rest of the batch goes below
+    }
+    if (i < n) {
+      const size_t m = n - i;
+      Column packed = Packed(gids + i, vids.data() + i, m);
+      std::vector<uint32_t> ids(m);
+      size_t before = seen_.size();
+      seen_.FindOrInsert({&packed}, m, ids.data());
+      // A new (group, value) gets an id >= before; within this batch the first row with it wins.
+      std::vector<uint8_t> taken(seen_.size() - before, 0);
+      for (size_t k = 0; k < m; ++k) {
+        if (ids[k] < before || taken[ids[k] - before]) continue;
+        taken[ids[k] - before] = 1;
+        fresh.push_back(static_cast<uint32_t>(i + k));
+        fresh_gids.push_back(gids[i + k]);
+      }
     }
     if (fresh.empty()) return Status::OK();
     Column sub(arg->type());
@@ -331,8 +351,37 @@ class DistinctState : public AggregateState {
   Result<Column> Finish(size_t groups) override { return inner_->Finish(groups); }
 
  private:
+  static constexpr size_t kMaxBitmapWords = size_t{1} << 20;  // 8 MiB of bits
+
+  static Column Packed(const uint32_t* gids, const uint32_t* vids, size_t n) {
+    Column packed(DataType::Int64());
+    int64_t* pv = reinterpret_cast<int64_t*>(packed.ResizeFixed(n));
+    for (size_t i = 0; i < n; ++i) pv[i] = static_cast<int64_t>((uint64_t{gids[i]} << 32) | vids[i]);
+    return packed;
+  }
+
+  // Too many groups x values for bitmaps: their pairs move to the hash table.
+  void ToHashTable() {
+    std::vector<uint32_t> g, v;
+    for (size_t grp = 0; grp < bits_.size(); ++grp)
+      for (size_t w = 0; w < bits_[grp].size(); ++w)
+        for (uint64_t x = bits_[grp][w]; x; x &= x - 1) {
+          g.push_back(static_cast<uint32_t>(grp));
+          v.push_back(static_cast<uint32_t>(w * 64 + __builtin_ctzll(x)));
+        }
+    Column packed = Packed(g.data(), v.data(), g.size());
+    std::vector<uint32_t> ids(g.size());
+    seen_.FindOrInsert({&packed}, g.size(), ids.data());
+    bits_.clear();
+    bits_.shrink_to_fit();
+    bitmaps_ = false;
+  }
+
   std::unique_ptr<AggregateState> inner_;
   KeyTable values_;
+  bool bitmaps_ = true;
+  std::vector<std::vector<uint64_t>> bits_;  // per group, bit v = value number v seen
+  size_t words_ = 0;
   KeyTable seen_;
 };
 

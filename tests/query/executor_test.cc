@@ -247,3 +247,32 @@ TEST(Variables, SubstitutedTextuallyAndChecked) {
 
 }  // namespace
 }  // namespace wh
+
+namespace wh {
+namespace {
+
+// COUNT(DISTINCT) keeps a bitmap per group while groups x distinct values is small and moves to
+// a hash table when it is not; the counts must not change across the switch, nor when the
+// same pairs come again after it. 3,000 groups x 60,000 values (each group's values spread
+// over the whole range) is past the bitmaps' 8 MiB.
+TEST(Executor, CountDistinctAcrossTheBitmapLimit) {
+  TempDir dir;
+  Session s(DefaultFileSystem(), dir.Join("w"));
+  ASSERT_TRUE(s.Execute("CREATE TABLE d (g BIGINT, x BIGINT)").ok());
+  auto wh = Warehouse::Open(DefaultFileSystem(), dir.Join("w"), false);
+  ASSERT_TRUE(wh.ok());
+  std::string csv = "g,x\n";
+  for (int i = 0; i < 60000; ++i) csv += std::to_string(i % 3000) + "," + std::to_string(i) + "\n";
+  for (int round = 0; round < 2; ++round) {  // the same pairs twice: counted once
+    auto in = StringInput(csv, "d.csv");
+    IngestOptions o;
+    o.force = true;
+    ASSERT_TRUE(IngestCsvStreams(wh->get(), "d", {in.get()}, o).ok());
+  }
+  auto r = s.Execute("SELECT COUNT(*), MIN(n), MAX(n), SUM(n) FROM (SELECT g, COUNT(DISTINCT x) AS n FROM d GROUP BY g) q");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Print(r->back(), OutputFormat::kCsv), "COUNT(*),MIN(n),MAX(n),SUM(n)\n3000,20,20,60000\n");
+}
+
+}  // namespace
+}  // namespace wh
