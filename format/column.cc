@@ -91,14 +91,22 @@ void Column::AppendSelected(const Column& src, const uint32_t* rows, size_t n) {
     validity_.insert(validity_.end(), n, 1);
   }
   if (type_.physical() == PhysicalType::kString) {
+    // Sized once, then filled through raw pointers (no per-row capacity checks).
+    const uint32_t* so = src.offsets_.data();
     size_t bytes = 0;
-    for (size_t k = 0; k < n; ++k) bytes += src.offsets_[rows[k] + 1] - src.offsets_[rows[k]];
-    chars_.reserve(chars_.size() + bytes);
-    offsets_.reserve(offsets_.size() + n);
+    for (size_t k = 0; k < n; ++k) bytes += so[rows[k] + 1] - so[rows[k]];
+    size_t pos = chars_.size();
+    chars_.resize(pos + bytes);
+    const size_t old = offsets_.size();
+    offsets_.resize(old + n);
+    char* out = chars_.data();
+    uint32_t* off = offsets_.data() + old;
+    const char* in = src.chars_.data();
     for (size_t k = 0; k < n; ++k) {
-      uint32_t b = src.offsets_[rows[k]], e = src.offsets_[rows[k] + 1];
-      chars_.append(src.chars_.data() + b, e - b);
-      offsets_.push_back(static_cast<uint32_t>(chars_.size()));
+      uint32_t b = so[rows[k]], len = so[rows[k] + 1] - b;
+      std::memcpy(out + pos, in + b, len);
+      pos += len;
+      off[k] = static_cast<uint32_t>(pos);
     }
     size_ += n;
     return;

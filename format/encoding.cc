@@ -682,12 +682,16 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
         if (valid) total += doffs[codes[i] + 1] - doffs[codes[i]];
       }
       if (total > kMaxBlockRawBytes) return Bad("dictionary strings too large");
-      chars.reserve(total);
+      chars.resize(total);  // then filled through a raw pointer: no per-row capacity checks
+      char* out = chars.data();
+      uint32_t pos = 0;
       for (size_t i = 0; i < n; ++i) {
         if ((validity.empty() || validity[i]) && codes[i] < count) {
-          chars.append(dchars, doffs[codes[i]], doffs[codes[i] + 1] - doffs[codes[i]]);
+          const uint32_t b = doffs[codes[i]], len = doffs[codes[i] + 1] - b;
+          std::memcpy(out + pos, dchars.data() + b, len);
+          pos += len;
         }
-        offs[i + 1] = static_cast<uint32_t>(chars.size());
+        offs[i + 1] = pos;
       }
       col.SetStrings(std::move(offs), std::move(chars));
       break;
