@@ -36,6 +36,7 @@ struct JsonReader::Impl {
   std::string buf;  // unparsed input from `line` on
   uint64_t line = 1;
   bool eof = false;
+  bool started = false;  // a UTF-8 byte order mark at the very start has been dropped
   std::unordered_map<std::string, int> key_column;  // JSON key as written -> column (-1: none)
 
   Impl(InputStream* i, const TableSchema& s, std::vector<TimeFormat> t) : in(i), schema(s), time(std::move(t)) {}
@@ -156,6 +157,10 @@ Result<bool> JsonReader::Next(std::vector<Column>* cols, std::vector<RejectedRow
   size_t want = kChunkBytes;
   while (true) {
     WH_RETURN_IF_ERROR(m.Fill(want));
+    if (!m.started && m.buf.size() >= 3) {
+      if (m.buf.compare(0, 3, "\xEF\xBB\xBF") == 0) m.buf.erase(0, 3);
+      m.started = true;
+    }
     if (m.buf.empty() || AllSpace(m.buf)) {
       if (m.eof) return false;
       continue;

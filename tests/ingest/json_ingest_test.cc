@@ -64,6 +64,12 @@ TEST_F(JsonIngestTest, ValuesAreReadExactly) {
             "4|NULL|NULL|NULL|NULL|NULL|NULL|NULL\n");
 }
 
+TEST_F(JsonIngestTest, ByteOrderMarkAtTheStartIsSkipped) {
+  auto r = Ingest("\xEF\xBB\xBF{\"user_id\": 5}\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Query("SELECT user_id FROM logs"), "5\n");
+}
+
 TEST_F(JsonIngestTest, PrettyPrintedObjects) {
   auto r = Ingest("{\n  \"user_id\": 7,\n  \"name\": \"multi\\nline\"\n}\n{\n\"user_id\": 8\n}\n");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
