@@ -10,6 +10,7 @@
 
 #include "query/aggregate.h"
 #include "query/hash_table.h"
+#include "query/binder.h"
 #include "query/optimizer.h"
 #include "query/pruning.h"
 
@@ -111,18 +112,29 @@ class ScanOp : public Operator {
           continue;
         stats_.row_groups++;
         bool filter_needed = filter_ != nullptr;
+        // Which pushed-down conjuncts the zone maps leave open (bit k: conjunct k must be
+        // evaluated); the filter evaluated is the AND of those.
+        uint64_t open = ~uint64_t{0};
         if (node_.prune && !node_.filters.empty()) {
           RangeEnv env = BlockEnv(node_, segment_env_, rg, &filter_ids_);
-          bool may = true, must = true;
-          for (const auto& f : node_.filters) {
+          bool may = true;
+          for (size_t k = 0; k < node_.filters.size(); ++k) {
+            const auto& f = node_.filters[k];
             may = may && MayBeTrue(*f, env);
-            must = must && MustBeTrue(*f, env);
+            if (k < 64 && MustBeTrue(*f, env)) open &= ~(uint64_t{1} << k);
           }
           if (!may) {
             stats_.row_groups_skipped++;
             continue;
           }
-          if (must) filter_needed = false;
+          const uint64_t all = node_.filters.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << node_.filters.size()) - 1;
+          open &= all;
+          if (open == 0) filter_needed = false;
+        }
+        BExprPtr filter = filter_;
+        if (filter_needed && filter_ && open != ~uint64_t{0} && node_.filters.size() < 64 &&
+            open != (uint64_t{1} << node_.filters.size()) - 1) {
+          WH_ASSIGN_OR_RETURN(filter, OpenFilter(open));
         }
         Batch b;
         b.rows = rg.rows;
@@ -133,13 +145,25 @@ class ScanOp : public Operator {
             b.columns.push_back(ConstantColumn(v, rg.rows));
             continue;
           }
+          if (i < node_.filter_only.size() && node_.filter_only[i] && !(filter_needed && OpenReads(open, i))) {
+            // Only the filter reads this column and the zone maps proved the filter: a
+            // placeholder of the right length stands in; nothing above reads it.
+            Column placeholder(node_.out[i].type);
+            if (placeholder.type().physical() == PhysicalType::kString) {
+              placeholder.SetStrings(std::vector<uint32_t>(rg.rows + size_t{1}, 0), std::string());
+            } else {
+              placeholder.ResizeFixed(rg.rows);
+            }
+            b.columns.push_back(std::move(placeholder));
+            continue;
+          }
           WH_ASSIGN_OR_RETURN(Column c, reader_->ReadColumn(g, sc));
           stats_.blocks_read++;
           stats_.bytes_read += rg.blocks[sc].length;
           b.columns.push_back(std::move(c));
         }
         if (filter_needed) {
-          WH_ASSIGN_OR_RETURN(Column keep, Evaluate(*filter_, b));
+          WH_ASSIGN_OR_RETURN(Column keep, Evaluate(*filter, b));
           std::vector<uint32_t> sel = SelectTrue(keep);
           if (sel.empty()) continue;
           if (sel.size() != b.rows) b = SelectRows(b, sel);
@@ -170,10 +194,42 @@ class ScanOp : public Operator {
   }
 
  private:
+  // The AND of the pushed-down conjuncts in `open` (bits), resolved against the scan's output;
+  // made once per distinct set.
+  Result<BExprPtr> OpenFilter(uint64_t open) {
+    auto it = open_filters_.find(open);
+    if (it != open_filters_.end()) return it->second;
+    std::vector<BExprPtr> conj;
+    for (size_t k = 0; k < node_.filters.size(); ++k)
+      if (open >> k & 1) conj.push_back(node_.filters[k]);
+    WH_ASSIGN_OR_RETURN(BExprPtr f, Resolve(MakeAnd(std::move(conj)), node_.out));
+    open_filters_.emplace(open, f);
+    return f;
+  }
+  // True when a conjunct in `open` reads output column i.
+  bool OpenReads(uint64_t open, size_t i) {
+    if (conjunct_reads_.empty()) {
+      conjunct_reads_.resize(node_.filters.size());
+      for (size_t k = 0; k < node_.filters.size(); ++k) {
+        std::vector<int> ids;
+        CollectColumns(*node_.filters[k], &ids);
+        for (size_t c = 0; c < node_.out.size(); ++c)
+          if (std::find(ids.begin(), ids.end(), node_.out[c].id) != ids.end()) conjunct_reads_[k].push_back(c);
+      }
+    }
+    for (size_t k = 0; k < conjunct_reads_.size(); ++k) {
+      if (k < 64 && !(open >> k & 1)) continue;
+      if (std::find(conjunct_reads_[k].begin(), conjunct_reads_[k].end(), i) != conjunct_reads_[k].end()) return true;
+    }
+    return false;
+  }
+
   const PlanNode& node_;
   int bucket_;
   ExecContext* ctx_;
   NodeStats& stats_;
+  std::map<uint64_t, BExprPtr> open_filters_;
+  std::vector<std::vector<size_t>> conjunct_reads_;
   size_t seg_ = 0;
   std::shared_ptr<SegmentReader> reader_;
   size_t group_ = 0, group_end_ = 0;

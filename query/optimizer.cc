@@ -1,6 +1,7 @@
 #include "query/optimizer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -212,8 +213,13 @@ void PruneColumns(PlanNode* node, const std::set<int>& required) {
       std::set<int> need = required;
       AddRefs(node->predicate, &need);
       for (const auto& k : node->sort_keys) AddRefs(k.expr, &need);
-      PruneColumns(node->children[0].get(), need);
-      node->out = node->children[0]->out;
+      PlanNode* child = node->children[0].get();
+      PruneColumns(child, need);
+      if (node->kind == PlanNode::kFilter && child->kind == PlanNode::kScan) {
+        child->filter_only.assign(child->out.size(), 0);
+        for (size_t i = 0; i < child->out.size(); ++i) child->filter_only[i] = !required.count(child->out[i].id);
+      }
+      node->out = child->out;
       return;
     }
     case PlanNode::kAggregate: {
@@ -420,6 +426,138 @@ int BroadcastSide(const PlanNode& join) {
   return BroadcastSide(join, PartitioningOf(*join.children[0]), PartitioningOf(*join.children[1]));
 }
 
+// Over a scan of a table partitioned by CAST(c AS DATE), that cast of c is the partition
+// column itself - constant per segment, never decoded. PartitionCasts rewrites such casts
+// anywhere above the scan into references to the partition column, threading the column up
+// through the projections in between (PruneColumns later drops what ends up unused).
+//
+// Returns, for `node`, the map from an output column id that holds some scan's c to the id of
+// that scan's partition column in the same output.
+std::map<int, int> PartitionCasts(PlanNode* node, int* next_id, bool may_extend);
+
+BExprPtr RewriteCasts(const BExprPtr& e, const std::map<int, int>& casts, const std::vector<PlanColumn>& cols) {
+  if (!e) return e;
+  if (e->kind == BExpr::kCast && e->type.id == TypeId::kDate && e->args[0]->kind == BExpr::kColumn &&
+      (e->args[0]->type.id == TypeId::kTimestamp || e->args[0]->type.id == TypeId::kDate)) {
+    auto it = casts.find(e->args[0]->column);
+    if (it != casts.end())
+      for (const auto& c : cols)
+        if (c.id == it->second) return MakeColumnRef(c.id, c.type, c.nullable);
+  }
+  // DATE_TRUNC / DATE_PART of a day or more read the same from the day as from the time.
+  if (e->kind == BExpr::kFunction && (e->op == "DATE_TRUNC" || e->op == "DATE_PART") && e->args.size() == 2 &&
+      e->args[0]->kind == BExpr::kLiteral && !e->args[0]->value.null && e->args[1]->kind == BExpr::kColumn &&
+      e->args[1]->type.id == TypeId::kTimestamp && casts.count(e->args[1]->column)) {
+    std::string unit = e->args[0]->value.s;
+    for (auto& ch : unit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
+    static const char* kDayUnits[] = {"year", "quarter", "month", "week", "day", "dayofweek", "dow", "isodow",
+                                      "dayofyear", "doy"};
+    bool by_day = false;
+    for (const char* u : kDayUnits) by_day = by_day || unit == u;
+    if (by_day) {
+      const int part = casts.at(e->args[1]->column);
+      for (const auto& c : cols)
+        if (c.id == part) {
+          auto x = std::make_shared<BExpr>(*e);
+          x->args[1] = MakeColumnRef(c.id, c.type, c.nullable);
+          return x;
+        }
+    }
+  }
+  if (e->args.empty()) return e;
+  std::shared_ptr<BExpr> c;
+  for (size_t i = 0; i < e->args.size(); ++i) {
+    BExprPtr x = RewriteCasts(e->args[i], casts, cols);
+    if (x == e->args[i]) continue;
+    if (!c) c = std::make_shared<BExpr>(*e);
+    c->args[i] = x;
+  }
+  return c ? BExprPtr(c) : e;
+}
+
+// may_extend: the node's outputs may gain a column (not the root, whose columns are the result,
+// nor a UNION's input, whose columns map by position).
+std::map<int, int> PartitionCasts(PlanNode* node, int* next_id, bool may_extend) {
+  std::vector<std::map<int, int>> child_maps;
+  for (auto& c : node->children)
+    child_maps.push_back(PartitionCasts(c.get(), next_id, node->kind != PlanNode::kUnion));
+  std::map<int, int> in;  // ids visible to this node's expressions (its children's outputs)
+  std::vector<PlanColumn> in_cols;
+  for (size_t k = 0; k < node->children.size(); ++k) {
+    in.insert(child_maps[k].begin(), child_maps[k].end());
+    in_cols.insert(in_cols.end(), node->children[k]->out.begin(), node->children[k]->out.end());
+  }
+  if (!in.empty()) {
+    auto fix = [&](BExprPtr& e) { e = RewriteCasts(e, in, in_cols); };
+    fix(node->predicate);
+    for (auto& e : node->exprs) fix(e);
+    for (auto& e : node->groups) fix(e);
+    for (auto& a : node->aggregates) fix(a.arg);
+    for (auto& e : node->left_keys) fix(e);
+    for (auto& e : node->right_keys) fix(e);
+    fix(node->residual);
+    for (auto& k : node->sort_keys) fix(k.expr);
+    for (auto& w : node->windows) {
+      for (auto& e : w.args) fix(e);
+      for (auto& e : w.partition) fix(e);
+      for (auto& k : w.order) fix(k.expr);
+      fix(w.agg.arg);
+    }
+  }
+  std::map<int, int> out;
+  switch (node->kind) {
+    case PlanNode::kScan: {
+      const TableSchema& s = node->table->schema;
+      const PartitionExpr& pe = s.partition_expr;
+      if (s.partition_column.empty() || pe.kind != PartitionExpr::kCastDate || pe.args.size() != 1 ||
+          pe.args[0].kind != PartitionExpr::kColumn)
+        break;
+      int src = -1, part = -1;
+      for (size_t i = 0; i < node->out.size(); ++i) {
+        if (node->storage_columns[i] == static_cast<int>(pe.args[0].column)) src = static_cast<int>(i);
+        if (node->storage_columns[i] < 0) part = static_cast<int>(i);
+      }
+      if (src >= 0 && part >= 0) out[node->out[src].id] = node->out[part].id;
+      break;
+    }
+    case PlanNode::kFilter:
+    case PlanNode::kSort:
+    case PlanNode::kLimit:
+    case PlanNode::kWindow:
+    case PlanNode::kJoin:
+      out = in;  // the children's columns pass through with their ids
+      break;
+    case PlanNode::kProject: {
+      // A passed-through c keeps its partition column: passed through as well (added if need be).
+      for (size_t i = 0; i < node->exprs.size(); ++i) {
+        const BExpr& e = *node->exprs[i];
+        if (e.kind != BExpr::kColumn) continue;
+        auto it = in.find(e.column);
+        if (it == in.end()) continue;
+        int part = -1;
+        for (size_t j = 0; j < node->exprs.size(); ++j)
+          if (node->exprs[j]->kind == BExpr::kColumn && node->exprs[j]->column == it->second) part = node->out[j].id;
+        if (part < 0 && may_extend) {
+          for (const auto& c : in_cols) {
+            if (c.id != it->second) continue;
+            PlanColumn pc = c;
+            pc.id = ++*next_id;
+            pc.hidden = true;
+            node->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
+            node->out.push_back(pc);
+            part = pc.id;
+          }
+        }
+        if (part >= 0) out[node->out[i].id] = part;
+      }
+      break;
+    }
+    default: break;
+  }
+  return out;
+}
+
 int MaxId(const PlanNode& node) {
   int m = -1;
   for (const auto& c : node.out) m = std::max(m, c.id);
@@ -484,9 +622,10 @@ void SplitAggregates(PlanNode* node, int* next_id) {
 }
 
 PlanPtr Optimize(PlanPtr root, const OptimizeOptions& options) {
+  int next_id = MaxId(*root);
+  PartitionCasts(root.get(), &next_id, false);
   root = PushDown(root, {});
   PruneColumns(root.get(), Ids(root->out));
-  int next_id = MaxId(*root);
   SplitAggregates(root.get(), &next_id);
   PlanPruning(root.get(), options.prune);
   return root;

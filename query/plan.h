@@ -86,6 +86,9 @@ struct PlanNode {
   std::vector<BExprPtr> filters;
   ScanPruning pruning;
   bool prune = true;
+  // Per output column: read only to evaluate the pushed-down filter (nothing above uses it),
+  // so a row group whose zone maps prove the filter TRUE need not decode it.
+  std::vector<uint8_t> filter_only;
 
   // kFilter: predicate. kProject: one expression per output column.
   BExprPtr predicate;
