@@ -145,16 +145,10 @@ class ScanOp : public Operator {
             b.columns.push_back(ConstantColumn(v, rg.rows));
             continue;
           }
-          if (i < node_.filter_only.size() && node_.filter_only[i] && !(filter_needed && OpenReads(open, i))) {
+          if (FilterOnly(i) && !(filter_needed && OpenReads(open, i))) {
             // Only the filter reads this column and the zone maps proved the filter: a
             // placeholder of the right length stands in; nothing above reads it.
-            Column placeholder(node_.out[i].type);
-            if (placeholder.type().physical() == PhysicalType::kString) {
-              placeholder.SetStrings(std::vector<uint32_t>(rg.rows + size_t{1}, 0), std::string());
-            } else {
-              placeholder.ResizeFixed(rg.rows);
-            }
-            b.columns.push_back(std::move(placeholder));
+            b.columns.push_back(Placeholder(i, rg.rows));
             continue;
           }
           WH_ASSIGN_OR_RETURN(Column c, reader_->ReadColumn(g, sc));
@@ -166,7 +160,25 @@ class ScanOp : public Operator {
           WH_ASSIGN_OR_RETURN(Column keep, Evaluate(*filter, b));
           std::vector<uint32_t> sel = SelectTrue(keep);
           if (sel.empty()) continue;
-          if (sel.size() != b.rows) b = SelectRows(b, sel);
+          if (sel.size() != b.rows) {
+            // The kept rows; columns only the filter reads, and the constant partition column,
+            // are made anew instead of copied.
+            Batch kept;
+            kept.rows = sel.size();
+            for (size_t i = 0; i < b.columns.size(); ++i) {
+              if (FilterOnly(i)) {
+                kept.columns.push_back(Placeholder(i, sel.size()));
+              } else if (node_.storage_columns[i] < 0) {
+                Value v = seg.partition ? Value::Int(DataType::Date(), *seg.partition) : Value::Null(DataType::Date());
+                kept.columns.push_back(ConstantColumn(v, sel.size()));
+              } else {
+                Column c(b.columns[i].type());
+                c.AppendSelected(b.columns[i], sel.data(), sel.size());
+                kept.columns.push_back(std::move(c));
+              }
+            }
+            b = std::move(kept);
+          }
         }
         if (!have && b.rows >= kTargetBatchRows / 8) {
           *out = std::move(b);  // big enough on its own: no copy
@@ -194,6 +206,14 @@ class ScanOp : public Operator {
   }
 
  private:
+  bool FilterOnly(size_t i) const { return i < node_.filter_only.size() && node_.filter_only[i]; }
+  // A stand-in of n rows for output column i, which nothing above the scan reads.
+  Column Placeholder(size_t i, size_t n) const {
+    Column c(node_.out[i].type);
+    if (c.type().physical() == PhysicalType::kString) c.SetStrings(std::vector<uint32_t>(n + 1, 0), std::string());
+    else c.ResizeFixed(n);
+    return c;
+  }
   // The AND of the pushed-down conjuncts in `open` (bits), resolved against the scan's output;
   // made once per distinct set.
   Result<BExprPtr> OpenFilter(uint64_t open) {
