@@ -28,6 +28,13 @@ void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
   *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
 }
 
+bool IsCivilDate(int64_t y, int64_t m, int64_t d) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= (m == 2 && leap ? 29 : kDays[m - 1]);
+}
+
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -44,13 +51,6 @@ bool Digits(std::string_view s, size_t pos, size_t n, unsigned* out) {
   return true;
 }
 
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-unsigned DaysInMonth(int64_t y, unsigned m) {
-  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
-}
-
 // Parses YYYY-MM-DD at the start of s; returns false on malformed text, sets *err for a
 // well-formed but impossible date.
 Status ParseDatePart(std::string_view s, int32_t* days) {
@@ -58,8 +58,7 @@ Status ParseDatePart(std::string_view s, int32_t* days) {
   if (s.size() < 10 || !Digits(s, 0, 4, &y) || s[4] != '-' || !Digits(s, 5, 2, &m) ||
       s[7] != '-' || !Digits(s, 8, 2, &d))
     return Status::InvalidArgument("expected a date as YYYY-MM-DD");
-  if (y < 1 || m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m))
-    return Status::InvalidArgument("no such date");
+  if (!IsCivilDate(y, m, d)) return Status::InvalidArgument("no such date");
   *days = DaysFromCivil(y, m, d);
   return Status::OK();
 }

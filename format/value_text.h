@@ -14,6 +14,8 @@ namespace wh {
 // Days since 1970-01-01 of a proleptic Gregorian date, and back.
 int32_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d);
+// True when y-m-d is a real date of year 1 or later (Feb 29 in leap years only).
+bool IsCivilDate(int64_t y, int64_t m, int64_t d);
 
 constexpr int64_t kMicrosPerSecond = 1000000;
 constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;

@@ -82,12 +82,6 @@ class BatchBuilder {
   size_t chunk_bytes_ = 0;
 };
 
-std::string Quote(std::string_view v) {
-  std::string s(v.substr(0, 80));
-  if (v.size() > 80) s += "...";
-  return "'" + s + "'";
-}
-
 // Which CSV field feeds each table column (-1: none, the column is NULL), and how its DATE or
 // TIMESTAMP text is read.
 struct FieldMap {
@@ -146,12 +140,12 @@ Result<FieldMap> ReadHeader(CsvReader* csv, const std::string& name, const Table
     if (c < 0) {
       std::string known;
       for (const auto& col : schema.columns) known += (known.empty() ? "" : ", ") + col.name;
-      return Status::DataError(name + ":1: column " + Quote(col_name) + " (field " +
+      return Status::DataError(name + ":1: column " + QuoteField(col_name) + " (field " +
                                std::to_string(i + 1) + " of the header) is not a column of table '" +
                                schema.name + "' (its columns: " + known + ")");
     }
     if (map.source[c] >= 0)
-      return Status::DataError(name + ":1: column " + Quote(col_name) +
+      return Status::DataError(name + ":1: column " + QuoteField(col_name) +
                                " appears twice in the header (fields " +
                                std::to_string(map.source[c] + 1) + " and " + std::to_string(i + 1) + ")");
     map.source[c] = static_cast<int>(i);
@@ -224,9 +218,7 @@ Status ParseRows(CsvReader* csv, const std::string& name, const TableSchema& sch
       Status st = AppendField(&col, field.value, field.quoted, &tf);
       if (!st.ok())
         bad = Status::DataError(name + ":" + std::to_string(csv->line()) + ": column '" + def.name +
-                                "' (field " + std::to_string(f + 1) + "): cannot read " + Quote(field.value) +
-                                " as " + def.type.ToString() +
-                                (tf.kind == TimeFormat::kIso ? "" : " (format " + tf.text + ")") + ": " + st.message());
+                                "' (field " + std::to_string(f + 1) + "): " + CannotRead(field.value, def.type, tf, st));
     }
     if (!bad.ok()) {
       if (!rejects) return bad;

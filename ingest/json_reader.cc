@@ -16,11 +16,9 @@ constexpr size_t kChunkBytes = 8u << 20;
 constexpr size_t kReadBytes = 1u << 20;
 constexpr size_t kMaxObjectBytes = 256u << 20;
 
-std::string Short(std::string_view v) {
-  std::string s(v.substr(0, 80));
-  if (v.size() > 80) s += "...";
-  return "'" + s + "'";
-}
+// Malformed JSON: always fatal, even in tolerant mode (DataError, where bad values are
+// InvalidArgument).
+Status InvalidJson(simdjson::error_code e) { return Status::DataError(std::string("invalid JSON: ") + simdjson::error_message(e)); }
 
 bool AllSpace(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
@@ -65,15 +63,15 @@ struct JsonReader::Impl {
     simdjson::ondemand::object obj;
     if (auto e = doc.get_object().get(obj)) {
       if (e == simdjson::INCORRECT_TYPE) return Status::InvalidArgument("expected a JSON object {...}");
-      return Status::DataError(std::string("invalid JSON: ") + simdjson::error_message(e));
+      return InvalidJson(e);
     }
     const size_t ncols = schema.columns.size();
     std::vector<uint8_t> seen(ncols, 0);
     for (auto field_result : obj) {
       simdjson::ondemand::field field;
-      if (auto e = std::move(field_result).get(field)) return Status::DataError(std::string("invalid JSON: ") + simdjson::error_message(e));
+      if (auto e = std::move(field_result).get(field)) return InvalidJson(e);
       std::string_view key;
-      if (auto e = field.unescaped_key().get(key)) return Status::DataError(std::string("invalid JSON: ") + simdjson::error_message(e));
+      if (auto e = field.unescaped_key().get(key)) return InvalidJson(e);
       const int c = ColumnOf(key);
       if (c < 0) continue;  // not a column of the table: skipped
       const ColumnDef& def = schema.columns[c];
@@ -81,7 +79,7 @@ struct JsonReader::Impl {
       seen[c] = 1;
       simdjson::ondemand::value v = field.value();
       json_type type;
-      if (auto e = v.type().get(type)) return Status::DataError(std::string("invalid JSON: ") + simdjson::error_message(e));
+      if (auto e = v.type().get(type)) return InvalidJson(e);
       Column& col = cols[c];
       std::string_view text;
       bool quoted = false;
@@ -91,7 +89,7 @@ struct JsonReader::Impl {
           col.AppendNull();
           continue;
         case json_type::string: {
-          if (auto e = v.get_string().get(text)) return Status::DataError(std::string("invalid JSON: ") + simdjson::error_message(e));
+          if (auto e = v.get_string().get(text)) return InvalidJson(e);
           quoted = true;
           break;
         }
@@ -103,7 +101,7 @@ struct JsonReader::Impl {
         }
         case json_type::boolean: {
           bool b;
-          if (auto e = v.get_bool().get(b)) return Status::DataError(std::string("invalid JSON: ") + simdjson::error_message(e));
+          if (auto e = v.get_bool().get(b)) return InvalidJson(e);
           text = b ? "true" : "false";
           break;
         }
@@ -123,7 +121,7 @@ struct JsonReader::Impl {
             e = v.get_array().get(a);
             if (!e) e = a.raw_json().get(text);
           }
-          if (e) return Status::DataError(std::string("invalid JSON: ") + simdjson::error_message(e));
+          if (e) return InvalidJson(e);
           quoted = true;
           break;
         }
@@ -132,10 +130,7 @@ struct JsonReader::Impl {
         return Status::InvalidArgument("key '" + std::string(key) + "' is empty, but column '" + def.name + "' is NOT NULL");
       Status st = AppendField(&col, text, quoted, &time[c]);
       if (!st.ok())
-        return Status::InvalidArgument("key '" + std::string(key) + "': cannot read " + Short(text) + " as " +
-                                       def.type.ToString() +
-                                       (time[c].kind == TimeFormat::kIso ? "" : " (format " + time[c].text + ")") + ": " +
-                                       st.message());
+        return Status::InvalidArgument("key '" + std::string(key) + "': " + CannotRead(text, def.type, time[c], st));
     }
     for (size_t c = 0; c < ncols; ++c) {
       if (seen[c]) continue;
@@ -199,7 +194,7 @@ Result<bool> JsonReader::Next(std::vector<Column>* cols, std::vector<RejectedRow
       const size_t row_start = (*cols)[0].size();
       simdjson::ondemand::document_reference doc;
       Status st;
-      if (auto e = (*it).get(doc)) st = Status::DataError(std::string("invalid JSON: ") + simdjson::error_message(e));
+      if (auto e = (*it).get(doc)) st = InvalidJson(e);
       else st = m.Row(doc, *cols);
       if (st.ok()) {
         ++rows;

@@ -78,11 +78,7 @@ Result<int64_t> ParsePattern(std::string_view text, const std::string& pat) {
     if (!ok) return Status::InvalidArgument("does not match the format '" + pat + "'");
   }
   if (i != text.size()) return Status::InvalidArgument("does not match the format '" + pat + "' (text left over)");
-  if (y < 1) return Status::InvalidArgument("no such date (years start at 1)");
-  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] || (mo == 2 && d == 29 && !leap))
-    return Status::InvalidArgument("no such date");
+  if (!IsCivilDate(y, mo, d)) return Status::InvalidArgument("no such date");
   if (h > 23 || mi > 59 || sec > 59) return Status::InvalidArgument("no such time of day");
   int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   return days * kMicrosPerDay + ((h * 60 + mi) * 60 + sec) * kMicrosPerSecond + frac;
@@ -123,6 +119,17 @@ Result<int64_t> ParseEpoch(std::string_view text, int64_t unit) {
 }
 
 }  // namespace
+
+std::string QuoteField(std::string_view v) {
+  std::string s(v.substr(0, 80));
+  if (v.size() > 80) s += "...";
+  return "'" + s + "'";
+}
+
+std::string CannotRead(std::string_view text, const DataType& type, const TimeFormat& time, const Status& why) {
+  return "cannot read " + QuoteField(text) + " as " + type.ToString() +
+         (time.kind == TimeFormat::kIso ? "" : " (format " + time.text + ")") + ": " + why.message();
+}
 
 Result<TimeFormat> ParseTimeFormat(std::string_view spec, const DataType& type) {
   TimeFormat f;

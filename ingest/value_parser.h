@@ -32,6 +32,11 @@ Result<TimeFormat> ParseTimeFormat(std::string_view spec, const DataType& type);
 // appends nothing. NULL checks are the caller's.
 Status AppendField(Column* col, std::string_view text, bool quoted, const TimeFormat* time = nullptr);
 
+// A field's text in messages: quoted, cut after 80 characters.
+std::string QuoteField(std::string_view v);
+// Why AppendField refused a field: "cannot read 'TEXT' as TYPE[ (format F)]: REASON".
+std::string CannotRead(std::string_view text, const DataType& type, const TimeFormat& time, const Status& why);
+
 // True if AppendField would append NULL for this field.
 inline bool FieldIsNull(const DataType& type, std::string_view text, bool quoted) {
   if (!text.empty()) return false;

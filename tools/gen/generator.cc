@@ -62,10 +62,8 @@ class Out {
     char b[2] = {static_cast<char>('0' + v / 10), static_cast<char>('0' + v % 10)};
     s_->append(b, 2);
   }
-  // Seconds since the epoch as `YYYY-MM-DD HH:MM:SS`.
-  void Time(int64_t seconds) {
-    int64_t day = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
-    int64_t in_day = seconds - day * 86400;
+  // Days since the epoch as `YYYY-MM-DD`.
+  void Date(int64_t day) {
     int64_t y;
     unsigned m, d;
     CivilFromDays(day, &y, &m, &d);
@@ -74,6 +72,12 @@ class Out {
     Two(static_cast<int>(m));
     Char('-');
     Two(static_cast<int>(d));
+  }
+  // Seconds since the epoch as `YYYY-MM-DD HH:MM:SS`.
+  void Time(int64_t seconds) {
+    int64_t day = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+    int64_t in_day = seconds - day * 86400;
+    Date(day);
     Char(' ');
     Two(static_cast<int>(in_day / 3600));
     Char(':');
@@ -347,14 +351,7 @@ void EngagementUsersChunk(uint64_t seed, uint64_t first, uint64_t n, std::string
     Rng r(StreamSeed(seed, 10, u));
     UserId(&o, u);
     o.Char(',');
-    int64_t y;
-    unsigned m, d;
-    CivilFromDays(JoinDay(seed, u), &y, &m, &d);
-    o.Int(y);
-    o.Char('-');
-    o.Two(static_cast<int>(m));
-    o.Char('-');
-    o.Two(static_cast<int>(d));
+    o.Date(JoinDay(seed, u));
     o.Char(',');
     o.Str(kCountries[r.Below(12)]);
     o.Char(',');
