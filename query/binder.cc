@@ -64,13 +64,6 @@ bool ContainsAggregate(const Expr& e) {
   return false;
 }
 
-bool ContainsWindow(const Expr& e) {
-  if (e.over) return true;
-  for (const auto& a : e.args)
-    if (a && ContainsWindow(*a)) return true;
-  return false;
-}
-
 }  // namespace
 
 std::optional<DataType> CommonType(const DataType& a, const DataType& b) {
@@ -1257,6 +1250,12 @@ Result<BExprPtr> Binder::BindAggregate(const Expr& e, const Scope& scope, AggCon
   return MakeColumnRef(spec.output_id, spec.type, true);
 }
 
+Status Binder::CheckArity(const Expr& e, size_t n, size_t lo, size_t hi) const {
+  if (n >= lo && n <= hi) return Status::OK();
+  return Error(e, e.name + " takes " + (lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi)) +
+                      " argument" + (hi == 1 ? "" : "s"));
+}
+
 Result<BExprPtr> Binder::BindWindow(const Expr& e, const Scope& scope, AggContext* agg) {
   if (!windows_) return Error(e, "window functions are only allowed in the select list and ORDER BY");
   if (in_window_) return Error(e, "window functions cannot be nested");
@@ -1308,12 +1307,7 @@ Result<BExprPtr> Binder::BindWindow(const Expr& e, const Scope& scope, AggContex
     spec.peers = true;
   }
   const std::string& f = e.name;
-  auto arity = [&](size_t lo, size_t hi) -> Status {
-    if (e.args.size() < lo || e.args.size() > hi)
-      return Error(e, f + " takes " + (lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi)) +
-                          " argument" + (hi == 1 ? "" : "s"));
-    return Status::OK();
-  };
+  auto arity = [&](size_t lo, size_t hi) { return CheckArity(e, e.args.size(), lo, hi); };
   if (e.distinct) return Error(e, "DISTINCT is not supported in window functions");
   if (f == "ROW_NUMBER" || f == "RANK" || f == "DENSE_RANK") {
     WH_RETURN_IF_ERROR(arity(0, 0));
@@ -1391,12 +1385,7 @@ Result<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggCont
     WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*x, scope, agg));
     a.push_back(b);
   }
-  auto arity = [&](size_t lo, size_t hi) -> Status {
-    if (a.size() < lo || a.size() > hi)
-      return Error(e, f + " takes " + (lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi)) +
-                          " argument" + (hi == 1 ? "" : "s"));
-    return Status::OK();
-  };
+  auto arity = [&](size_t lo, size_t hi) { return CheckArity(e, a.size(), lo, hi); };
   auto unify_all = [&](std::vector<BExprPtr>& xs) -> Result<DataType> {
     auto common = UnifiedType(xs);
     if (!common.ok()) return Error(e, f + ": " + common.status().message());

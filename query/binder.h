@@ -60,6 +60,8 @@ class Binder {
   Result<BExprPtr> BindAggregate(const Expr& e, const Scope& scope, AggContext* agg);
   Status TypeAggregate(const Expr& e, const std::string& fn, BExprPtr x, AggregateSpec* spec);
   Result<BExprPtr> BindWindow(const Expr& e, const Scope& scope, AggContext* agg);
+  // "F takes LO to HI arguments" unless lo <= n <= hi.
+  Status CheckArity(const Expr& e, size_t n, size_t lo, size_t hi) const;
   Result<BExprPtr> BindBinary(const Expr& e, const Scope& scope, AggContext* agg);
   Result<BExprPtr> BindCompare(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at);
   Result<BExprPtr> BindArith(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at);

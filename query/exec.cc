@@ -113,27 +113,29 @@ class ScanOp : public Operator {
         stats_.row_groups++;
         bool filter_needed = filter_ != nullptr;
         // Which pushed-down conjuncts the zone maps leave open (bit k: conjunct k must be
-        // evaluated); the filter evaluated is the AND of those.
-        uint64_t open = ~uint64_t{0};
-        if (node_.prune && !node_.filters.empty()) {
+        // evaluated; per conjunct only when there are fewer than 64); the filter evaluated is
+        // the AND of those.
+        const size_t nf = node_.filters.size();
+        const uint64_t all_open = nf < 64 ? (uint64_t{1} << nf) - 1 : ~uint64_t{0};
+        uint64_t open = all_open;
+        if (node_.prune && nf > 0) {
           RangeEnv env = BlockEnv(node_, segment_env_, rg, &filter_ids_);
-          bool may = true;
-          for (size_t k = 0; k < node_.filters.size(); ++k) {
+          bool may = true, must = true;
+          for (size_t k = 0; k < nf; ++k) {
             const auto& f = node_.filters[k];
+            const bool proven = MustBeTrue(*f, env);
             may = may && MayBeTrue(*f, env);
-            if (k < 64 && MustBeTrue(*f, env)) open &= ~(uint64_t{1} << k);
+            must = must && proven;
+            if (proven && nf < 64) open &= ~(uint64_t{1} << k);
           }
           if (!may) {
             stats_.row_groups_skipped++;
             continue;
           }
-          const uint64_t all = node_.filters.size() >= 64 ? ~uint64_t{0} : (uint64_t{1} << node_.filters.size()) - 1;
-          open &= all;
-          if (open == 0) filter_needed = false;
+          if (must) filter_needed = false;
         }
         BExprPtr filter = filter_;
-        if (filter_needed && filter_ && open != ~uint64_t{0} && node_.filters.size() < 64 &&
-            open != (uint64_t{1} << node_.filters.size()) - 1) {
+        if (filter_needed && open != all_open) {
           WH_ASSIGN_OR_RETURN(filter, OpenFilter(open));
         }
         Batch b;
@@ -238,7 +240,7 @@ class ScanOp : public Operator {
       }
     }
     for (size_t k = 0; k < conjunct_reads_.size(); ++k) {
-      if (k < 64 && !(open >> k & 1)) continue;
+      if (conjunct_reads_.size() < 64 && !(open >> k & 1)) continue;
       if (std::find(conjunct_reads_[k].begin(), conjunct_reads_[k].end(), i) != conjunct_reads_[k].end()) return true;
     }
     return false;

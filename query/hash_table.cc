@@ -128,6 +128,14 @@ bool KeyTable::Equal(uint32_t id, const std::vector<const Column*>& keys, size_t
   return true;
 }
 
+uint32_t KeyTable::Claim(uint64_t p, uint64_t hash) {
+  const uint32_t id = static_cast<uint32_t>(hashes_.size());
+  slots_[p] = id + 1;
+  hashes_.push_back(hash);
+  if (hashes_.size() * 2 > slots_.size()) Grow();  // rehashes from hashes_: the key is not needed
+  return id;
+}
+
 void KeyTable::Grow() {
   std::vector<uint32_t> slots(slots_.size() * 2, 0);
   uint64_t mask = slots.size() - 1;
@@ -155,12 +163,8 @@ void KeyTable::FindOrInsertInts(const T* v, size_t n, uint32_t* ids) {
     while (true) {
       uint32_t s = slots_[p];
       if (s == 0) {
-        uint32_t id = static_cast<uint32_t>(hashes_.size());
-        slots_[p] = id + 1;
-        hashes_.push_back(h);
+        ids[i] = Claim(p, h);
         keys_[0].Append<T>(v[i]);
-        ids[i] = id;
-        if (hashes_.size() * 2 > slots_.size()) Grow();
         break;
       }
       if (stored[s - 1] == v[i]) {
@@ -203,12 +207,8 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
       while (true) {
         uint32_t s = slots_[p];
         if (s == 0) {
-          uint32_t id = static_cast<uint32_t>(hashes_.size());
-          slots_[p] = id + 1;
-          hashes_.push_back(hash);
+          ids[i] = Claim(p, hash);
           keys_[0].AppendString(v);
-          ids[i] = id;
-          if (hashes_.size() * 2 > slots_.size()) Grow();
           break;
         }
         if (hashes_[s - 1] == hash && keys_[0].GetString(s - 1) == v) {
@@ -227,12 +227,8 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
     while (true) {
       uint32_t s = slots_[p];
       if (s == 0) {
-        uint32_t id = static_cast<uint32_t>(hashes_.size());
-        slots_[p] = id + 1;
-        hashes_.push_back(h[i]);
+        ids[i] = Claim(p, h[i]);
         for (size_t k = 0; k < keys.size(); ++k) keys_[k].AppendFrom(*keys[k], i);
-        ids[i] = id;
-        if (hashes_.size() * 2 > slots_.size()) Grow();
         break;
       }
       if (hashes_[s - 1] == h[i] && Equal(s - 1, keys, i)) {

@@ -32,6 +32,8 @@ class KeyTable {
  private:
   bool Equal(uint32_t id, const std::vector<const Column*>& keys, size_t row) const;
   void Grow();
+  // Takes empty slot p for the next id, of a key with `hash`; the caller appends the key.
+  uint32_t Claim(uint64_t p, uint64_t hash);
   template <typename T> void FindOrInsertInts(const T* v, size_t n, uint32_t* ids);
 
   std::vector<DataType> types_;

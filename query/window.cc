@@ -1,8 +1,8 @@
 // Window functions. The operator collects its input, and for each window function orders the
 // rows by (PARTITION BY, ORDER BY) - functions with the same window share one ordering - then
 // walks each partition in that order. Ranking and offset functions are one pass. Aggregates
-// over a frame take one of three paths: the whole partition (one hash-free pass, one value per
-// partition), a frame anchored at the partition's start or end (running accumulators, forwards
+// over a frame take one of three paths: the whole partition (one pass of the GROUP BY state,
+// the partition as the group), a frame anchored at the partition's start or end (running accumulators, forwards
 // or backwards), or a sliding frame of bounded width (each row's frame rows fed to the same
 // aggregate states GROUP BY uses, with the row as the group). Results go back to the input order.
 #include <algorithm>
@@ -80,7 +80,7 @@ Result<Ordering> Order(const WindowSpec& spec, const Batch& in) {
     struct Rec {
       uint32_t pid;
       uint32_t row;
-      uint64_t nulls;  // 0 or 1: NULLs before or after the values
+      uint64_t nulls;  // 1 for a value; 0 or 2 for NULL (NULLS FIRST or LAST)
       uint64_t v;
     };
     std::vector<Rec> recs(n);
@@ -349,7 +349,6 @@ Result<Column> AggregateFrames(const WindowSpec& spec, const Ordering& ord, cons
     // Anchored at one end: rows join the frame in order (forwards from the start, or backwards
     // from the end), so a running accumulator gives every row's value.
     Running run(a, arg);
-    std::vector<Column> parts;
     if (from_start) {
       int64_t added = -1;
       for (size_t k = 0; k < n; ++k) {
