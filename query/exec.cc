@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <numeric>
+#include <queue>
 #include <thread>
 
 #include "query/aggregate.h"
@@ -621,30 +622,30 @@ class HashJoinOp : public Operator {
 
 }  // namespace
 
-int CompareRows(const Column& c, size_t a, size_t b) {
+int CompareValues(const Column& c, size_t a, const Column& d, size_t b) {
   switch (c.type().physical()) {
-    case PhysicalType::kBool: return int(c.Get<uint8_t>(a)) - int(c.Get<uint8_t>(b));
+    case PhysicalType::kBool: return int(c.Get<uint8_t>(a)) - int(d.Get<uint8_t>(b));
     case PhysicalType::kInt32: {
-      auto x = c.Get<int32_t>(a), y = c.Get<int32_t>(b);
+      auto x = c.Get<int32_t>(a), y = d.Get<int32_t>(b);
       return x < y ? -1 : x > y;
     }
     case PhysicalType::kInt64: {
-      auto x = c.Get<int64_t>(a), y = c.Get<int64_t>(b);
+      auto x = c.Get<int64_t>(a), y = d.Get<int64_t>(b);
       return x < y ? -1 : x > y;
     }
     case PhysicalType::kInt128: {
-      auto x = c.Get<int128>(a), y = c.Get<int128>(b);
+      auto x = c.Get<int128>(a), y = d.Get<int128>(b);
       return x < y ? -1 : x > y;
     }
     case PhysicalType::kDouble: {
-      double x = c.Get<double>(a), y = c.Get<double>(b);
+      double x = c.Get<double>(a), y = d.Get<double>(b);
       // NaN sorts after every number, as in DuckDB and Spark.
       bool xn = x != x, yn = y != y;
       if (xn || yn) return int(xn) - int(yn);
       return x < y ? -1 : x > y;
     }
     case PhysicalType::kString: {
-      int r = c.GetString(a).compare(c.GetString(b));
+      int r = c.GetString(a).compare(d.GetString(b));
       return r < 0 ? -1 : r > 0;
     }
   }
@@ -730,72 +731,181 @@ std::vector<uint32_t> SortPermutation(const std::vector<Column>& cols, const std
 
 namespace {
 
+// The rows of `batches` (each already in key order) merged into one order; equal keys keep the
+// batches' order, as a stable sort of their concatenation would.
+SortedBatches MergeRuns(std::vector<Batch> batches, const std::vector<std::vector<Column>>& keys,
+                        const std::vector<SortKey>& sort_keys) {
+  SortedBatches s;
+  s.batches = std::move(batches);
+  size_t n = 0;
+  for (const auto& b : s.batches) n += b.rows;
+  s.which.reserve(n);
+  s.rows.reserve(n);
+  const size_t runs = s.batches.size();
+  std::vector<uint32_t> pos(runs, 0);
+  // One BIGINT-like key without NULLs: the heap compares plain integers.
+  bool ints = sort_keys.size() == 1;
+  for (size_t r = 0; ints && r < runs; ++r) ints = Int64Key(keys[r][0]) && !keys[r][0].has_nulls();
+  if (ints) {
+    std::vector<std::vector<int64_t>> v(runs);
+    for (size_t r = 0; r < runs; ++r) {
+      v[r] = Int64Values(keys[r][0]);
+      if (sort_keys[0].desc)
+        for (auto& x : v[r]) x = ~x;
+    }
+    using Head = std::pair<int64_t, uint32_t>;  // (key, run): ties go to the earlier run
+    std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heap;
+    for (uint32_t r = 0; r < runs; ++r)
+      if (!v[r].empty()) heap.emplace(v[r][0], r);
+    while (!heap.empty()) {
+      uint32_t r = heap.top().second;
+      heap.pop();
+      // Take the run's rows while they stay at or below the next run's head.
+      const bool last = heap.empty();
+      const Head bound = last ? Head{} : heap.top();
+      uint32_t i = pos[r];
+      do {
+        s.which.push_back(static_cast<uint16_t>(r));
+        s.rows.push_back(i);
+        ++i;
+      } while (i < v[r].size() && (last || Head{v[r][i], r} < bound));
+      pos[r] = i;
+      if (i < v[r].size()) heap.emplace(v[r][i], r);
+    }
+    return s;
+  }
+  // Any keys: compare (run, row) pairs key by key.
+  auto less = [&](uint32_t ra, uint32_t rb) {  // row pos[ra] of run ra before row pos[rb] of rb?
+    for (size_t k = 0; k < sort_keys.size(); ++k) {
+      const Column& a = keys[ra][k];
+      const Column& b = keys[rb][k];
+      const size_t ia = pos[ra], ib = pos[rb];
+      bool an = a.IsNull(ia), bn = b.IsNull(ib);
+      if (an || bn) {
+        if (an == bn) continue;
+        return an == sort_keys[k].nulls_first;
+      }
+      int c = CompareValues(a, ia, b, ib);
+      if (c != 0) return sort_keys[k].desc ? c > 0 : c < 0;
+    }
+    return ra < rb;
+  };
+  auto after = [&](uint32_t ra, uint32_t rb) { return less(rb, ra); };
+  std::vector<uint32_t> heap;
+  for (uint32_t r = 0; r < runs; ++r)
+    if (s.batches[r].rows) heap.push_back(r);
+  std::make_heap(heap.begin(), heap.end(), after);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), after);
+    uint32_t r = heap.back();
+    s.which.push_back(static_cast<uint16_t>(r));
+    s.rows.push_back(pos[r]++);
+    if (pos[r] < s.batches[r].rows) std::push_heap(heap.begin(), heap.end(), after);
+    else heap.pop_back();
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<SortedBatches> SortInput(Operator* child, const std::vector<SortKey>& keys, bool sorted_batches) {
+  // The input batches stay as they came; only the key columns are concatenated (or, when each
+  // batch is in order already, kept per batch for the merge).
+  SortedBatches s;
+  std::vector<size_t> start = {0};
+  std::vector<Column> cols;
+  std::vector<std::vector<Column>> run_keys;
+  Batch in;
+  while (true) {
+    WH_ASSIGN_OR_RETURN(bool more, child->Next(&in));
+    if (!more) break;
+    if (in.rows == 0) continue;
+    if (sorted_batches) run_keys.emplace_back();
+    for (size_t k = 0; k < keys.size(); ++k) {
+      WH_ASSIGN_OR_RETURN(ColumnHolder c, EvaluateView(*keys[k].expr, in));
+      if (sorted_batches) {
+        run_keys.back().push_back(c.get());
+        continue;
+      }
+      if (cols.size() <= k) cols.emplace_back(c.get().type());
+      cols[k].AppendRange(c.get(), 0, in.rows);
+    }
+    start.push_back(start.back() + in.rows);
+    s.batches.push_back(std::move(in));
+  }
+  const size_t n = start.back();
+  if (n == 0) return s;
+  bool merge = sorted_batches && s.batches.size() <= 65535;  // batches are numbered in 16 bits
+  for (size_t r = 1; merge && r < run_keys.size(); ++r)
+    for (size_t k = 0; k < keys.size(); ++k)
+      if (run_keys[r][k].type() != run_keys[0][k].type()) merge = false;
+  if (merge) return MergeRuns(std::move(s.batches), run_keys, keys);
+  if (sorted_batches || s.batches.size() > 65535) {  // fold the batches into one
+    for (size_t b = 1; b < s.batches.size(); ++b) AppendBatch(&s.batches[0], s.batches[b]);
+    s.batches.resize(1);
+    start = {0, n};
+    if (sorted_batches) {  // the keys were kept per batch: sort them all
+      cols.clear();
+      for (size_t k = 0; k < keys.size(); ++k) {
+        WH_ASSIGN_OR_RETURN(ColumnHolder c, EvaluateView(*keys[k].expr, s.batches[0]));
+        cols.push_back(c.get());
+      }
+    }
+  }
+  s.rows = SortPermutation(cols, keys, n);
+  s.which.resize(n);
+  std::vector<uint16_t> batch_of(n);
+  for (size_t b = 0; b < s.batches.size(); ++b)
+    std::fill(batch_of.begin() + start[b], batch_of.begin() + start[b + 1], static_cast<uint16_t>(b));
+  for (size_t i = 0; i < n; ++i) {
+    s.which[i] = batch_of[s.rows[i]];
+    s.rows[i] -= static_cast<uint32_t>(start[s.which[i]]);
+  }
+  return s;
+}
+
+Batch GatherSorted(const SortedBatches& s, bool threads) {
+  Batch result;
+  const size_t n = s.rows.size();
+  result.rows = n;
+  if (s.batches.empty()) return result;
+  const size_t ncols = s.batches[0].columns.size();
+  for (size_t c = 0; c < ncols; ++c) result.columns.emplace_back(s.batches[0].columns[c].type());
+  std::atomic<size_t> next{0};
+  auto gather = [&] {
+    for (size_t c; (c = next++) < ncols;) {
+      std::vector<const Column*> srcs;
+      for (const auto& b : s.batches) srcs.push_back(&b.columns[c]);
+      result.columns[c].AppendGathered(srcs, s.which.data(), s.rows.data(), n);
+    }
+  };
+  std::thread helper;
+  if (threads && ncols > 1 && n >= 65536 && std::thread::hardware_concurrency() > 1) helper = std::thread(gather);
+  gather();
+  if (helper.joinable()) helper.join();
+  return result;
+}
+
+namespace {
+
+Result<SortedBatches> RunSort(const PlanNode& n, int bucket, ExecContext* ctx);
+
 class SortOp : public Operator {
  public:
-  SortOp(std::unique_ptr<Operator> child, std::vector<SortKey> keys)
-      : child_(std::move(child)), keys_(std::move(keys)) {}
+  SortOp(const PlanNode& node, ExecContext* ctx, int bucket) : node_(node), ctx_(ctx), bucket_(bucket) {}
   Result<bool> Next(Batch* out) override {
     if (done_) return false;
     done_ = true;
-    // The input batches stay as they came; only the key columns are concatenated, and the
-    // output is gathered straight from the batches.
-    std::vector<Batch> batches;
-    std::vector<size_t> start = {0};
-    std::vector<Column> cols;
-    Batch in;
-    while (true) {
-      WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
-      if (!more) break;
-      if (in.rows == 0) continue;
-      for (size_t k = 0; k < keys_.size(); ++k) {
-        WH_ASSIGN_OR_RETURN(ColumnHolder c, EvaluateView(*keys_[k].expr, in));
-        if (cols.size() <= k) cols.emplace_back(c.get().type());
-        cols[k].AppendRange(c.get(), 0, in.rows);
-      }
-      start.push_back(start.back() + in.rows);
-      batches.push_back(std::move(in));
-    }
-    const size_t n = start.back();
-    if (n == 0) return false;
-    if (batches.size() > 65535) {  // sources are numbered in 16 bits: fold them into one
-      for (size_t b = 1; b < batches.size(); ++b) AppendBatch(&batches[0], batches[b]);
-      batches.resize(1);
-      start = {0, n};
-    }
-    std::vector<uint32_t> perm = SortPermutation(cols, keys_, n);
-    std::vector<uint16_t> which(n);
-    {
-      std::vector<uint16_t> batch_of(n);
-      for (size_t b = 0; b < batches.size(); ++b)
-        std::fill(batch_of.begin() + start[b], batch_of.begin() + start[b + 1], static_cast<uint16_t>(b));
-      for (size_t i = 0; i < n; ++i) {
-        which[i] = batch_of[perm[i]];
-        perm[i] -= static_cast<uint32_t>(start[which[i]]);
-      }
-    }
-    Batch result;
-    result.rows = n;
-    const size_t ncols = batches[0].columns.size();
-    for (size_t c = 0; c < ncols; ++c) result.columns.emplace_back(batches[0].columns[c].type());
-    std::atomic<size_t> next{0};
-    auto gather = [&] {
-      for (size_t c; (c = next++) < ncols;) {
-        std::vector<const Column*> srcs;
-        for (const auto& b : batches) srcs.push_back(&b.columns[c]);
-        result.columns[c].AppendGathered(srcs, which.data(), perm.data(), n);
-      }
-    };
-    std::thread helper;
-    if (ncols > 1 && n >= 65536 && std::thread::hardware_concurrency() > 1) helper = std::thread(gather);
-    gather();
-    if (helper.joinable()) helper.join();
-    *out = std::move(result);
+    WH_ASSIGN_OR_RETURN(SortedBatches s, RunSort(node_, bucket_, ctx_));
+    if (s.rows.empty()) return false;
+    *out = GatherSorted(s, true);
     return true;
   }
 
  private:
-  std::unique_ptr<Operator> child_;
-  std::vector<SortKey> keys_;
+  const PlanNode& node_;
+  ExecContext* ctx_;
+  int bucket_;
   bool done_ = false;
 };
 
@@ -858,8 +968,10 @@ class UnionOp : public Operator {
 // `threads + 1` buckets' output is held at a time.
 class GatherOp : public Operator {
  public:
-  GatherOp(PlanPtr node, uint32_t buckets, std::vector<uint8_t> kept, ExecContext* ctx)
-      : node_(std::move(node)), ctx_(ctx) {
+  // With `sort_keys`, each bucket's rows come as one batch in that order.
+  GatherOp(PlanPtr node, uint32_t buckets, std::vector<uint8_t> kept, ExecContext* ctx,
+           std::vector<SortKey> sort_keys = {})
+      : node_(std::move(node)), ctx_(ctx), sort_keys_(std::move(sort_keys)) {
     for (uint32_t b = 0; b < buckets; ++b)
       if (kept.empty() || kept[b]) order_.push_back(static_cast<int>(b));
     results_.resize(order_.size());
@@ -933,6 +1045,11 @@ class GatherOp : public Operator {
 
   Status RunBucket(int bucket, std::vector<Batch>* out) {
     WH_ASSIGN_OR_RETURN(auto op, BuildOperator(node_, bucket, ctx_));
+    if (!sort_keys_.empty()) {
+      WH_ASSIGN_OR_RETURN(SortedBatches s, SortInput(op.get(), sort_keys_, false));
+      if (!s.rows.empty()) out->push_back(GatherSorted(s, false));
+      return Status::OK();
+    }
     while (true) {
       Batch b;
       WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
@@ -943,6 +1060,7 @@ class GatherOp : public Operator {
 
   PlanPtr node_;
   ExecContext* ctx_;
+  std::vector<SortKey> sort_keys_;
   std::vector<int> order_;
   std::vector<Slot> results_;
   std::vector<std::thread> workers_;
@@ -951,6 +1069,26 @@ class GatherOp : public Operator {
   size_t claim_ = 0, emit_ = 0;
   bool started_ = false, stop_ = false;
 };
+
+Result<SortedBatches> RunSort(const PlanNode& n, int bucket, ExecContext* ctx) {
+  std::vector<SortKey> keys = n.sort_keys;
+  for (auto& k : keys) {
+    WH_ASSIGN_OR_RETURN(k.expr, Resolve(k.expr, n.children[0]->out));
+  }
+  const PlanPtr& child = n.children[0];
+  if (bucket < 0) {
+    BucketPartitioning p = PartitioningOf(*child);
+    if (p.buckets > 1) {
+      // Each bucket sorts its rows on the worker threads, in cache; here the runs are merged.
+      std::vector<uint8_t> kept;
+      KeptBuckets(*child, &kept);
+      GatherOp buckets(child, p.buckets, std::move(kept), ctx, keys);
+      return SortInput(&buckets, keys, true);
+    }
+  }
+  WH_ASSIGN_OR_RETURN(auto op, BuildOperator(child, bucket, ctx));
+  return SortInput(op.get(), keys, false);
+}
 
 }  // namespace
 
@@ -1025,15 +1163,7 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, Exe
       op = std::make_unique<HashJoinOp>(n, std::move(left), std::move(right), std::move(lk), std::move(rk), residual);
       break;
     }
-    case PlanNode::kSort: {
-      WH_ASSIGN_OR_RETURN(auto child, BuildOperator(n.children[0], bucket, ctx));
-      std::vector<SortKey> keys = n.sort_keys;
-      for (auto& k : keys) {
-        WH_ASSIGN_OR_RETURN(k.expr, Resolve(k.expr, n.children[0]->out));
-      }
-      op = std::make_unique<SortOp>(std::move(child), std::move(keys));
-      break;
-    }
+    case PlanNode::kSort: op = std::make_unique<SortOp>(n, ctx, bucket); break;
     case PlanNode::kWindow: {
       WH_ASSIGN_OR_RETURN(auto child, BuildOperator(n.children[0], bucket, ctx));
       std::vector<WindowSpec> specs = n.windows;
@@ -1125,23 +1255,45 @@ Result<std::unique_ptr<Operator>> BuildOperator(const PlanPtr& node, int bucket,
 }
 
 Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx) {
-  WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, -1, ctx));
   ResultSet rs;
-  for (const auto& c : plan->out) rs.AddColumn(c.name, Column(c.type));
+  std::vector<DataType> types;
+  for (const auto& c : plan->out) {
+    rs.names.push_back(c.name);
+    types.push_back(c.type);
+  }
+  // Chunks take the plan's declared output types.
+  auto add_chunk = [&](Batch&& b) -> Status {
+    for (size_t c = 0; c < types.size(); ++c)
+      if (b.columns[c].type() != types[c]) {
+        WH_ASSIGN_OR_RETURN(b.columns[c], CastColumn(b.columns[c], types[c]));
+      }
+    rs.chunks.push_back(std::move(b.columns));
+    return Status::OK();
+  };
+  if (plan->kind == PlanNode::kSort) {
+    // The sorted rows are printed from where they are: the sort orders, nothing is gathered.
+    const uint64_t t0 = NowNanos();
+    WH_ASSIGN_OR_RETURN(SortedBatches s, RunSort(*plan, -1, ctx));
+    for (auto& b : s.batches) WH_RETURN_IF_ERROR(add_chunk(std::move(b)));
+    rs.order_chunk = std::move(s.which);
+    rs.order_row = std::move(s.rows);
+    if (rs.chunks.empty())
+      for (const auto& t : types) rs.columns.emplace_back(t);
+    NodeStats& st = ctx->stats(plan.get());
+    st.rows += rs.order_row.size();
+    if (ctx->options().analyze) st.nanos += NowNanos() - t0;
+    return rs;
+  }
+  WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, -1, ctx));
   Batch b;
   while (true) {
     WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
     if (!more) break;
-    for (size_t c = 0; c < rs.columns.size(); ++c) {
-      if (b.columns[c].type() == rs.columns[c].type()) {
-        if (rs.columns[c].size() == 0) rs.columns[c] = std::move(b.columns[c]);
-        else rs.columns[c].AppendRange(b.columns[c], 0, b.rows);
-      } else {
-        WH_ASSIGN_OR_RETURN(Column cast, CastColumn(b.columns[c], rs.columns[c].type()));
-        rs.columns[c].AppendRange(cast, 0, b.rows);
-      }
-    }
+    if (b.rows) WH_RETURN_IF_ERROR(add_chunk(std::move(b)));
+    b = Batch{};
   }
+  if (rs.chunks.empty())
+    for (const auto& t : types) rs.columns.emplace_back(t);
   return rs;
 }
 

@@ -340,6 +340,7 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       ExecContext ctx(wh->fs(), eo);
       if (st.kind == Statement::kSelect) {
         WH_ASSIGN_OR_RETURN(ResultSet rs, ExecutePlan(plan, &ctx));
+        if (options_.flatten_results) rs.Flatten();
         out.push_back(std::move(rs));
         return out;
       }

@@ -20,6 +20,9 @@ struct SessionOptions {
   bool prune = true;  // partition / bucket / segment / block pruning (tests compare on and off)
   int threads = 0;    // 0: one per core
   int64_t etl_micros = 0;  // etl_date of rows written by INSERT / CREATE TABLE AS (0: now)
+  // false: SELECT results keep the batches the query produced (ResultSet::chunks, which
+  // PrintResult reads in place) instead of being copied into one column each.
+  bool flatten_results = true;
 };
 
 // Replaces each ${name} in `sql` by its value (textually, as Spark SQL's variables): `wh query

@@ -35,6 +35,34 @@ Column Int64Column(const std::vector<int64_t>& v) {
   return c;
 }
 
+size_t ResultSet::rows() const {
+  if (!columns.empty()) return columns[0].size();
+  size_t n = 0;
+  for (const auto& chunk : chunks)
+    if (!chunk.empty()) n += chunk[0].size();
+  return n;
+}
+
+void ResultSet::Flatten() {
+  if (chunks.empty()) return;
+  const size_t nc = chunks[0].size();
+  columns.clear();
+  for (size_t c = 0; c < nc; ++c) {
+    if (!order_chunk.empty()) {
+      std::vector<const Column*> srcs;
+      for (const auto& chunk : chunks) srcs.push_back(&chunk[c]);
+      columns.emplace_back(chunks[0][c].type());
+      columns.back().AppendGathered(srcs, order_chunk.data(), order_row.data(), order_row.size());
+    } else {
+      columns.push_back(std::move(chunks[0][c]));
+      for (size_t k = 1; k < chunks.size(); ++k) columns[c].AppendRange(chunks[k][c], 0, chunks[k][c].size());
+    }
+  }
+  chunks.clear();
+  order_chunk.clear();
+  order_row.clear();
+}
+
 std::string ValueToText(const Column& c, size_t i, const char* null_text) {
   if (c.IsNull(i)) return null_text;
   const DataType& t = c.type();
@@ -221,24 +249,64 @@ char* PutCsvValue(char* p, const Column& c, size_t i, char delim) {
   return PutQuoted(p, ValueToText(c, i, ""), delim);
 }
 
+// Walks rows [begin, end) of a result in order, calling f(columns, row) for each.
+class RowWalk {
+ public:
+  explicit RowWalk(const ResultSet& rs) : rs_(rs) {
+    if (!rs.columns.empty() || rs.chunks.empty()) {
+      parts_.push_back(&rs.columns);
+    } else {
+      for (const auto& chunk : rs.chunks) parts_.push_back(&chunk);
+    }
+    start_.push_back(0);
+    for (const auto* p : parts_) start_.push_back(start_.back() + (p->empty() ? 0 : (*p)[0].size()));
+  }
+  template <typename F>
+  void Run(size_t begin, size_t end, F&& f) const {
+    if (!rs_.order_chunk.empty()) {
+      for (size_t i = begin; i < end; ++i) f(*parts_[rs_.order_chunk[i]], rs_.order_row[i]);
+      return;
+    }
+    size_t k = static_cast<size_t>(std::upper_bound(start_.begin(), start_.end(), begin) - start_.begin()) - 1;
+    for (size_t i = begin; i < end; ++k) {
+      const size_t stop = std::min(end, start_[k + 1]);
+      for (; i < stop; ++i) f(*parts_[k], i - start_[k]);
+    }
+  }
+
+ private:
+  const ResultSet& rs_;
+  std::vector<const std::vector<Column>*> parts_;
+  std::vector<size_t> start_;
+};
+
 // An upper bound of the CSV text of rows [begin, end): strings at worst double (quotes) plus
 // two, every other value within CsvTextBound.
-size_t CsvBound(const std::vector<Column>& cols, size_t begin, size_t end) {
-  size_t rows = end - begin;
-  size_t bound = rows * (cols.size() + 1);  // delimiters and newlines
-  for (const Column& c : cols) {
-    if (c.type().physical() == PhysicalType::kString)
-      bound += 2 * size_t{c.offsets()[end] - c.offsets()[begin]} + 2 * rows;
-    else
-      bound += CsvTextBound(c.type()) * rows;
+size_t CsvBound(const RowWalk& walk, const std::vector<DataType>& types, size_t begin, size_t end) {
+  const size_t rows = end - begin;
+  size_t bound = rows * (types.size() + 1);  // delimiters and newlines
+  std::vector<size_t> strings;
+  for (size_t c = 0; c < types.size(); ++c) {
+    if (types[c].physical() == PhysicalType::kString) strings.push_back(c);
+    else bound += CsvTextBound(types[c]) * rows;
   }
+  if (!strings.empty())
+    walk.Run(begin, end, [&](const std::vector<Column>& cols, size_t i) {
+      for (size_t c : strings) bound += 2 * size_t{cols[c].offsets()[i + 1] - cols[c].offsets()[i]} + 2;
+    });
   return bound;
 }
 
 }  // namespace
 
 void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
-  const size_t n = rs.rows(), nc = rs.columns.size();
+  const size_t n = rs.rows(), nc = rs.names.size();
+  if (!rs.chunks.empty() && f != OutputFormat::kCsv && f != OutputFormat::kTsv) {
+    ResultSet flat = rs;  // the other formats read `columns`
+    flat.Flatten();
+    PrintResult(flat, f, out);
+    return;
+  }
   if (rs.plain_text && nc == 1 &&
       (f == OutputFormat::kTable || f == OutputFormat::kCsv || f == OutputFormat::kTsv)) {
     for (size_t i = 0; i < n; ++i) out << rs.columns[0].GetString(i) << '\n';
@@ -255,16 +323,23 @@ void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
         std::unique_ptr<char[]> data;  // not zeroed: written once, front to back
         size_t size = 0;
       };
+      const RowWalk walk(rs);
+      std::vector<DataType> types;
+      if (!rs.columns.empty()) {
+        for (const auto& c : rs.columns) types.push_back(c.type());
+      } else if (!rs.chunks.empty()) {
+        for (const auto& c : rs.chunks[0]) types.push_back(c.type());
+      }
       auto format = [&](size_t begin, size_t end, Text* buf) {
-        buf->data.reset(new char[CsvBound(rs.columns, begin, end)]);
+        buf->data.reset(new char[CsvBound(walk, types, begin, end)]);
         char* p = buf->data.get();
-        for (size_t i = begin; i < end; ++i) {
+        walk.Run(begin, end, [&](const std::vector<Column>& cols, size_t i) {
           for (size_t c = 0; c < nc; ++c) {
             if (c) *p++ = d;
-            p = PutCsvValue(p, rs.columns[c], i, d);
+            p = PutCsvValue(p, cols[c], i, d);
           }
           *p++ = '\n';
-        }
+        });
         buf->size = static_cast<size_t>(p - buf->data.get());
       };
       constexpr size_t kBlock = 65536;

@@ -9,17 +9,26 @@
 
 namespace wh {
 
+// The rows of a result, one column per name. They are held either in `columns` (results built
+// by hand, and any result after Flatten) or as the `chunks` (batches) a query produced: their rows
+// in turn or, with `order_chunk` set, row i is row order_row[i] of chunk order_chunk[i] (a sorted
+// result is printed from where its rows are, never copied into one piece).
 struct ResultSet {
   std::vector<std::string> names;
   std::vector<Column> columns;
+  std::vector<std::vector<Column>> chunks;
+  std::vector<uint16_t> order_chunk;
+  std::vector<uint32_t> order_row;
   // Text output (EXPLAIN): the one column's lines are printed as they are in the table, csv and
   // tsv formats.
   bool plain_text = false;
-  size_t rows() const { return columns.empty() ? 0 : columns[0].size(); }
+  size_t rows() const;
   void AddColumn(std::string name, Column c) {
     names.push_back(std::move(name));
     columns.push_back(std::move(c));
   }
+  // Moves the rows into `columns`, in order.
+  void Flatten();
 };
 
 enum class OutputFormat { kTable, kCsv, kTsv, kJson, kJsonl, kMarkdown };

@@ -133,6 +133,47 @@ TEST(Executor, OutputFormats) {
             "|  NULL | NULL  | 2.5e-10 |\n");
 }
 
+// A query's rows stay in the batches it produced (chunks), ordered by (chunk, row) pairs when
+// sorted; every format prints them as it prints the same rows held as one column each.
+TEST(Executor, ChunkedAndOrderedResultsPrintAsFlattened) {
+  auto chunk = [](std::vector<int64_t> ids, std::vector<std::string> names) {
+    std::vector<Column> cols;
+    cols.emplace_back(Int64Column(ids));
+    cols.emplace_back(DataType::String());
+    for (const auto& n : names) {
+      if (n == "-") cols[1].AppendNull();
+      else cols[1].AppendString(n);
+    }
+    return cols;
+  };
+  ResultSet rs;
+  rs.names = {"id", "name"};
+  rs.chunks.push_back(chunk({3, 1}, {"c", "a,b"}));
+  rs.chunks.push_back(chunk({2}, {"-"}));
+  rs.chunks.push_back(chunk({5, 4, 6}, {"e", "d", "f"}));
+  EXPECT_EQ(rs.rows(), 6u);
+  ResultSet ordered = rs;
+  ordered.order_chunk = {0, 1, 0, 2, 2, 2};
+  ordered.order_row = {1, 0, 0, 1, 0, 2};
+  EXPECT_EQ(Print(ordered, OutputFormat::kCsv), "id,name\n1,\"a,b\"\n2,\n3,c\n4,d\n5,e\n6,f\n");
+  EXPECT_EQ(Print(rs, OutputFormat::kTsv), "id\tname\n3\tc\n1\ta,b\n2\t\n5\te\n4\td\n6\tf\n");
+  for (const ResultSet* r : {&rs, &ordered}) {
+    ResultSet flat = *r;
+    flat.Flatten();
+    EXPECT_TRUE(flat.chunks.empty());
+    ASSERT_EQ(flat.columns.size(), 2u);
+    EXPECT_EQ(flat.rows(), 6u);
+    for (auto f : {OutputFormat::kCsv, OutputFormat::kTsv, OutputFormat::kJson, OutputFormat::kJsonl,
+                   OutputFormat::kTable, OutputFormat::kMarkdown})
+      EXPECT_EQ(Print(*r, f), Print(flat, f)) << static_cast<int>(f);
+  }
+  ResultSet flat = ordered;
+  flat.Flatten();
+  EXPECT_EQ(flat.columns[0].Get<int64_t>(0), 1);
+  EXPECT_EQ(flat.columns[0].Get<int64_t>(5), 6);
+  EXPECT_TRUE(flat.columns[1].IsNull(1));
+}
+
 }  // namespace
 }  // namespace wh
 

@@ -203,6 +203,7 @@ int CmdQuery(const Args& a) {
   auto fmt = ChooseFormat(a);
   if (!fmt.ok()) return Usage(fmt.status().message());
   SessionOptions so;
+  so.flatten_results = false;  // printed where they are
   if (!a.etl_date.empty()) {
     auto t = ParseTimestamp(a.etl_date);
     if (!t.ok()) return Usage("--etl-date '" + a.etl_date + "': " + t.status().message());
