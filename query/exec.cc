@@ -971,7 +971,8 @@ class GatherOp : public Operator {
   // With `sort_keys`, each bucket's rows come as one batch in that order.
   GatherOp(PlanPtr node, uint32_t buckets, std::vector<uint8_t> kept, ExecContext* ctx,
            std::vector<SortKey> sort_keys = {})
-      : node_(std::move(node)), ctx_(ctx), sort_keys_(std::move(sort_keys)) {
+      : node_(std::move(node)), ctx_(ctx), sort_keys_(std::move(sort_keys)),
+        lines_(!sort_keys_.empty() && ctx->options().text_delimiter != 0) {
     for (uint32_t b = 0; b < buckets; ++b)
       if (kept.empty() || kept[b]) order_.push_back(static_cast<int>(b));
     results_.resize(order_.size());
@@ -1047,8 +1048,12 @@ class GatherOp : public Operator {
     WH_ASSIGN_OR_RETURN(auto op, BuildOperator(node_, bucket, ctx_));
     if (!sort_keys_.empty()) {
       WH_ASSIGN_OR_RETURN(SortedBatches s, SortInput(op.get(), sort_keys_, false));
-      if (!s.rows.empty()) out->push_back(GatherSorted(s, false));
-      return Status::OK();
+      if (s.rows.empty()) return Status::OK();
+      if (!lines_) {
+        out->push_back(GatherSorted(s, false));
+        return Status::OK();
+      }
+      return SortedLines(std::move(s), out);
     }
     while (true) {
       Batch b;
@@ -1058,9 +1063,46 @@ class GatherOp : public Operator {
     }
   }
 
+  // The bucket's rows in order as batches of the sort keys and the rows' CSV / TSV lines: the
+  // formatting runs here, where the rows are in cache, and the merge only copies lines.
+  Status SortedLines(SortedBatches s, std::vector<Batch>* out) {
+    const size_t n = s.rows.size();
+    std::vector<const std::vector<Column>*> parts;
+    std::vector<std::vector<Column>> keys(s.batches.size());
+    for (size_t b = 0; b < s.batches.size(); ++b) {
+      auto& cols = s.batches[b].columns;
+      for (size_t c = 0; c < cols.size(); ++c)  // lines show the plan's types
+        if (cols[c].type() != node_->out[c].type) {
+          WH_ASSIGN_OR_RETURN(cols[c], CastColumn(cols[c], node_->out[c].type));
+        }
+      parts.push_back(&cols);
+      for (const auto& k : sort_keys_) {
+        WH_ASSIGN_OR_RETURN(ColumnHolder c, EvaluateView(*k.expr, s.batches[b]));
+        keys[b].push_back(c.get());
+      }
+    }
+    std::vector<Column> lines = FormatCsvLines(parts, s.which.data(), s.rows.data(), n, ctx_->options().text_delimiter);
+    size_t begin = 0;
+    for (auto& text : lines) {
+      Batch b;
+      b.rows = text.size();
+      for (size_t k = 0; k < sort_keys_.size(); ++k) {
+        std::vector<const Column*> srcs;
+        for (const auto& kb : keys) srcs.push_back(&kb[k]);
+        b.columns.emplace_back(keys[0][k].type());
+        b.columns.back().AppendGathered(srcs, s.which.data() + begin, s.rows.data() + begin, b.rows);
+      }
+      b.columns.push_back(std::move(text));
+      begin += b.rows;
+      out->push_back(std::move(b));
+    }
+    return Status::OK();
+  }
+
   PlanPtr node_;
   ExecContext* ctx_;
   std::vector<SortKey> sort_keys_;
+  bool lines_ = false;
   std::vector<int> order_;
   std::vector<Slot> results_;
   std::vector<std::thread> workers_;
@@ -1083,7 +1125,14 @@ Result<SortedBatches> RunSort(const PlanNode& n, int bucket, ExecContext* ctx) {
       std::vector<uint8_t> kept;
       KeptBuckets(*child, &kept);
       GatherOp buckets(child, p.buckets, std::move(kept), ctx, keys);
-      return SortInput(&buckets, keys, true);
+      if (!ctx->options().text_delimiter) return SortInput(&buckets, keys, true);
+      // The buckets' batches are the keys and the lines: merge on those columns.
+      std::vector<SortKey> by_position = keys;
+      for (size_t k = 0; k < keys.size(); ++k)
+        by_position[k].expr = MakeColumnRef(static_cast<int>(k), keys[k].expr->type, true);
+      WH_ASSIGN_OR_RETURN(SortedBatches s, SortInput(&buckets, by_position, true));
+      s.lines = true;
+      return s;
     }
   }
   WH_ASSIGN_OR_RETURN(auto op, BuildOperator(child, bucket, ctx));
@@ -1274,7 +1323,12 @@ Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx) {
     // The sorted rows are printed from where they are: the sort orders, nothing is gathered.
     const uint64_t t0 = NowNanos();
     WH_ASSIGN_OR_RETURN(SortedBatches s, RunSort(*plan, -1, ctx));
-    for (auto& b : s.batches) WH_RETURN_IF_ERROR(add_chunk(std::move(b)));
+    if (s.lines) {
+      rs.text_delimiter = ctx->options().text_delimiter;
+      for (auto& b : s.batches) rs.chunks.push_back(std::move(b.columns));
+    } else {
+      for (auto& b : s.batches) WH_RETURN_IF_ERROR(add_chunk(std::move(b)));
+    }
     rs.order_chunk = std::move(s.which);
     rs.order_row = std::move(s.rows);
     if (rs.chunks.empty())

@@ -30,6 +30,9 @@ struct NodeStats {
 struct ExecOptions {
   int threads = 0;      // 0: one per core
   bool analyze = false;  // time every operator (EXPLAIN ANALYZE)
+  // ',' or '\t': a root ORDER BY over buckets formats each bucket's sorted rows as CSV / TSV
+  // lines on the worker threads (ResultSet::text_delimiter); 0: rows stay columns.
+  char text_delimiter = 0;
 };
 
 class ExecContext {
@@ -79,6 +82,8 @@ std::vector<uint32_t> SortPermutation(const std::vector<Column>& cols, const std
 // and the row rows[i] there.
 struct SortedBatches {
   std::vector<Batch> batches;
+  // Each batch is the sort key columns and then the rows' CSV / TSV lines (text_delimiter).
+  bool lines = false;
   std::vector<uint16_t> which;
   std::vector<uint32_t> rows;
 };

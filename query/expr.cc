@@ -611,6 +611,31 @@ void CompareScalarTyped(const std::string& op, const T* a, T b, uint8_t* o, size
   else for (size_t i = 0; i < n; ++i) o[i] = a[i] >= b;
 }
 
+// Equality of strings with one literal, without a call per row: the length first, then (for
+// literals of 8 bytes or more) the first and last 8 bytes as integers, then any middle.
+class LiteralMatcher {
+ public:
+  explicit LiteralMatcher(std::string_view lit) : lit_(lit) {
+    if (lit.size() >= 8) {
+      std::memcpy(&head_, lit.data(), 8);
+      std::memcpy(&tail_, lit.data() + lit.size() - 8, 8);
+    }
+  }
+  bool operator()(const char* s, size_t len) const {
+    if (len != lit_.size()) return false;
+    if (len < 8) return std::memcmp(s, lit_.data(), len) == 0;
+    uint64_t h, t;
+    std::memcpy(&h, s, 8);
+    std::memcpy(&t, s + len - 8, 8);
+    if (h != head_ || t != tail_) return false;
+    return len <= 16 || std::memcmp(s + 8, lit_.data() + 8, len - 16) == 0;
+  }
+
+ private:
+  std::string_view lit_;
+  uint64_t head_ = 0, tail_ = 0;
+};
+
 // a op constant, without materializing the constant.
 Column CompareScalar(const std::string& op, const Column& a, const Value& v) {
   const size_t n = a.size();
@@ -633,11 +658,8 @@ Column CompareScalar(const std::string& op, const Column& a, const Value& v) {
       const char* chars = a.chars().data();
       if (op == "=" || op == "<>") {
         const bool eq = op == "=";
-        for (size_t i = 0; i < n; ++i) {
-          uint32_t len = off[i + 1] - off[i];
-          bool same = len == lit.size() && std::memcmp(chars + off[i], lit.data(), len) == 0;
-          o[i] = same == eq;
-        }
+        const LiteralMatcher match(lit);
+        for (size_t i = 0; i < n; ++i) o[i] = match(chars + off[i], off[i + 1] - off[i]) == eq;
       } else {
         for (size_t i = 0; i < n; ++i) o[i] = CompareResult(op, a.GetString(i).compare(lit));
       }

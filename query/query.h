@@ -23,6 +23,9 @@ struct SessionOptions {
   // false: SELECT results keep the batches the query produced (ResultSet::chunks, which
   // PrintResult reads in place) instead of being copied into one column each.
   bool flatten_results = true;
+  // With flatten_results false, ',' or '\t': the result will be printed as CSV / TSV, and an
+  // ORDER BY over buckets may format its rows while it runs (ResultSet::text_delimiter).
+  char text_delimiter = 0;
 };
 
 // Replaces each ${name} in `sql` by its value (textually, as Spark SQL's variables): `wh query

@@ -146,7 +146,7 @@ bool RightAlign(const DataType& t) {
 }
 
 // The CSV writer's inner loop writes through a raw pointer into a buffer sized beforehand by
-// CsvBound, so no value pays for a capacity check; the common types need no temporary strings.
+// CsvRowBound, so no value pays for a capacity check; the common types need no temporary strings.
 // The longest text PutCsvValue writes for a non-string value of type t (fallbacks included).
 size_t CsvTextBound(const DataType& t) {
   switch (t.id) {
@@ -252,19 +252,20 @@ char* PutCsvValue(char* p, const Column& c, size_t i, char delim) {
 // Walks rows [begin, end) of a result in order, calling f(columns, row) for each.
 class RowWalk {
  public:
-  explicit RowWalk(const ResultSet& rs) : rs_(rs) {
-    if (!rs.columns.empty() || rs.chunks.empty()) {
-      parts_.push_back(&rs.columns);
-    } else {
-      for (const auto& chunk : rs.chunks) parts_.push_back(&chunk);
-    }
+  // Rows of `parts` (each a set of columns) in turn, or, with `which`, row i is rows[i] of
+  // parts[which[i]].
+  RowWalk(std::vector<const std::vector<Column>*> parts, const uint16_t* which, const uint32_t* rows)
+      : parts_(std::move(parts)), which_(which), rows_(rows) {
     start_.push_back(0);
     for (const auto* p : parts_) start_.push_back(start_.back() + (p->empty() ? 0 : (*p)[0].size()));
   }
+  explicit RowWalk(const ResultSet& rs)
+      : RowWalk(Parts(rs), rs.order_chunk.empty() ? nullptr : rs.order_chunk.data(), rs.order_row.data()) {}
+
   template <typename F>
   void Run(size_t begin, size_t end, F&& f) const {
-    if (!rs_.order_chunk.empty()) {
-      for (size_t i = begin; i < end; ++i) f(*parts_[rs_.order_chunk[i]], rs_.order_row[i]);
+    if (which_) {
+      for (size_t i = begin; i < end; ++i) f(*parts_[which_[i]], rows_[i]);
       return;
     }
     size_t k = static_cast<size_t>(std::upper_bound(start_.begin(), start_.end(), begin) - start_.begin()) - 1;
@@ -273,34 +274,101 @@ class RowWalk {
       for (; i < stop; ++i) f(*parts_[k], i - start_[k]);
     }
   }
+  const std::vector<const std::vector<Column>*>& parts() const { return parts_; }
 
  private:
-  const ResultSet& rs_;
+  static std::vector<const std::vector<Column>*> Parts(const ResultSet& rs) {
+    if (!rs.columns.empty() || rs.chunks.empty()) return {&rs.columns};
+    std::vector<const std::vector<Column>*> parts;
+    for (const auto& chunk : rs.chunks) parts.push_back(&chunk);
+    return parts;
+  }
+
   std::vector<const std::vector<Column>*> parts_;
+  const uint16_t* which_;
+  const uint32_t* rows_;
   std::vector<size_t> start_;
 };
 
-// An upper bound of the CSV text of rows [begin, end): strings at worst double (quotes) plus
-// two, every other value within CsvTextBound.
-size_t CsvBound(const RowWalk& walk, const std::vector<DataType>& types, size_t begin, size_t end) {
-  const size_t rows = end - begin;
-  size_t bound = rows * (types.size() + 1);  // delimiters and newlines
-  std::vector<size_t> strings;
-  for (size_t c = 0; c < types.size(); ++c) {
-    if (types[c].physical() == PhysicalType::kString) strings.push_back(c);
-    else bound += CsvTextBound(types[c]) * rows;
+// An upper bound of the CSV text of one row: strings at worst double (quotes) plus two, every
+// other value within CsvTextBound, delimiters and the newline.
+class CsvRowBound {
+ public:
+  explicit CsvRowBound(const std::vector<Column>& cols) : fixed_(cols.size() + 1) {
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (cols[c].type().physical() == PhysicalType::kString) strings_.push_back(c);
+      else fixed_ += CsvTextBound(cols[c].type());
+    }
   }
-  if (!strings.empty())
-    walk.Run(begin, end, [&](const std::vector<Column>& cols, size_t i) {
-      for (size_t c : strings) bound += 2 * size_t{cols[c].offsets()[i + 1] - cols[c].offsets()[i]} + 2;
-    });
-  return bound;
+  size_t operator()(const std::vector<Column>& cols, size_t i) const {
+    size_t b = fixed_;
+    for (size_t c : strings_) b += 2 * size_t{cols[c].offsets()[i + 1] - cols[c].offsets()[i]} + 2;
+    return b;
+  }
+
+ private:
+  size_t fixed_;
+  std::vector<size_t> strings_;
+};
+
+char* PutCsvRow(char* p, const std::vector<Column>& cols, size_t i, char d) {
+  for (size_t c = 0; c < cols.size(); ++c) {
+    if (c) *p++ = d;
+    p = PutCsvValue(p, cols[c], i, d);
+  }
+  *p++ = '\n';
+  return p;
 }
+
+}  // namespace
+
+std::vector<Column> FormatCsvLines(const std::vector<const std::vector<Column>*>& parts, const uint16_t* which,
+                                   const uint32_t* rows, size_t n, char delim) {
+  std::vector<Column> out;
+  if (n == 0 || parts.empty()) return out;
+  const RowWalk walk(parts, which, rows);
+  const CsvRowBound bound(*parts[0]);
+  // STRING offsets are 32 bits: a column takes rows while their bound stays under 1 GiB.
+  constexpr size_t kMaxText = size_t{1} << 30;
+  for (size_t begin = 0; begin < n;) {
+    size_t end = begin, bytes = 0;
+    walk.Run(begin, n, [&](const std::vector<Column>& cols, size_t i) {
+      if (end > begin && bytes >= kMaxText) return;
+      bytes += bound(cols, i);
+      ++end;
+    });
+    // Written into a scratch buffer of the bound's size (kept by the thread, never zeroed) and
+    // copied out at its true size.
+    thread_local std::unique_ptr<char[]> scratch;
+    thread_local size_t scratch_size = 0;
+    if (scratch_size < bytes) {
+      scratch.reset(new char[bytes]);
+      scratch_size = bytes;
+    }
+    std::vector<uint32_t> offsets(end - begin + 1, 0);
+    char* const base = scratch.get();
+    char* p = base;
+    size_t k = 0;
+    walk.Run(begin, end, [&](const std::vector<Column>& cols, size_t i) {
+      p = PutCsvRow(p, cols, i, delim);
+      offsets[++k] = static_cast<uint32_t>(p - base);
+    });
+    std::string text(base, static_cast<size_t>(p - base));
+    Column c(DataType::String());
+    c.SetStrings(std::move(offsets), std::move(text));
+    out.push_back(std::move(c));
+    begin = end;
+  }
+  return out;
+}
+
+namespace {
 
 }  // namespace
 
 void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
   const size_t n = rs.rows(), nc = rs.names.size();
+  if (rs.text_delimiter) f = rs.text_delimiter == '\t' ? OutputFormat::kTsv : OutputFormat::kCsv;
   if (!rs.chunks.empty() && f != OutputFormat::kCsv && f != OutputFormat::kTsv) {
     ResultSet flat = rs;  // the other formats read `columns`
     flat.Flatten();
@@ -324,22 +392,22 @@ void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
         size_t size = 0;
       };
       const RowWalk walk(rs);
-      std::vector<DataType> types;
-      if (!rs.columns.empty()) {
-        for (const auto& c : rs.columns) types.push_back(c.type());
-      } else if (!rs.chunks.empty()) {
-        for (const auto& c : rs.chunks[0]) types.push_back(c.type());
-      }
+      const bool lines = rs.text_delimiter != 0;  // rows formatted already: copy the lines
+      const CsvRowBound bound(*walk.parts()[0]);
       auto format = [&](size_t begin, size_t end, Text* buf) {
-        buf->data.reset(new char[CsvBound(walk, types, begin, end)]);
-        char* p = buf->data.get();
+        size_t bytes = 0;
         walk.Run(begin, end, [&](const std::vector<Column>& cols, size_t i) {
-          for (size_t c = 0; c < nc; ++c) {
-            if (c) *p++ = d;
-            p = PutCsvValue(p, cols[c], i, d);
-          }
-          *p++ = '\n';
+          bytes += lines ? cols.back().offsets()[i + 1] - cols.back().offsets()[i] : bound(cols, i);
         });
+        buf->data.reset(new char[bytes]);
+        char* p = buf->data.get();
+        if (lines) {
+          walk.Run(begin, end, [&](const std::vector<Column>& cols, size_t i) {
+            p = PutText(p, cols.back().GetString(i));
+          });
+        } else {
+          walk.Run(begin, end, [&](const std::vector<Column>& cols, size_t i) { p = PutCsvRow(p, cols, i, d); });
+        }
         buf->size = static_cast<size_t>(p - buf->data.get());
       };
       constexpr size_t kBlock = 65536;

@@ -22,6 +22,10 @@ struct ResultSet {
   // Text output (EXPLAIN): the one column's lines are printed as they are in the table, csv and
   // tsv formats.
   bool plain_text = false;
+  // Set (',' or '\t') when the rows were formatted as CSV / TSV lines while the query ran: each
+  // chunk's last column holds the lines (FormatCsvLines), which the printer copies; such a
+  // result prints only as the format it was made for and cannot be flattened.
+  char text_delimiter = 0;
   size_t rows() const;
   void AddColumn(std::string name, Column c) {
     names.push_back(std::move(name));
@@ -39,6 +43,11 @@ Result<OutputFormat> ParseOutputFormat(const std::string& name);
 std::string ValueToText(const Column& c, size_t row, const char* null_text);
 
 void PrintResult(const ResultSet& rs, OutputFormat format, std::ostream& out);
+
+// The CSV (delim ',') or TSV lines, each with its newline, of n rows: row i is row rows[i] of
+// parts[which[i]]. As STRING columns of at most about 1 GiB of text each, in order.
+std::vector<Column> FormatCsvLines(const std::vector<const std::vector<Column>*>& parts, const uint16_t* which,
+                                   const uint32_t* rows, size_t n, char delim);
 
 // Columns from plain values, for results built by hand (SHOW, DESCRIBE, inspect, EXPLAIN).
 Column StringColumn(const std::vector<std::string>& v);

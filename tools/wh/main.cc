@@ -204,6 +204,8 @@ int CmdQuery(const Args& a) {
   if (!fmt.ok()) return Usage(fmt.status().message());
   SessionOptions so;
   so.flatten_results = false;  // printed where they are
+  if (*fmt == OutputFormat::kCsv) so.text_delimiter = ',';
+  if (*fmt == OutputFormat::kTsv) so.text_delimiter = '\t';
   if (!a.etl_date.empty()) {
     auto t = ParseTimestamp(a.etl_date);
     if (!t.ok()) return Usage("--etl-date '" + a.etl_date + "': " + t.status().message());
