@@ -753,25 +753,52 @@ SortedBatches MergeRuns(std::vector<Batch> batches, const std::vector<std::vecto
       if (sort_keys[0].desc)
         for (auto& x : v[r]) x = ~x;
     }
+    // Rows [lo[r], hi[r]) of each run r merged into s.which / s.rows from `at` on.
     using Head = std::pair<int64_t, uint32_t>;  // (key, run): ties go to the earlier run
-    std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heap;
-    for (uint32_t r = 0; r < runs; ++r)
-      if (!v[r].empty()) heap.emplace(v[r][0], r);
-    while (!heap.empty()) {
-      uint32_t r = heap.top().second;
-      heap.pop();
-      // Take the run's rows while they stay at or below the next run's head.
-      const bool last = heap.empty();
-      const Head bound = last ? Head{} : heap.top();
-      uint32_t i = pos[r];
-      do {
-        s.which.push_back(static_cast<uint16_t>(r));
-        s.rows.push_back(i);
-        ++i;
-      } while (i < v[r].size() && (last || Head{v[r][i], r} < bound));
-      pos[r] = i;
-      if (i < v[r].size()) heap.emplace(v[r][i], r);
+    s.which.resize(n);
+    s.rows.resize(n);
+    auto merge = [&](const std::vector<uint32_t>& lo, const std::vector<uint32_t>& hi, size_t at) {
+      std::vector<uint32_t> next = lo;
+      std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heap;
+      for (uint32_t r = 0; r < runs; ++r)
+        if (next[r] < hi[r]) heap.emplace(v[r][next[r]], r);
+      while (!heap.empty()) {
+        uint32_t r = heap.top().second;
+        heap.pop();
+        // Take the run's rows while they stay below the next run's head.
+        const bool last = heap.empty();
+        const Head bound = last ? Head{} : heap.top();
+        uint32_t i = next[r];
+        do {
+          s.which[at] = static_cast<uint16_t>(r);
+          s.rows[at++] = i++;
+        } while (i < hi[r] && (last || Head{v[r][i], r} < bound));
+        next[r] = i;
+        if (i < hi[r]) heap.emplace(v[r][i], r);
+      }
+    };
+    std::vector<uint32_t> lo(runs, 0), hi(runs);
+    for (size_t r = 0; r < runs; ++r) hi[r] = static_cast<uint32_t>(v[r].size());
+    if (n < 100000 || std::thread::hardware_concurrency() < 2) {
+      merge(lo, hi, 0);
+      return s;
     }
+    // Two halves merged at once: split every run at the median of the runs' middle keys (keys
+    // equal to it all go to the upper half, so ties keep their run order).
+    std::vector<int64_t> mids;
+    for (size_t r = 0; r < runs; ++r)
+      if (!v[r].empty()) mids.push_back(v[r][v[r].size() / 2]);
+    std::nth_element(mids.begin(), mids.begin() + mids.size() / 2, mids.end());
+    const int64_t split = mids[mids.size() / 2];
+    std::vector<uint32_t> mid(runs);
+    size_t lower = 0;
+    for (size_t r = 0; r < runs; ++r) {
+      mid[r] = static_cast<uint32_t>(std::lower_bound(v[r].begin(), v[r].end(), split) - v[r].begin());
+      lower += mid[r];
+    }
+    std::thread upper([&] { merge(mid, hi, lower); });
+    merge(lo, mid, 0);
+    upper.join();
     return s;
   }
   // Any keys: compare (run, row) pairs key by key.
