@@ -611,29 +611,36 @@ void CompareScalarTyped(const std::string& op, const T* a, T b, uint8_t* o, size
   else for (size_t i = 0; i < n; ++i) o[i] = a[i] >= b;
 }
 
-// Equality of strings with one literal, without a call per row: the length first, then (for
-// literals of 8 bytes or more) the first and last 8 bytes as integers, then any middle.
+// Equality of strings with one literal, without a call or a data-dependent branch per row
+// (lengths vary at random, so branches mispredict): a literal of 8 bytes or more is compared as
+// 8-byte words at fixed offsets, read from the row when its length matches and from the literal
+// itself (equal, but masked out) when not.
 class LiteralMatcher {
  public:
   explicit LiteralMatcher(std::string_view lit) : lit_(lit) {
-    if (lit.size() >= 8) {
-      std::memcpy(&head_, lit.data(), 8);
-      std::memcpy(&tail_, lit.data() + lit.size() - 8, 8);
+    for (size_t off = 0; lit.size() >= 8 && off < lit.size(); off += 8) {
+      const size_t at = std::min(off, lit.size() - 8);
+      uint64_t w;
+      std::memcpy(&w, lit.data() + at, 8);
+      words_.emplace_back(at, w);
     }
   }
   bool operator()(const char* s, size_t len) const {
-    if (len != lit_.size()) return false;
-    if (len < 8) return std::memcmp(s, lit_.data(), len) == 0;
-    uint64_t h, t;
-    std::memcpy(&h, s, 8);
-    std::memcpy(&t, s + len - 8, 8);
-    if (h != head_ || t != tail_) return false;
-    return len <= 16 || std::memcmp(s + 8, lit_.data() + 8, len - 16) == 0;
+    if (words_.empty()) return len == lit_.size() && std::memcmp(s, lit_.data(), len) == 0;
+    const bool same_len = len == lit_.size();
+    const char* q = same_len ? s : lit_.data();
+    uint64_t diff = 0;
+    for (const auto& [at, w] : words_) {
+      uint64_t x;
+      std::memcpy(&x, q + at, 8);
+      diff |= x ^ w;
+    }
+    return same_len & (diff == 0);
   }
 
  private:
   std::string_view lit_;
-  uint64_t head_ = 0, tail_ = 0;
+  std::vector<std::pair<size_t, uint64_t>> words_;
 };
 
 // a op constant, without materializing the constant.
