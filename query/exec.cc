@@ -915,7 +915,9 @@ Batch GatherSorted(const SortedBatches& s, bool threads) {
 
 namespace {
 
-Result<SortedBatches> RunSort(const PlanNode& n, int bucket, ExecContext* ctx);
+// Runs a sort node's input and orders it. With `lines` (only the root sort of a result that
+// will be printed as CSV / TSV) a bucketed input comes back as keys and formatted lines.
+Result<SortedBatches> RunSort(const PlanNode& n, int bucket, ExecContext* ctx, bool lines);
 
 class SortOp : public Operator {
  public:
@@ -923,7 +925,7 @@ class SortOp : public Operator {
   Result<bool> Next(Batch* out) override {
     if (done_) return false;
     done_ = true;
-    WH_ASSIGN_OR_RETURN(SortedBatches s, RunSort(node_, bucket_, ctx_));
+    WH_ASSIGN_OR_RETURN(SortedBatches s, RunSort(node_, bucket_, ctx_, false));
     if (s.rows.empty()) return false;
     *out = GatherSorted(s, true);
     return true;
@@ -995,11 +997,12 @@ class UnionOp : public Operator {
 // `threads + 1` buckets' output is held at a time.
 class GatherOp : public Operator {
  public:
-  // With `sort_keys`, each bucket's rows come as one batch in that order.
+  // With `sort_keys`, each bucket's rows come as one batch in that order; with `lines` as well,
+  // as batches of the keys and the rows' CSV / TSV lines (SortedLines).
   GatherOp(PlanPtr node, uint32_t buckets, std::vector<uint8_t> kept, ExecContext* ctx,
-           std::vector<SortKey> sort_keys = {})
+           std::vector<SortKey> sort_keys = {}, bool lines = false)
       : node_(std::move(node)), ctx_(ctx), sort_keys_(std::move(sort_keys)),
-        lines_(!sort_keys_.empty() && ctx->options().text_delimiter != 0) {
+        lines_(!sort_keys_.empty() && lines && ctx->options().text_delimiter != 0) {
     for (uint32_t b = 0; b < buckets; ++b)
       if (kept.empty() || kept[b]) order_.push_back(static_cast<int>(b));
     results_.resize(order_.size());
@@ -1139,7 +1142,7 @@ class GatherOp : public Operator {
   bool started_ = false, stop_ = false;
 };
 
-Result<SortedBatches> RunSort(const PlanNode& n, int bucket, ExecContext* ctx) {
+Result<SortedBatches> RunSort(const PlanNode& n, int bucket, ExecContext* ctx, bool lines) {
   std::vector<SortKey> keys = n.sort_keys;
   for (auto& k : keys) {
     WH_ASSIGN_OR_RETURN(k.expr, Resolve(k.expr, n.children[0]->out));
@@ -1151,8 +1154,9 @@ Result<SortedBatches> RunSort(const PlanNode& n, int bucket, ExecContext* ctx) {
       // Each bucket sorts its rows on the worker threads, in cache; here the runs are merged.
       std::vector<uint8_t> kept;
       KeptBuckets(*child, &kept);
-      GatherOp buckets(child, p.buckets, std::move(kept), ctx, keys);
-      if (!ctx->options().text_delimiter) return SortInput(&buckets, keys, true);
+      lines = lines && ctx->options().text_delimiter != 0;
+      GatherOp buckets(child, p.buckets, std::move(kept), ctx, keys, lines);
+      if (!lines) return SortInput(&buckets, keys, true);
       // The buckets' batches are the keys and the lines: merge on those columns.
       std::vector<SortKey> by_position = keys;
       for (size_t k = 0; k < keys.size(); ++k)
@@ -1349,7 +1353,7 @@ Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx) {
   if (plan->kind == PlanNode::kSort) {
     // The sorted rows are printed from where they are: the sort orders, nothing is gathered.
     const uint64_t t0 = NowNanos();
-    WH_ASSIGN_OR_RETURN(SortedBatches s, RunSort(*plan, -1, ctx));
+    WH_ASSIGN_OR_RETURN(SortedBatches s, RunSort(*plan, -1, ctx, true));
     if (s.lines) {
       rs.text_delimiter = ctx->options().text_delimiter;
       for (auto& b : s.batches) rs.chunks.push_back(std::move(b.columns));

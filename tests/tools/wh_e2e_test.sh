@@ -56,6 +56,8 @@ want=$(printf 'id,s,v\n1,"say ""hi""",\n2,,2\n4,"two\nlines",2\n3,"a,b",1\n5,tab
 got=$("$WH" -w "$W" query "SELECT s, id FROM q ORDER BY id DESC" --format tsv)
 want=$(printf 's\tid\nx\t6\n"tab\there"\t5\n"two\nlines"\t4\na,b\t3\n\t2\n"say ""hi"""\t1')
 [ "$got" = "$want" ] || fail "sorted TSV over buckets: got '$got'"
+got=$("$WH" -w "$W" query "SELECT id, s FROM q ORDER BY id DESC LIMIT 2" --format csv | tr '\n' ' ')
+[ "$got" = 'id,s 6,x 5,tab	here ' ] || fail "sorted rows under a LIMIT (not the root): got '$got'"
 got=$("$WH" -w "$W" query "SELECT id FROM q ORDER BY id DESC" --format jsonl | tr -d '\n')
 [ "$got" = '{"id":6}{"id":5}{"id":4}{"id":3}{"id":2}{"id":1}' ] || fail "sorted JSON lines over buckets: got '$got'"
 
