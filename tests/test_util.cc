@@ -48,6 +48,7 @@ class FaultyWritable : public WritableFile {
 }  // namespace
 
 Status FaultInjectionFileSystem::Tick(const char* what, const std::string& path) {
+  std::lock_guard<std::mutex> l(mu_);
   ++calls_;
   if (failed_ || (fail_at_ > 0 && calls_ == fail_at_)) {
     failed_ = true;
@@ -62,6 +63,7 @@ std::string ParentDir(const std::string& p) {
 }
 
 void FaultInjectionFileSystem::SimulateCrash() {
+  std::lock_guard<std::mutex> l(mu_);
   for (const auto& [path, size] : synced_) {
     auto now = base_->FileSize(path);
     if (now.ok() && *now > size) (void)base_->Truncate(path, size);
@@ -82,6 +84,7 @@ void FaultInjectionFileSystem::SimulateCrash() {
 Result<std::unique_ptr<WritableFile>> FaultInjectionFileSystem::NewWritableFile(const std::string& p) {
   WH_RETURN_IF_ERROR(Tick("create", p));
   WH_ASSIGN_OR_RETURN(auto f, base_->NewWritableFile(p));
+  std::lock_guard<std::mutex> l(mu_);
   synced_[p] = 0;
   Log({DirOp::kCreate, ParentDir(p), p, ""});
   return std::unique_ptr<WritableFile>(new FaultyWritable(this, std::move(f), p));
@@ -89,12 +92,14 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionFileSystem::NewWritableFile(
 Result<std::unique_ptr<WritableFile>> FaultInjectionFileSystem::NewAppendableFile(const std::string& p) {
   WH_RETURN_IF_ERROR(Tick("open for append", p));
   WH_ASSIGN_OR_RETURN(auto f, base_->NewAppendableFile(p));
+  std::lock_guard<std::mutex> l(mu_);
   if (!synced_.count(p)) synced_[p] = f->Size();  // what is there already is durable
   return std::unique_ptr<WritableFile>(new FaultyWritable(this, std::move(f), p));
 }
 Status FaultInjectionFileSystem::Rename(const std::string& from, const std::string& to) {
   WH_RETURN_IF_ERROR(Tick("rename", from));
   WH_RETURN_IF_ERROR(base_->Rename(from, to));
+  std::lock_guard<std::mutex> l(mu_);
   if (synced_.count(from)) {
     synced_[to] = synced_[from];
     synced_.erase(from);
@@ -104,12 +109,16 @@ Status FaultInjectionFileSystem::Rename(const std::string& from, const std::stri
 }
 Status FaultInjectionFileSystem::RemoveFile(const std::string& p) {
   WH_RETURN_IF_ERROR(Tick("remove", p));
-  synced_.erase(p);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    synced_.erase(p);
+  }
   return base_->RemoveFile(p);
 }
 Status FaultInjectionFileSystem::CreateDir(const std::string& p) {
   WH_RETURN_IF_ERROR(Tick("mkdir", p));
   WH_RETURN_IF_ERROR(base_->CreateDir(p));
+  std::lock_guard<std::mutex> l(mu_);
   Log({DirOp::kMkdir, ParentDir(p), p, ""});
   return Status::OK();
 }
@@ -120,6 +129,7 @@ Status FaultInjectionFileSystem::RemoveDir(const std::string& p) {
 Status FaultInjectionFileSystem::SyncDir(const std::string& p) {
   WH_RETURN_IF_ERROR(Tick("fsync dir", p));
   WH_RETURN_IF_ERROR(base_->SyncDir(p));
+  std::lock_guard<std::mutex> l(mu_);
   // Creations and renames in this directory are durable now.
   std::vector<DirOp> kept;
   for (auto& op : ops_)

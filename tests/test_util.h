@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -62,7 +63,10 @@ class FaultInjectionFileSystem : public FileSystem {
   // first). Then the record starts afresh.
   void SimulateCrash();
   // Bookkeeping of the writable files (called by them).
-  void NoteSynced(const std::string& path, uint64_t size) { synced_[path] = size; }
+  void NoteSynced(const std::string& path, uint64_t size) {
+    std::lock_guard<std::mutex> l(mu_);
+    synced_[path] = size;
+  }
 
  private:
   struct DirOp {
@@ -70,8 +74,11 @@ class FaultInjectionFileSystem : public FileSystem {
     std::string dir;  // the directory whose fsync makes it durable
     std::string path, to;
   };
-  void Log(DirOp op) { ops_.push_back(std::move(op)); }
+  void Log(DirOp op) { ops_.push_back(std::move(op)); }  // with mu_ held
 
+  // The engine calls a filesystem from several threads at once (segment flushes and merges):
+  // the counters and the record are guarded.
+  std::mutex mu_;
   FileSystem* base_;
   std::map<std::string, uint64_t> synced_;  // path -> size at the last fsync
   std::vector<DirOp> ops_;                  // not yet made durable by a directory fsync
