@@ -203,9 +203,12 @@ int CmdQuery(const Args& a) {
   auto fmt = ChooseFormat(a);
   if (!fmt.ok()) return Usage(fmt.status().message());
   SessionOptions so;
-  so.flatten_results = false;  // printed where they are
-  if (*fmt == OutputFormat::kCsv) so.text_delimiter = ',';
-  if (*fmt == OutputFormat::kTsv) so.text_delimiter = '\t';
+  // CSV and TSV print the query's batches where they are (sorted ones as lines formatted while
+  // the query runs); the other formats read whole columns.
+  if (*fmt == OutputFormat::kCsv || *fmt == OutputFormat::kTsv) {
+    so.flatten_results = false;
+    so.text_delimiter = *fmt == OutputFormat::kCsv ? ',' : '\t';
+  }
   if (!a.etl_date.empty()) {
     auto t = ParseTimestamp(a.etl_date);
     if (!t.ok()) return Usage("--etl-date '" + a.etl_date + "': " + t.status().message());
