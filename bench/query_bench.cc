@@ -100,6 +100,7 @@ void BM_BucketAggregation(benchmark::State& state) {
   std::vector<uint32_t> gids(kRows);
   for (auto _ : state) {
     KeyTable table({DataType::Int64()});
+    if (state.range(0)) table.Reserve(kUsers);
     auto c = MakeAggregateState(count);
     auto s = MakeAggregateState(sum);
     table.FindOrInsert({&users}, kRows, gids.data());
@@ -112,7 +113,7 @@ void BM_BucketAggregation(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * kRows);
 }
-BENCHMARK(BM_BucketAggregation);
+BENCHMARK(BM_BucketAggregation)->Arg(0)->Arg(1);  // 1: the table sized for the groups up front
 
 // Probe of a co-bucketed join: one bucket's per-user rows (build) against another's.
 void BM_BucketJoinProbe(benchmark::State& state) {

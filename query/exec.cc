@@ -339,9 +339,13 @@ std::vector<DataType> TypesOf(const std::vector<BExprPtr>& exprs) {
 
 class AggregateOp : public Operator {
  public:
-  AggregateOp(std::unique_ptr<Operator> child, std::vector<BExprPtr> groups, std::vector<AggregateSpec> aggs)
-      : child_(std::move(child)), groups_(std::move(groups)), aggs_(std::move(aggs)), table_(TypesOf(groups_)) {
+  AggregateOp(std::unique_ptr<Operator> child, std::vector<BExprPtr> groups, std::vector<AggregateSpec> aggs,
+              NodeStats* stats)
+      : child_(std::move(child)), groups_(std::move(groups)), aggs_(std::move(aggs)), table_(TypesOf(groups_)),
+        stats_(stats) {
     for (const auto& a : aggs_) states_.push_back(MakeAggregateState(a));
+    // Buckets have about the same number of groups: size the table like the largest so far.
+    if (!groups_.empty()) table_.Reserve(stats_->groups.load());
   }
 
   Result<bool> Next(Batch* out) override {
@@ -377,6 +381,8 @@ class AggregateOp : public Operator {
         WH_RETURN_IF_ERROR(states_[a]->Update(&v.get(), gids.data(), in.rows));
       }
     }
+    for (uint64_t seen = stats_->groups.load(); groups > seen && !stats_->groups.compare_exchange_weak(seen, groups);) {
+    }
     Batch b;
     b.rows = groups;
     for (auto& k : table_.keys()) b.columns.push_back(std::move(k));
@@ -394,6 +400,7 @@ class AggregateOp : public Operator {
   std::vector<BExprPtr> groups_;
   std::vector<AggregateSpec> aggs_;
   KeyTable table_;
+  NodeStats* stats_;
   std::vector<std::unique_ptr<AggregateState>> states_;
   bool done_ = false;
 };
@@ -506,6 +513,7 @@ class HashJoinOp : public Operator {
     for (const Column* k : ptrs)
       if (k->has_nulls())
         for (size_t i = 0; i < build_.rows; ++i) has_null[i] |= !k->validity()[i];
+    table_->Reserve(build_.rows);
     table_->FindOrInsert(ptrs, build_.rows, ids.data());
     head_.assign(table_->size(), UINT32_MAX);
     next_.assign(build_.rows, UINT32_MAX);
@@ -1224,7 +1232,7 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, Exe
         if (a.arg) {
           WH_ASSIGN_OR_RETURN(a.arg, Resolve(a.arg, n.children[0]->out));
         }
-      op = std::make_unique<AggregateOp>(std::move(child), std::move(groups), std::move(aggs));
+      op = std::make_unique<AggregateOp>(std::move(child), std::move(groups), std::move(aggs), &ctx->stats(&n));
       break;
     }
     case PlanNode::kJoin: {

@@ -25,6 +25,9 @@ struct NodeStats {
   std::atomic<uint64_t> row_groups_skipped{0};  // ... skipped by block zone maps
   std::atomic<uint64_t> blocks_read{0};
   std::atomic<uint64_t> bytes_read{0};
+  // Grouping: the most groups one run (bucket) of the node has had, which sizes the next
+  // bucket's hash table up front.
+  std::atomic<uint64_t> groups{0};
 };
 
 struct ExecOptions {

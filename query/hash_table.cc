@@ -128,6 +128,25 @@ bool KeyTable::Equal(uint32_t id, const std::vector<const Column*>& keys, size_t
   return true;
 }
 
+void KeyTable::Reserve(size_t n) {
+  size_t want = slots_.size();
+  while (want < 2 * n) want *= 2;
+  if (want > slots_.size()) {
+    hashes_.reserve(n);
+    for (auto& k : keys_) k.Reserve(n);
+    // Grow rehashes the ids there are into the new size.
+    std::vector<uint32_t> slots(want, 0);
+    const uint64_t mask = want - 1;
+    for (uint32_t id = 0; id < hashes_.size(); ++id) {
+      uint64_t p = hashes_[id] & mask;
+      while (slots[p]) p = (p + 1) & mask;
+      slots[p] = id + 1;
+    }
+    slots_ = std::move(slots);
+    mask_ = mask;
+  }
+}
+
 uint32_t KeyTable::Claim(uint64_t p, uint64_t hash) {
   const uint32_t id = static_cast<uint32_t>(hashes_.size());
   slots_[p] = id + 1;

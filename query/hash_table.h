@@ -23,6 +23,9 @@ class KeyTable {
   void Find(const std::vector<const Column*>& keys, size_t n, uint32_t* ids) const;
 
   size_t size() const { return hashes_.size(); }
+  // Sizes the table for about n keys up front (a hint: it still grows past it), sparing the
+  // rehashes of growing there from empty.
+  void Reserve(size_t n);
   // The distinct keys, one Column per key part, row i = id i.
   std::vector<Column>& keys() { return keys_; }
 

@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <map>
 #include <sstream>
 
 #include "ingest/ingest.h"
+#include "query/hash_table.h"
 #include "query/query.h"
 #include "tests/test_util.h"
 
@@ -131,6 +133,44 @@ TEST(Executor, OutputFormats) {
             "|------:|-------|--------:|\n"
             "| 38.00 | x,\"y\" |     0.1 |\n"
             "|  NULL | NULL  | 2.5e-10 |\n");
+}
+
+// KeyTable numbers keys densely in order of first appearance, sized up front (Reserve) or not,
+// and reserving after inserts keeps every key where Find and FindOrInsert look for it.
+TEST(KeyTable, ReserveKeepsIdsAndLookups) {
+  for (size_t reserve_at : {size_t{0}, size_t{1}, size_t{5000}, size_t{100000}}) {
+    KeyTable t({DataType::Int64(), DataType::String()});
+    Column a(DataType::Int64()), b(DataType::String());
+    const size_t n = 20000;
+    for (size_t i = 0; i < n; ++i) {
+      if (i % 1000 == 7) a.AppendNull();
+      else a.Append<int64_t>(static_cast<int64_t>(i % 5000) * 7919);
+      b.AppendString(i % 2 ? "x" : "y");
+    }
+    std::vector<uint32_t> ids(n);
+    if (reserve_at == 0) t.Reserve(7000);
+    t.FindOrInsert({&a, &b}, n / 2, ids.data());
+    if (reserve_at) t.Reserve(reserve_at);  // a hint smaller than the table is a no-op
+    t.FindOrInsert({&a, &b}, n, ids.data());  // again from the start: the first half is found
+    std::map<std::pair<std::string, std::string>, uint32_t> first;
+    uint32_t next = 0;
+    for (size_t i = 0; i < n; ++i) {
+      auto key = std::make_pair(a.IsNull(i) ? "NULL" : std::to_string(a.Get<int64_t>(i)), std::string(b.GetString(i)));
+      auto it = first.find(key);
+      if (it == first.end()) it = first.emplace(key, next++).first;
+      ASSERT_EQ(ids[i], it->second) << "row " << i << " reserve " << reserve_at;
+    }
+    EXPECT_EQ(t.size(), first.size());
+    std::vector<uint32_t> found(n);
+    t.Find({&a, &b}, n, found.data());
+    for (size_t i = 0; i < n; ++i) EXPECT_EQ(found[i], a.IsNull(i) ? KeyTable::kNone : ids[i]) << i;
+    Column missing(DataType::Int64());
+    missing.Append<int64_t>(-1);
+    Column y(DataType::String());
+    y.AppendString("y");
+    t.Find({&missing, &y}, 1, found.data());
+    EXPECT_EQ(found[0], KeyTable::kNone);
+  }
 }
 
 // A query's rows stay in the batches it produced (chunks), ordered by (chunk, row) pairs when
