@@ -135,6 +135,19 @@ TEST(Executor, OutputFormats) {
             "|  NULL | NULL  | 2.5e-10 |\n");
 }
 
+// Integers print exactly around the short path for 0..99 (both digit places are written).
+TEST(Executor, CsvIntegersAroundTheTwoDigitPath) {
+  ResultSet rs;
+  const std::vector<int64_t> v = {0, 5, 9, 10, 42, 99, 100, 101, -1, -9, -10, -99, -100, INT64_MAX, INT64_MIN};
+  Column i32(DataType::Int32());
+  for (int64_t x : v) i32.Append<int32_t>(static_cast<int32_t>(std::max<int64_t>(INT32_MIN, std::min<int64_t>(INT32_MAX, x))));
+  rs.AddColumn("a", Int64Column(v));
+  rs.AddColumn("b", std::move(i32));
+  EXPECT_EQ(Print(rs, OutputFormat::kCsv),
+            "a,b\n0,0\n5,5\n9,9\n10,10\n42,42\n99,99\n100,100\n101,101\n-1,-1\n-9,-9\n-10,-10\n-99,-99\n"
+            "-100,-100\n9223372036854775807,2147483647\n-9223372036854775808,-2147483648\n");
+}
+
 // KeyTable numbers keys densely in order of first appearance, sized up front (Reserve) or not,
 // and reserving after inserts keeps every key where Find and FindOrInsert look for it.
 TEST(KeyTable, ReserveKeepsIdsAndLookups) {
