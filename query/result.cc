@@ -8,6 +8,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <sstream>
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+#include <functional>
 #include <thread>
 #include <type_traits>
 
@@ -380,6 +385,97 @@ std::vector<Column> FormatCsvLines(const std::vector<const std::vector<Column>*>
 
 namespace {
 
+std::string CsvHeader(const ResultSet& rs, char d) {
+  std::string h;
+  for (size_t c = 0; c < rs.names.size(); ++c) h += (c ? std::string(1, d) : "") + CsvQuote(rs.names[c], d);
+  return h + "\n";
+}
+
+// Formats the rows of rs as CSV / TSV in blocks of 64K rows on all cores and passes each block
+// to put(data, size, offset), offset counting from the first row. With `ordered`, put is called
+// by this thread in block order (a stream); without, by the worker that formatted the block as
+// soon as the blocks before it have sizes, so positional writes of the blocks overlap.
+Status WriteCsvBlocks(const ResultSet& rs, char d, bool ordered,
+                      const std::function<Status(const char*, size_t, uint64_t)>& put, uint64_t* written) {
+  struct Text {
+    std::unique_ptr<char[]> data;  // not zeroed: written once, front to back
+    size_t size = 0;
+  };
+  const size_t n = rs.rows();
+  const RowWalk walk(rs);
+  const bool lines = rs.text_delimiter != 0;  // rows formatted already: copy the lines
+  const CsvRowBound bound(*walk.parts()[0]);
+  auto format = [&](size_t begin, size_t end, Text* buf) {
+    size_t bytes = 0;
+    walk.Run(begin, end, [&](const std::vector<Column>& cols, size_t i) {
+      bytes += lines ? cols.back().offsets()[i + 1] - cols.back().offsets()[i] : bound(cols, i);
+    });
+    buf->data.reset(new char[bytes]);
+    char* p = buf->data.get();
+    if (lines) {
+      walk.Run(begin, end, [&](const std::vector<Column>& cols, size_t i) { p = PutText(p, cols.back().GetString(i)); });
+    } else {
+      walk.Run(begin, end, [&](const std::vector<Column>& cols, size_t i) { p = PutCsvRow(p, cols, i, d); });
+    }
+    buf->size = static_cast<size_t>(p - buf->data.get());
+  };
+  constexpr size_t kBlock = 65536;
+  const size_t blocks = (n + kBlock - 1) / kBlock;
+  std::vector<Text> texts(blocks);
+  std::vector<uint8_t> done(blocks, 0);
+  std::vector<uint64_t> start(blocks + 1, 0);  // known for k <= placed
+  size_t placed = 0;
+  Status failed;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t k; (k = next++) < blocks;) {
+      format(k * kBlock, std::min(n, (k + 1) * kBlock), &texts[k]);
+      if (ordered) {
+        std::lock_guard<std::mutex> lock(mu);
+        done[k] = 1;
+        cv.notify_all();
+        continue;
+      }
+      uint64_t at;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [&] { return placed == k; });
+        at = start[k];
+        start[k + 1] = at + texts[k].size;
+        placed = k + 1;
+        cv.notify_all();
+      }
+      Status s = put(texts[k].data.get(), texts[k].size, at);
+      texts[k] = Text{};
+      if (!s.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (failed.ok()) failed = s;
+      }
+    }
+  };
+  const size_t threads = std::min<size_t>(blocks, std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (size_t k = 0; k < threads; ++k) pool.emplace_back(work);
+  // Ordered: this thread writes each block as soon as it and every block before it are done, so
+  // formatting and writing overlap.
+  uint64_t at = 0;
+  for (size_t k = 0; ordered && k < blocks; ++k) {
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return done[k] != 0; });
+    }
+    Status s = put(texts[k].data.get(), texts[k].size, at);
+    at += texts[k].size;
+    texts[k] = Text{};
+    if (!s.ok() && failed.ok()) failed = s;
+  }
+  for (auto& t : pool) t.join();
+  if (written) *written = ordered ? at : start[placed];
+  return failed;
+}
+
 }  // namespace
 
 void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
@@ -400,61 +496,15 @@ void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
     case OutputFormat::kCsv:
     case OutputFormat::kTsv: {
       char d = f == OutputFormat::kCsv ? ',' : '\t';
-      for (size_t c = 0; c < nc; ++c) out << (c ? std::string(1, d) : "") << CsvQuote(rs.names[c], d);
-      out << '\n';
-      // Rows are formatted in blocks of 64K on all cores and written in order.
-      struct Text {
-        std::unique_ptr<char[]> data;  // not zeroed: written once, front to back
-        size_t size = 0;
-      };
-      const RowWalk walk(rs);
-      const bool lines = rs.text_delimiter != 0;  // rows formatted already: copy the lines
-      const CsvRowBound bound(*walk.parts()[0]);
-      auto format = [&](size_t begin, size_t end, Text* buf) {
-        size_t bytes = 0;
-        walk.Run(begin, end, [&](const std::vector<Column>& cols, size_t i) {
-          bytes += lines ? cols.back().offsets()[i + 1] - cols.back().offsets()[i] : bound(cols, i);
-        });
-        buf->data.reset(new char[bytes]);
-        char* p = buf->data.get();
-        if (lines) {
-          walk.Run(begin, end, [&](const std::vector<Column>& cols, size_t i) {
-            p = PutText(p, cols.back().GetString(i));
-          });
-        } else {
-          walk.Run(begin, end, [&](const std::vector<Column>& cols, size_t i) { p = PutCsvRow(p, cols, i, d); });
-        }
-        buf->size = static_cast<size_t>(p - buf->data.get());
-      };
-      constexpr size_t kBlock = 65536;
-      const size_t blocks = (n + kBlock - 1) / kBlock;
-      // Workers take blocks in order; this thread writes each block as soon as it and every
-      // block before it are done, so formatting and writing overlap.
-      std::vector<Text> texts(blocks);
-      std::vector<uint8_t> done(blocks, 0);
-      std::mutex mu;
-      std::condition_variable cv;
-      std::atomic<size_t> next{0};
-      auto work = [&] {
-        for (size_t k; (k = next++) < blocks;) {
-          format(k * kBlock, std::min(n, (k + 1) * kBlock), &texts[k]);
-          std::lock_guard<std::mutex> lock(mu);
-          done[k] = 1;
-          cv.notify_all();
-        }
-      };
-      const size_t threads = std::min<size_t>(blocks, std::max(1u, std::thread::hardware_concurrency()));
-      std::vector<std::thread> pool;
-      for (size_t k = 0; k < threads; ++k) pool.emplace_back(work);
-      for (size_t k = 0; k < blocks; ++k) {
-        {
-          std::unique_lock<std::mutex> lock(mu);
-          cv.wait(lock, [&] { return done[k] != 0; });
-        }
-        out.write(texts[k].data.get(), static_cast<std::streamsize>(texts[k].size));
-        texts[k] = Text{};
-      }
-      for (auto& t : pool) t.join();
+      out << CsvHeader(rs, d);
+      Status st = WriteCsvBlocks(
+          rs, d, true,
+          [&](const char* data, size_t size, uint64_t) {
+            out.write(data, static_cast<std::streamsize>(size));
+            return Status::OK();
+          },
+          nullptr);
+      (void)st;  // an ostream keeps its own error state
       break;
     }
     case OutputFormat::kJson:
@@ -513,6 +563,49 @@ void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
       break;
     }
   }
+}
+
+Status WriteResultFile(const std::vector<ResultSet>& results, OutputFormat f, const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return Status::IOError("cannot write '" + path + "': " + std::strerror(errno));
+  uint64_t offset = 0;
+  auto put = [&](const char* data, size_t size, uint64_t at) -> Status {
+    while (size > 0) {
+      ssize_t w = ::pwrite(fd, data, size, static_cast<off_t>(at));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) return Status::IOError("writing '" + path + "' failed: " + std::strerror(errno));
+      data += w;
+      size -= static_cast<size_t>(w);
+      at += static_cast<uint64_t>(w);
+    }
+    return Status::OK();
+  };
+  Status st;
+  for (const auto& rs : results) {
+    const OutputFormat g = rs.text_delimiter ? (rs.text_delimiter == '\t' ? OutputFormat::kTsv : OutputFormat::kCsv) : f;
+    if ((g == OutputFormat::kCsv || g == OutputFormat::kTsv) && !rs.plain_text) {
+      const char d = g == OutputFormat::kCsv ? ',' : '\t';
+      const std::string header = CsvHeader(rs, d);
+      st = put(header.data(), header.size(), offset);
+      offset += header.size();
+      uint64_t written = 0;
+      const uint64_t base = offset;
+      if (st.ok())
+        st = WriteCsvBlocks(
+            rs, d, false, [&](const char* data, size_t size, uint64_t at) { return put(data, size, base + at); },
+            &written);
+      offset += written;
+    } else {
+      std::ostringstream text;
+      PrintResult(rs, f, text);
+      const std::string s = text.str();
+      st = put(s.data(), s.size(), offset);
+      offset += s.size();
+    }
+    if (!st.ok()) break;
+  }
+  if (::close(fd) != 0 && st.ok()) st = Status::IOError("writing '" + path + "' failed: " + std::strerror(errno));
+  return st;
 }
 
 }  // namespace wh

@@ -43,6 +43,10 @@ Result<OutputFormat> ParseOutputFormat(const std::string& name);
 std::string ValueToText(const Column& c, size_t row, const char* null_text);
 
 void PrintResult(const ResultSet& rs, OutputFormat format, std::ostream& out);
+// Writes results to a new file at `path` (replacing any) as PrintResult prints them, one after
+// another; the blocks of CSV / TSV rows are written at their offsets by the threads that format
+// them, so the copies into the page cache run on all cores.
+Status WriteResultFile(const std::vector<ResultSet>& results, OutputFormat format, const std::string& path);
 
 // The CSV (delim ',') or TSV lines, each with its newline, of n rows: row i is row rows[i] of
 // parts[which[i]]. As STRING columns of at most about 1 GiB of text each, in order.

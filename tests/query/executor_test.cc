@@ -148,6 +148,41 @@ TEST(Executor, CsvIntegersAroundTheTwoDigitPath) {
             "-100,-100\n9223372036854775807,2147483647\n-9223372036854775808,-2147483648\n");
 }
 
+// WriteResultFile writes what PrintResult prints: CSV blocks at their offsets from several
+// threads, one result after another, over a longer file that was there before.
+TEST(Executor, ResultFileIsThePrintedText) {
+  TempDir dir;
+  const std::string path = dir.Join("out.csv");
+  testing::WriteAll(path, std::string(10000000, 'x'));
+  ResultSet big;
+  big.names = {"i", "s"};
+  for (int chunk = 0; chunk < 3; ++chunk) {
+    std::vector<int64_t> ids;
+    std::vector<Column> cols;
+    cols.emplace_back(DataType::Int64());
+    cols.emplace_back(DataType::String());
+    for (int i = 0; i < 70000; ++i) {
+      cols[0].Append<int64_t>(int64_t{chunk} * 70000 + i);
+      if (i % 11 == 0) cols[1].AppendNull();
+      else cols[1].AppendString(i % 7 ? "plain" : "needs, quotes");
+    }
+    big.chunks.push_back(std::move(cols));
+  }
+  for (uint32_t i = 0; i < 210000; ++i) {  // backwards through the chunks
+    big.order_chunk.push_back(static_cast<uint16_t>(2 - i / 70000));
+    big.order_row.push_back(69999 - i % 70000);
+  }
+  ResultSet small;
+  small.AddColumn("n", Int64Column({7}));
+  for (auto f : {OutputFormat::kCsv, OutputFormat::kTsv, OutputFormat::kJsonl}) {
+    ASSERT_TRUE(WriteResultFile({big, small}, f, path).ok());
+    EXPECT_EQ(testing::ReadAll(path), Print(big, f) + Print(small, f)) << static_cast<int>(f);
+  }
+  Status bad = WriteResultFile({small}, OutputFormat::kCsv, dir.Join("no/such/dir/x.csv"));
+  EXPECT_EQ(bad.code(), StatusCode::kIOError);
+  EXPECT_NE(bad.message().find("cannot write"), std::string::npos) << bad.message();
+}
+
 // KeyTable numbers keys densely in order of first appearance, sized up front (Reserve) or not,
 // and reserving after inserts keeps every key where Find and FindOrInsert look for it.
 TEST(KeyTable, ReserveKeepsIdsAndLookups) {

@@ -218,12 +218,8 @@ int CmdQuery(const Args& a) {
   auto results = session.Execute(sql);
   if (!results.ok()) return Fail(results.status());
   if (!a.output.empty()) {
-    std::ofstream out(a.output, std::ios::binary | std::ios::trunc);
-    if (!out) return Fail(Status::IOError("cannot write '" + a.output + "'"));
-    for (const auto& rs : *results) PrintResult(rs, *fmt, out);
-    out.flush();
-    if (!out) return Fail(Status::IOError("writing '" + a.output + "' failed"));
-    return kExitOk;
+    Status st = WriteResultFile(*results, *fmt, a.output);
+    return st.ok() ? kExitOk : Fail(st);
   }
   for (const auto& rs : *results) PrintResult(rs, *fmt, std::cout);
   std::cout.flush();
