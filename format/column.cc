@@ -50,6 +50,7 @@ void Column::Reserve(size_t rows) {
 }
 
 void Column::AppendNull() {
+  Plain();
   if (validity_.empty()) validity_.assign(size_, 1);
   if (type_.physical() == PhysicalType::kString) {
     offsets_.push_back(static_cast<uint32_t>(chars_.size()));
@@ -62,6 +63,7 @@ void Column::AppendNull() {
 }
 
 void Column::AppendString(std::string_view s) {
+  Plain();
   chars_.append(s);
   offsets_.push_back(static_cast<uint32_t>(chars_.size()));
   MarkValid();
@@ -71,7 +73,7 @@ void Column::AppendFrom(const Column& src, size_t i) {
   if (src.IsNull(i)) {
     AppendNull();
   } else if (type_.physical() == PhysicalType::kString) {
-    AppendString(src.GetString(i));
+    AppendString(src.GetString(i));  // (plain after)
   } else {
     int w = type_.width();
     fixed_.Append(src.fixed_.data() + i * w, w);
@@ -91,6 +93,16 @@ void Column::AppendSelected(const Column& src, const uint32_t* rows, size_t n) {
     validity_.insert(validity_.end(), n, 1);
   }
   if (type_.physical() == PhysicalType::kString) {
+    if (src.dict_ && (dict_ == src.dict_ || (size_ == 0 && !dict_))) {  // codes of one dictionary
+      dict_ = src.dict_;
+      const size_t old = codes_.size();
+      codes_.resize(old + n);
+      for (size_t k = 0; k < n; ++k) codes_[old + k] = src.codes_[rows[k]];
+      size_ += n;
+      return;
+    }
+    Plain();
+    src.Plain();
     // Sized once, then filled through raw pointers (no per-row capacity checks).
     const uint32_t* so = src.offsets_.data();
     size_t bytes = 0;
@@ -146,6 +158,8 @@ void Column::AppendGathered(const std::vector<const Column*>& srcs, const uint16
     validity_.insert(validity_.end(), n, 1);
   }
   if (type_.physical() == PhysicalType::kString) {
+    Plain();
+    for (const Column* c : srcs) c->Plain();
     size_t bytes = 0;
     for (size_t k = 0; k < n; ++k) {
       const Column* c = srcs[which[k]];
@@ -187,6 +201,24 @@ void Column::AppendRange(const Column& src, size_t begin, size_t n) {
     validity_.insert(validity_.end(), n, 1);
   }
   if (type_.physical() == PhysicalType::kString) {
+    if (src.dict_) {
+      // Codes stay codes: of the same dictionary as they are, of another through a map into
+      // this column's (merged) dictionary.
+      std::vector<uint32_t> map;
+      const bool adopt = size_ == 0 && !dict_;
+      if (adopt || dict_ == src.dict_ || (dict_ && MapDictionary(src, &map))) {
+        if (adopt) dict_ = src.dict_;
+        const size_t old = codes_.size();
+        codes_.resize(old + n);
+        const uint32_t* in = src.codes_.data() + begin;
+        if (map.empty()) std::memcpy(codes_.data() + old, in, n * sizeof(uint32_t));
+        else for (size_t k = 0; k < n; ++k) codes_[old + k] = map[in[k]];
+        size_ += n;
+        return;
+      }
+      src.Plain();
+    }
+    Plain();
     uint32_t b = src.offsets_[begin], e = src.offsets_[begin + n];
     uint32_t base = static_cast<uint32_t>(chars_.size());
     chars_.append(src.chars_.data() + b, e - b);
@@ -203,7 +235,9 @@ void Column::AppendRange(const Column& src, size_t begin, size_t n) {
 void Column::Truncate(size_t n) {
   if (n >= size_) return;
   if (!validity_.empty()) validity_.resize(n);
-  if (type_.physical() == PhysicalType::kString) {
+  if (dict_) {
+    codes_.resize(n);
+  } else if (type_.physical() == PhysicalType::kString) {
     offsets_.resize(n + 1);
     chars_.resize(offsets_[n]);
   } else {
@@ -218,6 +252,8 @@ void Column::Clear() {
   fixed_.Clear();
   offsets_.assign(1, 0);
   chars_.clear();
+  dict_.reset();
+  codes_.clear();
 }
 
 uint8_t* Column::ResizeFixed(size_t n) {
@@ -229,17 +265,76 @@ uint8_t* Column::ResizeFixed(size_t n) {
 void Column::SetValidity(std::vector<uint8_t> validity) { validity_ = std::move(validity); }
 
 void Column::SetStrings(std::vector<uint32_t> offsets, std::string chars) {
+  dict_.reset();
+  codes_.clear();
   size_ = offsets.size() - 1;
   offsets_ = std::move(offsets);
   chars_ = std::move(chars);
 }
 
 size_t Column::ByteSize() const {
-  return validity_.size() + fixed_.size() + offsets_.size() * 4 + chars_.size();
+  return validity_.size() + fixed_.size() + offsets_.size() * 4 + chars_.size() + codes_.size() * 4 +
+         (dict_ ? dict_->ByteSize() : 0);
 }
 
 size_t Column::MemoryUsage() const {
-  return validity_.capacity() + fixed_.size() + offsets_.capacity() * 4 + chars_.capacity();
+  return validity_.capacity() + fixed_.size() + offsets_.capacity() * 4 + chars_.capacity() +
+         codes_.capacity() * 4 + (dict_ ? dict_->MemoryUsage() : 0);
+}
+
+void Column::SetDictionary(std::shared_ptr<const Column> dict, std::vector<uint32_t> codes) {
+  size_ = codes.size();
+  offsets_.assign(1, 0);
+  chars_.clear();
+  dict_ = std::move(dict);
+  codes_ = std::move(codes);
+}
+
+void Column::Materialize() const {
+  const Column& d = *dict_;
+  const uint32_t* doff = d.offsets_.data();
+  size_t bytes = 0;
+  for (uint32_t c : codes_) bytes += doff[c + 1] - doff[c];
+  std::string chars(bytes, '\0');
+  std::vector<uint32_t> offsets(codes_.size() + 1, 0);
+  size_t pos = 0;
+  for (size_t i = 0; i < codes_.size(); ++i) {
+    const uint32_t b = doff[codes_[i]], len = doff[codes_[i] + 1] - b;
+    std::memcpy(chars.data() + pos, d.chars_.data() + b, len);
+    pos += len;
+    offsets[i + 1] = static_cast<uint32_t>(pos);
+  }
+  offsets_ = std::move(offsets);
+  chars_ = std::move(chars);
+  dict_.reset();
+  codes_.clear();
+  codes_.shrink_to_fit();
+}
+
+bool Column::MapDictionary(const Column& src, std::vector<uint32_t>* map) {
+  // Small dictionaries only (a linear search per entry): beyond, the rows are kept as bytes.
+  constexpr size_t kMaxEntries = 64;
+  const Column& in = *src.dict_;
+  if (in.size() > kMaxEntries) return false;
+  std::shared_ptr<Column> merged;
+  const Column* cur = dict_.get();
+  map->resize(in.size());
+  for (size_t e = 0; e < in.size(); ++e) {
+    const std::string_view v = in.GetString(e);
+    size_t k = 0;
+    while (k < cur->size() && cur->GetString(k) != v) ++k;
+    if (k == cur->size()) {
+      if (cur->size() >= kMaxEntries) return false;
+      if (!merged) {  // copy on write: the old dictionary may be another column's too
+        merged = std::make_shared<Column>(*dict_);
+        cur = merged.get();
+      }
+      merged->AppendString(v);
+    }
+    (*map)[e] = static_cast<uint32_t>(k);
+  }
+  if (merged) dict_ = std::move(merged);
+  return true;
 }
 
 }  // namespace wh

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,12 +68,31 @@ class Column {
   template <typename T> T* mutable_values() { return fixed_.As<T>(); }
   template <typename T> T Get(size_t i) const { return fixed_.As<T>()[i]; }
 
-  // Strings: row i is chars[offsets[i], offsets[i+1]).
+  // Strings: row i is chars[offsets[i], offsets[i+1]), or, in the dictionary form, entry
+  // codes[i] of the dictionary.
   std::string_view GetString(size_t i) const {
+    if (dict_) return dict_->GetString(codes_[i]);
     return std::string_view(chars_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]);
   }
-  const std::vector<uint32_t>& offsets() const { return offsets_; }
-  const std::string& chars() const { return chars_; }
+  // The plain form's offsets and bytes (a dictionary column turns plain on first use).
+  const std::vector<uint32_t>& offsets() const {
+    Plain();
+    return offsets_;
+  }
+  const std::string& chars() const {
+    Plain();
+    return chars_;
+  }
+
+  // The dictionary form of a STRING column, as DecodeBlock gives a DICTIONARY block: a small
+  // column of distinct strings and a code per row, so comparisons can look at each distinct
+  // value once. Rows appended from other columns keep the form where the dictionaries allow;
+  // anything that needs the bytes laid out turns the column plain. A NULL row's code names an
+  // empty entry. Not for columns shared between threads: turning plain writes to the column.
+  bool is_dictionary() const { return dict_ != nullptr; }
+  const Column& dictionary() const { return *dict_; }
+  const uint32_t* codes() const { return codes_.data(); }
+  void SetDictionary(std::shared_ptr<const Column> dict, std::vector<uint32_t> codes);
 
   // Builders. Append* add one row.
   void Reserve(size_t rows);
@@ -110,13 +130,24 @@ class Column {
     ++size_;
     if (!validity_.empty()) validity_.push_back(1);
   }
+  void Plain() const {
+    if (dict_) Materialize();
+  }
+  void Materialize() const;
+  // Codes in this column's dictionary for the entries of src's (extending a copy of it), or
+  // false when the merged dictionary would grow too large to keep.
+  bool MapDictionary(const Column& src, std::vector<uint32_t>* map);
 
   DataType type_;
   size_t size_ = 0;
   std::vector<uint8_t> validity_;
   Buffer fixed_;
-  std::vector<uint32_t> offsets_{0};
-  std::string chars_;
+  // STRING: the plain form, or (dict_ set) the dictionary form; mutable because reading the
+  // plain form of a dictionary column materializes it.
+  mutable std::vector<uint32_t> offsets_{0};
+  mutable std::string chars_;
+  mutable std::shared_ptr<const Column> dict_;
+  mutable std::vector<uint32_t> codes_;
 };
 
 // Row i of an integer-like column (BOOLEAN, INT, BIGINT, DECIMAL, DATE, TIMESTAMP) widened to

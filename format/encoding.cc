@@ -682,6 +682,23 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
         if (valid) total += doffs[codes[i] + 1] - doffs[codes[i]];
       }
       if (total > kMaxBlockRawBytes) return Bad("dictionary strings too large");
+      if (count > 0) {
+        // Kept as codes into the block's dictionary (Column's dictionary form); NULL rows name
+        // an empty entry, added when the dictionary has none.
+        uint32_t empty = count;
+        if (!validity.empty()) {
+          for (uint32_t e = 0; e < count && empty == count; ++e)
+            if (doffs[e + 1] == doffs[e]) empty = e;
+          if (empty == count) doffs.push_back(doffs.back());
+        }
+        std::vector<uint32_t> c(n);
+        for (size_t i = 0; i < n; ++i)
+          c[i] = validity.empty() || validity[i] ? static_cast<uint32_t>(codes[i]) : empty;
+        auto dict = std::make_shared<Column>(DataType::String());
+        dict->SetStrings(std::move(doffs), std::move(dchars));
+        col.SetDictionary(std::move(dict), std::move(c));
+        break;
+      }
       chars.resize(total);  // then filled through a raw pointer: no per-row capacity checks
       char* out = chars.data();
       uint32_t pos = 0;
@@ -722,8 +739,9 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
     for (size_t i = 0; i < n; ++i)
       if (v[i] > 1 && (validity.empty() || validity[i])) return Bad("boolean value not 0 or 1");
   }
-  if (phys == PhysicalType::kString && !validity.empty()) {
-    // NULL rows must be empty strings so offsets stay canonical.
+  if (phys == PhysicalType::kString && !validity.empty() && !col.is_dictionary()) {
+    // NULL rows must be empty strings so offsets stay canonical (a dictionary column's NULL
+    // rows name an empty entry).
     const auto& offs = col.offsets();
     for (size_t i = 0; i < n; ++i)
       if (!validity[i] && offs[i + 1] != offs[i]) return Bad("NULL string with bytes");

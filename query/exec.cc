@@ -1349,12 +1349,15 @@ Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx) {
     rs.names.push_back(c.name);
     types.push_back(c.type);
   }
-  // Chunks take the plan's declared output types.
+  // Chunks take the plan's declared output types, and strings their plain form (printers read
+  // them from several threads).
   auto add_chunk = [&](Batch&& b) -> Status {
-    for (size_t c = 0; c < types.size(); ++c)
+    for (size_t c = 0; c < types.size(); ++c) {
       if (b.columns[c].type() != types[c]) {
         WH_ASSIGN_OR_RETURN(b.columns[c], CastColumn(b.columns[c], types[c]));
       }
+      (void)b.columns[c].offsets();
+    }
     rs.chunks.push_back(std::move(b.columns));
     return Status::OK();
   };

@@ -661,6 +661,14 @@ Column CompareScalar(const std::string& op, const Column& a, const Value& v) {
     case PhysicalType::kDouble: CompareScalarTyped<double>(op, a.values<double>(), v.d, o, n); break;
     case PhysicalType::kString: {
       std::string_view lit(v.s);
+      if (a.is_dictionary()) {  // each distinct value compared once, then looked up per row
+        const Column& d = a.dictionary();
+        std::vector<uint8_t> result(d.size());
+        for (size_t e = 0; e < d.size(); ++e) result[e] = CompareResult(op, d.GetString(e).compare(lit));
+        const uint32_t* codes = a.codes();
+        for (size_t i = 0; i < n; ++i) o[i] = result[codes[i]];
+        break;
+      }
       const uint32_t* off = a.offsets().data();
       const char* chars = a.chars().data();
       if (op == "=" || op == "<>") {

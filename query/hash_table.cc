@@ -77,6 +77,17 @@ void KeyTable::HashRows(const std::vector<const Column*>& keys, size_t n, uint64
         break;
       }
       case PhysicalType::kString:
+        if (c->is_dictionary()) {  // each distinct string hashed once
+          const Column& d = c->dictionary();
+          std::vector<uint64_t> h(d.size());
+          for (size_t e = 0; e < d.size(); ++e) {
+            std::string_view s = d.GetString(e);
+            h[e] = XXH3_64bits(s.data(), s.size());
+          }
+          const uint32_t* codes = c->codes();
+          for (size_t i = 0; i < n; ++i) out[i] = Combine(out[i], h[codes[i]]);
+          break;
+        }
         for (size_t i = 0; i < n; ++i) {
           std::string_view s = c->GetString(i);
           out[i] = Combine(out[i], XXH3_64bits(s.data(), s.size()));
@@ -195,6 +206,21 @@ void KeyTable::FindOrInsertInts(const T* v, size_t n, uint32_t* ids) {
   }
 }
 
+uint32_t KeyTable::FindOrInsertString(std::string_view v) {
+  const uint64_t hash = HashStringRow(v);
+  uint64_t p = hash & mask_;
+  while (true) {
+    uint32_t s = slots_[p];
+    if (s == 0) {
+      const uint32_t id = Claim(p, hash);
+      keys_[0].AppendString(v);
+      return id;
+    }
+    if (hashes_[s - 1] == hash && keys_[0].GetString(s - 1) == v) return s - 1;
+    p = (p + 1) & mask_;
+  }
+}
+
 void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, uint32_t* ids) {
   // One integer key of 32 or 64 bits (INT, DATE, BIGINT, TIMESTAMP, DECIMAL <= 18) without
   // NULLs: compare the stored keys as a plain array; no per-row type dispatch.
@@ -213,6 +239,19 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
   if (keys.size() == 1 && keys[0]->type().physical() == PhysicalType::kString && !keys[0]->has_nulls() &&
       !keys_[0].has_nulls()) {
     const Column& in = *keys[0];
+    if (in.is_dictionary()) {
+      // Each distinct string of the dictionary is looked up once, when a row first uses it (so
+      // ids still follow the rows' order of first appearance).
+      const Column& d = in.dictionary();
+      std::vector<uint32_t> entry(d.size(), kNone);
+      const uint32_t* codes = in.codes();
+      for (size_t i = 0; i < n; ++i) {
+        uint32_t& id = entry[codes[i]];
+        if (id == kNone) id = FindOrInsertString(d.GetString(codes[i]));
+        ids[i] = id;
+      }
+      return;
+    }
     std::string_view prev;
     for (size_t i = 0; i < n; ++i) {
       const std::string_view v = in.GetString(i);
@@ -221,21 +260,7 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
         continue;
       }
       prev = v;
-      const uint64_t hash = HashStringRow(v);
-      uint64_t p = hash & mask_;
-      while (true) {
-        uint32_t s = slots_[p];
-        if (s == 0) {
-          ids[i] = Claim(p, hash);
-          keys_[0].AppendString(v);
-          break;
-        }
-        if (hashes_[s - 1] == hash && keys_[0].GetString(s - 1) == v) {
-          ids[i] = s - 1;
-          break;
-        }
-        p = (p + 1) & mask_;
-      }
+      ids[i] = FindOrInsertString(v);
     }
     return;
   }

@@ -38,6 +38,8 @@ class KeyTable {
   // Takes empty slot p for the next id, of a key with `hash`; the caller appends the key.
   uint32_t Claim(uint64_t p, uint64_t hash);
   template <typename T> void FindOrInsertInts(const T* v, size_t n, uint32_t* ids);
+  // The id of one STRING key (of a one-column STRING table), inserting it if new.
+  uint32_t FindOrInsertString(std::string_view v);
 
   std::vector<DataType> types_;
   std::vector<Column> keys_;

@@ -202,5 +202,93 @@ TEST(Encoding, ZoneMaps) {
   EXPECT_FALSE(ComputeZoneMap(s, 0, 1).has_min_max) << "long strings keep no stats";
 }
 
+// A DICTIONARY block decodes into Column's dictionary form: codes into the block's distinct
+// strings. Appending keeps codes (one dictionary shared, or two merged) where it can, turns
+// plain where it must, and every path reads back the same strings and NULLs.
+Column DecodeDict(const std::vector<const char*>& values) {  // nullptr = NULL
+  Column c(DataType::String());
+  for (const char* v : values) {
+    if (v) c.AppendString(v);
+    else c.AppendNull();
+  }
+  std::string block;
+  EncodeOptions o;
+  o.allow_zstd = false;
+  o.force_encoding = Encoding::kDictionary;
+  EXPECT_TRUE(EncodeBlock(c, 0, c.size(), o, &block).ok());
+  auto d = DecodeBlock(c.type(), reinterpret_cast<const uint8_t*>(block.data()), block.size(),
+                       static_cast<uint32_t>(c.size()));
+  EXPECT_TRUE(d.ok());
+  return d.ok() ? std::move(*d) : Column(DataType::String());
+}
+
+std::vector<std::string> Texts(const Column& c) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < c.size(); ++i) out.push_back(c.IsNull(i) ? "<null>" : std::string(c.GetString(i)));
+  return out;
+}
+
+TEST(Encoding, DictionaryFormKeepsCodesAndReadsBackExactly) {
+  Column a = DecodeDict({"web", "ios", nullptr, "web", "android"});
+  Column b = DecodeDict({"tv", "web", "tv", nullptr});
+  ASSERT_TRUE(a.is_dictionary());
+  ASSERT_TRUE(b.is_dictionary());
+  EXPECT_EQ(Texts(a), (std::vector<std::string>{"web", "ios", "<null>", "web", "android"}));
+  EXPECT_EQ(a.GetString(2), "") << "a NULL string reads empty";
+
+  // Same dictionary: codes appended; another: merged into a copy (b's stays as it was).
+  Column acc(DataType::String());
+  acc.AppendRange(a, 0, a.size());
+  acc.AppendRange(a, 1, 2);
+  acc.AppendRange(b, 0, b.size());
+  EXPECT_TRUE(acc.is_dictionary());
+  EXPECT_EQ(Texts(acc), (std::vector<std::string>{"web", "ios", "<null>", "web", "android", "ios", "<null>", "tv",
+                                                  "web", "tv", "<null>"}));
+  EXPECT_EQ(Texts(b), (std::vector<std::string>{"tv", "web", "tv", "<null>"}));
+  EXPECT_EQ(Texts(a), (std::vector<std::string>{"web", "ios", "<null>", "web", "android"}));
+
+  const uint32_t rows[] = {4, 0, 2};
+  Column sel(DataType::String());
+  sel.AppendSelected(a, rows, 3);
+  EXPECT_TRUE(sel.is_dictionary());
+  EXPECT_EQ(Texts(sel), (std::vector<std::string>{"android", "web", "<null>"}));
+
+  // Into a plain column, gathered from two, past 64 merged entries, or asked for bytes: plain,
+  // with the same strings.
+  Column plain(DataType::String());
+  plain.AppendString("x");
+  plain.AppendRange(b, 1, 3);
+  EXPECT_FALSE(plain.is_dictionary());
+  EXPECT_EQ(Texts(plain), (std::vector<std::string>{"x", "web", "tv", "<null>"}));
+  Column g(DataType::String());
+  const uint16_t which[] = {1, 0, 1};
+  const uint32_t grows[] = {0, 4, 3};
+  g.AppendGathered({&a, &b}, which, grows, 3);
+  EXPECT_EQ(Texts(g), (std::vector<std::string>{"tv", "android", "<null>"}));
+  Column many(DataType::String());
+  for (int k = 0; k < 70; ++k) many.AppendRange(DecodeDict({std::to_string(k).c_str()}), 0, 1);
+  EXPECT_FALSE(many.is_dictionary());
+  EXPECT_EQ(many.size(), 70u);
+  EXPECT_EQ(many.GetString(69), "69");
+  Column copy = acc;
+  copy.Truncate(4);
+  EXPECT_EQ(Texts(copy), (std::vector<std::string>{"web", "ios", "<null>", "web"}));
+  const std::string& bytes = copy.chars();
+  EXPECT_FALSE(copy.is_dictionary());
+  EXPECT_EQ(bytes, "webiosweb");
+  EXPECT_EQ(copy.offsets(), (std::vector<uint32_t>{0, 3, 6, 6, 9}));
+  EXPECT_TRUE(acc.is_dictionary()) << "the copy turned plain, not the original";
+  copy.AppendString("z");
+  EXPECT_EQ(Texts(copy).back(), "z");
+
+  // Encoding a dictionary column again gives the same rows back.
+  std::string block;
+  ASSERT_TRUE(EncodeBlock(acc, 0, acc.size(), EncodeOptions{}, &block).ok());
+  auto again = DecodeBlock(acc.type(), reinterpret_cast<const uint8_t*>(block.data()), block.size(),
+                           static_cast<uint32_t>(acc.size()));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(Texts(*again), Texts(acc));
+}
+
 }  // namespace
 }  // namespace wh
