@@ -10,6 +10,7 @@
 #include "format/format.h"
 #include "ingest/ingest.h"
 #include "query/aggregate.h"
+#include "query/exec.h"
 #include "query/expr.h"
 #include "query/hash_table.h"
 #include "query/result.h"
@@ -186,6 +187,20 @@ void BM_FormatCsvLines(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kUsers);
   state.SetBytesProcessed(state.iterations() * bytes);
 }
+// ORDER BY one BIGINT key: one bucket's 22K user ids, and a 1M-row result.
+void BM_SortInt64Keys(benchmark::State& state) {
+  const size_t n = static_cast<size_t>(state.range(0));
+  std::vector<Column> cols;
+  cols.push_back(UserIds(n, 9));
+  std::vector<SortKey> keys(1);
+  for (auto _ : state) {
+    auto perm = SortPermutation(cols, keys, n);
+    benchmark::DoNotOptimize(perm);
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_SortInt64Keys)->Arg(22000)->Arg(1000000);
+
 BENCHMARK(BM_FormatCsvLines)->Arg(0)->Arg(1);  // rows in stored order / shuffled
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "query/exec.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -680,6 +681,42 @@ std::vector<int64_t> Int64Values(const Column& c) {
 
 }  // namespace
 
+namespace {
+
+// Sorts keys (carrying rows along) stably by least-significant-digit radix sort, a byte per
+// pass, skipping the bytes every key shares (ids from one range, days of one year).
+void RadixSort(std::vector<uint64_t>* keys, std::vector<uint32_t>* rows) {
+  const size_t n = keys->size();
+  if (n < 2) return;
+  std::vector<std::array<uint32_t, 256>> count(8);
+  for (auto& c : count) c.fill(0);
+  for (uint64_t k : *keys)
+    for (int b = 0; b < 8; ++b) count[b][(k >> (8 * b)) & 0xff]++;
+  std::vector<uint64_t> k2(n);
+  std::vector<uint32_t> r2(n);
+  for (int b = 0; b < 8; ++b) {
+    const uint64_t first = ((*keys)[0] >> (8 * b)) & 0xff;
+    if (count[b][first] == n) continue;  // one value in this byte: the pass would change nothing
+    std::array<uint32_t, 256> at;
+    uint32_t sum = 0;
+    for (int d = 0; d < 256; ++d) {
+      at[d] = sum;
+      sum += count[b][d];
+    }
+    const uint64_t* kin = keys->data();
+    const uint32_t* rin = rows->data();
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t to = at[(kin[i] >> (8 * b)) & 0xff]++;
+      k2[to] = kin[i];
+      r2[to] = rin[i];
+    }
+    keys->swap(k2);
+    rows->swap(r2);
+  }
+}
+
+}  // namespace
+
 // The stable order of rows by the sort keys (NULLs placed per key).
 std::vector<uint32_t> SortPermutation(const std::vector<Column>& cols, const std::vector<SortKey>& keys,
                                       size_t n) {
@@ -688,27 +725,24 @@ std::vector<uint32_t> SortPermutation(const std::vector<Column>& cols, const std
   // One integer key: sort (key, row) pairs, NULLs split off first.
   if (keys.size() == 1 && Int64Key(cols[0])) {
     const Column& c = cols[0];
-    std::vector<std::pair<int64_t, uint32_t>> v;
-    std::vector<uint32_t> nulls;
-    v.reserve(n);
+    std::vector<uint64_t> sortable;
+    std::vector<uint32_t> rows, nulls;
+    sortable.reserve(n);
+    rows.reserve(n);
     std::vector<int64_t> vals = Int64Values(c);
     for (uint32_t i = 0; i < n; ++i) {
-      if (c.IsNull(i)) nulls.push_back(i);
-      else v.emplace_back(keys[0].desc ? ~vals[i] : vals[i], i);  // ~x reverses the order exactly
+      if (c.IsNull(i)) {
+        nulls.push_back(i);
+        continue;
+      }
+      const int64_t x = keys[0].desc ? ~vals[i] : vals[i];  // ~x reverses the order exactly
+      sortable.push_back(static_cast<uint64_t>(x) ^ (uint64_t{1} << 63));  // signed order as unsigned
+      rows.push_back(i);
     }
-    // Two halves sorted on two threads, then merged.
-    if (v.size() >= 100000 && std::thread::hardware_concurrency() > 1) {
-      auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-      std::thread t([&] { std::sort(v.begin(), mid); });
-      std::sort(mid, v.end());
-      t.join();
-      std::inplace_merge(v.begin(), mid, v.end());
-    } else {
-      std::sort(v.begin(), v.end());
-    }
+    RadixSort(&sortable, &rows);
     size_t k = 0;
     if (keys[0].nulls_first) for (uint32_t r : nulls) perm[k++] = r;
-    for (const auto& p : v) perm[k++] = p.second;
+    for (uint32_t r : rows) perm[k++] = r;
     if (!keys[0].nulls_first) for (uint32_t r : nulls) perm[k++] = r;
     return perm;
   }
