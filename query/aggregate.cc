@@ -73,8 +73,16 @@ class CountState : public AggregateState {
 // SUM and AVG over integer-like values (exact, 128-bit), SUM/AVG of DOUBLE.
 class SumState : public AggregateState {
  public:
-  SumState(const AggregateSpec& spec, bool avg) : spec_(spec), avg_(avg) {}
+  SumState(const AggregateSpec& spec, bool avg) : spec_(spec), avg_(avg) {
+    const PhysicalType p = spec_.arg->type.physical();
+    narrow_ = p == PhysicalType::kInt64 || p == PhysicalType::kInt32;
+  }
   void Resize(size_t g) override {
+    if (narrow_) {
+      if (acc_.size() < g) acc_.resize(g, Acc{0, 0});
+      if (!sums_.empty() && sums_.size() < g) sums_.resize(g, 0);
+      return;
+    }
     if (counts_.size() < g) {
       counts_.resize(g, 0);
       if (is_double()) dsums_.resize(g, 0);
@@ -94,31 +102,43 @@ class SumState : public AggregateState {
       return Status::OK();
     }
     bool overflow = false;
-    switch (arg->type().physical()) {
-      case PhysicalType::kInt64: {
+    const PhysicalType p = arg->type().physical();
+    if (narrow_ && (p == PhysicalType::kInt64 || p == PhysicalType::kInt32)) {
+      // A 64-bit sum and the count side by side (one cache line per row); a sum about to
+      // overflow moves into the group's 128-bit spill first.
+      Acc* acc = acc_.data();
+      auto add = [&](uint32_t g, int64_t x) {
+        int64_t r;
+        if (__builtin_add_overflow(acc[g].sum, x, &r)) {
+          if (sums_.size() < acc_.size()) sums_.resize(acc_.size(), 0);
+          overflow |= __builtin_add_overflow(sums_[g], static_cast<int128>(acc[g].sum), &sums_[g]);
+          r = x;
+        }
+        acc[g].sum = r;
+        acc[g].count++;
+      };
+      if (p == PhysicalType::kInt64) {
         const int64_t* v = arg->values<int64_t>();
-        for (size_t i = 0; i < n; ++i) {
-          if (nulls && !valid[i]) continue;
-          overflow |= __builtin_add_overflow(sums_[gids[i]], static_cast<int128>(v[i]), &sums_[gids[i]]);
-          counts_[gids[i]]++;
-        }
-        break;
-      }
-      case PhysicalType::kInt32: {
+        for (size_t i = 0; i < n; ++i)
+          if (!nulls || valid[i]) add(gids[i], v[i]);
+      } else {
         const int32_t* v = arg->values<int32_t>();
-        for (size_t i = 0; i < n; ++i) {
-          if (nulls && !valid[i]) continue;
-          sums_[gids[i]] += v[i];
-          counts_[gids[i]]++;
-        }
-        break;
+        for (size_t i = 0; i < n; ++i)
+          if (!nulls || valid[i]) add(gids[i], v[i]);
       }
-      default:
-        for (size_t i = 0; i < n; ++i) {
-          if (nulls && !valid[i]) continue;
-          overflow |= __builtin_add_overflow(sums_[gids[i]], IntegerAt(*arg, i), &sums_[gids[i]]);
-          counts_[gids[i]]++;
-        }
+    } else if (narrow_) {  // (not expected: the argument's type is the spec's) into the spill
+      if (sums_.size() < acc_.size()) sums_.resize(acc_.size(), 0);
+      for (size_t i = 0; i < n; ++i) {
+        if (nulls && !valid[i]) continue;
+        overflow |= __builtin_add_overflow(sums_[gids[i]], IntegerAt(*arg, i), &sums_[gids[i]]);
+        acc_[gids[i]].count++;
+      }
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        if (nulls && !valid[i]) continue;
+        overflow |= __builtin_add_overflow(sums_[gids[i]], IntegerAt(*arg, i), &sums_[gids[i]]);
+        counts_[gids[i]]++;
+      }
     }
     if (overflow) return Status::InvalidArgument(spec_.fn + " overflowed 128 bits");
     return Status::OK();
@@ -131,22 +151,36 @@ class SumState : public AggregateState {
     bool nulls = false;
     const int w = spec_.type.width();
     for (size_t g = 0; g < groups; ++g) {
-      if (counts_[g] == 0) {
+      const int64_t count = narrow_ ? acc_[g].count : counts_[g];
+      if (count == 0) {
         valid[g] = 0;
         nulls = true;
         continue;
       }
-      WH_RETURN_IF_ERROR(SumValue(spec_, avg_, is_double() ? 0 : sums_[g], is_double() ? dsums_[g] : 0, counts_[g],
-                                  base + g * w));
+      int128 sum = 0;
+      if (narrow_) {
+        sum = acc_[g].sum;
+        if (!sums_.empty() && __builtin_add_overflow(sum, sums_[g], &sum))
+          return Status::InvalidArgument(spec_.fn + " overflowed 128 bits");
+      } else if (!is_double()) {
+        sum = sums_[g];
+      }
+      WH_RETURN_IF_ERROR(SumValue(spec_, avg_, sum, is_double() ? dsums_[g] : 0, count, base + g * w));
     }
     if (nulls) c.SetValidity(std::move(valid));
     return c;
   }
 
  private:
+  struct Acc {
+    int64_t sum;
+    int64_t count;
+  };
   bool is_double() const { return spec_.arg->type.id == TypeId::kDouble; }
   AggregateSpec spec_;
   bool avg_;
+  bool narrow_;  // 32/64-bit integer arguments: acc_, with sums_ as the spill
+  std::vector<Acc> acc_;
   std::vector<int128> sums_;
   std::vector<double> dsums_;
   std::vector<int64_t> counts_;
