@@ -313,7 +313,7 @@ void Column::Materialize() const {
 
 bool Column::MapDictionary(const Column& src, std::vector<uint32_t>* map) {
   // Small dictionaries only (a linear search per entry): beyond, the rows are kept as bytes.
-  constexpr size_t kMaxEntries = 64;
+  constexpr size_t kMaxEntries = kMaxDictionary;
   const Column& in = *src.dict_;
   if (in.size() > kMaxEntries) return false;
   std::shared_ptr<Column> merged;

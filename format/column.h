@@ -90,6 +90,8 @@ class Column {
   // anything that needs the bytes laid out turns the column plain. A NULL row's code names an
   // empty entry. Not for columns shared between threads: turning plain writes to the column.
   bool is_dictionary() const { return dict_ != nullptr; }
+  // The most distinct strings a dictionary column keeps (decoding and merging).
+  static constexpr size_t kMaxDictionary = 64;
   const Column& dictionary() const { return *dict_; }
   const uint32_t* codes() const { return codes_.data(); }
   void SetDictionary(std::shared_ptr<const Column> dict, std::vector<uint32_t> codes);

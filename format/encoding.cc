@@ -682,9 +682,10 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
         if (valid) total += doffs[codes[i] + 1] - doffs[codes[i]];
       }
       if (total > kMaxBlockRawBytes) return Bad("dictionary strings too large");
-      if (count > 0) {
-        // Kept as codes into the block's dictionary (Column's dictionary form); NULL rows name
-        // an empty entry, added when the dictionary has none.
+      if (count > 0 && count <= Column::kMaxDictionary) {
+        // A small dictionary is kept as codes into it (Column's dictionary form); NULL rows name
+        // an empty entry, added when the dictionary has none. Large ones (ids, names) gain
+        // little from codes and would be turned plain by the first append: decoded plain.
         uint32_t empty = count;
         if (!validity.empty()) {
           for (uint32_t e = 0; e < count && empty == count; ++e)

@@ -180,12 +180,13 @@ void KeyTable::Grow() {
 
 template <typename T>
 void KeyTable::FindOrInsertInts(const T* v, size_t n, uint32_t* ids) {
-  // Hashes first, in a loop of their own (it vectorizes, and the probe loop below is shorter,
-  // so more of its independent slot reads are in flight at once).
+  // Hashes first, in a loop of their own (the probe loop below gets shorter, so more of its
+  // independent slot reads are in flight at once); a run of one key is hashed once.
   thread_local std::vector<uint64_t> hashes;
   if (hashes.size() < n) hashes.resize(n);
   uint64_t* hs = hashes.data();
-  for (size_t i = 0; i < n; ++i) hs[i] = HashInt64Row(v[i]);  // = HashRows' hash (sign-extended)
+  for (size_t i = 0; i < n; ++i)
+    hs[i] = i > 0 && v[i] == v[i - 1] ? hs[i - 1] : HashInt64Row(v[i]);  // = HashRows' hash
   for (size_t i = 0; i < n; ++i) {
     // Runs of one key (clustered data: one day per row group, a user's actions together) skip
     // the probe.
