@@ -145,16 +145,7 @@ void KeyTable::Reserve(size_t n) {
   if (want > slots_.size()) {
     hashes_.reserve(n);
     for (auto& k : keys_) k.Reserve(n);
-    // Grow rehashes the ids there are into the new size.
-    std::vector<uint32_t> slots(want, 0);
-    const uint64_t mask = want - 1;
-    for (uint32_t id = 0; id < hashes_.size(); ++id) {
-      uint64_t p = hashes_[id] & mask;
-      while (slots[p]) p = (p + 1) & mask;
-      slots[p] = id + 1;
-    }
-    slots_ = std::move(slots);
-    mask_ = mask;
+    Rehash(want);
   }
 }
 
@@ -162,13 +153,14 @@ uint32_t KeyTable::Claim(uint64_t p, uint64_t hash) {
   const uint32_t id = static_cast<uint32_t>(hashes_.size());
   slots_[p] = id + 1;
   hashes_.push_back(hash);
-  if (hashes_.size() * 2 > slots_.size()) Grow();  // rehashes from hashes_: the key is not needed
+  if (hashes_.size() * 2 > slots_.size()) Rehash(slots_.size() * 2);
   return id;
 }
 
-void KeyTable::Grow() {
-  std::vector<uint32_t> slots(slots_.size() * 2, 0);
-  uint64_t mask = slots.size() - 1;
+void KeyTable::Rehash(size_t slot_count) {
+  // From hashes_: the keys are not needed.
+  std::vector<uint32_t> slots(slot_count, 0);
+  const uint64_t mask = slot_count - 1;
   for (uint32_t id = 0; id < hashes_.size(); ++id) {
     uint64_t p = hashes_[id] & mask;
     while (slots[p]) p = (p + 1) & mask;

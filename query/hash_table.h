@@ -34,7 +34,8 @@ class KeyTable {
 
  private:
   bool Equal(uint32_t id, const std::vector<const Column*>& keys, size_t row) const;
-  void Grow();
+  // Spreads the ids over slot_count slots (a power of two).
+  void Rehash(size_t slot_count);
   // Takes empty slot p for the next id, of a key with `hash`; the caller appends the key.
   uint32_t Claim(uint64_t p, uint64_t hash);
   template <typename T> void FindOrInsertInts(const T* v, size_t n, uint32_t* ids);
