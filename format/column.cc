@@ -73,7 +73,7 @@ void Column::AppendFrom(const Column& src, size_t i) {
   if (src.IsNull(i)) {
     AppendNull();
   } else if (type_.physical() == PhysicalType::kString) {
-    AppendString(src.GetString(i));  // (plain after)
+    AppendString(src.GetString(i));
   } else {
     int w = type_.width();
     fixed_.Append(src.fixed_.data() + i * w, w);
@@ -313,9 +313,8 @@ void Column::Materialize() const {
 
 bool Column::MapDictionary(const Column& src, std::vector<uint32_t>* map) {
   // Small dictionaries only (a linear search per entry): beyond, the rows are kept as bytes.
-  constexpr size_t kMaxEntries = kMaxDictionary;
   const Column& in = *src.dict_;
-  if (in.size() > kMaxEntries) return false;
+  if (in.size() > kMaxDictionary) return false;
   std::shared_ptr<Column> merged;
   const Column* cur = dict_.get();
   map->resize(in.size());
@@ -324,7 +323,7 @@ bool Column::MapDictionary(const Column& src, std::vector<uint32_t>* map) {
     size_t k = 0;
     while (k < cur->size() && cur->GetString(k) != v) ++k;
     if (k == cur->size()) {
-      if (cur->size() >= kMaxEntries) return false;
+      if (cur->size() >= kMaxDictionary) return false;
       if (!merged) {  // copy on write: the old dictionary may be another column's too
         merged = std::make_shared<Column>(*dict_);
         cur = merged.get();

@@ -95,6 +95,10 @@ class Column {
   const Column& dictionary() const { return *dict_; }
   const uint32_t* codes() const { return codes_.data(); }
   void SetDictionary(std::shared_ptr<const Column> dict, std::vector<uint32_t> codes);
+  // Turns a dictionary column plain (no-op for any other): before sharing it between threads.
+  void Plain() const {
+    if (dict_) Materialize();
+  }
 
   // Builders. Append* add one row.
   void Reserve(size_t rows);
@@ -131,9 +135,6 @@ class Column {
   void MarkValid() {
     ++size_;
     if (!validity_.empty()) validity_.push_back(1);
-  }
-  void Plain() const {
-    if (dict_) Materialize();
   }
   void Materialize() const;
   // Codes in this column's dictionary for the entries of src's (extending a copy of it), or

@@ -382,7 +382,9 @@ class AggregateOp : public Operator {
         WH_RETURN_IF_ERROR(states_[a]->Update(&v.get(), gids.data(), in.rows));
       }
     }
-    for (uint64_t seen = stats_->groups.load(); groups > seen && !stats_->groups.compare_exchange_weak(seen, groups);) {
+    // The most groups a bucket had (another thread may raise it at the same time).
+    uint64_t seen = stats_->groups.load();
+    while (groups > seen && !stats_->groups.compare_exchange_weak(seen, groups)) {
     }
     Batch b;
     b.rows = groups;
@@ -773,6 +775,16 @@ std::vector<uint32_t> SortPermutation(const std::vector<Column>& cols, const std
 
 namespace {
 
+// A sort's input in order: its batches as they came and, for output row i, the batch which[i]
+// and the row rows[i] there.
+struct SortedBatches {
+  std::vector<Batch> batches;
+  // Each batch is the sort key columns and then the rows' CSV / TSV lines (text_delimiter).
+  bool lines = false;
+  std::vector<uint16_t> which;
+  std::vector<uint32_t> rows;
+};
+
 // The rows of `batches` (each already in key order) merged into one order; equal keys keep the
 // batches' order, as a stable sort of their concatenation would.
 SortedBatches MergeRuns(std::vector<Batch> batches, const std::vector<std::vector<Column>>& keys,
@@ -875,8 +887,8 @@ SortedBatches MergeRuns(std::vector<Batch> batches, const std::vector<std::vecto
   return s;
 }
 
-}  // namespace
-
+// Reads the child to the end and orders its rows; with `sorted_batches` each batch the child
+// produces is in key order already and the batches are merged.
 Result<SortedBatches> SortInput(Operator* child, const std::vector<SortKey>& keys, bool sorted_batches) {
   // The input batches stay as they came; only the key columns are concatenated (or, when each
   // batch is in order already, kept per batch for the merge).
@@ -933,6 +945,7 @@ Result<SortedBatches> SortInput(Operator* child, const std::vector<SortKey>& key
   return s;
 }
 
+// The rows of s gathered in order into one batch (`threads`: columns on two threads).
 Batch GatherSorted(const SortedBatches& s, bool threads) {
   Batch result;
   const size_t n = s.rows.size();
@@ -954,8 +967,6 @@ Batch GatherSorted(const SortedBatches& s, bool threads) {
   if (helper.joinable()) helper.join();
   return result;
 }
-
-namespace {
 
 // Runs a sort node's input and orders it. With `lines` (only the root sort of a result that
 // will be printed as CSV / TSV) a bucketed input comes back as keys and formatted lines.
@@ -1039,12 +1050,13 @@ class UnionOp : public Operator {
 // `threads + 1` buckets' output is held at a time.
 class GatherOp : public Operator {
  public:
-  // With `sort_keys`, each bucket's rows come as one batch in that order; with `lines` as well,
-  // as batches of the keys and the rows' CSV / TSV lines (SortedLines).
+  // With `sort_keys`, each bucket's rows come as one batch in that order; with `lines` (and keys,
+  // and ExecOptions::text_delimiter set), as batches of the keys and the rows' CSV / TSV lines
+  // (SortedLines).
   GatherOp(PlanPtr node, uint32_t buckets, std::vector<uint8_t> kept, ExecContext* ctx,
            std::vector<SortKey> sort_keys = {}, bool lines = false)
       : node_(std::move(node)), ctx_(ctx), sort_keys_(std::move(sort_keys)),
-        lines_(!sort_keys_.empty() && lines && ctx->options().text_delimiter != 0) {
+        lines_(lines) {
     for (uint32_t b = 0; b < buckets; ++b)
       if (kept.empty() || kept[b]) order_.push_back(static_cast<int>(b));
     results_.resize(order_.size());
@@ -1390,7 +1402,7 @@ Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx) {
       if (b.columns[c].type() != types[c]) {
         WH_ASSIGN_OR_RETURN(b.columns[c], CastColumn(b.columns[c], types[c]));
       }
-      (void)b.columns[c].offsets();
+      b.columns[c].Plain();
     }
     rs.chunks.push_back(std::move(b.columns));
     return Status::OK();
@@ -1399,30 +1411,27 @@ Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx) {
     // The sorted rows are printed from where they are: the sort orders, nothing is gathered.
     const uint64_t t0 = NowNanos();
     WH_ASSIGN_OR_RETURN(SortedBatches s, RunSort(*plan, -1, ctx, true));
-    if (s.lines) {
-      rs.text_delimiter = ctx->options().text_delimiter;
-      for (auto& b : s.batches) rs.chunks.push_back(std::move(b.columns));
-    } else {
-      for (auto& b : s.batches) WH_RETURN_IF_ERROR(add_chunk(std::move(b)));
+    if (s.lines) rs.text_delimiter = ctx->options().text_delimiter;
+    for (auto& b : s.batches) {
+      if (s.lines) rs.chunks.push_back(std::move(b.columns));  // keys and lines, as they are
+      else WH_RETURN_IF_ERROR(add_chunk(std::move(b)));
     }
     rs.order_chunk = std::move(s.which);
     rs.order_row = std::move(s.rows);
-    if (rs.chunks.empty())
-      for (const auto& t : types) rs.columns.emplace_back(t);
     NodeStats& st = ctx->stats(plan.get());
     st.rows += rs.order_row.size();
     if (ctx->options().analyze) st.nanos += NowNanos() - t0;
-    return rs;
+  } else {
+    WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, -1, ctx));
+    Batch b;
+    while (true) {
+      WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
+      if (!more) break;
+      if (b.rows) WH_RETURN_IF_ERROR(add_chunk(std::move(b)));
+      b = Batch{};
+    }
   }
-  WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, -1, ctx));
-  Batch b;
-  while (true) {
-    WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
-    if (!more) break;
-    if (b.rows) WH_RETURN_IF_ERROR(add_chunk(std::move(b)));
-    b = Batch{};
-  }
-  if (rs.chunks.empty())
+  if (rs.chunks.empty())  // no rows: typed empty columns
     for (const auto& t : types) rs.columns.emplace_back(t);
   return rs;
 }

@@ -81,20 +81,6 @@ std::unique_ptr<Operator> MakeWindowOp(std::unique_ptr<Operator> child, std::vec
 
 // The stable order of n rows by sort keys; cols[k] holds the values of keys[k].
 std::vector<uint32_t> SortPermutation(const std::vector<Column>& cols, const std::vector<SortKey>& keys, size_t n);
-// A sort's input in order: its batches as they came and, for output row i, the batch which[i]
-// and the row rows[i] there.
-struct SortedBatches {
-  std::vector<Batch> batches;
-  // Each batch is the sort key columns and then the rows' CSV / TSV lines (text_delimiter).
-  bool lines = false;
-  std::vector<uint16_t> which;
-  std::vector<uint32_t> rows;
-};
-// Reads the child to the end and orders its rows; with `sorted_batches` each batch the child
-// produces is in key order already and the batches are merged.
-Result<SortedBatches> SortInput(Operator* child, const std::vector<SortKey>& keys, bool sorted_batches);
-// The rows of s gathered in order into one batch (`threads`: columns on two threads).
-Batch GatherSorted(const SortedBatches& s, bool threads);
 // Sign of row a of c - row b of d (same type, both non-NULL; NaN after every number).
 int CompareValues(const Column& c, size_t a, const Column& d, size_t b);
 inline int CompareRows(const Column& c, size_t a, size_t b) { return CompareValues(c, a, c, b); }

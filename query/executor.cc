@@ -337,11 +337,11 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       ExecOptions eo;
       eo.threads = options_.threads;
       eo.analyze = st.kind == Statement::kExplain && st.analyze;
-      if (st.kind == Statement::kSelect && !options_.flatten_results) eo.text_delimiter = options_.text_delimiter;
+      if (st.kind == Statement::kSelect) eo.text_delimiter = options_.csv_delimiter;
       ExecContext ctx(wh->fs(), eo);
       if (st.kind == Statement::kSelect) {
         WH_ASSIGN_OR_RETURN(ResultSet rs, ExecutePlan(plan, &ctx));
-        if (options_.flatten_results) rs.Flatten();
+        if (!options_.csv_delimiter) rs.Flatten();
         out.push_back(std::move(rs));
         return out;
       }

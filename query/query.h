@@ -20,12 +20,11 @@ struct SessionOptions {
   bool prune = true;  // partition / bucket / segment / block pruning (tests compare on and off)
   int threads = 0;    // 0: one per core
   int64_t etl_micros = 0;  // etl_date of rows written by INSERT / CREATE TABLE AS (0: now)
-  // false: SELECT results keep the batches the query produced (ResultSet::chunks, which
-  // PrintResult reads in place) instead of being copied into one column each.
-  bool flatten_results = true;
-  // With flatten_results false, ',' or '\t': the result will be printed as CSV / TSV, and an
-  // ORDER BY over buckets may format its rows while it runs (ResultSet::text_delimiter).
-  char text_delimiter = 0;
+  // ',' or '\t': SELECT results will be printed as CSV / TSV, so they keep the batches the
+  // query produced (ResultSet::chunks, printed in place) and an ORDER BY over buckets may format
+  // its rows while it runs (ResultSet::text_delimiter). 0: results are flattened into one column
+  // each (ResultSet::columns).
+  char csv_delimiter = 0;
 };
 
 // Replaces each ${name} in `sql` by its value (textually, as Spark SQL's variables): `wh query

@@ -385,6 +385,12 @@ std::vector<Column> FormatCsvLines(const std::vector<const std::vector<Column>*>
 
 namespace {
 
+// The format a result prints in: the one its rows were formatted for, if they were.
+OutputFormat FormatOf(const ResultSet& rs, OutputFormat f) {
+  if (!rs.text_delimiter) return f;
+  return rs.text_delimiter == '\t' ? OutputFormat::kTsv : OutputFormat::kCsv;
+}
+
 std::string CsvHeader(const ResultSet& rs, char d) {
   std::string h;
   for (size_t c = 0; c < rs.names.size(); ++c) h += (c ? std::string(1, d) : "") + CsvQuote(rs.names[c], d);
@@ -480,7 +486,7 @@ Status WriteCsvBlocks(const ResultSet& rs, char d, bool ordered,
 
 void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
   const size_t n = rs.rows(), nc = rs.names.size();
-  if (rs.text_delimiter) f = rs.text_delimiter == '\t' ? OutputFormat::kTsv : OutputFormat::kCsv;
+  f = FormatOf(rs, f);
   if (!rs.chunks.empty() && f != OutputFormat::kCsv && f != OutputFormat::kTsv) {
     ResultSet flat = rs;  // the other formats read `columns`
     flat.Flatten();
@@ -582,7 +588,7 @@ Status WriteResultFile(const std::vector<ResultSet>& results, OutputFormat f, co
   };
   Status st;
   for (const auto& rs : results) {
-    const OutputFormat g = rs.text_delimiter ? (rs.text_delimiter == '\t' ? OutputFormat::kTsv : OutputFormat::kCsv) : f;
+    const OutputFormat g = FormatOf(rs, f);
     if ((g == OutputFormat::kCsv || g == OutputFormat::kTsv) && !rs.plain_text) {
       const char d = g == OutputFormat::kCsv ? ',' : '\t';
       const std::string header = CsvHeader(rs, d);

@@ -425,8 +425,7 @@ TEST(Executor, LargeSortOverBucketsMergesEveryRowInOrder) {
   for (bool lines : {false, true})
     for (bool desc : {false, true}) {
       SessionOptions so;
-      so.flatten_results = !lines;
-      if (lines) so.text_delimiter = ',';
+      if (lines) so.csv_delimiter = ',';
       Session s(DefaultFileSystem(), dir.Join("w"), so);
       auto r = s.Execute(std::string("SELECT k, p FROM big ORDER BY k") + (desc ? " DESC" : ""));
       ASSERT_TRUE(r.ok()) << r.status().ToString();

@@ -205,10 +205,8 @@ int CmdQuery(const Args& a) {
   SessionOptions so;
   // CSV and TSV print the query's batches where they are (sorted ones as lines formatted while
   // the query runs); the other formats read whole columns.
-  if (*fmt == OutputFormat::kCsv || *fmt == OutputFormat::kTsv) {
-    so.flatten_results = false;
-    so.text_delimiter = *fmt == OutputFormat::kCsv ? ',' : '\t';
-  }
+  if (*fmt == OutputFormat::kCsv) so.csv_delimiter = ',';
+  if (*fmt == OutputFormat::kTsv) so.csv_delimiter = '\t';
   if (!a.etl_date.empty()) {
     auto t = ParseTimestamp(a.etl_date);
     if (!t.ok()) return Usage("--etl-date '" + a.etl_date + "': " + t.status().message());
