@@ -125,7 +125,7 @@ void Column::AppendSelected(const Column& src, const uint32_t* rows, size_t n) {
   }
   int w = type_.width();
   size_t old = fixed_.size();
-  fixed_.Resize(old + n * w);
+  fixed_.ResizeForWrite(old + n * w);
   uint8_t* out = fixed_.data() + old;
   const uint8_t* in = src.fixed_.data();
   switch (w) {
@@ -259,6 +259,12 @@ void Column::Clear() {
 uint8_t* Column::ResizeFixed(size_t n) {
   size_ = n;
   fixed_.Resize(n * type_.width());
+  return fixed_.data();
+}
+
+uint8_t* Column::ResizeFixedForWrite(size_t n) {
+  size_ = n;
+  fixed_.ResizeForWrite(n * type_.width());
   return fixed_.data();
 }
 

@@ -34,6 +34,11 @@ class Buffer {
   void Reserve(size_t n);
   // Grows or shrinks; new bytes are zero.
   void Resize(size_t n);
+  // Grows or shrinks; new bytes are left as they are, for a caller that writes every one.
+  void ResizeForWrite(size_t n) {
+    Reserve(n);
+    size_ = n;
+  }
   void Clear() { size_ = 0; }
   void Append(const void* p, size_t n) {
     if (size_ + n > cap_) Reserve(std::max(size_ + n, cap_ * 2));
@@ -124,6 +129,8 @@ class Column {
   // Direct construction for decoders: sets the row count, sizes fixed storage for `n` values and
   // returns it. Validity is set separately.
   uint8_t* ResizeFixed(size_t n);
+  // As ResizeFixed, without zeroing: the caller writes all n values.
+  uint8_t* ResizeFixedForWrite(size_t n);
   void SetValidity(std::vector<uint8_t> validity);  // empty or n bytes
   void SetStrings(std::vector<uint32_t> offsets, std::string chars);
 

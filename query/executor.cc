@@ -108,6 +108,7 @@ Result<PlanPtr> Session::Plan(Warehouse* wh, const QueryAst& q, const std::strin
   WH_ASSIGN_OR_RETURN(PlanPtr plan, binder.Bind(q, sql));
   OptimizeOptions oo;
   oo.prune = options_.prune;
+  oo.merge_joins = options_.merge_joins;
   *names = binder.column_names();
   return Optimize(plan, oo);
 }

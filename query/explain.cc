@@ -91,11 +91,12 @@ class Explainer {
           aggs += (aggs.empty() ? "" : ", ") + a.fn + "(" + (a.distinct ? "DISTINCT " : "") +
                   (a.arg ? a.arg->ToString(&names_) : "*") + ")";
         if (!aggs.empty()) head += (n.groups.empty() ? " " : ": ") + aggs;
+        if (n.order_group >= 0) head += " (groups in " + n.groups[n.order_group]->ToString(&names_) + " order)";
         break;
       }
       case PlanNode::kJoin: {
         static const char* kTypes[] = {"INNER", "LEFT", "RIGHT", "FULL"};
-        head = std::string("HashJoin ") + kTypes[n.join_type];
+        head = std::string(n.merge_join ? "MergeJoin " : "HashJoin ") + kTypes[n.join_type];
         for (size_t i = 0; i < n.left_keys.size(); ++i)
           head += (i ? " AND " : " ON ") + n.left_keys[i]->ToString(&names_) + " = " + n.right_keys[i]->ToString(&names_);
         if (n.left_keys.empty()) head += " (no equality: every pair is tested)";

@@ -621,12 +621,78 @@ void SplitAggregates(PlanNode* node, int* next_id) {
   node->aggregates = std::move(finals);
 }
 
+namespace {
+
+// Whether `node` can deliver its rows in ascending order of its output column `id`, NULLs last,
+// as a merge join wants its inputs; with `apply`, arranges it. An aggregate can (it sorts its
+// groups by that key, a cheap radix sort of one bucket's keys), and so can a merge join for its
+// key, with projections and filters passing the order through.
+bool DeliversOrder(PlanNode* node, int id, bool apply) {
+  switch (node->kind) {
+    case PlanNode::kFilter: return DeliversOrder(node->children[0].get(), id, apply);
+    case PlanNode::kProject: {
+      for (size_t k = 0; k < node->out.size(); ++k) {
+        if (node->out[k].id != id) continue;
+        const BExpr& e = *node->exprs[k];
+        if (e.kind == BExpr::kColumn) return DeliversOrder(node->children[0].get(), e.column, apply);
+        // A FULL merge join's rows come in the order of its merged key (USING's COALESCE).
+        const PlanNode& j = *node->children[0];
+        return e.kind == BExpr::kCoalesce && e.args.size() == 2 && j.kind == PlanNode::kJoin && j.merge_join &&
+               j.join_type == PlanNode::kFull && e.args[0]->kind == BExpr::kColumn &&
+               e.args[1]->kind == BExpr::kColumn && e.args[0]->column == j.left_keys[0]->column &&
+               e.args[1]->column == j.right_keys[0]->column;
+      }
+      return false;
+    }
+    case PlanNode::kAggregate:
+      for (size_t g = 0; g < node->groups.size(); ++g) {
+        if (node->out[g].id != id) continue;
+        if (node->order_group >= 0 && node->order_group != static_cast<int>(g)) return false;
+        if (apply) node->order_group = static_cast<int>(g);
+        return true;
+      }
+      return false;
+    case PlanNode::kJoin: {
+      if (!node->merge_join) return false;
+      const auto t = node->join_type;
+      return (node->left_keys[0]->column == id && (t == PlanNode::kInner || t == PlanNode::kLeft)) ||
+             (node->right_keys[0]->column == id && (t == PlanNode::kInner || t == PlanNode::kRight));
+    }
+    default: return false;
+  }
+}
+
+// A join that runs bucket by bucket on one integer key, both of whose inputs can come in key
+// order (per-user aggregates joined on the user, as in a report of several per-user views),
+// merges them instead of building and probing a hash table: one pass over each side, the
+// outputs gathered in order, and its rows come out in key order - so an ORDER BY of the key
+// above finds each bucket's rows sorted and formats them front to back.
+void ChooseMergeJoins(PlanNode* node) {
+  for (auto& c : node->children) ChooseMergeJoins(c.get());
+  if (node->kind != PlanNode::kJoin || node->left_keys.size() != 1 || node->residual) return;
+  const BExpr& l = *node->left_keys[0];
+  const BExpr& r = *node->right_keys[0];
+  if (l.kind != BExpr::kColumn || r.kind != BExpr::kColumn || !(l.type == r.type)) return;
+  const PhysicalType p = l.type.physical();
+  if (p != PhysicalType::kInt32 && p != PhysicalType::kInt64) return;
+  if (PartitioningOf(*node).buckets <= 1 || BroadcastSide(*node) >= 0) return;
+  PlanNode* left = node->children[0].get();
+  PlanNode* right = node->children[1].get();
+  if (!DeliversOrder(left, l.column, false) || !DeliversOrder(right, r.column, false)) return;
+  DeliversOrder(left, l.column, true);
+  DeliversOrder(right, r.column, true);
+  node->merge_join = true;
+}
+
+}  // namespace
+
 PlanPtr Optimize(PlanPtr root, const OptimizeOptions& options) {
   int next_id = MaxId(*root);
   PartitionCasts(root.get(), &next_id, false);
   root = PushDown(root, {});
   PruneColumns(root.get(), Ids(root->out));
   SplitAggregates(root.get(), &next_id);
+  if (options.merge_joins) ChooseMergeJoins(root.get());
   PlanPruning(root.get(), options.prune);
   return root;
 }

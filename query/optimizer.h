@@ -9,6 +9,7 @@ namespace wh {
 
 struct OptimizeOptions {
   bool prune = true;  // partition / bucket / segment / block pruning (tests turn it off)
+  bool merge_joins = true;  // see PlanNode::merge_join (tests turn it off)
 };
 
 PlanPtr Optimize(PlanPtr root, const OptimizeOptions& options);

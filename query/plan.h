@@ -100,12 +100,18 @@ struct PlanNode {
   std::vector<BExprPtr> groups;
   std::vector<AggregateSpec> aggregates;
   bool partial = false;
+  // kAggregate: >= 0 when the groups come out in ascending order of group key `order_group`
+  // (NULL last, groups with equal keys in order of first appearance), for a merge join above.
+  int order_group = -1;
 
   // kJoin: type, equi-join keys (left[i] = right[i]) and a residual condition.
   enum JoinType { kInner, kLeft, kRight, kFull };
   JoinType join_type = kInner;
   std::vector<BExprPtr> left_keys, right_keys;
   BExprPtr residual;
+  // kJoin: both sides arrive in ascending order of their one integer key (NULLs last) and are
+  // merged; the output comes in key order too. Chosen for co-bucketed joins (see optimizer).
+  bool merge_join = false;
 
   // kSort
   std::vector<SortKey> sort_keys;

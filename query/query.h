@@ -18,6 +18,7 @@ namespace wh {
 // created by the first CREATE TABLE.
 struct SessionOptions {
   bool prune = true;  // partition / bucket / segment / block pruning (tests compare on and off)
+  bool merge_joins = true;  // co-bucketed joins of ordered inputs merged (tests compare on and off)
   int threads = 0;    // 0: one per core
   int64_t etl_micros = 0;  // etl_date of rows written by INSERT / CREATE TABLE AS (0: now)
   // ',' or '\t': SELECT results will be printed as CSV / TSV, so they keep the batches the

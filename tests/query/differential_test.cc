@@ -102,9 +102,20 @@ TEST(Differential, PruningAndParallelismNeverChangeAnswers) {
       "SELECT event_date, MAX(c), COUNT(*) FROM d GROUP BY event_date",
       "SELECT COUNT(*) FROM ev WHERE event_date = DATE '2030-01-01'",
       "SELECT user_id, SUM(total) FROM pay WHERE user_id = 5 OR user_id = -5 GROUP BY user_id",
+      // Per-user aggregates joined on the user: merge joins (the reference hashes).
+      "SELECT user_id, x.c, y.k, y.t FROM (SELECT user_id, COUNT(*) AS c FROM ev WHERE kind = 'click' GROUP BY user_id) x "
+      "FULL JOIN (SELECT user_id, kind AS k, SUM(n) AS t FROM ev WHERE n > 500 GROUP BY user_id, kind) y USING (user_id) "
+      "FULL JOIN (SELECT user_id, MAX(total) AS m FROM pay WHERE event_date < '2022-01-08' GROUP BY user_id) z USING (user_id)",
+      "SELECT x.user_id, y.user_id, c, t FROM (SELECT user_id, COUNT(*) AS c FROM ev WHERE n < 0 GROUP BY user_id) x "
+      "LEFT JOIN (SELECT user_id, SUM(total) AS t FROM pay GROUP BY user_id) y ON x.user_id = y.user_id",
+      "SELECT x.user_id, y.user_id, c, t FROM (SELECT user_id, COUNT(*) AS c FROM ev WHERE n < 0 GROUP BY user_id) x "
+      "RIGHT JOIN (SELECT user_id, SUM(total) AS t FROM pay WHERE total > 500000 GROUP BY user_id) y ON x.user_id = y.user_id",
+      "SELECT user_id, c, k FROM (SELECT user_id, kind AS k FROM ev GROUP BY user_id, kind) x "
+      "JOIN (SELECT user_id, COUNT(*) AS c FROM pay GROUP BY user_id) y USING (user_id) ORDER BY user_id, k",
   };
   SessionOptions reference;
   reference.prune = false;
+  reference.merge_joins = false;
   reference.threads = 1;
   SessionOptions fast;
   SessionOptions serial;

@@ -1,6 +1,7 @@
 // SQL logic tests: every tests/sql/*.test file runs in a fresh warehouse. Each query runs three
-// ways (pruning on with all cores, pruning off, one thread) and every run must give the expected
-// rows: the differential check that pruning and parallelism never change an answer.
+// ways (pruning on with all cores, pruning and merge joins off, one thread) and every run must
+// give the expected rows: the differential check that pruning, the join method and parallelism
+// never change an answer.
 //
 // File format (records separated by blank lines; `#` starts a comment line):
 //
@@ -113,8 +114,9 @@ TEST_P(SqlLogicTest, Run) {
   const std::string root = dir.Join("w");
   SessionOptions variants[3];
   variants[1].prune = false;
+  variants[1].merge_joins = false;
   variants[2].threads = 1;
-  const char* variant_names[3] = {"pruning on", "pruning off", "one thread"};
+  const char* variant_names[3] = {"pruning on", "pruning and merge joins off", "one thread"};
   for (const Record& r : Parse(path)) {
     SCOPED_TRACE(GetParam() + ".test:" + std::to_string(r.line));
     if (r.kind == "ingest") {
