@@ -11,6 +11,7 @@
 #include <sstream>
 #include <cerrno>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <functional>
 #include <thread>
@@ -571,8 +572,30 @@ void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
   }
 }
 
+namespace {
+
+// Opens `path` for a new result. A regular file of one link is replaced by a new file of the
+// same mode rather than truncated: ext4 (auto_da_alloc) flushes a file truncated from non-empty
+// and rewritten when it is closed, ~25 ms for the report's 56 MB that nothing asked for (the
+// unlinked file's pages are dropped in the unlink instead). Anything else - a symlink, a
+// device, a FIFO, a file with other links - is written through, truncated, as a shell's > does.
+int OpenResultFile(const std::string& path) {
+  struct stat st;
+  mode_t mode = 0666;
+  if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_size > 0 &&
+      ::unlink(path.c_str()) == 0) {
+    mode = st.st_mode & 07777;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd >= 0) ::fchmod(fd, mode);  // the old mode, whatever the umask
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+}
+
+}  // namespace
+
 Status WriteResultFile(const std::vector<ResultSet>& results, OutputFormat f, const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  const int fd = OpenResultFile(path);
   if (fd < 0) return Status::IOError("cannot write '" + path + "': " + std::strerror(errno));
   uint64_t offset = 0;
   auto put = [&](const char* data, size_t size, uint64_t at) -> Status {

@@ -5,7 +5,10 @@
 #include <map>
 #include <numeric>
 #include <random>
+#include <fcntl.h>
 #include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ingest/ingest.h"
 #include "query/exec.h"
@@ -185,6 +188,44 @@ TEST(Executor, ResultFileIsThePrintedText) {
   Status bad = WriteResultFile({small}, OutputFormat::kCsv, dir.Join("no/such/dir/x.csv"));
   EXPECT_EQ(bad.code(), StatusCode::kIOError);
   EXPECT_NE(bad.message().find("cannot write"), std::string::npos) << bad.message();
+}
+
+// A result file replaces a regular file by a new one of the same mode (no truncation for ext4
+// to flush on close), but writes through a symlink, and into a file with other links, in place.
+TEST(Executor, ResultFileReplacesOrWritesThrough) {
+  TempDir dir;
+  ResultSet r;
+  r.AddColumn("n", Int64Column({7}));
+  const std::string want = Print(r, OutputFormat::kCsv);
+  const std::string plain = dir.Join("plain.csv");
+  testing::WriteAll(plain, std::string(5000, 'x'));
+  ASSERT_EQ(::chmod(plain.c_str(), 0640), 0);
+  const int old_fd = ::open(plain.c_str(), O_RDONLY);  // still sees the file it opened
+  ASSERT_GE(old_fd, 0);
+  ASSERT_TRUE(WriteResultFile({r}, OutputFormat::kCsv, plain).ok());
+  struct stat old_file, now;
+  ASSERT_EQ(::fstat(old_fd, &old_file), 0);
+  ::close(old_fd);
+  ASSERT_EQ(::stat(plain.c_str(), &now), 0);
+  EXPECT_EQ(testing::ReadAll(plain), want);
+  EXPECT_EQ(now.st_mode & 07777, 0640u);
+  EXPECT_EQ(old_file.st_size, 5000) << "a new file, not the old one truncated";
+  EXPECT_NE(now.st_ino, old_file.st_ino);
+
+  const std::string target = dir.Join("target.csv"), link = dir.Join("link.csv");
+  testing::WriteAll(target, std::string(5000, 'x'));
+  ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
+  ASSERT_TRUE(WriteResultFile({r}, OutputFormat::kCsv, link).ok());
+  struct stat l;
+  ASSERT_EQ(::lstat(link.c_str(), &l), 0);
+  EXPECT_TRUE(S_ISLNK(l.st_mode)) << "the symlink stays";
+  EXPECT_EQ(testing::ReadAll(target), want);
+
+  const std::string a = dir.Join("a.csv"), b = dir.Join("b.csv");
+  testing::WriteAll(a, std::string(5000, 'x'));
+  ASSERT_EQ(::link(a.c_str(), b.c_str()), 0);
+  ASSERT_TRUE(WriteResultFile({r}, OutputFormat::kCsv, a).ok());
+  EXPECT_EQ(testing::ReadAll(b), want) << "both names still show one file";
 }
 
 // KeyTable numbers keys densely in order of first appearance, sized up front (Reserve) or not,
