@@ -561,7 +561,7 @@ Status DecodeStrings(ByteReader* r, size_t count, std::vector<uint32_t>* offs, s
 
 template <typename T>
 void StoreInts(Column* col, const uint64_t* offs, size_t n, int128 base, int128 mult) {
-  T* out = reinterpret_cast<T*>(col->ResizeFixed(n));
+  T* out = reinterpret_cast<T*>(col->ResizeFixedForWrite(n));  // every row written
   if constexpr (sizeof(T) <= 8) {
     uint64_t b = static_cast<uint64_t>(static_cast<int64_t>(base));
     uint64_t m = static_cast<uint64_t>(static_cast<int64_t>(mult));
@@ -618,7 +618,7 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
       } else {
         std::string_view bytes = r.GetBytes(n * width);
         if (!r.ok()) return Bad("plain values past end");
-        std::memcpy(col.ResizeFixed(n), bytes.data(), bytes.size());
+        std::memcpy(col.ResizeFixedForWrite(n), bytes.data(), bytes.size());
       }
       break;
     }
@@ -645,7 +645,7 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
         if (total != n) return Bad("runs do not add up to the row count");
         col.SetStrings(std::move(offs), std::move(chars));
       } else {
-        uint8_t* out = col.ResizeFixed(n);
+        uint8_t* out = col.ResizeFixedForWrite(n);  // the runs cover every row (checked below)
         for (uint32_t k = 0; k < runs; ++k) {
           uint32_t len = r.GetU32();
           std::string_view v = r.GetBytes(width);

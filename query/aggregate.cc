@@ -486,4 +486,49 @@ std::unique_ptr<AggregateState> MakeAggregateState(const AggregateSpec& spec) {
   return s;
 }
 
+CountEqualsState::CountEqualsState(std::vector<std::string> literals)
+    : literals_(std::move(literals)), stride_(literals_.size() + 1) {}
+
+void CountEqualsState::Resize(size_t groups) {
+  if (counts_.size() < groups * stride_) counts_.resize(groups * stride_, 0);
+}
+
+uint32_t CountEqualsState::SlotOf(std::string_view v) const {
+  for (size_t k = 0; k < literals_.size(); ++k)
+    if (literals_[k] == v) return static_cast<uint32_t>(k);
+  return static_cast<uint32_t>(literals_.size());
+}
+
+void CountEqualsState::Update(const Column& x, const uint32_t* gids, size_t n) {
+  int64_t* counts = counts_.data();
+  const uint8_t* valid = x.has_nulls() ? x.validity().data() : nullptr;
+  const uint32_t other = static_cast<uint32_t>(literals_.size());
+  if (x.is_dictionary()) {
+    const Column& dict = x.dictionary();
+    entry_slot_.resize(dict.size());
+    for (size_t e = 0; e < dict.size(); ++e) entry_slot_[e] = SlotOf(dict.GetString(e));
+    const uint32_t* codes = x.codes();
+    const uint32_t* slot = entry_slot_.data();
+    if (valid) {
+      for (size_t i = 0; i < n; ++i) counts[gids[i] * stride_ + (valid[i] ? slot[codes[i]] : other)]++;
+    } else {
+      for (size_t i = 0; i < n; ++i) counts[gids[i] * stride_ + slot[codes[i]]]++;
+    }
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) counts[gids[i] * stride_ + (valid && !valid[i] ? other : SlotOf(x.GetString(i)))]++;
+}
+
+std::vector<Column> CountEqualsState::Finish(size_t groups) const {
+  const size_t k = literals_.size();
+  std::vector<Column> out(k, Column(DataType::Int64()));
+  std::vector<int64_t*> o(k);
+  for (size_t j = 0; j < k; ++j) o[j] = reinterpret_cast<int64_t*>(out[j].ResizeFixedForWrite(groups));
+  for (size_t g = 0; g < groups; ++g) {  // one pass over the groups' counters, front to back
+    const bool seen = (g + 1) * stride_ <= counts_.size();
+    for (size_t j = 0; j < k; ++j) o[j][g] = seen ? counts_[g * stride_ + j] : 0;
+  }
+  return out;
+}
+
 }  // namespace wh

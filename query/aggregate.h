@@ -5,6 +5,9 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "query/plan.h"
 
@@ -30,5 +33,28 @@ bool MomentValue(const std::string& fn, int64_t n, double m2, double* out);
 
 // A state for an aggregate (DISTINCT handled inside).
 std::unique_ptr<AggregateState> MakeAggregateState(const AggregateSpec& spec);
+
+// COUNT_IF(x = 'a'), COUNT_IF(x = 'b'), ... over one STRING value x, counted together (a report
+// counting posts per type): each row finds which literal its value equals - once per distinct
+// string of a dictionary column - and bumps one counter of its group, the group's counters side
+// by side. One pass and one cache line per row, where separate aggregates would make a
+// comparison column and scatter an update per literal. NULL matches nothing.
+class CountEqualsState {
+ public:
+  // Distinct literals; counter k counts the rows equal to literals[k].
+  explicit CountEqualsState(std::vector<std::string> literals);
+  void Resize(size_t groups);
+  void Update(const Column& x, const uint32_t* gids, size_t n);
+  // Per literal, its counter of every group as COUNT_IF's BIGINT column.
+  std::vector<Column> Finish(size_t groups) const;
+
+ private:
+  uint32_t SlotOf(std::string_view v) const;
+
+  std::vector<std::string> literals_;
+  size_t stride_;  // one counter per literal, then one for every other value (and NULL)
+  std::vector<int64_t> counts_;
+  std::vector<uint32_t> entry_slot_;  // scratch: a dictionary entry's counter
+};
 
 }  // namespace wh

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <map>
 #include <numeric>
 #include <queue>
 #include <thread>
@@ -145,15 +146,15 @@ class ScanOp : public Operator {
         b.rows = rg.rows;
         for (size_t i = 0; i < node_.out.size(); ++i) {
           int sc = node_.storage_columns[i];
-          if (sc < 0) {
-            Value v = seg.partition ? Value::Int(DataType::Date(), *seg.partition) : Value::Null(DataType::Date());
-            b.columns.push_back(ConstantColumn(v, rg.rows));
-            continue;
-          }
           if (FilterOnly(i) && !(filter_needed && OpenReads(open, i))) {
             // Only the filter reads this column and the zone maps proved the filter: a
             // placeholder of the right length stands in; nothing above reads it.
             b.columns.push_back(Placeholder(i, rg.rows));
+            continue;
+          }
+          if (sc < 0) {
+            Value v = seg.partition ? Value::Int(DataType::Date(), *seg.partition) : Value::Null(DataType::Date());
+            b.columns.push_back(ConstantColumn(v, rg.rows));
             continue;
           }
           WH_ASSIGN_OR_RETURN(Column c, reader_->ReadColumn(g, sc));
@@ -216,7 +217,7 @@ class ScanOp : public Operator {
   Column Placeholder(size_t i, size_t n) const {
     Column c(node_.out[i].type);
     if (c.type().physical() == PhysicalType::kString) c.SetStrings(std::vector<uint32_t>(n + 1, 0), std::string());
-    else c.ResizeFixed(n);
+    else c.ResizeFixedForWrite(n);  // never read: left as it is
     return c;
   }
   // The AND of the pushed-down conjuncts in `open` (bits), resolved against the scan's output;
@@ -346,6 +347,7 @@ class AggregateOp : public Operator {
       : child_(std::move(child)), groups_(std::move(groups)), aggs_(std::move(aggs)), table_(TypesOf(groups_)),
         stats_(stats), order_group_(order_group) {
     for (const auto& a : aggs_) states_.push_back(MakeAggregateState(a));
+    FuseCountEquals();
     // Buckets have about the same number of groups: size the table like the largest so far.
     if (!groups_.empty()) table_.Reserve(stats_->groups.load());
   }
@@ -356,7 +358,12 @@ class AggregateOp : public Operator {
     Batch in;
     std::vector<uint32_t> gids;
     size_t groups = groups_.empty() ? 1 : 0;
-    for (auto& s : states_) s->Resize(groups);
+    auto resize = [&] {
+      for (size_t a = 0; a < aggs_.size(); ++a)
+        if (fused_of_[a] < 0) states_[a]->Resize(groups);
+      for (auto& f : fused_) f.state.Resize(groups);
+    };
+    resize();
     while (true) {
       WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
       if (!more) break;
@@ -372,9 +379,14 @@ class AggregateOp : public Operator {
         for (const auto& k : keys) ptrs.push_back(&k.get());
         table_.FindOrInsert(ptrs, in.rows, gids.data());
         groups = table_.size();
-        for (auto& s : states_) s->Resize(groups);
+        resize();
+      }
+      for (auto& f : fused_) {
+        WH_ASSIGN_OR_RETURN(ColumnHolder x, EvaluateView(*f.x, in));
+        f.state.Update(x.get(), gids.data(), in.rows);
       }
       for (size_t a = 0; a < aggs_.size(); ++a) {
+        if (fused_of_[a] >= 0) continue;
         if (!aggs_[a].arg) {
           WH_RETURN_IF_ERROR(states_[a]->Update(nullptr, gids.data(), in.rows));
           continue;
@@ -390,8 +402,20 @@ class AggregateOp : public Operator {
     Batch b;
     b.rows = groups;
     for (auto& k : table_.keys()) b.columns.push_back(std::move(k));
-    for (auto& s : states_) {
-      WH_ASSIGN_OR_RETURN(Column c, s->Finish(groups));
+    std::vector<std::vector<Column>> counted;
+    for (const auto& f : fused_) counted.push_back(f.state.Finish(groups));
+    for (size_t a = 0; a < aggs_.size(); ++a) {
+      if (fused_of_[a] >= 0) {
+        const size_t f = static_cast<size_t>(fused_of_[a]);
+        const size_t k = fused_[f].slot_of.at(a);
+        // The column moves to the last aggregate counting its literal (one may repeat).
+        bool later = false;
+        for (size_t a2 = a + 1; a2 < aggs_.size(); ++a2)
+          later |= fused_of_[a2] == fused_of_[a] && fused_[f].slot_of.at(a2) == k;
+        b.columns.push_back(later ? counted[f][k] : std::move(counted[f][k]));
+        continue;
+      }
+      WH_ASSIGN_OR_RETURN(Column c, states_[a]->Finish(groups));
       b.columns.push_back(std::move(c));
     }
     if (b.rows == 0) return false;
@@ -417,9 +441,61 @@ class AggregateOp : public Operator {
     }
   }
 
+  // COUNT_IF(x = 'literal') aggregates over one STRING column x, counted together when there
+  // are several (CountEqualsState): the seven post types of the user report, say.
+  struct Fused {
+    BExprPtr x;
+    CountEqualsState state;
+    std::map<size_t, size_t> slot_of;  // aggregate -> counter
+  };
+  // The column and literal of COUNT_IF(column = 'literal') (either order), or false.
+  static bool CountEquals(const AggregateSpec& a, int* column, BExprPtr* x, std::string* literal) {
+    if (a.fn != "COUNT_IF" || a.distinct || !a.arg || a.arg->kind != BExpr::kCompare || a.arg->op != "=") return false;
+    for (int side : {0, 1}) {
+      const BExprPtr& c = a.arg->args[side];
+      const BExprPtr& l = a.arg->args[1 - side];
+      if (c->kind == BExpr::kColumn && c->type.physical() == PhysicalType::kString && l->kind == BExpr::kLiteral &&
+          !l->value.null && l->value.type.physical() == PhysicalType::kString) {
+        *column = c->column;
+        *x = c;
+        *literal = l->value.s;
+        return true;
+      }
+    }
+    return false;
+  }
+  void FuseCountEquals() {
+    fused_of_.assign(aggs_.size(), -1);
+    std::map<int, std::vector<size_t>> by_column;
+    for (size_t a = 0; a < aggs_.size(); ++a) {
+      int column;
+      BExprPtr x;
+      std::string literal;
+      if (CountEquals(aggs_[a], &column, &x, &literal)) by_column[column].push_back(a);
+    }
+    for (const auto& [column, members] : by_column) {
+      if (members.size() < 2) continue;
+      std::vector<std::string> literals;
+      std::map<size_t, size_t> slot_of;
+      BExprPtr x;
+      for (size_t a : members) {
+        int c;
+        std::string literal;
+        CountEquals(aggs_[a], &c, &x, &literal);
+        auto it = std::find(literals.begin(), literals.end(), literal);
+        slot_of[a] = static_cast<size_t>(it - literals.begin());
+        if (it == literals.end()) literals.push_back(literal);
+        fused_of_[a] = static_cast<int>(fused_.size());
+      }
+      fused_.push_back(Fused{x, CountEqualsState(std::move(literals)), std::move(slot_of)});
+    }
+  }
+
   std::unique_ptr<Operator> child_;
   std::vector<BExprPtr> groups_;
   std::vector<AggregateSpec> aggs_;
+  std::vector<Fused> fused_;
+  std::vector<int> fused_of_;  // per aggregate: its entry of fused_, or -1
   KeyTable table_;
   NodeStats* stats_;
   int order_group_;

@@ -136,7 +136,7 @@ Column ConstantColumn(const Value& v, size_t rows) {
     c.SetStrings(std::move(offsets), std::move(chars));
     return c;
   }
-  uint8_t* p = c.ResizeFixed(rows);
+  uint8_t* p = c.ResizeFixedForWrite(rows);  // every row written below
   if (v.type.physical() == PhysicalType::kDouble) {
     std::fill_n(reinterpret_cast<double*>(p), rows, v.d);
   } else {
@@ -389,7 +389,7 @@ Result<Column> CastColumn(const Column& c, DataType to, bool try_cast) {
   }
 
   Column out(to);
-  uint8_t* base = out.ResizeFixed(n);
+  uint8_t* base = out.ResizeFixedForWrite(n);
   std::memset(base, 0, n * to.width());
   const bool to_double = to.id == TypeId::kDouble;
   double* dout = reinterpret_cast<double*>(base);
@@ -459,6 +459,14 @@ Result<Column> CastColumn(const Column& c, DataType to, bool try_cast) {
     return out;
   }
 
+  if (from.id == TypeId::kTimestamp && to.id == TypeId::kInt64) {  // epoch seconds, as Spark
+    // Every row (a NULL row's value is some defined number): one tight loop.
+    const int64_t* in = c.values<int64_t>();
+    int64_t* o = reinterpret_cast<int64_t*>(base);
+    for (size_t i = 0; i < n; ++i) o[i] = in[i] / kMicrosPerSecond - (in[i] % kMicrosPerSecond < 0);
+    out.SetValidity(std::move(valid));
+    return out;
+  }
   if (from.id == TypeId::kDate || from.id == TypeId::kTimestamp) {
     for (size_t i = 0; i < n; ++i) {
       if (!Valid(valid, i)) continue;
@@ -652,7 +660,7 @@ Column CompareScalar(const std::string& op, const Column& a, const Value& v) {
     out.SetValidity(std::vector<uint8_t>(n, 0));
     return out;
   }
-  uint8_t* o = out.ResizeFixed(n);
+  uint8_t* o = out.ResizeFixedForWrite(n);  // every row written below
   switch (a.type().physical()) {
     case PhysicalType::kBool: CompareScalarTyped<uint8_t>(op, a.values<uint8_t>(), static_cast<uint8_t>(v.i), o, n); break;
     case PhysicalType::kInt32: CompareScalarTyped<int32_t>(op, a.values<int32_t>(), static_cast<int32_t>(v.i), o, n); break;
@@ -696,7 +704,7 @@ const char* FlipOp(const std::string& op) {
 Result<Column> CompareColumns(const std::string& op, const Column& a, const Column& b) {
   const size_t n = a.size();
   Column out(DataType::Boolean());
-  uint8_t* o = out.ResizeFixed(n);
+  uint8_t* o = out.ResizeFixedForWrite(n);  // every row written below
   switch (a.type().physical()) {
     case PhysicalType::kBool: CompareTyped(op, a.values<uint8_t>(), b.values<uint8_t>(), o, n); break;
     case PhysicalType::kInt32: CompareTyped(op, a.values<int32_t>(), b.values<int32_t>(), o, n); break;
