@@ -574,25 +574,43 @@ void StoreInts(Column* col, const uint64_t* offs, size_t n, int128 base, int128 
 
 }  // namespace
 
+namespace {
+
+// Per-thread scratch that lives across blocks: a block's decompressed bytes and its unpacked
+// integers are used only while it decodes, and a scan decodes tens of thousands of small blocks
+// (allocating and zeroing them anew was a fifth of decoding).
+template <typename T>
+T* Scratch(std::unique_ptr<T[]>* buf, size_t* cap, size_t n) {
+  if (*cap < n) {
+    buf->reset(new T[n]);
+    *cap = n;
+  }
+  return buf->get();
+}
+
+}  // namespace
+
 Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t size,
                            uint32_t expected_rows, BlockInfo* info_out) {
+  thread_local std::unique_ptr<char[]> raw_buf;
+  thread_local size_t raw_cap = 0;
+  thread_local std::unique_ptr<uint64_t[]> ints_buf;
+  thread_local size_t ints_cap = 0;
   BlockInfo info;
   WH_RETURN_IF_ERROR(VerifyBlockFrame(data, size, &info));
   if (info.rows != expected_rows)
     return Status::Corruption("block holds " + std::to_string(info.rows) + " values, expected " +
                               std::to_string(expected_rows));
   const uint8_t* payload = data + kBlockHeaderSize;
-  std::string decompressed;
   if (info.compression == Compression::kZstd) {
     unsigned long long declared = ZSTD_getFrameContentSize(payload, info.stored_size);
     if (declared != info.raw_size) return Bad("zstd frame size disagrees with the header");
-    decompressed.resize(info.raw_size);
+    char* decompressed = Scratch(&raw_buf, &raw_cap, std::max<size_t>(info.raw_size, 1));
     // One decompression context per thread: creating one per block costs more than small blocks.
     thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
-    size_t r = ZSTD_decompressDCtx(dctx.get(), decompressed.data(), decompressed.size(), payload,
-                                   info.stored_size);
+    size_t r = ZSTD_decompressDCtx(dctx.get(), decompressed, info.raw_size, payload, info.stored_size);
     if (ZSTD_isError(r) || r != info.raw_size) return Bad("zstd frame does not decompress");
-    payload = reinterpret_cast<const uint8_t*>(decompressed.data());
+    payload = reinterpret_cast<const uint8_t*>(decompressed);
   }
   ByteReader r(payload, info.raw_size);
   size_t n = info.rows;
@@ -668,10 +686,8 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
       if (bw > 32) return Bad("dictionary code width");
       std::string_view packed = r.GetBytes(BitPackedSize(n, bw));
       if (!r.ok()) return Bad("dictionary codes past end");
-      std::vector<uint64_t> codes(n);
-      BitUnpack(reinterpret_cast<const uint8_t*>(packed.data()), n, bw, codes.data());
-      std::vector<uint32_t> offs(n + 1);
-      std::string chars;
+      uint64_t* codes = Scratch(&ints_buf, &ints_cap, std::max<size_t>(n, 1));
+      BitUnpack(reinterpret_cast<const uint8_t*>(packed.data()), n, bw, codes);
       uint64_t total = 0;
       for (size_t i = 0; i < n; ++i) {
         bool valid = validity.empty() || validity[i];
@@ -692,7 +708,7 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
             if (doffs[e + 1] == doffs[e]) empty = e;
           if (empty == count) doffs.push_back(doffs.back());
         }
-        std::vector<uint32_t> c(n);
+        std::vector<uint32_t> c(n);  // the column's codes (kept; zeroed once, as any vector)
         for (size_t i = 0; i < n; ++i)
           c[i] = validity.empty() || validity[i] ? static_cast<uint32_t>(codes[i]) : empty;
         auto dict = std::make_shared<Column>(DataType::String());
@@ -700,6 +716,8 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
         col.SetDictionary(std::move(dict), std::move(c));
         break;
       }
+      std::vector<uint32_t> offs(n + 1);
+      std::string chars;
       chars.resize(total);  // then filled through a raw pointer: no per-row capacity checks
       char* out = chars.data();
       uint32_t pos = 0;
@@ -723,13 +741,13 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
       if (!r.ok() || bw > 64) return Bad("frame-of-reference header");
       std::string_view packed = r.GetBytes(BitPackedSize(n, bw));
       if (!r.ok()) return Bad("packed values past end");
-      std::vector<uint64_t> offs(n);
-      BitUnpack(reinterpret_cast<const uint8_t*>(packed.data()), n, bw, offs.data());
+      uint64_t* offs = Scratch(&ints_buf, &ints_cap, std::max<size_t>(n, 1));
+      BitUnpack(reinterpret_cast<const uint8_t*>(packed.data()), n, bw, offs);
       switch (phys) {
-        case PhysicalType::kBool: StoreInts<uint8_t>(&col, offs.data(), n, base, mult); break;
-        case PhysicalType::kInt32: StoreInts<int32_t>(&col, offs.data(), n, base, mult); break;
-        case PhysicalType::kInt64: StoreInts<int64_t>(&col, offs.data(), n, base, mult); break;
-        default: StoreInts<int128>(&col, offs.data(), n, base, mult); break;
+        case PhysicalType::kBool: StoreInts<uint8_t>(&col, offs, n, base, mult); break;
+        case PhysicalType::kInt32: StoreInts<int32_t>(&col, offs, n, base, mult); break;
+        case PhysicalType::kInt64: StoreInts<int64_t>(&col, offs, n, base, mult); break;
+        default: StoreInts<int128>(&col, offs, n, base, mult); break;
       }
       break;
     }
