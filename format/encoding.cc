@@ -478,7 +478,7 @@ Status EncodeBlock(const Column& c, size_t b, size_t e, const EncodeOptions& opt
   info.rows = static_cast<uint32_t>(n);
   info.raw_size = static_cast<uint32_t>(payload.size());
   std::string compressed;
-  if (opt.allow_zstd && payload.size() >= 64) {
+  if (opt.allow_zstd && payload.size() >= std::max<size_t>(opt.zstd_min_bytes, 64)) {
     compressed.resize(ZSTD_compressBound(payload.size()));
     // One compression context per thread (creating one per block is most of the cost of small
     // blocks).

@@ -55,6 +55,10 @@ struct EncodeOptions {
   int zstd_level = 3;
   // Tests force an encoding; it must be valid for the type (see SPEC.md), else PLAIN is used.
   std::optional<Encoding> force_encoding;
+  // Payloads smaller than this stay uncompressed: opening a zstd frame costs ~25K instructions
+  // (header, entropy tables) whatever its size, so a small block's few saved bytes would be paid
+  // for on every read (the SF1 report opened 8,100 such frames to save ~2 MB).
+  size_t zstd_min_bytes = 2048;
 };
 
 struct BlockInfo {

@@ -107,6 +107,7 @@ TEST(Encoding, EveryTypeThroughEveryEncoding) {
             Column c = MakeColumn(t, n, nulls, static_cast<uint32_t>(n * 31 + nulls));
             EncodeOptions opt;
             opt.allow_zstd = zstd;
+            opt.zstd_min_bytes = 0;  // small blocks through zstd too
             opt.force_encoding = e;
             std::string block;
             BlockInfo info;
@@ -146,6 +147,24 @@ TEST(Encoding, AutomaticChoiceRoundTripsAndIsCompact) {
   ASSERT_TRUE(EncodeBlock(ts, 0, ts.size(), EncodeOptions{false, 3, std::nullopt}, &block, &info).ok());
   EXPECT_EQ(info.encoding, Encoding::kForBitpack);
   EXPECT_LT(block.size(), 1000u * 11 / 8 + 64);
+}
+
+// zstd only pays for itself on payloads of 2 KiB and more: a smaller one stays uncompressed
+// however well it would compress (each frame costs a fixed ~25K instructions to open).
+TEST(Encoding, SmallPayloadsAreNotCompressed) {
+  for (size_t n : {size_t{200}, size_t{2000}}) {
+    Column c(DataType::String());
+    for (size_t i = 0; i < n; ++i) c.AppendString(i % 2 ? "abcdefgh" : "abcdefgi");  // plain: n * 12 bytes
+    EncodeOptions opt;
+    opt.force_encoding = Encoding::kPlain;
+    std::string block;
+    BlockInfo info;
+    ASSERT_TRUE(EncodeBlock(c, 0, n, opt, &block, &info).ok());
+    EXPECT_EQ(info.compression, n * 12 < opt.zstd_min_bytes ? Compression::kNone : Compression::kZstd) << n;
+    auto d = DecodeBlock(c.type(), reinterpret_cast<const uint8_t*>(block.data()), block.size(), n);
+    ASSERT_TRUE(d.ok()) << d.status().ToString();
+    ExpectSame(c, *d);
+  }
 }
 
 TEST(Encoding, SubrangeOfAColumn) {
