@@ -358,12 +358,14 @@ class AggregateOp : public Operator {
     Batch in;
     std::vector<uint32_t> gids;
     size_t groups = groups_.empty() ? 1 : 0;
-    auto resize = [&] {
+    auto resize = [&](size_t g) {
       for (size_t a = 0; a < aggs_.size(); ++a)
-        if (fused_of_[a] < 0) states_[a]->Resize(groups);
-      for (auto& f : fused_) f.state.Resize(groups);
+        if (fused_of_[a] < 0) states_[a]->Resize(g);
+      for (auto& f : fused_) f.state.Resize(g);
     };
-    resize();
+    // States sized once for as many groups as the largest bucket so far had (like the table),
+    // not grown - copied and zeroed again - batch after batch.
+    resize(std::max<size_t>(groups, groups_.empty() ? 0 : stats_->groups.load()));
     while (true) {
       WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
       if (!more) break;
@@ -379,7 +381,7 @@ class AggregateOp : public Operator {
         for (const auto& k : keys) ptrs.push_back(&k.get());
         table_.FindOrInsert(ptrs, in.rows, gids.data());
         groups = table_.size();
-        resize();
+        resize(groups);
       }
       for (auto& f : fused_) {
         WH_ASSIGN_OR_RETURN(ColumnHolder x, EvaluateView(*f.x, in));
