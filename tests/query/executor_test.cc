@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ingest/ingest.h"
+#include "format/bucket_hash.h"
 #include "query/exec.h"
 #include "query/hash_table.h"
 #include "query/query.h"
@@ -537,6 +538,48 @@ TEST(Executor, LargeSortOverBucketsMergesEveryRowInOrder) {
       std::sort(want.begin(), want.end());
       EXPECT_EQ(got, want) << lines << desc;
     }
+}
+
+// ORDER BY over buckets is stable: rows with equal keys (here across buckets: the key is not
+// the bucket key) come in bucket order, and within a bucket in the order they are stored - as a
+// stable sort of the buckets' rows one after another would give. 150K rows merge in two halves.
+TEST(Executor, SortOverBucketsKeepsTiesInBucketOrder) {
+  TempDir dir;
+  ASSERT_TRUE(Session(DefaultFileSystem(), dir.Join("w")).Execute(
+      "CREATE TABLE ties (k BIGINT, p INT) CLUSTERED BY (k) INTO 7 BUCKETS").ok());
+  auto wh = Warehouse::Open(DefaultFileSystem(), dir.Join("w"), false);
+  ASSERT_TRUE(wh.ok());
+  const int n = 150000;
+  std::string csv = "k,p\n";
+  struct Row {
+    int p;
+    uint32_t bucket;
+    int64_t k;
+  };
+  std::vector<Row> want;
+  for (int i = 0; i < n; ++i) {
+    const int64_t k = i;
+    const int p = (i * 7) % 5 - 2;
+    csv += std::to_string(k) + "," + std::to_string(p) + "\n";
+    want.push_back({p, BucketOf(HashInt64Key(k), 7), k});
+  }
+  auto in = StringInput(csv, "ties.csv");
+  ASSERT_TRUE(IngestCsvStreams(wh->get(), "ties", {in.get()}, {}).ok());
+  for (bool desc : {false, true}) {
+    std::vector<Row> order = want;
+    std::stable_sort(order.begin(), order.end(), [](const Row& a, const Row& b) { return a.bucket < b.bucket; });
+    std::stable_sort(order.begin(), order.end(), [&](const Row& a, const Row& b) { return desc ? a.p > b.p : a.p < b.p; });
+    std::string expected = "k,p\n";
+    for (const Row& r : order) expected += std::to_string(r.k) + "," + std::to_string(r.p) + "\n";
+    for (bool lines : {false, true}) {
+      SessionOptions so;
+      if (lines) so.csv_delimiter = ',';
+      Session s(DefaultFileSystem(), dir.Join("w"), so);
+      auto r = s.Execute(std::string("SELECT k, p FROM ties ORDER BY p") + (desc ? " DESC" : ""));
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      EXPECT_TRUE(Print((*r)[0], OutputFormat::kCsv) == expected) << "lines " << lines << " desc " << desc;
+    }
+  }
 }
 
 }  // namespace
