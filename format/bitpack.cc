@@ -1,6 +1,7 @@
 #include "format/bitpack.h"
 
 #include <cstring>
+#include <utility>
 
 namespace wh {
 
@@ -17,6 +18,40 @@ void BitPack(const uint64_t* in, size_t n, int bw, uint8_t* out) {
   }
 }
 
+namespace {
+
+// Groups of 8 values of a width known at compile time take exactly BW bytes: each value is one
+// unaligned 8-byte load at a constant offset, a constant shift and a mask - straight-line code
+// with no per-value bookkeeping. Returns how many values (a multiple of 8) it unpacked; the
+// last group it touches still has 8 readable bytes past its start.
+template <int BW>
+size_t UnpackGroups(const uint8_t* in, size_t n, size_t bytes, uint64_t* out) {
+  constexpr uint64_t kMask = (uint64_t{1} << BW) - 1;
+  size_t groups = n / 8;
+  // Group g reads bytes [g * BW, g * BW + 7 * BW / 8 + 8).
+  while (groups > 0 && (groups - 1) * BW + (7 * BW) / 8 + 8 > bytes) --groups;
+  for (size_t g = 0; g < groups; ++g) {
+    const uint8_t* p = in + g * BW;
+    uint64_t* o = out + g * 8;
+    for (int j = 0; j < 8; ++j) {  // unrolled by the compiler: j * BW is a constant
+      uint64_t w;
+      std::memcpy(&w, p + (j * BW) / 8, 8);
+      o[j] = (w >> ((j * BW) % 8)) & kMask;
+    }
+  }
+  return groups * 8;
+}
+
+template <int... W>
+size_t UnpackFast(const uint8_t* in, size_t n, size_t bytes, int bw, uint64_t* out,
+                  std::integer_sequence<int, W...>) {
+  using Fn = size_t (*)(const uint8_t*, size_t, size_t, uint64_t*);
+  static constexpr Fn kByWidth[] = {nullptr, &UnpackGroups<W + 1>...};
+  return kByWidth[bw](in, n, bytes, out);
+}
+
+}  // namespace
+
 void BitUnpack(const uint8_t* in, size_t n, int bw, uint64_t* out) {
   if (bw == 0) {
     std::memset(out, 0, n * sizeof(uint64_t));
@@ -25,9 +60,10 @@ void BitUnpack(const uint8_t* in, size_t n, int bw, uint64_t* out) {
   const size_t bytes = BitPackedSize(n, bw);
   const uint64_t mask = bw == 64 ? ~uint64_t{0} : (uint64_t{1} << bw) - 1;
   size_t i = 0;
+  if (bw <= 56) i = UnpackFast(in, n, bytes, bw, out, std::make_integer_sequence<int, 56>());
   if (bw <= 56) {
     // Fast path: one unaligned 8-byte load per value while 8 bytes remain.
-    size_t bitpos = 0;
+    size_t bitpos = i * bw;
     for (; i < n; ++i, bitpos += bw) {
       size_t byte = bitpos >> 3;
       if (byte + 8 > bytes) break;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <random>
 
+#include "format/bitpack.h"
 #include "format/format.h"
 
 namespace wh {
@@ -307,6 +308,33 @@ TEST(Encoding, DictionaryFormKeepsCodesAndReadsBackExactly) {
                            static_cast<uint32_t>(acc.size()));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(Texts(*again), Texts(acc));
+}
+
+}  // namespace
+}  // namespace wh
+
+namespace wh {
+namespace {
+
+// Bit packing round-trips at every width and count: the unrolled groups of eight, the
+// one-load-per-value tail and the byte-by-byte end (the last values, too close to the end of
+// the buffer for 8-byte loads) must agree.
+TEST(BitPacking, EveryWidthAndCountRoundTrips) {
+  std::mt19937_64 rng(64);
+  for (int bw = 0; bw <= 64; ++bw) {
+    for (size_t n : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{9}, size_t{15}, size_t{16}, size_t{17},
+                     size_t{63}, size_t{64}, size_t{65}, size_t{1000}, size_t{1031}}) {
+      SCOPED_TRACE("bw=" + std::to_string(bw) + " n=" + std::to_string(n));
+      const uint64_t mask = bw == 64 ? ~uint64_t{0} : (uint64_t{1} << bw) - 1;
+      std::vector<uint64_t> values(n);
+      for (size_t i = 0; i < n; ++i) values[i] = (i % 5 == 0 ? mask : rng()) & mask;  // all-ones too
+      std::vector<uint8_t> packed(BitPackedSize(n, bw));
+      BitPack(values.data(), n, bw, packed.data());
+      std::vector<uint64_t> back(n, 12345);
+      BitUnpack(packed.data(), n, bw, back.data());
+      ASSERT_EQ(back, values);
+    }
+  }
 }
 
 }  // namespace
