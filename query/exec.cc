@@ -1052,17 +1052,28 @@ std::vector<uint32_t> SortPermutation(const std::vector<Column>& cols, const std
     const Column& c = cols[0];
     std::vector<uint64_t> sortable;
     std::vector<uint32_t> rows, nulls;
-    sortable.reserve(n);
-    rows.reserve(n);
-    std::vector<int64_t> vals = Int64Values(c);
-    for (uint32_t i = 0; i < n; ++i) {
-      if (c.IsNull(i)) {
-        nulls.push_back(i);
-        continue;
+    // ~x reverses the order exactly; the flipped sign bit makes signed order unsigned order.
+    const uint64_t flip = (keys[0].desc ? ~uint64_t{0} : 0) ^ (uint64_t{1} << 63);
+    if (!c.has_nulls() && c.type().physical() == PhysicalType::kInt64) {  // straight from the column
+      const int64_t* vals = c.values<int64_t>();
+      sortable.resize(n);
+      rows.resize(n);
+      for (uint32_t i = 0; i < n; ++i) {
+        sortable[i] = static_cast<uint64_t>(vals[i]) ^ flip;
+        rows[i] = i;
       }
-      const int64_t x = keys[0].desc ? ~vals[i] : vals[i];  // ~x reverses the order exactly
-      sortable.push_back(static_cast<uint64_t>(x) ^ (uint64_t{1} << 63));  // signed order as unsigned
-      rows.push_back(i);
+    } else {
+      sortable.reserve(n);
+      rows.reserve(n);
+      const std::vector<int64_t> vals = Int64Values(c);
+      for (uint32_t i = 0; i < n; ++i) {
+        if (c.IsNull(i)) {
+          nulls.push_back(i);
+          continue;
+        }
+        sortable.push_back(static_cast<uint64_t>(vals[i]) ^ flip);
+        rows.push_back(i);
+      }
     }
     // Rows already in order (a merge join's output, say) need no sorting.
     if (!std::is_sorted(sortable.begin(), sortable.end())) {
