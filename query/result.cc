@@ -217,6 +217,45 @@ char* PutInt(char* p, T v) {
   return std::to_chars(p, p + 24, v).ptr;
 }
 
+// The shortest text that reads back as v - what std::to_chars(v) writes - for the doubles
+// reports are full of (averages such as 354086.5, 17 or 2.25), without to_chars' general
+// algorithm (~40 ns a value): magnitudes in [1, 1e15) that are a decimal of at most 4 places.
+// Such a decimal has at most 15 significant digits, and no other decimal of at most 15 digits
+// rounds to the same double (DBL_DIG), so it is the shortest; it is written fixed, as to_chars
+// does unless the scientific form is shorter (1e+06), which is left to to_chars. Returns
+// nullptr for any other value.
+char* PutShortDouble(char* p, double v) {
+  const double a = std::fabs(v);
+  if (!(a >= 1.0 && a < 1e15)) return nullptr;
+  static constexpr double kScale[] = {1, 10, 100, 1000, 10000};
+  for (int k = 0; k <= 4; ++k) {
+    const double m = a * kScale[k];
+    if (m >= 1e15) return nullptr;
+    const uint64_t digits = static_cast<uint64_t>(m);
+    if (static_cast<double>(digits) != m) continue;  // more places
+    if (static_cast<double>(digits) / kScale[k] != a) return nullptr;  // that decimal is not v
+    char b[24];
+    int len = static_cast<int>(std::to_chars(b, b + sizeof b, digits).ptr - b);
+    // Places that are zeros go (a product can round to an integer one place late).
+    for (; k > 0 && b[len - 1] == '0'; --k) --len;
+    int significant = len;
+    if (k == 0)
+      while (significant > 1 && b[significant - 1] == '0') --significant;
+    const int fixed = len + (k > 0), scientific = significant + (significant > 1) + 4;  // d.ddde+XX
+    if (fixed > scientific) return nullptr;
+    if (v < 0) *p++ = '-';
+    std::memcpy(p, b, static_cast<size_t>(len - k));
+    p += len - k;
+    if (k > 0) {
+      *p++ = '.';
+      std::memcpy(p, b + len - k, static_cast<size_t>(k));
+      p += k;
+    }
+    return p;
+  }
+  return nullptr;
+}
+
 // Writes the text of row i of c (CSV flavour: NULL is nothing); returns the new end.
 char* PutCsvValue(char* p, const Column& c, size_t i, char delim) {
   if (c.IsNull(i)) return p;
@@ -228,6 +267,7 @@ char* PutCsvValue(char* p, const Column& c, size_t i, char delim) {
     case TypeId::kDouble: {
       double v = c.Get<double>(i);
       if (!std::isfinite(v)) break;
+      if (char* q = PutShortDouble(p, v)) return q;
       return std::to_chars(p, p + 32, v).ptr;
     }
     case TypeId::kDecimal: {

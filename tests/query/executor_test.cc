@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -141,6 +143,42 @@ TEST(Executor, OutputFormats) {
             "|------:|-------|--------:|\n"
             "| 38.00 | x,\"y\" |     0.1 |\n"
             "|  NULL | NULL  | 2.5e-10 |\n");
+}
+
+// DOUBLE values print as std::to_chars' shortest form, whether or not they take the short path
+// for decimals of up to 4 places: integers (with trailing zeros, where the scientific form is
+// shorter), halves to ten-thousandths, thirds, tenths inexact in binary, the 1e15 edge, signs.
+TEST(Executor, CsvDoublesAsShortestText) {
+  std::mt19937_64 rng(15);
+  std::vector<double> v = {1, -1, 10, 100, 1000, 1e5, 1e6, 123456, 1230000, 2.5, 0.5, 1e15, 999999999999999.0,
+                           99999999999999.9, 1e15 - 0.5, 12.3, 0.1, 1.0000000000000002, 354086.5, 138152.33333333334,
+                           -2.25, 4503599627370496.0, 1e14 + 0.25, 7.0001, 7.00001};
+  for (int i = 0; i < 20000; ++i) {
+    const double x = static_cast<double>(static_cast<int64_t>(rng() % 2000000000000ULL) - 1000000000000LL);
+    const double by[] = {1, 2, 3, 4, 5, 8, 10, 16, 100, 1000, 10000, 100000, 7};
+    v.push_back(x / by[rng() % 13]);
+    v.push_back(static_cast<double>(rng() % 100000) * std::pow(10.0, static_cast<int>(rng() % 12)));
+  }
+  Column c(DataType::Double());
+  std::string want = "d\n";
+  for (double x : v) {
+    c.Append<double>(x);
+    char b[64];
+    want += std::string(b, std::to_chars(b, b + sizeof b, x).ptr) + "\n";
+  }
+  ResultSet rs;
+  rs.AddColumn("d", std::move(c));
+  const std::string got = Print(rs, OutputFormat::kCsv);
+  EXPECT_TRUE(got == want);
+  if (got != want) {  // the first difference
+    std::istringstream g(got), w(want);
+    std::string a, b;
+    while (std::getline(g, a) && std::getline(w, b))
+      if (a != b) {
+        ADD_FAILURE() << "printed " << a << ", to_chars gives " << b;
+        break;
+      }
+  }
 }
 
 // Integers print exactly around the short path for 0..99 (both digit places are written).
