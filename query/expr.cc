@@ -926,6 +926,21 @@ bool CannotFail(const BExpr& e) {
   }
 }
 
+namespace {
+
+// out[i] = src[i] (src[0] when constant) for the rows in mask, out[i] kept for the others.
+template <typename T>
+void Select(const T* src, bool constant, const uint8_t* mask, size_t n, T* out) {
+  if (constant) {
+    const T x = src[0];
+    for (size_t i = 0; i < n; ++i) out[i] = mask[i] ? x : out[i];
+  } else {
+    for (size_t i = 0; i < n; ++i) out[i] = mask[i] ? src[i] : out[i];
+  }
+}
+
+}  // namespace
+
 Result<Column> Evaluate(const BExpr& e, const Batch& b) {
   const size_t n = b.rows;
   switch (e.kind) {
@@ -1102,33 +1117,35 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
       if (simple && e.type.physical() != PhysicalType::kString) {
         const int w = e.type.width();
         Column out(e.type);
-        uint8_t* o = out.ResizeFixed(n);
-        std::memset(o, 0, n * w);
+        uint8_t* o = out.ResizeFixed(n);  // zeros: rows no branch takes
         std::vector<uint8_t> valid(n, 0), decided(n, 0);
+        // Rows in rows_mask take value v: typed selects over the whole batch (no branch per row,
+        // which conditions like event = '...' make unpredictable, and no memcpy call per value).
         auto take = [&](const BExpr& v, const uint8_t* rows_mask) -> Status {
-          if (v.kind == BExpr::kLiteral) {
-            if (v.value.null) {
-              for (size_t i = 0; i < n; ++i) decided[i] |= rows_mask[i];
-              return Status::OK();
-            }
-            Column one = ConstantColumn(v.value, 1);
-            const uint8_t* src = one.values<uint8_t>();
-            for (size_t i = 0; i < n; ++i)
-              if (rows_mask[i]) {
-                std::memcpy(o + i * w, src, w);
-                valid[i] = 1;
-                decided[i] = 1;
-              }
+          if (v.kind == BExpr::kLiteral && v.value.null) {
+            for (size_t i = 0; i < n; ++i) decided[i] |= rows_mask[i];
             return Status::OK();
           }
-          const Column& c = b.columns[v.column];
-          const uint8_t* src = c.values<uint8_t>();
-          for (size_t i = 0; i < n; ++i)
-            if (rows_mask[i]) {
-              std::memcpy(o + i * w, src + i * w, w);
-              valid[i] = !c.IsNull(i);
-              decided[i] = 1;
-            }
+          Column one;
+          const Column* c;
+          if (v.kind == BExpr::kLiteral) {
+            one = ConstantColumn(v.value, 1);
+            c = &one;
+          } else {
+            c = &b.columns[v.column];
+          }
+          const bool constant = v.kind == BExpr::kLiteral;
+          switch (w) {
+            case 1: Select(c->values<uint8_t>(), constant, rows_mask, n, o); break;
+            case 4: Select(c->values<uint32_t>(), constant, rows_mask, n, reinterpret_cast<uint32_t*>(o)); break;
+            case 8: Select(c->values<uint64_t>(), constant, rows_mask, n, reinterpret_cast<uint64_t*>(o)); break;
+            default: Select(c->values<uint128>(), constant, rows_mask, n, reinterpret_cast<uint128*>(o)); break;
+          }
+          const uint8_t* cv = !constant && c->has_nulls() ? c->validity().data() : nullptr;
+          for (size_t i = 0; i < n; ++i) {
+            valid[i] = rows_mask[i] ? (cv ? cv[i] : uint8_t{1}) : valid[i];
+            decided[i] |= rows_mask[i];
+          }
           return Status::OK();
         };
         std::vector<uint8_t> mask(n);
