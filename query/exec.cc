@@ -193,6 +193,8 @@ class ScanOp : public Operator {
         if (!have) {
           acc = std::move(b);
           have = true;
+          // Room for a whole batch up front: growing by doubling copied each batch about twice.
+          for (auto& c : acc.columns) c.Reserve(kTargetBatchRows + acc.rows);
         } else {
           AppendBatch(&acc, b);
         }
