@@ -202,9 +202,58 @@ char* PutQuoted(char* p, std::string_view v, char delim) {
   return p;
 }
 
-// An integer's digits; counts (the common values below 100) without the general conversion
-// and without a branch on their length: both digit places are written (the buffer has room
-// for any integer), and the pointer moves by one or two.
+constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+inline void PutPair(char* p, uint32_t x) { std::memcpy(p, kDigitPairs + 2 * x, 2); }
+
+// Exactly 8 digits of x < 10^8, zeros in front.
+inline void Put8Digits(char* p, uint32_t x) {
+  const uint32_t hi = x / 10000, lo = x % 10000;
+  PutPair(p, hi / 100);
+  PutPair(p + 2, hi % 100);
+  PutPair(p + 4, lo / 100);
+  PutPair(p + 6, lo % 100);
+}
+
+// The digits of x < 10^8, two at a time from the back.
+inline char* PutSmallUnsigned(char* p, uint32_t x) {
+  const int n = x < 10 ? 1 : x < 100 ? 2 : x < 1000 ? 3 : x < 10000 ? 4 : x < 100000 ? 5
+              : x < 1000000 ? 6 : x < 10000000 ? 7 : 8;
+  char* const end = p + n;
+  char* q = end;
+  while (x >= 100) {
+    q -= 2;
+    PutPair(q, x % 100);
+    x /= 100;
+  }
+  if (x >= 10) PutPair(q - 2, x);
+  else q[-1] = static_cast<char>('0' + x);
+  return end;
+}
+
+// The digits of u, as std::to_chars writes them, about twice as fast for the 19-digit user ids
+// of a report: split into parts of 8 digits whose 32-bit conversions do not depend on each
+// other (to_chars divides the whole 64-bit number by 100 nine times in a chain).
+inline char* PutUnsigned(char* p, uint64_t u) {
+  if (u < 100000000) return PutSmallUnsigned(p, static_cast<uint32_t>(u));
+  if (u < 10000000000000000ULL) {
+    p = PutSmallUnsigned(p, static_cast<uint32_t>(u / 100000000));
+    Put8Digits(p, static_cast<uint32_t>(u % 100000000));
+    return p + 8;
+  }
+  const uint64_t rest = u % 10000000000000000ULL;
+  p = PutSmallUnsigned(p, static_cast<uint32_t>(u / 10000000000000000ULL));
+  Put8Digits(p, static_cast<uint32_t>(rest / 100000000));
+  Put8Digits(p + 8, static_cast<uint32_t>(rest % 100000000));
+  return p + 16;
+}
+
+// An integer's digits; counts (the common values below 100) without a branch on their length:
+// both digit places are written (the buffer has room for any integer), and the pointer moves
+// by one or two.
 template <typename T>
 char* PutInt(char* p, T v) {
   const auto u = static_cast<std::make_unsigned_t<T>>(v);
@@ -214,7 +263,11 @@ char* PutInt(char* p, T v) {
     p[1] = static_cast<char>('0' + x % 10);
     return p + 1 + two;
   }
-  return std::to_chars(p, p + 24, v).ptr;
+  if (v < 0) {
+    *p++ = '-';
+    return PutUnsigned(p, 0 - static_cast<uint64_t>(static_cast<int64_t>(v)));
+  }
+  return PutUnsigned(p, static_cast<uint64_t>(v));
 }
 
 // The shortest text that reads back as v - what std::to_chars(v) writes - for the doubles
@@ -290,7 +343,7 @@ __attribute__((noinline)) char* PutCsvValueRest(char* p, const Column& c, size_t
       int64_t v = static_cast<int64_t>(wide);
       uint64_t a = v < 0 ? 0 - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
       char b[24];
-      size_t len = static_cast<size_t>(std::to_chars(b, b + sizeof b, a).ptr - b);
+      size_t len = static_cast<size_t>(PutUnsigned(b, a) - b);
       if (v < 0) *p++ = '-';
       if (t.scale == 0) return PutText(p, std::string_view(b, len));
       if (len > t.scale) {

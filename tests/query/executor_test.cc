@@ -181,6 +181,52 @@ TEST(Executor, CsvDoublesAsShortestText) {
   }
 }
 
+// BIGINT, INT and DECIMAL values of every magnitude print as std::to_chars writes them (they
+// are converted 8 digits at a time): around each power of ten, the 8- and 16-digit part
+// boundaries, both signs and the extremes.
+TEST(Executor, CsvIntegersOfEveryLengthAsToChars) {
+  std::mt19937_64 rng(19);
+  std::vector<int64_t> v = {INT64_MAX, INT64_MIN, INT64_MIN + 1, 0, -1};
+  int64_t p10 = 1;
+  for (int d = 0; d < 19; ++d, p10 *= 10)
+    for (int64_t x : {p10 - 1, p10, p10 + 1}) {
+      v.push_back(x);
+      v.push_back(-x);
+    }
+  for (int i = 0; i < 20000; ++i) v.push_back(static_cast<int64_t>(rng()) >> (rng() % 64));
+  Column i64(DataType::Int64()), i32(DataType::Int32()), dec(DataType::Decimal(18, 4));
+  std::string want = "a,b,c\n";
+  for (int64_t x : v) {
+    const int32_t y = static_cast<int32_t>(x);
+    const int64_t z = x % 1000000000000000000LL;  // DECIMAL(18,4) holds 18 digits
+    i64.Append<int64_t>(x);
+    i32.Append<int32_t>(y);
+    dec.Append<int64_t>(z);
+    char b[32];
+    want += std::string(b, std::to_chars(b, b + sizeof b, x).ptr) + ",";
+    want += std::string(b, std::to_chars(b, b + sizeof b, y).ptr) + ",";
+    const uint64_t m = z < 0 ? 0 - static_cast<uint64_t>(z) : static_cast<uint64_t>(z);
+    std::string digits = std::to_string(m);
+    if (digits.size() < 5) digits.insert(0, 5 - digits.size(), '0');
+    want += (z < 0 ? "-" : "") + digits.substr(0, digits.size() - 4) + "." + digits.substr(digits.size() - 4) + "\n";
+  }
+  ResultSet rs;
+  rs.AddColumn("a", std::move(i64));
+  rs.AddColumn("b", std::move(i32));
+  rs.AddColumn("c", std::move(dec));
+  const std::string got = Print(rs, OutputFormat::kCsv);
+  EXPECT_TRUE(got == want);
+  if (got != want) {
+    std::istringstream g(got), w(want);
+    std::string a, b;
+    while (std::getline(g, a) && std::getline(w, b))
+      if (a != b) {
+        ADD_FAILURE() << "printed " << a << ", want " << b;
+        break;
+      }
+  }
+}
+
 // Integers print exactly around the short path for 0..99 (both digit places are written).
 TEST(Executor, CsvIntegersAroundTheTwoDigitPath) {
   ResultSet rs;
