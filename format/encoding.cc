@@ -688,29 +688,42 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
       if (!r.ok()) return Bad("dictionary codes past end");
       uint64_t* codes = Scratch(&ints_buf, &ints_cap, std::max<size_t>(n, 1));
       BitUnpack(reinterpret_cast<const uint8_t*>(packed.data()), n, bw, codes);
-      uint64_t total = 0;
+      // Every code must name an entry (a NULL row's may be 0 in an empty dictionary), and the
+      // strings the rows name must fit a block: checked in one pass, without branches, and the
+      // size summed only when the longest entry could break the limit.
+      const uint8_t* valid = validity.empty() ? nullptr : validity.data();
+      uint32_t longest = 0;
+      for (uint32_t e = 0; e < count; ++e) longest = std::max(longest, doffs[e + 1] - doffs[e]);
+      uint64_t bad = 0;
       for (size_t i = 0; i < n; ++i) {
-        bool valid = validity.empty() || validity[i];
-        if (codes[i] >= count) {
-          if (valid || codes[i] != 0) return Bad("dictionary code out of range");
-          continue;
-        }
-        if (valid) total += doffs[codes[i] + 1] - doffs[codes[i]];
+        const uint64_t v = valid ? valid[i] : 1;
+        bad |= static_cast<uint64_t>(codes[i] >= count) & (v | static_cast<uint64_t>(codes[i] != 0));
       }
-      if (total > kMaxBlockRawBytes) return Bad("dictionary strings too large");
+      if (bad) return Bad("dictionary code out of range");
+      auto total_bytes = [&] {
+        uint64_t total = 0;
+        for (size_t i = 0; i < n; ++i)
+          if ((!valid || valid[i]) && codes[i] < count) total += doffs[codes[i] + 1] - doffs[codes[i]];
+        return total;
+      };
+      if (uint64_t{longest} * n > kMaxBlockRawBytes && total_bytes() > kMaxBlockRawBytes)
+        return Bad("dictionary strings too large");
       if (count > 0 && count <= Column::kMaxDictionary) {
         // A small dictionary is kept as codes into it (Column's dictionary form); NULL rows name
         // an empty entry, added when the dictionary has none. Large ones (ids, names) gain
         // little from codes and would be turned plain by the first append: decoded plain.
         uint32_t empty = count;
-        if (!validity.empty()) {
+        if (valid) {
           for (uint32_t e = 0; e < count && empty == count; ++e)
             if (doffs[e + 1] == doffs[e]) empty = e;
           if (empty == count) doffs.push_back(doffs.back());
         }
         std::vector<uint32_t> c(n);  // the column's codes (kept; zeroed once, as any vector)
-        for (size_t i = 0; i < n; ++i)
-          c[i] = validity.empty() || validity[i] ? static_cast<uint32_t>(codes[i]) : empty;
+        if (valid) {
+          for (size_t i = 0; i < n; ++i) c[i] = valid[i] ? static_cast<uint32_t>(codes[i]) : empty;
+        } else {
+          for (size_t i = 0; i < n; ++i) c[i] = static_cast<uint32_t>(codes[i]);
+        }
         auto dict = std::make_shared<Column>(DataType::String());
         dict->SetStrings(std::move(doffs), std::move(dchars));
         col.SetDictionary(std::move(dict), std::move(c));
@@ -718,11 +731,11 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
       }
       std::vector<uint32_t> offs(n + 1);
       std::string chars;
-      chars.resize(total);  // then filled through a raw pointer: no per-row capacity checks
+      chars.resize(total_bytes());  // then filled through a raw pointer: no per-row capacity checks
       char* out = chars.data();
       uint32_t pos = 0;
       for (size_t i = 0; i < n; ++i) {
-        if ((validity.empty() || validity[i]) && codes[i] < count) {
+        if ((!valid || valid[i]) && codes[i] < count) {
           const uint32_t b = doffs[codes[i]], len = doffs[codes[i] + 1] - b;
           std::memcpy(out + pos, dchars.data() + b, len);
           pos += len;

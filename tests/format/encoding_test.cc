@@ -339,3 +339,65 @@ TEST(BitPacking, EveryWidthAndCountRoundTrips) {
 
 }  // namespace
 }  // namespace wh
+
+namespace wh {
+namespace {
+
+// A DICTIONARY block written by hand (SPEC.md "Block frame"): validity, entries, codes.
+std::string DictionaryBlock(const std::vector<std::string>& entries, const std::vector<uint64_t>& codes, int width,
+                            const std::vector<bool>& valid) {
+  std::string payload;
+  auto u32 = [&](uint32_t v) { payload.append(reinterpret_cast<const char*>(&v), 4); };
+  const size_t n = codes.size();
+  if (valid.empty()) {
+    payload.push_back(0);
+  } else {
+    payload.push_back(1);
+    std::string bitmap((n + 7) / 8, '\0');
+    for (size_t i = 0; i < n; ++i)
+      if (valid[i]) bitmap[i / 8] = static_cast<char>(bitmap[i / 8] | (1 << (i % 8)));
+    payload += bitmap;
+  }
+  u32(static_cast<uint32_t>(entries.size()));
+  uint32_t off = 0;
+  u32(0);
+  for (const auto& e : entries) u32(off += static_cast<uint32_t>(e.size()));
+  for (const auto& e : entries) payload += e;
+  payload.push_back(static_cast<char>(width));
+  std::vector<uint8_t> packed(BitPackedSize(n, width));
+  BitPack(codes.data(), n, width, packed.data());
+  payload.append(packed.begin(), packed.end());
+  std::string block;
+  block.push_back(static_cast<char>(Encoding::kDictionary));
+  block.push_back(0);  // no compression
+  block.append(2, '\0');
+  const uint32_t rows = static_cast<uint32_t>(n), size = static_cast<uint32_t>(payload.size());
+  block.append(reinterpret_cast<const char*>(&rows), 4);
+  block.append(reinterpret_cast<const char*>(&size), 4);
+  block.append(reinterpret_cast<const char*>(&size), 4);
+  block += payload;
+  const uint64_t sum = Checksum64(block.data(), block.size());
+  block.append(reinterpret_cast<const char*>(&sum), 8);
+  return block;
+}
+
+// A code naming no entry is corrupt, except a NULL row's code 0 in a dictionary with no entries.
+TEST(Encoding, DictionaryCodesMustNameAnEntry) {
+  auto decode = [](const std::string& b, size_t n) {
+    return DecodeBlock(DataType::String(), reinterpret_cast<const uint8_t*>(b.data()), b.size(), static_cast<uint32_t>(n));
+  };
+  auto ok = decode(DictionaryBlock({"a", "b"}, {0, 1, 1, 0}, 2, {}), 4);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->GetString(2), "b");
+  auto bad = decode(DictionaryBlock({"a", "b"}, {0, 1, 3}, 2, {}), 3);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kCorruption) << bad.status().ToString();
+  auto bad_null = decode(DictionaryBlock({"a", "b"}, {0, 2}, 2, {true, false}), 2);  // even a NULL row's
+  EXPECT_FALSE(bad_null.ok());
+  auto all_null = decode(DictionaryBlock({}, {0, 0}, 0, {false, false}), 2);
+  ASSERT_TRUE(all_null.ok()) << all_null.status().ToString();
+  EXPECT_TRUE(all_null->IsNull(0) && all_null->IsNull(1));
+}
+
+}  // namespace
+}  // namespace wh
