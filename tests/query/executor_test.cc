@@ -145,6 +145,19 @@ TEST(Executor, OutputFormats) {
             "|  NULL | NULL  | 2.5e-10 |\n");
 }
 
+// Text of many lines equal to the expected, reporting the first line that differs.
+void ExpectSameLines(const std::string& got, const std::string& want) {
+  if (got == want) return;
+  std::istringstream g(got), w(want);
+  std::string a, b;
+  while (std::getline(g, a) && std::getline(w, b))
+    if (a != b) {
+      ADD_FAILURE() << "printed " << a << ", want " << b;
+      return;
+    }
+  ADD_FAILURE() << "printed " << got.size() << " bytes, want " << want.size();
+}
+
 // DOUBLE values print as std::to_chars' shortest form, whether or not they take the short path
 // for decimals of up to 4 places: integers (with trailing zeros, where the scientific form is
 // shorter), halves to ten-thousandths, thirds, tenths inexact in binary, the 1e15 edge, signs.
@@ -168,17 +181,7 @@ TEST(Executor, CsvDoublesAsShortestText) {
   }
   ResultSet rs;
   rs.AddColumn("d", std::move(c));
-  const std::string got = Print(rs, OutputFormat::kCsv);
-  EXPECT_TRUE(got == want);
-  if (got != want) {  // the first difference
-    std::istringstream g(got), w(want);
-    std::string a, b;
-    while (std::getline(g, a) && std::getline(w, b))
-      if (a != b) {
-        ADD_FAILURE() << "printed " << a << ", to_chars gives " << b;
-        break;
-      }
-  }
+  ExpectSameLines(Print(rs, OutputFormat::kCsv), want);
 }
 
 // BIGINT, INT and DECIMAL values of every magnitude print as std::to_chars writes them (they
@@ -214,17 +217,7 @@ TEST(Executor, CsvIntegersOfEveryLengthAsToChars) {
   rs.AddColumn("a", std::move(i64));
   rs.AddColumn("b", std::move(i32));
   rs.AddColumn("c", std::move(dec));
-  const std::string got = Print(rs, OutputFormat::kCsv);
-  EXPECT_TRUE(got == want);
-  if (got != want) {
-    std::istringstream g(got), w(want);
-    std::string a, b;
-    while (std::getline(g, a) && std::getline(w, b))
-      if (a != b) {
-        ADD_FAILURE() << "printed " << a << ", want " << b;
-        break;
-      }
-  }
+  ExpectSameLines(Print(rs, OutputFormat::kCsv), want);
 }
 
 // Integers print exactly around the short path for 0..99 (both digit places are written).
@@ -579,15 +572,21 @@ TEST(Executor, CountDistinctAcrossTheBitmapLimit) {
   EXPECT_EQ(Print(r->back(), OutputFormat::kCsv), "COUNT(*),MIN(n),MAX(n),SUM(n)\n3000,20,20,60000\n");
 }
 
+// A warehouse at dir/w with an empty table (k BIGINT, p INT) bucketed on k into 7 buckets.
+Result<std::unique_ptr<Warehouse>> KeyAndPayloadTable(TempDir& dir, const std::string& table) {
+  auto created = Session(DefaultFileSystem(), dir.Join("w"))
+                     .Execute("CREATE TABLE " + table + " (k BIGINT, p INT) CLUSTERED BY (k) INTO 7 BUCKETS");
+  if (!created.ok()) return created.status();
+  return Warehouse::Open(DefaultFileSystem(), dir.Join("w"), false);
+}
+
 // 150K rows over 7 buckets: each bucket sorts its rows and the runs are merged, the integer
 // merge in two halves split at a key (ties straddle no half); with CSV lines (the CLI's path)
 // and with columns, ascending and descending, the output is every row once, in key order.
 TEST(Executor, LargeSortOverBucketsMergesEveryRowInOrder) {
   TempDir dir;
-  ASSERT_TRUE(Session(DefaultFileSystem(), dir.Join("w")).Execute(
-      "CREATE TABLE big (k BIGINT, p INT) CLUSTERED BY (k) INTO 7 BUCKETS").ok());
-  auto wh = Warehouse::Open(DefaultFileSystem(), dir.Join("w"), false);
-  ASSERT_TRUE(wh.ok());
+  auto wh = KeyAndPayloadTable(dir, "big");
+  ASSERT_TRUE(wh.ok()) << wh.status().ToString();
   const int n = 150000;
   std::string csv = "k,p\n";
   std::vector<std::pair<int64_t, int>> want;
@@ -629,10 +628,8 @@ TEST(Executor, LargeSortOverBucketsMergesEveryRowInOrder) {
 // stable sort of the buckets' rows one after another would give. 150K rows merge in two halves.
 TEST(Executor, SortOverBucketsKeepsTiesInBucketOrder) {
   TempDir dir;
-  ASSERT_TRUE(Session(DefaultFileSystem(), dir.Join("w")).Execute(
-      "CREATE TABLE ties (k BIGINT, p INT) CLUSTERED BY (k) INTO 7 BUCKETS").ok());
-  auto wh = Warehouse::Open(DefaultFileSystem(), dir.Join("w"), false);
-  ASSERT_TRUE(wh.ok());
+  auto wh = KeyAndPayloadTable(dir, "ties");
+  ASSERT_TRUE(wh.ok()) << wh.status().ToString();
   const int n = 150000;
   std::string csv = "k,p\n";
   struct Row {
