@@ -874,11 +874,20 @@ class MergeJoinOp : public Operator {
         j = j2;
       }
     }
-    // What is left of either side has no partner: larger keys than the other side's, or NULL.
+    // What is left of either side has no partner: keys past the other side's last (on one
+    // side at most), then the NULL keys - the left side's, then the right's - so the rows stay
+    // in key order, NULLs last.
+    size_t li = i, rj = j;  // the first NULL key of each side
+    while (li < nl && !l.null[lrow(li)]) ++li;
+    while (rj < nr && !r.null[rrow(rj)]) ++rj;
     if (keep_left)
-      for (; i < nl; ++i) Pair(lrow(i), UINT32_MAX);
+      for (size_t p = i; p < li; ++p) Pair(lrow(p), UINT32_MAX);
     if (keep_right)
-      for (; j < nr; ++j) Pair(UINT32_MAX, rrow(j));
+      for (size_t q = j; q < rj; ++q) Pair(UINT32_MAX, rrow(q));
+    if (keep_left)
+      for (size_t p = li; p < nl; ++p) Pair(lrow(p), UINT32_MAX);
+    if (keep_right)
+      for (size_t q = rj; q < nr; ++q) Pair(UINT32_MAX, rrow(q));
     return Status::OK();
   }
 

@@ -572,6 +572,36 @@ TEST(Executor, CountDistinctAcrossTheBitmapLimit) {
   EXPECT_EQ(Print(r->back(), OutputFormat::kCsv), "COUNT(*),MIN(n),MAX(n),SUM(n)\n3000,20,20,60000\n");
 }
 
+// A FULL merge join's rows come in key order with NULL keys last (the left side's, then the
+// right's), even when one side reaches its NULL keys while the other still has larger keys.
+// All keys are in one bucket (NULL's, 0), so the rows print in the join's own order.
+TEST(Executor, MergeJoinRowsInKeyOrderNullsLast) {
+  std::vector<int64_t> k;
+  for (int64_t v = 1; k.size() < 4; ++v)
+    if (BucketOf(HashInt64Key(v), 4) == 0) k.push_back(v);
+  TempDir dir;
+  Session s(DefaultFileSystem(), dir.Join("w"));
+  ASSERT_TRUE(s.Execute("CREATE TABLE l (id BIGINT, x INT) CLUSTERED BY (id) INTO 4 BUCKETS;"
+                        "CREATE TABLE r (id BIGINT, y INT) CLUSTERED BY (id) INTO 4 BUCKETS").ok());
+  auto wh = s.GetWarehouse(false);
+  ASSERT_TRUE(wh.ok());
+  const std::string ks[] = {std::to_string(k[0]), std::to_string(k[1]), std::to_string(k[2]), std::to_string(k[3])};
+  auto left = StringInput("id,x\n" + ks[1] + ",1\n,2\n" + ks[0] + ",3\n", "l.csv");
+  auto right = StringInput("id,y\n" + ks[3] + ",1\n" + ks[1] + ",2\n,3\n" + ks[2] + ",4\n", "r.csv");
+  ASSERT_TRUE(IngestCsvStreams(*wh, "l", {left.get()}, {}).ok());
+  ASSERT_TRUE(IngestCsvStreams(*wh, "r", {right.get()}, {}).ok());
+  const std::string sql =
+      "SELECT id, n, m FROM (SELECT id, COUNT(*) AS n FROM l GROUP BY id) "
+      "FULL JOIN (SELECT id, COUNT(*) AS m FROM r GROUP BY id) USING (id)";
+  auto plan = s.Execute("EXPLAIN " + sql);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_NE(Print((*plan)[0], OutputFormat::kCsv).find("MergeJoin FULL"), std::string::npos);
+  auto r = s.Execute(sql);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(Print((*r)[0], OutputFormat::kCsv), "id,n,m\n" + ks[0] + ",1,\n" + ks[1] + ",1,1\n" + ks[2] + ",,1\n" +
+                                                    ks[3] + ",,1\n,1,\n,,1\n");
+}
+
 // A warehouse at dir/w with an empty table (k BIGINT, p INT) bucketed on k into 7 buckets.
 Result<std::unique_ptr<Warehouse>> KeyAndPayloadTable(TempDir& dir, const std::string& table) {
   auto created = Session(DefaultFileSystem(), dir.Join("w"))
