@@ -7,6 +7,7 @@ namespace wh {
 
 void BitPack(const uint64_t* in, size_t n, int bw, uint8_t* out) {
   size_t bytes = BitPackedSize(n, bw);
+  if (bytes == 0) return;  // (out may be null)
   std::memset(out, 0, bytes);
   if (bw == 0) return;
   size_t bitpos = 0;
@@ -53,6 +54,7 @@ size_t UnpackFast(const uint8_t* in, size_t n, size_t bytes, int bw, uint64_t* o
 }  // namespace
 
 void BitUnpack(const uint8_t* in, size_t n, int bw, uint64_t* out) {
+  if (n == 0) return;  // (in and out may be null)
   if (bw == 0) {
     std::memset(out, 0, n * sizeof(uint64_t));
     return;

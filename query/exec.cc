@@ -1181,13 +1181,15 @@ SortedBatches MergeRuns(std::vector<Batch> batches, const std::vector<std::vecto
       next.resize(leaves, 0);
       end.resize(leaves, 0);  // padding runs are empty
       std::vector<uint128> head(leaves);
-      auto load = [&](uint32_t r) {
+      auto load = [&](uint32_t r) {  // (padding runs past `runs` are empty: v is not read)
+        if (next[r] >= end[r]) {
+          head[r] = (uint128{~uint64_t{0}} << 32) | (leaves + r);
+          return;
+        }
         // Each run is read front to back, one of dozens of streams (more than the hardware
         // prefetcher follows): fetch a few cache lines ahead of it.
-        __builtin_prefetch(v[r].data() + next[r] + 32);
-        head[r] = next[r] < end[r]
-                      ? (uint128{static_cast<uint64_t>(v[r][next[r]]) ^ (uint64_t{1} << 63)} << 32) | r
-                      : (uint128{~uint64_t{0}} << 32) | (leaves + r);
+        if (next[r] + 32 < end[r]) __builtin_prefetch(v[r].data() + next[r] + 32);
+        head[r] = (uint128{static_cast<uint64_t>(v[r][next[r]]) ^ (uint64_t{1} << 63)} << 32) | r;
       };
       for (uint32_t r = 0; r < leaves; ++r) load(r);
       // tree[1..leaves-1]: the loser of the match at each node; the winner goes up.

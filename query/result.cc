@@ -691,7 +691,7 @@ int OpenResultFile(const std::string& path) {
   mode_t mode = 0666;
   if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_size > 0 &&
       ::unlink(path.c_str()) == 0) {
-    mode = st.st_mode & 07777;
+    mode = st.st_mode & 0777;  // permissions only: no set-id or sticky bits on a data file
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd >= 0) ::fchmod(fd, mode);  // the old mode, whatever the umask
     if (fd >= 0 || errno != EEXIST) return fd;

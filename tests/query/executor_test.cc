@@ -191,11 +191,13 @@ TEST(Executor, CsvIntegersOfEveryLengthAsToChars) {
   std::mt19937_64 rng(19);
   std::vector<int64_t> v = {INT64_MAX, INT64_MIN, INT64_MIN + 1, 0, -1};
   int64_t p10 = 1;
-  for (int d = 0; d < 19; ++d, p10 *= 10)
+  for (int d = 0; d < 19; ++d) {
     for (int64_t x : {p10 - 1, p10, p10 + 1}) {
       v.push_back(x);
       v.push_back(-x);
     }
+    if (d < 18) p10 *= 10;  // 10^18 is the last power of ten a BIGINT holds
+  }
   for (int i = 0; i < 20000; ++i) v.push_back(static_cast<int64_t>(rng()) >> (rng() % 64));
   Column i64(DataType::Int64()), i32(DataType::Int32()), dec(DataType::Decimal(18, 4));
   std::string want = "a,b,c\n";
