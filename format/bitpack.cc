@@ -62,9 +62,9 @@ void BitUnpack(const uint8_t* in, size_t n, int bw, uint64_t* out) {
   const size_t bytes = BitPackedSize(n, bw);
   const uint64_t mask = bw == 64 ? ~uint64_t{0} : (uint64_t{1} << bw) - 1;
   size_t i = 0;
-  if (bw <= 56) i = UnpackFast(in, n, bytes, bw, out, std::make_integer_sequence<int, 56>());
   if (bw <= 56) {
-    // Fast path: one unaligned 8-byte load per value while 8 bytes remain.
+    i = UnpackFast(in, n, bytes, bw, out, std::make_integer_sequence<int, 56>());
+    // Then one unaligned 8-byte load per value while 8 bytes remain.
     size_t bitpos = i * bw;
     for (; i < n; ++i, bitpos += bw) {
       size_t byte = bitpos >> 3;

@@ -39,6 +39,13 @@ class Buffer {
     Reserve(n);
     size_ = n;
   }
+  // Room for `count` values of T to be written anew, the old contents dropped (growing copies
+  // nothing): a scratch buffer kept across uses.
+  template <typename T> T* Rewrite(size_t count) {
+    Clear();
+    ResizeForWrite(count * sizeof(T));
+    return As<T>();
+  }
   void Clear() { size_ = 0; }
   void Append(const void* p, size_t n) {
     if (size_ + n > cap_) Reserve(std::max(size_ + n, cap_ * 2));

@@ -574,28 +574,12 @@ void StoreInts(Column* col, const uint64_t* offs, size_t n, int128 base, int128 
 
 }  // namespace
 
-namespace {
-
-// Per-thread scratch that lives across blocks: a block's decompressed bytes and its unpacked
-// integers are used only while it decodes, and a scan decodes tens of thousands of small blocks
-// (allocating and zeroing them anew was a fifth of decoding).
-template <typename T>
-T* Scratch(std::unique_ptr<T[]>* buf, size_t* cap, size_t n) {
-  if (*cap < n) {
-    buf->reset(new T[n]);
-    *cap = n;
-  }
-  return buf->get();
-}
-
-}  // namespace
-
 Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t size,
                            uint32_t expected_rows, BlockInfo* info_out) {
-  thread_local std::unique_ptr<char[]> raw_buf;
-  thread_local size_t raw_cap = 0;
-  thread_local std::unique_ptr<uint64_t[]> ints_buf;
-  thread_local size_t ints_cap = 0;
+  // Per-thread scratch kept across blocks for the decompressed bytes and the unpacked integers:
+  // a scan decodes tens of thousands of small blocks, and allocating and zeroing these anew for
+  // each was a fifth of decoding.
+  thread_local Buffer raw_buf, ints_buf;
   BlockInfo info;
   WH_RETURN_IF_ERROR(VerifyBlockFrame(data, size, &info));
   if (info.rows != expected_rows)
@@ -605,7 +589,7 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
   if (info.compression == Compression::kZstd) {
     unsigned long long declared = ZSTD_getFrameContentSize(payload, info.stored_size);
     if (declared != info.raw_size) return Bad("zstd frame size disagrees with the header");
-    char* decompressed = Scratch(&raw_buf, &raw_cap, std::max<size_t>(info.raw_size, 1));
+    char* decompressed = raw_buf.Rewrite<char>(info.raw_size);
     // One decompression context per thread: creating one per block costs more than small blocks.
     thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
     size_t r = ZSTD_decompressDCtx(dctx.get(), decompressed, info.raw_size, payload, info.stored_size);
@@ -686,7 +670,7 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
       if (bw > 32) return Bad("dictionary code width");
       std::string_view packed = r.GetBytes(BitPackedSize(n, bw));
       if (!r.ok()) return Bad("dictionary codes past end");
-      uint64_t* codes = Scratch(&ints_buf, &ints_cap, std::max<size_t>(n, 1));
+      uint64_t* codes = ints_buf.Rewrite<uint64_t>(n);
       BitUnpack(reinterpret_cast<const uint8_t*>(packed.data()), n, bw, codes);
       // Every code must name an entry (a NULL row's may be 0 in an empty dictionary), and the
       // strings the rows name must fit a block: checked in one pass, without branches, and the
@@ -754,7 +738,7 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
       if (!r.ok() || bw > 64) return Bad("frame-of-reference header");
       std::string_view packed = r.GetBytes(BitPackedSize(n, bw));
       if (!r.ok()) return Bad("packed values past end");
-      uint64_t* offs = Scratch(&ints_buf, &ints_cap, std::max<size_t>(n, 1));
+      uint64_t* offs = ints_buf.Rewrite<uint64_t>(n);
       BitUnpack(reinterpret_cast<const uint8_t*>(packed.data()), n, bw, offs);
       switch (phys) {
         case PhysicalType::kBool: StoreInts<uint8_t>(&col, offs, n, base, mult); break;

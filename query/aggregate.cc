@@ -534,15 +534,14 @@ void CountEqualsState::Update(const Column& x, const uint32_t* gids, size_t n) {
   for (size_t i = 0; i < n; ++i) counts[gids[i] * stride_ + (valid && !valid[i] ? other : SlotOf(x.GetString(i)))]++;
 }
 
-std::vector<Column> CountEqualsState::Finish(size_t groups) const {
+std::vector<Column> CountEqualsState::Finish(size_t groups) {
+  Resize(groups);
   const size_t k = literals_.size();
   std::vector<Column> out(k, Column(DataType::Int64()));
   std::vector<int64_t*> o(k);
   for (size_t j = 0; j < k; ++j) o[j] = reinterpret_cast<int64_t*>(out[j].ResizeFixedForWrite(groups));
-  for (size_t g = 0; g < groups; ++g) {  // one pass over the groups' counters, front to back
-    const bool seen = (g + 1) * stride_ <= counts_.size();
-    for (size_t j = 0; j < k; ++j) o[j][g] = seen ? counts_[g * stride_ + j] : 0;
-  }
+  for (size_t g = 0; g < groups; ++g)  // one pass over the groups' counters, front to back
+    for (size_t j = 0; j < k; ++j) o[j][g] = counts_[g * stride_ + j];
   return out;
 }
 

@@ -46,7 +46,7 @@ class CountEqualsState {
   void Resize(size_t groups);
   void Update(const Column& x, const uint32_t* gids, size_t n);
   // Per literal, its counter of every group as COUNT_IF's BIGINT column.
-  std::vector<Column> Finish(size_t groups) const;
+  std::vector<Column> Finish(size_t groups);
 
  private:
   uint32_t SlotOf(std::string_view v) const;

@@ -407,7 +407,7 @@ class AggregateOp : public Operator {
     b.rows = groups;
     for (auto& k : table_.keys()) b.columns.push_back(std::move(k));
     std::vector<std::vector<Column>> counted;
-    for (const auto& f : fused_) counted.push_back(f.state.Finish(groups));
+    for (auto& f : fused_) counted.push_back(f.state.Finish(groups));
     for (size_t a = 0; a < aggs_.size(); ++a) {
       if (fused_of_[a] >= 0) {
         const size_t f = static_cast<size_t>(fused_of_[a]);
@@ -470,28 +470,28 @@ class AggregateOp : public Operator {
   }
   void FuseCountEquals() {
     fused_of_.assign(aggs_.size(), -1);
-    std::map<int, std::vector<size_t>> by_column;
-    for (size_t a = 0; a < aggs_.size(); ++a) {
-      int column;
+    struct Member {
+      size_t agg;
       BExprPtr x;
       std::string literal;
-      if (CountEquals(aggs_[a], &column, &x, &literal)) by_column[column].push_back(a);
+    };
+    std::map<int, std::vector<Member>> by_column;
+    for (size_t a = 0; a < aggs_.size(); ++a) {
+      int column;
+      Member m{a, nullptr, {}};
+      if (CountEquals(aggs_[a], &column, &m.x, &m.literal)) by_column[column].push_back(std::move(m));
     }
     for (const auto& [column, members] : by_column) {
       if (members.size() < 2) continue;
       std::vector<std::string> literals;
       std::map<size_t, size_t> slot_of;
-      BExprPtr x;
-      for (size_t a : members) {
-        int c;
-        std::string literal;
-        CountEquals(aggs_[a], &c, &x, &literal);
-        auto it = std::find(literals.begin(), literals.end(), literal);
-        slot_of[a] = static_cast<size_t>(it - literals.begin());
-        if (it == literals.end()) literals.push_back(literal);
-        fused_of_[a] = static_cast<int>(fused_.size());
+      for (const Member& m : members) {
+        auto it = std::find(literals.begin(), literals.end(), m.literal);
+        slot_of[m.agg] = static_cast<size_t>(it - literals.begin());
+        if (it == literals.end()) literals.push_back(m.literal);
+        fused_of_[m.agg] = static_cast<int>(fused_.size());
       }
-      fused_.push_back(Fused{x, CountEqualsState(std::move(literals)), std::move(slot_of)});
+      fused_.push_back(Fused{members[0].x, CountEqualsState(std::move(literals)), std::move(slot_of)});
     }
   }
 
@@ -568,6 +568,26 @@ Column GatherOrNull(const Column& src, const std::vector<uint32_t>& rows) {
   return out;
 }
 
+// Reads op to the end into one batch (typed empty columns when it gives no rows): a join side
+// that is read whole.
+Status ReadAll(Operator* op, const std::vector<DataType>& types, Batch* all) {
+  *all = Batch{};
+  Batch b;
+  bool first = true;
+  while (true) {
+    WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
+    if (!more) break;
+    if (b.rows == 0) continue;
+    if (first) *all = std::move(b);
+    else AppendBatch(all, b);
+    first = false;
+    b = Batch{};
+  }
+  if (first)
+    for (const auto& t : types) all->columns.emplace_back(t);
+  return Status::OK();
+}
+
 class HashJoinOp : public Operator {
  public:
   HashJoinOp(const PlanNode& node, std::unique_ptr<Operator> left, std::unique_ptr<Operator> right,
@@ -618,22 +638,7 @@ class HashJoinOp : public Operator {
 
  private:
   Status Build() {
-    Batch in;
-    bool first = true;
-    while (true) {
-      WH_ASSIGN_OR_RETURN(bool more, right_->Next(&in));
-      if (!more) break;
-      if (first) {
-        build_ = std::move(in);
-        first = false;
-      } else {
-        AppendBatch(&build_, in);
-      }
-    }
-    if (first) {
-      build_.rows = 0;
-      for (const auto& t : right_types_) build_.columns.emplace_back(t);
-    }
+    WH_RETURN_IF_ERROR(ReadAll(right_.get(), right_types_, &build_));
     std::vector<uint32_t> ids(build_.rows);
     WH_ASSIGN_OR_RETURN(std::vector<ColumnHolder> keys, KeyColumns(rkeys_, build_));
     std::vector<const Column*> ptrs;
@@ -803,22 +808,7 @@ class MergeJoinOp : public Operator {
   };
   static Status ReadSide(Operator* op, const std::vector<DataType>& types, const BExprPtr& key, Batch* all,
                          Input* in) {
-    Batch b;
-    bool first = true;
-    while (true) {
-      WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
-      if (!more) break;
-      if (b.rows == 0) continue;
-      if (first) *all = std::move(b);
-      else AppendBatch(all, b);
-      first = false;
-      b = Batch{};
-    }
-    if (first) {
-      all->rows = 0;
-      all->columns.clear();
-      for (const auto& t : types) all->columns.emplace_back(t);
-    }
+    WH_RETURN_IF_ERROR(ReadAll(op, types, all));
     WH_ASSIGN_OR_RETURN(ColumnHolder k, EvaluateView(*key, *all));
     const Column& c = k.get();
     const size_t n = all->rows;

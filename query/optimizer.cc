@@ -625,7 +625,7 @@ namespace {
 
 // Whether `node` can deliver its rows in ascending order of its output column `id`, NULLs last,
 // as a merge join wants its inputs; with `apply`, arranges it. An aggregate can (it sorts its
-// groups by that key, a cheap radix sort of one bucket's keys), and so can a merge join for its
+// groups by that key, a cheap sort of one bucket's keys), and so can a merge join for its
 // key, with projections and filters passing the order through.
 bool DeliversOrder(PlanNode* node, int id, bool apply) {
   switch (node->kind) {

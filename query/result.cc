@@ -166,9 +166,14 @@ size_t CsvTextBound(const DataType& t) {
   }
 }
 
-char* PutDigits2(char* p, unsigned v) {
-  p[0] = static_cast<char>('0' + v / 10);
-  p[1] = static_cast<char>('0' + v % 10);
+constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+// The two digits of v < 100 (a leading zero included).
+inline char* PutDigits2(char* p, unsigned v) {
+  std::memcpy(p, kDigitPairs + 2 * v, 2);
   return p + 2;
 }
 
@@ -202,20 +207,13 @@ char* PutQuoted(char* p, std::string_view v, char delim) {
   return p;
 }
 
-constexpr char kDigitPairs[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
-
-inline void PutPair(char* p, uint32_t x) { std::memcpy(p, kDigitPairs + 2 * x, 2); }
-
 // Exactly 8 digits of x < 10^8, zeros in front.
 inline void Put8Digits(char* p, uint32_t x) {
   const uint32_t hi = x / 10000, lo = x % 10000;
-  PutPair(p, hi / 100);
-  PutPair(p + 2, hi % 100);
-  PutPair(p + 4, lo / 100);
-  PutPair(p + 6, lo % 100);
+  PutDigits2(p, hi / 100);
+  PutDigits2(p + 2, hi % 100);
+  PutDigits2(p + 4, lo / 100);
+  PutDigits2(p + 6, lo % 100);
 }
 
 // The digits of x < 10^8, two at a time from the back.
@@ -226,10 +224,10 @@ inline char* PutSmallUnsigned(char* p, uint32_t x) {
   char* q = end;
   while (x >= 100) {
     q -= 2;
-    PutPair(q, x % 100);
+    PutDigits2(q, x % 100);
     x /= 100;
   }
-  if (x >= 10) PutPair(q - 2, x);
+  if (x >= 10) PutDigits2(q - 2, x);
   else q[-1] = static_cast<char>('0' + x);
   return end;
 }
@@ -328,8 +326,6 @@ inline __attribute__((always_inline)) char* PutCsvValue(char* p, const Column& c
 __attribute__((noinline)) char* PutCsvValueRest(char* p, const Column& c, size_t i, char delim) {
   const DataType& t = c.type();
   switch (t.id) {
-    case TypeId::kInt32: return PutInt(p, c.Get<int32_t>(i));
-    case TypeId::kInt64: return PutInt(p, c.Get<int64_t>(i));
     case TypeId::kBoolean: return PutText(p, c.Get<uint8_t>(i) ? "true" : "false");
     case TypeId::kDouble: {
       double v = c.Get<double>(i);
@@ -372,7 +368,6 @@ __attribute__((noinline)) char* PutCsvValueRest(char* p, const Column& c, size_t
       *p++ = ':';
       return PutDigits2(p, static_cast<unsigned>(sec % 60));
     }
-    case TypeId::kString: return PutQuoted(p, c.GetString(i), delim);
     default: break;
   }
   return PutQuoted(p, ValueToText(c, i, ""), delim);
@@ -468,14 +463,9 @@ std::vector<Column> FormatCsvLines(const std::vector<const std::vector<Column>*>
     });
     // Written into a scratch buffer of the bound's size (kept by the thread, never zeroed) and
     // copied out at its true size.
-    thread_local std::unique_ptr<char[]> scratch;
-    thread_local size_t scratch_size = 0;
-    if (scratch_size < bytes) {
-      scratch.reset(new char[bytes]);
-      scratch_size = bytes;
-    }
+    thread_local Buffer scratch;
+    char* const base = scratch.Rewrite<char>(bytes);
     std::vector<uint32_t> offsets(end - begin + 1, 0);
-    char* const base = scratch.get();
     char* p = base;
     size_t k = 0;
     walk.Run(begin, end, [&](const std::vector<Column>& cols, size_t i) {
