@@ -585,13 +585,9 @@ TEST(Executor, MergeJoinRowsInKeyOrderNullsLast) {
   Session s(DefaultFileSystem(), dir.Join("w"));
   ASSERT_TRUE(s.Execute("CREATE TABLE l (id BIGINT, x INT) CLUSTERED BY (id) INTO 4 BUCKETS;"
                         "CREATE TABLE r (id BIGINT, y INT) CLUSTERED BY (id) INTO 4 BUCKETS").ok());
-  auto wh = s.GetWarehouse(false);
-  ASSERT_TRUE(wh.ok());
   const std::string ks[] = {std::to_string(k[0]), std::to_string(k[1]), std::to_string(k[2]), std::to_string(k[3])};
-  auto left = StringInput("id,x\n" + ks[1] + ",1\n,2\n" + ks[0] + ",3\n", "l.csv");
-  auto right = StringInput("id,y\n" + ks[3] + ",1\n" + ks[1] + ",2\n,3\n" + ks[2] + ",4\n", "r.csv");
-  ASSERT_TRUE(IngestCsvStreams(*wh, "l", {left.get()}, {}).ok());
-  ASSERT_TRUE(IngestCsvStreams(*wh, "r", {right.get()}, {}).ok());
+  Load(&s, "l", "id,x\n" + ks[1] + ",1\n,2\n" + ks[0] + ",3\n", "2022-03-01");
+  Load(&s, "r", "id,y\n" + ks[3] + ",1\n" + ks[1] + ",2\n,3\n" + ks[2] + ",4\n", "2022-03-01");
   const std::string sql =
       "SELECT id, n, m FROM (SELECT id, COUNT(*) AS n FROM l GROUP BY id) "
       "FULL JOIN (SELECT id, COUNT(*) AS m FROM r GROUP BY id) USING (id)";
@@ -604,21 +600,13 @@ TEST(Executor, MergeJoinRowsInKeyOrderNullsLast) {
                                                     ks[3] + ",,1\n,1,\n,,1\n");
 }
 
-// A warehouse at dir/w with an empty table (k BIGINT, p INT) bucketed on k into 7 buckets.
-Result<std::unique_ptr<Warehouse>> KeyAndPayloadTable(TempDir& dir, const std::string& table) {
-  auto created = Session(DefaultFileSystem(), dir.Join("w"))
-                     .Execute("CREATE TABLE " + table + " (k BIGINT, p INT) CLUSTERED BY (k) INTO 7 BUCKETS");
-  if (!created.ok()) return created.status();
-  return Warehouse::Open(DefaultFileSystem(), dir.Join("w"), false);
-}
-
 // 150K rows over 7 buckets: each bucket sorts its rows and the runs are merged, the integer
 // merge in two halves split at a key (ties straddle no half); with CSV lines (the CLI's path)
 // and with columns, ascending and descending, the output is every row once, in key order.
 TEST(Executor, LargeSortOverBucketsMergesEveryRowInOrder) {
   TempDir dir;
-  auto wh = KeyAndPayloadTable(dir, "big");
-  ASSERT_TRUE(wh.ok()) << wh.status().ToString();
+  Session setup(DefaultFileSystem(), dir.Join("w"));
+  ASSERT_TRUE(setup.Execute("CREATE TABLE big (k BIGINT, p INT) CLUSTERED BY (k) INTO 7 BUCKETS").ok());
   const int n = 150000;
   std::string csv = "k,p\n";
   std::vector<std::pair<int64_t, int>> want;
@@ -627,8 +615,7 @@ TEST(Executor, LargeSortOverBucketsMergesEveryRowInOrder) {
     csv += std::to_string(k) + "," + std::to_string(i) + "\n";
     want.emplace_back(k, i);
   }
-  auto in = StringInput(csv, "big.csv");
-  ASSERT_TRUE(IngestCsvStreams(wh->get(), "big", {in.get()}, {}).ok());
+  Load(&setup, "big", csv, "2022-03-01");
   for (bool lines : {false, true})
     for (bool desc : {false, true}) {
       SessionOptions so;
@@ -660,8 +647,8 @@ TEST(Executor, LargeSortOverBucketsMergesEveryRowInOrder) {
 // stable sort of the buckets' rows one after another would give. 150K rows merge in two halves.
 TEST(Executor, SortOverBucketsKeepsTiesInBucketOrder) {
   TempDir dir;
-  auto wh = KeyAndPayloadTable(dir, "ties");
-  ASSERT_TRUE(wh.ok()) << wh.status().ToString();
+  Session setup(DefaultFileSystem(), dir.Join("w"));
+  ASSERT_TRUE(setup.Execute("CREATE TABLE ties (k BIGINT, p INT) CLUSTERED BY (k) INTO 7 BUCKETS").ok());
   const int n = 150000;
   std::string csv = "k,p\n";
   struct Row {
@@ -676,8 +663,7 @@ TEST(Executor, SortOverBucketsKeepsTiesInBucketOrder) {
     csv += std::to_string(k) + "," + std::to_string(p) + "\n";
     want.push_back({p, BucketOf(HashInt64Key(k), 7), k});
   }
-  auto in = StringInput(csv, "ties.csv");
-  ASSERT_TRUE(IngestCsvStreams(wh->get(), "ties", {in.get()}, {}).ok());
+  Load(&setup, "ties", csv, "2022-03-01");
   for (bool desc : {false, true}) {
     std::vector<Row> order = want;
     std::stable_sort(order.begin(), order.end(), [](const Row& a, const Row& b) { return a.bucket < b.bucket; });
