@@ -1115,53 +1115,72 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
         simple = simple && (v.kind == BExpr::kColumn || v.kind == BExpr::kLiteral) && v.type == e.type;
       }
       if (simple && e.type.physical() != PhysicalType::kString) {
+        // Flat loops over byte masks, without a branch per row (conditions like event = '...'
+        // make any branch unpredictable): `decided` marks the rows an earlier branch took,
+        // `valid` the rows whose value is not NULL.
         const int w = e.type.width();
         Column out(e.type);
-        uint8_t* o = out.ResizeFixed(n);  // zeros: rows no branch takes
-        std::vector<uint8_t> valid(n, 0), decided(n, 0);
-        // Rows in rows_mask take value v: typed selects over the whole batch (no branch per row,
-        // which conditions like event = '...' make unpredictable, and no memcpy call per value).
-        auto take = [&](const BExpr& v, const uint8_t* rows_mask) -> Status {
-          if (v.kind == BExpr::kLiteral && v.value.null) {
-            for (size_t i = 0; i < n; ++i) decided[i] |= rows_mask[i];
-            return Status::OK();
+        uint8_t* o = nullptr;
+        std::vector<uint8_t> valid(n, 0), decided(n, 0), mask(n);
+        bool first = true;  // no row decided yet, no value written
+        // The rows in `mask` take value v.
+        auto take = [&](const BExpr& v) {
+          if (v.kind == BExpr::kLiteral && v.value.null) {  // NULL: decided, not valid
+            for (size_t i = 0; i < n; ++i) decided[i] |= mask[i];
+            return;
           }
           Column one;
           const Column* c;
-          if (v.kind == BExpr::kLiteral) {
+          const bool constant = v.kind == BExpr::kLiteral;
+          if (constant) {
             one = ConstantColumn(v.value, 1);
             c = &one;
           } else {
             c = &b.columns[v.column];
           }
-          const bool constant = v.kind == BExpr::kLiteral;
-          switch (w) {
-            case 1: Select(c->values<uint8_t>(), constant, rows_mask, n, o); break;
-            case 4: Select(c->values<uint32_t>(), constant, rows_mask, n, reinterpret_cast<uint32_t*>(o)); break;
-            case 8: Select(c->values<uint64_t>(), constant, rows_mask, n, reinterpret_cast<uint64_t*>(o)); break;
-            default: Select(c->values<uint128>(), constant, rows_mask, n, reinterpret_cast<uint128*>(o)); break;
+          if (first && !constant) {
+            // Rows outside the mask are decided later or end NULL (their value is unspecified):
+            // the whole column is copied, no selection.
+            o = out.ResizeFixedForWrite(n);
+            std::memcpy(o, c->values<uint8_t>(), n * static_cast<size_t>(w));
+          } else {
+            if (!o) o = out.ResizeFixed(n);
+            switch (w) {
+              case 1: Select(c->values<uint8_t>(), constant, mask.data(), n, o); break;
+              case 4: Select(c->values<uint32_t>(), constant, mask.data(), n, reinterpret_cast<uint32_t*>(o)); break;
+              case 8: Select(c->values<uint64_t>(), constant, mask.data(), n, reinterpret_cast<uint64_t*>(o)); break;
+              default: Select(c->values<uint128>(), constant, mask.data(), n, reinterpret_cast<uint128*>(o)); break;
+            }
           }
-          const uint8_t* cv = !constant && c->has_nulls() ? c->validity().data() : nullptr;
-          for (size_t i = 0; i < n; ++i) {
-            valid[i] = rows_mask[i] ? (cv ? cv[i] : uint8_t{1}) : valid[i];
-            decided[i] |= rows_mask[i];
+          first = false;
+          // A row is taken at most once, so its valid byte is still 0 here.
+          if (!constant && c->has_nulls()) {
+            const uint8_t* cv = c->validity().data();
+            for (size_t i = 0; i < n; ++i) valid[i] |= mask[i] & cv[i];
+          } else {
+            for (size_t i = 0; i < n; ++i) valid[i] |= mask[i];
           }
-          return Status::OK();
+          for (size_t i = 0; i < n; ++i) decided[i] |= mask[i];
         };
-        std::vector<uint8_t> mask(n);
         for (size_t p = 0; p < pairs0; ++p) {
           WH_ASSIGN_OR_RETURN(ColumnHolder cond_h, EvaluateView(*e.args[2 * p], b));
           const Column& cond = cond_h.get();
           const uint8_t* cv = cond.values<uint8_t>();
-          for (size_t i = 0; i < n; ++i) mask[i] = !decided[i] && cv[i] && !cond.IsNull(i);
-          WH_RETURN_IF_ERROR(take(*e.args[2 * p + 1], mask.data()));
+          if (cond.has_nulls()) {
+            const uint8_t* cn = cond.validity().data();
+            for (size_t i = 0; i < n; ++i) mask[i] = (cv[i] != 0) & cn[i] & (decided[i] ^ 1);
+          } else {
+            for (size_t i = 0; i < n; ++i) mask[i] = (cv[i] != 0) & (decided[i] ^ 1);
+          }
+          take(*e.args[2 * p + 1]);
         }
         if (e.has_else) {
-          for (size_t i = 0; i < n; ++i) mask[i] = !decided[i];
-          WH_RETURN_IF_ERROR(take(*e.args.back(), mask.data()));
+          for (size_t i = 0; i < n; ++i) mask[i] = decided[i] ^ 1;
+          take(*e.args.back());
         }
-        bool all = true;
-        for (size_t i = 0; i < n; ++i) all = all && valid[i];
+        if (!o) out.ResizeFixed(n);  // every row NULL
+        uint8_t all = 1;
+        for (size_t i = 0; i < n; ++i) all &= valid[i];
         if (!all) out.SetValidity(std::move(valid));
         return out;
       }
