@@ -23,21 +23,27 @@ namespace {
 
 // Groups of 8 values of a width known at compile time take exactly BW bytes: each value is one
 // unaligned 8-byte load at a constant offset, a constant shift and a mask - straight-line code
-// with no per-value bookkeeping. Returns how many values (a multiple of 8) it unpacked; the
-// last group it touches still has 8 readable bytes past its start.
+// with no per-value bookkeeping. A value wider than 56 bits may straddle 9 bytes: its top bits
+// come from the byte after the load. Returns how many values (a multiple of 8) it unpacked; the
+// last group it touches still has kReach readable bytes past its start.
 template <int BW>
 size_t UnpackGroups(const uint8_t* in, size_t n, size_t bytes, uint64_t* out) {
-  constexpr uint64_t kMask = (uint64_t{1} << BW) - 1;
+  constexpr uint64_t kMask = BW == 64 ? ~uint64_t{0} : (uint64_t{1} << BW) - 1;
+  constexpr size_t kReach = BW > 56 ? 9 : 8;
   size_t groups = n / 8;
-  // Group g reads bytes [g * BW, g * BW + 7 * BW / 8 + 8).
-  while (groups > 0 && (groups - 1) * BW + (7 * BW) / 8 + 8 > bytes) --groups;
+  // Group g reads bytes [g * BW, g * BW + 7 * BW / 8 + kReach).
+  while (groups > 0 && (groups - 1) * BW + (7 * BW) / 8 + kReach > bytes) --groups;
   for (size_t g = 0; g < groups; ++g) {
     const uint8_t* p = in + g * BW;
     uint64_t* o = out + g * 8;
     for (int j = 0; j < 8; ++j) {  // unrolled by the compiler: j * BW is a constant
+      const int shift = (j * BW) % 8;
       uint64_t w;
       std::memcpy(&w, p + (j * BW) / 8, 8);
-      o[j] = (w >> ((j * BW) % 8)) & kMask;
+      uint64_t v = w >> shift;
+      // (Shifted in two steps: a count of 64 - shift, 64 where the branch is dead, would not compile cleanly.)
+      if (shift + BW > 64) v |= (static_cast<uint64_t>(p[(j * BW) / 8 + 8]) << 1) << (63 - shift);
+      o[j] = v & kMask;
     }
   }
   return groups * 8;
@@ -61,9 +67,8 @@ void BitUnpack(const uint8_t* in, size_t n, int bw, uint64_t* out) {
   }
   const size_t bytes = BitPackedSize(n, bw);
   const uint64_t mask = bw == 64 ? ~uint64_t{0} : (uint64_t{1} << bw) - 1;
-  size_t i = 0;
+  size_t i = UnpackFast(in, n, bytes, bw, out, std::make_integer_sequence<int, 64>());
   if (bw <= 56) {
-    i = UnpackFast(in, n, bytes, bw, out, std::make_integer_sequence<int, 56>());
     // Then one unaligned 8-byte load per value while 8 bytes remain.
     size_t bitpos = i * bw;
     for (; i < n; ++i, bitpos += bw) {
