@@ -119,17 +119,18 @@ class SumState : public AggregateState {
         acc[g].sum = r;
         acc[g].count += one;
       };
+      // (The value is masked, not picked: compilers turn valid[i] ? v[i] : 0 into a branch.)
       if (p == PhysicalType::kInt64) {
         const int64_t* v = arg->values<int64_t>();
         if (nulls) {
-          for (size_t i = 0; i < n; ++i) add(gids[i], valid[i] ? v[i] : 0, valid[i]);
+          for (size_t i = 0; i < n; ++i) add(gids[i], v[i] & -static_cast<int64_t>(valid[i]), valid[i]);
         } else {
           for (size_t i = 0; i < n; ++i) add(gids[i], v[i], 1);
         }
       } else {
         const int32_t* v = arg->values<int32_t>();
         if (nulls) {
-          for (size_t i = 0; i < n; ++i) add(gids[i], valid[i] ? v[i] : 0, valid[i]);
+          for (size_t i = 0; i < n; ++i) add(gids[i], v[i] & -static_cast<int64_t>(valid[i]), valid[i]);
         } else {
           for (size_t i = 0; i < n; ++i) add(gids[i], v[i], 1);
         }
@@ -143,10 +144,16 @@ class SumState : public AggregateState {
       }
     } else if (p == PhysicalType::kInt128) {  // DECIMAL(p > 18): no per-row type dispatch
       const int128* v = arg->values<int128>();
-      for (size_t i = 0; i < n; ++i) {
-        if (nulls && !valid[i]) continue;
-        overflow |= __builtin_add_overflow(sums_[gids[i]], v[i], &sums_[gids[i]]);
-        counts_[gids[i]]++;
+      if (nulls) {  // NULL rows add 0 and count 0, without a branch
+        for (size_t i = 0; i < n; ++i) {
+          overflow |= __builtin_add_overflow(sums_[gids[i]], v[i] & -static_cast<int128>(valid[i]), &sums_[gids[i]]);
+          counts_[gids[i]] += valid[i];
+        }
+      } else {
+        for (size_t i = 0; i < n; ++i) {
+          overflow |= __builtin_add_overflow(sums_[gids[i]], v[i], &sums_[gids[i]]);
+          counts_[gids[i]]++;
+        }
       }
     } else {
       for (size_t i = 0; i < n; ++i) {
