@@ -270,6 +270,55 @@ TEST(Executor, ResultFileIsThePrintedText) {
   EXPECT_NE(bad.message().find("cannot write"), std::string::npos) << bad.message();
 }
 
+// Rows formatted already (the CLI's sorted CSV: keys and a line per row) are copied line by
+// line in the result's order: lines shorter and longer than the 64 bytes moved whole, lines at
+// the very end of their chunk's bytes, and blocks whose lines outgrow the buffer sized for the
+// average line. Written to a file and printed, the text is the lines in order.
+TEST(Executor, FormattedLinesAreCopiedInOrder) {
+  ResultSet rs;
+  rs.names = {"k", "text"};
+  rs.text_delimiter = ',';
+  std::vector<std::vector<std::string>> texts(3);
+  for (int chunk = 0; chunk < 3; ++chunk) {
+    std::vector<uint32_t> offsets = {0};
+    std::string chars;
+    Column keys(DataType::Int64());
+    for (int i = 0; i < 90000; ++i) {
+      // chunk 2: long lines (their block outgrows the average); the others 1 to 97 bytes
+      const size_t len = chunk == 2 ? 150 + i % 40 : 1 + (i * 37) % 97;
+      std::string line = std::to_string(chunk) + ":" + std::to_string(i) + ":";
+      line.resize(std::max(len, line.size() + 1) - 1, static_cast<char>('a' + i % 26));
+      line += '\n';
+      texts[chunk].push_back(line);
+      chars += line;
+      offsets.push_back(static_cast<uint32_t>(chars.size()));
+      keys.Append<int64_t>(i);
+    }
+    Column lines(DataType::String());
+    lines.SetStrings(std::move(offsets), std::move(chars));
+    std::vector<Column> cols;
+    cols.push_back(std::move(keys));
+    cols.push_back(std::move(lines));
+    rs.chunks.push_back(std::move(cols));
+  }
+  std::string want = "k,text\n";
+  auto take = [&](int chunk, int row) {
+    rs.order_chunk.push_back(static_cast<uint16_t>(chunk));
+    rs.order_row.push_back(static_cast<uint32_t>(row));
+    want += texts[chunk][row];
+  };
+  for (int i = 0; i < 90000; ++i) take(2, i);  // the long lines first: the first blocks grow
+  for (int i = 89999; i >= 0; --i) {         // then the others interleaved, backwards
+    take(0, i);
+    take(1, i);
+  }
+  TempDir dir;
+  const std::string path = dir.Join("lines.csv");
+  ASSERT_TRUE(WriteResultFile({rs}, OutputFormat::kCsv, path).ok());
+  ExpectSameLines(testing::ReadAll(path), want);
+  ExpectSameLines(Print(rs, OutputFormat::kCsv), want);
+}
+
 // A result file replaces a regular file by a new one of the same mode (no truncation for ext4
 // to flush on close), but writes through a symlink, and into a file with other links, in place.
 TEST(Executor, ResultFileReplacesOrWritesThrough) {
