@@ -629,23 +629,64 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
       if (!r.ok() || runs > n) return Bad("run count");
       size_t total = 0;
       if (phys == PhysicalType::kString) {
-        std::vector<uint32_t> offs;
-        offs.reserve(n + 1);
-        offs.push_back(0);
-        std::string chars;
+        // The runs first; then, when they hold few distinct strings (a currency, a status), the
+        // column in dictionary form - each distinct string once and a code per row, as a
+        // DICTIONARY block decodes - else plain.
+        struct Run {
+          uint32_t len;
+          std::string_view value;
+          uint32_t entry;
+        };
+        std::vector<Run> run_list(runs);
+        std::vector<std::string_view> distinct;
+        uint64_t bytes = 0;  // of the plain form (the same limit either way)
         for (uint32_t k = 0; k < runs; ++k) {
           uint32_t len = r.GetU32();
           std::string_view v = r.GetString();
           if (!r.ok() || len == 0 || len > n - total) return Bad("run length");
-          if (chars.size() + uint64_t{len} * v.size() > kMaxBlockRawBytes) return Bad("run too large");
-          for (uint32_t j = 0; j < len; ++j) {
-            if (validity.empty() || validity[total + j]) chars.append(v);
-            offs.push_back(static_cast<uint32_t>(chars.size()));
-          }
+          if (bytes + uint64_t{len} * v.size() > kMaxBlockRawBytes) return Bad("run too large");
+          bytes += uint64_t{len} * v.size();
+          uint32_t e = 0;
+          while (e < distinct.size() && distinct[e] != v) ++e;
+          if (e == distinct.size() && distinct.size() <= Column::kMaxDictionary) distinct.push_back(v);
+          run_list[k] = Run{len, v, e};
           total += len;
         }
         if (total != n) return Bad("runs do not add up to the row count");
-        col.SetStrings(std::move(offs), std::move(chars));
+        const uint8_t* valid = validity.empty() ? nullptr : validity.data();
+        if (!distinct.empty() && distinct.size() <= Column::kMaxDictionary) {
+          // NULL rows name an empty entry, added when no run holds one.
+          uint32_t empty = 0;
+          while (empty < distinct.size() && !distinct[empty].empty()) ++empty;
+          std::vector<uint32_t> doffs = {0};
+          std::string dchars;
+          for (std::string_view v : distinct) {
+            dchars.append(v);
+            doffs.push_back(static_cast<uint32_t>(dchars.size()));
+          }
+          if (valid && empty == distinct.size()) doffs.push_back(doffs.back());
+          std::vector<uint32_t> codes(n);
+          size_t at = 0;
+          for (const Run& run : run_list) {
+            for (uint32_t j = 0; j < run.len; ++j, ++at) codes[at] = valid && !valid[at] ? empty : run.entry;
+          }
+          auto dict = std::make_shared<Column>(DataType::String());
+          dict->SetStrings(std::move(doffs), std::move(dchars));
+          col.SetDictionary(std::move(dict), std::move(codes));
+        } else {
+          std::vector<uint32_t> offs;
+          offs.reserve(n + 1);
+          offs.push_back(0);
+          std::string chars;
+          size_t at = 0;
+          for (const Run& run : run_list) {
+            for (uint32_t j = 0; j < run.len; ++j, ++at) {
+              if (!valid || valid[at]) chars.append(run.value);
+              offs.push_back(static_cast<uint32_t>(chars.size()));
+            }
+          }
+          col.SetStrings(std::move(offs), std::move(chars));
+        }
       } else {
         uint8_t* out = col.ResizeFixedForWrite(n);  // the runs cover every row (checked below)
         for (uint32_t k = 0; k < runs; ++k) {
