@@ -31,6 +31,8 @@ inline uint64_t HashStringRow(std::string_view s) { return Combine(kSeed, XXH3_6
 
 KeyTable::KeyTable(std::vector<DataType> types) : types_(std::move(types)) {
   for (const auto& t : types_) keys_.emplace_back(t);
+  int_string_ = types_.size() == 2 && types_[0].physical() == PhysicalType::kInt64 &&
+                types_[1].physical() == PhysicalType::kString;
   slots_.assign(1024, 0);
   mask_ = slots_.size() - 1;
 }
@@ -205,6 +207,53 @@ void KeyTable::FindOrInsertInts(const T* v, size_t n, uint32_t* ids) {
   }
 }
 
+uint32_t KeyTable::StringNumber(std::string_view s) {
+  auto [it, fresh] = numbers_.try_emplace(std::string(s), static_cast<uint32_t>(numbers_.size()));
+  return it->second;
+}
+
+void KeyTable::FindOrInsertIntString(const Column& ints, const Column& strings, size_t n, uint32_t* ids) {
+  const Column& dict = strings.dictionary();
+  const size_t entries = dict.size();
+  // Per dictionary entry: its number and hash (HashRows' hash of a dictionary string).
+  thread_local std::vector<uint32_t> entry_number;
+  thread_local std::vector<uint64_t> entry_hash;
+  entry_number.resize(entries);
+  entry_hash.resize(entries);
+  for (size_t e = 0; e < entries; ++e) {
+    const std::string_view s = dict.GetString(e);
+    entry_number[e] = StringNumber(s);
+    entry_hash[e] = XXH3_64bits(s.data(), s.size());
+  }
+  const int64_t* v = ints.values<int64_t>();
+  const uint32_t* codes = strings.codes();
+  const uint8_t* valid = strings.has_nulls() ? strings.validity().data() : nullptr;
+  const int64_t* stored = keys_[0].values<int64_t>();
+  for (size_t i = 0; i < n; ++i) {
+    const bool null = valid && !valid[i];
+    const uint64_t int_hash = Combine(kSeed, Mix(static_cast<uint64_t>(v[i])));
+    const uint64_t h = Combine(int_hash, null ? kNullHash : entry_hash[codes[i]]);  // = HashRows
+    const uint32_t number = null ? kNullString : entry_number[codes[i]];
+    uint64_t p = h & mask_;
+    while (true) {
+      const uint32_t s = slots_[p];
+      if (s == 0) {
+        ids[i] = Claim(p, h);
+        keys_[0].Append<int64_t>(v[i]);
+        keys_[1].AppendFrom(strings, i);
+        string_number_.push_back(number);
+        stored = keys_[0].values<int64_t>();  // (the append may have moved them)
+        break;
+      }
+      if (stored[s - 1] == v[i] && string_number_[s - 1] == number) {
+        ids[i] = s - 1;
+        break;
+      }
+      p = (p + 1) & mask_;
+    }
+  }
+}
+
 uint32_t KeyTable::FindOrInsertString(std::string_view v) {
   const uint64_t hash = HashStringRow(v);
   uint64_t p = hash & mask_;
@@ -263,6 +312,11 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
     }
     return;
   }
+  if (int_string_ && keys.size() == 2 && keys[0]->type().physical() == PhysicalType::kInt64 &&
+      !keys[0]->has_nulls() && !keys_[0].has_nulls() && keys[1]->is_dictionary()) {
+    FindOrInsertIntString(*keys[0], *keys[1], n, ids);
+    return;
+  }
   std::vector<uint64_t> h(n);
   HashRows(keys, n, h.data());
   for (size_t i = 0; i < n; ++i) {
@@ -272,6 +326,8 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
       if (s == 0) {
         ids[i] = Claim(p, h[i]);
         for (size_t k = 0; k < keys.size(); ++k) keys_[k].AppendFrom(*keys[k], i);
+        if (int_string_)  // every id keeps its string's number, whichever path inserted it
+          string_number_.push_back(keys_[1].IsNull(ids[i]) ? kNullString : StringNumber(keys_[1].GetString(ids[i])));
         break;
       }
       if (hashes_[s - 1] == h[i] && Equal(s - 1, keys, i)) {

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "format/column.h"
@@ -39,6 +41,13 @@ class KeyTable {
   // Takes empty slot p for the next id, of a key with `hash`; the caller appends the key.
   uint32_t Claim(uint64_t p, uint64_t hash);
   template <typename T> void FindOrInsertInts(const T* v, size_t n, uint32_t* ids);
+  // A key of a 64-bit integer without NULLs and a STRING in dictionary form (GROUP BY user_id,
+  // currency): each dictionary entry is hashed and numbered once per batch, and a probe compares
+  // the integer and the string's number - no string comparison, no per-row type dispatch.
+  void FindOrInsertIntString(const Column& ints, const Column& strings, size_t n, uint32_t* ids);
+  // The number of a string key part (kNullString for NULL), numbered in order of first use.
+  static constexpr uint32_t kNullString = UINT32_MAX;
+  uint32_t StringNumber(std::string_view s);
   // The id of one STRING key (of a one-column STRING table), inserting it if new.
   uint32_t FindOrInsertString(std::string_view v);
 
@@ -47,6 +56,10 @@ class KeyTable {
   std::vector<uint64_t> hashes_;  // per id
   std::vector<uint32_t> slots_;   // id + 1, 0 = empty
   uint64_t mask_ = 0;
+  // Tables keyed (64-bit integer, STRING): each id's string number, and the numbers.
+  bool int_string_ = false;
+  std::vector<uint32_t> string_number_;
+  std::unordered_map<std::string, uint32_t> numbers_;
 };
 
 }  // namespace wh

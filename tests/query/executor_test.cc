@@ -395,6 +395,63 @@ TEST(KeyTable, ReserveKeepsIdsAndLookups) {
   }
 }
 
+// Keys of (BIGINT, STRING) numbered the same whichever path a batch takes: strings in
+// dictionary form (numbered per entry), plain, NULL strings, and NULL integers (the general
+// path) - batch after batch into one table, ids in order of first appearance, all found again.
+TEST(KeyTable, IntegerAndStringKeysAgreeAcrossForms) {
+  KeyTable t({DataType::Int64(), DataType::String()});
+  std::map<std::pair<std::string, std::string>, uint32_t> first;
+  std::vector<Column> as, bs;
+  std::mt19937_64 rng(11);
+  for (int batch = 0; batch < 12; ++batch) {
+    Column a(DataType::Int64()), plain(DataType::String());
+    const size_t n = 500;
+    for (size_t i = 0; i < n; ++i) {
+      if (batch % 4 == 3 && i % 50 == 0) a.AppendNull();
+      else a.Append<int64_t>(static_cast<int64_t>(rng() % 300));
+      const int s = static_cast<int>(rng() % 5);
+      if (s == 4) plain.AppendNull();
+      else plain.AppendString(s == 3 ? "" : std::string(1, static_cast<char>('a' + s)));
+    }
+    Column b = plain;
+    if (batch % 2 == 0) {  // the same strings as codes into a dictionary
+      auto dict = std::make_shared<Column>(DataType::String());
+      for (std::string v : {"c", "", "a", "b"}) dict->AppendString(v);
+      std::vector<uint32_t> codes(n);
+      for (size_t i = 0; i < n; ++i) {
+        const std::string_view v = plain.GetString(i);
+        codes[i] = v == "c" ? 0 : v.empty() ? 1 : v == "a" ? 2 : 3;  // NULL rows: the empty entry
+      }
+      b = Column(DataType::String());
+      b.SetDictionary(dict, std::move(codes));
+      std::vector<uint8_t> valid(n);
+      for (size_t i = 0; i < n; ++i) valid[i] = !plain.IsNull(i);
+      b.SetValidity(std::move(valid));
+      ASSERT_TRUE(b.is_dictionary());
+    }
+    std::vector<uint32_t> ids(n);
+    t.FindOrInsert({&a, &b}, n, ids.data());
+    for (size_t i = 0; i < n; ++i) {
+      auto key = std::make_pair(a.IsNull(i) ? "NULL" : std::to_string(a.Get<int64_t>(i)),
+                                plain.IsNull(i) ? "NULL" : "'" + std::string(plain.GetString(i)) + "'");
+      auto it = first.find(key);
+      if (it == first.end()) it = first.emplace(key, static_cast<uint32_t>(first.size())).first;
+      ASSERT_EQ(ids[i], it->second) << "batch " << batch << " row " << i;
+    }
+    as.push_back(std::move(a));
+    bs.push_back(std::move(b));
+  }
+  EXPECT_EQ(t.size(), first.size());
+  for (size_t k = 0; k < as.size(); ++k) {  // every key found again, NULLs never (join rules)
+    std::vector<uint32_t> found(as[k].size()), again(as[k].size());
+    t.FindOrInsert({&as[k], &bs[k]}, as[k].size(), again.data());
+    t.Find({&as[k], &bs[k]}, as[k].size(), found.data());
+    for (size_t i = 0; i < as[k].size(); ++i)
+      EXPECT_EQ(found[i], as[k].IsNull(i) || bs[k].IsNull(i) ? KeyTable::kNone : again[i]) << k << " " << i;
+  }
+  EXPECT_EQ(t.size(), first.size());
+}
+
 // A query's rows stay in the batches it produced (chunks), ordered by (chunk, row) pairs when
 // sorted; every format prints them as it prints the same rows held as one column each.
 // One integer key sorts by spreading over buckets (up to 2^17 keys) or by byte passes (more):
