@@ -287,6 +287,29 @@ class FilterOp : public Operator {
   BExprPtr pred_;
 };
 
+// The columns of `exprs` (resolved against in's columns) over the rows of `in`.
+Result<Batch> ProjectBatch(const std::vector<BExprPtr>& exprs, Batch in) {
+  Batch b;
+  b.rows = in.rows;
+  // Column references move the input column (copied only when used twice); expressions are
+  // evaluated first, while every input column is still in place.
+  std::vector<int> uses(in.columns.size(), 0);
+  for (const auto& e : exprs)
+    if (e->kind == BExpr::kColumn) uses[e->column]++;
+  b.columns.resize(exprs.size());
+  for (size_t k = 0; k < exprs.size(); ++k) {
+    if (exprs[k]->kind == BExpr::kColumn) continue;
+    WH_ASSIGN_OR_RETURN(b.columns[k], Evaluate(*exprs[k], in));
+  }
+  for (size_t k = 0; k < exprs.size(); ++k) {
+    if (exprs[k]->kind != BExpr::kColumn) continue;
+    int c = exprs[k]->column;
+    if (--uses[c] == 0) b.columns[k] = std::move(in.columns[c]);
+    else b.columns[k] = in.columns[c];
+  }
+  return b;
+}
+
 class ProjectOp : public Operator {
  public:
   ProjectOp(std::unique_ptr<Operator> child, std::vector<BExprPtr> exprs)
@@ -295,25 +318,7 @@ class ProjectOp : public Operator {
     Batch in;
     WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
     if (!more) return false;
-    Batch b;
-    b.rows = in.rows;
-    // Column references move the input column (copied only when used twice); expressions are
-    // evaluated first, while every input column is still in place.
-    std::vector<int> uses(in.columns.size(), 0);
-    for (const auto& e : exprs_)
-      if (e->kind == BExpr::kColumn) uses[e->column]++;
-    b.columns.resize(exprs_.size());
-    for (size_t k = 0; k < exprs_.size(); ++k) {
-      if (exprs_[k]->kind == BExpr::kColumn) continue;
-      WH_ASSIGN_OR_RETURN(b.columns[k], Evaluate(*exprs_[k], in));
-    }
-    for (size_t k = 0; k < exprs_.size(); ++k) {
-      if (exprs_[k]->kind != BExpr::kColumn) continue;
-      int c = exprs_[k]->column;
-      if (--uses[c] == 0) b.columns[k] = std::move(in.columns[c]);
-      else b.columns[k] = in.columns[c];
-    }
-    *out = std::move(b);
+    WH_ASSIGN_OR_RETURN(*out, ProjectBatch(exprs_, std::move(in)));
     return true;
   }
 
@@ -340,6 +345,12 @@ std::vector<DataType> TypesOf(const std::vector<BExprPtr>& exprs) {
   std::vector<DataType> t;
   for (const auto& e : exprs) t.push_back(e->type);
   return t;
+}
+
+std::vector<DataType> TypesOf(const std::vector<PlanColumn>& columns) {
+  std::vector<DataType> types;
+  for (const auto& c : columns) types.push_back(c.type);
+  return types;
 }
 
 class AggregateOp : public Operator {
@@ -763,21 +774,38 @@ class HashJoinOp : public Operator {
   bool built_ = false, left_done_ = false, tail_done_ = false;
 };
 
-// An equi-join on one integer key whose inputs arrive in ascending key order, NULLs last (the
-// optimizer arranges it: see PlanNode::merge_join). Both sides are read whole - one bucket's
-// rows - and walked once in step; the output is in key order as well: a FULL join's unmatched
-// rows of either side come at their key's place, rows with a NULL key last (the left side's,
-// then the right's). Equal keys pair every left row with every right row, left-major, as the
-// hash join does. An input found out of order is ordered here first, so the result never
-// depends on the plan's promise.
+// Joins on one integer key whose inputs arrive in ascending key order, NULLs last (the
+// optimizer arranges it: see PlanNode::merge_join): inputs[0] JOIN inputs[1], and for a chain
+// (PlanNode::merge_chain) that result, through the USING projection projects[0], FULL JOIN
+// inputs[2], and so on. Every input is read whole - one bucket's rows - and all are walked once
+// in step; the output is in key order as well. For each key, in ascending order: the
+// combinations of the inputs' rows with that key, inputs[0] outermost (left-major, as the hash
+// join pairs); an input without the key gives one NULL row where its join keeps rows without a
+// partner (FULL; the kept side of LEFT and RIGHT) and drops the key otherwise. Then each
+// input's rows with a NULL key, which match nothing, in input order where kept. That is what
+// the joins one after another give, without materializing the rows in between: each input's
+// columns are gathered once, into the final rows. An input found out of order is ordered here
+// first, so the result never depends on the plan's promise.
 class MergeJoinOp : public Operator {
  public:
-  MergeJoinOp(const PlanNode& node, std::unique_ptr<Operator> left, std::unique_ptr<Operator> right, BExprPtr lkey,
-              BExprPtr rkey)
-      : type_(node.join_type), left_(std::move(left)), right_(std::move(right)), lkey_(std::move(lkey)),
-        rkey_(std::move(rkey)) {
-    for (const auto& c : node.children[0]->out) left_types_.push_back(c.type);
-    for (const auto& c : node.children[1]->out) right_types_.push_back(c.type);
+  // `type` is the join's for two inputs; a chain is FULL throughout. keys[i]: input i's key,
+  // resolved against its columns; projects[j]: the USING projection over the columns of the
+  // first j + 2 inputs' join, resolved against them.
+  MergeJoinOp(PlanNode::JoinType type, std::vector<std::unique_ptr<Operator>> inputs,
+              std::vector<std::vector<DataType>> types, std::vector<BExprPtr> keys,
+              std::vector<std::vector<BExprPtr>> projects)
+      : inputs_(std::move(inputs)), types_(std::move(types)), keys_(std::move(keys)), projects_(std::move(projects)) {
+    const size_t k = inputs_.size();
+    // required[i]: a key must have input i's rows (INNER both, LEFT the left, RIGHT the right);
+    // kept[i]: input i's rows without a partner stay (FULL both, LEFT the left, RIGHT the right).
+    required_.assign(k, 0);
+    kept_.assign(k, 1);
+    if (k == 2) {
+      required_[0] = type == PlanNode::kInner || type == PlanNode::kLeft;
+      required_[1] = type == PlanNode::kInner || type == PlanNode::kRight;
+      kept_[0] = type == PlanNode::kFull || type == PlanNode::kLeft;
+      kept_[1] = type == PlanNode::kFull || type == PlanNode::kRight;
+    }
   }
 
   Result<bool> Next(Batch* out) override {
@@ -785,33 +813,41 @@ class MergeJoinOp : public Operator {
       WH_RETURN_IF_ERROR(Merge());
       merged_ = true;
     }
-    if (emitted_ >= lsel_.size()) return false;
-    // Batches of up to kOutputRows pairs, so a join that multiplies rows stays bounded per batch.
+    if (emitted_ >= sel_[0].size()) return false;
+    // Batches of up to kOutputRows rows, so a join that multiplies rows stays bounded per batch.
     constexpr size_t kOutputRows = 65536;
-    const size_t begin = emitted_, n = std::min(kOutputRows, lsel_.size() - begin);
+    const size_t begin = emitted_, n = std::min(kOutputRows, sel_[0].size() - begin);
     emitted_ += n;
     Batch b;
     b.rows = n;
-    Side(left_batch_, lsel_, begin, n, &b);
-    Side(right_batch_, rsel_, begin, n, &b);
+    Side(0, begin, n, &b);
+    for (size_t i = 1; i < inputs_.size(); ++i) {
+      Side(i, begin, n, &b);
+      if (i + 1 < inputs_.size()) {
+        WH_ASSIGN_OR_RETURN(b, ProjectBatch(projects_[i - 1], std::move(b)));
+      }
+    }
     *out = std::move(b);
     return true;
   }
 
  private:
-  // Reads a side whole; its key as int64 values and NULL flags; the order to walk its rows in
+  // An input read whole; its key as int64 values and NULL flags; the order to walk its rows in
   // (empty: as stored, which is key order).
   struct Input {
+    Batch all;
     std::vector<int64_t> key;
     std::vector<uint8_t> null;
     std::vector<uint32_t> order;
+    uint32_t Row(size_t i) const { return order.empty() ? static_cast<uint32_t>(i) : order[i]; }
+    bool NullAt(size_t i) const { return null[Row(i)]; }
+    int64_t KeyAt(size_t i) const { return key[Row(i)]; }
   };
-  static Status ReadSide(Operator* op, const std::vector<DataType>& types, const BExprPtr& key, Batch* all,
-                         Input* in) {
-    WH_RETURN_IF_ERROR(ReadAll(op, types, all));
-    WH_ASSIGN_OR_RETURN(ColumnHolder k, EvaluateView(*key, *all));
+  static Status ReadSide(Operator* op, const std::vector<DataType>& types, const BExprPtr& key, Input* in) {
+    WH_RETURN_IF_ERROR(ReadAll(op, types, &in->all));
+    WH_ASSIGN_OR_RETURN(ColumnHolder k, EvaluateView(*key, in->all));
     const Column& c = k.get();
-    const size_t n = all->rows;
+    const size_t n = in->all.rows;
     in->key.resize(n);
     if (c.type().physical() == PhysicalType::kInt32)
       for (size_t i = 0; i < n; ++i) in->key[i] = c.Get<int32_t>(i);
@@ -832,76 +868,88 @@ class MergeJoinOp : public Operator {
   }
 
   Status Merge() {
-    Input l, r;
-    WH_RETURN_IF_ERROR(ReadSide(left_.get(), left_types_, lkey_, &left_batch_, &l));
-    WH_RETURN_IF_ERROR(ReadSide(right_.get(), right_types_, rkey_, &right_batch_, &r));
-    const bool keep_left = type_ == PlanNode::kLeft || type_ == PlanNode::kFull;
-    const bool keep_right = type_ == PlanNode::kRight || type_ == PlanNode::kFull;
-    const size_t nl = left_batch_.rows, nr = right_batch_.rows;
-    auto lrow = [&](size_t i) { return l.order.empty() ? static_cast<uint32_t>(i) : l.order[i]; };
-    auto rrow = [&](size_t j) { return r.order.empty() ? static_cast<uint32_t>(j) : r.order[j]; };
-    lsel_.reserve(std::max(nl, nr));
-    rsel_.reserve(std::max(nl, nr));
-    size_t i = 0, j = 0;
-    while (i < nl || j < nr) {
-      const uint32_t a = i < nl ? lrow(i) : 0, b = j < nr ? rrow(j) : 0;
-      const bool lend = i >= nl || l.null[a], rend = j >= nr || r.null[b];
-      if (lend || rend) break;  // NULL keys (last on each side) never match
-      const int64_t x = l.key[a], y = r.key[b];
-      if (x < y) {
-        if (keep_left) Pair(a, UINT32_MAX);
-        ++i;
-      } else if (y < x) {
-        if (keep_right) Pair(UINT32_MAX, b);
-        ++j;
-      } else {
-        size_t i2 = i + 1, j2 = j + 1;
-        while (i2 < nl && !l.null[lrow(i2)] && l.key[lrow(i2)] == x) ++i2;
-        while (j2 < nr && !r.null[rrow(j2)] && r.key[rrow(j2)] == x) ++j2;
-        for (size_t p = i; p < i2; ++p)
-          for (size_t q = j; q < j2; ++q) Pair(lrow(p), rrow(q));
-        i = i2;
-        j = j2;
+    const size_t k = inputs_.size();
+    in_.resize(k);
+    for (size_t i = 0; i < k; ++i) WH_RETURN_IF_ERROR(ReadSide(inputs_[i].get(), types_[i], keys_[i], &in_[i]));
+    sel_.assign(k, {});
+    size_t most = 0;
+    for (const Input& in : in_) most = std::max(most, static_cast<size_t>(in.all.rows));
+    for (auto& s : sel_) s.reserve(most);
+    std::vector<size_t> at(k, 0), end(k);  // each input's next row; the end of its run of one key
+    auto live = [&](size_t i) { return at[i] < in_[i].all.rows && !in_[i].NullAt(at[i]); };
+    while (true) {
+      // The smallest key any input has next; its run in each input.
+      bool any = false;
+      int64_t x = 0;
+      for (size_t i = 0; i < k; ++i)
+        if (live(i) && (!any || in_[i].KeyAt(at[i]) < x)) {
+          x = in_[i].KeyAt(at[i]);
+          any = true;
+        }
+      if (!any) break;
+      bool emit = true, single = true;
+      for (size_t i = 0; i < k; ++i) {
+        end[i] = at[i];
+        while (end[i] < in_[i].all.rows && !in_[i].NullAt(end[i]) && in_[i].KeyAt(end[i]) == x) ++end[i];
+        if (end[i] == at[i] && required_[i]) emit = false;
+        single = single && end[i] - at[i] <= 1;
       }
+      if (emit && single) {  // (the common case: a key once per input at most)
+        for (size_t i = 0; i < k; ++i) sel_[i].push_back(end[i] > at[i] ? in_[i].Row(at[i]) : UINT32_MAX);
+      } else if (emit) {
+        Combine(at, end);
+      }
+      at.swap(end);
     }
-    // What is left of either side has no partner: keys past the other side's last (on one
-    // side at most), then the NULL keys - the left side's, then the right's - so the rows stay
-    // in key order, NULLs last.
-    size_t li = i, rj = j;  // the first NULL key of each side
-    while (li < nl && !l.null[lrow(li)]) ++li;
-    while (rj < nr && !r.null[rrow(rj)]) ++rj;
-    if (keep_left)
-      for (size_t p = i; p < li; ++p) Pair(lrow(p), UINT32_MAX);
-    if (keep_right)
-      for (size_t q = j; q < rj; ++q) Pair(UINT32_MAX, rrow(q));
-    if (keep_left)
-      for (size_t p = li; p < nl; ++p) Pair(lrow(p), UINT32_MAX);
-    if (keep_right)
-      for (size_t q = rj; q < nr; ++q) Pair(UINT32_MAX, rrow(q));
+    // The rows with a NULL key (all that is left of each input), input by input.
+    for (size_t i = 0; i < k; ++i) {
+      if (!kept_[i]) continue;
+      for (size_t r = at[i]; r < in_[i].all.rows; ++r)
+        for (size_t j = 0; j < k; ++j) sel_[j].push_back(j == i ? in_[i].Row(r) : UINT32_MAX);
+    }
     return Status::OK();
   }
 
-  void Pair(uint32_t l, uint32_t r) {
-    lsel_.push_back(l);
-    rsel_.push_back(r);
+  // Every combination of the inputs' rows [at[i], end[i]), inputs[0] outermost; an empty range
+  // gives one NULL row.
+  void Combine(const std::vector<size_t>& at, const std::vector<size_t>& end) {
+    const size_t k = at.size();
+    std::vector<size_t> pos(at);
+    while (true) {
+      for (size_t i = 0; i < k; ++i) sel_[i].push_back(pos[i] < end[i] ? in_[i].Row(pos[i]) : UINT32_MAX);
+      // Next combination: the last input turns fastest.
+      size_t i = k;
+      while (i > 0) {
+        --i;
+        if (pos[i] + 1 < end[i]) {
+          ++pos[i];
+          break;
+        }
+        pos[i] = at[i];
+        if (i == 0) return;
+      }
+    }
   }
 
-  // Rows sel[begin, begin + n) of one side's columns appended to b (UINT32_MAX: NULLs); the
-  // columns move when they are the side's rows exactly.
-  static void Side(Batch& side, const std::vector<uint32_t>& sel, size_t begin, size_t n, Batch* b) {
+  // Rows sel_[i][begin, begin + n) of input i's columns appended to b (UINT32_MAX: NULLs); the
+  // columns move when they are the input's rows exactly.
+  void Side(size_t i, size_t begin, size_t n, Batch* b) {
+    const std::vector<uint32_t>& sel = sel_[i];
+    Batch& side = in_[i].all;
     bool identity = begin == 0 && n == side.rows && n == sel.size();
-    for (size_t k = 0; identity && k < n; ++k) identity = sel[k] == k;
+    for (size_t r = 0; identity && r < n; ++r) identity = sel[r] == r;
     const std::vector<uint32_t> part(sel.begin() + static_cast<std::ptrdiff_t>(begin),
                                      sel.begin() + static_cast<std::ptrdiff_t>(begin + n));
     for (auto& c : side.columns) b->columns.push_back(identity ? std::move(c) : GatherOrNull(c, part));
   }
 
-  PlanNode::JoinType type_;
-  std::unique_ptr<Operator> left_, right_;
-  BExprPtr lkey_, rkey_;
-  std::vector<DataType> left_types_, right_types_;
-  Batch left_batch_, right_batch_;
-  std::vector<uint32_t> lsel_, rsel_;
+  std::vector<std::unique_ptr<Operator>> inputs_;
+  std::vector<std::vector<DataType>> types_;
+  std::vector<BExprPtr> keys_;
+  std::vector<std::vector<BExprPtr>> projects_;
+  std::vector<uint8_t> required_, kept_;
+  std::vector<Input> in_;
+  std::vector<std::vector<uint32_t>> sel_;  // per input, the row of each output row
   size_t emitted_ = 0;
   bool merged_ = false;
 };
@@ -1615,6 +1663,31 @@ void KeptBuckets(const PlanNode& node, std::vector<uint8_t>* kept) {
 
 namespace {
 
+// The inputs of a chain of FULL merge joins (PlanNode::merge_chain), their keys and the USING
+// projections between the joins, each resolved against the columns it reads.
+struct MergeChain {
+  std::vector<PlanPtr> inputs;
+  std::vector<BExprPtr> keys;
+  std::vector<std::vector<BExprPtr>> projects;
+};
+
+Status FlattenMergeChain(const PlanNode& join, MergeChain* chain) {
+  const PlanPtr& left = join.children[0];
+  if (join.merge_chain) {  // left: the USING projection of the join below
+    WH_RETURN_IF_ERROR(FlattenMergeChain(*left->children[0], chain));
+    WH_ASSIGN_OR_RETURN(auto project, ResolveAll(left->exprs, left->children[0]->out));
+    chain->projects.push_back(std::move(project));
+  } else {
+    WH_ASSIGN_OR_RETURN(auto key, Resolve(join.left_keys[0], left->out));
+    chain->inputs.push_back(left);
+    chain->keys.push_back(std::move(key));
+  }
+  WH_ASSIGN_OR_RETURN(auto key, Resolve(join.right_keys[0], join.children[1]->out));
+  chain->inputs.push_back(join.children[1]);
+  chain->keys.push_back(std::move(key));
+  return Status::OK();
+}
+
 Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, ExecContext* ctx) {
   const PlanNode& n = *node;
   std::unique_ptr<Operator> op;
@@ -1655,6 +1728,20 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, Exe
       break;
     }
     case PlanNode::kJoin: {
+      if (n.merge_chain) {  // the chain's joins as one merge of all their inputs
+        MergeChain chain;
+        WH_RETURN_IF_ERROR(FlattenMergeChain(n, &chain));
+        std::vector<std::unique_ptr<Operator>> inputs;
+        std::vector<std::vector<DataType>> types;
+        for (const PlanPtr& in : chain.inputs) {
+          WH_ASSIGN_OR_RETURN(auto input, BuildOperator(in, bucket, ctx));
+          inputs.push_back(std::move(input));
+          types.push_back(TypesOf(in->out));
+        }
+        op = std::make_unique<MergeJoinOp>(PlanNode::kFull, std::move(inputs), std::move(types), std::move(chain.keys),
+                                           std::move(chain.projects));
+        break;
+      }
       // Within a bucket, a broadcast side is read whole (all its rows, every bucket).
       const int broadcast = bucket >= 0 ? BroadcastSide(n) : -1;
       WH_ASSIGN_OR_RETURN(auto left, BuildOperator(n.children[0], broadcast == 0 ? -1 : bucket, ctx));
@@ -1667,9 +1754,13 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, Exe
         both.insert(both.end(), n.children[1]->out.begin(), n.children[1]->out.end());
         WH_ASSIGN_OR_RETURN(residual, Resolve(n.residual, both));
       }
-      if (n.merge_join && lk.size() == 1 && !residual)
-        op = std::make_unique<MergeJoinOp>(n, std::move(left), std::move(right), lk[0], rk[0]);
-      else
+      if (n.merge_join && lk.size() == 1 && !residual) {
+        std::vector<std::unique_ptr<Operator>> inputs;
+        inputs.push_back(std::move(left));
+        inputs.push_back(std::move(right));
+        op = std::make_unique<MergeJoinOp>(n.join_type, std::move(inputs), std::vector{TypesOf(n.children[0]->out), TypesOf(n.children[1]->out)},
+                                           std::vector{lk[0], rk[0]}, std::vector<std::vector<BExprPtr>>{});
+      } else
         op = std::make_unique<HashJoinOp>(n, std::move(left), std::move(right), std::move(lk), std::move(rk), residual);
       break;
     }

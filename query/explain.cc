@@ -63,7 +63,9 @@ class Explainer {
     return t;
   }
 
-  Status Node(const PlanNode& n, int depth, bool in_bucket) {
+  // `fused`: the node runs inside the merge join chain above it (PlanNode::merge_chain), with no
+  // operator and no figures of its own.
+  Status Node(const PlanNode& n, int depth, bool in_bucket, bool fused = false) {
     std::string pad(depth * 2, ' ');
     if (!in_bucket) {
       BucketPartitioning p = PartitioningOf(n);
@@ -74,7 +76,7 @@ class Explainer {
         for (uint8_t b : kept) k += b;
         Line(pad + "BucketByBucket: " + std::to_string(k) + " of " + std::to_string(p.buckets) + " buckets, " +
              std::to_string(ctx_->threads()) + " threads, one small hash table per bucket");
-        return Node(n, depth + 1, true);
+        return Node(n, depth + 1, true, fused);
       }
     }
     std::string head;
@@ -101,6 +103,7 @@ class Explainer {
           head += (i ? " AND " : " ON ") + n.left_keys[i]->ToString(&names_) + " = " + n.right_keys[i]->ToString(&names_);
         if (n.left_keys.empty()) head += " (no equality: every pair is tested)";
         if (n.residual) head += " WHERE " + n.residual->ToString(&names_);
+        if (n.merge_chain) head += " (one merge with the join below)";
         if (in_bucket && BroadcastSide(n) >= 0)
           head += BroadcastSide(n) == 1 ? " (broadcast: the right side is read whole in every bucket)"
                                         : " (broadcast: the left side is read whole in every bucket)";
@@ -124,13 +127,19 @@ class Explainer {
         break;
       }
     }
-    if (analyze_) {
+    if (fused) {
+      head += "  (in the merge above)";
+    } else if (analyze_) {
       NodeStats& s = ctx_->stats(&n);
       head += "  [rows=" + std::to_string(s.rows.load()) + ", time=" + Ms(s.nanos.load()) + "]";
     }
     Line(pad + head);
     if (n.kind == PlanNode::kScan) WH_RETURN_IF_ERROR(ScanDetails(n, pad + "    "));
-    for (const auto& c : n.children) WH_RETURN_IF_ERROR(Node(*c, depth + 1, in_bucket));
+    for (size_t i = 0; i < n.children.size(); ++i) {
+      // A chain's left input (the USING projection) and the join under it run in its merge.
+      const bool child_fused = (n.merge_chain && i == 0) || (fused && n.kind == PlanNode::kProject);
+      WH_RETURN_IF_ERROR(Node(*n.children[i], depth + 1, in_bucket, child_fused));
+    }
     return Status::OK();
   }
 

@@ -684,6 +684,33 @@ void ChooseMergeJoins(PlanNode* node) {
   node->merge_join = true;
 }
 
+// A FULL merge join on one key column each side, nothing else to test.
+bool FullMergeOnColumns(const PlanNode& j) {
+  return j.kind == PlanNode::kJoin && j.merge_join && j.join_type == PlanNode::kFull && j.left_keys.size() == 1 &&
+         !j.residual && j.left_keys[0]->kind == BExpr::kColumn && j.right_keys[0]->kind == BExpr::kColumn;
+}
+
+// Marks FULL merge joins whose left input is the USING projection of a FULL merge join below:
+// the projection's key is COALESCE(the lower join's two keys), one type throughout.
+void ChainMergeJoins(PlanNode* node) {
+  for (auto& c : node->children) ChainMergeJoins(c.get());
+  if (!FullMergeOnColumns(*node)) return;
+  const PlanNode& project = *node->children[0];
+  if (project.kind != PlanNode::kProject || !FullMergeOnColumns(*project.children[0])) return;
+  const PlanNode& below = *project.children[0];
+  const BExpr& key = *node->left_keys[0];
+  for (size_t i = 0; i < project.out.size(); ++i) {
+    if (project.out[i].id != key.column) continue;
+    const BExpr& e = *project.exprs[i];
+    if (e.kind != BExpr::kCoalesce || e.args.size() != 2 || e.args[0]->kind != BExpr::kColumn ||
+        e.args[1]->kind != BExpr::kColumn || e.args[0]->column != below.left_keys[0]->column ||
+        e.args[1]->column != below.right_keys[0]->column)
+      return;
+    node->merge_chain = key.type == below.left_keys[0]->type && e.type == key.type;
+    return;
+  }
+}
+
 }  // namespace
 
 PlanPtr Optimize(PlanPtr root, const OptimizeOptions& options) {
@@ -692,7 +719,10 @@ PlanPtr Optimize(PlanPtr root, const OptimizeOptions& options) {
   root = PushDown(root, {});
   PruneColumns(root.get(), Ids(root->out));
   SplitAggregates(root.get(), &next_id);
-  if (options.merge_joins) ChooseMergeJoins(root.get());
+  if (options.merge_joins) {
+    ChooseMergeJoins(root.get());
+    ChainMergeJoins(root.get());
+  }
   PlanPruning(root.get(), options.prune);
   return root;
 }

@@ -112,6 +112,12 @@ struct PlanNode {
   // kJoin: both sides arrive in ascending order of their one integer key (NULLs last) and are
   // merged; the output comes in key order too. Chosen for co-bucketed joins (see optimizer).
   bool merge_join = false;
+  // kJoin, a FULL merge join whose left input is the USING projection of another FULL merge
+  // join on the same key (a FULL JOIN b USING (k) FULL JOIN c USING (k)): the joins run as one
+  // merge of all their inputs, each input's columns gathered once into the final rows, where
+  // one join after the other gathered the lower join's columns twice. The lower join and the
+  // projection have no operators of their own.
+  bool merge_chain = false;
 
   // kSort
   std::vector<SortKey> sort_keys;

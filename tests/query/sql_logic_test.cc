@@ -16,8 +16,9 @@
 //   ----
 //   <rows>
 //
-//   explain <SQL on one line>        EXPLAIN's text must contain each given text
-//   contains <text>
+//   explain <SQL on one line>        EXPLAIN's text must contain each given text, and must not
+//   contains <text>                  contain the texts given with lacks
+//   lacks <text>
 //
 // A SQL line `@file PATH` stands for the contents of that file of the repository.
 #include <gtest/gtest.h>
@@ -66,6 +67,7 @@ struct Record {
   std::string arg;   // "ok" / error text / "rowsort" / table and etl date
   std::string sql;
   std::vector<std::string> expected;
+  std::vector<std::string> lacks;  // explain: texts that must not appear
   int line = 0;
 };
 
@@ -92,6 +94,8 @@ std::vector<Record> Parse(const std::string& path) {
         in_result = true;
       } else if (r.kind == "explain" && lines[i].rfind("contains ", 0) == 0) {
         r.expected.push_back(lines[i].substr(9));
+      } else if (r.kind == "explain" && lines[i].rfind("lacks ", 0) == 0) {
+        r.lacks.push_back(lines[i].substr(6));
       } else if (in_result) {
         r.expected.push_back(lines[i]);
       } else if (lines[i].rfind("@file ", 0) == 0) {
@@ -155,6 +159,8 @@ TEST_P(SqlLogicTest, Run) {
       for (const auto& row : Rows(res->back())) text += row + "\n";
       for (const auto& want : r.expected)
         EXPECT_NE(text.find(want), std::string::npos) << "EXPLAIN " << r.arg << "\n" << text << "lacks: " << want;
+      for (const auto& unwanted : r.lacks)
+        EXPECT_EQ(text.find(unwanted), std::string::npos) << "EXPLAIN " << r.arg << "\n" << text << "has: " << unwanted;
       continue;
     }
     ASSERT_EQ(r.kind, "query") << "unknown record kind";
