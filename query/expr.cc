@@ -1213,6 +1213,42 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
       return Assemble(e.type, n, pieces, source, index);
     }
     case BExpr::kCoalesce: {
+      // Columns and constants of the result's fixed-width type (a FULL JOIN's USING key): each
+      // argument fills the rows still NULL with typed selects over the whole batch - no row
+      // lists, nothing to assemble. (Nothing here can fail, so evaluating every argument on
+      // every row is safe.)
+      bool simple = e.type.physical() != PhysicalType::kString;
+      for (const auto& arg : e.args)
+        simple = simple && (arg->kind == BExpr::kColumn || arg->kind == BExpr::kLiteral) && arg->type == e.type;
+      if (simple) {
+        Column out(e.type);
+        uint8_t* o = out.ResizeFixed(n);
+        std::vector<uint8_t> valid(n, 0), mask(n);
+        for (const auto& arg : e.args) {
+          if (arg->kind == BExpr::kLiteral && arg->value.null) continue;
+          const bool constant = arg->kind == BExpr::kLiteral;
+          Column one;
+          if (constant) one = ConstantColumn(arg->value, 1);
+          const Column& c = constant ? one : b.columns[arg->column];
+          const uint8_t* cv = !constant && c.has_nulls() ? c.validity().data() : nullptr;
+          if (cv) {
+            for (size_t i = 0; i < n; ++i) mask[i] = (valid[i] ^ 1) & cv[i];
+          } else {
+            for (size_t i = 0; i < n; ++i) mask[i] = valid[i] ^ 1;
+          }
+          switch (e.type.width()) {
+            case 1: Select(c.values<uint8_t>(), constant, mask.data(), n, o); break;
+            case 4: Select(c.values<uint32_t>(), constant, mask.data(), n, reinterpret_cast<uint32_t*>(o)); break;
+            case 8: Select(c.values<uint64_t>(), constant, mask.data(), n, reinterpret_cast<uint64_t*>(o)); break;
+            default: Select(c.values<uint128>(), constant, mask.data(), n, reinterpret_cast<uint128*>(o)); break;
+          }
+          for (size_t i = 0; i < n; ++i) valid[i] |= mask[i];
+        }
+        uint8_t all = 1;
+        for (size_t i = 0; i < n; ++i) all &= valid[i];
+        if (!all) out.SetValidity(std::move(valid));
+        return out;
+      }
       std::vector<Column> pieces;
       std::vector<int> source(n, -1);
       std::vector<uint32_t> index(n, 0);
