@@ -392,6 +392,23 @@ ZoneMap ZoneMap::Deserialize(const DataType& type, ByteReader* r) {
   return z;
 }
 
+uint64_t ZoneMap::Skip(const DataType& type, ByteReader* r) {
+  uint8_t flags = r->GetU8();
+  uint64_t null_count = r->GetU64();
+  if (flags > 1) r->Fail();
+  if (!(flags & 1)) return null_count;
+  switch (type.physical()) {
+    case PhysicalType::kString:
+      r->GetString();
+      r->GetString();
+      break;
+    case PhysicalType::kDouble: r->GetBytes(2 * sizeof(double)); break;
+    case PhysicalType::kInt128: r->GetBytes(2 * sizeof(int128)); break;
+    default: r->GetBytes(2 * sizeof(int64_t));
+  }
+  return null_count;
+}
+
 namespace {
 std::string StatText(const DataType& t, int128 i, double d, const std::string& s) {
   switch (t.id) {

@@ -43,6 +43,9 @@ struct ZoneMap {
   // Serialized form (SPEC.md "Zone map"): u8 flags, u64 null_count, then min and max.
   void Serialize(const DataType& type, std::string* out) const;
   static ZoneMap Deserialize(const DataType& type, class ByteReader* in);
+  // Steps over a serialized zone map without building it (no allocation); returns its null
+  // count. A malformed one fails `in`, as Deserialize would.
+  static uint64_t Skip(const DataType& type, class ByteReader* in);
   // Human-readable "min..max" for inspect.
   std::string MinString(const DataType& type) const;
   std::string MaxString(const DataType& type) const;

@@ -12,9 +12,16 @@ std::string SegmentFooter::Property(const std::string& key) const {
   return "";
 }
 
+ZoneMap SegmentFooter::BlockZone(size_t g, size_t c) const {
+  const BlockMeta& bm = row_groups[g].blocks[c];
+  // The bytes were parsed once when the footer was read or written, so this cannot fail.
+  ByteReader r(std::string_view(zone_bytes).substr(bm.zone_at, bm.zone_size));
+  return ZoneMap::Deserialize(columns[c].type, &r);
+}
+
 ZoneMap SegmentFooter::ColumnZoneMap(size_t c) const {
   ZoneMap z;
-  for (const auto& rg : row_groups) z.Merge(rg.blocks[c].zone, columns[c].type);
+  for (size_t g = 0; g < row_groups.size(); ++g) z.Merge(BlockZone(g, c), columns[c].type);
   return z;
 }
 
@@ -52,7 +59,9 @@ Status SegmentWriter::AddRows(uint32_t bucket, const std::vector<const Column*>&
       BlockMeta bm;
       bm.offset = offset_;
       bm.length = static_cast<uint32_t>(scratch_.size());
-      bm.zone = ComputeZoneMap(*cols[c], b, e);
+      bm.zone_at = static_cast<uint32_t>(footer_.zone_bytes.size());
+      ComputeZoneMap(*cols[c], b, e).Serialize(footer_.columns[c].type, &footer_.zone_bytes);
+      bm.zone_size = static_cast<uint32_t>(footer_.zone_bytes.size() - bm.zone_at);
       WH_RETURN_IF_ERROR(Write(scratch_));
       rg.blocks.push_back(std::move(bm));
     }
@@ -87,7 +96,7 @@ Result<SegmentFooter> SegmentWriter::Finish() {
     for (size_t c = 0; c < rg.blocks.size(); ++c) {
       w.PutU64(rg.blocks[c].offset);
       w.PutU32(rg.blocks[c].length);
-      rg.blocks[c].zone.Serialize(footer_.columns[c].type, &f);
+      f.append(footer_.zone_bytes, rg.blocks[c].zone_at, rg.blocks[c].zone_size);
     }
   }
   uint64_t footer_offset = offset_;
@@ -145,6 +154,7 @@ Status ParseSegmentFooter(std::string_view bytes, uint64_t blocks_end, SegmentFo
   // seed's payments), and growing the vectors entry by entry cost a query opening 460 footers
   // about 8% of its CPU in copies and fresh pages.
   f.row_groups.reserve(nrg);
+  f.zone_bytes.reserve(r.remaining());
   for (uint32_t g = 0; g < nrg; ++g) {
     RowGroupMeta rg;
     rg.blocks.reserve(ncols);
@@ -157,14 +167,18 @@ Status ParseSegmentFooter(std::string_view bytes, uint64_t blocks_end, SegmentFo
       BlockMeta bm;
       bm.offset = r.GetU64();
       bm.length = r.GetU32();
-      bm.zone = ZoneMap::Deserialize(f.columns[c].type, &r);
+      const size_t zone_start = bytes.size() - r.remaining();
+      const uint64_t null_count = ZoneMap::Skip(f.columns[c].type, &r);
       if (!r.ok()) return bad("truncated block list");
+      bm.zone_at = static_cast<uint32_t>(f.zone_bytes.size());
+      bm.zone_size = static_cast<uint32_t>(bytes.size() - r.remaining() - zone_start);
+      f.zone_bytes.append(bytes.data() + zone_start, bm.zone_size);
       // Blocks are contiguous, in order, between the magic and the footer.
       if (bm.offset != expect_offset || bm.length < kBlockHeaderSize + kBlockTrailerSize ||
           bm.offset + bm.length > blocks_end)
         return bad("block " + std::to_string(g) + "/" + std::to_string(c) + " at offset " +
                    std::to_string(bm.offset) + " is out of place");
-      if (bm.zone.null_count > rg.rows) return bad("zone map null count");
+      if (null_count > rg.rows) return bad("zone map null count");
       expect_offset = bm.offset + bm.length;
       rg.blocks.push_back(std::move(bm));
     }
@@ -313,7 +327,7 @@ size_t SegmentReader::VerifyBlocks(const std::function<void(const Status&)>& on_
       }
       // The zone map must describe the block's values.
       ZoneMap z = ComputeZoneMap(*col, 0, col->size());
-      const ZoneMap& stored = footer_.row_groups[g].blocks[c].zone;
+      const ZoneMap stored = footer_.BlockZone(g, c);
       const DataType& t = footer_.columns[c].type;
       bool same = z.null_count == stored.null_count && z.has_min_max == stored.has_min_max;
       if (same && z.has_min_max) {

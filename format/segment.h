@@ -32,10 +32,14 @@ struct ColumnSpec {
   bool nullable = true;
 };
 
+// A block's place in the file, and where its zone map's serialized bytes are in the footer's
+// zone_bytes. Zone maps stay serialized until asked for (BlockZone): a query opens hundreds of
+// footers of thousands of blocks each and looks at the zone maps of a few columns.
 struct BlockMeta {
   uint64_t offset = 0;  // of the block frame in the file
   uint32_t length = 0;  // of the whole frame: header + payload + checksum
-  ZoneMap zone;
+  uint32_t zone_at = 0;   // offset of the zone map in SegmentFooter::zone_bytes
+  uint32_t zone_size = 0;  // its length in bytes
 };
 
 struct RowGroupMeta {
@@ -49,8 +53,12 @@ struct SegmentFooter {
   std::vector<std::pair<std::string, std::string>> properties;
   uint64_t rows = 0;
   std::vector<RowGroupMeta> row_groups;
+  // The blocks' zone maps, serialized (SPEC.md "Zone map") one after the other.
+  std::string zone_bytes;
 
   std::string Property(const std::string& key) const;
+  // Zone map of block (row group g, column c).
+  ZoneMap BlockZone(size_t g, size_t c) const;
   // Zone map of column c over the whole segment.
   ZoneMap ColumnZoneMap(size_t c) const;
 };

@@ -123,7 +123,7 @@ class ScanOp : public Operator {
         const uint64_t all_open = nf < 64 ? (uint64_t{1} << nf) - 1 : ~uint64_t{0};
         uint64_t open = all_open;
         if (node_.prune && nf > 0) {
-          RangeEnv env = BlockEnv(node_, segment_env_, rg, &filter_ids_);
+          RangeEnv env = BlockEnv(node_, segment_env_, reader_->footer(), g, &filter_ids_);
           bool may = true, must = true;
           for (size_t k = 0; k < nf; ++k) {
             const auto& f = node_.filters[k];
@@ -1909,13 +1909,15 @@ Status CountScanRowGroups(const PlanNode& scan, ExecContext* ctx, uint64_t* visi
     const SegmentEntry& seg = scan.table->segments[s];
     WH_ASSIGN_OR_RETURN(auto reader, ctx->Reader(scan.table->SegmentPath(seg)));
     const RangeEnv segment_env = SegmentEnv(scan, seg);  // once per segment, not per row group
-    for (const auto& rg : reader->footer().row_groups) {
+    const SegmentFooter& footer = reader->footer();
+    for (size_t g = 0; g < footer.row_groups.size(); ++g) {
+      const RowGroupMeta& rg = footer.row_groups[g];
       if (!scan.pruning.bucket_kept.empty() && rg.bucket < scan.pruning.bucket_kept.size() &&
           !scan.pruning.bucket_kept[rg.bucket])
         continue;
       ++*visited;
       if (!scan.prune || scan.filters.empty()) continue;
-      RangeEnv env = BlockEnv(scan, segment_env, rg);
+      RangeEnv env = BlockEnv(scan, segment_env, footer, g);
       for (const auto& f : scan.filters)
         if (!MayBeTrue(*f, env)) {
           ++*skipped;

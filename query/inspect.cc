@@ -24,6 +24,7 @@ Result<ResultSet> InspectBlocks(Warehouse* wh, const TableSnapshot& s, const std
       const RowGroupMeta& rg = f.row_groups[g];
       for (size_t c = 0; c < f.columns.size(); ++c) {
         const BlockMeta& bm = rg.blocks[c];
+        const ZoneMap zone = f.BlockZone(g, c);
         WH_ASSIGN_OR_RETURN(auto h, reader->ReadBlockHeader(g, c));
         const DataType& t = f.columns[c].type;
         paths.push_back(seg.path);
@@ -35,9 +36,9 @@ Result<ResultSet> InspectBlocks(Warehouse* wh, const TableSnapshot& s, const std
         offsets.push_back(static_cast<int64_t>(bm.offset));
         lengths.push_back(bm.length);
         raws.push_back(h.raw_size);
-        nulls.push_back(static_cast<int64_t>(bm.zone.null_count));
-        mins.push_back(bm.zone.has_min_max ? bm.zone.MinString(t) : "(no stats)");
-        maxs.push_back(bm.zone.has_min_max ? bm.zone.MaxString(t) : "(no stats)");
+        nulls.push_back(static_cast<int64_t>(zone.null_count));
+        mins.push_back(zone.has_min_max ? zone.MinString(t) : "(no stats)");
+        maxs.push_back(zone.has_min_max ? zone.MaxString(t) : "(no stats)");
       }
     }
   }

@@ -374,13 +374,14 @@ RangeEnv SegmentEnv(const PlanNode& scan, const SegmentEntry& seg, const std::ve
   return env;
 }
 
-RangeEnv BlockEnv(const PlanNode& scan, const RangeEnv& segment_env, const RowGroupMeta& rg,
-                  const std::vector<int>* ids) {
+RangeEnv BlockEnv(const PlanNode& scan, const RangeEnv& segment_env, const SegmentFooter& footer,
+                  size_t g, const std::vector<int>* ids) {
+  const RowGroupMeta& rg = footer.row_groups[g];
   RangeEnv env = segment_env;
   for (size_t i = 0; i < scan.out.size(); ++i) {
     int sc = scan.storage_columns[i];
     if (sc < 0 || static_cast<size_t>(sc) >= rg.blocks.size() || !Wanted(ids, scan.out[i].id)) continue;
-    Intersect(&env, scan.out[i].id, RangeFromZone(rg.blocks[sc].zone, scan.storage_types[sc], rg.rows));
+    Intersect(&env, scan.out[i].id, RangeFromZone(footer.BlockZone(g, sc), scan.storage_types[sc], rg.rows));
   }
   return env;
 }

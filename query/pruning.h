@@ -41,9 +41,9 @@ void PlanScanPruning(PlanNode* scan, bool prune);
 // The range env of one segment (partition + segment zone maps) for the scan's columns (only
 // those in `ids` when given).
 RangeEnv SegmentEnv(const PlanNode& scan, const SegmentEntry& seg, const std::vector<int>* ids = nullptr);
-// A segment env narrowed by one row group's block zone maps.
-RangeEnv BlockEnv(const PlanNode& scan, const RangeEnv& segment_env, const RowGroupMeta& rg,
-                  const std::vector<int>* ids = nullptr);
+// A segment env narrowed by the block zone maps of row group g of a segment's footer.
+RangeEnv BlockEnv(const PlanNode& scan, const RangeEnv& segment_env, const SegmentFooter& footer,
+                  size_t g, const std::vector<int>* ids = nullptr);
 // Column ids the scan's filters read.
 std::vector<int> FilterColumns(const PlanNode& scan);
 

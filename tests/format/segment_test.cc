@@ -116,6 +116,19 @@ TEST(Segment, WriteAndReadBack) {
   EXPECT_EQ(bad, 0u);
   ZoneMap z = f.ColumnZoneMap(2);
   EXPECT_TRUE(z.min_i == -9000000000000000000ll);
+  // Block zone maps are kept serialized and built on demand: each is the block's own.
+  size_t row = 0;
+  for (size_t g = 0; g < f.row_groups.size(); ++g) {
+    const size_t end = row + f.row_groups[g].rows;
+    ZoneMap s = f.BlockZone(g, 6);
+    ZoneMap expect = ComputeZoneMap(cols[6], row, end);
+    EXPECT_EQ(s.null_count, expect.null_count) << g;
+    EXPECT_EQ(s.min_s, expect.min_s) << g;
+    EXPECT_EQ(s.max_s, expect.max_s) << g;
+    EXPECT_TRUE(f.BlockZone(g, 8).max_i == ComputeZoneMap(cols[8], row, end).max_i) << g;
+    row = end;
+  }
+  EXPECT_EQ(f.BlockZone(0, 6).min_s, "caf\xc3\xa9 \"x\"");
 }
 
 // A golden file written by version 1 of the format is checked in; every later build must read
