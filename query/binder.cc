@@ -1201,6 +1201,11 @@ Status Binder::TypeAggregate(const Expr& e, const std::string& fn, BExprPtr x, A
     spec.fn = "COUNT_IF";
     spec.type = DataType::Int64();
     spec.arg = x->args[0];
+  } else if (fn == "COUNT" && !e.distinct && x->kind == BExpr::kColumn && !x->nullable) {
+    // COUNT of a column that cannot be NULL (NOT NULL in its table, not from the NULL side of
+    // an outer join) counts every row: COUNT(*), and the column is not read for it.
+    spec.fn = "COUNT_STAR";
+    spec.type = DataType::Int64();
   } else if (fn == "COUNT") {
     spec.type = DataType::Int64();
   } else if (fn == "SUM") {
@@ -1214,7 +1219,7 @@ Status Binder::TypeAggregate(const Expr& e, const std::string& fn, BExprPtr x, A
   } else {  // MIN MAX FIRST ANY_VALUE
     spec.type = t;
   }
-  if (spec.fn != "COUNT_IF") spec.arg = x;
+  if (spec.fn != "COUNT_IF" && spec.fn != "COUNT_STAR") spec.arg = x;
   return Status::OK();
 }
 
