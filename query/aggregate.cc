@@ -109,7 +109,8 @@ class SumState : public AggregateState {
       // A NULL row adds 0 and counts 0 rather than being skipped: no branch on validity, which
       // a CASE WHEN argument makes a coin flip per row.
       Acc* acc = acc_.data();
-      auto add = [&](uint32_t g, int64_t x, int64_t one) {
+      // (Forced inline: GCC otherwise may call it per row.)
+      auto add = [&](uint32_t g, int64_t x, int64_t one) __attribute__((always_inline)) {
         int64_t r;
         if (__builtin_add_overflow(acc[g].sum, x, &r)) {
           if (sums_.size() < acc_.size()) sums_.resize(acc_.size(), 0);
@@ -172,6 +173,8 @@ class SumState : public AggregateState {
     std::vector<uint8_t> valid(groups, 1);
     bool nulls = false;
     const int w = spec_.type.width();
+    const SumWriter writer(spec_, avg_);
+    const bool dbl = is_double();
     for (size_t g = 0; g < groups; ++g) {
       const int64_t count = narrow_ ? acc_[g].count : counts_[g];
       if (count == 0) {
@@ -184,10 +187,10 @@ class SumState : public AggregateState {
         sum = acc_[g].sum;
         if (!sums_.empty() && __builtin_add_overflow(sum, sums_[g], &sum))
           return Status::InvalidArgument(spec_.fn + " overflowed 128 bits");
-      } else if (!is_double()) {
+      } else if (!dbl) {
         sum = sums_[g];
       }
-      WH_RETURN_IF_ERROR(SumValue(spec_, avg_, sum, is_double() ? dsums_[g] : 0, count, base + g * w));
+      WH_RETURN_IF_ERROR(writer.Write(sum, dbl ? dsums_[g] : 0, count, base + g * w));
     }
     if (nulls) c.SetValidity(std::move(valid));
     return c;
@@ -443,46 +446,32 @@ class DistinctState : public AggregateState {
 
 }  // namespace
 
-Status SumValue(const AggregateSpec& spec, bool avg, int128 sum, double dsum, int64_t count, uint8_t* slot) {
-  const bool is_double = spec.arg->type.id == TypeId::kDouble;
-  const int scale = spec.arg->type.id == TypeId::kDecimal ? spec.arg->type.scale : 0;
-  if (avg) {
-    double v;
-    if (is_double) {
-      v = dsum / static_cast<double>(count);
-    } else if (scale == 0 && sum < (static_cast<int128>(1) << 53) && sum > -(static_cast<int128>(1) << 53)) {
-      // Both exact in a double: one correctly rounded division.
-      v = static_cast<double>(sum) / static_cast<double>(count);
-    } else {
-      long double p = 1;
-      for (int i = 0; i < scale; ++i) p *= 10;
-      v = static_cast<double>(static_cast<long double>(sum) / p / static_cast<long double>(count));
-    }
-    std::memcpy(slot, &v, 8);
-    return Status::OK();
-  }
+SumWriter::SumWriter(const AggregateSpec& spec, bool avg)
+    : spec_(&spec),
+      avg_(avg),
+      is_double_(spec.arg->type.id == TypeId::kDouble),
+      scale_(spec.arg->type.id == TypeId::kDecimal ? spec.arg->type.scale : 0) {
+  for (int i = 0; i < scale_; ++i) scale_factor_ *= 10;
   switch (spec.type.id) {
-    case TypeId::kDouble: std::memcpy(slot, &dsum, 8); break;
-    case TypeId::kInt64: {
-      if (sum > INT64_MAX || sum < INT64_MIN)
-        return Status::InvalidArgument("overflow: SUM(" + spec.arg->ToString() + ") = " + FormatInt128(sum) +
-                                       " does not fit in BIGINT (CAST the argument to DECIMAL(38,0))");
-      int64_t v = static_cast<int64_t>(sum);
-      std::memcpy(slot, &v, 8);
-      break;
-    }
-    default: {  // DECIMAL(38, s)
-      int128 lim = Pow10(spec.type.precision);
-      if (sum >= lim || sum <= -lim) return Status::InvalidArgument("overflow: SUM exceeds " + spec.type.ToString());
-      if (spec.type.physical() == PhysicalType::kInt128) {
-        std::memcpy(slot, &sum, 16);
-      } else {
-        int64_t v = static_cast<int64_t>(sum);
-        std::memcpy(slot, &v, 8);
-      }
-    }
+    case TypeId::kDouble: out_ = Out::kDouble; break;
+    case TypeId::kInt64: out_ = Out::kBigint; break;
+    default:  // DECIMAL(38, s)
+      out_ = spec.type.physical() == PhysicalType::kInt128 ? Out::kDecimal128 : Out::kDecimal64;
+      limit_ = Pow10(spec.type.precision);
   }
-  return Status::OK();
+}
+
+Status SumWriter::BigintOverflow(int128 sum) const {
+  return Status::InvalidArgument("overflow: SUM(" + spec_->arg->ToString() + ") = " + FormatInt128(sum) +
+                                 " does not fit in BIGINT (CAST the argument to DECIMAL(38,0))");
+}
+
+Status SumWriter::DecimalOverflow() const {
+  return Status::InvalidArgument("overflow: SUM exceeds " + spec_->type.ToString());
+}
+
+Status SumValue(const AggregateSpec& spec, bool avg, int128 sum, double dsum, int64_t count, uint8_t* slot) {
+  return SumWriter(spec, avg).Write(sum, dsum, count, slot);
 }
 
 bool MomentValue(const std::string& fn, int64_t n, double m2, double* out) {

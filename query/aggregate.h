@@ -4,6 +4,8 @@
 // checked against 38 digits, and overflow is an error, never a wrapped value.
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,8 +26,62 @@ class AggregateState {
   virtual Result<Column> Finish(size_t groups) = 0;
 };
 
-// One group's SUM or AVG (avg) from its exact sum (integer and DECIMAL arguments) or DOUBLE sum
-// and its count (> 0), written to `slot` as a value of spec.type; overflow is an error.
+// SUM or AVG (avg) results of groups from their exact sums (integer and DECIMAL arguments) or
+// DOUBLE sums and their counts (> 0), written as values of spec.type; overflow is an error. The
+// decisions that depend only on the types are made once, not per group (a per-user report
+// finishes millions of groups).
+class SumWriter {
+ public:
+  SumWriter(const AggregateSpec& spec, bool avg);
+  Status Write(int128 sum, double dsum, int64_t count, uint8_t* slot) const {
+    if (avg_) {
+      double v;
+      if (is_double_) {
+        v = dsum / static_cast<double>(count);
+      } else if (scale_ == 0 && sum < (static_cast<int128>(1) << 53) && sum > -(static_cast<int128>(1) << 53)) {
+        v = static_cast<double>(sum) / static_cast<double>(count);  // both exact: one rounding
+      } else {
+        v = static_cast<double>(static_cast<long double>(sum) / scale_factor_ / static_cast<long double>(count));
+      }
+      std::memcpy(slot, &v, 8);
+      return Status::OK();
+    }
+    switch (out_) {
+      case Out::kDouble: std::memcpy(slot, &dsum, 8); return Status::OK();
+      case Out::kBigint: {
+        if (sum > INT64_MAX || sum < INT64_MIN) return BigintOverflow(sum);
+        const int64_t v = static_cast<int64_t>(sum);
+        std::memcpy(slot, &v, 8);
+        return Status::OK();
+      }
+      case Out::kDecimal64:
+      case Out::kDecimal128: {
+        if (sum >= limit_ || sum <= -limit_) return DecimalOverflow();
+        if (out_ == Out::kDecimal128) {
+          std::memcpy(slot, &sum, 16);
+        } else {
+          const int64_t v = static_cast<int64_t>(sum);
+          std::memcpy(slot, &v, 8);
+        }
+        return Status::OK();
+      }
+    }
+    return Status::OK();
+  }
+
+ private:
+  enum class Out { kDouble, kBigint, kDecimal64, kDecimal128 };
+  Status BigintOverflow(int128 sum) const;
+  Status DecimalOverflow() const;
+  const AggregateSpec* spec_;
+  bool avg_, is_double_;
+  int scale_;
+  long double scale_factor_ = 1;  // 10^scale of the argument
+  Out out_;
+  int128 limit_ = 0;  // 10^precision of a DECIMAL result
+};
+
+// One group's SUM or AVG: SumWriter(spec, avg).Write(...).
 Status SumValue(const AggregateSpec& spec, bool avg, int128 sum, double dsum, int64_t count, uint8_t* slot);
 // One group's STDDEV_* / VAR_* from Welford's count and sum of squared deviations; false when
 // the result is NULL (no rows, or one row for the sample forms).
