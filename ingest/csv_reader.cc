@@ -9,12 +9,16 @@ constexpr size_t kChunk = 1u << 20;
 }
 
 CsvReader::CsvReader(InputStream* in, char delimiter, uint64_t first_line)
-    : in_(in), delim_(delimiter), line_(first_line) {
+    : in_(in), name_(&in->name()), delim_(delimiter), line_(first_line) {
   buf_.resize(kChunk);
+  data_ = buf_.data();
 }
 
+CsvReader::CsvReader(std::string_view text, const std::string& name, char delimiter, uint64_t first_line)
+    : name_(&name), delim_(delimiter), data_(text.data()), end_(text.size()), eof_(true), line_(first_line) {}
+
 std::string CsvReader::TakeBuffered() {
-  std::string rest = buf_.substr(pos_, end_ - pos_);
+  std::string rest(data_ + pos_, end_ - pos_);
   pos_ = end_ = 0;
   return rest;
 }
@@ -33,7 +37,7 @@ Result<bool> CsvReader::Fill() {
 }
 
 Result<bool> CsvReader::Next(std::vector<CsvField>* fields) {
-  auto where = [&](uint64_t line) { return in_->name() + ":" + std::to_string(line); };
+  auto where = [&](uint64_t line) { return *name_ + ":" + std::to_string(line); };
   for (;;) {
     row_.clear();
     spans_.clear();
@@ -65,8 +69,8 @@ Result<bool> CsvReader::Next(std::vector<CsvField>* fields) {
           break;
         }
       }
-      const char* p = buf_.data() + pos_;
-      const char* e = buf_.data() + end_;
+      const char* p = data_ + pos_;
+      const char* e = data_ + end_;
       while (p < e && !row_done) {
         char c = *p;
         switch (state) {
@@ -102,12 +106,12 @@ Result<bool> CsvReader::Next(std::vector<CsvField>* fields) {
               if (c == '\r') {
                 // CRLF: swallow the LF, reading more input if the CR ended the buffer.
                 if (p == e) {
-                  consumed_ += p - (buf_.data() + pos_);
+                  consumed_ += p - (data_ + pos_);
                   pos_ = end_;
                   auto more = Fill();
                   if (!more.ok()) return more.status();
-                  p = buf_.data() + pos_;
-                  e = buf_.data() + end_;
+                  p = data_ + pos_;
+                  e = data_ + end_;
                 }
                 if (p < e && *p == '\n') ++p;
               }
@@ -153,8 +157,8 @@ Result<bool> CsvReader::Next(std::vector<CsvField>* fields) {
           return Status::DataError(where(row_line_) + ": row longer than " +
                                    std::to_string(kMaxCsvRowBytes >> 20) + " MiB");
       }
-      consumed_ += p - (buf_.data() + pos_);
-      pos_ = p - buf_.data();
+      consumed_ += p - (data_ + pos_);
+      pos_ = p - data_;
     }
     // Skip lines that are completely empty.
     if (spans_.size() == 1 && spans_[0].second == 0 && !quoted_[0]) continue;

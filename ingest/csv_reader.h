@@ -22,6 +22,9 @@ struct CsvField {
 class CsvReader {
  public:
   explicit CsvReader(InputStream* in, char delimiter = ',', uint64_t first_line = 1);
+  // Reads rows of `text`, a whole input held in memory (kept alive by the caller), in place:
+  // nothing is copied into a buffer of the reader's. `name` names it in errors.
+  CsvReader(std::string_view text, const std::string& name, char delimiter = ',', uint64_t first_line = 1);
 
   // Reads the next non-empty row. Returns false at the end of the input. The fields stay valid
   // until the next call. Errors (unterminated quote, junk after a closing quote, a row too long)
@@ -38,9 +41,11 @@ class CsvReader {
  private:
   Result<bool> Fill();  // reads more input; false at the end
 
-  InputStream* in_;
+  InputStream* in_ = nullptr;  // null when reading text in memory
+  const std::string* name_;
   char delim_;
   std::string buf_;
+  const char* data_;  // buf_'s bytes, or the text in memory
   size_t pos_ = 0;
   size_t end_ = 0;
   bool eof_ = false;

@@ -336,6 +336,7 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
     std::vector<Column> cols;
     uint64_t rows = 0;
     Status status;
+    bool taken = false;  // a worker parses it (from then until done, text is the worker's)
     bool done = false;
     std::vector<RejectedRow> rejects;
   };
@@ -349,17 +350,16 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
     pool.emplace_back([&] {
       while (true) {
         std::shared_ptr<Chunk> c;
-        std::string text;
         {
           std::unique_lock<std::mutex> l(mu);
           cv.wait(l, [&] { return stop || !todo.empty(); });
           if (todo.empty()) return;
           c = todo.front();
           todo.pop_front();
-          text = c->text;  // under the lock: the error path may take c->text
+          c->taken = true;
         }
-        auto src = StringInput(std::move(text), in->name());
-        CsvReader csv(src.get(), ',', c->first_line);
+        // Parsed where it lies: the error path takes the text only once this is done.
+        CsvReader csv(c->text, in->name(), ',', c->first_line);
         for (const auto& col : schema.columns) c->cols.emplace_back(col.type);
         c->status = ParseRows(&csv, in->name(), schema, map, [&] { return &c->cols; }, [&] {
           ++c->rows;
@@ -404,7 +404,7 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
       }
       for (auto& q : queue) {
         std::unique_lock<std::mutex> l(mu);
-        cv.wait(l, [&] { return q->done || std::find(todo.begin(), todo.end(), q) == todo.end(); });
+        cv.wait(l, [&] { return q->done || !q->taken; });
         parts.push_back(std::move(q->text));
       }
       queue.clear();
@@ -429,6 +429,9 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
   std::string buf(chunk_bytes, '\0');
   bool eof = false;
   while (!eof || !carry.empty()) {
+    // Room for the chunk and one more read up front: grown by doubling from the short tail of
+    // the last chunk, the carry re-copied its bytes about twice per chunk.
+    carry.reserve(2 * chunk_bytes);
     // Fill the carry to a chunk (more if one row is longer).
     while (!eof && carry.size() < chunk_bytes) {
       WH_ASSIGN_OR_RETURN(size_t n, in->Read(buf.data(), buf.size()));
