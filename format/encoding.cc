@@ -1,12 +1,12 @@
 #include "format/encoding.h"
 
+#include <xxhash.h>
 #include <zstd.h>
 
 #include <memory>
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 #include <vector>
 
 #include "format/bitpack.h"
@@ -219,19 +219,47 @@ struct DictPlan {
 DictPlan PlanDict(const Column& c, size_t b, size_t e, size_t max_entries) {
   DictPlan d;
   size_t n = e - b;
-  std::unordered_map<std::string_view, uint32_t> index;
+  // The distinct strings by an open-addressing table of entry + 1 (0 = empty), kept at most
+  // half full and reused by the thread: no allocation per string, as a node-based map made for
+  // every new string of every block. A row equal to the one before takes its code unlooked.
+  thread_local std::vector<uint32_t> slots;
+  size_t cap = 64;
+  slots.assign(cap, 0);
   d.codes.resize(n);
   size_t bytes = 0;
+  std::string_view prev;
+  uint32_t prev_code = UINT32_MAX;
   for (size_t i = 0; i < n; ++i) {
     if (!Valid(c, b + i)) continue;
-    std::string_view s = c.GetString(b + i);
-    auto [it, inserted] = index.emplace(s, static_cast<uint32_t>(d.entries.size()));
-    if (inserted) {
+    const std::string_view s = c.GetString(b + i);
+    if (prev_code != UINT32_MAX && s == prev) {
+      d.codes[i] = prev_code;
+      continue;
+    }
+    size_t p = XXH3_64bits(s.data(), s.size()) & (cap - 1);
+    while (slots[p] && d.entries[slots[p] - 1] != s) p = (p + 1) & (cap - 1);
+    uint32_t code;
+    if (slots[p]) {
+      code = slots[p] - 1;
+    } else {
+      code = static_cast<uint32_t>(d.entries.size());
       d.entries.push_back(s);
       bytes += s.size();
       if (d.entries.size() > max_entries) return d;  // not worth it
+      slots[p] = code + 1;
+      if (2 * d.entries.size() > cap) {  // grow: the entries are spread anew
+        cap *= 2;
+        slots.assign(cap, 0);
+        for (uint32_t k = 0; k < d.entries.size(); ++k) {
+          size_t q = XXH3_64bits(d.entries[k].data(), d.entries[k].size()) & (cap - 1);
+          while (slots[q]) q = (q + 1) & (cap - 1);
+          slots[q] = k + 1;
+        }
+      }
     }
-    d.codes[i] = it->second;
+    d.codes[i] = code;
+    prev = s;
+    prev_code = code;
   }
   d.bw = BitWidth(d.entries.empty() ? 0 : d.entries.size() - 1);
   d.size = 4 + 4 * (d.entries.size() + 1) + bytes + 1 + BitPackedSize(n, d.bw);

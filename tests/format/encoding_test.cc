@@ -351,6 +351,41 @@ namespace {
 // Bit packing round-trips at every width and count: the unrolled groups of eight, the
 // one-load-per-value tail and the byte-by-byte end (the last values, too close to the end of
 // the buffer for 8-byte loads) must agree.
+// Gathering strings from several columns: every length around the short-copy size (32), rows
+// at the very end of a source (where a long copy would run past it), NULLs, into a column that
+// already holds rows.
+TEST(Column, GatherStringsOfEveryLength) {
+  std::vector<Column> src(3, Column(DataType::String()));
+  std::vector<std::string> expect_src[3];
+  for (int s = 0; s < 3; ++s) {
+    for (int len = 0; len <= 70; ++len) {
+      if ((len + s) % 11 == 5) {
+        src[s].AppendNull();
+        expect_src[s].push_back("<null>");
+        continue;
+      }
+      std::string v;
+      for (int k = 0; k < len; ++k) v.push_back(static_cast<char>('a' + (k + len + s) % 26));
+      src[s].AppendString(v);
+      expect_src[s].push_back(v);
+    }
+  }
+  std::vector<uint16_t> which;
+  std::vector<uint32_t> rows;
+  for (uint32_t r = 0; r <= 70; ++r)
+    for (uint16_t s = 0; s < 3; ++s) {
+      which.push_back(static_cast<uint16_t>((s + r) % 3));
+      rows.push_back(70 - r);  // the sources' last rows first
+    }
+  Column g(DataType::String());
+  g.AppendString("head");
+  g.AppendGathered({&src[0], &src[1], &src[2]}, which.data(), rows.data(), rows.size());
+  std::vector<std::string> expect = {"head"};
+  for (size_t k = 0; k < rows.size(); ++k) expect.push_back(expect_src[which[k]][rows[k]]);
+  EXPECT_EQ(Texts(g), expect);
+  EXPECT_EQ(g.chars().size(), g.offsets().back());
+}
+
 TEST(BitPacking, EveryWidthAndCountRoundTrips) {
   std::mt19937_64 rng(64);
   for (int bw = 0; bw <= 64; ++bw) {
