@@ -46,6 +46,9 @@ class CsvReader {
   char delim_;
   std::string buf_;
   const char* data_;  // buf_'s bytes, or the text in memory
+  // Reading text in memory: unquoted fields are views of the text itself (their span's offset
+  // is into data_, marked by quoted_ 2), not copied into row_.
+  bool direct_ = false;
   size_t pos_ = 0;
   size_t end_ = 0;
   bool eof_ = false;
@@ -54,7 +57,7 @@ class CsvReader {
   uint64_t consumed_ = 0;
   std::string row_;                              // unescaped bytes of the current row
   std::vector<std::pair<uint32_t, uint32_t>> spans_;  // (offset, length) in row_
-  std::vector<uint8_t> quoted_;
+  std::vector<uint8_t> quoted_;  // per field: 0 unquoted, 1 quoted, 2 unquoted and in data_
 };
 
 }  // namespace wh
