@@ -198,10 +198,64 @@ Result<int128> ParseDecimal(std::string_view s, int precision, int scale) {
   return neg ? -mant : mant;
 }
 
+namespace {
+
+// The value of the 8 ASCII digits at p (p[0] the most significant), if all 8 are digits.
+inline bool Eight(const char* p, uint64_t* out) {
+  uint64_t x;
+  std::memcpy(&x, p, 8);
+  // Every byte 0x30..0x39: its high nibble is 3, and adding 6 keeps it 3.
+  if ((x & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL ||
+      ((x + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL)
+    return false;
+  x -= 0x3030303030303030ULL;
+  x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFULL;          // pairs of digits
+  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFULL;        // groups of four
+  *out = (x * 10000 + (x >> 32)) & 0xFFFFFFFFULL;           // all eight
+  return true;
+}
+
+// An optional '-' and 1..19 decimal digits, eight at a time (user ids have 19): false for any
+// other text, which the general path then reads or rejects.
+inline bool PlainInteger(std::string_view s, int64_t min, int64_t max, int64_t* out, bool* in_range) {
+  const bool neg = !s.empty() && s[0] == '-';
+  const char* p = s.data() + neg;
+  const size_t n = s.size() - neg;
+  if (n == 0 || n > 19) return false;
+  uint64_t u = 0;
+  size_t i = 0;
+  for (; i < n % 8; ++i) {
+    const unsigned d = static_cast<unsigned char>(p[i]) - '0';
+    if (d > 9) return false;
+    u = u * 10 + d;
+  }
+  for (; i < n; i += 8) {
+    uint64_t x;
+    if (!Eight(p + i, &x)) return false;
+    u = u * 100000000 + x;  // 19 digits < 2^64: no overflow
+  }
+  // In range of [min, max] (min <= 0 <= max), computed without overflow.
+  if (neg) {
+    *in_range = u <= 0 - static_cast<uint64_t>(min);
+    *out = static_cast<int64_t>(0 - u);
+  } else {
+    *in_range = u <= static_cast<uint64_t>(max);
+    *out = static_cast<int64_t>(u);
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<int64_t> ParseInt64(std::string_view s, int64_t min, int64_t max) {
   s = Trim(s);
-  // Fast path: plain digits.
   int64_t v = 0;
+  bool in_range = false;
+  if (min <= 0 && max >= 0 && PlainInteger(s, min, max, &v, &in_range)) {
+    if (!in_range) return Status::InvalidArgument("integer out of range");
+    return v;
+  }
+  // Plain digits (the general conversion).
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec == std::errc() && p == s.data() + s.size() && (s.empty() || s[0] != '+')) {
     if (v < min || v > max) return Status::InvalidArgument("integer out of range");

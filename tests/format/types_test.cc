@@ -63,6 +63,30 @@ TEST(ValueText, Integers) {
   EXPECT_FALSE(ParseInt64("7.5", INT64_MIN, INT64_MAX).ok());
   EXPECT_FALSE(ParseInt64("2147483648", INT32_MIN, INT32_MAX).ok());
   EXPECT_FALSE(ParseInt64("x", INT64_MIN, INT64_MAX).ok());
+  EXPECT_EQ(*ParseInt64("9223372036854775807", INT64_MIN, INT64_MAX), INT64_MAX);
+  EXPECT_EQ(*ParseInt64("-0", INT64_MIN, INT64_MAX), 0);
+  EXPECT_EQ(*ParseInt64(" 0000000000000000042 ", INT64_MIN, INT64_MAX), 42) << "19 digits, zeros first";
+  EXPECT_EQ(*ParseInt64("+7", INT64_MIN, INT64_MAX), 7);
+  EXPECT_EQ(*ParseInt64("00000000000000000000042", INT64_MIN, INT64_MAX), 42) << "more than 19 digits";
+  EXPECT_EQ(*ParseInt64("-2147483648", INT32_MIN, INT32_MAX), INT32_MIN);
+  EXPECT_FALSE(ParseInt64("-2147483649", INT32_MIN, INT32_MAX).ok());
+  EXPECT_FALSE(ParseInt64("9999999999999999999", INT64_MIN, INT64_MAX).ok());
+  EXPECT_FALSE(ParseInt64("-9223372036854775809", INT64_MIN, INT64_MAX).ok());
+  EXPECT_FALSE(ParseInt64("-", INT64_MIN, INT64_MAX).ok());
+  EXPECT_FALSE(ParseInt64("", INT64_MIN, INT64_MAX).ok());
+  EXPECT_FALSE(ParseInt64("12345678x0123456", INT64_MIN, INT64_MAX).ok());
+  EXPECT_FALSE(ParseInt64("1234567/", INT64_MIN, INT64_MAX).ok()) << "'/' is just below '0'";
+  EXPECT_FALSE(ParseInt64("1234567:", INT64_MIN, INT64_MAX).ok()) << "':' is just above '9'";
+  // Every length and digit position against the general conversion.
+  uint64_t x = 0x9E3779B97F4A7C15ULL;
+  for (int k = 0; k < 5000; ++k) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    const int64_t v = static_cast<int64_t>(x >> (k % 64));
+    const int64_t w = k % 2 && v != INT64_MIN ? -v : v;
+    EXPECT_EQ(*ParseInt64(std::to_string(w), INT64_MIN, INT64_MAX), w) << w;
+  }
 }
 
 TEST(ValueText, BooleansAndDoubles) {
