@@ -105,7 +105,10 @@ class TableWriter {
   // each row) and buckets (the hash of the key) and writes one segment per partition.
   Status WriteRows(const std::vector<Column>& columns) { return WriteRows(std::vector<const std::vector<Column>*>{&columns}); }
   // The same for rows held in several column sets (chunks parsed apart), in this order.
-  Status WriteRows(const std::vector<const std::vector<Column>*>& chunks);
+  Status WriteRows(const std::vector<const std::vector<Column>*>& chunks) { return RouteRows(chunks, nullptr); }
+  // The same, taking the chunks: each of their columns is freed as soon as its rows are routed,
+  // so that a batch and its routed copy are not held whole at once (ingest's peak memory).
+  Status ConsumeRows(std::vector<std::vector<Column>> chunks);
   // Distinct partitions written so far by this batch.
   size_t partitions_written() const { return partitions_.size(); }
   // Makes the batch visible: rename, sync directories, append the commit record and sync it.
@@ -116,6 +119,8 @@ class TableWriter {
   const WriteStats& stats() const { return stats_; }
 
  private:
+  // WriteRows; with `owned` (the chunks behind `chunks`), their columns are freed once routed.
+  Status RouteRows(const std::vector<const std::vector<Column>*>& chunks, std::vector<std::vector<Column>>* owned);
   friend class Warehouse;
   TableWriter() = default;
 

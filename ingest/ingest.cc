@@ -60,10 +60,8 @@ class BatchBuilder {
     chunk_bytes_ = 0;
     if (rows() > 0) chunks.push_back(std::move(cols_));
     Reset();  // the writer routes from `chunks`; the builder starts afresh
-    std::vector<const std::vector<Column>*> ptrs;
-    for (const auto& c : chunks) ptrs.push_back(&c);
-    if (ptrs.empty()) return Status::OK();
-    return writer_->WriteRows(ptrs);
+    if (chunks.empty()) return Status::OK();
+    return writer_->ConsumeRows(std::move(chunks));  // freed column by column as they are routed
   }
 
   size_t partitions() const { return writer_->partitions_written(); }
