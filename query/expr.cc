@@ -755,11 +755,11 @@ Result<Column> ArithColumns(const BExpr& e, const Column& a, const Column& b) {
     int64_t* o = reinterpret_cast<int64_t*>(base);
     bool overflow = false;
     if (op == "+") {
-      for (size_t i = 0; i < n; ++i) overflow |= __builtin_add_overflow(x[i], y[i], &o[i]) & Valid(valid, i);
+      for (size_t i = 0; i < n; ++i) overflow |= __builtin_add_overflow(x[i], y[i], &o[i]) & static_cast<int>(Valid(valid, i));
     } else if (op == "-") {
-      for (size_t i = 0; i < n; ++i) overflow |= __builtin_sub_overflow(x[i], y[i], &o[i]) & Valid(valid, i);
+      for (size_t i = 0; i < n; ++i) overflow |= __builtin_sub_overflow(x[i], y[i], &o[i]) & static_cast<int>(Valid(valid, i));
     } else if (op == "*") {
-      for (size_t i = 0; i < n; ++i) overflow |= __builtin_mul_overflow(x[i], y[i], &o[i]) & Valid(valid, i);
+      for (size_t i = 0; i < n; ++i) overflow |= __builtin_mul_overflow(x[i], y[i], &o[i]) & static_cast<int>(Valid(valid, i));
     } else {
       for (size_t i = 0; i < n; ++i) {
         if (!Valid(valid, i)) { o[i] = 0; continue; }
