@@ -470,10 +470,6 @@ Status SumWriter::DecimalOverflow() const {
   return Status::InvalidArgument("overflow: SUM exceeds " + spec_->type.ToString());
 }
 
-Status SumValue(const AggregateSpec& spec, bool avg, int128 sum, double dsum, int64_t count, uint8_t* slot) {
-  return SumWriter(spec, avg).Write(sum, dsum, count, slot);
-}
-
 bool MomentValue(const std::string& fn, int64_t n, double m2, double* out) {
   const bool sample = fn == "STDDEV_SAMP" || fn == "VAR_SAMP";
   int64_t dof = n - (sample ? 1 : 0);

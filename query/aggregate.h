@@ -81,8 +81,6 @@ class SumWriter {
   int128 limit_ = 0;  // 10^precision of a DECIMAL result
 };
 
-// One group's SUM or AVG: SumWriter(spec, avg).Write(...).
-Status SumValue(const AggregateSpec& spec, bool avg, int128 sum, double dsum, int64_t count, uint8_t* slot);
 // One group's STDDEV_* / VAR_* from Welford's count and sum of squared deviations; false when
 // the result is NULL (no rows, or one row for the sample forms).
 bool MomentValue(const std::string& fn, int64_t n, double m2, double* out);

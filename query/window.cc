@@ -10,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <numeric>
+#include <optional>
 
 #include "query/aggregate.h"
 #include "query/exec.h"
@@ -236,6 +237,7 @@ class Running {
             : fn == "MIN"      ? kMin
             : fn == "MAX"      ? kMax
                                : kMoment;
+    if (kind_ == kSum || kind_ == kAvg) writer_.emplace(spec, kind_ == kAvg);
     dbl_ = arg && arg->type().physical() == PhysicalType::kDouble;
     scale_ = arg && arg->type().id == TypeId::kDecimal ? std::pow(10.0, arg->type().scale) : 1.0;
   }
@@ -299,7 +301,7 @@ class Running {
     }
     if (kind_ == kSum || kind_ == kAvg) {
       uint8_t slot[16];
-      WH_RETURN_IF_ERROR(SumValue(spec_, kind_ == kAvg, sum_, dsum_, count_, slot));
+      WH_RETURN_IF_ERROR(writer_->Write(sum_, dsum_, count_, slot));
       switch (spec_.type.physical()) {
         case PhysicalType::kInt128: { int128 v; std::memcpy(&v, slot, 16); out->Append<int128>(v); break; }
         case PhysicalType::kDouble: { double v; std::memcpy(&v, slot, 8); out->Append<double>(v); break; }
@@ -318,6 +320,7 @@ class Running {
   const AggregateSpec& spec_;
   const Column* arg_;
   Kind kind_;
+  std::optional<SumWriter> writer_;  // SUM, AVG
   bool dbl_;
   double scale_;
   int64_t count_ = 0;

@@ -351,9 +351,8 @@ namespace {
 // Bit packing round-trips at every width and count: the unrolled groups of eight, the
 // one-load-per-value tail and the byte-by-byte end (the last values, too close to the end of
 // the buffer for 8-byte loads) must agree.
-// Gathering strings from several columns: every length around the short-copy size (32), rows
-// at the very end of a source (where a long copy would run past it), NULLs, into a column that
-// already holds rows.
+// Gathering strings from several columns: lengths 0..70, rows at the very end of a source
+// first, NULLs, into a column that already holds rows.
 TEST(Column, GatherStringsOfEveryLength) {
   std::vector<Column> src(3, Column(DataType::String()));
   std::vector<std::string> expect_src[3];
