@@ -652,15 +652,19 @@ Result<PlanPtr> Binder::BindTable(const TableRef& t) {
     if (!p.ok()) return p.status();
     return requalify(*p);
   }
-  auto snap = wh_->GetSnapshot(t.name);
-  if (!snap.ok()) {
-    if (snap.status().code() == StatusCode::kNotFound)
-      return Error(t.pos, "no table or view named '" + t.name + "'");
-    return snap.status();
+  std::shared_ptr<TableSnapshot>& cached = snapshots_[ToLower(t.name)];
+  if (!cached) {
+    auto snap = wh_->GetSnapshot(t.name);
+    if (!snap.ok()) {
+      if (snap.status().code() == StatusCode::kNotFound)
+        return Error(t.pos, "no table or view named '" + t.name + "'");
+      return snap.status();
+    }
+    cached = std::make_shared<TableSnapshot>(std::move(*snap));
   }
   auto scan = std::make_shared<PlanNode>();
   scan->kind = PlanNode::kScan;
-  scan->table = std::make_shared<TableSnapshot>(std::move(*snap));
+  scan->table = cached;
   scan->alias = alias;
   const TableSchema& schema = scan->table->schema;
   auto storage = schema.StorageColumns();

@@ -80,6 +80,9 @@ class Binder {
   std::vector<std::string> expanding_;  // views and CTEs being bound (to refuse cycles)
   std::vector<std::unique_ptr<QueryAst>> owned_;  // parsed view bodies
   std::vector<std::unique_ptr<std::string>> owned_sql_;
+  // One snapshot per table for the whole statement: every reference to a table (directly, in a
+  // view or a CTE) reads the same commit, and the manifest is read once.
+  std::map<std::string, std::shared_ptr<TableSnapshot>> snapshots_;
   WindowContext* windows_ = nullptr;  // where window functions may appear: the one being bound
   bool in_window_ = false;
 };

@@ -32,6 +32,7 @@ TEST(Concurrency, ReadersSeeWholeCommittedBatchesWhileAWriterCommits) {
     ASSERT_TRUE(s.Execute("CREATE TABLE ev (user_id BIGINT NOT NULL, ts TIMESTAMP NOT NULL, v INT) "
                           "PARTITIONED BY (d = CAST(ts AS DATE)) CLUSTERED BY (user_id) INTO 4 BUCKETS")
                     .ok());
+    ASSERT_TRUE(s.Execute("CREATE VIEW ev_view AS SELECT * FROM ev WHERE v >= 0").ok());
   }
   constexpr int kBatches = 40;
   std::atomic<int> committed{0};
@@ -76,6 +77,18 @@ TEST(Concurrency, ReadersSeeWholeCommittedBatchesWhileAWriterCommits) {
         EXPECT_EQ(IntegerAt((*r)[0].columns[2], 0), int128{kRowsPerBatch} * batches * (batches - 1) / 2);
       }
       last = rows;
+      // One statement naming the table many times (directly, through a view and a CTE) reads
+      // one snapshot: every count is the same.
+      auto m = s.Execute(
+          "WITH c AS (SELECT COUNT(*) AS n FROM ev) "
+          "SELECT COUNT(*) FROM ev UNION ALL SELECT n FROM c UNION ALL SELECT COUNT(*) FROM ev_view "
+          "UNION ALL SELECT COUNT(*) FROM ev UNION ALL SELECT n FROM c UNION ALL SELECT COUNT(*) FROM ev_view "
+          "UNION ALL SELECT COUNT(*) FROM ev e1 JOIN (SELECT DISTINCT v FROM ev) e2 USING (v)");
+      ASSERT_TRUE(m.ok()) << m.status().ToString();
+      const Column& counts = (*m)[0].columns[0];
+      ASSERT_EQ(counts.size(), 7u);
+      for (size_t i = 1; i < counts.size(); ++i)
+        EXPECT_EQ(counts.Get<int64_t>(i), counts.Get<int64_t>(0)) << "two snapshots in one statement";
       ++reads;
     }
   };
