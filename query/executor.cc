@@ -47,38 +47,148 @@ Status SqlError(const std::string& sql, const SourcePos& pos, const Status& st) 
 
 }  // namespace
 
+namespace {
+
+// A number as the lexer reads one ([+-] digits [. digits] [e [+-] digits]), so that a value
+// bound outside quotes stays a number.
+bool IsNumberText(const std::string& v) {
+  size_t i = 0;
+  if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
+  size_t digits = 0;
+  while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i, ++digits;
+  if (i < v.size() && v[i] == '.') {
+    ++i;
+    while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    if (i < v.size() && (v[i] == '+' || v[i] == '-')) ++i;
+    size_t exp = 0;
+    while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i, ++exp;
+    if (exp == 0) return false;
+  }
+  return i == v.size();
+}
+
+std::string Doubled(const std::string& v, char quote) {
+  std::string out;
+  for (char ch : v) {
+    if (ch == quote) out += quote;
+    out += ch;
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::string> SubstituteVariables(const std::string& sql,
                                         const std::vector<std::pair<std::string, std::string>>& vars) {
   std::vector<uint8_t> used(vars.size(), 0);
   std::string out;
   size_t line = 1, col = 1;
+  // Where the scan is, as the lexer would see it: each kind of place binds a value differently.
+  enum { kCode, kString, kQuoted, kLineComment, kBlockComment } where = kCode;
+  char quote = 0;  // the quote of a quoted identifier
+  auto advance = [&](size_t n, size_t* i) {
+    for (size_t k = 0; k < n; ++k) {
+      if (sql[*i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+      out += sql[(*i)++];
+    }
+  };
   for (size_t i = 0; i < sql.size();) {
     if (sql.compare(i, 2, "${") == 0) {
       size_t end = sql.find('}', i + 2);
       std::string name = end == std::string::npos ? "" : sql.substr(i + 2, end - i - 2);
       bool ok = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_');
       for (char ch : name) ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
-      if (!ok)
-        return Status::InvalidArgument("line " + std::to_string(line) + ", column " + std::to_string(col) +
-                                       ": '${' starts a variable: ${name} with letters, digits and _");
+      const std::string at = "line " + std::to_string(line) + ", column " + std::to_string(col) + ": ";
+      if (!ok) return Status::InvalidArgument(at + "'${' starts a variable: ${name} with letters, digits and _");
       size_t k = 0;
       while (k < vars.size() && vars[k].first != name) ++k;
       if (k == vars.size())
-        return Status::InvalidArgument("line " + std::to_string(line) + ", column " + std::to_string(col) + ": ${" +
-                                       name + "} has no value (pass --var " + name + "=VALUE)");
+        return Status::InvalidArgument(at + "${" + name + "} has no value (pass --var " + name + "=VALUE)");
       used[k] = 1;
-      out += vars[k].second;
+      const std::string& v = vars[k].second;
+      // A value is data, never SQL: it becomes exactly one literal (or stays inside the one it
+      // is written in), as a prepared statement's parameter would.
+      switch (where) {
+        case kCode:
+          // A number stays a number (a signed one parenthesized, so that its sign cannot join
+          // what precedes it); anything else is one string literal.
+          if (IsNumberText(v)) out += v[0] == '-' || v[0] == '+' ? "(" + v + ")" : v;
+          else out += "'" + Doubled(v, '\'') + "'";
+          break;
+        case kString:
+          out += Doubled(v, '\'');
+          break;
+        case kQuoted:
+          if (v.find('\n') != std::string::npos)
+            return Status::InvalidArgument(at + "${" + name + "} is inside a quoted name, which cannot hold a line break");
+          out += Doubled(v, quote);
+          break;
+        case kLineComment:
+        case kBlockComment:
+          // Comments show the value, but it cannot end the comment.
+          for (size_t c = 0; c < v.size(); ++c) {
+            char ch = v[c];
+            if (ch == '\n' || ch == '\r') ch = ' ';
+            if (ch == '/' && c > 0 && v[c - 1] == '*') out += ' ';
+            out += ch;
+          }
+          break;
+      }
       col += end + 1 - i;
       i = end + 1;
       continue;
     }
-    if (sql[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
+    const char ch = sql[i];
+    switch (where) {
+      case kCode:
+        if (ch == '\'') {
+          where = kString;
+        } else if (ch == '"' || ch == '`') {
+          where = kQuoted;
+          quote = ch;
+        } else if (sql.compare(i, 2, "--") == 0) {
+          where = kLineComment;
+          advance(2, &i);
+          continue;
+        } else if (sql.compare(i, 2, "/*") == 0) {
+          where = kBlockComment;
+          advance(2, &i);
+          continue;
+        }
+        break;
+      case kString:
+      case kQuoted: {
+        const char q = where == kString ? '\'' : quote;
+        if (ch == q) {
+          if (i + 1 < sql.size() && sql[i + 1] == q) {
+            advance(2, &i);
+            continue;
+          }
+          where = kCode;
+        }
+        break;
+      }
+      case kLineComment:
+        if (ch == '\n') where = kCode;
+        break;
+      case kBlockComment:
+        if (sql.compare(i, 2, "*/") == 0) {
+          where = kCode;
+          advance(2, &i);
+          continue;
+        }
+        break;
     }
-    out += sql[i++];
+    advance(1, &i);
   }
   for (size_t k = 0; k < vars.size(); ++k)
     if (!used[k]) return Status::InvalidArgument("--var " + vars[k].first + ": the SQL has no ${" + vars[k].first + "}");

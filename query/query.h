@@ -28,8 +28,11 @@ struct SessionOptions {
   char csv_delimiter = 0;
 };
 
-// Replaces each ${name} in `sql` by its value (textually, as Spark SQL's variables): `wh query
-// --var name=value`. A ${name} without a value, or a value nobody uses, is an error.
+// Binds each ${name} in `sql` to its value (`wh query --var name=value`) as data, never as SQL:
+// in code the value becomes one literal (a number if it reads as one, else a string literal,
+// quotes doubled); inside a string literal or a quoted name it joins that literal (its quotes
+// doubled); in a comment it is shown but cannot end the comment. A ${name} without a value, or a
+// value nobody uses, is an error.
 Result<std::string> SubstituteVariables(const std::string& sql,
                                         const std::vector<std::pair<std::string, std::string>>& vars);
 

@@ -638,10 +638,10 @@ TEST_F(PruningTest, ExplainSaysWhenAFilterCannotPrune) {
 namespace wh {
 namespace {
 
-TEST(Variables, SubstitutedTextuallyAndChecked) {
-  auto s = SubstituteVariables("SELECT DATE '${as_of}' -- ${as_of}\n, ${n}_x", {{"as_of", "2021-03-01"}, {"n", "7"}});
+TEST(Variables, BoundAsLiteralsAndChecked) {
+  auto s = SubstituteVariables("SELECT DATE '${as_of}' -- ${as_of}\n, ${n}, ${as_of}", {{"as_of", "2021-03-01"}, {"n", "-7"}});
   ASSERT_TRUE(s.ok()) << s.status().ToString();
-  EXPECT_EQ(*s, "SELECT DATE '2021-03-01' -- 2021-03-01\n, 7_x");
+  EXPECT_EQ(*s, "SELECT DATE '2021-03-01' -- 2021-03-01\n, (-7), '2021-03-01'");
   auto missing = SubstituteVariables("SELECT 1,\n  ${day}", {});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().message(), "line 2, column 3: ${day} has no value (pass --var day=VALUE)");
@@ -649,6 +649,33 @@ TEST(Variables, SubstitutedTextuallyAndChecked) {
   EXPECT_FALSE(SubstituteVariables("SELECT '${1x}'", {}).ok());
   EXPECT_FALSE(SubstituteVariables("SELECT '${open", {}).ok());
   EXPECT_EQ(*SubstituteVariables("SELECT '$x {y}'", {}), "SELECT '$x {y}'") << "only ${ starts a variable";
+}
+
+// A value is data: whatever it holds, it is one literal and never more SQL.
+TEST(Variables, AValueCannotBecomeSql) {
+  const std::vector<std::pair<std::string, std::string>> evil = {{"v", "1; DROP TABLE events"}};
+  EXPECT_EQ(*SubstituteVariables("SELECT * FROM t WHERE id = ${v}", evil),
+            "SELECT * FROM t WHERE id = '1; DROP TABLE events'");
+  EXPECT_EQ(*SubstituteVariables("SELECT '${v}'", {{"v", "x'; DROP TABLE t; --"}}),
+            "SELECT 'x''; DROP TABLE t; --'");
+  EXPECT_EQ(*SubstituteVariables("SELECT ${v}", {{"v", "it's"}}), "SELECT 'it''s'");
+  EXPECT_EQ(*SubstituteVariables("SELECT \"${v}\"", {{"v", "a\"b"}}), "SELECT \"a\"\"b\"");
+  EXPECT_EQ(*SubstituteVariables("SELECT 1 -- ${v}\n", {{"v", "x\nDROP TABLE t"}}), "SELECT 1 -- x DROP TABLE t\n");
+  EXPECT_EQ(*SubstituteVariables("SELECT 1 /* ${v} */", {{"v", "*/ DROP TABLE t /*"}}),
+            "SELECT 1 /* * / DROP TABLE t /* */");
+  EXPECT_EQ(*SubstituteVariables("SELECT ${v}", {{"v", "1e5"}}), "SELECT 1e5");
+  EXPECT_EQ(*SubstituteVariables("SELECT ${v}", {{"v", "1e"}}), "SELECT '1e'");
+  EXPECT_EQ(*SubstituteVariables("SELECT ${v}", {{"v", ""}}), "SELECT ''");
+  // End to end: the statement runs once, with the value as a string, and nothing is dropped.
+  testing::TempDir dir;
+  Session s(DefaultFileSystem(), dir.Join("w"));
+  ASSERT_TRUE(s.Execute("CREATE TABLE t (id BIGINT)").ok());
+  auto sql = SubstituteVariables("SELECT COUNT(*) FROM t WHERE CAST(id AS STRING) = ${v}", evil);
+  ASSERT_TRUE(sql.ok());
+  auto r = s.Execute(*sql);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->size(), 1u);
+  EXPECT_TRUE(s.Execute("SELECT * FROM t").ok()) << "the table is still there";
 }
 
 }  // namespace

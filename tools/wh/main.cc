@@ -46,7 +46,8 @@ commands:
                                            TABLE [AS SELECT], INSERT INTO t SELECT (rows get
                                            --etl-date), CREATE [OR REPLACE] VIEW, DROP TABLE,
                                            DROP VIEW, SHOW TABLES, DESCRIBE; ${NAME} in
-                                           the SQL is replaced by --var NAME's VALUE
+                                           the SQL is bound to --var NAME's VALUE as one
+                                           literal (a number, else a string), never SQL
   ingest TABLE FILE... [--format csv|json] [--etl-date D] [--memory-mb N (1024)]
          [--force] [--max-errors N [--rejects FILE]] [--time-format [COL=]FMT]...
                                            load CSV files with a header, or JSON objects (JSON
