@@ -3,6 +3,8 @@
 #include "ingest/json_reader.h"
 
 #include <fnmatch.h>
+#include <optional>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -539,9 +541,19 @@ namespace {
 
 bool HasWildcard(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 
-// Files under `dir` matching pattern components [i, end) (see ExpandInputPaths).
+using FileId = std::pair<uint64_t, uint64_t>;  // device, inode
+
+std::optional<FileId> IdentityOf(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileId{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+}
+
+// Files under `dir` matching pattern components [i, end) (see ExpandInputPaths). `**` descends
+// into each directory once (by device and inode), so a symlink that loops back is not followed
+// round and round, and a directory reached two ways is listed once.
 void MatchGlob(const std::filesystem::path& dir, const std::vector<std::string>& comps, size_t i,
-               std::vector<std::string>* out) {
+               std::set<std::pair<FileId, size_t>>* visited, std::vector<std::string>* out) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (i == comps.size()) {
@@ -550,21 +562,23 @@ void MatchGlob(const std::filesystem::path& dir, const std::vector<std::string>&
   }
   const std::string& c = comps[i];
   if (c == "**") {
-    MatchGlob(dir, comps, i + 1, out);  // zero directories
+    auto id = IdentityOf(dir.string());
+    if (id && !visited->insert({*id, i}).second) return;
+    MatchGlob(dir, comps, i + 1, visited, out);  // zero directories
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       std::string name = it->path().filename().string();
-      if (name[0] != '.' && it->is_directory(ec)) MatchGlob(it->path(), comps, i, out);
+      if (name[0] != '.' && it->is_directory(ec)) MatchGlob(it->path(), comps, i, visited, out);
     }
     return;
   }
   if (!HasWildcard(c)) {
     fs::path next = dir / c;
-    if (fs::exists(next, ec)) MatchGlob(next, comps, i + 1, out);
+    if (fs::exists(next, ec)) MatchGlob(next, comps, i + 1, visited, out);
     return;
   }
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
-    if (fnmatch(c.c_str(), name.c_str(), FNM_PERIOD) == 0) MatchGlob(it->path(), comps, i + 1, out);
+    if (fnmatch(c.c_str(), name.c_str(), FNM_PERIOD) == 0) MatchGlob(it->path(), comps, i + 1, visited, out);
   }
 }
 
@@ -609,7 +623,8 @@ Result<std::vector<std::string>> ExpandInputPaths(const std::vector<std::string>
         }
       }
       if (!part.empty()) comps.push_back(part);
-      MatchGlob(a[0] == '/' ? fs::path("/") : fs::path("."), comps, 0, &found);
+      std::set<std::pair<FileId, size_t>> visited;
+      MatchGlob(a[0] == '/' ? fs::path("/") : fs::path("."), comps, 0, &visited, &found);
       for (auto& f : found) f = WithoutDotSlash(f);
       if (found.empty()) return Status::NotFound("no file matches '" + a + "'");
     } else {
@@ -618,7 +633,12 @@ Result<std::vector<std::string>> ExpandInputPaths(const std::vector<std::string>
     }
     std::sort(found.begin(), found.end());
     found.erase(std::unique(found.begin(), found.end()), found.end());
-    out.insert(out.end(), found.begin(), found.end());
+    // One file reached by two routes (a symlink beside its target) is listed once.
+    std::set<FileId> seen;
+    for (const auto& f : found) {
+      auto id = IdentityOf(f);
+      if (!id || seen.insert(*id).second) out.push_back(f);
+    }
   }
   return out;
 }
@@ -689,6 +709,26 @@ Result<IngestResult> IngestCsv(Warehouse* wh, const std::string& table,
                                const IngestOptions& options) {
   if (paths.empty()) return Status::InvalidArgument("no input files given");
   if (!wh->TableExists(table)) return Status::NotFound("table '" + ToLower(table) + "' does not exist");
+  // One file named twice in one call (the same path, a symlink to it, a hard link) would be
+  // loaded twice; the load is refused, whatever --force says (it is about earlier commits).
+  {
+    std::map<FileId, std::string> seen;
+    bool stdin_seen = false;
+    for (const auto& p : paths) {
+      if (p == "-") {
+        if (stdin_seen) return Status::InvalidArgument("'-' (standard input) is given twice");
+        stdin_seen = true;
+        continue;
+      }
+      auto id = IdentityOf(p);
+      if (!id) continue;  // opening it reports the error
+      auto [it, fresh] = seen.emplace(*id, p);
+      if (!fresh)
+        return Status::InvalidArgument(
+            "'" + p + "' is the same file as '" + it->second + "', given earlier in this call; "
+            "a file is loaded once per call (nothing was ingested)");
+    }
+  }
   // A file already committed (same absolute path, size and content hash) is not loaded again
   // unless forced: re-running yesterday's load must not double the data.
   if (!options.force) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "tests/test_util.h"
 
 namespace wh {
@@ -282,6 +284,42 @@ TEST(ReIngest, SameFileIsRefusedUnlessForced) {
   testing::WriteAll(path, "id\n1\n2\n3\n");  // new content at the same path: a new load
   ASSERT_TRUE(IngestCsv(wh.get(), "t", {path}, {}).ok());
   EXPECT_EQ(wh->GetSnapshot("t")->rows(), 7u);
+}
+
+// Within one call a file is loaded once: named twice, through a symlink or a hard link, the
+// load is refused (even with --force); a pattern that reaches a file two ways lists it once,
+// and ** does not loop through a symlink cycle.
+TEST(ReIngest, OneFileTwiceInOneCallIsRefused) {
+  testing::TempDir dir;
+  auto wh = std::move(Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true)).value();
+  TableSchema s;
+  s.name = "t";
+  s.columns = {{"id", DataType::Int64(), true}};
+  ASSERT_TRUE(wh->CreateTable(s, false).ok());
+  const std::string d = dir.Join("in");
+  std::filesystem::create_directories(d + "/sub");
+  testing::WriteAll(d + "/sub/p.csv", "id\n1\n2\n");
+  std::filesystem::create_symlink(d + "/sub/p.csv", d + "/link.csv");
+  std::filesystem::create_hard_link(d + "/sub/p.csv", d + "/hard.csv");
+  std::filesystem::create_directory_symlink(d, d + "/sub/loop");  // sub/loop -> .. : a cycle
+  IngestOptions force;
+  force.force = true;
+  for (const auto& twice : std::vector<std::vector<std::string>>{
+           {d + "/sub/p.csv", d + "/sub/p.csv"}, {d + "/sub/p.csv", d + "/link.csv"},
+           {d + "/hard.csv", d + "/sub/p.csv"}, {d + "/sub/p.csv", d + "/sub/../sub/p.csv"}}) {
+    for (const IngestOptions& o : {IngestOptions{}, force}) {
+      auto r = IngestCsv(wh.get(), "t", twice, o);
+      ASSERT_FALSE(r.ok());
+      EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+      EXPECT_NE(r.status().message().find("is the same file as"), std::string::npos) << r.status().message();
+    }
+  }
+  EXPECT_EQ(wh->GetSnapshot("t")->rows(), 0u);
+  auto files = ExpandInputPaths({d + "/**/*.csv"});
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  EXPECT_EQ(files->size(), 1u) << "one file, three names, a loop: listed once";
+  ASSERT_TRUE(IngestCsv(wh.get(), "t", *files, {}).ok());
+  EXPECT_EQ(wh->GetSnapshot("t")->rows(), 2u);
 }
 
 }  // namespace
