@@ -172,4 +172,9 @@ VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
 // Current wall-clock time in microseconds since the epoch (UTC).
 int64_t NowMicros();
 
+// An error when `path` (a file wh is asked to write: a query's output, a rejects list, generated
+// data) lies inside the warehouse at `root`, after symlinks are resolved: writing there could
+// overwrite a manifest or a segment and lose a table. `what` names the option in the message.
+Status RefuseInsideWarehouse(const std::string& root, const std::string& path, const std::string& what);
+
 }  // namespace wh

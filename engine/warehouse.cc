@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <set>
 
 #include "engine/engine.h"
@@ -90,6 +91,21 @@ Result<std::unique_ptr<Warehouse>> Warehouse::Open(FileSystem* fs, const std::st
   return std::unique_ptr<Warehouse>(new Warehouse(fs, root));
 }
 
+Status RefuseInsideWarehouse(const std::string& root, const std::string& path, const std::string& what) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path r = fs::canonical(root, ec);
+  if (ec) return Status::OK();  // no warehouse there yet: nothing to overwrite
+  const fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  if (ec) return Status::OK();  // writing it will report the problem
+  auto rit = r.begin();
+  auto pit = p.begin();
+  for (; rit != r.end(); ++rit, ++pit)
+    if (pit == p.end() || *pit != *rit) return Status::OK();
+  return Status::InvalidArgument(what + " '" + path + "' is inside the warehouse '" + root +
+                                 "'; writing there could destroy a table. Choose a path outside it");
+}
+
 Result<std::string> Warehouse::TableDir(const std::string& name) {
   WH_RETURN_IF_ERROR(ValidateIdentifier(name, "table"));
   return JoinPath(root_, ToLower(name));
@@ -124,6 +140,9 @@ Status Warehouse::CreateTable(const TableSchema& input, bool if_not_exists) {
   TableSchema schema = input;
   schema.name = ToLower(schema.name);
   WH_RETURN_IF_ERROR(schema.Validate());
+  if (schema.name[0] == '_')
+    return Status::InvalidArgument("table name '" + schema.name + "': names beginning with '_' are "
+                                   "reserved for the warehouse's own files (_warehouse, _lock, _views)");
   WH_ASSIGN_OR_RETURN(auto lock, fs_->LockFile(JoinPath(root_, kLockFile)));
   WH_RETURN_IF_ERROR(CleanRoot());
   WH_ASSIGN_OR_RETURN(std::string dir, TableDir(schema.name));

@@ -151,6 +151,8 @@ int CmdGen(const Args& a) {
   if (a.positional.size() != 1) return Usage("usage: wh gen [--workload social|engagement] [--scale SF] [--seed N] OUT_DIR");
   GenOptions opt;
   opt.out_dir = a.positional[0];
+  Status inside = RefuseInsideWarehouse(a.warehouse, opt.out_dir, "the output directory");
+  if (!inside.ok()) return Fail(inside);
   if (!a.scale.empty()) {
     char* end = nullptr;
     opt.scale = std::strtod(a.scale.c_str(), &end);
@@ -203,6 +205,10 @@ int CmdQuery(const Args& a) {
   }
   auto fmt = ChooseFormat(a);
   if (!fmt.ok()) return Usage(fmt.status().message());
+  if (!a.output.empty()) {
+    Status inside = RefuseInsideWarehouse(a.warehouse, a.output, "-o");
+    if (!inside.ok()) return Fail(inside);
+  }
   SessionOptions so;
   // CSV and TSV print the query's batches where they are (sorted ones as lines formatted while
   // the query runs); the other formats read whole columns.
@@ -235,6 +241,10 @@ int CmdIngest(const Args& a) {
     opt.max_errors = static_cast<uint64_t>(*m);
   }
   if (!a.rejects.empty() && opt.max_errors == 0) return Usage("--rejects needs --max-errors N (N > 0)");
+  if (!a.rejects.empty()) {
+    Status inside = RefuseInsideWarehouse(a.warehouse, a.rejects, "--rejects");
+    if (!inside.ok()) return Fail(inside);
+  }
   for (const auto& tf : a.time_formats) {
     // COLUMN=FORMAT, or FORMAT for every DATE/TIMESTAMP column (a format never holds '=').
     size_t eq = tf.find('=');

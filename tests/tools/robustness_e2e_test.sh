@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Nothing lost, nothing wrong: the `wh` binary (and the demo script) under misuse. Each case
+# is a way a user or an adversary could lose data or crash wh; each must end in a clear error
+# with the documented exit code and leave the warehouse as it was.
+set -uo pipefail
+WH="$1"
+SRC="$2"
+T="$(mktemp -d)"
+trap 'rm -rf "$T"' EXIT
+W="$T/w"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect CODE CMD...: runs CMD, requires exit code CODE, keeps its stderr in $T/err.
+expect() {
+  local want=$1; shift
+  "$@" > "$T/out" 2> "$T/err"
+  local got=$?
+  [ "$got" = "$want" ] || { cat "$T/err" >&2; fail "exit $got, expected $want: $*"; }
+}
+has() { grep -q -- "$1" "$T/err" || { cat "$T/err" >&2; fail "stderr lacks '$1'"; }; }
+
+"$WH" -w "$W" query "CREATE TABLE ev (user_id BIGINT NOT NULL, v INT) CLUSTERED BY (user_id) INTO 4 BUCKETS" || fail "create"
+printf 'user_id,v\n1,10\n2,20\n3,30\n' > "$T/ev.csv"
+"$WH" -w "$W" ingest ev "$T/ev.csv" --etl-date 2022-03-01 2> /dev/null || fail "ingest"
+count() { "$WH" -w "$W" query "SELECT COUNT(*) FROM $1" --format csv | tail -n 1; }
+
+# 1. The demo never touches $WH_WAREHOUSE, nor a directory it did not make.
+mkdir -p "$T/precious"
+echo keep > "$T/precious/data.txt"
+WH_WAREHOUSE="$T/precious" WH_DEMO_DIR="$T/demo" WH_BIN="$WH" bash "$SRC/scripts/demo.sh" > "$T/report.csv" 2> "$T/err" ||
+  { cat "$T/err" >&2; fail "demo"; }
+[ -f "$T/precious/data.txt" ] || fail "the demo deleted \$WH_WAREHOUSE"
+[ "$(wc -l < "$T/report.csv")" -gt 6000 ] || fail "the demo printed no report"
+WH_DEMO_DIR="$T/demo" WH_BIN="$WH" bash "$SRC/scripts/demo.sh" > /dev/null 2>&1 || fail "the demo does not run twice"
+expect 1 env WH_DEMO_DIR="$T/precious" WH_BIN="$WH" bash "$SRC/scripts/demo.sh"
+has "was not made by this demo"
+[ -f "$T/precious/data.txt" ] || fail "the demo deleted a directory it did not make"
+
+# 2. --var is data: an injected statement is one string literal.
+expect 1 "$WH" -w "$W" query 'SELECT * FROM ev WHERE user_id = ${uid}' --var 'uid=1; DROP TABLE ev'
+[ "$(count ev)" = 3 ] || fail "--var dropped or changed the table"
+got=$("$WH" -w "$W" query "SELECT v FROM ev WHERE user_id = \${uid}" --var uid=2 --format csv | tail -n 1)
+[ "$got" = 20 ] || fail "a numeric --var: got '$got'"
+
+# 8. Names of the warehouse's own files are not table names.
+for n in _views _warehouse _lock _x; do
+  expect 1 "$WH" -w "$W" query "CREATE TABLE $n (a INT)"
+  has "reserved"
+done
+[ "$(count ev)" = 3 ] || fail "a reserved name broke the warehouse"
+
+# 9. Output inside the warehouse is refused before anything runs or is written.
+cp "$W/ev/_manifest" "$T/manifest.before"
+expect 1 "$WH" -w "$W" query "SELECT * FROM ev" -o "$W/ev/_manifest"
+has "inside the warehouse"
+ln -s "$W/ev" "$T/link"
+expect 1 "$WH" -w "$W" query "SELECT * FROM ev" -o "$T/link/_manifest"
+expect 1 "$WH" -w "$W" query "SELECT * FROM ev" -o "$W/new.csv"
+printf 'user_id,v\n4,x\n' > "$T/bad.csv"
+expect 1 "$WH" -w "$W" ingest ev "$T/bad.csv" --max-errors 5 --rejects "$W/ev/_manifest"
+expect 1 "$WH" -w "$W" gen --scale 0.0001 "$W/ev"
+cmp -s "$W/ev/_manifest" "$T/manifest.before" || fail "the manifest changed"
+[ "$(count ev)" = 3 ] || fail "the table changed"
+"$WH" -w "$W" verify > /dev/null || fail "verify after the refused writes"
+
+echo "robustness: all cases passed"
