@@ -18,7 +18,7 @@ user_posts AS (
   FROM posts WHERE event_date > etl_date - INTERVAL 90 DAYS GROUP BY user_id),
 user_events AS (
   SELECT user_id,
-         SUM(CASE WHEN event = 'suggested_hashtags_inserted' THEN hashtag_count END) AS suggested_hashtags_count,
+         SUM(IF(event = 'suggested_hashtags_inserted', hashtag_count, 0)) AS suggested_hashtags_count,
          COUNT(CASE WHEN event = 'scheduled_at_best_time' THEN 1 END) AS suggested_time_count
   FROM events WHERE event_date > etl_date - INTERVAL 90 DAYS GROUP BY user_id)
 SELECT user_id, total_revenue, currency, total_posts, average_schedule_seconds, total_twitter_post,

@@ -58,7 +58,9 @@ CLUSTERED BY (user_id) INTO 45 BUCKETS;
 
 -- The three per-user results of the last 90 days of each row's load (`etl_date`): with the
 -- sample loaded with --etl-date 2022-03-01 that is event_date >= 2021-12-02. Each groups by the
--- bucket key, so wh computes them bucket by bucket.
+-- bucket key, so wh computes them bucket by bucket. As in the original notebook, a user's counts
+-- are 0, not NULL, when the user has rows but none of the kind counted
+-- (SUM(IF(event = ..., hashtag_count, 0)), COUNT(CASE ...)).
 
 CREATE OR REPLACE VIEW user_revenue AS
 SELECT user_id,
@@ -85,7 +87,7 @@ GROUP BY user_id;
 
 CREATE OR REPLACE VIEW user_events AS
 SELECT user_id,
-       SUM(CASE WHEN event = 'suggested_hashtags_inserted' THEN hashtag_count END) AS suggested_hashtags_count,
+       SUM(IF(event = 'suggested_hashtags_inserted', hashtag_count, 0)) AS suggested_hashtags_count,
        COUNT(CASE WHEN event = 'scheduled_at_best_time' THEN 1 END) AS suggested_time_count
 FROM events
 WHERE event_date > etl_date - INTERVAL 90 DAYS

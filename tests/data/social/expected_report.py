@@ -8,9 +8,11 @@ Semantics (BRIEF.md workload 1): rows with event_date > etl_date - 90 days, i.e.
 from zero to 2 places, currency; posts: event_date = date of LEAST(posted_at, scheduled_at)
 (NULLs ignored), total_posts = COUNT(id), average_schedule_seconds = mean of posted_at -
 scheduled_at in whole seconds over posts with a scheduled_at (NULL if none), one count per post
-type; events: event_date = date of timestamp, suggested_hashtags_count = SUM(hashtag_count) over
-suggested_hashtags_inserted events (NULL if none with a value), suggested_time_count = number of
-scheduled_at_best_time events. FULL OUTER JOIN on user_id, ordered by user_id.
+type; events: event_date = date of timestamp, suggested_hashtags_count = the original notebook's
+SUM(if(event = 'suggested_hashtags_inserted', hashtag_count, 0)): 0, not NULL, for a user with
+events but none of that kind (NULL only when every one of the user's events is of that kind
+without a hashtag_count), suggested_time_count = number of scheduled_at_best_time events.
+FULL OUTER JOIN on user_id, ordered by user_id.
 
 Usage: expected_report.py DATA_DIR > expected_report.csv
 """
@@ -58,8 +60,14 @@ for r in csv.DictReader(open(f"{data}/events.csv", newline="")):
     if ts(r["timestamp"]).date() <= cutoff:
         continue
     e = events[int(r["user_id"])]
-    if r["event"] == "suggested_hashtags_inserted" and r["hashtag_count"]:
-        e["tags"] = (e["tags"] or 0) + decimal.Decimal(r["hashtag_count"])
+    # if(event = ..., hashtag_count, 0): a term per event, NULL (skipped by SUM) for an event
+    # of the kind without a count.
+    if r["event"] != "suggested_hashtags_inserted":
+        term = decimal.Decimal(0)
+    else:
+        term = decimal.Decimal(r["hashtag_count"]) if r["hashtag_count"] else None
+    if term is not None:
+        e["tags"] = (e["tags"] or 0) + term
     if r["event"] == "scheduled_at_best_time":
         e["time"] += 1
 
