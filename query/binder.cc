@@ -983,7 +983,7 @@ Result<BExprPtr> Binder::BindExpr(const Expr& e, const Scope& scope, AggContext*
       }
       auto n = MakeNode(BExpr::kIn, DataType::Boolean(), std::move(args));
       n->negated = e.negated;
-      return Fold(n);
+      return WithConstantSet(Fold(n));
     }
     case Expr::kBetween: {
       WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, agg));

@@ -213,7 +213,18 @@ std::string BExpr::ToString(const std::vector<std::string>* names) const {
     case kArith: return "(" + arg(0) + " " + op + " " + arg(1) + ")";
     case kNeg: return "-(" + arg(0) + ")";
     case kIsNull: return arg(0) + (negated ? " IS NOT NULL" : " IS NULL");
-    case kIn: return arg(0) + (negated ? " NOT IN (" : " IN (") + list(1) + ")";
+    case kIn: {
+      if (in_set) {  // sorted; a long list shows its first ten and how many there are
+        const size_t n = in_set->size() + in_set->has_null;
+        std::string o = arg(0) + (negated ? " NOT IN (" : " IN (");
+        for (size_t i = 0; i < in_set->size() && (n <= 20 || i < 10); ++i)
+          o += (i ? ", " : "") + (in_set->strings ? Value::String(in_set->texts[i])
+                                                  : Value::Int(in_set->type, in_set->ints[i])).ToSql();
+        if (in_set->has_null && n <= 20) o += ", NULL";
+        return o + (n > 20 ? ", ... " + std::to_string(n) + " values)" : ")");
+      }
+      return arg(0) + (negated ? " NOT IN (" : " IN (") + list(1) + ")";
+    }
     case kLike: return arg(0) + (negated ? " NOT " : " ") + (case_insensitive ? "ILIKE " : "LIKE ") + Value::String(op).ToSql();
     case kCase: {
       std::string o = "CASE";
@@ -261,6 +272,93 @@ Result<BExprPtr> Rebind(const BExprPtr& e, const std::vector<int>& map) {
   }
   return BExprPtr(c);
 }
+
+BExprPtr WithConstantSet(BExprPtr e) {
+  if (!e || e->kind != BExpr::kIn || e->args.size() < 6 || e->in_set) return e;
+  const DataType& t = e->args[0]->type;
+  if (t.physical() == PhysicalType::kDouble) return e;  // NaN and -0.0: the general path
+  auto set = std::make_shared<ConstantSet>();
+  set->type = t;
+  set->strings = t.physical() == PhysicalType::kString;
+  for (size_t k = 1; k < e->args.size(); ++k) {
+    const BExpr& a = *e->args[k];
+    if (a.kind != BExpr::kLiteral || !(a.type == t)) return e;
+    if (a.value.null) {
+      set->has_null = true;
+    } else if (set->strings) {
+      set->texts.push_back(a.value.s);
+    } else {
+      set->ints.push_back(a.value.i);
+    }
+  }
+  std::sort(set->ints.begin(), set->ints.end());
+  set->ints.erase(std::unique(set->ints.begin(), set->ints.end()), set->ints.end());
+  std::sort(set->texts.begin(), set->texts.end());
+  set->texts.erase(std::unique(set->texts.begin(), set->texts.end()), set->texts.end());
+  auto copy = std::make_shared<BExpr>(*e);
+  copy->in_set = std::move(set);
+  copy->args.resize(1);
+  return copy;
+}
+
+namespace {
+
+// x IN (constants) through the sorted set: TRUE when found, else FALSE, or NULL when a constant
+// is NULL; NULL for a NULL x; negated flips TRUE and FALSE.
+Column EvaluateInSet(const Column& x, const ConstantSet& set, bool negated, size_t n) {
+  Column out(DataType::Boolean());
+  uint8_t* o = out.ResizeFixed(n);
+  auto has_int = [&](int128 v) { return std::binary_search(set.ints.begin(), set.ints.end(), v); };
+  auto has_text = [&](std::string_view v) {
+    return std::binary_search(set.texts.begin(), set.texts.end(), v, std::less<>());
+  };
+  if (set.strings) {
+    if (x.is_dictionary()) {  // each distinct string looked up once
+      const Column& d = x.dictionary();
+      std::vector<uint8_t> hit(d.size());
+      for (size_t j = 0; j < d.size(); ++j) hit[j] = has_text(d.GetString(j));
+      const uint32_t* codes = x.codes();
+      for (size_t i = 0; i < n; ++i) o[i] = hit[codes[i]];
+    } else {
+      for (size_t i = 0; i < n; ++i) o[i] = has_text(x.GetString(i));
+    }
+  } else {
+    switch (x.type().physical()) {
+      case PhysicalType::kBool: {
+        const uint8_t* v = x.values<uint8_t>();
+        for (size_t i = 0; i < n; ++i) o[i] = has_int(v[i] != 0);
+        break;
+      }
+      case PhysicalType::kInt32: {
+        const int32_t* v = x.values<int32_t>();
+        for (size_t i = 0; i < n; ++i) o[i] = has_int(v[i]);
+        break;
+      }
+      case PhysicalType::kInt64: {
+        const int64_t* v = x.values<int64_t>();
+        for (size_t i = 0; i < n; ++i) o[i] = has_int(v[i]);
+        break;
+      }
+      case PhysicalType::kInt128: {
+        const int128* v = x.values<int128>();
+        for (size_t i = 0; i < n; ++i) o[i] = has_int(v[i]);
+        break;
+      }
+      default: break;  // not built for DOUBLE
+    }
+  }
+  bool nulls = false;
+  std::vector<uint8_t> valid(n);
+  for (size_t i = 0; i < n; ++i) {
+    valid[i] = !x.IsNull(i) && (o[i] || !set.has_null);
+    nulls |= !valid[i];
+    o[i] = o[i] != negated;
+  }
+  if (nulls) out.SetValidity(std::move(valid));
+  return out;
+}
+
+}  // namespace
 
 bool IsConstant(const BExpr& e) {
   if (e.kind == BExpr::kColumn) return false;
@@ -1068,6 +1166,7 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
     case BExpr::kIn: {
       WH_ASSIGN_OR_RETURN(ColumnHolder x_h, EvaluateView(*e.args[0], b));
       const Column& x = x_h.get();
+      if (e.in_set) return EvaluateInSet(x, *e.in_set, e.negated, n);
       std::vector<uint8_t> found(n, 0), saw_null(n, 0);
       for (size_t k = 1; k < e.args.size(); ++k) {
         WH_ASSIGN_OR_RETURN(ColumnHolder y_h, EvaluateView(*e.args[k], b));

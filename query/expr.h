@@ -39,6 +39,18 @@ Value ValueAt(const Column& c, size_t i);
 struct BExpr;
 using BExprPtr = std::shared_ptr<const BExpr>;
 
+// The constants of `x IN (c1, c2, ...)` when every one is a literal (and x is not a DOUBLE):
+// sorted and without duplicates, so that a row or a zone map is tested in log(n), not against
+// each constant in turn (a cohort of 100,000 user ids).
+struct ConstantSet {
+  DataType type;                      // of x and every constant
+  bool strings = false;
+  std::vector<int128> ints;           // integer-like types: Value::i
+  std::vector<std::string> texts;     // STRING
+  bool has_null = false;              // a NULL among the constants
+  size_t size() const { return strings ? texts.size() : ints.size(); }
+};
+
 struct BExpr {
   enum Kind {
     kColumn,    // column_id (before Resolve) / index into the batch (after)
@@ -73,6 +85,9 @@ struct BExpr {
   bool case_insensitive = false;
   int64_t months = 0;
   int64_t micros = 0;
+  // kIn of more than four literals (see WithConstantSet): the constants, which are then not in
+  // args (args = {x}), so that copying or walking the expression does not visit each of them.
+  std::shared_ptr<const ConstantSet> in_set;
 
   // SQL-like text for EXPLAIN and error messages; `names` maps column ids to names.
   std::string ToString(const std::vector<std::string>* names = nullptr) const;
@@ -81,6 +96,10 @@ struct BExpr {
 BExprPtr MakeColumnRef(int id, DataType type, bool nullable);
 BExprPtr MakeLiteral(Value v);
 BExprPtr MakeCast(BExprPtr x, DataType to, bool try_cast = false);
+
+// For `x IN (literals...)` of more than four constants (x not DOUBLE): a copy with in_set
+// filled and args = {x}; anything else as it is.
+BExprPtr WithConstantSet(BExprPtr e);
 
 // Column ids referenced by an expression.
 void CollectColumns(const BExpr& e, std::vector<int>* ids);

@@ -217,6 +217,27 @@ Tri Evaluate(const BExpr& e, const RangeEnv& env) {
     }
     case BExpr::kIn: {
       ValueRange x = Range(*e.args[0], env);
+      if (e.in_set) {  // the sorted constants: is any of them within the range?
+        const ConstantSet& set = *e.in_set;
+        if (x.all_null) return Tri{false, false, true};
+        Tri r{true, !set.has_null, x.may_null || set.has_null};
+        if (x.known && x.kind == (set.strings ? ValueRange::kString : ValueRange::kInt)) {
+          bool any = false, point = false;
+          if (set.strings) {
+            auto it = std::lower_bound(set.texts.begin(), set.texts.end(), x.slo);
+            any = it != set.texts.end() && *it <= x.shi;
+            point = any && x.slo == x.shi;
+          } else {
+            auto it = std::lower_bound(set.ints.begin(), set.ints.end(), x.lo);
+            any = it != set.ints.end() && *it <= x.hi;
+            point = any && x.lo == x.hi;
+          }
+          r.t = any;
+          r.f = r.f && !point;
+        }
+        if (e.negated) std::swap(r.t, r.f);
+        return r;
+      }
       Tri r{false, true, false};
       for (size_t i = 1; i < e.args.size(); ++i) {
         Tri c = Compare("=", x, Range(*e.args[i], env));
@@ -416,6 +437,11 @@ void PlanScanPruning(PlanNode* scan, bool prune) {
             col = f->args[side].get();
             consts.push_back(f->args[1 - side]->value);
           }
+      } else if (f->kind == BExpr::kIn && !f->negated && f->args[0]->kind == BExpr::kColumn && f->in_set) {
+        const ConstantSet& set = *f->in_set;
+        for (size_t i = 0; i < set.size(); ++i)
+          consts.push_back(set.strings ? Value::String(set.texts[i]) : Value::Int(set.type, set.ints[i]));
+        col = f->args[0].get();
       } else if (f->kind == BExpr::kIn && !f->negated && f->args[0]->kind == BExpr::kColumn) {
         bool all_lit = true;
         for (size_t i = 1; i < f->args.size(); ++i) {
