@@ -182,6 +182,8 @@ Result<int64_t> Binder::ConstantInt(const Expr& e, const char* what) {
 }
 
 Result<PlanPtr> Binder::BindQuery(const QueryAst& q) {
+  DepthGuard depth(this);
+  if (depth_ > kMaxBindDepth) return Error(q.pos, TooDeepMessage());
   ctes_.emplace_back();
   struct Pop {
     Binder* b;
@@ -612,11 +614,26 @@ Result<PlanPtr> Binder::BindTable(const TableRef& t) {
     return PlanPtr(proj);
   };
   auto cycle = [&]() { return std::find(expanding_.begin(), expanding_.end(), t.name) != expanding_.end(); };
+  // Views and WITH queries expand where they are used: their nesting is bounded (so that no
+  // chain of them can exhaust the stack), at CREATE VIEW as at every use.
+  auto too_deep = [&]() -> Status {
+    std::string chain;
+    for (size_t i = 0; i < expanding_.size(); ++i) {
+      if (i == 3 && expanding_.size() > 6) {
+        chain += " -> ...";
+        i = expanding_.size() - 3;
+      }
+      chain += (i ? " -> " : "") + expanding_[i];
+    }
+    return Error(t.pos, "views and WITH queries nest more than " + std::to_string(kMaxExpansionDepth) +
+                            " deep here (" + chain + " -> " + t.name + ")");
+  };
   // WITH queries shadow tables and views.
   for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
     auto f = it->find(t.name);
     if (f == it->end()) continue;
     if (cycle()) return Error(t.pos, "WITH query '" + t.name + "' refers to itself (recursive WITH is not supported)");
+    if (expanding_.size() >= kMaxExpansionDepth) return too_deep();
     expanding_.push_back(t.name);
     // Bind the CTE with only the WITH scopes visible where it was defined.
     auto saved = ctes_;
@@ -630,6 +647,8 @@ Result<PlanPtr> Binder::BindTable(const TableRef& t) {
   WH_ASSIGN_OR_RETURN(std::optional<std::string> view, views_(t.name));
   if (view) {
     if (cycle()) return Error(t.pos, "view '" + t.name + "' refers to itself");
+    if (expanding_.size() >= kMaxExpansionDepth) return too_deep();
+    referenced_.insert(ToLower(t.name));
     auto parsed = ParseSql(*view);
     if (!parsed.ok())
       return Status::InvalidArgument("view '" + t.name + "' no longer parses: " + parsed.status().message());
@@ -662,6 +681,7 @@ Result<PlanPtr> Binder::BindTable(const TableRef& t) {
     }
     cached = std::make_shared<TableSnapshot>(std::move(*snap));
   }
+  referenced_.insert(ToLower(t.name));
   auto scan = std::make_shared<PlanNode>();
   scan->kind = PlanNode::kScan;
   scan->table = cached;
@@ -868,6 +888,8 @@ Result<BExprPtr> Binder::BindColumn(const Expr& e, const Scope& scope) {
 }
 
 Result<BExprPtr> Binder::BindExpr(const Expr& e, const Scope& scope, AggContext* agg) {
+  DepthGuard depth(this);
+  if (depth_ > kMaxBindDepth) return Error(e, TooDeepMessage());
   switch (e.kind) {
     case Expr::kColumn: return BindColumn(e, scope);
     case Expr::kStar: return Error(e, "* is only allowed in the select list and in COUNT(*)");

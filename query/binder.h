@@ -24,6 +24,17 @@ class Binder {
   // Binds a query of `sql` (positions in errors refer to it).
   Result<PlanPtr> Bind(const QueryAst& q, const std::string& sql);
 
+  // Binds the query of a view being created or replaced: `name` counts as expanding, so the
+  // query may not refer to the view itself (directly or through other views), and the chain of
+  // views under it is bounded as it will be at every use.
+  Result<PlanPtr> BindView(const std::string& name, const QueryAst& q, const std::string& sql) {
+    expanding_.push_back(name);
+    return Bind(q, sql);
+  }
+
+  // Every table and view the bound query reads, directly or through views (lower case).
+  const std::set<std::string>& referenced() const { return referenced_; }
+
   // Names of column ids, for EXPLAIN.
   const std::vector<std::string>& column_names() const { return names_; }
   int next_id() const { return static_cast<int>(names_.size()); }
@@ -71,6 +82,21 @@ class Binder {
   Status Error(const SourcePos& pos, const std::string& msg) const;
   Status Error(const Expr& e, const std::string& msg) const { return Error(e.pos, msg); }
 
+  // Bounds on recursion, so that no query (with its views and CTEs expanded) can exhaust the
+  // stack here or in the optimizer and executor, which walk the plan the binder builds.
+  static constexpr size_t kMaxExpansionDepth = 64;  // views and CTEs inside each other
+  static constexpr int kMaxBindDepth = 1000;       // queries and expressions inside each other
+  struct DepthGuard {
+    Binder* b;
+    explicit DepthGuard(Binder* binder) : b(binder) { ++b->depth_; }
+    ~DepthGuard() { --b->depth_; }
+  };
+  static std::string TooDeepMessage() {
+    return "the query, with its views and WITH queries expanded, nests more than " +
+           std::to_string(kMaxBindDepth) + " levels deep";
+  }
+  int depth_ = 0;
+
   Warehouse* wh_;
   ViewLookup views_;
   std::vector<std::string> names_;
@@ -83,6 +109,7 @@ class Binder {
   // One snapshot per table for the whole statement: every reference to a table (directly, in a
   // view or a CTE) reads the same commit, and the manifest is read once.
   std::map<std::string, std::shared_ptr<TableSnapshot>> snapshots_;
+  std::set<std::string> referenced_;
   WindowContext* windows_ = nullptr;  // where window functions may appear: the one being bound
   bool in_window_ = false;
 };

@@ -45,6 +45,23 @@ Status SqlError(const std::string& sql, const SourcePos& pos, const Status& st) 
   return Status(st.code(), SqlErrorMessage(sql, pos, st.message()));
 }
 
+// The views that read `name` (a table or another view), directly or through other views: a
+// DROP that would break them is refused. Views that no longer bind are not counted.
+Result<std::vector<std::string>> ViewsUsing(Warehouse* wh, const std::string& name) {
+  WH_ASSIGN_OR_RETURN(auto views, wh->ListViews());
+  std::vector<std::string> users;
+  const std::string target = ToLower(name);
+  for (const auto& [view, text] : views) {
+    if (view == target) continue;
+    auto parsed = ParseSql(text);
+    if (!parsed.ok() || parsed->size() != 1 || !(*parsed)[0].query) continue;
+    Binder binder(wh, CachedViews(wh));
+    if (!binder.Bind(*(*parsed)[0].query, text).ok()) continue;
+    if (binder.referenced().count(target)) users.push_back(view);
+  }
+  return users;
+}
+
 }  // namespace
 
 namespace {
@@ -368,6 +385,18 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
         if (st.if_exists && wh.status().code() == StatusCode::kNotFound) return out;
         return wh.status();
       }
+      WH_ASSIGN_OR_RETURN(auto users, ViewsUsing(*wh, st.table));
+      if (!users.empty()) {
+        std::string list;
+        for (size_t i = 0; i < users.size(); ++i) list += (i ? ", '" : "'") + users[i] + "'";
+        const bool is_table = st.kind == Statement::kDropTable;
+        auto view = (*wh)->GetView(st.table);
+        if (is_table ? (*wh)->TableExists(st.table) : (view.ok() && view->has_value()))
+          return SqlError(sql, st.table_pos, Status::InvalidArgument(
+              std::string("cannot drop ") + (is_table ? "table" : "view") + " '" + ToLower(st.table) +
+              "': view" + (users.size() > 1 ? "s " : " ") + list + (users.size() > 1 ? " use" : " uses") +
+              " it; drop or replace " + (users.size() > 1 ? "them" : "it") + " first"));
+      }
       Status s = st.kind == Statement::kDropTable ? (*wh)->DropTable(st.table, st.if_exists)
                                                   : (*wh)->DropView(st.table, st.if_exists);
       if (!s.ok()) return SqlError(sql, st.table_pos, s);
@@ -478,9 +507,16 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
     }
     case Statement::kCreateView: {
       WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(true));
-      // The view must bind now (unknown tables and columns are errors at CREATE time).
-      Binder binder(wh, CachedViews(wh));
-      auto plan = binder.Bind(*st.query, sql);
+      // The view must bind now (unknown tables and columns are errors at CREATE time), as it
+      // will be used: with its new text, so that a cycle through other views is found now.
+      Binder::ViewLookup cached = CachedViews(wh);
+      const std::string self = ToLower(st.table);
+      const std::string text = st.query_sql;
+      Binder binder(wh, [cached, self, text](const std::string& name) -> Result<std::optional<std::string>> {
+        if (ToLower(name) == self) return std::optional<std::string>(text);
+        return cached(name);
+      });
+      auto plan = binder.BindView(self, *st.query, sql);
       if (!plan.ok()) return plan.status();
       Status s = wh->CreateView(st.table, st.query_sql, st.or_replace, st.if_not_exists);
       if (!s.ok()) return SqlError(sql, st.table_pos, s);

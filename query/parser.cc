@@ -467,7 +467,11 @@ class Parser {
     }
     ~ChainDepth() { *depth -= added; }
   };
-  Status TooDeep() const { return Error(Peek(), "the query nests more than " + std::to_string(kMaxDepth) + " levels deep"); }
+  // Levels: parentheses, subqueries, NOTs, signs and chained operators (a + b + c is three).
+  Status TooDeep() const {
+    return Error(Peek(), "the query nests more than " + std::to_string(kMaxDepth) +
+                             " levels deep (parentheses, subqueries and chained operators)");
+  }
 
   Result<ExprPtr> Expression() {
     DepthGuard g(&depth_);
@@ -509,9 +513,9 @@ class Parser {
   Result<ExprPtr> Or() { return LogicalChain("OR", [&] { return And(); }); }
   Result<ExprPtr> And() { return LogicalChain("AND", [&] { return Not(); }); }
   Result<ExprPtr> Not() {
-    DepthGuard g(&depth_);
-    if (depth_ > kMaxDepth) return TooDeep();
     if (Peek().Is("NOT")) {
+      DepthGuard g(&depth_);  // each NOT is a level; an operand without one is not
+      if (depth_ > kMaxDepth) return TooDeep();
       const Token& op = Advance();
       WH_ASSIGN_OR_RETURN(ExprPtr x, Not());
       auto e = std::make_unique<Expr>();
@@ -655,9 +659,9 @@ class Parser {
     return l;
   }
   Result<ExprPtr> Unary() {
-    DepthGuard g(&depth_);
-    if (depth_ > kMaxDepth) return TooDeep();
     if (Peek().IsSymbol("-") || Peek().IsSymbol("+")) {
+      DepthGuard g(&depth_);  // each sign is a level
+      if (depth_ > kMaxDepth) return TooDeep();
       const Token& op = Advance();
       WH_ASSIGN_OR_RETURN(ExprPtr x, Unary());
       auto e = std::make_unique<Expr>();

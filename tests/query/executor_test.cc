@@ -681,6 +681,87 @@ TEST(InList, HundredThousandConstants) {
   EXPECT_NE(plan.find("... 22 values)"), std::string::npos) << plan;
 }
 
+// Nesting of every kind is bounded with an error at CREATE and at use, never a crash: chains
+// of CTEs and views, deep expressions, and each of them at its limit runs to the end.
+TEST(Limits, NestingIsBoundedEverywhere) {
+  TempDir dir;
+  Session s(DefaultFileSystem(), dir.Join("w"));
+  ASSERT_TRUE(s.Execute("CREATE TABLE t (id BIGINT NOT NULL, v INT) CLUSTERED BY (id) INTO 4 BUCKETS").ok());
+  ASSERT_TRUE(s.Execute("INSERT INTO t SELECT 1, 2").ok());
+  auto cte_chain = [](int n) {
+    std::string q = "WITH c0 AS (SELECT id, v FROM t)";
+    for (int i = 1; i < n; ++i) q += ", c" + std::to_string(i) + " AS (SELECT id, v + 1 AS v FROM c" + std::to_string(i - 1) + ")";
+    return q + " SELECT v FROM c" + std::to_string(n - 1);
+  };
+  auto ok = s.Execute(cte_chain(64));
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ((*ok)[0].columns[0].Get<int32_t>(0), 65);
+  for (int n : {66, 4000}) {
+    auto deep = s.Execute(cte_chain(n));
+    ASSERT_FALSE(deep.ok());
+    EXPECT_NE(deep.status().message().find("nest more than 64 deep"), std::string::npos) << deep.status().message();
+  }
+  // Views: the 64th view on top of t is fine, the 65th is refused at CREATE.
+  ASSERT_TRUE(s.Execute("CREATE VIEW v0 AS SELECT id, v FROM t").ok());
+  for (int i = 1; i < 64; ++i)
+    ASSERT_TRUE(s.Execute("CREATE VIEW v" + std::to_string(i) + " AS SELECT id, v + 1 AS v FROM v" + std::to_string(i - 1)).ok()) << i;
+  auto top = s.Execute("SELECT v FROM v63");
+  ASSERT_TRUE(top.ok()) << top.status().ToString();
+  EXPECT_EQ((*top)[0].columns[0].Get<int32_t>(0), 65);
+  auto refused = s.Execute("CREATE VIEW v64 AS SELECT id, v FROM v63");  // 65 deep at every use
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("(v64 -> v63 -> v62 -> ... -> v3 -> v2 -> v1 -> v0)"), std::string::npos) << refused.status().message();
+  // A chain made longer afterwards (its bottom view replaced by one over another chain) is an
+  // error at use.
+  ASSERT_TRUE(s.Execute("CREATE VIEW w0 AS SELECT id, v FROM t").ok());
+  for (int i = 1; i < 40; ++i)
+    ASSERT_TRUE(s.Execute("CREATE VIEW w" + std::to_string(i) + " AS SELECT id, v FROM w" + std::to_string(i - 1)).ok());
+  ASSERT_TRUE(s.Execute("CREATE OR REPLACE VIEW v0 AS SELECT id, v FROM w39").ok());
+  auto used = s.Execute("SELECT v FROM v63");
+  ASSERT_FALSE(used.ok());
+  EXPECT_NE(used.status().message().find("nest more than 64 deep"), std::string::npos) << used.status().message();
+  // Expressions at the parser's limit bind, plan and run; a view of them nested in views of
+  // them is bounded by the binder.
+  std::string expr = "v";
+  for (int i = 0; i < 390; ++i) expr = "(" + expr + " + 1)";
+  auto e = s.Execute("SELECT " + expr + " FROM t");
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ((*e)[0].columns[0].Get<int32_t>(0), 392);
+  ASSERT_TRUE(s.Execute("CREATE VIEW x0 AS SELECT id, " + expr + " AS v FROM t").ok());
+  Status st;
+  for (int i = 1; i < 10 && st.ok(); ++i) {
+    auto r = s.Execute("CREATE VIEW x" + std::to_string(i) + " AS SELECT id, " + expr + " AS v FROM (SELECT * FROM (SELECT * FROM x" + std::to_string(i - 1) + "))");
+    st = r.status();
+  }
+  EXPECT_TRUE(st.ok()) << "expressions beside, not inside, each other: " << st.ToString();
+}
+
+// A view may not refer to itself, directly or through others (it would fail at every use),
+// and a table or view that a view reads cannot be dropped from under it.
+TEST(Views, CyclesAndDroppedDependenciesAreRefused) {
+  TempDir dir;
+  Session s(DefaultFileSystem(), dir.Join("w"));
+  ASSERT_TRUE(s.Execute("CREATE TABLE t (id BIGINT, v INT); CREATE TABLE u (id BIGINT)").ok());
+  ASSERT_TRUE(s.Execute("CREATE VIEW a AS SELECT id, v FROM t; CREATE VIEW b AS SELECT id FROM a").ok());
+  for (const char* bad : {"CREATE OR REPLACE VIEW a AS SELECT id, v FROM a",
+                          "CREATE OR REPLACE VIEW a AS SELECT id, 1 AS v FROM b",
+                          "CREATE VIEW c AS SELECT * FROM c"}) {
+    auto r = s.Execute(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("refers to itself"), std::string::npos) << r.status().message();
+  }
+  ASSERT_TRUE(s.Execute("SELECT * FROM b").ok()) << "the refused replacements left the views as they were";
+  auto drop_t = s.Execute("DROP TABLE t");
+  ASSERT_FALSE(drop_t.ok());
+  EXPECT_NE(drop_t.status().message().find("cannot drop table 't': views 'a', 'b' use it"), std::string::npos)
+      << drop_t.status().message();
+  auto drop_a = s.Execute("DROP VIEW a");
+  ASSERT_FALSE(drop_a.ok());
+  EXPECT_NE(drop_a.status().message().find("view 'b' uses it"), std::string::npos) << drop_a.status().message();
+  ASSERT_TRUE(s.Execute("DROP TABLE u").ok()) << "a table no view reads";
+  ASSERT_TRUE(s.Execute("DROP VIEW b; DROP VIEW a; DROP TABLE t").ok());
+}
+
 TEST(Variables, BoundAsLiteralsAndChecked) {
   auto s = SubstituteVariables("SELECT DATE '${as_of}' -- ${as_of}\n, ${n}, ${as_of}", {{"as_of", "2021-03-01"}, {"n", "-7"}});
   ASSERT_TRUE(s.ok()) << s.status().ToString();

@@ -76,6 +76,12 @@ TEST(Parser, DeepNestingIsRefusedButLongLogicalChainsParse) {
   std::string nots = "SELECT ";
   for (int i = 0; i < 100000; ++i) nots += "NOT ";
   EXPECT_FALSE(ParseSql(nots + "TRUE").ok());
+  // The limit counts what a reader counts: 398 parentheses in a select list parse (with the
+  // query and the select item, 400 levels), 401 do not.
+  EXPECT_TRUE(ParseSql("SELECT " + std::string(398, '(') + "1" + std::string(398, ')')).ok());
+  auto over = ParseSql("SELECT " + std::string(401, '(') + "1" + std::string(401, ')'));
+  ASSERT_FALSE(over.ok());
+  EXPECT_NE(over.status().message().find("more than 400 levels"), std::string::npos) << over.status().message();
   std::string ors = "SELECT 1 WHERE a = 0";
   for (int i = 1; i < 20000; ++i) ors += " OR a = " + std::to_string(i);
   EXPECT_TRUE(ParseSql(ors).ok());
