@@ -190,10 +190,7 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
       }
     };
     const size_t t = std::min<size_t>(ncols, std::max(1u, std::thread::hardware_concurrency()));
-    std::vector<std::thread> pool;
-    for (size_t i = 1; i < t && n >= 65536; ++i) pool.emplace_back(gather);
-    gather();
-    for (auto& th : pool) th.join();
+    RunOnThreads(n >= 65536 ? t : 1, gather);
   }
   Column etl(DataType::Timestamp());
   std::fill_n(reinterpret_cast<int64_t*>(etl.ResizeFixed(n)), n, etl_micros_);
@@ -225,13 +222,7 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
       }
     }
   };
-  if (threads <= 1 || parts.size() < 4) {
-    work();
-  } else {
-    std::vector<std::thread> pool;
-    for (size_t t = 0; t < threads; ++t) pool.emplace_back(work);
-    for (auto& t : pool) t.join();
-  }
+  RunOnThreads(threads <= 1 || parts.size() < 4 ? 1 : threads, work);
   return first_error;
 }
 
@@ -401,10 +392,7 @@ Status TableWriter::MergePartitionSegments() {
     }
   };
   const size_t threads = std::min<size_t>(work.size(), std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(run);
-  run();
-  for (auto& t : pool) t.join();
+  RunOnThreads(threads, run);
   WH_RETURN_IF_ERROR(first_error);
   // Drop the merged-away originals.
   std::deque<Pending> kept;

@@ -8,5 +8,6 @@
 #include "format/file_system.h"
 #include "format/segment.h"
 #include "format/status.h"
+#include "format/thread.h"
 #include "format/types.h"
 #include "format/value_text.h"

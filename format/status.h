@@ -19,6 +19,7 @@ enum class StatusCode : int {
   kIOError,          // the operating system refused a read, write, fsync, rename ...
   kNotSupported,     // a file of a newer format version, an unknown feature
   kLocked,           // another process holds the writer lock
+  kResourceExhausted,  // out of memory, or a limit on what one statement may use
   kInternal,         // a bug in wh
 };
 
@@ -38,6 +39,7 @@ class [[nodiscard]] Status {
   static Status IOError(std::string m) { return {StatusCode::kIOError, std::move(m)}; }
   static Status NotSupported(std::string m) { return {StatusCode::kNotSupported, std::move(m)}; }
   static Status Locked(std::string m) { return {StatusCode::kLocked, std::move(m)}; }
+  static Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }

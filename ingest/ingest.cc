@@ -376,13 +376,16 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
           todo.pop_front();
           c->taken = true;
         }
-        // Parsed where it lies: the error path takes the text only once this is done.
-        CsvReader csv(c->text, in->name(), ',', c->first_line);
-        for (const auto& col : schema.columns) c->cols.emplace_back(col.type);
-        c->status = ParseRows(&csv, in->name(), schema, map, [&] { return &c->cols; }, [&] {
-          ++c->rows;
-          return Status::OK();
-        }, tolerate ? &c->rejects : nullptr);
+        // Parsed where it lies: the error path takes the text only once this is done. Out of
+        // memory here is this chunk's error (the reader waits for every chunk to be done).
+        c->status = CatchAll([&] {
+          CsvReader csv(c->text, in->name(), ',', c->first_line);
+          for (const auto& col : schema.columns) c->cols.emplace_back(col.type);
+          return ParseRows(&csv, in->name(), schema, map, [&] { return &c->cols; }, [&] {
+            ++c->rows;
+            return Status::OK();
+          }, tolerate ? &c->rejects : nullptr);
+        });
         {
           std::lock_guard<std::mutex> l(mu);
           c->done = true;

@@ -314,17 +314,41 @@ class ProjectOp : public Operator {
  public:
   ProjectOp(std::unique_ptr<Operator> child, std::vector<BExprPtr> exprs)
       : child_(std::move(child)), exprs_(std::move(exprs)) {}
+  // A wide projection (thousands of expressions) works on slices of its input batches, so that
+  // an output batch holds about kMaxValues values: LIMIT 1 over 50,000 columns computes a few
+  // rows, not every row of a batch.
+  static constexpr size_t kMaxValues = size_t{1} << 22;
+
   Result<bool> Next(Batch* out) override {
-    Batch in;
-    WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
-    if (!more) return false;
-    WH_ASSIGN_OR_RETURN(*out, ProjectBatch(exprs_, std::move(in)));
+    const size_t per = std::max<size_t>(1, kMaxValues / std::max<size_t>(1, exprs_.size()));
+    while (pos_ >= in_.rows) {
+      in_ = Batch{};
+      pos_ = 0;
+      WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in_));
+      if (!more) return false;
+      if (in_.rows == 0) {  // a batch without rows still passes (as before)
+        WH_ASSIGN_OR_RETURN(*out, ProjectBatch(exprs_, std::move(in_)));
+        in_ = Batch{};
+        return true;
+      }
+    }
+    if (pos_ == 0 && in_.rows <= per) {
+      pos_ = in_.rows;
+      WH_ASSIGN_OR_RETURN(*out, ProjectBatch(exprs_, std::move(in_)));
+      return true;
+    }
+    std::vector<uint32_t> sel(std::min(per, in_.rows - pos_));
+    std::iota(sel.begin(), sel.end(), static_cast<uint32_t>(pos_));
+    pos_ += sel.size();
+    WH_ASSIGN_OR_RETURN(*out, ProjectBatch(exprs_, SelectRows(in_, sel)));
     return true;
   }
 
  private:
   std::unique_ptr<Operator> child_;
   std::vector<BExprPtr> exprs_;
+  Batch in_;        // the input batch being projected slice by slice
+  size_t pos_ = 0;  // its first row not projected yet
 };
 
 class ValuesOp : public Operator {
@@ -1270,9 +1294,9 @@ SortedBatches MergeRuns(std::vector<Batch> batches, const std::vector<std::vecto
       mid[r] = static_cast<uint32_t>(std::lower_bound(v[r].begin(), v[r].end(), split) - v[r].begin());
       lower += mid[r];
     }
-    std::thread upper([&] { merge(mid, hi, lower); });
+    Thread upper([&] { merge(mid, hi, lower); });
     merge(lo, mid, 0);
-    upper.join();
+    upper.Join();
     return s;
   }
   // Any keys: compare (run, row) pairs key by key.
@@ -1381,10 +1405,7 @@ Batch GatherSorted(const SortedBatches& s, bool threads) {
       result.columns[c].AppendGathered(srcs, s.which.data(), s.rows.data(), n);
     }
   };
-  std::thread helper;
-  if (threads && ncols > 1 && n >= 65536 && std::thread::hardware_concurrency() > 1) helper = std::thread(gather);
-  gather();
-  if (helper.joinable()) helper.join();
+  RunOnThreads(threads && ncols > 1 && n >= 65536 && std::thread::hardware_concurrency() > 1 ? 2 : 1, gather);
   return result;
 }
 
@@ -1487,7 +1508,7 @@ class GatherOp : public Operator {
       stop_ = true;
     }
     cv_.notify_all();
-    for (auto& t : workers_) t.join();
+    workers_.clear();  // joins each (an exception of Work is its slot's status already)
   }
 
   Result<bool> Next(Batch* out) override {
@@ -1536,7 +1557,7 @@ class GatherOp : public Operator {
         k = claim_++;
       }
       Slot result;
-      result.status = RunBucket(order_[k], &result.batches);
+      result.status = CatchAll([&] { return RunBucket(order_[k], &result.batches); });
       {
         std::lock_guard<std::mutex> l(mu_);
         results_[k].status = result.status;
@@ -1609,7 +1630,7 @@ class GatherOp : public Operator {
   bool lines_ = false;
   std::vector<int> order_;
   std::vector<Slot> results_;
-  std::vector<std::thread> workers_;
+  std::vector<Thread> workers_;
   std::mutex mu_;
   std::condition_variable cv_;
   size_t claim_ = 0, emit_ = 0;
@@ -1783,7 +1804,20 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, Exe
       break;
     }
     case PlanNode::kLimit: {
-      WH_ASSIGN_OR_RETURN(auto child, BuildOperator(n.children[0], bucket, ctx));
+      std::unique_ptr<Operator> child;
+      BucketPartitioning p = PartitioningOf(*n.children[0]);
+      if (bucket < 0 && p.buckets > 1 && n.limit >= 0) {
+        // Over buckets: each bucket stops after limit + offset rows (no bucket can contribute
+        // more), and this limit takes the first of what they give.
+        auto each = std::make_shared<PlanNode>(n);
+        each->limit = n.limit + n.offset;
+        each->offset = 0;
+        std::vector<uint8_t> kept;
+        KeptBuckets(*n.children[0], &kept);
+        child = std::make_unique<GatherOp>(each, p.buckets, std::move(kept), ctx);
+      } else {
+        WH_ASSIGN_OR_RETURN(child, BuildOperator(n.children[0], bucket, ctx));
+      }
       op = std::make_unique<LimitOp>(std::move(child), n.limit, n.offset);
       break;
     }

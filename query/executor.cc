@@ -223,7 +223,14 @@ Result<std::vector<ResultSet>> Session::Execute(const std::string& sql) {
   WH_ASSIGN_OR_RETURN(auto stmts, ParseSql(sql));
   std::vector<ResultSet> out;
   for (const auto& st : stmts) {
-    WH_ASSIGN_OR_RETURN(auto rs, Run(st, sql));
+    // Out of memory in a statement is its error (ResourceExhausted); what it was writing is
+    // abandoned as any failed write is.
+    std::vector<ResultSet> rs;
+    Status ran = CatchAll([&]() -> Status {
+      WH_ASSIGN_OR_RETURN(rs, Run(st, sql));
+      return Status::OK();
+    });
+    WH_RETURN_IF_ERROR(ran);
     for (auto& r : rs) out.push_back(std::move(r));
   }
   return out;

@@ -598,7 +598,14 @@ Status WriteCsvBlocks(const ResultSet& rs, char d, bool ordered,
     Text mine;
     for (size_t k; (k = next++) < blocks;) {
       Text& text = ordered ? texts[k] : mine;
-      format(k * kBlock, std::min(n, (k + 1) * kBlock), &text);
+      // Out of memory: the block stays empty and the error is the result (the ordered writer
+      // waits for every block to be done).
+      Status formatted = CatchAll([&] { format(k * kBlock, std::min(n, (k + 1) * kBlock), &text); });
+      if (!formatted.ok()) {
+        text.size = 0;
+        std::lock_guard<std::mutex> lock(mu);
+        if (failed.ok()) failed = formatted;
+      }
       if (ordered) {
         std::lock_guard<std::mutex> lock(mu);
         done[k] = 1;
@@ -622,7 +629,7 @@ Status WriteCsvBlocks(const ResultSet& rs, char d, bool ordered,
     }
   };
   const size_t threads = std::min<size_t>(blocks, std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
+  std::vector<Thread> pool;
   for (size_t k = 0; k < threads; ++k) pool.emplace_back(work);
   // Ordered: this thread writes each block as soon as it and every block before it are done, so
   // formatting and writing overlap.
@@ -635,9 +642,12 @@ Status WriteCsvBlocks(const ResultSet& rs, char d, bool ordered,
     Status s = put(texts[k].data.get(), texts[k].size, at);
     at += texts[k].size;
     texts[k] = Text{};
-    if (!s.ok() && failed.ok()) failed = s;
+    if (!s.ok()) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (failed.ok()) failed = s;
+    }
   }
-  for (auto& t : pool) t.join();
+  for (auto& t : pool) t.Join();
   if (written) *written = ordered ? at : start[placed];
   return failed;
 }

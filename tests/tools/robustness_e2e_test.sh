@@ -62,4 +62,52 @@ cmp -s "$W/ev/_manifest" "$T/manifest.before" || fail "the manifest changed"
 [ "$(count ev)" = 3 ] || fail "the table changed"
 "$WH" -w "$W" verify > /dev/null || fail "verify after the refused writes"
 
+# 5 / 12. Resource limits: deep nesting, wide rows, huge IN lists and too little memory end in
+# a clear error and an exit code (8: out of memory), never a signal.
+# expect_no_signal CMD...: any exit code below 128 (not killed by a signal), stderr kept.
+expect_clean() {
+  local want=$1; shift
+  "$@" > "$T/out" 2> "$T/err"
+  local got=$?
+  [ "$got" -lt 128 ] || { cat "$T/err" >&2; fail "killed by signal $((got - 128)): $*"; }
+  [ -z "$want" ] || [ "$got" = "$want" ] || { cat "$T/err" >&2; fail "exit $got, expected $want: $*"; }
+}
+python3 - "$T" <<'PY'
+import sys
+t = sys.argv[1]
+open(f"{t}/ctes.sql", "w").write("WITH c0 AS (SELECT 1 AS x)" + "".join(f", c{i} AS (SELECT x FROM c{i-1})" for i in range(1, 4000)) + " SELECT * FROM c3999")
+open(f"{t}/parens.sql", "w").write("SELECT " + "(" * 100000 + "1" + ")" * 100000)
+open(f"{t}/wide.sql", "w").write("SELECT " + ", ".join(f"v + {i} AS c{i}" for i in range(50000)) + " FROM ev LIMIT 1")
+open(f"{t}/in.sql", "w").write("SELECT COUNT(*) FROM ev WHERE user_id IN (" + ",".join(str(k * 3) for k in range(200000)) + ")")
+views = "".join(f"CREATE VIEW v{i} AS SELECT * FROM v{i-1};\n" for i in range(1, 100))
+open(f"{t}/views.sql", "w").write("CREATE VIEW v0 AS SELECT * FROM ev;\n" + views)
+PY
+expect_clean 1 "$WH" -w "$W" query -f "$T/ctes.sql"
+has "nest more than 64 deep"
+expect_clean 1 "$WH" -w "$W" query -f "$T/parens.sql"
+has "nests more than 400 levels"
+expect_clean 1 "$WH" -w "$W" query -f "$T/views.sql"
+has "nest more than 64 deep"
+"$WH" -w "$W" query "SELECT COUNT(*) FROM v63" > /dev/null || fail "the views below the limit were not kept"
+expect_clean 0 "$WH" -w "$W" query -f "$T/in.sql" --format csv
+[ "$(tail -n 1 "$T/out")" = 1 ] || fail "IN (200,000 constants): got $(tail -n 1 "$T/out")"
+expect_clean 0 "$WH" -w "$W" query -f "$T/wide.sql" --format csv
+[ "$(head -c 8 "$T/out")" = "c0,c1,c2" ] || fail "50,000 columns, LIMIT 1"
+# Too little memory for the statement: exit 8 and a message, on whichever thread it ran out
+# (or success when it fits); never a signal or an internal error.
+for q in "$T/wide.sql" "$T/in.sql" "$T/ctes.sql"; do
+  eights=0
+  for kb in 60000 100000 150000 250000; do
+    (ulimit -v $kb; exec "$WH" -w "$W" query -f "$q" --format csv) > "$T/out" 2> "$T/err"
+    got=$?
+    case "$got" in
+      0|1) ;;
+      8) eights=$((eights + 1)); has "out of memory" ;;
+      *) cat "$T/err" >&2; fail "under ulimit -v $kb: exit $got ($q)" ;;
+    esac
+  done
+  [ "$q" = "$T/ctes.sql" ] || [ "$eights" -gt 0 ] || fail "no limit made $q run out of memory"
+done
+[ "$(count ev)" = 3 ] || fail "the table changed"
+
 echo "robustness: all cases passed"

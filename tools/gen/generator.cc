@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "format/file_system.h"
+#include "format/thread.h"
 #include "format/value_text.h"
 
 namespace wh {
@@ -239,13 +240,13 @@ Result<uint64_t> WriteTable(const std::string& path, const char* header, size_t 
   for (size_t first = 0; first < chunks; first += threads) {
     size_t n = std::min<size_t>(threads, chunks - first);
     std::vector<std::string> bufs(n);
-    std::vector<std::thread> pool;
+    std::vector<Thread> pool;
     for (size_t k = 0; k < n; ++k) {
       size_t c = first + k;
       size_t count = std::min(kChunkRows, rows - c * kChunkRows);
       pool.emplace_back([&, c, count, k] { chunk_fn(c, count, &bufs[k]); });
     }
-    for (auto& t : pool) t.join();
+    for (auto& t : pool) t.Join();
     for (const auto& b : bufs) {
       WH_RETURN_IF_ERROR(file->Append(b));
       bytes += b.size();

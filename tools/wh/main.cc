@@ -34,6 +34,7 @@ constexpr int kExitCorruption = 4;   // corruption found
 constexpr int kExitIO = 5;           // I/O error
 constexpr int kExitVersion = 6;      // file of an unsupported format version
 constexpr int kExitLocked = 7;       // another process holds the lock
+constexpr int kExitResources = 8;    // out of memory (or another resource limit)
 constexpr int kExitInternal = 70;    // a bug
 
 const char* kUsage = R"(wh: an embedded analytical warehouse for event data
@@ -81,7 +82,8 @@ options:
                         on a terminal, csv otherwise); ingest input: csv or json
 
 exit codes: 0 ok, 1 error in the request (SQL, names), 2 usage, 3 input data rejected,
-            4 corruption, 5 I/O error, 6 unsupported format version, 7 locked, 70 internal
+            4 corruption, 5 I/O error, 6 unsupported format version, 7 locked, 8 out of
+            memory, 70 internal
 )";
 
 int ExitCodeFor(const Status& st) {
@@ -95,6 +97,7 @@ int ExitCodeFor(const Status& st) {
     case StatusCode::kIOError: return kExitIO;
     case StatusCode::kNotSupported: return kExitVersion;
     case StatusCode::kLocked: return kExitLocked;
+    case StatusCode::kResourceExhausted: return kExitResources;
     case StatusCode::kInternal: return kExitInternal;
   }
   return kExitInternal;
@@ -491,10 +494,11 @@ int main(int argc, char** argv) {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   mallopt(M_TOP_PAD, 64 << 20);
-  try {
-    return wh::Main(argc, argv);
-  } catch (const std::bad_alloc&) {
-    std::cerr << "wh: error: out of memory\n";
-    return 70;
+  int code = 0;
+  wh::Status st = wh::CatchAll([&] { code = wh::Main(argc, argv); });
+  if (!st.ok()) {
+    std::cerr << "wh: error: " << st.ToString() << "\n";
+    return wh::ExitCodeFor(st);
   }
+  return code;
 }

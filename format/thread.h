@@ -1,0 +1,137 @@
+// Threads that cannot end the process. An exception that leaves a std::thread's function
+// (std::bad_alloc when memory runs out, on any thread) calls std::terminate; wh's threads
+// catch it where it is thrown and hand it to the thread that waits for them, which turns it
+// into a Status at the library's boundary (ResourceExhausted for memory, see CatchAll).
+#pragma once
+
+#include <errno.h>
+#include <pthread.h>
+
+#include <exception>
+#include <functional>
+#include <system_error>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "format/status.h"
+
+namespace wh {
+
+// Runs fn and returns what it returns (a Status, or OK for void), or the exception it threw as
+// a Status: std::bad_alloc and std::length_error (memory exhausted, or a size no allocation can
+// have) as ResourceExhausted, anything else as Internal.
+template <typename F>
+Status CatchAll(F&& fn) noexcept {
+  try {
+    if constexpr (std::is_same_v<std::invoke_result_t<F>, void>) {
+      fn();
+      return Status::OK();
+    } else {
+      return fn();
+    }
+  } catch (const std::bad_alloc&) {
+    return Status::ResourceExhausted("out of memory");
+  } catch (const std::length_error&) {
+    return Status::ResourceExhausted("out of memory (a size beyond what can be allocated)");
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("unexpected exception: ") + e.what());
+  } catch (...) {
+    return Status::Internal("unexpected exception");
+  }
+}
+
+// A thread whose function's exception is kept and thrown again by Join(), on the joining
+// thread. The destructor joins (and drops a kept exception: call Join() to see it). Its stack
+// is kStackBytes (address space; only the pages used are memory): operators call their inputs
+// recursively, so a worker needs the depth of the plan it runs, which the binder bounds.
+class Thread {
+ public:
+  static constexpr size_t kStackBytes = size_t{64} << 20;
+
+  Thread() = default;
+  template <typename F>
+  explicit Thread(F fn) {
+    auto body = std::make_unique<Body>();
+    body->fn = std::move(fn);
+    Start(std::move(body));
+  }
+  Thread(Thread&& o) noexcept : id_(o.id_), running_(std::exchange(o.running_, false)), body_(std::move(o.body_)) {}
+  Thread& operator=(Thread&& o) noexcept {
+    Wait();
+    id_ = o.id_;
+    running_ = std::exchange(o.running_, false);
+    body_ = std::move(o.body_);
+    return *this;
+  }
+  ~Thread() { Wait(); }
+  bool joinable() const { return running_; }
+  void Join() {
+    Wait();
+    if (body_ && body_->error) std::rethrow_exception(std::exchange(body_->error, nullptr));
+  }
+
+ private:
+  struct Body {
+    std::function<void()> fn;
+    std::exception_ptr error;
+  };
+  static void* Run(void* arg) {
+    Body* b = static_cast<Body*>(arg);
+    try {
+      b->fn();
+    } catch (...) {
+      b->error = std::current_exception();
+    }
+    return nullptr;
+  }
+  void Start(std::unique_ptr<Body> body) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, kStackBytes);
+    int rc = pthread_create(&id_, &attr, &Thread::Run, body.get());
+    pthread_attr_destroy(&attr);
+    // Under a limit on address space (ulimit -v) the big stack may not fit: the default one.
+    if (rc == EAGAIN || rc == ENOMEM) rc = pthread_create(&id_, nullptr, &Thread::Run, body.get());
+    if (rc == EAGAIN || rc == ENOMEM) throw std::bad_alloc();  // no memory for a thread
+    if (rc != 0) throw std::system_error(rc, std::generic_category(), "cannot start a thread");
+    body_ = std::move(body);
+    running_ = true;
+  }
+  void Wait() {
+    if (running_) pthread_join(id_, nullptr);
+    running_ = false;
+  }
+
+  pthread_t id_{};
+  bool running_ = false;
+  std::unique_ptr<Body> body_;
+};
+
+// Runs fn() on `threads` threads at once (the calling one among them) and waits for all of
+// them; the first exception any of them threw is thrown again here, after all have ended.
+template <typename F>
+void RunOnThreads(size_t threads, F&& fn) {
+  std::vector<Thread> pool;
+  std::exception_ptr mine;
+  try {
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(fn);
+    fn();
+  } catch (...) {
+    mine = std::current_exception();
+  }
+  for (auto& t : pool) {
+    try {
+      t.Join();
+    } catch (...) {
+      if (!mine) mine = std::current_exception();
+    }
+  }
+  if (mine) std::rethrow_exception(mine);
+}
+
+}  // namespace wh
