@@ -1332,14 +1332,56 @@ SortedBatches MergeRuns(std::vector<Batch> batches, const std::vector<std::vecto
 }
 
 // Reads the child to the end and orders its rows; with `sorted_batches` each batch the child
-// produces is in key order already and the batches are merged.
-Result<SortedBatches> SortInput(Operator* child, const std::vector<SortKey>& keys, bool sorted_batches) {
+// produces is in key order already and the batches are merged. With top_n >= 0 only the first
+// top_n rows of the order are needed (ORDER BY ... LIMIT): whenever the rows held pass
+// max(kTopNCompact, 2 x top_n) all but the first top_n are dropped, so memory follows the
+// limit, not the input (a LIMIT 3 over 400M rows holds a batch and three rows).
+Batch GatherSorted(const SortedBatches& s, bool threads);
+
+constexpr size_t kTopNCompact = 65536;
+constexpr int64_t kTopNMax = int64_t{1} << 20;  // larger limits sort everything
+
+Result<SortedBatches> SortInput(Operator* child, const std::vector<SortKey>& keys, bool sorted_batches,
+                                int64_t top_n = -1) {
   // The input batches stay as they came; only the key columns are concatenated (or, when each
   // batch is in order already, kept per batch for the merge).
   SortedBatches s;
   std::vector<size_t> start = {0};
   std::vector<Column> cols;
   std::vector<std::vector<Column>> run_keys;
+  const bool capped = !sorted_batches && top_n >= 0 && top_n <= kTopNMax;
+  const size_t cap = capped ? static_cast<size_t>(top_n) : 0;
+  // Keeps the first `cap` rows in key order (in their input order, so that ties resolve as
+  // sorting everything would) as one batch.
+  auto keep_first = [&]() {
+    const size_t n = start.back();
+    std::vector<uint32_t> perm = SortPermutation(cols, keys, n);
+    if (perm.size() > cap) perm.resize(cap);
+    std::sort(perm.begin(), perm.end());
+    SortedBatches held;
+    held.batches = std::move(s.batches);
+    held.which.resize(perm.size());
+    held.rows.resize(perm.size());
+    for (size_t i = 0, b = 0; i < perm.size(); ++i) {
+      while (start[b + 1] <= perm[i]) ++b;
+      held.which[i] = static_cast<uint16_t>(b);
+      held.rows[i] = static_cast<uint32_t>(perm[i] - start[b]);
+    }
+    Batch kept = GatherSorted(held, false);
+    std::vector<uint16_t> zeros(perm.size(), 0);
+    for (auto& c : cols) {
+      Column k(c.type());
+      std::vector<const Column*> src = {&c};
+      k.AppendGathered(src, zeros.data(), perm.data(), perm.size());
+      c = std::move(k);
+    }
+    start = {0};
+    s.batches.clear();
+    if (kept.rows) {
+      start.push_back(kept.rows);
+      s.batches.push_back(std::move(kept));
+    }
+  };
   Batch in;
   while (true) {
     WH_ASSIGN_OR_RETURN(bool more, child->Next(&in));
@@ -1357,6 +1399,8 @@ Result<SortedBatches> SortInput(Operator* child, const std::vector<SortKey>& key
     }
     start.push_back(start.back() + in.rows);
     s.batches.push_back(std::move(in));
+    in = Batch{};
+    if (capped && (start.back() >= std::max(kTopNCompact, 2 * cap) || s.batches.size() >= 60000)) keep_first();
   }
   const size_t n = start.back();
   if (n == 0) return s;
@@ -1495,9 +1539,9 @@ class GatherOp : public Operator {
   // and ExecOptions::text_delimiter set), as batches of the keys and the rows' CSV / TSV lines
   // (SortedLines).
   GatherOp(PlanPtr node, uint32_t buckets, std::vector<uint8_t> kept, ExecContext* ctx,
-           std::vector<SortKey> sort_keys = {}, bool lines = false)
+           std::vector<SortKey> sort_keys = {}, bool lines = false, int64_t top_n = -1)
       : node_(std::move(node)), ctx_(ctx), sort_keys_(std::move(sort_keys)),
-        lines_(lines) {
+        lines_(lines), top_n_(top_n) {
     for (uint32_t b = 0; b < buckets; ++b)
       if (kept.empty() || kept[b]) order_.push_back(static_cast<int>(b));
     results_.resize(order_.size());
@@ -1572,7 +1616,7 @@ class GatherOp : public Operator {
   Status RunBucket(int bucket, std::vector<Batch>* out) {
     WH_ASSIGN_OR_RETURN(auto op, BuildOperator(node_, bucket, ctx_));
     if (!sort_keys_.empty()) {
-      WH_ASSIGN_OR_RETURN(SortedBatches s, SortInput(op.get(), sort_keys_, false));
+      WH_ASSIGN_OR_RETURN(SortedBatches s, SortInput(op.get(), sort_keys_, false, top_n_));
       if (s.rows.empty()) return Status::OK();
       if (!lines_) {
         out->push_back(GatherSorted(s, false));
@@ -1628,6 +1672,7 @@ class GatherOp : public Operator {
   ExecContext* ctx_;
   std::vector<SortKey> sort_keys_;
   bool lines_ = false;
+  int64_t top_n_ = -1;  // each bucket's sort keeps its first top_n_ rows (SortInput)
   std::vector<int> order_;
   std::vector<Slot> results_;
   std::vector<Thread> workers_;
@@ -1650,7 +1695,7 @@ Result<SortedBatches> RunSort(const PlanNode& n, int bucket, ExecContext* ctx, b
       std::vector<uint8_t> kept;
       KeptBuckets(*child, &kept);
       lines = lines && ctx->options().text_delimiter != 0;
-      GatherOp buckets(child, p.buckets, std::move(kept), ctx, keys, lines);
+      GatherOp buckets(child, p.buckets, std::move(kept), ctx, keys, lines, n.top_n);
       if (!lines) return SortInput(&buckets, keys, true);
       // The buckets' batches are the keys and the lines: merge on those columns.
       std::vector<SortKey> by_position = keys;
@@ -1662,7 +1707,7 @@ Result<SortedBatches> RunSort(const PlanNode& n, int bucket, ExecContext* ctx, b
     }
   }
   WH_ASSIGN_OR_RETURN(auto op, BuildOperator(child, bucket, ctx));
-  return SortInput(op.get(), keys, false);
+  return SortInput(op.get(), keys, false, n.top_n);
 }
 
 }  // namespace

@@ -713,6 +713,18 @@ void ChainMergeJoins(PlanNode* node) {
 
 }  // namespace
 
+namespace {
+
+// ORDER BY ... LIMIT: the sort under a limit needs only its first limit + offset rows.
+void MarkTopN(PlanNode* node) {
+  if (node->kind == PlanNode::kLimit && node->limit >= 0 && node->children[0]->kind == PlanNode::kSort &&
+      node->limit <= INT64_MAX - node->offset)
+    node->children[0]->top_n = node->limit + node->offset;
+  for (auto& c : node->children) MarkTopN(c.get());
+}
+
+}  // namespace
+
 PlanPtr Optimize(PlanPtr root, const OptimizeOptions& options) {
   int next_id = MaxId(*root);
   PartitionCasts(root.get(), &next_id, false);
@@ -724,6 +736,7 @@ PlanPtr Optimize(PlanPtr root, const OptimizeOptions& options) {
     ChainMergeJoins(root.get());
   }
   PlanPruning(root.get(), options.prune);
+  MarkTopN(root.get());
   return root;
 }
 

@@ -121,6 +121,9 @@ struct PlanNode {
 
   // kSort
   std::vector<SortKey> sort_keys;
+  // kSort under a LIMIT (ORDER BY ... LIMIT n OFFSET m): only the first top_n = n + m rows are
+  // needed, so the sort keeps at most about that many while it reads (-1: all).
+  int64_t top_n = -1;
   // kWindow: out = the child's columns, then one column per window function.
   std::vector<WindowSpec> windows;
   // kLimit

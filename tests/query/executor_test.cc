@@ -762,6 +762,45 @@ TEST(Views, CyclesAndDroppedDependenciesAreRefused) {
   ASSERT_TRUE(s.Execute("DROP VIEW b; DROP VIEW a; DROP TABLE t").ok());
 }
 
+// ORDER BY ... LIMIT keeps the first rows while it reads (top-N): the answer is the first rows
+// of the whole sort, with NULLs, DESC, OFFSET and ties, on one thread and over buckets.
+TEST(TopN, SameRowsAsTheWholeSort) {
+  TempDir dir;
+  Session s(DefaultFileSystem(), dir.Join("w"));
+  ASSERT_TRUE(s.Execute("CREATE TABLE t (id BIGINT NOT NULL, v INT, g STRING) CLUSTERED BY (id) INTO 8 BUCKETS").ok());
+  std::string csv = "id,v,g\n";
+  for (int i = 0; i < 3000; ++i)
+    csv += std::to_string(i) + "," + (i % 97 == 0 ? "" : std::to_string((i * 7919) % 1000)) + ",g" + std::to_string(i % 13) + "\n";
+  auto wh = s.GetWarehouse(false);
+  ASSERT_TRUE(wh.ok());
+  auto in = StringInput(csv, "t.csv");
+  ASSERT_TRUE(IngestCsvStreams(*wh, "t", {in.get()}, {}).ok());
+  auto rows = [](const ResultSet& rs, size_t from, size_t count) {
+    std::string out;
+    for (size_t i = from; i < from + count && i < rs.rows(); ++i) {
+      for (size_t c = 0; c < rs.columns.size(); ++c) out += ValueToText(rs.columns[c], i, "NULL") + "|";
+      out += "\n";
+    }
+    return out;
+  };
+  const std::string cross = "SELECT a.id AS x, b.id AS y, a.v + b.v AS z FROM t a CROSS JOIN t b WHERE b.id < 50";
+  for (const std::string order : {" ORDER BY z DESC NULLS FIRST, x, y", " ORDER BY z, x DESC, y", " ORDER BY g, id DESC"}) {
+    const std::string base = order.find(" g,") != std::string::npos ? "SELECT id, g, v FROM t" : cross;
+    auto all = s.Execute(base + order);
+    ASSERT_TRUE(all.ok()) << all.status().ToString();
+    for (auto [limit, offset] : {std::pair{7, 0}, {7, 3}, {0, 0}, {1, 70000}, {100000, 0}}) {
+      auto top = s.Execute(base + order + " LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset));
+      ASSERT_TRUE(top.ok()) << top.status().ToString();
+      EXPECT_EQ(rows((*top)[0], 0, SIZE_MAX), rows((*all)[0], offset, limit)) << order << " LIMIT " << limit << " OFFSET " << offset;
+    }
+  }
+  // Ties on the one key: the kept keys are those of the whole sort.
+  auto all = s.Execute("SELECT a.v FROM t a CROSS JOIN t b WHERE b.id < 40 ORDER BY a.v");
+  auto top = s.Execute("SELECT a.v FROM t a CROSS JOIN t b WHERE b.id < 40 ORDER BY a.v LIMIT 100");
+  ASSERT_TRUE(all.ok() && top.ok());
+  EXPECT_EQ(rows((*top)[0], 0, SIZE_MAX), rows((*all)[0], 0, 100));
+}
+
 TEST(Variables, BoundAsLiteralsAndChecked) {
   auto s = SubstituteVariables("SELECT DATE '${as_of}' -- ${as_of}\n, ${n}, ${as_of}", {{"as_of", "2021-03-01"}, {"n", "-7"}});
   ASSERT_TRUE(s.ok()) << s.status().ToString();
