@@ -1,5 +1,7 @@
 #include "format/column.h"
 
+#include "format/memory.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <new>
@@ -8,6 +10,7 @@ namespace wh {
 
 Buffer& Buffer::operator=(Buffer&& o) noexcept {
   if (this != &o) {
+    if (data_) memory::Release(cap_);
     std::free(data_);
     data_ = o.data_; size_ = o.size_; cap_ = o.cap_;
     o.data_ = nullptr; o.size_ = o.cap_ = 0;
@@ -15,14 +18,22 @@ Buffer& Buffer::operator=(Buffer&& o) noexcept {
   return *this;
 }
 
-Buffer::~Buffer() { std::free(data_); }
+Buffer::~Buffer() {
+  if (data_) memory::Release(cap_);
+  std::free(data_);
+}
 
 void Buffer::Reserve(size_t n) {
   if (n <= cap_) return;
   size_t cap = std::max<size_t>(64, (n + 63) & ~size_t{63});
+  if (!memory::Charge(cap)) throw MemoryBudgetExceeded();
   auto* p = static_cast<uint8_t*>(std::aligned_alloc(64, cap));
-  if (!p) throw std::bad_alloc();
+  if (!p) {
+    memory::Release(cap);
+    throw std::bad_alloc();
+  }
   if (size_) std::memcpy(p, data_, size_);
+  if (data_) memory::Release(cap_);
   std::free(data_);
   data_ = p;
   cap_ = cap;

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "format/memory.h"
 #include "format/status.h"
 
 namespace wh {
@@ -34,6 +35,8 @@ Status CatchAll(F&& fn) noexcept {
     } else {
       return fn();
     }
+  } catch (const MemoryBudgetExceeded& e) {
+    return Status::ResourceExhausted(std::string("out of memory: ") + e.what());
   } catch (const std::bad_alloc&) {
     return Status::ResourceExhausted("out of memory");
   } catch (const std::length_error&) {

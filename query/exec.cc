@@ -642,7 +642,13 @@ class HashJoinOp : public Operator {
       WH_RETURN_IF_ERROR(Build());
       built_ = true;
     }
-    while (!left_done_) {
+    while (true) {
+      if (big_.active) {
+        WH_ASSIGN_OR_RETURN(bool produced, ProbeChunk(out));
+        if (produced) return true;
+        continue;
+      }
+      if (left_done_) break;
       Batch in;
       WH_ASSIGN_OR_RETURN(bool more, left_->Next(&in));
       if (!more) {
@@ -693,7 +699,88 @@ class HashJoinOp : public Operator {
       head_[ids[i]] = static_cast<uint32_t>(i);
     }
     matched_.assign(build_.rows, 0);
+    chain_.assign(table_->size(), 0);
+    for (size_t i = 0; i < build_.rows; ++i)
+      if (!has_null[i]) ++chain_[ids[i]];
     return Status::OK();
+  }
+
+  // Keeps the pairs (lsel[k], rsel[k]) for which the residual condition is TRUE.
+  Status FilterResidual(const Batch& in, std::vector<uint32_t>* lsel, std::vector<uint32_t>* rsel) {
+    if (!residual_ || lsel->empty()) return Status::OK();
+    Batch pairs;
+    pairs.rows = lsel->size();
+    {
+      Batch l = SelectRows(in, *lsel);
+      Batch r = SelectRows(build_, *rsel);
+      for (auto& c : l.columns) pairs.columns.push_back(std::move(c));
+      for (auto& c : r.columns) pairs.columns.push_back(std::move(c));
+    }
+    WH_ASSIGN_OR_RETURN(Column keep, Evaluate(*residual_, pairs));
+    std::vector<uint32_t> sel = SelectTrue(keep);
+    if (sel.size() != lsel->size()) {
+      std::vector<uint32_t> l2, r2;
+      for (uint32_t k : sel) {
+        l2.push_back((*lsel)[k]);
+        r2.push_back((*rsel)[k]);
+      }
+      *lsel = std::move(l2);
+      *rsel = std::move(r2);
+    }
+    return Status::OK();
+  }
+
+  // A probe batch with more pairs than MaxPairs (a cross join, a key shared by many rows) is
+  // joined a chunk of pairs at a time, so that memory follows the chunk, not the product; the
+  // probe rows of a LEFT / FULL join that matched nothing come after its last chunk.
+  size_t MaxPairs(size_t probe_rows) const { return std::max<size_t>(4 * probe_rows, size_t{1} << 20); }
+
+  Result<bool> ProbeChunk(Batch* out) {
+    Big& g = big_;
+    const size_t limit = MaxPairs(g.in.rows);
+    while (g.i < g.in.rows) {
+      std::vector<uint32_t> lsel, rsel;
+      while (g.i < g.in.rows && lsel.size() < limit) {
+        const uint32_t id = g.ids[g.i];
+        uint32_t r = id == KeyTable::kNone ? UINT32_MAX : g.in_chain ? g.r : head_[id];
+        for (; r != UINT32_MAX && lsel.size() < limit; r = next_[r]) {
+          lsel.push_back(static_cast<uint32_t>(g.i));
+          rsel.push_back(r);
+        }
+        g.in_chain = r != UINT32_MAX;
+        g.r = r;
+        if (!g.in_chain) ++g.i;
+      }
+      WH_RETURN_IF_ERROR(FilterResidual(g.in, &lsel, &rsel));
+      for (size_t k = 0; k < lsel.size(); ++k) {
+        matched_[rsel[k]] = 1;
+        g.hit[lsel[k]] = 1;
+      }
+      if (lsel.empty()) continue;
+      Batch joined;
+      joined.rows = lsel.size();
+      for (const auto& c : g.in.columns) {
+        Column x(c.type());
+        x.AppendSelected(c, lsel.data(), lsel.size());
+        joined.columns.push_back(std::move(x));
+      }
+      for (const auto& c : build_.columns) joined.columns.push_back(GatherOrNull(c, rsel));
+      *out = std::move(joined);
+      return true;
+    }
+    g.active = false;
+    if (type_ != PlanNode::kLeft && type_ != PlanNode::kFull) return false;
+    std::vector<uint32_t> lsel, rsel;
+    for (size_t i = 0; i < g.in.rows; ++i)
+      if (!g.hit[i]) {
+        lsel.push_back(static_cast<uint32_t>(i));
+        rsel.push_back(UINT32_MAX);
+      }
+    if (lsel.empty()) return false;
+    Batch joined = SelectRows(g.in, lsel);
+    for (const auto& c : build_.columns) joined.columns.push_back(GatherOrNull(c, rsel));
+    *out = std::move(joined);
+    return true;
   }
 
   Result<std::vector<ColumnHolder>> KeyColumns(const std::vector<BExprPtr>& keys, const Batch& b) {
@@ -715,6 +802,17 @@ class HashJoinOp : public Operator {
     for (const auto& k : keys) ptrs.push_back(&k.get());
     std::vector<uint32_t> ids(in.rows);
     table_->Find(ptrs, in.rows, ids.data());
+    size_t pairs = 0;
+    for (size_t i = 0; i < in.rows; ++i)
+      if (ids[i] != KeyTable::kNone) pairs += chain_[ids[i]];
+    if (pairs > MaxPairs(in.rows)) {
+      big_ = Big{};
+      big_.in = std::move(in);
+      big_.ids = std::move(ids);
+      big_.hit.assign(big_.in.rows, 0);
+      big_.active = true;
+      return ProbeChunk(out);
+    }
     std::vector<uint32_t> lsel, rsel;
     for (size_t i = 0; i < in.rows; ++i) {
       if (ids[i] == KeyTable::kNone) continue;
@@ -723,28 +821,8 @@ class HashJoinOp : public Operator {
         rsel.push_back(r);
       }
     }
-    if (residual_ && !lsel.empty()) {
-      // Only pairs for which the residual condition is TRUE join.
-      Batch pairs;
-      pairs.rows = lsel.size();
-      {
-        Batch l = SelectRows(in, lsel);
-        Batch r = SelectRows(build_, rsel);
-        for (auto& c : l.columns) pairs.columns.push_back(std::move(c));
-        for (auto& c : r.columns) pairs.columns.push_back(std::move(c));
-      }
-      WH_ASSIGN_OR_RETURN(Column keep, Evaluate(*residual_, pairs));
-      std::vector<uint32_t> sel = SelectTrue(keep);
-      if (sel.size() != lsel.size()) {
-        std::vector<uint32_t> l2, r2;
-        for (uint32_t s : sel) {
-          l2.push_back(lsel[s]);
-          r2.push_back(rsel[s]);
-        }
-        lsel = std::move(l2);
-        rsel = std::move(r2);
-      }
-    }
+    // Only pairs for which the residual condition is TRUE join.
+    WH_RETURN_IF_ERROR(FilterResidual(in, &lsel, &rsel));
     for (uint32_t r : rsel) matched_[r] = 1;
     if (type_ == PlanNode::kLeft || type_ == PlanNode::kFull) {
       // Probe rows without a match, with NULLs on the build side, in probe order: when every
@@ -794,7 +872,19 @@ class HashJoinOp : public Operator {
   std::unique_ptr<KeyTable> table_;
   Batch build_;
   std::vector<uint32_t> head_, next_;
+  std::vector<uint32_t> chain_;  // per key: how many build rows have it
   std::vector<uint8_t> matched_;
+  // The probe batch being joined chunk by chunk (ProbeChunk): the next probe row i and, when
+  // in_chain, the next build row r of its chain; which probe rows found a partner.
+  struct Big {
+    bool active = false;
+    Batch in;
+    std::vector<uint32_t> ids;
+    std::vector<uint8_t> hit;
+    size_t i = 0;
+    bool in_chain = false;
+    uint32_t r = UINT32_MAX;
+  } big_;
   bool built_ = false, left_done_ = false, tail_done_ = false;
 };
 

@@ -113,3 +113,41 @@ TEST(Types, ParseTypeNames) {
 
 }  // namespace
 }  // namespace wh
+
+#include "format/memory.h"
+#include "format/thread.h"
+
+namespace wh {
+namespace {
+
+// Column buffers count against the process's memory budget: past it, an allocation throws
+// MemoryBudgetExceeded, which CatchAll reports as ResourceExhausted; freeing gives it back.
+TEST(MemoryBudget, BuffersPastTheBudgetFailCleanly) {
+  const int64_t before = memory::Held();
+  memory::SetBudget(static_cast<uint64_t>(std::max<int64_t>(before, 0)) + (64 << 20));
+  {
+    Buffer fits;
+    fits.Resize(32 << 20);
+    Status st = CatchAll([] {
+      Buffer big;
+      big.Resize(size_t{256} << 20);
+    });
+    EXPECT_EQ(st.code(), StatusCode::kResourceExhausted);
+    EXPECT_NE(st.message().find("--memory-mb"), std::string::npos) << st.message();
+  }
+  // Given back: the same again fits.
+  Status again = CatchAll([] {
+    Buffer b;
+    b.Resize(48 << 20);
+  });
+  EXPECT_TRUE(again.ok()) << again.ToString();
+  memory::SetBudget(0);
+  // An exception on another thread comes back at Join, and through RunOnThreads.
+  Status threaded = CatchAll([] {
+    RunOnThreads(3, [] { throw std::bad_alloc(); });
+  });
+  EXPECT_EQ(threaded.code(), StatusCode::kResourceExhausted);
+}
+
+}  // namespace
+}  // namespace wh

@@ -801,6 +801,48 @@ TEST(TopN, SameRowsAsTheWholeSort) {
   EXPECT_EQ(rows((*top)[0], 0, SIZE_MAX), rows((*all)[0], 0, 100));
 }
 
+// A join whose output is many times its input (a cross join, a key shared by many rows) is
+// produced a chunk of pairs at a time; every pair comes out once, and a LEFT / FULL join's
+// unmatched probe rows once, with a residual condition deciding the matches.
+TEST(Joins, ManyToManyInChunks) {
+  TempDir dir;
+  Session s(DefaultFileSystem(), dir.Join("w"));
+  ASSERT_TRUE(s.Execute("CREATE TABLE t (id BIGINT NOT NULL, k INT)").ok());
+  std::string csv = "id,k\n";
+  for (int i = 0; i < 3000; ++i) csv += std::to_string(i) + "," + std::to_string(i % 3) + "\n";
+  auto wh = s.GetWarehouse(false);
+  ASSERT_TRUE(wh.ok());
+  auto in = StringInput(csv, "t.csv");
+  ASSERT_TRUE(IngestCsvStreams(*wh, "t", {in.get()}, {}).ok());
+  // Expected, pair by pair: same k, a.id < b.id + 5.
+  int64_t pairs = 0, sum = 0;
+  for (int a = 0; a < 3000; ++a)
+    for (int b = a % 3; b < 3000; b += 3)
+      if (a < b + 5) {
+        ++pairs;
+        sum += a * 3000 + b;
+      }
+  auto inner = s.Execute("SELECT COUNT(*), SUM(a.id * 3000 + b.id) FROM t a JOIN t b ON a.k = b.k AND a.id < b.id + 5");
+  ASSERT_TRUE(inner.ok()) << inner.status().ToString();
+  EXPECT_EQ((*inner)[0].columns[0].Get<int64_t>(0), pairs);
+  EXPECT_EQ(IntegerAt((*inner)[0].columns[1], 0), sum);
+  auto left = s.Execute("SELECT COUNT(*), COUNT(b.id) FROM t a LEFT JOIN t b ON a.k = b.k AND a.id < b.id - 2990");
+  ASSERT_TRUE(left.ok()) << left.status().ToString();
+  int64_t lp = 0, lu = 0;
+  for (int a = 0; a < 3000; ++a) {
+    int n = 0;
+    for (int b = a % 3; b < 3000; b += 3) n += a < b - 2990;
+    lp += n;
+    lu += n == 0;
+  }
+  EXPECT_EQ((*left)[0].columns[0].Get<int64_t>(0), lp + lu);
+  EXPECT_EQ((*left)[0].columns[1].Get<int64_t>(0), lp);
+  auto cross = s.Execute("SELECT COUNT(*), SUM(a.id - b.id) FROM t a CROSS JOIN t b");
+  ASSERT_TRUE(cross.ok());
+  EXPECT_EQ((*cross)[0].columns[0].Get<int64_t>(0), int64_t{9000000});
+  EXPECT_EQ(IntegerAt((*cross)[0].columns[1], 0), 0);
+}
+
 TEST(Variables, BoundAsLiteralsAndChecked) {
   auto s = SubstituteVariables("SELECT DATE '${as_of}' -- ${as_of}\n, ${n}, ${as_of}", {{"as_of", "2021-03-01"}, {"n", "-7"}});
   ASSERT_TRUE(s.ok()) << s.status().ToString();

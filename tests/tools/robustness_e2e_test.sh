@@ -108,6 +108,21 @@ for q in "$T/wide.sql" "$T/in.sql" "$T/ctes.sql"; do
   done
   [ "$q" = "$T/ctes.sql" ] || [ "$eights" -gt 0 ] || fail "no limit made $q run out of memory"
 done
-[ "$(count ev)" = 3 ] || fail "the table changed"
+# --memory-mb bounds a statement: a sort of 20M rows in 100 MiB is refused with exit 8; its
+# ORDER BY ... LIMIT (a top-N) fits.
+python3 - "$T" <<'PY'
+import sys
+t = sys.argv[1]
+with open(f"{t}/big.csv", "w") as f:
+    f.write("user_id,v\n")
+    for i in range(5000):
+        f.write(f"{i + 10},{i}\n")
+PY
+"$WH" -w "$W" ingest ev "$T/big.csv" 2> /dev/null || fail "ingest big.csv"
+cross="SELECT a.user_id, b.user_id AS u2, a.v + b.v AS s FROM ev a CROSS JOIN ev b ORDER BY s DESC, 1, 2"
+expect_clean 8 "$WH" -w "$W" query "$cross" --memory-mb 100 --format csv
+has "out of memory: the statement needs more memory than its budget (--memory-mb) allows"
+expect_clean 0 "$WH" -w "$W" query "$cross LIMIT 2" --memory-mb 100 --format csv
+[ "$(tail -n 1 "$T/out")" = "5008,5009,9997" ] || fail "top-N under --memory-mb: got $(tail -n 1 "$T/out")"
 
 echo "robustness: all cases passed"

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "format/memory.h"
 #include "ingest/ingest.h"
 #include "query/query.h"
 #include "tools/gen/generator.h"
@@ -42,13 +43,15 @@ const char* kUsage = R"(wh: an embedded analytical warehouse for event data
 usage: wh [-w DIR] COMMAND [ARGS]
 
 commands:
-  query "SQL" | -f FILE.sql [--format F] [-o OUT] [--var NAME=VALUE]...
+  query "SQL" | -f FILE.sql [--format F] [-o OUT] [--var NAME=VALUE]... [--memory-mb N]
                                            run SQL: SELECT / WITH, EXPLAIN [ANALYZE], CREATE
                                            TABLE [AS SELECT], INSERT INTO t SELECT (rows get
                                            --etl-date), CREATE [OR REPLACE] VIEW, DROP TABLE,
                                            DROP VIEW, SHOW TABLES, DESCRIBE; ${NAME} in
                                            the SQL is bound to --var NAME's VALUE as one
-                                           literal (a number, else a string), never SQL
+                                           literal (a number, else a string), never SQL;
+                                           --memory-mb: the most memory a statement may use
+                                           (default 80% of RAM; past it, exit 8)
   ingest TABLE FILE... [--format csv|json] [--etl-date D] [--memory-mb N (1024)]
          [--force] [--max-errors N [--rejects FILE]] [--time-format [COL=]FMT]...
                                            load CSV files with a header, or JSON objects (JSON
@@ -212,6 +215,15 @@ int CmdQuery(const Args& a) {
     Status inside = RefuseInsideWarehouse(a.warehouse, a.output, "-o");
     if (!inside.ok()) return Fail(inside);
   }
+  // The statement's memory: --memory-mb, else 80% of the machine's, so that a query too big
+  // for it ends in an error (exit 8) rather than swapping or being killed.
+  uint64_t budget = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE)) / 5 * 4;
+  if (!a.memory.empty()) {
+    auto mb = ParseInt64(a.memory, 16, 1 << 24);
+    if (!mb.ok()) return Usage("--memory-mb must be an integer from 16 up");
+    budget = static_cast<uint64_t>(*mb) << 20;
+  }
+  memory::SetBudget(budget);
   SessionOptions so;
   // CSV and TSV print the query's batches where they are (sorted ones as lines formatted while
   // the query runs); the other formats read whole columns.

@@ -1,0 +1,51 @@
+#include "format/memory.h"
+
+#include <atomic>
+
+namespace wh {
+
+const char* MemoryBudgetExceeded::what() const noexcept {
+  return "the statement needs more memory than its budget (--memory-mb) allows";
+}
+
+namespace memory {
+namespace {
+
+std::atomic<uint64_t> g_budget{0};
+std::atomic<int64_t> g_held{0};
+std::atomic<int64_t> g_peak{0};
+thread_local int64_t t_unsettled = 0;  // this thread's bytes not yet added to g_held
+
+// Adds this thread's unsettled bytes to the total; false when the total passes the budget.
+bool Settle() {
+  const int64_t held = g_held.fetch_add(t_unsettled, std::memory_order_relaxed) + t_unsettled;
+  t_unsettled = 0;
+  int64_t peak = g_peak.load(std::memory_order_relaxed);
+  while (held > peak && !g_peak.compare_exchange_weak(peak, held, std::memory_order_relaxed)) {
+  }
+  const uint64_t budget = g_budget.load(std::memory_order_relaxed);
+  return budget == 0 || held <= static_cast<int64_t>(budget);
+}
+
+}  // namespace
+
+void SetBudget(uint64_t bytes) { g_budget.store(bytes, std::memory_order_relaxed); }
+uint64_t Budget() { return g_budget.load(std::memory_order_relaxed); }
+int64_t Held() { return g_held.load(std::memory_order_relaxed); }
+int64_t PeakHeld() { return g_peak.load(std::memory_order_relaxed); }
+
+bool Charge(uint64_t n) {
+  t_unsettled += static_cast<int64_t>(n);
+  if (t_unsettled < kGrain) return true;
+  if (Settle()) return true;
+  g_held.fetch_sub(static_cast<int64_t>(n), std::memory_order_relaxed);  // not allocated after all
+  return false;
+}
+
+void Release(uint64_t n) {
+  t_unsettled -= static_cast<int64_t>(n);
+  if (t_unsettled <= -kGrain) (void)Settle();
+}
+
+}  // namespace memory
+}  // namespace wh
