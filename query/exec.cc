@@ -2072,6 +2072,31 @@ Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx) {
   return rs;
 }
 
+Status StreamPlan(const PlanPtr& plan, ExecContext* ctx, ResultSink* sink) {
+  std::vector<std::string> names;
+  std::vector<DataType> types;
+  for (const auto& c : plan->out) {
+    names.push_back(c.name);
+    types.push_back(c.type);
+  }
+  WH_RETURN_IF_ERROR(sink->Begin(names, types));
+  WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, -1, ctx));
+  while (true) {
+    Batch b;
+    WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
+    if (!more) break;
+    if (!b.rows) continue;
+    for (size_t c = 0; c < types.size(); ++c) {
+      if (b.columns[c].type() != types[c]) {
+        WH_ASSIGN_OR_RETURN(b.columns[c], CastColumn(b.columns[c], types[c]));
+      }
+      b.columns[c].Plain();
+    }
+    WH_RETURN_IF_ERROR(sink->Rows(std::move(b.columns)));
+  }
+  return sink->End();
+}
+
 Status CountScanRowGroups(const PlanNode& scan, ExecContext* ctx, uint64_t* visited, uint64_t* skipped) {
   *visited = *skipped = 0;
   for (size_t s : scan.pruning.segments) {

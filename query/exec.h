@@ -67,6 +67,9 @@ class ExecContext {
 // Runs a plan to completion and collects its rows as the batches it produced (ResultSet::chunks;
 // a sorted plan's rows are ordered by ResultSet::order_*, not copied into place).
 Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx);
+// Runs a plan (not a sort: its rows would all be held anyway) and hands its batches to the sink
+// as they are produced, in the plan's types, strings plain.
+Status StreamPlan(const PlanPtr& plan, ExecContext* ctx, ResultSink* sink);
 
 // Pull-based operator interface.
 class Operator {

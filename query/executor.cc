@@ -231,7 +231,10 @@ Result<std::vector<ResultSet>> Session::Execute(const std::string& sql) {
       return Status::OK();
     });
     WH_RETURN_IF_ERROR(ran);
-    for (auto& r : rs) out.push_back(std::move(r));
+    for (auto& r : rs) {
+      if (options_.sink) WH_RETURN_IF_ERROR(CatchAll([&] { return options_.sink->Whole(r); }));
+      else out.push_back(std::move(r));
+    }
   }
   return out;
 }
@@ -487,6 +490,10 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       if (st.kind == Statement::kSelect) eo.text_delimiter = options_.csv_delimiter;
       ExecContext ctx(wh->fs(), eo);
       if (st.kind == Statement::kSelect) {
+        if (options_.sink && plan->kind != PlanNode::kSort) {
+          WH_RETURN_IF_ERROR(StreamPlan(plan, &ctx, options_.sink));
+          return out;
+        }
         WH_ASSIGN_OR_RETURN(ResultSet rs, ExecutePlan(plan, &ctx));
         if (!options_.csv_delimiter) rs.Flatten();
         out.push_back(std::move(rs));

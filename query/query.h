@@ -26,6 +26,9 @@ struct SessionOptions {
   // its rows while it runs (ResultSet::text_delimiter). 0: results are flattened into one column
   // each (ResultSet::columns).
   char csv_delimiter = 0;
+  // Where results go: with a sink, Execute hands it every result in statement order (a query's
+  // rows as they are produced, unless they must all be held to be sorted) and returns none.
+  ResultSink* sink = nullptr;
 };
 
 // Binds each ${name} in `sql` to its value (`wh query --var name=value`) as data, never as SQL:

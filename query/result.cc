@@ -10,6 +10,8 @@
 #include <cstring>
 #include <sstream>
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -741,69 +743,180 @@ void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
   }
 }
 
-namespace {
 
-// Opens `path` for a new result. A regular file of one link is replaced by a new file of the
-// same mode rather than truncated: ext4 (auto_da_alloc) flushes a file truncated from non-empty
-// and rewritten when it is closed, ~25 ms for the report's 56 MB that nothing asked for (the
-// unlinked file's pages are dropped in the unlink instead). Anything else - a symlink, a
-// device, a FIFO, a file with other links - is written through, truncated, as a shell's > does.
-int OpenResultFile(const std::string& path) {
-  struct stat st;
-  mode_t mode = 0666;
-  if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 && st.st_size > 0 &&
-      ::unlink(path.c_str()) == 0) {
-    mode = st.st_mode & 0777;  // permissions only: no set-id or sticky bits on a data file
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd >= 0) ::fchmod(fd, mode);  // the old mode, whatever the umask
-    if (fd >= 0 || errno != EEXIST) return fd;
-  }
-  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+std::unique_ptr<ResultWriter> ResultWriter::ToStream(std::ostream* out, OutputFormat format) {
+  std::unique_ptr<ResultWriter> w(new ResultWriter());
+  w->out_ = out;
+  w->format_ = format;
+  return w;
 }
 
-}  // namespace
+Result<std::unique_ptr<ResultWriter>> ResultWriter::ToFile(const std::string& path, OutputFormat format) {
+  std::unique_ptr<ResultWriter> w(new ResultWriter());
+  w->format_ = format;
+  // A symlink is followed: the file it names is replaced, the link stays.
+  std::string real = path;
+  struct stat st;
+  if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    char buf[PATH_MAX];
+    if (::realpath(path.c_str(), buf)) real = buf;
+  }
+  w->path_ = real;
+  const bool exists = ::stat(real.c_str(), &st) == 0;
+  if (exists && (!S_ISREG(st.st_mode) || st.st_nlink > 1)) {
+    // A FIFO, a device, a file with other names: written through, as a shell's > does.
+    w->fd_ = ::open(real.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  } else {
+    // A new file beside the target, renamed over it by Close(); the old file's permissions.
+    w->tmp_path_ = real + ".wh-tmp-" + std::to_string(::getpid());
+    const mode_t mode = exists ? (st.st_mode & 0777) : 0666;
+    w->fd_ = ::open(w->tmp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (w->fd_ >= 0 && exists) ::fchmod(w->fd_, mode);
+  }
+  if (w->fd_ < 0) {
+    w->tmp_path_.clear();
+    return Status::IOError("cannot write '" + path + "': " + std::strerror(errno));
+  }
+  return w;
+}
 
-Status WriteResultFile(const std::vector<ResultSet>& results, OutputFormat f, const std::string& path) {
-  const int fd = OpenResultFile(path);
-  if (fd < 0) return Status::IOError("cannot write '" + path + "': " + std::strerror(errno));
-  uint64_t offset = 0;
-  auto put = [&](const char* data, size_t size, uint64_t at) -> Status {
+ResultWriter::~ResultWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!tmp_path_.empty()) ::unlink(tmp_path_.c_str());  // not closed: no file appears
+}
+
+Status ResultWriter::Put(const char* data, size_t size) {
+  if (out_) {
+    out_->write(data, static_cast<std::streamsize>(size));
+    offset_ += size;
+    return Status::OK();
+  }
+  while (size > 0) {
+    ssize_t w = ::pwrite(fd_, data, size, static_cast<off_t>(offset_));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return Status::IOError("writing '" + path_ + "' failed: " + std::strerror(errno));
+    data += w;
+    size -= static_cast<size_t>(w);
+    offset_ += static_cast<uint64_t>(w);
+  }
+  return Status::OK();
+}
+
+// The rows of rs (no header) as CSV / TSV: to a file in blocks written at their offsets by the
+// threads that format them, to a stream in order.
+Status ResultWriter::PutCsv(const ResultSet& rs, char d) {
+  if (out_) {
+    return WriteCsvBlocks(
+        rs, d, true,
+        [&](const char* data, size_t size, uint64_t) { return Put(data, size); }, nullptr);
+  }
+  uint64_t written = 0;
+  const uint64_t base = offset_;
+  auto put_at = [&](const char* data, size_t size, uint64_t at) -> Status {
+    uint64_t pos = base + at;
     while (size > 0) {
-      ssize_t w = ::pwrite(fd, data, size, static_cast<off_t>(at));
+      ssize_t w = ::pwrite(fd_, data, size, static_cast<off_t>(pos));
       if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) return Status::IOError("writing '" + path + "' failed: " + std::strerror(errno));
+      if (w <= 0) return Status::IOError("writing '" + path_ + "' failed: " + std::strerror(errno));
       data += w;
       size -= static_cast<size_t>(w);
-      at += static_cast<uint64_t>(w);
+      pos += static_cast<uint64_t>(w);
     }
     return Status::OK();
   };
-  Status st;
-  for (const auto& rs : results) {
-    const OutputFormat g = FormatOf(rs, f);
-    if ((g == OutputFormat::kCsv || g == OutputFormat::kTsv) && !rs.plain_text) {
-      const char d = g == OutputFormat::kCsv ? ',' : '\t';
-      const std::string header = CsvHeader(rs, d);
-      st = put(header.data(), header.size(), offset);
-      offset += header.size();
-      uint64_t written = 0;
-      const uint64_t base = offset;
-      if (st.ok())
-        st = WriteCsvBlocks(
-            rs, d, false, [&](const char* data, size_t size, uint64_t at) { return put(data, size, base + at); },
-            &written);
-      offset += written;
-    } else {
-      std::ostringstream text;
-      PrintResult(rs, f, text);
-      const std::string s = text.str();
-      st = put(s.data(), s.size(), offset);
-      offset += s.size();
-    }
-    if (!st.ok()) break;
-  }
-  if (::close(fd) != 0 && st.ok()) st = Status::IOError("writing '" + path + "' failed: " + std::strerror(errno));
+  Status st = WriteCsvBlocks(rs, d, false, put_at, &written);
+  offset_ = base + written;
   return st;
+}
+
+Status ResultWriter::Whole(const ResultSet& rs) {
+  const OutputFormat g = FormatOf(rs, format_);
+  if ((g == OutputFormat::kCsv || g == OutputFormat::kTsv) && !rs.plain_text) {
+    const char d = g == OutputFormat::kCsv ? ',' : '\t';
+    const std::string header = CsvHeader(rs, d);
+    WH_RETURN_IF_ERROR(Put(header.data(), header.size()));
+    return PutCsv(rs, d);
+  }
+  std::ostringstream text;
+  PrintResult(rs, format_, text);
+  const std::string t = text.str();
+  return Put(t.data(), t.size());
+}
+
+Status ResultWriter::Begin(const std::vector<std::string>& names, const std::vector<DataType>& types) {
+  streamed_ = ResultSet{};
+  streamed_.names = names;
+  streamed_types_ = types;
+  streamed_rows_ = 0;
+  if (format_ == OutputFormat::kCsv || format_ == OutputFormat::kTsv) {
+    const std::string header = CsvHeader(streamed_, format_ == OutputFormat::kCsv ? ',' : '\t');
+    return Put(header.data(), header.size());
+  }
+  if (format_ == OutputFormat::kJson) return Put("[", 1);
+  return Status::OK();
+}
+
+Status ResultWriter::Rows(std::vector<Column> columns) {
+  const size_t n = columns.empty() ? 0 : columns[0].size();
+  if (format_ == OutputFormat::kTable || format_ == OutputFormat::kMarkdown) {
+    streamed_.chunks.push_back(std::move(columns));  // printed whole at End
+    return Status::OK();
+  }
+  ResultSet part;
+  part.names = streamed_.names;
+  if (format_ == OutputFormat::kCsv || format_ == OutputFormat::kTsv) {
+    part.chunks.push_back(std::move(columns));
+    WH_RETURN_IF_ERROR(PutCsv(part, format_ == OutputFormat::kCsv ? ',' : '\t'));
+  } else {  // JSON lines, or the objects of a JSON array
+    std::string text;
+    for (size_t i = 0; i < n; ++i) {
+      if (format_ == OutputFormat::kJson) text += streamed_rows_ + i ? ",\n " : "\n ";
+      text += "{";
+      for (size_t c = 0; c < columns.size(); ++c)
+        text += (c ? "," : "") + JsonString(part.names[c]) + ":" + JsonValue(columns[c], i);
+      text += format_ == OutputFormat::kJson ? "}" : "}\n";
+    }
+    WH_RETURN_IF_ERROR(Put(text.data(), text.size()));
+  }
+  streamed_rows_ += n;
+  return Status::OK();
+}
+
+Status ResultWriter::End() {
+  Status st;
+  if (format_ == OutputFormat::kTable || format_ == OutputFormat::kMarkdown) {
+    if (streamed_.chunks.empty())
+      for (const auto& t : streamed_types_) streamed_.columns.emplace_back(t);
+    st = Whole(streamed_);
+  } else if (format_ == OutputFormat::kJson) {
+    st = streamed_rows_ ? Put("\n]\n", 3) : Put("]\n", 2);
+  }
+  streamed_ = ResultSet{};
+  return st;
+}
+
+Status ResultWriter::Close() {
+  if (out_) {
+    out_->flush();
+    return out_->good() ? Status::OK() : Status::IOError("writing the output failed");
+  }
+  if (fd_ < 0) return Status::OK();
+  const int fd = std::exchange(fd_, -1);
+  if (::close(fd) != 0) return Status::IOError("writing '" + path_ + "' failed: " + std::strerror(errno));
+  if (tmp_path_.empty()) return Status::OK();
+  // The old file is unlinked first: renaming over it would make ext4 (auto_da_alloc) flush the
+  // new one, ~25 ms for the report's 56 MB that nothing asked for.
+  (void)::unlink(path_.c_str());
+  if (::rename(tmp_path_.c_str(), path_.c_str()) != 0)
+    return Status::IOError("cannot rename '" + tmp_path_ + "' to '" + path_ + "': " + std::strerror(errno));
+  tmp_path_.clear();
+  return Status::OK();
+}
+
+Status WriteResultFile(const std::vector<ResultSet>& results, OutputFormat f, const std::string& path) {
+  WH_ASSIGN_OR_RETURN(auto w, ResultWriter::ToFile(path, f));
+  for (const auto& rs : results) WH_RETURN_IF_ERROR(w->Whole(rs));
+  return w->Close();
 }
 
 }  // namespace wh

@@ -1,6 +1,7 @@
 // Query results and how they are printed: table, csv, tsv, json, jsonl, markdown.
 #pragma once
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -47,6 +48,53 @@ void PrintResult(const ResultSet& rs, OutputFormat format, std::ostream& out);
 // another; the blocks of CSV / TSV rows are written at their offsets by the threads that format
 // them, so the copies into the page cache run on all cores.
 Status WriteResultFile(const std::vector<ResultSet>& results, OutputFormat format, const std::string& path);
+
+// Where a statement's results go as they are produced, instead of being held (streamed output):
+// a query's rows batch by batch (Begin, Rows for each batch, End), or a result that was built
+// whole (a sorted result, SHOW, DESCRIBE, EXPLAIN). Session::Execute with a sink hands every
+// result to it, in statement order.
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  virtual Status Whole(const ResultSet& rs) = 0;
+  virtual Status Begin(const std::vector<std::string>& names, const std::vector<DataType>& types) = 0;
+  virtual Status Rows(std::vector<Column> columns) = 0;  // one batch, the plan's types
+  virtual Status End() = 0;
+};
+
+// Prints results in a format as PrintResult does, one after another, to a stream or a new file.
+// Streamed rows are written as they come in CSV, TSV, JSON and JSON lines (a table or markdown
+// needs every row for its widths, so those are printed at End). A file is written under a
+// temporary name beside it and renamed over `path` by Close(): it appears whole or not at all
+// (a path that is not a regular file - a FIFO, a device, /dev/stdout - is written through).
+class ResultWriter : public ResultSink {
+ public:
+  static std::unique_ptr<ResultWriter> ToStream(std::ostream* out, OutputFormat format);
+  static Result<std::unique_ptr<ResultWriter>> ToFile(const std::string& path, OutputFormat format);
+  ~ResultWriter() override;
+
+  Status Whole(const ResultSet& rs) override;
+  Status Begin(const std::vector<std::string>& names, const std::vector<DataType>& types) override;
+  Status Rows(std::vector<Column> columns) override;
+  Status End() override;
+  // Flushes; for a file, makes it visible at its path. Without Close the file is removed.
+  Status Close();
+
+ private:
+  ResultWriter() = default;
+  Status Put(const char* data, size_t size);
+  Status PutCsv(const ResultSet& rs, char delim);
+
+  OutputFormat format_ = OutputFormat::kCsv;
+  std::ostream* out_ = nullptr;  // a stream, or:
+  int fd_ = -1;                  // a file
+  std::string path_, tmp_path_;  // tmp_path_ empty: written through
+  uint64_t offset_ = 0;
+  // The streamed result: its names, rows so far, and (table, markdown) its batches.
+  ResultSet streamed_;
+  std::vector<DataType> streamed_types_;
+  uint64_t streamed_rows_ = 0;
+};
 
 // The CSV (delim ',') or TSV lines, each with its newline, of n rows: row i is row rows[i] of
 // parts[which[i]]. As STRING columns of at most about 1 GiB of text each, in order.

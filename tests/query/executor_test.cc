@@ -8,6 +8,7 @@
 #include <numeric>
 #include <random>
 #include <fcntl.h>
+#include <filesystem>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -841,6 +842,55 @@ TEST(Joins, ManyToManyInChunks) {
   ASSERT_TRUE(cross.ok());
   EXPECT_EQ((*cross)[0].columns[0].Get<int64_t>(0), int64_t{9000000});
   EXPECT_EQ(IntegerAt((*cross)[0].columns[1], 0), 0);
+}
+
+// Streamed results print exactly as whole ones do, in every format; with a sink every result
+// goes to it in statement order and Execute returns none.
+TEST(Executor, StreamedResultsPrintAsWholeOnes) {
+  TempDir dir;
+  Session s(DefaultFileSystem(), dir.Join("w"));
+  ASSERT_TRUE(s.Execute("CREATE TABLE t (id BIGINT, name STRING, d DECIMAL(5,2))").ok());
+  auto wh = s.GetWarehouse(false);
+  ASSERT_TRUE(wh.ok());
+  auto in = StringInput("id,name,d\n1,\"a,b\",1.50\n2,,\n3,\"q\"\"x\",-2.00\n", "t.csv");
+  ASSERT_TRUE(IngestCsvStreams(*wh, "t", {in.get()}, {}).ok());
+  for (OutputFormat f : {OutputFormat::kCsv, OutputFormat::kTsv, OutputFormat::kJson, OutputFormat::kJsonl,
+                         OutputFormat::kTable, OutputFormat::kMarkdown}) {
+    for (const char* q : {"SELECT id, name, d FROM t", "SELECT id, name, d FROM t WHERE id > 5"}) {
+      // Whole: ORDER BY (the file's order) is never streamed.
+      auto whole = s.Execute(std::string(q) + " ORDER BY id");
+      ASSERT_TRUE(whole.ok());
+      std::ostringstream want, got;
+      PrintResult((*whole)[0], f, want);
+      auto writer = ResultWriter::ToStream(&got, f);
+      SessionOptions o;
+      o.sink = writer.get();
+      Session streamed(DefaultFileSystem(), dir.Join("w"), o);
+      auto r = streamed.Execute(std::string(q) + "; SHOW TABLES");
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      EXPECT_TRUE(r->empty());
+      ASSERT_TRUE(writer->Close().ok());
+      ResultSet tables;
+      tables.AddColumn("table_name", StringColumn({"t"}));
+      tables.AddColumn("kind", StringColumn({"table"}));
+      PrintResult(tables, f, want);
+      EXPECT_EQ(got.str(), want.str()) << q << " as format " << static_cast<int>(f);
+    }
+  }
+  // A file appears only when every statement succeeded; the old one stays otherwise.
+  const std::string out = dir.Join("out.csv");
+  testing::WriteAll(out, "old\n");
+  {
+    auto w = ResultWriter::ToFile(out, OutputFormat::kCsv);
+    ASSERT_TRUE(w.ok());
+    SessionOptions o;
+    o.sink = w->get();
+    Session failing(DefaultFileSystem(), dir.Join("w"), o);
+    EXPECT_FALSE(failing.Execute("SELECT id FROM t; SELECT 1 / 0 FROM t").ok());
+  }
+  EXPECT_EQ(testing::ReadAll(out), "old\n");
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()), 2)
+      << "no temporary file is left";
 }
 
 TEST(Variables, BoundAsLiteralsAndChecked) {

@@ -125,4 +125,16 @@ has "out of memory: the statement needs more memory than its budget (--memory-mb
 expect_clean 0 "$WH" -w "$W" query "$cross LIMIT 2" --memory-mb 100 --format csv
 [ "$(tail -n 1 "$T/out")" = "5008,5009,9997" ] || fail "top-N under --memory-mb: got $(tail -n 1 "$T/out")"
 
+# A result bigger than the budget streams: 10M rows of a cross join print as CSV in 100 MiB
+# (held whole, they would not fit).
+lines=$("$WH" -w "$W" query "SELECT a.user_id, b.v FROM ev a CROSS JOIN ev b WHERE b.v < 2000" --memory-mb 100 --format csv | wc -l)
+[ "$lines" = 10021010 ] || fail "streamed cross join: $lines lines"
+# -o: the file appears whole when the statement succeeds; the old one stays when it fails.
+echo old > "$T/res.csv"
+expect_clean 1 "$WH" -w "$W" query "SELECT user_id FROM ev; SELECT 1 / (v - v) FROM ev" -o "$T/res.csv"
+[ "$(cat "$T/res.csv")" = old ] || fail "a failed query changed its -o file"
+ls "$T" | grep -q wh-tmp && fail "a temporary result file was left"
+"$WH" -w "$W" query "SELECT COUNT(*) AS n FROM ev" -o "$T/res.csv" || fail "-o"
+[ "$(cat "$T/res.csv")" = "$(printf 'n\n5003')" ] || fail "-o wrote $(cat "$T/res.csv")"
+
 echo "robustness: all cases passed"

@@ -234,16 +234,25 @@ int CmdQuery(const Args& a) {
     if (!t.ok()) return Usage("--etl-date '" + a.etl_date + "': " + t.status().message());
     so.etl_micros = *t;
   }
+  // Results are written as they are produced (a big result is never held whole to be printed);
+  // a file appears at -o only when every statement succeeded.
+  std::unique_ptr<ResultWriter> writer;
+  if (a.output.empty()) {
+    writer = ResultWriter::ToStream(&std::cout, *fmt);
+  } else {
+    auto w = ResultWriter::ToFile(a.output, *fmt);
+    if (!w.ok()) return Fail(w.status());
+    writer = std::move(*w);
+  }
+  so.sink = writer.get();
   Session session(DefaultFileSystem(), a.warehouse, so);
   auto results = session.Execute(sql);
-  if (!results.ok()) return Fail(results.status());
-  if (!a.output.empty()) {
-    Status st = WriteResultFile(*results, *fmt, a.output);
-    return st.ok() ? kExitOk : Fail(st);
+  if (!results.ok()) {
+    std::cout.flush();
+    return Fail(results.status());
   }
-  for (const auto& rs : *results) PrintResult(rs, *fmt, std::cout);
-  std::cout.flush();
-  return kExitOk;
+  Status closed = writer->Close();
+  return closed.ok() ? kExitOk : Fail(closed);
 }
 
 int CmdIngest(const Args& a) {
