@@ -31,6 +31,9 @@ struct TableSnapshot {
   std::vector<SegmentEntry> segments;  // live segments, in commit order
   std::vector<CommitRecord> commits;   // the commit history (segments cleared)
   uint64_t last_seq = 0;
+  // Bytes at the manifest's end that do not form a whole record (an interrupted commit, or a
+  // damaged last one): readers ignore them; the next writer sets them aside (see OpenWriter).
+  uint64_t torn_bytes = 0;
 
   uint64_t rows() const;
   uint64_t bytes() const;
@@ -135,7 +138,9 @@ class TableWriter {
   // budget writes one per flush) into one, so that row groups hold a bucket's rows of the whole
   // batch. Runs at commit time; the originals are uncommitted temporary files.
   Status MergePartitionSegments();
-  Status CleanOrphans(uint64_t manifest_valid_length, bool torn);
+  // Removes what an interrupted commit left (a torn manifest tail, temporary files, segments no
+  // commit names); with set_aside, keeps the tail and such segments in kOrphanDir instead.
+  Status CleanOrphans(uint64_t manifest_valid_length, bool torn, bool set_aside);
   // Writes one segment from rows [bounds.front(), bounds.back()) of `sorted` (user columns then
   // etl_date), whose rows of bucket b are [bounds[b], bounds[b + 1]).
   Status WriteSortedRange(std::optional<int32_t> partition, const std::vector<Column>& sorted,
@@ -168,6 +173,16 @@ struct VerifyStats {
 };
 VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
                         const std::function<void(const std::string&)>& report);
+
+// `wh verify` of what is not a table: the warehouse marker, the view catalog `_views`, and
+// table directories without a `_manifest` (a table that lost its manifest is invisible to
+// queries). Returns the number of problems.
+uint64_t VerifyWarehouse(Warehouse* wh, const std::function<void(const std::string&)>& report);
+
+// Where a writer sets aside segment files that no commit names (a crash between renaming them
+// into place and appending the commit, or a damaged last commit record): never deleted by wh,
+// reported by verify; README "Recovering from damage" says what to do with them.
+constexpr const char* kOrphanDir = "_orphaned";
 
 // Current wall-clock time in microseconds since the epoch (UTC).
 int64_t NowMicros();

@@ -217,6 +217,7 @@ Status ParseManifest(std::string_view bytes, ManifestContents* out) {
     m.valid_length = pos;
   }
   if (!have_schema) return Status::Corruption("manifest has no schema record");
+  m.length = bytes.size();
   *out = std::move(m);
   return Status::OK();
 }

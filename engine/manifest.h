@@ -52,6 +52,7 @@ struct ManifestContents {
   TableSchema schema;
   std::vector<CommitRecord> commits;
   uint64_t valid_length = 0;  // bytes up to the end of the last whole record
+  uint64_t length = 0;        // bytes read
   bool torn_tail = false;     // bytes after valid_length that do not form a whole record
 };
 

@@ -14,7 +14,9 @@ std::string ToLower(std::string s) {
 
 Status ValidateIdentifier(const std::string& name, const char* what) {
   auto bad = [&] {
-    return Status::InvalidArgument(std::string(what) + " name '" + name +
+    std::string w = what;  // "table" or "table name": said once
+    if (w.size() < 5 || w.compare(w.size() - 5, 5, " name") != 0) w += " name";
+    return Status::InvalidArgument(w + " '" + name +
                                    "' is not an identifier (letters, digits and _, not starting "
                                    "with a digit, at most 128 characters)");
   };

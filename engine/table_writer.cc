@@ -18,11 +18,26 @@ TableWriter::~TableWriter() {
   if (!done_) Abort();
 }
 
-Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn) {
+Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn, bool set_aside) {
   const std::string& dir = base_.dir;
+  const std::string orphan_dir = JoinPath(dir, kOrphanDir);
+  auto ensure_orphan_dir = [&](const std::string& d) -> Status {
+    if (fs_->IsDirectory(d)) return Status::OK();
+    Status st = fs_->CreateDir(d);
+    return st.ok() || st.code() == StatusCode::kAlreadyExists ? Status::OK() : st;
+  };
   if (torn) {
-    // A torn append of a commit that never completed: drop it so the next record follows a
-    // whole one.
+    // A torn append of a commit that never completed - or, unless the head says otherwise, a
+    // damaged last commit: with set_aside its bytes are kept in _orphaned/ (with the segments no
+    // commit names, below) for verify and recovery. It leaves the manifest, so that the next
+    // record follows a whole one.
+    WH_ASSIGN_OR_RETURN(std::string bytes, fs_->ReadFile(manifest_path_));
+    if (set_aside && bytes.size() > valid_length) {
+      WH_RETURN_IF_ERROR(ensure_orphan_dir(orphan_dir));
+      WH_RETURN_IF_ERROR(fs_->WriteFileAtomic(
+          JoinPath(orphan_dir, "_manifest.tail-at-" + std::to_string(valid_length)), bytes.substr(valid_length)));
+      WH_RETURN_IF_ERROR(fs_->SyncDir(orphan_dir));
+    }
     WH_RETURN_IF_ERROR(fs_->Truncate(manifest_path_, valid_length));
     WH_ASSIGN_OR_RETURN(auto f, fs_->NewAppendableFile(manifest_path_));
     WH_RETURN_IF_ERROR(f->Sync());
@@ -31,8 +46,10 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn) {
   // A head file left half-written by a crash.
   if (fs_->FileExists(JoinPath(dir, std::string(kHeadFile) + ".tmp")))
     WH_RETURN_IF_ERROR(fs_->RemoveFile(JoinPath(dir, std::string(kHeadFile) + ".tmp")));
-  std::set<std::string> live;
+  std::set<std::string> live, retired;
   for (const auto& s : base_.segments) live.insert(s.path);
+  for (const auto& c : base_.commits)
+    for (const auto& r : c.removed) retired.insert(r);
   std::set<std::string> live_dirs;
   for (const auto& s : base_.segments) live_dirs.insert(s.path.substr(0, s.path.find('/')));
   if (base_.schema.partition_column.empty()) return Status::OK();
@@ -48,14 +65,23 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn) {
     size_t kept = 0;
     for (const auto& f : files) {
       std::string rel = n + "/" + f;
-      bool ours = f.rfind(kTempPrefix, 0) == 0 ||
-                  (f.size() > 4 && f.compare(f.size() - 4, 4, kSegmentSuffix) == 0);
-      if (ours && !live.count(rel)) {
-        WH_RETURN_IF_ERROR(fs_->RemoveFile(JoinPath(pdir, f)));
-        changed = true;
-      } else {
+      const bool temp = f.rfind(kTempPrefix, 0) == 0;
+      const bool segment = f.size() > 4 && f.compare(f.size() - 4, 4, kSegmentSuffix) == 0;
+      if ((!temp && !segment) || live.count(rel)) {
         ++kept;
+        continue;
       }
+      if (temp || retired.count(rel) || !set_aside) {
+        // Never committed, or retired by a commit: nothing names it.
+        WH_RETURN_IF_ERROR(fs_->RemoveFile(JoinPath(pdir, f)));
+      } else {
+        // A whole segment no commit names, when its commit may be the damaged one: set aside.
+        WH_RETURN_IF_ERROR(ensure_orphan_dir(orphan_dir));
+        WH_RETURN_IF_ERROR(ensure_orphan_dir(JoinPath(orphan_dir, n)));
+        WH_RETURN_IF_ERROR(fs_->Rename(JoinPath(pdir, f), JoinPath(JoinPath(orphan_dir, n), f)));
+        WH_RETURN_IF_ERROR(fs_->SyncDir(JoinPath(orphan_dir, n)));
+      }
+      changed = true;
     }
     if (changed) WH_RETURN_IF_ERROR(fs_->SyncDir(pdir));
     if (kept == 0 && !live_dirs.count(n)) {

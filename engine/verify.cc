@@ -81,6 +81,34 @@ VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
     problem(snap.status().ToString());
     return stats;
   }
+  // What a lost commit would leave: bytes after the manifest's last whole record that the head
+  // does not account for (a crash right after the append would have left the head behind as
+  // well, so this is reported either way), and segments set aside by a writer.
+  auto head = ReadHead(wh->fs(), snap->dir);
+  const bool head_confirms = head.ok() && head->last_seq == snap->last_seq;
+  if (snap->torn_bytes && !head_confirms)
+    problem(JoinPath(snap->dir, "_manifest") + ": " + std::to_string(snap->torn_bytes) +
+            " bytes after the last whole record are not a commit, and _head does not confirm commit " +
+            std::to_string(snap->last_seq) + " as the last: an interrupted commit, or a damaged last "
+            "commit (the next writer sets them aside in " + kOrphanDir + "/; see README 'Recovering from damage')");
+  const std::string orphans = JoinPath(snap->dir, kOrphanDir);
+  if (wh->fs()->IsDirectory(orphans)) {
+    size_t files = 0;
+    std::vector<std::string> todo = {orphans};
+    while (!todo.empty()) {
+      std::string d = todo.back();
+      todo.pop_back();
+      auto names = wh->fs()->ListDir(d);
+      if (!names.ok()) continue;
+      for (const auto& n : *names) {
+        if (wh->fs()->IsDirectory(JoinPath(d, n))) todo.push_back(JoinPath(d, n));
+        else ++files;
+      }
+    }
+    if (files)
+      problem(orphans + ": " + std::to_string(files) + " files set aside that no commit names (segments "
+              "and the manifest bytes of a commit that may have been lost; see README 'Recovering from damage')");
+  }
   for (const auto& seg : snap->segments) {
     std::string path = snap->SegmentPath(seg);
     ++stats.segments;

@@ -147,6 +147,9 @@ Status Warehouse::CreateTable(const TableSchema& input, bool if_not_exists) {
   WH_RETURN_IF_ERROR(CleanRoot());
   WH_ASSIGN_OR_RETURN(std::string dir, TableDir(schema.name));
   if (fs_->FileExists(dir)) {
+    if (!fs_->FileExists(JoinPath(dir, kManifestFile)))
+      return Status::AlreadyExists("'" + dir + "' is the directory of a damaged table '" + schema.name +
+                                   "' (it has no _manifest); DROP TABLE " + schema.name + " removes it");
     if (if_not_exists) return Status::OK();
     return Status::AlreadyExists("table '" + schema.name + "' already exists");
   }
@@ -177,7 +180,8 @@ Status Warehouse::DropTable(const std::string& name, bool if_exists) {
   WH_ASSIGN_OR_RETURN(std::string dir, TableDir(name));
   WH_ASSIGN_OR_RETURN(auto lock, fs_->LockFile(JoinPath(root_, kLockFile)));
   WH_RETURN_IF_ERROR(CleanRoot());
-  if (!fs_->FileExists(JoinPath(dir, kManifestFile))) {
+  // A directory without a manifest is a table that lost it: dropping removes what is left.
+  if (!fs_->FileExists(JoinPath(dir, kManifestFile)) && !fs_->IsDirectory(dir)) {
     if (if_exists) return Status::OK();
     return Status::NotFound("table '" + ToLower(name) + "' does not exist");
   }
@@ -214,11 +218,42 @@ TableSnapshot BuildSnapshot(ManifestContents m, const std::string& dir) {
 Result<TableSnapshot> Warehouse::GetSnapshot(const std::string& name) {
   WH_ASSIGN_OR_RETURN(std::string dir, TableDir(name));
   std::string mpath = JoinPath(dir, kManifestFile);
-  if (!fs_->FileExists(mpath)) return Status::NotFound("table '" + ToLower(name) + "' does not exist");
+  if (!fs_->FileExists(mpath)) {
+    if (fs_->IsDirectory(dir))
+      return Status::Corruption("table '" + ToLower(name) + "' has lost its _manifest (" + mpath +
+                                " is missing); see README 'Recovering from damage'");
+    return Status::NotFound("table '" + ToLower(name) + "' does not exist");
+  }
   WH_ASSIGN_OR_RETURN(Head head, ReadHead(fs_, dir));  // first: see ReadHead
   WH_ASSIGN_OR_RETURN(ManifestContents m, ReadManifest(fs_, mpath));
   WH_RETURN_IF_ERROR(CheckHead(head, dir, m));
-  return BuildSnapshot(std::move(m), dir);
+  const uint64_t torn = m.length - m.valid_length;
+  TableSnapshot snap = BuildSnapshot(std::move(m), dir);
+  snap.torn_bytes = torn;
+  return snap;
+}
+
+uint64_t VerifyWarehouse(Warehouse* wh, const std::function<void(const std::string&)>& report) {
+  uint64_t problems = 0;
+  auto problem = [&](const std::string& msg) {
+    ++problems;
+    report(msg);
+  };
+  auto views = wh->ListViews();
+  if (!views.ok()) problem("_views: " + views.status().ToString() + " (see README 'Recovering from damage')");
+  auto names = wh->fs()->ListDir(wh->root());
+  if (!names.ok()) {
+    problem(names.status().ToString());
+    return problems;
+  }
+  for (const auto& n : *names) {
+    const std::string path = JoinPath(wh->root(), n);
+    if (!ValidateIdentifier(n, "table").ok() || n != ToLower(n) || n[0] == '_') continue;
+    if (wh->fs()->IsDirectory(path) && !wh->fs()->FileExists(JoinPath(path, kManifestFile)))
+      problem(path + ": a table directory without a _manifest: the table is lost to queries (DROP TABLE " + n +
+              " removes it; see README 'Recovering from damage')");
+  }
+  return problems;
 }
 
 Result<std::unique_ptr<TableWriter>> Warehouse::OpenWriter(const std::string& name) {
@@ -241,10 +276,24 @@ Result<std::unique_ptr<TableWriter>> Warehouse::OpenWriter(const std::string& na
   WH_RETURN_IF_ERROR(CheckHead(head, dir, m));
   uint64_t valid_length = m.valid_length;
   bool torn = m.torn_tail;
+  const uint64_t last_seq = m.commits.empty() ? 0 : m.commits.back().seq;
+  // `_head` names the last commit made durable. When it names the manifest's last whole record,
+  // anything after it, and any segment no commit names, is an interrupted commit's and goes.
+  // When it does not (it is missing or lags: a crash right after a commit, or damage), a torn
+  // record may have been a whole commit: its bytes and its segments are set aside in _orphaned/.
+  const bool head_confirms = head.last_seq == last_seq && head.manifest_length == valid_length;
   w->base_ = BuildSnapshot(std::move(m), dir);
   w->manifest_path_ = mpath;
   w->manifest_length_ = valid_length;
-  WH_RETURN_IF_ERROR(w->CleanOrphans(valid_length, torn));
+  WH_RETURN_IF_ERROR(w->CleanOrphans(valid_length, torn, !head_confirms));
+  if (!head_confirms) {
+    // The manifest's whole records are durable once synced: the head can name them.
+    WH_ASSIGN_OR_RETURN(auto f, fs_->NewAppendableFile(mpath));
+    WH_RETURN_IF_ERROR(f->Sync());
+    WH_RETURN_IF_ERROR(f->Close());
+    WH_RETURN_IF_ERROR(fs_->WriteFileAtomic(JoinPath(dir, kHeadFile), EncodeHead(last_seq, valid_length)));
+    WH_RETURN_IF_ERROR(fs_->SyncDir(dir));
+  }
   char tok[16];
   std::snprintf(tok, sizeof tok, "%08x",
                 static_cast<unsigned>(Checksum64(&valid_length, 8) ^ NowMicros() ^ ::getpid()));

@@ -232,16 +232,21 @@ class PosixFileSystem final : public FileSystem {
       while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0')) holder.pop_back();
       ::close(fd);
       if (e == EWOULDBLOCK)
-        return Status::Locked("locked by pid " + (holder.empty() ? std::string("?") : holder) +
+        return Status::Locked((holder.empty() ? std::string("locked by another process (its pid is not recorded)")
+                                              : "locked by pid " + holder) +
                               " (lock file '" + path + "')");
       return Errno("lock", path, e);
     }
-    // The lock is ours; a stale pid from a dead holder is simply overwritten.
+    // The lock is ours; a stale pid from a dead holder is simply overwritten. The pid only
+    // informs whoever finds the lock taken: on a full disk the lock holds without it (DROP TABLE
+    // must work there, to free space).
     std::string pid = std::to_string(::getpid()) + "\n";
     if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
       int e = errno;
-      ::close(fd);
-      return Errno("write lock file", path, e);
+      if (e != ENOSPC && e != EDQUOT) {
+        ::close(fd);
+        return Errno("write lock file", path, e);
+      }
     }
     return std::unique_ptr<FileLock>(new PosixFileLock(fd));
   }

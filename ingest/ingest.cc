@@ -125,7 +125,8 @@ Result<std::vector<TimeFormat>> ColumnTimeFormats(const TableSchema& schema, con
 
 namespace {
 
-Result<FieldMap> ReadHeader(CsvReader* csv, const std::string& name, const TableSchema& schema) {
+Result<FieldMap> ReadHeader(CsvReader* csv, const std::string& name, const TableSchema& schema,
+                            bool allow_missing) {
   std::vector<CsvField> fields;
   WH_ASSIGN_OR_RETURN(bool has_header, csv->Next(&fields));
   if (!has_header)
@@ -153,11 +154,16 @@ Result<FieldMap> ReadHeader(CsvReader* csv, const std::string& name, const Table
                                std::to_string(map.source[c] + 1) + " and " + std::to_string(i + 1) + ")");
     map.source[c] = static_cast<int>(i);
   }
+  std::string missing;
   for (size_t c = 0; c < ncols; ++c) {
     if (map.source[c] < 0 && schema.columns[c].not_null)
       return Status::DataError(name + ":1: the header has no column '" + schema.columns[c].name +
                                "', which is NOT NULL");
+    if (map.source[c] < 0) missing += (missing.empty() ? "'" : ", '") + schema.columns[c].name + "'";
   }
+  if (!missing.empty() && !allow_missing)
+    return Status::DataError(name + ":1: the header has no column " + missing + " of table '" + schema.name +
+                             "' (a misspelt or forgotten column?); --allow-missing-columns loads them as NULL");
   map.nfields = fields.size();
   return map;
 }
@@ -328,7 +334,7 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
                   const IngestOptions& opt, uint64_t* total_rows, std::vector<RejectedRow>* rejects) {
   std::vector<RejectedRow>* tolerate = opt.max_errors > 0 ? rejects : nullptr;
   CsvReader header(in);
-  WH_ASSIGN_OR_RETURN(FieldMap map, ReadHeader(&header, in->name(), schema));
+  WH_ASSIGN_OR_RETURN(FieldMap map, ReadHeader(&header, in->name(), schema, opt.allow_missing_columns));
   WH_ASSIGN_OR_RETURN(map.time, ColumnTimeFormats(schema, opt));
   uint64_t line = header.next_line();
   std::string carry = header.TakeBuffered();

@@ -34,6 +34,9 @@ struct IngestOptions {
   EncodeOptions encode;
   // Load files even if the table already committed the same path with the same content.
   bool force = false;
+  // A CSV header without some nullable column of the table fills it with NULLs instead of
+  // failing (a header without a NOT NULL column always fails).
+  bool allow_missing_columns = false;
   // Tolerant mode: up to max_errors rows with bad values (or the wrong number of fields) are
   // skipped instead of failing the batch; each is reported in IngestResult::rejects.
   uint64_t max_errors = 0;

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "engine/engine.h"
 #include "tests/test_util.h"
 
@@ -199,6 +201,86 @@ TEST(Warehouse, DamagedLastManifestRecordIsCorruptionButAZeroTailIsTorn) {
   auto lost = wh->GetSnapshot("events");
   ASSERT_FALSE(lost.ok());
   EXPECT_NE(lost.status().message().find("has lost committed records"), std::string::npos) << lost.status().message();
+}
+
+// A zeroed last commit record with _head gone reads as a torn append: nothing shows the commit
+// was whole. verify reports it, and the next writer sets the record's bytes and the segments
+// no commit names aside in _orphaned/ instead of deleting them.
+std::vector<uint32_t> BucketsOf(const std::vector<Column>& rows) {
+  std::vector<uint32_t> b(rows[2].size());
+  ComputeBuckets(rows[2], 4, b.data());
+  return b;
+}
+
+TEST(Warehouse, ALastCommitThatMayBeLostIsSetAsideNotDeleted) {
+  TempDir dir;
+  auto wh = *Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
+  ASSERT_TRUE(wh->CreateTable(EventsSchema(), false).ok());
+  const std::string mpath = dir.Join("w/events/_manifest");
+  uint64_t first_end = 0;
+  for (int n = 0; n < 2; ++n) {
+    auto w = *wh->OpenWriter("events");
+    auto rows = Rows({{"a", n ? "2022-03-02 10:00:00" : "2022-03-01 10:00:00", 1}});
+    ASSERT_TRUE(w->WriteSegment(19052 + n, rows, BucketsOf(rows)).ok());
+    ASSERT_TRUE(w->Commit({}).ok());
+    if (n == 0) first_end = testing::ReadAll(mpath).size();
+  }
+  const std::string second = wh->GetSnapshot("events")->segments[1].path;
+  std::string bytes = testing::ReadAll(mpath);
+  for (size_t k = first_end; k < bytes.size(); ++k) bytes[k] = 0;
+  testing::WriteAll(mpath, bytes);
+  ASSERT_TRUE(DefaultFileSystem()->RemoveFile(dir.Join("w/events/_head")).ok());
+  std::vector<std::string> problems;
+  auto v = VerifyTable(wh.get(), "events", [&](const std::string& m) { problems.push_back(m); });
+  ASSERT_EQ(v.problems, 1u) << ::testing::PrintToString(problems);
+  EXPECT_NE(problems[0].find("_head does not confirm commit 1"), std::string::npos) << problems[0];
+  { ASSERT_TRUE(wh->OpenWriter("events").ok()); }
+  EXPECT_FALSE(DefaultFileSystem()->FileExists(dir.Join("w/events/" + second)));
+  EXPECT_TRUE(DefaultFileSystem()->FileExists(dir.Join("w/events/_orphaned/" + second))) << "kept, not deleted";
+  EXPECT_TRUE(DefaultFileSystem()->FileExists(dir.Join("w/events/_orphaned/_manifest.tail-at-" + std::to_string(first_end))));
+  problems.clear();
+  v = VerifyTable(wh.get(), "events", [&](const std::string& m) { problems.push_back(m); });
+  ASSERT_EQ(v.problems, 1u) << ::testing::PrintToString(problems);
+  EXPECT_NE(problems[0].find("2 files set aside"), std::string::npos) << problems[0];
+  // The writer has confirmed what is whole: the table takes commits again.
+  {
+    auto w = *wh->OpenWriter("events");
+    auto rows = Rows({{"b", "2022-03-09 10:00:00", 2}});
+    ASSERT_TRUE(w->WriteSegment(19060, rows, BucketsOf(rows)).ok());
+    ASSERT_TRUE(w->Commit({}).ok());
+  }
+  EXPECT_EQ(wh->GetSnapshot("events")->rows(), 2u);
+}
+
+// A table whose _manifest is gone, and a damaged _views: verify says so; queries fail with
+// corruption; the lost table can be dropped (and only then created again).
+TEST(Warehouse, LostManifestAndDamagedViewsAreFoundAndRecoverable) {
+  TempDir dir;
+  auto wh = *Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
+  ASSERT_TRUE(wh->CreateTable(EventsSchema(), false).ok());
+  ASSERT_TRUE(wh->CreateView("v", "SELECT 1", false, false).ok());
+  std::vector<std::string> problems;
+  auto report = [&](const std::string& m) { problems.push_back(m); };
+  EXPECT_EQ(VerifyWarehouse(wh.get(), report), 0u);
+  ASSERT_TRUE(DefaultFileSystem()->RemoveFile(dir.Join("w/events/_manifest")).ok());
+  std::string views = testing::ReadAll(dir.Join("w/_views"));
+  views[views.size() - 12] ^= 1;
+  testing::WriteAll(dir.Join("w/_views"), views);
+  EXPECT_EQ(VerifyWarehouse(wh.get(), report), 2u);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_NE(problems[0].find("_views"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[1].find("without a _manifest"), std::string::npos) << problems[1];
+  auto snap = wh->GetSnapshot("events");
+  ASSERT_FALSE(snap.ok());
+  EXPECT_EQ(snap.status().code(), StatusCode::kCorruption);
+  Status create = wh->CreateTable(EventsSchema(), false);
+  EXPECT_NE(create.message().find("DROP TABLE events removes it"), std::string::npos) << create.message();
+  ASSERT_TRUE(wh->DropTable("events", false).ok());
+  // The damaged catalog is moved aside (README 'Recovering from damage'); its views are gone.
+  std::filesystem::rename(dir.Join("w/_views"), dir.Join("w/_views.damaged"));
+  EXPECT_TRUE(wh->CreateTable(EventsSchema(), false).ok());
+  problems.clear();
+  EXPECT_EQ(VerifyWarehouse(wh.get(), report), 0u) << ::testing::PrintToString(problems);
 }
 
 TEST(Warehouse, DamagedManifestRecordFollowedByMoreIsCorruption) {

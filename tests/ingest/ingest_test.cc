@@ -31,16 +31,24 @@ TableSchema PostsSchema() {
   return s;
 }
 
+IngestOptions AllowMissing() {
+  IngestOptions o;
+  o.allow_missing_columns = true;
+  return o;
+}
+
 class IngestTest : public ::testing::Test {
  protected:
   void SetUp() override {
     wh_ = std::move(Warehouse::Open(DefaultFileSystem(), dir_.Join("w"), true)).value();
     ASSERT_TRUE(wh_->CreateTable(PostsSchema(), false).ok());
   }
-  Result<IngestResult> Ingest(const std::string& csv, const std::string& name = "p.csv") {
+  // The fixtures name the columns they fill; the rest load as NULL (--allow-missing-columns).
+  Result<IngestResult> Ingest(const std::string& csv, const std::string& name = "p.csv", bool allow_missing = true) {
     auto in = StringInput(csv, name);
     IngestOptions o;
     o.etl_micros = *ParseTimestamp("2022-03-01");
+    o.allow_missing_columns = allow_missing;
     return IngestCsvStreams(wh_.get(), "posts", {in.get()}, o);
   }
   std::map<std::string, uint64_t> Partitions() {
@@ -82,6 +90,16 @@ TEST_F(IngestTest, RoutesRowsByLeastOfTwoTimestamps) {
 }
 
 TEST_F(IngestTest, HeaderMatchedByNameMissingNullableColumnIsNull) {
+  // By default a header without a column of the table is refused (a misspelt name would
+  // otherwise load a column of NULLs); with --allow-missing-columns the column is NULL.
+  auto refused = Ingest("user_id,posted_at,id,sheduled_at\n7,2022-01-01 00:00:00,1,\n", "p.csv", false);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("'sheduled_at'"), std::string::npos) << refused.status().message();
+  refused = Ingest("user_id,posted_at,id\n7,2022-01-01 00:00:00,1\n", "p.csv", false);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("p.csv:1: the header has no column 'scheduled_at', 'amount'"),
+            std::string::npos) << refused.status().message();
+  EXPECT_TRUE(Partitions().empty());
   auto r = Ingest("user_id,posted_at,id\n7,2022-01-01 00:00:00,1\n");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(Partitions()["event_date=2022-01-01"], 1u);
@@ -128,6 +146,7 @@ TEST_F(IngestTest, SmallBudgetFlushesAreMergedIntoOneSegmentPerPartition) {
   auto in = StringInput(csv, "big.csv");
   IngestOptions o;
   o.batch_bytes = 64 << 10;
+  o.allow_missing_columns = true;
   auto r = IngestCsvStreams(wh_.get(), "posts", {in.get()}, o);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->segments, 3u);
@@ -150,13 +169,13 @@ TEST_F(IngestTest, SmallBudgetFlushesAreMergedIntoOneSegmentPerPartition) {
 TEST_F(IngestTest, CompressedInputs) {
   std::string path = dir_.Join("in.csv.gz");
   ASSERT_EQ(std::system(("printf 'id,posted_at,user_id\\n1,2022-01-01 00:00:00,1\\n' | gzip > " + path).c_str()), 0);
-  auto r = IngestCsv(wh_.get(), "posts", {path}, {});
+  auto r = IngestCsv(wh_.get(), "posts", {path}, AllowMissing());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->rows, 1u);
   std::string zpath = dir_.Join("in.csv.zst");
   if (std::system("command -v zstd >/dev/null") == 0) {
     ASSERT_EQ(std::system(("printf 'id,posted_at,user_id\\n1,2022-01-01 00:00:00,1\\n' | zstd -q > " + zpath).c_str()), 0);
-    auto r2 = IngestCsv(wh_.get(), "posts", {zpath}, {});
+    auto r2 = IngestCsv(wh_.get(), "posts", {zpath}, AllowMissing());
     ASSERT_TRUE(r2.ok()) << r2.status().ToString();
   }
   EXPECT_FALSE(IngestCsv(wh_.get(), "posts", {dir_.Join("missing.csv")}, {}).ok());

@@ -62,6 +62,25 @@ cmp -s "$W/ev/_manifest" "$T/manifest.before" || fail "the manifest changed"
 [ "$(count ev)" = 3 ] || fail "the table changed"
 "$WH" -w "$W" verify > /dev/null || fail "verify after the refused writes"
 
+# 13. Smaller ones: an empty option value is an error (not "now"); a CSV without a table column
+# is refused unless --allow-missing-columns; a lost segment is corruption (exit 4); a table name
+# is named once in its error.
+expect 2 "$WH" -w "$W" ingest ev "$T/ev.csv" --etl-date ""
+has "needs a value, not an empty string"
+expect 1 "$WH" -w "$W" query 'SELECT * FROM "../x"'
+grep -q "table name name" "$T/err" && fail "the error says 'name name'"
+W2="$T/w2"
+"$WH" -w "$W2" query "CREATE TABLE z (user_id BIGINT NOT NULL, v INT)" || fail "create z"
+printf 'user_id\n9\n' > "$T/missing.csv"
+expect 3 "$WH" -w "$W2" ingest z "$T/missing.csv"
+has "the header has no column 'v'"
+expect 0 "$WH" -w "$W2" ingest z "$T/missing.csv" --allow-missing-columns
+[ "$("$WH" -w "$W2" query "SELECT COUNT(*) FROM z WHERE user_id = 9 AND v IS NULL" --format csv | tail -n 1)" = 1 ] ||
+  fail "--allow-missing-columns"
+rm "$(find "$W2/z" -name '*.whs' | head -n 1)"
+expect 4 "$WH" -w "$W2" query "SELECT * FROM z"
+has "is missing"
+
 # 5 / 12. Resource limits: deep nesting, wide rows, huge IN lists and too little memory end in
 # a clear error and an exit code (8: out of memory), never a signal.
 # expect_no_signal CMD...: any exit code below 128 (not killed by a signal), stderr kept.

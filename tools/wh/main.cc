@@ -54,6 +54,7 @@ commands:
                                            (default 80% of RAM; past it, exit 8)
   ingest TABLE FILE... [--format csv|json] [--etl-date D] [--memory-mb N (1024)]
          [--force] [--max-errors N [--rejects FILE]] [--time-format [COL=]FMT]...
+         [--allow-missing-columns]
                                            load CSV files with a header, or JSON objects (JSON
                                            lines or whole-object files; by default when every
                                            name ends in .json/.jsonl/.ndjson), as one atomic
@@ -65,6 +66,8 @@ commands:
                                            refused unless --force; with
                                            --max-errors, up to N bad rows are skipped (and
                                            listed in FILE) instead of failing the load;
+                                           a CSV header must name every column, unless
+                                           --allow-missing-columns (then NULLs);
                                            --time-format reads DATE/TIMESTAMP text of COL
                                            (or all) as FMT: iso, a pattern like %d/%m/%Y
                                            (%Y %m %d %H %M %S %f), epoch_s, epoch_ms, epoch_us
@@ -141,6 +144,7 @@ struct Args {
   std::string output;
   std::string memory;
   bool force = false;
+  bool allow_missing_columns = false;
   std::string max_errors;
   std::string rejects;
   std::vector<std::string> time_formats;  // [COLUMN=]FORMAT
@@ -259,6 +263,7 @@ int CmdIngest(const Args& a) {
   if (a.positional.size() < 2) return Usage("usage: wh ingest TABLE FILE... [--etl-date DATE]");
   IngestOptions opt;
   opt.force = a.force;
+  opt.allow_missing_columns = a.allow_missing_columns;
   if (!a.max_errors.empty()) {
     auto m = ParseInt64(a.max_errors, 0, INT64_MAX);
     if (!m.ok()) return Usage("--max-errors must be a non-negative integer");
@@ -401,6 +406,9 @@ int CmdVerify(const Args& a) {
     tables.push_back(ToLower(a.positional[0]));
   }
   uint64_t problems = 0;
+  if (a.positional.empty()) {
+    problems += VerifyWarehouse(wh->get(), [&](const std::string& msg) { std::cout << "CORRUPT " << msg << "\n"; });
+  }
   for (const auto& t : tables) {
     VerifyStats s = VerifyTable(wh->get(), t, [&](const std::string& msg) {
       std::cout << "CORRUPT " << t << ": " << msg << "\n";
@@ -428,6 +436,8 @@ int Main(int argc, char** argv) {
     const std::string& s = args[i];
     auto value = [&](const char* name) -> Result<std::string> {
       if (i + 1 >= args.size()) return Status::InvalidArgument(std::string(name) + " needs a value");
+      // An empty value is a mistake (an unset shell variable), never "the default".
+      if (args[i + 1].empty()) return Status::InvalidArgument(std::string(name) + " needs a value, not an empty string");
       return args[++i];
     };
     Result<std::string> v = std::string();
@@ -467,6 +477,8 @@ int Main(int argc, char** argv) {
       if (v.ok()) a.time_formats.push_back(*v);
     } else if (s == "--force") {
       a.force = true;
+    } else if (s == "--allow-missing-columns") {
+      a.allow_missing_columns = true;
     } else if (s == "--memory-mb") {
       v = value("--memory-mb");
       if (v.ok()) a.memory = *v;
