@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <memory>
@@ -58,6 +59,10 @@ class Warehouse {
   bool TableExists(const std::string& name);
   // Creates a table atomically (its directory appears whole or not at all).
   Status CreateTable(const TableSchema& schema, bool if_not_exists);
+  // Creates a table with its first rows atomically (CREATE TABLE ... AS SELECT): `fill` writes
+  // and commits them through a writer of the new table while it is still hidden; the table
+  // appears with them, or - on an error or a crash at any moment - not at all.
+  Status CreateTableAs(const TableSchema& schema, const std::function<Status(TableWriter*)>& fill);
   // Removes a table and all its data.
   Status DropTable(const std::string& name, bool if_exists);
   // Views: name -> SQL text of the query (the catalog file `_views`).
@@ -75,6 +80,11 @@ class Warehouse {
   Warehouse(FileSystem* fs, std::string root) : fs_(fs), root_(std::move(root)) {}
   Result<std::string> TableDir(const std::string& name);
   Status CleanRoot();
+  // Checks that `schema` may be created (name, no table or view of that name) and writes a new
+  // table directory for it at `tmp` (under the DDL lock, which the caller holds).
+  Status PrepareTableDir(const TableSchema& schema, const std::string& tmp);
+  // A writer of the table whose directory is `dir` (OpenWriter, or a table being created).
+  Result<std::unique_ptr<TableWriter>> OpenWriterAt(const std::string& name, const std::string& dir);
 
   FileSystem* fs_;
   std::string root_;

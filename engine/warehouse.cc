@@ -136,21 +136,16 @@ Status Warehouse::CleanRoot() {
   return Status::OK();
 }
 
-Status Warehouse::CreateTable(const TableSchema& input, bool if_not_exists) {
-  TableSchema schema = input;
-  schema.name = ToLower(schema.name);
+Status Warehouse::PrepareTableDir(const TableSchema& schema, const std::string& tmp) {
   WH_RETURN_IF_ERROR(schema.Validate());
   if (schema.name[0] == '_')
     return Status::InvalidArgument("table name '" + schema.name + "': names beginning with '_' are "
                                    "reserved for the warehouse's own files (_warehouse, _lock, _views)");
-  WH_ASSIGN_OR_RETURN(auto lock, fs_->LockFile(JoinPath(root_, kLockFile)));
-  WH_RETURN_IF_ERROR(CleanRoot());
   WH_ASSIGN_OR_RETURN(std::string dir, TableDir(schema.name));
   if (fs_->FileExists(dir)) {
     if (!fs_->FileExists(JoinPath(dir, kManifestFile)))
       return Status::AlreadyExists("'" + dir + "' is the directory of a damaged table '" + schema.name +
                                    "' (it has no _manifest); DROP TABLE " + schema.name + " removes it");
-    if (if_not_exists) return Status::OK();
     return Status::AlreadyExists("table '" + schema.name + "' already exists");
   }
   {
@@ -158,7 +153,6 @@ Status Warehouse::CreateTable(const TableSchema& input, bool if_not_exists) {
     if (views.count(schema.name))
       return Status::AlreadyExists("'" + schema.name + "' is a view; a table needs another name");
   }
-  std::string tmp = JoinPath(root_, ".creating-" + schema.name);
   WH_RETURN_IF_ERROR(fs_->CreateDir(tmp));
   std::string payload;
   SerializeSchema(schema, &payload);
@@ -168,7 +162,44 @@ Status Warehouse::CreateTable(const TableSchema& input, bool if_not_exists) {
     WH_RETURN_IF_ERROR(f->Append(bytes));
     WH_RETURN_IF_ERROR(f->Sync());
     WH_RETURN_IF_ERROR(f->Close());
-    WH_RETURN_IF_ERROR(fs_->SyncDir(tmp));
+    return fs_->SyncDir(tmp);
+  }();
+  if (!st.ok()) (void)fs_->RemoveTree(tmp);
+  return st;
+}
+
+Status Warehouse::CreateTable(const TableSchema& input, bool if_not_exists) {
+  TableSchema schema = input;
+  schema.name = ToLower(schema.name);
+  WH_RETURN_IF_ERROR(schema.Validate());
+  WH_ASSIGN_OR_RETURN(auto lock, fs_->LockFile(JoinPath(root_, kLockFile)));
+  WH_RETURN_IF_ERROR(CleanRoot());
+  if (if_not_exists && TableExists(schema.name)) return Status::OK();
+  // The directory is made whole under a hidden name and renamed into place: the table appears
+  // whole or not at all (a leftover .creating- directory is removed by the next CREATE / DROP).
+  std::string tmp = JoinPath(root_, ".creating-" + schema.name);
+  WH_RETURN_IF_ERROR(PrepareTableDir(schema, tmp));
+  WH_ASSIGN_OR_RETURN(std::string dir, TableDir(schema.name));
+  Status st = fs_->Rename(tmp, dir);
+  if (st.ok()) st = fs_->SyncDir(root_);
+  if (!st.ok()) (void)fs_->RemoveTree(tmp);
+  return st;
+}
+
+Status Warehouse::CreateTableAs(const TableSchema& input, const std::function<Status(TableWriter*)>& fill) {
+  TableSchema schema = input;
+  schema.name = ToLower(schema.name);
+  WH_RETURN_IF_ERROR(schema.Validate());
+  WH_ASSIGN_OR_RETURN(auto lock, fs_->LockFile(JoinPath(root_, kLockFile)));
+  WH_RETURN_IF_ERROR(CleanRoot());
+  std::string tmp = JoinPath(root_, ".creating-" + schema.name);
+  WH_RETURN_IF_ERROR(PrepareTableDir(schema, tmp));
+  WH_ASSIGN_OR_RETURN(std::string dir, TableDir(schema.name));
+  Status st = [&]() -> Status {
+    {
+      WH_ASSIGN_OR_RETURN(auto writer, OpenWriterAt(schema.name, tmp));
+      WH_RETURN_IF_ERROR(fill(writer.get()));
+    }
     WH_RETURN_IF_ERROR(fs_->Rename(tmp, dir));
     return fs_->SyncDir(root_);
   }();
@@ -258,6 +289,10 @@ uint64_t VerifyWarehouse(Warehouse* wh, const std::function<void(const std::stri
 
 Result<std::unique_ptr<TableWriter>> Warehouse::OpenWriter(const std::string& name) {
   WH_ASSIGN_OR_RETURN(std::string dir, TableDir(name));
+  return OpenWriterAt(name, dir);
+}
+
+Result<std::unique_ptr<TableWriter>> Warehouse::OpenWriterAt(const std::string& name, const std::string& dir) {
   std::string mpath = JoinPath(dir, kManifestFile);
   if (!fs_->FileExists(mpath)) return Status::NotFound("table '" + ToLower(name) + "' does not exist");
   std::unique_ptr<TableWriter> w(new TableWriter());

@@ -250,9 +250,8 @@ Result<PlanPtr> Session::Plan(Warehouse* wh, const QueryAst& q, const std::strin
   return Optimize(plan, oo);
 }
 
-Result<ResultSet> Session::InsertPlan(Warehouse* wh, const std::string& table, const PlanPtr& plan,
-                                      const std::string& sql, const SourcePos& pos) {
-  WH_ASSIGN_OR_RETURN(auto writer, wh->OpenWriter(table));
+Result<ResultSet> Session::InsertPlan(Warehouse* wh, TableWriter* writer, const std::string& table,
+                                      const PlanPtr& plan, const std::string& sql, const SourcePos& pos) {
   const TableSchema schema = writer->base().schema;
   if (plan->out.size() != schema.columns.size())
     return SqlError(sql, pos, Status::InvalidArgument(
@@ -376,16 +375,20 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
         if (st.if_not_exists) return out;
         return SqlError(sql, st.table_pos, Status::AlreadyExists("table '" + schema.name + "' already exists"));
       }
-      Status s = wh->CreateTable(schema, st.if_not_exists);
-      if (!s.ok()) return SqlError(sql, st.table_pos, s);
-      if (plan) {
-        auto inserted = InsertPlan(wh, schema.name, plan, sql, st.pos);
-        if (!inserted.ok()) {
-          (void)wh->DropTable(schema.name, true);  // the table appears with its rows or not at all
-          return inserted.status();
-        }
-        out.push_back(std::move(*inserted));
+      if (!plan) {
+        Status s = wh->CreateTable(schema, st.if_not_exists);
+        if (!s.ok()) return SqlError(sql, st.table_pos, s);
+        return out;
       }
+      // The table appears with its rows or not at all, whatever happens (an error, a kill).
+      std::optional<Result<ResultSet>> inserted;
+      Status s = wh->CreateTableAs(schema, [&](TableWriter* writer) -> Status {
+        inserted = InsertPlan(wh, writer, schema.name, plan, sql, st.pos);
+        return inserted->status();
+      });
+      if (inserted && !inserted->ok()) return inserted->status();
+      if (!s.ok()) return SqlError(sql, st.table_pos, s);
+      out.push_back(std::move(**inserted));
       return out;
     }
     case Statement::kDropTable:
@@ -542,7 +545,8 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
         return SqlError(sql, st.table_pos, Status::NotFound("no table named '" + st.table + "'"));
       std::vector<std::string> names;
       WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(wh, *st.query, sql, &names));
-      WH_ASSIGN_OR_RETURN(ResultSet rs, InsertPlan(wh, st.table, plan, sql, st.pos));
+      WH_ASSIGN_OR_RETURN(auto writer, wh->OpenWriter(st.table));
+      WH_ASSIGN_OR_RETURN(ResultSet rs, InsertPlan(wh, writer.get(), st.table, plan, sql, st.pos));
       out.push_back(std::move(rs));
       return out;
     }

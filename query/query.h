@@ -56,7 +56,7 @@ class Session {
   Result<PlanPtr> Plan(Warehouse* wh, const QueryAst& q, const std::string& sql,
                        std::vector<std::string>* names);
   // Runs a plan and commits its rows to `table` as one batch (INSERT, CREATE TABLE AS).
-  Result<ResultSet> InsertPlan(Warehouse* wh, const std::string& table, const PlanPtr& plan,
+  Result<ResultSet> InsertPlan(Warehouse* wh, TableWriter* writer, const std::string& table, const PlanPtr& plan,
                                const std::string& sql, const SourcePos& pos);
 
   FileSystem* fs_;

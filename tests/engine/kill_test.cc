@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "ingest/ingest.h"
+#include "query/query.h"
 #include "tests/test_util.h"
 
 namespace wh {
@@ -112,6 +113,60 @@ TEST(Kill, SigkillAtRandomMomentsLeavesWholeBatches) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ((*wh)->GetSnapshot("events")->rows(), last_rows + kRowsPerBatch);
   EXPECT_GT(grew, 0) << "no batch ever committed between kills; the test proves little (seed " << seed << ")";
+}
+
+// CREATE TABLE ... AS SELECT killed at random moments: the table is there with every row, or
+// not there at all (and its name is free: the next CREATE works).
+TEST(Kill, SigkillDuringCreateTableAsLeavesAllOrNothing) {
+  const uint64_t seed = std::random_device{}();
+  std::printf("CTAS kill test seed: %llu\n", static_cast<unsigned long long>(seed));
+  std::mt19937_64 rng(seed);
+  testing::TempDir dir;
+  const std::string root = dir.Join("w");
+  {
+    auto wh = Warehouse::Open(DefaultFileSystem(), root, true);
+    ASSERT_TRUE(wh.ok());
+    ASSERT_TRUE((*wh)->CreateTable(Schema(), false).ok());
+    for (int n = 0; n < 20; ++n) {
+      auto in = StringInput(Batch(n), "batch.csv");
+      ASSERT_TRUE(IngestCsvStreams(wh->get(), "events", {in.get()}, {}).ok());
+    }
+  }
+  const uint64_t rows = 20 * kRowsPerBatch;
+  int present = 0, absent = 0;
+  for (int round = 0; round < 12; ++round) {
+    std::fflush(stdout);
+    pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      for (;;) {
+        Session s(DefaultFileSystem(), root);
+        (void)s.Execute("CREATE TABLE copy AS SELECT * FROM events");
+        (void)s.Execute("DROP TABLE copy");
+      }
+    }
+    usleep(static_cast<useconds_t>(1000 + rng() % 40000));
+    ASSERT_EQ(kill(child, SIGKILL), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    auto wh = Warehouse::Open(DefaultFileSystem(), root, false);
+    ASSERT_TRUE(wh.ok());
+    if ((*wh)->TableExists("copy")) {
+      ++present;
+      auto snap = (*wh)->GetSnapshot("copy");
+      ASSERT_TRUE(snap.ok()) << snap.status().ToString();
+      EXPECT_EQ(snap->rows(), rows) << "round " << round << " (seed " << seed << ")";
+      auto v = VerifyTable(wh->get(), "copy", [&](const std::string& m) { ADD_FAILURE() << m; });
+      EXPECT_EQ(v.problems, 0u);
+      ASSERT_TRUE((*wh)->DropTable("copy", false).ok());
+    } else {
+      ++absent;
+    }
+    Session s(DefaultFileSystem(), root);  // the name is free: a rerun works
+    auto again = s.Execute("CREATE TABLE copy AS SELECT * FROM events; DROP TABLE copy");
+    ASSERT_TRUE(again.ok()) << "round " << round << ": " << again.status().ToString() << " (seed " << seed << ")";
+  }
+  std::printf("CTAS kills: table whole %d times, absent %d times\n", present, absent);
 }
 
 }  // namespace
