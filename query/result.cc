@@ -785,20 +785,25 @@ ResultWriter::~ResultWriter() {
   if (!tmp_path_.empty()) ::unlink(tmp_path_.c_str());  // not closed: no file appears
 }
 
-Status ResultWriter::Put(const char* data, size_t size) {
-  if (out_) {
-    out_->write(data, static_cast<std::streamsize>(size));
-    offset_ += size;
-    return Status::OK();
-  }
+Status ResultWriter::PutAt(const char* data, size_t size, uint64_t at) {
   while (size > 0) {
-    ssize_t w = ::pwrite(fd_, data, size, static_cast<off_t>(offset_));
+    ssize_t w = ::pwrite(fd_, data, size, static_cast<off_t>(at));
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) return Status::IOError("writing '" + path_ + "' failed: " + std::strerror(errno));
     data += w;
     size -= static_cast<size_t>(w);
-    offset_ += static_cast<uint64_t>(w);
+    at += static_cast<uint64_t>(w);
   }
+  return Status::OK();
+}
+
+Status ResultWriter::Put(const char* data, size_t size) {
+  if (out_) {
+    out_->write(data, static_cast<std::streamsize>(size));
+  } else {
+    WH_RETURN_IF_ERROR(PutAt(data, size, offset_));
+  }
+  offset_ += size;
   return Status::OK();
 }
 
@@ -812,18 +817,7 @@ Status ResultWriter::PutCsv(const ResultSet& rs, char d) {
   }
   uint64_t written = 0;
   const uint64_t base = offset_;
-  auto put_at = [&](const char* data, size_t size, uint64_t at) -> Status {
-    uint64_t pos = base + at;
-    while (size > 0) {
-      ssize_t w = ::pwrite(fd_, data, size, static_cast<off_t>(pos));
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) return Status::IOError("writing '" + path_ + "' failed: " + std::strerror(errno));
-      data += w;
-      size -= static_cast<size_t>(w);
-      pos += static_cast<uint64_t>(w);
-    }
-    return Status::OK();
-  };
+  auto put_at = [&](const char* data, size_t size, uint64_t at) { return PutAt(data, size, base + at); };
   Status st = WriteCsvBlocks(rs, d, false, put_at, &written);
   offset_ = base + written;
   return st;

@@ -82,7 +82,8 @@ class ResultWriter : public ResultSink {
 
  private:
   ResultWriter() = default;
-  Status Put(const char* data, size_t size);
+  Status Put(const char* data, size_t size);  // at the end, and moves the end
+  Status PutAt(const char* data, size_t size, uint64_t at);  // a file's bytes at `at`
   Status PutCsv(const ResultSet& rs, char delim);
 
   OutputFormat format_ = OutputFormat::kCsv;

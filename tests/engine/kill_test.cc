@@ -53,17 +53,30 @@ std::string Batch(int n) {
   }
 }
 
-TEST(Kill, SigkillAtRandomMomentsLeavesWholeBatches) {
+// A random seed, printed so that a failure can be replayed.
+uint64_t Seed(const char* test) {
   const uint64_t seed = std::random_device{}();
-  std::printf("kill test seed: %llu\n", static_cast<unsigned long long>(seed));
+  std::printf("%s seed: %llu\n", test, static_cast<unsigned long long>(seed));
+  return seed;
+}
+
+// A warehouse at root with the events table, and `batches` batches ingested.
+void CreateEvents(const std::string& root, int batches) {
+  auto wh = Warehouse::Open(DefaultFileSystem(), root, true);
+  ASSERT_TRUE(wh.ok());
+  ASSERT_TRUE((*wh)->CreateTable(Schema(), false).ok());
+  for (int n = 0; n < batches; ++n) {
+    auto in = StringInput(Batch(n), "batch.csv");
+    ASSERT_TRUE(IngestCsvStreams(wh->get(), "events", {in.get()}, {}).ok());
+  }
+}
+
+TEST(Kill, SigkillAtRandomMomentsLeavesWholeBatches) {
+  const uint64_t seed = Seed("kill test");
   std::mt19937_64 rng(seed);
   testing::TempDir dir;
   const std::string root = dir.Join("w");
-  {
-    auto wh = Warehouse::Open(DefaultFileSystem(), root, true);
-    ASSERT_TRUE(wh.ok());
-    ASSERT_TRUE((*wh)->CreateTable(Schema(), false).ok());
-  }
+  CreateEvents(root, 0);
   uint64_t last_rows = 0;
   int grew = 0;
   for (int round = 0; round < 12; ++round) {
@@ -118,20 +131,11 @@ TEST(Kill, SigkillAtRandomMomentsLeavesWholeBatches) {
 // CREATE TABLE ... AS SELECT killed at random moments: the table is there with every row, or
 // not there at all (and its name is free: the next CREATE works).
 TEST(Kill, SigkillDuringCreateTableAsLeavesAllOrNothing) {
-  const uint64_t seed = std::random_device{}();
-  std::printf("CTAS kill test seed: %llu\n", static_cast<unsigned long long>(seed));
+  const uint64_t seed = Seed("CTAS kill test");
   std::mt19937_64 rng(seed);
   testing::TempDir dir;
   const std::string root = dir.Join("w");
-  {
-    auto wh = Warehouse::Open(DefaultFileSystem(), root, true);
-    ASSERT_TRUE(wh.ok());
-    ASSERT_TRUE((*wh)->CreateTable(Schema(), false).ok());
-    for (int n = 0; n < 20; ++n) {
-      auto in = StringInput(Batch(n), "batch.csv");
-      ASSERT_TRUE(IngestCsvStreams(wh->get(), "events", {in.get()}, {}).ok());
-    }
-  }
+  CreateEvents(root, 20);
   const uint64_t rows = 20 * kRowsPerBatch;
   int present = 0, absent = 0;
   for (int round = 0; round < 12; ++round) {

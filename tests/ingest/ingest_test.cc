@@ -278,15 +278,21 @@ TEST_F(ChunkedIngestTest, ErrorDeepInTheFileNamesItsExactLine) {
 namespace wh {
 namespace {
 
-// Re-running a load: the same file (path and content) is refused unless forced; a file at the
-// same path with new content is a new load.
-TEST(ReIngest, SameFileIsRefusedUnlessForced) {
-  testing::TempDir dir;
+// A new warehouse with one table t (id BIGINT NOT NULL).
+std::unique_ptr<Warehouse> WarehouseWithIdTable(testing::TempDir& dir) {
   auto wh = std::move(Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true)).value();
   TableSchema s;
   s.name = "t";
   s.columns = {{"id", DataType::Int64(), true}};
-  ASSERT_TRUE(wh->CreateTable(s, false).ok());
+  EXPECT_TRUE(wh->CreateTable(s, false).ok());
+  return wh;
+}
+
+// Re-running a load: the same file (path and content) is refused unless forced; a file at the
+// same path with new content is a new load.
+TEST(ReIngest, SameFileIsRefusedUnlessForced) {
+  testing::TempDir dir;
+  auto wh = WarehouseWithIdTable(dir);
   const std::string path = dir.Join("drop.csv");
   testing::WriteAll(path, "id\n1\n2\n");
   ASSERT_TRUE(IngestCsv(wh.get(), "t", {path}, {}).ok());
@@ -310,11 +316,7 @@ TEST(ReIngest, SameFileIsRefusedUnlessForced) {
 // and ** does not loop through a symlink cycle.
 TEST(ReIngest, OneFileTwiceInOneCallIsRefused) {
   testing::TempDir dir;
-  auto wh = std::move(Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true)).value();
-  TableSchema s;
-  s.name = "t";
-  s.columns = {{"id", DataType::Int64(), true}};
-  ASSERT_TRUE(wh->CreateTable(s, false).ok());
+  auto wh = WarehouseWithIdTable(dir);
   const std::string d = dir.Join("in");
   std::filesystem::create_directories(d + "/sub");
   testing::WriteAll(d + "/sub/p.csv", "id\n1\n2\n");
