@@ -85,6 +85,33 @@ rm "$(find "$W2/z" -name '*.whs' | head -n 1)"
 expect 4 "$WH" -w "$W2" query "SELECT * FROM z"
 has "is missing"
 
+# A full disk (a small tmpfs, where the test may mount one): an ingest fails with an I/O error
+# and changes nothing; DROP TABLE still works, on a table never written too, and frees space.
+F="$T/full"
+mkdir -p "$F"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=600k tmpfs "$F" 2> /dev/null; then
+  trap 'umount "$F" 2> /dev/null; rm -rf "$T"' EXIT
+  "$WH" -w "$F/w" query "CREATE TABLE empty (a INT); CREATE TABLE big (a BIGINT NOT NULL, s STRING)" || fail "create on tmpfs"
+  python3 -c "
+import random
+random.seed(7)
+print('a,s')
+for i in range(60000): print(f'{i},{random.getrandbits(64):x}{random.getrandbits(64):x}')" > "$T/big.csv"
+  got=0
+  for k in 1 2 3 4 5 6 7 8; do
+    cp "$T/big.csv" "$T/big$k.csv"
+    "$WH" -w "$F/w" ingest big "$T/big$k.csv" > /dev/null 2> "$T/err" || { got=$?; break; }
+  done
+  [ "$got" = 5 ] || { cat "$T/err" >&2; fail "a full disk: ingest exit $got, expected 5"; }
+  "$WH" -w "$F/w" verify > /dev/null || fail "verify after a failed ingest on a full disk"
+  dd if=/dev/zero of="$F/filler" bs=4k 2> /dev/null  # the failed ingest freed its files: fill up again
+  expect 0 "$WH" -w "$F/w" query "DROP TABLE empty"
+  expect 0 "$WH" -w "$F/w" query "DROP TABLE big"
+  [ -z "$(ls "$F/w" | grep -v '^_')" ] || fail "the dropped tables left files: $(ls "$F/w")"
+  umount "$F"
+  trap 'rm -rf "$T"' EXIT
+fi
+
 # 5 / 12. Resource limits: deep nesting, wide rows, huge IN lists and too little memory end in
 # a clear error and an exit code (8: out of memory), never a signal.
 # expect_no_signal CMD...: any exit code below 128 (not killed by a signal), stderr kept.
