@@ -162,6 +162,8 @@ Status Warehouse::PrepareTableDir(const TableSchema& schema, const std::string& 
     WH_RETURN_IF_ERROR(f->Append(bytes));
     WH_RETURN_IF_ERROR(f->Sync());
     WH_RETURN_IF_ERROR(f->Close());
+    // The head from the start: a first commit that a crash interrupts is then known for one.
+    WH_RETURN_IF_ERROR(fs_->WriteFileAtomic(JoinPath(tmp, kHeadFile), EncodeHead(0, bytes.size())));
     return fs_->SyncDir(tmp);
   }();
   if (!st.ok()) (void)fs_->RemoveTree(tmp);

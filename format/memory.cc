@@ -14,12 +14,19 @@ namespace {
 std::atomic<uint64_t> g_budget{0};
 std::atomic<int64_t> g_held{0};
 std::atomic<int64_t> g_peak{0};
-thread_local int64_t t_unsettled = 0;  // this thread's bytes not yet added to g_held
+// This thread's bytes not yet added to g_held; added when the thread ends.
+struct Unsettled {
+  int64_t bytes = 0;
+  ~Unsettled() {
+    if (bytes) g_held.fetch_add(bytes, std::memory_order_relaxed);
+  }
+};
+thread_local Unsettled t_local;
 
 // Adds this thread's unsettled bytes to the total; false when the total passes the budget.
 bool Settle() {
-  const int64_t held = g_held.fetch_add(t_unsettled, std::memory_order_relaxed) + t_unsettled;
-  t_unsettled = 0;
+  const int64_t held = g_held.fetch_add(t_local.bytes, std::memory_order_relaxed) + t_local.bytes;
+  t_local.bytes = 0;
   int64_t peak = g_peak.load(std::memory_order_relaxed);
   while (held > peak && !g_peak.compare_exchange_weak(peak, held, std::memory_order_relaxed)) {
   }
@@ -35,16 +42,16 @@ int64_t Held() { return g_held.load(std::memory_order_relaxed); }
 int64_t PeakHeld() { return g_peak.load(std::memory_order_relaxed); }
 
 bool Charge(uint64_t n) {
-  t_unsettled += static_cast<int64_t>(n);
-  if (t_unsettled < kGrain) return true;
+  t_local.bytes += static_cast<int64_t>(n);
+  if (t_local.bytes < kGrain) return true;
   if (Settle()) return true;
   g_held.fetch_sub(static_cast<int64_t>(n), std::memory_order_relaxed);  // not allocated after all
   return false;
 }
 
 void Release(uint64_t n) {
-  t_unsettled -= static_cast<int64_t>(n);
-  if (t_unsettled <= -kGrain) (void)Settle();
+  t_local.bytes -= static_cast<int64_t>(n);
+  if (t_local.bytes <= -kGrain) (void)Settle();
 }
 
 }  // namespace memory

@@ -41,6 +41,10 @@ Status CatchAll(F&& fn) noexcept {
     return Status::ResourceExhausted("out of memory");
   } catch (const std::length_error&) {
     return Status::ResourceExhausted("out of memory (a size beyond what can be allocated)");
+  } catch (const std::system_error& e) {
+    if (e.code() == std::errc::resource_unavailable_try_again || e.code() == std::errc::not_enough_memory)
+      return Status::ResourceExhausted(std::string("out of resources: ") + e.what());
+    return Status::Internal(std::string("unexpected exception: ") + e.what());
   } catch (const std::exception& e) {
     return Status::Internal(std::string("unexpected exception: ") + e.what());
   } catch (...) {

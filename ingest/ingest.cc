@@ -369,7 +369,23 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
   std::condition_variable cv;
   std::deque<std::shared_ptr<Chunk>> todo;
   bool stop = false;
-  std::vector<std::thread> pool;
+  std::vector<Thread> pool;
+  // Stops and joins the workers however this function ends (set up before any starts: a thread
+  // that cannot start throws out of the loop below).
+  struct Join {
+    std::mutex* mu;
+    std::condition_variable* cv;
+    bool* stop;
+    std::vector<Thread>* pool;
+    ~Join() {
+      {
+        std::lock_guard<std::mutex> l(*mu);
+        *stop = true;
+      }
+      cv->notify_all();
+      pool->clear();  // joins each (a worker's errors are its chunk's status)
+    }
+  } join{&mu, &cv, &stop, &pool};
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&] {
       while (true) {
@@ -400,20 +416,6 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
       }
     });
   }
-  struct Join {
-    std::mutex* mu;
-    std::condition_variable* cv;
-    bool* stop;
-    std::vector<std::thread>* pool;
-    ~Join() {
-      {
-        std::lock_guard<std::mutex> l(*mu);
-        *stop = true;
-      }
-      cv->notify_all();
-      for (auto& t : *pool) t.join();
-    }
-  } join{&mu, &cv, &stop, &pool};
 
   // Takes the oldest chunk when parsed: its rows join the batch. On a parse error, everything
   // from that chunk on is parsed serially.

@@ -1941,7 +1941,7 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, Exe
     case PlanNode::kLimit: {
       std::unique_ptr<Operator> child;
       BucketPartitioning p = PartitioningOf(*n.children[0]);
-      if (bucket < 0 && p.buckets > 1 && n.limit >= 0) {
+      if (bucket < 0 && p.buckets > 1 && n.limit >= 0 && n.limit <= INT64_MAX - n.offset) {
         // Over buckets: each bucket stops after limit + offset rows (no bucket can contribute
         // more), and this limit takes the first of what they give.
         auto each = std::make_shared<PlanNode>(n);
@@ -1999,7 +1999,10 @@ Result<std::shared_ptr<SegmentReader>> ExecContext::Reader(const std::string& pa
     entry = slot;
   }
   if (opener) {
-    auto r = SegmentReader::Open(fs_, path);
+    // Whatever happens here (out of memory too), the waiters must be told.
+    Result<std::unique_ptr<SegmentReader>> r = Status::Internal("not opened");
+    Status opened = CatchAll([&] { r = SegmentReader::Open(fs_, path); });
+    if (!opened.ok()) r = opened;
     std::lock_guard<std::mutex> l(entry->mu);
     if (r.ok()) entry->reader = std::shared_ptr<SegmentReader>(std::move(*r));
     else if (r.status().code() == StatusCode::kNotFound)  // the manifest names it: it was lost

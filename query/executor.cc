@@ -151,13 +151,16 @@ Result<std::string> SubstituteVariables(const std::string& sql,
           break;
         case kLineComment:
         case kBlockComment:
-          // Comments show the value, but it cannot end the comment.
+          // Comments show the value, but it cannot end the comment: no line break, no */ in it
+          // or with the text around it (spaces on both sides).
+          if (where == kBlockComment) out += ' ';
           for (size_t c = 0; c < v.size(); ++c) {
             char ch = v[c];
             if (ch == '\n' || ch == '\r') ch = ' ';
             if (ch == '/' && c > 0 && v[c - 1] == '*') out += ' ';
             out += ch;
           }
+          if (where == kBlockComment) out += ' ';
           break;
       }
       col += end + 1 - i;

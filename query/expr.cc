@@ -221,7 +221,10 @@ std::string BExpr::ToString(const std::vector<std::string>* names) const {
           o += (i ? ", " : "") + (in_set->strings ? Value::String(in_set->texts[i])
                                                   : Value::Int(in_set->type, in_set->ints[i])).ToSql();
         if (in_set->has_null && n <= 20) o += ", NULL";
-        return o + (n > 20 ? ", ... " + std::to_string(n) + " values)" : ")");
+        if (n <= 20) return o + ")";
+        char digest[24];
+        std::snprintf(digest, sizeof digest, "%016llx", static_cast<unsigned long long>(in_set->digest));
+        return o + ", ... " + std::to_string(n) + " values #" + digest + ")";
       }
       return arg(0) + (negated ? " NOT IN (" : " IN (") + list(1) + ")";
     }
@@ -295,6 +298,14 @@ BExprPtr WithConstantSet(BExprPtr e) {
   set->ints.erase(std::unique(set->ints.begin(), set->ints.end()), set->ints.end());
   std::sort(set->texts.begin(), set->texts.end());
   set->texts.erase(std::unique(set->texts.begin(), set->texts.end()), set->texts.end());
+  std::string all(1, set->has_null ? 'N' : '-');
+  for (int128 v : set->ints) all.append(reinterpret_cast<const char*>(&v), sizeof v);
+  for (const auto& t : set->texts) {
+    const uint32_t len = static_cast<uint32_t>(t.size());
+    all.append(reinterpret_cast<const char*>(&len), 4);
+    all += t;
+  }
+  set->digest = Checksum64(all.data(), all.size());
   auto copy = std::make_shared<BExpr>(*e);
   copy->in_set = std::move(set);
   copy->args.resize(1);

@@ -48,6 +48,9 @@ struct ConstantSet {
   std::vector<int128> ints;           // integer-like types: Value::i
   std::vector<std::string> texts;     // STRING
   bool has_null = false;              // a NULL among the constants
+  // XXH64 of all the constants: ToString shows a long list abbreviated, and text is how
+  // expressions are told apart (common aggregates, GROUP BY keys), so it carries this.
+  uint64_t digest = 0;
   size_t size() const { return strings ? texts.size() : ints.size(); }
 };
 

@@ -252,6 +252,21 @@ TEST(Warehouse, ALastCommitThatMayBeLostIsSetAsideNotDeleted) {
   EXPECT_EQ(wh->GetSnapshot("events")->rows(), 2u);
 }
 
+// A new table has a head from the start: a whole segment left by its interrupted first commit
+// is known for one and removed, not set aside.
+TEST(Warehouse, AnInterruptedFirstCommitIsCleanedNotSetAside) {
+  TempDir dir;
+  auto wh = *Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
+  ASSERT_TRUE(wh->CreateTable(EventsSchema(), false).ok());
+  ASSERT_TRUE(DefaultFileSystem()->FileExists(dir.Join("w/events/_head")));
+  ASSERT_TRUE(DefaultFileSystem()->CreateDir(dir.Join("w/events/event_date=2022-01-01")).ok());
+  testing::WriteAll(dir.Join("w/events/event_date=2022-01-01/0000000001-abcdef01-0000.whs"), "a renamed segment");
+  { ASSERT_TRUE(wh->OpenWriter("events").ok()); }
+  EXPECT_FALSE(DefaultFileSystem()->FileExists(dir.Join("w/events/event_date=2022-01-01")));
+  EXPECT_FALSE(DefaultFileSystem()->FileExists(dir.Join("w/events/_orphaned")));
+  EXPECT_EQ(VerifyTable(wh.get(), "events", [](const std::string& m) { ADD_FAILURE() << m; }).problems, 0u);
+}
+
 // A table whose _manifest is gone, and a damaged _views: verify says so; queries fail with
 // corruption; the lost table can be dropped (and only then created again).
 TEST(Warehouse, LostManifestAndDamagedViewsAreFoundAndRecoverable) {

@@ -162,6 +162,23 @@ for q in "$T/wide.sql" "$T/in.sql" "$T/ctes.sql"; do
   done
   [ "$q" = "$T/ctes.sql" ] || [ "$eights" -gt 0 ] || fail "no limit made $q run out of memory"
 done
+# An ingest under the same limits: out of memory (or threads that cannot start) is exit 8 and
+# commits nothing.
+if [ -z "$sanitized" ]; then
+  "$WH" -w "$T/wl" query "CREATE TABLE e (user_id BIGINT NOT NULL, v INT, s STRING)" || fail "create e"
+  python3 -c "
+print('user_id,v,s')
+for i in range(300000): print(f'{i},{i % 1000},text number {i}')" > "$T/e.csv"
+  for kb in 60000 80000 85000 90000 120000; do
+    (ulimit -v $kb; exec "$WH" -w "$T/wl" ingest e "$T/e.csv" --force) > "$T/out" 2> "$T/err"
+    got=$?
+    case "$got" in
+      0|8) ;;
+      *) cat "$T/err" >&2; fail "ingest under ulimit -v $kb: exit $got" ;;
+    esac
+  done
+  "$WH" -w "$T/wl" verify > /dev/null || fail "verify after ingests under ulimit -v"
+fi
 # --memory-mb bounds a statement: a sort of 20M rows in 100 MiB is refused with exit 8; its
 # ORDER BY ... LIMIT (a top-N) fits.
 python3 - "$T" <<'PY'
