@@ -1,6 +1,8 @@
 #include "query/exec.h"
 
 #include <algorithm>
+#include <deque>
+#include <functional>
 #include <array>
 #include <atomic>
 #include <bit>
@@ -1650,14 +1652,16 @@ class GatherOp : public Operator {
     while (true) {
       if (emit_ < results_.size()) {
         std::unique_lock<std::mutex> l(mu_);
-        cv_.wait(l, [&] { return results_[emit_].done; });
+        cv_.wait(l, [&] { return results_[emit_].done || !results_[emit_].batches.empty(); });
         Slot& s = results_[emit_];
-        if (!s.status.ok()) return s.status;
-        if (s.next < s.batches.size()) {
-          *out = std::move(s.batches[s.next++]);
+        if (!s.batches.empty()) {  // batches come out as the bucket makes them
+          *out = std::move(s.batches.front());
+          s.batches.pop_front();
+          s.held -= BatchBytes(*out);
+          cv_.notify_all();
           return true;
         }
-        s.batches.clear();
+        if (!s.status.ok()) return first_error_.ok() ? s.status : first_error_;
         ++emit_;
         cv_.notify_all();
         continue;
@@ -1667,12 +1671,35 @@ class GatherOp : public Operator {
   }
 
  private:
+  // A bucket's batches wait in its slot until they are taken; a slot holds at most about
+  // kSlotBytes, and its worker waits for room (a join whose output is many times its input, a
+  // big scan: memory follows the slots, not the buckets' whole outputs).
+  static constexpr size_t kSlotBytes = size_t{32} << 20;
   struct Slot {
     bool done = false;
     Status status;
-    std::vector<Batch> batches;
-    size_t next = 0;
+    std::deque<Batch> batches;
+    size_t held = 0;  // bytes of `batches`
   };
+
+  static size_t BatchBytes(const Batch& b) {
+    size_t n = 0;
+    for (const auto& c : b.columns) n += c.ByteSize();
+    return n;
+  }
+
+  // Adds a batch of bucket slot k, waiting while the slot is full; Cancelled-like error when the
+  // gather is being torn down (its reader is gone).
+  Status Push(size_t k, Batch b) {
+    const size_t bytes = BatchBytes(b);
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return stop_ || results_[k].held == 0 || results_[k].held + bytes <= kSlotBytes; });
+    if (stop_) return Status::Internal("the gather was stopped");
+    results_[k].held += bytes;
+    results_[k].batches.push_back(std::move(b));
+    cv_.notify_all();
+    return Status::OK();
+  }
 
   void Start() {
     started_ = true;
@@ -1690,35 +1717,43 @@ class GatherOp : public Operator {
         if (stop_ || claim_ >= order_.size()) return;
         k = claim_++;
       }
-      Slot result;
-      result.status = CatchAll([&] { return RunBucket(order_[k], &result.batches); });
+      bool stopped = false;  // Push gave up because another bucket failed (or the reader left)
+      Status st = CatchAll([&] {
+        return RunBucket(order_[k], [&](Batch b) {
+          Status pushed = Push(k, std::move(b));
+          stopped = !pushed.ok();
+          return pushed;
+        });
+      });
       {
         std::lock_guard<std::mutex> l(mu_);
-        results_[k].status = result.status;
-        results_[k].batches = std::move(result.batches);
+        results_[k].status = st;
         results_[k].done = true;
-        if (!result.status.ok()) stop_ = true;
+        if (!st.ok()) {
+          if (!stopped && first_error_.ok()) first_error_ = st;
+          stop_ = true;
+        }
       }
       cv_.notify_all();
     }
   }
 
-  Status RunBucket(int bucket, std::vector<Batch>* out) {
+  Status RunBucket(int bucket, const std::function<Status(Batch)>& emit) {
     WH_ASSIGN_OR_RETURN(auto op, BuildOperator(node_, bucket, ctx_));
     if (!sort_keys_.empty()) {
       WH_ASSIGN_OR_RETURN(SortedBatches s, SortInput(op.get(), sort_keys_, false, top_n_));
       if (s.rows.empty()) return Status::OK();
-      if (!lines_) {
-        out->push_back(GatherSorted(s, false));
-        return Status::OK();
-      }
-      return SortedLines(std::move(s), out);
+      if (!lines_) return emit(GatherSorted(s, false));
+      std::vector<Batch> out;
+      WH_RETURN_IF_ERROR(SortedLines(std::move(s), &out));
+      for (auto& b : out) WH_RETURN_IF_ERROR(emit(std::move(b)));
+      return Status::OK();
     }
     while (true) {
       Batch b;
       WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
       if (!more) return Status::OK();
-      if (b.rows) out->push_back(std::move(b));
+      if (b.rows) WH_RETURN_IF_ERROR(emit(std::move(b)));
     }
   }
 
@@ -1765,6 +1800,7 @@ class GatherOp : public Operator {
   int64_t top_n_ = -1;  // each bucket's sort keeps its first top_n_ rows (SortInput)
   std::vector<int> order_;
   std::vector<Slot> results_;
+  Status first_error_;  // the first bucket that failed on its own (not stopped by another)
   std::vector<Thread> workers_;
   std::mutex mu_;
   std::condition_variable cv_;

@@ -859,8 +859,10 @@ Status ResultWriter::Rows(std::vector<Column> columns) {
   ResultSet part;
   part.names = streamed_.names;
   if (format_ == OutputFormat::kCsv || format_ == OutputFormat::kTsv) {
-    part.chunks.push_back(std::move(columns));
-    WH_RETURN_IF_ERROR(PutCsv(part, format_ == OutputFormat::kCsv ? ',' : '\t'));
+    for (const auto& c : columns) pending_bytes_ += c.ByteSize();
+    pending_rows_ += n;
+    pending_.chunks.push_back(std::move(columns));
+    if (pending_rows_ >= kPendingRows || pending_bytes_ >= kPendingBytes) WH_RETURN_IF_ERROR(FlushPending());
   } else {  // JSON lines, or the objects of a JSON array
     std::string text;
     for (size_t i = 0; i < n; ++i) {
@@ -876,7 +878,17 @@ Status ResultWriter::Rows(std::vector<Column> columns) {
   return Status::OK();
 }
 
+Status ResultWriter::FlushPending() {
+  if (pending_.chunks.empty()) return Status::OK();
+  pending_.names = streamed_.names;
+  Status st = PutCsv(pending_, format_ == OutputFormat::kCsv ? ',' : '\t');
+  pending_ = ResultSet{};
+  pending_rows_ = pending_bytes_ = 0;
+  return st;
+}
+
 Status ResultWriter::End() {
+  WH_RETURN_IF_ERROR(FlushPending());
   Status st;
   if (format_ == OutputFormat::kTable || format_ == OutputFormat::kMarkdown) {
     if (streamed_.chunks.empty())

@@ -95,6 +95,12 @@ class ResultWriter : public ResultSink {
   ResultSet streamed_;
   std::vector<DataType> streamed_types_;
   uint64_t streamed_rows_ = 0;
+  // CSV / TSV batches not yet written: formatted together once there are enough rows for the
+  // threads to share (a batch can be a few rows), at most about kPendingRows or kPendingBytes.
+  static constexpr size_t kPendingRows = size_t{1} << 17, kPendingBytes = size_t{64} << 20;
+  ResultSet pending_;
+  size_t pending_rows_ = 0, pending_bytes_ = 0;
+  Status FlushPending();
 };
 
 // The CSV (delim ',') or TSV lines, each with its newline, of n rows: row i is row rows[i] of
