@@ -19,6 +19,7 @@ Status Errno(const std::string& what, const std::string& path, int err) {
   std::string msg = what + " '" + path + "': " + std::strerror(err);
   if (err == ENOENT) return Status::NotFound(msg);
   if (err == EEXIST) return Status::AlreadyExists(msg);
+  if (err == ENOMEM) return Status::ResourceExhausted(msg);  // the kernel's memory, not the disk
   return Status::IOError(msg);
 }
 

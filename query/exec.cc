@@ -735,7 +735,7 @@ class HashJoinOp : public Operator {
   // A probe batch with more pairs than MaxPairs (a cross join, a key shared by many rows) is
   // joined a chunk of pairs at a time, so that memory follows the chunk, not the product; the
   // probe rows of a LEFT / FULL join that matched nothing come after its last chunk.
-  size_t MaxPairs(size_t probe_rows) const { return std::max<size_t>(4 * probe_rows, size_t{1} << 20); }
+  size_t MaxPairs(size_t probe_rows) const { return std::max<size_t>(4 * probe_rows, size_t{1} << 18); }
 
   Result<bool> ProbeChunk(Batch* out) {
     Big& g = big_;
@@ -1674,7 +1674,7 @@ class GatherOp : public Operator {
   // A bucket's batches wait in its slot until they are taken; a slot holds at most about
   // kSlotBytes, and its worker waits for room (a join whose output is many times its input, a
   // big scan: memory follows the slots, not the buckets' whole outputs).
-  static constexpr size_t kSlotBytes = size_t{32} << 20;
+  static constexpr size_t kSlotBytes = size_t{16} << 20;
   struct Slot {
     bool done = false;
     Status status;

@@ -97,7 +97,7 @@ class ResultWriter : public ResultSink {
   uint64_t streamed_rows_ = 0;
   // CSV / TSV batches not yet written: formatted together once there are enough rows for the
   // threads to share (a batch can be a few rows), at most about kPendingRows or kPendingBytes.
-  static constexpr size_t kPendingRows = size_t{1} << 17, kPendingBytes = size_t{64} << 20;
+  static constexpr size_t kPendingRows = size_t{1} << 17, kPendingBytes = size_t{16} << 20;
   ResultSet pending_;
   size_t pending_rows_ = 0, pending_bytes_ = 0;
   Status FlushPending();
