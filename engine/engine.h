@@ -35,6 +35,7 @@ struct TableSnapshot {
   // Bytes at the manifest's end that do not form a whole record (an interrupted commit, or a
   // damaged last one): readers ignore them; the next writer sets them aside (see OpenWriter).
   uint64_t torn_bytes = 0;
+  bool head_confirms = false;  // `_head` names this state exactly (HeadConfirms)
 
   uint64_t rows() const;
   uint64_t bytes() const;

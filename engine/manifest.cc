@@ -278,4 +278,9 @@ Status CheckHead(const Head& head, const std::string& dir, const ManifestContent
   return Status::OK();
 }
 
+bool HeadConfirms(const Head& head, const ManifestContents& m) {
+  const uint64_t last_seq = m.commits.empty() ? 0 : m.commits.back().seq;
+  return head.last_seq == last_seq && head.manifest_length == m.valid_length;
+}
+
 }  // namespace wh

@@ -81,5 +81,8 @@ struct Head {
 Result<Head> ReadHead(FileSystem* fs, const std::string& table_dir);
 // Corruption when the manifest holds less than the head (read earlier) names.
 Status CheckHead(const Head& head, const std::string& table_dir, const ManifestContents& m);
+// Whether the head names exactly the manifest's last whole commit and valid length (SPEC.md
+// "Head"): then bytes after them and segments no commit names are an interrupted commit's.
+bool HeadConfirms(const Head& head, const ManifestContents& m);
 
 }  // namespace wh

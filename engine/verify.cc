@@ -84,9 +84,7 @@ VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
   // What a lost commit would leave: bytes after the manifest's last whole record that the head
   // does not account for (a crash right after the append would have left the head behind as
   // well, so this is reported either way), and segments set aside by a writer.
-  auto head = ReadHead(wh->fs(), snap->dir);
-  const bool head_confirms = head.ok() && head->last_seq == snap->last_seq;
-  if (snap->torn_bytes && !head_confirms)
+  if (snap->torn_bytes && !snap->head_confirms)
     problem(JoinPath(snap->dir, "_manifest") + ": " + std::to_string(snap->torn_bytes) +
             " bytes after the last whole record are not a commit, and _head does not confirm commit " +
             std::to_string(snap->last_seq) + " as the last: an interrupted commit, or a damaged last "

@@ -261,8 +261,10 @@ Result<TableSnapshot> Warehouse::GetSnapshot(const std::string& name) {
   WH_ASSIGN_OR_RETURN(ManifestContents m, ReadManifest(fs_, mpath));
   WH_RETURN_IF_ERROR(CheckHead(head, dir, m));
   const uint64_t torn = m.length - m.valid_length;
+  const bool confirms = HeadConfirms(head, m);
   TableSnapshot snap = BuildSnapshot(std::move(m), dir);
   snap.torn_bytes = torn;
+  snap.head_confirms = confirms;
   return snap;
 }
 
@@ -313,13 +315,13 @@ Result<std::unique_ptr<TableWriter>> Warehouse::OpenWriterAt(const std::string& 
   WH_RETURN_IF_ERROR(CheckHead(head, dir, m));
   uint64_t valid_length = m.valid_length;
   bool torn = m.torn_tail;
-  const uint64_t last_seq = m.commits.empty() ? 0 : m.commits.back().seq;
   // `_head` names the last commit made durable. When it names the manifest's last whole record,
   // anything after it, and any segment no commit names, is an interrupted commit's and goes.
   // When it does not (it is missing or lags: a crash right after a commit, or damage), a torn
   // record may have been a whole commit: its bytes and its segments are set aside in _orphaned/.
-  const bool head_confirms = head.last_seq == last_seq && head.manifest_length == valid_length;
+  const bool head_confirms = HeadConfirms(head, m);
   w->base_ = BuildSnapshot(std::move(m), dir);
+  const uint64_t last_seq = w->base_.last_seq;
   w->manifest_path_ = mpath;
   w->manifest_length_ = valid_length;
   WH_RETURN_IF_ERROR(w->CleanOrphans(valid_length, torn, !head_confirms));

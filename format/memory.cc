@@ -13,7 +13,6 @@ namespace {
 
 std::atomic<uint64_t> g_budget{0};
 std::atomic<int64_t> g_held{0};
-std::atomic<int64_t> g_peak{0};
 // This thread's bytes not yet added to g_held; added when the thread ends.
 struct Unsettled {
   int64_t bytes = 0;
@@ -27,9 +26,6 @@ thread_local Unsettled t_local;
 bool Settle() {
   const int64_t held = g_held.fetch_add(t_local.bytes, std::memory_order_relaxed) + t_local.bytes;
   t_local.bytes = 0;
-  int64_t peak = g_peak.load(std::memory_order_relaxed);
-  while (held > peak && !g_peak.compare_exchange_weak(peak, held, std::memory_order_relaxed)) {
-  }
   const uint64_t budget = g_budget.load(std::memory_order_relaxed);
   return budget == 0 || held <= static_cast<int64_t>(budget);
 }
@@ -37,9 +33,7 @@ bool Settle() {
 }  // namespace
 
 void SetBudget(uint64_t bytes) { g_budget.store(bytes, std::memory_order_relaxed); }
-uint64_t Budget() { return g_budget.load(std::memory_order_relaxed); }
 int64_t Held() { return g_held.load(std::memory_order_relaxed); }
-int64_t PeakHeld() { return g_peak.load(std::memory_order_relaxed); }
 
 bool Charge(uint64_t n) {
   t_local.bytes += static_cast<int64_t>(n);

@@ -23,11 +23,8 @@ constexpr int64_t kGrain = int64_t{1} << 20;
 
 // 0: no budget.
 void SetBudget(uint64_t bytes);
-uint64_t Budget();
 // Bytes held by the whole process as last settled (within kGrain per thread).
 int64_t Held();
-// The most bytes held at once, as settled.
-int64_t PeakHeld();
 
 // Counts n bytes as held; false (and nothing counted) when that passes the budget.
 bool Charge(uint64_t n);

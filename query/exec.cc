@@ -2066,22 +2066,36 @@ Result<std::unique_ptr<Operator>> BuildOperator(const PlanPtr& node, int bucket,
   return BuildNode(node, bucket, ctx);
 }
 
-Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx) {
-  ResultSet rs;
+namespace {
+
+// A result's batches take the plan's declared output types, and strings their plain form
+// (printers read them from several threads).
+Status AsResultColumns(const std::vector<DataType>& types, Batch* b) {
+  for (size_t c = 0; c < types.size(); ++c) {
+    if (b->columns[c].type() != types[c]) {
+      WH_ASSIGN_OR_RETURN(b->columns[c], CastColumn(b->columns[c], types[c]));
+    }
+    b->columns[c].Plain();
+  }
+  return Status::OK();
+}
+
+std::vector<DataType> OutputTypes(const PlanNode& plan, std::vector<std::string>* names) {
   std::vector<DataType> types;
-  for (const auto& c : plan->out) {
-    rs.names.push_back(c.name);
+  for (const auto& c : plan.out) {
+    names->push_back(c.name);
     types.push_back(c.type);
   }
-  // Chunks take the plan's declared output types, and strings their plain form (printers read
-  // them from several threads).
+  return types;
+}
+
+}  // namespace
+
+Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx) {
+  ResultSet rs;
+  const std::vector<DataType> types = OutputTypes(*plan, &rs.names);
   auto add_chunk = [&](Batch&& b) -> Status {
-    for (size_t c = 0; c < types.size(); ++c) {
-      if (b.columns[c].type() != types[c]) {
-        WH_ASSIGN_OR_RETURN(b.columns[c], CastColumn(b.columns[c], types[c]));
-      }
-      b.columns[c].Plain();
-    }
+    WH_RETURN_IF_ERROR(AsResultColumns(types, &b));
     rs.chunks.push_back(std::move(b.columns));
     return Status::OK();
   };
@@ -2116,11 +2130,7 @@ Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx) {
 
 Status StreamPlan(const PlanPtr& plan, ExecContext* ctx, ResultSink* sink) {
   std::vector<std::string> names;
-  std::vector<DataType> types;
-  for (const auto& c : plan->out) {
-    names.push_back(c.name);
-    types.push_back(c.type);
-  }
+  const std::vector<DataType> types = OutputTypes(*plan, &names);
   WH_RETURN_IF_ERROR(sink->Begin(names, types));
   WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, -1, ctx));
   while (true) {
@@ -2128,12 +2138,7 @@ Status StreamPlan(const PlanPtr& plan, ExecContext* ctx, ResultSink* sink) {
     WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
     if (!more) break;
     if (!b.rows) continue;
-    for (size_t c = 0; c < types.size(); ++c) {
-      if (b.columns[c].type() != types[c]) {
-        WH_ASSIGN_OR_RETURN(b.columns[c], CastColumn(b.columns[c], types[c]));
-      }
-      b.columns[c].Plain();
-    }
+    WH_RETURN_IF_ERROR(AsResultColumns(types, &b));
     WH_RETURN_IF_ERROR(sink->Rows(std::move(b.columns)));
   }
   return sink->End();

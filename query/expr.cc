@@ -218,8 +218,7 @@ std::string BExpr::ToString(const std::vector<std::string>* names) const {
         const size_t n = in_set->size() + in_set->has_null;
         std::string o = arg(0) + (negated ? " NOT IN (" : " IN (");
         for (size_t i = 0; i < in_set->size() && (n <= 20 || i < 10); ++i)
-          o += (i ? ", " : "") + (in_set->strings ? Value::String(in_set->texts[i])
-                                                  : Value::Int(in_set->type, in_set->ints[i])).ToSql();
+          o += (i ? ", " : "") + in_set->At(i).ToSql();
         if (in_set->has_null && n <= 20) o += ", NULL";
         if (n <= 20) return o + ")";
         char digest[24];

@@ -52,6 +52,7 @@ struct ConstantSet {
   // expressions are told apart (common aggregates, GROUP BY keys), so it carries this.
   uint64_t digest = 0;
   size_t size() const { return strings ? texts.size() : ints.size(); }
+  Value At(size_t i) const { return strings ? Value::String(texts[i]) : Value::Int(type, ints[i]); }
 };
 
 struct BExpr {

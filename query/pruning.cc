@@ -439,8 +439,7 @@ void PlanScanPruning(PlanNode* scan, bool prune) {
           }
       } else if (f->kind == BExpr::kIn && !f->negated && f->args[0]->kind == BExpr::kColumn && f->in_set) {
         const ConstantSet& set = *f->in_set;
-        for (size_t i = 0; i < set.size(); ++i)
-          consts.push_back(set.strings ? Value::String(set.texts[i]) : Value::Int(set.type, set.ints[i]));
+        for (size_t i = 0; i < set.size(); ++i) consts.push_back(set.At(i));
         col = f->args[0].get();
       } else if (f->kind == BExpr::kIn && !f->negated && f->args[0]->kind == BExpr::kColumn) {
         bool all_lit = true;

@@ -143,6 +143,14 @@ std::string JsonValue(const Column& c, size_t i) {
   }
 }
 
+// Row i of `cols` as one JSON object, keys in order: a JSON array's element or a JSON line.
+void AppendJsonObject(const std::vector<std::string>& names, const std::vector<Column>& cols, size_t i,
+                      std::string* out) {
+  *out += "{";
+  for (size_t c = 0; c < cols.size(); ++c) *out += (c ? "," : "") + JsonString(names[c]) + ":" + JsonValue(cols[c], i);
+  *out += "}";
+}
+
 size_t DisplayWidth(const std::string& s) {
   size_t w = 0;
   for (unsigned char c : s) w += (c & 0xC0) != 0x80;
@@ -689,12 +697,12 @@ void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
     case OutputFormat::kJsonl: {
       bool array = f == OutputFormat::kJson;
       if (array) out << "[";
+      std::string object;
       for (size_t i = 0; i < n; ++i) {
         if (array) out << (i ? ",\n " : "\n ");
-        out << "{";
-        for (size_t c = 0; c < nc; ++c)
-          out << (c ? "," : "") << JsonString(rs.names[c]) << ":" << JsonValue(rs.columns[c], i);
-        out << "}";
+        object.clear();
+        AppendJsonObject(rs.names, rs.columns, i, &object);
+        out << object;
         if (!array) out << "\n";
       }
       if (array) out << (n ? "\n]\n" : "]\n");
@@ -856,8 +864,6 @@ Status ResultWriter::Rows(std::vector<Column> columns) {
     streamed_.chunks.push_back(std::move(columns));  // printed whole at End
     return Status::OK();
   }
-  ResultSet part;
-  part.names = streamed_.names;
   if (format_ == OutputFormat::kCsv || format_ == OutputFormat::kTsv) {
     for (const auto& c : columns) pending_bytes_ += c.ByteSize();
     pending_rows_ += n;
@@ -867,10 +873,8 @@ Status ResultWriter::Rows(std::vector<Column> columns) {
     std::string text;
     for (size_t i = 0; i < n; ++i) {
       if (format_ == OutputFormat::kJson) text += streamed_rows_ + i ? ",\n " : "\n ";
-      text += "{";
-      for (size_t c = 0; c < columns.size(); ++c)
-        text += (c ? "," : "") + JsonString(part.names[c]) + ":" + JsonValue(columns[c], i);
-      text += format_ == OutputFormat::kJson ? "}" : "}\n";
+      AppendJsonObject(streamed_.names, columns, i, &text);
+      if (format_ == OutputFormat::kJsonl) text += "\n";
     }
     WH_RETURN_IF_ERROR(Put(text.data(), text.size()));
   }
