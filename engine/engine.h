@@ -36,6 +36,9 @@ struct TableSnapshot {
   // damaged last one): readers ignore them; the next writer sets them aside (see OpenWriter).
   uint64_t torn_bytes = 0;
   bool head_confirms = false;  // `_head` names this state exactly (HeadConfirms)
+  // The readers' lock on the table directory, held while any copy of the snapshot lives: the
+  // segments it names are not deleted meanwhile, even when a compaction retires them.
+  std::shared_ptr<FileLock> read_lock;
 
   uint64_t rows() const;
   uint64_t bytes() const;
@@ -91,6 +94,37 @@ class Warehouse {
   std::string root_;
 };
 
+// What compaction merges (README "Compaction", SPEC.md "Compaction").
+struct CompactOptions {
+  // false: the automatic policy (after each ingest): in each partition, the newest run of
+  // segments in which each older segment holds at most `ratio` times the rows of the newer ones
+  // together.
+  // true (`wh compact`): every run of two or more consecutive segments under the target.
+  bool full = false;
+  double ratio = 2.0;
+  // Segments this large are never merged again; merged output is cut into files near this size.
+  uint64_t target_bytes = 512ull << 20;
+  // Partitions to look at (nullopt = the NULL partition; empty list: every partition).
+  std::vector<std::optional<int32_t>> partitions;
+};
+
+struct CompactStats {
+  uint64_t partitions = 0;  // partitions merged
+  uint64_t files_in = 0, files_out = 0;
+  uint64_t rows = 0;
+  uint64_t bytes_in = 0, bytes_out = 0;
+  uint64_t commit_seq = 0;  // of the compaction's commit (0: nothing to merge)
+};
+
+// The runs [first, last) of a partition's segments (their rows and bytes, oldest first) that
+// `options` merges. Exposed for tests.
+std::vector<std::pair<size_t, size_t>> PlanMerges(const std::vector<uint64_t>& rows, const std::vector<uint64_t>& bytes,
+                                                  const CompactOptions& options);
+
+// Merges segments of a table as `options` says, in one commit (none when there is nothing to
+// merge). Takes the table's writer lock (Locked when an ingest holds it).
+Result<CompactStats> CompactTable(Warehouse* wh, const std::string& name, const CompactOptions& options);
+
 struct WriteStats {
   uint64_t segments = 0;
   uint64_t bytes = 0;
@@ -125,6 +159,9 @@ class TableWriter {
   Status ConsumeRows(std::vector<std::vector<Column>> chunks);
   // Distinct partitions written so far by this batch.
   size_t partitions_written() const { return partitions_.size(); }
+  // Writes merged copies of the segments `options` picks (see CompactTable) and marks the
+  // originals retired by this batch's commit. Call on a writer that has written nothing else.
+  Status Compact(const CompactOptions& options, CompactStats* stats);
   // Makes the batch visible: rename, sync directories, append the commit record and sync it.
   // On failure the batch is aborted; the error is never retried.
   Result<CommitRecord> Commit(std::vector<SourceFile> sources);
@@ -157,6 +194,19 @@ class TableWriter {
   Status WriteSortedRange(std::optional<int32_t> partition, const std::vector<Column>& sorted,
                           const std::vector<uint32_t>& bounds);
   void RemovePending();
+  // Streams the rows of `inputs` (segments of one partition, in commit order) into new
+  // segments, bucket by bucket (rows of a bucket keep their order), each cut near target_bytes.
+  Status MergeInto(std::optional<int32_t> partition, const std::vector<const SegmentReader*>& inputs,
+                   uint64_t target_bytes);
+  // A new segment being written: its pending entry and writer (BeginSegment / FinishSegment).
+  struct OpenSegment;
+  Result<std::unique_ptr<OpenSegment>> BeginSegment(std::optional<int32_t> partition);
+  Status AddToSegment(OpenSegment* out, uint32_t bucket, const std::vector<const Column*>& cols, size_t begin,
+                      size_t end);
+  Status FinishSegment(OpenSegment* out);
+  // Deletes the files commits have retired, when no reader holds the table (SPEC.md "Retired
+  // segments"); else leaves them for a later writer. `retired`: paths relative to the table.
+  Status DeleteRetired(const std::vector<std::string>& retired);
 
   FileSystem* fs_ = nullptr;
   std::unique_ptr<FileLock> lock_;
@@ -170,6 +220,7 @@ class TableWriter {
   std::deque<Pending> pending_;  // a deque: references stay valid while others are added
   std::mutex mu_;                // pending_, created_dirs_, stats_ while partitions are written in parallel
   std::vector<std::string> created_dirs_;
+  std::vector<std::string> removed_;  // segments this batch's commit retires (compaction)
   bool done_ = false;
   WriteStats stats_;
 };

@@ -55,6 +55,12 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn, bool set_asid
   if (base_.schema.partition_column.empty()) return Status::OK();
   std::string prefix = base_.schema.partition_column + "=";
   WH_ASSIGN_OR_RETURN(auto names, fs_->ListDir(dir));
+  // Segments retired by a commit are deleted only while no reader holds the table (a reader may
+  // have a snapshot that names them); otherwise they stay for a later writer.
+  std::unique_ptr<FileLock> no_readers;
+  if (!retired.empty()) {
+    WH_ASSIGN_OR_RETURN(no_readers, fs_->TryLockDirExclusive(dir));
+  }
   bool dir_changed = false;
   for (const auto& n : names) {
     if (n.rfind(prefix, 0) != 0) continue;
@@ -67,7 +73,7 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn, bool set_asid
       std::string rel = n + "/" + f;
       const bool temp = f.rfind(kTempPrefix, 0) == 0;
       const bool segment = f.size() > 4 && f.compare(f.size() - 4, 4, kSegmentSuffix) == 0;
-      if ((!temp && !segment) || live.count(rel)) {
+      if ((!temp && !segment) || live.count(rel) || (!temp && retired.count(rel) && !no_readers)) {
         ++kept;
         continue;
       }
@@ -289,18 +295,20 @@ Status TableWriter::WriteSegment(std::optional<int32_t> partition,
   return WriteSortedRange(partition, sorted, counts);
 }
 
-Status TableWriter::WriteSortedRange(std::optional<int32_t> partition, const std::vector<Column>& sorted,
-                                     const std::vector<uint32_t>& bounds) {
+struct TableWriter::OpenSegment {
+  Pending* pend = nullptr;
+  std::unique_ptr<WritableFile> file;
+  std::unique_ptr<SegmentWriter> writer;
+  uint64_t rows = 0;
+};
+
+Result<std::unique_ptr<TableWriter::OpenSegment>> TableWriter::BeginSegment(std::optional<int32_t> partition) {
   const TableSchema& schema = base_.schema;
-  const uint32_t nb = static_cast<uint32_t>(bounds.size() - 1);
-  const size_t n = bounds.back() - bounds.front();
-  if (n == 0) return Status::OK();
-  // Partition directory.
   std::string pname = schema.partition_column.empty()
                           ? std::string("data")
                           : PartitionDirName(schema.partition_column, partition);
   std::string pdir = JoinPath(base_.dir, pname);
-  Pending* pending;
+  auto out = std::make_unique<OpenSegment>();
   {
     // Shared state (directories, the pending list, stats) under the lock; encoding and writing
     // the file outside it, so partitions are written in parallel.
@@ -320,10 +328,8 @@ Status TableWriter::WriteSortedRange(std::optional<int32_t> partition, const std
     p.entry.path = pname + "/" + name;
     p.entry.partition = partition;
     pending_.push_back(p);
-    pending = &pending_.back();
+    out->pend = &pending_.back();
   }
-  Pending& pend = *pending;
-
   std::vector<std::pair<std::string, std::string>> props = {
       {"table", schema.name},
       {"partition", pname},
@@ -331,26 +337,112 @@ Status TableWriter::WriteSortedRange(std::optional<int32_t> partition, const std
       {"bucket_count", std::to_string(schema.bucket_count)},
       {"commit_seq", std::to_string(base_.last_seq + 1)},
   };
-  WH_ASSIGN_OR_RETURN(auto file, fs_->NewWritableFile(pend.tmp_path));
-  SegmentWriter sw(file.get(), schema.StorageColumns(), props, encode_options_);
-  std::vector<const Column*> ptrs;
-  for (const auto& c : sorted) ptrs.push_back(&c);
-  for (uint32_t b = 0; b < nb; ++b) {
-    if (bounds[b + 1] == bounds[b]) continue;
-    WH_RETURN_IF_ERROR(sw.AddRows(b, ptrs, bounds[b], bounds[b + 1]));
-    pend.entry.bucket_rows.emplace_back(b, bounds[b + 1] - bounds[b]);
-  }
-  WH_ASSIGN_OR_RETURN(SegmentFooter footer, sw.Finish());
-  WH_RETURN_IF_ERROR(file->Sync());
-  WH_RETURN_IF_ERROR(file->Close());
-  pend.entry.rows = n;
-  pend.entry.bytes = sw.bytes_written();
-  pend.entry.footer_checksum = sw.footer_checksum();
+  WH_ASSIGN_OR_RETURN(out->file, fs_->NewWritableFile(out->pend->tmp_path));
+  out->writer = std::make_unique<SegmentWriter>(out->file.get(), schema.StorageColumns(), props, encode_options_);
+  return out;
+}
+
+Status TableWriter::AddToSegment(OpenSegment* out, uint32_t bucket, const std::vector<const Column*>& cols,
+                                 size_t begin, size_t end) {
+  if (end == begin) return Status::OK();
+  WH_RETURN_IF_ERROR(out->writer->AddRows(bucket, cols, begin, end));
+  auto& br = out->pend->entry.bucket_rows;
+  if (!br.empty() && br.back().first == bucket) br.back().second += end - begin;
+  else br.emplace_back(bucket, end - begin);
+  out->rows += end - begin;
+  return Status::OK();
+}
+
+Status TableWriter::FinishSegment(OpenSegment* out) {
+  WH_ASSIGN_OR_RETURN(SegmentFooter footer, out->writer->Finish());
+  WH_RETURN_IF_ERROR(out->file->Sync());
+  WH_RETURN_IF_ERROR(out->file->Close());
+  Pending& pend = *out->pend;
+  pend.entry.rows = out->rows;
+  pend.entry.bytes = out->writer->bytes_written();
+  pend.entry.footer_checksum = out->writer->footer_checksum();
   for (size_t c = 0; c < footer.columns.size(); ++c) pend.entry.zones.push_back(footer.ColumnZoneMap(c));
   std::lock_guard<std::mutex> l(mu_);
   ++stats_.segments;
   stats_.bytes += pend.entry.bytes;
-  stats_.rows += n;
+  stats_.rows += out->rows;
+  return Status::OK();
+}
+
+Status TableWriter::WriteSortedRange(std::optional<int32_t> partition, const std::vector<Column>& sorted,
+                                     const std::vector<uint32_t>& bounds) {
+  const uint32_t nb = static_cast<uint32_t>(bounds.size() - 1);
+  if (bounds.back() == bounds.front()) return Status::OK();
+  WH_ASSIGN_OR_RETURN(auto out, BeginSegment(partition));
+  std::vector<const Column*> ptrs;
+  for (const auto& c : sorted) ptrs.push_back(&c);
+  for (uint32_t b = 0; b < nb; ++b) WH_RETURN_IF_ERROR(AddToSegment(out.get(), b, ptrs, bounds[b], bounds[b + 1]));
+  return FinishSegment(out.get());
+}
+
+Status TableWriter::MergeInto(std::optional<int32_t> partition, const std::vector<const SegmentReader*>& inputs,
+                              uint64_t target_bytes) {
+  const uint32_t nb = std::max<uint32_t>(base_.schema.bucket_count, 1);
+  const auto& specs = inputs[0]->footer().columns;
+  for (const SegmentReader* r : inputs)
+    if (r->footer().columns.size() != specs.size())
+      return Status::Corruption(r->path() + ": its columns differ from the table's");
+  std::unique_ptr<OpenSegment> out;
+  // A bucket's rows are gathered from every input, in order, and written in row groups of the
+  // writer's size; at most one row group's worth is held besides the block being read.
+  std::vector<Column> acc;
+  std::vector<const Column*> ptrs;
+  auto reset_acc = [&] {
+    acc.clear();
+    ptrs.clear();
+    for (const auto& c : specs) acc.emplace_back(c.type);
+    for (const auto& c : acc) ptrs.push_back(&c);
+  };
+  reset_acc();
+  auto flush = [&](uint32_t b, bool all) -> Status {
+    const size_t n = acc[0].size();
+    const size_t take = all ? n : n / kDefaultRowGroupRows * kDefaultRowGroupRows;
+    if (take == 0) return Status::OK();
+    if (!out) {
+      WH_ASSIGN_OR_RETURN(out, BeginSegment(partition));
+    }
+    WH_RETURN_IF_ERROR(AddToSegment(out.get(), b, ptrs, 0, take));
+    if (take == n) {
+      reset_acc();
+      return Status::OK();
+    }
+    std::vector<Column> rest;
+    for (const auto& c : acc) {
+      rest.emplace_back(c.type());
+      rest.back().AppendRange(c, take, n - take);
+    }
+    acc = std::move(rest);
+    ptrs.clear();
+    for (const auto& c : acc) ptrs.push_back(&c);
+    return Status::OK();
+  };
+  std::vector<size_t> next(inputs.size(), 0);  // row groups are in bucket order
+  for (uint32_t b = 0; b < nb; ++b) {
+    for (size_t r = 0; r < inputs.size(); ++r) {
+      const auto& groups = inputs[r]->footer().row_groups;
+      for (; next[r] < groups.size() && groups[next[r]].bucket == b; ++next[r]) {
+        for (size_t c = 0; c < specs.size(); ++c) {
+          WH_ASSIGN_OR_RETURN(Column col, inputs[r]->ReadColumn(next[r], c));
+          acc[c].AppendRange(col, 0, col.size());
+        }
+        if (acc[0].size() >= kDefaultRowGroupRows) WH_RETURN_IF_ERROR(flush(b, false));
+      }
+    }
+    WH_RETURN_IF_ERROR(flush(b, true));
+    if (out && out->writer->bytes_written() >= target_bytes) {
+      WH_RETURN_IF_ERROR(FinishSegment(out.get()));
+      out.reset();
+    }
+  }
+  for (size_t r = 0; r < inputs.size(); ++r)
+    if (next[r] != inputs[r]->footer().row_groups.size())
+      return Status::Corruption(inputs[r]->path() + ": row groups out of bucket order");
+  if (out) WH_RETURN_IF_ERROR(FinishSegment(out.get()));
   return Status::OK();
 }
 
@@ -376,32 +468,15 @@ Status TableWriter::MergePartitionSegments() {
   for (auto& [part, list] : by_part)
     if (list.size() > 1) work.emplace_back(part, list);
   if (work.empty()) return Status::OK();
-  const uint32_t nb = std::max<uint32_t>(base_.schema.bucket_count, 1);
   auto merge = [&](const std::optional<int32_t>& part, const std::vector<Pending*>& list) -> Status {
     std::vector<std::unique_ptr<SegmentReader>> readers;
+    std::vector<const SegmentReader*> inputs;
     for (Pending* p : list) {
       WH_ASSIGN_OR_RETURN(auto r, SegmentReader::Open(fs_, p->tmp_path));
+      inputs.push_back(r.get());
       readers.push_back(std::move(r));
     }
-    const auto& specs = readers[0]->footer().columns;
-    std::vector<Column> sorted;
-    for (const auto& c : specs) sorted.emplace_back(c.type);
-    std::vector<uint32_t> bounds(nb + 1, 0);
-    std::vector<size_t> next(readers.size(), 0);  // row groups are in bucket order
-    for (uint32_t b = 0; b < nb; ++b) {
-      bounds[b] = static_cast<uint32_t>(sorted[0].size());
-      for (size_t r = 0; r < readers.size(); ++r) {
-        const auto& groups = readers[r]->footer().row_groups;
-        for (; next[r] < groups.size() && groups[next[r]].bucket == b; ++next[r]) {
-          for (size_t c = 0; c < specs.size(); ++c) {
-            WH_ASSIGN_OR_RETURN(Column col, readers[r]->ReadColumn(next[r], c));
-            sorted[c].AppendRange(col, 0, col.size());
-          }
-        }
-      }
-    }
-    bounds[nb] = static_cast<uint32_t>(sorted[0].size());
-    WH_RETURN_IF_ERROR(WriteSortedRange(part, sorted, bounds));
+    WH_RETURN_IF_ERROR(MergeInto(part, inputs, UINT64_MAX));
     for (Pending* p : list) p->merged_away = true;
     return Status::OK();
   };
@@ -450,6 +525,7 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   rec.etl_micros = etl_micros_;
   rec.committed_micros = NowMicros();
   rec.sources = std::move(sources);
+  rec.removed = removed_;
   auto fail = [&](const Status& st) {
     Abort();
     return st;
@@ -502,6 +578,9 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   // manifest is valid, it only narrows what truncation it can reveal).
   if (fs_->WriteFileAtomic(JoinPath(base_.dir, kHeadFile), EncodeHead(rec.seq, manifest_length_)).ok())
     (void)fs_->SyncDir(base_.dir);
+  // The segments this commit retired go once no reader can need them (best effort: what stays
+  // is deleted by a later writer).
+  (void)DeleteRetired(rec.removed);
   return rec;
 }
 

@@ -257,12 +257,16 @@ Result<TableSnapshot> Warehouse::GetSnapshot(const std::string& name) {
                                 " is missing); see README 'Recovering from damage'");
     return Status::NotFound("table '" + ToLower(name) + "' does not exist");
   }
+  // The readers' lock first: while it is held, no writer deletes a segment this snapshot names
+  // (SPEC.md "Retired segments").
+  WH_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> read_lock, fs_->LockDirShared(dir));
   WH_ASSIGN_OR_RETURN(Head head, ReadHead(fs_, dir));  // first: see ReadHead
   WH_ASSIGN_OR_RETURN(ManifestContents m, ReadManifest(fs_, mpath));
   WH_RETURN_IF_ERROR(CheckHead(head, dir, m));
   const uint64_t torn = m.length - m.valid_length;
   const bool confirms = HeadConfirms(head, m);
   TableSnapshot snap = BuildSnapshot(std::move(m), dir);
+  snap.read_lock = std::move(read_lock);
   snap.torn_bytes = torn;
   snap.head_confirms = confirms;
   return snap;

@@ -251,6 +251,30 @@ class PosixFileSystem final : public FileSystem {
     }
     return std::unique_ptr<FileLock>(new PosixFileLock(fd));
   }
+  Result<std::unique_ptr<FileLock>> LockDirShared(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return Errno("open directory", path, errno);
+    int rc;
+    while ((rc = ::flock(fd, LOCK_SH)) != 0 && errno == EINTR) {
+    }
+    if (rc != 0) {
+      int e = errno;
+      ::close(fd);
+      return Errno("lock (shared)", path, e);
+    }
+    return std::unique_ptr<FileLock>(new PosixFileLock(fd));
+  }
+  Result<std::unique_ptr<FileLock>> TryLockDirExclusive(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return Errno("open directory", path, errno);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      int e = errno;
+      ::close(fd);
+      if (e == EWOULDBLOCK) return std::unique_ptr<FileLock>();
+      return Errno("lock (exclusive)", path, e);
+    }
+    return std::unique_ptr<FileLock>(new PosixFileLock(fd));
+  }
 };
 
 }  // namespace

@@ -70,6 +70,12 @@ class FileSystem {
   // process holds it, fails with Locked and a message naming that process's pid, which the
   // holder writes into the file.
   virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) = 0;
+  // Readers' lock on a directory (flock LOCK_SH on the directory itself: no file is created, so
+  // read-only users can take it). Waits while an exclusive holder works.
+  virtual Result<std::unique_ptr<FileLock>> LockDirShared(const std::string& path) = 0;
+  // The exclusive lock on a directory, without waiting: nullptr (not an error) while anyone
+  // else, in this process or another, holds it shared or exclusive.
+  virtual Result<std::unique_ptr<FileLock>> TryLockDirExclusive(const std::string& path) = 0;
 
   // Reads a whole file.
   Result<std::string> ReadFile(const std::string& path);

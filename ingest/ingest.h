@@ -43,6 +43,10 @@ struct IngestOptions {
   // How DATE / TIMESTAMP text is read (see TimeFormat in value_parser.h): pairs of column name
   // ("" = every DATE and TIMESTAMP column without a format of its own) and format.
   std::vector<std::pair<std::string, std::string>> time_formats;
+  // After the commit, merge the segments of the partitions it wrote by the automatic policy
+  // (CompactOptions, README "Compaction"); `wh ingest --no-compact` turns it off.
+  bool compact = true;
+  CompactOptions compaction;
   // Called about every 64K rows, from the ingesting thread.
   std::function<void(const IngestProgress&)> on_progress;
 };
@@ -63,7 +67,16 @@ struct IngestResult {
   double seconds = 0;
   uint64_t commit_seq = 0;
   std::vector<RejectedRow> rejects;  // rows read = rows + rejects.size()
+  // The compaction that followed the commit. It cannot undo the ingest: when it fails (or
+  // another writer holds the table) the rows stay committed and the reason is here.
+  CompactStats compaction;
+  std::string compaction_error;
 };
+
+// The automatic compaction after a commit `rec` of `table` (IngestOptions::compact): merges in
+// the partitions the commit wrote. Failures are reported in res, never returned.
+void CompactAfterCommit(Warehouse* wh, const std::string& table, const CommitRecord& rec,
+                        const CompactOptions& options, IngestResult* res);
 
 // Ingests CSV inputs (paths, "-" for stdin, .gz/.zst decompressed) into `table` as one batch:
 // every row of every input commits together, or (on any error) nothing does. Errors name the

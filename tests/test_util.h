@@ -53,6 +53,10 @@ class FaultInjectionFileSystem : public FileSystem {
   Status Truncate(const std::string& path, uint64_t size) override;
   Result<uint64_t> FileSize(const std::string& p) override { return base_->FileSize(p); }
   Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
+  Result<std::unique_ptr<FileLock>> LockDirShared(const std::string& p) override { return base_->LockDirShared(p); }
+  Result<std::unique_ptr<FileLock>> TryLockDirExclusive(const std::string& p) override {
+    return base_->TryLockDirExclusive(p);
+  }
 
   // Counts a call; returns an error if this one must fail.
   Status Tick(const char* what, const std::string& path);

@@ -40,16 +40,24 @@ std::string Batch(int n) {
   return csv;
 }
 
-// The child: ingest batch after batch until killed.
-[[noreturn]] void IngestForever(const std::string& root) {
+// The child: ingest batch after batch until killed (each followed by the automatic compaction;
+// with `full_compactions`, by `wh compact` of the whole table instead).
+[[noreturn]] void IngestForever(const std::string& root, bool full_compactions = false) {
   auto wh = Warehouse::Open(DefaultFileSystem(), root, false);
   if (!wh.ok()) _exit(2);
   for (int n = 0;; ++n) {
     auto in = StringInput(Batch(n), "batch.csv");
     IngestOptions o;
     o.batch_bytes = 16 << 10;  // several flushes and a merge per batch: more moments to die in
+    o.compact = !full_compactions;
     auto r = IngestCsvStreams(wh->get(), "events", {in.get()}, o);
     if (!r.ok() && r.status().code() != StatusCode::kLocked) _exit(3);
+    if (full_compactions && n % 2 == 1) {
+      CompactOptions c;
+      c.full = true;
+      auto cr = CompactTable(wh->get(), "events", c);
+      if (!cr.ok() && cr.status().code() != StatusCode::kLocked) _exit(4);
+    }
   }
 }
 
@@ -71,8 +79,15 @@ void CreateEvents(const std::string& root, int batches) {
   }
 }
 
-TEST(Kill, SigkillAtRandomMomentsLeavesWholeBatches) {
-  const uint64_t seed = Seed("kill test");
+void KillRounds(bool full_compactions);
+
+TEST(Kill, SigkillAtRandomMomentsLeavesWholeBatches) { KillRounds(false); }
+
+// The same with whole-table compactions between the batches: a kill inside one loses nothing.
+TEST(Kill, SigkillDuringCompactionsLosesNoRow) { KillRounds(true); }
+
+void KillRounds(bool full_compactions) {
+  const uint64_t seed = Seed(full_compactions ? "compaction kill test" : "kill test");
   std::mt19937_64 rng(seed);
   testing::TempDir dir;
   const std::string root = dir.Join("w");
@@ -83,7 +98,7 @@ TEST(Kill, SigkillAtRandomMomentsLeavesWholeBatches) {
     std::fflush(stdout);
     pid_t child = fork();
     ASSERT_GE(child, 0);
-    if (child == 0) IngestForever(root);
+    if (child == 0) IngestForever(root, full_compactions);
     if (round % 4 == 3) {
       // Every fourth round waits for at least one commit first (slow builds, such as the
       // sanitizer build, may need longer than the random delays for a whole batch).

@@ -546,12 +546,14 @@ TEST(Executor, ChunkedAndOrderedResultsPrintAsFlattened) {
 namespace wh {
 namespace {
 
-// Ingests `csv` into `table` as one commit with the given etl_date.
+// Ingests `csv` into `table` as one commit with the given etl_date. Without compaction: each
+// load keeps its own segments, whose pruning these tests count.
 void Load(Session* s, const std::string& table, const std::string& csv, const std::string& etl) {
   auto wh = s->GetWarehouse(false);
   ASSERT_TRUE(wh.ok());
   auto in = StringInput(csv, table + ".csv");
   IngestOptions opt;
+  opt.compact = false;
   opt.etl_micros = *ParseTimestamp(etl);
   auto r = IngestCsvStreams(*wh, table, {in.get()}, opt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();

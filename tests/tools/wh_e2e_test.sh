@@ -94,6 +94,31 @@ echo "$msg" | grep -q "already committed" || fail "re-ingest message: $msg"
 after=$("$WH" -w "$W" inspect events --format csv | md5sum)
 [ "$before" = "$after" ] || fail "a refused re-ingest changed the table"
 
+# Drops without compaction, then `wh compact`: fewer files, the same answers, verify passes.
+C="$(dirname "$W")/compact"
+"$WH" -w "$C" query -f "$SRC/examples/social/schema.sql"
+head -n 10001 "$SRC/examples/social/data/events.csv" > "$(dirname "$W")/ev1.csv"
+{ head -n 1 "$SRC/examples/social/data/events.csv"; tail -n +10002 "$SRC/examples/social/data/events.csv"; } > "$(dirname "$W")/ev2.csv"
+"$WH" -w "$C" ingest events "$(dirname "$W")/ev1.csv" --etl-date 2022-03-01 --no-compact 2>/dev/null
+"$WH" -w "$C" ingest events "$(dirname "$W")/ev2.csv" --etl-date 2022-03-02 --no-compact 2>/dev/null
+q="SELECT event_date, COUNT(*), COUNT(DISTINCT user_id), MIN(etl_date), MAX(etl_date) FROM events GROUP BY 1 ORDER BY 1"
+before=$("$WH" -w "$C" query "$q" --format csv)
+files_before=$(find "$C/events" -name '*.whs' | wc -l)
+msg=$("$WH" -w "$C" compact events 2>&1) || fail "wh compact: $msg"
+echo "$msg" | grep -q "^compacted events (commit 3): merged $files_before files into" || fail "wh compact said: $msg"
+files_after=$(find "$C/events" -name '*.whs' | wc -l)
+[ "$files_after" -lt "$files_before" ] || fail "wh compact left $files_after of $files_before files"
+[ "$("$WH" -w "$C" query "$q" --format csv)" = "$before" ] || fail "wh compact changed the answer"
+"$WH" -w "$C" verify > /dev/null || fail "verify after wh compact"
+msg=$("$WH" -w "$C" compact events 2>&1) || fail "second wh compact: $msg"
+[ "$msg" = "events: nothing to compact" ] || fail "second wh compact said: $msg"
+set +e
+"$WH" -w "$C" compact nosuch > /dev/null 2>&1; code=$?
+[ "$code" = 1 ] || fail "wh compact of a missing table exited $code"
+"$WH" -w "$C" compact events --partition 2022-13-01 > /dev/null 2>&1; code=$?
+[ "$code" = 2 ] || fail "wh compact --partition 2022-13-01 exited $code"
+set -e
+
 # Corruption is reported with exit code 4.
 seg=$(find "$W/events" -name '*.whs' -print -quit)
 printf '\x55' | dd of="$seg" bs=1 seek=100 count=1 conv=notrunc 2>/dev/null

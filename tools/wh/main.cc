@@ -54,7 +54,7 @@ commands:
                                            (default 80% of RAM; past it, exit 8)
   ingest TABLE FILE... [--format csv|json] [--etl-date D] [--memory-mb N (1024)]
          [--force] [--max-errors N [--rejects FILE]] [--time-format [COL=]FMT]...
-         [--allow-missing-columns]
+         [--allow-missing-columns] [--no-compact]
                                            load CSV files with a header, or JSON objects (JSON
                                            lines or whole-object files; by default when every
                                            name ends in .json/.jsonl/.ndjson), as one atomic
@@ -73,6 +73,11 @@ commands:
                                            (%Y %m %d %H %M %S %f), epoch_s, epoch_ms, epoch_us
   inspect [TABLE [PART|SEG]] [--format F]  tables; a table's partitions, segments, zone maps;
                                            or every block of a partition/segment
+  compact [TABLE] [--partition P]          merge each partition's files into as few as the
+                                           target size allows (512 MiB), in one commit per
+                                           table; ingest already merges by a policy after each
+                                           commit (README "Compaction"), which --no-compact
+                                           turns off
   verify [TABLE]                           check every checksum; exit 4 on corruption
   gen [--workload W] [--scale SF] [--seed N] DIR
                                            write generated CSVs: social (the default; seed-000
@@ -145,6 +150,8 @@ struct Args {
   std::string memory;
   bool force = false;
   bool allow_missing_columns = false;
+  bool no_compact = false;
+  std::string partition;
   std::string max_errors;
   std::string rejects;
   std::vector<std::string> time_formats;  // [COLUMN=]FORMAT
@@ -259,11 +266,28 @@ int CmdQuery(const Args& a) {
   return closed.ok() ? kExitOk : Fail(closed);
 }
 
+// "merged 30 files into 1 in 1 partition (4.1 MiB read, 1.2 MiB written[, 0.8x the bytes ingested])"
+std::string DescribeCompaction(const CompactStats& c, uint64_t ingested) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "merged %llu files into %llu in %llu partition%s (%llu rows; %s read, %s written",
+                static_cast<unsigned long long>(c.files_in), static_cast<unsigned long long>(c.files_out),
+                static_cast<unsigned long long>(c.partitions), c.partitions == 1 ? "" : "s",
+                static_cast<unsigned long long>(c.rows), HumanBytes(c.bytes_in).c_str(),
+                HumanBytes(c.bytes_out).c_str());
+  std::string s = buf;
+  if (ingested > 0) {
+    std::snprintf(buf, sizeof buf, ", %.2fx the bytes ingested", static_cast<double>(c.bytes_out) / ingested);
+    s += buf;
+  }
+  return s + ")";
+}
+
 int CmdIngest(const Args& a) {
   if (a.positional.size() < 2) return Usage("usage: wh ingest TABLE FILE... [--etl-date DATE]");
   IngestOptions opt;
   opt.force = a.force;
   opt.allow_missing_columns = a.allow_missing_columns;
+  opt.compact = !a.no_compact;
   if (!a.max_errors.empty()) {
     auto m = ParseInt64(a.max_errors, 0, INT64_MAX);
     if (!m.ok()) return Usage("--max-errors must be a non-negative integer");
@@ -366,6 +390,57 @@ int CmdIngest(const Args& a) {
                static_cast<unsigned long long>(r.segments), HumanBytes(r.bytes).c_str(),
                HumanBytes(r.input_bytes).c_str(), r.seconds,
                r.seconds > 0 ? r.rows / r.seconds : 0.0);
+  if (r.compaction.files_in > 0)
+    std::fprintf(stderr, "compacted (commit %llu): %s\n", static_cast<unsigned long long>(r.compaction.commit_seq),
+                 DescribeCompaction(r.compaction, r.bytes).c_str());
+  if (!r.compaction_error.empty())
+    std::fprintf(stderr, "wh: warning: the rows are committed, but compacting after them failed: %s\n"
+                 "wh: the table is as the ingest left it; `wh compact %s` tries again\n",
+                 r.compaction_error.c_str(), ToLower(a.positional[0]).c_str());
+  return kExitOk;
+}
+
+int CmdCompact(const Args& a) {
+  if (a.positional.size() > 1) return Usage("usage: wh compact [TABLE] [--partition YYYY-MM-DD|NULL]");
+  if (!a.partition.empty() && a.positional.empty()) return Usage("--partition needs a TABLE");
+  CompactOptions opt;
+  opt.full = true;
+  if (!a.partition.empty()) {
+    std::string p = a.partition;
+    if (size_t eq = p.find('='); eq != std::string::npos) p = p.substr(eq + 1);  // event_date=YYYY-MM-DD
+    if (p == "NULL" || p == "null" || p == "__HIVE_DEFAULT_PARTITION__") {
+      opt.partitions.push_back(std::nullopt);
+    } else {
+      auto d = ParseDate(p);
+      if (!d.ok()) return Usage("--partition '" + a.partition + "': expected YYYY-MM-DD or NULL");
+      opt.partitions.push_back(*d);
+    }
+  }
+  auto wh = Warehouse::Open(DefaultFileSystem(), a.warehouse, false);
+  if (!wh.ok()) return Fail(wh.status());
+  std::vector<std::string> tables;
+  if (a.positional.empty()) {
+    auto t = (*wh)->ListTables();
+    if (!t.ok()) return Fail(t.status());
+    tables = *t;
+  } else {
+    tables.push_back(ToLower(a.positional[0]));
+  }
+  for (const auto& t : tables) {
+    auto start = std::chrono::steady_clock::now();
+    auto r = CompactTable(wh->get(), t, opt);
+    if (!r.ok()) {
+      std::cerr << "wh: error: compacting " << t << ": " << r.status().ToString() << "\n"
+                << "wh: table '" << t << "' is unchanged\n";
+      return ExitCodeFor(r.status());
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (r->files_in == 0)
+      std::fprintf(stderr, "%s: nothing to compact\n", t.c_str());
+    else
+      std::fprintf(stderr, "compacted %s (commit %llu): %s, %.2f s\n", t.c_str(),
+                   static_cast<unsigned long long>(r->commit_seq), DescribeCompaction(*r, 0).c_str(), secs);
+  }
   return kExitOk;
 }
 
@@ -479,6 +554,11 @@ int Main(int argc, char** argv) {
       a.force = true;
     } else if (s == "--allow-missing-columns") {
       a.allow_missing_columns = true;
+    } else if (s == "--no-compact") {
+      a.no_compact = true;
+    } else if (s == "--partition") {
+      v = value("--partition");
+      if (v.ok()) a.partition = *v;
     } else if (s == "--memory-mb") {
       v = value("--memory-mb");
       if (v.ok()) a.memory = *v;
@@ -511,6 +591,7 @@ int Main(int argc, char** argv) {
   if (a.command == "ingest") return CmdIngest(a);
   if (a.command == "inspect") return CmdInspect(a);
   if (a.command == "verify") return CmdVerify(a);
+  if (a.command == "compact") return CmdCompact(a);
   if (a.command == "gen") return CmdGen(a);
   return Usage("unknown command '" + a.command + "'");
 }

@@ -1,0 +1,187 @@
+// Compaction: merging a partition's segments into fewer, larger ones in one commit (README
+// "Compaction", SPEC.md "Compaction" and "Retired segments").
+//
+// Every drop adds one segment to each partition it touches; a row group holds one bucket's rows
+// of one segment, so after n drops a bucket's rows of a day are spread over n row groups in n
+// files, each with its own blocks and zone maps. Merging restores what one load of the same rows
+// would have written. The automatic policy merges the newest segments of a partition while the
+// next older one is at most `ratio` times their total (tiered, as RocksDB's universal compaction
+// and ClickHouse's merges of similar-sized parts): a segment is rewritten only when the data
+// merged with it is comparable in size, so each byte is rewritten O(log(drops)) times and a large
+// old segment is never rewritten for a small drop.
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "engine/engine.h"
+
+namespace wh {
+
+std::vector<std::pair<size_t, size_t>> PlanMerges(const std::vector<uint64_t>& rows, const std::vector<uint64_t>& bytes,
+                                                  const CompactOptions& o) {
+  std::vector<std::pair<size_t, size_t>> runs;
+  const size_t n = rows.size();
+  if (n < 2) return runs;
+  auto full = [&](size_t i) { return bytes[i] >= o.target_bytes; };
+  if (o.full) {
+    // Every maximal run of two or more consecutive segments under the target.
+    size_t i = 0;
+    while (i < n) {
+      if (full(i)) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < n && !full(j)) ++j;
+      if (j - i >= 2) runs.emplace_back(i, j);
+      i = j;
+    }
+    return runs;
+  }
+  // The newest segment, extended to older ones while each holds at most ratio x the rows of the
+  // run so far (and the run stays under the target). Rows, not bytes, measure a segment here:
+  // a small drop's file is larger per row (its row groups are small), which would make the
+  // ratio merge a large old segment into every drop.
+  if (full(n - 1)) return runs;
+  uint64_t acc = rows[n - 1], acc_bytes = bytes[n - 1];
+  size_t first = n - 1;
+  while (first > 0) {
+    const size_t k = first - 1;
+    if (full(k) || static_cast<double>(rows[k]) > o.ratio * static_cast<double>(acc)) break;
+    if (acc_bytes + bytes[k] > o.target_bytes) break;
+    acc += rows[k];
+    acc_bytes += bytes[k];
+    --first;
+  }
+  if (n - first >= 2) runs.emplace_back(first, n);
+  return runs;
+}
+
+Status TableWriter::Compact(const CompactOptions& options, CompactStats* stats) {
+  if (done_ || !pending_.empty() || !removed_.empty())
+    return Status::Internal("Compact on a writer that has written");
+  // Live segments per partition, in commit order.
+  std::map<std::optional<int32_t>, std::vector<const SegmentEntry*>> by_part;
+  for (const auto& s : base_.segments) by_part[s.partition].push_back(&s);
+  struct Merge {
+    std::optional<int32_t> partition;
+    std::vector<const SegmentEntry*> inputs;
+  };
+  std::vector<Merge> merges;
+  for (const auto& [part, segs] : by_part) {
+    if (!options.partitions.empty() &&
+        std::find(options.partitions.begin(), options.partitions.end(), part) == options.partitions.end())
+      continue;
+    std::vector<uint64_t> rows, bytes;
+    for (const SegmentEntry* s : segs) {
+      rows.push_back(s->rows);
+      bytes.push_back(s->bytes);
+    }
+    bool any = false;
+    for (const auto& [first, last] : PlanMerges(rows, bytes, options)) {
+      merges.push_back({part, std::vector<const SegmentEntry*>(segs.begin() + first, segs.begin() + last)});
+      any = true;
+    }
+    if (any) ++stats->partitions;
+  }
+  if (merges.empty()) return Status::OK();
+  // Partitions are merged on all cores; the first error (in plan order) wins.
+  std::atomic<size_t> next{0};
+  std::mutex err_mu;
+  Status first_error;
+  size_t first_error_at = SIZE_MAX;
+  auto work = [&] {
+    for (size_t k; (k = next++) < merges.size();) {
+      {
+        std::lock_guard<std::mutex> l(err_mu);
+        if (!first_error.ok()) return;
+      }
+      Status st = [&]() -> Status {
+        std::vector<std::unique_ptr<SegmentReader>> readers;
+        std::vector<const SegmentReader*> inputs;
+        for (const SegmentEntry* e : merges[k].inputs) {
+          auto r = SegmentReader::Open(fs_, base_.SegmentPath(*e));
+          if (!r.ok()) {
+            if (r.status().code() == StatusCode::kNotFound)
+              return Status::Corruption("segment " + base_.SegmentPath(*e) +
+                                        ", which the table's manifest names, is missing (see README "
+                                        "'Recovering from damage')");
+            return r.status();
+          }
+          if ((*r)->footer_checksum() != e->footer_checksum)
+            return Status::Corruption((*r)->path() + ": footer differs from the one the manifest recorded");
+          inputs.push_back(r->get());
+          readers.push_back(std::move(r).value());
+        }
+        return MergeInto(merges[k].partition, inputs, options.target_bytes);
+      }();
+      if (!st.ok()) {
+        std::lock_guard<std::mutex> l(err_mu);
+        if (k < first_error_at) {
+          first_error = st.WithContext("compacting");
+          first_error_at = k;
+        }
+      }
+    }
+  };
+  const size_t threads = std::min<size_t>(merges.size(), std::max(1u, std::thread::hardware_concurrency()));
+  RunOnThreads(threads, work);
+  WH_RETURN_IF_ERROR(first_error);
+  int64_t max_etl = INT64_MIN;
+  for (const auto& m : merges)
+    for (const SegmentEntry* e : m.inputs) {
+      removed_.push_back(e->path);
+      ++stats->files_in;
+      stats->rows += e->rows;
+      stats->bytes_in += e->bytes;
+      // The etl_date column is the last storage column; its zone map's max is the newest row.
+      const ZoneMap& z = e->zones.back();
+      if (z.has_min_max) max_etl = std::max(max_etl, static_cast<int64_t>(z.max_i));
+    }
+  stats->files_out = stats_.segments;
+  stats->bytes_out = stats_.bytes;
+  if (stats_.rows != stats->rows)
+    return Status::Internal("compaction wrote " + std::to_string(stats_.rows) + " rows for " +
+                            std::to_string(stats->rows));
+  etl_micros_ = max_etl == INT64_MIN ? 0 : max_etl;
+  return Status::OK();
+}
+
+Result<CompactStats> CompactTable(Warehouse* wh, const std::string& name, const CompactOptions& options) {
+  WH_ASSIGN_OR_RETURN(auto writer, wh->OpenWriter(name));
+  CompactStats stats;
+  Status st = writer->Compact(options, &stats);
+  if (!st.ok()) {
+    writer->Abort();
+    return st;
+  }
+  if (stats.files_in == 0) {
+    writer->Abort();
+    return stats;
+  }
+  WH_ASSIGN_OR_RETURN(CommitRecord rec, writer->Commit({}));
+  stats.commit_seq = rec.seq;
+  return stats;
+}
+
+Status TableWriter::DeleteRetired(const std::vector<std::string>& retired) {
+  if (retired.empty()) return Status::OK();
+  // Only while no reader holds the table: a reader takes its shared lock before it reads the
+  // manifest and keeps it until it has read its segments.
+  WH_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> excl, fs_->TryLockDirExclusive(base_.dir));
+  if (!excl) return Status::OK();  // a reader is at work: a later writer deletes them
+  std::set<std::string> dirs;
+  for (const auto& rel : retired) {
+    const std::string path = JoinPath(base_.dir, rel);
+    if (!fs_->FileExists(path)) continue;
+    WH_RETURN_IF_ERROR(fs_->RemoveFile(path));
+    dirs.insert(path.substr(0, path.rfind('/')));
+  }
+  for (const auto& d : dirs) WH_RETURN_IF_ERROR(fs_->SyncDir(d));
+  return Status::OK();
+}
+
+}  // namespace wh

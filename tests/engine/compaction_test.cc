@@ -1,0 +1,288 @@
+// Compaction: the merge policy; many drops with automatic and manual compactions keep every row
+// and its etl_date (compared with the same drops never compacted); a reader's snapshot keeps its
+// files until it is done; a compaction failing at any step, or cut by a power loss, leaves the
+// old state or the new one.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+#include <set>
+
+#include "engine/engine.h"
+#include "ingest/ingest.h"
+#include "query/query.h"
+#include "tests/test_util.h"
+
+namespace wh {
+namespace {
+
+using testing::FaultInjectionFileSystem;
+using testing::TempDir;
+
+using Runs = std::vector<std::pair<size_t, size_t>>;
+
+TEST(MergePolicy, NewestRunWhileEachOlderSegmentIsAtMostRatioTimesTheRun) {
+  CompactOptions o;  // automatic: ratio 2
+  const std::vector<uint64_t> small(10, 1000);
+  // Two equal drops merge; a third waits until the newer ones add up.
+  EXPECT_EQ(PlanMerges({100, 100}, {10, 10}, o), (Runs{{0, 2}}));
+  EXPECT_EQ(PlanMerges({300, 100}, {10, 10}, o), (Runs{}));  // 300 > 2 x 100
+  EXPECT_EQ(PlanMerges({300, 100, 100}, {10, 10, 10}, o), (Runs{{0, 3}}));  // 100 <= 200, 300 <= 400
+  EXPECT_EQ(PlanMerges({1000, 100, 100}, {10, 10, 10}, o), (Runs{{1, 3}}));  // the big one stays
+  // A large old segment is never rewritten for a small drop.
+  EXPECT_EQ(PlanMerges({1000000, 10}, {10, 10}, o), (Runs{}));
+  EXPECT_EQ(PlanMerges({5}, {10}, o), (Runs{}));
+  // Rows decide, not bytes: a small drop's file is large for its rows.
+  EXPECT_EQ(PlanMerges({3000, 100}, {1000, 900}, o), (Runs{}));
+  // Segments at the target size are left alone; a run stops before passing it.
+  o.target_bytes = 1000;
+  EXPECT_EQ(PlanMerges({100, 100}, {1000, 10}, o), (Runs{}));
+  EXPECT_EQ(PlanMerges({100, 100, 100}, {600, 300, 300}, o), (Runs{{1, 3}}));
+  // Full (`wh compact`): every run of two or more under the target.
+  o.full = true;
+  EXPECT_EQ(PlanMerges({1, 2, 3, 4, 5}, {10, 10, 2000, 10, 10}, o), (Runs{{0, 2}, {3, 5}}));
+  EXPECT_EQ(PlanMerges({1, 2, 3}, {10, 2000, 10}, o), (Runs{}));
+  EXPECT_EQ(PlanMerges({9, 1, 1}, {10, 10, 10}, o), (Runs{{0, 3}}));
+}
+
+// Write amplification of the automatic policy on n equal drops into one partition: each row is
+// rewritten O(log n) times, and few files remain.
+TEST(MergePolicy, EqualDropsAreRewrittenLogarithmicallyOften) {
+  CompactOptions o;
+  for (int n : {30, 90, 365}) {
+    std::vector<uint64_t> rows, bytes;
+    uint64_t written = 0;
+    for (int d = 0; d < n; ++d) {
+      rows.push_back(100);
+      bytes.push_back(100);
+      for (const auto& [first, last] : PlanMerges(rows, bytes, o)) {
+        uint64_t r = 0;
+        for (size_t k = first; k < last; ++k) r += rows[k];
+        written += r;
+        rows.erase(rows.begin() + first, rows.begin() + last);
+        bytes.erase(bytes.begin() + first, bytes.begin() + last);
+        rows.push_back(r);
+        bytes.push_back(r);
+      }
+    }
+    const double amplification = static_cast<double>(written) / (100.0 * n);
+    EXPECT_LE(amplification, 8.0) << n << " drops";
+    EXPECT_LE(rows.size(), 6u) << n << " drops";
+  }
+}
+
+constexpr const char* kCreate =
+    "CREATE TABLE ev (user_id BIGINT NOT NULL, ts TIMESTAMP NOT NULL, v INT, note STRING) "
+    "PARTITIONED BY (d = CAST(ts AS DATE)) CLUSTERED BY (user_id) INTO 5 BUCKETS";
+
+// Drop n: rows over 4 days (of 6), a few per bucket, some NULLs.
+std::string Drop(int n, int rows) {
+  std::string csv = "user_id,ts,v,note\n";
+  for (int i = 0; i < rows; ++i) {
+    csv += std::to_string((i * 7919 + n * 104729) % 1000 - 300) + ",2022-02-1" + std::to_string((i + n) % 4 + (n % 3)) +
+           " 1" + std::to_string(i % 10) + ":00:00," + (i % 11 == 0 ? std::string() : std::to_string(n * 1000 + i)) +
+           "," + (i % 7 == 0 ? std::string() : "drop " + std::to_string(n) + " row " + std::to_string(i)) + "\n";
+  }
+  return csv;
+}
+
+// Every row with its etl_date, in one canonical order, as text.
+std::vector<std::string> AllRows(const std::string& root) {
+  Session s(DefaultFileSystem(), root);
+  auto r = s.Execute("SELECT user_id, ts, v, note, etl_date FROM ev ORDER BY user_id, ts, v, note, etl_date");
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> out;
+  if (!r.ok()) return out;
+  ResultSet rs = std::move((*r)[0]);
+  rs.Flatten();
+  for (size_t i = 0; i < rs.rows(); ++i) {
+    std::string line = std::to_string(rs.columns[0].Get<int64_t>(i)) + "|" +
+                       std::to_string(rs.columns[1].Get<int64_t>(i)) + "|" +
+                       (rs.columns[2].IsNull(i) ? "NULL" : std::to_string(rs.columns[2].Get<int32_t>(i))) + "|" +
+                       (rs.columns[3].IsNull(i) ? "NULL" : std::string(rs.columns[3].GetString(i))) + "|" +
+                       std::to_string(rs.columns[4].Get<int64_t>(i));
+    out.push_back(line);
+  }
+  return out;
+}
+
+std::map<std::string, size_t> FilesPerPartition(Warehouse* wh) {
+  std::map<std::string, size_t> out;
+  auto snap = wh->GetSnapshot("ev");
+  EXPECT_TRUE(snap.ok());
+  for (const auto& s : snap->segments) ++out[s.path.substr(0, s.path.find('/'))];
+  return out;
+}
+
+void Ingest(Warehouse* wh, int n, int rows, bool compact) {
+  auto in = StringInput(Drop(n, rows), "drop" + std::to_string(n) + ".csv");
+  IngestOptions o;
+  o.compact = compact;
+  o.etl_micros = *ParseTimestamp("2022-03-01") + int64_t{n} * 86400 * 1000000;
+  auto r = IngestCsvStreams(wh, "ev", {in.get()}, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  if (compact) {
+    EXPECT_TRUE(r->compaction_error.empty()) << r->compaction_error;
+  }
+}
+
+TEST(Compaction, ManyDropsAndCompactionsKeepEveryRowAndItsEtlDate) {
+  TempDir dir;
+  const std::string a = dir.Join("a"), b = dir.Join("b");
+  for (const auto& root : {a, b}) {
+    Session s(DefaultFileSystem(), root);
+    ASSERT_TRUE(s.Execute(kCreate).ok());
+  }
+  auto wa = *Warehouse::Open(DefaultFileSystem(), a, false);  // compacted
+  auto wb = *Warehouse::Open(DefaultFileSystem(), b, false);  // never compacted
+  for (int n = 0; n < 40; ++n) {
+    const int rows = n % 9 == 0 ? 700 : 40 + n;  // now and then a large drop
+    Ingest(wa.get(), n, rows, true);
+    Ingest(wb.get(), n, rows, false);
+    if (n == 17) {  // one partition by hand
+      CompactOptions o;
+      o.full = true;
+      o.partitions = {*ParseDate("2022-02-12")};
+      auto r = CompactTable(wa.get(), "ev", o);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      EXPECT_EQ(FilesPerPartition(wa.get())["d=2022-02-12"], 1u);
+    }
+    for (const auto& [part, files] : FilesPerPartition(wa.get())) {
+      EXPECT_LE(files, 6u) << part << " after drop " << n;
+    }
+    if (n % 13 == 0) {
+      ASSERT_EQ(AllRows(a), AllRows(b)) << "after drop " << n;
+    }
+  }
+  const auto rows = AllRows(b);
+  ASSERT_EQ(rows.size(), AllRows(a).size());
+  EXPECT_EQ(AllRows(a), rows);
+  // wh compact: one file per partition, the same rows; every block checks out.
+  CompactOptions full;
+  full.full = true;
+  auto r = CompactTable(wa.get(), "ev", full);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT(r->files_in, r->files_out);
+  EXPECT_LE(r->rows, wa->GetSnapshot("ev")->rows());
+  EXPECT_GT(r->rows, 0u);
+  for (const auto& [part, files] : FilesPerPartition(wa.get())) EXPECT_EQ(files, 1u) << part;
+  EXPECT_EQ(AllRows(a), rows);
+  auto again = CompactTable(wa.get(), "ev", full);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->files_in, 0u);  // nothing left to merge: no commit
+  EXPECT_EQ(again->commit_seq, 0u);
+  auto v = VerifyTable(wa.get(), "ev", [&](const std::string& m) { ADD_FAILURE() << m; });
+  EXPECT_EQ(v.problems, 0u);
+  // The retired files are gone (no reader held the table): only live segments are on disk.
+  auto snap = *wa->GetSnapshot("ev");
+  std::set<std::string> live;
+  for (const auto& s : snap.segments) live.insert(s.path);
+  for (const auto& n : *DefaultFileSystem()->ListDir(snap.dir)) {
+    if (n.rfind("d=", 0) != 0) continue;
+    for (const auto& f : *DefaultFileSystem()->ListDir(JoinPath(snap.dir, n)))
+      EXPECT_TRUE(live.count(n + "/" + f)) << n << "/" << f;
+  }
+  // Bucket pruning still works on the merged files.
+  Session s(DefaultFileSystem(), a);
+  auto q = s.Execute("SELECT COUNT(*) FROM ev WHERE user_id = 17");
+  auto qb = Session(DefaultFileSystem(), b).Execute("SELECT COUNT(*) FROM ev WHERE user_id = 17");
+  ASSERT_TRUE(q.ok() && qb.ok());
+  (*q)[0].Flatten();
+  (*qb)[0].Flatten();
+  EXPECT_EQ((*q)[0].columns[0].Get<int64_t>(0), (*qb)[0].columns[0].Get<int64_t>(0));
+}
+
+TEST(Compaction, AReadersSnapshotKeepsItsFilesUntilItIsReleased) {
+  TempDir dir;
+  const std::string root = dir.Join("w");
+  {
+    Session s(DefaultFileSystem(), root);
+    ASSERT_TRUE(s.Execute(kCreate).ok());
+  }
+  auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+  for (int n = 0; n < 6; ++n) Ingest(wh.get(), n, 50, false);
+  std::optional<TableSnapshot> old = *wh->GetSnapshot("ev");
+  CompactOptions full;
+  full.full = true;
+  auto r = CompactTable(wh.get(), "ev", full);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_GT(r->files_in, 0u);
+  // The old snapshot's files are all still there and read back whole.
+  uint64_t rows = 0;
+  for (const auto& seg : old->segments) {
+    auto reader = SegmentReader::Open(DefaultFileSystem(), old->SegmentPath(seg));
+    ASSERT_TRUE(reader.ok()) << seg.path << ": " << reader.status().ToString();
+    for (size_t g = 0; g < (*reader)->footer().row_groups.size(); ++g) {
+      auto c = (*reader)->ReadColumn(g, 0);
+      ASSERT_TRUE(c.ok());
+      rows += c->size();
+    }
+  }
+  EXPECT_EQ(rows, old->rows());
+  // A writer while the reader still holds it leaves them too.
+  { ASSERT_TRUE(wh->OpenWriter("ev").ok()); }
+  EXPECT_TRUE(DefaultFileSystem()->FileExists(old->SegmentPath(old->segments[0])));
+  const std::string gone = old->SegmentPath(old->segments[0]);
+  old.reset();  // the reader is done
+  { ASSERT_TRUE(wh->OpenWriter("ev").ok()); }  // the next writer deletes them
+  EXPECT_FALSE(DefaultFileSystem()->FileExists(gone));
+  auto v = VerifyTable(wh.get(), "ev", [&](const std::string& m) { ADD_FAILURE() << m; });
+  EXPECT_EQ(v.problems, 0u);
+}
+
+// A compaction failing at its Nth filesystem call, for every N (and, in a second pass, followed
+// by a power loss), leaves the table with the same rows, in the old files or the new ones; the
+// next writer leaves only live files; verify passes.
+TEST(Compaction, FailingOrCutByPowerLossAtEveryStepLosesNothing) {
+  for (bool crash : {false, true}) {
+    int faults = 0;
+    for (int n = 1;; ++n) {
+      TempDir dir;
+      const std::string root = dir.Join("w");
+      {
+        Session s(DefaultFileSystem(), root);
+        ASSERT_TRUE(s.Execute(kCreate).ok());
+        auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+        for (int k = 0; k < 3; ++k) Ingest(wh.get(), k, 30, false);
+      }
+      const auto before = AllRows(root);
+      auto clean = *Warehouse::Open(DefaultFileSystem(), root, false);
+      const size_t files_before = clean->GetSnapshot("ev")->segments.size();
+      FaultInjectionFileSystem faulty(DefaultFileSystem());
+      auto wh = *Warehouse::Open(&faulty, root, false);
+      faulty.FailAt(n);
+      CompactOptions full;
+      full.full = true;
+      auto r = CompactTable(wh.get(), "ev", full);
+      const bool hit = faulty.failed();
+      faulty.FailAt(0);
+      if (crash) faulty.SimulateCrash();
+      if (!hit) {
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
+      }
+      if (hit) ++faults;
+      { ASSERT_TRUE(clean->OpenWriter("ev").ok()) << "fault at call " << n; }
+      EXPECT_EQ(AllRows(root), before) << "fault at call " << n << (crash ? " (power loss)" : "");
+      auto snap = *clean->GetSnapshot("ev");
+      EXPECT_TRUE(snap.segments.size() == files_before || snap.segments.size() < files_before)
+          << "fault at call " << n;
+      std::set<std::string> live, files;
+      for (const auto& s : snap.segments) live.insert(s.path);
+      for (const auto& d : *DefaultFileSystem()->ListDir(snap.dir)) {
+        if (d.rfind("d=", 0) != 0) continue;
+        for (const auto& f : *DefaultFileSystem()->ListDir(JoinPath(snap.dir, d))) files.insert(d + "/" + f);
+      }
+      EXPECT_EQ(files, live) << "fault at call " << n;
+      auto v = VerifyTable(clean.get(), "ev", [&](const std::string& m) {
+        ADD_FAILURE() << "fault at call " << n << ": " << m;
+      });
+      EXPECT_EQ(v.problems, 0u);
+      if (!hit) break;
+      ASSERT_LT(n, 3000) << "runaway";
+    }
+    EXPECT_GT(faults, 10);
+  }
+}
+
+}  // namespace
+}  // namespace wh
