@@ -370,8 +370,9 @@ ZoneMap ComputeZoneMap(const Column& c, size_t b, size_t e) {
 }
 
 void ZoneMap::Merge(const ZoneMap& o, const DataType& type) {
-  // A side with no statistics but with non-NULL values poisons the merge; a side that is all
-  // NULL contributes only its null count. Callers that merge track row counts to tell apart.
+  // A side without min/max contributes only its null count. Whether it was all NULL or held
+  // values no bound covers (then the merge must have no min/max either) only the caller, which
+  // knows the row counts, can tell: see SegmentFooter::ColumnZoneMap.
   null_count += o.null_count;
   if (!o.has_min_max) return;
   if (!has_min_max) {

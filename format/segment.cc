@@ -21,7 +21,19 @@ ZoneMap SegmentFooter::BlockZone(size_t g, size_t c) const {
 
 ZoneMap SegmentFooter::ColumnZoneMap(size_t c) const {
   ZoneMap z;
-  for (size_t g = 0; g < row_groups.size(); ++g) z.Merge(BlockZone(g, c), columns[c].type);
+  // A block without min/max that is not all NULL (a NaN, a string longer than 256 bytes) holds
+  // values no bound covers: then the segment has no min/max either (only its NULL count).
+  bool unbounded = false;
+  for (size_t g = 0; g < row_groups.size(); ++g) {
+    const ZoneMap b = BlockZone(g, c);
+    if (!b.has_min_max && b.null_count < row_groups[g].rows) unbounded = true;
+    z.Merge(b, columns[c].type);
+  }
+  if (unbounded) {
+    ZoneMap none;
+    none.null_count = z.null_count;
+    return none;
+  }
   return z;
 }
 
