@@ -32,6 +32,13 @@ struct TableSnapshot {
   std::vector<SegmentEntry> segments;  // live segments, in commit order
   std::vector<CommitRecord> commits;   // the commit history (segments cleared)
   uint64_t last_seq = 0;
+  // Segments retired by commits the checkpoint covers that may still be on disk (the commits
+  // after it carry their own removed lists).
+  std::vector<std::string> retired;
+  uint64_t manifest_length = 0;    // valid bytes of the manifest
+  uint64_t checkpoint_offset = 0;  // where the checkpoint read ends in the manifest (0: none)
+  uint64_t checkpoint_bytes = 0;
+  bool checkpoint_damaged = false;  // the next writer replaces it whatever the gap
   // Bytes at the manifest's end that do not form a whole record (an interrupted commit, or a
   // damaged last one): readers ignore them; the next writer sets them aside (see OpenWriter).
   uint64_t torn_bytes = 0;
@@ -144,6 +151,9 @@ class TableWriter {
   void set_etl_micros(int64_t micros) { etl_micros_ = micros; }
   int64_t etl_micros() const { return etl_micros_; }
   void set_encode_options(const EncodeOptions& o) { encode_options_ = o; }
+  // Manifest growth since the last checkpoint after which a commit writes a new one (64 KiB, or
+  // the last checkpoint's size when larger; see MaybeCheckpoint). 0: after every commit (tests).
+  void set_checkpoint_gap(uint64_t bytes) { checkpoint_gap_ = bytes; }
 
   // Writes one segment with `columns` (user columns, schema order, equal lengths) whose rows all
   // belong to `partition`; buckets[i] is the bucket of row i (all 0 when not bucketed).
@@ -204,6 +214,10 @@ class TableWriter {
   Status AddToSegment(OpenSegment* out, uint32_t bucket, const std::vector<const Column*>& cols, size_t begin,
                       size_t end);
   Status FinishSegment(OpenSegment* out);
+  // After commit `rec` (its record `record` appended): replaces `_checkpoint` with the new state
+  // when the manifest has grown past the last checkpoint by more than that checkpoint's size
+  // (so a reader reads at most about twice the live state). Best effort.
+  void MaybeCheckpoint(const CommitRecord& rec, const std::string& record);
   // Deletes the files commits have retired, when no reader holds the table (SPEC.md "Retired
   // segments"); else leaves them for a later writer. `retired`: paths relative to the table.
   Status DeleteRetired(const std::vector<std::string>& retired);
@@ -221,6 +235,7 @@ class TableWriter {
   std::mutex mu_;                // pending_, created_dirs_, stats_ while partitions are written in parallel
   std::vector<std::string> created_dirs_;
   std::vector<std::string> removed_;  // segments this batch's commit retires (compaction)
+  uint64_t checkpoint_gap_ = 64 << 10;
   bool done_ = false;
   WriteStats stats_;
 };

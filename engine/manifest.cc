@@ -27,27 +27,30 @@ std::string EncodeRecord(RecordType type, const std::string& payload) {
   return r;
 }
 
+void SerializeSegmentEntry(const SegmentEntry& s, const std::vector<ColumnSpec>& cols, std::string* out) {
+  ByteWriter w(out);
+  w.PutString(s.path);
+  w.PutU8(s.partition ? 1 : 0);
+  w.PutI32(s.partition.value_or(0));
+  w.PutU64(s.rows);
+  w.PutU64(s.bytes);
+  w.PutU64(s.footer_checksum);
+  w.PutU32(static_cast<uint32_t>(s.bucket_rows.size()));
+  for (auto [b, n] : s.bucket_rows) {
+    w.PutU32(b);
+    w.PutU64(n);
+  }
+  w.PutU32(static_cast<uint32_t>(s.zones.size()));
+  for (size_t i = 0; i < s.zones.size(); ++i) s.zones[i].Serialize(cols[i].type, out);
+}
+
 void SerializeCommit(const CommitRecord& c, const std::vector<ColumnSpec>& cols, std::string* out) {
   ByteWriter w(out);
   w.PutU64(c.seq);
   w.PutI64(c.etl_micros);
   w.PutI64(c.committed_micros);
   w.PutU32(static_cast<uint32_t>(c.added.size()));
-  for (const auto& s : c.added) {
-    w.PutString(s.path);
-    w.PutU8(s.partition ? 1 : 0);
-    w.PutI32(s.partition.value_or(0));
-    w.PutU64(s.rows);
-    w.PutU64(s.bytes);
-    w.PutU64(s.footer_checksum);
-    w.PutU32(static_cast<uint32_t>(s.bucket_rows.size()));
-    for (auto [b, n] : s.bucket_rows) {
-      w.PutU32(b);
-      w.PutU64(n);
-    }
-    w.PutU32(static_cast<uint32_t>(s.zones.size()));
-    for (size_t i = 0; i < s.zones.size(); ++i) s.zones[i].Serialize(cols[i].type, out);
-  }
+  for (const auto& s : c.added) SerializeSegmentEntry(s, cols, out);
   w.PutU32(static_cast<uint32_t>(c.removed.size()));
   for (const auto& p : c.removed) w.PutString(p);
   w.PutU32(static_cast<uint32_t>(c.sources.size()));
@@ -60,6 +63,35 @@ void SerializeCommit(const CommitRecord& c, const std::vector<ColumnSpec>& cols,
 
 namespace {
 
+Status ParseSegmentEntry(ByteReader* in, const std::vector<ColumnSpec>& cols, SegmentEntry* s) {
+  ByteReader& r = *in;
+  auto bad = [](const std::string& what) { return Status::Corruption("bad segment entry: " + what); };
+  s->path = std::string(r.GetString());
+  uint8_t has_part = r.GetU8();
+  int32_t part = r.GetI32();
+  if (has_part > 1) return bad("partition flag");
+  if (has_part) s->partition = part;
+  s->rows = r.GetU64();
+  s->bytes = r.GetU64();
+  s->footer_checksum = r.GetU64();
+  uint32_t nb = r.GetU32();
+  if (!r.ok() || nb > r.remaining()) return bad("bucket count");
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < nb; ++i) {
+    uint32_t b = r.GetU32();
+    uint64_t rows = r.GetU64();
+    if (!s->bucket_rows.empty() && s->bucket_rows.back().first >= b) return bad("bucket order");
+    s->bucket_rows.emplace_back(b, rows);
+    total += rows;
+  }
+  uint32_t nz = r.GetU32();
+  if (!r.ok() || nz != cols.size()) return bad("zone map count");
+  for (uint32_t i = 0; i < nz; ++i) s->zones.push_back(ZoneMap::Deserialize(cols[i].type, &r));
+  if (!r.ok()) return bad("truncated");
+  if (total != s->rows) return bad("bucket rows do not add up for '" + s->path + "'");
+  return Status::OK();
+}
+
 Status ParseCommit(std::string_view payload, const std::vector<ColumnSpec>& cols, CommitRecord* c) {
   ByteReader r(payload);
   auto bad = [](const std::string& what) { return Status::Corruption("bad commit record: " + what); };
@@ -70,29 +102,7 @@ Status ParseCommit(std::string_view payload, const std::vector<ColumnSpec>& cols
   if (!r.ok() || n > r.remaining()) return bad("segment count");
   c->added.resize(n);
   for (auto& s : c->added) {
-    s.path = std::string(r.GetString());
-    uint8_t has_part = r.GetU8();
-    int32_t part = r.GetI32();
-    if (has_part > 1) return bad("partition flag");
-    if (has_part) s.partition = part;
-    s.rows = r.GetU64();
-    s.bytes = r.GetU64();
-    s.footer_checksum = r.GetU64();
-    uint32_t nb = r.GetU32();
-    if (!r.ok() || nb > r.remaining()) return bad("bucket count");
-    uint64_t total = 0;
-    for (uint32_t i = 0; i < nb; ++i) {
-      uint32_t b = r.GetU32();
-      uint64_t rows = r.GetU64();
-      if (!s.bucket_rows.empty() && s.bucket_rows.back().first >= b) return bad("bucket order");
-      s.bucket_rows.emplace_back(b, rows);
-      total += rows;
-    }
-    uint32_t nz = r.GetU32();
-    if (!r.ok() || nz != cols.size()) return bad("zone map count");
-    for (uint32_t i = 0; i < nz; ++i) s.zones.push_back(ZoneMap::Deserialize(cols[i].type, &r));
-    if (!r.ok()) return bad("truncated segment entry");
-    if (total != s.rows) return bad("bucket rows do not add up for '" + s.path + "'");
+    WH_RETURN_IF_ERROR(ParseSegmentEntry(&r, cols, &s));
     s.commit_seq = c->seq;
   }
   uint32_t nr = r.GetU32();
@@ -113,27 +123,15 @@ Status ParseCommit(std::string_view payload, const std::vector<ColumnSpec>& cols
 
 }  // namespace
 
-Status ParseManifest(std::string_view bytes, ManifestContents* out) {
-  if (bytes.size() < kManifestHeaderSize || std::memcmp(bytes.data(), kManifestMagic, 8) != 0)
-    return Status::Corruption("not a wh manifest (bad magic or too short)");
-  ByteReader h(bytes.data(), kManifestHeaderSize);
-  h.GetBytes(8);
-  uint16_t version = h.GetU16();
-  uint16_t reserved = h.GetU16();
-  uint32_t incompat = h.GetU32();
-  uint64_t sum = h.GetU64();
-  if (sum != Checksum64(bytes.data(), 16)) return Status::Corruption("manifest header checksum mismatch");
-  if (version == 0 || version > kManifestFormatVersion)
-    return Status::NotSupported("manifest format version " + std::to_string(version) +
-                                "; this build of wh reads version " +
-                                std::to_string(kManifestFormatVersion));
-  if (incompat != 0) return Status::NotSupported("manifest uses unknown incompatible features");
-  if (reserved != 0) return Status::Corruption("manifest header reserved bytes are not zero");
-
-  ManifestContents m;
-  size_t pos = kManifestHeaderSize;
-  bool have_schema = false;
+namespace {
+// Parses the records in `bytes`, the manifest from offset `base` to its end, into `m` (which
+// holds the state before `base`: the schema, if read, and the commits).
+Status ParseRecords(std::string_view bytes, uint64_t base, ManifestContents& m) {
+  m.valid_length = base;
+  size_t pos = 0;
+  bool have_schema = m.has_schema;
   std::vector<ColumnSpec> cols;
+  if (have_schema) cols = m.schema.StorageColumns();
   while (pos < bytes.size()) {
     size_t left = bytes.size() - pos;
     uint32_t len = 0;
@@ -159,9 +157,9 @@ Status ParseManifest(std::string_view bytes, ManifestContents* out) {
         uint64_t s;
         std::memcpy(&s, bytes.data() + p + 5 + l, 8);
         if (s == Checksum64(bytes.data() + p, 5 + l))
-          return Status::Corruption("manifest record at offset " + std::to_string(pos) +
+          return Status::Corruption("manifest record at offset " + std::to_string(base + pos) +
                                     " is damaged and followed by a whole record at offset " +
-                                    std::to_string(p));
+                                    std::to_string(base + p));
       }
       // An append cut short by a crash ends the file early (the record does not fit) or leaves
       // a zero-filled tail (the file grew but its last page never reached the disk). A whole-
@@ -177,14 +175,14 @@ Status ParseManifest(std::string_view bytes, ManifestContents* out) {
         uint64_t tail;
         std::memcpy(&tail, bytes.data() + bytes.size() - 8, 8);
         if (tail == Checksum64(probe.data(), 5 + true_len))
-          return Status::Corruption("the last manifest record (offset " + std::to_string(pos) +
+          return Status::Corruption("the last manifest record (offset " + std::to_string(base + pos) +
                                     ") has a damaged length field");
       }
       if (fits) {
         bool zero_tail = true;
         for (size_t k = bytes.size() - 8; k < bytes.size(); ++k) zero_tail = zero_tail && bytes[k] == 0;
         if (!zero_tail)
-          return Status::Corruption("the last manifest record (offset " + std::to_string(pos) +
+          return Status::Corruption("the last manifest record (offset " + std::to_string(base + pos) +
                                     ", " + std::to_string(len) + " bytes) fails its checksum: the commit "
                                     "it holds is damaged");
       }
@@ -203,7 +201,7 @@ Status ParseManifest(std::string_view bytes, ManifestContents* out) {
       if (!have_schema) return Status::Corruption("manifest commit record before the schema");
       CommitRecord c;
       Status st = ParseCommit(payload, cols, &c);
-      if (!st.ok()) return st.WithContext("manifest record at offset " + std::to_string(pos));
+      if (!st.ok()) return st.WithContext("manifest record at offset " + std::to_string(base + pos));
       uint64_t expect = m.commits.empty() ? 1 : m.commits.back().seq + 1;
       if (c.seq != expect)
         return Status::Corruption("manifest commit sequence " + std::to_string(c.seq) +
@@ -211,23 +209,214 @@ Status ParseManifest(std::string_view bytes, ManifestContents* out) {
       m.commits.push_back(std::move(c));
     } else {
       return Status::NotSupported("manifest record type " + std::to_string(type) +
-                                  " at offset " + std::to_string(pos) + " is unknown to this build");
+                                  " at offset " + std::to_string(base + pos) + " is unknown to this build");
     }
     pos += 13 + len;
-    m.valid_length = pos;
+    m.valid_length = base + pos;
   }
   if (!have_schema) return Status::Corruption("manifest has no schema record");
-  m.length = bytes.size();
+  m.has_schema = true;
+  m.length = base + bytes.size();
+  return Status::OK();
+}
+
+}  // namespace
+
+namespace {
+Status CheckManifestHeader(std::string_view bytes) {
+  if (bytes.size() < kManifestHeaderSize || std::memcmp(bytes.data(), kManifestMagic, 8) != 0)
+    return Status::Corruption("not a wh manifest (bad magic or too short)");
+  ByteReader h(bytes.data(), kManifestHeaderSize);
+  h.GetBytes(8);
+  uint16_t version = h.GetU16();
+  uint16_t reserved = h.GetU16();
+  uint32_t incompat = h.GetU32();
+  uint64_t sum = h.GetU64();
+  if (sum != Checksum64(bytes.data(), 16)) return Status::Corruption("manifest header checksum mismatch");
+  if (version == 0 || version > kManifestFormatVersion)
+    return Status::NotSupported("manifest format version " + std::to_string(version) +
+                                "; this build of wh reads version " +
+                                std::to_string(kManifestFormatVersion));
+  if (incompat != 0) return Status::NotSupported("manifest uses unknown incompatible features");
+  if (reserved != 0) return Status::Corruption("manifest header reserved bytes are not zero");
+
+  return Status::OK();
+}
+}  // namespace
+
+Status ParseManifest(std::string_view bytes, ManifestContents* out) {
+  WH_RETURN_IF_ERROR(CheckManifestHeader(bytes));
+  ManifestContents m;
+  m.valid_length = kManifestHeaderSize;
+  WH_RETURN_IF_ERROR(ParseRecords(bytes.substr(kManifestHeaderSize), kManifestHeaderSize, m));
   *out = std::move(m);
   return Status::OK();
 }
 
-Result<ManifestContents> ReadManifest(FileSystem* fs, const std::string& path) {
-  WH_ASSIGN_OR_RETURN(std::string bytes, fs->ReadFile(path));
+Result<ManifestContents> ReadManifest(FileSystem* fs, const std::string& path, const Checkpoint* ck) {
+  if (!ck) {
+    WH_ASSIGN_OR_RETURN(std::string bytes, fs->ReadFile(path));
+    ManifestContents m;
+    Status st = ParseManifest(bytes, &m);
+    if (!st.ok()) return st.WithContext(path);
+    return m;
+  }
+  // The header, then only the records after the checkpoint.
+  WH_ASSIGN_OR_RETURN(auto file, fs->NewRandomAccessFile(path));
+  const uint64_t size = file->Size();
+  const uint64_t at = ck->manifest_offset;
+  if (at < kManifestHeaderSize + 8 || size < at)
+    return Status::Corruption(path + " holds " + std::to_string(size) + " bytes, fewer than its _checkpoint names (" +
+                              std::to_string(at) + "): committed records were lost (see README 'Recovering from damage')");
+  std::string header;
+  WH_RETURN_IF_ERROR(file->Read(0, kManifestHeaderSize, &header));
+  Status st = CheckManifestHeader(header);
+  if (!st.ok()) return st.WithContext(path);
+  std::string tail;
+  WH_RETURN_IF_ERROR(file->Read(at - 8, size - at + 8, &tail));
+  uint64_t sum;
+  std::memcpy(&sum, tail.data(), 8);
+  if (sum != ck->last_record_checksum)
+    return Status::Corruption(path + " does not hold the commit its _checkpoint ends at (commit " +
+                              std::to_string(ck->seq) + ", offset " + std::to_string(at) +
+                              "): the manifest was damaged or replaced (see README 'Recovering from damage')");
   ManifestContents m;
-  Status st = ParseManifest(bytes, &m);
+  m.schema = ck->schema;
+  m.has_schema = true;
+  m.commits = ck->commits;
+  m.base_segments = ck->live;
+  m.base_retired = ck->retired;
+  m.checkpoint_offset = at;
+  m.checkpoint_bytes = ck->file_bytes;
+  st = ParseRecords(std::string_view(tail).substr(8), at, m);
   if (!st.ok()) return st.WithContext(path);
   return m;
+}
+
+namespace {
+constexpr char kCheckpointMagic[8] = {'W', 'H', 'C', 'K', 'P', 'T', '\r', '\n'};
+constexpr size_t kCheckpointHeaderSize = 24;
+}  // namespace
+
+std::string EncodeCheckpoint(const Checkpoint& c) {
+  std::string out;
+  ByteWriter w(&out);
+  w.PutBytes(kCheckpointMagic, 8);
+  w.PutU16(1);  // version
+  w.PutU16(0);
+  w.PutU32(0);  // incompatible features
+  w.PutU64(Checksum64(out.data(), 16));
+  const size_t body = out.size();
+  w.PutU64(c.seq);
+  w.PutU64(c.manifest_offset);
+  w.PutU64(c.last_record_checksum);
+  std::string schema;
+  SerializeSchema(c.schema, &schema);
+  w.PutU32(static_cast<uint32_t>(schema.size()));
+  w.PutBytes(schema.data(), schema.size());
+  w.PutU32(static_cast<uint32_t>(c.commits.size()));
+  for (const auto& cm : c.commits) {
+    w.PutU64(cm.seq);
+    w.PutI64(cm.etl_micros);
+    w.PutI64(cm.committed_micros);
+    w.PutU32(static_cast<uint32_t>(cm.sources.size()));
+    for (const auto& src : cm.sources) {
+      w.PutString(src.path);
+      w.PutU64(src.size);
+      w.PutU64(src.content_hash);
+    }
+  }
+  const auto cols = c.schema.StorageColumns();
+  w.PutU32(static_cast<uint32_t>(c.live.size()));
+  for (const auto& seg : c.live) {
+    w.PutU64(seg.commit_seq);
+    SerializeSegmentEntry(seg, cols, &out);
+  }
+  w.PutU32(static_cast<uint32_t>(c.retired.size()));
+  for (const auto& r : c.retired) w.PutString(r);
+  w.PutU64(Checksum64(out.data() + body, out.size() - body));
+  return out;
+}
+
+Status ParseCheckpoint(std::string_view bytes, Checkpoint* out) {
+  auto bad = [](const std::string& what) { return Status::Corruption("bad checkpoint: " + what); };
+  if (bytes.size() < kCheckpointHeaderSize + 8 || std::memcmp(bytes.data(), kCheckpointMagic, 8) != 0)
+    return bad("bad magic or too short");
+  ByteReader h(bytes.data(), kCheckpointHeaderSize);
+  h.GetBytes(8);
+  const uint16_t version = h.GetU16();
+  h.GetU16();
+  const uint32_t incompat = h.GetU32();
+  if (h.GetU64() != Checksum64(bytes.data(), 16)) return bad("header checksum mismatch");
+  if (version == 0 || version > 1)
+    return Status::NotSupported("checkpoint format version " + std::to_string(version) + "; this build of wh reads version 1");
+  if (incompat != 0) return Status::NotSupported("checkpoint uses unknown incompatible features");
+  std::string_view body = bytes.substr(kCheckpointHeaderSize, bytes.size() - kCheckpointHeaderSize - 8);
+  uint64_t sum;
+  std::memcpy(&sum, bytes.data() + bytes.size() - 8, 8);
+  if (sum != Checksum64(body.data(), body.size())) return bad("checksum mismatch");
+  ByteReader r(body);
+  Checkpoint c;
+  c.seq = r.GetU64();
+  c.manifest_offset = r.GetU64();
+  c.last_record_checksum = r.GetU64();
+  {
+    std::string_view schema = r.GetString();
+    if (!r.ok()) return bad("truncated schema");
+    ByteReader sr(schema);
+    WH_RETURN_IF_ERROR(DeserializeSchema(&sr, &c.schema));
+    if (!sr.AtEnd()) return bad("schema: trailing bytes");
+  }
+  uint32_t n = r.GetU32();
+  if (!r.ok() || n > r.remaining()) return bad("commit count");
+  for (uint32_t i = 0; i < n; ++i) {
+    CommitRecord cm;
+    cm.seq = r.GetU64();
+    cm.etl_micros = r.GetI64();
+    cm.committed_micros = r.GetI64();
+    if (cm.seq != i + 1) return bad("commit sequence");
+    uint32_t ns = r.GetU32();
+    if (!r.ok() || ns > r.remaining()) return bad("source count");
+    for (uint32_t k = 0; k < ns; ++k) {
+      SourceFile f;
+      f.path = std::string(r.GetString());
+      f.size = r.GetU64();
+      f.content_hash = r.GetU64();
+      cm.sources.push_back(std::move(f));
+    }
+    c.commits.push_back(std::move(cm));
+  }
+  if (n != c.seq) return bad("commit count differs from its sequence number");
+  const auto cols = c.schema.StorageColumns();
+  n = r.GetU32();
+  if (!r.ok() || n > r.remaining()) return bad("segment count");
+  c.live.resize(n);
+  for (auto& seg : c.live) {
+    seg.commit_seq = r.GetU64();
+    WH_RETURN_IF_ERROR(ParseSegmentEntry(&r, cols, &seg));
+    if (seg.commit_seq == 0 || seg.commit_seq > c.seq) return bad("segment commit");
+  }
+  n = r.GetU32();
+  if (!r.ok() || n > r.remaining()) return bad("retired count");
+  for (uint32_t i = 0; i < n; ++i) c.retired.emplace_back(r.GetString());
+  if (!r.AtEnd()) return bad("trailing bytes");
+  c.file_bytes = bytes.size();
+  *out = std::move(c);
+  return Status::OK();
+}
+
+Result<std::optional<Checkpoint>> ReadCheckpoint(FileSystem* fs, const std::string& dir) {
+  const std::string path = JoinPath(dir, kCheckpointFile);
+  if (!fs->FileExists(path)) return std::optional<Checkpoint>();
+  auto bytes = fs->ReadFile(path);
+  if (!bytes.ok()) {
+    if (bytes.status().code() == StatusCode::kNotFound) return std::optional<Checkpoint>();  // just replaced
+    return bytes.status();
+  }
+  Checkpoint c;
+  Status st = ParseCheckpoint(*bytes, &c);
+  if (!st.ok()) return st.WithContext(path);
+  return std::optional<Checkpoint>(std::move(c));
 }
 
 namespace {

@@ -50,11 +50,42 @@ struct CommitRecord {
 
 struct ManifestContents {
   TableSchema schema;
+  bool has_schema = false;
+  // Commits in order. When read from a checkpoint, those up to it carry no added / removed
+  // lists: their net effect is `base_segments` and `base_retired`.
   std::vector<CommitRecord> commits;
+  std::vector<SegmentEntry> base_segments;  // live at the checkpoint (commit_seq set)
+  std::vector<std::string> base_retired;    // retired by then and perhaps still on disk
+  uint64_t checkpoint_offset = 0;  // manifest offset the checkpoint covers (0: none used)
+  uint64_t checkpoint_bytes = 0;   // size of that checkpoint file
+  bool checkpoint_damaged = false;  // a `_checkpoint` exists but could not be used
   uint64_t valid_length = 0;  // bytes up to the end of the last whole record
-  uint64_t length = 0;        // bytes read
+  uint64_t length = 0;        // bytes of the manifest (read, or skipped thanks to the checkpoint)
   bool torn_tail = false;     // bytes after valid_length that do not form a whole record
 };
+
+// `_checkpoint`: the table's state as of one commit - schema, commit history without segment
+// lists, live segments, retired segments perhaps still on disk - and the manifest offset after
+// that commit, so that opening a table reads the checkpoint and only the manifest records after
+// it (SPEC.md "Checkpoint"). Written by writers after a commit, replaced atomically; optional: a
+// missing or damaged checkpoint only means reading the whole manifest.
+constexpr const char* kCheckpointFile = "_checkpoint";
+struct Checkpoint {
+  uint64_t seq = 0;
+  uint64_t manifest_offset = 0;      // the manifest's length after commit `seq`
+  uint64_t last_record_checksum = 0;  // the last 8 bytes before manifest_offset
+  TableSchema schema;
+  std::vector<CommitRecord> commits;  // added / removed empty
+  std::vector<SegmentEntry> live;
+  std::vector<std::string> retired;
+  uint64_t file_bytes = 0;  // set when read
+};
+std::string EncodeCheckpoint(const Checkpoint& c);
+Status ParseCheckpoint(std::string_view bytes, Checkpoint* out);
+// Reads `_checkpoint` of the table at `dir`: nullopt when absent; an error when damaged (readers
+// then read the whole manifest; verify reports it).
+Result<std::optional<Checkpoint>> ReadCheckpoint(FileSystem* fs, const std::string& dir);
+void SerializeSegmentEntry(const SegmentEntry& s, const std::vector<ColumnSpec>& cols, std::string* out);
 
 // Serialization, exposed for tests and fuzzing.
 std::string EncodeManifestHeader();
@@ -63,8 +94,10 @@ void SerializeCommit(const CommitRecord& c, const std::vector<ColumnSpec>& cols,
 Status ParseManifest(std::string_view bytes, ManifestContents* out);
 
 // Reads a whole manifest. A torn last record is reported (torn_tail), not an error; a bad record
-// followed by more bytes that parse is Corruption.
-Result<ManifestContents> ReadManifest(FileSystem* fs, const std::string& path);
+// followed by more bytes that parse is Corruption. With a checkpoint, reads its header and the
+// records after the checkpoint only; Corruption when the manifest does not hold the record the
+// checkpoint ends at (it lost records, or was replaced).
+Result<ManifestContents> ReadManifest(FileSystem* fs, const std::string& path, const Checkpoint* checkpoint = nullptr);
 
 // `_head`: the last commit the table has made durable and the manifest length after it,
 // replaced atomically after each commit. A manifest that ends before it has lost committed

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include <cstring>
+
 #include "engine/engine.h"
 
 namespace wh {
@@ -12,6 +14,7 @@ namespace wh {
 namespace {
 constexpr const char* kSegmentSuffix = ".whs";
 constexpr const char* kTempPrefix = ".tmp-";
+
 }  // namespace
 
 TableWriter::~TableWriter() {
@@ -43,17 +46,19 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn, bool set_asid
     WH_RETURN_IF_ERROR(f->Sync());
     WH_RETURN_IF_ERROR(f->Close());
   }
-  // A head file left half-written by a crash.
-  if (fs_->FileExists(JoinPath(dir, std::string(kHeadFile) + ".tmp")))
-    WH_RETURN_IF_ERROR(fs_->RemoveFile(JoinPath(dir, std::string(kHeadFile) + ".tmp")));
-  std::set<std::string> live, retired;
+  // A head or checkpoint file left half-written by a crash.
+  for (const char* f : {kHeadFile, kCheckpointFile})
+    if (fs_->FileExists(JoinPath(dir, std::string(f) + ".tmp")))
+      WH_RETURN_IF_ERROR(fs_->RemoveFile(JoinPath(dir, std::string(f) + ".tmp")));
+  std::set<std::string> live, retired(base_.retired.begin(), base_.retired.end());
   for (const auto& s : base_.segments) live.insert(s.path);
   for (const auto& c : base_.commits)
     for (const auto& r : c.removed) retired.insert(r);
   std::set<std::string> live_dirs;
   for (const auto& s : base_.segments) live_dirs.insert(s.path.substr(0, s.path.find('/')));
-  if (base_.schema.partition_column.empty()) return Status::OK();
-  std::string prefix = base_.schema.partition_column + "=";
+  // Segment directories: one per partition, or `data` for an unpartitioned table.
+  const bool partitioned = !base_.schema.partition_column.empty();
+  const std::string prefix = base_.schema.partition_column + "=";
   WH_ASSIGN_OR_RETURN(auto names, fs_->ListDir(dir));
   // Segments retired by a commit are deleted only while no reader holds the table (a reader may
   // have a snapshot that names them); otherwise they stay for a later writer.
@@ -63,7 +68,7 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn, bool set_asid
   }
   bool dir_changed = false;
   for (const auto& n : names) {
-    if (n.rfind(prefix, 0) != 0) continue;
+    if (partitioned ? n.rfind(prefix, 0) != 0 : n != "data") continue;
     std::string pdir = JoinPath(dir, n);
     if (!fs_->IsDirectory(pdir)) continue;
     WH_ASSIGN_OR_RETURN(auto files, fs_->ListDir(pdir));
@@ -511,6 +516,46 @@ Status TableWriter::MergePartitionSegments() {
   return Status::OK();
 }
 
+void TableWriter::MaybeCheckpoint(const CommitRecord& rec, const std::string& record) {
+  const uint64_t covered = base_.checkpoint_offset ? base_.checkpoint_offset : kManifestHeaderSize;
+  const uint64_t since = manifest_length_ - covered;
+  if (checkpoint_gap_ > 0 && !base_.checkpoint_damaged &&
+      since < std::max<uint64_t>(checkpoint_gap_, base_.checkpoint_bytes))
+    return;
+  Checkpoint ck;
+  ck.seq = rec.seq;
+  ck.manifest_offset = manifest_length_;
+  std::memcpy(&ck.last_record_checksum, record.data() + record.size() - 8, 8);
+  ck.schema = base_.schema;
+  ck.commits = base_.commits;
+  for (auto& c : ck.commits) {
+    c.added.clear();
+    c.removed.clear();
+  }
+  CommitRecord self = rec;
+  self.added.clear();
+  self.removed.clear();
+  ck.commits.push_back(std::move(self));
+  // The live segments after this commit, in snapshot order.
+  std::set<std::string> gone(rec.removed.begin(), rec.removed.end());
+  for (const auto& s : base_.segments)
+    if (!gone.count(s.path)) ck.live.push_back(s);
+  for (auto s : rec.added) {
+    s.commit_seq = rec.seq;
+    ck.live.push_back(std::move(s));
+  }
+  // Retired segments still on disk (a reader held them when they were retired).
+  std::set<std::string> retired(base_.retired.begin(), base_.retired.end());
+  for (const auto& c : base_.commits) retired.insert(c.removed.begin(), c.removed.end());
+  retired.insert(rec.removed.begin(), rec.removed.end());
+  for (const auto& r : retired)
+    if (fs_->FileExists(JoinPath(base_.dir, r))) ck.retired.push_back(r);
+  // Written whole under a temporary name, synced, renamed over the old one: a crash leaves the
+  // old checkpoint or the new one, and either is valid (the manifest never shrinks).
+  if (fs_->WriteFileAtomic(JoinPath(base_.dir, kCheckpointFile), EncodeCheckpoint(ck)).ok())
+    (void)fs_->SyncDir(base_.dir);
+}
+
 Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   if (done_) return Status::Internal("Commit after commit or abort");
   {
@@ -581,6 +626,7 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   // The segments this commit retired go once no reader can need them (best effort: what stays
   // is deleted by a later writer).
   (void)DeleteRetired(rec.removed);
+  MaybeCheckpoint(rec, record);
   return rec;
 }
 

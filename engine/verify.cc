@@ -1,3 +1,5 @@
+#include <set>
+
 #include "engine/engine.h"
 
 namespace wh {
@@ -67,6 +69,57 @@ void CheckPlacement(const TableSchema& schema, const SegmentEntry& seg, const Se
   }
 }
 
+// `_checkpoint` must be exactly the state the manifest's commits up to it build: the same
+// schema, commit history and live segments (their entries byte for byte), in the same order.
+void CheckCheckpoint(FileSystem* fs, const std::string& dir, const std::function<void(const std::string&)>& problem) {
+  auto ck = ReadCheckpoint(fs, dir);
+  const std::string hint = " (readers pass over it and read the whole manifest; the next writer replaces it)";
+  if (!ck.ok()) {
+    problem(ck.status().ToString() + hint);
+    return;
+  }
+  if (!ck->has_value()) return;
+  const Checkpoint& c = **ck;
+  const std::string where = JoinPath(dir, kCheckpointFile) + ": ";
+  auto m = ReadManifest(fs, JoinPath(dir, "_manifest"));
+  if (!m.ok()) return;  // reported with the snapshot
+  if (m->commits.size() < c.seq) {
+    problem(where + "names commit " + std::to_string(c.seq) + ", the manifest holds " +
+            std::to_string(m->commits.size()));
+    return;
+  }
+  std::string a, b;
+  SerializeSchema(c.schema, &a);
+  SerializeSchema(m->schema, &b);
+  if (a != b) problem(where + "its schema differs from the manifest's");
+  const auto cols = m->schema.StorageColumns();
+  std::vector<SegmentEntry> live;
+  for (size_t i = 0; i < c.seq; ++i) {
+    const CommitRecord& cm = m->commits[i];
+    const CommitRecord& ck_cm = c.commits[i];
+    bool same = cm.etl_micros == ck_cm.etl_micros && cm.committed_micros == ck_cm.committed_micros &&
+                cm.sources.size() == ck_cm.sources.size();
+    for (size_t k = 0; same && k < cm.sources.size(); ++k)
+      same = cm.sources[k].path == ck_cm.sources[k].path && cm.sources[k].size == ck_cm.sources[k].size &&
+             cm.sources[k].content_hash == ck_cm.sources[k].content_hash;
+    if (!same) problem(where + "commit " + std::to_string(cm.seq) + " differs from the manifest's");
+    std::set<std::string> gone(cm.removed.begin(), cm.removed.end());
+    std::erase_if(live, [&](const SegmentEntry& s) { return gone.count(s.path) > 0; });
+    for (const auto& s : cm.added) live.push_back(s);
+  }
+  auto entries = [&](const std::vector<SegmentEntry>& segs) {
+    std::string out;
+    for (const auto& s : segs) {
+      out += std::to_string(s.commit_seq) + ":";
+      SerializeSegmentEntry(s, cols, &out);
+    }
+    return out;
+  };
+  if (entries(live) != entries(c.live))
+    problem(where + "its " + std::to_string(c.live.size()) + " live segments differ from the " +
+            std::to_string(live.size()) + " the manifest's commits up to " + std::to_string(c.seq) + " leave" + hint);
+}
+
 }  // namespace
 
 VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
@@ -89,6 +142,7 @@ VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
             " bytes after the last whole record are not a commit, and _head does not confirm commit " +
             std::to_string(snap->last_seq) + " as the last: an interrupted commit, or a damaged last "
             "commit (the next writer sets them aside in " + kOrphanDir + "/; see README 'Recovering from damage')");
+  CheckCheckpoint(wh->fs(), snap->dir, problem);
   const std::string orphans = JoinPath(snap->dir, kOrphanDir);
   if (wh->fs()->IsDirectory(orphans)) {
     size_t files = 0;
@@ -143,6 +197,18 @@ VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
     for (size_t i = 0; same_cols && i < cols.size(); ++i)
       same_cols = cols[i].name == r.footer().columns[i].name && cols[i].type == r.footer().columns[i].type;
     if (!same_cols) problem(path + ": columns differ from the table schema");
+    // The manifest's zone maps of the segment must be the ones its blocks give (pruning trusts
+    // them). wh builds before 2026-12-06 could bound a column a NaN or a long string left
+    // without statistics in one block.
+    for (size_t c = 0; same_cols && c < cols.size() && c < seg.zones.size(); ++c) {
+      std::string want, have;
+      r.footer().ColumnZoneMap(c).Serialize(cols[c].type, &want);
+      seg.zones[c].Serialize(cols[c].type, &have);
+      if (want != have)
+        problem(path + ": the manifest's zone map of column " + cols[c].name +
+                " differs from the segment's blocks (written by an older wh: queries that filter on it may "
+                "skip rows they need)");
+    }
     stats.blocks += r.footer().row_groups.size() * r.footer().columns.size();
     size_t bad_blocks = r.VerifyBlocks([&](const Status& st) { problem(st.ToString()); });
     if (same_cols && bad_blocks == 0) CheckPlacement(snap->schema, seg, r, problem);

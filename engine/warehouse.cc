@@ -233,6 +233,12 @@ TableSnapshot BuildSnapshot(ManifestContents m, const std::string& dir) {
   TableSnapshot snap;
   snap.schema = std::move(m.schema);
   snap.dir = dir;
+  snap.segments = std::move(m.base_segments);  // live at the checkpoint, if one was read
+  snap.retired = std::move(m.base_retired);
+  snap.manifest_length = m.valid_length;
+  snap.checkpoint_offset = m.checkpoint_offset;
+  snap.checkpoint_bytes = m.checkpoint_bytes;
+  snap.checkpoint_damaged = m.checkpoint_damaged;
   std::set<std::string> removed;
   for (auto& c : m.commits) {
     for (const auto& r : c.removed) removed.insert(r);
@@ -245,6 +251,17 @@ TableSnapshot BuildSnapshot(ManifestContents m, const std::string& dir) {
     std::erase_if(snap.segments, [&](const SegmentEntry& s) { return removed.count(s.path) > 0; });
   }
   return snap;
+}
+
+// The manifest as of now, through the checkpoint when there is a usable one. A damaged
+// checkpoint is passed over (the manifest is the record; verify reports the checkpoint).
+Result<ManifestContents> ReadTableState(FileSystem* fs, const std::string& dir) {
+  const std::string mpath = JoinPath(dir, kManifestFile);
+  auto ck = ReadCheckpoint(fs, dir);
+  if (ck.ok() && ck->has_value()) return ReadManifest(fs, mpath, &**ck);
+  WH_ASSIGN_OR_RETURN(ManifestContents m, ReadManifest(fs, mpath));
+  m.checkpoint_damaged = !ck.ok();
+  return m;
 }
 }  // namespace
 
@@ -261,7 +278,7 @@ Result<TableSnapshot> Warehouse::GetSnapshot(const std::string& name) {
   // (SPEC.md "Retired segments").
   WH_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> read_lock, fs_->LockDirShared(dir));
   WH_ASSIGN_OR_RETURN(Head head, ReadHead(fs_, dir));  // first: see ReadHead
-  WH_ASSIGN_OR_RETURN(ManifestContents m, ReadManifest(fs_, mpath));
+  WH_ASSIGN_OR_RETURN(ManifestContents m, ReadTableState(fs_, dir));
   WH_RETURN_IF_ERROR(CheckHead(head, dir, m));
   const uint64_t torn = m.length - m.valid_length;
   const bool confirms = HeadConfirms(head, m);
@@ -315,7 +332,7 @@ Result<std::unique_ptr<TableWriter>> Warehouse::OpenWriterAt(const std::string& 
   w->lock_ = std::move(lock).value();
   // Read the manifest under the lock: this is the state the batch builds on.
   WH_ASSIGN_OR_RETURN(Head head, ReadHead(fs_, dir));
-  WH_ASSIGN_OR_RETURN(ManifestContents m, ReadManifest(fs_, mpath));
+  WH_ASSIGN_OR_RETURN(ManifestContents m, ReadTableState(fs_, dir));
   WH_RETURN_IF_ERROR(CheckHead(head, dir, m));
   uint64_t valid_length = m.valid_length;
   bool torn = m.torn_tail;

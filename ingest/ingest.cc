@@ -713,8 +713,12 @@ Result<IngestResult> IngestStreams(Warehouse* wh, const std::string& table,
   res.bytes = writer->stats().bytes;
   res.commit_seq = rec.seq;
   writer.reset();  // the table lock: compaction takes it anew
-  if (options.compact) CompactAfterCommit(wh, table, rec, options.compaction, &res);
-  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto committed = std::chrono::steady_clock::now();
+  res.seconds = std::chrono::duration<double>(committed - start).count();
+  if (options.compact) {
+    CompactAfterCommit(wh, table, rec, options.compaction, &res);
+    res.compaction_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - committed).count();
+  }
   return res;
 }
 

@@ -71,6 +71,7 @@ struct IngestResult {
   // another writer holds the table) the rows stay committed and the reason is here.
   CompactStats compaction;
   std::string compaction_error;
+  double compaction_seconds = 0;  // not in `seconds` (the ingest up to its commit)
 };
 
 // The automatic compaction after a commit `rec` of `table` (IngestOptions::compact): merges in

@@ -391,8 +391,8 @@ int CmdIngest(const Args& a) {
                HumanBytes(r.input_bytes).c_str(), r.seconds,
                r.seconds > 0 ? r.rows / r.seconds : 0.0);
   if (r.compaction.files_in > 0)
-    std::fprintf(stderr, "compacted (commit %llu): %s\n", static_cast<unsigned long long>(r.compaction.commit_seq),
-                 DescribeCompaction(r.compaction, r.bytes).c_str());
+    std::fprintf(stderr, "compacted (commit %llu): %s, %.2f s\n", static_cast<unsigned long long>(r.compaction.commit_seq),
+                 DescribeCompaction(r.compaction, r.bytes).c_str(), r.compaction_seconds);
   if (!r.compaction_error.empty())
     std::fprintf(stderr, "wh: warning: the rows are committed, but compacting after them failed: %s\n"
                  "wh: the table is as the ingest left it; `wh compact %s` tries again\n",
