@@ -91,6 +91,13 @@ class ScanOp : public Operator {
     bool have = false;
     while (seg_ < node_.pruning.segments.size()) {
       const SegmentEntry& seg = node_.table->segments[node_.pruning.segments[seg_]];
+      if (!reader_ && bucket_ >= 0 && !seg.bucket_rows.empty() &&
+          !std::binary_search(seg.bucket_rows.begin(), seg.bucket_rows.end(),
+                              std::pair<uint32_t, uint64_t>(static_cast<uint32_t>(bucket_), 0),
+                              [](const auto& a, const auto& b) { return a.first < b.first; })) {
+        ++seg_;  // the manifest says it has no row of this bucket: not opened
+        continue;
+      }
       if (!reader_) {
         WH_ASSIGN_OR_RETURN(reader_, ctx_->Reader(node_.table->SegmentPath(seg)));
         if (node_.prune && !node_.filters.empty()) segment_env_ = SegmentEnv(node_, seg, &filter_ids_);
@@ -146,6 +153,7 @@ class ScanOp : public Operator {
         }
         Batch b;
         b.rows = rg.rows;
+        stats_.rows_read += rg.rows;
         for (size_t i = 0; i < node_.out.size(); ++i) {
           int sc = node_.storage_columns[i];
           if (FilterOnly(i) && !(filter_needed && OpenReads(open, i))) {
@@ -2035,6 +2043,7 @@ Result<std::shared_ptr<SegmentReader>> ExecContext::Reader(const std::string& pa
     entry = slot;
   }
   if (opener) {
+    files_opened_++;
     // Whatever happens here (out of memory too), the waiters must be told.
     Result<std::unique_ptr<SegmentReader>> r = Status::Internal("not opened");
     Status opened = CatchAll([&] { r = SegmentReader::Open(fs_, path); });

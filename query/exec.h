@@ -25,6 +25,7 @@ struct NodeStats {
   std::atomic<uint64_t> row_groups_skipped{0};  // ... skipped by block zone maps
   std::atomic<uint64_t> blocks_read{0};
   std::atomic<uint64_t> bytes_read{0};
+  std::atomic<uint64_t> rows_read{0};           // rows of the row groups read
   // Grouping: the most groups one run (bucket) of the node has had, which sizes the next
   // bucket's hash table up front.
   std::atomic<uint64_t> groups{0};
@@ -47,6 +48,8 @@ class ExecContext {
   NodeStats& stats(const PlanNode* node);
   // Opens (once per query) a segment file.
   Result<std::shared_ptr<SegmentReader>> Reader(const std::string& path);
+  // Segment files opened so far (each once).
+  uint64_t files_opened() const { return files_opened_.load(); }
 
  private:
   FileSystem* fs_;
@@ -62,6 +65,7 @@ class ExecContext {
     std::shared_ptr<SegmentReader> reader;
   };
   std::map<std::string, std::shared_ptr<PendingReader>> readers_;
+  std::atomic<uint64_t> files_opened_{0};
 };
 
 // Runs a plan to completion and collects its rows as the batches it produced (ResultSet::chunks;

@@ -515,8 +515,9 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       }
       WH_ASSIGN_OR_RETURN(auto lines, ExplainPlan(plan, names, &ctx, st.analyze));
       if (st.analyze) {
-        char b[96];
-        std::snprintf(b, sizeof b, "total: %zu rows in %.2f ms", rows, seconds * 1e3);
+        char b[128];
+        std::snprintf(b, sizeof b, "total: %zu rows in %.2f ms; %llu segment files opened", rows, seconds * 1e3,
+                      static_cast<unsigned long long>(ctx.files_opened()));
         lines.push_back(b);
       }
       ResultSet rs;

@@ -161,7 +161,9 @@ class Explainer {
     if (p.buckets_total)
       Line(pad + "buckets: " + std::to_string(p.buckets_kept) + " of " + std::to_string(p.buckets_total) + " kept");
     Line(pad + "segments: " + std::to_string(p.segments_kept) + " of " + std::to_string(p.segments_total) +
-         " kept (by partition values and segment zone maps)");
+         " kept (by partition values, buckets and segment zone maps, from the manifest: no file opened)");
+    Line(pad + "rows: " + std::to_string(p.rows_kept) + " of " + std::to_string(p.rows_total) +
+         " in kept segments and buckets");
     uint64_t visited = 0, skipped = 0;
     if (analyze_) {
       NodeStats& s = ctx_->stats(&n);
@@ -169,7 +171,8 @@ class Explainer {
       skipped = s.row_groups_skipped.load();
       Line(pad + "row groups: " + std::to_string(visited) + " visited, " + std::to_string(skipped) +
            " skipped by block zone maps; " + std::to_string(s.blocks_read.load()) + " blocks, " +
-           Bytes(s.bytes_read.load()) + " read");
+           Bytes(s.bytes_read.load()) + " and " +
+           std::to_string(s.rows_read.load()) + " rows read");
     } else {
       WH_RETURN_IF_ERROR(CountScanRowGroups(n, ctx_, &visited, &skipped));
       Line(pad + "row groups: " + std::to_string(visited) + " to visit, " + std::to_string(skipped) +

@@ -496,6 +496,13 @@ void PlanScanPruning(PlanNode* scan, bool prune) {
     if (!AllMayBeTrue(scan->filters, SegmentEnv(*scan, seg))) continue;
     p.segments.push_back(s);
   }
+  for (const auto& seg : snap.segments) p.rows_total += seg.rows;
+  for (size_t s : p.segments) {
+    const SegmentEntry& seg = snap.segments[s];
+    if (seg.bucket_rows.empty()) p.rows_kept += seg.rows;
+    for (auto [b, n] : seg.bucket_rows)
+      if (b >= p.bucket_kept.size() || p.bucket_kept[b]) p.rows_kept += n;
+  }
   p.partitions_kept = kept_parts.size();
   p.segments_kept = p.segments.size();
 }

@@ -608,6 +608,15 @@ TEST_F(PruningTest, SegmentsByEtlDateAndBucketsByKey) {
   EXPECT_TRUE(Contains(a, "partitions: 3 of 3 kept")) << a;
   std::string b = Explain(&s_, "SELECT v FROM ev WHERE user_id IN (7, 9)");
   EXPECT_TRUE(Contains(b, "buckets: 2 of 8 kept") || Contains(b, "buckets: 1 of 8 kept")) << b;
+  EXPECT_TRUE(Contains(b, " of 800 in kept segments and buckets")) << b;
+  // The funnel down to rows, and only files holding a kept bucket are opened.
+  auto an = s_.Execute("EXPLAIN ANALYZE SELECT COUNT(*) FROM ev WHERE user_id = 7 AND event_date = DATE '2022-02-03'");
+  ASSERT_TRUE(an.ok()) << an.status().ToString();
+  std::string text = Print((*an)[0], OutputFormat::kCsv);
+  EXPECT_TRUE(Contains(text, "partitions: 1 of 3 kept")) << text;
+  EXPECT_TRUE(Contains(text, "segments: 1 of 4 kept")) << text;
+  EXPECT_TRUE(Contains(text, "buckets: 1 of 8 kept")) << text;
+  EXPECT_TRUE(Contains(text, "; 1 segment files opened")) << text;
   auto r = s_.Execute("SELECT v FROM ev WHERE user_id IN (7, 9) ORDER BY v");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(Print((*r)[0], OutputFormat::kCsv), "v\n7\n9\n1007\n1009\n2007\n2009\n3007\n3009\n");
