@@ -27,6 +27,31 @@ std::string EncodeRecord(RecordType type, const std::string& payload) {
   return r;
 }
 
+namespace {
+// u32 count, then per source: string path, u64 bytes, u64 XXH64 (commit records, checkpoints).
+void SerializeSources(const std::vector<SourceFile>& sources, ByteWriter* w) {
+  w->PutU32(static_cast<uint32_t>(sources.size()));
+  for (const auto& s : sources) {
+    w->PutString(s.path);
+    w->PutU64(s.size);
+    w->PutU64(s.content_hash);
+  }
+}
+
+bool ParseSources(ByteReader* r, std::vector<SourceFile>* out) {
+  uint32_t n = r->GetU32();
+  if (!r->ok() || n > r->remaining()) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    SourceFile f;
+    f.path = std::string(r->GetString());
+    f.size = r->GetU64();
+    f.content_hash = r->GetU64();
+    out->push_back(std::move(f));
+  }
+  return r->ok();
+}
+}  // namespace
+
 void SerializeSegmentEntry(const SegmentEntry& s, const std::vector<ColumnSpec>& cols, std::string* out) {
   ByteWriter w(out);
   w.PutString(s.path);
@@ -53,12 +78,7 @@ void SerializeCommit(const CommitRecord& c, const std::vector<ColumnSpec>& cols,
   for (const auto& s : c.added) SerializeSegmentEntry(s, cols, out);
   w.PutU32(static_cast<uint32_t>(c.removed.size()));
   for (const auto& p : c.removed) w.PutString(p);
-  w.PutU32(static_cast<uint32_t>(c.sources.size()));
-  for (const auto& s : c.sources) {
-    w.PutString(s.path);
-    w.PutU64(s.size);
-    w.PutU64(s.content_hash);
-  }
+  SerializeSources(c.sources, &w);
 }
 
 namespace {
@@ -108,15 +128,7 @@ Status ParseCommit(std::string_view payload, const std::vector<ColumnSpec>& cols
   uint32_t nr = r.GetU32();
   if (!r.ok() || nr > r.remaining()) return bad("removed count");
   for (uint32_t i = 0; i < nr; ++i) c->removed.emplace_back(r.GetString());
-  uint32_t ns = r.GetU32();
-  if (!r.ok() || ns > r.remaining()) return bad("source count");
-  for (uint32_t i = 0; i < ns; ++i) {
-    SourceFile f;
-    f.path = std::string(r.GetString());
-    f.size = r.GetU64();
-    f.content_hash = r.GetU64();
-    c->sources.push_back(std::move(f));
-  }
+  if (!ParseSources(&r, &c->sources)) return bad("sources");
   if (!r.AtEnd()) return bad("trailing bytes");
   return Status::OK();
 }
@@ -319,12 +331,7 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
     w.PutU64(cm.seq);
     w.PutI64(cm.etl_micros);
     w.PutI64(cm.committed_micros);
-    w.PutU32(static_cast<uint32_t>(cm.sources.size()));
-    for (const auto& src : cm.sources) {
-      w.PutString(src.path);
-      w.PutU64(src.size);
-      w.PutU64(src.content_hash);
-    }
+    SerializeSources(cm.sources, &w);
   }
   const auto cols = c.schema.StorageColumns();
   w.PutU32(static_cast<uint32_t>(c.live.size()));
@@ -375,15 +382,7 @@ Status ParseCheckpoint(std::string_view bytes, Checkpoint* out) {
     cm.etl_micros = r.GetI64();
     cm.committed_micros = r.GetI64();
     if (cm.seq != i + 1) return bad("commit sequence");
-    uint32_t ns = r.GetU32();
-    if (!r.ok() || ns > r.remaining()) return bad("source count");
-    for (uint32_t k = 0; k < ns; ++k) {
-      SourceFile f;
-      f.path = std::string(r.GetString());
-      f.size = r.GetU64();
-      f.content_hash = r.GetU64();
-      cm.sources.push_back(std::move(f));
-    }
+    if (!ParseSources(&r, &cm.sources)) return bad("sources");
     c.commits.push_back(std::move(cm));
   }
   if (n != c.seq) return bad("commit count differs from its sequence number");
