@@ -42,6 +42,12 @@ class MemoryFs final : public wh::FileSystem {
   wh::Status Truncate(const std::string&, uint64_t) override { return wh::Status::NotSupported("no"); }
   wh::Result<uint64_t> FileSize(const std::string&) override { return static_cast<uint64_t>(data_.size()); }
   wh::Result<std::unique_ptr<wh::FileLock>> LockFile(const std::string&) override { return wh::Status::NotSupported("no"); }
+  wh::Result<std::unique_ptr<wh::FileLock>> LockDirShared(const std::string&) override {
+    return wh::Status::NotSupported("no");
+  }
+  wh::Result<std::unique_ptr<wh::FileLock>> TryLockDirExclusive(const std::string&) override {
+    return wh::Status::NotSupported("no");
+  }
 
  private:
   std::string data_;
