@@ -167,6 +167,21 @@ Result<CompactStats> CompactTable(Warehouse* wh, const std::string& name, const 
   return stats;
 }
 
+Result<CompactStats> CompactAfterCommit(Warehouse* wh, const std::string& table, const CommitRecord& rec,
+                                        const CompactOptions& options) {
+  CompactOptions o = options;
+  o.full = false;
+  o.partitions.clear();
+  for (const auto& s : rec.added)
+    if (std::find(o.partitions.begin(), o.partitions.end(), s.partition) == o.partitions.end())
+      o.partitions.push_back(s.partition);
+  if (o.partitions.empty()) return CompactStats{};
+  Result<CompactStats> r = Status::Internal("not run");
+  Status st = CatchAll([&] { r = CompactTable(wh, table, o); });
+  if (!st.ok()) return st;
+  return r;
+}
+
 Status TableWriter::DeleteRetired(const std::vector<std::string>& retired) {
   if (retired.empty()) return Status::OK();
   // Only while no reader holds the table: a reader takes its shared lock before it reads the

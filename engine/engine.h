@@ -132,6 +132,11 @@ std::vector<std::pair<size_t, size_t>> PlanMerges(const std::vector<uint64_t>& r
 // merge). Takes the table's writer lock (Locked when an ingest holds it).
 Result<CompactStats> CompactTable(Warehouse* wh, const std::string& name, const CompactOptions& options);
 
+// The automatic compaction after commit `rec` of `table` (ingest, INSERT): the policy of
+// `options` (not full) applied to the partitions that commit wrote.
+Result<CompactStats> CompactAfterCommit(Warehouse* wh, const std::string& table, const CommitRecord& rec,
+                                        const CompactOptions& options);
+
 struct WriteStats {
   uint64_t segments = 0;
   uint64_t bytes = 0;

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <map>
 #include <set>
-
 #include <cstring>
 
 #include "engine/engine.h"
@@ -14,7 +13,6 @@ namespace wh {
 namespace {
 constexpr const char* kSegmentSuffix = ".whs";
 constexpr const char* kTempPrefix = ".tmp-";
-
 }  // namespace
 
 TableWriter::~TableWriter() {

@@ -1,7 +1,6 @@
 #include "ingest/ingest.h"
 
 #include "ingest/json_reader.h"
-#include "format/thread.h"
 
 #include <fnmatch.h>
 #include <optional>
@@ -716,28 +715,15 @@ Result<IngestResult> IngestStreams(Warehouse* wh, const std::string& table,
   const auto committed = std::chrono::steady_clock::now();
   res.seconds = std::chrono::duration<double>(committed - start).count();
   if (options.compact) {
-    CompactAfterCommit(wh, table, rec, options.compaction, &res);
+    auto c = CompactAfterCommit(wh, table, rec, options.compaction);
+    if (c.ok()) res.compaction = *c;
+    else if (c.status().code() != StatusCode::kLocked)  // another writer came first: its turn
+      res.compaction_error = c.status().ToString();
     res.compaction_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - committed).count();
   }
   return res;
 }
 
-void CompactAfterCommit(Warehouse* wh, const std::string& table, const CommitRecord& rec,
-                        const CompactOptions& options, IngestResult* res) {
-  CompactOptions o = options;
-  o.partitions.clear();
-  for (const auto& s : rec.added)
-    if (std::find(o.partitions.begin(), o.partitions.end(), s.partition) == o.partitions.end())
-      o.partitions.push_back(s.partition);
-  if (o.partitions.empty()) return;
-  Status st = CatchAll([&] {
-    auto r = CompactTable(wh, table, o);
-    if (r.ok()) res->compaction = *r;
-    else if (r.status().code() != StatusCode::kLocked)  // another writer came first: it is its turn
-      res->compaction_error = r.status().ToString();
-  });
-  if (!st.ok()) res->compaction_error = st.ToString();
-}
 
 Result<IngestResult> IngestCsv(Warehouse* wh, const std::string& table,
                                const std::vector<std::string>& paths,

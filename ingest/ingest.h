@@ -74,10 +74,6 @@ struct IngestResult {
   double compaction_seconds = 0;  // not in `seconds` (the ingest up to its commit)
 };
 
-// The automatic compaction after a commit `rec` of `table` (IngestOptions::compact): merges in
-// the partitions the commit wrote. Failures are reported in res, never returned.
-void CompactAfterCommit(Warehouse* wh, const std::string& table, const CommitRecord& rec,
-                        const CompactOptions& options, IngestResult* res);
 
 // Ingests CSV inputs (paths, "-" for stdin, .gz/.zst decompressed) into `table` as one batch:
 // every row of every input commits together, or (on any error) nothing does. Errors name the

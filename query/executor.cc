@@ -254,7 +254,8 @@ Result<PlanPtr> Session::Plan(Warehouse* wh, const QueryAst& q, const std::strin
 }
 
 Result<ResultSet> Session::InsertPlan(Warehouse* wh, TableWriter* writer, const std::string& table,
-                                      const PlanPtr& plan, const std::string& sql, const SourcePos& pos) {
+                                      const PlanPtr& plan, const std::string& sql, const SourcePos& pos,
+                                      CommitRecord* committed) {
   const TableSchema schema = writer->base().schema;
   if (plan->out.size() != schema.columns.size())
     return SqlError(sql, pos, Status::InvalidArgument(
@@ -299,7 +300,8 @@ Result<ResultSet> Session::InsertPlan(Warehouse* wh, TableWriter* writer, const 
     }
   }
   if (buffered) WH_RETURN_IF_ERROR(writer->WriteRows(acc));
-  WH_RETURN_IF_ERROR(writer->Commit({}).status());
+  WH_ASSIGN_OR_RETURN(CommitRecord rec, writer->Commit({}));
+  if (committed) *committed = std::move(rec);
   ResultSet rs;
   Column n(DataType::Int64());
   n.Append<int64_t>(static_cast<int64_t>(rows));
@@ -550,7 +552,12 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       std::vector<std::string> names;
       WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(wh, *st.query, sql, &names));
       WH_ASSIGN_OR_RETURN(auto writer, wh->OpenWriter(st.table));
-      WH_ASSIGN_OR_RETURN(ResultSet rs, InsertPlan(wh, writer.get(), st.table, plan, sql, st.pos));
+      CommitRecord rec;
+      WH_ASSIGN_OR_RETURN(ResultSet rs, InsertPlan(wh, writer.get(), st.table, plan, sql, st.pos, &rec));
+      writer.reset();
+      // Merges as ingest does (README "Compaction"). The rows are committed: a failure here (or
+      // a writer that came first) leaves the table as the INSERT made it.
+      (void)CompactAfterCommit(wh, st.table, rec, CompactOptions{});
       out.push_back(std::move(rs));
       return out;
     }

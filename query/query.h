@@ -57,7 +57,7 @@ class Session {
                        std::vector<std::string>* names);
   // Runs a plan and commits its rows to `table` as one batch (INSERT, CREATE TABLE AS).
   Result<ResultSet> InsertPlan(Warehouse* wh, TableWriter* writer, const std::string& table, const PlanPtr& plan,
-                               const std::string& sql, const SourcePos& pos);
+                               const std::string& sql, const SourcePos& pos, CommitRecord* committed = nullptr);
 
   FileSystem* fs_;
   std::string root_;

@@ -192,6 +192,32 @@ TEST(Compaction, ManyDropsAndCompactionsKeepEveryRowAndItsEtlDate) {
   EXPECT_EQ((*q)[0].columns[0].Get<int64_t>(0), (*qb)[0].columns[0].Get<int64_t>(0));
 }
 
+// INSERT merges after its commit as ingest does: twelve equal INSERTs leave a few files per
+// partition, not twelve, and every row.
+TEST(Compaction, InsertMergesLikeIngest) {
+  TempDir dir;
+  const std::string root = dir.Join("w");
+  Session s(DefaultFileSystem(), root);
+  ASSERT_TRUE(s.Execute(kCreate).ok());
+  ASSERT_TRUE(s.Execute(std::string(kCreate).replace(13, 2, "seed")).ok());
+  auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+  {
+    auto in = StringInput(Drop(1, 200), "seed.csv");
+    ASSERT_TRUE(IngestCsvStreams(wh.get(), "seed", {in.get()}, {}).ok());
+  }
+  for (int n = 0; n < 12; ++n) {
+    auto r = s.Execute("INSERT INTO ev SELECT user_id + " + std::to_string(n) + ", ts, v, note FROM seed");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  auto files = FilesPerPartition(wh.get());
+  ASSERT_FALSE(files.empty());
+  for (const auto& [part, n] : files) EXPECT_LE(n, 3u) << part;
+  auto count = s.Execute("SELECT COUNT(*), COUNT(DISTINCT user_id) FROM ev");
+  ASSERT_TRUE(count.ok());
+  (*count)[0].Flatten();
+  EXPECT_EQ((*count)[0].columns[0].Get<int64_t>(0), 12 * 200);
+}
+
 TEST(Compaction, AReadersSnapshotKeepsItsFilesUntilItIsReleased) {
   TempDir dir;
   const std::string root = dir.Join("w");
