@@ -71,8 +71,15 @@ Status TableWriter::Compact(const CompactOptions& options, CompactStats* stats) 
     std::vector<const SegmentEntry*> inputs;
   };
   std::vector<Merge> merges;
+  // Quiet partitions: none of their files was written by the last settle_after_commits commits.
+  CompactOptions settle = options;
+  settle.full = true;
   for (const auto& [part, segs] : by_part) {
-    if (!options.partitions.empty() &&
+    uint64_t newest = 0;
+    for (const SegmentEntry* s : segs) newest = std::max(newest, s->commit_seq);
+    const bool quiet = !options.full && options.settle_after_commits > 0 && segs.size() >= 2 &&
+                       newest + options.settle_after_commits <= base_.last_seq;
+    if (!quiet && !options.partitions.empty() &&
         std::find(options.partitions.begin(), options.partitions.end(), part) == options.partitions.end())
       continue;
     std::vector<uint64_t> rows, bytes;
@@ -81,7 +88,7 @@ Status TableWriter::Compact(const CompactOptions& options, CompactStats* stats) 
       bytes.push_back(s->bytes);
     }
     bool any = false;
-    for (const auto& [first, last] : PlanMerges(rows, bytes, options)) {
+    for (const auto& [first, last] : PlanMerges(rows, bytes, quiet ? settle : options)) {
       merges.push_back({part, std::vector<const SegmentEntry*>(segs.begin() + first, segs.begin() + last)});
       any = true;
     }

@@ -113,6 +113,10 @@ struct CompactOptions {
   uint64_t target_bytes = 512ull << 20;
   // Partitions to look at (nullopt = the NULL partition; empty list: every partition).
   std::vector<std::optional<int32_t>> partitions;
+  // With the automatic policy: a partition of any list whose files are all older than this many
+  // commits (it has gone quiet: a day past its late rows) is merged whole, as `full` does.
+  // 0: off.
+  uint64_t settle_after_commits = 8;
 };
 
 struct CompactStats {

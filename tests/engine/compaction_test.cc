@@ -192,6 +192,38 @@ TEST(Compaction, ManyDropsAndCompactionsKeepEveryRowAndItsEtlDate) {
   EXPECT_EQ((*q)[0].columns[0].Get<int64_t>(0), (*qb)[0].columns[0].Get<int64_t>(0));
 }
 
+// A partition left with a big file and a late small one (the policy does not rewrite the big
+// one for it) is merged whole once it has gone quiet: no commit wrote to it for 8 commits.
+TEST(Compaction, AQuietPartitionIsSettledIntoOneFile) {
+  TempDir dir;
+  const std::string root = dir.Join("w");
+  {
+    Session s(DefaultFileSystem(), root);
+    ASSERT_TRUE(s.Execute(kCreate).ok());
+  }
+  auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+  auto load = [&](const std::string& day, int rows, int tag) {
+    std::string csv = "user_id,ts,v,note\n";
+    for (int i = 0; i < rows; ++i)
+      csv += std::to_string(i * 31 + tag) + "," + day + " 10:00:00," + std::to_string(tag) + ",x\n";
+    auto in = StringInput(csv, "d.csv");
+    auto r = IngestCsvStreams(wh.get(), "ev", {in.get()}, {});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  };
+  load("2022-02-01", 300, 0);
+  load("2022-02-01", 20, 1);  // a late tail: 300 > 2 x 20, so two files
+  EXPECT_EQ(FilesPerPartition(wh.get())["d=2022-02-01"], 2u);
+  int tag = 2;
+  while (FilesPerPartition(wh.get())["d=2022-02-01"] == 2u && tag < 30) load("2022-02-02", 10, tag++);
+  EXPECT_EQ(FilesPerPartition(wh.get())["d=2022-02-01"], 1u);
+  EXPECT_GE(wh->GetSnapshot("ev")->last_seq, 10u);  // not before 8 commits had passed
+  Session s(DefaultFileSystem(), root);
+  auto r = s.Execute("SELECT COUNT(*) FROM ev WHERE d = DATE '2022-02-01'");
+  ASSERT_TRUE(r.ok());
+  (*r)[0].Flatten();
+  EXPECT_EQ((*r)[0].columns[0].Get<int64_t>(0), 320);
+}
+
 // INSERT merges after its commit as ingest does: twelve equal INSERTs leave a few files per
 // partition, not twelve, and every row.
 TEST(Compaction, InsertMergesLikeIngest) {
