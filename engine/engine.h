@@ -270,6 +270,11 @@ uint64_t VerifyWarehouse(Warehouse* wh, const std::function<void(const std::stri
 // reported by verify; README "Recovering from damage" says what to do with them.
 constexpr const char* kOrphanDir = "_orphaned";
 
+// Threads a writer uses to write (and fsync) files side by side, whatever the cores: an fsync
+// waits on the disk, and the filesystem's journal commits the syncs of waiting threads at once
+// (a drop of 33,000 rows into 152 partitions: 0.09 -> 0.06 s).
+constexpr unsigned kIoThreads = 8;
+
 // Current wall-clock time in microseconds since the epoch (UTC).
 int64_t NowMicros();
 

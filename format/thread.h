@@ -141,4 +141,28 @@ void RunOnThreads(size_t threads, F&& fn) {
   if (mine) std::rethrow_exception(mine);
 }
 
+// Runs fn(i) -> Status for i in [0, n) on up to `threads` threads. After a failure no new index
+// starts; returns the error of the lowest index that failed (OK when none did).
+template <typename F>
+Status ParallelFor(size_t n, size_t threads, F&& fn) {
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  Status first;
+  size_t first_at = SIZE_MAX;
+  std::atomic<bool> failed{false};
+  RunOnThreads(std::max<size_t>(1, std::min(n, threads)), [&] {
+    for (size_t i; !failed && (i = next++) < n;) {
+      Status st = fn(i);
+      if (st.ok()) continue;
+      failed = true;
+      std::lock_guard<std::mutex> l(mu);
+      if (i < first_at) {
+        first = std::move(st);
+        first_at = i;
+      }
+    }
+  });
+  return first;
+}
+
 }  // namespace wh
