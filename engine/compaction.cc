@@ -20,6 +20,10 @@
 
 namespace wh {
 
+namespace {
+constexpr size_t kMaxMergeInputs = 64;
+}  // namespace
+
 std::vector<std::pair<size_t, size_t>> PlanMerges(const std::vector<uint64_t>& rows, const std::vector<uint64_t>& bytes,
                                                   const CompactOptions& o) {
   std::vector<std::pair<size_t, size_t>> runs;
@@ -75,21 +79,34 @@ Status TableWriter::Compact(const CompactOptions& options, CompactStats* stats) 
   CompactOptions settle = options;
   settle.full = true;
   for (const auto& [part, segs] : by_part) {
-    uint64_t newest = 0;
-    for (const SegmentEntry* s : segs) newest = std::max(newest, s->commit_seq);
-    const bool quiet = !options.full && options.settle_after_commits > 0 && segs.size() >= 2 &&
+    // Settled only when that is cheap or worth it: a small partition, or late rows that are a
+    // good share of the largest file (else a large day would be rewritten for every few late
+    // rows that reach it).
+    uint64_t newest = 0, bytes = 0, rows = 0, largest = 0;
+    for (const SegmentEntry* s : segs) {
+      newest = std::max(newest, s->commit_seq);
+      bytes += s->bytes;
+      rows += s->rows;
+      largest = std::max(largest, s->rows);
+    }
+    const bool worth = bytes <= options.settle_small_bytes || (rows - largest) * 8 >= largest;
+    const bool quiet = !options.full && options.settle_after_commits > 0 && segs.size() >= 2 && worth &&
                        newest + options.settle_after_commits <= base_.last_seq;
     if (!quiet && !options.partitions.empty() &&
         std::find(options.partitions.begin(), options.partitions.end(), part) == options.partitions.end())
       continue;
-    std::vector<uint64_t> rows, bytes;
+    std::vector<uint64_t> seg_rows, seg_bytes;
     for (const SegmentEntry* s : segs) {
-      rows.push_back(s->rows);
-      bytes.push_back(s->bytes);
+      seg_rows.push_back(s->rows);
+      seg_bytes.push_back(s->bytes);
     }
     bool any = false;
-    for (const auto& [first, last] : PlanMerges(rows, bytes, quiet ? settle : options)) {
-      merges.push_back({part, std::vector<const SegmentEntry*>(segs.begin() + first, segs.begin() + last)});
+    for (const auto& [first, last] : PlanMerges(seg_rows, seg_bytes, quiet ? settle : options)) {
+      // At most kMaxMergeInputs files per merge (each an open file and a mapping, and merges
+      // run side by side); what is left of a run is merged by the next compaction.
+      // The newest of them, so that the output stays after the files it did not take.
+      const size_t begin = std::max(first, last > kMaxMergeInputs ? last - kMaxMergeInputs : 0);
+      merges.push_back({part, std::vector<const SegmentEntry*>(segs.begin() + begin, segs.begin() + last)});
       any = true;
     }
     if (any) ++stats->partitions;
@@ -173,18 +190,27 @@ Result<CompactStats> CompactAfterCommit(Warehouse* wh, const std::string& table,
 Status TableWriter::DeleteRetired(const std::vector<std::string>& retired) {
   if (retired.empty()) return Status::OK();
   // Only while no reader holds the table: a reader takes its shared lock before it reads the
-  // manifest and keeps it until it has read its segments.
-  WH_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> excl, fs_->TryLockDirExclusive(base_.dir));
-  if (!excl) return Status::OK();  // a reader is at work: a later writer deletes them
+  // manifest and keeps it until it has read its segments. An error taking the lock (a
+  // filesystem without flock on directories) counts as a reader at work.
+  auto excl = fs_->TryLockDirExclusive(base_.dir);
+  if (!excl.ok() || !*excl) return Status::OK();  // a later writer deletes them
   std::set<std::string> dirs;
+  Status first;
   for (const auto& rel : retired) {
     const std::string path = JoinPath(base_.dir, rel);
     if (!fs_->FileExists(path)) continue;
-    WH_RETURN_IF_ERROR(fs_->RemoveFile(path));
+    Status st = fs_->RemoveFile(path);
+    if (!st.ok()) {
+      if (first.ok()) first = st;
+      continue;
+    }
     dirs.insert(path.substr(0, path.rfind('/')));
   }
+  // No new snapshot names these files: readers may come back before the directories are synced.
+  excl->reset();
   std::vector<std::string> list(dirs.begin(), dirs.end());
-  return ParallelFor(list.size(), kIoThreads, [&](size_t k) { return fs_->SyncDir(list[k]); });
+  Status synced = ParallelFor(list.size(), kIoThreads, [&](size_t k) { return fs_->SyncDir(list[k]); });
+  return first.ok() ? synced : first;
 }
 
 }  // namespace wh

@@ -117,6 +117,9 @@ struct CompactOptions {
   // commits (it has gone quiet: a day past its late rows) is merged whole, as `full` does.
   // 0: off.
   uint64_t settle_after_commits = 8;
+  // ... when it is this small, or its files besides the largest hold >= 1/8 of the largest's
+  // rows (a large day is not rewritten for every few late rows that reach it).
+  uint64_t settle_small_bytes = 64ull << 20;
 };
 
 struct CompactStats {

@@ -225,6 +225,7 @@ Status ParseRecords(std::string_view bytes, uint64_t base, ManifestContents& m) 
     }
     pos += 13 + len;
     m.valid_length = base + pos;
+    if (type == static_cast<uint8_t>(RecordType::kCommit)) m.commit_ends.push_back(m.valid_length);
   }
   if (!have_schema) return Status::Corruption("manifest has no schema record");
   m.has_schema = true;

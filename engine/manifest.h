@@ -59,6 +59,8 @@ struct ManifestContents {
   uint64_t checkpoint_offset = 0;  // manifest offset the checkpoint covers (0: none used)
   uint64_t checkpoint_bytes = 0;   // size of that checkpoint file
   bool checkpoint_damaged = false;  // a `_checkpoint` exists but could not be used
+  // Manifest offset right after each commit record read here (not those a checkpoint covers).
+  std::vector<uint64_t> commit_ends;
   uint64_t valid_length = 0;  // bytes up to the end of the last whole record
   uint64_t length = 0;        // bytes of the manifest (read, or skipped thanks to the checkpoint)
   bool torn_tail = false;     // bytes after valid_length that do not form a whole record

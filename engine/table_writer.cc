@@ -62,7 +62,9 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn, bool set_asid
   // have a snapshot that names them); otherwise they stay for a later writer.
   std::unique_ptr<FileLock> no_readers;
   if (!retired.empty()) {
-    WH_ASSIGN_OR_RETURN(no_readers, fs_->TryLockDirExclusive(dir));
+    // An error (a filesystem without flock on directories) counts as a reader at work.
+    auto excl = fs_->TryLockDirExclusive(dir);
+    if (excl.ok()) no_readers = std::move(excl).value();
   }
   bool dir_changed = false;
   for (const auto& n : names) {
@@ -537,7 +539,9 @@ void TableWriter::MaybeCheckpoint(const CommitRecord& rec, const std::string& re
 
 Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   if (done_) return Status::Internal("Commit after commit or abort");
-  {
+  if (removed_.empty()) {
+    // An ingest's flushes of one partition become one file. (A compaction's outputs are already
+    // what it wants: cut at its target size, in commit order.)
     Status st = MergePartitionSegments();
     if (!st.ok()) {
       Abort();
@@ -599,14 +603,18 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   }
   done_ = true;
   manifest_length_ += record.size();
-  // After the commit point: record it in _head (best effort: a head that lags behind the
-  // manifest is valid, it only narrows what truncation it can reveal).
-  if (fs_->WriteFileAtomic(JoinPath(base_.dir, kHeadFile), EncodeHead(rec.seq, manifest_length_)).ok())
-    (void)fs_->SyncDir(base_.dir);
-  // The segments this commit retired go once no reader can need them (best effort: what stays
-  // is deleted by a later writer).
-  (void)DeleteRetired(rec.removed);
-  MaybeCheckpoint(rec, record);
+  // After the commit point nothing may fail the call (the caller would report a committed
+  // batch as lost, and a rerun would load it twice): each step is best effort, exceptions (out
+  // of memory under --memory-mb, no thread) included.
+  // _head: a head that lags behind the manifest is valid, it only narrows what truncation it
+  // can reveal.
+  (void)CatchAll([&] {
+    if (fs_->WriteFileAtomic(JoinPath(base_.dir, kHeadFile), EncodeHead(rec.seq, manifest_length_)).ok())
+      (void)fs_->SyncDir(base_.dir);
+  });
+  // The segments this commit retired go once no reader can need them (else a later writer).
+  (void)CatchAll([&] { (void)DeleteRetired(rec.removed); });
+  (void)CatchAll([&] { MaybeCheckpoint(rec, record); });
   return rec;
 }
 

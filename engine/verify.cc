@@ -81,13 +81,23 @@ void CheckCheckpoint(FileSystem* fs, const std::string& dir, const std::function
   if (!ck->has_value()) return;
   const Checkpoint& c = **ck;
   const std::string where = JoinPath(dir, kCheckpointFile) + ": ";
+  // The whole manifest, also the records the checkpoint lets readers skip: damage there is
+  // found here only.
   auto m = ReadManifest(fs, JoinPath(dir, "_manifest"));
-  if (!m.ok()) return;  // reported with the snapshot
+  if (!m.ok()) {
+    problem(m.status().ToString() + " (read whole: the records before the checkpoint are damaged; "
+            "queries read through _checkpoint until it is replaced; see README 'Recovering from damage')");
+    return;
+  }
   if (m->commits.size() < c.seq) {
     problem(where + "names commit " + std::to_string(c.seq) + ", the manifest holds " +
             std::to_string(m->commits.size()));
     return;
   }
+  if (m->commit_ends.size() < c.seq || m->commit_ends[c.seq - 1] != c.manifest_offset)
+    problem(where + "says commit " + std::to_string(c.seq) + " ends at manifest offset " +
+            std::to_string(c.manifest_offset) + ", it ends at " +
+            (m->commit_ends.size() < c.seq ? std::string("?") : std::to_string(m->commit_ends[c.seq - 1])));
   std::string a, b;
   SerializeSchema(c.schema, &a);
   SerializeSchema(m->schema, &b);

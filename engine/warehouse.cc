@@ -276,7 +276,10 @@ Result<TableSnapshot> Warehouse::GetSnapshot(const std::string& name) {
   }
   // The readers' lock first: while it is held, no writer deletes a segment this snapshot names
   // (SPEC.md "Retired segments").
-  WH_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> read_lock, fs_->LockDirShared(dir));
+  // A filesystem that cannot lock directories (some network filesystems) reads unlocked: then
+  // a compaction's deletion may pull a file from under a running query (reported as missing).
+  std::unique_ptr<FileLock> read_lock;
+  if (auto l = fs_->LockDirShared(dir); l.ok()) read_lock = std::move(l).value();
   WH_ASSIGN_OR_RETURN(Head head, ReadHead(fs_, dir));  // first: see ReadHead
   WH_ASSIGN_OR_RETURN(ManifestContents m, ReadTableState(fs_, dir));
   WH_RETURN_IF_ERROR(CheckHead(head, dir, m));

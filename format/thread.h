@@ -152,7 +152,9 @@ Status ParallelFor(size_t n, size_t threads, F&& fn) {
   std::atomic<bool> failed{false};
   RunOnThreads(std::max<size_t>(1, std::min(n, threads)), [&] {
     for (size_t i; !failed && (i = next++) < n;) {
-      Status st = fn(i);
+      Status st;
+      Status thrown = CatchAll([&] { st = fn(i); });  // out of memory: stop the others too
+      if (!thrown.ok()) st = thrown;
       if (st.ok()) continue;
       failed = true;
       std::lock_guard<std::mutex> l(mu);

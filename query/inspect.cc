@@ -137,7 +137,9 @@ Result<std::vector<std::pair<std::string, ResultSet>>> Inspect(Warehouse* wh,
       rows.push_back(static_cast<int64_t>(seg.rows));
       bytes.push_back(static_cast<int64_t>(seg.bytes));
       buckets.push_back(static_cast<int64_t>(seg.bucket_rows.size()));
-      etl.push_back(seg.zones.back().MinString(cols.back().type));
+      // A merged segment holds the rows of several loads: their etl_date range.
+      const std::string lo = seg.zones.back().MinString(cols.back().type), hi = seg.zones.back().MaxString(cols.back().type);
+      etl.push_back(lo == hi ? lo : lo + " .. " + hi);
     }
     ResultSet rs;
     rs.AddColumn("segment", StringColumn(paths));

@@ -224,6 +224,60 @@ TEST(Compaction, AQuietPartitionIsSettledIntoOneFile) {
   EXPECT_EQ((*r)[0].columns[0].Get<int64_t>(0), 320);
 }
 
+// A large quiet partition is settled only when its late rows are a good share of it.
+TEST(Compaction, ALargeQuietPartitionIsNotRewrittenForAFewLateRows) {
+  for (int late : {20, 40}) {  // 20 x 8 < 300: left alone; 40 x 8 >= 300: settled
+    TempDir dir;
+    const std::string root = dir.Join("w");
+    {
+      Session s(DefaultFileSystem(), root);
+      ASSERT_TRUE(s.Execute(kCreate).ok());
+    }
+    auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+    IngestOptions o;
+    o.compaction.settle_small_bytes = 0;  // every partition counts as large
+    auto load = [&](const std::string& day, int rows, int tag) {
+      std::string csv = "user_id,ts,v,note\n";
+      for (int i = 0; i < rows; ++i)
+        csv += std::to_string(i * 31 + tag) + "," + day + " 10:00:00," + std::to_string(tag) + ",x\n";
+      auto in = StringInput(csv, "d.csv");
+      ASSERT_TRUE(IngestCsvStreams(wh.get(), "ev", {in.get()}, o).ok());
+    };
+    load("2022-02-01", 300, 0);
+    load("2022-02-01", late, 1);
+    for (int tag = 2; tag < 14; ++tag) load("2022-02-02", 10, tag);
+    EXPECT_EQ(FilesPerPartition(wh.get())["d=2022-02-01"], late == 20 ? 2u : 1u) << late << " late rows";
+  }
+}
+
+// wh compact cuts its output at the target size: several files, every row, verify passes.
+TEST(Compaction, OutputIsCutAtTheTargetSize) {
+  TempDir dir;
+  const std::string root = dir.Join("w");
+  {
+    Session s(DefaultFileSystem(), root);
+    ASSERT_TRUE(s.Execute(kCreate).ok());
+  }
+  auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+  for (int n = 0; n < 6; ++n) Ingest(wh.get(), n, 400, false);
+  const auto before = AllRows(root);
+  CompactOptions o;
+  o.full = true;
+  const TableSnapshot inputs = *wh->GetSnapshot("ev");
+  o.target_bytes = 0;
+  for (const auto& s : inputs.segments) o.target_bytes = std::max(o.target_bytes, s.bytes + 1);  // every input under it
+  auto r = CompactTable(wh.get(), "ev", o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto snap = *wh->GetSnapshot("ev");
+  size_t added = 0;
+  for (const auto& s : snap.segments) added += s.commit_seq == r->commit_seq;
+  EXPECT_EQ(added, r->files_out);
+  EXPECT_GT(r->files_out, r->partitions);  // some partition got more than one file
+  EXPECT_EQ(AllRows(root), before);
+  auto v = VerifyTable(wh.get(), "ev", [&](const std::string& m) { ADD_FAILURE() << m; });
+  EXPECT_EQ(v.problems, 0u);
+}
+
 // INSERT merges after its commit as ingest does: twelve equal INSERTs leave a few files per
 // partition, not twelve, and every row.
 TEST(Compaction, InsertMergesLikeIngest) {
