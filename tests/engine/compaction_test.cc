@@ -126,6 +126,16 @@ void Ingest(Warehouse* wh, int n, int rows, bool compact) {
   }
 }
 
+// Ingests `rows` rows of one day (user ids from `tag`), with `o`.
+void LoadDay(Warehouse* wh, const std::string& day, int rows, int tag, const IngestOptions& o) {
+  std::string csv = "user_id,ts,v,note\n";
+  for (int i = 0; i < rows; ++i)
+    csv += std::to_string(i * 31 + tag) + "," + day + " 10:00:00," + std::to_string(tag) + ",x\n";
+  auto in = StringInput(csv, "d.csv");
+  auto r = IngestCsvStreams(wh, "ev", {in.get()}, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+}
+
 TEST(Compaction, ManyDropsAndCompactionsKeepEveryRowAndItsEtlDate) {
   TempDir dir;
   const std::string a = dir.Join("a"), b = dir.Join("b");
@@ -202,14 +212,7 @@ TEST(Compaction, AQuietPartitionIsSettledIntoOneFile) {
     ASSERT_TRUE(s.Execute(kCreate).ok());
   }
   auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
-  auto load = [&](const std::string& day, int rows, int tag) {
-    std::string csv = "user_id,ts,v,note\n";
-    for (int i = 0; i < rows; ++i)
-      csv += std::to_string(i * 31 + tag) + "," + day + " 10:00:00," + std::to_string(tag) + ",x\n";
-    auto in = StringInput(csv, "d.csv");
-    auto r = IngestCsvStreams(wh.get(), "ev", {in.get()}, {});
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-  };
+  auto load = [&](const std::string& day, int rows, int tag) { LoadDay(wh.get(), day, rows, tag, {}); };
   load("2022-02-01", 300, 0);
   load("2022-02-01", 20, 1);  // a late tail: 300 > 2 x 20, so two files
   EXPECT_EQ(FilesPerPartition(wh.get())["d=2022-02-01"], 2u);
@@ -236,13 +239,7 @@ TEST(Compaction, ALargeQuietPartitionIsNotRewrittenForAFewLateRows) {
     auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
     IngestOptions o;
     o.compaction.settle_small_bytes = 0;  // every partition counts as large
-    auto load = [&](const std::string& day, int rows, int tag) {
-      std::string csv = "user_id,ts,v,note\n";
-      for (int i = 0; i < rows; ++i)
-        csv += std::to_string(i * 31 + tag) + "," + day + " 10:00:00," + std::to_string(tag) + ",x\n";
-      auto in = StringInput(csv, "d.csv");
-      ASSERT_TRUE(IngestCsvStreams(wh.get(), "ev", {in.get()}, o).ok());
-    };
+    auto load = [&](const std::string& day, int rows, int tag) { LoadDay(wh.get(), day, rows, tag, o); };
     load("2022-02-01", 300, 0);
     load("2022-02-01", late, 1);
     for (int tag = 2; tag < 14; ++tag) load("2022-02-02", 10, tag);
