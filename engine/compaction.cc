@@ -121,11 +121,7 @@ Status TableWriter::Compact(const CompactOptions& options, CompactStats* stats) 
     for (const SegmentEntry* e : merges[k].inputs) {
       auto r = SegmentReader::Open(fs_, base_.SegmentPath(*e));
       if (!r.ok()) {
-        if (r.status().code() == StatusCode::kNotFound)
-          return Status::Corruption("segment " + base_.SegmentPath(*e) +
-                                    ", which the table's manifest names, is missing (see README "
-                                    "'Recovering from damage')");
-        return r.status();
+        return r.status().code() == StatusCode::kNotFound ? MissingSegment(base_.SegmentPath(*e)) : r.status();
       }
       if ((*r)->footer_checksum() != e->footer_checksum)
         return Status::Corruption((*r)->path() + ": footer differs from the one the manifest recorded");

@@ -278,6 +278,9 @@ constexpr const char* kOrphanDir = "_orphaned";
 // (a drop of 33,000 rows into 152 partitions: 0.09 -> 0.06 s).
 constexpr unsigned kIoThreads = 8;
 
+// The error for a segment file the manifest names that is not there (the table lost it).
+Status MissingSegment(const std::string& path);
+
 // Current wall-clock time in microseconds since the epoch (UTC).
 int64_t NowMicros();
 

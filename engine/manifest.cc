@@ -1,6 +1,7 @@
 #include "engine/manifest.h"
 
 #include <cstring>
+#include <set>
 
 #include "format/coding.h"
 
@@ -304,6 +305,18 @@ Result<ManifestContents> ReadManifest(FileSystem* fs, const std::string& path, c
   st = ParseRecords(std::string_view(tail).substr(8), at, m);
   if (!st.ok()) return st.WithContext(path);
   return m;
+}
+
+void ApplyCommit(uint64_t seq, const std::vector<std::string>& removed, std::vector<SegmentEntry> added,
+                 std::vector<SegmentEntry>* live) {
+  if (!removed.empty()) {
+    std::set<std::string> gone(removed.begin(), removed.end());
+    std::erase_if(*live, [&](const SegmentEntry& s) { return gone.count(s.path) > 0; });
+  }
+  for (auto& s : added) {
+    s.commit_seq = seq;
+    live->push_back(std::move(s));
+  }
 }
 
 namespace {

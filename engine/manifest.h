@@ -89,6 +89,11 @@ Status ParseCheckpoint(std::string_view bytes, Checkpoint* out);
 Result<std::optional<Checkpoint>> ReadCheckpoint(FileSystem* fs, const std::string& dir);
 void SerializeSegmentEntry(const SegmentEntry& s, const std::vector<ColumnSpec>& cols, std::string* out);
 
+// The live segments after commit `seq` (SPEC.md "Manifest"): the paths it removed taken out, the
+// segments it added (moved in; their commit_seq set) appended.
+void ApplyCommit(uint64_t seq, const std::vector<std::string>& removed, std::vector<SegmentEntry> added,
+                 std::vector<SegmentEntry>* live);
+
 // Serialization, exposed for tests and fuzzing.
 std::string EncodeManifestHeader();
 std::string EncodeRecord(RecordType type, const std::string& payload);

@@ -466,21 +466,8 @@ Status TableWriter::MergePartitionSegments() {
     for (Pending* p : list) p->merged_away = true;
     return Status::OK();
   };
-  std::atomic<size_t> next_work{0};
-  std::mutex err_mu;
-  Status first_error;
-  auto run = [&] {
-    for (size_t k; (k = next_work++) < work.size();) {
-      Status st = merge(work[k].first, work[k].second);
-      if (!st.ok()) {
-        std::lock_guard<std::mutex> l(err_mu);
-        if (first_error.ok()) first_error = st;
-      }
-    }
-  };
-  const size_t threads = std::min<size_t>(work.size(), std::max(1u, std::thread::hardware_concurrency()));
-  RunOnThreads(threads, run);
-  WH_RETURN_IF_ERROR(first_error);
+  WH_RETURN_IF_ERROR(ParallelFor(work.size(), std::max(kIoThreads, std::thread::hardware_concurrency()),
+                                 [&](size_t k) { return merge(work[k].first, work[k].second); }));
   // Drop the merged-away originals.
   std::deque<Pending> kept;
   for (auto& p : pending_) {
@@ -518,13 +505,8 @@ void TableWriter::MaybeCheckpoint(const CommitRecord& rec, const std::string& re
   self.removed.clear();
   ck.commits.push_back(std::move(self));
   // The live segments after this commit, in snapshot order.
-  std::set<std::string> gone(rec.removed.begin(), rec.removed.end());
-  for (const auto& s : base_.segments)
-    if (!gone.count(s.path)) ck.live.push_back(s);
-  for (auto s : rec.added) {
-    s.commit_seq = rec.seq;
-    ck.live.push_back(std::move(s));
-  }
+  ck.live = base_.segments;
+  ApplyCommit(rec.seq, rec.removed, rec.added, &ck.live);
   // Retired segments still on disk (a reader held them when they were retired).
   std::set<std::string> retired(base_.retired.begin(), base_.retired.end());
   for (const auto& c : base_.commits) retired.insert(c.removed.begin(), c.removed.end());

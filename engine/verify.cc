@@ -1,5 +1,3 @@
-#include <set>
-
 #include "engine/engine.h"
 
 namespace wh {
@@ -113,9 +111,7 @@ void CheckCheckpoint(FileSystem* fs, const std::string& dir, const std::function
       same = cm.sources[k].path == ck_cm.sources[k].path && cm.sources[k].size == ck_cm.sources[k].size &&
              cm.sources[k].content_hash == ck_cm.sources[k].content_hash;
     if (!same) problem(where + "commit " + std::to_string(cm.seq) + " differs from the manifest's");
-    std::set<std::string> gone(cm.removed.begin(), cm.removed.end());
-    std::erase_if(live, [&](const SegmentEntry& s) { return gone.count(s.path) > 0; });
-    for (const auto& s : cm.added) live.push_back(s);
+    ApplyCommit(cm.seq, cm.removed, cm.added, &live);
   }
   auto entries = [&](const std::vector<SegmentEntry>& segs) {
     std::string out;

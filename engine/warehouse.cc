@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <set>
 
 #include "engine/engine.h"
 #include "format/coding.h"
@@ -239,16 +238,11 @@ TableSnapshot BuildSnapshot(ManifestContents m, const std::string& dir) {
   snap.checkpoint_offset = m.checkpoint_offset;
   snap.checkpoint_bytes = m.checkpoint_bytes;
   snap.checkpoint_damaged = m.checkpoint_damaged;
-  std::set<std::string> removed;
   for (auto& c : m.commits) {
-    for (const auto& r : c.removed) removed.insert(r);
-    for (auto& s : c.added) snap.segments.push_back(std::move(s));
+    ApplyCommit(c.seq, c.removed, std::move(c.added), &snap.segments);
     c.added.clear();
     snap.last_seq = c.seq;
     snap.commits.push_back(std::move(c));
-  }
-  if (!removed.empty()) {
-    std::erase_if(snap.segments, [&](const SegmentEntry& s) { return removed.count(s.path) > 0; });
   }
   return snap;
 }
@@ -290,6 +284,11 @@ Result<TableSnapshot> Warehouse::GetSnapshot(const std::string& name) {
   snap.torn_bytes = torn;
   snap.head_confirms = confirms;
   return snap;
+}
+
+Status MissingSegment(const std::string& path) {
+  return Status::Corruption("segment " + path + ", which the table's manifest names, is missing "
+                            "(see README 'Recovering from damage')");
 }
 
 uint64_t VerifyWarehouse(Warehouse* wh, const std::function<void(const std::string&)>& report) {

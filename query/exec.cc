@@ -2051,8 +2051,7 @@ Result<std::shared_ptr<SegmentReader>> ExecContext::Reader(const std::string& pa
     std::lock_guard<std::mutex> l(entry->mu);
     if (r.ok()) entry->reader = std::shared_ptr<SegmentReader>(std::move(*r));
     else if (r.status().code() == StatusCode::kNotFound)  // the manifest names it: it was lost
-      entry->status = Status::Corruption("segment " + path + ", which the table's manifest names, is missing "
-                                         "(see README 'Recovering from damage')");
+      entry->status = MissingSegment(path);
     else entry->status = r.status();
     entry->done = true;
     entry->cv.notify_all();
