@@ -126,6 +126,13 @@ void Ingest(Warehouse* wh, int n, int rows, bool compact) {
   }
 }
 
+// A warehouse at `root` with the table `ev` (kCreate), opened.
+std::unique_ptr<Warehouse> CreateEv(const std::string& root) {
+  Session s(DefaultFileSystem(), root);
+  EXPECT_TRUE(s.Execute(kCreate).ok());
+  return std::move(Warehouse::Open(DefaultFileSystem(), root, false)).value();
+}
+
 // Ingests `rows` rows of one day (user ids from `tag`), with `o`.
 void LoadDay(Warehouse* wh, const std::string& day, int rows, int tag, const IngestOptions& o) {
   std::string csv = "user_id,ts,v,note\n";
@@ -139,12 +146,8 @@ void LoadDay(Warehouse* wh, const std::string& day, int rows, int tag, const Ing
 TEST(Compaction, ManyDropsAndCompactionsKeepEveryRowAndItsEtlDate) {
   TempDir dir;
   const std::string a = dir.Join("a"), b = dir.Join("b");
-  for (const auto& root : {a, b}) {
-    Session s(DefaultFileSystem(), root);
-    ASSERT_TRUE(s.Execute(kCreate).ok());
-  }
-  auto wa = *Warehouse::Open(DefaultFileSystem(), a, false);  // compacted
-  auto wb = *Warehouse::Open(DefaultFileSystem(), b, false);  // never compacted
+  auto wa = CreateEv(a);  // compacted
+  auto wb = CreateEv(b);  // never compacted
   for (int n = 0; n < 40; ++n) {
     const int rows = n % 9 == 0 ? 700 : 40 + n;  // now and then a large drop
     Ingest(wa.get(), n, rows, true);
@@ -207,11 +210,7 @@ TEST(Compaction, ManyDropsAndCompactionsKeepEveryRowAndItsEtlDate) {
 TEST(Compaction, AQuietPartitionIsSettledIntoOneFile) {
   TempDir dir;
   const std::string root = dir.Join("w");
-  {
-    Session s(DefaultFileSystem(), root);
-    ASSERT_TRUE(s.Execute(kCreate).ok());
-  }
-  auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+  auto wh = CreateEv(root);
   auto load = [&](const std::string& day, int rows, int tag) { LoadDay(wh.get(), day, rows, tag, {}); };
   load("2022-02-01", 300, 0);
   load("2022-02-01", 20, 1);  // a late tail: 300 > 2 x 20, so two files
@@ -232,11 +231,7 @@ TEST(Compaction, ALargeQuietPartitionIsNotRewrittenForAFewLateRows) {
   for (int late : {20, 40}) {  // 20 x 8 < 300: left alone; 40 x 8 >= 300: settled
     TempDir dir;
     const std::string root = dir.Join("w");
-    {
-      Session s(DefaultFileSystem(), root);
-      ASSERT_TRUE(s.Execute(kCreate).ok());
-    }
-    auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+    auto wh = CreateEv(root);
     IngestOptions o;
     o.compaction.settle_small_bytes = 0;  // every partition counts as large
     auto load = [&](const std::string& day, int rows, int tag) { LoadDay(wh.get(), day, rows, tag, o); };
@@ -251,11 +246,7 @@ TEST(Compaction, ALargeQuietPartitionIsNotRewrittenForAFewLateRows) {
 TEST(Compaction, OutputIsCutAtTheTargetSize) {
   TempDir dir;
   const std::string root = dir.Join("w");
-  {
-    Session s(DefaultFileSystem(), root);
-    ASSERT_TRUE(s.Execute(kCreate).ok());
-  }
-  auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+  auto wh = CreateEv(root);
   for (int n = 0; n < 6; ++n) Ingest(wh.get(), n, 400, false);
   const auto before = AllRows(root);
   CompactOptions o;
@@ -304,11 +295,7 @@ TEST(Compaction, InsertMergesLikeIngest) {
 TEST(Compaction, AReadersSnapshotKeepsItsFilesUntilItIsReleased) {
   TempDir dir;
   const std::string root = dir.Join("w");
-  {
-    Session s(DefaultFileSystem(), root);
-    ASSERT_TRUE(s.Execute(kCreate).ok());
-  }
-  auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+  auto wh = CreateEv(root);
   for (int n = 0; n < 6; ++n) Ingest(wh.get(), n, 50, false);
   std::optional<TableSnapshot> old = *wh->GetSnapshot("ev");
   CompactOptions full;
