@@ -366,9 +366,10 @@ Status ParseCheckpoint(std::string_view bytes, Checkpoint* out) {
   ByteReader h(bytes.data(), kCheckpointHeaderSize);
   h.GetBytes(8);
   const uint16_t version = h.GetU16();
-  h.GetU16();
+  const uint16_t reserved = h.GetU16();
   const uint32_t incompat = h.GetU32();
   if (h.GetU64() != Checksum64(bytes.data(), 16)) return bad("header checksum mismatch");
+  if (reserved != 0) return bad("reserved header bytes are not zero");
   if (version == 0 || version > 1)
     return Status::NotSupported("checkpoint format version " + std::to_string(version) + "; this build of wh reads version 1");
   if (incompat != 0) return Status::NotSupported("checkpoint uses unknown incompatible features");
