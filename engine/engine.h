@@ -222,7 +222,10 @@ class TableWriter {
                    uint64_t target_bytes);
   // A new segment being written: its pending entry and writer (BeginSegment / FinishSegment).
   struct OpenSegment;
-  Result<std::unique_ptr<OpenSegment>> BeginSegment(std::optional<int32_t> partition);
+  // rows_per_bucket: the rows the segment will hold per bucket, which decides the buckets that
+  // share row groups.
+  Result<std::unique_ptr<OpenSegment>> BeginSegment(std::optional<int32_t> partition,
+                                                    const std::vector<uint64_t>& rows_per_bucket);
   Status AddToSegment(OpenSegment* out, uint32_t bucket, const std::vector<const Column*>& cols, size_t begin,
                       size_t end);
   Status FinishSegment(OpenSegment* out);

@@ -288,7 +288,8 @@ struct TableWriter::OpenSegment {
   uint64_t rows = 0;
 };
 
-Result<std::unique_ptr<TableWriter::OpenSegment>> TableWriter::BeginSegment(std::optional<int32_t> partition) {
+Result<std::unique_ptr<TableWriter::OpenSegment>> TableWriter::BeginSegment(
+    std::optional<int32_t> partition, const std::vector<uint64_t>& rows_per_bucket) {
   const TableSchema& schema = base_.schema;
   std::string pname = schema.partition_column.empty()
                           ? std::string("data")
@@ -325,6 +326,8 @@ Result<std::unique_ptr<TableWriter::OpenSegment>> TableWriter::BeginSegment(std:
   };
   WH_ASSIGN_OR_RETURN(out->file, fs_->NewWritableFile(out->pend->tmp_path));
   out->writer = std::make_unique<SegmentWriter>(out->file.get(), schema.StorageColumns(), props, encode_options_);
+  if (encode_options_.shared_group_rows > 0)
+    out->writer->ShareRowGroups(ShareBuckets(rows_per_bucket, encode_options_.shared_group_rows));
   return out;
 }
 
@@ -359,7 +362,9 @@ Status TableWriter::WriteSortedRange(std::optional<int32_t> partition, const std
                                      const std::vector<uint32_t>& bounds) {
   const uint32_t nb = static_cast<uint32_t>(bounds.size() - 1);
   if (bounds.back() == bounds.front()) return Status::OK();
-  WH_ASSIGN_OR_RETURN(auto out, BeginSegment(partition));
+  std::vector<uint64_t> rows(nb);
+  for (uint32_t b = 0; b < nb; ++b) rows[b] = bounds[b + 1] - bounds[b];
+  WH_ASSIGN_OR_RETURN(auto out, BeginSegment(partition, rows));
   std::vector<const Column*> ptrs;
   for (const auto& c : sorted) ptrs.push_back(&c);
   for (uint32_t b = 0; b < nb; ++b) WH_RETURN_IF_ERROR(AddToSegment(out.get(), b, ptrs, bounds[b], bounds[b + 1]));
@@ -373,6 +378,10 @@ Status TableWriter::MergeInto(std::optional<int32_t> partition, const std::vecto
   for (const SegmentReader* r : inputs)
     if (r->footer().columns.size() != specs.size())
       return Status::Corruption(r->path() + ": its columns differ from the table's");
+  std::vector<uint64_t> rows_per_bucket(nb, 0);
+  for (const SegmentReader* r : inputs)
+    for (const BucketRun& run : r->footer().bucket_index)
+      if (run.bucket < nb) rows_per_bucket[run.bucket] += run.rows;
   std::unique_ptr<OpenSegment> out;
   // A bucket's rows are gathered from every input, in order, and written in row groups of the
   // writer's size; at most one row group's worth is held besides the block being read.
@@ -390,7 +399,7 @@ Status TableWriter::MergeInto(std::optional<int32_t> partition, const std::vecto
     const size_t take = all ? n : n / kDefaultRowGroupRows * kDefaultRowGroupRows;
     if (take == 0) return Status::OK();
     if (!out) {
-      WH_ASSIGN_OR_RETURN(out, BeginSegment(partition));
+      WH_ASSIGN_OR_RETURN(out, BeginSegment(partition, rows_per_bucket));
     }
     WH_RETURN_IF_ERROR(AddToSegment(out.get(), b, ptrs, 0, take));
     if (take == n) {
@@ -407,14 +416,43 @@ Status TableWriter::MergeInto(std::optional<int32_t> partition, const std::vecto
     for (const auto& c : acc) ptrs.push_back(&c);
     return Status::OK();
   };
-  std::vector<size_t> next(inputs.size(), 0);  // row groups are in bucket order
+  // Row groups are in bucket order; a row group shared by several buckets is decoded once and
+  // held while its buckets are merged.
+  std::vector<size_t> next(inputs.size(), 0);
+  std::vector<std::vector<Column>> shared(inputs.size());
+  std::vector<size_t> shared_group(inputs.size(), SIZE_MAX);
   for (uint32_t b = 0; b < nb; ++b) {
     for (size_t r = 0; r < inputs.size(); ++r) {
-      const auto& groups = inputs[r]->footer().row_groups;
-      for (; next[r] < groups.size() && groups[next[r]].bucket == b; ++next[r]) {
-        for (size_t c = 0; c < specs.size(); ++c) {
-          WH_ASSIGN_OR_RETURN(Column col, inputs[r]->ReadColumn(next[r], c));
-          acc[c].AppendRange(col, 0, col.size());
+      const SegmentFooter& footer = inputs[r]->footer();
+      const auto& groups = footer.row_groups;
+      while (next[r] < groups.size() && groups[next[r]].bucket <= b) {
+        const size_t g = next[r];
+        if (groups[g].index_count == 1) {
+          if (groups[g].bucket != b) break;  // out of order: reported below
+          for (size_t c = 0; c < specs.size(); ++c) {
+            WH_ASSIGN_OR_RETURN(Column col, inputs[r]->ReadColumn(g, c));
+            acc[c].AppendRange(col, 0, col.size());
+          }
+          ++next[r];
+        } else {
+          if (shared_group[r] != g) {
+            shared[r].clear();
+            for (size_t c = 0; c < specs.size(); ++c) {
+              WH_ASSIGN_OR_RETURN(Column col, inputs[r]->ReadColumn(g, c));
+              shared[r].push_back(std::move(col));
+            }
+            shared_group[r] = g;
+          }
+          size_t at = 0;
+          for (const BucketRun& run : footer.GroupBuckets(g)) {
+            if (run.bucket == b)
+              for (size_t c = 0; c < specs.size(); ++c) acc[c].AppendRange(shared[r][c], at, run.rows);
+            at += run.rows;
+          }
+          if (groups[g].last_bucket > b) break;  // the rest belongs to later buckets
+          shared[r].clear();
+          shared_group[r] = SIZE_MAX;
+          ++next[r];
         }
         if (acc[0].size() >= kDefaultRowGroupRows) WH_RETURN_IF_ERROR(flush(b, false));
       }

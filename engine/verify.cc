@@ -40,11 +40,14 @@ void CheckPlacement(const TableSchema& schema, const SegmentEntry& seg, const Se
     if (key >= 0) {
       std::vector<uint32_t> buckets(rows);
       ComputeBuckets(cols[key], schema.bucket_count, buckets.data());
-      for (size_t i = 0; i < rows; ++i) {
-        if (buckets[i] != groups[g].bucket) {
-          problem(where + "row " + std::to_string(i) + " hashes to bucket " +
-                  std::to_string(buckets[i]) + " but is stored in bucket " +
-                  std::to_string(groups[g].bucket));
+      size_t i = 0;
+      for (const BucketRun& run : r.footer().GroupBuckets(g)) {
+        const size_t end = i + run.rows;
+        for (; i < end; ++i)
+          if (buckets[i] != run.bucket) break;
+        if (i < end) {
+          problem(where + "row " + std::to_string(i) + " hashes to bucket " + std::to_string(buckets[i]) +
+                  " but is stored in bucket " + std::to_string(run.bucket));
           break;
         }
       }
@@ -186,17 +189,17 @@ VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
       problem(path + ": segment has " + std::to_string(r.footer().rows) + " rows, the manifest says " +
               std::to_string(seg.rows));
     std::vector<std::pair<uint32_t, uint64_t>> buckets;
-    for (const auto& rg : r.footer().row_groups) {
-      if (!buckets.empty() && buckets.back().first == rg.bucket) {
-        buckets.back().second += rg.rows;
+    const uint32_t nb = std::max<uint32_t>(snap->schema.bucket_count, 1);
+    for (const BucketRun& run : r.footer().bucket_index) {
+      if (!buckets.empty() && buckets.back().first == run.bucket) {
+        buckets.back().second += run.rows;
       } else {
-        buckets.emplace_back(rg.bucket, rg.rows);
+        buckets.emplace_back(run.bucket, run.rows);
       }
-      uint32_t nb = std::max<uint32_t>(snap->schema.bucket_count, 1);
-      if (rg.bucket >= nb)
-        problem(path + ": row group of bucket " + std::to_string(rg.bucket) + " but the table has " +
-                std::to_string(nb));
     }
+    if (!r.footer().row_groups.empty() && r.footer().row_groups.back().last_bucket >= nb)
+      problem(path + ": rows of bucket " + std::to_string(r.footer().row_groups.back().last_bucket) +
+              " but the table has " + std::to_string(nb));
     if (buckets != seg.bucket_rows) problem(path + ": rows per bucket differ from the manifest");
     auto cols = snap->schema.StorageColumns();
     bool same_cols = cols.size() == r.footer().columns.size();

@@ -718,9 +718,13 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
           if (!r.ok() || len == 0 || len > n - total) return Bad("run length");
           if (bytes + uint64_t{len} * v.size() > kMaxBlockRawBytes) return Bad("run too large");
           bytes += uint64_t{len} * v.size();
+          // Searched only while a dictionary is still possible: past kMaxDictionary distinct
+          // strings the column is plain, and each run's search would be wasted.
           uint32_t e = 0;
-          while (e < distinct.size() && distinct[e] != v) ++e;
-          if (e == distinct.size() && distinct.size() <= Column::kMaxDictionary) distinct.push_back(v);
+          if (distinct.size() <= Column::kMaxDictionary) {
+            while (e < distinct.size() && distinct[e] != v) ++e;
+            if (e == distinct.size()) distinct.push_back(v);
+          }
           run_list[k] = Run{len, v, e};
           total += len;
         }

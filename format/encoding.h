@@ -53,6 +53,10 @@ struct ZoneMap {
 
 ZoneMap ComputeZoneMap(const Column& col, size_t begin, size_t end);
 
+// The segment writer's default target for row groups that several buckets share: buckets share
+// one while their rows together are at most this many (see ShareBuckets in segment.h).
+constexpr uint32_t kDefaultSharedGroupRows = 4096;
+
 struct EncodeOptions {
   bool allow_zstd = true;
   int zstd_level = 3;
@@ -62,6 +66,9 @@ struct EncodeOptions {
   // (header, entropy tables) whatever its size, so a small block's few saved bytes would be paid
   // for on every read (the SF1 report opened 8,100 such frames to save ~2 MB).
   size_t zstd_min_bytes = 2048;
+  // Table writers: the target rows of a row group shared by several buckets; 0: every bucket
+  // in row groups of its own.
+  uint32_t shared_group_rows = kDefaultSharedGroupRows;
 };
 
 struct BlockInfo {

@@ -51,40 +51,113 @@ Status SegmentWriter::Write(std::string_view data) {
   return Status::OK();
 }
 
+Status SegmentWriter::WriteGroup(const std::vector<const Column*>& cols, size_t begin, size_t end,
+                                 const std::vector<BucketRun>& index) {
+  RowGroupMeta rg;
+  rg.bucket = index.front().bucket;
+  rg.last_bucket = index.back().bucket;
+  rg.rows = static_cast<uint32_t>(end - begin);
+  rg.index_at = static_cast<uint32_t>(footer_.bucket_index.size());
+  rg.index_count = static_cast<uint32_t>(index.size());
+  footer_.bucket_index.insert(footer_.bucket_index.end(), index.begin(), index.end());
+  for (size_t c = 0; c < cols.size(); ++c) {
+    scratch_.clear();
+    WH_RETURN_IF_ERROR(EncodeBlock(*cols[c], begin, end, options_, &scratch_));
+    BlockMeta bm;
+    bm.offset = offset_;
+    bm.length = static_cast<uint32_t>(scratch_.size());
+    bm.zone_at = static_cast<uint32_t>(footer_.zone_bytes.size());
+    ComputeZoneMap(*cols[c], begin, end).Serialize(footer_.columns[c].type, &footer_.zone_bytes);
+    bm.zone_size = static_cast<uint32_t>(footer_.zone_bytes.size() - bm.zone_at);
+    WH_RETURN_IF_ERROR(Write(scratch_));
+    rg.blocks.push_back(std::move(bm));
+  }
+  footer_.rows += rg.rows;
+  footer_.row_groups.push_back(std::move(rg));
+  return Status::OK();
+}
+
+Status SegmentWriter::FlushShared() {
+  if (shared_index_.empty()) return Status::OK();
+  std::vector<const Column*> ptrs;
+  for (const auto& c : shared_) ptrs.push_back(&c);
+  Status st = WriteGroup(ptrs, 0, shared_[0].size(), shared_index_);
+  shared_.clear();
+  shared_index_.clear();
+  return st;
+}
+
 Status SegmentWriter::AddRows(uint32_t bucket, const std::vector<const Column*>& cols,
                               size_t begin, size_t end) {
   if (cols.size() != footer_.columns.size())
     return Status::Internal("SegmentWriter: column count mismatch");
-  if (!footer_.row_groups.empty() && footer_.row_groups.back().bucket > bucket)
-    return Status::Internal("SegmentWriter: buckets out of order");
+  for (size_t c = 0; c < cols.size(); ++c)
+    if (!(cols[c]->type() == footer_.columns[c].type))
+      return Status::Internal("SegmentWriter: column type mismatch");
+  const uint32_t last = !shared_index_.empty()       ? shared_index_.back().bucket
+                        : footer_.row_groups.empty() ? 0
+                                                     : footer_.row_groups.back().last_bucket;
+  if (bucket < last) return Status::Internal("SegmentWriter: buckets out of order");
   if (offset_ == 0) WH_RETURN_IF_ERROR(Write(std::string_view(kSegmentMagic, 8)));
+  if (end == begin) return Status::OK();
+  const uint32_t share = bucket < share_end_.size() ? share_end_[bucket] : 0;
+  if (!shared_index_.empty() && (share != shared_end_ || bucket >= shared_end_))
+    WH_RETURN_IF_ERROR(FlushShared());
+  // A range of several buckets (this bucket may be its last one) shares a row group.
+  const bool shares = share > bucket + 1 || (!shared_index_.empty() && share == shared_end_);
+  if (shares && end - begin <= max_rows_per_group_ &&
+      (shared_index_.empty() ? 0 : shared_[0].size()) + (end - begin) <= max_rows_per_group_) {
+    if (shared_index_.empty()) {
+      for (const auto& c : footer_.columns) shared_.emplace_back(c.type);
+      shared_end_ = share;
+    }
+    for (size_t c = 0; c < cols.size(); ++c) shared_[c].AppendRange(*cols[c], begin, end - begin);
+    if (!shared_index_.empty() && shared_index_.back().bucket == bucket)
+      shared_index_.back().rows += static_cast<uint32_t>(end - begin);
+    else
+      shared_index_.push_back({bucket, static_cast<uint32_t>(end - begin)});
+    return Status::OK();
+  }
+  WH_RETURN_IF_ERROR(FlushShared());
   for (size_t b = begin; b < end; b += max_rows_per_group_) {
     size_t e = std::min(end, b + max_rows_per_group_);
-    RowGroupMeta rg;
-    rg.bucket = bucket;
-    rg.rows = static_cast<uint32_t>(e - b);
-    for (size_t c = 0; c < cols.size(); ++c) {
-      if (!(cols[c]->type() == footer_.columns[c].type))
-        return Status::Internal("SegmentWriter: column type mismatch");
-      scratch_.clear();
-      WH_RETURN_IF_ERROR(EncodeBlock(*cols[c], b, e, options_, &scratch_));
-      BlockMeta bm;
-      bm.offset = offset_;
-      bm.length = static_cast<uint32_t>(scratch_.size());
-      bm.zone_at = static_cast<uint32_t>(footer_.zone_bytes.size());
-      ComputeZoneMap(*cols[c], b, e).Serialize(footer_.columns[c].type, &footer_.zone_bytes);
-      bm.zone_size = static_cast<uint32_t>(footer_.zone_bytes.size() - bm.zone_at);
-      WH_RETURN_IF_ERROR(Write(scratch_));
-      rg.blocks.push_back(std::move(bm));
-    }
-    footer_.rows += rg.rows;
-    footer_.row_groups.push_back(std::move(rg));
+    WH_RETURN_IF_ERROR(WriteGroup(cols, b, e, {{bucket, static_cast<uint32_t>(e - b)}}));
   }
   return Status::OK();
 }
 
+std::vector<uint32_t> ShareBuckets(const std::vector<uint64_t>& rows_per_bucket, uint64_t target) {
+  const uint64_t n = rows_per_bucket.size();
+  std::vector<uint32_t> end(n, 0);
+  std::vector<uint64_t> prefix(n + 1, 0);
+  for (size_t b = 0; b < n; ++b) prefix[b + 1] = prefix[b] + rows_per_bucket[b];
+  // Range (k, i) is [floor(i * n / 2^k), floor((i + 1) * n / 2^k)); its halves are (k + 1, 2i)
+  // and (k + 1, 2i + 1).
+  struct Range {
+    unsigned k;
+    uint64_t i;
+  };
+  std::vector<Range> todo = {{0, 0}};
+  while (!todo.empty()) {
+    Range r = todo.back();
+    todo.pop_back();
+    const uint64_t lo = (r.i * n) >> r.k, hi = ((r.i + 1) * n) >> r.k;
+    if (hi <= lo) continue;
+    const uint64_t rows = prefix[hi] - prefix[lo];
+    if (hi - lo == 1 || (rows <= target && rows <= (hi - lo) * kShareCellRows &&
+                         (r.k >= kShareMinLevel || rows <= kShareSmallRows))) {
+      for (uint64_t b = lo; b < hi; ++b) end[b] = static_cast<uint32_t>(hi);
+      continue;
+    }
+    todo.push_back({r.k + 1, 2 * r.i + 1});
+    todo.push_back({r.k + 1, 2 * r.i});
+  }
+  return end;
+}
+
 Result<SegmentFooter> SegmentWriter::Finish() {
   if (offset_ == 0) WH_RETURN_IF_ERROR(Write(std::string_view(kSegmentMagic, 8)));
+  WH_RETURN_IF_ERROR(FlushShared());
   std::string f;
   ByteWriter w(&f);
   w.PutU32(static_cast<uint32_t>(footer_.columns.size()));
@@ -102,9 +175,14 @@ Result<SegmentFooter> SegmentWriter::Finish() {
   }
   w.PutU64(footer_.rows);
   w.PutU32(static_cast<uint32_t>(footer_.row_groups.size()));
-  for (const auto& rg : footer_.row_groups) {
-    w.PutU32(rg.bucket);
+  for (size_t g = 0; g < footer_.row_groups.size(); ++g) {
+    const RowGroupMeta& rg = footer_.row_groups[g];
     w.PutU32(rg.rows);
+    w.PutU32(rg.index_count);
+    for (const BucketRun& e : footer_.GroupBuckets(g)) {
+      w.PutU32(e.bucket);
+      w.PutU32(e.rows);
+    }
     for (size_t c = 0; c < rg.blocks.size(); ++c) {
       w.PutU64(rg.blocks[c].offset);
       w.PutU32(rg.blocks[c].length);
@@ -130,7 +208,7 @@ Result<SegmentFooter> SegmentWriter::Finish() {
   return footer_;
 }
 
-Status ParseSegmentFooter(std::string_view bytes, uint64_t blocks_end, SegmentFooter* out) {
+Status ParseSegmentFooter(std::string_view bytes, uint64_t blocks_end, uint16_t version, SegmentFooter* out) {
   ByteReader r(bytes);
   SegmentFooter f;
   auto bad = [](const std::string& what) { return Status::Corruption("bad segment footer: " + what); };
@@ -170,10 +248,34 @@ Status ParseSegmentFooter(std::string_view bytes, uint64_t blocks_end, SegmentFo
   for (uint32_t g = 0; g < nrg; ++g) {
     RowGroupMeta rg;
     rg.blocks.reserve(ncols);
-    rg.bucket = r.GetU32();
-    rg.rows = r.GetU32();
-    if (!r.ok() || rg.rows == 0 || rg.rows > kMaxBlockRows) return bad("row group row count");
-    if (!f.row_groups.empty() && f.row_groups.back().bucket > rg.bucket)
+    rg.index_at = static_cast<uint32_t>(f.bucket_index.size());
+    if (version == 1) {  // one bucket: u32 bucket, u32 rows
+      rg.bucket = r.GetU32();
+      rg.rows = r.GetU32();
+      if (!r.ok() || rg.rows == 0 || rg.rows > kMaxBlockRows) return bad("row group row count");
+      f.bucket_index.push_back({rg.bucket, rg.rows});
+    } else {  // u32 rows, u32 entries, entries x (u32 bucket, u32 rows)
+      rg.rows = r.GetU32();
+      if (!r.ok() || rg.rows == 0 || rg.rows > kMaxBlockRows) return bad("row group row count");
+      const uint32_t entries = r.GetU32();
+      if (!r.ok() || entries == 0 || entries > rg.rows || entries > r.remaining() / 8)
+        return bad("row group " + std::to_string(g) + ": bucket index of " + std::to_string(entries) + " entries");
+      uint64_t sum = 0;
+      for (uint32_t e = 0; e < entries; ++e) {
+        BucketRun run{r.GetU32(), r.GetU32()};
+        if (run.rows == 0 || (e > 0 && run.bucket <= f.bucket_index.back().bucket))
+          return bad("row group " + std::to_string(g) + ": bucket index out of order or with an empty bucket");
+        sum += run.rows;
+        f.bucket_index.push_back(run);
+      }
+      if (sum != rg.rows)
+        return bad("row group " + std::to_string(g) + ": bucket index adds up to " + std::to_string(sum) +
+                   " rows, not " + std::to_string(rg.rows));
+      rg.bucket = f.bucket_index[rg.index_at].bucket;
+    }
+    rg.index_count = static_cast<uint32_t>(f.bucket_index.size() - rg.index_at);
+    rg.last_bucket = f.bucket_index.back().bucket;
+    if (!f.row_groups.empty() && f.row_groups.back().last_bucket > rg.bucket)
       return bad("row groups out of bucket order");
     for (uint32_t c = 0; c < ncols; ++c) {
       BlockMeta bm;
@@ -277,7 +379,7 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(FileSystem* fs, const
   }
   if (std::memcmp(head, kSegmentMagic, 8) != 0)
     return ctx(Status::Corruption("no segment magic at the start of the file"));
-  WH_RETURN_IF_ERROR(ctx(ParseSegmentFooter(footer, footer_offset, &rd->footer_)));
+  WH_RETURN_IF_ERROR(ctx(ParseSegmentFooter(footer, footer_offset, version, &rd->footer_)));
   rd->version_ = version;
   rd->footer_checksum_ = footer_sum;
   return rd;

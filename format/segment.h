@@ -1,5 +1,6 @@
-// Segment files: immutable, columnar, one file per (ingest batch, partition). Rows are grouped
-// by bucket into row groups; each row group holds one block per column. The footer lists
+// Segment files: immutable, columnar, one file per (ingest batch, partition). Rows are in bucket
+// order, in row groups of one bucket or of a range of small buckets (with a bucket index: which
+// rows belong to which bucket); each row group holds one block per column. The footer lists
 // columns, properties, row groups and per-block zone maps; a fixed trailer locates and checks the
 // footer. SPEC.md "Segment file" documents every byte.
 #pragma once
@@ -7,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,7 +20,9 @@
 namespace wh {
 
 constexpr char kSegmentMagic[8] = {'W', 'H', 'S', 'E', 'G', '\r', '\n', '\x1a'};
-constexpr uint16_t kSegmentFormatVersion = 1;
+// Version 2 added the row group's bucket index (row groups of many buckets); version 1 files
+// (one bucket per row group) stay readable.
+constexpr uint16_t kSegmentFormatVersion = 2;
 constexpr size_t kSegmentTrailerSize = 48;
 // Feature bits. A reader refuses a file with an incompatible bit it does not know; it may
 // ignore unknown compatible bits. Version 1 defines none.
@@ -42,9 +46,20 @@ struct BlockMeta {
   uint32_t zone_size = 0;  // its length in bytes
 };
 
-struct RowGroupMeta {
+// One entry of a row group's bucket index: `rows` consecutive rows of bucket `bucket`.
+struct BucketRun {
   uint32_t bucket = 0;
   uint32_t rows = 0;
+};
+
+struct RowGroupMeta {
+  uint32_t bucket = 0;       // the first bucket with rows in the row group
+  uint32_t last_bucket = 0;  // the last (== bucket for a row group of one bucket)
+  uint32_t rows = 0;
+  // Its bucket index: entries [index_at, index_at + index_count) of SegmentFooter::bucket_index,
+  // in bucket order, one per bucket with rows here (one entry in a version-1 file).
+  uint32_t index_at = 0;
+  uint32_t index_count = 0;
   std::vector<BlockMeta> blocks;  // one per column, in column order
 };
 
@@ -55,8 +70,13 @@ struct SegmentFooter {
   std::vector<RowGroupMeta> row_groups;
   // The blocks' zone maps, serialized (SPEC.md "Zone map") one after the other.
   std::string zone_bytes;
+  // The row groups' bucket indexes, one after the other.
+  std::vector<BucketRun> bucket_index;
 
   std::string Property(const std::string& key) const;
+  std::span<const BucketRun> GroupBuckets(size_t g) const {
+    return {bucket_index.data() + row_groups[g].index_at, row_groups[g].index_count};
+  }
   // Zone map of block (row group g, column c).
   ZoneMap BlockZone(size_t g, size_t c) const;
   // Zone map of column c over the whole segment.
@@ -70,9 +90,14 @@ class SegmentWriter {
                 std::vector<std::pair<std::string, std::string>> properties,
                 EncodeOptions options = {});
 
-  // Adds rows [begin, end) of `columns` (one Column per ColumnSpec, all of one bucket) as one or
-  // more row groups of at most max_rows_per_group rows. REQUIRES: buckets are added in
-  // non-decreasing order.
+  // Which buckets share row groups: share_end[b] > b + 1 puts bucket b's rows in one row group
+  // with the buckets up to share_end[b] (exclusive), which must name the same end; anything else
+  // (or a bucket past the vector) gives bucket b row groups of its own. ShareBuckets computes it.
+  void ShareRowGroups(std::vector<uint32_t> share_end) { share_end_ = std::move(share_end); }
+  // Adds rows [begin, end) of `columns` (one Column per ColumnSpec, all of one bucket): in row
+  // groups of their own of at most max_rows_per_group rows, or, for a bucket that shares, to the
+  // shared row group being gathered (copied; written when a bucket past its range comes, or at
+  // Finish). REQUIRES: buckets are added in non-decreasing order.
   Status AddRows(uint32_t bucket, const std::vector<const Column*>& columns, size_t begin,
                  size_t end);
   // Writes the footer and trailer. Does not sync or close the file.
@@ -85,6 +110,10 @@ class SegmentWriter {
 
  private:
   Status Write(std::string_view data);
+  // Writes rows [begin, end) of cols as one row group with the given bucket index.
+  Status WriteGroup(const std::vector<const Column*>& cols, size_t begin, size_t end,
+                    const std::vector<BucketRun>& index);
+  Status FlushShared();
 
   WritableFile* file_;
   SegmentFooter footer_;
@@ -93,7 +122,27 @@ class SegmentWriter {
   uint32_t max_rows_per_group_ = kDefaultRowGroupRows;
   uint64_t footer_checksum_ = 0;
   std::string scratch_;
+  std::vector<uint32_t> share_end_;
+  // The shared row group being gathered: its rows, its index, the end of its bucket range.
+  std::vector<Column> shared_;
+  std::vector<BucketRun> shared_index_;
+  uint32_t shared_end_ = 0;
 };
+
+// Which buckets share row groups, for a segment holding rows_per_bucket[b] rows of bucket b
+// (n = the vector's size): the range [0, n) is halved again and again, at the bounds
+// floor(i * n / 2^k), until a range holds a single bucket, or at most `target` rows, at most
+// kShareCellRows per bucket on average, and is of level k >= kShareMinLevel or holds at most
+// kShareSmallRows rows. Returns share_end per bucket (SegmentWriter::ShareRowGroups): the end
+// of the bucket's range. Buckets of a few hundred rows or more keep row groups of their own:
+// their blocks' overhead is small, and queries then run a unit of work per bucket.
+// Ranges so made are aligned: those of 2^k equal parts of [0, n), which bucket-parallel queries
+// use as their units of work (at least 2^kShareMinLevel of them), never cut one (see SPEC.md
+// "Row groups and buckets").
+constexpr unsigned kShareMinLevel = 3;
+constexpr uint64_t kShareSmallRows = 1024;
+constexpr uint64_t kShareCellRows = 256;
+std::vector<uint32_t> ShareBuckets(const std::vector<uint64_t>& rows_per_bucket, uint64_t target);
 
 // Reads a segment. Open() reads the trailer and footer (one tail read) and verifies both; blocks
 // are read and verified on demand. Thread-safe after Open().
@@ -130,7 +179,8 @@ class SegmentReader {
   uint64_t footer_checksum_ = 0;
 };
 
-// Parses and validates footer bytes (exposed for tests and fuzzing).
-Status ParseSegmentFooter(std::string_view bytes, uint64_t blocks_end, SegmentFooter* out);
+// Parses and validates the footer bytes of a file of the given format version (exposed for
+// tests and fuzzing).
+Status ParseSegmentFooter(std::string_view bytes, uint64_t blocks_end, uint16_t version, SegmentFooter* out);
 
 }  // namespace wh

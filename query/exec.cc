@@ -82,7 +82,7 @@ class Instrumented : public Operator {
 // merged into it) except where the zone maps prove it TRUE for every row of the row group.
 class ScanOp : public Operator {
  public:
-  ScanOp(const PlanNode& node, int bucket, ExecContext* ctx, BExprPtr filter = nullptr)
+  ScanOp(const PlanNode& node, BucketRange bucket, ExecContext* ctx, BExprPtr filter = nullptr)
       : node_(node), bucket_(bucket), ctx_(ctx), stats_(ctx->stats(&node)), filter_(std::move(filter)),
         filter_ids_(FilterColumns(node)) {}
 
@@ -91,11 +91,8 @@ class ScanOp : public Operator {
     bool have = false;
     while (seg_ < node_.pruning.segments.size()) {
       const SegmentEntry& seg = node_.table->segments[node_.pruning.segments[seg_]];
-      if (!reader_ && bucket_ >= 0 && !seg.bucket_rows.empty() &&
-          !std::binary_search(seg.bucket_rows.begin(), seg.bucket_rows.end(),
-                              std::pair<uint32_t, uint64_t>(static_cast<uint32_t>(bucket_), 0),
-                              [](const auto& a, const auto& b) { return a.first < b.first; })) {
-        ++seg_;  // the manifest says it has no row of this bucket: not opened
+      if (!reader_ && !bucket_.all() && !seg.bucket_rows.empty() && !SegmentHasKeptBucket(seg)) {
+        ++seg_;  // the manifest says it has no row of these buckets: not opened
         continue;
       }
       if (!reader_) {
@@ -104,25 +101,26 @@ class ScanOp : public Operator {
         if (reader_->footer_checksum() != seg.footer_checksum)
           return Status::Corruption(reader_->path() + ": footer differs from the one the manifest recorded");
         const auto& groups = reader_->footer().row_groups;
-        // Row groups are in bucket order: find this bucket's range.
+        // Row groups are in bucket order: find those with rows of these buckets.
         group_ = 0;
         group_end_ = groups.size();
-        if (bucket_ >= 0) {
-          auto lo = std::lower_bound(groups.begin(), groups.end(), static_cast<uint32_t>(bucket_),
+        if (!bucket_.all()) {
+          auto lo = std::lower_bound(groups.begin(), groups.end(), static_cast<uint32_t>(bucket_.lo),
+                                     [](const RowGroupMeta& g, uint32_t b) { return g.last_bucket < b; });
+          auto hi = std::lower_bound(groups.begin(), groups.end(), static_cast<uint32_t>(bucket_.hi),
                                      [](const RowGroupMeta& g, uint32_t b) { return g.bucket < b; });
-          auto hi = std::upper_bound(groups.begin(), groups.end(), static_cast<uint32_t>(bucket_),
-                                     [](uint32_t b, const RowGroupMeta& g) { return b < g.bucket; });
           group_ = lo - groups.begin();
-          group_end_ = hi - groups.begin();
+          group_end_ = std::max(group_, static_cast<size_t>(hi - groups.begin()));
         }
       }
       const auto& groups = reader_->footer().row_groups;
       while (group_ < group_end_) {
         const RowGroupMeta& rg = groups[group_];
         size_t g = group_++;
-        if (!node_.pruning.bucket_kept.empty() && rg.bucket < node_.pruning.bucket_kept.size() &&
-            !node_.pruning.bucket_kept[rg.bucket])
-          continue;
+        // The rows of kept buckets of this run: all of the row group, or some ranges of it.
+        const size_t rows = KeptRanges(reader_->footer(), g);
+        if (rows == 0) continue;
+        const bool whole = rows == rg.rows;
         stats_.row_groups++;
         bool filter_needed = filter_ != nullptr;
         // Which pushed-down conjuncts the zone maps leave open (bit k: conjunct k must be
@@ -152,24 +150,38 @@ class ScanOp : public Operator {
           WH_ASSIGN_OR_RETURN(filter, OpenFilter(open));
         }
         Batch b;
-        b.rows = rg.rows;
-        stats_.rows_read += rg.rows;
+        b.rows = rows;
+        stats_.rows_read += rows;
         for (size_t i = 0; i < node_.out.size(); ++i) {
           int sc = node_.storage_columns[i];
           if (FilterOnly(i) && !(filter_needed && OpenReads(open, i))) {
             // Only the filter reads this column and the zone maps proved the filter: a
             // placeholder of the right length stands in; nothing above reads it.
-            b.columns.push_back(Placeholder(i, rg.rows));
+            b.columns.push_back(Placeholder(i, rows));
             continue;
           }
           if (sc < 0) {
             Value v = seg.partition ? Value::Int(DataType::Date(), *seg.partition) : Value::Null(DataType::Date());
-            b.columns.push_back(ConstantColumn(v, rg.rows));
+            b.columns.push_back(ConstantColumn(v, rows));
+            continue;
+          }
+          if (!bucket_.all() && (rg.bucket < static_cast<uint32_t>(bucket_.lo) ||
+                                 rg.last_bucket >= static_cast<uint32_t>(bucket_.hi))) {
+            // A row group other units of work read too: decoded once for all of them, and this
+            // unit's rows copied out.
+            bool decoded = false;
+            WH_ASSIGN_OR_RETURN(std::shared_ptr<const Column> c, ctx_->SharedBlock(reader_, g, sc, &decoded));
+            if (decoded) {
+              stats_.blocks_read++;
+              stats_.bytes_read += rg.blocks[sc].length;
+            }
+            b.columns.push_back(KeptRows(*c, rows));
             continue;
           }
           WH_ASSIGN_OR_RETURN(Column c, reader_->ReadColumn(g, sc));
           stats_.blocks_read++;
           stats_.bytes_read += rg.blocks[sc].length;
+          if (!whole) c = KeptRows(c, rows);  // the row group holds buckets this scan does not read
           b.columns.push_back(std::move(c));
         }
         if (filter_needed) {
@@ -224,6 +236,42 @@ class ScanOp : public Operator {
   }
 
  private:
+  bool Kept(uint32_t b) const {
+    const auto& k = node_.pruning.bucket_kept;
+    return bucket_.Contains(b) && (k.empty() || b >= k.size() || k[b]);
+  }
+  // True when the manifest's rows per bucket of `seg` name a bucket this run reads.
+  bool SegmentHasKeptBucket(const SegmentEntry& seg) const {
+    auto it = std::lower_bound(seg.bucket_rows.begin(), seg.bucket_rows.end(), static_cast<uint32_t>(bucket_.lo),
+                               [](const std::pair<uint32_t, uint64_t>& e, uint32_t b) { return e.first < b; });
+    for (; it != seg.bucket_rows.end() && static_cast<int64_t>(it->first) < bucket_.hi; ++it)
+      if (Kept(it->first)) return true;
+    return false;
+  }
+  // Sets ranges_ to the row ranges of row group g that hold kept buckets of this run (merged
+  // where adjacent); returns their rows.
+  size_t KeptRanges(const SegmentFooter& footer, size_t g) {
+    ranges_.clear();
+    size_t at = 0, total = 0;
+    for (const BucketRun& run : footer.GroupBuckets(g)) {
+      if (Kept(run.bucket)) {
+        if (!ranges_.empty() && ranges_.back().first + ranges_.back().second == at) ranges_.back().second += run.rows;
+        else ranges_.emplace_back(at, run.rows);
+        total += run.rows;
+      }
+      at += run.rows;
+    }
+    return total;
+  }
+
+  // The rows of ranges_ (KeptRanges, `rows` in all) of a row group's column, copied.
+  Column KeptRows(const Column& c, size_t rows) const {
+    Column part(c.type());
+    part.Reserve(rows);
+    for (const auto& [at, n] : ranges_) part.AppendRange(c, at, n);
+    return part;
+  }
+
   bool FilterOnly(size_t i) const { return i < node_.filter_only.size() && node_.filter_only[i]; }
   // A stand-in of n rows for output column i, which nothing above the scan reads.
   Column Placeholder(size_t i, size_t n) const {
@@ -263,7 +311,8 @@ class ScanOp : public Operator {
   }
 
   const PlanNode& node_;
-  int bucket_;
+  BucketRange bucket_;
+  std::vector<std::pair<size_t, size_t>> ranges_;  // KeptRanges: (first row, rows)
   ExecContext* ctx_;
   NodeStats& stats_;
   std::map<uint64_t, BExprPtr> open_filters_;
@@ -1555,11 +1604,11 @@ Batch GatherSorted(const SortedBatches& s, bool threads) {
 
 // Runs a sort node's input and orders it. With `lines` (only the root sort of a result that
 // will be printed as CSV / TSV) a bucketed input comes back as keys and formatted lines.
-Result<SortedBatches> RunSort(const PlanNode& n, int bucket, ExecContext* ctx, bool lines);
+Result<SortedBatches> RunSort(const PlanNode& n, BucketRange bucket, ExecContext* ctx, bool lines);
 
 class SortOp : public Operator {
  public:
-  SortOp(const PlanNode& node, ExecContext* ctx, int bucket) : node_(node), ctx_(ctx), bucket_(bucket) {}
+  SortOp(const PlanNode& node, ExecContext* ctx, BucketRange bucket) : node_(node), ctx_(ctx), bucket_(bucket) {}
   Result<bool> Next(Batch* out) override {
     if (done_) return false;
     done_ = true;
@@ -1572,7 +1621,7 @@ class SortOp : public Operator {
  private:
   const PlanNode& node_;
   ExecContext* ctx_;
-  int bucket_;
+  BucketRange bucket_;
   bool done_ = false;
 };
 
@@ -1642,8 +1691,14 @@ class GatherOp : public Operator {
            std::vector<SortKey> sort_keys = {}, bool lines = false, int64_t top_n = -1)
       : node_(std::move(node)), ctx_(ctx), sort_keys_(std::move(sort_keys)),
         lines_(lines), top_n_(top_n) {
-    for (uint32_t b = 0; b < buckets; ++b)
-      if (kept.empty() || kept[b]) order_.push_back(static_cast<int>(b));
+    // Units of work: single buckets, or ranges of them where row groups are shared.
+    const int level = UnitLevel(*node_, buckets);
+    for (uint32_t u = 0; u < (1u << level); ++u) {
+      const BucketRange r = UnitBuckets(buckets, level, u);
+      bool any = false;
+      for (int32_t b = r.lo; b < r.hi && !any; ++b) any = kept.empty() || (static_cast<size_t>(b) < kept.size() && kept[b]);
+      if (any) order_.push_back(r);
+    }
     results_.resize(order_.size());
   }
   ~GatherOp() override {
@@ -1746,7 +1801,7 @@ class GatherOp : public Operator {
     }
   }
 
-  Status RunBucket(int bucket, const std::function<Status(Batch)>& emit) {
+  Status RunBucket(BucketRange bucket, const std::function<Status(Batch)>& emit) {
     WH_ASSIGN_OR_RETURN(auto op, BuildOperator(node_, bucket, ctx_));
     if (!sort_keys_.empty()) {
       WH_ASSIGN_OR_RETURN(SortedBatches s, SortInput(op.get(), sort_keys_, false, top_n_));
@@ -1806,7 +1861,7 @@ class GatherOp : public Operator {
   std::vector<SortKey> sort_keys_;
   bool lines_ = false;
   int64_t top_n_ = -1;  // each bucket's sort keeps its first top_n_ rows (SortInput)
-  std::vector<int> order_;
+  std::vector<BucketRange> order_;
   std::vector<Slot> results_;
   Status first_error_;  // the first bucket that failed on its own (not stopped by another)
   std::vector<Thread> workers_;
@@ -1816,13 +1871,13 @@ class GatherOp : public Operator {
   bool started_ = false, stop_ = false;
 };
 
-Result<SortedBatches> RunSort(const PlanNode& n, int bucket, ExecContext* ctx, bool lines) {
+Result<SortedBatches> RunSort(const PlanNode& n, BucketRange bucket, ExecContext* ctx, bool lines) {
   std::vector<SortKey> keys = n.sort_keys;
   for (auto& k : keys) {
     WH_ASSIGN_OR_RETURN(k.expr, Resolve(k.expr, n.children[0]->out));
   }
   const PlanPtr& child = n.children[0];
-  if (bucket < 0) {
+  if (bucket.all()) {
     BucketPartitioning p = PartitioningOf(*child);
     if (p.buckets > 1) {
       // Each bucket sorts its rows on the worker threads, in cache; here the runs are merged.
@@ -1861,6 +1916,62 @@ void KeptBuckets(const PlanNode& node, std::vector<uint8_t>* kept) {
   for (const auto& c : node.children) KeptBuckets(*c, kept);
 }
 
+BucketRange UnitBuckets(uint32_t n, int level, uint32_t unit) {
+  return {static_cast<int32_t>((uint64_t{unit} * n) >> level), static_cast<int32_t>((uint64_t{unit + 1} * n) >> level)};
+}
+
+namespace {
+
+// The unit holding bucket b at `level` (of n buckets): the last u whose range starts at or
+// before b.
+uint64_t UnitOf(uint64_t b, uint64_t n, int level) { return (((b + 1) << level) + n - 1) / n - 1; }
+
+void CollectBucketedScans(const PlanNode& node, uint32_t n, std::vector<const PlanNode*>* out) {
+  if (node.kind == PlanNode::kScan) {
+    if (node.table->schema.bucket_count == n) out->push_back(&node);
+    return;
+  }
+  for (const auto& c : node.children) CollectBucketedScans(*c, n, out);
+}
+
+}  // namespace
+
+int UnitLevel(const PlanNode& node, uint32_t n) {
+  int finest = 0;
+  while ((uint64_t{1} << finest) < n) ++finest;
+  std::vector<const PlanNode*> scans;
+  CollectBucketedScans(node, n, &scans);
+  // Rows decoded once per unit they are read by, summed over the row groups of the kept
+  // segments as the writer would have made them (the manifest's rows per bucket; no file is
+  // opened), per level.
+  std::vector<uint64_t> decoded(finest + 1, 0);
+  uint64_t rows = 0;
+  std::vector<uint64_t> per_bucket(n);
+  for (const PlanNode* scan : scans) {
+    for (size_t s : scan->pruning.segments) {
+      const SegmentEntry& seg = scan->table->segments[s];
+      std::fill(per_bucket.begin(), per_bucket.end(), 0);
+      for (const auto& [b, r] : seg.bucket_rows)
+        if (b < n) per_bucket[b] = r;
+      const std::vector<uint32_t> share = ShareBuckets(per_bucket, kDefaultSharedGroupRows);
+      for (uint32_t b = 0; b < n;) {
+        const uint32_t end = std::max(share[b], b + 1);
+        uint64_t range_rows = 0;
+        for (uint32_t x = b; x < end; ++x) range_rows += per_bucket[x];
+        rows += range_rows;
+        for (int k = 0; k <= finest; ++k) decoded[k] += range_rows * (UnitOf(end - 1, n, k) - UnitOf(b, n, k) + 1);
+        b = end;
+      }
+    }
+  }
+  // Never fewer than 8 units (or the buckets, if fewer): below that, threads idle and hash
+  // tables grow, which costs more than decoding small row groups again.
+  const int coarsest = std::min<int>(finest, kShareMinLevel);
+  int level = finest;
+  while (level > coarsest && decoded[level] > rows + rows / 4) --level;
+  return level;
+}
+
 namespace {
 
 // The inputs of a chain of FULL merge joins (PlanNode::merge_chain), their keys and the USING
@@ -1888,7 +1999,7 @@ Status FlattenMergeChain(const PlanNode& join, MergeChain* chain) {
   return Status::OK();
 }
 
-Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, ExecContext* ctx) {
+Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, BucketRange bucket, ExecContext* ctx) {
   const PlanNode& n = *node;
   std::unique_ptr<Operator> op;
   switch (n.kind) {
@@ -1943,9 +2054,9 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, Exe
         break;
       }
       // Within a bucket, a broadcast side is read whole (all its rows, every bucket).
-      const int broadcast = bucket >= 0 ? BroadcastSide(n) : -1;
-      WH_ASSIGN_OR_RETURN(auto left, BuildOperator(n.children[0], broadcast == 0 ? -1 : bucket, ctx));
-      WH_ASSIGN_OR_RETURN(auto right, BuildOperator(n.children[1], broadcast == 1 ? -1 : bucket, ctx));
+      const int broadcast = !bucket.all() ? BroadcastSide(n) : -1;
+      WH_ASSIGN_OR_RETURN(auto left, BuildOperator(n.children[0], broadcast == 0 ? BucketRange{} : bucket, ctx));
+      WH_ASSIGN_OR_RETURN(auto right, BuildOperator(n.children[1], broadcast == 1 ? BucketRange{} : bucket, ctx));
       WH_ASSIGN_OR_RETURN(auto lk, ResolveAll(n.left_keys, n.children[0]->out));
       WH_ASSIGN_OR_RETURN(auto rk, ResolveAll(n.right_keys, n.children[1]->out));
       BExprPtr residual;
@@ -1985,7 +2096,7 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, int bucket, Exe
     case PlanNode::kLimit: {
       std::unique_ptr<Operator> child;
       BucketPartitioning p = PartitioningOf(*n.children[0]);
-      if (bucket < 0 && p.buckets > 1 && n.limit >= 0 && n.limit <= INT64_MAX - n.offset) {
+      if (bucket.all() && p.buckets > 1 && n.limit >= 0 && n.limit <= INT64_MAX - n.offset) {
         // Over buckets: each bucket stops after limit + offset rows (no bucket can contribute
         // more), and this limit takes the first of what they give.
         auto each = std::make_shared<PlanNode>(n);
@@ -2062,8 +2173,38 @@ Result<std::shared_ptr<SegmentReader>> ExecContext::Reader(const std::string& pa
   return entry->reader;
 }
 
-Result<std::unique_ptr<Operator>> BuildOperator(const PlanPtr& node, int bucket, ExecContext* ctx) {
-  if (bucket < 0) {
+Result<std::shared_ptr<const Column>> ExecContext::SharedBlock(const std::shared_ptr<SegmentReader>& reader, size_t g,
+                                                               size_t c, bool* decoded) {
+  const auto key = std::make_tuple(reader.get(), g, c);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = shared_blocks_.find(key);
+    if (it != shared_blocks_.end()) {
+      *decoded = false;
+      return it->second;
+    }
+  }
+  // Decoded outside the lock; two units reaching it at once may both decode it (the first kept).
+  WH_ASSIGN_OR_RETURN(Column col, reader->ReadColumn(g, c));
+  // Shared between threads: only ever copied from (AppendRange into a new column reads a
+  // dictionary column's codes and adopts its dictionary, never turning it plain).
+  auto shared = std::make_shared<const Column>(std::move(col));
+  *decoded = true;
+  std::lock_guard<std::mutex> l(mu_);
+  const size_t bytes = shared->MemoryUsage();
+  if (shared_block_bytes_ + bytes <= kSharedBlockBytes) {
+    auto [it, fresh] = shared_blocks_.emplace(key, shared);
+    if (fresh) {
+      shared_block_bytes_ += bytes;
+      if (shared_readers_.empty() || shared_readers_.back() != reader) shared_readers_.push_back(reader);
+    }
+    return it->second;
+  }
+  return shared;
+}
+
+Result<std::unique_ptr<Operator>> BuildOperator(const PlanPtr& node, BucketRange bucket, ExecContext* ctx) {
+  if (bucket.all()) {
     BucketPartitioning p = PartitioningOf(*node);
     if (p.buckets > 1) {
       std::vector<uint8_t> kept;
@@ -2110,7 +2251,7 @@ Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx) {
   if (plan->kind == PlanNode::kSort) {
     // The sorted rows are printed from where they are: the sort orders, nothing is gathered.
     const uint64_t t0 = NowNanos();
-    WH_ASSIGN_OR_RETURN(SortedBatches s, RunSort(*plan, -1, ctx, true));
+    WH_ASSIGN_OR_RETURN(SortedBatches s, RunSort(*plan, BucketRange{}, ctx, true));
     if (s.lines) rs.text_delimiter = ctx->options().text_delimiter;
     for (auto& b : s.batches) {
       if (s.lines) rs.chunks.push_back(std::move(b.columns));  // keys and lines, as they are
@@ -2122,7 +2263,7 @@ Result<ResultSet> ExecutePlan(const PlanPtr& plan, ExecContext* ctx) {
     st.rows += rs.order_row.size();
     if (ctx->options().analyze) st.nanos += NowNanos() - t0;
   } else {
-    WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, -1, ctx));
+    WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, BucketRange{}, ctx));
     Batch b;
     while (true) {
       WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
@@ -2140,7 +2281,7 @@ Status StreamPlan(const PlanPtr& plan, ExecContext* ctx, ResultSink* sink) {
   std::vector<std::string> names;
   const std::vector<DataType> types = OutputTypes(*plan, &names);
   WH_RETURN_IF_ERROR(sink->Begin(names, types));
-  WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, -1, ctx));
+  WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, BucketRange{}, ctx));
   while (true) {
     Batch b;
     WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
@@ -2160,10 +2301,10 @@ Status CountScanRowGroups(const PlanNode& scan, ExecContext* ctx, uint64_t* visi
     const RangeEnv segment_env = SegmentEnv(scan, seg);  // once per segment, not per row group
     const SegmentFooter& footer = reader->footer();
     for (size_t g = 0; g < footer.row_groups.size(); ++g) {
-      const RowGroupMeta& rg = footer.row_groups[g];
-      if (!scan.pruning.bucket_kept.empty() && rg.bucket < scan.pruning.bucket_kept.size() &&
-          !scan.pruning.bucket_kept[rg.bucket])
-        continue;
+      const auto& kept = scan.pruning.bucket_kept;
+      bool any = kept.empty();
+      for (const BucketRun& run : footer.GroupBuckets(g)) any = any || run.bucket >= kept.size() || kept[run.bucket];
+      if (!any) continue;
       ++*visited;
       if (!scan.prune || scan.filters.empty()) continue;
       RangeEnv env = BlockEnv(scan, segment_env, footer, g);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <map>
+#include <tuple>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,6 +51,13 @@ class ExecContext {
   Result<std::shared_ptr<SegmentReader>> Reader(const std::string& path);
   // Segment files opened so far (each once).
   uint64_t files_opened() const { return files_opened_.load(); }
+  // Block (g, c) of `reader` decoded, for row groups that several units of work read (each
+  // takes its buckets' rows): decoded once and kept for the statement while the kept blocks
+  // total at most kSharedBlockBytes, decoded again past that. *decoded: whether this call
+  // decoded it. The column is shared: read it, never change it.
+  Result<std::shared_ptr<const Column>> SharedBlock(const std::shared_ptr<SegmentReader>& reader, size_t g, size_t c,
+                                                    bool* decoded);
+  static constexpr size_t kSharedBlockBytes = size_t{256} << 20;
 
  private:
   FileSystem* fs_;
@@ -66,6 +74,10 @@ class ExecContext {
   };
   std::map<std::string, std::shared_ptr<PendingReader>> readers_;
   std::atomic<uint64_t> files_opened_{0};
+  std::map<std::tuple<const SegmentReader*, size_t, size_t>, std::shared_ptr<const Column>> shared_blocks_;
+  size_t shared_block_bytes_ = 0;
+  // The readers whose blocks shared_blocks_ holds, kept open as long as their keys are used.
+  std::vector<std::shared_ptr<SegmentReader>> shared_readers_;
 };
 
 // Runs a plan to completion and collects its rows as the batches it produced (ResultSet::chunks;
@@ -92,8 +104,23 @@ std::vector<uint32_t> SortPermutation(const std::vector<Column>& cols, const std
 int CompareValues(const Column& c, size_t a, const Column& d, size_t b);
 inline int CompareRows(const Column& c, size_t a, size_t b) { return CompareValues(c, a, c, b); }
 
-// Builds the operator tree of a plan; `bucket` restricts scans to one bucket (-1: all).
-Result<std::unique_ptr<Operator>> BuildOperator(const PlanPtr& node, int bucket, ExecContext* ctx);
+// The buckets one run of a bucket-partitioned subtree reads: [lo, hi), or all of them.
+struct BucketRange {
+  int32_t lo = -1, hi = -1;
+  bool all() const { return lo < 0; }
+  bool Contains(uint32_t b) const { return all() || (static_cast<int64_t>(b) >= lo && static_cast<int64_t>(b) < hi); }
+};
+
+// Builds the operator tree of a plan; `bucket` restricts bucketed scans to those buckets.
+Result<std::unique_ptr<Operator>> BuildOperator(const PlanPtr& node, BucketRange bucket, ExecContext* ctx);
+
+// The units of work of a bucket-partitioned subtree over tables of n buckets: at level K, unit u
+// of 2^K reads buckets [u * n >> K, (u + 1) * n >> K) (empty for some u when 2^K > n). The
+// finest level (one bucket or none per unit) unless row groups that several buckets share would
+// be read by several units each: then the finest level at which that re-reads at most a quarter
+// of the rows again.
+int UnitLevel(const PlanNode& node, uint32_t n);
+BucketRange UnitBuckets(uint32_t n, int level, uint32_t unit);
 
 // Buckets that scans under `node` may read (empty: no bucketed scan).
 void KeptBuckets(const PlanNode& node, std::vector<uint8_t>* kept);

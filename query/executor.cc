@@ -271,7 +271,7 @@ Result<ResultSet> Session::InsertPlan(Warehouse* wh, TableWriter* writer, const 
   ExecOptions eo;
   eo.threads = options_.threads;
   ExecContext ctx(wh->fs(), eo);
-  WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, -1, &ctx));
+  WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, BucketRange{}, &ctx));
   std::vector<Column> acc;
   for (const auto& c : schema.columns) acc.emplace_back(c.type);
   uint64_t rows = 0;

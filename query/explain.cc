@@ -74,8 +74,13 @@ class Explainer {
         KeptBuckets(n, &kept);
         size_t k = 0;
         for (uint8_t b : kept) k += b;
-        Line(pad + "BucketByBucket: " + std::to_string(k) + " of " + std::to_string(p.buckets) + " buckets, " +
-             std::to_string(ctx_->threads()) + " threads, one small hash table per bucket");
+        const int level = UnitLevel(n, p.buckets);
+        std::string units;
+        if ((uint64_t{1} << level) < p.buckets)  // coarser than one bucket per unit
+          units = " in " + std::to_string(1u << level) + " units of work (ranges of buckets that share row groups)";
+        Line(pad + "BucketByBucket: " + std::to_string(k) + " of " + std::to_string(p.buckets) + " buckets" + units +
+             ", " + std::to_string(ctx_->threads()) + " threads, one small hash table per " +
+             (units.empty() ? "bucket" : "unit"));
         return Node(n, depth + 1, true, fused);
       }
     }

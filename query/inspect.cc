@@ -13,7 +13,7 @@ namespace {
 // name or a segment path): where it is, how it is encoded, and its zone map.
 Result<ResultSet> InspectBlocks(Warehouse* wh, const TableSnapshot& s, const std::string& prefix) {
   std::vector<std::string> paths, cols, encs, mins, maxs;
-  std::vector<int64_t> groups, buckets, rows, offsets, lengths, raws, nulls;
+  std::vector<int64_t> groups, buckets, last_buckets, rows, offsets, lengths, raws, nulls;
   size_t matched = 0;
   for (const auto& seg : s.segments) {
     if (seg.path.compare(0, prefix.size(), prefix) != 0) continue;
@@ -30,6 +30,7 @@ Result<ResultSet> InspectBlocks(Warehouse* wh, const TableSnapshot& s, const std
         paths.push_back(seg.path);
         groups.push_back(static_cast<int64_t>(g));
         buckets.push_back(rg.bucket);
+        last_buckets.push_back(rg.last_bucket);
         rows.push_back(rg.rows);
         cols.push_back(f.columns[c].name);
         encs.push_back(std::string(EncodingName(h.encoding)) + (h.zstd ? "+zstd" : ""));
@@ -49,6 +50,7 @@ Result<ResultSet> InspectBlocks(Warehouse* wh, const TableSnapshot& s, const std
   rs.AddColumn("segment", StringColumn(paths));
   rs.AddColumn("row_group", Int64Column(groups));
   rs.AddColumn("bucket", Int64Column(buckets));
+  rs.AddColumn("last_bucket", Int64Column(last_buckets));
   rs.AddColumn("rows", Int64Column(rows));
   rs.AddColumn("column", StringColumn(cols));
   rs.AddColumn("encoding", StringColumn(encs));

@@ -247,7 +247,9 @@ TEST(Compaction, OutputIsCutAtTheTargetSize) {
   TempDir dir;
   const std::string root = dir.Join("w");
   auto wh = CreateEv(root);
-  for (int n = 0; n < 6; ++n) Ingest(wh.get(), n, 400, false);
+  // Enough rows that each partition's buckets fill row groups of their own (an output is cut
+  // between row groups).
+  for (int n = 0; n < 6; ++n) Ingest(wh.get(), n, 3000, false);
   const auto before = AllRows(root);
   CompactOptions o;
   o.full = true;

@@ -1119,5 +1119,95 @@ TEST(Executor, SortOverBucketsKeepsTiesInBucketOrder) {
   }
 }
 
+// Row groups shared by several buckets (format version 2) answer exactly as row groups of one
+// bucket each: the same rows per bucket, per key, per join and per window, whether a unit of work
+// is one bucket or a range of them, before and after compaction.
+TEST(SharedRowGroups, SameAnswersAsRowGroupsOfOneBucket) {
+  // A big day (its buckets fill row groups of their own at the default target), small days (one
+  // shared row group each) and a late drop into the big day.
+  std::string big = "user_id,ts,v\n", small = "user_id,ts,v\n", late = "user_id,ts,v\n";
+  std::string pay = "user_id,amount\n";
+  for (int i = 0; i < 40000; ++i) big += std::to_string(i % 5000) + ",2022-02-01 10:00:00," + std::to_string(i % 97) + "\n";
+  for (int d = 2; d <= 9; ++d)
+    for (int i = 0; i < 150; ++i)
+      small += std::to_string(i * 13 % 400) + ",2022-02-0" + std::to_string(d) + " 1" + std::to_string(i % 10) +
+               ":00:00," + std::to_string(i) + "\n";
+  for (int i = 0; i < 300; ++i) late += std::to_string(i * 7) + ",2022-02-01 23:00:00," + std::to_string(-i) + "\n";
+  for (int i = 0; i < 3000; ++i) pay += std::to_string(i % 700) + "," + std::to_string(i % 50) + ".25\n";
+  const std::vector<std::string> queries = {
+      "SELECT user_id, COUNT(*), SUM(v), MIN(ts) FROM ev GROUP BY user_id ORDER BY user_id",
+      "SELECT event_date, COUNT(*), COUNT(DISTINCT user_id) FROM ev GROUP BY event_date ORDER BY event_date",
+      "SELECT e.user_id, COUNT(*), SUM(p.amount) FROM ev e JOIN pay p ON e.user_id = p.user_id GROUP BY e.user_id "
+      "ORDER BY e.user_id",
+      "SELECT COUNT(*), SUM(v) FROM ev WHERE user_id = 17",
+      "SELECT user_id, v FROM ev WHERE user_id IN (3, 5, 399, 4999) ORDER BY user_id, v",
+      "SELECT user_id, ts, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY ts, v) AS n FROM ev "
+      "WHERE event_date > DATE '2022-02-01' ORDER BY user_id, ts, n",
+      "SELECT user_id, v FROM ev ORDER BY v DESC, user_id LIMIT 7",
+      "SELECT COUNT(*) FROM ev e LEFT JOIN pay p ON e.user_id = p.user_id WHERE p.user_id IS NULL",
+  };
+  std::vector<std::string> answers[2];
+  for (int shared : {0, 1}) {
+    TempDir dir;
+    Session s(DefaultFileSystem(), dir.Join("w"));
+    ASSERT_TRUE(s.Execute("CREATE TABLE ev (user_id BIGINT NOT NULL, ts TIMESTAMP NOT NULL, v INT) "
+                          "PARTITIONED BY (event_date = CAST(ts AS DATE)) CLUSTERED BY (user_id) INTO 32 BUCKETS")
+                    .ok());
+    ASSERT_TRUE(s.Execute("CREATE TABLE pay (user_id BIGINT, amount DECIMAL(10,2)) CLUSTERED BY (user_id) INTO 32 BUCKETS").ok());
+    auto wh = s.GetWarehouse(false);
+    ASSERT_TRUE(wh.ok());
+    int n = 0;
+    for (const auto& [table, csv] : std::vector<std::pair<std::string, std::string>>{
+             {"ev", big}, {"ev", small}, {"ev", late}, {"pay", pay}}) {
+      auto in = StringInput(csv, "d.csv");
+      IngestOptions opt;
+      opt.compact = false;
+      opt.encode.shared_group_rows = shared ? kDefaultSharedGroupRows : 0;
+      opt.etl_micros = *ParseTimestamp("2022-03-01") + int64_t{n++} * 86400 * 1000000;
+      auto r = IngestCsvStreams(*wh, table, {in.get()}, opt);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+    }
+    // The layout asked for: row groups of several buckets only when sharing.
+    size_t shared_groups = 0;
+    auto snap = (*wh)->GetSnapshot("ev");
+    ASSERT_TRUE(snap.ok());
+    for (const auto& seg : snap->segments) {
+      auto rd = SegmentReader::Open(DefaultFileSystem(), snap->SegmentPath(seg));
+      ASSERT_TRUE(rd.ok());
+      for (const auto& rg : (*rd)->footer().row_groups) shared_groups += rg.index_count > 1;
+    }
+    if (shared) {
+      EXPECT_GE(shared_groups, 9u);
+    } else {
+      EXPECT_EQ(shared_groups, 0u);
+    }
+    // Small days only: each is one row group of all 32 buckets, so the units are coarser.
+    if (shared) {
+      EXPECT_TRUE(Contains(Explain(&s, "SELECT user_id, COUNT(*) FROM ev WHERE event_date > DATE '2022-02-01' GROUP BY user_id"),
+                           "units of work"));
+    }
+    for (int compacted : {0, 1}) {
+      if (compacted) {
+        CompactOptions o;
+        o.full = true;
+        auto c = CompactTable(*wh, "ev", o);
+        ASSERT_TRUE(c.ok()) << c.status().ToString();
+      }
+      for (const auto& q : queries) {
+        auto r = s.Execute(q);
+        ASSERT_TRUE(r.ok()) << q << ": " << r.status().ToString();
+        std::string text = Print((*r)[0], OutputFormat::kCsv);
+        if (shared || compacted) {
+          EXPECT_EQ(text, answers[0][&q - &queries[0]]) << q << " (shared " << shared << ", compacted " << compacted << ")";
+        } else {
+          answers[0].push_back(text);
+        }
+      }
+    }
+    auto v = VerifyTable(*wh, "ev", [&](const std::string& m) { ADD_FAILURE() << m; });
+    EXPECT_EQ(v.problems, 0u);
+  }
+}
+
 }  // namespace
 }  // namespace wh
