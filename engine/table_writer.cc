@@ -328,6 +328,7 @@ Result<std::unique_ptr<TableWriter::OpenSegment>> TableWriter::BeginSegment(
   out->writer = std::make_unique<SegmentWriter>(out->file.get(), schema.StorageColumns(), props, encode_options_);
   if (encode_options_.shared_group_rows > 0)
     out->writer->ShareRowGroups(ShareBuckets(rows_per_bucket, encode_options_.shared_group_rows));
+  WH_RETURN_IF_ERROR(out->writer->BeginPart(partition));  // the file names its partition
   return out;
 }
 
@@ -350,7 +351,8 @@ Status TableWriter::FinishSegment(OpenSegment* out) {
   pend.entry.rows = out->rows;
   pend.entry.bytes = out->writer->bytes_written();
   pend.entry.footer_checksum = out->writer->footer_checksum();
-  for (size_t c = 0; c < footer.columns.size(); ++c) pend.entry.zones.push_back(footer.ColumnZoneMap(c));
+  const auto [first, count] = footer.PartGroups(pend.entry.partition);
+  for (size_t c = 0; c < footer.columns.size(); ++c) pend.entry.zones.push_back(footer.ColumnZoneMap(c, first, count));
   std::lock_guard<std::mutex> l(mu_);
   ++stats_.segments;
   stats_.bytes += pend.entry.bytes;
@@ -379,9 +381,12 @@ Status TableWriter::MergeInto(std::optional<int32_t> partition, const std::vecto
     if (r->footer().columns.size() != specs.size())
       return Status::Corruption(r->path() + ": its columns differ from the table's");
   std::vector<uint64_t> rows_per_bucket(nb, 0);
-  for (const SegmentReader* r : inputs)
-    for (const BucketRun& run : r->footer().bucket_index)
-      if (run.bucket < nb) rows_per_bucket[run.bucket] += run.rows;
+  for (const SegmentReader* r : inputs) {
+    const auto [first, count] = r->footer().PartGroups(partition);
+    for (size_t g = first; g < first + count; ++g)
+      for (const BucketRun& run : r->footer().GroupBuckets(g))
+        if (run.bucket < nb) rows_per_bucket[run.bucket] += run.rows;
+  }
   std::unique_ptr<OpenSegment> out;
   // A bucket's rows are gathered from every input, in order, and written in row groups of the
   // writer's size; at most one row group's worth is held besides the block being read.
@@ -418,14 +423,19 @@ Status TableWriter::MergeInto(std::optional<int32_t> partition, const std::vecto
   };
   // Row groups are in bucket order; a row group shared by several buckets is decoded once and
   // held while its buckets are merged.
-  std::vector<size_t> next(inputs.size(), 0);
+  std::vector<size_t> next(inputs.size(), 0), end(inputs.size(), 0);
+  for (size_t r = 0; r < inputs.size(); ++r) {
+    const auto [first, count] = inputs[r]->footer().PartGroups(partition);
+    next[r] = first;
+    end[r] = first + count;
+  }
   std::vector<std::vector<Column>> shared(inputs.size());
   std::vector<size_t> shared_group(inputs.size(), SIZE_MAX);
   for (uint32_t b = 0; b < nb; ++b) {
     for (size_t r = 0; r < inputs.size(); ++r) {
       const SegmentFooter& footer = inputs[r]->footer();
       const auto& groups = footer.row_groups;
-      while (next[r] < groups.size() && groups[next[r]].bucket <= b) {
+      while (next[r] < end[r] && groups[next[r]].bucket <= b) {
         const size_t g = next[r];
         if (groups[g].index_count == 1) {
           if (groups[g].bucket != b) break;  // out of order: reported below
@@ -464,8 +474,7 @@ Status TableWriter::MergeInto(std::optional<int32_t> partition, const std::vecto
     }
   }
   for (size_t r = 0; r < inputs.size(); ++r)
-    if (next[r] != inputs[r]->footer().row_groups.size())
-      return Status::Corruption(inputs[r]->path() + ": row groups out of bucket order");
+    if (next[r] != end[r]) return Status::Corruption(inputs[r]->path() + ": row groups out of bucket order");
   if (out) WH_RETURN_IF_ERROR(FinishSegment(out.get()));
   return Status::OK();
 }

@@ -24,7 +24,8 @@ void CheckPlacement(const TableSchema& schema, const SegmentEntry& seg, const Se
     }
   }
   const auto& groups = r.footer().row_groups;
-  for (size_t g = 0; g < groups.size(); ++g) {
+  const auto [first, count] = r.footer().PartGroups(seg.partition);
+  for (size_t g = first; g < first + count; ++g) {
     std::vector<Column> cols;
     for (size_t c = 0; c < user_cols; ++c) {
       if (!needed[c]) {
@@ -185,21 +186,31 @@ VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
               std::to_string(seg.bytes));
     if (r.footer_checksum() != seg.footer_checksum)
       problem(path + ": footer checksum differs from the one the manifest recorded (file replaced?)");
-    if (r.footer().rows != seg.rows)
-      problem(path + ": segment has " + std::to_string(r.footer().rows) + " rows, the manifest says " +
-              std::to_string(seg.rows));
+    // The segment's rows are those of its part (the whole file before format version 3).
+    const SegmentFooter& footer = r.footer();
+    const auto [first, count] = footer.PartGroups(seg.partition);
+    if (!footer.parts.empty() && count == 0)
+      problem(path + ": the file has no rows of partition " +
+              PartitionDirName(snap->schema.partition_column, seg.partition) + ", which the manifest says it holds");
+    uint64_t part_rows = 0;
     std::vector<std::pair<uint32_t, uint64_t>> buckets;
     const uint32_t nb = std::max<uint32_t>(snap->schema.bucket_count, 1);
-    for (const BucketRun& run : r.footer().bucket_index) {
-      if (!buckets.empty() && buckets.back().first == run.bucket) {
-        buckets.back().second += run.rows;
-      } else {
-        buckets.emplace_back(run.bucket, run.rows);
+    for (size_t g = first; g < first + count; ++g) {
+      part_rows += footer.row_groups[g].rows;
+      for (const BucketRun& run : footer.GroupBuckets(g)) {
+        if (!buckets.empty() && buckets.back().first == run.bucket) {
+          buckets.back().second += run.rows;
+        } else {
+          buckets.emplace_back(run.bucket, run.rows);
+        }
       }
     }
-    if (!r.footer().row_groups.empty() && r.footer().row_groups.back().last_bucket >= nb)
-      problem(path + ": rows of bucket " + std::to_string(r.footer().row_groups.back().last_bucket) +
-              " but the table has " + std::to_string(nb));
+    if (part_rows != seg.rows)
+      problem(path + ": segment has " + std::to_string(part_rows) + " rows, the manifest says " +
+              std::to_string(seg.rows));
+    if (!buckets.empty() && buckets.back().first >= nb)
+      problem(path + ": rows of bucket " + std::to_string(buckets.back().first) + " but the table has " +
+              std::to_string(nb));
     if (buckets != seg.bucket_rows) problem(path + ": rows per bucket differ from the manifest");
     auto cols = snap->schema.StorageColumns();
     bool same_cols = cols.size() == r.footer().columns.size();
@@ -211,7 +222,7 @@ VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
     // without statistics in one block.
     for (size_t c = 0; same_cols && c < cols.size() && c < seg.zones.size(); ++c) {
       std::string want, have;
-      r.footer().ColumnZoneMap(c).Serialize(cols[c].type, &want);
+      footer.ColumnZoneMap(c, first, count).Serialize(cols[c].type, &want);
       seg.zones[c].Serialize(cols[c].type, &have);
       if (want != have)
         problem(path + ": the manifest's zone map of column " + cols[c].name +

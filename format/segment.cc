@@ -1,5 +1,6 @@
 #include "format/segment.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "format/coding.h"
@@ -19,12 +20,21 @@ ZoneMap SegmentFooter::BlockZone(size_t g, size_t c) const {
   return ZoneMap::Deserialize(columns[c].type, &r);
 }
 
-ZoneMap SegmentFooter::ColumnZoneMap(size_t c) const {
+std::pair<size_t, size_t> SegmentFooter::PartGroups(std::optional<int32_t> partition) const {
+  if (parts.empty()) return {0, row_groups.size()};
+  auto it = std::lower_bound(parts.begin(), parts.end(), partition,
+                             [](const SegmentPart& p, const std::optional<int32_t>& v) { return p.partition < v; });
+  if (it == parts.end() || it->partition != partition) return {0, 0};
+  return {it->first_group, it->groups};
+}
+
+ZoneMap SegmentFooter::ColumnZoneMap(size_t c, size_t first, size_t count) const {
   ZoneMap z;
   // A block without min/max that is not all NULL (a NaN, a string longer than 256 bytes) holds
   // values no bound covers: then the segment has no min/max either (only its NULL count).
   bool unbounded = false;
-  for (size_t g = 0; g < row_groups.size(); ++g) {
+  const size_t end = count > row_groups.size() - std::min(first, row_groups.size()) ? row_groups.size() : first + count;
+  for (size_t g = first; g < end; ++g) {
     const ZoneMap b = BlockZone(g, c);
     if (!b.has_min_max && b.null_count < row_groups[g].rows) unbounded = true;
     z.Merge(b, columns[c].type);
@@ -94,9 +104,11 @@ Status SegmentWriter::AddRows(uint32_t bucket, const std::vector<const Column*>&
   for (size_t c = 0; c < cols.size(); ++c)
     if (!(cols[c]->type() == footer_.columns[c].type))
       return Status::Internal("SegmentWriter: column type mismatch");
-  const uint32_t last = !shared_index_.empty()       ? shared_index_.back().bucket
-                        : footer_.row_groups.empty() ? 0
-                                                     : footer_.row_groups.back().last_bucket;
+  const bool part_empty =
+      footer_.row_groups.empty() || (!footer_.parts.empty() && footer_.parts.back().first_group == footer_.row_groups.size());
+  const uint32_t last = !shared_index_.empty() ? shared_index_.back().bucket
+                        : part_empty           ? 0
+                                               : footer_.row_groups.back().last_bucket;
   if (bucket < last) return Status::Internal("SegmentWriter: buckets out of order");
   if (offset_ == 0) WH_RETURN_IF_ERROR(Write(std::string_view(kSegmentMagic, 8)));
   if (end == begin) return Status::OK();
@@ -123,6 +135,18 @@ Status SegmentWriter::AddRows(uint32_t bucket, const std::vector<const Column*>&
     size_t e = std::min(end, b + max_rows_per_group_);
     WH_RETURN_IF_ERROR(WriteGroup(cols, b, e, {{bucket, static_cast<uint32_t>(e - b)}}));
   }
+  return Status::OK();
+}
+
+Status SegmentWriter::BeginPart(std::optional<int32_t> partition) {
+  if (!footer_.parts.empty() && !(footer_.parts.back().partition < partition))
+    return Status::Internal("SegmentWriter: partitions out of order");
+  WH_RETURN_IF_ERROR(FlushShared());
+  parts_begun_ = true;
+  SegmentPart part;
+  part.partition = partition;
+  part.first_group = static_cast<uint32_t>(footer_.row_groups.size());
+  footer_.parts.push_back(part);
   return Status::OK();
 }
 
@@ -158,6 +182,14 @@ std::vector<uint32_t> ShareBuckets(const std::vector<uint64_t>& rows_per_bucket,
 Result<SegmentFooter> SegmentWriter::Finish() {
   if (offset_ == 0) WH_RETURN_IF_ERROR(Write(std::string_view(kSegmentMagic, 8)));
   WH_RETURN_IF_ERROR(FlushShared());
+  // The parts table: each part's row groups (an empty part is left out); one part without
+  // partition for a writer that began none.
+  if (!parts_begun_ && !footer_.row_groups.empty()) footer_.parts.push_back(SegmentPart{});
+  for (size_t k = 0; k < footer_.parts.size(); ++k) {
+    const size_t next = k + 1 < footer_.parts.size() ? footer_.parts[k + 1].first_group : footer_.row_groups.size();
+    footer_.parts[k].groups = static_cast<uint32_t>(next - footer_.parts[k].first_group);
+  }
+  std::erase_if(footer_.parts, [](const SegmentPart& p) { return p.groups == 0; });
   std::string f;
   ByteWriter w(&f);
   w.PutU32(static_cast<uint32_t>(footer_.columns.size()));
@@ -188,6 +220,12 @@ Result<SegmentFooter> SegmentWriter::Finish() {
       w.PutU32(rg.blocks[c].length);
       f.append(footer_.zone_bytes, rg.blocks[c].zone_at, rg.blocks[c].zone_size);
     }
+  }
+  w.PutU32(static_cast<uint32_t>(footer_.parts.size()));
+  for (const SegmentPart& p : footer_.parts) {
+    w.PutU8(p.partition ? 1 : 0);
+    w.PutI32(p.partition.value_or(0));
+    w.PutU32(p.groups);
   }
   uint64_t footer_offset = offset_;
   WH_RETURN_IF_ERROR(Write(f));
@@ -275,8 +313,6 @@ Status ParseSegmentFooter(std::string_view bytes, uint64_t blocks_end, uint16_t 
     }
     rg.index_count = static_cast<uint32_t>(f.bucket_index.size() - rg.index_at);
     rg.last_bucket = f.bucket_index.back().bucket;
-    if (!f.row_groups.empty() && f.row_groups.back().last_bucket > rg.bucket)
-      return bad("row groups out of bucket order");
     for (uint32_t c = 0; c < ncols; ++c) {
       BlockMeta bm;
       bm.offset = r.GetU64();
@@ -299,6 +335,31 @@ Status ParseSegmentFooter(std::string_view bytes, uint64_t blocks_end, uint16_t 
     total += rg.rows;
     f.row_groups.push_back(std::move(rg));
   }
+  if (version >= 3) {  // the parts table: u32 count, count x (u8 has partition, i32 day, u32 row groups)
+    const uint32_t nparts = r.GetU32();
+    if (!r.ok() || nparts > nrg || (nrg > 0 && nparts == 0)) return bad("part count");
+    uint32_t first = 0;
+    for (uint32_t k = 0; k < nparts; ++k) {
+      SegmentPart p;
+      const uint8_t has = r.GetU8();
+      const int32_t day = r.GetI32();
+      p.groups = r.GetU32();
+      if (!r.ok() || has > 1 || (!has && day != 0)) return bad("part " + std::to_string(k));
+      if (has) p.partition = day;
+      if (p.groups == 0 || p.groups > nrg - first) return bad("part " + std::to_string(k) + ": row group count");
+      if (!f.parts.empty() && !(f.parts.back().partition < p.partition))
+        return bad("parts out of partition order");
+      p.first_group = first;
+      first += p.groups;
+      f.parts.push_back(p);
+    }
+    if (first != nrg) return bad("parts cover " + std::to_string(first) + " of " + std::to_string(nrg) + " row groups");
+  }
+  // Within a part (the whole file before version 3), row groups are in bucket order.
+  const std::vector<SegmentPart> whole = {SegmentPart{std::nullopt, 0, nrg}};
+  for (const SegmentPart& p : f.parts.empty() ? whole : f.parts)
+    for (size_t g = p.first_group + 1; g < p.first_group + p.groups; ++g)
+      if (f.row_groups[g - 1].last_bucket > f.row_groups[g].bucket) return bad("row groups out of bucket order");
   if (!r.AtEnd()) return bad("trailing bytes");
   if (total != f.rows) return bad("row groups add up to " + std::to_string(total) + " rows, not " +
                                   std::to_string(f.rows));

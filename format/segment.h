@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -20,9 +21,10 @@
 namespace wh {
 
 constexpr char kSegmentMagic[8] = {'W', 'H', 'S', 'E', 'G', '\r', '\n', '\x1a'};
-// Version 2 added the row group's bucket index (row groups of many buckets); version 1 files
-// (one bucket per row group) stay readable.
-constexpr uint16_t kSegmentFormatVersion = 2;
+// Version 2 added the row group's bucket index (row groups of many buckets); version 3 the
+// parts table (the rows of several partitions in one file). Files of versions 1 (one bucket per
+// row group) and 2 stay readable.
+constexpr uint16_t kSegmentFormatVersion = 3;
 constexpr size_t kSegmentTrailerSize = 48;
 // Feature bits. A reader refuses a file with an incompatible bit it does not know; it may
 // ignore unknown compatible bits. Version 1 defines none.
@@ -63,6 +65,13 @@ struct RowGroupMeta {
   std::vector<BlockMeta> blocks;  // one per column, in column order
 };
 
+// A file's rows of one partition: row groups [first_group, first_group + groups).
+struct SegmentPart {
+  std::optional<int32_t> partition;  // days; nullopt: the NULL partition, or the unpartitioned table
+  uint32_t first_group = 0;
+  uint32_t groups = 0;
+};
+
 struct SegmentFooter {
   std::vector<ColumnSpec> columns;
   std::vector<std::pair<std::string, std::string>> properties;
@@ -73,14 +82,21 @@ struct SegmentFooter {
   // The row groups' bucket indexes, one after the other.
   std::vector<BucketRun> bucket_index;
 
+  // The parts, in increasing partition order (nullopt first). Empty for a file of version 1 or
+  // 2: its rows are all of the one partition the manifest names.
+  std::vector<SegmentPart> parts;
+
   std::string Property(const std::string& key) const;
+  // The row groups [first, first + count) holding rows of `partition`: every row group of a file
+  // without parts table, none (count 0) when the file has no such part.
+  std::pair<size_t, size_t> PartGroups(std::optional<int32_t> partition) const;
   std::span<const BucketRun> GroupBuckets(size_t g) const {
     return {bucket_index.data() + row_groups[g].index_at, row_groups[g].index_count};
   }
   // Zone map of block (row group g, column c).
   ZoneMap BlockZone(size_t g, size_t c) const;
-  // Zone map of column c over the whole segment.
-  ZoneMap ColumnZoneMap(size_t c) const;
+  // Zone map of column c over row groups [first, first + count) (default: the whole segment).
+  ZoneMap ColumnZoneMap(size_t c, size_t first = 0, size_t count = SIZE_MAX) const;
 };
 
 // Writes a segment to a WritableFile. Not thread-safe.
@@ -94,6 +110,10 @@ class SegmentWriter {
   // with the buckets up to share_end[b] (exclusive), which must name the same end; anything else
   // (or a bucket past the vector) gives bucket b row groups of its own. ShareBuckets computes it.
   void ShareRowGroups(std::vector<uint32_t> share_end) { share_end_ = std::move(share_end); }
+  // Starts the rows of another partition: the rows added next, until the next BeginPart, are its
+  // part (buckets in order again from 0). Partitions must come in increasing order, nullopt
+  // first. A writer that never calls it writes one part without partition.
+  Status BeginPart(std::optional<int32_t> partition);
   // Adds rows [begin, end) of `columns` (one Column per ColumnSpec, all of one bucket): in row
   // groups of their own of at most max_rows_per_group rows, or, for a bucket that shares, to the
   // shared row group being gathered (copied; written when a bucket past its range comes, or at
@@ -123,6 +143,7 @@ class SegmentWriter {
   uint64_t footer_checksum_ = 0;
   std::string scratch_;
   std::vector<uint32_t> share_end_;
+  bool parts_begun_ = false;
   // The shared row group being gathered: its rows, its index, the end of its bucket range.
   std::vector<Column> shared_;
   std::vector<BucketRun> shared_index_;

@@ -101,13 +101,17 @@ class ScanOp : public Operator {
         if (reader_->footer_checksum() != seg.footer_checksum)
           return Status::Corruption(reader_->path() + ": footer differs from the one the manifest recorded");
         const auto& groups = reader_->footer().row_groups;
-        // Row groups are in bucket order: find those with rows of these buckets.
-        group_ = 0;
-        group_end_ = groups.size();
+        // The segment's part of the file (all of it before format version 3), whose row groups
+        // are in bucket order: find those with rows of these buckets.
+        const auto [first, count] = reader_->footer().PartGroups(seg.partition);
+        if (!reader_->footer().parts.empty() && count == 0)
+          return Status::Corruption(reader_->path() + ": the file has no rows of the partition the manifest says it holds");
+        group_ = first;
+        group_end_ = first + count;
         if (!bucket_.all()) {
-          auto lo = std::lower_bound(groups.begin(), groups.end(), static_cast<uint32_t>(bucket_.lo),
+          auto lo = std::lower_bound(groups.begin() + first, groups.begin() + group_end_, static_cast<uint32_t>(bucket_.lo),
                                      [](const RowGroupMeta& g, uint32_t b) { return g.last_bucket < b; });
-          auto hi = std::lower_bound(groups.begin(), groups.end(), static_cast<uint32_t>(bucket_.hi),
+          auto hi = std::lower_bound(groups.begin() + first, groups.begin() + group_end_, static_cast<uint32_t>(bucket_.hi),
                                      [](const RowGroupMeta& g, uint32_t b) { return g.bucket < b; });
           group_ = lo - groups.begin();
           group_end_ = std::max(group_, static_cast<size_t>(hi - groups.begin()));
@@ -2300,7 +2304,8 @@ Status CountScanRowGroups(const PlanNode& scan, ExecContext* ctx, uint64_t* visi
     WH_ASSIGN_OR_RETURN(auto reader, ctx->Reader(scan.table->SegmentPath(seg)));
     const RangeEnv segment_env = SegmentEnv(scan, seg);  // once per segment, not per row group
     const SegmentFooter& footer = reader->footer();
-    for (size_t g = 0; g < footer.row_groups.size(); ++g) {
+    const auto [first, count] = footer.PartGroups(seg.partition);
+    for (size_t g = first; g < first + count; ++g) {
       const auto& kept = scan.pruning.bucket_kept;
       bool any = kept.empty();
       for (const BucketRun& run : footer.GroupBuckets(g)) any = any || run.bucket >= kept.size() || kept[run.bucket];

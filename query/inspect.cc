@@ -20,7 +20,8 @@ Result<ResultSet> InspectBlocks(Warehouse* wh, const TableSnapshot& s, const std
     ++matched;
     WH_ASSIGN_OR_RETURN(auto reader, SegmentReader::Open(wh->fs(), s.SegmentPath(seg)));
     const SegmentFooter& f = reader->footer();
-    for (size_t g = 0; g < f.row_groups.size(); ++g) {
+    const auto [first, count] = f.PartGroups(seg.partition);
+    for (size_t g = first; g < first + count; ++g) {
       const RowGroupMeta& rg = f.row_groups[g];
       for (size_t c = 0; c < f.columns.size(); ++c) {
         const BlockMeta& bm = rg.blocks[c];

@@ -62,9 +62,13 @@ TEST(SpecLayout, PartitionedBucketedTableFilesNamesFlagsAndProperties) {
       EXPECT_EQ(f.columns[c].nullable, nullable[c]) << names[c];
     }
     EXPECT_EQ(f.columns[4].type, DataType::Timestamp());
-    // Row groups in bucket order; the manifest's (bucket, rows) pairs ascend strictly.
+    // One part, of the segment's partition; row groups in bucket order (each row group's last
+    // bucket at most the next one's first); the manifest's (bucket, rows) pairs ascend strictly.
+    ASSERT_EQ(f.parts.size(), 1u);
+    EXPECT_EQ(f.parts[0].partition, seg.partition);
+    EXPECT_EQ(f.parts[0].groups, f.row_groups.size());
     for (size_t g = 1; g < f.row_groups.size(); ++g)
-      EXPECT_LE(f.row_groups[g - 1].bucket, f.row_groups[g].bucket);
+      EXPECT_LE(f.row_groups[g - 1].last_bucket, f.row_groups[g].bucket);
     for (size_t i = 1; i < seg.bucket_rows.size(); ++i)
       EXPECT_LT(seg.bucket_rows[i - 1].first, seg.bucket_rows[i].first);
     // Block 0 right after the magic, blocks contiguous up to the footer.
@@ -116,6 +120,9 @@ TEST(SpecLayout, UnpartitionedUnbucketedTableWritesDataDirAndAllProperties) {
                                               {"bucket_count", "0"},
                                               {"commit_seq", "1"}}));
   for (const auto& rg : (*r)->footer().row_groups) EXPECT_EQ(rg.bucket, 0u);
+  // An unpartitioned table's file: one part without partition.
+  ASSERT_EQ((*r)->footer().parts.size(), 1u);
+  EXPECT_FALSE((*r)->footer().parts[0].partition.has_value());
 }
 
 // No catalog: tables are the lower-case identifier directories of the root holding a _manifest.

@@ -162,7 +162,7 @@ TEST(Segment, SpecWorkedExampleIsWhatTheWriterWrites) {
     std::istringstream bytes(line.substr(colon + 2));
     for (std::string b; bytes >> b;) expected.push_back(static_cast<char>(std::stoi(b, nullptr, 16)));
   }
-  ASSERT_EQ(expected.size(), 291u);
+  ASSERT_EQ(expected.size(), 304u);
 
   TempDir dir;
   auto f = DefaultFileSystem()->NewWritableFile(dir.Join("example.whs"));
@@ -210,12 +210,82 @@ TEST(Segment, ReadsCheckedInVersion2GoldenFileForever) {
   EXPECT_EQ((*r)->VerifyBlocks([](const Status& s) { ADD_FAILURE() << s.ToString(); }), 0u);
 }
 
+// The version-3 golden file: two parts, the NULL partition (bucket 0, rows 0..19) and day 19000
+// (buckets 2 and 7 sharing a row group, rows 20..59).
+Status WriteVersion3Golden(FileSystem* fs, const std::string& path) {
+  const auto cols = GoldenData(60);
+  WH_ASSIGN_OR_RETURN(auto f, fs->NewWritableFile(path));
+  SegmentWriter w(f.get(), GoldenColumns(), {{"table", "golden"}, {"note", "wh test file"}});
+  w.ShareRowGroups(std::vector<uint32_t>(8, 8));
+  std::vector<const Column*> ptrs;
+  for (const auto& c : cols) ptrs.push_back(&c);
+  WH_RETURN_IF_ERROR(w.BeginPart(std::nullopt));
+  WH_RETURN_IF_ERROR(w.AddRows(0, ptrs, 0, 20));
+  WH_RETURN_IF_ERROR(w.BeginPart(19000));
+  WH_RETURN_IF_ERROR(w.AddRows(2, ptrs, 20, 40));
+  WH_RETURN_IF_ERROR(w.AddRows(7, ptrs, 40, 60));
+  WH_RETURN_IF_ERROR(w.Finish().status());
+  WH_RETURN_IF_ERROR(f->Sync());
+  return f->Close();
+}
+
+TEST(Segment, ReadsCheckedInVersion3GoldenFileForever) {
+  auto r = SegmentReader::Open(DefaultFileSystem(), testing::TestData("golden/v3_all_types.whs"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->format_version(), 3);
+  const SegmentFooter& f = (*r)->footer();
+  ASSERT_EQ(f.parts.size(), 2u);
+  EXPECT_EQ(f.parts[0].partition, std::nullopt);
+  EXPECT_EQ(f.parts[1].partition, std::optional<int32_t>(19000));
+  EXPECT_EQ(f.PartGroups(std::nullopt), std::make_pair(size_t{0}, size_t{1}));
+  EXPECT_EQ(f.PartGroups(19000), std::make_pair(size_t{1}, size_t{1}));
+  EXPECT_EQ(f.PartGroups(19001).second, 0u);
+  ASSERT_EQ(f.row_groups.size(), 2u);
+  EXPECT_EQ(f.GroupBuckets(1).size(), 2u);
+  EXPECT_EQ(f.row_groups[1].bucket, 2u);
+  EXPECT_EQ(f.row_groups[1].last_bucket, 7u);
+  ExpectSegmentHolds(**r, GoldenData(60));
+  EXPECT_EQ((*r)->VerifyBlocks([](const Status& s) { ADD_FAILURE() << s.ToString(); }), 0u);
+  // Zone maps per part: the NULL partition's rows are 0..19.
+  EXPECT_TRUE(f.ColumnZoneMap(1, 0, 1).min_i == 18 * -7);  // row 19 is NULL
+}
+
+// A file of older versions has no parts table: all of it is the partition the manifest names.
+TEST(Segment, FilesWithoutPartsAreOnePart) {
+  auto r = SegmentReader::Open(DefaultFileSystem(), testing::TestData("golden/v2_all_types.whs"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE((*r)->footer().parts.empty());
+  EXPECT_EQ((*r)->footer().PartGroups(12345), std::make_pair(size_t{0}, size_t{2}));
+}
+
 // Regenerates the golden file of the current version (never an older one).
 TEST(Segment, DISABLED_WriteGolden) {
-  ASSERT_EQ(kSegmentFormatVersion, 2);
-  ASSERT_TRUE(WriteSegmentFile(DefaultFileSystem(), testing::TestData("golden/v2_all_types.whs"),
-                               GoldenData(60), 64, kGoldenShare)
-                  .ok());
+  ASSERT_EQ(kSegmentFormatVersion, 3);
+  ASSERT_TRUE(WriteVersion3Golden(DefaultFileSystem(), testing::TestData("golden/v3_all_types.whs")).ok());
+}
+
+// Parts must come in partition order, and a part's buckets in bucket order again from 0.
+TEST(Segment, PartsInPartitionOrder) {
+  TempDir dir;
+  auto f = DefaultFileSystem()->NewWritableFile(dir.Join("p.whs"));
+  ASSERT_TRUE(f.ok());
+  SegmentWriter w(f->get(), GoldenColumns(), {});
+  const auto cols = GoldenData(10);
+  std::vector<const Column*> ptrs;
+  for (const auto& c : cols) ptrs.push_back(&c);
+  ASSERT_TRUE(w.BeginPart(5).ok());
+  ASSERT_TRUE(w.AddRows(3, ptrs, 0, 5).ok());
+  ASSERT_TRUE(w.BeginPart(6).ok());
+  ASSERT_TRUE(w.AddRows(1, ptrs, 5, 10).ok());  // a new part starts its buckets again
+  EXPECT_FALSE(w.BeginPart(6).ok());
+  EXPECT_FALSE(w.BeginPart(std::nullopt).ok());
+  ASSERT_TRUE(w.BeginPart(9).ok());  // left empty: not written
+  ASSERT_TRUE(w.Finish().ok());
+  ASSERT_TRUE((*f)->Close().ok());
+  auto r = SegmentReader::Open(DefaultFileSystem(), dir.Join("p.whs"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ((*r)->footer().parts.size(), 2u);
+  ExpectSegmentHolds(**r, cols);
 }
 
 // Buckets that share: one row group with a bucket index per range; a bucket too big for the
