@@ -2196,7 +2196,7 @@ Result<std::shared_ptr<const Column>> ExecContext::SharedBlock(const std::shared
   *decoded = true;
   std::lock_guard<std::mutex> l(mu_);
   const size_t bytes = shared->MemoryUsage();
-  if (shared_block_bytes_ + bytes <= kSharedBlockBytes) {
+  if (shared_block_bytes_ + bytes <= options_.shared_block_bytes) {
     auto [it, fresh] = shared_blocks_.emplace(key, shared);
     if (fresh) {
       shared_block_bytes_ += bytes;

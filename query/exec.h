@@ -38,6 +38,8 @@ struct ExecOptions {
   // ',' or '\t': a root ORDER BY over buckets formats each bucket's sorted rows as CSV / TSV
   // lines on the worker threads (ResultSet::text_delimiter); 0: rows stay columns.
   char text_delimiter = 0;
+  // Decoded blocks of shared row groups kept for the statement (ExecContext::SharedBlock).
+  size_t shared_block_bytes = size_t{256} << 20;
 };
 
 class ExecContext {
@@ -53,11 +55,10 @@ class ExecContext {
   uint64_t files_opened() const { return files_opened_.load(); }
   // Block (g, c) of `reader` decoded, for row groups that several units of work read (each
   // takes its buckets' rows): decoded once and kept for the statement while the kept blocks
-  // total at most kSharedBlockBytes, decoded again past that. *decoded: whether this call
-  // decoded it. The column is shared: read it, never change it.
+  // total at most ExecOptions::shared_block_bytes, decoded again past that. *decoded: whether
+  // this call decoded it. The column is shared: read it, never change it.
   Result<std::shared_ptr<const Column>> SharedBlock(const std::shared_ptr<SegmentReader>& reader, size_t g, size_t c,
                                                     bool* decoded);
-  static constexpr size_t kSharedBlockBytes = size_t{256} << 20;
 
  private:
   FileSystem* fs_;

@@ -1209,5 +1209,42 @@ TEST(SharedRowGroups, SameAnswersAsRowGroupsOfOneBucket) {
   }
 }
 
+// A shared row group's blocks are decoded once per statement while they fit the budget, and
+// again for every unit past it.
+TEST(SharedRowGroups, BlocksDecodedOnceWithinTheBudget) {
+  TempDir dir;
+  const std::string path = dir.Join("s.whs");
+  {
+    auto f = DefaultFileSystem()->NewWritableFile(path);
+    ASSERT_TRUE(f.ok());
+    Column k(DataType::Int64());
+    for (int i = 0; i < 100; ++i) k.Append<int64_t>(i);
+    SegmentWriter w(f->get(), {{"k", DataType::Int64(), false}}, {});
+    w.ShareRowGroups({4, 4, 4, 4});
+    ASSERT_TRUE(w.AddRows(0, {&k}, 0, 50).ok());
+    ASSERT_TRUE(w.AddRows(3, {&k}, 50, 100).ok());
+    ASSERT_TRUE(w.Finish().ok());
+    ASSERT_TRUE((*f)->Close().ok());
+  }
+  auto r = SegmentReader::Open(DefaultFileSystem(), path);
+  ASSERT_TRUE(r.ok());
+  std::shared_ptr<SegmentReader> reader(std::move(*r));
+  ASSERT_EQ(reader->footer().row_groups.size(), 1u);
+  for (size_t budget : {size_t{1} << 20, size_t{0}}) {
+    ExecOptions o;
+    o.shared_block_bytes = budget;
+    ExecContext ctx(DefaultFileSystem(), o);
+    bool decoded = false;
+    auto a = ctx.SharedBlock(reader, 0, 0, &decoded);
+    ASSERT_TRUE(a.ok());
+    EXPECT_TRUE(decoded);
+    auto b = ctx.SharedBlock(reader, 0, 0, &decoded);
+    ASSERT_TRUE(b.ok());
+    EXPECT_EQ(decoded, budget == 0) << budget;
+    EXPECT_EQ((*b)->size(), 100u);
+    EXPECT_EQ((*b)->Get<int64_t>(99), 99);
+  }
+}
+
 }  // namespace
 }  // namespace wh
