@@ -163,7 +163,7 @@ class TableWriter {
   void set_etl_micros(int64_t micros) { etl_micros_ = micros; }
   int64_t etl_micros() const { return etl_micros_; }
   void set_encode_options(const EncodeOptions& o) { encode_options_ = o; }
-  // Manifest growth since the last checkpoint after which a commit writes a new one (64 KiB, or
+  // Manifest growth since the last checkpoint after which a commit writes a new one (1 MiB, or
   // the last checkpoint's size when larger; see MaybeCheckpoint). 0: after every commit (tests).
   void set_checkpoint_gap(uint64_t bytes) { checkpoint_gap_ = bytes; }
 
@@ -250,7 +250,7 @@ class TableWriter {
   std::mutex mu_;                // pending_, created_dirs_, stats_ while partitions are written in parallel
   std::vector<std::string> created_dirs_;
   std::vector<std::string> removed_;  // segments this batch's commit retires (compaction)
-  uint64_t checkpoint_gap_ = 64 << 10;
+  uint64_t checkpoint_gap_ = 1 << 20;
   bool done_ = false;
   WriteStats stats_;
 };

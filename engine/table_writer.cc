@@ -425,9 +425,9 @@ Status TableWriter::MergeInto(std::optional<int32_t> partition, const std::vecto
   // held while its buckets are merged.
   std::vector<size_t> next(inputs.size(), 0), end(inputs.size(), 0);
   for (size_t r = 0; r < inputs.size(); ++r) {
-    const auto [first, count] = inputs[r]->footer().PartGroups(partition);
-    next[r] = first;
-    end[r] = first + count;
+    WH_ASSIGN_OR_RETURN(const auto part, inputs[r]->Part(partition));
+    next[r] = part.first;
+    end[r] = part.first + part.second;
   }
   std::vector<std::vector<Column>> shared(inputs.size());
   std::vector<size_t> shared_group(inputs.size(), SIZE_MAX);

@@ -139,6 +139,8 @@ Status SegmentWriter::AddRows(uint32_t bucket, const std::vector<const Column*>&
 }
 
 Status SegmentWriter::BeginPart(std::optional<int32_t> partition) {
+  if (!parts_begun_ && (!footer_.row_groups.empty() || !shared_index_.empty()))
+    return Status::Internal("SegmentWriter: BeginPart after rows added outside any part");
   if (!footer_.parts.empty() && !(footer_.parts.back().partition < partition))
     return Status::Internal("SegmentWriter: partitions out of order");
   WH_RETURN_IF_ERROR(FlushShared());
@@ -444,6 +446,15 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(FileSystem* fs, const
   rd->version_ = version;
   rd->footer_checksum_ = footer_sum;
   return rd;
+}
+
+Result<std::pair<size_t, size_t>> SegmentReader::Part(std::optional<int32_t> partition) const {
+  const auto range = footer_.PartGroups(partition);
+  if (!footer_.parts.empty() && range.second == 0)
+    return Status::Corruption(path() + ": the file has no rows of partition " +
+                              (partition ? std::to_string(*partition) + " (days)" : std::string("NULL")) +
+                              ", which the manifest says it holds");
+  return range;
 }
 
 Result<Column> SegmentReader::ReadColumn(size_t g, size_t c) const {

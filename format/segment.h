@@ -177,6 +177,9 @@ class SegmentReader {
   const std::string& path() const { return file_->path(); }
   uint64_t footer_checksum() const { return footer_checksum_; }
 
+  // The row groups [first, first + count) of `partition`'s part (all of a file of version 1 or
+  // 2, whose partition only the manifest knows); Corruption when the file has no such part.
+  Result<std::pair<size_t, size_t>> Part(std::optional<int32_t> partition) const;
   // Reads, verifies and decodes block (row_group, column).
   Result<Column> ReadColumn(size_t row_group, size_t column) const;
   // The frame header of block (row_group, column): encoding, compression and sizes. Reads 16

@@ -103,9 +103,8 @@ class ScanOp : public Operator {
         const auto& groups = reader_->footer().row_groups;
         // The segment's part of the file (all of it before format version 3), whose row groups
         // are in bucket order: find those with rows of these buckets.
-        const auto [first, count] = reader_->footer().PartGroups(seg.partition);
-        if (!reader_->footer().parts.empty() && count == 0)
-          return Status::Corruption(reader_->path() + ": the file has no rows of the partition the manifest says it holds");
+        WH_ASSIGN_OR_RETURN(const auto part, reader_->Part(seg.partition));
+        const auto [first, count] = part;
         group_ = first;
         group_end_ = first + count;
         if (!bucket_.all()) {
@@ -1943,6 +1942,9 @@ void CollectBucketedScans(const PlanNode& node, uint32_t n, std::vector<const Pl
 int UnitLevel(const PlanNode& node, uint32_t n) {
   int finest = 0;
   while ((uint64_t{1} << finest) < n) ++finest;
+  // Tables of more buckets than this have their estimate skipped (its cost grows with the
+  // buckets, per segment): one bucket per unit.
+  if (n > 4096) return finest;
   std::vector<const PlanNode*> scans;
   CollectBucketedScans(node, n, &scans);
   // Rows decoded once per unit they are read by, summed over the row groups of the kept
@@ -2304,8 +2306,8 @@ Status CountScanRowGroups(const PlanNode& scan, ExecContext* ctx, uint64_t* visi
     WH_ASSIGN_OR_RETURN(auto reader, ctx->Reader(scan.table->SegmentPath(seg)));
     const RangeEnv segment_env = SegmentEnv(scan, seg);  // once per segment, not per row group
     const SegmentFooter& footer = reader->footer();
-    const auto [first, count] = footer.PartGroups(seg.partition);
-    for (size_t g = first; g < first + count; ++g) {
+    WH_ASSIGN_OR_RETURN(const auto part, reader->Part(seg.partition));
+    for (size_t g = part.first; g < part.first + part.second; ++g) {
       const auto& kept = scan.pruning.bucket_kept;
       bool any = kept.empty();
       for (const BucketRun& run : footer.GroupBuckets(g)) any = any || run.bucket >= kept.size() || kept[run.bucket];

@@ -20,8 +20,8 @@ Result<ResultSet> InspectBlocks(Warehouse* wh, const TableSnapshot& s, const std
     ++matched;
     WH_ASSIGN_OR_RETURN(auto reader, SegmentReader::Open(wh->fs(), s.SegmentPath(seg)));
     const SegmentFooter& f = reader->footer();
-    const auto [first, count] = f.PartGroups(seg.partition);
-    for (size_t g = first; g < first + count; ++g) {
+    WH_ASSIGN_OR_RETURN(const auto part, reader->Part(seg.partition));
+    for (size_t g = part.first; g < part.first + part.second; ++g) {
       const RowGroupMeta& rg = f.row_groups[g];
       for (size_t c = 0; c < f.columns.size(); ++c) {
         const BlockMeta& bm = rg.blocks[c];

@@ -286,6 +286,14 @@ TEST(Segment, PartsInPartitionOrder) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ((*r)->footer().parts.size(), 2u);
   ExpectSegmentHolds(**r, cols);
+  EXPECT_EQ((*r)->Part(6)->first, 1u);
+  EXPECT_EQ((*r)->Part(9).status().code(), StatusCode::kCorruption);  // no such part
+  // Rows outside any part cannot be followed by parts (the parts table would not cover them).
+  auto g = DefaultFileSystem()->NewWritableFile(dir.Join("q.whs"));
+  ASSERT_TRUE(g.ok());
+  SegmentWriter w2(g->get(), GoldenColumns(), {});
+  ASSERT_TRUE(w2.AddRows(0, ptrs, 0, 5).ok());
+  EXPECT_FALSE(w2.BeginPart(5).ok());
 }
 
 // Buckets that share: one row group with a bucket index per range; a bucket too big for the

@@ -78,13 +78,18 @@ TEST_F(IngestTest, RoutesRowsByLeastOfTwoTimestamps) {
   for (const auto& s : snap->segments) {
     auto rd = SegmentReader::Open(DefaultFileSystem(), snap->SegmentPath(s));
     ASSERT_TRUE(rd.ok());
-    for (size_t g = 0; g < (*rd)->footer().row_groups.size(); ++g) {
+    auto part = (*rd)->Part(s.partition);
+    ASSERT_TRUE(part.ok());
+    for (size_t g = part->first; g < part->first + part->second; ++g) {
       auto users = (*rd)->ReadColumn(g, 4);
       auto etl = (*rd)->ReadColumn(g, 5);
-      for (size_t i = 0; i < users->size(); ++i) {
-        EXPECT_EQ(BucketOf(HashInt64Key(users->Get<int64_t>(i)), 45), (*rd)->footer().row_groups[g].bucket);
-        EXPECT_EQ(FormatTimestamp(etl->Get<int64_t>(i)), "2022-03-01 00:00:00");
-      }
+      // Each run of the row group's bucket index holds rows of its bucket only.
+      size_t i = 0;
+      for (const BucketRun& run : (*rd)->footer().GroupBuckets(g))
+        for (size_t k = 0; k < run.rows; ++k, ++i)
+          EXPECT_EQ(BucketOf(HashInt64Key(users->Get<int64_t>(i)), 45), run.bucket);
+      EXPECT_EQ(i, users->size());
+      for (size_t k = 0; k < etl->size(); ++k) EXPECT_EQ(FormatTimestamp(etl->Get<int64_t>(k)), "2022-03-01 00:00:00");
     }
   }
 }
