@@ -183,13 +183,18 @@ Result<CompactStats> CompactAfterCommit(Warehouse* wh, const std::string& table,
   return r;
 }
 
-Status TableWriter::DeleteRetired(const std::vector<std::string>& retired) {
+bool TableWriter::NoReaderBefore(uint64_t retired_by) {
+  auto below = fs_->SnapshotsBelow(JoinPath(base_.dir, kReadersFile), retired_by);
+  return below.ok() && !*below;  // an error: a reader may be there
+}
+
+Status TableWriter::DeleteRetired(const std::vector<std::string>& retired, uint64_t retired_by) {
   if (retired.empty()) return Status::OK();
-  // Only while no reader holds the table: a reader takes its shared lock before it reads the
-  // manifest and keeps it until it has read its segments. An error taking the lock (a
-  // filesystem without flock on directories) counts as a reader at work.
+  // Only while no reader may need them: the directory's exclusive lock (no reader is reading
+  // the state, and none of an older build holds it for its statement), then no snapshot lock
+  // below the retiring commit. An error taking either counts as a reader at work.
   auto excl = fs_->TryLockDirExclusive(base_.dir);
-  if (!excl.ok() || !*excl) return Status::OK();  // a later writer deletes them
+  if (!excl.ok() || !*excl || !NoReaderBefore(retired_by)) return Status::OK();  // a later writer deletes them
   std::set<std::string> dirs;
   Status first;
   for (const auto& rel : retired) {

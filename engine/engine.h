@@ -35,6 +35,7 @@ struct TableSnapshot {
   // Segments retired by commits the checkpoint covers that may still be on disk (the commits
   // after it carry their own removed lists).
   std::vector<std::string> retired;
+  uint64_t retired_seq = 0;  // the commit that retired them, or a later one
   uint64_t manifest_length = 0;    // valid bytes of the manifest
   uint64_t checkpoint_offset = 0;  // where the checkpoint read ends in the manifest (0: none)
   uint64_t checkpoint_bytes = 0;
@@ -43,8 +44,10 @@ struct TableSnapshot {
   // damaged last one): readers ignore them; the next writer sets them aside (see OpenWriter).
   uint64_t torn_bytes = 0;
   bool head_confirms = false;  // `_head` names this state exactly (HeadConfirms)
-  // The readers' lock on the table directory, held while any copy of the snapshot lives: the
-  // segments it names are not deleted meanwhile, even when a compaction retires them.
+  // The reader's hold, kept while any copy of the snapshot lives: its lock on byte last_seq of
+  // `_readers` (or, for a table without that file, the readers' lock on the table directory).
+  // The segments the snapshot names are not deleted meanwhile, even when a compaction retires
+  // them.
   std::shared_ptr<FileLock> read_lock;
 
   uint64_t rows() const;
@@ -235,7 +238,11 @@ class TableWriter {
   void MaybeCheckpoint(const CommitRecord& rec, const std::string& record);
   // Deletes the files commits have retired, when no reader holds the table (SPEC.md "Retired
   // segments"); else leaves them for a later writer. `retired`: paths relative to the table.
-  Status DeleteRetired(const std::vector<std::string>& retired);
+  Status DeleteRetired(const std::vector<std::string>& retired, uint64_t retired_by);
+  // True when no reader can need a file retired by commit `retired_by`: none holds a snapshot
+  // older than it. REQUIRES: the table directory's exclusive lock (no reader is between reading
+  // the state and locking its snapshot).
+  bool NoReaderBefore(uint64_t retired_by);
 
   FileSystem* fs_ = nullptr;
   std::unique_ptr<FileLock> lock_;

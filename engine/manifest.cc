@@ -300,6 +300,7 @@ Result<ManifestContents> ReadManifest(FileSystem* fs, const std::string& path, c
   m.commits = ck->commits;
   m.base_segments = ck->live;
   m.base_retired = ck->retired;
+  m.base_retired_seq = ck->seq;
   m.checkpoint_offset = at;
   m.checkpoint_bytes = ck->file_bytes;
   st = ParseRecords(std::string_view(tail).substr(8), at, m);

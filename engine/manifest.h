@@ -56,6 +56,7 @@ struct ManifestContents {
   std::vector<CommitRecord> commits;
   std::vector<SegmentEntry> base_segments;  // live at the checkpoint (commit_seq set)
   std::vector<std::string> base_retired;    // retired by then and perhaps still on disk
+  uint64_t base_retired_seq = 0;            // the checkpoint's commit: they were retired by it or before
   uint64_t checkpoint_offset = 0;  // manifest offset the checkpoint covers (0: none used)
   uint64_t checkpoint_bytes = 0;   // size of that checkpoint file
   bool checkpoint_damaged = false;  // a `_checkpoint` exists but could not be used
@@ -110,6 +111,9 @@ Result<ManifestContents> ReadManifest(FileSystem* fs, const std::string& path, c
 // replaced atomically after each commit. A manifest that ends before it has lost committed
 // records (truncation), which would otherwise read as an older, valid state.
 constexpr const char* kHeadFile = "_head";
+// Readers' snapshot locks (SPEC.md "Retired segments and readers"): an empty file whose byte s a
+// reader of snapshot s holds a shared lock on.
+constexpr const char* kReadersFile = "_readers";
 std::string EncodeHead(uint64_t last_seq, uint64_t manifest_length);
 struct Head {
   uint64_t last_seq = 0;

@@ -48,10 +48,12 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn, bool set_asid
   for (const char* f : {kHeadFile, kCheckpointFile})
     if (fs_->FileExists(JoinPath(dir, std::string(f) + ".tmp")))
       WH_RETURN_IF_ERROR(fs_->RemoveFile(JoinPath(dir, std::string(f) + ".tmp")));
-  std::set<std::string> live, retired(base_.retired.begin(), base_.retired.end());
+  std::set<std::string> live;
+  std::map<std::string, uint64_t> retired;  // path -> the commit that retired it (or a later one)
+  for (const auto& r : base_.retired) retired[r] = base_.retired_seq;
   for (const auto& s : base_.segments) live.insert(s.path);
   for (const auto& c : base_.commits)
-    for (const auto& r : c.removed) retired.insert(r);
+    for (const auto& r : c.removed) retired[r] = c.seq;
   std::set<std::string> live_dirs;
   for (const auto& s : base_.segments) live_dirs.insert(s.path.substr(0, s.path.find('/')));
   // Segment directories: one per partition, or `data` for an unpartitioned table.
@@ -66,6 +68,15 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn, bool set_asid
     auto excl = fs_->TryLockDirExclusive(dir);
     if (excl.ok()) no_readers = std::move(excl).value();
   }
+  // Whether no reader holds a snapshot older than commit c (only asked under no_readers).
+  std::map<uint64_t, bool> free_after;
+  auto deletable = [&](const std::string& rel) {
+    auto it = retired.find(rel);
+    if (!no_readers) return false;
+    auto [f, fresh] = free_after.emplace(it->second, false);
+    if (fresh) f->second = NoReaderBefore(it->second);
+    return f->second;
+  };
   bool dir_changed = false;
   for (const auto& n : names) {
     if (partitioned ? n.rfind(prefix, 0) != 0 : n != "data") continue;
@@ -78,7 +89,7 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn, bool set_asid
       std::string rel = n + "/" + f;
       const bool temp = f.rfind(kTempPrefix, 0) == 0;
       const bool segment = f.size() > 4 && f.compare(f.size() - 4, 4, kSegmentSuffix) == 0;
-      if ((!temp && !segment) || live.count(rel) || (!temp && retired.count(rel) && !no_readers)) {
+      if ((!temp && !segment) || live.count(rel) || (!temp && retired.count(rel) && !deletable(rel))) {
         ++kept;
         continue;
       }
@@ -642,7 +653,7 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
       (void)fs_->SyncDir(base_.dir);
   });
   // The segments this commit retired go once no reader can need them (else a later writer).
-  (void)CatchAll([&] { (void)DeleteRetired(rec.removed); });
+  (void)CatchAll([&] { (void)DeleteRetired(rec.removed, rec.seq); });
   (void)CatchAll([&] { MaybeCheckpoint(rec, record); });
   return rec;
 }

@@ -163,6 +163,8 @@ Status Warehouse::PrepareTableDir(const TableSchema& schema, const std::string& 
     WH_RETURN_IF_ERROR(f->Close());
     // The head from the start: a first commit that a crash interrupts is then known for one.
     WH_RETURN_IF_ERROR(fs_->WriteFileAtomic(JoinPath(tmp, kHeadFile), EncodeHead(0, bytes.size())));
+    WH_ASSIGN_OR_RETURN(auto r, fs_->NewWritableFile(JoinPath(tmp, kReadersFile)));
+    WH_RETURN_IF_ERROR(r->Close());
     return fs_->SyncDir(tmp);
   }();
   if (!st.ok()) (void)fs_->RemoveTree(tmp);
@@ -234,6 +236,7 @@ TableSnapshot BuildSnapshot(ManifestContents m, const std::string& dir) {
   snap.dir = dir;
   snap.segments = std::move(m.base_segments);  // live at the checkpoint, if one was read
   snap.retired = std::move(m.base_retired);
+  snap.retired_seq = m.base_retired_seq;
   snap.manifest_length = m.valid_length;
   snap.checkpoint_offset = m.checkpoint_offset;
   snap.checkpoint_bytes = m.checkpoint_bytes;
@@ -280,6 +283,14 @@ Result<TableSnapshot> Warehouse::GetSnapshot(const std::string& name) {
   const uint64_t torn = m.length - m.valid_length;
   const bool confirms = HeadConfirms(head, m);
   TableSnapshot snap = BuildSnapshot(std::move(m), dir);
+  // The snapshot's own lock, then the directory's released: a writer that retires files later
+  // deletes them as soon as no reader of an older snapshot is left, however many readers of
+  // newer ones come and go (with the directory lock held for the whole statement, a table
+  // queried without a pause never let it). Tables without `_readers` keep the directory lock.
+  if (read_lock) {
+    auto held = fs_->LockSnapshot(JoinPath(dir, kReadersFile), snap.last_seq);
+    if (held.ok()) read_lock = std::move(held).value();
+  }
   snap.read_lock = std::move(read_lock);
   snap.torn_bytes = torn;
   snap.head_confirms = confirms;
@@ -347,6 +358,14 @@ Result<std::unique_ptr<TableWriter>> Warehouse::OpenWriterAt(const std::string& 
   const uint64_t last_seq = w->base_.last_seq;
   w->manifest_path_ = mpath;
   w->manifest_length_ = valid_length;
+  // Tables made by older builds get their `_readers` from their next writer (best effort:
+  // without it readers hold the directory lock instead).
+  if (!fs_->FileExists(JoinPath(dir, kReadersFile))) {
+    (void)CatchAll([&] {
+      auto f = fs_->NewWritableFile(JoinPath(dir, kReadersFile));
+      if (f.ok()) (void)(*f)->Close();
+    });
+  }
   WH_RETURN_IF_ERROR(w->CleanOrphans(valid_length, torn, !head_confirms));
   if (!head_confirms) {
     // The manifest's whole records are durable once synced: the head can name them.

@@ -264,6 +264,46 @@ class PosixFileSystem final : public FileSystem {
     }
     return std::unique_ptr<FileLock>(new PosixFileLock(fd));
   }
+  Result<std::unique_ptr<FileLock>> LockSnapshot(const std::string& path, uint64_t seq) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Errno("open", path, errno);
+    struct flock l {};
+    l.l_type = F_RDLCK;
+    l.l_whence = SEEK_SET;
+    l.l_start = static_cast<off_t>(std::min<uint64_t>(seq, INT64_MAX - 1));
+    l.l_len = 1;
+    int rc;
+    while ((rc = ::fcntl(fd, F_OFD_SETLKW, &l)) != 0 && errno == EINTR) {
+    }
+    if (rc != 0) {
+      int e = errno;
+      ::close(fd);
+      if (e == EINVAL) return Status::NotSupported("snapshot locks on " + path);
+      return Errno("lock snapshot", path, e);
+    }
+    return std::unique_ptr<FileLock>(new PosixFileLock(fd));
+  }
+  Result<bool> SnapshotsBelow(const std::string& path, uint64_t seq) override {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT) return false;
+      return Errno("open", path, errno);
+    }
+    if (seq == 0) {
+      ::close(fd);
+      return false;
+    }
+    struct flock l {};
+    l.l_type = F_WRLCK;
+    l.l_whence = SEEK_SET;
+    l.l_start = 0;
+    l.l_len = static_cast<off_t>(std::min<uint64_t>(seq, INT64_MAX));
+    const int rc = ::fcntl(fd, F_OFD_GETLK, &l);
+    const int e = errno;
+    ::close(fd);
+    if (rc != 0) return Errno("test snapshot locks", path, e);
+    return l.l_type != F_UNLCK;
+  }
   Result<std::unique_ptr<FileLock>> TryLockDirExclusive(const std::string& path) override {
     int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return Errno("open directory", path, errno);

@@ -76,6 +76,13 @@ class FileSystem {
   // The exclusive lock on a directory, without waiting: nullptr (not an error) while anyone
   // else, in this process or another, holds it shared or exclusive.
   virtual Result<std::unique_ptr<FileLock>> TryLockDirExclusive(const std::string& path) = 0;
+  // A reader's hold on snapshot `seq`: a shared lock on byte `seq` of the existing file `path`
+  // (fcntl open-file-description locks: each hold is its own, also among threads of one
+  // process). NotFound when the file does not exist; NotSupported where such locks are not.
+  virtual Result<std::unique_ptr<FileLock>> LockSnapshot(const std::string& path, uint64_t seq) = 0;
+  // True while anyone holds a snapshot lock on a byte below `seq` of `path` (false when the file
+  // does not exist). An error means: unknown (treat as held).
+  virtual Result<bool> SnapshotsBelow(const std::string& path, uint64_t seq) = 0;
 
   // Reads a whole file.
   Result<std::string> ReadFile(const std::string& path);

@@ -48,6 +48,10 @@ class MemoryFs final : public wh::FileSystem {
   wh::Result<std::unique_ptr<wh::FileLock>> TryLockDirExclusive(const std::string&) override {
     return wh::Status::NotSupported("no");
   }
+  wh::Result<std::unique_ptr<wh::FileLock>> LockSnapshot(const std::string&, uint64_t) override {
+    return wh::Status::NotSupported("no");
+  }
+  wh::Result<bool> SnapshotsBelow(const std::string&, uint64_t) override { return wh::Status::NotSupported("no"); }
 
  private:
   std::string data_;

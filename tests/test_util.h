@@ -57,6 +57,10 @@ class FaultInjectionFileSystem : public FileSystem {
   Result<std::unique_ptr<FileLock>> TryLockDirExclusive(const std::string& p) override {
     return base_->TryLockDirExclusive(p);
   }
+  Result<std::unique_ptr<FileLock>> LockSnapshot(const std::string& p, uint64_t seq) override {
+    return base_->LockSnapshot(p, seq);
+  }
+  Result<bool> SnapshotsBelow(const std::string& p, uint64_t seq) override { return base_->SnapshotsBelow(p, seq); }
 
   // Counts a call; returns an error if this one must fail.
   Status Tick(const char* what, const std::string& path);

@@ -328,6 +328,56 @@ TEST(Compaction, AReadersSnapshotKeepsItsFilesUntilItIsReleased) {
   EXPECT_EQ(v.problems, 0u);
 }
 
+// Readers hold the snapshot they read, not the table: files a commit retired are deleted as
+// soon as no reader of an older snapshot is left, however many readers of newer ones there are
+// (a table queried without a pause no longer keeps them forever). A table without `_readers`
+// (made by an older build, before its next writer) falls back to the directory lock.
+TEST(Compaction, ReadersOfNewerSnapshotsDoNotKeepRetiredFiles) {
+  TempDir dir;
+  const std::string root = dir.Join("w");
+  auto wh = CreateEv(root);
+  EXPECT_TRUE(DefaultFileSystem()->FileExists(root + "/ev/_readers"));
+  for (int n = 0; n < 6; ++n) Ingest(wh.get(), n, 50, false);
+  std::optional<TableSnapshot> old = *wh->GetSnapshot("ev");
+  CompactOptions full;
+  full.full = true;
+  auto r = CompactTable(wh.get(), "ev", full);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const std::string gone = old->SegmentPath(old->segments[0]);
+  EXPECT_TRUE(DefaultFileSystem()->FileExists(gone));  // the old reader needs it
+  std::optional<TableSnapshot> newer = *wh->GetSnapshot("ev");  // started after the compaction
+  { ASSERT_TRUE(wh->OpenWriter("ev").ok()); }
+  EXPECT_TRUE(DefaultFileSystem()->FileExists(gone));  // the old reader is still there
+  old.reset();
+  { ASSERT_TRUE(wh->OpenWriter("ev").ok()); }
+  EXPECT_FALSE(DefaultFileSystem()->FileExists(gone));  // only a newer reader is left
+  uint64_t rows = 0;
+  for (const auto& seg : newer->segments) {
+    auto reader = SegmentReader::Open(DefaultFileSystem(), newer->SegmentPath(seg));
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    rows += (*reader)->footer().rows;
+  }
+  EXPECT_EQ(rows, newer->rows());
+  newer.reset();
+
+  // Without `_readers`: a reader keeps the directory lock for its statement, and with it every
+  // retired file (as before the file existed).
+  for (int n = 6; n < 9; ++n) Ingest(wh.get(), n, 50, false);
+  ASSERT_TRUE(DefaultFileSystem()->RemoveFile(root + "/ev/_readers").ok());
+  std::optional<TableSnapshot> legacy = *wh->GetSnapshot("ev");
+  auto r2 = CompactTable(wh.get(), "ev", full);  // its writer makes `_readers` again
+  ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+  EXPECT_TRUE(DefaultFileSystem()->FileExists(root + "/ev/_readers"));
+  const std::string kept = legacy->SegmentPath(legacy->segments.back());
+  { ASSERT_TRUE(wh->OpenWriter("ev").ok()); }
+  EXPECT_TRUE(DefaultFileSystem()->FileExists(kept));
+  legacy.reset();
+  { ASSERT_TRUE(wh->OpenWriter("ev").ok()); }
+  EXPECT_FALSE(DefaultFileSystem()->FileExists(kept));
+  auto v = VerifyTable(wh.get(), "ev", [&](const std::string& m) { ADD_FAILURE() << m; });
+  EXPECT_EQ(v.problems, 0u);
+}
+
 // A compaction failing at its Nth filesystem call, for every N (and, in a second pass, followed
 // by a power loss), leaves the table with the same rows, in the old files or the new ones; the
 // next writer leaves only live files; verify passes.
