@@ -294,17 +294,23 @@ TEST(Compaction, InsertMergesLikeIngest) {
   EXPECT_EQ((*count)[0].columns[0].Get<int64_t>(0), 12 * 200);
 }
 
+// Six small drops, then a full compaction while a reader holds the snapshot before it (*old).
+void CompactBehindAReader(Warehouse* wh, std::optional<TableSnapshot>* old) {
+  for (int n = 0; n < 6; ++n) Ingest(wh, n, 50, false);
+  *old = *wh->GetSnapshot("ev");
+  CompactOptions full;
+  full.full = true;
+  auto r = CompactTable(wh, "ev", full);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_GT(r->files_in, 0u);
+}
+
 TEST(Compaction, AReadersSnapshotKeepsItsFilesUntilItIsReleased) {
   TempDir dir;
   const std::string root = dir.Join("w");
   auto wh = CreateEv(root);
-  for (int n = 0; n < 6; ++n) Ingest(wh.get(), n, 50, false);
-  std::optional<TableSnapshot> old = *wh->GetSnapshot("ev");
-  CompactOptions full;
-  full.full = true;
-  auto r = CompactTable(wh.get(), "ev", full);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ASSERT_GT(r->files_in, 0u);
+  std::optional<TableSnapshot> old;
+  ASSERT_NO_FATAL_FAILURE(CompactBehindAReader(wh.get(), &old));
   // The old snapshot's files are all still there and read back whole.
   uint64_t rows = 0;
   for (const auto& seg : old->segments) {
@@ -337,12 +343,10 @@ TEST(Compaction, ReadersOfNewerSnapshotsDoNotKeepRetiredFiles) {
   const std::string root = dir.Join("w");
   auto wh = CreateEv(root);
   EXPECT_TRUE(DefaultFileSystem()->FileExists(root + "/ev/_readers"));
-  for (int n = 0; n < 6; ++n) Ingest(wh.get(), n, 50, false);
-  std::optional<TableSnapshot> old = *wh->GetSnapshot("ev");
+  std::optional<TableSnapshot> old;
+  ASSERT_NO_FATAL_FAILURE(CompactBehindAReader(wh.get(), &old));
   CompactOptions full;
   full.full = true;
-  auto r = CompactTable(wh.get(), "ev", full);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
   const std::string gone = old->SegmentPath(old->segments[0]);
   EXPECT_TRUE(DefaultFileSystem()->FileExists(gone));  // the old reader needs it
   std::optional<TableSnapshot> newer = *wh->GetSnapshot("ev");  // started after the compaction
