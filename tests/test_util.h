@@ -58,9 +58,13 @@ class FaultInjectionFileSystem : public FileSystem {
     return base_->TryLockDirExclusive(p);
   }
   Result<std::unique_ptr<FileLock>> LockSnapshot(const std::string& p, uint64_t seq) override {
+    WH_RETURN_IF_ERROR(Tick("lock snapshot", p));
     return base_->LockSnapshot(p, seq);
   }
-  Result<bool> SnapshotsBelow(const std::string& p, uint64_t seq) override { return base_->SnapshotsBelow(p, seq); }
+  Result<bool> SnapshotsBelow(const std::string& p, uint64_t seq) override {
+    WH_RETURN_IF_ERROR(Tick("test snapshot locks", p));
+    return base_->SnapshotsBelow(p, seq);
+  }
 
   // Counts a call; returns an error if this one must fail.
   Status Tick(const char* what, const std::string& path);
