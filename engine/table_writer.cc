@@ -71,10 +71,9 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn, bool set_asid
   // Whether no reader holds a snapshot older than commit c (only asked under no_readers).
   std::map<uint64_t, bool> free_after;
   auto deletable = [&](const std::string& rel) {
-    auto it = retired.find(rel);
     if (!no_readers) return false;
-    auto [f, fresh] = free_after.emplace(it->second, false);
-    if (fresh) f->second = NoReaderBefore(it->second);
+    auto [f, fresh] = free_after.emplace(retired.at(rel), false);
+    if (fresh) f->second = NoReaderBefore(f->first);
     return f->second;
   };
   bool dir_changed = false;
@@ -391,11 +390,16 @@ Status TableWriter::MergeInto(std::optional<int32_t> partition, const std::vecto
   for (const SegmentReader* r : inputs)
     if (r->footer().columns.size() != specs.size())
       return Status::Corruption(r->path() + ": its columns differ from the table's");
+  // Each input's part of the partition (row groups [next, end), in bucket order), and the rows
+  // per bucket of them all, which decide the output's shared row groups.
+  std::vector<size_t> next(inputs.size(), 0), end(inputs.size(), 0);
   std::vector<uint64_t> rows_per_bucket(nb, 0);
-  for (const SegmentReader* r : inputs) {
-    const auto [first, count] = r->footer().PartGroups(partition);
-    for (size_t g = first; g < first + count; ++g)
-      for (const BucketRun& run : r->footer().GroupBuckets(g))
+  for (size_t r = 0; r < inputs.size(); ++r) {
+    WH_ASSIGN_OR_RETURN(const auto part, inputs[r]->Part(partition));
+    next[r] = part.first;
+    end[r] = part.first + part.second;
+    for (size_t g = next[r]; g < end[r]; ++g)
+      for (const BucketRun& run : inputs[r]->footer().GroupBuckets(g))
         if (run.bucket < nb) rows_per_bucket[run.bucket] += run.rows;
   }
   std::unique_ptr<OpenSegment> out;
@@ -432,14 +436,7 @@ Status TableWriter::MergeInto(std::optional<int32_t> partition, const std::vecto
     for (const auto& c : acc) ptrs.push_back(&c);
     return Status::OK();
   };
-  // Row groups are in bucket order; a row group shared by several buckets is decoded once and
-  // held while its buckets are merged.
-  std::vector<size_t> next(inputs.size(), 0), end(inputs.size(), 0);
-  for (size_t r = 0; r < inputs.size(); ++r) {
-    WH_ASSIGN_OR_RETURN(const auto part, inputs[r]->Part(partition));
-    next[r] = part.first;
-    end[r] = part.first + part.second;
-  }
+  // A row group shared by several buckets is decoded once and held while its buckets are merged.
   std::vector<std::vector<Column>> shared(inputs.size());
   std::vector<size_t> shared_group(inputs.size(), SIZE_MAX);
   for (uint32_t b = 0; b < nb; ++b) {

@@ -33,7 +33,8 @@ ZoneMap SegmentFooter::ColumnZoneMap(size_t c, size_t first, size_t count) const
   // A block without min/max that is not all NULL (a NaN, a string longer than 256 bytes) holds
   // values no bound covers: then the segment has no min/max either (only its NULL count).
   bool unbounded = false;
-  const size_t end = count > row_groups.size() - std::min(first, row_groups.size()) ? row_groups.size() : first + count;
+  first = std::min(first, row_groups.size());
+  const size_t end = first + std::min(count, row_groups.size() - first);
   for (size_t g = first; g < end; ++g) {
     const ZoneMap b = BlockZone(g, c);
     if (!b.has_min_max && b.null_count < row_groups[g].rows) unbounded = true;
