@@ -1,14 +1,15 @@
-// Compaction: merging a partition's segments into fewer, larger ones in one commit (README
+// Compaction: merging a table's files into fewer, larger ones in one commit (README
 // "Compaction", SPEC.md "Compaction" and "Retired segments").
 //
-// Every drop adds one segment to each partition it touches; a row group holds one bucket's rows
-// of one segment, so after n drops a bucket's rows of a day are spread over n row groups in n
-// files, each with its own blocks and zone maps. Merging restores what one load of the same rows
-// would have written. The automatic policy merges the newest segments of a partition while the
-// next older one is at most `ratio` times their total (tiered, as RocksDB's universal compaction
-// and ClickHouse's merges of similar-sized parts): a segment is rewritten only when the data
-// merged with it is comparable in size, so each byte is rewritten O(log(drops)) times and a large
-// old segment is never rewritten for a small drop.
+// Every drop adds a file holding the rows of every partition it touches (a run: the files of
+// one commit); after n drops a bucket's rows of a day are spread over up to n row groups in n
+// files. Merging restores what one load of the same rows would have written. The automatic
+// policy merges the newest runs while the next older one holds at most `ratio` times their
+// rows (tiered, as RocksDB's universal compaction and ClickHouse's merges of similar-sized
+// parts): a file is rewritten only when the data merged with it is comparable in size, so each
+// row is rewritten O(log(drops)) times and a large old file is never rewritten for a small drop.
+// Merging whole files (not partitions) keeps a drop's cost one file whatever partitions it
+// touches, and the table's files few.
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -21,7 +22,7 @@
 namespace wh {
 
 namespace {
-constexpr size_t kMaxMergeInputs = 64;
+constexpr size_t kMaxMergeFiles = 512;
 }  // namespace
 
 std::vector<std::pair<size_t, size_t>> PlanMerges(const std::vector<uint64_t>& rows, const std::vector<uint64_t>& bytes,
@@ -67,81 +68,92 @@ std::vector<std::pair<size_t, size_t>> PlanMerges(const std::vector<uint64_t>& r
 Status TableWriter::Compact(const CompactOptions& options, CompactStats* stats) {
   if (done_ || !pending_.empty() || !removed_.empty())
     return Status::Internal("Compact on a writer that has written");
-  // Live segments per partition, in commit order.
-  std::map<std::optional<int32_t>, std::vector<const SegmentEntry*>> by_part;
-  for (const auto& s : base_.segments) by_part[s.partition].push_back(&s);
-  struct Merge {
-    std::optional<int32_t> partition;
-    std::vector<const SegmentEntry*> inputs;
+  // The table's files (a manifest entry per part; a file's entries are consecutive), grouped
+  // into runs: the files one commit added, in commit order.
+  struct File {
+    std::string path;
+    std::vector<const SegmentEntry*> parts;
   };
-  std::vector<Merge> merges;
-  // Quiet partitions: none of their files was written by the last settle_after_commits commits.
-  CompactOptions settle = options;
-  settle.full = true;
-  for (const auto& [part, segs] : by_part) {
-    // Settled only when that is cheap or worth it: a small partition, or late rows that are a
-    // good share of the largest file (else a large day would be rewritten for every few late
-    // rows that reach it).
-    uint64_t newest = 0, bytes = 0, rows = 0, largest = 0;
-    for (const SegmentEntry* s : segs) {
-      newest = std::max(newest, s->commit_seq);
-      bytes += s->bytes;
-      rows += s->rows;
-      largest = std::max(largest, s->rows);
+  struct Run {
+    uint64_t seq = 0, rows = 0, bytes = 0;
+    std::vector<File> files;
+    bool wanted = false;
+  };
+  std::vector<Run> runs;
+  std::set<std::string> seen;
+  for (const SegmentEntry& e : base_.segments) {
+    if (runs.empty() || runs.back().seq != e.commit_seq) {
+      runs.emplace_back();
+      runs.back().seq = e.commit_seq;
     }
-    const bool worth = bytes <= options.settle_small_bytes || (rows - largest) * 8 >= largest;
-    const bool quiet = !options.full && options.settle_after_commits > 0 && segs.size() >= 2 && worth &&
-                       newest + options.settle_after_commits <= base_.last_seq;
-    if (!quiet && !options.partitions.empty() &&
-        std::find(options.partitions.begin(), options.partitions.end(), part) == options.partitions.end())
-      continue;
-    std::vector<uint64_t> seg_rows, seg_bytes;
-    for (const SegmentEntry* s : segs) {
-      seg_rows.push_back(s->rows);
-      seg_bytes.push_back(s->bytes);
+    Run& run = runs.back();
+    if (run.files.empty() || run.files.back().path != e.path) {
+      if (!seen.insert(e.path).second)
+        return Status::Corruption("the manifest names " + e.path + " in two places");
+      run.files.emplace_back();
+      run.files.back().path = e.path;
+      run.bytes += e.bytes;
     }
-    bool any = false;
-    for (const auto& [first, last] : PlanMerges(seg_rows, seg_bytes, quiet ? settle : options)) {
-      // At most kMaxMergeInputs files per merge (each an open file and a mapping, and merges
-      // run side by side); what is left of a run is merged by the next compaction.
-      // The newest of them, so that the output stays after the files it did not take.
-      const size_t begin = std::max(first, last > kMaxMergeInputs ? last - kMaxMergeInputs : 0);
-      merges.push_back({part, std::vector<const SegmentEntry*>(segs.begin() + begin, segs.begin() + last)});
-      any = true;
-    }
-    if (any) ++stats->partitions;
+    run.files.back().parts.push_back(&e);
+    run.rows += e.rows;
+    run.wanted |= options.partitions.empty() ||
+                  std::find(options.partitions.begin(), options.partitions.end(), e.partition) != options.partitions.end();
+  }
+  std::vector<const Run*> candidates;
+  for (const Run& r : runs)
+    if (r.wanted) candidates.push_back(&r);
+  std::vector<uint64_t> run_rows, run_bytes;
+  for (const Run* r : candidates) {
+    run_rows.push_back(r->rows);
+    run_bytes.push_back(r->bytes);
+  }
+  std::vector<std::vector<const File*>> merges;
+  for (auto [first, last] : PlanMerges(run_rows, run_bytes, options)) {
+    // At most kMaxMergeFiles files at once (each an open file and a mapping), but always two
+    // runs: the newest of the stretch, so that the output stays after the runs it did not take.
+    size_t files = 0, begin = last;
+    while (begin > first && (last - begin < 2 || files + candidates[begin - 1]->files.size() <= kMaxMergeFiles))
+      files += candidates[--begin]->files.size();
+    merges.emplace_back();
+    for (size_t k = begin; k < last; ++k)
+      for (const File& f : candidates[k]->files) merges.back().push_back(&f);
   }
   if (merges.empty()) return Status::OK();
-  // Partitions are merged side by side (each ends in fsyncs: more threads than cores); the
-  // first error in plan order wins.
-  const size_t threads = std::max(kIoThreads, std::thread::hardware_concurrency());
-  Status merged = ParallelFor(merges.size(), threads, [&](size_t k) -> Status {
-    std::vector<std::unique_ptr<SegmentReader>> readers;
-    std::vector<const SegmentReader*> inputs;
-    for (const SegmentEntry* e : merges[k].inputs) {
-      auto r = SegmentReader::Open(fs_, base_.SegmentPath(*e));
-      if (!r.ok()) {
-        return r.status().code() == StatusCode::kNotFound ? MissingSegment(base_.SegmentPath(*e)) : r.status();
-      }
-      if ((*r)->footer_checksum() != e->footer_checksum)
-        return Status::Corruption((*r)->path() + ": footer differs from the one the manifest recorded");
-      inputs.push_back(r->get());
-      readers.push_back(std::move(r).value());
-    }
-    return MergeInto(merges[k].partition, inputs, options.target_bytes);
-  });
-  if (!merged.ok()) return merged.WithContext("compacting");
+  // One merge after another (each writes its files side by side when it is large).
+  std::set<std::optional<int32_t>> partitions;
   int64_t max_etl = INT64_MIN;
-  for (const auto& m : merges)
-    for (const SegmentEntry* e : m.inputs) {
-      removed_.push_back(e->path);
+  for (const auto& files : merges) {
+    std::vector<std::unique_ptr<SegmentReader>> readers;
+    std::vector<MergeInput> inputs;
+    for (const File* f : files) {
+      const SegmentEntry& e0 = *f->parts.front();
+      auto r = SegmentReader::Open(fs_, base_.SegmentPath(e0));
+      if (!r.ok()) {
+        return (r.status().code() == StatusCode::kNotFound ? MissingSegment(base_.SegmentPath(e0)) : r.status())
+            .WithContext("compacting");
+      }
+      if ((*r)->footer_checksum() != e0.footer_checksum)
+        return Status::Corruption((*r)->path() + ": footer differs from the one the manifest recorded");
+      MergeInput in;
+      in.reader = r->get();
+      for (const SegmentEntry* e : f->parts) {
+        WH_ASSIGN_OR_RETURN(in.parts[e->partition], (*r)->Part(e->partition));
+        partitions.insert(e->partition);
+        stats->rows += e->rows;
+        // The etl_date column is the last storage column; its zone map's max is the newest row.
+        const ZoneMap& z = e->zones.back();
+        if (z.has_min_max) max_etl = std::max(max_etl, static_cast<int64_t>(z.max_i));
+      }
+      inputs.push_back(std::move(in));
+      readers.push_back(std::move(r).value());
+      removed_.push_back(f->path);
       ++stats->files_in;
-      stats->rows += e->rows;
-      stats->bytes_in += e->bytes;
-      // The etl_date column is the last storage column; its zone map's max is the newest row.
-      const ZoneMap& z = e->zones.back();
-      if (z.has_min_max) max_etl = std::max(max_etl, static_cast<int64_t>(z.max_i));
+      stats->bytes_in += e0.bytes;
     }
+    Status merged = MergeFiles(inputs, options.target_bytes);
+    if (!merged.ok()) return merged.WithContext("compacting");
+  }
+  stats->partitions = partitions.size();
   stats->files_out = stats_.segments;
   stats->bytes_out = stats_.bytes;
   if (stats_.rows != stats->rows)
@@ -170,13 +182,10 @@ Result<CompactStats> CompactTable(Warehouse* wh, const std::string& name, const 
 
 Result<CompactStats> CompactAfterCommit(Warehouse* wh, const std::string& table, const CommitRecord& rec,
                                         const CompactOptions& options) {
+  if (rec.added.empty()) return CompactStats{};
   CompactOptions o = options;
   o.full = false;
   o.partitions.clear();
-  for (const auto& s : rec.added)
-    if (std::find(o.partitions.begin(), o.partitions.end(), s.partition) == o.partitions.end())
-      o.partitions.push_back(s.partition);
-  if (o.partitions.empty()) return CompactStats{};
   Result<CompactStats> r = Status::Internal("not run");
   Status st = CatchAll([&] { r = CompactTable(wh, table, o); });
   if (!st.ok()) return st;

@@ -5,7 +5,8 @@
 //   <warehouse>/_lock                      DDL lock (CREATE / DROP)
 //   <warehouse>/<table>/_manifest          schema + commit log; the commit point
 //   <warehouse>/<table>/_lock              writer lock of the table
-//   <warehouse>/<table>/<col>=<value>/<segment>.whs
+//   <warehouse>/<table>/data/<segment>.whs   segment files (of several partitions each)
+//   <warehouse>/<table>/<col>=<value>/<segment>.whs   of older builds: one partition per file
 #pragma once
 
 #include <cstdint>
@@ -51,7 +52,8 @@ struct TableSnapshot {
   std::shared_ptr<FileLock> read_lock;
 
   uint64_t rows() const;
-  uint64_t bytes() const;
+  uint64_t bytes() const;  // of the live files
+  size_t files() const;     // live files (an entry per partition a file holds)
   std::string SegmentPath(const SegmentEntry& s) const { return JoinPath(dir, s.path); }
 };
 
@@ -104,36 +106,37 @@ class Warehouse {
   std::string root_;
 };
 
-// What compaction merges (README "Compaction", SPEC.md "Compaction").
+// Files a merge writes are cut near this size; files this large are not merged again.
+constexpr uint64_t kTargetFileBytes = 512ull << 20;
+// A batch or merge of fewer rows writes one file; more are written as several files of
+// partition ranges side by side (one per core).
+constexpr uint64_t kParallelWriteRows = 1u << 18;
+
+// What compaction merges (README "Compaction", SPEC.md "Compaction"). Compaction merges whole
+// files: the files one commit added form a *run* (they hold disjoint partitions, or a bucket
+// range each of one), and a merge rewrites runs into one new run.
 struct CompactOptions {
-  // false: the automatic policy (after each ingest): in each partition, the newest run of
-  // segments in which each older segment holds at most `ratio` times the rows of the newer ones
-  // together.
-  // true (`wh compact`): every run of two or more consecutive segments under the target.
+  // false: the automatic policy (after each commit): the newest run, extended to older ones
+  // while each holds at most `ratio` times the rows of the newer ones together.
+  // true (`wh compact`): every stretch of two or more consecutive runs under the target.
   bool full = false;
   double ratio = 2.0;
-  // Segments this large are never merged again; merged output is cut into files near this size.
-  uint64_t target_bytes = 512ull << 20;
-  // Partitions to look at (nullopt = the NULL partition; empty list: every partition).
+  // Runs this large are never merged again; merged output is cut into files near this size.
+  uint64_t target_bytes = kTargetFileBytes;
+  // Only runs holding rows of one of these partitions are merged (nullopt = the NULL partition;
+  // empty list: every run).
   std::vector<std::optional<int32_t>> partitions;
-  // With the automatic policy: a partition of any list whose files are all older than this many
-  // commits (it has gone quiet: a day past its late rows) is merged whole, as `full` does.
-  // 0: off.
-  uint64_t settle_after_commits = 8;
-  // ... when it is this small, or its files besides the largest hold >= 1/8 of the largest's
-  // rows (a large day is not rewritten for every few late rows that reach it).
-  uint64_t settle_small_bytes = 64ull << 20;
 };
 
 struct CompactStats {
-  uint64_t partitions = 0;  // partitions merged
+  uint64_t partitions = 0;  // partitions whose rows were rewritten
   uint64_t files_in = 0, files_out = 0;
   uint64_t rows = 0;
   uint64_t bytes_in = 0, bytes_out = 0;
   uint64_t commit_seq = 0;  // of the compaction's commit (0: nothing to merge)
 };
 
-// The runs [first, last) of a partition's segments (their rows and bytes, oldest first) that
+// The stretches [first, last) of a table's runs (their rows and bytes, oldest first) that
 // `options` merges. Exposed for tests.
 std::vector<std::pair<size_t, size_t>> PlanMerges(const std::vector<uint64_t>& rows, const std::vector<uint64_t>& bytes,
                                                   const CompactOptions& options);
@@ -143,7 +146,7 @@ std::vector<std::pair<size_t, size_t>> PlanMerges(const std::vector<uint64_t>& r
 Result<CompactStats> CompactTable(Warehouse* wh, const std::string& name, const CompactOptions& options);
 
 // The automatic compaction after commit `rec` of `table` (ingest, INSERT): the policy of
-// `options` (not full) applied to the partitions that commit wrote.
+// `options` (not full), when that commit added files.
 Result<CompactStats> CompactAfterCommit(Warehouse* wh, const std::string& table, const CommitRecord& rec,
                                         const CompactOptions& options);
 
@@ -204,34 +207,43 @@ class TableWriter {
     std::string tmp_path;    // absolute
     std::string final_path;  // absolute
     bool renamed = false;
-    bool merged_away = false;  // replaced by a merged segment; deleted before the commit
-    SegmentEntry entry;
+    // The file's manifest entries: one per part (partition), in partition order.
+    std::vector<SegmentEntry> parts;
+    uint64_t rows = 0, bytes = 0;
   };
-  // Merges the segments this batch wrote to the same partition (a batch larger than the memory
-  // budget writes one per flush) into one, so that row groups hold a bucket's rows of the whole
-  // batch. Runs at commit time; the originals are uncommitted temporary files.
-  Status MergePartitionSegments();
+  // A file of this batch being written: its pending entry and writer (BeginFile / FinishFile).
+  struct OpenFile;
+  // A segment file to merge: its reader and its parts as the manifest (or the writer) lists
+  // them: partition -> row groups [first, first + count).
+  struct MergeInput {
+    const SegmentReader* reader = nullptr;
+    std::map<std::optional<int32_t>, std::pair<size_t, size_t>> parts;
+  };
+  // Merges the files this batch wrote when a partition is in more than one (a batch larger than
+  // the memory budget writes files per flush), so that row groups hold a bucket's rows of the
+  // whole batch. Runs at commit time; the originals are uncommitted temporary files.
+  Status MergePendingFiles();
   // Removes what an interrupted commit left (a torn manifest tail, temporary files, segments no
   // commit names); with set_aside, keeps the tail and such segments in kOrphanDir instead.
   Status CleanOrphans(uint64_t manifest_valid_length, bool torn, bool set_aside);
-  // Writes one segment from rows [bounds.front(), bounds.back()) of `sorted` (user columns then
-  // etl_date), whose rows of bucket b are [bounds[b], bounds[b + 1]).
-  Status WriteSortedRange(std::optional<int32_t> partition, const std::vector<Column>& sorted,
-                          const std::vector<uint32_t>& bounds);
+  // Writes one file holding partitions parts[first, last) of `sorted` (user columns then
+  // etl_date): the rows of partition p and bucket b are [bounds[p * nb + b], bounds[p * nb + b + 1]).
+  Status WriteSortedParts(const std::vector<std::optional<int32_t>>& parts, size_t first, size_t last,
+                          const std::vector<Column>& sorted, const std::vector<uint32_t>& bounds, uint32_t nb);
   void RemovePending();
-  // Streams the rows of `inputs` (segments of one partition, in commit order) into new
-  // segments, bucket by bucket (rows of a bucket keep their order), each cut near target_bytes.
-  Status MergeInto(std::optional<int32_t> partition, const std::vector<const SegmentReader*>& inputs,
+  // Merges `inputs` (in commit order) into new files: every partition any of them holds, each
+  // partition's rows bucket by bucket (rows of a bucket keep their order), in files cut near
+  // target_bytes; files written side by side for partition ranges when the rows are many.
+  Status MergeFiles(const std::vector<MergeInput>& inputs, uint64_t target_bytes);
+  // One file sequence of MergeFiles: partitions `parts` (ascending) of `inputs`.
+  Status MergeInto(const std::vector<MergeInput>& inputs, const std::vector<std::optional<int32_t>>& parts,
                    uint64_t target_bytes);
-  // A new segment being written: its pending entry and writer (BeginSegment / FinishSegment).
-  struct OpenSegment;
-  // rows_per_bucket: the rows the segment will hold per bucket, which decides the buckets that
-  // share row groups.
-  Result<std::unique_ptr<OpenSegment>> BeginSegment(std::optional<int32_t> partition,
-                                                    const std::vector<uint64_t>& rows_per_bucket);
-  Status AddToSegment(OpenSegment* out, uint32_t bucket, const std::vector<const Column*>& cols, size_t begin,
-                      size_t end);
-  Status FinishSegment(OpenSegment* out);
+  Result<std::unique_ptr<OpenFile>> BeginFile();
+  // Starts the rows of `partition` in the file; rows_per_bucket: the rows the part will hold per
+  // bucket, which decides the buckets that share row groups.
+  Status BeginPart(OpenFile* out, std::optional<int32_t> partition, const std::vector<uint64_t>& rows_per_bucket);
+  Status AddRows(OpenFile* out, uint32_t bucket, const std::vector<const Column*>& cols, size_t begin, size_t end);
+  Status FinishFile(OpenFile* out);
   // After commit `rec` (its record `record` appended): replaces `_checkpoint` with the new state
   // when the manifest has grown past the last checkpoint by more than that checkpoint's size
   // (so a reader reads at most about twice the live state). Best effort.

@@ -70,13 +70,44 @@ void SerializeSegmentEntry(const SegmentEntry& s, const std::vector<ColumnSpec>&
   for (size_t i = 0; i < s.zones.size(); ++i) s.zones[i].Serialize(cols[i].type, out);
 }
 
+void SerializeFileList(const std::vector<SegmentEntry>& entries, const std::vector<ColumnSpec>& cols,
+                       bool with_commit, std::string* out) {
+  ByteWriter w(out);
+  std::vector<size_t> starts;  // the first entry of each file
+  for (size_t i = 0; i < entries.size(); ++i)
+    if (i == 0 || entries[i].path != entries[i - 1].path) starts.push_back(i);
+  starts.push_back(entries.size());
+  w.PutU32(static_cast<uint32_t>(starts.size() - 1));
+  for (size_t f = 0; f + 1 < starts.size(); ++f) {
+    const SegmentEntry& first = entries[starts[f]];
+    if (with_commit) w.PutU64(first.commit_seq);
+    w.PutString(first.path);
+    w.PutU64(first.bytes);
+    w.PutU64(first.footer_checksum);
+    w.PutVarint(starts[f + 1] - starts[f]);
+    for (size_t i = starts[f]; i < starts[f + 1]; ++i) {
+      const SegmentEntry& s = entries[i];
+      w.PutU8(s.partition ? 1 : 0);
+      w.PutI32(s.partition.value_or(0));
+      w.PutVarint(s.rows);
+      w.PutVarint(s.bucket_rows.size());
+      uint64_t next = 0;  // the least bucket the next pair may name
+      for (auto [b, n] : s.bucket_rows) {
+        w.PutVarint(b - next);
+        w.PutVarint(n);
+        next = uint64_t{b} + 1;
+      }
+      for (size_t c = 0; c < s.zones.size(); ++c) s.zones[c].Serialize(cols[c].type, out);
+    }
+  }
+}
+
 void SerializeCommit(const CommitRecord& c, const std::vector<ColumnSpec>& cols, std::string* out) {
   ByteWriter w(out);
   w.PutU64(c.seq);
   w.PutI64(c.etl_micros);
   w.PutI64(c.committed_micros);
-  w.PutU32(static_cast<uint32_t>(c.added.size()));
-  for (const auto& s : c.added) SerializeSegmentEntry(s, cols, out);
+  SerializeFileList(c.added, cols, false, out);
   w.PutU32(static_cast<uint32_t>(c.removed.size()));
   for (const auto& p : c.removed) w.PutString(p);
   SerializeSources(c.sources, &w);
@@ -113,18 +144,77 @@ Status ParseSegmentEntry(ByteReader* in, const std::vector<ColumnSpec>& cols, Se
   return Status::OK();
 }
 
-Status ParseCommit(std::string_view payload, const std::vector<ColumnSpec>& cols, CommitRecord* c) {
+// A file list (SerializeFileList) appended to *out. with_commit: each file's commit is read
+// (and must be at most max_commit); otherwise every entry's commit is max_commit.
+Status ParseFileList(ByteReader* in, const std::vector<ColumnSpec>& cols, bool with_commit, uint64_t max_commit,
+                     std::vector<SegmentEntry>* out) {
+  ByteReader& r = *in;
+  auto bad = [](const std::string& what) { return Status::Corruption("bad file list: " + what); };
+  const uint32_t files = r.GetU32();
+  if (!r.ok() || files > r.remaining()) return bad("file count");
+  std::set<std::string_view> paths;
+  for (uint32_t f = 0; f < files; ++f) {
+    SegmentEntry file;
+    file.commit_seq = with_commit ? r.GetU64() : max_commit;
+    if (file.commit_seq == 0 || file.commit_seq > max_commit) return bad("file commit");
+    const std::string_view path = r.GetString();
+    file.path = std::string(path);
+    file.bytes = r.GetU64();
+    file.footer_checksum = r.GetU64();
+    const uint64_t parts = r.GetVarint();
+    if (!r.ok() || parts == 0 || parts > r.remaining()) return bad("part count of '" + file.path + "'");
+    if (!paths.insert(path).second) return bad("'" + file.path + "' listed twice");
+    for (uint64_t p = 0; p < parts; ++p) {
+      SegmentEntry s;
+      s.commit_seq = file.commit_seq;
+      s.path = file.path;
+      s.bytes = file.bytes;
+      s.footer_checksum = file.footer_checksum;
+      const uint8_t has_part = r.GetU8();
+      const int32_t day = r.GetI32();
+      if (has_part > 1 || (!has_part && day != 0)) return bad("partition of '" + file.path + "'");
+      if (has_part) s.partition = day;
+      if (p > 0 && !(out->back().partition < s.partition)) return bad("parts of '" + file.path + "' out of order");
+      s.rows = r.GetVarint();
+      const uint64_t nb = r.GetVarint();
+      if (!r.ok() || nb > r.remaining()) return bad("bucket count of '" + file.path + "'");
+      uint64_t next = 0, total = 0;
+      for (uint64_t i = 0; i < nb; ++i) {
+        const uint64_t gap = r.GetVarint();
+        const uint64_t rows = r.GetVarint();
+        if (gap > UINT32_MAX || next + gap > UINT32_MAX || rows == 0) return bad("bucket rows of '" + file.path + "'");
+        const uint64_t b = next + gap;
+        s.bucket_rows.emplace_back(static_cast<uint32_t>(b), rows);
+        total += rows;
+        next = b + 1;
+      }
+      for (const auto& c : cols) s.zones.push_back(ZoneMap::Deserialize(c.type, &r));
+      if (!r.ok()) return bad("truncated");
+      if (total != s.rows || s.rows == 0) return bad("bucket rows do not add up for '" + s.path + "'");
+      out->push_back(std::move(s));
+    }
+  }
+  return Status::OK();
+}
+
+Status ParseCommit(std::string_view payload, const std::vector<ColumnSpec>& cols, bool file_list, CommitRecord* c) {
   ByteReader r(payload);
   auto bad = [](const std::string& what) { return Status::Corruption("bad commit record: " + what); };
   c->seq = r.GetU64();
   c->etl_micros = r.GetI64();
   c->committed_micros = r.GetI64();
-  uint32_t n = r.GetU32();
-  if (!r.ok() || n > r.remaining()) return bad("segment count");
-  c->added.resize(n);
-  for (auto& s : c->added) {
-    WH_RETURN_IF_ERROR(ParseSegmentEntry(&r, cols, &s));
-    s.commit_seq = c->seq;
+  if (!r.ok()) return bad("truncated");
+  if (file_list) {
+    if (c->seq == 0) return bad("sequence number 0");
+    WH_RETURN_IF_ERROR(ParseFileList(&r, cols, false, c->seq, &c->added));
+  } else {
+    uint32_t n = r.GetU32();
+    if (!r.ok() || n > r.remaining()) return bad("segment count");
+    c->added.resize(n);
+    for (auto& s : c->added) {
+      WH_RETURN_IF_ERROR(ParseSegmentEntry(&r, cols, &s));
+      s.commit_seq = c->seq;
+    }
   }
   uint32_t nr = r.GetU32();
   if (!r.ok() || nr > r.remaining()) return bad("removed count");
@@ -210,10 +300,10 @@ Status ParseRecords(std::string_view bytes, uint64_t base, ManifestContents& m) 
       if (!r.AtEnd()) return Status::Corruption("bad schema record: trailing bytes");
       cols = m.schema.StorageColumns();
       have_schema = true;
-    } else if (type == static_cast<uint8_t>(RecordType::kCommit)) {
+    } else if (type == static_cast<uint8_t>(RecordType::kCommit) || type == static_cast<uint8_t>(RecordType::kFileCommit)) {
       if (!have_schema) return Status::Corruption("manifest commit record before the schema");
       CommitRecord c;
-      Status st = ParseCommit(payload, cols, &c);
+      Status st = ParseCommit(payload, cols, type == static_cast<uint8_t>(RecordType::kFileCommit), &c);
       if (!st.ok()) return st.WithContext("manifest record at offset " + std::to_string(base + pos));
       uint64_t expect = m.commits.empty() ? 1 : m.commits.back().seq + 1;
       if (c.seq != expect)
@@ -226,7 +316,7 @@ Status ParseRecords(std::string_view bytes, uint64_t base, ManifestContents& m) 
     }
     pos += 13 + len;
     m.valid_length = base + pos;
-    if (type == static_cast<uint8_t>(RecordType::kCommit)) m.commit_ends.push_back(m.valid_length);
+    if (type != static_cast<uint8_t>(RecordType::kSchema)) m.commit_ends.push_back(m.valid_length);
   }
   if (!have_schema) return Status::Corruption("manifest has no schema record");
   m.has_schema = true;
@@ -329,7 +419,7 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
   std::string out;
   ByteWriter w(&out);
   w.PutBytes(kCheckpointMagic, 8);
-  w.PutU16(1);  // version
+  w.PutU16(2);  // version
   w.PutU16(0);
   w.PutU32(0);  // incompatible features
   w.PutU64(Checksum64(out.data(), 16));
@@ -348,12 +438,7 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
     w.PutI64(cm.committed_micros);
     SerializeSources(cm.sources, &w);
   }
-  const auto cols = c.schema.StorageColumns();
-  w.PutU32(static_cast<uint32_t>(c.live.size()));
-  for (const auto& seg : c.live) {
-    w.PutU64(seg.commit_seq);
-    SerializeSegmentEntry(seg, cols, &out);
-  }
+  SerializeFileList(c.live, c.schema.StorageColumns(), true, &out);
   w.PutU32(static_cast<uint32_t>(c.retired.size()));
   for (const auto& r : c.retired) w.PutString(r);
   w.PutU64(Checksum64(out.data() + body, out.size() - body));
@@ -371,8 +456,8 @@ Status ParseCheckpoint(std::string_view bytes, Checkpoint* out) {
   const uint32_t incompat = h.GetU32();
   if (h.GetU64() != Checksum64(bytes.data(), 16)) return bad("header checksum mismatch");
   if (reserved != 0) return bad("reserved header bytes are not zero");
-  if (version == 0 || version > 1)
-    return Status::NotSupported("checkpoint format version " + std::to_string(version) + "; this build of wh reads version 1");
+  if (version == 0 || version > 2)
+    return Status::NotSupported("checkpoint format version " + std::to_string(version) + "; this build of wh reads versions 1 and 2");
   if (incompat != 0) return Status::NotSupported("checkpoint uses unknown incompatible features");
   std::string_view body = bytes.substr(kCheckpointHeaderSize, bytes.size() - kCheckpointHeaderSize - 8);
   uint64_t sum;
@@ -403,13 +488,17 @@ Status ParseCheckpoint(std::string_view bytes, Checkpoint* out) {
   }
   if (n != c.seq) return bad("commit count differs from its sequence number");
   const auto cols = c.schema.StorageColumns();
-  n = r.GetU32();
-  if (!r.ok() || n > r.remaining()) return bad("segment count");
-  c.live.resize(n);
-  for (auto& seg : c.live) {
-    seg.commit_seq = r.GetU64();
-    WH_RETURN_IF_ERROR(ParseSegmentEntry(&r, cols, &seg));
-    if (seg.commit_seq == 0 || seg.commit_seq > c.seq) return bad("segment commit");
+  if (version >= 2) {
+    WH_RETURN_IF_ERROR(ParseFileList(&r, cols, true, c.seq, &c.live));
+  } else {
+    n = r.GetU32();
+    if (!r.ok() || n > r.remaining()) return bad("segment count");
+    c.live.resize(n);
+    for (auto& seg : c.live) {
+      seg.commit_seq = r.GetU64();
+      WH_RETURN_IF_ERROR(ParseSegmentEntry(&r, cols, &seg));
+      if (seg.commit_seq == 0 || seg.commit_seq > c.seq) return bad("segment commit");
+    }
   }
   n = r.GetU32();
   if (!r.ok() || n > r.remaining()) return bad("retired count");

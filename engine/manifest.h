@@ -19,7 +19,10 @@ constexpr uint16_t kManifestFormatVersion = 1;
 constexpr size_t kManifestHeaderSize = 24;
 constexpr uint32_t kMaxManifestRecord = 256u << 20;
 
-enum class RecordType : uint8_t { kSchema = 1, kCommit = 2 };
+// kCommit: a commit whose segment entries each name a file of one partition (wh builds before
+// 2026-12-07); kFileCommit: a commit that lists files, each with its parts (partitions) - a file
+// may hold several (SPEC.md "Manifest"). wh writes kFileCommit.
+enum class RecordType : uint8_t { kSchema = 1, kCommit = 2, kFileCommit = 3 };
 
 // A segment as the manifest knows it: enough to plan a query without opening the file.
 struct SegmentEntry {
@@ -88,7 +91,13 @@ Status ParseCheckpoint(std::string_view bytes, Checkpoint* out);
 // Reads `_checkpoint` of the table at `dir`: nullopt when absent; an error when damaged (readers
 // then read the whole manifest; verify reports it).
 Result<std::optional<Checkpoint>> ReadCheckpoint(FileSystem* fs, const std::string& dir);
+// A segment entry as a kCommit record and a version-1 checkpoint hold it.
 void SerializeSegmentEntry(const SegmentEntry& s, const std::vector<ColumnSpec>& cols, std::string* out);
+// Segment entries as a file list (kFileCommit records, version-2 checkpoints): the entries of
+// one file are consecutive, in increasing partition order, with the same bytes and footer
+// checksum (and commit); with_commit: each file starts with its commit's sequence number.
+void SerializeFileList(const std::vector<SegmentEntry>& entries, const std::vector<ColumnSpec>& cols,
+                       bool with_commit, std::string* out);
 
 // The live segments after commit `seq` (SPEC.md "Manifest"): the paths it removed taken out, the
 // segments it added (moved in; their commit_seq set) appended.
@@ -98,6 +107,7 @@ void ApplyCommit(uint64_t seq, const std::vector<std::string>& removed, std::vec
 // Serialization, exposed for tests and fuzzing.
 std::string EncodeManifestHeader();
 std::string EncodeRecord(RecordType type, const std::string& payload);
+// The payload of a kFileCommit record.
 void SerializeCommit(const CommitRecord& c, const std::vector<ColumnSpec>& cols, std::string* out);
 Status ParseManifest(std::string_view bytes, ManifestContents* out);
 

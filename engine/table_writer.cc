@@ -56,7 +56,8 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn, bool set_asid
     for (const auto& r : c.removed) retired[r] = c.seq;
   std::set<std::string> live_dirs;
   for (const auto& s : base_.segments) live_dirs.insert(s.path.substr(0, s.path.find('/')));
-  // Segment directories: one per partition, or `data` for an unpartitioned table.
+  // Segment directories: `data`, and for a partitioned table those of older builds, one per
+  // partition.
   const bool partitioned = !base_.schema.partition_column.empty();
   const std::string prefix = base_.schema.partition_column + "=";
   WH_ASSIGN_OR_RETURN(auto names, fs_->ListDir(dir));
@@ -78,7 +79,7 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn, bool set_asid
   };
   bool dir_changed = false;
   for (const auto& n : names) {
-    if (partitioned ? n.rfind(prefix, 0) != 0 : n != "data") continue;
+    if (n != "data" && !(partitioned && n.rfind(prefix, 0) == 0)) continue;
     std::string pdir = JoinPath(dir, n);
     if (!fs_->IsDirectory(pdir)) continue;
     WH_ASSIGN_OR_RETURN(auto files, fs_->ListDir(pdir));
@@ -244,14 +245,18 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
   sorted.push_back(std::move(etl));
   for (const auto& p : parts)
     if (!schema.partition_column.empty()) partitions_.insert(p);
-  // Segments of different partitions are encoded and written on all cores, and more threads
-  // than cores: each ends in an fsync, which waits on the disk (the filesystem's journal
-  // commits the syncs of threads waiting together at once).
-  const size_t threads = std::min<size_t>(parts.size(), std::max(kIoThreads, std::thread::hardware_concurrency()));
-  return ParallelFor(parts.size(), threads <= 1 || parts.size() < 4 ? 1 : threads, [&](size_t p) {
-    std::vector<uint32_t> b(bounds.begin() + p * nb, bounds.begin() + (p + 1) * nb + 1);
-    return WriteSortedRange(parts[p], sorted, b);
-  });
+  // One file holds every partition of the batch, in order; a large batch is written as one file
+  // per core, each a range of partitions of about equal rows, encoded side by side.
+  const size_t files = n < kParallelWriteRows ? 1 : std::min<size_t>(parts.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<size_t> cut = {0};
+  for (size_t p = 0, k = 1; p < parts.size() && k < files; ++p)
+    if (static_cast<uint64_t>(bounds[(p + 1) * nb]) * files >= static_cast<uint64_t>(n) * k) {
+      cut.push_back(p + 1);
+      while (k < files && static_cast<uint64_t>(bounds[(p + 1) * nb]) * files >= static_cast<uint64_t>(n) * k) ++k;
+    }
+  if (cut.back() != parts.size()) cut.push_back(parts.size());
+  return ParallelFor(cut.size() - 1, cut.size() - 1,
+                     [&](size_t k) { return WriteSortedParts(parts, cut[k], cut[k + 1], sorted, bounds, nb); });
 }
 
 Status TableWriter::WriteSegment(std::optional<int32_t> partition,
@@ -288,202 +293,256 @@ Status TableWriter::WriteSegment(std::optional<int32_t> partition,
   Column etl(DataType::Timestamp());
   std::fill_n(reinterpret_cast<int64_t*>(etl.ResizeFixed(n)), n, etl_micros_);
   sorted.push_back(std::move(etl));
-  return WriteSortedRange(partition, sorted, counts);
+  return WriteSortedParts({partition}, 0, 1, sorted, counts, nb);
 }
 
-struct TableWriter::OpenSegment {
+struct TableWriter::OpenFile {
   Pending* pend = nullptr;
   std::unique_ptr<WritableFile> file;
   std::unique_ptr<SegmentWriter> writer;
-  uint64_t rows = 0;
 };
 
-Result<std::unique_ptr<TableWriter::OpenSegment>> TableWriter::BeginSegment(
-    std::optional<int32_t> partition, const std::vector<uint64_t>& rows_per_bucket) {
+Result<std::unique_ptr<TableWriter::OpenFile>> TableWriter::BeginFile() {
   const TableSchema& schema = base_.schema;
-  std::string pname = schema.partition_column.empty()
-                          ? std::string("data")
-                          : PartitionDirName(schema.partition_column, partition);
-  std::string pdir = JoinPath(base_.dir, pname);
-  auto out = std::make_unique<OpenSegment>();
+  // Every file goes to `data/`, whatever partitions it holds (older builds wrote a directory
+  // per partition; their files stay where they are until compacted).
+  const std::string dname = "data";
+  const std::string ddir = JoinPath(base_.dir, dname);
+  auto out = std::make_unique<OpenFile>();
   {
     // Shared state (directories, the pending list, stats) under the lock; encoding and writing
-    // the file outside it, so partitions are written in parallel.
+    // the file outside it, so files are written in parallel.
     std::lock_guard<std::mutex> l(mu_);
-    if (!fs_->IsDirectory(pdir)) {
-      WH_RETURN_IF_ERROR(fs_->CreateDir(pdir));
-      created_dirs_.push_back(pdir);
-      ++stats_.partitions_created;
+    if (!fs_->IsDirectory(ddir)) {
+      WH_RETURN_IF_ERROR(fs_->CreateDir(ddir));
+      created_dirs_.push_back(ddir);
     }
     char name[64];
     std::snprintf(name, sizeof name, "%010llu-%s-%04zu%s",
                   static_cast<unsigned long long>(base_.last_seq + 1), token_.c_str(),
                   pending_.size(), kSegmentSuffix);
     Pending p;
-    p.final_path = JoinPath(pdir, name);
-    p.tmp_path = JoinPath(pdir, std::string(kTempPrefix) + name);
-    p.entry.path = pname + "/" + name;
-    p.entry.partition = partition;
+    p.final_path = JoinPath(ddir, name);
+    p.tmp_path = JoinPath(ddir, std::string(kTempPrefix) + name);
     pending_.push_back(p);
     out->pend = &pending_.back();
   }
   std::vector<std::pair<std::string, std::string>> props = {
       {"table", schema.name},
-      {"partition", pname},
+      {"partition", dname},
       {"bucket_column", schema.bucket_column},
       {"bucket_count", std::to_string(schema.bucket_count)},
       {"commit_seq", std::to_string(base_.last_seq + 1)},
   };
   WH_ASSIGN_OR_RETURN(out->file, fs_->NewWritableFile(out->pend->tmp_path));
   out->writer = std::make_unique<SegmentWriter>(out->file.get(), schema.StorageColumns(), props, encode_options_);
-  if (encode_options_.shared_group_rows > 0)
-    out->writer->ShareRowGroups(ShareBuckets(rows_per_bucket, encode_options_.shared_group_rows));
-  WH_RETURN_IF_ERROR(out->writer->BeginPart(partition));  // the file names its partition
   return out;
 }
 
-Status TableWriter::AddToSegment(OpenSegment* out, uint32_t bucket, const std::vector<const Column*>& cols,
-                                 size_t begin, size_t end) {
-  if (end == begin) return Status::OK();
-  WH_RETURN_IF_ERROR(out->writer->AddRows(bucket, cols, begin, end));
-  auto& br = out->pend->entry.bucket_rows;
-  if (!br.empty() && br.back().first == bucket) br.back().second += end - begin;
-  else br.emplace_back(bucket, end - begin);
-  out->rows += end - begin;
+Status TableWriter::BeginPart(OpenFile* out, std::optional<int32_t> partition,
+                              const std::vector<uint64_t>& rows_per_bucket) {
+  WH_RETURN_IF_ERROR(out->writer->BeginPart(partition));
+  if (encode_options_.shared_group_rows > 0)
+    out->writer->ShareRowGroups(ShareBuckets(rows_per_bucket, encode_options_.shared_group_rows));
+  SegmentEntry e;
+  e.path = out->pend->final_path.substr(base_.dir.size() + 1);
+  e.partition = partition;
+  out->pend->parts.push_back(std::move(e));
   return Status::OK();
 }
 
-Status TableWriter::FinishSegment(OpenSegment* out) {
+Status TableWriter::AddRows(OpenFile* out, uint32_t bucket, const std::vector<const Column*>& cols, size_t begin,
+                            size_t end) {
+  if (end == begin) return Status::OK();
+  if (out->pend->parts.empty()) return Status::Internal("AddRows before BeginPart");
+  WH_RETURN_IF_ERROR(out->writer->AddRows(bucket, cols, begin, end));
+  SegmentEntry& e = out->pend->parts.back();
+  auto& br = e.bucket_rows;
+  if (!br.empty() && br.back().first == bucket) br.back().second += end - begin;
+  else br.emplace_back(bucket, end - begin);
+  e.rows += end - begin;
+  out->pend->rows += end - begin;
+  return Status::OK();
+}
+
+Status TableWriter::FinishFile(OpenFile* out) {
   WH_ASSIGN_OR_RETURN(SegmentFooter footer, out->writer->Finish());
   WH_RETURN_IF_ERROR(out->file->Sync());
   WH_RETURN_IF_ERROR(out->file->Close());
   Pending& pend = *out->pend;
-  pend.entry.rows = out->rows;
-  pend.entry.bytes = out->writer->bytes_written();
-  pend.entry.footer_checksum = out->writer->footer_checksum();
-  const auto [first, count] = footer.PartGroups(pend.entry.partition);
-  for (size_t c = 0; c < footer.columns.size(); ++c) pend.entry.zones.push_back(footer.ColumnZoneMap(c, first, count));
+  pend.bytes = out->writer->bytes_written();
+  // A part that got no rows (every bucket empty) is not listed: the manifest names a file only
+  // for partitions it has rows of.
+  std::erase_if(pend.parts, [](const SegmentEntry& e) { return e.rows == 0; });
+  for (SegmentEntry& e : pend.parts) {
+    e.bytes = pend.bytes;
+    e.footer_checksum = out->writer->footer_checksum();
+    const auto [first, count] = footer.PartGroups(e.partition);
+    for (size_t c = 0; c < footer.columns.size(); ++c) e.zones.push_back(footer.ColumnZoneMap(c, first, count));
+  }
   std::lock_guard<std::mutex> l(mu_);
   ++stats_.segments;
-  stats_.bytes += pend.entry.bytes;
-  stats_.rows += out->rows;
+  stats_.bytes += pend.bytes;
+  stats_.rows += pend.rows;
   return Status::OK();
 }
 
-Status TableWriter::WriteSortedRange(std::optional<int32_t> partition, const std::vector<Column>& sorted,
-                                     const std::vector<uint32_t>& bounds) {
-  const uint32_t nb = static_cast<uint32_t>(bounds.size() - 1);
-  if (bounds.back() == bounds.front()) return Status::OK();
-  std::vector<uint64_t> rows(nb);
-  for (uint32_t b = 0; b < nb; ++b) rows[b] = bounds[b + 1] - bounds[b];
-  WH_ASSIGN_OR_RETURN(auto out, BeginSegment(partition, rows));
+Status TableWriter::WriteSortedParts(const std::vector<std::optional<int32_t>>& parts, size_t first, size_t last,
+                                     const std::vector<Column>& sorted, const std::vector<uint32_t>& bounds,
+                                     uint32_t nb) {
+  if (bounds[last * nb] == bounds[first * nb]) return Status::OK();
+  WH_ASSIGN_OR_RETURN(auto out, BeginFile());
   std::vector<const Column*> ptrs;
   for (const auto& c : sorted) ptrs.push_back(&c);
-  for (uint32_t b = 0; b < nb; ++b) WH_RETURN_IF_ERROR(AddToSegment(out.get(), b, ptrs, bounds[b], bounds[b + 1]));
-  return FinishSegment(out.get());
+  for (size_t p = first; p < last; ++p) {
+    const uint32_t* b0 = bounds.data() + p * nb;
+    if (b0[nb] == b0[0]) continue;
+    std::vector<uint64_t> rows(nb);
+    for (uint32_t b = 0; b < nb; ++b) rows[b] = b0[b + 1] - b0[b];
+    WH_RETURN_IF_ERROR(BeginPart(out.get(), parts[p], rows));
+    for (uint32_t b = 0; b < nb; ++b) WH_RETURN_IF_ERROR(AddRows(out.get(), b, ptrs, b0[b], b0[b + 1]));
+  }
+  return FinishFile(out.get());
 }
 
-Status TableWriter::MergeInto(std::optional<int32_t> partition, const std::vector<const SegmentReader*>& inputs,
+Status TableWriter::MergeFiles(const std::vector<MergeInput>& inputs, uint64_t target_bytes) {
+  const auto& specs = inputs.at(0).reader->footer().columns;
+  for (const MergeInput& in : inputs)
+    if (in.reader->footer().columns.size() != specs.size())
+      return Status::Corruption(in.reader->path() + ": its columns differ from the table's");
+  // Every partition of the inputs, in order, with its rows.
+  std::map<std::optional<int32_t>, uint64_t> rows;
+  uint64_t total = 0;
+  for (const MergeInput& in : inputs)
+    for (const auto& [part, groups] : in.parts) {
+      uint64_t r = 0;
+      for (size_t g = groups.first; g < groups.first + groups.second; ++g) r += in.reader->footer().row_groups[g].rows;
+      rows[part] += r;
+      total += r;
+    }
+  // Many rows: one file sequence per core, each a range of partitions of about equal rows.
+  const size_t seqs =
+      total < kParallelWriteRows ? 1 : std::min<size_t>(rows.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::vector<std::optional<int32_t>>> ranges(1);
+  uint64_t acc = 0;
+  for (const auto& [part, r] : rows) {
+    if (!ranges.back().empty() && acc * seqs >= total * ranges.size()) ranges.emplace_back();
+    ranges.back().push_back(part);
+    acc += r;
+  }
+  return ParallelFor(ranges.size(), ranges.size(), [&](size_t k) { return MergeInto(inputs, ranges[k], target_bytes); });
+}
+
+Status TableWriter::MergeInto(const std::vector<MergeInput>& inputs, const std::vector<std::optional<int32_t>>& parts,
                               uint64_t target_bytes) {
   const uint32_t nb = std::max<uint32_t>(base_.schema.bucket_count, 1);
-  const auto& specs = inputs[0]->footer().columns;
-  for (const SegmentReader* r : inputs)
-    if (r->footer().columns.size() != specs.size())
-      return Status::Corruption(r->path() + ": its columns differ from the table's");
-  // Each input's part of the partition (row groups [next, end), in bucket order), and the rows
-  // per bucket of them all, which decide the output's shared row groups.
-  std::vector<size_t> next(inputs.size(), 0), end(inputs.size(), 0);
-  std::vector<uint64_t> rows_per_bucket(nb, 0);
-  for (size_t r = 0; r < inputs.size(); ++r) {
-    WH_ASSIGN_OR_RETURN(const auto part, inputs[r]->Part(partition));
-    next[r] = part.first;
-    end[r] = part.first + part.second;
-    for (size_t g = next[r]; g < end[r]; ++g)
-      for (const BucketRun& run : inputs[r]->footer().GroupBuckets(g))
-        if (run.bucket < nb) rows_per_bucket[run.bucket] += run.rows;
-  }
-  std::unique_ptr<OpenSegment> out;
-  // A bucket's rows are gathered from every input, in order, and written in row groups of the
-  // writer's size; at most one row group's worth is held besides the block being read.
-  std::vector<Column> acc;
-  std::vector<const Column*> ptrs;
-  auto reset_acc = [&] {
-    acc.clear();
-    ptrs.clear();
-    for (const auto& c : specs) acc.emplace_back(c.type);
-    for (const auto& c : acc) ptrs.push_back(&c);
-  };
-  reset_acc();
-  auto flush = [&](uint32_t b, bool all) -> Status {
-    const size_t n = acc[0].size();
-    const size_t take = all ? n : n / kDefaultRowGroupRows * kDefaultRowGroupRows;
-    if (take == 0) return Status::OK();
-    if (!out) {
-      WH_ASSIGN_OR_RETURN(out, BeginSegment(partition, rows_per_bucket));
-    }
-    WH_RETURN_IF_ERROR(AddToSegment(out.get(), b, ptrs, 0, take));
-    if (take == n) {
-      reset_acc();
-      return Status::OK();
-    }
-    std::vector<Column> rest;
-    for (const auto& c : acc) {
-      rest.emplace_back(c.type());
-      rest.back().AppendRange(c, take, n - take);
-    }
-    acc = std::move(rest);
-    ptrs.clear();
-    for (const auto& c : acc) ptrs.push_back(&c);
-    return Status::OK();
-  };
-  // A row group shared by several buckets is decoded once and held while its buckets are merged.
-  std::vector<std::vector<Column>> shared(inputs.size());
-  std::vector<size_t> shared_group(inputs.size(), SIZE_MAX);
-  for (uint32_t b = 0; b < nb; ++b) {
+  const auto& specs = inputs[0].reader->footer().columns;
+  std::unique_ptr<OpenFile> out;
+  for (const std::optional<int32_t>& partition : parts) {
+    // Each input's part of the partition (row groups [next, end), in bucket order), and the rows
+    // per bucket of them all, which decide the output's shared row groups.
+    std::vector<size_t> next(inputs.size(), 0), end(inputs.size(), 0);
+    std::vector<uint64_t> rows_per_bucket(nb, 0);
     for (size_t r = 0; r < inputs.size(); ++r) {
-      const SegmentFooter& footer = inputs[r]->footer();
-      const auto& groups = footer.row_groups;
-      while (next[r] < end[r] && groups[next[r]].bucket <= b) {
-        const size_t g = next[r];
-        if (groups[g].index_count == 1) {
-          if (groups[g].bucket != b) break;  // out of order: reported below
-          for (size_t c = 0; c < specs.size(); ++c) {
-            WH_ASSIGN_OR_RETURN(Column col, inputs[r]->ReadColumn(g, c));
-            acc[c].AppendRange(col, 0, col.size());
-          }
-          ++next[r];
-        } else {
-          if (shared_group[r] != g) {
-            shared[r].clear();
+      auto it = inputs[r].parts.find(partition);
+      if (it == inputs[r].parts.end()) continue;
+      next[r] = it->second.first;
+      end[r] = it->second.first + it->second.second;
+      for (size_t g = next[r]; g < end[r]; ++g)
+        for (const BucketRun& run : inputs[r].reader->footer().GroupBuckets(g))
+          if (run.bucket < nb) rows_per_bucket[run.bucket] += run.rows;
+    }
+    bool begun = false;  // the partition's part in `out`
+    // A bucket's rows are gathered from every input, in order, and written in row groups of
+    // the writer's size; at most one row group's worth is held besides the block being read.
+    std::vector<Column> acc;
+    std::vector<const Column*> ptrs;
+    auto reset_acc = [&] {
+      acc.clear();
+      ptrs.clear();
+      for (const auto& c : specs) acc.emplace_back(c.type);
+      for (const auto& c : acc) ptrs.push_back(&c);
+    };
+    reset_acc();
+    auto flush = [&](uint32_t b, bool all) -> Status {
+      const size_t n = acc[0].size();
+      const size_t take = all ? n : n / kDefaultRowGroupRows * kDefaultRowGroupRows;
+      if (take == 0) return Status::OK();
+      if (!out) {
+        WH_ASSIGN_OR_RETURN(out, BeginFile());
+      }
+      if (!begun) {
+        WH_RETURN_IF_ERROR(BeginPart(out.get(), partition, rows_per_bucket));
+        begun = true;
+      }
+      WH_RETURN_IF_ERROR(AddRows(out.get(), b, ptrs, 0, take));
+      if (take == n) {
+        reset_acc();
+        return Status::OK();
+      }
+      std::vector<Column> rest;
+      for (const auto& c : acc) {
+        rest.emplace_back(c.type());
+        rest.back().AppendRange(c, take, n - take);
+      }
+      acc = std::move(rest);
+      ptrs.clear();
+      for (const auto& c : acc) ptrs.push_back(&c);
+      return Status::OK();
+    };
+    // A row group shared by several buckets is decoded once and held while its buckets are merged.
+    std::vector<std::vector<Column>> shared(inputs.size());
+    std::vector<size_t> shared_group(inputs.size(), SIZE_MAX);
+    for (uint32_t b = 0; b < nb; ++b) {
+      for (size_t r = 0; r < inputs.size(); ++r) {
+        const SegmentReader& reader = *inputs[r].reader;
+        const SegmentFooter& footer = reader.footer();
+        const auto& groups = footer.row_groups;
+        while (next[r] < end[r] && groups[next[r]].bucket <= b) {
+          const size_t g = next[r];
+          if (groups[g].index_count == 1) {
+            if (groups[g].bucket != b) break;  // out of order: reported below
             for (size_t c = 0; c < specs.size(); ++c) {
-              WH_ASSIGN_OR_RETURN(Column col, inputs[r]->ReadColumn(g, c));
-              shared[r].push_back(std::move(col));
+              WH_ASSIGN_OR_RETURN(Column col, reader.ReadColumn(g, c));
+              acc[c].AppendRange(col, 0, col.size());
             }
-            shared_group[r] = g;
+            ++next[r];
+          } else {
+            if (shared_group[r] != g) {
+              shared[r].clear();
+              for (size_t c = 0; c < specs.size(); ++c) {
+                WH_ASSIGN_OR_RETURN(Column col, reader.ReadColumn(g, c));
+                shared[r].push_back(std::move(col));
+              }
+              shared_group[r] = g;
+            }
+            size_t at = 0;
+            for (const BucketRun& run : footer.GroupBuckets(g)) {
+              if (run.bucket == b)
+                for (size_t c = 0; c < specs.size(); ++c) acc[c].AppendRange(shared[r][c], at, run.rows);
+              at += run.rows;
+            }
+            if (groups[g].last_bucket > b) break;  // the rest belongs to later buckets
+            shared[r].clear();
+            shared_group[r] = SIZE_MAX;
+            ++next[r];
           }
-          size_t at = 0;
-          for (const BucketRun& run : footer.GroupBuckets(g)) {
-            if (run.bucket == b)
-              for (size_t c = 0; c < specs.size(); ++c) acc[c].AppendRange(shared[r][c], at, run.rows);
-            at += run.rows;
-          }
-          if (groups[g].last_bucket > b) break;  // the rest belongs to later buckets
-          shared[r].clear();
-          shared_group[r] = SIZE_MAX;
-          ++next[r];
+          if (acc[0].size() >= kDefaultRowGroupRows) WH_RETURN_IF_ERROR(flush(b, false));
         }
-        if (acc[0].size() >= kDefaultRowGroupRows) WH_RETURN_IF_ERROR(flush(b, false));
+      }
+      WH_RETURN_IF_ERROR(flush(b, true));
+      // Cut between buckets once the file is large enough; the next file takes up the
+      // partition's remaining buckets in a part of its own.
+      if (out && out->writer->bytes_written() >= target_bytes) {
+        WH_RETURN_IF_ERROR(FinishFile(out.get()));
+        out.reset();
+        begun = false;
       }
     }
-    WH_RETURN_IF_ERROR(flush(b, true));
-    if (out && out->writer->bytes_written() >= target_bytes) {
-      WH_RETURN_IF_ERROR(FinishSegment(out.get()));
-      out.reset();
-    }
+    for (size_t r = 0; r < inputs.size(); ++r)
+      if (next[r] != end[r]) return Status::Corruption(inputs[r].reader->path() + ": row groups out of bucket order");
   }
-  for (size_t r = 0; r < inputs.size(); ++r)
-    if (next[r] != end[r]) return Status::Corruption(inputs[r]->path() + ": row groups out of bucket order");
-  if (out) WH_RETURN_IF_ERROR(FinishSegment(out.get()));
+  if (out) WH_RETURN_IF_ERROR(FinishFile(out.get()));
   return Status::OK();
 }
 
@@ -502,40 +561,38 @@ void TableWriter::Abort() {
   RemovePending();
 }
 
-Status TableWriter::MergePartitionSegments() {
-  std::map<std::optional<int32_t>, std::vector<Pending*>> by_part;
-  for (auto& p : pending_) by_part[p.entry.partition].push_back(&p);
-  std::vector<std::pair<std::optional<int32_t>, std::vector<Pending*>>> work;
-  for (auto& [part, list] : by_part)
-    if (list.size() > 1) work.emplace_back(part, list);
-  if (work.empty()) return Status::OK();
-  auto merge = [&](const std::optional<int32_t>& part, const std::vector<Pending*>& list) -> Status {
-    std::vector<std::unique_ptr<SegmentReader>> readers;
-    std::vector<const SegmentReader*> inputs;
-    for (Pending* p : list) {
-      WH_ASSIGN_OR_RETURN(auto r, SegmentReader::Open(fs_, p->tmp_path));
-      inputs.push_back(r.get());
-      readers.push_back(std::move(r));
-    }
-    WH_RETURN_IF_ERROR(MergeInto(part, inputs, UINT64_MAX));
-    for (Pending* p : list) p->merged_away = true;
-    return Status::OK();
-  };
-  WH_RETURN_IF_ERROR(ParallelFor(work.size(), std::max(kIoThreads, std::thread::hardware_concurrency()),
-                                 [&](size_t k) { return merge(work[k].first, work[k].second); }));
-  // Drop the merged-away originals.
-  std::deque<Pending> kept;
+Status TableWriter::MergePendingFiles() {
+  // Only when a partition is in two files (flushes of a batch larger than the memory budget);
+  // the files of one flush hold disjoint partition ranges.
+  std::set<std::optional<int32_t>> seen;
+  bool overlap = false;
+  for (const auto& p : pending_)
+    for (const auto& e : p.parts) overlap |= !seen.insert(e.partition).second;
+  if (!overlap) return Status::OK();
+  std::vector<std::unique_ptr<SegmentReader>> readers;
+  std::vector<MergeInput> inputs;
   for (auto& p : pending_) {
-    if (!p.merged_away) {
-      kept.push_back(std::move(p));
-      continue;
+    WH_ASSIGN_OR_RETURN(auto r, SegmentReader::Open(fs_, p.tmp_path));
+    MergeInput in;
+    in.reader = r.get();
+    for (const auto& e : p.parts) {
+      WH_ASSIGN_OR_RETURN(in.parts[e.partition], r->Part(e.partition));
     }
+    inputs.push_back(std::move(in));
+    readers.push_back(std::move(r));
+  }
+  const size_t merged = pending_.size();
+  WH_RETURN_IF_ERROR(MergeFiles(inputs, kTargetFileBytes));
+  readers.clear();
+  // Drop the merged-away originals (the first `merged` entries; the merge's files follow).
+  for (size_t k = 0; k < merged; ++k) {
+    const Pending& p = pending_.front();
     WH_RETURN_IF_ERROR(fs_->RemoveFile(p.tmp_path));
     --stats_.segments;
-    stats_.bytes -= p.entry.bytes;
-    stats_.rows -= p.entry.rows;
+    stats_.bytes -= p.bytes;
+    stats_.rows -= p.rows;
+    pending_.pop_front();
   }
-  pending_ = std::move(kept);
   return Status::OK();
 }
 
@@ -579,7 +636,7 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   if (removed_.empty()) {
     // An ingest's flushes of one partition become one file. (A compaction's outputs are already
     // what it wants: cut at its target size, in commit order.)
-    Status st = MergePartitionSegments();
+    Status st = MergePendingFiles();
     if (!st.ok()) {
       Abort();
       return st;
@@ -602,7 +659,7 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
     if (!st.ok()) return fail(st);
     p.renamed = true;
     dirs.insert(p.final_path.substr(0, p.final_path.rfind('/')));
-    rec.added.push_back(p.entry);
+    rec.added.insert(rec.added.end(), p.parts.begin(), p.parts.end());
   }
   // 2. Make the renames and new directories durable (the directories' fsyncs side by side).
   {
@@ -617,7 +674,7 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   // 3. The commit point: one checksummed record appended to the manifest and synced.
   std::string payload;
   SerializeCommit(rec, base_.schema.StorageColumns(), &payload);
-  std::string record = EncodeRecord(RecordType::kCommit, payload);
+  std::string record = EncodeRecord(RecordType::kFileCommit, payload);
   auto file = fs_->NewAppendableFile(manifest_path_);
   if (!file.ok()) return fail(file.status());
   Status st = (*file)->Append(record);

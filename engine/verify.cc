@@ -1,3 +1,5 @@
+#include <set>
+
 #include "engine/engine.h"
 
 namespace wh {
@@ -171,67 +173,90 @@ VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
       problem(orphans + ": " + std::to_string(files) + " files set aside that no commit names (segments "
               "and the manifest bytes of a commit that may have been lost; see README 'Recovering from damage')");
   }
-  for (const auto& seg : snap->segments) {
-    std::string path = snap->SegmentPath(seg);
+  // A file of several partitions has a manifest entry per partition, consecutive: the file is
+  // checked once (size, footer, every block), each entry against its part.
+  std::set<std::string> files_seen;
+  const auto cols = snap->schema.StorageColumns();
+  for (size_t i = 0; i < snap->segments.size();) {
+    size_t end = i + 1;
+    while (end < snap->segments.size() && snap->segments[end].path == snap->segments[i].path) ++end;
+    const SegmentEntry& seg0 = snap->segments[i];
+    const std::string path = snap->SegmentPath(seg0);
+    const size_t first_entry = i;
+    i = end;
     ++stats.segments;
+    if (!files_seen.insert(seg0.path).second)
+      problem(path + ": the manifest names the file again after other files (a file's entries are consecutive)");
     auto rd = SegmentReader::Open(wh->fs(), path);
     if (!rd.ok()) {
       problem(rd.status().ToString());
       continue;
     }
     const SegmentReader& r = **rd;
-    stats.bytes += r.file_size();
-    if (r.file_size() != seg.bytes)
-      problem(path + ": file has " + std::to_string(r.file_size()) + " bytes, the manifest says " +
-              std::to_string(seg.bytes));
-    if (r.footer_checksum() != seg.footer_checksum)
-      problem(path + ": footer checksum differs from the one the manifest recorded (file replaced?)");
-    // The segment's rows are those of its part (the whole file before format version 3).
     const SegmentFooter& footer = r.footer();
-    const auto [first, count] = footer.PartGroups(seg.partition);
-    if (!footer.parts.empty() && count == 0)
-      problem(path + ": the file has no rows of partition " +
-              PartitionDirName(snap->schema.partition_column, seg.partition) + ", which the manifest says it holds");
-    uint64_t part_rows = 0;
-    std::vector<std::pair<uint32_t, uint64_t>> buckets;
-    const uint32_t nb = std::max<uint32_t>(snap->schema.bucket_count, 1);
-    for (size_t g = first; g < first + count; ++g) {
-      part_rows += footer.row_groups[g].rows;
-      for (const BucketRun& run : footer.GroupBuckets(g)) {
-        if (!buckets.empty() && buckets.back().first == run.bucket) {
-          buckets.back().second += run.rows;
-        } else {
-          buckets.emplace_back(run.bucket, run.rows);
+    stats.bytes += r.file_size();
+    bool same_cols = cols.size() == footer.columns.size();
+    for (size_t c = 0; same_cols && c < cols.size(); ++c)
+      same_cols = cols[c].name == footer.columns[c].name && cols[c].type == footer.columns[c].type;
+    if (!same_cols) problem(path + ": columns differ from the table schema");
+    stats.blocks += footer.row_groups.size() * footer.columns.size();
+    const size_t bad_blocks = r.VerifyBlocks([&](const Status& st) { problem(st.ToString()); });
+    // Every part of the file is one the manifest lists (else its rows would be invisible).
+    for (const SegmentPart& part : footer.parts) {
+      bool listed = false;
+      for (size_t k = first_entry; k < end; ++k) listed |= snap->segments[k].partition == part.partition;
+      if (!listed)
+        problem(path + ": the file holds rows of partition " +
+                PartitionDirName(snap->schema.partition_column, part.partition) + " that the manifest does not list");
+    }
+    for (size_t k = first_entry; k < end; ++k) {
+      const SegmentEntry& seg = snap->segments[k];
+      if (k > first_entry && !(snap->segments[k - 1].partition < seg.partition))
+        problem(path + ": the manifest lists the file's partitions out of order");
+      if (r.file_size() != seg.bytes)
+        problem(path + ": file has " + std::to_string(r.file_size()) + " bytes, the manifest says " +
+                std::to_string(seg.bytes));
+      if (r.footer_checksum() != seg.footer_checksum)
+        problem(path + ": footer checksum differs from the one the manifest recorded (file replaced?)");
+      // The entry's rows are those of its part (the whole file before format version 3).
+      const auto [first, count] = footer.PartGroups(seg.partition);
+      if (!footer.parts.empty() && count == 0)
+        problem(path + ": the file has no rows of partition " +
+                PartitionDirName(snap->schema.partition_column, seg.partition) + ", which the manifest says it holds");
+      uint64_t part_rows = 0;
+      std::vector<std::pair<uint32_t, uint64_t>> buckets;
+      const uint32_t nb = std::max<uint32_t>(snap->schema.bucket_count, 1);
+      for (size_t g = first; g < first + count; ++g) {
+        part_rows += footer.row_groups[g].rows;
+        for (const BucketRun& run : footer.GroupBuckets(g)) {
+          if (!buckets.empty() && buckets.back().first == run.bucket) {
+            buckets.back().second += run.rows;
+          } else {
+            buckets.emplace_back(run.bucket, run.rows);
+          }
         }
       }
+      if (part_rows != seg.rows)
+        problem(path + ": segment has " + std::to_string(part_rows) + " rows, the manifest says " +
+                std::to_string(seg.rows));
+      if (!buckets.empty() && buckets.back().first >= nb)
+        problem(path + ": rows of bucket " + std::to_string(buckets.back().first) + " but the table has " +
+                std::to_string(nb));
+      if (buckets != seg.bucket_rows) problem(path + ": rows per bucket differ from the manifest");
+      // The manifest's zone maps of the segment must be the ones its blocks give (pruning trusts
+      // them). wh builds before 2026-12-06 could bound a column a NaN or a long string left
+      // without statistics in one block.
+      for (size_t c = 0; same_cols && c < cols.size() && c < seg.zones.size(); ++c) {
+        std::string want, have;
+        footer.ColumnZoneMap(c, first, count).Serialize(cols[c].type, &want);
+        seg.zones[c].Serialize(cols[c].type, &have);
+        if (want != have)
+          problem(path + ": the manifest's zone map of column " + cols[c].name +
+                  " differs from the segment's blocks (written by an older wh: queries that filter on it may "
+                  "skip rows they need)");
+      }
+      if (same_cols && bad_blocks == 0) CheckPlacement(snap->schema, seg, r, problem);
     }
-    if (part_rows != seg.rows)
-      problem(path + ": segment has " + std::to_string(part_rows) + " rows, the manifest says " +
-              std::to_string(seg.rows));
-    if (!buckets.empty() && buckets.back().first >= nb)
-      problem(path + ": rows of bucket " + std::to_string(buckets.back().first) + " but the table has " +
-              std::to_string(nb));
-    if (buckets != seg.bucket_rows) problem(path + ": rows per bucket differ from the manifest");
-    auto cols = snap->schema.StorageColumns();
-    bool same_cols = cols.size() == r.footer().columns.size();
-    for (size_t i = 0; same_cols && i < cols.size(); ++i)
-      same_cols = cols[i].name == r.footer().columns[i].name && cols[i].type == r.footer().columns[i].type;
-    if (!same_cols) problem(path + ": columns differ from the table schema");
-    // The manifest's zone maps of the segment must be the ones its blocks give (pruning trusts
-    // them). wh builds before 2026-12-06 could bound a column a NaN or a long string left
-    // without statistics in one block.
-    for (size_t c = 0; same_cols && c < cols.size() && c < seg.zones.size(); ++c) {
-      std::string want, have;
-      footer.ColumnZoneMap(c, first, count).Serialize(cols[c].type, &want);
-      seg.zones[c].Serialize(cols[c].type, &have);
-      if (want != have)
-        problem(path + ": the manifest's zone map of column " + cols[c].name +
-                " differs from the segment's blocks (written by an older wh: queries that filter on it may "
-                "skip rows they need)");
-    }
-    stats.blocks += r.footer().row_groups.size() * r.footer().columns.size();
-    size_t bad_blocks = r.VerifyBlocks([&](const Status& st) { problem(st.ToString()); });
-    if (same_cols && bad_blocks == 0) CheckPlacement(snap->schema, seg, r, problem);
   }
   return stats;
 }

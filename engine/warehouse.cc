@@ -58,9 +58,18 @@ uint64_t TableSnapshot::rows() const {
 }
 
 uint64_t TableSnapshot::bytes() const {
+  // A file of several partitions has an entry per partition, each with the file's size.
   uint64_t n = 0;
-  for (const auto& s : segments) n += s.bytes;
+  std::set<std::string_view> seen;
+  for (const auto& s : segments)
+    if (seen.insert(s.path).second) n += s.bytes;
   return n;
+}
+
+size_t TableSnapshot::files() const {
+  std::set<std::string_view> seen;
+  for (const auto& s : segments) seen.insert(s.path);
+  return seen.size();
 }
 
 Result<std::unique_ptr<Warehouse>> Warehouse::Open(FileSystem* fs, const std::string& root,

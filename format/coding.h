@@ -31,6 +31,15 @@ class ByteWriter {
     PutU32(static_cast<uint32_t>(s.size()));
     out_->append(s);
   }
+  // Unsigned LEB128: 7 bits a byte, low bits first, bit 7 set on every byte but the last; the
+  // shortest form (1 to 10 bytes).
+  void PutVarint(uint64_t v) {
+    while (v >= 0x80) {
+      out_->push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out_->push_back(static_cast<char>(v));
+  }
   size_t size() const { return out_->size(); }
 
  private:
@@ -66,6 +75,23 @@ class ByteReader {
     return v;
   }
   std::string_view GetString() { return GetBytes(GetU32()); }
+  // A varint as PutVarint writes it; fails on one longer than 10 bytes, past 64 bits, or not in
+  // its shortest form (a last byte 0 after others).
+  uint64_t GetVarint() {
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 10; ++i) {
+      if (!Need(1)) return 0;
+      const uint8_t b = p_[pos_++];
+      if (i == 9 && b > 1) break;
+      v |= uint64_t{b & 0x7fu} << (7 * i);
+      if (!(b & 0x80)) {
+        if (b == 0 && i > 0) break;
+        return v;
+      }
+    }
+    ok_ = false;
+    return 0;
+  }
   bool ok() const { return ok_; }
   size_t pos() const { return pos_; }
   size_t remaining() const { return ok_ ? size_ - pos_ : 0; }

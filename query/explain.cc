@@ -165,10 +165,12 @@ class Explainer {
       Line(pad + "partitions: " + std::to_string(p.partitions_kept) + " of " + std::to_string(p.partitions_total) + " kept");
     if (p.buckets_total)
       Line(pad + "buckets: " + std::to_string(p.buckets_kept) + " of " + std::to_string(p.buckets_total) + " kept");
-    Line(pad + "segments: " + std::to_string(p.segments_kept) + " of " + std::to_string(p.segments_total) +
-         " kept (by partition values, buckets and segment zone maps, from the manifest: no file opened)");
+    Line(pad + "files: " + std::to_string(p.files_kept) + " of " + std::to_string(p.files_total) + " kept, " +
+         std::to_string(p.segments_kept) + " of " + std::to_string(p.segments_total) +
+         " parts (a file's rows of one partition; by partition values, buckets and zone maps, from the manifest: "
+         "no file opened)");
     Line(pad + "rows: " + std::to_string(p.rows_kept) + " of " + std::to_string(p.rows_total) +
-         " in kept segments and buckets");
+         " in kept parts and buckets");
     uint64_t visited = 0, skipped = 0;
     if (analyze_) {
       NodeStats& s = ctx_->stats(&n);

@@ -9,14 +9,29 @@ namespace wh {
 
 namespace {
 
-// One row per block of the segments whose path starts with `prefix` (a partition directory
-// name or a segment path): where it is, how it is encoded, and its zone map.
+// The name of an entry's partition: `<pcol>=<YYYY-MM-DD>` (or `=__HIVE_DEFAULT_PARTITION__`),
+// or `data` for an unpartitioned table.
+std::string PartitionName(const TableSnapshot& s, const SegmentEntry& seg) {
+  return s.schema.partition_column.empty() ? std::string("data") : PartitionDirName(s.schema.partition_column, seg.partition);
+}
+
+// Bytes of the blocks of the entry's part of its file.
+Result<uint64_t> PartBytes(const SegmentReader& reader, const SegmentEntry& seg) {
+  WH_ASSIGN_OR_RETURN(const auto part, reader.Part(seg.partition));
+  uint64_t n = 0;
+  for (size_t g = part.first; g < part.first + part.second; ++g)
+    for (const BlockMeta& b : reader.footer().row_groups[g].blocks) n += b.length;
+  return n;
+}
+
+// One row per block of a partition (by name) or of the segment files whose path starts with
+// `prefix`: where it is, how it is encoded, and its zone map.
 Result<ResultSet> InspectBlocks(Warehouse* wh, const TableSnapshot& s, const std::string& prefix) {
   std::vector<std::string> paths, cols, encs, mins, maxs;
   std::vector<int64_t> groups, buckets, last_buckets, rows, offsets, lengths, raws, nulls;
   size_t matched = 0;
   for (const auto& seg : s.segments) {
-    if (seg.path.compare(0, prefix.size(), prefix) != 0) continue;
+    if (PartitionName(s, seg) != prefix && seg.path.compare(0, prefix.size(), prefix) != 0) continue;
     ++matched;
     WH_ASSIGN_OR_RETURN(auto reader, SegmentReader::Open(wh->fs(), s.SegmentPath(seg)));
     const SegmentFooter& f = reader->footer();
@@ -75,10 +90,10 @@ Result<std::vector<std::pair<std::string, ResultSet>>> Inspect(Warehouse* wh,
     std::vector<int64_t> parts, segs, rows, bytes, buckets, commits;
     for (const auto& n : names) {
       WH_ASSIGN_OR_RETURN(TableSnapshot s, wh->GetSnapshot(n));
-      std::map<std::string, int> p;
-      for (const auto& seg : s.segments) p[seg.path.substr(0, seg.path.find('/'))]++;
+      std::set<std::optional<int32_t>> p;
+      for (const auto& seg : s.segments) p.insert(seg.partition);
       parts.push_back(static_cast<int64_t>(p.size()));
-      segs.push_back(static_cast<int64_t>(s.segments.size()));
+      segs.push_back(static_cast<int64_t>(s.files()));
       rows.push_back(static_cast<int64_t>(s.rows()));
       bytes.push_back(static_cast<int64_t>(s.bytes()));
       buckets.push_back(s.schema.bucket_count);
@@ -88,7 +103,7 @@ Result<std::vector<std::pair<std::string, ResultSet>>> Inspect(Warehouse* wh,
     rs.AddColumn("table", StringColumn(names));
     rs.AddColumn("buckets", Int64Column(buckets));
     rs.AddColumn("partitions", Int64Column(parts));
-    rs.AddColumn("segments", Int64Column(segs));
+    rs.AddColumn("files", Int64Column(segs));
     rs.AddColumn("rows", Int64Column(rows));
     rs.AddColumn("bytes", Int64Column(bytes));
     rs.AddColumn("commits", Int64Column(commits));
@@ -102,21 +117,37 @@ Result<std::vector<std::pair<std::string, ResultSet>>> Inspect(Warehouse* wh,
     return out;
   }
   auto cols = s.schema.StorageColumns();
+  // The bytes of each entry's part (its blocks): from the files' footers, each read once.
+  std::vector<uint64_t> part_bytes(s.segments.size(), 0);
+  {
+    std::unique_ptr<SegmentReader> reader;
+    for (size_t i = 0; i < s.segments.size(); ++i) {
+      const SegmentEntry& seg = s.segments[i];
+      if (!reader || reader->path() != s.SegmentPath(seg)) {
+        auto r = SegmentReader::Open(wh->fs(), s.SegmentPath(seg));
+        if (!r.ok()) return r.status().code() == StatusCode::kNotFound ? MissingSegment(s.SegmentPath(seg)) : r.status();
+        reader = std::move(r).value();
+      }
+      WH_ASSIGN_OR_RETURN(part_bytes[i], PartBytes(*reader, seg));
+    }
+  }
   // Partitions.
   struct Part { int64_t segs = 0, rows = 0, bytes = 0; std::set<uint32_t> buckets; };
-  std::map<std::string, Part> parts;
-  for (const auto& seg : s.segments) {
-    Part& p = parts[seg.path.substr(0, seg.path.find('/'))];
+  std::map<std::optional<int32_t>, Part> parts;
+  for (size_t i = 0; i < s.segments.size(); ++i) {
+    const SegmentEntry& seg = s.segments[i];
+    Part& p = parts[seg.partition];
     p.segs++;
     p.rows += seg.rows;
-    p.bytes += seg.bytes;
+    p.bytes += part_bytes[i];
     for (auto [b, n] : seg.bucket_rows) p.buckets.insert(b);
   }
   {
     std::vector<std::string> names;
     std::vector<int64_t> segs, rows, bytes, buckets;
     for (const auto& [n, p] : parts) {
-      names.push_back(n);
+      names.push_back(s.schema.partition_column.empty() ? std::string("data")
+                                                        : PartitionDirName(s.schema.partition_column, n));
       segs.push_back(p.segs);
       rows.push_back(p.rows);
       bytes.push_back(p.bytes);
@@ -124,21 +155,23 @@ Result<std::vector<std::pair<std::string, ResultSet>>> Inspect(Warehouse* wh,
     }
     ResultSet rs;
     rs.AddColumn("partition", StringColumn(names));
-    rs.AddColumn("segments", Int64Column(segs));
+    rs.AddColumn("files", Int64Column(segs));
     rs.AddColumn("buckets", Int64Column(buckets));
     rs.AddColumn("rows", Int64Column(rows));
     rs.AddColumn("bytes", Int64Column(bytes));
     out.emplace_back("partitions of " + s.schema.name, std::move(rs));
   }
-  // Segments with their etl_date.
+  // Parts of the files (a file's rows of one partition) with their etl_date.
   {
-    std::vector<std::string> paths, etl;
+    std::vector<std::string> paths, pnames, etl;
     std::vector<int64_t> commit, rows, bytes, buckets;
-    for (const auto& seg : s.segments) {
+    for (size_t i = 0; i < s.segments.size(); ++i) {
+      const SegmentEntry& seg = s.segments[i];
       paths.push_back(seg.path);
+      pnames.push_back(PartitionName(s, seg));
       commit.push_back(static_cast<int64_t>(seg.commit_seq));
       rows.push_back(static_cast<int64_t>(seg.rows));
-      bytes.push_back(static_cast<int64_t>(seg.bytes));
+      bytes.push_back(static_cast<int64_t>(part_bytes[i]));
       buckets.push_back(static_cast<int64_t>(seg.bucket_rows.size()));
       // A merged segment holds the rows of several loads: their etl_date range.
       const std::string lo = seg.zones.back().MinString(cols.back().type), hi = seg.zones.back().MaxString(cols.back().type);
@@ -146,12 +179,13 @@ Result<std::vector<std::pair<std::string, ResultSet>>> Inspect(Warehouse* wh,
     }
     ResultSet rs;
     rs.AddColumn("segment", StringColumn(paths));
+    rs.AddColumn("partition", StringColumn(pnames));
     rs.AddColumn("commit", Int64Column(commit));
     rs.AddColumn("etl_date", StringColumn(etl));
     rs.AddColumn("buckets", Int64Column(buckets));
     rs.AddColumn("rows", Int64Column(rows));
     rs.AddColumn("bytes", Int64Column(bytes));
-    out.emplace_back("segments of " + s.schema.name, std::move(rs));
+    out.emplace_back("parts of " + s.schema.name + "'s files", std::move(rs));
   }
   // Zone maps of the whole table per column (merged over segments).
   {

@@ -62,7 +62,8 @@ struct WindowSpec {
 struct ScanPruning {
   size_t partitions_total = 0, partitions_kept = 0;
   size_t buckets_total = 0, buckets_kept = 0;
-  size_t segments_total = 0, segments_kept = 0;
+  size_t files_total = 0, files_kept = 0;
+  size_t segments_total = 0, segments_kept = 0;  // manifest entries: a file's rows of one partition
   uint64_t rows_total = 0, rows_kept = 0;  // of the table; in kept segments and kept buckets
   std::vector<size_t> segments;      // indices into the snapshot's segments
   std::vector<uint8_t> bucket_kept;  // per bucket (empty: table not bucketed)

@@ -505,6 +505,10 @@ void PlanScanPruning(PlanNode* scan, bool prune) {
   }
   p.partitions_kept = kept_parts.size();
   p.segments_kept = p.segments.size();
+  p.files_total = snap.files();
+  std::set<std::string_view> kept_files;
+  for (size_t s : p.segments) kept_files.insert(snap.segments[s].path);
+  p.files_kept = kept_files.size();
 }
 
 namespace {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Helpers of bench/drops/run.sh (standard library only).
 
-  measure.py files WAREHOUSE        *.whs files: "files partitions max_per_partition mean"
+  measure.py files WAREHOUSE WH     segment files: "files partitions max_per_partition mean"
   measure.py wa LOG                 bytes ingested and compacted, from `wh ingest` stderr
   measure.py summary WORK N SHAPE SCALE ROUNDS
                                     the markdown table, from WORK/times.tsv, the warehouses
@@ -30,22 +30,30 @@ COMPACTED = re.compile(r"^compacted \(commit \d+\): merged (\d+) files into (\d+
 WARNING = re.compile(r"^wh: warning: .*compact")
 
 
-def files(warehouse):
-    """(files, partitions, max files in a partition, mean) over every table's event_date=* dirs."""
+def inspect_sections(wh, warehouse, *args):
+    """`wh inspect ... --format csv` as {section title: [rows as lists]}."""
+    out = subprocess.run([wh, "-w", warehouse, "inspect", *args, "--format", "csv"], check=True,
+                         capture_output=True, text=True).stdout
+    sections, title = {}, None
+    for line in out.splitlines():
+        if line.startswith("# "):
+            title = line[2:]
+            sections[title] = []
+        elif line and title is not None:
+            sections[title].append(line.split(","))
+    return sections
+
+
+def files(warehouse, wh):
+    """(files, partitions, max files holding a partition, mean) over every table, from `wh
+    inspect` (a file holds rows of many partitions: each counts it)."""
     counts = []
     total = 0
-    for table in sorted(os.listdir(warehouse)):
-        tdir = os.path.join(warehouse, table)
-        if table.startswith("_") or not os.path.isdir(tdir):
-            continue
-        for part in sorted(os.listdir(tdir)):
-            pdir = os.path.join(tdir, part)
-            if not part.startswith("event_date=") or not os.path.isdir(pdir):
-                continue
-            n = sum(1 for root, _, names in os.walk(pdir) for f in names if f.endswith(".whs"))
-            counts.append(n)
-    for root, _, names in os.walk(warehouse):
-        total += sum(1 for f in names if f.endswith(".whs"))
+    for row in inspect_sections(wh, warehouse)["tables"][1:]:
+        table = row[0]
+        total += int(row[3])
+        for prow in inspect_sections(wh, warehouse, table)[f"partitions of {table}"][1:]:
+            counts.append(int(prow[1]))
     if not counts:
         return total, 0, 0, 0.0
     return total, len(counts), max(counts), sum(counts) / len(counts)
@@ -96,7 +104,8 @@ def summary(work, drops, shape, scale, rounds):
     peak = lambda k: max(x[1] for x in t[k]) / 1024
     med = lambda k: statistics.median(x[0] for x in t[k])
     med_rss = lambda k: statistics.median(x[1] for x in t[k]) / 1024
-    f_one, f_drops = files(os.path.join(work, "wh_one")), files(os.path.join(work, "wh_drops"))
+    wh = os.path.join(work, "wh")
+    f_one, f_drops = files(os.path.join(work, "wh_one"), wh), files(os.path.join(work, "wh_drops"), wh)
     w_one, w_drops = wa(os.path.join(work, "wh_one.log")), wa(os.path.join(work, "wh_drops.log"))
     amp = lambda w: (w[0] + w[1]) / w[0] if w[0] else float("nan")
     NA = None
@@ -157,7 +166,7 @@ def summary(work, drops, shape, scale, rounds):
 def main():
     cmd = sys.argv[1]
     if cmd == "files":
-        n, p, mx, mean = files(sys.argv[2])
+        n, p, mx, mean = files(sys.argv[2], sys.argv[3])
         print(n, p, mx, f"{mean:.2f}")
     elif cmd == "wa":
         print(*(round(x) for x in wa(sys.argv[2])))

@@ -4,7 +4,9 @@
 // old state or the new one.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
+#include <sstream>
 #include <optional>
 #include <set>
 
@@ -110,7 +112,7 @@ std::map<std::string, size_t> FilesPerPartition(Warehouse* wh) {
   std::map<std::string, size_t> out;
   auto snap = wh->GetSnapshot("ev");
   EXPECT_TRUE(snap.ok());
-  for (const auto& s : snap->segments) ++out[s.path.substr(0, s.path.find('/'))];
+  for (const auto& s : snap->segments) ++out[PartitionDirName("d", s.partition)];
   return out;
 }
 
@@ -131,16 +133,6 @@ std::unique_ptr<Warehouse> CreateEv(const std::string& root) {
   Session s(DefaultFileSystem(), root);
   EXPECT_TRUE(s.Execute(kCreate).ok());
   return std::move(Warehouse::Open(DefaultFileSystem(), root, false)).value();
-}
-
-// Ingests `rows` rows of one day (user ids from `tag`), with `o`.
-void LoadDay(Warehouse* wh, const std::string& day, int rows, int tag, const IngestOptions& o) {
-  std::string csv = "user_id,ts,v,note\n";
-  for (int i = 0; i < rows; ++i)
-    csv += std::to_string(i * 31 + tag) + "," + day + " 10:00:00," + std::to_string(tag) + ",x\n";
-  auto in = StringInput(csv, "d.csv");
-  auto r = IngestCsvStreams(wh, "ev", {in.get()}, o);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
 }
 
 TEST(Compaction, ManyDropsAndCompactionsKeepEveryRowAndItsEtlDate) {
@@ -191,7 +183,7 @@ TEST(Compaction, ManyDropsAndCompactionsKeepEveryRowAndItsEtlDate) {
   std::set<std::string> live;
   for (const auto& s : snap.segments) live.insert(s.path);
   for (const auto& n : *DefaultFileSystem()->ListDir(snap.dir)) {
-    if (n.rfind("d=", 0) != 0) continue;
+    if (n != "data" && n.rfind("d=", 0) != 0) continue;
     for (const auto& f : *DefaultFileSystem()->ListDir(JoinPath(snap.dir, n)))
       EXPECT_TRUE(live.count(n + "/" + f)) << n << "/" << f;
   }
@@ -205,41 +197,34 @@ TEST(Compaction, ManyDropsAndCompactionsKeepEveryRowAndItsEtlDate) {
   EXPECT_EQ((*q)[0].columns[0].Get<int64_t>(0), (*qb)[0].columns[0].Get<int64_t>(0));
 }
 
-// A partition left with a big file and a late small one (the policy does not rewrite the big
-// one for it) is merged whole once it has gone quiet: no commit wrote to it for 8 commits.
-TEST(Compaction, AQuietPartitionIsSettledIntoOneFile) {
+// A drop writes one file whatever partitions it touches, and the automatic policy keeps the
+// table's files few: runs of similar size merge, a large old file is not rewritten for a small
+// drop.
+TEST(Compaction, DropsWriteOneFileAndMergeByRuns) {
   TempDir dir;
   const std::string root = dir.Join("w");
   auto wh = CreateEv(root);
-  auto load = [&](const std::string& day, int rows, int tag) { LoadDay(wh.get(), day, rows, tag, {}); };
-  load("2022-02-01", 300, 0);
-  load("2022-02-01", 20, 1);  // a late tail: 300 > 2 x 20, so two files
-  EXPECT_EQ(FilesPerPartition(wh.get())["d=2022-02-01"], 2u);
-  int tag = 2;
-  while (FilesPerPartition(wh.get())["d=2022-02-01"] == 2u && tag < 30) load("2022-02-02", 10, tag++);
-  EXPECT_EQ(FilesPerPartition(wh.get())["d=2022-02-01"], 1u);
-  EXPECT_GE(wh->GetSnapshot("ev")->last_seq, 10u);  // not before 8 commits had passed
-  Session s(DefaultFileSystem(), root);
-  auto r = s.Execute("SELECT COUNT(*) FROM ev WHERE d = DATE '2022-02-01'");
-  ASSERT_TRUE(r.ok());
-  (*r)[0].Flatten();
-  EXPECT_EQ((*r)[0].columns[0].Get<int64_t>(0), 320);
-}
-
-// A large quiet partition is settled only when its late rows are a good share of it.
-TEST(Compaction, ALargeQuietPartitionIsNotRewrittenForAFewLateRows) {
-  for (int late : {20, 40}) {  // 20 x 8 < 300: left alone; 40 x 8 >= 300: settled
-    TempDir dir;
-    const std::string root = dir.Join("w");
-    auto wh = CreateEv(root);
-    IngestOptions o;
-    o.compaction.settle_small_bytes = 0;  // every partition counts as large
-    auto load = [&](const std::string& day, int rows, int tag) { LoadDay(wh.get(), day, rows, tag, o); };
-    load("2022-02-01", 300, 0);
-    load("2022-02-01", late, 1);
-    for (int tag = 2; tag < 14; ++tag) load("2022-02-02", 10, tag);
-    EXPECT_EQ(FilesPerPartition(wh.get())["d=2022-02-01"], late == 20 ? 2u : 1u) << late << " late rows";
+  auto files = [&] {
+    std::set<std::string> paths;
+    const TableSnapshot snap = *wh->GetSnapshot("ev");
+    for (const auto& s : snap.segments) paths.insert(s.path);
+    return paths;
+  };
+  Ingest(wh.get(), 0, 3000, true);
+  ASSERT_EQ(files().size(), 1u);
+  EXPECT_GT(FilesPerPartition(wh.get()).size(), 1u);  // one file, several partitions
+  const std::string big = *files().begin();
+  for (int n = 1; n < 20; ++n) {
+    Ingest(wh.get(), n, 40, true);
+    EXPECT_LE(files().size(), 5u) << "after drop " << n;
+    EXPECT_TRUE(files().count(big)) << "the large first load was rewritten by drop " << n;
   }
+  // wh compact merges everything into one file.
+  CompactOptions full;
+  full.full = true;
+  auto r = CompactTable(wh.get(), "ev", full);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(files().size(), 1u);
 }
 
 // wh compact cuts its output at the target size: several files, every row, verify passes.
@@ -261,8 +246,12 @@ TEST(Compaction, OutputIsCutAtTheTargetSize) {
   auto snap = *wh->GetSnapshot("ev");
   size_t added = 0;
   for (const auto& s : snap.segments) added += s.commit_seq == r->commit_seq;
-  EXPECT_EQ(added, r->files_out);
-  EXPECT_GT(r->files_out, r->partitions);  // some partition got more than one file
+  std::set<std::string> paths;
+  for (const auto& s : snap.segments)
+    if (s.commit_seq == r->commit_seq) paths.insert(s.path);
+  EXPECT_EQ(paths.size(), r->files_out);
+  EXPECT_GT(r->files_out, 1u);
+  EXPECT_GT(added, r->files_out);  // a part per partition in each file
   EXPECT_EQ(AllRows(root), before);
   auto v = VerifyTable(wh.get(), "ev", [&](const std::string& m) { ADD_FAILURE() << m; });
   EXPECT_EQ(v.problems, 0u);
@@ -316,7 +305,8 @@ TEST(Compaction, AReadersSnapshotKeepsItsFilesUntilItIsReleased) {
   for (const auto& seg : old->segments) {
     auto reader = SegmentReader::Open(DefaultFileSystem(), old->SegmentPath(seg));
     ASSERT_TRUE(reader.ok()) << seg.path << ": " << reader.status().ToString();
-    for (size_t g = 0; g < (*reader)->footer().row_groups.size(); ++g) {
+    const auto [first, count] = (*reader)->footer().PartGroups(seg.partition);
+    for (size_t g = first; g < first + count; ++g) {
       auto c = (*reader)->ReadColumn(g, 0);
       ASSERT_TRUE(c.ok());
       rows += c->size();
@@ -359,7 +349,8 @@ TEST(Compaction, ReadersOfNewerSnapshotsDoNotKeepRetiredFiles) {
   for (const auto& seg : newer->segments) {
     auto reader = SegmentReader::Open(DefaultFileSystem(), newer->SegmentPath(seg));
     ASSERT_TRUE(reader.ok()) << reader.status().ToString();
-    rows += (*reader)->footer().rows;
+    const auto [first, count] = (*reader)->footer().PartGroups(seg.partition);
+    for (size_t g = first; g < first + count; ++g) rows += (*reader)->footer().row_groups[g].rows;
   }
   EXPECT_EQ(rows, newer->rows());
   newer.reset();
@@ -420,7 +411,7 @@ TEST(Compaction, FailingOrCutByPowerLossAtEveryStepLosesNothing) {
       std::set<std::string> live, files;
       for (const auto& s : snap.segments) live.insert(s.path);
       for (const auto& d : *DefaultFileSystem()->ListDir(snap.dir)) {
-        if (d.rfind("d=", 0) != 0) continue;
+        if (d != "data" && d.rfind("d=", 0) != 0) continue;
         for (const auto& f : *DefaultFileSystem()->ListDir(JoinPath(snap.dir, d))) files.insert(d + "/" + f);
       }
       EXPECT_EQ(files, live) << "fault at call " << n;
@@ -433,6 +424,39 @@ TEST(Compaction, FailingOrCutByPowerLossAtEveryStepLosesNothing) {
     }
     EXPECT_GT(faults, 10);
   }
+}
+
+// A warehouse of an older build (tests/data/warehouse: a directory per partition, a file per
+// partition and commit) takes new writes into data/, and compaction merges old and new files
+// into data/, removing the partition directories it emptied.
+TEST(Compaction, AnOlderLayoutMergesIntoDataFiles) {
+  TempDir dir;
+  const std::string root = dir.Join("w");
+  std::filesystem::copy(testing::TestData("warehouse"), root, std::filesystem::copy_options::recursive);
+  Session s(DefaultFileSystem(), root);
+  auto count = [&](const std::string& sql) {
+    auto r = s.Execute(sql);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (!r.ok()) return std::string();
+    std::ostringstream o;
+    PrintResult((*r)[0], OutputFormat::kCsv, o);
+    return o.str();
+  };
+  ASSERT_TRUE(s.Execute("INSERT INTO t SELECT user_id, ts + INTERVAL 1 DAY, v, s FROM t WHERE d = DATE '2022-01-02'").ok());
+  auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+  CompactOptions full;
+  full.full = true;
+  auto r = CompactTable(wh.get(), "t", full);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const TableSnapshot snap = *wh->GetSnapshot("t");
+  EXPECT_EQ(snap.files(), 1u);
+  for (const auto& e : snap.segments) EXPECT_EQ(e.path.rfind("data/", 0), 0u) << e.path;
+  for (const char* d : {"d=2022-01-01", "d=2022-01-02", "d=2022-01-03"})
+    EXPECT_FALSE(DefaultFileSystem()->IsDirectory(JoinPath(snap.dir, d))) << d;
+  EXPECT_EQ(count("SELECT d, COUNT(*), SUM(v), MIN(s) FROM t GROUP BY d ORDER BY d"),
+            "d,COUNT(*),SUM(v),MIN(s)\n2022-01-01,5,171,s0\n2022-01-02,6,261,s1\n2022-01-03,7,372,s1\n");
+  auto v = VerifyTable(wh.get(), "t", [&](const std::string& m) { ADD_FAILURE() << m; });
+  EXPECT_EQ(v.problems, 0u);
 }
 
 }  // namespace

@@ -33,7 +33,12 @@ TEST(SpecLayout, PartitionedBucketedTableFilesNamesFlagsAndProperties) {
   ASSERT_TRUE(IngestCsvStreams(*wh, "posts", {in.get()}, {}).ok());
   auto snap = (*wh)->GetSnapshot("posts");
   ASSERT_TRUE(snap.ok());
-  ASSERT_EQ(snap->segments.size(), 2u);  // one per partition: 2022-03-01 and NULL
+  // One file in data/, with a part (and a manifest entry) per partition: NULL first, then
+  // 2022-03-01.
+  ASSERT_EQ(snap->segments.size(), 2u);
+  EXPECT_EQ(snap->segments[0].path, snap->segments[1].path);
+  EXPECT_FALSE(snap->segments[0].partition.has_value());
+  EXPECT_EQ(snap->segments[1].partition, 19052);
   const std::regex name("[0-9]{10}-[0-9a-f]{8}-[0-9]{4,}\\.whs");
   for (const SegmentEntry& seg : snap->segments) {
     SCOPED_TRACE(seg.path);
@@ -41,10 +46,7 @@ TEST(SpecLayout, PartitionedBucketedTableFilesNamesFlagsAndProperties) {
     const std::string file = seg.path.substr(seg.path.find('/') + 1);
     EXPECT_TRUE(std::regex_match(file, name));
     EXPECT_EQ(file.substr(0, 11), "0000000001-");  // the commit's sequence number
-    EXPECT_EQ(pdir, seg.partition ? "event_date=2022-03-01" : "event_date=__HIVE_DEFAULT_PARTITION__");
-    if (seg.partition) {
-      EXPECT_EQ(*seg.partition, 19052);
-    }
+    EXPECT_EQ(pdir, "data");
     auto r = SegmentReader::Open(DefaultFileSystem(), snap->SegmentPath(seg));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     const SegmentFooter& f = (*r)->footer();
@@ -62,13 +64,23 @@ TEST(SpecLayout, PartitionedBucketedTableFilesNamesFlagsAndProperties) {
       EXPECT_EQ(f.columns[c].nullable, nullable[c]) << names[c];
     }
     EXPECT_EQ(f.columns[4].type, DataType::Timestamp());
-    // One part, of the segment's partition; row groups in bucket order (each row group's last
-    // bucket at most the next one's first); the manifest's (bucket, rows) pairs ascend strictly.
-    ASSERT_EQ(f.parts.size(), 1u);
-    EXPECT_EQ(f.parts[0].partition, seg.partition);
-    EXPECT_EQ(f.parts[0].groups, f.row_groups.size());
-    for (size_t g = 1; g < f.row_groups.size(); ++g)
-      EXPECT_LE(f.row_groups[g - 1].last_bucket, f.row_groups[g].bucket);
+    // Two parts, in partition order; the entry's part's row groups in bucket order (each row
+    // group's last bucket at most the next one's first); the manifest's (bucket, rows) pairs
+    // ascend strictly and add up to the part's rows.
+    ASSERT_EQ(f.parts.size(), 2u);
+    EXPECT_FALSE(f.parts[0].partition.has_value());
+    EXPECT_EQ(f.parts[1].partition, 19052);
+    EXPECT_EQ(f.parts[0].groups + f.parts[1].groups, f.row_groups.size());
+    const auto [first, count] = f.PartGroups(seg.partition);
+    ASSERT_GT(count, 0u);
+    uint64_t part_rows = 0;
+    for (size_t g = first; g < first + count; ++g) {
+      part_rows += f.row_groups[g].rows;
+      if (g > first) {
+        EXPECT_LE(f.row_groups[g - 1].last_bucket, f.row_groups[g].bucket);
+      }
+    }
+    EXPECT_EQ(part_rows, seg.rows);
     for (size_t i = 1; i < seg.bucket_rows.size(); ++i)
       EXPECT_LT(seg.bucket_rows[i - 1].first, seg.bucket_rows[i].first);
     // Block 0 right after the magic, blocks contiguous up to the footer.

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "format/bitpack.h"
+#include "format/coding.h"
 #include "format/format.h"
 
 namespace wh {
@@ -463,6 +464,31 @@ TEST(Encoding, DictionaryCodesMustNameAnEntry) {
   auto all_null = decode(DictionaryBlock({}, {0, 0}, 0, {false, false}), 2);
   ASSERT_TRUE(all_null.ok()) << all_null.status().ToString();
   EXPECT_TRUE(all_null->IsNull(0) && all_null->IsNull(1));
+}
+
+// Varints (manifest file lists): LEB128, shortest form only.
+TEST(Varint, RoundTripAndRefusals) {
+  const uint64_t values[] = {0, 1, 127, 128, 300, 16383, 16384, uint64_t{1} << 35, UINT64_MAX - 1, UINT64_MAX};
+  std::string bytes;
+  ByteWriter w(&bytes);
+  for (uint64_t v : values) w.PutVarint(v);
+  ByteReader r(bytes);
+  for (uint64_t v : values) EXPECT_EQ(r.GetVarint(), v);
+  EXPECT_TRUE(r.AtEnd());
+  // 300 is ac 02; UINT64_MAX is nine ff and 01.
+  std::string b300;
+  ByteWriter(&b300).PutVarint(300);
+  EXPECT_EQ(b300, std::string("\xac\x02"));
+  auto refused = [](const std::string& s) {
+    ByteReader r(s);
+    r.GetVarint();
+    return !r.ok();
+  };
+  EXPECT_TRUE(refused(std::string("\x80\x00", 2)));              // not the shortest form
+  EXPECT_TRUE(refused(std::string("\x81\x80", 2)));              // cut short
+  EXPECT_TRUE(refused(std::string(9, '\xff') + "\x02"));         // past 64 bits
+  EXPECT_TRUE(refused(std::string(10, '\xff') + "\x01"));        // longer than 10 bytes
+  EXPECT_FALSE(refused(std::string(9, '\xff') + "\x01"));
 }
 
 }  // namespace

@@ -574,7 +574,7 @@ class PruningTest : public ::testing::Test {
     ASSERT_TRUE(s_.Execute("CREATE TABLE ev (user_id BIGINT NOT NULL, ts TIMESTAMP NOT NULL, v INT) "
                            "PARTITIONED BY (event_date = CAST(ts AS DATE)) CLUSTERED BY (user_id) INTO 8 BUCKETS")
                     .ok());
-    // Two loads: day 1 and 2 on 2022-03-01, day 2 and 3 on 2022-03-02 (so day 2 has two segments).
+    // Two loads: day 1 and 2 on 2022-03-01, day 2 and 3 on 2022-03-02 (so day 2 is in both files).
     std::string first = "user_id,ts,v\n", second = "user_id,ts,v\n";
     for (int u = 0; u < 200; ++u) {
       first += std::to_string(u) + ",2022-02-01 10:00:00," + std::to_string(u) + "\n";
@@ -592,7 +592,7 @@ class PruningTest : public ::testing::Test {
 TEST_F(PruningTest, PartitionsFromThePartitionColumnAndFromTheTimestampItIsTheDateOf) {
   std::string a = Explain(&s_, "SELECT COUNT(*) FROM ev WHERE event_date = DATE '2022-02-03'");
   EXPECT_TRUE(Contains(a, "partitions: 1 of 3 kept")) << a;
-  EXPECT_TRUE(Contains(a, "segments: 1 of 4 kept")) << a;
+  EXPECT_TRUE(Contains(a, "files: 1 of 2 kept, 1 of 4 parts")) << a;
   std::string b = Explain(&s_, "SELECT COUNT(*) FROM ev WHERE ts >= TIMESTAMP '2022-02-03 00:00:00'");
   EXPECT_TRUE(Contains(b, "partitions: 1 of 3 kept")) << b;
   std::string c = Explain(&s_, "SELECT COUNT(*) FROM ev WHERE ts < '2022-02-02'");
@@ -604,17 +604,17 @@ TEST_F(PruningTest, PartitionsFromThePartitionColumnAndFromTheTimestampItIsTheDa
 
 TEST_F(PruningTest, SegmentsByEtlDateAndBucketsByKey) {
   std::string a = Explain(&s_, "SELECT SUM(v) FROM ev WHERE etl_date = TIMESTAMP '2022-03-02 00:00:00'");
-  EXPECT_TRUE(Contains(a, "segments: 2 of 4 kept")) << a;
+  EXPECT_TRUE(Contains(a, "files: 1 of 2 kept, 2 of 4 parts")) << a;
   EXPECT_TRUE(Contains(a, "partitions: 3 of 3 kept")) << a;
   std::string b = Explain(&s_, "SELECT v FROM ev WHERE user_id IN (7, 9)");
   EXPECT_TRUE(Contains(b, "buckets: 2 of 8 kept") || Contains(b, "buckets: 1 of 8 kept")) << b;
-  EXPECT_TRUE(Contains(b, " of 800 in kept segments and buckets")) << b;
+  EXPECT_TRUE(Contains(b, " of 800 in kept parts and buckets")) << b;
   // The funnel down to rows, and only files holding a kept bucket are opened.
   auto an = s_.Execute("EXPLAIN ANALYZE SELECT COUNT(*) FROM ev WHERE user_id = 7 AND event_date = DATE '2022-02-03'");
   ASSERT_TRUE(an.ok()) << an.status().ToString();
   std::string text = Print((*an)[0], OutputFormat::kCsv);
   EXPECT_TRUE(Contains(text, "partitions: 1 of 3 kept")) << text;
-  EXPECT_TRUE(Contains(text, "segments: 1 of 4 kept")) << text;
+  EXPECT_TRUE(Contains(text, "files: 1 of 2 kept, 1 of 4 parts")) << text;
   EXPECT_TRUE(Contains(text, "buckets: 1 of 8 kept")) << text;
   EXPECT_TRUE(Contains(text, "; 1 segment files opened")) << text;
   auto r = s_.Execute("SELECT v FROM ev WHERE user_id IN (7, 9) ORDER BY v");

@@ -489,7 +489,7 @@ int CmdVerify(const Args& a) {
       std::cout << "CORRUPT " << t << ": " << msg << "\n";
     });
     problems += s.problems;
-    std::cout << (s.problems ? "FAILED " : "ok ") << t << ": " << s.segments << " segments, "
+    std::cout << (s.problems ? "FAILED " : "ok ") << t << ": " << s.segments << " files, "
               << s.blocks << " blocks, " << HumanBytes(s.bytes) << " checked";
     if (s.problems) std::cout << ", " << s.problems << " problems";
     std::cout << "\n";
