@@ -169,8 +169,8 @@ class TableWriter {
   void set_etl_micros(int64_t micros) { etl_micros_ = micros; }
   int64_t etl_micros() const { return etl_micros_; }
   void set_encode_options(const EncodeOptions& o) { encode_options_ = o; }
-  // Manifest growth since the last checkpoint after which a commit writes a new one (1 MiB, or
-  // the last checkpoint's size when larger; see MaybeCheckpoint). 0: after every commit (tests).
+  // Manifest growth since its base record (or the last checkpoint) after which a commit rewrites
+  // it (256 KiB, or the base's size when larger; see MaybeCheckpoint). 0: after every commit (tests).
   void set_checkpoint_gap(uint64_t bytes) { checkpoint_gap_ = bytes; }
 
   // Writes one segment with `columns` (user columns, schema order, equal lengths) whose rows all
@@ -244,10 +244,11 @@ class TableWriter {
   Status BeginPart(OpenFile* out, std::optional<int32_t> partition, const std::vector<uint64_t>& rows_per_bucket);
   Status AddRows(OpenFile* out, uint32_t bucket, const std::vector<const Column*>& cols, size_t begin, size_t end);
   Status FinishFile(OpenFile* out);
-  // After commit `rec` (its record `record` appended): replaces `_checkpoint` with the new state
-  // when the manifest has grown past the last checkpoint by more than that checkpoint's size
-  // (so a reader reads at most about twice the live state). Best effort.
-  void MaybeCheckpoint(const CommitRecord& rec, const std::string& record);
+  // After commit `rec` (its record appended): rewrites the manifest to start from the state as
+  // of `rec` (a base record) when it has grown past the last base record or checkpoint by more
+  // than that one's size and 256 KiB, so that a reader reads at most about twice the live state
+  // and the manifest's bytes follow the live files, not the number of commits. Best effort.
+  void MaybeCheckpoint(const CommitRecord& rec);
   // Deletes the files commits have retired, when no reader holds the table (SPEC.md "Retired
   // segments"); else leaves them for a later writer. `retired`: paths relative to the table.
   Status DeleteRetired(const std::vector<std::string>& retired, uint64_t retired_by);
@@ -269,7 +270,7 @@ class TableWriter {
   std::mutex mu_;                // pending_, created_dirs_, stats_ while partitions are written in parallel
   std::vector<std::string> created_dirs_;
   std::vector<std::string> removed_;  // segments this batch's commit retires (compaction)
-  uint64_t checkpoint_gap_ = 1 << 20;
+  uint64_t checkpoint_gap_ = 256 << 10;
   bool done_ = false;
   WriteStats stats_;
 };

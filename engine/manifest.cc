@@ -227,6 +227,61 @@ Status ParseCommit(std::string_view payload, const std::vector<ColumnSpec>& cols
 }  // namespace
 
 namespace {
+// The table state of a base record (and, but for its live list, of a checkpoint): commits
+// (without their lists), the live files, the retired ones.
+void SerializeState(const Checkpoint& c, std::string* out) {
+  ByteWriter w(out);
+  w.PutU32(static_cast<uint32_t>(c.commits.size()));
+  for (const auto& cm : c.commits) {
+    w.PutU64(cm.seq);
+    w.PutI64(cm.etl_micros);
+    w.PutI64(cm.committed_micros);
+    SerializeSources(cm.sources, &w);
+  }
+  SerializeFileList(c.live, c.schema.StorageColumns(), true, out);
+  w.PutU32(static_cast<uint32_t>(c.retired.size()));
+  for (const auto& r : c.retired) w.PutString(r);
+}
+
+// Reads what SerializeState wrote into c (whose seq and schema are set); version 1: with the
+// live list of a checkpoint (a segment entry each) instead of a file list.
+Status ParseState(ByteReader* in, int version, Checkpoint* c) {
+  ByteReader& r = *in;
+  auto bad = [](const std::string& what) { return Status::Corruption("bad table state: " + what); };
+  uint32_t n = r.GetU32();
+  if (!r.ok() || n > r.remaining()) return bad("commit count");
+  for (uint32_t i = 0; i < n; ++i) {
+    CommitRecord cm;
+    cm.seq = r.GetU64();
+    cm.etl_micros = r.GetI64();
+    cm.committed_micros = r.GetI64();
+    if (cm.seq != i + 1) return bad("commit sequence");
+    if (!ParseSources(&r, &cm.sources)) return bad("sources");
+    c->commits.push_back(std::move(cm));
+  }
+  if (n != c->seq) return bad("commit count differs from its sequence number");
+  const auto cols = c->schema.StorageColumns();
+  if (version >= 2) {
+    WH_RETURN_IF_ERROR(ParseFileList(&r, cols, true, c->seq, &c->live));
+  } else {
+    n = r.GetU32();
+    if (!r.ok() || n > r.remaining()) return bad("segment count");
+    c->live.resize(n);
+    for (auto& seg : c->live) {
+      seg.commit_seq = r.GetU64();
+      WH_RETURN_IF_ERROR(ParseSegmentEntry(&r, cols, &seg));
+      if (seg.commit_seq == 0 || seg.commit_seq > c->seq) return bad("segment commit");
+    }
+  }
+  n = r.GetU32();
+  if (!r.ok() || n > r.remaining()) return bad("retired count");
+  for (uint32_t i = 0; i < n; ++i) c->retired.emplace_back(r.GetString());
+  if (!r.AtEnd()) return bad("trailing bytes");
+  return Status::OK();
+}
+}  // namespace
+
+namespace {
 // Parses the records in `bytes`, the manifest from offset `base` to its end, into `m` (which
 // holds the state before `base`: the schema, if read, and the commits).
 Status ParseRecords(std::string_view bytes, uint64_t base, ManifestContents& m) {
@@ -300,6 +355,26 @@ Status ParseRecords(std::string_view bytes, uint64_t base, ManifestContents& m) 
       if (!r.AtEnd()) return Status::Corruption("bad schema record: trailing bytes");
       cols = m.schema.StorageColumns();
       have_schema = true;
+    } else if (type == static_cast<uint8_t>(RecordType::kBase)) {
+      // The state as of a commit, right after the schema of a rewritten manifest.
+      if (!have_schema || !m.commits.empty() || m.has_base)
+        return Status::Corruption("manifest base record at offset " + std::to_string(base + pos) +
+                                  " does not follow the schema record");
+      Checkpoint state;
+      state.schema = m.schema;
+      ByteReader r(payload);
+      state.seq = r.GetU64();
+      if (!r.ok() || state.seq == 0) return Status::Corruption("bad manifest base record: sequence number");
+      Status st = ParseState(&r, 2, &state);
+      if (!st.ok()) return st.WithContext("manifest base record at offset " + std::to_string(base + pos));
+      m.commits = std::move(state.commits);
+      m.base_segments = std::move(state.live);
+      m.base_retired = std::move(state.retired);
+      m.base_retired_seq = state.seq;
+      m.has_base = true;
+      m.checkpoint_offset = base + pos + 13 + len;
+      m.checkpoint_bytes = 13 + len;
+      m.commit_ends.assign(m.commits.size(), 0);  // their records are gone
     } else if (type == static_cast<uint8_t>(RecordType::kCommit) || type == static_cast<uint8_t>(RecordType::kFileCommit)) {
       if (!have_schema) return Status::Corruption("manifest commit record before the schema");
       CommitRecord c;
@@ -316,7 +391,8 @@ Status ParseRecords(std::string_view bytes, uint64_t base, ManifestContents& m) 
     }
     pos += 13 + len;
     m.valid_length = base + pos;
-    if (type != static_cast<uint8_t>(RecordType::kSchema)) m.commit_ends.push_back(m.valid_length);
+    if (type == static_cast<uint8_t>(RecordType::kCommit) || type == static_cast<uint8_t>(RecordType::kFileCommit))
+      m.commit_ends.push_back(m.valid_length);
   }
   if (!have_schema) return Status::Corruption("manifest has no schema record");
   m.has_schema = true;
@@ -415,33 +491,17 @@ constexpr char kCheckpointMagic[8] = {'W', 'H', 'C', 'K', 'P', 'T', '\r', '\n'};
 constexpr size_t kCheckpointHeaderSize = 24;
 }  // namespace
 
-std::string EncodeCheckpoint(const Checkpoint& c) {
-  std::string out;
-  ByteWriter w(&out);
-  w.PutBytes(kCheckpointMagic, 8);
-  w.PutU16(2);  // version
-  w.PutU16(0);
-  w.PutU32(0);  // incompatible features
-  w.PutU64(Checksum64(out.data(), 16));
-  const size_t body = out.size();
+
+std::string EncodeBaseManifest(const Checkpoint& c) {
+  std::string out = EncodeManifestHeader();
+  std::string payload;
+  SerializeSchema(c.schema, &payload);
+  out += EncodeRecord(RecordType::kSchema, payload);
+  payload.clear();
+  ByteWriter w(&payload);
   w.PutU64(c.seq);
-  w.PutU64(c.manifest_offset);
-  w.PutU64(c.last_record_checksum);
-  std::string schema;
-  SerializeSchema(c.schema, &schema);
-  w.PutU32(static_cast<uint32_t>(schema.size()));
-  w.PutBytes(schema.data(), schema.size());
-  w.PutU32(static_cast<uint32_t>(c.commits.size()));
-  for (const auto& cm : c.commits) {
-    w.PutU64(cm.seq);
-    w.PutI64(cm.etl_micros);
-    w.PutI64(cm.committed_micros);
-    SerializeSources(cm.sources, &w);
-  }
-  SerializeFileList(c.live, c.schema.StorageColumns(), true, &out);
-  w.PutU32(static_cast<uint32_t>(c.retired.size()));
-  for (const auto& r : c.retired) w.PutString(r);
-  w.PutU64(Checksum64(out.data() + body, out.size() - body));
+  SerializeState(c, &payload);
+  out += EncodeRecord(RecordType::kBase, payload);
   return out;
 }
 
@@ -456,8 +516,8 @@ Status ParseCheckpoint(std::string_view bytes, Checkpoint* out) {
   const uint32_t incompat = h.GetU32();
   if (h.GetU64() != Checksum64(bytes.data(), 16)) return bad("header checksum mismatch");
   if (reserved != 0) return bad("reserved header bytes are not zero");
-  if (version == 0 || version > 2)
-    return Status::NotSupported("checkpoint format version " + std::to_string(version) + "; this build of wh reads versions 1 and 2");
+  if (version != 1)
+    return Status::NotSupported("checkpoint format version " + std::to_string(version) + "; this build of wh reads version 1");
   if (incompat != 0) return Status::NotSupported("checkpoint uses unknown incompatible features");
   std::string_view body = bytes.substr(kCheckpointHeaderSize, bytes.size() - kCheckpointHeaderSize - 8);
   uint64_t sum;
@@ -475,35 +535,7 @@ Status ParseCheckpoint(std::string_view bytes, Checkpoint* out) {
     WH_RETURN_IF_ERROR(DeserializeSchema(&sr, &c.schema));
     if (!sr.AtEnd()) return bad("schema: trailing bytes");
   }
-  uint32_t n = r.GetU32();
-  if (!r.ok() || n > r.remaining()) return bad("commit count");
-  for (uint32_t i = 0; i < n; ++i) {
-    CommitRecord cm;
-    cm.seq = r.GetU64();
-    cm.etl_micros = r.GetI64();
-    cm.committed_micros = r.GetI64();
-    if (cm.seq != i + 1) return bad("commit sequence");
-    if (!ParseSources(&r, &cm.sources)) return bad("sources");
-    c.commits.push_back(std::move(cm));
-  }
-  if (n != c.seq) return bad("commit count differs from its sequence number");
-  const auto cols = c.schema.StorageColumns();
-  if (version >= 2) {
-    WH_RETURN_IF_ERROR(ParseFileList(&r, cols, true, c.seq, &c.live));
-  } else {
-    n = r.GetU32();
-    if (!r.ok() || n > r.remaining()) return bad("segment count");
-    c.live.resize(n);
-    for (auto& seg : c.live) {
-      seg.commit_seq = r.GetU64();
-      WH_RETURN_IF_ERROR(ParseSegmentEntry(&r, cols, &seg));
-      if (seg.commit_seq == 0 || seg.commit_seq > c.seq) return bad("segment commit");
-    }
-  }
-  n = r.GetU32();
-  if (!r.ok() || n > r.remaining()) return bad("retired count");
-  for (uint32_t i = 0; i < n; ++i) c.retired.emplace_back(r.GetString());
-  if (!r.AtEnd()) return bad("trailing bytes");
+  WH_RETURN_IF_ERROR(ParseState(&r, version, &c));
   c.file_bytes = bytes.size();
   *out = std::move(c);
   return Status::OK();

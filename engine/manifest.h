@@ -14,6 +14,7 @@
 
 namespace wh {
 
+constexpr const char* kManifestFile = "_manifest";
 constexpr char kManifestMagic[8] = {'W', 'H', 'M', 'A', 'N', '\r', '\n', '\x1a'};
 constexpr uint16_t kManifestFormatVersion = 1;
 constexpr size_t kManifestHeaderSize = 24;
@@ -22,7 +23,9 @@ constexpr uint32_t kMaxManifestRecord = 256u << 20;
 // kCommit: a commit whose segment entries each name a file of one partition (wh builds before
 // 2026-12-07); kFileCommit: a commit that lists files, each with its parts (partitions) - a file
 // may hold several (SPEC.md "Manifest"). wh writes kFileCommit.
-enum class RecordType : uint8_t { kSchema = 1, kCommit = 2, kFileCommit = 3 };
+// kBase: the table's state as of a commit (commit history, live files, retired files), right
+// after the schema record of a manifest that a writer rewrote (SPEC.md "Manifest").
+enum class RecordType : uint8_t { kSchema = 1, kCommit = 2, kFileCommit = 3, kBase = 4 };
 
 // A segment as the manifest knows it: enough to plan a query without opening the file.
 struct SegmentEntry {
@@ -60,8 +63,11 @@ struct ManifestContents {
   std::vector<SegmentEntry> base_segments;  // live at the checkpoint (commit_seq set)
   std::vector<std::string> base_retired;    // retired by then and perhaps still on disk
   uint64_t base_retired_seq = 0;            // the checkpoint's commit: they were retired by it or before
-  uint64_t checkpoint_offset = 0;  // manifest offset the checkpoint covers (0: none used)
-  uint64_t checkpoint_bytes = 0;   // size of that checkpoint file
+  // Manifest offset the checkpoint covers (0: none used), or right after the base record; and
+  // the size of that checkpoint file, or of the base record.
+  uint64_t checkpoint_offset = 0;
+  uint64_t checkpoint_bytes = 0;
+  bool has_base = false;  // the manifest starts with a base record
   bool checkpoint_damaged = false;  // a `_checkpoint` exists but could not be used
   // Manifest offset right after each commit record read here (not those a checkpoint covers).
   std::vector<uint64_t> commit_ends;
@@ -73,8 +79,9 @@ struct ManifestContents {
 // `_checkpoint`: the table's state as of one commit - schema, commit history without segment
 // lists, live segments, retired segments perhaps still on disk - and the manifest offset after
 // that commit, so that opening a table reads the checkpoint and only the manifest records after
-// it (SPEC.md "Checkpoint"). Written by writers after a commit, replaced atomically; optional: a
-// missing or damaged checkpoint only means reading the whole manifest.
+// it (SPEC.md "Checkpoint"). Written by builds before 2026-12-07 (wh now rewrites the manifest
+// instead, and removes the checkpoint when it does); optional: a missing or damaged checkpoint
+// only means reading the whole manifest.
 constexpr const char* kCheckpointFile = "_checkpoint";
 struct Checkpoint {
   uint64_t seq = 0;
@@ -86,14 +93,16 @@ struct Checkpoint {
   std::vector<std::string> retired;
   uint64_t file_bytes = 0;  // set when read
 };
-std::string EncodeCheckpoint(const Checkpoint& c);
+// A manifest that starts anew from the state as of commit c.seq: header, schema record, base
+// record (c's commits, live and retired lists; its manifest offset is not used).
+std::string EncodeBaseManifest(const Checkpoint& c);
 Status ParseCheckpoint(std::string_view bytes, Checkpoint* out);
 // Reads `_checkpoint` of the table at `dir`: nullopt when absent; an error when damaged (readers
 // then read the whole manifest; verify reports it).
 Result<std::optional<Checkpoint>> ReadCheckpoint(FileSystem* fs, const std::string& dir);
 // A segment entry as a kCommit record and a version-1 checkpoint hold it.
 void SerializeSegmentEntry(const SegmentEntry& s, const std::vector<ColumnSpec>& cols, std::string* out);
-// Segment entries as a file list (kFileCommit records, version-2 checkpoints): the entries of
+// Segment entries as a file list (kFileCommit and kBase records): the entries of
 // one file are consecutive, in increasing partition order, with the same bytes and footer
 // checksum (and commit); with_commit: each file starts with its commit's sequence number.
 void SerializeFileList(const std::vector<SegmentEntry>& entries, const std::vector<ColumnSpec>& cols,

@@ -44,8 +44,8 @@ Status TableWriter::CleanOrphans(uint64_t valid_length, bool torn, bool set_asid
     WH_RETURN_IF_ERROR(f->Sync());
     WH_RETURN_IF_ERROR(f->Close());
   }
-  // A head or checkpoint file left half-written by a crash.
-  for (const char* f : {kHeadFile, kCheckpointFile})
+  // A head, checkpoint or rewritten manifest left half-written by a crash.
+  for (const char* f : {kHeadFile, kCheckpointFile, kManifestFile})
     if (fs_->FileExists(JoinPath(dir, std::string(f) + ".tmp")))
       WH_RETURN_IF_ERROR(fs_->RemoveFile(JoinPath(dir, std::string(f) + ".tmp")));
   std::set<std::string> live;
@@ -596,7 +596,8 @@ Status TableWriter::MergePendingFiles() {
   return Status::OK();
 }
 
-void TableWriter::MaybeCheckpoint(const CommitRecord& rec, const std::string& record) {
+void TableWriter::MaybeCheckpoint(const CommitRecord& rec) {
+  // Without a base record or checkpoint: since the schema record.
   const uint64_t covered = base_.checkpoint_offset ? base_.checkpoint_offset : kManifestHeaderSize;
   const uint64_t since = manifest_length_ - covered;
   if (checkpoint_gap_ > 0 && !base_.checkpoint_damaged &&
@@ -604,8 +605,6 @@ void TableWriter::MaybeCheckpoint(const CommitRecord& rec, const std::string& re
     return;
   Checkpoint ck;
   ck.seq = rec.seq;
-  ck.manifest_offset = manifest_length_;
-  std::memcpy(&ck.last_record_checksum, record.data() + record.size() - 8, 8);
   ck.schema = base_.schema;
   ck.commits = base_.commits;
   for (auto& c : ck.commits) {
@@ -625,10 +624,42 @@ void TableWriter::MaybeCheckpoint(const CommitRecord& rec, const std::string& re
   retired.insert(rec.removed.begin(), rec.removed.end());
   for (const auto& r : retired)
     if (fs_->FileExists(JoinPath(base_.dir, r))) ck.retired.push_back(r);
-  // Written whole under a temporary name, synced, renamed over the old one: a crash leaves the
-  // old checkpoint or the new one, and either is valid (the manifest never shrinks).
-  if (fs_->WriteFileAtomic(JoinPath(base_.dir, kCheckpointFile), EncodeCheckpoint(ck)).ok())
-    (void)fs_->SyncDir(base_.dir);
+  // The manifest starts anew from this state (SPEC.md "Manifest", "Commit protocol"): written
+  // whole and synced under a temporary name; then, while no reader is reading the state, the
+  // old checkpoint (which names offsets of the old manifest) removed, `_head` made to name the
+  // new length, and the new manifest renamed over the old one, each step durable before the
+  // next. A crash leaves the old manifest (with a head that lags: harmless) or the new one.
+  const std::string bytes = EncodeBaseManifest(ck);
+  const std::string tmp = manifest_path_ + ".tmp";
+  auto write = [&]() -> Status {
+    WH_ASSIGN_OR_RETURN(auto f, fs_->NewWritableFile(tmp));
+    WH_RETURN_IF_ERROR(f->Append(bytes));
+    WH_RETURN_IF_ERROR(f->Sync());
+    return f->Close();
+  };
+  if (!write().ok()) {
+    (void)fs_->RemoveFile(tmp);
+    return;
+  }
+  auto excl = fs_->TryLockDirExclusive(base_.dir);
+  if (!excl.ok() || !*excl) {  // a reader is reading the state: a later writer does it
+    (void)fs_->RemoveFile(tmp);
+    return;
+  }
+  const std::string ck_path = JoinPath(base_.dir, kCheckpointFile);
+  Status st;
+  if (fs_->FileExists(ck_path)) {
+    st = fs_->RemoveFile(ck_path);
+    if (st.ok()) st = fs_->SyncDir(base_.dir);
+  }
+  if (st.ok()) st = fs_->WriteFileAtomic(JoinPath(base_.dir, kHeadFile), EncodeHead(rec.seq, bytes.size()));
+  if (st.ok()) st = fs_->SyncDir(base_.dir);
+  if (st.ok()) st = fs_->Rename(tmp, manifest_path_);
+  if (!st.ok()) {
+    (void)fs_->RemoveFile(tmp);
+    return;
+  }
+  (void)fs_->SyncDir(base_.dir);
 }
 
 Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
@@ -708,7 +739,7 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   });
   // The segments this commit retired go once no reader can need them (else a later writer).
   (void)CatchAll([&] { (void)DeleteRetired(rec.removed, rec.seq); });
-  (void)CatchAll([&] { MaybeCheckpoint(rec, record); });
+  (void)CatchAll([&] { MaybeCheckpoint(rec); });
   return rec;
 }
 

@@ -14,7 +14,6 @@ namespace {
 constexpr char kWarehouseMagic[8] = {'W', 'H', 'H', 'O', 'U', 'S', 'E', '\x1a'};
 constexpr uint16_t kWarehouseFormatVersion = 1;
 constexpr const char* kMarkerFile = "_warehouse";
-constexpr const char* kManifestFile = "_manifest";
 constexpr const char* kLockFile = "_lock";
 
 std::string MarkerBytes() {

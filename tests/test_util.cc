@@ -74,6 +74,7 @@ void FaultInjectionFileSystem::SimulateCrash() {
       case DirOp::kMkdir: (void)base_->RemoveTree(it->path); break;
       case DirOp::kRename:
         if (base_->FileExists(it->to)) (void)base_->Rename(it->to, it->path);
+        if (it->replaced) (void)base_->WriteFileAtomic(it->to, *it->replaced);
         break;
     }
   }
@@ -86,7 +87,7 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionFileSystem::NewWritableFile(
   WH_ASSIGN_OR_RETURN(auto f, base_->NewWritableFile(p));
   std::lock_guard<std::mutex> l(mu_);
   synced_[p] = 0;
-  Log({DirOp::kCreate, ParentDir(p), p, ""});
+  Log({DirOp::kCreate, ParentDir(p), p, "", std::nullopt});
   return std::unique_ptr<WritableFile>(new FaultyWritable(this, std::move(f), p));
 }
 Result<std::unique_ptr<WritableFile>> FaultInjectionFileSystem::NewAppendableFile(const std::string& p) {
@@ -98,13 +99,18 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionFileSystem::NewAppendableFil
 }
 Status FaultInjectionFileSystem::Rename(const std::string& from, const std::string& to) {
   WH_RETURN_IF_ERROR(Tick("rename", from));
+  std::optional<std::string> replaced;
+  if (base_->FileExists(to) && !base_->IsDirectory(to)) {
+    auto bytes = base_->ReadFile(to);
+    if (bytes.ok()) replaced = std::move(bytes).value();
+  }
   WH_RETURN_IF_ERROR(base_->Rename(from, to));
   std::lock_guard<std::mutex> l(mu_);
   if (synced_.count(from)) {
     synced_[to] = synced_[from];
     synced_.erase(from);
   }
-  Log({DirOp::kRename, ParentDir(to), from, to});
+  Log({DirOp::kRename, ParentDir(to), from, to, std::move(replaced)});
   return Status::OK();
 }
 Status FaultInjectionFileSystem::RemoveFile(const std::string& p) {
@@ -119,7 +125,7 @@ Status FaultInjectionFileSystem::CreateDir(const std::string& p) {
   WH_RETURN_IF_ERROR(Tick("mkdir", p));
   WH_RETURN_IF_ERROR(base_->CreateDir(p));
   std::lock_guard<std::mutex> l(mu_);
-  Log({DirOp::kMkdir, ParentDir(p), p, ""});
+  Log({DirOp::kMkdir, ParentDir(p), p, "", std::nullopt});
   return Status::OK();
 }
 Status FaultInjectionFileSystem::RemoveDir(const std::string& p) {

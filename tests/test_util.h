@@ -3,6 +3,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,9 @@ class FaultInjectionFileSystem : public FileSystem {
     enum Kind { kCreate, kMkdir, kRename } kind;
     std::string dir;  // the directory whose fsync makes it durable
     std::string path, to;
+    // A rename over an existing file: that file's bytes, which a crash before the directory's
+    // fsync brings back.
+    std::optional<std::string> replaced;
   };
   void Log(DirOp op) { ops_.push_back(std::move(op)); }  // with mu_ held
 
