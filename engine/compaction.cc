@@ -134,6 +134,13 @@ Status TableWriter::Compact(const CompactOptions& options, CompactStats* stats) 
       }
       if ((*r)->footer_checksum() != e0.footer_checksum)
         return Status::Corruption((*r)->path() + ": footer differs from the one the manifest recorded");
+      // Every row of the file is in a part the manifest lists (else retiring the file would
+      // lose the others).
+      uint64_t listed = 0;
+      for (const SegmentEntry* e : f->parts) listed += e->rows;
+      if ((*r)->footer().rows != listed)
+        return Status::Corruption((*r)->path() + ": the file holds " + std::to_string((*r)->footer().rows) +
+                                  " rows, its manifest entries " + std::to_string(listed) + "; not merged");
       MergeInput in;
       in.reader = r->get();
       for (const SegmentEntry* e : f->parts) {

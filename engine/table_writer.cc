@@ -630,6 +630,14 @@ void TableWriter::MaybeCheckpoint(const CommitRecord& rec) {
   // new length, and the new manifest renamed over the old one, each step durable before the
   // next. A crash leaves the old manifest (with a head that lags: harmless) or the new one.
   const std::string bytes = EncodeBaseManifest(ck);
+  {
+    // Never swap in a manifest that does not read back as this state (a record past the size
+    // limit, or a state the parser refuses): the old one stays.
+    ManifestContents check;
+    if (!ParseManifest(bytes, &check).ok() || check.commits.size() != ck.commits.size() ||
+        check.base_segments.size() != ck.live.size())
+      return;
+  }
   const std::string tmp = manifest_path_ + ".tmp";
   auto write = [&]() -> Status {
     WH_ASSIGN_OR_RETURN(auto f, fs_->NewWritableFile(tmp));
@@ -652,14 +660,21 @@ void TableWriter::MaybeCheckpoint(const CommitRecord& rec) {
     st = fs_->RemoveFile(ck_path);
     if (st.ok()) st = fs_->SyncDir(base_.dir);
   }
-  if (st.ok()) st = fs_->WriteFileAtomic(JoinPath(base_.dir, kHeadFile), EncodeHead(rec.seq, bytes.size()));
+  // A head valid for both manifests: no longer than either (the new one can be the longer, by
+  // each live file's commit number in the base record).
+  const uint64_t both = std::min<uint64_t>(bytes.size(), manifest_length_);
+  if (st.ok()) st = fs_->WriteFileAtomic(JoinPath(base_.dir, kHeadFile), EncodeHead(rec.seq, both));
   if (st.ok()) st = fs_->SyncDir(base_.dir);
   if (st.ok()) st = fs_->Rename(tmp, manifest_path_);
   if (!st.ok()) {
     (void)fs_->RemoveFile(tmp);
     return;
   }
-  (void)fs_->SyncDir(base_.dir);
+  if (!fs_->SyncDir(base_.dir).ok()) return;
+  // Durable: the head may now name the new manifest exactly.
+  if (both != bytes.size() &&
+      fs_->WriteFileAtomic(JoinPath(base_.dir, kHeadFile), EncodeHead(rec.seq, bytes.size())).ok())
+    (void)fs_->SyncDir(base_.dir);
 }
 
 Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
@@ -705,6 +720,10 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   // 3. The commit point: one checksummed record appended to the manifest and synced.
   std::string payload;
   SerializeCommit(rec, base_.schema.StorageColumns(), &payload);
+  if (payload.size() > kMaxManifestRecord)
+    return fail(Status::InvalidArgument("the commit lists " + std::to_string(rec.added.size()) +
+                                        " parts of files, " + std::to_string(payload.size()) +
+                                        " bytes: more than a manifest record holds (256 MiB); load it in smaller batches"));
   std::string record = EncodeRecord(RecordType::kFileCommit, payload);
   auto file = fs_->NewAppendableFile(manifest_path_);
   if (!file.ok()) return fail(file.status());

@@ -285,9 +285,20 @@ Result<TableSnapshot> Warehouse::GetSnapshot(const std::string& name) {
   // a compaction's deletion may pull a file from under a running query (reported as missing).
   std::unique_ptr<FileLock> read_lock;
   if (auto l = fs_->LockDirShared(dir); l.ok()) read_lock = std::move(l).value();
-  WH_ASSIGN_OR_RETURN(Head head, ReadHead(fs_, dir));  // first: see ReadHead
-  WH_ASSIGN_OR_RETURN(ManifestContents m, ReadTableState(fs_, dir));
-  WH_RETURN_IF_ERROR(CheckHead(head, dir, m));
+  Head head;
+  ManifestContents m;
+  for (int attempt = 0;; ++attempt) {
+    auto read = [&]() -> Status {
+      WH_ASSIGN_OR_RETURN(head, ReadHead(fs_, dir));  // first: see ReadHead
+      WH_ASSIGN_OR_RETURN(m, ReadTableState(fs_, dir));
+      return CheckHead(head, dir, m);
+    };
+    Status st = read();
+    if (st.ok()) break;
+    // Unlocked, a writer may have rewritten the manifest between our reads of `_head` and of it
+    // (SPEC.md "Rewriting the manifest"): read again once before calling it damage.
+    if (read_lock || attempt > 0 || st.code() != StatusCode::kCorruption) return st;
+  }
   const uint64_t torn = m.length - m.valid_length;
   const bool confirms = HeadConfirms(head, m);
   TableSnapshot snap = BuildSnapshot(std::move(m), dir);
