@@ -155,17 +155,25 @@ class ScanOp : public Operator {
         Batch b;
         b.rows = rows;
         stats_.rows_read += rows;
+        // Rows kept whole (no filter to apply) go straight into the batch being gathered: a
+        // small row group, or a few buckets' rows of a shared one, is then copied once, not
+        // into a batch of its own first.
+        const bool direct = have && !filter_needed;
+        auto put = [&](size_t i, Column&& c) {
+          if (direct) acc.columns[i].AppendRange(c, 0, rows);
+          else b.columns.push_back(std::move(c));
+        };
         for (size_t i = 0; i < node_.out.size(); ++i) {
           int sc = node_.storage_columns[i];
           if (FilterOnly(i) && !(filter_needed && OpenReads(open, i))) {
             // Only the filter reads this column and the zone maps proved the filter: a
             // placeholder of the right length stands in; nothing above reads it.
-            b.columns.push_back(Placeholder(i, rows));
+            put(i, Placeholder(i, rows));
             continue;
           }
           if (sc < 0) {
             Value v = seg.partition ? Value::Int(DataType::Date(), *seg.partition) : Value::Null(DataType::Date());
-            b.columns.push_back(ConstantColumn(v, rows));
+            put(i, ConstantColumn(v, rows));
             continue;
           }
           if (!bucket_.all() && (rg.bucket < static_cast<uint32_t>(bucket_.lo) ||
@@ -178,14 +186,30 @@ class ScanOp : public Operator {
               stats_.blocks_read++;
               stats_.bytes_read += rg.blocks[sc].length;
             }
-            b.columns.push_back(KeptRows(*c, rows));
+            if (direct) {
+              for (const auto& [at, n] : ranges_) acc.columns[i].AppendRange(*c, at, n);
+            } else {
+              b.columns.push_back(KeptRows(*c, rows));
+            }
             continue;
           }
           WH_ASSIGN_OR_RETURN(Column c, reader_->ReadColumn(g, sc));
           stats_.blocks_read++;
           stats_.bytes_read += rg.blocks[sc].length;
+          if (direct) {
+            for (const auto& [at, n] : ranges_) acc.columns[i].AppendRange(c, at, n);
+            continue;
+          }
           if (!whole) c = KeptRows(c, rows);  // the row group holds buckets this scan does not read
           b.columns.push_back(std::move(c));
+        }
+        if (direct) {
+          acc.rows += rows;
+          if (acc.rows >= kTargetBatchRows) {
+            *out = std::move(acc);
+            return true;
+          }
+          continue;
         }
         if (filter_needed) {
           WH_ASSIGN_OR_RETURN(Column keep, Evaluate(*filter, b));
