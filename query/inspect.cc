@@ -117,18 +117,19 @@ Result<std::vector<std::pair<std::string, ResultSet>>> Inspect(Warehouse* wh,
     return out;
   }
   auto cols = s.schema.StorageColumns();
-  // The bytes of each entry's part (its blocks): from the files' footers, each read once.
+  // The bytes of each entry's part (its blocks): from the files' footers, each read once. A file
+  // that cannot be read (missing or damaged: the listing is what one looks at then) gives each
+  // of its parts its share of the file's size by rows.
   std::vector<uint64_t> part_bytes(s.segments.size(), 0);
-  {
-    std::unique_ptr<SegmentReader> reader;
-    for (size_t i = 0; i < s.segments.size(); ++i) {
-      const SegmentEntry& seg = s.segments[i];
-      if (!reader || reader->path() != s.SegmentPath(seg)) {
-        auto r = SegmentReader::Open(wh->fs(), s.SegmentPath(seg));
-        if (!r.ok()) return r.status().code() == StatusCode::kNotFound ? MissingSegment(s.SegmentPath(seg)) : r.status();
-        reader = std::move(r).value();
-      }
-      WH_ASSIGN_OR_RETURN(part_bytes[i], PartBytes(*reader, seg));
+  for (size_t i = 0, end; i < s.segments.size(); i = end) {
+    uint64_t file_rows = 0;
+    for (end = i; end < s.segments.size() && s.segments[end].path == s.segments[i].path; ++end)
+      file_rows += s.segments[end].rows;
+    auto r = SegmentReader::Open(wh->fs(), s.SegmentPath(s.segments[i]));
+    for (size_t k = i; k < end; ++k) {
+      const SegmentEntry& seg = s.segments[k];
+      Result<uint64_t> b = r.ok() ? PartBytes(**r, seg) : Result<uint64_t>(r.status());
+      part_bytes[k] = b.ok() ? *b : (file_rows ? seg.bytes * seg.rows / file_rows : 0);
     }
   }
   // Partitions.

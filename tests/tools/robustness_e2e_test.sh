@@ -81,9 +81,13 @@ has "the header has no column 'v'"
 expect 0 "$WH" -w "$W2" ingest z "$T/missing.csv" --allow-missing-columns
 [ "$("$WH" -w "$W2" query "SELECT COUNT(*) FROM z WHERE user_id = 9 AND v IS NULL" --format csv | tail -n 1)" = 1 ] ||
   fail "--allow-missing-columns"
-rm "$(find "$W2/z" -name '*.whs' | head -n 1)"
+lost=$(find "$W2/z" -name '*.whs' | head -n 1)
+rm "$lost"
 expect 4 "$WH" -w "$W2" query "SELECT * FROM z"
 has "is missing"
+# ... while `wh inspect` still lists the lost file's parts (README "Recovering from damage").
+"$WH" -w "$W2" inspect z --format csv > "$T/inspect.csv" || fail "inspect of a table that lost a file"
+grep -q "${lost#"$W2/z/"}" "$T/inspect.csv" || fail "inspect does not list the lost file"
 
 # A full disk (a small tmpfs, where the test may mount one): an ingest fails with an I/O error
 # and changes nothing; DROP TABLE still works, on a table never written too, and frees space.
