@@ -63,9 +63,11 @@ struct EncodeOptions {
   // Tests force an encoding; it must be valid for the type (see SPEC.md), else PLAIN is used.
   std::optional<Encoding> force_encoding;
   // Payloads smaller than this stay uncompressed: opening a zstd frame costs ~25K instructions
-  // (header, entropy tables) whatever its size, so a small block's few saved bytes would be paid
-  // for on every read (the SF1 report opened 8,100 such frames to save ~2 MB).
-  size_t zstd_min_bytes = 2048;
+  // (header, entropy tables) whatever its size. With format version 1's row group per bucket and
+  // partition the SF1 report opened 8,100 frames of 256 B - 2 KiB to save ~2 MB, and the limit
+  // was 2 KiB; with shared row groups such blocks are few where queries read much, and many in
+  // small tables, where they are most of the bytes (the payments sample: 1.2 MiB -> 0.93 MiB).
+  size_t zstd_min_bytes = 256;
   // Table writers: the target rows of a row group shared by several buckets; 0: every bucket
   // in row groups of its own.
   uint32_t shared_group_rows = kDefaultSharedGroupRows;
