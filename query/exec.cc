@@ -186,8 +186,14 @@ class ScanOp : public Operator {
               stats_.blocks_read++;
               stats_.bytes_read += rg.blocks[sc].length;
             }
-            if (direct) {
+            // Not appended from directly when it holds strings: appending a dictionary column
+            // to one of another dictionary may turn the source plain (Column::AppendRange),
+            // and this one other threads read at the same time; a copy of its rows adopts
+            // the dictionary instead.
+            if (direct && c->type().physical() != PhysicalType::kString) {
               for (const auto& [at, n] : ranges_) acc.columns[i].AppendRange(*c, at, n);
+            } else if (direct) {
+              acc.columns[i].AppendRange(KeptRows(*c, rows), 0, rows);
             } else {
               b.columns.push_back(KeptRows(*c, rows));
             }
