@@ -383,5 +383,29 @@ TEST(Checkpoint, ReadersBesideManifestRewritesAlwaysReadAWholeState) {
   EXPECT_GT(snap.checkpoint_offset, 0u);
 }
 
+// A table written by this build's writer (tests/data/golden/manifest_base: a base record as of
+// commit 2, a type-3 commit after it, three files of three parts each) stays readable.
+TEST(Checkpoint, GoldenBaseRecordAndFileCommits) {
+  TempDir dir;
+  const std::string root = dir.Join("w");
+  std::filesystem::copy(testing::TestData("golden/manifest_base"), root, std::filesystem::copy_options::recursive);
+  auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+  auto snap = *wh->GetSnapshot("ev");
+  EXPECT_EQ(snap.last_seq, 3u);
+  EXPECT_GT(snap.checkpoint_offset, 0u);  // the base record's end
+  EXPECT_LT(snap.checkpoint_offset, snap.manifest_length);
+  ASSERT_EQ(snap.commits.size(), 3u);
+  for (int n = 1; n <= 3; ++n) EXPECT_EQ(snap.commits[n - 1].sources.at(0).path, "/drops/" + std::to_string(n) + ".csv");
+  ASSERT_EQ(snap.segments.size(), 9u);
+  EXPECT_EQ(snap.files(), 3u);
+  EXPECT_EQ(snap.rows(), 21u);
+  for (size_t i = 0; i < snap.segments.size(); ++i) {
+    EXPECT_EQ(snap.segments[i].commit_seq, i / 3 + 1);
+    EXPECT_EQ(snap.segments[i].partition, *ParseDate("2022-02-1" + std::to_string(i % 3)));
+  }
+  auto v = VerifyTable(wh.get(), "ev", [&](const std::string& m) { ADD_FAILURE() << m; });
+  EXPECT_EQ(v.problems, 0u);
+}
+
 }  // namespace
 }  // namespace wh

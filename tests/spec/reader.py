@@ -1,0 +1,519 @@
+#!/usr/bin/env python3
+"""Independent reader of a wh table, written only from SPEC.md.
+
+Written on 2026-12-06 by a reviewer who saw SPEC.md and the bytes of a small warehouse
+(tests/data/golden/manifest_base), never wh's code; kept as it was written, as a check that
+SPEC.md says enough (tests/spec/spec_reader_test.sh). Usage: reader.py WAREHOUSE TABLE.
+
+Standard library only. XXH64 is implemented below and every checksum the spec
+defines is verified (marker, head, manifest header/records, segment trailer,
+footer, blocks, and the manifest's footer XXH64 vs the trailer's).
+zstd (compression 1) is NOT implemented: such a block is reported and refused.
+"""
+import os, sys, struct, datetime
+
+WH = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "warehouse")
+TABLE = sys.argv[2] if len(sys.argv) > 2 else "ev"
+
+# ---------------------------------------------------------------- XXH64
+M64 = (1 << 64) - 1
+P1, P2, P3, P4, P5 = (0x9E3779B185EBCA87, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                      0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5)
+def _rotl(x, r): return ((x << r) | (x >> (64 - r))) & M64
+def _round(acc, lane): return (_rotl((acc + lane * P2) & M64, 31) * P1) & M64
+def _merge(acc, v): return ((acc ^ _round(0, v)) * P1 + P4) & M64
+def xxh64(data, seed=0):
+    n = len(data); i = 0
+    if n >= 32:
+        v1 = (seed + P1 + P2) & M64; v2 = (seed + P2) & M64; v3 = seed & M64; v4 = (seed - P1) & M64
+        while i + 32 <= n:
+            a, b, c, d = struct.unpack_from("<4Q", data, i)
+            v1 = _round(v1, a); v2 = _round(v2, b); v3 = _round(v3, c); v4 = _round(v4, d); i += 32
+        h = (_rotl(v1, 1) + _rotl(v2, 7) + _rotl(v3, 12) + _rotl(v4, 18)) & M64
+        for v in (v1, v2, v3, v4): h = _merge(h, v)
+    else:
+        h = (seed + P5) & M64
+    h = (h + n) & M64
+    while i + 8 <= n:
+        h ^= _round(0, struct.unpack_from("<Q", data, i)[0]); h = (_rotl(h, 27) * P1 + P4) & M64; i += 8
+    if i + 4 <= n:
+        h ^= (struct.unpack_from("<I", data, i)[0] * P1) & M64; h = (_rotl(h, 23) * P2 + P3) & M64; i += 4
+    while i < n:
+        h ^= (data[i] * P5) & M64; h = (_rotl(h, 11) * P1) & M64; i += 1
+    h ^= h >> 33; h = (h * P2) & M64; h ^= h >> 29; h = (h * P3) & M64; h ^= h >> 32
+    return h
+assert xxh64(b"") == 0xef46db3751d8e999
+assert xxh64(bytes.fromhex("75 31 32 33 34 35 36")) == 0x4b6bd2a442e0c094
+
+# ---------------------------------------------------------------- helpers
+class Corrupt(Exception): pass
+def need(cond, msg):
+    if not cond: raise Corrupt(msg)
+
+class Buf:
+    def __init__(self, data, pos=0, end=None):
+        self.d = data; self.p = pos; self.end = len(data) if end is None else end
+    def take(self, n):
+        need(n >= 0 and self.p + n <= self.end, "read past end at %d (+%d, end %d)" % (self.p, n, self.end))
+        b = self.d[self.p:self.p + n]; self.p += n; return b
+    def _u(self, fmt, n): return struct.unpack("<" + fmt, self.take(n))[0]
+    def u8(self): return self._u("B", 1)
+    def u16(self): return self._u("H", 2)
+    def u32(self): return self._u("I", 4)
+    def i32(self): return self._u("i", 4)
+    def u64(self): return self._u("Q", 8)
+    def i64(self): return self._u("q", 8)
+    def f64(self): return self._u("d", 8)
+    def i128(self): return int.from_bytes(self.take(16), "little", signed=True)
+    def string(self): return self.take(self.u32()).decode("utf-8")
+    def varint(self):
+        v = 0; shift = 0
+        for k in range(10):
+            b = self.u8()
+            v |= (b & 0x7F) << shift; shift += 7
+            if not b & 0x80:
+                need(not (k > 0 and b == 0), "varint not in shortest form")
+                need(v < (1 << 64), "varint past 64 bits")
+                return v
+        raise Corrupt("varint longer than 10 bytes")
+    def done(self): return self.p == self.end
+
+EPOCH = datetime.datetime(1970, 1, 1)
+def ts_str(us): return (EPOCH + datetime.timedelta(microseconds=us)).isoformat(sep=" ")
+def date_str(d): return (datetime.date(1970, 1, 1) + datetime.timedelta(days=d)).isoformat()
+TYPES = {1: "BOOLEAN", 2: "INT", 3: "BIGINT", 4: "DOUBLE", 5: "DECIMAL", 6: "STRING", 7: "DATE", 8: "TIMESTAMP"}
+
+def width(t, p):
+    if t == 1: return 1
+    if t in (2, 7): return 4
+    if t in (3, 4, 8): return 8
+    if t == 5: return 8 if p <= 18 else 16
+    return None  # STRING
+def integer_like(t): return t not in (4, 6)
+
+def fmt_val(v, t, p=0, s=0):
+    if v is None: return "NULL"
+    if t == 7: return date_str(v)
+    if t == 8: return ts_str(v)
+    if t == 1: return "true" if v else "false"
+    if t == 6: return v
+    if t == 5 and s:
+        sign = "-" if v < 0 else ""; a = abs(v); return "%s%d.%0*d" % (sign, a // 10 ** s, s, a % 10 ** s)
+    return repr(v) if t == 4 else str(v)
+
+# ---------------------------------------------------------------- zone map
+def read_zone_map(b, t, p):
+    flags = b.u8(); need(flags & ~1 == 0, "zone map flag bits 1-7 set")
+    nulls = b.u64(); mn = mx = None
+    if flags & 1:
+        if t == 6: mn, mx = b.string(), b.string()
+        elif t == 4: mn, mx = b.f64(), b.f64()
+        elif t == 5 and p > 18: mn, mx = b.i128(), b.i128()
+        else: mn, mx = b.i64(), b.i64()
+    return {"has": bool(flags & 1), "nulls": nulls, "min": mn, "max": mx}
+
+def zm_str(z, t, p=0, s=0):
+    if not z["has"]: return "nulls=%d (no min/max)" % z["nulls"]
+    return "nulls=%d min=%s max=%s" % (z["nulls"], fmt_val(z["min"], t, p, s), fmt_val(z["max"], t, p, s))
+
+def merge_zone_maps(zms, rows_per):
+    """Segment zone map rule of SPEC 'Zone map'."""
+    nulls = sum(z["nulls"] for z in zms)
+    has = any(z["has"] for z in zms)
+    for z, r in zip(zms, rows_per):
+        if not z["has"] and z["nulls"] < r: has = False
+    mn = mx = None
+    if has:
+        for z in zms:
+            if not z["has"]: continue
+            if mn is None or z["min"] < mn: mn = z["min"]
+            if mx is None or z["max"] > mx: mx = z["max"]
+    return {"has": has, "nulls": nulls, "min": mn, "max": mx}
+
+# ---------------------------------------------------------------- files
+def read_marker(path):
+    d = open(path, "rb").read()
+    need(len(d) == 24 and d[:8] == b"WHHOUSE\x1a", "bad _warehouse")
+    need(struct.unpack_from("<Q", d, 16)[0] == xxh64(d[:16]), "_warehouse checksum")
+    return struct.unpack_from("<H", d, 8)[0]
+
+def read_head(path):
+    if not os.path.exists(path): return None
+    d = open(path, "rb").read()
+    need(len(d) == 40 and d[:8] == b"WHHEAD\r\n", "bad _head")
+    ver, r1, r2, seq, mlen, ck = struct.unpack_from("<HHIQQQ", d, 8)
+    need(ck == xxh64(d[:32]), "_head checksum")
+    need(ver <= 1, "_head version %d > 1" % ver)
+    return {"version": ver, "seq": seq, "manifest_len": mlen}
+
+def read_file_list(b, cols, in_base):
+    files = []
+    for _ in range(b.u32()):
+        f = {"seq": b.u64() if in_base else None}
+        f["path"] = b.string(); f["bytes"] = b.u64(); f["footer_xxh"] = b.u64()
+        nparts = b.varint(); need(nparts >= 1, "part count 0")
+        f["parts"] = []; prev = None
+        for _ in range(nparts):
+            hp = b.u8(); need(hp in (0, 1), "has partition")
+            day = b.i32(); need(hp == 1 or day == 0, "day of NULL partition != 0")
+            key = (hp, day); need(prev is None or key > prev, "parts not strictly increasing"); prev = key
+            rows = b.varint(); need(rows >= 1, "part rows 0")
+            nb = b.varint(); pairs = []; bucket = -1
+            for k in range(nb):
+                gap = b.varint(); r = b.varint(); need(r >= 1, "bucket rows 0")
+                bucket = gap if k == 0 else bucket + gap + 1
+                pairs.append((bucket, r))
+            need(sum(r for _, r in pairs) == rows, "bucket rows do not add up to part rows")
+            zms = [read_zone_map(b, c["type"], c["prec"]) for c in cols]
+            f["parts"].append({"has_partition": hp, "day": day, "rows": rows, "buckets": pairs, "zone_maps": zms})
+        files.append(f)
+    return files
+
+def read_sources(b):
+    return [(b.string(), b.u64(), b.u64()) for _ in range(b.u32())]
+
+def read_manifest(path):
+    d = open(path, "rb").read()
+    need(len(d) >= 24 and d[:8] == b"WHMAN\r\n\x1a", "bad manifest magic")
+    ver, res, feat, ck = struct.unpack_from("<HHIQ", d, 8)
+    need(ck == xxh64(d[:16]), "manifest header checksum")
+    need(ver <= 1, "manifest version"); need(res == 0, "manifest reserved"); need(feat == 0, "manifest features")
+    recs = []; pos = 24; torn = None
+    while pos < len(d):
+        if pos + 4 > len(d): torn = pos; break
+        L = struct.unpack_from("<I", d, pos)[0]
+        end = pos + 4 + 1 + L + 8
+        if L > (1 << 28) or end > len(d): torn = pos; break      # cut short: torn append
+        stored = struct.unpack_from("<Q", d, end - 8)[0]
+        if stored == 0 and end == len(d): torn = pos; break     # last 8 bytes zero: torn
+        need(stored == xxh64(d[pos:end - 8]), "manifest record at %d: checksum" % pos)
+        recs.append((pos, d[pos + 4], d[pos + 5:pos + 5 + L], end)); pos = end
+    return d, recs, (torn if torn is not None else len(d))
+
+def parse_schema(payload):
+    b = Buf(payload); s = {"table": b.string(), "columns": []}
+    for _ in range(b.u32()):
+        name = b.string(); t, p, sc, fl = b.u8(), b.u8(), b.u8(), b.u8()
+        need(t in TYPES, "type id %d" % t); need(fl & ~1 == 0, "schema flag bits")
+        s["columns"].append({"name": name, "type": t, "prec": p, "scale": sc, "not_null": bool(fl & 1)})
+    s["pcol"] = b.string()
+    if s["pcol"]:
+        s["psql"] = b.string()
+        def expr(depth):
+            need(depth <= 32, "partition expression too deep")
+            k = b.u8()
+            if k == 1:
+                i = b.u32(); need(i < len(s["columns"]) and s["columns"][i]["type"] in (7, 8), "COLUMN index"); return ("COLUMN", i)
+            need(k in (2, 3, 4, 5), "partition expression kind %d" % k)
+            n = b.u32(); need(n == 1 if k == 2 else 1 <= n <= 64, "arg count")
+            return ({2: "CAST_DATE", 3: "LEAST", 4: "GREATEST", 5: "COALESCE"}[k],) + tuple(expr(depth + 1) for _ in range(n))
+        s["pexpr"] = expr(1)
+    s["bucket_col"] = b.string(); s["bucket_count"] = b.u32()
+    need(b.done(), "trailing bytes in schema record")
+    s["storage"] = s["columns"] + [{"name": "etl_date", "type": 8, "prec": 0, "scale": 0, "not_null": True}]
+    return s
+
+def eval_pexpr(e, row, cols):
+    """Value in micros (DATE d -> d*86400e6), or None. Final CAST gives a day."""
+    k = e[0]
+    if k == "COLUMN":
+        v = row[e[1]]
+        if v is None: return None
+        return v * 86400000000 if cols[e[1]]["type"] == 7 else v
+    args = [eval_pexpr(a, row, cols) for a in e[1:]]
+    if k == "CAST_DATE": return None if args[0] is None else (args[0] // 86400000000) * 86400000000
+    nn = [a for a in args if a is not None]
+    if k == "LEAST": return min(nn) if nn else None
+    if k == "GREATEST": return max(nn) if nn else None
+    return nn[0] if nn else None  # COALESCE (first non-NULL in argument order)
+
+def load_state(tdir):
+    head = read_head(os.path.join(tdir, "_head"))
+    d, recs, valid_len = read_manifest(os.path.join(tdir, "_manifest"))
+    need(recs and recs[0][1] == 1, "first record is not the schema")
+    schema = parse_schema(recs[0][2]); cols = schema["storage"]
+    commits, live, retired = [], [], []
+    last = 0; rec_log = []
+    for idx, (pos, typ, payload, end) in enumerate(recs[1:], 1):
+        b = Buf(payload)
+        if typ == 4:
+            need(idx == 1, "base record not right after schema")
+            s = b.u64(); need(s >= 1, "base s"); n = b.u32(); need(n == s, "base commit count != s")
+            for i in range(n):
+                c = {"seq": b.u64(), "etl": b.i64(), "time": b.i64(), "sources": read_sources(b), "kind": "base",
+                     "added": None, "removed": None}
+                need(c["seq"] == i + 1, "base commit seq order"); commits.append(c)
+            for f in read_file_list(b, cols, True):
+                need(f["seq"] <= s, "base file seq > s")
+                for p in f["parts"]: live.append(dict(p, path=f["path"], bytes=f["bytes"], footer_xxh=f["footer_xxh"], seq=f["seq"]))
+            retired += [b.string() for _ in range(b.u32())]
+            need(b.done(), "trailing bytes in base record"); last = s
+            rec_log.append("@%d type 4 base, L=%d: state as of commit %d" % (pos, len(payload), s))
+        elif typ in (2, 3):
+            seq = b.u64(); need(seq == last + 1, "commit seq %d after %d" % (seq, last))
+            etl, ctime = b.i64(), b.i64()
+            if typ == 3:
+                added = read_file_list(b, cols, False)
+            else:
+                added = []
+                for _ in range(b.u32()):
+                    path = b.string(); hp = b.u8(); day = b.i32(); rows = b.u64(); fb = b.u64(); fx = b.u64()
+                    pairs = [(b.u32(), b.u64()) for _ in range(b.u32())]
+                    nz = b.u32(); need(nz == len(cols), "zone map count")
+                    zms = [read_zone_map(b, c["type"], c["prec"]) for c in cols]
+                    added.append({"path": path, "bytes": fb, "footer_xxh": fx,
+                                  "parts": [{"has_partition": hp, "day": day, "rows": rows, "buckets": pairs, "zone_maps": zms}]})
+            removed = [b.string() for _ in range(b.u32())]
+            sources = read_sources(b); need(b.done(), "trailing bytes in commit record")
+            live_paths = {e["path"] for e in live}
+            for r in removed: need(r in live_paths, "removed path %s not live" % r)
+            live = [e for e in live if e["path"] not in removed]; retired += removed
+            for f in added:
+                for p in f["parts"]: live.append(dict(p, path=f["path"], bytes=f["bytes"], footer_xxh=f["footer_xxh"], seq=seq))
+            commits.append({"seq": seq, "etl": etl, "time": ctime, "sources": sources,
+                            "kind": "compaction" if removed else "ingest", "added": [f["path"] for f in added], "removed": removed})
+            last = seq
+            rec_log.append("@%d type %d commit, L=%d: seq %d" % (pos, typ, len(payload), seq))
+        elif typ == 1:
+            raise Corrupt("second schema record")
+        else:
+            raise Corrupt("unsupported record type %d" % typ)
+    if head is not None:
+        need(head["seq"] <= last and head["manifest_len"] <= valid_len, "_head names more than the manifest holds")
+    return {"head": head, "manifest_len": len(d), "valid_len": valid_len, "records": rec_log, "schema": schema,
+            "commits": commits, "live": live, "retired": retired, "last": last,
+            "confirmed": head is not None and head["seq"] == last and head["manifest_len"] == valid_len}
+
+# ---------------------------------------------------------------- segments
+def unpack_bits(data, n, w):
+    need(len(data) == (n * w + 7) // 8, "bit-packed length")
+    if w == 0: return [0] * n
+    big = int.from_bytes(data, "little"); mask = (1 << w) - 1
+    return [(big >> (i * w)) & mask for i in range(n)]
+
+ENC_TALLY = {}
+def decode_block(d, off, length, col, rows):
+    b = Buf(d, off, off + length)
+    enc, comp, res, n, raw, stored = struct.unpack("<BBHIII", b.take(16))
+    need(res == 0, "block reserved"); need(n == rows, "block value count %d != rows %d" % (n, rows))
+    need(16 + stored + 8 == length, "block length"); need(enc in (0, 1, 2, 3), "encoding %d" % enc)
+    need(comp in (0, 1), "compression %d" % comp)
+    payload = b.take(stored)
+    ENC_TALLY[(col["name"], ("PLAIN","RLE","DICTIONARY","FOR_BITPACK")[enc] if enc < 4 else enc, comp)] = ENC_TALLY.get((col["name"], ("PLAIN","RLE","DICTIONARY","FOR_BITPACK")[enc] if enc < 4 else enc, comp), 0) + 1
+    need(b.u64() == xxh64(d[off:off + 16 + stored]), "block checksum at %d" % off)
+    if comp == 1:
+        raise Corrupt("block at %d is zstd-compressed: not supported by this reader" % off)
+    need(raw == stored, "raw != stored for uncompressed block")
+    t, p = col["type"], col["prec"]; W = width(t, p)
+    pb = Buf(payload)
+    vflag = pb.u8(); need(vflag in (0, 1), "validity flag")
+    if vflag:
+        need(col["nullable"], "validity bitmap in NOT NULL column")
+        bm = pb.take((n + 7) // 8); valid = [bool(bm[i >> 3] >> (i & 7) & 1) for i in range(n)]
+    else:
+        valid = [True] * n
+    def fixed(raw_bytes):
+        if t == 4: return struct.unpack("<d", raw_bytes)[0]
+        return int.from_bytes(raw_bytes, "little", signed=True)
+    def rd_val(bb):
+        return bb.take(bb.u32()).decode("utf-8") if t == 6 else fixed(bb.take(W))
+    if enc == 0:
+        if t == 6:
+            offs = [pb.u32() for _ in range(n + 1)]; need(offs[0] == 0, "offsets[0]")
+            blob = pb.take(offs[n]); vals = []
+            for i in range(n):
+                need(offs[i] <= offs[i + 1], "offsets decreasing")
+                need(valid[i] or offs[i] == offs[i + 1], "NULL row with bytes")
+                vals.append(blob[offs[i]:offs[i + 1]].decode("utf-8"))
+        else:
+            vals = [fixed(pb.take(W)) for _ in range(n)]
+    elif enc == 1:
+        r = pb.u32(); need(1 <= r <= n, "run count"); vals = []
+        for _ in range(r):
+            ln = pb.u32(); need(ln >= 1, "run length 0"); v = rd_val(pb); vals += [v] * ln
+        need(len(vals) == n, "run lengths do not add up")
+    elif enc == 2:
+        need(t == 6, "DICTIONARY on non-STRING")
+        dcount = pb.u32(); need(dcount <= n, "dict count")
+        offs = [pb.u32() for _ in range(dcount + 1)]; need(offs[0] == 0, "dict offsets[0]")
+        blob = pb.take(offs[dcount]); ents = [blob[offs[k]:offs[k + 1]].decode("utf-8") for k in range(dcount)]
+        w = pb.u8(); need(w <= 32, "code width"); codes = unpack_bits(pb.take((n * w + 7) // 8), n, w); vals = []
+        for i, c in enumerate(codes):
+            if valid[i]: need(c < dcount, "code out of range"); vals.append(ents[c])
+            else: need(c < dcount or c == 0, "NULL code"); vals.append(None)
+    else:
+        need(integer_like(t), "FOR_BITPACK on DOUBLE/STRING")
+        big = (t == 5 and p > 18); bits = 128 if big else 64
+        base = pb.i128() if big else pb.i64(); mult = pb.i128() if big else pb.i64()
+        w = pb.u8(); need(w <= 64, "FOR width"); offs = unpack_bits(pb.take((n * w + 7) // 8), n, w)
+        vals = []
+        for o in offs:
+            v = (base + mult * o) % (1 << bits) % (1 << (8 * W))
+            if v >= 1 << (8 * W - 1): v -= 1 << (8 * W)
+            vals.append(v)
+    need(pb.done(), "bytes left over in block payload")
+    out = []
+    for i in range(n):
+        if not valid[i]: out.append(None); continue
+        v = vals[i]
+        if t == 1: need(v in (0, 1), "BOOLEAN not 0/1"); v = bool(v)
+        out.append(v)
+    return out
+
+def zone_map_of(values, t):
+    nn = [v for v in values if v is not None]; nulls = len(values) - len(nn)
+    if not nn or (t == 4 and any(v != v for v in nn)): return {"has": False, "nulls": nulls, "min": None, "max": None}
+    key = (lambda v: v.encode()) if t == 6 else (lambda v: v)
+    mn = min(nn, key=key); mx = max(nn, key=key)
+    if t == 6 and (len(mn.encode()) > 256 or len(mx.encode()) > 256): return {"has": False, "nulls": nulls, "min": None, "max": None}
+    return {"has": True, "nulls": nulls, "min": int(mn) if t == 1 else mn, "max": int(mx) if t == 1 else mx}
+
+def read_segment(path):
+    d = open(path, "rb").read()
+    need(len(d) >= 8 + 48 and d[:8] == b"WHSEG\r\n\x1a" and d[-8:] == b"WHSEG\r\n\x1a", "segment magic")
+    tr = d[-48:]
+    foff, flen, ver, res, incompat, compat, fxxh, txxh = struct.unpack_from("<QIHHIIQQ", tr, 0)
+    need(txxh == xxh64(tr[:32]), "trailer checksum"); need(1 <= ver <= 3, "segment version %d" % ver)
+    need(res == 0, "trailer reserved"); need(incompat == 0, "incompatible features")
+    need(foff >= 8 and foff + flen + 48 == len(d), "footer offset/length")
+    need(fxxh == xxh64(d[foff:foff + flen]), "footer checksum")
+    b = Buf(d, foff, foff + flen)
+    C = b.u32(); need(1 <= C <= 4096, "column count"); cols = []
+    for _ in range(C):
+        name = b.string(); t, p, s, fl = b.u8(), b.u8(), b.u8(), b.u8()
+        need(t in TYPES and fl & ~1 == 0, "column type/flags")
+        cols.append({"name": name, "type": t, "prec": p, "scale": s, "nullable": bool(fl & 1)})
+    props = [(b.string(), b.string()) for _ in range(b.u32())]
+    total = b.u64(); G = b.u32(); rgs = []; expect = 8
+    for g in range(G):
+        if ver == 1:
+            bk = b.u32(); rows = b.u32(); bidx = [(bk, rows)]
+        else:
+            rows = b.u32(); need(1 <= rows <= 1 << 20, "row group rows"); E = b.u32(); need(1 <= E <= rows, "E")
+            bidx = [(b.u32(), b.u32()) for _ in range(E)]
+            need(all(bidx[k][0] < bidx[k + 1][0] for k in range(E - 1)), "bucket index order")
+            need(sum(r for _, r in bidx) == rows and all(r >= 1 for _, r in bidx), "bucket index rows")
+        blocks = []
+        for c in cols:
+            off = b.u64(); ln = b.u32(); need(off == expect, "block not contiguous at %d" % off); expect = off + ln
+            blocks.append({"offset": off, "length": ln, "zm": read_zone_map(b, c["type"], c["prec"])})
+        rgs.append({"rows": rows, "bidx": bidx, "blocks": blocks})
+    need(expect == foff, "last block does not end at footer")
+    need(total == sum(r["rows"] for r in rgs), "footer row count")
+    if ver == 3:
+        K = b.u32(); need(K <= G and (K >= 1 or G == 0), "part count"); parts = []; first = 0; prev = None
+        for _ in range(K):
+            hp = b.u8(); day = b.i32(); n = b.u32()
+            need(hp in (0, 1) and (hp or day == 0) and n >= 1, "part fields")
+            need(prev is None or (hp, day) > prev, "parts not increasing"); prev = (hp, day)
+            parts.append({"has_partition": hp, "day": day, "rg_first": first, "rg_count": n}); first += n
+        need(first == G, "parts' row groups != G")
+    else:
+        parts = None
+    need(b.done(), "trailing bytes in footer")
+    return {"data": d, "version": ver, "footer_xxh": fxxh, "size": len(d), "columns": cols, "props": props,
+            "rows": total, "row_groups": rgs, "parts": parts}
+
+# ---------------------------------------------------------------- main
+def main():
+    print("_warehouse version", read_marker(os.path.join(WH, "_warehouse")))
+    tdir = os.path.join(WH, TABLE)
+    st = load_state(tdir); sc = st["schema"]; cols = sc["storage"]
+    h = st["head"]
+    print("_head: seq %d, manifest length %d; manifest %d bytes (valid %d); head %s the manifest" %
+          (h["seq"], h["manifest_len"], st["manifest_len"], st["valid_len"], "confirms" if st["confirmed"] else "does NOT confirm"))
+    print("manifest records: schema;", "; ".join(st["records"]))
+    print("schema: table %s, columns %s" % (sc["table"], ", ".join("%s %s%s" % (c["name"], TYPES[c["type"]], " NOT NULL" if c["not_null"] else "") for c in sc["columns"])))
+    print("  partition column %r = %s  expr %r; bucket column %r, %d buckets" % (sc["pcol"], sc.get("psql"), sc.get("pexpr"), sc["bucket_col"], sc["bucket_count"]))
+    print("\nCommit history:")
+    for c in st["commits"]:
+        print("  seq %d  etl_date %s  commit time %s UTC  [%s]  sources %s" % (c["seq"], ts_str(c["etl"]), ts_str(c["time"]), c["kind"],
+              ", ".join("%s (%d bytes, xxh64 %016x)" % s for s in c["sources"]) or "-"))
+        if c["added"] is not None: print("      added %s; removed %s" % (c["added"], c["removed"]))
+    print("\nLive segment entries (snapshot order):")
+    for e in st["live"]:
+        print("  [commit %d] %s  partition %s  rows %d  buckets %s  (file %d bytes, footer xxh64 %016x)" % (
+            e["seq"], e["path"], date_str(e["day"]) if e["has_partition"] else "NULL", e["rows"], e["buckets"], e["bytes"], e["footer_xxh"]))
+        for c, z in zip(cols, e["zone_maps"]):
+            print("      %-9s %s" % (c["name"], zm_str(z, c["type"], c["prec"], c["scale"])))
+    print("Retired:", st["retired"] or "(none)")
+
+    all_rows = []; segs = {}; problems = []
+    etl_of = {c["seq"]: c["etl"] for c in st["commits"]}
+    for e in st["live"]:
+        if e["path"] not in segs:
+            seg = segs[e["path"]] = read_segment(os.path.join(tdir, e["path"]))
+            print("\nSegment %s: version %d, %d bytes, %d rows, %d row groups, properties %s" % (
+                e["path"], seg["version"], seg["size"], seg["rows"], len(seg["row_groups"]), seg["props"]))
+            print("  columns:", ", ".join("%s %s%s" % (c["name"], TYPES[c["type"]], "" if c["nullable"] else " NOT NULL") for c in seg["columns"]))
+            for i, rg in enumerate(seg["row_groups"]):
+                print("  rg %d: rows %d bucket index %s" % (i, rg["rows"], rg["bidx"]))
+                for c, bl in zip(seg["columns"], rg["blocks"]):
+                    print("      %-9s @%d len %d  %s" % (c["name"], bl["offset"], bl["length"], zm_str(bl["zm"], c["type"], c["prec"], c["scale"])))
+            for p in seg["parts"] or []:
+                print("  part: partition %s, row groups [%d, %d)" % (date_str(p["day"]) if p["has_partition"] else "NULL", p["rg_first"], p["rg_first"] + p["rg_count"]))
+            # columns must be the storage columns
+            for a, b_ in zip(seg["columns"], cols):
+                if (a["name"], a["type"], a["prec"], a["scale"], a["nullable"]) != (b_["name"], b_["type"], b_["prec"], b_["scale"], not b_["not_null"]):
+                    problems.append("%s: column %s differs from schema" % (e["path"], a["name"]))
+            if len(seg["columns"]) != len(cols): problems.append("%s: column count differs" % e["path"])
+        seg = segs[e["path"]]
+        if seg["size"] != e["bytes"]: problems.append("%s: size %d != manifest %d" % (e["path"], seg["size"], e["bytes"]))
+        if seg["footer_xxh"] != e["footer_xxh"]: problems.append("%s: footer xxh64 differs from manifest" % e["path"])
+        if seg["parts"] is None: rgi = list(range(len(seg["row_groups"])))
+        else:
+            m = [p for p in seg["parts"] if (p["has_partition"], p["day"]) == (e["has_partition"], e["day"])]
+            need(m, "%s has no part for partition %s" % (e["path"], e["day"]))
+            rgi = list(range(m[0]["rg_first"], m[0]["rg_first"] + m[0]["rg_count"]))
+        rgs = [seg["row_groups"][i] for i in rgi]
+        prows = sum(r["rows"] for r in rgs)
+        bmap = {}
+        for r in rgs:
+            for bk, n in r["bidx"]: bmap[bk] = bmap.get(bk, 0) + n
+        ok_rows = prows == e["rows"]; ok_b = sorted(bmap.items()) == list(e["buckets"])
+        # bucket order across row groups of the part
+        for a, b_ in zip(rgs, rgs[1:]):
+            if a["bidx"][-1][0] > b_["bidx"][0][0]: problems.append("%s: bucket order across row groups" % e["path"])
+        zm_ok = all(merge_zone_maps([r["blocks"][ci]["zm"] for r in rgs], [r["rows"] for r in rgs]) == e["zone_maps"][ci] for ci in range(len(cols)))
+        print("  check entry %s partition %s: part found, rows %d vs manifest %d %s; bucket rows %s vs %s %s; zone maps merge %s" % (
+            e["path"], date_str(e["day"]) if e["has_partition"] else "NULL", prows, e["rows"], "OK" if ok_rows else "MISMATCH",
+            sorted(bmap.items()), e["buckets"], "OK" if ok_b else "MISMATCH", "OK" if zm_ok else "MISMATCH"))
+        if not (ok_rows and ok_b and zm_ok): problems.append("%s: manifest/part mismatch" % e["path"])
+        for r in rgs:
+            colvals = [decode_block(seg["data"], bl["offset"], bl["length"], c, r["rows"]) for c, bl in zip(seg["columns"], r["blocks"])]
+            for ci, (c, bl) in enumerate(zip(seg["columns"], r["blocks"])):
+                if zone_map_of(colvals[ci], c["type"]) != bl["zm"]: problems.append("%s: block zone map of %s differs from values" % (e["path"], c["name"]))
+            bucket_of_row = [bk for bk, n in r["bidx"] for _ in range(n)]
+            for i in range(r["rows"]):
+                row = [cv[i] for cv in colvals]
+                pday = e["day"] if e["has_partition"] else None
+                if sc["pcol"]:
+                    v = eval_pexpr(sc["pexpr"], row[:-1], sc["columns"])
+                    if (None if v is None else v // 86400000000) != pday: problems.append("row %s: partition expression != entry's day" % row)
+                if sc["bucket_count"]:
+                    bi = [c["name"] for c in sc["columns"]].index(sc["bucket_col"]); kv = row[bi]
+                    bt = 0 if kv is None else xxh64(struct.pack("<q", kv)) % sc["bucket_count"]  # integer-like bucket column only
+                    if bt != bucket_of_row[i]: problems.append("row %s: hash bucket %d != index bucket %d" % (row, bt, bucket_of_row[i]))
+                if not st["commits"][e["seq"] - 1]["removed"] and row[-1] != etl_of[e["seq"]]:
+                    problems.append("row %s: etl_date != ingest commit's" % row)
+                all_rows.append(row[:-1] + [pday, row[-1]])
+
+    ui = [c["name"] for c in sc["columns"]].index("user_id")
+    all_rows.sort(key=lambda r: (r[ui] is None, r[ui] if r[ui] is not None else 0))
+    hdr = [c["name"] for c in sc["columns"]] + ([sc["pcol"]] if sc["pcol"] else []) + ["etl_date"]
+    types = [(c["type"], c["prec"], c["scale"]) for c in sc["columns"]] + ([(7, 0, 0)] if sc["pcol"] else []) + [(8, 0, 0)]
+    cells = [[fmt_val(v, *tp) for v, tp in zip(r, types)] for r in all_rows]
+    wd = [max([len(h_)] + [len(c[i]) for c in cells]) for i, h_ in enumerate(hdr)]
+    print("\nRows of %s sorted by user_id (%d rows):" % (TABLE, len(all_rows)))
+    print("  " + " | ".join(h_.ljust(w) for h_, w in zip(hdr, wd)))
+    print("  " + "-+-".join("-" * w for w in wd))
+    for c in cells: print("  " + " | ".join(x.ljust(w) for x, w in zip(c, wd)))
+    print("\nSummary: %d commits, %d live files, %d live entries, %d retired" % (len(st["commits"]), len(segs), len(st["live"]), len(st["retired"])))
+    for pth in segs:
+        print("  %s: %s" % (pth, ", ".join("%s=%d rows" % (date_str(e["day"]) if e["has_partition"] else "NULL", e["rows"]) for e in st["live"] if e["path"] == pth)))
+    print("Blocks decoded (column, encoding, compression): count:", ", ".join("%s/%s/%s: %d" % (k + (v,)) for k, v in sorted(ENC_TALLY.items())))
+    print("Problems:", problems or "none")
+
+if __name__ == "__main__":
+    try: main()
+    except Corrupt as ex: print("CORRUPT:", ex); sys.exit(2)
