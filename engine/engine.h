@@ -178,7 +178,7 @@ class TableWriter {
   Status WriteSegment(std::optional<int32_t> partition, const std::vector<Column>& columns,
                       const std::vector<uint32_t>& buckets);
   // Routes rows (user columns, schema order) to their partitions (the partition expression of
-  // each row) and buckets (the hash of the key) and writes one segment per partition.
+  // each row) and buckets (the hash of the key) and writes them as one file (one per core when large).
   Status WriteRows(const std::vector<Column>& columns) { return WriteRows(std::vector<const std::vector<Column>*>{&columns}); }
   // The same for rows held in several column sets (chunks parsed apart), in this order.
   Status WriteRows(const std::vector<const std::vector<Column>*>& chunks) { return RouteRows(chunks, nullptr); }

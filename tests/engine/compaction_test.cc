@@ -162,7 +162,7 @@ TEST(Compaction, ManyDropsAndCompactionsKeepEveryRowAndItsEtlDate) {
   const auto rows = AllRows(b);
   ASSERT_EQ(rows.size(), AllRows(a).size());
   EXPECT_EQ(AllRows(a), rows);
-  // wh compact: one file per partition, the same rows; every block checks out.
+  // wh compact: one file holding each partition, the same rows; every block checks out.
   CompactOptions full;
   full.full = true;
   auto r = CompactTable(wa.get(), "ev", full);
