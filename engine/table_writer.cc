@@ -13,6 +13,24 @@ namespace wh {
 namespace {
 constexpr const char* kSegmentSuffix = ".whs";
 constexpr const char* kTempPrefix = ".tmp-";
+
+// Cuts items (partitions, in order, of these rows) into consecutive ranges of about equal rows,
+// written as a file (sequence) each, side by side: one range for fewer than kParallelWriteRows
+// rows, else up to one per core. Returns the cut points, from 0 to rows.size().
+std::vector<size_t> SplitForCores(const std::vector<uint64_t>& rows) {
+  uint64_t total = 0;
+  for (uint64_t r : rows) total += r;
+  const size_t ranges =
+      total < kParallelWriteRows ? 1 : std::min<size_t>(rows.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<size_t> cut = {0};
+  uint64_t acc = 0;
+  for (size_t i = 0; i + 1 < rows.size(); ++i) {
+    acc += rows[i];
+    if (cut.size() < ranges && acc * ranges >= total * cut.size()) cut.push_back(i + 1);
+  }
+  cut.push_back(rows.size());
+  return cut;
+}
 }  // namespace
 
 TableWriter::~TableWriter() {
@@ -247,14 +265,9 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
     if (!schema.partition_column.empty()) partitions_.insert(p);
   // One file holds every partition of the batch, in order; a large batch is written as one file
   // per core, each a range of partitions of about equal rows, encoded side by side.
-  const size_t files = n < kParallelWriteRows ? 1 : std::min<size_t>(parts.size(), std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<size_t> cut = {0};
-  for (size_t p = 0, k = 1; p < parts.size() && k < files; ++p)
-    if (static_cast<uint64_t>(bounds[(p + 1) * nb]) * files >= static_cast<uint64_t>(n) * k) {
-      cut.push_back(p + 1);
-      while (k < files && static_cast<uint64_t>(bounds[(p + 1) * nb]) * files >= static_cast<uint64_t>(n) * k) ++k;
-    }
-  if (cut.back() != parts.size()) cut.push_back(parts.size());
+  std::vector<uint64_t> part_rows(parts.size());
+  for (size_t p = 0; p < parts.size(); ++p) part_rows[p] = bounds[(p + 1) * nb] - bounds[p * nb];
+  const std::vector<size_t> cut = SplitForCores(part_rows);
   return ParallelFor(cut.size() - 1, cut.size() - 1,
                      [&](size_t k) { return WriteSortedParts(parts, cut[k], cut[k + 1], sorted, bounds, nb); });
 }
@@ -411,26 +424,22 @@ Status TableWriter::MergeFiles(const std::vector<MergeInput>& inputs, uint64_t t
     if (in.reader->footer().columns.size() != specs.size())
       return Status::Corruption(in.reader->path() + ": its columns differ from the table's");
   // Every partition of the inputs, in order, with its rows.
-  std::map<std::optional<int32_t>, uint64_t> rows;
-  uint64_t total = 0;
+  std::map<std::optional<int32_t>, uint64_t> by_part;
   for (const MergeInput& in : inputs)
-    for (const auto& [part, groups] : in.parts) {
-      uint64_t r = 0;
-      for (size_t g = groups.first; g < groups.first + groups.second; ++g) r += in.reader->footer().row_groups[g].rows;
-      rows[part] += r;
-      total += r;
-    }
-  // Many rows: one file sequence per core, each a range of partitions of about equal rows.
-  const size_t seqs =
-      total < kParallelWriteRows ? 1 : std::min<size_t>(rows.size(), std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::vector<std::optional<int32_t>>> ranges(1);
-  uint64_t acc = 0;
-  for (const auto& [part, r] : rows) {
-    if (!ranges.back().empty() && acc * seqs >= total * ranges.size()) ranges.emplace_back();
-    ranges.back().push_back(part);
-    acc += r;
+    for (const auto& [part, groups] : in.parts)
+      for (size_t g = groups.first; g < groups.first + groups.second; ++g)
+        by_part[part] += in.reader->footer().row_groups[g].rows;
+  std::vector<std::optional<int32_t>> parts;
+  std::vector<uint64_t> rows;
+  for (const auto& [part, r] : by_part) {
+    parts.push_back(part);
+    rows.push_back(r);
   }
-  return ParallelFor(ranges.size(), ranges.size(), [&](size_t k) { return MergeInto(inputs, ranges[k], target_bytes); });
+  // Many rows: one file sequence per core, each a range of partitions of about equal rows.
+  const std::vector<size_t> cut = SplitForCores(rows);
+  return ParallelFor(cut.size() - 1, cut.size() - 1, [&](size_t k) {
+    return MergeInto(inputs, {parts.begin() + cut[k], parts.begin() + cut[k + 1]}, target_bytes);
+  });
 }
 
 Status TableWriter::MergeInto(const std::vector<MergeInput>& inputs, const std::vector<std::optional<int32_t>>& parts,

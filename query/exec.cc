@@ -192,10 +192,8 @@ class ScanOp : public Operator {
             // the dictionary instead.
             if (direct && c->type().physical() != PhysicalType::kString) {
               for (const auto& [at, n] : ranges_) acc.columns[i].AppendRange(*c, at, n);
-            } else if (direct) {
-              acc.columns[i].AppendRange(KeptRows(*c, rows), 0, rows);
             } else {
-              b.columns.push_back(KeptRows(*c, rows));
+              put(i, KeptRows(*c, rows));
             }
             continue;
           }

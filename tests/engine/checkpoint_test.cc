@@ -137,9 +137,10 @@ TEST(Checkpoint, OpeningReadsAboutTheLiveStateNotTheWholeLog) {
       << "the manifest is " << snap.manifest_length << " bytes";
 }
 
-// A copy of tests/data/golden/ckpt_v1 (a checkpoint written by a build before 2026-12-07).
-std::unique_ptr<Warehouse> GoldenCopy(const std::string& root) {
-  std::filesystem::copy(testing::TestData("golden/ckpt_v1"), root, std::filesystem::copy_options::recursive);
+// A copy at `root` of a golden warehouse of tests/data/golden, opened: by default ckpt_v1 (a
+// checkpoint written by a build before 2026-12-07).
+std::unique_ptr<Warehouse> GoldenCopy(const std::string& root, const std::string& golden = "ckpt_v1") {
+  std::filesystem::copy(testing::TestData("golden/" + golden), root, std::filesystem::copy_options::recursive);
   return std::move(Warehouse::Open(DefaultFileSystem(), root, false)).value();
 }
 
@@ -260,8 +261,7 @@ TEST(Checkpoint, FaultsAndPowerLossWhileWritingItLeaveAReadableTable) {
 TEST(Checkpoint, GoldenVersion1CheckpointAndType2Records) {
   TempDir dir;
   const std::string root = dir.Join("w");
-  std::filesystem::copy(testing::TestData("golden/ckpt_v1"), root, std::filesystem::copy_options::recursive);
-  auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+  auto wh = GoldenCopy(root);
   auto snap = *wh->GetSnapshot("ev");
   EXPECT_GT(snap.checkpoint_offset, 0u);
   EXPECT_LT(snap.checkpoint_offset, snap.manifest_length);
@@ -388,8 +388,7 @@ TEST(Checkpoint, ReadersBesideManifestRewritesAlwaysReadAWholeState) {
 TEST(Checkpoint, GoldenBaseRecordAndFileCommits) {
   TempDir dir;
   const std::string root = dir.Join("w");
-  std::filesystem::copy(testing::TestData("golden/manifest_base"), root, std::filesystem::copy_options::recursive);
-  auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+  auto wh = GoldenCopy(root, "manifest_base");
   auto snap = *wh->GetSnapshot("ev");
   EXPECT_EQ(snap.last_seq, 3u);
   EXPECT_GT(snap.checkpoint_offset, 0u);  // the base record's end

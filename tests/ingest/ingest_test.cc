@@ -1,6 +1,8 @@
 #include "ingest/ingest.h"
 
 #include <gtest/gtest.h>
+#include <thread>
+#include <set>
 
 #include <filesystem>
 
@@ -142,6 +144,47 @@ TEST_F(IngestTest, BadInputNamesWhereAndWhyAndCommitsNothing) {
     EXPECT_EQ(Partitions(), before) << c.csv;
   }
   EXPECT_FALSE(DefaultFileSystem()->FileExists(dir_.Join("w/posts/event_date=2022-01-02")));
+}
+
+// A batch of kParallelWriteRows rows or more is written as up to one file per core, each a
+// consecutive range of the partitions; compacting two such runs splits its output the same way.
+// Every row is kept and each partition is in exactly one file of a run.
+TEST_F(IngestTest, LargeBatchesAreWrittenAsAFileOfPartitionsPerCore) {
+  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  auto load = [&](int tag) {
+    std::string csv = "id,posted_at,user_id\n";
+    for (uint64_t i = 0; i < kParallelWriteRows + 1000; ++i)
+      csv += std::to_string(i) + ",2022-01-" + std::to_string(10 + i % 20) + " 00:00:00," + std::to_string(i * 7 + tag) + "\n";
+    auto in = StringInput(csv, "big" + std::to_string(tag) + ".csv");
+    IngestOptions o;
+    o.allow_missing_columns = true;
+    o.compact = false;
+    auto r = IngestCsvStreams(wh_.get(), "posts", {in.get()}, o);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->segments, std::min<size_t>(cores, 20));
+  };
+  // Files of one commit hold disjoint partitions, together all 20.
+  auto check_run = [&](uint64_t seq) {
+    const TableSnapshot snap = *wh_->GetSnapshot("posts");
+    std::map<std::optional<int32_t>, std::set<std::string>> files_of;
+    for (const auto& e : snap.segments)
+      if (e.commit_seq == seq) files_of[e.partition].insert(e.path);
+    EXPECT_EQ(files_of.size(), 20u);
+    for (const auto& [part, files] : files_of) EXPECT_EQ(files.size(), 1u);
+  };
+  load(1);
+  check_run(1);
+  load(2);
+  CompactOptions full;
+  full.full = true;
+  auto c = CompactTable(wh_.get(), "posts", full);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->files_out, std::min<size_t>(cores, 20));
+  check_run(c->commit_seq);
+  EXPECT_EQ(wh_->GetSnapshot("posts")->rows(), 2 * (kParallelWriteRows + 1000));
+  std::vector<std::string> problems;
+  VerifyTable(wh_.get(), "posts", [&](const std::string& m) { problems.push_back(m); });
+  EXPECT_TRUE(problems.empty()) << problems[0];
 }
 
 // A small budget flushes many times; the commit merges the flushes' files into one.
