@@ -2,29 +2,13 @@
 
 #include <algorithm>
 
+#include "query/function/function.h"
 #include "query/parser.h"
 
 namespace wh {
 
-namespace {
-
-bool IsUntypedNull(const BExpr& e) { return e.kind == BExpr::kLiteral && e.value.null && e.op == "untyped"; }
-
-bool IsIntegral(const DataType& t) { return t.id == TypeId::kInt32 || t.id == TypeId::kInt64; }
-bool IsNumericType(const DataType& t) {
-  return IsIntegral(t) || t.id == TypeId::kDecimal || t.id == TypeId::kDouble;
-}
-bool IsTemporal(const DataType& t) { return t.id == TypeId::kDate || t.id == TypeId::kTimestamp; }
-
-// An integer type seen as a DECIMAL.
-DataType AsDecimal(const DataType& t) {
-  if (t.id == TypeId::kDecimal) return t;
-  if (t.id == TypeId::kInt32) return DataType::Decimal(10, 0);
-  return DataType::Decimal(19, 0);
-}
-
 std::shared_ptr<BExpr> MakeNode(BExpr::Kind kind, DataType type, std::vector<BExprPtr> args,
-                                std::string op = "") {
+                                std::string op) {
   auto e = std::make_shared<BExpr>();
   e->kind = kind;
   e->type = type;
@@ -33,6 +17,22 @@ std::shared_ptr<BExpr> MakeNode(BExpr::Kind kind, DataType type, std::vector<BEx
   for (const auto& a : args) e->nullable = e->nullable || a->nullable;
   e->args = std::move(args);
   return e;
+}
+
+bool IsUntypedNull(const BExpr& e) { return e.kind == BExpr::kLiteral && e.value.null && e.op == "untyped"; }
+bool IsIntegral(const DataType& t) { return t.id == TypeId::kInt32 || t.id == TypeId::kInt64; }
+bool IsNumericType(const DataType& t) {
+  return IsIntegral(t) || t.id == TypeId::kDecimal || t.id == TypeId::kDouble;
+}
+bool IsTemporal(const DataType& t) { return t.id == TypeId::kDate || t.id == TypeId::kTimestamp; }
+
+namespace {
+
+// An integer type seen as a DECIMAL.
+DataType AsDecimal(const DataType& t) {
+  if (t.id == TypeId::kDecimal) return t;
+  if (t.id == TypeId::kInt32) return DataType::Decimal(10, 0);
+  return DataType::Decimal(19, 0);
 }
 
 std::string Upper(std::string s) {
@@ -101,8 +101,6 @@ BExprPtr Fold(BExprPtr e) {
   return MakeLiteral(*v);
 }
 
-namespace {
-
 // Casts e to type t; an untyped NULL becomes a NULL of t; a string literal is parsed at bind
 // time (so `date_col > '2022-01-01'` compares dates and still prunes).
 Result<BExprPtr> Coerce(BExprPtr e, const DataType& t) {
@@ -146,8 +144,6 @@ Result<DataType> UnifiedType(const std::vector<BExprPtr>& xs) {
   }
   return acc && !IsUntypedNull(*acc) ? acc->type : DataType::Int32();
 }
-
-}  // namespace
 
 Status Binder::Error(const SourcePos& pos, const std::string& msg) const {
   return Status::InvalidArgument(context_ + SqlErrorMessage(*sql_, pos, msg));
@@ -1082,27 +1078,28 @@ Result<BExprPtr> Binder::BindExpr(const Expr& e, const Scope& scope, AggContext*
   return Error(e, "unsupported expression");
 }
 
-Result<BExprPtr> Binder::BindCompare(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at) {
+Result<BExprPtr> CompareExpr(const std::string& op, BExprPtr l, BExprPtr r) {
   if (IsUntypedNull(*l) || IsUntypedNull(*r)) return MakeLiteral(Value::Null(DataType::Boolean()));
-  auto t = UnifyTypes(*l, *r);
-  if (!t.ok()) return Error(at, t.status().message());
-  auto cl = Coerce(l, *t);
-  if (!cl.ok()) return Error(at, cl.status().message());
-  auto cr = Coerce(r, *t);
-  if (!cr.ok()) return Error(at, cr.status().message());
-  return Fold(MakeNode(BExpr::kCompare, DataType::Boolean(), {*cl, *cr}, op));
+  WH_ASSIGN_OR_RETURN(DataType t, UnifyTypes(*l, *r));
+  WH_ASSIGN_OR_RETURN(BExprPtr cl, Coerce(l, t));
+  WH_ASSIGN_OR_RETURN(BExprPtr cr, Coerce(r, t));
+  return Fold(MakeNode(BExpr::kCompare, DataType::Boolean(), {cl, cr}, op));
 }
 
-Result<BExprPtr> Binder::BindArith(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at) {
+Result<BExprPtr> Binder::BindCompare(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at) {
+  auto c = CompareExpr(op, std::move(l), std::move(r));
+  if (!c.ok()) return Error(at, c.status().message());
+  return *c;
+}
+
+Result<BExprPtr> ArithExpr(const std::string& op, BExprPtr l, BExprPtr r) {
   if (IsUntypedNull(*l) && IsUntypedNull(*r)) return MakeLiteral(Value::Null(DataType::Int32()));
   if (IsUntypedNull(*l)) l = MakeLiteral(Value::Null(r->type));
   if (IsUntypedNull(*r)) r = MakeLiteral(Value::Null(l->type));
   const DataType a = l->type, b = r->type;
   // Dates: DATE - DATE = days (BIGINT); DATE +/- integer days.
   if (a.id == TypeId::kDate && b.id == TypeId::kDate && op == "-") {
-    auto n = MakeNode(BExpr::kFunction, DataType::Int64(),
-                      {MakeLiteral(Value::String("day")), r, l}, "DATE_DIFF");
-    return Fold(n);
+    return CallFunction("DATE_DIFF", DataType::Int64(), {MakeLiteral(Value::String("day")), r, l});
   }
   if (a.id == TypeId::kDate && IsIntegral(b) && (op == "+" || op == "-")) {
     BExprPtr lit = Fold(r);
@@ -1111,15 +1108,15 @@ Result<BExprPtr> Binder::BindArith(const std::string& op, BExprPtr l, BExprPtr r
       n->micros = static_cast<int64_t>(lit->value.i) * kMicrosPerDay * (op == "-" ? -1 : 1);
       return Fold(n);
     }
-    return Error(at, "DATE " + op + " a non-constant number of days is not supported; use DATE_ADD");
+    return Status::InvalidArgument("DATE " + op + " a non-constant number of days is not supported; use DATE_ADD");
   }
   if (IsTemporal(a) || IsTemporal(b))
-    return Error(at, "cannot apply '" + op + "' to " + a.ToString() + " and " + b.ToString() +
+    return Status::InvalidArgument("cannot apply '" + op + "' to " + a.ToString() + " and " + b.ToString() +
                          (IsTemporal(a) && IsTemporal(b)
                               ? " (use DATEDIFF(unit, start, end), or CAST(ts AS BIGINT) for epoch seconds)"
                               : " (use + INTERVAL n DAY)"));
   if (!IsNumericType(a) || !IsNumericType(b))
-    return Error(at, "cannot apply '" + op + "' to " + a.ToString() + " and " + b.ToString());
+    return Status::InvalidArgument("cannot apply '" + op + "' to " + a.ToString() + " and " + b.ToString());
   DataType t;
   BExprPtr x = l, y = r;
   if (op == "/" || a.id == TypeId::kDouble || b.id == TypeId::kDouble) {
@@ -1135,7 +1132,7 @@ Result<BExprPtr> Binder::BindArith(const std::string& op, BExprPtr l, BExprPtr r
     if (op == "*") {
       int s = da.scale + db.scale;
       int p = std::min(kMaxDecimalPrecision, da.precision + db.precision + 1);
-      if (s > kMaxDecimalPrecision) return Error(at, "DECIMAL multiplication needs a scale above 38");
+      if (s > kMaxDecimalPrecision) return Status::InvalidArgument("DECIMAL multiplication needs a scale above 38");
       t = DataType::Decimal(p, s);
       x = MakeCast(l, da);
       y = MakeCast(r, db);
@@ -1152,6 +1149,12 @@ Result<BExprPtr> Binder::BindArith(const std::string& op, BExprPtr l, BExprPtr r
     }
   }
   return Fold(MakeNode(BExpr::kArith, t, {x, y}, op));
+}
+
+Result<BExprPtr> Binder::BindArith(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at) {
+  auto e = ArithExpr(op, std::move(l), std::move(r));
+  if (!e.ok()) return Error(at, e.status().message());
+  return *e;
 }
 
 Result<BExprPtr> Binder::BindBinary(const Expr& e, const Scope& scope, AggContext* agg) {
@@ -1207,8 +1210,8 @@ Result<BExprPtr> Binder::BindBinary(const Expr& e, const Scope& scope, AggContex
   if (op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=")
     return BindCompare(op, l, r, e);
   if (op == "||") {
-    return Fold(MakeNode(BExpr::kFunction, DataType::String(),
-                         {MakeCast(l, DataType::String()), MakeCast(r, DataType::String())}, "CONCAT_NULL"));
+    return CallFunction("CONCAT_NULL", DataType::String(),
+                        {MakeCast(l, DataType::String()), MakeCast(r, DataType::String())});
   }
   return BindArith(op, l, r, e);
 }
@@ -1409,6 +1412,13 @@ Result<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggCont
   const std::string& f = e.name;
   if (e.over) return BindWindow(e, scope, agg);
   if (IsAggregateName(f)) return BindAggregate(e, scope, agg);
+  const ScalarFunction* fn = FindScalarFunction(f);
+  if (!fn) {
+    std::string msg = "unknown function " + f + "()";
+    std::vector<std::string> near = NearestFunctionNames(f);
+    for (size_t i = 0; i < near.size(); ++i) msg += (i == 0 ? "; did you mean " : i + 1 == near.size() ? " or " : ", ") + near[i] + "()";
+    return Error(e, msg + (near.empty() ? "" : "?"));
+  }
   if (e.distinct) return Error(e, "DISTINCT is only allowed in aggregate functions");
   std::vector<BExprPtr> a;
   for (const auto& x : e.args) {
@@ -1416,185 +1426,11 @@ Result<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggCont
     WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*x, scope, agg));
     a.push_back(b);
   }
-  auto arity = [&](size_t lo, size_t hi) { return CheckArity(e, a.size(), lo, hi); };
-  auto unify_all = [&](std::vector<BExprPtr>& xs) -> Result<DataType> {
-    auto common = UnifiedType(xs);
-    if (!common.ok()) return Error(e, f + ": " + common.status().message());
-    DataType t = *common;
-    for (auto& x : xs) {
-      auto c = Coerce(x, t);
-      if (!c.ok()) return Error(e, f + ": " + c.status().message());
-      x = *c;
-    }
-    return t;
-  };
-  auto temporal_arg = [&](size_t i) -> Status {
-    if (a[i]->type.id == TypeId::kString && a[i]->kind == BExpr::kLiteral) {
-      auto c = Coerce(a[i], DataType::Timestamp());
-      if (!c.ok()) return Error(*e.args[i], c.status().message());
-      a[i] = *c;
-    }
-    if (IsUntypedNull(*a[i])) a[i] = MakeLiteral(Value::Null(DataType::Timestamp()));
-    if (!IsTemporal(a[i]->type))
-      return Error(*e.args[i], f + " needs a DATE or TIMESTAMP, not " + a[i]->type.ToString());
-    return Status::OK();
-  };
-  auto unit_arg = [&](size_t i) -> Status {
-    a[i] = Fold(a[i]);
-    if (a[i]->kind != BExpr::kLiteral || a[i]->type.id != TypeId::kString)
-      return Error(*e.args[i], f + " needs a unit string such as 'day' or 'month'");
-    return Status::OK();
-  };
-
-  if (f == "COALESCE" || f == "IFNULL" || f == "NVL" || f == "LEAST" || f == "GREATEST") {
-    WH_RETURN_IF_ERROR(arity(f == "IFNULL" || f == "NVL" ? 2 : 1, f == "IFNULL" || f == "NVL" ? 2 : 1000));
-    WH_ASSIGN_OR_RETURN(DataType t, unify_all(a));
-    BExpr::Kind k = f == "LEAST" ? BExpr::kLeast : f == "GREATEST" ? BExpr::kGreatest : BExpr::kCoalesce;
-    auto n = MakeNode(k, t, a);
-    n->nullable = true;
-    for (const auto& x : a) n->nullable = n->nullable && x->nullable;
-    return Fold(n);
-  }
-  if (f == "NULLIF") {
-    WH_RETURN_IF_ERROR(arity(2, 2));
-    WH_ASSIGN_OR_RETURN(BExprPtr eq, BindCompare("=", a[0], a[1], e));
-    DataType t = IsUntypedNull(*a[0]) ? DataType::Int32() : a[0]->type;
-    auto n = MakeNode(BExpr::kCase, t, {eq, MakeLiteral(Value::Null(t)), MakeCast(a[0], t)});
-    n->has_else = true;
-    n->nullable = true;
-    return Fold(n);
-  }
-  if (f == "IF" || f == "IIF") {
-    WH_RETURN_IF_ERROR(arity(3, 3));
-    if (IsUntypedNull(*a[0])) a[0] = MakeLiteral(Value::Null(DataType::Boolean()));
-    if (a[0]->type.id != TypeId::kBoolean) return Error(*e.args[0], "IF needs a BOOLEAN condition");
-    std::vector<BExprPtr> branches = {a[1], a[2]};
-    WH_ASSIGN_OR_RETURN(DataType t, unify_all(branches));
-    auto n = MakeNode(BExpr::kCase, t, {a[0], branches[0], branches[1]});
-    n->has_else = true;
-    n->nullable = true;
-    return Fold(n);
-  }
-  static const std::pair<const char*, const char*> kParts[] = {
-      {"YEAR", "year"},   {"MONTH", "month"},       {"DAY", "day"},           {"DAYOFMONTH", "day"},
-      {"HOUR", "hour"},   {"MINUTE", "minute"},     {"SECOND", "second"},     {"QUARTER", "quarter"},
-      {"DAYOFWEEK", "dayofweek"}, {"DAYOFYEAR", "dayofyear"}, {"WEEKOFYEAR", "week"}, {"WEEK", "week"},
-      {"EPOCH", "epoch"}, {"UNIX_TIMESTAMP", "epoch"}};
-  for (const auto& [name, part] : kParts) {
-    if (f != name) continue;
-    WH_RETURN_IF_ERROR(arity(1, 1));
-    WH_RETURN_IF_ERROR(temporal_arg(0));
-    return Fold(MakeNode(BExpr::kFunction, DataType::Int64(), {MakeLiteral(Value::String(part)), a[0]}, "DATE_PART"));
-  }
-  if (f == "DATE_PART" || f == "DATEPART") {
-    WH_RETURN_IF_ERROR(arity(2, 2));
-    WH_RETURN_IF_ERROR(unit_arg(0));
-    WH_RETURN_IF_ERROR(temporal_arg(1));
-    return Fold(MakeNode(BExpr::kFunction, DataType::Int64(), {a[0], a[1]}, "DATE_PART"));
-  }
-  if (f == "DATE_TRUNC" || f == "DATETRUNC") {
-    WH_RETURN_IF_ERROR(arity(2, 2));
-    WH_RETURN_IF_ERROR(unit_arg(0));
-    WH_RETURN_IF_ERROR(temporal_arg(1));
-    return Fold(MakeNode(BExpr::kFunction, a[1]->type, {a[0], a[1]}, "DATE_TRUNC"));
-  }
-  if (f == "DATEDIFF" || f == "DATE_DIFF") {
-    WH_RETURN_IF_ERROR(arity(2, 3));
-    if (a.size() == 2) {  // Spark: DATEDIFF(end, start) in days
-      WH_RETURN_IF_ERROR(temporal_arg(0));
-      WH_RETURN_IF_ERROR(temporal_arg(1));
-      return Fold(MakeNode(BExpr::kFunction, DataType::Int64(),
-                           {MakeLiteral(Value::String("day")), a[1], a[0]}, "DATE_DIFF"));
-    }
-    WH_RETURN_IF_ERROR(unit_arg(0));
-    WH_RETURN_IF_ERROR(temporal_arg(1));
-    WH_RETURN_IF_ERROR(temporal_arg(2));
-    return Fold(MakeNode(BExpr::kFunction, DataType::Int64(), {a[0], a[1], a[2]}, "DATE_DIFF"));
-  }
-  if (f == "DATE_ADD" || f == "DATE_SUB") {
-    WH_RETURN_IF_ERROR(arity(2, 2));
-    WH_RETURN_IF_ERROR(temporal_arg(0));
-    BExprPtr days = Fold(a[1]);
-    if (days->kind != BExpr::kLiteral || !IsIntegral(days->type))
-      return Error(*e.args[1], f + " needs a constant number of days");
-    int64_t n = days->value.null ? 0 : static_cast<int64_t>(days->value.i);
-    auto node = MakeNode(BExpr::kAddInterval, a[0]->type, {a[0]});
-    node->micros = (f == "DATE_SUB" ? -n : n) * kMicrosPerDay;
-    return Fold(node);
-  }
-  if (f == "TO_DATE" || f == "DATE") {
-    WH_RETURN_IF_ERROR(arity(1, 1));
-    if (!CanCast(a[0]->type, DataType::Date())) return Error(e, "cannot convert " + a[0]->type.ToString() + " to DATE");
-    return Fold(MakeCast(a[0], DataType::Date()));
-  }
-  if (f == "TO_TIMESTAMP") {
-    WH_RETURN_IF_ERROR(arity(1, 1));
-    if (!CanCast(a[0]->type, DataType::Timestamp())) return Error(e, "cannot convert " + a[0]->type.ToString() + " to TIMESTAMP");
-    return Fold(MakeCast(a[0], DataType::Timestamp()));
-  }
-  if (f == "CURRENT_DATE" || f == "CURRENT_TIMESTAMP" || f == "NOW" || f == "TODAY") {
-    WH_RETURN_IF_ERROR(arity(0, 0));
-    int64_t now = NowMicros();
-    if (f == "CURRENT_DATE" || f == "TODAY") return MakeLiteral(Value::Int(DataType::Date(), TimestampToDate(now)));
-    return MakeLiteral(Value::Int(DataType::Timestamp(), now));
-  }
-  if (f == "ABS") {
-    WH_RETURN_IF_ERROR(arity(1, 1));
-    if (!IsNumericType(a[0]->type)) return Error(e, "ABS needs a number");
-    DataType t = a[0]->type.id == TypeId::kInt32 ? DataType::Int64() : a[0]->type;
-    return Fold(MakeNode(BExpr::kFunction, t, {MakeCast(a[0], t)}, "ABS"));
-  }
-  if (f == "FLOOR" || f == "CEIL" || f == "CEILING" || f == "ROUND") {
-    WH_RETURN_IF_ERROR(arity(1, f == "ROUND" ? 2 : 1));
-    std::string name = f == "CEILING" ? "CEIL" : f;
-    const DataType t = a[0]->type;
-    if (!IsNumericType(t)) return Error(e, name + " needs a number, not " + t.ToString());
-    if (IsIntegral(t)) return a[0];
-    int digits = 0;
-    if (a.size() > 1) {
-      BExprPtr d = Fold(a[1]);
-      if (d->kind != BExpr::kLiteral || !IsIntegral(d->type)) return Error(*e.args[1], "ROUND needs a constant number of digits");
-      digits = static_cast<int>(d->value.i);
-      a[1] = d;
-    }
-    DataType out = t;
-    if (t.id == TypeId::kDecimal) {
-      int keep = std::max(0, std::min<int>(digits, t.scale));
-      out = DataType::Decimal(std::min(kMaxDecimalPrecision, t.precision - t.scale + keep + 1), keep);
-    }
-    return Fold(MakeNode(BExpr::kFunction, out, a, name));
-  }
-  if (f == "LOWER" || f == "LCASE" || f == "UPPER" || f == "UCASE" || f == "TRIM" || f == "LTRIM" || f == "RTRIM") {
-    WH_RETURN_IF_ERROR(arity(1, 1));
-    std::string name = f == "LCASE" ? "LOWER" : f == "UCASE" ? "UPPER" : f;
-    return Fold(MakeNode(BExpr::kFunction, DataType::String(), {MakeCast(a[0], DataType::String())}, name));
-  }
-  if (f == "LENGTH" || f == "CHAR_LENGTH" || f == "LEN") {
-    WH_RETURN_IF_ERROR(arity(1, 1));
-    return Fold(MakeNode(BExpr::kFunction, DataType::Int64(), {MakeCast(a[0], DataType::String())}, "LENGTH"));
-  }
-  if (f == "SUBSTRING" || f == "SUBSTR") {
-    WH_RETURN_IF_ERROR(arity(2, 3));
-    std::vector<BExprPtr> args = {MakeCast(a[0], DataType::String())};
-    for (size_t i = 1; i < a.size(); ++i) {
-      if (!IsIntegral(a[i]->type)) return Error(*e.args[i], "SUBSTRING positions are integers");
-      args.push_back(MakeCast(a[i], DataType::Int64()));
-    }
-    return Fold(MakeNode(BExpr::kFunction, DataType::String(), args, "SUBSTRING"));
-  }
-  if (f == "REPLACE") {
-    WH_RETURN_IF_ERROR(arity(3, 3));
-    for (auto& x : a) x = MakeCast(x, DataType::String());
-    return Fold(MakeNode(BExpr::kFunction, DataType::String(), a, "REPLACE"));
-  }
-  if (f == "CONCAT") {
-    WH_RETURN_IF_ERROR(arity(1, 1000));
-    for (auto& x : a) x = IsUntypedNull(*x) ? MakeLiteral(Value::Null(DataType::String())) : MakeCast(x, DataType::String());
-    auto n = MakeNode(BExpr::kFunction, DataType::String(), a, "CONCAT");
-    n->nullable = false;
-    return Fold(n);
-  }
-  return Error(e, "unknown function " + f + "()");
+  FunctionCall call(f, std::move(a), [&](int arg, const std::string& msg) {
+    const bool at_arg = arg >= 0 && static_cast<size_t>(arg) < e.args.size();
+    return Error(at_arg ? *e.args[static_cast<size_t>(arg)] : e, msg);
+  });
+  return fn->bind(call, *fn);
 }
 
 }  // namespace wh

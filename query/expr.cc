@@ -1,5 +1,7 @@
 #include "query/expr.h"
 
+#include "query/function/function.h"
+#include "query/function/kernel.h"
 #include "query/result.h"
 
 #include <algorithm>
@@ -11,26 +13,10 @@ namespace wh {
 
 namespace {
 
-int128 Abs128(int128 v) { return v < 0 ? -v : v; }
-
-
-// Stores v (already range-checked) into slot i of a fixed column of an integer-like type.
-void StoreInt(Column* c, uint8_t* base, size_t i, int128 v) {
-  switch (c->type().physical()) {
-    case PhysicalType::kBool: base[i] = static_cast<uint8_t>(v != 0); break;
-    case PhysicalType::kInt32: reinterpret_cast<int32_t*>(base)[i] = static_cast<int32_t>(v); break;
-    case PhysicalType::kInt64: reinterpret_cast<int64_t*>(base)[i] = static_cast<int64_t>(v); break;
-    case PhysicalType::kInt128: reinterpret_cast<int128*>(base)[i] = v; break;
-    default: break;
-  }
-}
-
 bool Valid(const std::vector<uint8_t>& v, size_t i) { return v.empty() || v[i]; }
 
 std::vector<uint8_t> CopyValidity(const Column& c) { return c.validity(); }
 
-// Scale of an integer-like type (DECIMAL's scale, 0 for the others).
-int ScaleOf(const DataType& t) { return t.id == TypeId::kDecimal ? t.scale : 0; }
 
 // Rescales an unscaled integer from scale `from` to scale `to`, rounding half away from zero.
 // Returns false on int128 overflow.
@@ -57,22 +43,6 @@ bool Rescale(int128 v, int from, int to, int128* out) {
   *out = q;
   return true;
 }
-
-// Largest magnitude an integer-like type can hold (exclusive bound for DECIMAL: 10^p).
-bool FitsType(int128 v, const DataType& t) {
-  switch (t.id) {
-    case TypeId::kBoolean: return v == 0 || v == 1;
-    case TypeId::kInt32:
-    case TypeId::kDate: return v >= INT32_MIN && v <= INT32_MAX;
-    case TypeId::kInt64:
-    case TypeId::kTimestamp: return v >= INT64_MIN && v <= INT64_MAX;
-    case TypeId::kDecimal: return Abs128(v) < Pow10(t.precision);
-    default: return false;
-  }
-}
-
-// Text of a non-NULL value, as results print it.
-std::string TextOf(const Column& c, size_t i) { return ValueToText(c, i, ""); }
 
 bool IsIntegerLike(const DataType& t) {
   return t.id == TypeId::kBoolean || t.id == TypeId::kInt32 || t.id == TypeId::kInt64 ||
@@ -1468,286 +1438,21 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Scalar functions
+// Scalar functions: the catalog's kernels (query/function/).
 
 namespace {
 
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
-// Field of a timestamp (micros) for DATE_PART / EXTRACT / YEAR() ...
-Result<int64_t> DatePart(const std::string& part, int64_t micros) {
-  int32_t day = TimestampToDate(micros);
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(day, &y, &m, &d);
-  int64_t in_day = micros - static_cast<int64_t>(day) * kMicrosPerDay;
-  if (part == "year") return y;
-  if (part == "quarter") return (m - 1) / 3 + 1;
-  if (part == "month") return m;
-  if (part == "day") return d;
-  if (part == "hour") return in_day / (3600 * kMicrosPerSecond);
-  if (part == "minute") return in_day / (60 * kMicrosPerSecond) % 60;
-  if (part == "second") return in_day / kMicrosPerSecond % 60;
-  if (part == "dayofweek" || part == "dow") return ((day % 7) + 11) % 7;  // 0 = Sunday
-  if (part == "isodow") return ((day % 7) + 10) % 7 + 1;                 // 1 = Monday
-  if (part == "dayofyear" || part == "doy") return day - DaysFromCivil(y, 1, 1) + 1;
-  if (part == "week") {  // ISO week number
-    int64_t wd = ((day % 7) + 10) % 7;  // 0 = Monday
-    int32_t thursday = static_cast<int32_t>(day - wd + 3);
-    int64_t ty;
-    unsigned tm, td;
-    CivilFromDays(thursday, &ty, &tm, &td);
-    return (thursday - DaysFromCivil(ty, 1, 1)) / 7 + 1;
-  }
-  if (part == "epoch") return FloorDiv(micros, kMicrosPerSecond);
-  return Status::InvalidArgument("unknown date part '" + part + "'");
-}
-
-Result<int64_t> DateTrunc(const std::string& unit, int64_t micros) {
-  int32_t day = TimestampToDate(micros);
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(day, &y, &m, &d);
-  if (unit == "year") return static_cast<int64_t>(DaysFromCivil(y, 1, 1)) * kMicrosPerDay;
-  if (unit == "quarter") return static_cast<int64_t>(DaysFromCivil(y, (m - 1) / 3 * 3 + 1, 1)) * kMicrosPerDay;
-  if (unit == "month") return static_cast<int64_t>(DaysFromCivil(y, m, 1)) * kMicrosPerDay;
-  if (unit == "week") {
-    int64_t wd = ((day % 7) + 10) % 7;  // days since Monday
-    return (day - wd) * kMicrosPerDay;
-  }
-  if (unit == "day") return static_cast<int64_t>(day) * kMicrosPerDay;
-  if (unit == "hour") return FloorDiv(micros, 3600 * kMicrosPerSecond) * 3600 * kMicrosPerSecond;
-  if (unit == "minute") return FloorDiv(micros, 60 * kMicrosPerSecond) * 60 * kMicrosPerSecond;
-  if (unit == "second") return FloorDiv(micros, kMicrosPerSecond) * kMicrosPerSecond;
-  return Status::InvalidArgument("unknown DATE_TRUNC unit '" + unit + "'");
-}
-
-// The unit of DATE_PART / DATE_TRUNC / DATE_DIFF: a constant string (the binder insists), read
-// once per batch, in lower case, plural 's' dropped.
-std::string UnitOf(const Column& units) {
-  if (units.size() == 0 || units.IsNull(0)) return "";
-  std::string unit(units.GetString(0));
-  for (auto& ch : unit) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
-  return unit;
-}
-
-int64_t AsMicros(const Column& c, size_t i) {
-  return c.type().id == TypeId::kDate ? static_cast<int64_t>(c.Get<int32_t>(i)) * kMicrosPerDay
-                                      : c.Get<int64_t>(i);
-}
-
 Result<Column> EvaluateFunction(const BExpr& e, const Batch& b) {
-  const size_t n = b.rows;
-  const std::string& f = e.op;
+  if (!e.fn || !e.fn->kernel) return Status::Internal("function " + e.op + " has no kernel");
   std::vector<Column> a;
+  a.reserve(e.args.size());
   for (const auto& arg : e.args) {
     WH_ASSIGN_OR_RETURN(Column c, Evaluate(*arg, b));
     a.push_back(std::move(c));
   }
   Column out(e.type);
-  std::vector<uint8_t> valid;
-  if (!a.empty()) {
-    valid = a[0].validity();
-    for (size_t k = 1; k < a.size(); ++k) {
-      if (a[k].has_nulls()) {
-        if (valid.empty()) valid.assign(n, 1);
-        for (size_t i = 0; i < n; ++i) valid[i] &= a[k].validity()[i];
-      }
-    }
-  }
-  auto ok = [&](size_t i) { return Valid(valid, i); };
-
-  if (f == "DATE_PART" || f == "DATE_TRUNC") {
-    // args[0]: the unit (constant string), args[1]: DATE or TIMESTAMP.
-    const std::string unit = UnitOf(a[0]);
-    // Units of a day or more give the same answer for every time of one day, and rows come in
-    // runs of one day (a partition per day): such a value is computed once per run.
-    const bool by_day = unit != "hour" && unit != "minute" && unit != "second" && unit != "epoch";
-    int64_t last_day = INT64_MIN, last = 0;
-    uint8_t* base = out.ResizeFixed(n);
-    for (size_t i = 0; i < n; ++i) {
-      if (!ok(i)) continue;
-      int64_t t = AsMicros(a[1], i);
-      int64_t v;
-      int64_t day = by_day ? TimestampToDate(t) : 0;
-      if (by_day && day == last_day) {
-        v = last;
-      } else if (f == "DATE_PART") {
-        WH_ASSIGN_OR_RETURN(v, DatePart(unit, t));
-      } else {
-        WH_ASSIGN_OR_RETURN(v, DateTrunc(unit, t));
-      }
-      if (by_day) {
-        last_day = day;
-        last = v;
-      }
-      if (f == "DATE_PART") reinterpret_cast<int64_t*>(base)[i] = v;
-      else if (e.type.id == TypeId::kDate) reinterpret_cast<int32_t*>(base)[i] = TimestampToDate(v);
-      else reinterpret_cast<int64_t*>(base)[i] = v;
-    }
-    out.SetValidity(std::move(valid));
-    return out;
-  }
-  if (f == "DATE_DIFF") {
-    // args: unit, start, end (DATE or TIMESTAMP): the number of unit boundaries crossed.
-    const std::string unit = UnitOf(a[0]);
-    uint8_t* base = out.ResizeFixed(n);
-    for (size_t i = 0; i < n; ++i) {
-      if (!ok(i)) continue;
-      int64_t s = AsMicros(a[1], i), t = AsMicros(a[2], i);
-      int64_t v;
-      if (unit == "day") {
-        v = TimestampToDate(t) - TimestampToDate(s);
-      } else if (unit == "week") {
-        v = (TimestampToDate(t) - TimestampToDate(s)) / 7;
-      } else if (unit == "month" || unit == "year" || unit == "quarter") {
-        int64_t y1, y2;
-        unsigned m1, m2, d1, d2;
-        CivilFromDays(TimestampToDate(s), &y1, &m1, &d1);
-        CivilFromDays(TimestampToDate(t), &y2, &m2, &d2);
-        v = unit == "year" ? y2 - y1 : unit == "quarter" ? (y2 * 4 + (m2 - 1) / 3) - (y1 * 4 + (m1 - 1) / 3)
-                                                          : (y2 * 12 + m2) - (y1 * 12 + m1);
-      } else if (unit == "hour" || unit == "minute" || unit == "second" || unit == "millisecond" ||
-                 unit == "microsecond") {
-        int64_t u = unit == "hour" ? 3600 * kMicrosPerSecond : unit == "minute" ? 60 * kMicrosPerSecond
-                    : unit == "second" ? kMicrosPerSecond : unit == "millisecond" ? 1000 : 1;
-        v = FloorDiv(t, u) - FloorDiv(s, u);
-      } else {
-        return Status::InvalidArgument("unknown DATEDIFF unit '" + unit + "'");
-      }
-      reinterpret_cast<int64_t*>(base)[i] = v;
-    }
-    out.SetValidity(std::move(valid));
-    return out;
-  }
-  if (f == "ABS") {
-    uint8_t* base = out.ResizeFixed(n);
-    for (size_t i = 0; i < n; ++i) {
-      if (!ok(i)) continue;
-      if (e.type.id == TypeId::kDouble) {
-        reinterpret_cast<double*>(base)[i] = std::fabs(a[0].Get<double>(i));
-      } else {
-        int128 v = Abs128(IntegerAt(a[0], i));
-        if (!FitsType(v, e.type)) return Status::InvalidArgument("overflow in ABS(" + TextOf(a[0], i) + ")");
-        StoreInt(&out, base, i, v);
-      }
-    }
-    out.SetValidity(std::move(valid));
-    return out;
-  }
-  if (f == "FLOOR" || f == "CEIL" || f == "ROUND") {
-    // ROUND(x, d): d is args[1] (a constant); FLOOR/CEIL have one argument.
-    int digits = 0;
-    if (f == "ROUND" && a.size() > 1 && n > 0 && !a[1].IsNull(0)) digits = static_cast<int>(IntegerAt(a[1], 0));
-    uint8_t* base = out.ResizeFixed(n);
-    for (size_t i = 0; i < n; ++i) {
-      if (!ok(i)) continue;
-      if (a[0].type().id == TypeId::kDouble) {
-        double x = a[0].Get<double>(i);
-        double r;
-        if (f == "FLOOR") r = std::floor(x);
-        else if (f == "CEIL") r = std::ceil(x);
-        else {
-          double p = std::pow(10.0, digits);
-          r = std::round(x * p) / p;
-        }
-        reinterpret_cast<double*>(base)[i] = r;
-        continue;
-      }
-      int s = ScaleOf(a[0].type());
-      int128 v = IntegerAt(a[0], i);
-      int keep = f == "ROUND" ? std::max(0, std::min(digits, s)) : 0;
-      int128 f10 = Pow10(s - keep);
-      int128 q = v / f10, r = v % f10;
-      if (f == "FLOOR" && r < 0) --q;
-      if (f == "CEIL" && r > 0) ++q;
-      if (f == "ROUND" && Abs128(r) * 2 >= f10) q += v < 0 ? -1 : 1;
-      int out_scale = ScaleOf(e.type);
-      int128 res = q * Pow10(out_scale - keep);
-      if (!FitsType(res, e.type)) return Status::InvalidArgument("overflow in " + f + "(" + TextOf(a[0], i) + ")");
-      StoreInt(&out, base, i, res);
-    }
-    out.SetValidity(std::move(valid));
-    return out;
-  }
-  if (f == "LOWER" || f == "UPPER" || f == "TRIM" || f == "LTRIM" || f == "RTRIM" ||
-      f == "SUBSTRING" || f == "CONCAT" || f == "CONCAT_NULL" || f == "REPLACE") {
-    out.Reserve(n);
-    for (size_t i = 0; i < n; ++i) {
-      if (f == "CONCAT_NULL") {  // a || b: NULL if either is
-        if (!ok(i)) out.AppendNull();
-        else out.AppendString(std::string(a[0].GetString(i)) + std::string(a[1].GetString(i)));
-        continue;
-      }
-      if (f == "CONCAT") {  // NULL arguments are skipped, as DuckDB and Spark's concat_ws
-        std::string s;
-        for (const auto& c : a)
-          if (!c.IsNull(i)) s += c.GetString(i);
-        out.AppendString(s);
-        continue;
-      }
-      if (!ok(i)) {
-        out.AppendNull();
-        continue;
-      }
-      std::string s(a[0].GetString(i));
-      if (f == "LOWER") {
-        for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      } else if (f == "UPPER") {
-        for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      } else if (f == "TRIM" || f == "LTRIM" || f == "RTRIM") {
-        size_t b0 = f == "RTRIM" ? 0 : s.find_first_not_of(' ');
-        if (b0 == std::string::npos) s.clear();
-        else {
-          size_t e0 = f == "LTRIM" ? s.size() : s.find_last_not_of(' ') + 1;
-          s = s.substr(b0, e0 - b0);
-        }
-      } else if (f == "REPLACE") {
-        std::string from(a[1].GetString(i)), to(a[2].GetString(i)), r;
-        if (from.empty()) r = s;
-        else {
-          size_t p = 0, q;
-          while ((q = s.find(from, p)) != std::string::npos) {
-            r += s.substr(p, q - p) + to;
-            p = q + from.size();
-          }
-          r += s.substr(p);
-        }
-        s = r;
-      } else {  // SUBSTRING(s, start [, length]), 1-based, in characters
-        int64_t start = static_cast<int64_t>(IntegerAt(a[1], i));
-        int64_t len = a.size() > 2 ? static_cast<int64_t>(IntegerAt(a[2], i)) : INT64_MAX;
-        std::vector<size_t> starts;
-        for (size_t k = 0; k < s.size(); ++k)
-          if ((static_cast<unsigned char>(s[k]) & 0xC0) != 0x80) starts.push_back(k);
-        int64_t chars = static_cast<int64_t>(starts.size());
-        int64_t from = start > 0 ? start - 1 : start < 0 ? chars + start : 0;
-        if (from < 0) from = 0;
-        int64_t to = len == INT64_MAX ? chars : std::min(chars, from + std::max<int64_t>(len, 0));
-        if (from >= chars || to <= from) s.clear();
-        else s = s.substr(starts[from], (to >= chars ? s.size() : starts[to]) - starts[from]);
-      }
-      out.AppendString(s);
-    }
-    return out;
-  }
-  if (f == "LENGTH") {
-    uint8_t* base = out.ResizeFixed(n);
-    for (size_t i = 0; i < n; ++i) {
-      if (!ok(i)) continue;
-      int64_t len = 0;
-      for (char ch : a[0].GetString(i)) len += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
-      reinterpret_cast<int64_t*>(base)[i] = len;
-    }
-    out.SetValidity(std::move(valid));
-    return out;
-  }
-  return Status::Internal("unknown function " + f);
+  WH_RETURN_IF_ERROR(e.fn->kernel(e, a, b.rows, &out));
+  return out;
 }
 
 }  // namespace

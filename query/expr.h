@@ -37,6 +37,7 @@ Column ConstantColumn(const Value& v, size_t rows);
 Value ValueAt(const Column& c, size_t i);
 
 struct BExpr;
+struct ScalarFunction;
 using BExprPtr = std::shared_ptr<const BExpr>;
 
 // The constants of `x IN (c1, c2, ...)` when every one is a literal (and x is not a DOUBLE):
@@ -74,7 +75,7 @@ struct BExpr {
     kLeast,     // NULLs ignored
     kGreatest,  // NULLs ignored
     kAddInterval,  // args[0] (DATE or TIMESTAMP) + months and micros (negative to subtract)
-    kFunction,  // name: a scalar function (see functions.cc)
+    kFunction,  // fn: a scalar function of the catalog (query/function/); op its name
   };
   Kind kind;
   DataType type;
@@ -92,6 +93,10 @@ struct BExpr {
   // kIn of more than four literals (see WithConstantSet): the constants, which are then not in
   // args (args = {x}), so that copying or walking the expression does not visit each of them.
   std::shared_ptr<const ConstantSet> in_set;
+  // kFunction: the catalog entry whose kernel computes it, and what its bind step prepared
+  // for the kernel (a compiled pattern), if anything.
+  const ScalarFunction* fn = nullptr;
+  std::shared_ptr<const void> state;
 
   // SQL-like text for EXPLAIN and error messages; `names` maps column ids to names.
   std::string ToString(const std::vector<std::string>* names = nullptr) const;
