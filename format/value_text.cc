@@ -357,12 +357,43 @@ std::string FormatDecimal(int128 v, int scale) {
 }
 
 std::string FormatDouble(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+  // DuckDB's text of a DOUBLE (which is Python's repr): the shortest digits that read back as
+  // v, written fixed when the decimal exponent is in [-4, 16) with at least one digit after
+  // the point ("111624.0", "0.0001"), else d.ddde+XX ("1e+16", "1e-05"); nan, inf, -inf.
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   char buf[64];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  (void)ec;
-  return std::string(buf, p);
+  char* end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific).ptr;
+  std::string_view sci(buf, static_cast<size_t>(end - buf));
+  const size_t e_at = sci.find('e');
+  const int exp = std::atoi(std::string(sci.substr(e_at + 1)).c_str());
+  if (exp < -4 || exp >= 16) return std::string(sci);
+  std::string out;
+  size_t i = 0;
+  if (sci[0] == '-') {
+    out.push_back('-');
+    i = 1;
+  }
+  std::string digits;
+  for (; i < e_at; ++i)
+    if (sci[i] != '.') digits.push_back(sci[i]);
+  if (exp < 0) {
+    out += "0.";
+    out.append(static_cast<size_t>(-exp - 1), '0');
+    out += digits;
+  } else {
+    const size_t whole = static_cast<size_t>(exp) + 1;
+    if (digits.size() <= whole) {
+      out += digits;
+      out.append(whole - digits.size(), '0');
+      out += ".0";
+    } else {
+      out += digits.substr(0, whole);
+      out += '.';
+      out += digits.substr(whole);
+    }
+  }
+  return out;
 }
 
 }  // namespace wh

@@ -278,13 +278,12 @@ char* PutInt(char* p, T v) {
   return PutUnsigned(p, static_cast<uint64_t>(v));
 }
 
-// The shortest text that reads back as v - what std::to_chars(v) writes - for the doubles
-// reports are full of (averages such as 354086.5, 17 or 2.25), without to_chars' general
-// algorithm (~40 ns a value): magnitudes in [1, 1e15) that are a decimal of at most 4 places.
-// Such a decimal has at most 15 significant digits, and no other decimal of at most 15 digits
-// rounds to the same double (DBL_DIG), so it is the shortest; it is written fixed, as to_chars
-// does unless the scientific form is shorter (1e+06), which is left to to_chars. Returns
-// nullptr for any other value.
+// FormatDouble's text (DuckDB's) of the doubles reports are full of (averages such as
+// 354086.5, 17.0 or 2.25), without the general shortest-digits algorithm (~40 ns a value):
+// magnitudes in [1, 1e15) that are a decimal of at most 4 places. Such a decimal has at most 15
+// significant digits, and no other decimal of at most 15 digits rounds to the same double
+// (DBL_DIG), so its digits are the shortest; it is written fixed, a whole number with ".0".
+// Returns nullptr for any other value.
 char* PutShortDouble(char* p, double v) {
   const double a = std::fabs(v);
   if (!(a >= 1.0 && a < 1e15)) return nullptr;
@@ -299,18 +298,15 @@ char* PutShortDouble(char* p, double v) {
     int len = static_cast<int>(std::to_chars(b, b + sizeof b, digits).ptr - b);
     // Places that are zeros go (a product can round to an integer one place late).
     for (; k > 0 && b[len - 1] == '0'; --k) --len;
-    int significant = len;
-    if (k == 0)
-      while (significant > 1 && b[significant - 1] == '0') --significant;
-    const int fixed = len + (k > 0), scientific = significant + (significant > 1) + 4;  // d.ddde+XX
-    if (fixed > scientific) return nullptr;
     if (v < 0) *p++ = '-';
     std::memcpy(p, b, static_cast<size_t>(len - k));
     p += len - k;
+    *p++ = '.';
     if (k > 0) {
-      *p++ = '.';
       std::memcpy(p, b + len - k, static_cast<size_t>(k));
       p += k;
+    } else {
+      *p++ = '0';
     }
     return p;
   }
@@ -339,9 +335,8 @@ __attribute__((noinline)) char* PutCsvValueRest(char* p, const Column& c, size_t
     case TypeId::kBoolean: return PutText(p, c.Get<uint8_t>(i) ? "true" : "false");
     case TypeId::kDouble: {
       double v = c.Get<double>(i);
-      if (!std::isfinite(v)) break;
       if (char* q = PutShortDouble(p, v)) return q;
-      return std::to_chars(p, p + 32, v).ptr;
+      break;
     }
     case TypeId::kDecimal: {
       int128 wide = t.physical() == PhysicalType::kInt64 ? c.Get<int64_t>(i) : c.Get<int128>(i);

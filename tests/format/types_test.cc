@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "format/format.h"
 
 namespace wh {
@@ -97,6 +99,21 @@ TEST(ValueText, BooleansAndDoubles) {
   EXPECT_EQ(*ParseDouble("0.1"), 0.1);
   EXPECT_EQ(FormatDouble(0.1), "0.1");
   EXPECT_EQ(FormatDouble(1e300), "1e+300");
+  // DuckDB's text (Python's repr): fixed for decimal exponents -4 .. 15, ".0" on whole numbers.
+  const std::pair<double, const char*> kDuckDb[] = {
+      {111624.0, "111624.0"}, {1e20, "1e+20"}, {1e15, "1000000000000000.0"}, {1e16, "1e+16"},
+      {0.0001, "0.0001"}, {0.00001, "1e-05"}, {1.0 / 3, "0.3333333333333333"}, {2.5e-7, "2.5e-07"},
+      {-0.0, "-0.0"}, {0.0, "0.0"}, {123456789.125, "123456789.125"}, {-1.5, "-1.5"},
+      {1.2345678901234568e+20, "1.2345678901234568e+20"}, {9999999999999998.0, "9999999999999998.0"},
+      {5e-324, "5e-324"}, {1.7976931348623157e308, "1.7976931348623157e+308"}, {0.000123, "0.000123"},
+      {std::numeric_limits<double>::infinity(), "inf"}, {-std::numeric_limits<double>::infinity(), "-inf"},
+      {std::numeric_limits<double>::quiet_NaN(), "nan"}};
+  for (const auto& [v, text] : kDuckDb) {
+    EXPECT_EQ(FormatDouble(v), text);
+    if (v == v) {
+      EXPECT_EQ(*ParseDouble(text), v) << text;
+    }
+  }
   EXPECT_FALSE(ParseDouble("1e999").ok());
   EXPECT_FALSE(ParseDouble("0x10").ok());
 }

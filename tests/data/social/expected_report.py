@@ -73,8 +73,7 @@ for r in csv.DictReader(open(f"{data}/events.csv", newline="")):
 
 
 def fmt_double(x):
-    s = repr(x)
-    return s[:-2] if s.endswith(".0") else s
+    return repr(x)  # DuckDB's text of a DOUBLE, which wh follows
 
 
 out = csv.writer(sys.stdout, lineterminator="\n")
