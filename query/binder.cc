@@ -1017,13 +1017,26 @@ Result<BExprPtr> Binder::BindExpr(const Expr& e, const Scope& scope, AggContext*
       WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, agg));
       WH_ASSIGN_OR_RETURN(BExprPtr p, BindExpr(*e.args[1], scope, agg));
       p = Fold(p);
+      if (IsUntypedNull(*p)) return MakeLiteral(Value::Null(DataType::Boolean()));
       if (p->kind != BExpr::kLiteral || p->type.id != TypeId::kString)
         return Error(*e.args[1], "the LIKE pattern must be a string constant");
-      if (IsUntypedNull(*x)) return MakeLiteral(Value::Null(DataType::Boolean()));
+      if (IsUntypedNull(*x) || p->value.null) return MakeLiteral(Value::Null(DataType::Boolean()));
+      // ESCAPE 'c': c makes the next % or _ (or c) literal. Without it no character escapes
+      // (DuckDB; Spark's default escape is the backslash).
+      char escape = 0;
+      if (e.args.size() > 2) {
+        WH_ASSIGN_OR_RETURN(BExprPtr esc, BindExpr(*e.args[2], scope, agg));
+        esc = Fold(esc);
+        if (esc->kind != BExpr::kLiteral || esc->type.id != TypeId::kString || esc->value.null ||
+            esc->value.s.size() > 1)
+          return Error(*e.args[2], "the LIKE escape must be a constant string of one character (or empty)");
+        if (!esc->value.s.empty()) escape = esc->value.s[0];
+      }
       if (x->type.id != TypeId::kString) x = MakeCast(x, DataType::String());
       auto n = MakeNode(BExpr::kLike, DataType::Boolean(), {x}, p->value.s);
       n->negated = e.negated;
       n->case_insensitive = e.name == "ILIKE";
+      n->like_escape = escape;
       return Fold(n);
     }
     case Expr::kCase: {
@@ -1184,9 +1197,8 @@ Result<BExprPtr> Binder::BindBinary(const Expr& e, const Scope& scope, AggContex
     else if (u == "HOUR") micros = n * 3600 * kMicrosPerSecond;
     else if (u == "MINUTE") micros = n * 60 * kMicrosPerSecond;
     else micros = n * kMicrosPerSecond;
-    DataType t = x->type.id == TypeId::kDate && micros % kMicrosPerDay == 0 ? DataType::Date()
-                                                                             : DataType::Timestamp();
-    auto node = MakeNode(BExpr::kAddInterval, t, {x});
+    // DATE + INTERVAL is a TIMESTAMP, as in DuckDB (Spark keeps a DATE for days and months).
+    auto node = MakeNode(BExpr::kAddInterval, DataType::Timestamp(), {x});
     node->months = months;
     node->micros = micros;
     return Fold(node);

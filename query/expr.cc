@@ -599,8 +599,11 @@ Result<Column> CastColumn(const Column& c, DataType to, bool try_cast) {
         WH_RETURN_IF_ERROR(fail(i, "not a finite number"));
         continue;
       }
+      // To an integer: the nearest, halves to even (DuckDB; 2.5 -> 2, -2.5 -> -2); to a DECIMAL:
+      // halves away from zero (0.125 -> 0.13), as DuckDB does too.
       int s = ScaleOf(to);
-      long double scaled = std::round(static_cast<long double>(d) * std::pow(10.0L, s));
+      long double scaled = to.id == TypeId::kDecimal ? std::round(static_cast<long double>(d) * std::pow(10.0L, s))
+                                                     : std::nearbyint(static_cast<long double>(d));
       if (std::fabs(scaled) >= 1e38L) {
         WH_RETURN_IF_ERROR(fail(i, "out of range"));
         continue;
@@ -879,8 +882,9 @@ Result<Column> ArithColumns(const BExpr& e, const Column& a, const Column& b) {
 }
 
 // LIKE with % (any run) and _ (one character); byte-wise, with UTF-8 continuation bytes
-// belonging to their character for _.
-bool LikeMatch(std::string_view s, std::string_view p, bool ci) {
+// belonging to their character for _; `escape` (0: none) makes the next pattern character
+// literal.
+bool LikeMatch(std::string_view s, std::string_view p, bool ci, char escape) {
   auto lower = [&](char c) {
     return ci ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
   };
@@ -891,17 +895,15 @@ bool LikeMatch(std::string_view s, std::string_view p, bool ci) {
     return i;
   };
   while (si < s.size()) {
-    if (pi < p.size() && p[pi] == '%') {
+    const bool escaped = escape && pi + 1 < p.size() && p[pi] == escape;
+    if (!escaped && pi < p.size() && p[pi] == '%') {
       star_p = pi++;
       star_s = si;
-    } else if (pi < p.size() && p[pi] == '_') {
+    } else if (!escaped && pi < p.size() && p[pi] == '_') {
       si = next_char(si);
       ++pi;
-    } else if (pi < p.size() && p[pi] == '\\' && pi + 1 < p.size() && lower(p[pi + 1]) == lower(s[si])) {
-      pi += 2;
-      ++si;
-    } else if (pi < p.size() && p[pi] != '\\' && lower(p[pi]) == lower(s[si])) {
-      ++pi;
+    } else if (pi < p.size() && lower(p[pi + escaped]) == lower(s[si])) {
+      pi += 1 + escaped;
       ++si;
     } else if (star_p != std::string_view::npos) {
       pi = star_p + 1;
@@ -1176,7 +1178,7 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
       Column out(DataType::Boolean());
       uint8_t* o = out.ResizeFixed(n);
       for (size_t i = 0; i < n; ++i)
-        o[i] = !x.IsNull(i) && (LikeMatch(x.GetString(i), e.op, e.case_insensitive) != e.negated);
+        o[i] = !x.IsNull(i) && (LikeMatch(x.GetString(i), e.op, e.case_insensitive, e.like_escape) != e.negated);
       out.SetValidity(x.validity());
       return out;
     }

@@ -88,6 +88,7 @@ struct BExpr {
   bool try_cast = false;
   bool has_else = false;
   bool case_insensitive = false;
+  char like_escape = 0;  // kLike: the ESCAPE character, 0 for none
   int64_t months = 0;
   int64_t micros = 0;
   // kIn of more than four literals (see WithConstantSet): the constants, which are then not in

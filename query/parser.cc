@@ -545,7 +545,8 @@ class Parser {
       }
       bool negated = false;
       if (Peek().Is("NOT") && (Peek(1).Is("IN") || Peek(1).Is("BETWEEN") || Peek(1).Is("LIKE") ||
-                               Peek(1).Is("ILIKE"))) {
+                               Peek(1).Is("ILIKE") || Peek(1).Is("SIMILAR") || Peek(1).Is("RLIKE") ||
+                               Peek(1).Is("REGEXP"))) {
         Advance();
         negated = true;
       }
@@ -587,7 +588,32 @@ class Parser {
         e->args.push_back(std::move(l));
         WH_ASSIGN_OR_RETURN(ExprPtr pat, Additive());
         e->args.push_back(std::move(pat));
+        if (AcceptKeyword("ESCAPE")) {
+          WH_ASSIGN_OR_RETURN(ExprPtr esc, Additive());
+          e->args.push_back(std::move(esc));
+        }
         l = std::move(e);
+        if (!chain.Grow()) return TooDeep();
+        continue;
+      }
+      if (Peek().Is("SIMILAR") || Peek().Is("RLIKE") || Peek().Is("REGEXP")) {
+        // x SIMILAR TO p: p matches the whole of x (DuckDB); x RLIKE p, x REGEXP p: p matches
+        // somewhere in x (Spark). Both are regular expressions (RE2).
+        const bool similar = Advance().Is("SIMILAR");
+        if (similar) WH_RETURN_IF_ERROR(ExpectKeyword("TO"));
+        auto e = NewExpr(Expr::kFunction, op);
+        e->name = similar ? "REGEXP_FULL_MATCH" : "REGEXP_MATCHES";
+        e->args.push_back(std::move(l));
+        WH_ASSIGN_OR_RETURN(ExprPtr pat, Additive());
+        e->args.push_back(std::move(pat));
+        if (negated) {
+          auto n = NewExpr(Expr::kUnary, op);
+          n->name = "NOT";
+          n->args.push_back(std::move(e));
+          l = std::move(n);
+        } else {
+          l = std::move(e);
+        }
         if (!chain.Grow()) return TooDeep();
         continue;
       }
@@ -804,6 +830,28 @@ class Parser {
       if (!known)
         return Error(t, "unknown interval unit '" + e->name +
                             "' (expected DAY, HOUR, MINUTE, SECOND, WEEK, MONTH or YEAR)");
+      return e;
+    }
+    if (t.Is("POSITION") && Peek(1).IsSymbol("(")) {
+      // POSITION(sub IN s) (standard SQL, DuckDB), or Spark's POSITION(sub, s [, from]).
+      Advance();
+      Advance();
+      e->kind = Expr::kFunction;
+      WH_ASSIGN_OR_RETURN(ExprPtr sub, Additive());
+      if (AcceptKeyword("IN")) {
+        WH_ASSIGN_OR_RETURN(ExprPtr str, Additive());
+        e->name = "STRPOS";
+        e->args.push_back(std::move(str));
+        e->args.push_back(std::move(sub));
+      } else {
+        e->name = "LOCATE";
+        e->args.push_back(std::move(sub));
+        while (AcceptSymbol(",")) {
+          WH_ASSIGN_OR_RETURN(ExprPtr a, Expression());
+          e->args.push_back(std::move(a));
+        }
+      }
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
       return e;
     }
     if (t.Is("EXTRACT") && Peek(1).IsSymbol("(")) {

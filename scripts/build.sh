@@ -2,5 +2,7 @@
 # Configures and builds wh into ./build (optimized, with debug info).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# $WH_DUCKDB_DIR (scripts/duckdb.sh; scripts/test.sh sets it) adds the differential test against
+# DuckDB to the build's tests.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWH_DUCKDB_DIR="${WH_DUCKDB_DIR:-}" >/dev/null
 cmake --build build -j"$(nproc)"

@@ -30,14 +30,7 @@ bash scripts/build.sh > /dev/null
 WH=$PWD/build/wh
 
 # DuckDB from npm (C API in libduckdb.so) and its header.
-DUCK=$CACHE/duckdb
-if [ ! -f "$DUCK/node_modules/@duckdb/node-bindings-linux-x64/libduckdb.so" ]; then
-  mkdir -p "$DUCK" && (cd "$DUCK" && npm install --silent @duckdb/node-api@1.5.6-r.1 > /dev/null)
-fi
-if [ ! -f "$DUCK/include/duckdb.h" ]; then
-  (cd "$DUCK" && npm pack --silent duckdb@1.4.4 > /dev/null && mkdir -p include &&
-   tar xzf duckdb-1.4.4.tgz -O package/src/duckdb/src/include/duckdb.h > include/duckdb.h)
-fi
+DUCK=$(bash scripts/duckdb.sh)
 LIBDIR=$DUCK/node_modules/@duckdb/node-bindings-linux-x64
 DRIVER=$CACHE/duck_driver
 if [ ! -x "$DRIVER" ] || [ bench/compare/duck_driver.cc -nt "$DRIVER" ]; then

@@ -3,7 +3,7 @@
 SELECT i.invoice_id,
        i.account_id,
        i.date_issued,
-       i.date_issued + INTERVAL 30 DAYS AS due_date,
+       i.date_issued + 30 AS due_date,  -- DATE + days is a DATE (+ INTERVAL would be a TIMESTAMP)
        GREATEST(DATEDIFF(DATE '${as_of}', i.date_issued + INTERVAL 30 DAYS), 0) AS days_past_due,
        a.amount
 FROM invoices i

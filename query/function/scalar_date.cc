@@ -166,13 +166,14 @@ void RegisterDateFunctions(FunctionRegistry* r) {
               return c.Make(Fn("DATE_PART"), DataType::Int64());
             }});
   }
-  r->Add({"DATE_TRUNC", {"DATETRUNC"}, "(unit STRING, t DATE|TIMESTAMP) -> type of t",
-          "t truncated to the start of its year, quarter, month, week (Monday), day, hour, minute or second",
+  r->Add({"DATE_TRUNC", {"DATETRUNC"}, "(unit STRING, t DATE|TIMESTAMP) -> TIMESTAMP",
+          "t truncated to the start of its year, quarter, month, week (Monday), day, hour, minute or second, "
+          "as a TIMESTAMP (also for a DATE, as in DuckDB and Spark)",
           [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
             WH_RETURN_IF_ERROR(c.Arity(2, 2));
             WH_RETURN_IF_ERROR(UnitArg(c, 0));
             WH_RETURN_IF_ERROR(c.ToTemporal(1));
-            return c.Make(f, c.type(1));
+            return c.Make(f, DataType::Timestamp());
           },
           DatePartKernel});
   r->Add({"DATE_DIFF", {"DATEDIFF"}, "(unit STRING, start, end) -> BIGINT; DATEDIFF(end, start) -> days",

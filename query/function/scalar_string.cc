@@ -461,12 +461,12 @@ void RegisterStringFunctions(FunctionRegistry* r) {
   r->Add({"REVERSE", {}, "(s STRING) -> STRING", "the characters of s in reverse order", strings(1, 1, S),
           ReverseKernel});
   r->Add({"REPEAT", {}, "(s STRING, n BIGINT) -> STRING", "s repeated n times", strings(2, 2, S, {1}), RepeatKernel});
-  r->Add({"STRPOS", {"INSTR", "POSITION"}, "(s, sub STRING) -> BIGINT",
+  r->Add({"STRPOS", {"INSTR"}, "(s, sub STRING) -> BIGINT",
           "the position (1-based, in characters) where sub first starts in s, 0 when it does not; also "
           "POSITION(sub IN s)",
           strings(2, 2, I), StrposKernel});
   r->Add({"LOCATE", {}, "(sub, s STRING [, from BIGINT]) -> BIGINT",
-          "Spark's LOCATE: the position of sub in s at or after character from, 0 when none", strings(2, 3, I, {2}),
+          "Spark's LOCATE (and POSITION(sub, s [, from])): the position of sub in s at or after character from, 0 when none", strings(2, 3, I, {2}),
           LocateKernel});
   r->Add({"STARTS_WITH", {"STARTSWITH"}, "(s, prefix STRING) -> BOOLEAN", "whether s starts with prefix",
           strings(2, 2, DataType::Boolean()), AffixKernel});
