@@ -53,10 +53,12 @@ struct Expr {
     kUnary,         // name: NOT, -, +
     kBinary,        // name: OR AND = <> < <= > >= + - * / % ||
     kCase,          // [operand] (when, then)* [else]: has_operand, has_else
-    kIn,            // args[0] IN (args[1..]); negated
+    kIn,            // args[0] IN (args[1..]), or IN (subquery); negated
     kBetween,       // args[0] BETWEEN args[1] AND args[2]; negated
     kLike,          // args[0] LIKE args[1]; name LIKE or ILIKE; negated
     kIsNull,        // args[0] IS [NOT] NULL; negated
+    kSubquery,      // (SELECT ...) as a value: subquery
+    kExists,        // EXISTS (SELECT ...): subquery
   };
   Kind kind;
   SourcePos pos;
@@ -74,6 +76,8 @@ struct Expr {
   size_t end_offset = 0;
   // kFunction with OVER (...): a window function.
   std::shared_ptr<WindowDef> over;
+  // kSubquery, kExists, and kIn over a subquery (args = {x}).
+  QueryPtr subquery;
 };
 
 struct SelectItem {

@@ -4,6 +4,7 @@
 
 #include "query/function/function.h"
 #include "query/parser.h"
+#include "query/subquery.h"
 
 namespace wh {
 
@@ -305,12 +306,17 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     if (IsUntypedNull(*pred)) pred = MakeLiteral(Value::Null(DataType::Boolean()));
     if (pred->type.id != TypeId::kBoolean)
       return Error(*s.where, "WHERE needs a BOOLEAN condition, not " + pred->type.ToString());
-    auto f = std::make_shared<PlanNode>();
-    f->kind = PlanNode::kFilter;
-    f->out = plan->out;
-    f->predicate = Fold(pred);
-    f->children.push_back(plan);
-    plan = f;
+    WH_ASSIGN_OR_RETURN(pred, PlanFilterSubqueries(pred, &plan, {}));
+    pred = Fold(pred);
+    const bool always = pred->kind == BExpr::kLiteral && !pred->value.null && pred->value.i != 0;
+    if (!always) {  // (every conjunct may have become a join)
+      auto f = std::make_shared<PlanNode>();
+      f->kind = PlanNode::kFilter;
+      f->out = plan->out;
+      f->predicate = pred;
+      f->children.push_back(plan);
+      plan = f;
+    }
   }
 
   // Aggregation: GROUP BY, or aggregates in the select list / HAVING / ORDER BY.
@@ -474,6 +480,7 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     sort_item.push_back(idx);
   }
 
+  std::map<int, int> subquery_remap;  // input columns to the GROUP BY's outputs
   if (aggregated) {
     auto a = std::make_shared<PlanNode>();
     a->kind = PlanNode::kAggregate;
@@ -497,7 +504,10 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     }
     a->aggregates = agg.aggs;
     plan = a;
+    for (size_t i = 0; i < group_exprs.size(); ++i)
+      if (group_exprs[i]->kind == BExpr::kColumn) subquery_remap[group_exprs[i]->column] = group_ids[i];
     if (having) {
+      WH_ASSIGN_OR_RETURN(having, PlanFilterSubqueries(having, &plan, subquery_remap));
       auto f = std::make_shared<PlanNode>();
       f->kind = PlanNode::kFilter;
       f->out = plan->out;
@@ -521,6 +531,11 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     }
     w->windows = windows.specs;
     plan = w;
+  }
+
+  // Subqueries of the select list (and ORDER BY): joins under the projection.
+  for (auto& it : items) {
+    WH_ASSIGN_OR_RETURN(it.expr, PlanValueSubqueries(it.expr, &plan, subquery_remap));
   }
 
   // The projection: visible items, then hidden sort columns.
@@ -833,14 +848,15 @@ Result<PlanPtr> Binder::BindJoin(const TableRef& t) {
     PlanColumn c;
     c.name = l.name;
     c.type = le->type;
-    switch (j->join_type) {
-      case PlanNode::kInner:
-      case PlanNode::kLeft: merged = le; c.nullable = l.nullable; break;
-      case PlanNode::kRight: merged = re; c.nullable = r.nullable; break;
-      case PlanNode::kFull:
-        merged = MakeNode(BExpr::kCoalesce, le->type, {le, re});
-        c.nullable = l.nullable && r.nullable;
-        break;
+    if (j->join_type == PlanNode::kRight) {
+      merged = re;
+      c.nullable = r.nullable;
+    } else if (j->join_type == PlanNode::kFull) {
+      merged = MakeNode(BExpr::kCoalesce, le->type, {le, re});
+      c.nullable = l.nullable && r.nullable;
+    } else {  // INNER, LEFT
+      merged = le;
+      c.nullable = l.nullable;
     }
     c.id = NewId(c.name);
     p->exprs.push_back(merged);
@@ -869,6 +885,27 @@ Result<BExprPtr> Binder::BindColumn(const Expr& e, const Scope& scope) {
   }
   if (matches > 1 && e.qualifier.empty())
     return Error(e, "column '" + e.name + "' is ambiguous; qualify it with a table name or alias");
+  if (!found && !subquery_frames_.empty()) {
+    // A column of the query around a subquery (a correlated reference).
+    for (size_t level = subquery_frames_.size(); level-- > 0;) {
+      SubqueryFrame* frame = subquery_frames_[level];
+      const PlanColumn* outer = nullptr;
+      int n = 0;
+      for (const auto& c : frame->outer->columns) {
+        if (ToLower(c.name) != e.name) continue;
+        if (e.qualifier.empty() ? c.hidden : c.table != e.qualifier) continue;
+        if (!e.qualifier.empty() || !outer) outer = &c;
+        ++n;
+      }
+      if (!outer) continue;
+      if (n > 1 && e.qualifier.empty())
+        return Error(e, "column '" + e.name + "' is ambiguous; qualify it with a table name or alias");
+      if (level + 1 != subquery_frames_.size())
+        return Error(e, "a subquery may refer to the columns of the query just around it, not of one further out");
+      frame->correlated.insert(outer->id);
+      return MakeColumnRef(outer->id, outer->type, outer->nullable);
+    }
+  }
   if (!found) {
     std::string where = e.qualifier.empty() ? "" : " in '" + e.qualifier + "'";
     std::string known;
@@ -975,7 +1012,10 @@ Result<BExprPtr> Binder::BindExpr(const Expr& e, const Scope& scope, AggContext*
       n->nullable = false;
       return Fold(n);
     }
+    case Expr::kSubquery:
+    case Expr::kExists: return BindSubquery(e, scope, agg);
     case Expr::kIn: {
+      if (e.subquery) return BindSubquery(e, scope, agg);
       WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, agg));
       std::vector<BExprPtr> list;
       DataType t = x->type;
@@ -1418,6 +1458,100 @@ Result<BExprPtr> Binder::BindWindow(const Expr& e, const Scope& scope, AggContex
   const bool nullable = !(f == "ROW_NUMBER" || f == "RANK" || f == "DENSE_RANK" || spec.agg.fn == "COUNT_STAR" ||
                           spec.agg.fn == "COUNT" || spec.agg.fn == "COUNT_IF");
   return MakeColumnRef(spec.output_id, spec.type, nullable);
+}
+
+Result<BExprPtr> Binder::BindSubquery(const Expr& e, const Scope& scope, AggContext* agg) {
+  BExprPtr x;
+  if (e.kind == Expr::kIn) {
+    WH_ASSIGN_OR_RETURN(x, BindExpr(*e.args[0], scope, agg));
+  }
+  SubqueryFrame frame{&scope, {}};
+  subquery_frames_.push_back(&frame);
+  WindowContext* saved_windows = windows_;
+  windows_ = nullptr;
+  auto plan = BindQuery(*e.subquery);
+  windows_ = saved_windows;
+  subquery_frames_.pop_back();
+  if (!plan.ok()) return plan.status();
+  auto info = std::make_shared<SubqueryInfo>();
+  info->plan = *plan;
+  info->correlated.assign(frame.correlated.begin(), frame.correlated.end());
+  info->pos = e.subquery->pos;
+  const size_t ncols = info->plan->out.size();
+  if (e.kind != Expr::kExists && ncols != 1)
+    return Error(e.subquery->pos, std::string(e.kind == Expr::kIn ? "the subquery of IN" : "a subquery used as a value") +
+                                      " must return one column; this one returns " + std::to_string(ncols));
+  DataType type = DataType::Boolean();
+  std::vector<BExprPtr> args;
+  if (e.kind == Expr::kExists) {
+    info->kind = SubqueryInfo::kExists;
+  } else if (e.kind == Expr::kSubquery) {
+    info->kind = SubqueryInfo::kScalar;
+    type = info->plan->out[0].type;
+  } else {
+    info->kind = SubqueryInfo::kIn;
+    const DataType y = info->plan->out[0].type;
+    DataType t = y;
+    if (!IsUntypedNull(*x)) {
+      auto u = UnifyTypes(*x, *MakeLiteral(Value::Null(y)));
+      if (!u.ok()) return Error(e, "IN compares " + x->type.ToString() + " with the subquery's " + y.ToString());
+      t = *u;
+    }
+    auto cx = Coerce(x, t);
+    if (!cx.ok()) return Error(e, cx.status().message());
+    if (!CanCast(y, t)) return Error(e, "IN compares " + t.ToString() + " with the subquery's " + y.ToString());
+    info->key_type = t;
+    args.push_back(*cx);
+  }
+  auto n = MakeNode(BExpr::kSubquery, type, std::move(args));
+  n->op = e.kind == Expr::kExists ? "EXISTS" : e.kind == Expr::kIn ? "IN" : "SCALAR";
+  n->negated = e.kind == Expr::kIn && e.negated;
+  n->nullable = true;
+  n->subquery = info;
+  return BExprPtr(n);
+}
+
+Result<BExprPtr> Binder::PlanValueSubqueries(const BExprPtr& e, PlanPtr* plan, const std::map<int, int>& remap) {
+  if (!HasSubquery(*e)) return e;
+  auto c = std::make_shared<BExpr>(*e);
+  for (auto& a : c->args) {
+    WH_ASSIGN_OR_RETURN(a, PlanValueSubqueries(a, plan, remap));
+  }
+  if (c->kind != BExpr::kSubquery) return BExprPtr(c);
+  auto r = JoinSubquery(*c, c->negated, SubqueryUse::kValue, plan, [this](const std::string& n) { return NewId(n); },
+                        remap);
+  if (!r.ok()) return Error(c->subquery->pos, r.status().message());
+  return *r;
+}
+
+Result<BExprPtr> Binder::PlanFilterSubqueries(const BExprPtr& pred, PlanPtr* plan, const std::map<int, int>& remap) {
+  if (!HasSubquery(*pred)) return pred;
+  std::vector<BExprPtr> conj, rest;
+  SplitConjuncts(pred, &conj);
+  for (const auto& c : conj) {
+    const BExpr* s = c.get();
+    bool negated = false;
+    if (s->kind == BExpr::kNot && s->args[0]->kind == BExpr::kSubquery) {
+      s = s->args[0].get();
+      negated = true;
+    }
+    if (s->kind == BExpr::kSubquery && s->subquery->kind != SubqueryInfo::kScalar) {
+      BExprPtr x;
+      if (!s->args.empty()) {
+        WH_ASSIGN_OR_RETURN(x, PlanValueSubqueries(s->args[0], plan, remap));
+      }
+      auto node = std::make_shared<BExpr>(*s);
+      if (x) node->args[0] = x;
+      auto r = JoinSubquery(*node, negated != s->negated, SubqueryUse::kFilter, plan,
+                            [this](const std::string& n) { return NewId(n); }, remap);
+      if (!r.ok()) return Error(s->subquery->pos, r.status().message());
+      continue;
+    }
+    WH_ASSIGN_OR_RETURN(BExprPtr v, PlanValueSubqueries(c, plan, remap));
+    rest.push_back(v);
+  }
+  if (rest.empty()) return MakeLiteral(Value::Int(DataType::Boolean(), 1));
+  return MakeAnd(rest);
 }
 
 Result<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggContext* agg) {

@@ -71,6 +71,15 @@ class Binder {
   Result<BExprPtr> BindAggregate(const Expr& e, const Scope& scope, AggContext* agg);
   Status TypeAggregate(const Expr& e, const std::string& fn, BExprPtr x, AggregateSpec* spec);
   Result<BExprPtr> BindWindow(const Expr& e, const Scope& scope, AggContext* agg);
+  // A subquery in an expression (scalar, EXISTS, IN): bound with the scope around it visible,
+  // its references to that scope recorded (correlation).
+  Result<BExprPtr> BindSubquery(const Expr& e, const Scope& scope, AggContext* agg);
+  // The subqueries of an expression turned into joins on *plan (query/subquery.h): of a
+  // filter's predicate, whole conjuncts [NOT] EXISTS / [NOT] IN become semi / anti joins;
+  // otherwise each is replaced by a column of a mark or scalar join. `remap`: outer column
+  // ids to *plan's (after a GROUP BY).
+  Result<BExprPtr> PlanFilterSubqueries(const BExprPtr& pred, PlanPtr* plan, const std::map<int, int>& remap);
+  Result<BExprPtr> PlanValueSubqueries(const BExprPtr& e, PlanPtr* plan, const std::map<int, int>& remap);
   // "F takes LO to HI arguments" unless lo <= n <= hi.
   Status CheckArity(const Expr& e, size_t n, size_t lo, size_t hi) const;
   Result<BExprPtr> BindBinary(const Expr& e, const Scope& scope, AggContext* agg);
@@ -111,6 +120,13 @@ class Binder {
   std::map<std::string, std::shared_ptr<TableSnapshot>> snapshots_;
   std::set<std::string> referenced_;
   WindowContext* windows_ = nullptr;  // where window functions may appear: the one being bound
+  // The subqueries being bound, innermost last: the scope around each, and the ids of that
+  // scope's columns it refers to.
+  struct SubqueryFrame {
+    const Scope* outer;
+    std::set<int> correlated;
+  };
+  std::vector<SubqueryFrame*> subquery_frames_;
   bool in_window_ = false;
 };
 

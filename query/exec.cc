@@ -725,6 +725,12 @@ class HashJoinOp : public Operator {
     for (const auto& k : rkeys_) kt.push_back(k->type);
     if (kt.empty()) kt.push_back(DataType::Int32());
     table_ = std::make_unique<KeyTable>(kt);
+    null_aware_ = node.null_aware;
+    single_match_ = node.single_match;
+    if (null_aware_ && rkeys_.size() > 1) {
+      kt.pop_back();
+      corr_table_ = std::make_unique<KeyTable>(kt);
+    }
   }
 
   Result<bool> Next(Batch* out) override {
@@ -746,6 +752,11 @@ class HashJoinOp : public Operator {
         break;
       }
       if (in.rows == 0) continue;
+      if (type_ == PlanNode::kSemi || type_ == PlanNode::kAnti || type_ == PlanNode::kMark) {
+        WH_ASSIGN_OR_RETURN(bool produced, ProbeExistence(in, out));
+        if (produced) return true;
+        continue;
+      }
       WH_ASSIGN_OR_RETURN(bool produced, Probe(in, out));
       if (produced) return true;
     }
@@ -792,6 +803,117 @@ class HashJoinOp : public Operator {
     chain_.assign(table_->size(), 0);
     for (size_t i = 0; i < build_.rows; ++i)
       if (!has_null[i]) ++chain_[ids[i]];
+    if (null_aware_) {
+      // NOT IN's NULL rules per group of the other (correlation) keys: whether the group has
+      // rows, and whether one of them has a NULL IN key. Rows with a NULL correlation key are
+      // in no group (their condition is never TRUE).
+      const Column& in_key = *ptrs.back();
+      if (!corr_table_) {
+        build_any_ = build_.rows > 0;
+        for (size_t i = 0; i < build_.rows; ++i) build_null_ = build_null_ || in_key.IsNull(i);
+      } else {
+        std::vector<const Column*> corr(ptrs.begin(), ptrs.end() - 1);
+        std::vector<uint8_t> corr_null(build_.rows, 0);
+        for (const Column* k : corr)
+          if (k->has_nulls())
+            for (size_t i = 0; i < build_.rows; ++i) corr_null[i] |= !k->validity()[i];
+        std::vector<uint32_t> g(build_.rows);
+        corr_table_->FindOrInsert(corr, build_.rows, g.data());
+        group_null_.assign(corr_table_->size(), 0);
+        group_rows_.assign(corr_table_->size(), 0);
+        for (size_t i = 0; i < build_.rows; ++i) {
+          if (corr_null[i]) continue;
+          group_rows_[g[i]] = 1;
+          group_null_[g[i]] |= in_key.IsNull(i);
+        }
+      }
+    }
+    return Status::OK();
+  }
+
+  // SEMI, ANTI and MARK joins: which probe rows have a partner (for which the residual holds),
+  // a chunk of pairs at a time; then the rows kept, or all of them with the mark.
+  Result<bool> ProbeExistence(Batch& in, Batch* out) {
+    WH_ASSIGN_OR_RETURN(std::vector<ColumnHolder> keys, KeyColumns(lkeys_, in));
+    std::vector<const Column*> ptrs;
+    for (const auto& k : keys) ptrs.push_back(&k.get());
+    std::vector<uint32_t> ids(in.rows);
+    table_->Find(ptrs, in.rows, ids.data());
+    std::vector<uint8_t> hit(in.rows, 0);
+    const size_t limit = MaxPairs(in.rows);
+    std::vector<uint32_t> lsel, rsel;
+    for (size_t i = 0; i < in.rows; ++i) {
+      if (ids[i] == KeyTable::kNone) continue;
+      if (!residual_) {
+        hit[i] = 1;
+        continue;
+      }
+      for (uint32_t r = head_[ids[i]]; r != UINT32_MAX; r = next_[r]) {
+        lsel.push_back(static_cast<uint32_t>(i));
+        rsel.push_back(r);
+        if (lsel.size() >= limit) {
+          WH_RETURN_IF_ERROR(FilterResidual(in, &lsel, &rsel));
+          for (uint32_t l : lsel) hit[l] = 1;
+          lsel.clear();
+          rsel.clear();
+        }
+      }
+    }
+    WH_RETURN_IF_ERROR(FilterResidual(in, &lsel, &rsel));
+    for (uint32_t l : lsel) hit[l] = 1;
+    // NOT IN / IN as a value: a row without a partner is NULL, not FALSE, when the right side
+    // has rows for it and its key, or one of those rows' keys, is NULL.
+    std::vector<uint8_t> unknown(in.rows, 0);
+    if (null_aware_) {
+      const Column& x = *ptrs.back();
+      std::vector<uint32_t> g;
+      if (corr_table_) {
+        g.resize(in.rows);
+        std::vector<const Column*> corr(ptrs.begin(), ptrs.end() - 1);
+        corr_table_->Find(corr, in.rows, g.data());
+      }
+      for (size_t i = 0; i < in.rows; ++i) {
+        if (hit[i]) continue;
+        const bool any = corr_table_ ? g[i] != KeyTable::kNone && group_rows_[g[i]] : build_any_;
+        const bool has_null = corr_table_ ? g[i] != KeyTable::kNone && group_null_[g[i]] : build_null_;
+        unknown[i] = any && (x.IsNull(i) || has_null);
+      }
+    }
+    if (type_ == PlanNode::kMark) {
+      Column mark(DataType::Boolean());
+      uint8_t* m = mark.ResizeFixed(in.rows);
+      std::vector<uint8_t> valid;
+      for (size_t i = 0; i < in.rows; ++i) m[i] = hit[i];
+      if (null_aware_) {
+        valid.assign(in.rows, 1);
+        bool any = false;
+        for (size_t i = 0; i < in.rows; ++i) {
+          valid[i] = !unknown[i];
+          any = any || unknown[i];
+        }
+        if (!any) valid.clear();
+      }
+      mark.SetValidity(std::move(valid));
+      *out = std::move(in);
+      out->columns.push_back(std::move(mark));
+      return true;
+    }
+    std::vector<uint32_t> sel;
+    const bool want = type_ == PlanNode::kSemi;
+    for (size_t i = 0; i < in.rows; ++i)
+      if (hit[i] == want && !unknown[i]) sel.push_back(static_cast<uint32_t>(i));
+    if (sel.empty()) return false;
+    *out = sel.size() == in.rows ? std::move(in) : SelectRows(in, sel);
+    return true;
+  }
+
+  // A scalar subquery's LEFT join: an outer row with two partners is an error (pairs come in
+  // probe order, one run per probe row).
+  Status CheckSingle(const std::vector<uint32_t>& lsel) const {
+    if (!single_match_) return Status::OK();
+    for (size_t k = 1; k < lsel.size(); ++k)
+      if (lsel[k] == lsel[k - 1])
+        return Status::InvalidArgument("more than one row returned by a subquery used as an expression");
     return Status::OK();
   }
 
@@ -842,7 +964,10 @@ class HashJoinOp : public Operator {
         if (!g.in_chain) ++g.i;
       }
       WH_RETURN_IF_ERROR(FilterResidual(g.in, &lsel, &rsel));
+      WH_RETURN_IF_ERROR(CheckSingle(lsel));
       for (size_t k = 0; k < lsel.size(); ++k) {
+        if (single_match_ && g.hit[lsel[k]] && (k == 0 || lsel[k - 1] != lsel[k]))
+          return Status::InvalidArgument("more than one row returned by a subquery used as an expression");
         matched_[rsel[k]] = 1;
         g.hit[lsel[k]] = 1;
       }
@@ -913,6 +1038,7 @@ class HashJoinOp : public Operator {
     }
     // Only pairs for which the residual condition is TRUE join.
     WH_RETURN_IF_ERROR(FilterResidual(in, &lsel, &rsel));
+    WH_RETURN_IF_ERROR(CheckSingle(lsel));
     for (uint32_t r : rsel) matched_[r] = 1;
     if (type_ == PlanNode::kLeft || type_ == PlanNode::kFull) {
       // Probe rows without a match, with NULLs on the build side, in probe order: when every
@@ -976,6 +1102,12 @@ class HashJoinOp : public Operator {
     uint32_t r = UINT32_MAX;
   } big_;
   bool built_ = false, left_done_ = false, tail_done_ = false;
+  bool null_aware_ = false, single_match_ = false;
+  // NOT IN's NULL rules (null_aware_): over the whole right side (no other keys), or per group
+  // of the other keys (corr_table_): whether there are rows, and a NULL IN key among them.
+  bool build_any_ = false, build_null_ = false;
+  std::unique_ptr<KeyTable> corr_table_;
+  std::vector<uint8_t> group_rows_, group_null_;
 };
 
 // Joins on one integer key whose inputs arrive in ascending key order, NULLs last (the

@@ -102,13 +102,15 @@ class Explainer {
         break;
       }
       case PlanNode::kJoin: {
-        static const char* kTypes[] = {"INNER", "LEFT", "RIGHT", "FULL"};
+        static const char* kTypes[] = {"INNER", "LEFT", "RIGHT", "FULL", "SEMI", "ANTI", "MARK"};
         head = std::string(n.merge_join ? "MergeJoin " : "HashJoin ") + kTypes[n.join_type];
         for (size_t i = 0; i < n.left_keys.size(); ++i)
           head += (i ? " AND " : " ON ") + n.left_keys[i]->ToString(&names_) + " = " + n.right_keys[i]->ToString(&names_);
         if (n.left_keys.empty()) head += " (no equality: every pair is tested)";
         if (n.residual) head += " WHERE " + n.residual->ToString(&names_);
         if (n.merge_chain) head += " (one merge with the join below)";
+        if (n.null_aware) head += " (NOT IN's NULL rules)";
+        if (n.single_match) head += " (at most one match: a scalar subquery)";
         if (in_bucket && BroadcastSide(n) >= 0)
           head += BroadcastSide(n) == 1 ? " (broadcast: the right side is read whole in every bucket)"
                                         : " (broadcast: the left side is read whole in every bucket)";

@@ -220,6 +220,9 @@ std::string BExpr::ToString(const std::vector<std::string>* names) const {
       return "(" + o + ")";
     }
     case kFunction: return op + "(" + list(0) + ")";
+    case kSubquery:  // distinct per subquery: text tells expressions apart
+      return (args.empty() ? std::string("(subquery ") : arg(0) + (negated ? " NOT IN (subquery " : " IN (subquery ")) +
+             std::to_string(reinterpret_cast<uintptr_t>(subquery.get()) % 100000) + ")";
   }
   return "?";
 }
@@ -243,6 +246,17 @@ Result<BExprPtr> Rebind(const BExprPtr& e, const std::vector<int>& map) {
     WH_ASSIGN_OR_RETURN(a, Rebind(a, map));
   }
   return BExprPtr(c);
+}
+
+BExprPtr Substitute(const BExprPtr& e, const std::map<int, BExprPtr>& map) {
+  if (e->kind == BExpr::kColumn) {
+    auto it = map.find(e->column);
+    return it == map.end() ? e : it->second;
+  }
+  if (e->args.empty()) return e;
+  auto c = std::make_shared<BExpr>(*e);
+  for (auto& a : c->args) a = Substitute(a, map);
+  return c;
 }
 
 BExprPtr WithConstantSet(BExprPtr e) {
@@ -341,7 +355,7 @@ Column EvaluateInSet(const Column& x, const ConstantSet& set, bool negated, size
 }  // namespace
 
 bool IsConstant(const BExpr& e) {
-  if (e.kind == BExpr::kColumn) return false;
+  if (e.kind == BExpr::kColumn || e.kind == BExpr::kSubquery) return false;
   for (const auto& a : e.args)
     if (!IsConstant(*a)) return false;
   return true;
@@ -1435,6 +1449,7 @@ Result<Column> Evaluate(const BExpr& e, const Batch& b) {
       return out;
     }
     case BExpr::kFunction: return EvaluateFunction(e, b);
+    case BExpr::kSubquery: return Status::Internal("a subquery was not planned as a join");
   }
   return Status::Internal("unknown expression kind");
 }

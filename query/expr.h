@@ -2,6 +2,7 @@
 // The binder builds them from the AST; operators evaluate them one column batch at a time.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,7 @@ Value ValueAt(const Column& c, size_t i);
 
 struct BExpr;
 struct ScalarFunction;
+struct SubqueryInfo;
 using BExprPtr = std::shared_ptr<const BExpr>;
 
 // The constants of `x IN (c1, c2, ...)` when every one is a literal (and x is not a DOUBLE):
@@ -76,6 +78,8 @@ struct BExpr {
     kGreatest,  // NULLs ignored
     kAddInterval,  // args[0] (DATE or TIMESTAMP) + months and micros (negative to subtract)
     kFunction,  // fn: a scalar function of the catalog (query/function/); op its name
+    kSubquery,  // subquery: scalar value, EXISTS, or args[0] IN (subquery) (negated: NOT IN);
+                // the binder replaces each by a join's column before execution
   };
   Kind kind;
   DataType type;
@@ -98,6 +102,7 @@ struct BExpr {
   // for the kernel (a compiled pattern), if anything.
   const ScalarFunction* fn = nullptr;
   std::shared_ptr<const void> state;
+  std::shared_ptr<const SubqueryInfo> subquery;  // kSubquery (plan.h)
 
   // SQL-like text for EXPLAIN and error messages; `names` maps column ids to names.
   std::string ToString(const std::vector<std::string>* names = nullptr) const;
@@ -115,6 +120,8 @@ BExprPtr WithConstantSet(BExprPtr e);
 void CollectColumns(const BExpr& e, std::vector<int>* ids);
 // A copy of e with column ids replaced by map[id] (ids missing from the map: Internal error).
 Result<BExprPtr> Rebind(const BExprPtr& e, const std::vector<int>& map);
+// A copy of e with references to the ids in `map` replaced by their expressions (others kept).
+BExprPtr Substitute(const BExprPtr& e, const std::map<int, BExprPtr>& map);
 // True when e has no column references (it can be folded to a constant).
 bool IsConstant(const BExpr& e);
 // Evaluates a constant expression.

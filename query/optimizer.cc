@@ -12,6 +12,11 @@ namespace wh {
 
 namespace {
 
+// A join that outputs the left side's columns only (and a mark): a subquery's.
+bool KeepsLeftOnly(PlanNode::JoinType t) {
+  return t == PlanNode::kSemi || t == PlanNode::kAnti || t == PlanNode::kMark;
+}
+
 std::set<int> Ids(const std::vector<PlanColumn>& cols) {
   std::set<int> s;
   for (const auto& c : cols) s.insert(c.id);
@@ -30,17 +35,6 @@ bool Subset(const std::vector<int>& ids, const std::set<int>& of) {
   return true;
 }
 
-// Replaces references to column ids by expressions.
-BExprPtr Substitute(const BExprPtr& e, const std::map<int, BExprPtr>& map) {
-  if (e->kind == BExpr::kColumn) {
-    auto it = map.find(e->column);
-    return it == map.end() ? e : it->second;
-  }
-  if (e->args.empty()) return e;
-  auto c = std::make_shared<BExpr>(*e);
-  for (auto& a : c->args) a = Substitute(a, map);
-  return c;
-}
 
 PlanPtr WrapFilter(PlanPtr child, std::vector<BExprPtr> preds) {
   // TRUE conjuncts are dropped.
@@ -93,7 +87,7 @@ PlanPtr PushDown(PlanPtr node, std::vector<BExprPtr> preds) {
       const auto t = node->join_type;
       for (const auto& p : preds) {
         auto refs = Refs(*p);
-        if (Subset(refs, lids) && (t == PlanNode::kInner || t == PlanNode::kLeft)) {
+        if (Subset(refs, lids) && (t == PlanNode::kInner || t == PlanNode::kLeft || KeepsLeftOnly(t))) {
           left.push_back(p);
         } else if (Subset(refs, rids) && (t == PlanNode::kInner || t == PlanNode::kRight)) {
           right.push_back(p);
@@ -236,14 +230,16 @@ void PruneColumns(PlanNode* node, const std::set<int>& required) {
       AddRefs(node->residual, &need);
       PruneColumns(node->children[0].get(), need);
       PruneColumns(node->children[1].get(), need);
+      const PlanColumn mark = node->out.back();
       node->out.clear();
-      for (const auto& child : node->children)
-        for (const auto& c : child->out) {
+      for (size_t side = 0; side < (KeepsLeftOnly(node->join_type) ? 1u : 2u); ++side)
+        for (const auto& c : node->children[side]->out) {
           PlanColumn o = c;
           // Keep the outer join's nullability from the original output.
           o.nullable = true;
           node->out.push_back(o);
         }
+      if (node->join_type == PlanNode::kMark) node->out.push_back(mark);
       return;
     }
     case PlanNode::kUnion: {
@@ -311,7 +307,8 @@ int BroadcastSide(const PlanNode& join, const BucketPartitioning& l, const Bucke
   const auto t = join.join_type;
   for (int side : {1, 0}) {
     const PlanNode& small = *join.children[side];
-    bool allowed = t == PlanNode::kInner || (side == 1 ? t == PlanNode::kLeft : t == PlanNode::kRight);
+    bool allowed = t == PlanNode::kInner ||
+                   (side == 1 ? t == PlanNode::kLeft || KeepsLeftOnly(t) : t == PlanNode::kRight);
     if (allowed && !ReadsBucketedTable(small) && (side == 1 ? l : r).buckets > 0) return side;
   }
   return -1;
@@ -379,6 +376,8 @@ BucketPartitioning PartitioningOf(const PlanNode& node) {
       BucketPartitioning r = PartitioningOf(*node.children[1]);
       const int side = BroadcastSide(node, l, r);
       if (side >= 0) return side == 1 ? l : r;  // the partitioned side's keys go on
+      // NOT IN's NULL rules look at the whole right side: never one bucket of it.
+      if (node.null_aware) return none;
       if (!l.buckets || l.buckets != r.buckets || !HashCompatible(l.key_type, r.key_type)) return none;
       std::set<int> lk(l.keys.begin(), l.keys.end()), rk(r.keys.begin(), r.keys.end());
       bool joined_on_key = false;
@@ -393,6 +392,10 @@ BucketPartitioning PartitioningOf(const PlanNode& node) {
       // is not in bucket 0); they are remembered as "-id-2" so that COALESCE(l.key, r.key)
       // above a FULL join is recognized.
       const auto t = node.join_type;
+      if (KeepsLeftOnly(t)) {  // the right side's columns are not output
+        p.keys = l.keys;
+        return p;
+      }
       for (int k : l.keys) p.keys.push_back(t == PlanNode::kInner || t == PlanNode::kLeft ? k : -k - 2);
       for (int k : r.keys) p.keys.push_back(t == PlanNode::kInner || t == PlanNode::kRight ? k : -k - 2);
       if (t == PlanNode::kInner || t == PlanNode::kLeft || t == PlanNode::kRight) {
@@ -669,7 +672,9 @@ bool DeliversOrder(PlanNode* node, int id, bool apply) {
 // above finds each bucket's rows sorted and formats them front to back.
 void ChooseMergeJoins(PlanNode* node) {
   for (auto& c : node->children) ChooseMergeJoins(c.get());
-  if (node->kind != PlanNode::kJoin || node->left_keys.size() != 1 || node->residual) return;
+  if (node->kind != PlanNode::kJoin || node->left_keys.size() != 1 || node->residual || KeepsLeftOnly(node->join_type) ||
+      node->single_match)
+    return;
   const BExpr& l = *node->left_keys[0];
   const BExpr& r = *node->right_keys[0];
   if (l.kind != BExpr::kColumn || r.kind != BExpr::kColumn || !(l.type == r.type)) return;

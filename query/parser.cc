@@ -556,8 +556,13 @@ class Parser {
         e->negated = negated;
         e->args.push_back(std::move(l));
         WH_RETURN_IF_ERROR(ExpectSymbol("("));
-        if (Peek().Is("SELECT") || Peek().Is("WITH"))
-          return Error(Peek(), "IN (SELECT ...) is not supported; use a JOIN");
+        if (Peek().Is("SELECT") || Peek().Is("WITH")) {
+          WH_ASSIGN_OR_RETURN(e->subquery, Query());
+          WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+          l = std::move(e);
+          if (!chain.Grow()) return TooDeep();
+          continue;
+        }
         do {
           WH_ASSIGN_OR_RETURN(ExprPtr x, Expression());
           e->args.push_back(std::move(x));
@@ -726,6 +731,22 @@ class Parser {
     if (t.IsSymbol("*")) {
       Advance();
       e->kind = Expr::kStar;
+      return e;
+    }
+    if (t.IsSymbol("(") && (Peek(1).Is("SELECT") || Peek(1).Is("WITH"))) {
+      Advance();
+      e->kind = Expr::kSubquery;
+      WH_ASSIGN_OR_RETURN(e->subquery, Query());
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+      return e;
+    }
+    if (t.Is("EXISTS") && Peek(1).IsSymbol("(")) {
+      Advance();
+      Advance();
+      e->kind = Expr::kExists;
+      if (!Peek().Is("SELECT") && !Peek().Is("WITH")) return Expected("a query (SELECT ...) after EXISTS (");
+      WH_ASSIGN_OR_RETURN(e->subquery, Query());
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
       return e;
     }
     if (t.IsSymbol("(")) {

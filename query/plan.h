@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "query/ast.h"
 #include "query/expr.h"
 
 namespace wh {
@@ -72,6 +73,18 @@ struct ScanPruning {
 struct PlanNode;
 using PlanPtr = std::shared_ptr<PlanNode>;
 
+// A subquery inside an expression (BExpr::kSubquery), as bound: its plan, whose expressions
+// refer to the columns of the query around it by their ids (`correlated`), the type an IN
+// compares in, and where it was written (for errors).
+struct SubqueryInfo {
+  enum Kind { kScalar, kExists, kIn };
+  Kind kind = kScalar;
+  PlanPtr plan;
+  std::vector<int> correlated;
+  DataType key_type;  // kIn: the type both sides compare in
+  SourcePos pos;      // of the subquery in the SQL text
+};
+
 struct PlanNode {
   enum Kind { kScan, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnion, kValues, kWindow };
   Kind kind;
@@ -106,9 +119,18 @@ struct PlanNode {
   // (NULL last, groups with equal keys in order of first appearance), for a merge join above.
   int order_group = -1;
 
-  // kJoin: type, equi-join keys (left[i] = right[i]) and a residual condition.
-  enum JoinType { kInner, kLeft, kRight, kFull };
+  // kJoin: type, equi-join keys (left[i] = right[i]) and a residual condition. The joins that
+  // subqueries become output the left side's columns only: kSemi its rows with a partner,
+  // kAnti those without, kMark every row and one BOOLEAN column more (the last of `out`):
+  // whether it has a partner.
+  enum JoinType { kInner, kLeft, kRight, kFull, kSemi, kAnti, kMark };
   JoinType join_type = kInner;
+  // kAnti / kMark of [NOT] IN (subquery): the last key is the IN's, with SQL's NULL rules (a
+  // row whose key is NULL, or without a partner where the right side's rows of its other keys
+  // include a NULL key, is NULL, not FALSE; no such rows at all: FALSE). No residual.
+  bool null_aware = false;
+  // kLeft of a scalar subquery: a left row with two partners is an error.
+  bool single_match = false;
   std::vector<BExprPtr> left_keys, right_keys;
   BExprPtr residual;
   // kJoin: both sides arrive in ascending order of their one integer key (NULLs last) and are

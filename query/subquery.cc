@@ -1,0 +1,321 @@
+#include "query/subquery.h"
+
+#include <set>
+
+#include "query/binder.h"
+
+namespace wh {
+
+namespace {
+
+bool RefersTo(const BExpr& e, const std::set<int>& ids) {
+  std::vector<int> cols;
+  CollectColumns(e, &cols);
+  for (int c : cols)
+    if (ids.count(c)) return true;
+  if (e.kind == BExpr::kSubquery)
+    for (int c : e.subquery->correlated)
+      if (ids.count(c)) return true;
+  return false;
+}
+
+bool OnlyRefersTo(const BExpr& e, const std::set<int>& ids) {
+  std::vector<int> cols;
+  CollectColumns(e, &cols);
+  for (int c : cols)
+    if (!ids.count(c)) return false;
+  return true;
+}
+
+// True when an expression anywhere in the plan refers to one of `ids`.
+bool PlanRefersTo(const PlanNode& n, const std::set<int>& ids) {
+  auto any = [&](const BExprPtr& e) { return e && RefersTo(*e, ids); };
+  if (any(n.predicate) || any(n.residual)) return true;
+  for (const auto& v : {&n.exprs, &n.groups, &n.left_keys, &n.right_keys, &n.filters})
+    for (const auto& e : *v)
+      if (any(e)) return true;
+  for (const auto& a : n.aggregates)
+    if (any(a.arg)) return true;
+  for (const auto& k : n.sort_keys)
+    if (any(k.expr)) return true;
+  for (const auto& w : n.windows) {
+    for (const auto& e : w.args)
+      if (any(e)) return true;
+    for (const auto& e : w.partition)
+      if (any(e)) return true;
+    for (const auto& k : w.order)
+      if (any(k.expr)) return true;
+    if (any(w.agg.arg)) return true;
+  }
+  for (const auto& c : n.children)
+    if (PlanRefersTo(*c, ids)) return true;
+  return false;
+}
+
+// A condition of the subquery that refers to the outer query, pulled up: an equality
+// inner = outer (inner over the subquery's columns at the current level), or any other
+// condition (residual) over both.
+struct Pulled {
+  BExprPtr inner, outer, residual;
+};
+
+struct Decorrelation {
+  std::set<int> outer;  // the outer query's column ids the subquery refers to
+  const NewIdFn* new_id = nullptr;
+  std::vector<Pulled> pulled;
+  // Values of output columns of an aggregate without GROUP BY over no rows (COUNT: 0), where a
+  // correlated GROUP BY would give no row at all.
+  std::map<int, BExprPtr> empty_values;
+};
+
+Status Unsupported(const std::string& what) {
+  return Status::InvalidArgument("this correlated subquery is not supported: " + what +
+                                 " (rewrite it as a JOIN, or correlate only in its WHERE)");
+}
+
+// The subquery plan `node` without its conditions on the outer query (collected in d), and
+// with the inner columns those conditions read among its outputs.
+Result<PlanPtr> Pull(const PlanPtr& node, Decorrelation* d) {
+  if (!PlanRefersTo(*node, d->outer)) return node;
+  auto copy = std::make_shared<PlanNode>(*node);
+  switch (node->kind) {
+    case PlanNode::kFilter: {
+      if (PlanRefersTo(*node->children[0], d->outer))
+        return Unsupported("it refers to the outer query below its WHERE (in a join or a subquery of its FROM)");
+      std::vector<BExprPtr> conj, kept;
+      SplitConjuncts(node->predicate, &conj);
+      for (const auto& c : conj) {
+        if (!RefersTo(*c, d->outer)) {
+          kept.push_back(c);
+          continue;
+        }
+        if (c->kind == BExpr::kSubquery) return Unsupported("a subquery inside it refers to the outer query");
+        Pulled p;
+        if (c->kind == BExpr::kCompare && c->op == "=") {
+          for (int side = 0; side < 2 && !p.inner; ++side) {
+            const BExprPtr& a = c->args[side];
+            const BExprPtr& b = c->args[1 - side];
+            if (OnlyRefersTo(*b, d->outer) && !RefersTo(*a, d->outer)) {
+              p.inner = a;
+              p.outer = b;
+            }
+          }
+        }
+        if (!p.inner) p.residual = c;
+        d->pulled.push_back(p);
+      }
+      if (kept.empty()) return node->children[0];
+      copy->predicate = MakeAnd(kept);
+      return PlanPtr(copy);
+    }
+    case PlanNode::kProject: {
+      for (const auto& e : node->exprs)
+        if (RefersTo(*e, d->outer)) return Unsupported("its select list refers to the outer query");
+      const size_t before = d->pulled.size();
+      WH_ASSIGN_OR_RETURN(copy->children[0], Pull(node->children[0], d));
+      // The inner columns the pulled conditions read are passed through.
+      std::map<int, BExprPtr> map;
+      for (size_t i = before; i < d->pulled.size(); ++i) {
+        Pulled& p = d->pulled[i];
+        std::vector<int> cols;
+        if (p.inner) CollectColumns(*p.inner, &cols);
+        if (p.residual) CollectColumns(*p.residual, &cols);
+        for (int id : cols) {
+          if (d->outer.count(id) || map.count(id)) continue;
+          const PlanColumn* src = nullptr;
+          for (const auto& c : copy->children[0]->out)
+            if (c.id == id) src = &c;
+          if (!src) return Status::Internal("a correlated condition's column is not below it");
+          PlanColumn o = *src;
+          o.id = (*d->new_id)(src->name);
+          o.hidden = true;
+          copy->exprs.push_back(MakeColumnRef(src->id, src->type, src->nullable));
+          copy->out.push_back(o);
+          map[id] = MakeColumnRef(o.id, o.type, o.nullable);
+        }
+      }
+      for (size_t i = before; i < d->pulled.size(); ++i) {
+        Pulled& p = d->pulled[i];
+        if (p.inner) p.inner = Substitute(p.inner, map);
+        if (p.residual) p.residual = Substitute(p.residual, map);
+      }
+      // Empty values pass through plain column references.
+      for (size_t i = 0; i < copy->exprs.size() && i < node->out.size(); ++i) {
+        const BExpr& e = *copy->exprs[i];
+        if (e.kind == BExpr::kColumn && d->empty_values.count(e.column))
+          d->empty_values[node->out[i].id] = d->empty_values[e.column];
+      }
+      // Over an aggregate without GROUP BY: each output's value for no rows.
+      const PlanNode& child = *copy->children[0];
+      if (child.kind == PlanNode::kAggregate && node->children[0]->groups.empty()) {
+        std::map<int, BExprPtr> zero;
+        for (const auto& a : child.aggregates) {
+          const bool count = a.fn == "COUNT" || a.fn == "COUNT_STAR" || a.fn == "COUNT_IF";
+          zero[a.output_id] = MakeLiteral(count ? Value::Int(a.type, 0) : Value::Null(a.type));
+        }
+        for (size_t i = 0; i < node->exprs.size(); ++i) {
+          BExprPtr v = Fold(Substitute(node->exprs[i], zero));
+          if (v->kind == BExpr::kLiteral && !v->value.null) d->empty_values[node->out[i].id] = v;
+        }
+      }
+      return PlanPtr(copy);
+    }
+    case PlanNode::kSort: {
+      WH_ASSIGN_OR_RETURN(copy->children[0], Pull(node->children[0], d));
+      copy->out = copy->children[0]->out;
+      return PlanPtr(copy);
+    }
+    case PlanNode::kAggregate: {
+      for (const auto& g : node->groups)
+        if (RefersTo(*g, d->outer)) return Unsupported("its GROUP BY refers to the outer query");
+      for (const auto& a : node->aggregates)
+        if (a.arg && RefersTo(*a.arg, d->outer)) return Unsupported("an aggregate of it reads the outer query");
+      const size_t before = d->pulled.size();
+      WH_ASSIGN_OR_RETURN(copy->children[0], Pull(node->children[0], d));
+      // Grouped by the inner side of each equality too: one group per outer key.
+      for (size_t i = before; i < d->pulled.size(); ++i) {
+        Pulled& p = d->pulled[i];
+        if (p.residual)
+          return Unsupported("a condition other than = on the outer query under an aggregate (" +
+                             p.residual->ToString() + ")");
+        PlanColumn c;
+        c.id = (*d->new_id)("correlated key");
+        c.name = "correlated key";
+        c.type = p.inner->type;
+        c.nullable = p.inner->nullable;
+        c.hidden = true;
+        copy->groups.push_back(p.inner);
+        copy->out.insert(copy->out.begin() + static_cast<std::ptrdiff_t>(copy->groups.size() - 1), c);
+        copy->order_group = -1;
+        p.inner = MakeColumnRef(c.id, c.type, c.nullable);
+      }
+      return PlanPtr(copy);
+    }
+    case PlanNode::kLimit: return Unsupported("LIMIT");
+    case PlanNode::kWindow: return Unsupported("a window function");
+    default: return Unsupported("it refers to the outer query inside a join, UNION or subquery of its FROM");
+  }
+}
+
+// e with the outer query's ids mapped by `remap` (ids of `outer` stay).
+Result<BExprPtr> RemapOuter(const BExprPtr& e, const std::set<int>& outer_ids, const std::map<int, int>& remap,
+                            const PlanNode& outer) {
+  std::vector<int> cols;
+  CollectColumns(*e, &cols);
+  std::map<int, BExprPtr> map;
+  for (int id : cols) {
+    if (!outer_ids.count(id)) continue;
+    auto it = remap.find(id);
+    const int to = it == remap.end() ? id : it->second;
+    const PlanColumn* c = nullptr;
+    for (const auto& o : outer.out)
+      if (o.id == to) c = &o;
+    if (!c)
+      return Status::InvalidArgument(
+          "a subquery refers to an outer column that is not available there (after GROUP BY, only grouped "
+          "columns are)");
+    map[id] = MakeColumnRef(c->id, c->type, c->nullable);
+  }
+  return Substitute(e, map);
+}
+
+}  // namespace
+
+bool HasSubquery(const BExpr& e) {
+  if (e.kind == BExpr::kSubquery) return true;
+  for (const auto& a : e.args)
+    if (HasSubquery(*a)) return true;
+  return false;
+}
+
+Result<BExprPtr> JoinSubquery(const BExpr& e, bool negated, SubqueryUse use, PlanPtr* outer,
+                              const NewIdFn& new_id, const std::map<int, int>& remap) {
+  const SubqueryInfo& info = *e.subquery;
+  Decorrelation d;
+  d.outer.insert(info.correlated.begin(), info.correlated.end());
+  d.new_id = &new_id;
+  PlanPtr sub = info.plan;
+  if (!d.outer.empty()) {
+    WH_ASSIGN_OR_RETURN(sub, Pull(sub, &d));
+    if (PlanRefersTo(*sub, d.outer)) return Unsupported("it refers to the outer query outside its WHERE");
+  }
+  auto j = std::make_shared<PlanNode>();
+  j->kind = PlanNode::kJoin;
+  j->children = {*outer, sub};
+  std::vector<BExprPtr> residual;
+  for (auto& p : d.pulled) {
+    if (p.residual) {
+      WH_ASSIGN_OR_RETURN(BExprPtr r, RemapOuter(p.residual, d.outer, remap, **outer));
+      residual.push_back(r);
+      continue;
+    }
+    WH_ASSIGN_OR_RETURN(BExprPtr o, RemapOuter(p.outer, d.outer, remap, **outer));
+    auto t = CommonType(o->type, p.inner->type);
+    if (!t) return Status::InvalidArgument("a subquery compares " + p.inner->type.ToString() + " with " + o->type.ToString());
+    j->left_keys.push_back(o->type == *t ? o : MakeCast(o, *t));
+    j->right_keys.push_back(p.inner->type == *t ? p.inner : MakeCast(p.inner, *t));
+  }
+  if (!residual.empty()) j->residual = MakeAnd(residual);
+  const PlanColumn& value = info.plan->out[0];
+  for (const auto& c : (*outer)->out) j->out.push_back(c);
+  BExprPtr result = MakeLiteral(Value::Int(DataType::Boolean(), 1));
+  auto mark = [&](bool nullable) {
+    j->join_type = PlanNode::kMark;
+    PlanColumn m;
+    m.name = info.kind == SubqueryInfo::kExists ? "exists" : "in";
+    m.id = new_id(m.name);
+    m.type = DataType::Boolean();
+    m.nullable = nullable;
+    m.hidden = true;
+    j->out.push_back(m);
+    BExprPtr r = MakeColumnRef(m.id, m.type, m.nullable);
+    return negated ? MakeNode(BExpr::kNot, DataType::Boolean(), {r}) : r;
+  };
+  switch (info.kind) {
+    case SubqueryInfo::kScalar: {
+      j->join_type = PlanNode::kLeft;
+      j->single_match = true;
+      for (auto c : sub->out) {
+        c.nullable = true;
+        c.hidden = true;
+        j->out.push_back(c);
+      }
+      result = MakeColumnRef(value.id, value.type, true);
+      auto it = d.empty_values.find(value.id);
+      if (it != d.empty_values.end() && !j->right_keys.empty()) {
+        // No group for this outer row: the aggregate of no rows (COUNT(*) is 0, not NULL).
+        auto missing = MakeNode(BExpr::kIsNull, DataType::Boolean(), {j->right_keys[0]});
+        auto c = MakeNode(BExpr::kCase, value.type, {missing, it->second, result});
+        c->has_else = true;
+        c->nullable = true;
+        result = c;
+      }
+      break;
+    }
+    case SubqueryInfo::kExists:
+      if (use == SubqueryUse::kFilter) j->join_type = negated ? PlanNode::kAnti : PlanNode::kSemi;
+      else result = mark(false);
+      break;
+    case SubqueryInfo::kIn: {
+      BExprPtr y = MakeColumnRef(value.id, value.type, value.nullable);
+      if (!(y->type == info.key_type)) y = MakeCast(y, info.key_type);
+      j->left_keys.push_back(e.args[0]);
+      j->right_keys.push_back(y);
+      if (use == SubqueryUse::kFilter && !negated) {
+        j->join_type = PlanNode::kSemi;
+        break;
+      }
+      if (j->residual)
+        return Unsupported("NOT IN (or IN used as a value) with a condition other than = on the outer query; "
+                           "use NOT EXISTS");
+      j->null_aware = true;
+      if (use == SubqueryUse::kFilter) j->join_type = PlanNode::kAnti;
+      else result = mark(true);
+      break;
+    }
+  }
+  *outer = j;
+  return result;
+}
+
+}  // namespace wh
