@@ -84,6 +84,9 @@ struct SelectItem {
   ExprPtr expr;
   std::string alias;
   std::string text;  // the expression as written, the default column name
+  // * EXCLUDE (c, ...) (also * EXCEPT (...)), * REPLACE (e AS c, ...)
+  std::vector<std::string> exclude;
+  std::vector<std::pair<ExprPtr, std::string>> replace;
 };
 
 struct TableRef;
@@ -102,10 +105,12 @@ struct TableRef {
   ExprPtr on;
   std::vector<std::string> using_columns;
   std::vector<SourcePos> using_pos;
+  std::vector<std::string> column_aliases;  // alias(c1, c2, ...): its first columns renamed
 };
 
 struct OrderItem {
-  ExprPtr expr;
+  ExprPtr expr;  // null for ORDER BY ALL
+  bool all = false;  // ORDER BY ALL: every select item, in order
   bool desc = false;
   int nulls_first = -1;  // -1: default, NULLS LAST in both directions (as DuckDB)
 };
@@ -128,12 +133,16 @@ struct WindowDef {
 
 struct SelectCore {
   SourcePos pos;
+  // VALUES (row), (row), ...: rows of expressions, and nothing else below is set.
+  std::vector<std::vector<ExprPtr>> values;
   bool distinct = false;
   std::vector<SelectItem> items;
   TableRefPtr from;
   ExprPtr where;
   std::vector<ExprPtr> group_by;
+  bool group_by_all = false;  // GROUP BY ALL: every select item without an aggregate
   ExprPtr having;
+  ExprPtr qualify;  // QUALIFY: a filter after the window functions
 };
 
 struct CommonTable {
@@ -142,13 +151,16 @@ struct CommonTable {
   QueryPtr query;
 };
 
-// A query: WITH ...; either one SELECT or a UNION [ALL] of terms; ORDER BY, LIMIT, OFFSET.
+// A query: WITH ...; either one SELECT or a set operation (UNION / EXCEPT / INTERSECT [ALL])
+// of terms; ORDER BY, LIMIT, OFFSET.
 struct QueryAst {
   SourcePos pos;
   std::vector<CommonTable> ctes;
   std::unique_ptr<SelectCore> select;
-  std::vector<QueryPtr> union_terms;
+  std::vector<QueryPtr> union_terms;  // the terms of a set operation, combined left to right
   std::vector<bool> union_all;  // per term after the first: ALL (true) or DISTINCT (false)
+  enum SetOp { kUnion, kExcept, kIntersect };
+  std::vector<SetOp> set_ops;   // per term after the first: how it combines with those before
   std::vector<OrderItem> order_by;
   ExprPtr limit, offset;
 };

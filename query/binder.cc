@@ -151,6 +151,121 @@ Status Binder::Error(const SourcePos& pos, const std::string& msg) const {
 }
 
 // DISTINCT: an aggregate grouping by every column.
+PlanPtr Binder::UnionOf(std::vector<PlanPtr> children, PlanPtr next, const std::vector<std::string>& names) {
+  auto u = std::make_shared<PlanNode>();
+  u->kind = PlanNode::kUnion;
+  u->children = std::move(children);
+  u->children.push_back(std::move(next));
+  for (size_t c = 0; c < names.size(); ++c) {
+    PlanColumn col;
+    col.name = names[c];
+    col.id = NewId(col.name);
+    col.type = u->children[0]->out[c].type;
+    col.nullable = false;
+    for (const auto& t : u->children) col.nullable = col.nullable || t->out[c].nullable;
+    u->out.push_back(col);
+  }
+  return u;
+}
+
+PlanPtr Binder::SetDifference(PlanPtr left, PlanPtr right, bool intersect, bool all,
+                              const std::vector<std::string>& names) {
+  // Each side's rows tagged 1 (left) or 2 (right), grouped by every column (NULLs equal, as
+  // set operations compare): EXCEPT keeps the groups only the left has, INTERSECT those both
+  // have. With ALL, each row first gets its number among its equal rows (ROW_NUMBER over all
+  // columns), so that the k-th copy on the left meets the k-th copy on the right.
+  const size_t ncols = names.size();
+  auto prepare = [&](PlanPtr side, int tag) {
+    if (all) {
+      auto w = std::make_shared<PlanNode>();
+      w->kind = PlanNode::kWindow;
+      w->children.push_back(side);
+      w->out = side->out;
+      WindowSpec spec;
+      spec.fn = "ROW_NUMBER";
+      for (const auto& c : side->out) spec.partition.push_back(MakeColumnRef(c.id, c.type, c.nullable));
+      spec.type = DataType::Int64();
+      spec.output_id = NewId("copy");
+      PlanColumn rn;
+      rn.id = spec.output_id;
+      rn.name = "copy";
+      rn.type = spec.type;
+      rn.nullable = false;
+      w->out.push_back(rn);
+      w->windows.push_back(spec);
+      side = w;
+    }
+    auto p = std::make_shared<PlanNode>();
+    p->kind = PlanNode::kProject;
+    p->children.push_back(side);
+    for (const auto& c : side->out) {
+      p->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
+      PlanColumn o = c;
+      o.id = NewId(c.name);
+      p->out.push_back(o);
+    }
+    PlanColumn t;
+    t.id = NewId("side");
+    t.name = "side";
+    t.type = DataType::Int32();
+    t.nullable = false;
+    p->exprs.push_back(MakeLiteral(Value::Int(t.type, tag)));
+    p->out.push_back(t);
+    return PlanPtr(p);
+  };
+  std::vector<std::string> tagged_names = names;
+  if (all) tagged_names.push_back("copy");
+  tagged_names.push_back("side");
+  PlanPtr u = UnionOf({prepare(left, 1)}, prepare(right, 2), tagged_names);
+  auto a = std::make_shared<PlanNode>();
+  a->kind = PlanNode::kAggregate;
+  a->children.push_back(u);
+  const size_t nkeys = u->out.size() - 1;
+  for (size_t c = 0; c < nkeys; ++c) {
+    const PlanColumn& col = u->out[c];
+    a->groups.push_back(MakeColumnRef(col.id, col.type, col.nullable));
+    PlanColumn o = col;
+    o.id = NewId(col.name);
+    a->out.push_back(o);
+  }
+  const PlanColumn& side = u->out.back();
+  BExprPtr side_ref = MakeColumnRef(side.id, side.type, false);
+  for (const char* fn : {"MIN", "MAX"}) {
+    AggregateSpec spec;
+    spec.fn = fn;
+    spec.arg = side_ref;
+    spec.type = side.type;
+    spec.output_id = NewId(fn);
+    a->aggregates.push_back(spec);
+    PlanColumn o = side;
+    o.id = spec.output_id;
+    o.name = fn;
+    a->out.push_back(o);
+  }
+  const PlanColumn& mn = a->out[nkeys];
+  const PlanColumn& mx = a->out[nkeys + 1];
+  auto eq = [&](const PlanColumn& c, int v) {
+    return MakeNode(BExpr::kCompare, DataType::Boolean(), {MakeColumnRef(c.id, c.type, false), MakeLiteral(Value::Int(c.type, v))}, "=");
+  };
+  auto f = std::make_shared<PlanNode>();
+  f->kind = PlanNode::kFilter;
+  f->children.push_back(a);
+  f->out = a->out;
+  f->predicate = intersect ? MakeAnd({eq(mn, 1), eq(mx, 2)}) : eq(mx, 1);
+  auto p = std::make_shared<PlanNode>();
+  p->kind = PlanNode::kProject;
+  p->children.push_back(f);
+  for (size_t c = 0; c < ncols; ++c) {
+    const PlanColumn& col = a->out[c];
+    p->exprs.push_back(MakeColumnRef(col.id, col.type, col.nullable));
+    PlanColumn o = col;
+    o.id = NewId(names[c]);
+    o.name = names[c];
+    p->out.push_back(o);
+  }
+  return p;
+}
+
 PlanPtr Binder::Distinct(PlanPtr plan) {
   auto a = std::make_shared<PlanNode>();
   a->kind = PlanNode::kAggregate;
@@ -166,6 +281,7 @@ PlanPtr Binder::Distinct(PlanPtr plan) {
 
 Result<PlanPtr> Binder::Bind(const QueryAst& q, const std::string& sql) {
   sql_ = &sql;
+  if (insert_types_ && q.select && !q.select->values.empty()) insert_values_ = q.select.get();
   return BindQuery(q);
 }
 
@@ -177,6 +293,14 @@ Result<int64_t> Binder::ConstantInt(const Expr& e, const char* what) {
     return Error(e, std::string(what) + " must be a non-negative integer constant");
   return static_cast<int64_t>(b->value.i);
 }
+
+namespace {
+// The set operation that joins term i (> 0) of q to the ones before it.
+std::string SetOpName(const QueryAst& q, size_t i) {
+  if (q.set_ops.empty() || q.set_ops[i - 1] == QueryAst::kUnion) return "UNION";
+  return q.set_ops[i - 1] == QueryAst::kExcept ? "EXCEPT" : "INTERSECT";
+}
+}  // namespace
 
 Result<PlanPtr> Binder::BindQuery(const QueryAst& q) {
   DepthGuard depth(this);
@@ -201,7 +325,7 @@ Result<PlanPtr> Binder::BindQuery(const QueryAst& q) {
     const size_t ncols = terms[0]->out.size();
     for (size_t i = 1; i < terms.size(); ++i)
       if (terms[i]->out.size() != ncols)
-        return Error(q.union_terms[i]->pos, "each UNION term must have " + std::to_string(ncols) +
+        return Error(q.union_terms[i]->pos, "each term of " + SetOpName(q, i) + " must have " + std::to_string(ncols) +
                                                 " columns; this one has " +
                                                 std::to_string(terms[i]->out.size()));
     std::vector<DataType> types;
@@ -210,15 +334,13 @@ Result<PlanPtr> Binder::BindQuery(const QueryAst& q) {
       for (size_t i = 1; i < terms.size(); ++i) {
         auto u = CommonType(t, terms[i]->out[c].type);
         if (!u)
-          return Error(q.union_terms[i]->pos, "UNION column " + std::to_string(c + 1) + " is " +
+          return Error(q.union_terms[i]->pos, SetOpName(q, i) + " column " + std::to_string(c + 1) + " is " +
                                                   t.ToString() + " in the first term and " +
                                                   terms[i]->out[c].type.ToString() + " here");
         t = *u;
       }
       types.push_back(t);
     }
-    auto u = std::make_shared<PlanNode>();
-    u->kind = PlanNode::kUnion;
     for (auto& t : terms) {
       bool same = true;
       for (size_t c = 0; c < ncols; ++c) same = same && t->out[c].type == types[c];
@@ -235,20 +357,24 @@ Result<PlanPtr> Binder::BindQuery(const QueryAst& q) {
         }
         t = p;
       }
-      u->children.push_back(t);
     }
-    for (size_t c = 0; c < ncols; ++c) {
-      PlanColumn col;
-      col.name = terms[0]->out[c].name;
-      col.id = NewId(col.name);
-      col.type = types[c];
-      for (auto& t : u->children) col.nullable = col.nullable || t->out[c].nullable;
-      u->out.push_back(col);
+    // Left to right: UNION ALL appends; UNION, EXCEPT and INTERSECT [ALL] of what came so far
+    // and the next term (names from the first term).
+    std::vector<std::string> names;
+    for (const auto& c : terms[0]->out) names.push_back(c.name);
+    plan = terms[0];
+    for (size_t i = 1; i < terms.size(); ++i) {
+      const auto op = q.set_ops.empty() ? QueryAst::kUnion : q.set_ops[i - 1];
+      const bool all = q.union_all[i - 1];
+      if (op == QueryAst::kUnion) {
+        const bool extend = plan->kind == PlanNode::kUnion && i > 1 && q.union_all[i - 2] &&
+                            (q.set_ops.empty() || q.set_ops[i - 2] == QueryAst::kUnion);
+        plan = UnionOf(extend ? plan->children : std::vector<PlanPtr>{plan}, terms[i], names);
+        if (!all) plan = Distinct(plan);
+      } else {
+        plan = SetDifference(plan, terms[i], op == QueryAst::kIntersect, all, names);
+      }
     }
-    plan = u;
-    // UNION without ALL removes duplicates (left to right, as terms are added).
-    bool any_distinct = std::find(q.union_all.begin(), q.union_all.end(), false) != q.union_all.end();
-    if (any_distinct) plan = Distinct(plan);
     if (!q.order_by.empty()) {
       Scope scope{plan->out};
       auto s = std::make_shared<PlanNode>();
@@ -256,6 +382,16 @@ Result<PlanPtr> Binder::BindQuery(const QueryAst& q) {
       s->out = plan->out;
       s->children.push_back(plan);
       for (const auto& o : q.order_by) {
+        if (o.all) {
+          for (const auto& c : plan->out) {
+            SortKey k;
+            k.expr = MakeColumnRef(c.id, c.type, c.nullable);
+            k.desc = o.desc;
+            k.nulls_first = o.nulls_first == 1;
+            s->sort_keys.push_back(k);
+          }
+          continue;
+        }
         SortKey k;
         if (o.expr->kind == Expr::kNumber) {
           WH_ASSIGN_OR_RETURN(int64_t n, ConstantInt(*o.expr, "ORDER BY position"));
@@ -289,7 +425,69 @@ Result<PlanPtr> Binder::BindQuery(const QueryAst& q) {
   return plan;
 }
 
+Result<PlanPtr> Binder::BindValues(const SelectCore& s) {
+  // Each row a projection of one row; the rows' types unified column by column; UNION ALL.
+  const size_t ncols = s.values[0].size();
+  std::vector<std::vector<BExprPtr>> rows;
+  Scope none;
+  for (const auto& r : s.values) {
+    if (r.size() != ncols)
+      return Error(r.empty() ? s.pos : r[0]->pos, "each row of VALUES must have " + std::to_string(ncols) +
+                                                      " values; this one has " + std::to_string(r.size()));
+    std::vector<BExprPtr> row;
+    for (const auto& e : r) {
+      if (ContainsAggregate(*e)) return Error(*e, "aggregates are not allowed in VALUES");
+      WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*e, none, nullptr));
+      row.push_back(Fold(b));
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<DataType> types;
+  if (&s == insert_values_ && insert_types_->size() == ncols) {
+    types = *insert_types_;  // INSERT INTO t VALUES: the table's types ('2022-01-01' a DATE, NULL any)
+  } else {
+    for (size_t c = 0; c < ncols; ++c) {
+      std::vector<BExprPtr> column;
+      for (const auto& r : rows) column.push_back(r[c]);
+      auto t = UnifiedType(column);
+      if (!t.ok()) return Error(s.values[0][c]->pos, "VALUES column " + std::to_string(c + 1) + ": " + t.status().message());
+      types.push_back(*t);
+    }
+  }
+  std::vector<std::string> names;
+  for (size_t c = 0; c < ncols; ++c) names.push_back("col" + std::to_string(c));
+  std::vector<PlanPtr> terms;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    auto one = std::make_shared<PlanNode>();
+    one->kind = PlanNode::kValues;
+    auto p = std::make_shared<PlanNode>();
+    p->kind = PlanNode::kProject;
+    p->children.push_back(one);
+    for (size_t c = 0; c < ncols; ++c) {
+      auto v = Coerce(rows[r][c], types[c]);
+      if (!v.ok()) return Error(s.values[r][c]->pos, v.status().message());
+      p->exprs.push_back(*v);
+      PlanColumn o;
+      o.name = names[c];
+      o.id = NewId(o.name);
+      o.type = types[c];
+      o.nullable = (*v)->nullable;
+      p->out.push_back(o);
+    }
+    terms.push_back(p);
+  }
+  if (terms.size() == 1) return terms[0];
+  PlanPtr last = terms.back();
+  terms.pop_back();
+  return UnionOf(std::move(terms), last, names);
+}
+
 Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderItem>& order) {
+  if (!s.values.empty()) {
+    WH_ASSIGN_OR_RETURN(PlanPtr plan, BindValues(s));
+    if (order.empty()) return plan;
+    return Error(order[0].expr->pos, "ORDER BY of VALUES: select from it (SELECT * FROM (VALUES ...) v ORDER BY ...)");
+  }
   PlanPtr plan;
   if (s.from) {
     WH_ASSIGN_OR_RETURN(plan, BindTableRef(*s.from));
@@ -302,7 +500,11 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
   if (s.where) {
     if (ContainsAggregate(*s.where))
       return Error(*s.where, "aggregate functions are not allowed in WHERE (use HAVING)");
-    WH_ASSIGN_OR_RETURN(BExprPtr pred, BindExpr(*s.where, input, nullptr));
+    aliases_ = AliasScope{&s.items, nullptr, false};
+    auto bound = BindExpr(*s.where, input, nullptr);
+    aliases_ = AliasScope{};
+    if (!bound.ok()) return bound.status();
+    BExprPtr pred = *bound;
     if (IsUntypedNull(*pred)) pred = MakeLiteral(Value::Null(DataType::Boolean()));
     if (pred->type.id != TypeId::kBoolean)
       return Error(*s.where, "WHERE needs a BOOLEAN condition, not " + pred->type.ToString());
@@ -322,7 +524,8 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
   // Aggregation: GROUP BY, or aggregates in the select list / HAVING / ORDER BY.
   bool aggregated = !s.group_by.empty() || (s.having != nullptr);
   for (const auto& it : s.items) aggregated = aggregated || ContainsAggregate(*it.expr);
-  for (const auto& o : order) aggregated = aggregated || ContainsAggregate(*o.expr);
+  for (const auto& o : order) aggregated = aggregated || (o.expr && ContainsAggregate(*o.expr));
+  aggregated = aggregated || s.group_by_all;
 
   // Select-list aliases usable in GROUP BY (as Spark and DuckDB allow).
   auto alias_item = [&](const Expr& g) -> const SelectItem* {
@@ -338,9 +541,15 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
   std::vector<std::string> group_keys;  // ToString() of each group expression
   std::vector<int> group_ids;
   AggContext agg;
+  // GROUP BY ALL: every select item without an aggregate.
+  std::vector<const Expr*> group_by;
+  for (const auto& g : s.group_by) group_by.push_back(g.get());
+  if (s.group_by_all)
+    for (const auto& it : s.items)
+      if (it.expr->kind != Expr::kStar && !ContainsAggregate(*it.expr) && !it.expr->over) group_by.push_back(it.expr.get());
   if (aggregated) {
-    for (const auto& g : s.group_by) {
-      const Expr* ge = g.get();
+    for (const Expr* g : group_by) {
+      const Expr* ge = g;
       if (g->kind == Expr::kNumber) {
         WH_ASSIGN_OR_RETURN(int64_t n, ConstantInt(*g, "GROUP BY position"));
         if (n < 1 || static_cast<size_t>(n) > s.items.size())
@@ -404,12 +613,33 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     if (it.expr->kind == Expr::kStar) {
       if (aggregated) return Error(*it.expr, "SELECT * cannot be combined with GROUP BY or aggregates");
       bool any = false;
+      std::set<std::string> excluded, used;
+      for (const auto& x : it.exclude) excluded.insert(ToLower(x));
+      std::map<std::string, const Expr*> replaced;
+      for (const auto& [e, name] : it.replace) replaced[ToLower(name)] = e.get();
       for (const auto& c : input.columns) {
         if (c.hidden || c.system) continue;
         if (!it.expr->qualifier.empty() && c.table != it.expr->qualifier) continue;
-        items.push_back({MakeColumnRef(c.id, c.type, c.nullable), c.name, it.expr.get()});
+        const std::string lower = ToLower(c.name);
+        if (excluded.count(lower)) {
+          used.insert(lower);
+          continue;
+        }
+        auto r = replaced.find(lower);
+        if (r != replaced.end()) {
+          used.insert(lower);
+          if (ContainsAggregate(*r->second)) return Error(*r->second, "aggregates are not allowed in * REPLACE");
+          WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*r->second, input, nullptr));
+          items.push_back({Fold(b), c.name, r->second});
+        } else {
+          items.push_back({MakeColumnRef(c.id, c.type, c.nullable), c.name, it.expr.get()});
+        }
         any = true;
       }
+      for (const auto& name : excluded)
+        if (!used.count(name)) return Error(*it.expr, "EXCLUDE names column '" + name + "', which * does not have");
+      for (const auto& [name, e] : replaced)
+        if (!used.count(name)) return Error(*e, "REPLACE names column '" + name + "', which * does not have");
       if (!any)
         return Error(*it.expr, it.expr->qualifier.empty() ? "SELECT * with no FROM clause"
                                                           : "no table '" + it.expr->qualifier + "' in FROM");
@@ -430,7 +660,11 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
 
   BExprPtr having;
   if (s.having) {
-    WH_ASSIGN_OR_RETURN(BExprPtr h, BindExpr(*s.having, input, &agg));
+    aliases_ = AliasScope{&s.items, &agg, false};
+    auto bound = BindExpr(*s.having, input, &agg);
+    aliases_ = AliasScope{};
+    if (!bound.ok()) return bound.status();
+    BExprPtr h = *bound;
     h = Fold(h);
     WH_ASSIGN_OR_RETURN(having, lift(h, *s.having));
     if (having->type.id != TypeId::kBoolean)
@@ -441,7 +675,18 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
   // hidden column of the projection).
   std::vector<SortKey> sort_keys;
   std::vector<int> sort_item;  // index into items of each key
+  const size_t n_items = items.size();
   for (const auto& o : order) {
+    if (o.all) {  // ORDER BY ALL: every select item, left to right
+      for (size_t i = 0; i < n_items; ++i) {
+        SortKey k;
+        k.desc = o.desc;
+        k.nulls_first = o.nulls_first == 1;
+        sort_keys.push_back(k);
+        sort_item.push_back(static_cast<int>(i));
+      }
+      continue;
+    }
     int idx = -1;
     if (o.expr->kind == Expr::kNumber) {
       WH_ASSIGN_OR_RETURN(int64_t n, ConstantInt(*o.expr, "ORDER BY position"));
@@ -457,7 +702,11 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     }
     if (idx < 0) {
       windows_ = &windows;
-      WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*o.expr, input, aggregated ? &agg : nullptr));
+      aliases_ = AliasScope{&s.items, aggregated ? &agg : nullptr, false};
+      auto bound = BindExpr(*o.expr, input, aggregated ? &agg : nullptr);
+      aliases_ = AliasScope{};
+      if (!bound.ok()) return bound.status();
+      BExprPtr b = *bound;
       windows_ = nullptr;
       b = Fold(b);
       if (aggregated) {
@@ -478,6 +727,23 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     k.nulls_first = o.nulls_first == 1;  // NULLS LAST unless asked, as DuckDB
     sort_keys.push_back(k);
     sort_item.push_back(idx);
+  }
+
+  // QUALIFY: a filter over the window functions' results (and anything the select list may use).
+  BExprPtr qualify;
+  if (s.qualify) {
+    windows_ = &windows;
+    aliases_ = AliasScope{&s.items, aggregated ? &agg : nullptr, false};
+    auto q = BindExpr(*s.qualify, input, aggregated ? &agg : nullptr);
+    aliases_ = AliasScope{};
+    windows_ = nullptr;
+    if (!q.ok()) return q.status();
+    qualify = Fold(*q);
+    if (aggregated) {
+      WH_ASSIGN_OR_RETURN(qualify, lift(qualify, *s.qualify));
+    }
+    if (qualify->type.id != TypeId::kBoolean)
+      return Error(*s.qualify, "QUALIFY needs a BOOLEAN condition, not " + qualify->type.ToString());
   }
 
   std::map<int, int> subquery_remap;  // input columns to the GROUP BY's outputs
@@ -532,6 +798,15 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     w->windows = windows.specs;
     plan = w;
   }
+  if (qualify) {
+    WH_ASSIGN_OR_RETURN(qualify, PlanFilterSubqueries(qualify, &plan, subquery_remap));
+    auto f = std::make_shared<PlanNode>();
+    f->kind = PlanNode::kFilter;
+    f->out = plan->out;
+    f->predicate = qualify;
+    f->children.push_back(plan);
+    plan = f;
+  }
 
   // Subqueries of the select list (and ORDER BY): joins under the projection.
   for (auto& it : items) {
@@ -585,6 +860,27 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
 }
 
 Result<PlanPtr> Binder::BindTableRef(const TableRef& t) {
+  if (t.column_aliases.empty() || t.kind == TableRef::kJoin) return BindTableRefAs(t);
+  WH_ASSIGN_OR_RETURN(PlanPtr p, BindTableRefAs(t));
+  // alias(c1, c2, ...): the visible columns renamed in order.
+  auto proj = std::make_shared<PlanNode>();
+  proj->kind = PlanNode::kProject;
+  proj->children.push_back(p);
+  size_t k = 0;
+  for (const auto& c : p->out) {
+    proj->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
+    PlanColumn o = c;
+    o.id = NewId(c.name);
+    if (!c.hidden && !c.system && k < t.column_aliases.size()) o.name = t.column_aliases[k++];
+    proj->out.push_back(o);
+  }
+  if (k < t.column_aliases.size())
+    return Error(t.pos, "'" + t.alias + "' has " + std::to_string(k) + " columns, but " +
+                            std::to_string(t.column_aliases.size()) + " names are given");
+  return PlanPtr(proj);
+}
+
+Result<PlanPtr> Binder::BindTableRefAs(const TableRef& t) {
   switch (t.kind) {
     case TableRef::kTable: return BindTable(t);
     case TableRef::kJoin: return BindJoin(t);
@@ -885,6 +1181,15 @@ Result<BExprPtr> Binder::BindColumn(const Expr& e, const Scope& scope) {
   }
   if (matches > 1 && e.qualifier.empty())
     return Error(e, "column '" + e.name + "' is ambiguous; qualify it with a table name or alias");
+  if (!found && e.qualifier.empty() && aliases_.items && !aliases_.expanding) {
+    for (const auto& it : *aliases_.items) {
+      if (it.alias.empty() || ToLower(it.alias) != e.name) continue;
+      aliases_.expanding = true;
+      auto r = BindExpr(*it.expr, scope, aliases_.agg);
+      aliases_.expanding = false;
+      return r;
+    }
+  }
   if (!found && !subquery_frames_.empty()) {
     // A column of the query around a subquery (a correlated reference).
     for (size_t level = subquery_frames_.size(); level-- > 0;) {
@@ -1468,9 +1773,12 @@ Result<BExprPtr> Binder::BindSubquery(const Expr& e, const Scope& scope, AggCont
   SubqueryFrame frame{&scope, {}};
   subquery_frames_.push_back(&frame);
   WindowContext* saved_windows = windows_;
+  const AliasScope saved_aliases = aliases_;
   windows_ = nullptr;
+  aliases_ = AliasScope{};
   auto plan = BindQuery(*e.subquery);
   windows_ = saved_windows;
+  aliases_ = saved_aliases;
   subquery_frames_.pop_back();
   if (!plan.ok()) return plan.status();
   auto info = std::make_shared<SubqueryInfo>();

@@ -32,6 +32,9 @@ class Binder {
     return Bind(q, sql);
   }
 
+  // The column types of the table an INSERT writes: its VALUES list converts to them.
+  void set_insert_types(const std::vector<DataType>* types) { insert_types_ = types; }
+
   // Every table and view the bound query reads, directly or through views (lower case).
   const std::set<std::string>& referenced() const { return referenced_; }
 
@@ -63,6 +66,8 @@ class Binder {
   Result<PlanPtr> BindQuery(const QueryAst& q);
   Result<PlanPtr> BindSelect(const SelectCore& s, const std::vector<OrderItem>& order);
   Result<PlanPtr> BindTableRef(const TableRef& t);
+  Result<PlanPtr> BindTableRefAs(const TableRef& t);  // without alias(c1, ...) renaming
+  Result<PlanPtr> BindValues(const SelectCore& s);
   Result<PlanPtr> BindTable(const TableRef& t);
   Result<PlanPtr> BindJoin(const TableRef& t);
   Result<BExprPtr> BindExpr(const Expr& e, const Scope& scope, AggContext* agg);
@@ -87,6 +92,10 @@ class Binder {
   Result<BExprPtr> BindArith(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at);
   Result<int64_t> ConstantInt(const Expr& e, const char* what);
   PlanPtr Distinct(PlanPtr plan);
+  // UNION ALL of `children` and `next` (columns by position, named `names`).
+  PlanPtr UnionOf(std::vector<PlanPtr> children, PlanPtr next, const std::vector<std::string>& names);
+  // left EXCEPT / INTERSECT [ALL] right (same column types).
+  PlanPtr SetDifference(PlanPtr left, PlanPtr right, bool intersect, bool all, const std::vector<std::string>& names);
 
   Status Error(const SourcePos& pos, const std::string& msg) const;
   Status Error(const Expr& e, const std::string& msg) const { return Error(e.pos, msg); }
@@ -127,6 +136,16 @@ class Binder {
     std::set<int> correlated;
   };
   std::vector<SubqueryFrame*> subquery_frames_;
+  // Select-list aliases usable in WHERE, HAVING, QUALIFY and ORDER BY expressions where no
+  // column has the name (DuckDB's rule): the items, and the aggregate context to bind them in.
+  struct AliasScope {
+    const std::vector<SelectItem>* items = nullptr;
+    AggContext* agg = nullptr;
+    bool expanding = false;  // an alias is being bound (no alias inside it)
+  };
+  AliasScope aliases_;
+  const std::vector<DataType>* insert_types_ = nullptr;
+  const SelectCore* insert_values_ = nullptr;  // the INSERT's own VALUES list
   bool in_window_ = false;
 };
 

@@ -243,8 +243,9 @@ Result<std::vector<ResultSet>> Session::Execute(const std::string& sql) {
 }
 
 Result<PlanPtr> Session::Plan(Warehouse* wh, const QueryAst& q, const std::string& sql,
-                              std::vector<std::string>* names) {
+                              std::vector<std::string>* names, const std::vector<DataType>* insert_types) {
   Binder binder(wh, CachedViews(wh));
+  binder.set_insert_types(insert_types);
   WH_ASSIGN_OR_RETURN(PlanPtr plan, binder.Bind(q, sql));
   OptimizeOptions oo;
   oo.prune = options_.prune;
@@ -550,8 +551,10 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       if (!wh->TableExists(st.table))
         return SqlError(sql, st.table_pos, Status::NotFound("no table named '" + st.table + "'"));
       std::vector<std::string> names;
-      WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(wh, *st.query, sql, &names));
       WH_ASSIGN_OR_RETURN(auto writer, wh->OpenWriter(st.table));
+      std::vector<DataType> types;
+      for (const auto& c : writer->base().schema.columns) types.push_back(c.type);
+      WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(wh, *st.query, sql, &names, &types));
       CommitRecord rec;
       WH_ASSIGN_OR_RETURN(ResultSet rs, InsertPlan(wh, writer.get(), st.table, plan, sql, st.pos, &rec));
       writer.reset();

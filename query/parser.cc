@@ -135,12 +135,12 @@ class Parser {
       WH_ASSIGN_OR_RETURN(s.table, Identifier("table or view name"));
       return s;
     }
-    if (Peek().Is("SELECT") || Peek().Is("WITH") || Peek().IsSymbol("(")) {
+    if (Peek().Is("SELECT") || Peek().Is("WITH") || Peek().Is("VALUES") || Peek().IsSymbol("(")) {
       s.kind = Statement::kSelect;
       WH_RETURN_IF_ERROR(QueryWithText(&s));
       return s;
     }
-    return Error(first, "expected a statement (SELECT, WITH, CREATE TABLE, CREATE VIEW, INSERT "
+    return Error(first, "expected a statement (SELECT, WITH, VALUES, CREATE TABLE, CREATE VIEW, INSERT "
                         "INTO, DROP TABLE, DROP VIEW, SHOW TABLES, DESCRIBE, EXPLAIN), found " +
                             first.Describe());
   }
@@ -270,14 +270,16 @@ class Parser {
         q->ctes.push_back(std::move(ct));
       } while (AcceptSymbol(","));
     }
-    WH_ASSIGN_OR_RETURN(QueryPtr first, QueryTerm());
-    if (Peek().Is("UNION")) {
+    // UNION and EXCEPT left to right; INTERSECT binds tighter (as in standard SQL and DuckDB).
+    WH_ASSIGN_OR_RETURN(QueryPtr first, IntersectTerm());
+    if (Peek().Is("UNION") || Peek().Is("EXCEPT")) {
       q->union_terms.push_back(std::move(first));
-      while (AcceptKeyword("UNION")) {
+      while (Peek().Is("UNION") || Peek().Is("EXCEPT")) {
+        q->set_ops.push_back(Advance().Is("UNION") ? QueryAst::kUnion : QueryAst::kExcept);
         bool all = AcceptKeyword("ALL");
         if (!all) AcceptKeyword("DISTINCT");
         q->union_all.push_back(all);
-        WH_ASSIGN_OR_RETURN(QueryPtr t, QueryTerm());
+        WH_ASSIGN_OR_RETURN(QueryPtr t, IntersectTerm());
         q->union_terms.push_back(std::move(t));
       }
     } else if (first->select && first->ctes.empty() && first->order_by.empty() && !first->limit) {
@@ -285,11 +287,9 @@ class Parser {
     } else {
       q->union_terms.push_back(std::move(first));
     }
-    if (Peek().Is("EXCEPT") || Peek().Is("INTERSECT"))
-      return Error(Peek(), Peek().text + " is not supported (use UNION ALL, or a join)");
     if (AcceptKeyword("ORDER")) {
       WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
-      WH_RETURN_IF_ERROR(OrderItems(&q->order_by));
+      WH_RETURN_IF_ERROR(OrderItems(&q->order_by, true));
     }
     while (true) {
       if (!q->limit && AcceptKeyword("LIMIT")) {
@@ -304,7 +304,25 @@ class Parser {
     return q;
   }
 
-  // One term of a UNION: a SELECT or a parenthesized query.
+  // Terms joined by INTERSECT [ALL] (one query of its own when there are several).
+  Result<QueryPtr> IntersectTerm() {
+    WH_ASSIGN_OR_RETURN(QueryPtr first, QueryTerm());
+    if (!Peek().Is("INTERSECT")) return first;
+    auto q = std::make_unique<QueryAst>();
+    q->pos = first->pos;
+    q->union_terms.push_back(std::move(first));
+    while (AcceptKeyword("INTERSECT")) {
+      q->set_ops.push_back(QueryAst::kIntersect);
+      bool all = AcceptKeyword("ALL");
+      if (!all) AcceptKeyword("DISTINCT");
+      q->union_all.push_back(all);
+      WH_ASSIGN_OR_RETURN(QueryPtr t, QueryTerm());
+      q->union_terms.push_back(std::move(t));
+    }
+    return q;
+  }
+
+  // One term of a set operation: a SELECT or a parenthesized query.
   Result<QueryPtr> QueryTerm() {
     if (AcceptSymbol("(")) {
       WH_ASSIGN_OR_RETURN(QueryPtr q, Query());
@@ -313,8 +331,30 @@ class Parser {
     }
     auto q = std::make_unique<QueryAst>();
     q->pos = Peek().pos;
+    if (Peek().Is("VALUES")) {
+      WH_ASSIGN_OR_RETURN(q->select, Values());
+      return q;
+    }
     WH_ASSIGN_OR_RETURN(q->select, Select());
     return q;
+  }
+
+  // VALUES (e, ...), (e, ...), ...
+  Result<std::unique_ptr<SelectCore>> Values() {
+    auto s = std::make_unique<SelectCore>();
+    s->pos = Peek().pos;
+    WH_RETURN_IF_ERROR(ExpectKeyword("VALUES"));
+    do {
+      WH_RETURN_IF_ERROR(ExpectSymbol("("));
+      std::vector<ExprPtr> row;
+      do {
+        WH_ASSIGN_OR_RETURN(ExprPtr e, Expression());
+        row.push_back(std::move(e));
+      } while (AcceptSymbol(","));
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+      s->values.push_back(std::move(row));
+    } while (AcceptSymbol(","));
+    return s;
   }
 
   Result<std::unique_ptr<SelectCore>> Select() {
@@ -331,6 +371,31 @@ class Parser {
       size_t start = Peek().pos.offset;
       WH_ASSIGN_OR_RETURN(item.expr, Expression());
       item.text = Trimmed(start, Peek().pos.offset);
+      if (item.expr->kind == Expr::kStar) {
+        // * EXCLUDE (c, ...) / * EXCEPT (c, ...) / * REPLACE (e AS c, ...)
+        if ((Peek().Is("EXCLUDE") || Peek().Is("EXCEPT")) && Peek(1).IsSymbol("(")) {
+          Advance();
+          Advance();
+          do {
+            WH_ASSIGN_OR_RETURN(std::string c, Identifier("column name"));
+            item.exclude.push_back(c);
+          } while (AcceptSymbol(","));
+          WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+        }
+        if (Peek().Is("REPLACE") && Peek(1).IsSymbol("(")) {
+          Advance();
+          Advance();
+          do {
+            WH_ASSIGN_OR_RETURN(ExprPtr e, Expression());
+            WH_RETURN_IF_ERROR(ExpectKeyword("AS"));
+            WH_ASSIGN_OR_RETURN(std::string c, Identifier("column name"));
+            item.replace.emplace_back(std::move(e), c);
+          } while (AcceptSymbol(","));
+          WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+        }
+        s->items.push_back(std::move(item));
+        continue;
+      }
       if (AcceptKeyword("AS")) {
         WH_ASSIGN_OR_RETURN(item.alias, AliasName());
       } else if (Peek().kind == TokenKind::kQuotedIdent ||
@@ -347,13 +412,20 @@ class Parser {
     }
     if (AcceptKeyword("GROUP")) {
       WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
-      do {
-        WH_ASSIGN_OR_RETURN(ExprPtr g, Expression());
-        s->group_by.push_back(std::move(g));
-      } while (AcceptSymbol(","));
+      if (AcceptKeyword("ALL")) {
+        s->group_by_all = true;
+      } else {
+        do {
+          WH_ASSIGN_OR_RETURN(ExprPtr g, Expression());
+          s->group_by.push_back(std::move(g));
+        } while (AcceptSymbol(","));
+      }
     }
     if (AcceptKeyword("HAVING")) {
       WH_ASSIGN_OR_RETURN(s->having, Expression());
+    }
+    if (AcceptKeyword("QUALIFY")) {
+      WH_ASSIGN_OR_RETURN(s->qualify, Expression());
     }
     return s;
   }
@@ -424,7 +496,7 @@ class Parser {
     auto t = std::make_unique<TableRef>();
     t->pos = Peek().pos;
     if (AcceptSymbol("(")) {
-      if (Peek().Is("SELECT") || Peek().Is("WITH") || Peek().IsSymbol("(")) {
+      if (Peek().Is("SELECT") || Peek().Is("WITH") || Peek().Is("VALUES") || Peek().IsSymbol("(")) {
         t->kind = TableRef::kSubquery;
         WH_ASSIGN_OR_RETURN(t->subquery, Query());
         WH_RETURN_IF_ERROR(ExpectSymbol(")"));
@@ -442,6 +514,13 @@ class Parser {
     } else if ((Peek().kind == TokenKind::kIdent && !IsReserved(Peek())) ||
                Peek().kind == TokenKind::kQuotedIdent) {
       WH_ASSIGN_OR_RETURN(t->alias, Identifier("table alias"));
+    }
+    if (!t->alias.empty() && AcceptSymbol("(")) {  // alias(c1, c2, ...)
+      do {
+        WH_ASSIGN_OR_RETURN(std::string c, Identifier("column alias"));
+        t->column_aliases.push_back(c);
+      } while (AcceptSymbol(","));
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
     }
     if (t->kind == TableRef::kSubquery && t->alias.empty()) t->alias = "";
     return t;
@@ -930,10 +1009,15 @@ class Parser {
   }
 
   // e [ASC|DESC] [NULLS FIRST|LAST], ...
-  Status OrderItems(std::vector<OrderItem>* out) {
+  Status OrderItems(std::vector<OrderItem>* out, bool allow_all = false) {
     do {
       OrderItem it;
-      WH_ASSIGN_OR_RETURN(it.expr, Expression());
+      if (allow_all && out->empty() && Peek().Is("ALL")) {
+        Advance();
+        it.all = true;
+      } else {
+        WH_ASSIGN_OR_RETURN(it.expr, Expression());
+      }
       if (AcceptKeyword("DESC")) {
         it.desc = true;
       } else {

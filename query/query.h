@@ -53,8 +53,9 @@ class Session {
 
  private:
   Result<std::vector<ResultSet>> Run(const Statement& st, const std::string& sql);
+  // `insert_types`: the column types of the table an INSERT writes (a VALUES list takes them).
   Result<PlanPtr> Plan(Warehouse* wh, const QueryAst& q, const std::string& sql,
-                       std::vector<std::string>* names);
+                       std::vector<std::string>* names, const std::vector<DataType>* insert_types = nullptr);
   // Runs a plan and commits its rows to `table` as one batch (INSERT, CREATE TABLE AS).
   Result<ResultSet> InsertPlan(Warehouse* wh, TableWriter* writer, const std::string& table, const PlanPtr& plan,
                                const std::string& sql, const SourcePos& pos, CommitRecord* committed = nullptr);
