@@ -1867,6 +1867,7 @@ Result<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggCont
   if (e.over) return BindWindow(e, scope, agg);
   if (IsAggregateName(f)) return BindAggregate(e, scope, agg);
   const ScalarFunction* fn = FindScalarFunction(f);
+  if (fn && fn->hidden) fn = nullptr;  // an operator's implementation, not callable by name
   if (!fn) {
     std::string msg = "unknown function " + f + "()";
     std::vector<std::string> near = NearestFunctionNames(f);

@@ -1,5 +1,8 @@
 // Date and time functions: parts, truncation, differences, day arithmetic, conversions.
+#include <cmath>
+
 #include "engine/engine.h"
+#include "format/date_format.h"
 #include "query/binder.h"
 #include "query/function/function.h"
 #include "query/function/kernel.h"
@@ -138,6 +141,220 @@ Status UnitArg(FunctionCall& c, size_t i) {
 
 const ScalarFunction& Fn(const char* name) { return *FindScalarFunction(name); }
 
+// A date pattern argument: compiled once when it is a constant (the bind step's state), else
+// per row (cached while it stays the same). `java`: Spark's spelling (yyyy-MM-dd).
+struct PreparedFormat {
+  DateFormat format;
+};
+class Formats {
+ public:
+  Formats(const BExpr& e, const std::vector<Column>& a, size_t arg, bool java)
+      : prepared_(static_cast<const PreparedFormat*>(e.state.get())), a_(a), arg_(arg), java_(java) {}
+  Result<const DateFormat*> At(size_t i) {
+    if (prepared_) return &prepared_->format;
+    if (arg_ >= a_.size()) {
+      if (!current_) {
+        WH_ASSIGN_OR_RETURN(DateFormat f, DateFormat::Compile("yyyy-MM-dd HH:mm:ss", true));
+        current_ = std::make_unique<DateFormat>(std::move(f));
+      }
+      return current_.get();
+    }
+    std::string_view p = a_[arg_].GetString(i);
+    if (!current_ || p != text_) {
+      auto f = DateFormat::Compile(p, java_);
+      if (!f.ok()) return Status::InvalidArgument("format '" + std::string(p) + "': " + f.status().message());
+      current_ = std::make_unique<DateFormat>(std::move(*f));
+      text_ = std::string(p);
+    }
+    return current_.get();
+  }
+
+ private:
+  const PreparedFormat* prepared_;
+  const std::vector<Column>& a_;
+  size_t arg_;
+  bool java_;
+  std::unique_ptr<DateFormat> current_;
+  std::string text_;
+};
+
+// Binds f(..., pattern at `arg`, ...): the pattern compiled now when it is a constant.
+Result<std::shared_ptr<const void>> PrepareFormat(FunctionCall& c, size_t arg, bool java) {
+  if (arg >= c.size()) {
+    auto p = std::make_shared<PreparedFormat>();
+    WH_ASSIGN_OR_RETURN(p->format, DateFormat::Compile("yyyy-MM-dd HH:mm:ss", true));
+    return std::shared_ptr<const void>(p);
+  }
+  c.args[arg] = Fold(c.args[arg]);
+  if (c.args[arg]->kind != BExpr::kLiteral || c.args[arg]->value.null) return std::shared_ptr<const void>();
+  auto f = DateFormat::Compile(c.args[arg]->value.s, java);
+  if (!f.ok()) return c.ErrorAt(arg, "format '" + c.args[arg]->value.s + "': " + f.status().message());
+  auto p = std::make_shared<PreparedFormat>();
+  p->format = std::move(*f);
+  return std::shared_ptr<const void>(p);
+}
+
+// STRFTIME(t, fmt), DATE_FORMAT(t, javafmt), FROM_UNIXTIME(seconds [, javafmt]).
+Status FormatKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Column* out) {
+  const bool unix = e.op == "FROM_UNIXTIME";
+  Formats formats(e, a, 1, e.op != "STRFTIME");
+  return StringRows(a, n, out, [&](size_t i, std::string* s, bool*) -> Status {
+    WH_ASSIGN_OR_RETURN(const DateFormat* f, formats.At(i));
+    int64_t t;
+    if (unix) {
+      const int64_t secs = a[0].Get<int64_t>(i);
+      if (__builtin_mul_overflow(secs, kMicrosPerSecond, &t)) return Status::InvalidArgument("FROM_UNIXTIME: out of range");
+    } else {
+      t = AsMicros(a[0], i);
+    }
+    f->Format(t, s);
+    return Status::OK();
+  });
+}
+
+// STRPTIME(s, fmt) / TRY_STRPTIME, TO_TIMESTAMP(s, javafmt), TO_DATE(s, javafmt),
+// UNIX_TIMESTAMP(s [, javafmt]).
+Status ParseKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Column* out) {
+  const bool strict = e.op == "STRPTIME";
+  Formats formats(e, a, 1, e.op != "STRPTIME" && e.op != "TRY_STRPTIME");
+  const bool date = e.type.id == TypeId::kDate, seconds = e.op == "UNIX_TIMESTAMP_OF";
+  std::vector<uint8_t> valid = ValidRows(a, n);
+  uint8_t* base = out->ResizeFixed(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!IsValid(valid, i)) continue;
+    WH_ASSIGN_OR_RETURN(const DateFormat* f, formats.At(i));
+    auto t = f->Parse(a[0].GetString(i));
+    if (!t.ok()) {
+      if (strict)
+        return Status::InvalidArgument("cannot read '" + std::string(a[0].GetString(i)) + "' with format '" +
+                                       (a.size() > 1 ? std::string(a[1].GetString(i)) : std::string()) + "': " +
+                                       t.status().message());
+      if (valid.empty()) valid.assign(n, 1);
+      valid[i] = 0;  // Spark's TO_DATE / TO_TIMESTAMP and TRY_STRPTIME: NULL
+      continue;
+    }
+    if (date) reinterpret_cast<int32_t*>(base)[i] = TimestampToDate(*t);
+    else if (seconds) reinterpret_cast<int64_t*>(base)[i] = FloorDiv(*t, kMicrosPerSecond);
+    else reinterpret_cast<int64_t*>(base)[i] = *t;
+  }
+  out->SetValidity(std::move(valid));
+  return Status::OK();
+}
+
+Result<BExprPtr> BindFormat(FunctionCall& c, const ScalarFunction& f) {
+  const bool unix = f.name == "FROM_UNIXTIME";
+  WH_RETURN_IF_ERROR(c.Arity(unix ? 1 : 2, 2));
+  if (unix) {
+    if (c.type(0).id == TypeId::kDouble || c.type(0).id == TypeId::kDecimal) {
+      c.args[0] = MakeCast(c.args[0], DataType::Int64());  // whole seconds (Spark drops the fraction)
+    }
+    WH_RETURN_IF_ERROR(c.ToInteger(0));
+  } else {
+    WH_RETURN_IF_ERROR(c.ToTemporal(0));
+  }
+  if (c.size() > 1) WH_RETURN_IF_ERROR(c.ToString(1));
+  WH_ASSIGN_OR_RETURN(auto state, PrepareFormat(c, 1, f.name != "STRFTIME"));
+  return c.Make(f, DataType::String(), state);
+}
+
+Result<BExprPtr> BindParse(FunctionCall& c, const ScalarFunction& f, DataType result, bool java, size_t lo) {
+  WH_RETURN_IF_ERROR(c.Arity(lo, 2));
+  WH_RETURN_IF_ERROR(c.ToString(0));
+  if (c.size() > 1) WH_RETURN_IF_ERROR(c.ToString(1));
+  WH_ASSIGN_OR_RETURN(auto state, PrepareFormat(c, 1, java));
+  return c.Make(f, result, true, state);
+}
+
+Status EpochMsKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Column* out) {
+  if (e.type.id == TypeId::kInt64)  // EPOCH_MS(t): milliseconds of a timestamp
+    return FixedRows<int64_t>(a, n, out, [&](size_t i, int64_t* v, bool*) {
+      *v = FloorDiv(AsMicros(a[0], i), 1000);
+      return Status::OK();
+    });
+  // TIMESTAMP from a number of seconds, milliseconds or microseconds.
+  const int64_t unit = e.op == "TIMESTAMP_SECONDS" ? kMicrosPerSecond : e.op == "TIMESTAMP_MICROS" ? 1 : 1000;
+  return FixedRows<int64_t>(a, n, out, [&](size_t i, int64_t* v, bool*) -> Status {
+    if (__builtin_mul_overflow(a[0].Get<int64_t>(i), unit, v))
+      return Status::InvalidArgument(e.op + "(" + std::to_string(a[0].Get<int64_t>(i)) + ") is out of range");
+    return Status::OK();
+  });
+}
+
+Status MakeDateKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Column* out) {
+  const bool ts = e.type.id == TypeId::kTimestamp;
+  std::vector<uint8_t> valid = ValidRows(a, n);
+  uint8_t* base = out->ResizeFixed(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!IsValid(valid, i)) continue;
+    const int64_t y = a[0].Get<int64_t>(i), m = a[1].Get<int64_t>(i), d = a[2].Get<int64_t>(i);
+    if (!IsCivilDate(y, m, d))
+      return Status::InvalidArgument("no such date: " + std::to_string(y) + "-" + std::to_string(m) + "-" + std::to_string(d));
+    const int32_t day = DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+    if (!ts) {
+      reinterpret_cast<int32_t*>(base)[i] = day;
+      continue;
+    }
+    const int64_t h = a[3].Get<int64_t>(i), mi = a[4].Get<int64_t>(i);
+    const double sec = a[5].Get<double>(i);
+    if (h < 0 || h > 23 || mi < 0 || mi > 59 || !(sec >= 0 && sec < 60))
+      return Status::InvalidArgument("no such time of day: " + std::to_string(h) + ":" + std::to_string(mi) + ":" + std::to_string(sec));
+    reinterpret_cast<int64_t*>(base)[i] = day * kMicrosPerDay + (h * 3600 + mi * 60) * kMicrosPerSecond +
+                                          static_cast<int64_t>(std::llround(sec * 1e6));
+  }
+  out->SetValidity(std::move(valid));
+  return Status::OK();
+}
+
+// LAST_DAY(t) -> DATE; ADD_MONTHS(d, n) -> DATE (Spark: the day clamped to the month's last).
+Status MonthKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Column* out) {
+  const bool last = e.op == "LAST_DAY";
+  return FixedRows<int32_t>(a, n, out, [&](size_t i, int32_t* v, bool*) {
+    const int32_t day = TimestampToDate(AsMicros(a[0], i));
+    if (last) {
+      int64_t y;
+      unsigned m, d;
+      CivilFromDays(day, &y, &m, &d);
+      *v = AddMonthsToDate(DaysFromCivil(y, m, 1), 1) - 1;
+    } else {
+      *v = AddMonthsToDate(day, a[1].Get<int64_t>(i));
+    }
+    return Status::OK();
+  });
+}
+
+// MONTHS_BETWEEN(a, b) (Spark): whole months when both are the same day of the month or both
+// the last day of theirs, else the difference in days / 31 added, rounded to 8 digits.
+Status MonthsBetweenKernel(const BExpr&, const std::vector<Column>& a, size_t n, Column* out) {
+  return FixedRows<double>(a, n, out, [&](size_t i, double* v, bool*) {
+    const int64_t t1 = AsMicros(a[0], i), t2 = AsMicros(a[1], i);
+    const int32_t d1 = TimestampToDate(t1), d2 = TimestampToDate(t2);
+    int64_t y1, y2;
+    unsigned m1, m2, dd1, dd2;
+    CivilFromDays(d1, &y1, &m1, &dd1);
+    CivilFromDays(d2, &y2, &m2, &dd2);
+    const int64_t months = (y1 * 12 + m1) - (y2 * 12 + m2);
+    const bool last1 = AddMonthsToDate(DaysFromCivil(y1, m1, 1), 1) - 1 == d1;
+    const bool last2 = AddMonthsToDate(DaysFromCivil(y2, m2, 1), 1) - 1 == d2;
+    if (dd1 == dd2 || (last1 && last2)) {
+      *v = static_cast<double>(months);
+      return Status::OK();
+    }
+    const double secs1 = static_cast<double>(dd1) * 86400 + static_cast<double>(t1 - int64_t{d1} * kMicrosPerDay) / 1e6;
+    const double secs2 = static_cast<double>(dd2) * 86400 + static_cast<double>(t2 - int64_t{d2} * kMicrosPerDay) / 1e6;
+    const double r = static_cast<double>(months) + (secs1 - secs2) / (31.0 * 86400);
+    *v = std::round(r * 1e8) / 1e8;
+    return Status::OK();
+  });
+}
+
+Status NameKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Column* out) {
+  auto f = DateFormat::Compile(e.op == "DAYNAME" ? "%A" : "%B", false);
+  return StringRows(a, n, out, [&](size_t i, std::string* s, bool*) {
+    f->Format(AsMicros(a[0], i), s);
+    return Status::OK();
+  });
+}
+
 }  // namespace
 
 void RegisterDateFunctions(FunctionRegistry* r) {
@@ -155,7 +372,7 @@ void RegisterDateFunctions(FunctionRegistry* r) {
       {"YEAR", "year"},     {"MONTH", "month"},         {"DAY", "day"},           {"DAYOFMONTH", "day"},
       {"HOUR", "hour"},     {"MINUTE", "minute"},       {"SECOND", "second"},     {"QUARTER", "quarter"},
       {"DAYOFWEEK", "dayofweek"}, {"DAYOFYEAR", "dayofyear"}, {"WEEKOFYEAR", "week"}, {"WEEK", "week"},
-      {"EPOCH", "epoch"},   {"UNIX_TIMESTAMP", "epoch"}, {"ISODOW", "isodow"}};
+      {"EPOCH", "epoch"},   {"ISODOW", "isodow"}};
   for (const auto& [name, part] : kParts) {
     const std::string p = part;
     r->Add({name, {}, "(t DATE|TIMESTAMP) -> BIGINT", "DATE_PART('" + p + "', t)",
@@ -166,6 +383,18 @@ void RegisterDateFunctions(FunctionRegistry* r) {
               return c.Make(Fn("DATE_PART"), DataType::Int64());
             }});
   }
+  r->Add({"UNIX_TIMESTAMP", {}, "(t DATE|TIMESTAMP) -> BIGINT; (s STRING [, pattern STRING]) -> BIGINT",
+          "Spark's: seconds since 1970-01-01 of t, or of s read with the pattern (default yyyy-MM-dd HH:mm:ss; "
+          "NULL when it does not match)",
+          [](FunctionCall& c, const ScalarFunction&) -> Result<BExprPtr> {
+            WH_RETURN_IF_ERROR(c.Arity(1, 2));
+            if (c.size() == 1 && c.type(0).id != TypeId::kString) {
+              WH_RETURN_IF_ERROR(c.ToTemporal(0));
+              c.args.insert(c.args.begin(), MakeLiteral(Value::String("epoch")));
+              return c.Make(Fn("DATE_PART"), DataType::Int64());
+            }
+            return BindParse(c, Fn("UNIX_TIMESTAMP_OF"), DataType::Int64(), true, 1);
+          }});
   r->Add({"DATE_TRUNC", {"DATETRUNC"}, "(unit STRING, t DATE|TIMESTAMP) -> TIMESTAMP",
           "t truncated to the start of its year, quarter, month, week (Monday), day, hour, minute or second, "
           "as a TIMESTAMP (also for a DATE, as in DuckDB and Spark)",
@@ -207,19 +436,109 @@ void RegisterDateFunctions(FunctionRegistry* r) {
               return Fold(node);
             }});
   }
-  r->Add({"TO_DATE", {"DATE"}, "(x) -> DATE", "CAST(x AS DATE)",
+  r->Add({"TO_DATE", {"DATE"}, "(x) -> DATE; (s STRING, pattern STRING) -> DATE",
+          "CAST(x AS DATE); with a Spark pattern (yyyy-MM-dd), s read with it (NULL when it does not match)",
           [](FunctionCall& c, const ScalarFunction&) -> Result<BExprPtr> {
-            WH_RETURN_IF_ERROR(c.Arity(1, 1));
+            WH_RETURN_IF_ERROR(c.Arity(1, 2));
+            if (c.size() == 2) return BindParse(c, Fn("TO_DATE_FORMAT"), DataType::Date(), true, 2);
             if (!CanCast(c.type(0), DataType::Date())) return c.Error("cannot convert " + c.type(0).ToString() + " to DATE");
             return Fold(MakeCast(c.args[0], DataType::Date()));
           }});
-  r->Add({"TO_TIMESTAMP", {}, "(x) -> TIMESTAMP", "CAST(x AS TIMESTAMP)",
+  r->Add({"TO_TIMESTAMP", {}, "(x) -> TIMESTAMP; (s STRING, pattern STRING) -> TIMESTAMP",
+          "CAST(x AS TIMESTAMP); with a Spark pattern, s read with it (NULL when it does not match)",
           [](FunctionCall& c, const ScalarFunction&) -> Result<BExprPtr> {
-            WH_RETURN_IF_ERROR(c.Arity(1, 1));
+            WH_RETURN_IF_ERROR(c.Arity(1, 2));
+            if (c.size() == 2) return BindParse(c, Fn("TO_TIMESTAMP_FORMAT"), DataType::Timestamp(), true, 2);
             if (!CanCast(c.type(0), DataType::Timestamp()))
               return c.Error("cannot convert " + c.type(0).ToString() + " to TIMESTAMP");
             return Fold(MakeCast(c.args[0], DataType::Timestamp()));
           }});
+  r->Add({"STRFTIME", {}, "(t DATE|TIMESTAMP, format STRING) -> STRING",
+          "t written with a strftime pattern (%Y-%m-%d %H:%M:%S, %f microseconds, %b month, %a weekday, ...)",
+          BindFormat, FormatKernel});
+  r->Add({"DATE_FORMAT", {}, "(t DATE|TIMESTAMP, pattern STRING) -> STRING",
+          "t written with a Spark (Java) pattern: yyyy-MM-dd HH:mm:ss, SSS, MMM, EEE, a, 'text'", BindFormat,
+          FormatKernel});
+  r->Add({"FROM_UNIXTIME", {}, "(seconds BIGINT [, pattern STRING]) -> STRING",
+          "Spark's: seconds since 1970-01-01 (UTC) written as yyyy-MM-dd HH:mm:ss or the pattern", BindFormat,
+          FormatKernel});
+  r->Add({"STRPTIME", {}, "(s STRING, format STRING) -> TIMESTAMP",
+          "s read with a strftime pattern; an error when it does not match",
+          [](FunctionCall& c, const ScalarFunction& f) { return BindParse(c, f, DataType::Timestamp(), false, 2); },
+          ParseKernel});
+  r->Add({"TRY_STRPTIME", {}, "(s STRING, format STRING) -> TIMESTAMP", "STRPTIME, or NULL when s does not match",
+          [](FunctionCall& c, const ScalarFunction& f) { return BindParse(c, f, DataType::Timestamp(), false, 2); },
+          ParseKernel});
+  r->Add({"TO_TIMESTAMP_FORMAT", {}, "(s STRING, pattern STRING) -> TIMESTAMP", "", nullptr, ParseKernel, true});
+  r->Add({"TO_DATE_FORMAT", {}, "(s STRING, pattern STRING) -> DATE", "", nullptr, ParseKernel, true});
+  r->Add({"UNIX_TIMESTAMP_OF", {}, "(s STRING, pattern STRING) -> BIGINT", "", nullptr, ParseKernel, true});
+  r->Add({"EPOCH_MS", {}, "(ms BIGINT) -> TIMESTAMP; (t TIMESTAMP) -> BIGINT",
+          "the timestamp ms milliseconds after 1970-01-01, or a timestamp's milliseconds since then",
+          [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
+            WH_RETURN_IF_ERROR(c.Arity(1, 1));
+            if (IsTemporal(c.type(0))) return c.Make(f, DataType::Int64());
+            WH_RETURN_IF_ERROR(c.ToInteger(0));
+            return c.Make(f, DataType::Timestamp());
+          },
+          EpochMsKernel});
+  for (const char* name : {"TIMESTAMP_SECONDS", "TIMESTAMP_MILLIS", "TIMESTAMP_MICROS"})
+    r->Add({name, {}, "(n BIGINT) -> TIMESTAMP", "Spark's: the timestamp n seconds / ms / us after 1970-01-01",
+            [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
+              WH_RETURN_IF_ERROR(c.Arity(1, 1));
+              WH_RETURN_IF_ERROR(c.ToInteger(0));
+              return c.Make(f, DataType::Timestamp());
+            },
+            EpochMsKernel});
+  r->Add({"MAKE_DATE", {}, "(year, month, day BIGINT) -> DATE", "the date; an error when there is no such date",
+          [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
+            WH_RETURN_IF_ERROR(c.Arity(3, 3));
+            for (size_t i = 0; i < 3; ++i) WH_RETURN_IF_ERROR(c.ToInteger(i));
+            return c.Make(f, DataType::Date());
+          },
+          MakeDateKernel});
+  r->Add({"MAKE_TIMESTAMP", {}, "(year, month, day, hour, minute BIGINT, seconds DOUBLE) -> TIMESTAMP",
+          "the timestamp; an error when there is no such date or time",
+          [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
+            WH_RETURN_IF_ERROR(c.Arity(6, 6));
+            for (size_t i = 0; i < 5; ++i) WH_RETURN_IF_ERROR(c.ToInteger(i));
+            WH_RETURN_IF_ERROR(c.ToDouble(5));
+            return c.Make(f, DataType::Timestamp());
+          },
+          MakeDateKernel});
+  r->Add({"LAST_DAY", {}, "(t DATE|TIMESTAMP) -> DATE", "the last day of t's month",
+          [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
+            WH_RETURN_IF_ERROR(c.Arity(1, 1));
+            WH_RETURN_IF_ERROR(c.ToTemporal(0));
+            return c.Make(f, DataType::Date());
+          },
+          MonthKernel});
+  r->Add({"ADD_MONTHS", {}, "(d DATE|TIMESTAMP, n BIGINT) -> DATE",
+          "Spark's: the date n months after d (the day clamped to the month's last)",
+          [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
+            WH_RETURN_IF_ERROR(c.Arity(2, 2));
+            WH_RETURN_IF_ERROR(c.ToTemporal(0));
+            WH_RETURN_IF_ERROR(c.ToInteger(1));
+            return c.Make(f, DataType::Date());
+          },
+          MonthKernel});
+  r->Add({"MONTHS_BETWEEN", {}, "(a, b DATE|TIMESTAMP) -> DOUBLE",
+          "Spark's: months from b to a (whole when the days match, else by 31-day months, 8 digits)",
+          [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
+            WH_RETURN_IF_ERROR(c.Arity(2, 2));
+            WH_RETURN_IF_ERROR(c.ToTemporal(0));
+            WH_RETURN_IF_ERROR(c.ToTemporal(1));
+            return c.Make(f, DataType::Double());
+          },
+          MonthsBetweenKernel});
+  for (const char* name : {"DAYNAME", "MONTHNAME"})
+    r->Add({name, {}, "(t DATE|TIMESTAMP) -> STRING", std::string("the English name of t's ") +
+                                                          (std::string(name) == "DAYNAME" ? "weekday" : "month"),
+            [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
+              WH_RETURN_IF_ERROR(c.Arity(1, 1));
+              WH_RETURN_IF_ERROR(c.ToTemporal(0));
+              return c.Make(f, DataType::String());
+            },
+            NameKernel});
   r->Add({"CURRENT_DATE", {"TODAY"}, "() -> DATE", "today's date (UTC), the same for the whole statement",
           [](FunctionCall& c, const ScalarFunction&) -> Result<BExprPtr> {
             WH_RETURN_IF_ERROR(c.Arity(0, 0));

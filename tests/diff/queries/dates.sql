@@ -14,3 +14,17 @@ SELECT DAYOFWEEK(timestamp) AS dow, HOUR(timestamp) AS h, COUNT(*) FROM events G
 SELECT MIN(timestamp), MAX(timestamp), MIN(event_date), MAX(event_date) FROM events;
 SELECT COUNT(*) FROM payments WHERE date >= TIMESTAMP '2022-01-01 00:00:00' AND date < '2022-02-01';
 SELECT id, ts > '2022-01-01', day = '2022-02-28', day BETWEEN '2022-01-01' AND '2022-12-31' FROM t;
+SELECT id, STRFTIME(ts, '%Y-%m-%d %H:%M:%S.%f %y %j %a %A %b %B %p %I %u %w %g'), STRFTIME(day, '%d/%m/%Y') FROM t;
+SELECT STRFTIME(TIMESTAMP '2022-03-04 00:06:07', '%I %p'), STRFTIME(TIMESTAMP '2022-03-04 12:06:07', '%I:%M %p'), STRFTIME(DATE '2022-03-04', '%Y%%%m');
+SELECT STRPTIME('04/03/2022 13:05', '%d/%m/%Y %H:%M'), STRPTIME('2022-03-04 05:06:07.123456', '%Y-%m-%d %H:%M:%S.%f'), STRPTIME('Mar 4 2022', '%b %d %Y'), STRPTIME('7:05 PM 2022-01-02', '%I:%M %p %Y-%m-%d');
+SELECT TRY_STRPTIME('x', '%Y'), TRY_STRPTIME('2022-02-30', '%Y-%m-%d'), TRY_STRPTIME('2022-02-28', '%Y-%m-%d');
+-- error
+SELECT STRPTIME('2022-13-01', '%Y-%m-%d');
+SELECT id, EPOCH_MS(ts), EPOCH_MS(EPOCH_MS(ts)) FROM t;
+SELECT EPOCH_MS(1646370367123), EPOCH_MS(0), EPOCH_MS(-1);
+SELECT MAKE_DATE(2022, 2, 28), MAKE_DATE(2024, 2, 29), MAKE_TIMESTAMP(2022, 1, 2, 3, 4, 5.5), MAKE_TIMESTAMP(2022, 1, 2, 3, 4, 5);
+-- error
+SELECT MAKE_DATE(2022, 2, 30);
+SELECT id, LAST_DAY(day), LAST_DAY(ts), DAYNAME(day), MONTHNAME(ts) FROM t;
+SELECT STRFTIME(event_date, '%Y-%m') AS m, COUNT(*) FROM events GROUP BY m;
+SELECT DAYNAME(timestamp) AS d, COUNT(*) FROM events GROUP BY d;
