@@ -113,8 +113,14 @@ void BM_BucketAggregation(benchmark::State& state) {
     if (state.range(0) == 2 && rng() % 2) amounts.AppendNull();
     else amounts.Append<int64_t>(static_cast<int64_t>(i % 1000));
   }
-  AggregateSpec count{"COUNT_STAR", nullptr, false, DataType::Int64(), 0};
-  AggregateSpec sum{"SUM", MakeColumnRef(0, DataType::Int64(), false), false, DataType::Int64(), 1};
+  AggregateSpec count, sum;
+  count.fn = "COUNT_STAR";
+  count.type = DataType::Int64();
+  count.output_id = 0;
+  sum.fn = "SUM";
+  sum.arg = MakeColumnRef(0, DataType::Int64(), false);
+  sum.type = DataType::Int64();
+  sum.output_id = 1;
   std::vector<uint32_t> gids(kRows);
   for (auto _ : state) {
     KeyTable table({DataType::Int64()});

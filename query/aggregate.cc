@@ -1,5 +1,7 @@
 #include "query/aggregate.h"
 
+#include "query/function/aggregate_catalog.h"
+
 #include <cmath>
 #include <cstring>
 
@@ -488,6 +490,7 @@ std::unique_ptr<AggregateState> MakeAggregateState(const AggregateSpec& spec) {
   else if (fn == "SUM") s = std::make_unique<SumState>(spec, false);
   else if (fn == "AVG") s = std::make_unique<SumState>(spec, true);
   else if (fn == "MIN" || fn == "MAX" || fn == "FIRST" || fn == "ANY_VALUE") s = std::make_unique<PickState>(spec);
+  else if (const AggregateFunction* f = FindAggregateFunction(fn); f && f->make) s = f->make(spec);
   else s = std::make_unique<MomentState>(spec);
   if (spec.distinct && spec.arg) s = std::make_unique<DistinctState>(std::move(s), spec.arg->type);
   return s;

@@ -22,6 +22,12 @@ class AggregateState {
   virtual void Resize(size_t groups) = 0;
   // Adds rows: arg (null for COUNT(*)) row i belongs to group gids[i].
   virtual Status Update(const Column* arg, const uint32_t* gids, size_t n) = 0;
+  // The same with the aggregate's further columns (AggregateSpec::more), for those that read them.
+  virtual Status UpdateMore(const Column* arg, const std::vector<const Column*>& more, const uint32_t* gids,
+                            size_t n) {
+    (void)more;
+    return Update(arg, gids, n);
+  }
   // The result per group.
   virtual Result<Column> Finish(size_t groups) = 0;
 };

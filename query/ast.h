@@ -37,6 +37,7 @@ struct QueryAst;
 using QueryPtr = std::unique_ptr<QueryAst>;
 
 struct WindowDef;
+struct AggregateExtras;
 
 struct Expr {
   enum Kind {
@@ -76,6 +77,8 @@ struct Expr {
   size_t end_offset = 0;
   // kFunction with OVER (...): a window function.
   std::shared_ptr<WindowDef> over;
+  // kFunction: an aggregate's ORDER BY inside the call, WITHIN GROUP (ORDER BY ...), FILTER.
+  std::shared_ptr<AggregateExtras> agg;
   // kSubquery, kExists, and kIn over a subquery (args = {x}).
   QueryPtr subquery;
 };
@@ -120,6 +123,13 @@ struct FrameBound {
   enum Kind { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing };
   Kind kind = kCurrentRow;
   int64_t offset = 0;  // kPreceding / kFollowing
+};
+
+// f(args ORDER BY ...) / f(params) WITHIN GROUP (ORDER BY x) / f(...) FILTER (WHERE cond).
+struct AggregateExtras {
+  std::vector<OrderItem> order;
+  bool within_group = false;  // `order` came from WITHIN GROUP: its expression is the argument
+  ExprPtr filter;
 };
 
 struct WindowDef {

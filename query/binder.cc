@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "query/function/aggregate_catalog.h"
 #include "query/function/function.h"
 #include "query/parser.h"
 #include "query/subquery.h"
@@ -41,14 +42,7 @@ std::string Upper(std::string s) {
   return s;
 }
 
-bool IsAggregateName(const std::string& n) {
-  static const char* kAggs[] = {"COUNT", "SUM", "AVG", "MEAN", "MIN", "MAX", "FIRST", "FIRST_VALUE",
-                                "ANY_VALUE", "ARBITRARY", "STDDEV", "STDDEV_SAMP", "STDDEV_POP",
-                                "VARIANCE", "VAR_SAMP", "VAR_POP"};
-  for (const char* a : kAggs)
-    if (n == a) return true;
-  return false;
-}
+bool IsAggregateName(const std::string& n) { return FindAggregateFunction(n) != nullptr; }
 
 // True when e computes an aggregate of the rows of a group (a window function is not one, but
 // its arguments, PARTITION BY and ORDER BY may contain aggregates).
@@ -1613,6 +1607,78 @@ Result<BExprPtr> Binder::BindAggregate(const Expr& e, const Scope& scope, AggCon
   if (!agg) return Error(e, "aggregate function " + e.name + " is not allowed here");
   AggregateSpec spec;
   spec.distinct = e.distinct;
+  const AggregateFunction* def = FindAggregateFunction(e.name);
+  const AggregateExtras* extras = e.agg.get();
+  if (extras && !extras->order.empty() && !extras->within_group && !def->ordered)
+    return Error(e, e.name + " takes no ORDER BY");
+  if (extras && extras->within_group && def->name != "QUANTILE_CONT" && def->name != "QUANTILE_DISC")
+    return Error(e, "WITHIN GROUP is for PERCENTILE_CONT and PERCENTILE_DISC");
+  if (def->bind) {
+    // Arguments bound outside any aggregate; WITHIN GROUP's ORDER BY expression comes first.
+    std::vector<const Expr*> arg_exprs;
+    if (extras && extras->within_group) arg_exprs.push_back(extras->order[0].expr.get());
+    for (const auto& a : e.args) {
+      if (a->kind == Expr::kStar) return Error(*a, "* is not an argument of " + e.name);
+      arg_exprs.push_back(a.get());
+    }
+    std::vector<BExprPtr> args;
+    for (const Expr* a : arg_exprs) {
+      if (ContainsAggregate(*a)) return Error(*a, "aggregate functions cannot be nested");
+      WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*a, scope, nullptr));
+      args.push_back(Fold(b));
+    }
+    FunctionCall call(e.name, std::move(args), [&](int arg, const std::string& msg) {
+      const bool at_arg = arg >= 0 && static_cast<size_t>(arg) < arg_exprs.size();
+      return Error(at_arg ? *arg_exprs[static_cast<size_t>(arg)] : e, msg);
+    });
+    spec.fn = def->name;
+    WH_RETURN_IF_ERROR(def->bind(call, &spec));
+    if (extras && extras->within_group && extras->order[0].desc && !spec.params.empty())
+      spec.params.push_back(Value::Int(DataType::Boolean(), 1));  // the q-quantile of a descending order
+    if (spec.distinct && !spec.more.empty()) return Error(e, "DISTINCT is not supported in " + e.name);
+    if (extras && !extras->within_group) {
+      for (const auto& o : extras->order) {
+        WH_ASSIGN_OR_RETURN(BExprPtr k, BindExpr(*o.expr, scope, nullptr));
+        spec.more.push_back(Fold(k));
+        SortKey key;
+        key.desc = o.desc;
+        key.nulls_first = o.nulls_first == 1;
+        spec.order.push_back(key);
+      }
+    }
+  } else {
+    WH_RETURN_IF_ERROR(BindBuiltinAggregate(e, scope, &spec));
+  }
+  if (extras && extras->filter) {
+    if (ContainsAggregate(*extras->filter)) return Error(*extras->filter, "aggregate functions cannot be nested");
+    WH_ASSIGN_OR_RETURN(BExprPtr f, BindExpr(*extras->filter, scope, nullptr));
+    f = Fold(f);
+    if (IsUntypedNull(*f)) f = MakeLiteral(Value::Null(DataType::Boolean()));
+    if (f->type.id != TypeId::kBoolean) return Error(*extras->filter, "FILTER needs a BOOLEAN condition, not " + f->type.ToString());
+    spec.filter = f;
+  }
+  // The same aggregate twice is computed once.
+  auto key_of = [](const AggregateSpec& a) {
+    std::string k = a.fn + (a.distinct ? " DISTINCT " : " ") + (a.arg ? a.arg->ToString() : "*");
+    for (const auto& m : a.more) k += ", " + m->ToString();
+    for (const auto& o : a.order) k += o.desc ? " d" : " a", k += o.nulls_first ? "f" : "l";
+    for (const auto& p : a.params) k += " [" + p.ToSql() + "]";
+    if (a.filter) k += " FILTER " + a.filter->ToString();
+    if (a.empty_is_null) k += " (NULL for no rows)";
+    return k;
+  };
+  const std::string key = key_of(spec);
+  for (const auto& a : agg->aggs)
+    if (key_of(a) == key) return MakeColumnRef(a.output_id, a.type, true);
+  spec.output_id = NewId(Upper(e.name));
+  agg->ids.insert(spec.output_id);
+  agg->aggs.push_back(spec);
+  return MakeColumnRef(spec.output_id, spec.type, true);
+}
+
+// COUNT, SUM, AVG, MIN, MAX, FIRST, ANY_VALUE, STDDEV_*, VAR_*: typed here (TypeAggregate).
+Status Binder::BindBuiltinAggregate(const Expr& e, const Scope& scope, AggregateSpec* out) {
+  AggregateSpec& spec = *out;
   std::string fn = e.name;
   if (fn == "MEAN") fn = "AVG";
   if (fn == "FIRST_VALUE") fn = "FIRST";
@@ -1629,16 +1695,7 @@ Result<BExprPtr> Binder::BindAggregate(const Expr& e, const Scope& scope, AggCon
     WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, nullptr));
     WH_RETURN_IF_ERROR(TypeAggregate(e, fn, Fold(x), &spec));
   }
-  // The same aggregate twice is computed once.
-  std::string key = spec.fn + (spec.distinct ? " DISTINCT " : " ") + (spec.arg ? spec.arg->ToString() : "*");
-  for (const auto& a : agg->aggs) {
-    std::string k2 = a.fn + (a.distinct ? " DISTINCT " : " ") + (a.arg ? a.arg->ToString() : "*");
-    if (k2 == key) return MakeColumnRef(a.output_id, a.type, true);
-  }
-  spec.output_id = NewId(Upper(e.name));
-  agg->ids.insert(spec.output_id);
-  agg->aggs.push_back(spec);
-  return MakeColumnRef(spec.output_id, spec.type, true);
+  return Status::OK();
 }
 
 Status Binder::CheckArity(const Expr& e, size_t n, size_t lo, size_t hi) const {
@@ -1739,10 +1796,23 @@ Result<BExprPtr> Binder::BindWindow(const Expr& e, const Scope& scope, AggContex
     spec.fn = f;
     spec.args = {x};
     spec.type = x->type;
-  } else if (IsAggregateName(f) && f != "FIRST" && f != "ANY_VALUE" && f != "ARBITRARY") {
+  } else if (const AggregateFunction* def = FindAggregateFunction(f); def && !def->windowable) {
+    return Error(e, f + " is not supported as a window function (over frames: COUNT, COUNT_IF, SUM, AVG, MIN, "
+                        "MAX, STDDEV, VARIANCE)");
+  } else if (def) {
     std::string fn = f == "MEAN" ? "AVG" : f == "STDDEV" ? "STDDEV_SAMP" : f == "VARIANCE" ? "VAR_SAMP" : f;
     spec.fn = "AGGREGATE";
-    if (fn == "COUNT" && (e.args.empty() || (e.args.size() == 1 && e.args[0]->kind == Expr::kStar))) {
+    if (e.agg) return Error(e, "FILTER and ORDER BY inside an aggregate are not supported in a window function");
+    if (def->bind) {
+      std::vector<BExprPtr> args;
+      for (const auto& a : e.args) {
+        WH_ASSIGN_OR_RETURN(BExprPtr x, bind(*a));
+        args.push_back(x);
+      }
+      FunctionCall call(f, std::move(args), [&](int, const std::string& msg) { return Error(e, msg); });
+      spec.agg.fn = def->name;
+      WH_RETURN_IF_ERROR(def->bind(call, &spec.agg));
+    } else if (fn == "COUNT" && (e.args.empty() || (e.args.size() == 1 && e.args[0]->kind == Expr::kStar))) {
       spec.agg.fn = "COUNT_STAR";
       spec.agg.type = DataType::Int64();
     } else {

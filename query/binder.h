@@ -75,6 +75,7 @@ class Binder {
   Result<BExprPtr> BindFunction(const Expr& e, const Scope& scope, AggContext* agg);
   Result<BExprPtr> BindAggregate(const Expr& e, const Scope& scope, AggContext* agg);
   Status TypeAggregate(const Expr& e, const std::string& fn, BExprPtr x, AggregateSpec* spec);
+  Status BindBuiltinAggregate(const Expr& e, const Scope& scope, AggregateSpec* spec);
   Result<BExprPtr> BindWindow(const Expr& e, const Scope& scope, AggContext* agg);
   // A subquery in an expression (scalar, EXISTS, IN): bound with the scope around it visible,
   // its references to that scope recorded (correlation).

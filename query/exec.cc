@@ -479,6 +479,45 @@ class AggregateOp : public Operator {
     if (!groups_.empty()) table_.Reserve(stats_->groups.load());
   }
 
+  // An aggregate with FILTER (WHERE ...) and / or further columns: only the rows where the
+  // filter is TRUE, with all of its columns.
+  Status UpdateGeneral(size_t a, const Batch& in, const std::vector<uint32_t>& gids) {
+    const AggregateSpec& spec = aggs_[a];
+    std::vector<uint32_t> sel;
+    const bool filtered = spec.filter != nullptr;
+    if (filtered) {
+      WH_ASSIGN_OR_RETURN(Column keep, Evaluate(*spec.filter, in));
+      sel = SelectTrue(keep);
+      if (sel.empty()) return Status::OK();
+    }
+    auto column = [&](const BExprPtr& e) -> Result<Column> {
+      WH_ASSIGN_OR_RETURN(Column c, Evaluate(*e, in));
+      if (!filtered || sel.size() == in.rows) return c;
+      Column part(c.type());
+      part.AppendSelected(c, sel.data(), sel.size());
+      return part;
+    };
+    std::vector<uint32_t> g;
+    if (filtered) {
+      g.reserve(sel.size());
+      for (uint32_t i : sel) g.push_back(gids[i]);
+    }
+    const uint32_t* gp = filtered ? g.data() : gids.data();
+    const size_t n = filtered ? sel.size() : in.rows;
+    Column arg;
+    if (spec.arg) {
+      WH_ASSIGN_OR_RETURN(arg, column(spec.arg));
+    }
+    std::vector<Column> more;
+    for (const auto& m : spec.more) {
+      WH_ASSIGN_OR_RETURN(Column c, column(m));
+      more.push_back(std::move(c));
+    }
+    std::vector<const Column*> ptrs;
+    for (const auto& c : more) ptrs.push_back(&c);
+    return states_[a]->UpdateMore(spec.arg ? &arg : nullptr, ptrs, gp, n);
+  }
+
   Result<bool> Next(Batch* out) override {
     if (done_) return false;
     done_ = true;
@@ -493,10 +532,12 @@ class AggregateOp : public Operator {
     // States sized once for as many groups as the largest bucket so far had (like the table),
     // not grown - copied and zeroed again - batch after batch.
     resize(std::max<size_t>(groups, groups_.empty() ? 0 : stats_->groups.load()));
+    bool any_rows = false;
     while (true) {
       WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
       if (!more) break;
       if (in.rows == 0) continue;
+      any_rows = true;
       gids.assign(in.rows, 0);
       if (!groups_.empty()) {
         std::vector<ColumnHolder> keys;
@@ -516,11 +557,16 @@ class AggregateOp : public Operator {
       }
       for (size_t a = 0; a < aggs_.size(); ++a) {
         if (fused_of_[a] >= 0) continue;
-        if (!aggs_[a].arg) {
+        const AggregateSpec& spec = aggs_[a];
+        if (spec.filter || !spec.more.empty()) {
+          WH_RETURN_IF_ERROR(UpdateGeneral(a, in, gids));
+          continue;
+        }
+        if (!spec.arg) {
           WH_RETURN_IF_ERROR(states_[a]->Update(nullptr, gids.data(), in.rows));
           continue;
         }
-        WH_ASSIGN_OR_RETURN(ColumnHolder v, EvaluateView(*aggs_[a].arg, in));
+        WH_ASSIGN_OR_RETURN(ColumnHolder v, EvaluateView(*spec.arg, in));
         WH_RETURN_IF_ERROR(states_[a]->Update(&v.get(), gids.data(), in.rows));
       }
     }
@@ -545,6 +591,7 @@ class AggregateOp : public Operator {
         continue;
       }
       WH_ASSIGN_OR_RETURN(Column c, states_[a]->Finish(groups));
+      if (aggs_[a].empty_is_null && groups_.empty() && !any_rows) c = ConstantColumn(Value::Null(aggs_[a].type), 1);
       b.columns.push_back(std::move(c));
     }
     if (b.rows == 0) return false;
@@ -579,7 +626,8 @@ class AggregateOp : public Operator {
   };
   // The column and literal of COUNT_IF(column = 'literal') (either order), or false.
   static bool CountEquals(const AggregateSpec& a, int* column, BExprPtr* x, std::string* literal) {
-    if (a.fn != "COUNT_IF" || a.distinct || !a.arg || a.arg->kind != BExpr::kCompare || a.arg->op != "=") return false;
+    if (a.fn != "COUNT_IF" || a.distinct || a.filter || !a.arg || a.arg->kind != BExpr::kCompare || a.arg->op != "=")
+      return false;
     for (int side : {0, 1}) {
       const BExprPtr& c = a.arg->args[side];
       const BExprPtr& l = a.arg->args[1 - side];
@@ -2197,9 +2245,10 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, BucketRange buc
       WH_ASSIGN_OR_RETURN(auto groups, ResolveAll(n.groups, n.children[0]->out));
       std::vector<AggregateSpec> aggs = n.aggregates;
       for (auto& a : aggs)
-        if (a.arg) {
-          WH_ASSIGN_OR_RETURN(a.arg, Resolve(a.arg, n.children[0]->out));
-        }
+        for (BExprPtr* e : a.Exprs())
+          if (*e) {
+            WH_ASSIGN_OR_RETURN(*e, Resolve(*e, n.children[0]->out));
+          }
       op = std::make_unique<AggregateOp>(std::move(child), std::move(groups), std::move(aggs), &ctx->stats(&n),
                                          n.order_group);
       break;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "query/binder.h"
+#include "query/function/aggregate_catalog.h"
 #include "query/pruning.h"
 
 namespace wh {
@@ -219,7 +220,8 @@ void PruneColumns(PlanNode* node, const std::set<int>& required) {
     case PlanNode::kAggregate: {
       std::set<int> need;
       for (const auto& g : node->groups) AddRefs(g, &need);
-      for (const auto& a : node->aggregates) AddRefs(a.arg, &need);
+      for (const auto& a : node->aggregates)
+        for (const BExprPtr* e : a.Exprs()) AddRefs(*e, &need);
       PruneColumns(node->children[0].get(), need);
       return;
     }
@@ -496,7 +498,8 @@ std::map<int, int> PartitionCasts(PlanNode* node, int* next_id, bool may_extend)
     fix(node->predicate);
     for (auto& e : node->exprs) fix(e);
     for (auto& e : node->groups) fix(e);
-    for (auto& a : node->aggregates) fix(a.arg);
+    for (auto& a : node->aggregates)
+      for (BExprPtr* e : a.Exprs()) fix(*e);
     for (auto& e : node->left_keys) fix(e);
     for (auto& e : node->right_keys) fix(e);
     fix(node->residual);
@@ -587,10 +590,8 @@ void SplitAggregates(PlanNode* node, int* next_id) {
       int id = a.arg ? PassThroughColumn(*a.arg) : -1;
       if (f != "COUNT" || id < 0 || !keys.count(id)) return;
       final_fn.push_back("SUM");
-    } else if (f == "COUNT" || f == "COUNT_STAR" || f == "COUNT_IF" || f == "SUM") {
-      final_fn.push_back("SUM");
-    } else if (f == "MIN" || f == "MAX") {
-      final_fn.push_back(f);
+    } else if (const AggregateFunction* def = FindAggregateFunction(f); def && !def->combine.empty()) {
+      final_fn.push_back(def->combine);  // COUNT's per-bucket counts add up, MIN's minima ...
     } else {
       return;
     }

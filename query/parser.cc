@@ -995,6 +995,32 @@ class Parser {
           WH_ASSIGN_OR_RETURN(ExprPtr a, Expression());
           e->args.push_back(std::move(a));
         } while (AcceptSymbol(","));
+        if (AcceptKeyword("ORDER")) {  // string_agg(x, ',' ORDER BY y)
+          WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
+          e->agg = std::make_shared<AggregateExtras>();
+          WH_RETURN_IF_ERROR(OrderItems(&e->agg->order));
+        }
+        WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+      }
+      if (Peek().Is("WITHIN") && Peek(1).Is("GROUP")) {  // percentile_cont(0.5) WITHIN GROUP (ORDER BY x)
+        Advance();
+        Advance();
+        if (!e->agg) e->agg = std::make_shared<AggregateExtras>();
+        if (!e->agg->order.empty()) return Error(Peek(), "ORDER BY both inside the call and in WITHIN GROUP");
+        WH_RETURN_IF_ERROR(ExpectSymbol("("));
+        WH_RETURN_IF_ERROR(ExpectKeyword("ORDER"));
+        WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
+        WH_RETURN_IF_ERROR(OrderItems(&e->agg->order));
+        WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+        if (e->agg->order.size() != 1) return Error(Peek(), "WITHIN GROUP takes one ORDER BY expression");
+        e->agg->within_group = true;
+      }
+      if (Peek().Is("FILTER") && Peek(1).IsSymbol("(")) {  // agg(...) FILTER (WHERE cond)
+        Advance();
+        Advance();
+        if (!e->agg) e->agg = std::make_shared<AggregateExtras>();
+        AcceptKeyword("WHERE");  // DuckDB allows FILTER (cond)
+        WH_ASSIGN_OR_RETURN(e->agg->filter, Expression());
         WH_RETURN_IF_ERROR(ExpectSymbol(")"));
       }
       if (Peek().Is("OVER")) {

@@ -24,19 +24,39 @@ struct PlanColumn {
   bool system = false;  // not part of SELECT *, resolvable by name (etl_date)
 };
 
-struct AggregateSpec {
-  std::string fn;  // COUNT_STAR, COUNT, SUM, AVG, MIN, MAX, FIRST, ANY_VALUE, STDDEV_SAMP,
-                   // STDDEV_POP, VAR_SAMP, VAR_POP
-  BExprPtr arg;    // null for COUNT_STAR
-  bool distinct = false;
-  DataType type;   // result type
-  int output_id = -1;
-};
-
 struct SortKey {
   BExprPtr expr;
   bool desc = false;
   bool nulls_first = false;
+};
+
+struct AggregateSpec {
+  std::string fn;  // an aggregate of the catalog (query/function/aggregate.h); COUNT(*) is COUNT_STAR
+  BExprPtr arg;    // null for COUNT_STAR
+  bool distinct = false;
+  DataType type;   // result type
+  int output_id = -1;
+  // Further columns it reads (arg_max's key, corr's second argument, then the keys of an
+  // ORDER BY inside the call, whose directions `order` gives), its constant arguments (a
+  // quantile, a separator), and FILTER (WHERE ...): only rows where that is TRUE count.
+  std::vector<BExprPtr> more;
+  std::vector<SortKey> order;  // expr unused: the keys are the last order.size() of `more`
+  std::vector<Value> params;
+  BExprPtr filter;
+  // NULL, not its value for no rows, when an aggregate without GROUP BY sees no row (DuckDB's
+  // COUNT_IF; COUNT(CASE ...) rewritten to COUNT_IF stays 0).
+  bool empty_is_null = false;
+  // Every expression it reads, to visit or rewrite (arg and filter may be null).
+  std::vector<BExprPtr*> Exprs() {
+    std::vector<BExprPtr*> out = {&arg, &filter};
+    for (auto& m : more) out.push_back(&m);
+    return out;
+  }
+  std::vector<const BExprPtr*> Exprs() const {
+    std::vector<const BExprPtr*> out = {&arg, &filter};
+    for (const auto& m : more) out.push_back(&m);
+    return out;
+  }
 };
 
 // A window function: computed per row over the rows of its partition (PARTITION BY), in the

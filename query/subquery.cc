@@ -3,6 +3,7 @@
 #include <set>
 
 #include "query/binder.h"
+#include "query/function/aggregate_catalog.h"
 
 namespace wh {
 
@@ -35,7 +36,8 @@ bool PlanRefersTo(const PlanNode& n, const std::set<int>& ids) {
     for (const auto& e : *v)
       if (any(e)) return true;
   for (const auto& a : n.aggregates)
-    if (any(a.arg)) return true;
+    for (const BExprPtr* e : a.Exprs())
+      if (any(*e)) return true;
   for (const auto& k : n.sort_keys)
     if (any(k.expr)) return true;
   for (const auto& w : n.windows) {
@@ -150,7 +152,8 @@ Result<PlanPtr> Pull(const PlanPtr& node, Decorrelation* d) {
       if (child.kind == PlanNode::kAggregate && node->children[0]->groups.empty()) {
         std::map<int, BExprPtr> zero;
         for (const auto& a : child.aggregates) {
-          const bool count = a.fn == "COUNT" || a.fn == "COUNT_STAR" || a.fn == "COUNT_IF";
+          const AggregateFunction* def = FindAggregateFunction(a.fn);
+          const bool count = def && def->zero_on_empty && !a.empty_is_null;
           zero[a.output_id] = MakeLiteral(count ? Value::Int(a.type, 0) : Value::Null(a.type));
         }
         for (size_t i = 0; i < node->exprs.size(); ++i) {
@@ -169,7 +172,8 @@ Result<PlanPtr> Pull(const PlanPtr& node, Decorrelation* d) {
       for (const auto& g : node->groups)
         if (RefersTo(*g, d->outer)) return Unsupported("its GROUP BY refers to the outer query");
       for (const auto& a : node->aggregates)
-        if (a.arg && RefersTo(*a.arg, d->outer)) return Unsupported("an aggregate of it reads the outer query");
+        for (const BExprPtr* e : a.Exprs())
+          if (*e && RefersTo(**e, d->outer)) return Unsupported("an aggregate of it reads the outer query");
       const size_t before = d->pulled.size();
       WH_ASSIGN_OR_RETURN(copy->children[0], Pull(node->children[0], d));
       // Grouped by the inner side of each equality too: one group per outer key.
