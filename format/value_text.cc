@@ -360,7 +360,7 @@ std::string FormatDouble(double v) {
   // DuckDB's text of a DOUBLE (which is Python's repr): the shortest digits that read back as
   // v, written fixed when the decimal exponent is in [-4, 16) with at least one digit after
   // the point ("111624.0", "0.0001"), else d.ddde+XX ("1e+16", "1e-05"); nan, inf, -inf.
-  if (std::isnan(v)) return "nan";
+  if (std::isnan(v)) return std::signbit(v) ? "-nan" : "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   char buf[64];
   char* end = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific).ptr;

@@ -1471,6 +1471,12 @@ Result<BExprPtr> ArithExpr(const std::string& op, BExprPtr l, BExprPtr r) {
     return Status::InvalidArgument("cannot apply '" + op + "' to " + a.ToString() + " and " + b.ToString());
   DataType t;
   BExprPtr x = l, y = r;
+  if (op == "//") {  // integer division (DuckDB), truncating
+    if (!IsIntegral(a) || !IsIntegral(b))
+      return Status::InvalidArgument("// (integer division) needs integers, not " + a.ToString() + " and " + b.ToString());
+    t = DataType::Int64();
+    return Fold(MakeNode(BExpr::kArith, t, {MakeCast(l, t), MakeCast(r, t)}, op));
+  }
   if (op == "/" || a.id == TypeId::kDouble || b.id == TypeId::kDouble) {
     t = DataType::Double();
     x = MakeCast(l, t);
@@ -1560,6 +1566,20 @@ Result<BExprPtr> Binder::BindBinary(const Expr& e, const Scope& scope, AggContex
   }
   if (op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=")
     return BindCompare(op, l, r, e);
+  if (op == "IS DISTINCT FROM" || op == "IS NOT DISTINCT FROM") {
+    // l = r with NULLs equal to each other: COALESCE(l = r, l IS NULL AND r IS NULL); never NULL.
+    WH_ASSIGN_OR_RETURN(BExprPtr eq, BindCompare("=", l, r, e));
+    auto ln = MakeNode(BExpr::kIsNull, DataType::Boolean(), {l});
+    auto rn = MakeNode(BExpr::kIsNull, DataType::Boolean(), {r});
+    ln->nullable = rn->nullable = false;
+    auto both = MakeNode(BExpr::kAnd, DataType::Boolean(), {ln, rn});
+    auto same = MakeNode(BExpr::kCoalesce, DataType::Boolean(), {eq, both});
+    same->nullable = false;
+    if (op == "IS NOT DISTINCT FROM") return Fold(same);
+    auto n = MakeNode(BExpr::kNot, DataType::Boolean(), {same});
+    n->nullable = false;
+    return Fold(n);
+  }
   if (op == "||") {
     return CallFunction("CONCAT_NULL", DataType::String(),
                         {MakeCast(l, DataType::String()), MakeCast(r, DataType::String())});

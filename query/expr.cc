@@ -833,13 +833,8 @@ Result<Column> ArithColumns(const BExpr& e, const Column& a, const Column& b) {
     if (op == "+") for (size_t i = 0; i < n; ++i) o[i] = x[i] + y[i];
     else if (op == "-") for (size_t i = 0; i < n; ++i) o[i] = x[i] - y[i];
     else if (op == "*") for (size_t i = 0; i < n; ++i) o[i] = x[i] * y[i];
-    else {
-      for (size_t i = 0; i < n; ++i) {
-        if (Valid(valid, i) && y[i] == 0)
-          return Status::InvalidArgument("division by zero: " + TextOf(a, i) + " " + op + " 0");
-        o[i] = op == "/" ? x[i] / y[i] : std::fmod(x[i], y[i]);
-      }
-    }
+    else if (op == "/") for (size_t i = 0; i < n; ++i) o[i] = x[i] / y[i];  // by zero: +-inf or NaN (IEEE, DuckDB)
+    else for (size_t i = 0; i < n; ++i) o[i] = std::fmod(x[i], y[i]);
     out.SetValidity(std::move(valid));
     return out;
   }
@@ -858,8 +853,17 @@ Result<Column> ArithColumns(const BExpr& e, const Column& a, const Column& b) {
     } else {
       for (size_t i = 0; i < n; ++i) {
         if (!Valid(valid, i)) { o[i] = 0; continue; }
-        if (y[i] == 0) return Status::InvalidArgument("division by zero: " + TextOf(a, i) + " " + op + " 0");
-        if (y[i] == -1) { o[i] = op == "%" ? 0 : -x[i]; continue; }
+        if (y[i] == 0) {  // x % 0 and x // 0 are NULL (DuckDB, and Spark's x % 0)
+          if (valid.empty()) valid.assign(n, 1);
+          valid[i] = 0;
+          o[i] = 0;
+          continue;
+        }
+        if (y[i] == -1) {
+          if (op != "%" && x[i] == INT64_MIN) return Overflow(op, a, b, i, t);
+          o[i] = op == "%" ? 0 : -x[i];
+          continue;
+        }
         o[i] = op == "%" ? x[i] % y[i] : x[i] / y[i];
       }
     }
@@ -885,7 +889,11 @@ Result<Column> ArithColumns(const BExpr& e, const Column& a, const Column& b) {
     else if (op == "-") ov = __builtin_sub_overflow(x, y, &r);
     else if (op == "*") ov = __builtin_mul_overflow(x, y, &r);
     else {
-      if (y == 0) return Status::InvalidArgument("division by zero: " + TextOf(a, i) + " % 0");
+      if (y == 0) {  // x % 0 is NULL
+        if (valid.empty()) valid.assign(n, 1);
+        valid[i] = 0;
+        continue;
+      }
       r = x % y;
     }
     if (ov || Abs128(r) >= limit) return Overflow(op, a, b, i, t);

@@ -133,11 +133,11 @@ Result<std::vector<Token>> Tokenize(const std::string& sql) {
         t.text += sql[i++];
       }
     } else {
-      static const char* kTwo[] = {"<=", ">=", "<>", "!=", "||", "==", "::"};
+      static const char* kMulti[] = {"<=>", "->>", "<=", ">=", "<>", "!=", "||", "==", "::", "//", "->"};
       t.kind = TokenKind::kSymbol;
-      for (const char* two : kTwo) {
-        if (sql.compare(i, 2, two) == 0) {
-          t.text = two;
+      for (const char* sym : kMulti) {
+        if (sql.compare(i, std::strlen(sym), sym) == 0) {
+          t.text = sym;
           break;
         }
       }

@@ -612,10 +612,24 @@ class Parser {
     while (true) {
       const Token& at = Peek();
       if (AcceptKeyword("IS")) {
+        const bool not_ = AcceptKeyword("NOT");
+        if (AcceptKeyword("DISTINCT")) {  // x IS [NOT] DISTINCT FROM y: = with NULLs equal
+          WH_RETURN_IF_ERROR(ExpectKeyword("FROM"));
+          WH_ASSIGN_OR_RETURN(ExprPtr r, Additive());
+          l = MakeBinary(at, not_ ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM", std::move(l), std::move(r));
+          if (!chain.Grow()) return TooDeep();
+          continue;
+        }
+        if (Peek().Is("TRUE") || Peek().Is("FALSE")) {  // x IS [NOT] TRUE / FALSE: never NULL
+          const bool truth = Advance().Is("TRUE");
+          auto lit = NewExpr(Expr::kBool, at);
+          lit->value = truth;
+          l = MakeBinary(at, not_ ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM", std::move(l), std::move(lit));
+          if (!chain.Grow()) return TooDeep();
+          continue;
+        }
         auto e = NewExpr(Expr::kIsNull, at);
-        e->negated = AcceptKeyword("NOT");
-        if (Peek().Is("TRUE") || Peek().Is("FALSE"))
-          return Error(Peek(), "IS TRUE / IS FALSE are not supported; compare with = TRUE");
+        e->negated = not_;
         WH_RETURN_IF_ERROR(ExpectKeyword("NULL"));
         e->args.push_back(std::move(l));
         l = std::move(e);
@@ -701,6 +715,13 @@ class Parser {
         if (!chain.Grow()) return TooDeep();
         continue;
       }
+      if (Peek().IsSymbol("<=>")) {  // Spark's null-safe equality
+        const Token& t = Advance();
+        WH_ASSIGN_OR_RETURN(ExprPtr r, Additive());
+        l = MakeBinary(t, "IS NOT DISTINCT FROM", std::move(l), std::move(r));
+        if (!chain.Grow()) return TooDeep();
+        continue;
+      }
       static const char* kOps[] = {"=", "==", "<>", "!=", "<", "<=", ">", ">="};
       bool matched = false;
       for (const char* o : kOps) {
@@ -760,10 +781,19 @@ class Parser {
   Result<ExprPtr> Multiplicative() {
     ChainDepth chain(&depth_);
     WH_ASSIGN_OR_RETURN(ExprPtr l, Unary());
-    while (Peek().IsSymbol("*") || Peek().IsSymbol("/") || Peek().IsSymbol("%")) {
+    while (Peek().IsSymbol("*") || Peek().IsSymbol("/") || Peek().IsSymbol("%") || Peek().IsSymbol("//") ||
+           Peek().IsSymbol("->") || Peek().IsSymbol("->>")) {
       const Token& op = Advance();
       if (!chain.Grow()) return TooDeep();
       WH_ASSIGN_OR_RETURN(ExprPtr r, Unary());
+      if (op.text == "->" || op.text == "->>") {  // JSON: x -> path (JSON text), x ->> path (its string)
+        auto f = NewExpr(Expr::kFunction, op);
+        f->name = op.text == "->" ? "JSON_EXTRACT" : "JSON_EXTRACT_STRING";
+        f->args.push_back(std::move(l));
+        f->args.push_back(std::move(r));
+        l = std::move(f);
+        continue;
+      }
       l = MakeBinary(op, op.text, std::move(l), std::move(r));
     }
     return l;

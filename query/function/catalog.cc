@@ -124,6 +124,7 @@ const Catalog& TheCatalog() {
     RegisterMathFunctions(&r);
     RegisterStringFunctions(&r);
     RegisterRegexFunctions(&r);
+    RegisterJsonFunctions(&r);
     auto* c = new Catalog;
     c->functions = std::move(r.functions);
     for (const auto& f : c->functions) {

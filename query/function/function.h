@@ -100,5 +100,6 @@ void RegisterDateFunctions(FunctionRegistry* r);
 void RegisterMathFunctions(FunctionRegistry* r);
 void RegisterStringFunctions(FunctionRegistry* r);
 void RegisterRegexFunctions(FunctionRegistry* r);
+void RegisterJsonFunctions(FunctionRegistry* r);
 
 }  // namespace wh
