@@ -182,7 +182,7 @@ struct ColumnDefAst {
 
 struct Statement {
   enum Kind { kCreateTable, kDropTable, kShowTables, kDescribe, kSelect, kCreateView, kDropView,
-              kExplain, kInsert };
+              kExplain, kInsert, kShowFunctions };
   Kind kind;
   SourcePos pos;
   std::string table;

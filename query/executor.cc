@@ -13,6 +13,9 @@
 #include "query/optimizer.h"
 #include "query/query.h"
 
+#include "query/function/aggregate_catalog.h"
+#include "query/function/function.h"
+
 namespace wh {
 
 namespace {
@@ -419,6 +422,31 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       Status s = st.kind == Statement::kDropTable ? (*wh)->DropTable(st.table, st.if_exists)
                                                   : (*wh)->DropView(st.table, st.if_exists);
       if (!s.ok()) return SqlError(sql, st.table_pos, s);
+      return out;
+    }
+    case Statement::kShowFunctions: {
+      // The catalogs: scalar functions, then aggregates, each by name.
+      std::vector<std::string> names, kinds, aliases, signatures, descriptions;
+      auto add = [&](const std::string& name, const char* kind, const std::vector<std::string>& al,
+                     const std::string& sig, const std::string& desc) {
+        names.push_back(name);
+        kinds.push_back(kind);
+        std::string a;
+        for (const auto& x : al) a += (a.empty() ? "" : ", ") + x;
+        aliases.push_back(a);
+        signatures.push_back(sig);
+        descriptions.push_back(desc);
+      };
+      for (const ScalarFunction* f : ScalarFunctions()) add(f->name, "scalar", f->aliases, f->signature, f->description);
+      for (const AggregateFunction* f : AggregateFunctions())
+        add(f->name, "aggregate", f->aliases, f->signature, f->description);
+      ResultSet rs;
+      rs.AddColumn("function_name", StringColumn(names));
+      rs.AddColumn("kind", StringColumn(kinds));
+      rs.AddColumn("aliases", StringColumn(aliases));
+      rs.AddColumn("signature", StringColumn(signatures));
+      rs.AddColumn("description", StringColumn(descriptions));
+      out.push_back(std::move(rs));
       return out;
     }
     case Statement::kShowTables: {

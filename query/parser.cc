@@ -124,7 +124,12 @@ class Parser {
       return s;
     }
     if (AcceptKeyword("SHOW")) {
-      WH_RETURN_IF_ERROR(ExpectKeyword("TABLES"));
+      if (AcceptKeyword("FUNCTIONS")) {
+        s.kind = Statement::kShowFunctions;
+        return s;
+      }
+      if (!Peek().Is("TABLES")) return Expected("TABLES or FUNCTIONS after SHOW");
+      Advance();
       s.kind = Statement::kShowTables;
       return s;
     }

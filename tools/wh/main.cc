@@ -44,10 +44,11 @@ usage: wh [-w DIR] COMMAND [ARGS]
 
 commands:
   query "SQL" | -f FILE.sql [--format F] [-o OUT] [--var NAME=VALUE]... [--memory-mb N]
-                                           run SQL: SELECT / WITH, EXPLAIN [ANALYZE], CREATE
-                                           TABLE [AS SELECT], INSERT INTO t SELECT (rows get
-                                           --etl-date), CREATE [OR REPLACE] VIEW, DROP TABLE,
-                                           DROP VIEW, SHOW TABLES, DESCRIBE; ${NAME} in
+                                           run SQL: SELECT / WITH / VALUES, EXPLAIN [ANALYZE],
+                                           CREATE TABLE [AS SELECT], INSERT INTO t SELECT |
+                                           VALUES (rows get --etl-date), CREATE [OR REPLACE]
+                                           VIEW, DROP TABLE, DROP VIEW, SHOW TABLES, SHOW
+                                           FUNCTIONS, DESCRIBE (README "SQL"); ${NAME} in
                                            the SQL is bound to --var NAME's VALUE as one
                                            literal (a number, else a string), never SQL;
                                            --memory-mb: the most memory a statement may use
