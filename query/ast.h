@@ -134,6 +134,7 @@ struct AggregateExtras {
 
 struct WindowDef {
   SourcePos pos;
+  std::string ref;  // a named window (WINDOW ref AS (...)) this one starts from, or ""
   std::vector<ExprPtr> partition;
   std::vector<OrderItem> order;
   bool has_frame = false;
@@ -153,6 +154,7 @@ struct SelectCore {
   bool group_by_all = false;  // GROUP BY ALL: every select item without an aggregate
   ExprPtr having;
   ExprPtr qualify;  // QUALIFY: a filter after the window functions
+  std::vector<std::pair<std::string, std::shared_ptr<WindowDef>>> windows;  // WINDOW w AS (...)
 };
 
 struct CommonTable {

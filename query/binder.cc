@@ -477,6 +477,12 @@ Result<PlanPtr> Binder::BindValues(const SelectCore& s) {
 }
 
 Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderItem>& order) {
+  struct NamedWindows {
+    Binder* b;
+    const std::vector<std::pair<std::string, std::shared_ptr<WindowDef>>>* saved;
+    ~NamedWindows() { b->named_windows_ = saved; }
+  } named_windows{this, named_windows_};
+  named_windows_ = &s.windows;
   if (!s.values.empty()) {
     WH_ASSIGN_OR_RETURN(PlanPtr plan, BindValues(s));
     if (order.empty()) return plan;
@@ -1732,7 +1738,26 @@ Result<BExprPtr> Binder::BindWindow(const Expr& e, const Scope& scope, AggContex
     ~Guard() { *flag = false; }
   } guard{&in_window_};
   in_window_ = true;
-  const WindowDef& w = *e.over;
+  // A named window: its partitioning, order and frame, then what this one adds (an ORDER BY or a
+  // frame the named one lacks), as in standard SQL.
+  const WindowDef& own = *e.over;
+  const WindowDef* named = nullptr;
+  if (!own.ref.empty()) {
+    if (named_windows_)
+      for (const auto& [n, def] : *named_windows_)
+        if (n == own.ref) named = def.get();
+    if (!named) return Error(own.pos, "no window named '" + own.ref + "' (define it with WINDOW " + own.ref + " AS (...))");
+    if (!named->ref.empty()) return Error(own.pos, "a named window cannot refer to another one");
+    if (!own.partition.empty()) return Error(own.pos, "a window that names another cannot add PARTITION BY");
+    if (!own.order.empty() && !named->order.empty())
+      return Error(own.pos, "window '" + own.ref + "' already has an ORDER BY");
+  }
+  struct {
+    const std::vector<ExprPtr>& partition;
+    const std::vector<OrderItem>& order;
+    const WindowDef& frame;
+  } w{named ? named->partition : own.partition, named && !named->order.empty() ? named->order : own.order,
+      own.has_frame || !named ? own : *named};
   // Binds an expression of the window over the rows it sees (after GROUP BY, if any).
   auto bind = [&](const Expr& x) -> Result<BExprPtr> {
     WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(x, scope, agg));
@@ -1766,10 +1791,10 @@ Result<BExprPtr> Binder::BindWindow(const Expr& e, const Scope& scope, AggContex
     }
     return int64_t{0};
   };
-  if (w.has_frame) {
-    spec.frame_start = bound(w.start);
-    spec.frame_end = bound(w.end);
-    spec.peers = !w.rows;
+  if (w.frame.has_frame) {
+    spec.frame_start = bound(w.frame.start);
+    spec.frame_end = bound(w.frame.end);
+    spec.peers = !w.frame.rows;
   } else if (!w.order.empty()) {
     spec.frame_end = 0;
     spec.peers = true;
@@ -1781,6 +1806,25 @@ Result<BExprPtr> Binder::BindWindow(const Expr& e, const Scope& scope, AggContex
     WH_RETURN_IF_ERROR(arity(0, 0));
     spec.fn = f;
     spec.type = DataType::Int64();
+  } else if (f == "PERCENT_RANK" || f == "CUME_DIST") {
+    WH_RETURN_IF_ERROR(arity(0, 0));
+    spec.fn = f;
+    spec.type = DataType::Double();
+  } else if (f == "NTILE") {
+    WH_RETURN_IF_ERROR(arity(1, 1));
+    WH_ASSIGN_OR_RETURN(spec.offset, ConstantInt(*e.args[0], "the number of NTILE groups"));
+    if (spec.offset < 1) return Error(*e.args[0], "NTILE needs a number of groups of at least 1");
+    spec.fn = f;
+    spec.type = DataType::Int64();
+  } else if (f == "NTH_VALUE") {
+    WH_RETURN_IF_ERROR(arity(2, 2));
+    WH_ASSIGN_OR_RETURN(BExprPtr x, bind(*e.args[0]));
+    if (IsUntypedNull(*x)) x = MakeLiteral(Value::Null(DataType::Int32()));
+    WH_ASSIGN_OR_RETURN(spec.offset, ConstantInt(*e.args[1], "the row number of NTH_VALUE"));
+    if (spec.offset < 1) return Error(*e.args[1], "NTH_VALUE counts rows from 1");
+    spec.fn = f;
+    spec.args = {x};
+    spec.type = x->type;
   } else if (f == "LAG" || f == "LEAD") {
     WH_RETURN_IF_ERROR(arity(1, 3));
     if (w.order.empty()) return Error(e, f + " needs ORDER BY in its window");
@@ -1843,14 +1887,16 @@ Result<BExprPtr> Binder::BindWindow(const Expr& e, const Scope& scope, AggContex
     spec.type = spec.agg.type;
   } else {
     return Error(e, "unknown window function " + f +
-                        " (expected ROW_NUMBER, RANK, DENSE_RANK, LAG, LEAD, FIRST_VALUE, LAST_VALUE, "
+                        " (expected ROW_NUMBER, RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST, NTILE, LAG, LEAD, "
+                        "FIRST_VALUE, LAST_VALUE, NTH_VALUE, "
                         "COUNT, SUM, AVG, MIN, MAX, STDDEV or VARIANCE)");
   }
   spec.output_id = NewId(Upper(f));
   spec.agg.output_id = spec.output_id;
   windows_->ids.insert(spec.output_id);
   windows_->specs.push_back(spec);
-  const bool nullable = !(f == "ROW_NUMBER" || f == "RANK" || f == "DENSE_RANK" || spec.agg.fn == "COUNT_STAR" ||
+  const bool nullable = !(f == "ROW_NUMBER" || f == "RANK" || f == "DENSE_RANK" || f == "PERCENT_RANK" ||
+                          f == "CUME_DIST" || f == "NTILE" || spec.agg.fn == "COUNT_STAR" ||
                           spec.agg.fn == "COUNT" || spec.agg.fn == "COUNT_IF");
   return MakeColumnRef(spec.output_id, spec.type, nullable);
 }

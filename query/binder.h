@@ -145,6 +145,8 @@ class Binder {
     bool expanding = false;  // an alias is being bound (no alias inside it)
   };
   AliasScope aliases_;
+  // WINDOW w AS (...) of the SELECT being bound.
+  const std::vector<std::pair<std::string, std::shared_ptr<WindowDef>>>* named_windows_ = nullptr;
   const std::vector<DataType>* insert_types_ = nullptr;
   const SelectCore* insert_values_ = nullptr;  // the INSERT's own VALUES list
   bool in_window_ = false;

@@ -429,6 +429,17 @@ class Parser {
     if (AcceptKeyword("HAVING")) {
       WH_ASSIGN_OR_RETURN(s->having, Expression());
     }
+    if (AcceptKeyword("WINDOW")) {  // WINDOW w AS (...), v AS (...)
+      do {
+        const Token& name = Peek();
+        WH_ASSIGN_OR_RETURN(std::string n, Identifier("window name"));
+        for (const auto& [prev, def] : s->windows)
+          if (prev == n) return Error(name, "window '" + n + "' is defined twice");
+        WH_RETURN_IF_ERROR(ExpectKeyword("AS"));
+        WH_ASSIGN_OR_RETURN(auto def, Window());
+        s->windows.emplace_back(n, std::move(def));
+      } while (AcceptSymbol(","));
+    }
     if (AcceptKeyword("QUALIFY")) {
       WH_ASSIGN_OR_RETURN(s->qualify, Expression());
     }
@@ -1101,9 +1112,14 @@ class Parser {
   Result<std::shared_ptr<WindowDef>> Window() {
     auto w = std::make_shared<WindowDef>();
     w->pos = Peek().pos;
-    if (Peek().kind == TokenKind::kIdent && !Peek(1).IsSymbol("("))
-      return Error(Peek(), "named windows are not supported; write OVER (PARTITION BY ... ORDER BY ...)");
+    if (Peek().kind == TokenKind::kIdent && !Peek(1).IsSymbol("(")) {  // OVER w: a window of WINDOW w AS (...)
+      w->ref = ToLower(Advance().text);
+      return w;
+    }
     WH_RETURN_IF_ERROR(ExpectSymbol("("));
+    if ((Peek().kind == TokenKind::kIdent || Peek().kind == TokenKind::kQuotedIdent) && !Peek().Is("PARTITION") &&
+        !Peek().Is("ORDER") && !Peek().Is("ROWS") && !Peek().Is("RANGE"))
+      w->ref = ToLower(Advance().text);  // OVER (w ORDER BY ...): w's partitioning and more
     if (AcceptKeyword("PARTITION")) {
       WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
       do {

@@ -430,7 +430,30 @@ Result<Column> Compute(const WindowSpec& spec, const Ordering& ord, const Batch&
     }
     return Int64Values(std::move(v));
   }
-  if (fn == "LAG" || fn == "LEAD" || fn == "FIRST_VALUE" || fn == "LAST_VALUE") {
+  if (fn == "PERCENT_RANK" || fn == "CUME_DIST") {
+    // (rank - 1) / (rows - 1), 0 for one row; rows up to the last peer / rows.
+    Column out(DataType::Double());
+    double* o = reinterpret_cast<double*>(out.ResizeFixed(n));
+    for (size_t k = 0; k < n; ++k) {
+      const double rows = static_cast<double>(ord.part_end[k] - ord.part_start[k]);
+      o[ord.perm[k]] = fn == "CUME_DIST" ? static_cast<double>(ord.peer_end[k] - ord.part_start[k]) / rows
+                       : rows <= 1     ? 0.0
+                                       : static_cast<double>(ord.peer_start[k] - ord.part_start[k]) / (rows - 1);
+    }
+    return out;
+  }
+  if (fn == "NTILE") {
+    // Groups as even as can be, the first (rows % groups) one row larger.
+    std::vector<int64_t> v(n);
+    for (size_t k = 0; k < n; ++k) {
+      const int64_t rows = static_cast<int64_t>(ord.part_end[k] - ord.part_start[k]);
+      const int64_t i = static_cast<int64_t>(k - ord.part_start[k]);
+      const int64_t q = rows / spec.offset, r = rows % spec.offset;
+      v[ord.perm[k]] = q == 0 ? i + 1 : i < r * (q + 1) ? i / (q + 1) + 1 : (i - r * (q + 1)) / q + r + 1;
+    }
+    return Int64Values(std::move(v));
+  }
+  if (fn == "LAG" || fn == "LEAD" || fn == "FIRST_VALUE" || fn == "LAST_VALUE" || fn == "NTH_VALUE") {
     WH_ASSIGN_OR_RETURN(Column x, Evaluate(*spec.args[0], in));
     std::vector<uint32_t> src(n, kNoRow);
     for (size_t k = 0; k < n; ++k) {
@@ -442,7 +465,8 @@ Result<Column> Compute(const WindowSpec& spec, const Ordering& ord, const Batch&
         int64_t first, last;
         Frame(spec, ord, k, &first, &last);
         if (first > last) continue;
-        j = fn == "FIRST_VALUE" ? first : last;
+        j = fn == "FIRST_VALUE" ? first : fn == "LAST_VALUE" ? last : first + spec.offset - 1;
+        if (j > last) continue;  // NTH_VALUE past the frame's end: NULL
       }
       src[ord.perm[k]] = ord.perm[j];
     }
