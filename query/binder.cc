@@ -982,8 +982,17 @@ Result<PlanPtr> Binder::BindTable(const TableRef& t) {
   if (!cached) {
     auto snap = wh_->GetSnapshot(t.name);
     if (!snap.ok()) {
-      if (snap.status().code() == StatusCode::kNotFound)
-        return Error(t.pos, "no table or view named '" + t.name + "'");
+      if (snap.status().code() == StatusCode::kNotFound) {
+        std::vector<std::string> names;
+        if (auto tables = wh_->ListTables(); tables.ok()) names = *tables;
+        if (auto views = wh_->ListViews(); views.ok())
+          for (const auto& [v, text] : *views) names.push_back(v);
+        for (const auto& scope : ctes_)
+          for (const auto& [cte, q] : scope) names.push_back(cte);
+        std::vector<std::string> near = NearestNames(ToLower(t.name), names);
+        for (auto& n : near) n = "'" + n + "'";
+        return Error(t.pos, "no table or view named '" + t.name + "'" + DidYouMean(near));
+      }
       return snap.status();
     }
     cached = std::make_shared<TableSnapshot>(std::move(*snap));
@@ -1215,11 +1224,15 @@ Result<BExprPtr> Binder::BindColumn(const Expr& e, const Scope& scope) {
     std::string where = e.qualifier.empty() ? "" : " in '" + e.qualifier + "'";
     std::string known;
     int shown = 0;
+    std::vector<std::string> names;
     for (const auto& c : scope.columns) {
       if (c.hidden || (!e.qualifier.empty() && c.table != e.qualifier)) continue;
+      names.push_back(ToLower(c.name));
       if (shown++ < 12) known += (known.empty() ? "" : ", ") + c.name;
     }
-    return Error(e, "no column '" + e.name + "'" + where +
+    std::vector<std::string> near = NearestNames(e.name, names);
+    for (auto& n : near) n = "'" + n + "'";
+    return Error(e, "no column '" + e.name + "'" + where + DidYouMean(near) +
                         (known.empty() ? "" : " (columns: " + known + (shown > 12 ? ", ..." : "") + ")"));
   }
   return MakeColumnRef(found->id, found->type, found->nullable);
@@ -2005,10 +2018,7 @@ Result<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggCont
   const ScalarFunction* fn = FindScalarFunction(f);
   if (fn && fn->hidden) fn = nullptr;  // an operator's implementation, not callable by name
   if (!fn) {
-    std::string msg = "unknown function " + f + "()";
-    std::vector<std::string> near = NearestFunctionNames(f);
-    for (size_t i = 0; i < near.size(); ++i) msg += (i == 0 ? "; did you mean " : i + 1 == near.size() ? " or " : ", ") + near[i] + "()";
-    return Error(e, msg + (near.empty() ? "" : "?"));
+    return Error(e, "unknown function " + f + "()" + DidYouMean(NearestFunctionNames(f), "()"));
   }
   if (e.distinct) return Error(e, "DISTINCT is only allowed in aggregate functions");
   std::vector<BExprPtr> a;

@@ -61,7 +61,7 @@ Result<std::vector<Token>> Tokenize(const std::string& sql) {
       continue;
     }
     if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-      size_t start = i;
+      const SourcePos start = pos_at(i);  // before the comment's newlines move the line on
       i += 2;
       while (i + 1 < sql.size() && !(sql[i] == '*' && sql[i + 1] == '/')) {
         if (sql[i] == '\n') {
@@ -70,7 +70,7 @@ Result<std::vector<Token>> Tokenize(const std::string& sql) {
         }
         ++i;
       }
-      if (i + 1 >= sql.size()) return error(start, "unterminated /* comment");
+      if (i + 1 >= sql.size()) return Status::InvalidArgument(SqlErrorMessage(sql, start, "unterminated /* comment"));
       i += 2;
       continue;
     }
@@ -96,10 +96,11 @@ Result<std::vector<Token>> Tokenize(const std::string& sql) {
       t.kind = TokenKind::kNumber;
       t.text = sql.substr(s, i - s);
     } else if (c == '\'') {
-      size_t s = i++;
+      ++i;
       t.kind = TokenKind::kString;
       for (;;) {
-        if (i >= sql.size()) return error(s, "unterminated string literal");
+        if (i >= sql.size())  // at the quote that opens it (t.pos: before its newlines)
+          return Status::InvalidArgument(SqlErrorMessage(sql, t.pos, "unterminated string literal"));
         if (sql[i] == '\'') {
           if (i + 1 < sql.size() && sql[i + 1] == '\'') {
             t.text += '\'';

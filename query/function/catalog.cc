@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "query/binder.h"
+#include "query/function/aggregate_catalog.h"
 #include "query/function/function.h"
 
 namespace wh {
@@ -169,17 +170,36 @@ BExprPtr CallFunction(const std::string& name, DataType type, std::vector<BExprP
 
 const std::vector<const ScalarFunction*>& ScalarFunctions() { return TheCatalog().listed; }
 
-std::vector<std::string> NearestFunctionNames(const std::string& upper_name, size_t max) {
+std::vector<std::string> NearestNames(const std::string& name, const std::vector<std::string>& candidates,
+                                      size_t max) {
   std::vector<std::pair<size_t, std::string>> scored;
-  for (const auto& [name, f] : TheCatalog().by_name) {
-    if (f->hidden) continue;
-    const size_t d = EditDistance(upper_name, name);
-    if (d <= std::max<size_t>(2, upper_name.size() / 3)) scored.emplace_back(d, name);
+  for (const auto& c : candidates) {
+    const size_t d = EditDistance(name, c);
+    if (d <= std::max<size_t>(2, name.size() / 3)) scored.emplace_back(d, c);
   }
   std::sort(scored.begin(), scored.end());
+  scored.erase(std::unique(scored.begin(), scored.end()), scored.end());
   std::vector<std::string> out;
   for (size_t i = 0; i < scored.size() && i < max; ++i) out.push_back(scored[i].second);
   return out;
+}
+
+std::string DidYouMean(const std::vector<std::string>& near, const std::string& suffix) {
+  std::string msg;
+  for (size_t i = 0; i < near.size(); ++i)
+    msg += (i == 0 ? "; did you mean " : i + 1 == near.size() ? " or " : ", ") + near[i] + suffix;
+  return near.empty() ? msg : msg + "?";
+}
+
+std::vector<std::string> NearestFunctionNames(const std::string& upper_name, size_t max) {
+  std::vector<std::string> names;
+  for (const auto& [name, f] : TheCatalog().by_name)
+    if (!f->hidden) names.push_back(name);
+  for (const AggregateFunction* f : AggregateFunctions()) {
+    names.push_back(f->name);
+    for (const auto& a : f->aliases) names.push_back(a);
+  }
+  return NearestNames(upper_name, names, max);
 }
 
 }  // namespace wh

@@ -86,8 +86,13 @@ const ScalarFunction* FindScalarFunction(const std::string& upper_name);
 BExprPtr CallFunction(const std::string& name, DataType type, std::vector<BExprPtr> args);
 // Every function, in name order.
 const std::vector<const ScalarFunction*>& ScalarFunctions();
-// The catalog's names (and aliases) nearest to `name`, for "did you mean".
+// The catalogs' names (and aliases, scalar and aggregate) nearest to `name`, for "did you mean".
 std::vector<std::string> NearestFunctionNames(const std::string& upper_name, size_t max = 3);
+// The candidates within a few edits of `name`, nearest first.
+std::vector<std::string> NearestNames(const std::string& name, const std::vector<std::string>& candidates,
+                                      size_t max = 3);
+// "; did you mean a, b or c?" (each with `suffix`), or "" when `near` is empty.
+std::string DidYouMean(const std::vector<std::string>& near, const std::string& suffix = "");
 
 // Registration, one per family file (called once when the catalog is first used).
 class FunctionRegistry {
