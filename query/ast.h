@@ -152,6 +152,9 @@ struct SelectCore {
   ExprPtr where;
   std::vector<ExprPtr> group_by;
   bool group_by_all = false;  // GROUP BY ALL: every select item without an aggregate
+  // GROUPING SETS / ROLLUP / CUBE: the sets, as indexes into group_by (which then lists every
+  // expression named); empty for a plain GROUP BY.
+  std::vector<std::vector<size_t>> grouping_sets;
   ExprPtr having;
   ExprPtr qualify;  // QUALIFY: a filter after the window functions
   std::vector<std::pair<std::string, std::shared_ptr<WindowDef>>> windows;  // WINDOW w AS (...)

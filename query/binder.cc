@@ -145,6 +145,65 @@ Status Binder::Error(const SourcePos& pos, const std::string& msg) const {
 }
 
 // DISTINCT: an aggregate grouping by every column.
+PlanPtr Binder::GroupingSets(const PlanPtr& a, const std::vector<std::vector<size_t>>& sets,
+                             const std::vector<std::pair<std::vector<size_t>, int>>& groupings) {
+  // One aggregate per set, the keys it leaves out grouped as NULL (one group for all their
+  // values, NULL in the output), each with its GROUPING() values as constants; UNION ALL of
+  // them, under the ids the aggregate's outputs and GROUPING() have in the query.
+  const size_t ng = a->groups.size();
+  auto u = std::make_shared<PlanNode>();
+  u->kind = PlanNode::kUnion;
+  // Each branch reads its own copy of the input plan (the optimizer rewrites nodes in place).
+  std::function<PlanPtr(const PlanPtr&)> copy = [&](const PlanPtr& n) {
+    auto c = std::make_shared<PlanNode>(*n);
+    for (auto& child : c->children) child = copy(child);
+    return PlanPtr(c);
+  };
+  for (const auto& set : sets) {
+    auto b = std::make_shared<PlanNode>(*a);
+    b->children[0] = copy(a->children[0]);
+    std::vector<uint8_t> in_set(ng, 0);
+    for (size_t i : set) in_set[i] = 1;
+    for (size_t i = 0; i < ng; ++i)
+      if (!in_set[i]) b->groups[i] = MakeLiteral(Value::Null(a->groups[i]->type));
+    for (auto& c : b->out) c.id = NewId(c.name);
+    for (size_t k = 0; k < b->aggregates.size(); ++k) b->aggregates[k].output_id = b->out[ng + k].id;
+    b->order_group = -1;
+    auto p = std::make_shared<PlanNode>();
+    p->kind = PlanNode::kProject;
+    p->children.push_back(b);
+    for (const auto& c : b->out) {
+      p->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
+      PlanColumn o = c;
+      o.id = NewId(c.name);
+      p->out.push_back(o);
+    }
+    for (const auto& [positions, id] : groupings) {
+      int64_t bits = 0;
+      for (size_t pos : positions) bits = bits << 1 | (in_set[pos] ? 0 : 1);
+      p->exprs.push_back(MakeLiteral(Value::Int(DataType::Int64(), bits)));
+      PlanColumn o;
+      o.id = NewId("grouping");
+      o.name = "grouping";
+      o.type = DataType::Int64();
+      o.nullable = false;
+      p->out.push_back(o);
+    }
+    u->children.push_back(p);
+  }
+  u->out = a->out;
+  for (auto& c : u->out) c.nullable = true;
+  for (const auto& [positions, id] : groupings) {
+    PlanColumn o;
+    o.id = id;
+    o.name = "grouping";
+    o.type = DataType::Int64();
+    o.nullable = false;
+    u->out.push_back(o);
+  }
+  return u;
+}
+
 PlanPtr Binder::UnionOf(std::vector<PlanPtr> children, PlanPtr next, const std::vector<std::string>& names) {
   auto u = std::make_shared<PlanNode>();
   u->kind = PlanNode::kUnion;
@@ -547,6 +606,7 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
   if (s.group_by_all)
     for (const auto& it : s.items)
       if (it.expr->kind != Expr::kStar && !ContainsAggregate(*it.expr) && !it.expr->over) group_by.push_back(it.expr.get());
+  std::vector<size_t> group_pos;  // per entry of group_by: its position in group_exprs
   if (aggregated) {
     for (const Expr* g : group_by) {
       const Expr* ge = g;
@@ -562,7 +622,9 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
       WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*ge, input, nullptr));
       b = Fold(b);
       std::string key = b->ToString();
-      if (std::find(group_keys.begin(), group_keys.end(), key) != group_keys.end()) continue;
+      auto known = std::find(group_keys.begin(), group_keys.end(), key);
+      group_pos.push_back(static_cast<size_t>(known - group_keys.begin()));
+      if (known != group_keys.end()) continue;
       group_keys.push_back(key);
       group_exprs.push_back(b);
       std::string name = ge->kind == Expr::kColumn ? ge->name : key;
@@ -570,6 +632,7 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     }
   }
 
+  agg.group_keys = &group_keys;
   WindowContext windows;
   // Replaces group expressions by references to the aggregate's outputs and checks that
   // nothing else refers to input columns.
@@ -770,6 +833,19 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     }
     a->aggregates = agg.aggs;
     plan = a;
+    if (!s.grouping_sets.empty() || !agg.groupings.empty()) {
+      std::vector<std::vector<size_t>> sets;
+      for (const auto& set : s.grouping_sets) {
+        std::vector<size_t> positions;
+        for (size_t i : set) positions.push_back(group_pos[i]);
+        sets.push_back(positions);
+      }
+      if (sets.empty()) {  // GROUPING() over a plain GROUP BY: one set of every key
+        sets.emplace_back();
+        for (size_t i = 0; i < group_exprs.size(); ++i) sets.back().push_back(i);
+      }
+      plan = GroupingSets(a, sets, agg.groupings);
+    }
     for (size_t i = 0; i < group_exprs.size(); ++i)
       if (group_exprs[i]->kind == BExpr::kColumn) subquery_remap[group_exprs[i]->column] = group_ids[i];
     if (having) {
@@ -2015,6 +2091,25 @@ Result<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggCont
   const std::string& f = e.name;
   if (e.over) return BindWindow(e, scope, agg);
   if (IsAggregateName(f)) return BindAggregate(e, scope, agg);
+  if (f == "GROUPING" || f == "GROUPING_ID") {
+    // Which of its arguments the row's grouping set leaves out (1 bits; the first argument
+    // the most significant): a constant of each set, made when the sets are planned.
+    if (!agg || !agg->group_keys || agg->group_keys->empty())
+      return Error(e, f + " is only allowed in a query with GROUP BY");
+    if (e.args.empty() || e.args.size() > 62) return Error(e, f + " takes 1 to 62 arguments");
+    std::vector<size_t> positions;
+    for (const auto& x : e.args) {
+      WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*x, scope, nullptr));
+      const std::string key = Fold(b)->ToString();
+      auto it = std::find(agg->group_keys->begin(), agg->group_keys->end(), key);
+      if (it == agg->group_keys->end()) return Error(*x, f + "'s arguments must be GROUP BY expressions");
+      positions.push_back(static_cast<size_t>(it - agg->group_keys->begin()));
+    }
+    const int id = NewId(f);
+    agg->ids.insert(id);
+    agg->groupings.emplace_back(positions, id);
+    return MakeColumnRef(id, DataType::Int64(), false);
+  }
   const ScalarFunction* fn = FindScalarFunction(f);
   if (fn && fn->hidden) fn = nullptr;  // an operator's implementation, not callable by name
   if (!fn) {

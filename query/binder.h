@@ -53,6 +53,10 @@ class Binder {
   struct AggContext {
     std::vector<AggregateSpec> aggs;
     std::set<int> ids;
+    // The GROUP BY's expressions (their text), and each GROUPING(...) of the query: the
+    // positions of its arguments among them, and its output id.
+    const std::vector<std::string>* group_keys = nullptr;
+    std::vector<std::pair<std::vector<size_t>, int>> groupings;
   };
   using Lift = std::function<Result<BExprPtr>(const BExprPtr&, const Expr&)>;
   // The window functions of a select list and its ORDER BY; `lift` maps their expressions onto
@@ -93,6 +97,10 @@ class Binder {
   Result<BExprPtr> BindArith(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at);
   Result<int64_t> ConstantInt(const Expr& e, const char* what);
   PlanPtr Distinct(PlanPtr plan);
+  // The aggregate `a` once per grouping set (positions of its groups), as one UNION ALL with a's
+  // output ids and a column per GROUPING(...) call.
+  PlanPtr GroupingSets(const PlanPtr& a, const std::vector<std::vector<size_t>>& sets,
+                       const std::vector<std::pair<std::vector<size_t>, int>>& groupings);
   // UNION ALL of `children` and `next` (columns by position, named `names`).
   PlanPtr UnionOf(std::vector<PlanPtr> children, PlanPtr next, const std::vector<std::string>& names);
   // left EXCEPT / INTERSECT [ALL] right (same column types).

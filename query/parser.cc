@@ -420,10 +420,83 @@ class Parser {
       if (AcceptKeyword("ALL")) {
         s->group_by_all = true;
       } else {
-        do {
+        // Each element gives grouping sets (a plain expression: one set of itself); the sets
+        // of the GROUP BY are their cross product.
+        std::vector<std::vector<size_t>> sets = {{}};
+        bool special = false;
+        auto expr = [&]() -> Result<size_t> {
           WH_ASSIGN_OR_RETURN(ExprPtr g, Expression());
           s->group_by.push_back(std::move(g));
+          return s->group_by.size() - 1;
+        };
+        auto list = [&](std::vector<size_t>* out) -> Status {  // (e, ...) or e
+          if (AcceptSymbol("(")) {
+            if (AcceptSymbol(")")) return Status::OK();
+            do {
+              WH_ASSIGN_OR_RETURN(size_t i, expr());
+              out->push_back(i);
+            } while (AcceptSymbol(","));
+            return ExpectSymbol(")");
+          }
+          WH_ASSIGN_OR_RETURN(size_t i, expr());
+          out->push_back(i);
+          return Status::OK();
+        };
+        do {
+          std::vector<std::vector<size_t>> element;
+          if ((Peek().Is("ROLLUP") || Peek().Is("CUBE")) && Peek(1).IsSymbol("(")) {
+            const Token& kw = Advance();
+            const bool cube = kw.Is("CUBE");
+            Advance();
+            std::vector<std::vector<size_t>> items;
+            do {
+              std::vector<size_t> item;
+              WH_RETURN_IF_ERROR(list(&item));
+              items.push_back(item);
+            } while (AcceptSymbol(","));
+            WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+            if (cube && items.size() > 12) return Error(kw, "CUBE of more than 12 expressions");
+            if (cube) {  // every subset, the largest first
+              for (size_t m = (size_t{1} << items.size()); m-- > 0;) {
+                std::vector<size_t> set;
+                for (size_t k = 0; k < items.size(); ++k)
+                  if (m >> (items.size() - 1 - k) & 1) set.insert(set.end(), items[k].begin(), items[k].end());
+                element.push_back(set);
+              }
+            } else {  // (a, b, c), (a, b), (a), ()
+              for (size_t n = items.size() + 1; n-- > 0;) {
+                std::vector<size_t> set;
+                for (size_t k = 0; k < n; ++k) set.insert(set.end(), items[k].begin(), items[k].end());
+                element.push_back(set);
+              }
+            }
+            special = true;
+          } else if (Peek().Is("GROUPING") && Peek(1).Is("SETS")) {
+            Advance();
+            Advance();
+            WH_RETURN_IF_ERROR(ExpectSymbol("("));
+            do {
+              std::vector<size_t> set;
+              WH_RETURN_IF_ERROR(list(&set));
+              element.push_back(set);
+            } while (AcceptSymbol(","));
+            WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+            special = true;
+          } else {
+            WH_ASSIGN_OR_RETURN(size_t i, expr());
+            element.push_back({i});
+          }
+          std::vector<std::vector<size_t>> product;
+          for (const auto& a : sets)
+            for (const auto& b : element) {
+              std::vector<size_t> both = a;
+              both.insert(both.end(), b.begin(), b.end());
+              product.push_back(both);
+            }
+          if (product.size() > 4096) return Error(Peek(), "more than 4,096 grouping sets");
+          sets = std::move(product);
         } while (AcceptSymbol(","));
+        if (special) s->grouping_sets = std::move(sets);
       }
     }
     if (AcceptKeyword("HAVING")) {

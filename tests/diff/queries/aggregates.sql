@@ -25,3 +25,10 @@ SELECT event_date, COUNT_IF(platform = 'twitter') FROM events WHERE event_date <
 SELECT MEDIAN(n) OVER () FROM t;
 -- error
 SELECT QUANTILE_CONT(n, 2) FROM t;
+SELECT grp, flag, COUNT(*), SUM(n), GROUPING(grp), GROUPING(grp, flag) FROM t GROUP BY ROLLUP(grp, flag);
+SELECT grp, flag, COUNT(*), GROUPING(flag) FROM t GROUP BY CUBE(grp, flag);
+SELECT grp, YEAR(day) AS y, MAX(n) FROM t GROUP BY GROUPING SETS ((grp), (y), ());
+SELECT grp, flag, COUNT(*) FROM t GROUP BY grp, ROLLUP(flag);
+SELECT grp, COUNT(*) FROM t GROUP BY GROUPING SETS ((grp), ()) HAVING COUNT(*) > 1;
+SELECT platform, event, COUNT(*), GROUPING(platform, event) FROM events GROUP BY ROLLUP(platform, event);
+SELECT grp, COUNT(*), GROUPING(grp) FROM t GROUP BY grp;
