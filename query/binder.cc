@@ -1750,7 +1750,6 @@ Result<BExprPtr> Binder::BindAggregate(const Expr& e, const Scope& scope, AggCon
     WH_RETURN_IF_ERROR(def->bind(call, &spec));
     if (extras && extras->within_group && extras->order[0].desc && !spec.params.empty())
       spec.params.push_back(Value::Int(DataType::Boolean(), 1));  // the q-quantile of a descending order
-    if (spec.distinct && !spec.more.empty()) return Error(e, "DISTINCT is not supported in " + e.name);
     if (extras && !extras->within_group) {
       for (const auto& o : extras->order) {
         WH_ASSIGN_OR_RETURN(BExprPtr k, BindExpr(*o.expr, scope, nullptr));
@@ -1761,6 +1760,8 @@ Result<BExprPtr> Binder::BindAggregate(const Expr& e, const Scope& scope, AggCon
         spec.order.push_back(key);
       }
     }
+    if (spec.distinct && !spec.more.empty())
+      return Error(e, "DISTINCT is not supported in " + e.name + " with a second argument or an ORDER BY");
   } else {
     WH_RETURN_IF_ERROR(BindBuiltinAggregate(e, scope, &spec));
   }

@@ -8,6 +8,7 @@
 #      tables with explicit types, then CHECKPOINT), 2 threads each;
 #   2. the user report written as CSV to a file (outputs compared value by value);
 #   3. a selective query on one week of event_date, and one on the etl_date of a later load;
+#      IN (SELECT ...) and a correlated NOT EXISTS over the bucketed tables;
 #   4. bytes on disk: the wh warehouse, the .duckdb file, Parquet+zstd of the same tables;
 #   5. peak RSS of each wh step;
 #   6. the engagement workload (examples/engagement, 10M interactions per scale factor): load,
@@ -74,6 +75,10 @@ for round in $(seq "$ROUNDS"); do
   R[wh_report]+="$s "; R[wh_report_rss]+="$k "
   read -r s k < <(timed "$WH" -w "$W" query "SELECT platform, COUNT(*), SUM(hashtag_count) FROM events WHERE event_date BETWEEN DATE '2022-02-01' AND DATE '2022-02-07' GROUP BY platform")
   R[wh_week]+="$s "
+  read -r s k < <(timed "$WH" -w "$W" query "$(grep -v SET bench/compare/duck_in.sql)")
+  R[wh_in]+="$s "
+  read -r s k < <(timed "$WH" -w "$W" query "$(grep -v SET bench/compare/duck_exists.sql)")
+  R[wh_exists]+="$s "
   R[wh_bytes]+="$(du -sb "$W" | cut -f1) "
   read -r s k < <(timed "$WH" -w "$W" ingest events "$DROP/events.csv" --etl-date 2022-03-02)
   read -r s k < <(timed "$WH" -w "$W" query "SELECT platform, COUNT(*), SUM(hashtag_count) FROM events WHERE etl_date = TIMESTAMP '2022-03-02 00:00:00' GROUP BY platform")
@@ -86,6 +91,8 @@ for round in $(seq "$ROUNDS"); do
   sub bench/compare/duck_report.sql "$WORK/duck_report.csv" > "$WORK/report.sql"
   R[duck_report]+="$("$DRIVER" "$D" "$WORK/report.sql" | grep -v 'SET' | secs) "
   R[duck_week]+="$("$DRIVER" "$D" bench/compare/duck_select.sql | grep -v 'SET' | secs) "
+  R[duck_in]+="$("$DRIVER" "$D" bench/compare/duck_in.sql | grep -v 'SET' | secs) "
+  R[duck_exists]+="$("$DRIVER" "$D" bench/compare/duck_exists.sql | grep -v 'SET' | secs) "
   R[duck_bytes]+="$(stat -c %s "$D") "
   sub bench/compare/duck_drop.sql "" > "$WORK/drop.sql"
   "$DRIVER" "$D" "$WORK/drop.sql" > /dev/null
@@ -142,6 +149,8 @@ row "ingest (3 CSVs, committed)" "$(echo "${R[wh_ingest]}" | med)" "$(echo "${R[
 row "user report -> CSV file" "$(echo "${R[wh_report]}" | med)" "$(echo "${R[duck_report]}" | med)" s
 row "one week of events (event_date)" "$(echo "${R[wh_week]}" | med)" "$(echo "${R[duck_week]}" | med)" s
 row "one load of events (etl_date)" "$(echo "${R[wh_etl]}" | med)" "$(echo "${R[duck_etl]}" | med)" s
+row "events with user_id IN (a subquery)" "$(echo "${R[wh_in]}" | med)" "$(echo "${R[duck_in]}" | med)" s
+row "posts with NOT EXISTS (a correlated subquery)" "$(echo "${R[wh_exists]}" | med)" "$(echo "${R[duck_exists]}" | med)" s
 row "bytes on disk (vs .duckdb)" "$(python3 -c "print($(echo "${R[wh_bytes]}" | med) / 2**20)")" "$(python3 -c "print($(echo "${R[duck_bytes]}" | med) / 2**20)")" MiB
 row "bytes on disk (vs Parquet+zstd)" "$(python3 -c "print($(echo "${R[wh_bytes]}" | med) / 2**20)")" "$(python3 -c "print($PQ / 2**20)")" MiB
 row "engagement: load 10M interactions" "$(echo "${R[wh_eng_ingest]}" | med)" "$(echo "${R[duck_eng_ingest]}" | med)" s

@@ -160,7 +160,7 @@ class StringAggState : public AggregateState {
         out.AppendNull();
         continue;
       }
-      if (!spec_.order.empty()) {
+      if (!spec_.order.empty() && rows[0].keys.size() == spec_.order.size()) {
         std::stable_sort(rows.begin(), rows.end(), [&](const Entry& a, const Entry& b) {
           for (size_t k = 0; k < spec_.order.size(); ++k) {
             const Value &x = a.keys[k], &y = b.keys[k];

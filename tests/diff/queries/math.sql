@@ -33,3 +33,5 @@ SELECT id, n / 2, d * 2, amount * 2, amount + 1, amount - n, amount * amount FRO
 SELECT SUM(POWER(d, 2)), AVG(SQRT(ABS(d))), MAX(ROUND(d, 1)), MIN(FLOOR(amount)) FROM t;
 SELECT platform, ROUND(AVG(hashtag_count), 3), SUM(ABS(hashtag_count)) FROM events GROUP BY platform;
 SELECT currency, ROUND(SUM(amount_due), 2), ROUND(AVG(amount_due), 4), MAX(CEIL(total)) FROM payments GROUP BY currency;
+SELECT ROUND(AVG(n), 2), ROUND(STDDEV(d), 6), ROUND(SUM(amount) / COUNT(*), 3) FROM t;
+SELECT id, ABS(n) % 3, (n + 10) // 4, POWER(ABS(n), 0.5) FROM t WHERE n IS NOT NULL;

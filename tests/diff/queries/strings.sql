@@ -34,3 +34,10 @@ SELECT type, REPLACE(type, '_', ' '), COUNT(*) FROM posts GROUP BY type;
 SELECT id, name LIKE '%l%', name ILIKE 'H%', name NOT LIKE '_o%', name LIKE 'x\_y%', name LIKE 'x!_y%' ESCAPE '!', name LIKE '%!%%' ESCAPE '!', name NOT LIKE 'a%' ESCAPE '' FROM t;
 SELECT 'a%b' LIKE 'a\%b' ESCAPE '\', 'axb' LIKE 'a\%b' ESCAPE '\', 'a\b' LIKE 'a\b', NULL LIKE 'a', 'a' LIKE NULL, 'é' LIKE '_', 'ab' LIKE '%_';
 SELECT COUNT(*) FROM events WHERE event LIKE 'post%' AND platform IN ('twitter', 'facebook');
+SELECT id, CONCAT_WS(' ', UPPER(LEFT(name, 1)), LOWER(SUBSTRING(name, 2))) FROM t WHERE name <> '';
+SELECT REPLACE(REPEAT('ab', 3), 'ba', '-'), REVERSE(LPAD('7', 3, '0')), SPLIT_PART(CONCAT('x', ',', 'y'), ',', 2);
+SELECT LENGTH(''), UPPER(''), TRIM(''), SUBSTRING('', 1, 2), LPAD('', 2, 'ab'), REPEAT('', 5), REVERSE('');
+-- wh-error: DISTINCT is not supported in STRING_AGG with a second argument or an ORDER BY
+SELECT platform, STRING_AGG(DISTINCT event, ',' ORDER BY event) FROM events GROUP BY platform;
+SELECT platform, STRING_AGG(DISTINCT event) FROM events GROUP BY platform HAVING COUNT(DISTINCT event) = 1;
+SELECT grp, COUNT(*) FROM t WHERE STARTS_WITH(LOWER(name), 'h') OR ENDS_WITH(name, 'l') GROUP BY grp;
