@@ -699,135 +699,143 @@ class Parser {
     ChainDepth chain(&depth_);
     WH_ASSIGN_OR_RETURN(ExprPtr l, Additive());
     while (true) {
-      const Token& at = Peek();
-      if (AcceptKeyword("IS")) {
-        const bool not_ = AcceptKeyword("NOT");
-        if (AcceptKeyword("DISTINCT")) {  // x IS [NOT] DISTINCT FROM y: = with NULLs equal
-          WH_RETURN_IF_ERROR(ExpectKeyword("FROM"));
-          WH_ASSIGN_OR_RETURN(ExprPtr r, Additive());
-          l = MakeBinary(at, not_ ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM", std::move(l), std::move(r));
-          if (!chain.Grow()) return TooDeep();
-          continue;
-        }
-        if (Peek().Is("TRUE") || Peek().Is("FALSE")) {  // x IS [NOT] TRUE / FALSE: never NULL
-          const bool truth = Advance().Is("TRUE");
-          auto lit = NewExpr(Expr::kBool, at);
-          lit->value = truth;
-          l = MakeBinary(at, not_ ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM", std::move(l), std::move(lit));
-          if (!chain.Grow()) return TooDeep();
-          continue;
-        }
-        auto e = NewExpr(Expr::kIsNull, at);
-        e->negated = not_;
-        WH_RETURN_IF_ERROR(ExpectKeyword("NULL"));
-        e->args.push_back(std::move(l));
-        l = std::move(e);
-        if (!chain.Grow()) return TooDeep();
-        continue;
+      bool more = false;
+      WH_ASSIGN_OR_RETURN(l, ComparisonStep(std::move(l), &more));
+      if (!more) return l;
+      if (!chain.Grow()) return TooDeep();
+    }
+  }
+  // One comparison or test (IS, IN, BETWEEN, LIKE, =, ...) applied to l; *more when one was.
+  // Out of line, so that the frames of deeply nested expressions stay small.
+  __attribute__((noinline)) Result<ExprPtr> ComparisonStep(ExprPtr l, bool* more) {
+    const Token& at = Peek();
+    if (AcceptKeyword("IS")) {
+      const bool not_ = AcceptKeyword("NOT");
+      if (AcceptKeyword("DISTINCT")) {  // x IS [NOT] DISTINCT FROM y: = with NULLs equal
+        WH_RETURN_IF_ERROR(ExpectKeyword("FROM"));
+        WH_ASSIGN_OR_RETURN(ExprPtr r, Additive());
+        l = MakeBinary(at, not_ ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM", std::move(l), std::move(r));
+        *more = true;
+        return l;
       }
-      bool negated = false;
-      if (Peek().Is("NOT") && (Peek(1).Is("IN") || Peek(1).Is("BETWEEN") || Peek(1).Is("LIKE") ||
-                               Peek(1).Is("ILIKE") || Peek(1).Is("SIMILAR") || Peek(1).Is("RLIKE") ||
-                               Peek(1).Is("REGEXP"))) {
-        Advance();
-        negated = true;
+      if (Peek().Is("TRUE") || Peek().Is("FALSE")) {  // x IS [NOT] TRUE / FALSE: never NULL
+        const bool truth = Advance().Is("TRUE");
+        auto lit = NewExpr(Expr::kBool, at);
+        lit->value = truth;
+        l = MakeBinary(at, not_ ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM", std::move(l), std::move(lit));
+        *more = true;
+        return l;
       }
-      const Token& op = Peek();
-      if (AcceptKeyword("IN")) {
-        auto e = NewExpr(Expr::kIn, op);
-        e->negated = negated;
-        e->args.push_back(std::move(l));
-        WH_RETURN_IF_ERROR(ExpectSymbol("("));
-        if (Peek().Is("SELECT") || Peek().Is("WITH")) {
-          WH_ASSIGN_OR_RETURN(e->subquery, Query());
-          WH_RETURN_IF_ERROR(ExpectSymbol(")"));
-          l = std::move(e);
-          if (!chain.Grow()) return TooDeep();
-          continue;
-        }
-        do {
-          WH_ASSIGN_OR_RETURN(ExprPtr x, Expression());
-          e->args.push_back(std::move(x));
-        } while (AcceptSymbol(","));
+      auto e = NewExpr(Expr::kIsNull, at);
+      e->negated = not_;
+      WH_RETURN_IF_ERROR(ExpectKeyword("NULL"));
+      e->args.push_back(std::move(l));
+      l = std::move(e);
+      *more = true;
+      return l;
+    }
+    bool negated = false;
+    if (Peek().Is("NOT") && (Peek(1).Is("IN") || Peek(1).Is("BETWEEN") || Peek(1).Is("LIKE") ||
+                             Peek(1).Is("ILIKE") || Peek(1).Is("SIMILAR") || Peek(1).Is("RLIKE") ||
+                             Peek(1).Is("REGEXP"))) {
+      Advance();
+      negated = true;
+    }
+    const Token& op = Peek();
+    if (AcceptKeyword("IN")) {
+      auto e = NewExpr(Expr::kIn, op);
+      e->negated = negated;
+      e->args.push_back(std::move(l));
+      WH_RETURN_IF_ERROR(ExpectSymbol("("));
+      if (Peek().Is("SELECT") || Peek().Is("WITH")) {
+        WH_ASSIGN_OR_RETURN(e->subquery, Query());
         WH_RETURN_IF_ERROR(ExpectSymbol(")"));
         l = std::move(e);
-        if (!chain.Grow()) return TooDeep();
-        continue;
+        *more = true;
+        return l;
       }
-      if (AcceptKeyword("BETWEEN")) {
-        auto e = NewExpr(Expr::kBetween, op);
-        e->negated = negated;
-        e->args.push_back(std::move(l));
-        WH_ASSIGN_OR_RETURN(ExprPtr lo, Additive());
-        WH_RETURN_IF_ERROR(ExpectKeyword("AND"));
-        WH_ASSIGN_OR_RETURN(ExprPtr hi, Additive());
-        e->args.push_back(std::move(lo));
-        e->args.push_back(std::move(hi));
+      do {
+        WH_ASSIGN_OR_RETURN(ExprPtr x, Expression());
+        e->args.push_back(std::move(x));
+      } while (AcceptSymbol(","));
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+      l = std::move(e);
+      *more = true;
+      return l;
+    }
+    if (AcceptKeyword("BETWEEN")) {
+      auto e = NewExpr(Expr::kBetween, op);
+      e->negated = negated;
+      e->args.push_back(std::move(l));
+      WH_ASSIGN_OR_RETURN(ExprPtr lo, Additive());
+      WH_RETURN_IF_ERROR(ExpectKeyword("AND"));
+      WH_ASSIGN_OR_RETURN(ExprPtr hi, Additive());
+      e->args.push_back(std::move(lo));
+      e->args.push_back(std::move(hi));
+      l = std::move(e);
+      *more = true;
+      return l;
+    }
+    if (Peek().Is("LIKE") || Peek().Is("ILIKE")) {
+      Advance();
+      auto e = NewExpr(Expr::kLike, op);
+      e->name = op.Is("LIKE") ? "LIKE" : "ILIKE";
+      e->negated = negated;
+      e->args.push_back(std::move(l));
+      WH_ASSIGN_OR_RETURN(ExprPtr pat, Additive());
+      e->args.push_back(std::move(pat));
+      if (AcceptKeyword("ESCAPE")) {
+        WH_ASSIGN_OR_RETURN(ExprPtr esc, Additive());
+        e->args.push_back(std::move(esc));
+      }
+      l = std::move(e);
+      *more = true;
+      return l;
+    }
+    if (Peek().Is("SIMILAR") || Peek().Is("RLIKE") || Peek().Is("REGEXP")) {
+      // x SIMILAR TO p: p matches the whole of x (DuckDB); x RLIKE p, x REGEXP p: p matches
+      // somewhere in x (Spark). Both are regular expressions (RE2).
+      const bool similar = Advance().Is("SIMILAR");
+      if (similar) WH_RETURN_IF_ERROR(ExpectKeyword("TO"));
+      auto e = NewExpr(Expr::kFunction, op);
+      e->name = similar ? "REGEXP_FULL_MATCH" : "REGEXP_MATCHES";
+      e->args.push_back(std::move(l));
+      WH_ASSIGN_OR_RETURN(ExprPtr pat, Additive());
+      e->args.push_back(std::move(pat));
+      if (negated) {
+        auto n = NewExpr(Expr::kUnary, op);
+        n->name = "NOT";
+        n->args.push_back(std::move(e));
+        l = std::move(n);
+      } else {
         l = std::move(e);
-        if (!chain.Grow()) return TooDeep();
-        continue;
       }
-      if (Peek().Is("LIKE") || Peek().Is("ILIKE")) {
-        Advance();
-        auto e = NewExpr(Expr::kLike, op);
-        e->name = op.Is("LIKE") ? "LIKE" : "ILIKE";
-        e->negated = negated;
-        e->args.push_back(std::move(l));
-        WH_ASSIGN_OR_RETURN(ExprPtr pat, Additive());
-        e->args.push_back(std::move(pat));
-        if (AcceptKeyword("ESCAPE")) {
-          WH_ASSIGN_OR_RETURN(ExprPtr esc, Additive());
-          e->args.push_back(std::move(esc));
-        }
-        l = std::move(e);
-        if (!chain.Grow()) return TooDeep();
-        continue;
-      }
-      if (Peek().Is("SIMILAR") || Peek().Is("RLIKE") || Peek().Is("REGEXP")) {
-        // x SIMILAR TO p: p matches the whole of x (DuckDB); x RLIKE p, x REGEXP p: p matches
-        // somewhere in x (Spark). Both are regular expressions (RE2).
-        const bool similar = Advance().Is("SIMILAR");
-        if (similar) WH_RETURN_IF_ERROR(ExpectKeyword("TO"));
-        auto e = NewExpr(Expr::kFunction, op);
-        e->name = similar ? "REGEXP_FULL_MATCH" : "REGEXP_MATCHES";
-        e->args.push_back(std::move(l));
-        WH_ASSIGN_OR_RETURN(ExprPtr pat, Additive());
-        e->args.push_back(std::move(pat));
-        if (negated) {
-          auto n = NewExpr(Expr::kUnary, op);
-          n->name = "NOT";
-          n->args.push_back(std::move(e));
-          l = std::move(n);
-        } else {
-          l = std::move(e);
-        }
-        if (!chain.Grow()) return TooDeep();
-        continue;
-      }
-      if (Peek().IsSymbol("<=>")) {  // Spark's null-safe equality
+      *more = true;
+      return l;
+    }
+    if (Peek().IsSymbol("<=>")) {  // Spark's null-safe equality
+      const Token& t = Advance();
+      WH_ASSIGN_OR_RETURN(ExprPtr r, Additive());
+      l = MakeBinary(t, "IS NOT DISTINCT FROM", std::move(l), std::move(r));
+      *more = true;
+      return l;
+    }
+    static const char* kOps[] = {"=", "==", "<>", "!=", "<", "<=", ">", ">="};
+    bool matched = false;
+    for (const char* o : kOps) {
+      if (Peek().IsSymbol(o)) {
         const Token& t = Advance();
         WH_ASSIGN_OR_RETURN(ExprPtr r, Additive());
-        l = MakeBinary(t, "IS NOT DISTINCT FROM", std::move(l), std::move(r));
-        if (!chain.Grow()) return TooDeep();
-        continue;
+        std::string name = o;
+        if (name == "==") name = "=";
+        if (name == "!=") name = "<>";
+        l = MakeBinary(t, name, std::move(l), std::move(r));
+        matched = true;
+        break;
       }
-      static const char* kOps[] = {"=", "==", "<>", "!=", "<", "<=", ">", ">="};
-      bool matched = false;
-      for (const char* o : kOps) {
-        if (Peek().IsSymbol(o)) {
-          const Token& t = Advance();
-          WH_ASSIGN_OR_RETURN(ExprPtr r, Additive());
-          std::string name = o;
-          if (name == "==") name = "=";
-          if (name == "!=") name = "<>";
-          l = MakeBinary(t, name, std::move(l), std::move(r));
-          if (!chain.Grow()) return TooDeep();
-          matched = true;
-          break;
-        }
-      }
-      if (!matched) return l;
     }
+    if (matched) *more = true;
+    return l;
   }
 
   ExprPtr NewExpr(Expr::Kind kind, const Token& at) {
@@ -876,16 +884,19 @@ class Parser {
       if (!chain.Grow()) return TooDeep();
       WH_ASSIGN_OR_RETURN(ExprPtr r, Unary());
       if (op.text == "->" || op.text == "->>") {  // JSON: x -> path (JSON text), x ->> path (its string)
-        auto f = NewExpr(Expr::kFunction, op);
-        f->name = op.text == "->" ? "JSON_EXTRACT" : "JSON_EXTRACT_STRING";
-        f->args.push_back(std::move(l));
-        f->args.push_back(std::move(r));
-        l = std::move(f);
+        l = JsonArrow(op, std::move(l), std::move(r));
         continue;
       }
       l = MakeBinary(op, op.text, std::move(l), std::move(r));
     }
     return l;
+  }
+  __attribute__((noinline)) ExprPtr JsonArrow(const Token& op, ExprPtr l, ExprPtr r) {
+    auto f = NewExpr(Expr::kFunction, op);
+    f->name = op.text == "->" ? "JSON_EXTRACT" : "JSON_EXTRACT_STRING";
+    f->args.push_back(std::move(l));
+    f->args.push_back(std::move(r));
+    return f;
   }
   Result<ExprPtr> Unary() {
     if (Peek().IsSymbol("-") || Peek().IsSymbol("+")) {
@@ -911,6 +922,16 @@ class Parser {
     return x;
   }
   Result<ExprPtr> Primary() {
+    // The path that nests (a parenthesized expression) in a small frame; the rest out of line.
+    if (Peek().IsSymbol("(") && !Peek(1).Is("SELECT") && !Peek(1).Is("WITH")) {
+      Advance();
+      WH_ASSIGN_OR_RETURN(ExprPtr x, Expression());
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+      return x;
+    }
+    return PrimaryRest();
+  }
+  __attribute__((noinline)) Result<ExprPtr> PrimaryRest() {
     const Token& t = Peek();
     auto e = std::make_unique<Expr>();
     e->pos = t.pos;
@@ -1104,53 +1125,60 @@ class Parser {
       e->kind = Expr::kFunction;
       e->name = t.text;
       for (auto& ch : e->name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      if (!AcceptSymbol(")")) {
-        if (AcceptKeyword("DISTINCT")) {
-          e->distinct = true;
-        } else {
-          AcceptKeyword("ALL");
-        }
-        do {
-          WH_ASSIGN_OR_RETURN(ExprPtr a, Expression());
-          e->args.push_back(std::move(a));
-        } while (AcceptSymbol(","));
-        if (AcceptKeyword("ORDER")) {  // string_agg(x, ',' ORDER BY y)
-          WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
-          e->agg = std::make_shared<AggregateExtras>();
-          WH_RETURN_IF_ERROR(OrderItems(&e->agg->order));
-        }
-        WH_RETURN_IF_ERROR(ExpectSymbol(")"));
-      }
-      if (Peek().Is("WITHIN") && Peek(1).Is("GROUP")) {  // percentile_cont(0.5) WITHIN GROUP (ORDER BY x)
-        Advance();
-        Advance();
-        if (!e->agg) e->agg = std::make_shared<AggregateExtras>();
-        if (!e->agg->order.empty()) return Error(Peek(), "ORDER BY both inside the call and in WITHIN GROUP");
-        WH_RETURN_IF_ERROR(ExpectSymbol("("));
-        WH_RETURN_IF_ERROR(ExpectKeyword("ORDER"));
-        WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
-        WH_RETURN_IF_ERROR(OrderItems(&e->agg->order));
-        WH_RETURN_IF_ERROR(ExpectSymbol(")"));
-        if (e->agg->order.size() != 1) return Error(Peek(), "WITHIN GROUP takes one ORDER BY expression");
-        e->agg->within_group = true;
-      }
-      if (Peek().Is("FILTER") && Peek(1).IsSymbol("(")) {  // agg(...) FILTER (WHERE cond)
-        Advance();
-        Advance();
-        if (!e->agg) e->agg = std::make_shared<AggregateExtras>();
-        AcceptKeyword("WHERE");  // DuckDB allows FILTER (cond)
-        WH_ASSIGN_OR_RETURN(e->agg->filter, Expression());
-        WH_RETURN_IF_ERROR(ExpectSymbol(")"));
-      }
-      if (Peek().Is("OVER")) {
-        Advance();
-        WH_ASSIGN_OR_RETURN(e->over, Window());
-      }
+      WH_RETURN_IF_ERROR(FunctionCallTail(e.get()));
       return e;
     }
     e->kind = Expr::kColumn;
     e->name = ToLower(t.text);
     return ColumnTail(std::move(e));
+  }
+
+  // A function call after its "(": [DISTINCT] arguments, an ORDER BY inside, WITHIN GROUP,
+  // FILTER and OVER. Out of line: nested calls keep small frames.
+  __attribute__((noinline)) Status FunctionCallTail(Expr* e) {
+    if (!AcceptSymbol(")")) {
+      if (AcceptKeyword("DISTINCT")) {
+        e->distinct = true;
+      } else {
+        AcceptKeyword("ALL");
+      }
+      do {
+        WH_ASSIGN_OR_RETURN(ExprPtr a, Expression());
+        e->args.push_back(std::move(a));
+      } while (AcceptSymbol(","));
+      if (AcceptKeyword("ORDER")) {  // string_agg(x, ',' ORDER BY y)
+        WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
+        e->agg = std::make_shared<AggregateExtras>();
+        WH_RETURN_IF_ERROR(OrderItems(&e->agg->order));
+      }
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+    }
+    if (Peek().Is("WITHIN") && Peek(1).Is("GROUP")) {  // percentile_cont(0.5) WITHIN GROUP (ORDER BY x)
+      Advance();
+      Advance();
+      if (!e->agg) e->agg = std::make_shared<AggregateExtras>();
+      if (!e->agg->order.empty()) return Error(Peek(), "ORDER BY both inside the call and in WITHIN GROUP");
+      WH_RETURN_IF_ERROR(ExpectSymbol("("));
+      WH_RETURN_IF_ERROR(ExpectKeyword("ORDER"));
+      WH_RETURN_IF_ERROR(ExpectKeyword("BY"));
+      WH_RETURN_IF_ERROR(OrderItems(&e->agg->order));
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+      if (e->agg->order.size() != 1) return Error(Peek(), "WITHIN GROUP takes one ORDER BY expression");
+      e->agg->within_group = true;
+    }
+    if (Peek().Is("FILTER") && Peek(1).IsSymbol("(")) {  // agg(...) FILTER (WHERE cond)
+      Advance();
+      Advance();
+      if (!e->agg) e->agg = std::make_shared<AggregateExtras>();
+      AcceptKeyword("WHERE");  // DuckDB allows FILTER (cond)
+      WH_ASSIGN_OR_RETURN(e->agg->filter, Expression());
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+    }
+    if (Peek().Is("OVER")) {
+      Advance();
+      WH_ASSIGN_OR_RETURN(e->over, Window());
+    }
+    return Status::OK();
   }
 
   // e [ASC|DESC] [NULLS FIRST|LAST], ...

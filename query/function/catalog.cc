@@ -126,6 +126,7 @@ const Catalog& TheCatalog() {
     RegisterStringFunctions(&r);
     RegisterRegexFunctions(&r);
     RegisterJsonFunctions(&r);
+    RegisterHashFunctions(&r);
     auto* c = new Catalog;
     c->functions = std::move(r.functions);
     for (const auto& f : c->functions) {

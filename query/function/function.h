@@ -106,5 +106,6 @@ void RegisterMathFunctions(FunctionRegistry* r);
 void RegisterStringFunctions(FunctionRegistry* r);
 void RegisterRegexFunctions(FunctionRegistry* r);
 void RegisterJsonFunctions(FunctionRegistry* r);
+void RegisterHashFunctions(FunctionRegistry* r);
 
 }  // namespace wh

@@ -41,3 +41,6 @@ SELECT LENGTH(''), UPPER(''), TRIM(''), SUBSTRING('', 1, 2), LPAD('', 2, 'ab'), 
 SELECT platform, STRING_AGG(DISTINCT event, ',' ORDER BY event) FROM events GROUP BY platform;
 SELECT platform, STRING_AGG(DISTINCT event) FROM events GROUP BY platform HAVING COUNT(DISTINCT event) = 1;
 SELECT grp, COUNT(*) FROM t WHERE STARTS_WITH(LOWER(name), 'h') OR ENDS_WITH(name, 'l') GROUP BY grp;
+SELECT id, MD5(name), SHA256(name), SHA1(name) FROM t;
+SELECT MD5(REPEAT('a', 55)), MD5(REPEAT('a', 56)), MD5(REPEAT('a', 64)), SHA256(REPEAT('ab', 60)), SHA1(REPEAT('x', 119)), MD5(''), SHA256('');
+SELECT platform, MD5(STRING_AGG(DISTINCT event)) FROM events GROUP BY platform HAVING COUNT(DISTINCT event) = 1;
