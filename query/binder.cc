@@ -160,22 +160,43 @@ PlanPtr Binder::GroupingSets(const PlanPtr& a, const std::vector<std::vector<siz
     return PlanPtr(c);
   };
   for (const auto& set : sets) {
+    // The branch groups by the set's keys only (the empty set: one row even over no rows);
+    // its projection puts NULL where the others are.
     auto b = std::make_shared<PlanNode>(*a);
     b->children[0] = copy(a->children[0]);
     std::vector<uint8_t> in_set(ng, 0);
     for (size_t i : set) in_set[i] = 1;
-    for (size_t i = 0; i < ng; ++i)
-      if (!in_set[i]) b->groups[i] = MakeLiteral(Value::Null(a->groups[i]->type));
-    for (auto& c : b->out) c.id = NewId(c.name);
-    for (size_t k = 0; k < b->aggregates.size(); ++k) b->aggregates[k].output_id = b->out[ng + k].id;
+    b->groups.clear();
+    b->out.clear();
+    std::vector<int> key_id(ng, -1);
+    for (size_t i = 0; i < ng; ++i) {
+      if (!in_set[i]) continue;
+      b->groups.push_back(a->groups[i]);
+      PlanColumn c = a->out[i];
+      c.id = key_id[i] = NewId(c.name);
+      b->out.push_back(c);
+    }
+    for (size_t k = 0; k < a->aggregates.size(); ++k) {
+      PlanColumn c = a->out[ng + k];
+      c.id = NewId(c.name);
+      b->aggregates[k].output_id = c.id;
+      b->out.push_back(c);
+    }
     b->order_group = -1;
     auto p = std::make_shared<PlanNode>();
     p->kind = PlanNode::kProject;
     p->children.push_back(b);
-    for (const auto& c : b->out) {
-      p->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
+    for (size_t i = 0; i < a->out.size(); ++i) {
+      const PlanColumn& c = a->out[i];
+      if (i < ng && !in_set[i]) {
+        p->exprs.push_back(MakeLiteral(Value::Null(c.type)));
+      } else {
+        const int src = i < ng ? key_id[i] : b->aggregates[i - ng].output_id;
+        p->exprs.push_back(MakeColumnRef(src, c.type, c.nullable));
+      }
       PlanColumn o = c;
       o.id = NewId(c.name);
+      o.nullable = true;
       p->out.push_back(o);
     }
     for (const auto& [positions, id] : groupings) {
@@ -332,10 +353,46 @@ PlanPtr Binder::Distinct(PlanPtr plan) {
   return a;
 }
 
+namespace {
+// The first subquery left in an expression of the plan (one where subqueries are not planned as
+// joins: inside an aggregate's argument, a JOIN's ON, GROUP BY, a window's clauses), or null.
+const BExpr* UnplannedSubquery(const PlanNode& n) {
+  std::function<const BExpr*(const BExprPtr&)> find = [&](const BExprPtr& e) -> const BExpr* {
+    if (!e) return nullptr;
+    if (e->kind == BExpr::kSubquery) return e.get();
+    for (const auto& a : e->args)
+      if (const BExpr* f = find(a)) return f;
+    return nullptr;
+  };
+  std::vector<const BExprPtr*> exprs = {&n.predicate, &n.residual};
+  for (const auto* v : {&n.exprs, &n.groups, &n.left_keys, &n.right_keys})
+    for (const auto& e : *v) exprs.push_back(&e);
+  for (const auto& a : n.aggregates)
+    for (const BExprPtr* e : a.Exprs()) exprs.push_back(e);
+  for (const auto& k : n.sort_keys) exprs.push_back(&k.expr);
+  for (const auto& w : n.windows) {
+    for (const auto& e : w.args) exprs.push_back(&e);
+    for (const auto& e : w.partition) exprs.push_back(&e);
+    for (const auto& k : w.order) exprs.push_back(&k.expr);
+    exprs.push_back(&w.agg.arg);
+  }
+  for (const BExprPtr* e : exprs)
+    if (const BExpr* f = find(*e)) return f;
+  for (const auto& c : n.children)
+    if (const BExpr* f = UnplannedSubquery(*c)) return f;
+  return nullptr;
+}
+}  // namespace
+
 Result<PlanPtr> Binder::Bind(const QueryAst& q, const std::string& sql) {
   sql_ = &sql;
   if (insert_types_ && q.select && !q.select->values.empty()) insert_values_ = q.select.get();
-  return BindQuery(q);
+  WH_ASSIGN_OR_RETURN(PlanPtr plan, BindQuery(q));
+  if (const BExpr* sub = UnplannedSubquery(*plan))
+    return Error(sub->subquery->pos,
+                 "a subquery is not supported here (inside an aggregate's argument or FILTER, a JOIN's ON, "
+                 "GROUP BY or a window); compute it in a WITH query or a join");
+  return plan;
 }
 
 Result<int64_t> Binder::ConstantInt(const Expr& e, const char* what) {
@@ -511,14 +568,14 @@ Result<PlanPtr> Binder::BindValues(const SelectCore& s) {
   for (size_t c = 0; c < ncols; ++c) names.push_back("col" + std::to_string(c));
   std::vector<PlanPtr> terms;
   for (size_t r = 0; r < rows.size(); ++r) {
-    auto one = std::make_shared<PlanNode>();
+    PlanPtr one = std::make_shared<PlanNode>();
     one->kind = PlanNode::kValues;
     auto p = std::make_shared<PlanNode>();
     p->kind = PlanNode::kProject;
-    p->children.push_back(one);
     for (size_t c = 0; c < ncols; ++c) {
       auto v = Coerce(rows[r][c], types[c]);
       if (!v.ok()) return Error(s.values[r][c]->pos, v.status().message());
+      WH_ASSIGN_OR_RETURN(*v, PlanValueSubqueries(*v, &one, {}));  // VALUES ((SELECT MAX(k) FROM s))
       p->exprs.push_back(*v);
       PlanColumn o;
       o.name = names[c];
@@ -527,6 +584,7 @@ Result<PlanPtr> Binder::BindValues(const SelectCore& s) {
       o.nullable = (*v)->nullable;
       p->out.push_back(o);
     }
+    p->children.push_back(one);
     terms.push_back(p);
   }
   if (terms.size() == 1) return terms[0];
@@ -1447,32 +1505,7 @@ Result<BExprPtr> Binder::BindExpr(const Expr& e, const Scope& scope, AggContext*
       if (e.negated) both = MakeNode(BExpr::kNot, DataType::Boolean(), {both});
       return Fold(both);
     }
-    case Expr::kLike: {
-      WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, agg));
-      WH_ASSIGN_OR_RETURN(BExprPtr p, BindExpr(*e.args[1], scope, agg));
-      p = Fold(p);
-      if (IsUntypedNull(*p)) return MakeLiteral(Value::Null(DataType::Boolean()));
-      if (p->kind != BExpr::kLiteral || p->type.id != TypeId::kString)
-        return Error(*e.args[1], "the LIKE pattern must be a string constant");
-      if (IsUntypedNull(*x) || p->value.null) return MakeLiteral(Value::Null(DataType::Boolean()));
-      // ESCAPE 'c': c makes the next % or _ (or c) literal. Without it no character escapes
-      // (DuckDB; Spark's default escape is the backslash).
-      char escape = 0;
-      if (e.args.size() > 2) {
-        WH_ASSIGN_OR_RETURN(BExprPtr esc, BindExpr(*e.args[2], scope, agg));
-        esc = Fold(esc);
-        if (esc->kind != BExpr::kLiteral || esc->type.id != TypeId::kString || esc->value.null ||
-            esc->value.s.size() > 1)
-          return Error(*e.args[2], "the LIKE escape must be a constant string of one character (or empty)");
-        if (!esc->value.s.empty()) escape = esc->value.s[0];
-      }
-      if (x->type.id != TypeId::kString) x = MakeCast(x, DataType::String());
-      auto n = MakeNode(BExpr::kLike, DataType::Boolean(), {x}, p->value.s);
-      n->negated = e.negated;
-      n->case_insensitive = e.name == "ILIKE";
-      n->like_escape = escape;
-      return Fold(n);
-    }
+    case Expr::kLike: return BindLike(e, scope, agg);
     case Expr::kCase: {
       std::vector<BExprPtr> conds, vals;
       BExprPtr operand;
@@ -1610,6 +1643,53 @@ Result<BExprPtr> Binder::BindArith(const std::string& op, BExprPtr l, BExprPtr r
   return *e;
 }
 
+// x [NOT] LIKE / ILIKE pattern [ESCAPE c]. Out of line: BindExpr's frame is on the path of every
+// nested expression.
+__attribute__((noinline)) Result<BExprPtr> Binder::BindLike(const Expr& e, const Scope& scope, AggContext* agg) {
+  WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, agg));
+  WH_ASSIGN_OR_RETURN(BExprPtr p, BindExpr(*e.args[1], scope, agg));
+  p = Fold(p);
+  if (IsUntypedNull(*p)) return MakeLiteral(Value::Null(DataType::Boolean()));
+  if (p->kind != BExpr::kLiteral || p->type.id != TypeId::kString)
+    return Error(*e.args[1], "the LIKE pattern must be a string constant");
+  if (IsUntypedNull(*x) || p->value.null) return MakeLiteral(Value::Null(DataType::Boolean()));
+  // ESCAPE 'c': c makes the next % or _ (or c) literal. Without it no character escapes
+  // (DuckDB; Spark's default escape is the backslash).
+  char escape = 0;
+  if (e.args.size() > 2) {
+    WH_ASSIGN_OR_RETURN(BExprPtr esc, BindExpr(*e.args[2], scope, agg));
+    esc = Fold(esc);
+    if (esc->kind != BExpr::kLiteral || esc->type.id != TypeId::kString || esc->value.null ||
+        esc->value.s.size() > 1)
+      return Error(*e.args[2], "the LIKE escape must be a constant string of one character (or empty)");
+    if (!esc->value.s.empty()) escape = esc->value.s[0];
+  }
+  if (x->type.id != TypeId::kString) x = MakeCast(x, DataType::String());
+  auto n = MakeNode(BExpr::kLike, DataType::Boolean(), {x}, p->value.s);
+  n->negated = e.negated;
+  n->case_insensitive = e.name == "ILIKE";
+  n->like_escape = escape;
+  return Fold(n);
+}
+
+// l IS [NOT] DISTINCT FROM r: l = r with NULLs equal to each other, never NULL:
+// COALESCE(l = r, l IS NULL AND r IS NULL). Out of line: BindBinary's frame is on the path of
+// every nested operator.
+__attribute__((noinline)) Result<BExprPtr> Binder::BindDistinctFrom(const std::string& op, BExprPtr l, BExprPtr r,
+                                                                    const Expr& e) {
+  WH_ASSIGN_OR_RETURN(BExprPtr eq, BindCompare("=", l, r, e));
+  auto ln = MakeNode(BExpr::kIsNull, DataType::Boolean(), {l});
+  auto rn = MakeNode(BExpr::kIsNull, DataType::Boolean(), {r});
+  ln->nullable = rn->nullable = false;
+  auto both = MakeNode(BExpr::kAnd, DataType::Boolean(), {ln, rn});
+  auto same = MakeNode(BExpr::kCoalesce, DataType::Boolean(), {eq, both});
+  same->nullable = false;
+  if (op == "IS NOT DISTINCT FROM") return Fold(same);
+  auto n = MakeNode(BExpr::kNot, DataType::Boolean(), {same});
+  n->nullable = false;
+  return Fold(n);
+}
+
 Result<BExprPtr> Binder::BindBinary(const Expr& e, const Scope& scope, AggContext* agg) {
   const std::string& op = e.name;
   // date +/- INTERVAL
@@ -1661,20 +1741,7 @@ Result<BExprPtr> Binder::BindBinary(const Expr& e, const Scope& scope, AggContex
   }
   if (op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=")
     return BindCompare(op, l, r, e);
-  if (op == "IS DISTINCT FROM" || op == "IS NOT DISTINCT FROM") {
-    // l = r with NULLs equal to each other: COALESCE(l = r, l IS NULL AND r IS NULL); never NULL.
-    WH_ASSIGN_OR_RETURN(BExprPtr eq, BindCompare("=", l, r, e));
-    auto ln = MakeNode(BExpr::kIsNull, DataType::Boolean(), {l});
-    auto rn = MakeNode(BExpr::kIsNull, DataType::Boolean(), {r});
-    ln->nullable = rn->nullable = false;
-    auto both = MakeNode(BExpr::kAnd, DataType::Boolean(), {ln, rn});
-    auto same = MakeNode(BExpr::kCoalesce, DataType::Boolean(), {eq, both});
-    same->nullable = false;
-    if (op == "IS NOT DISTINCT FROM") return Fold(same);
-    auto n = MakeNode(BExpr::kNot, DataType::Boolean(), {same});
-    n->nullable = false;
-    return Fold(n);
-  }
+  if (op == "IS DISTINCT FROM" || op == "IS NOT DISTINCT FROM") return BindDistinctFrom(op, l, r, e);
   if (op == "||") {
     return CallFunction("CONCAT_NULL", DataType::String(),
                         {MakeCast(l, DataType::String()), MakeCast(r, DataType::String())});
@@ -1780,7 +1847,6 @@ Result<BExprPtr> Binder::BindAggregate(const Expr& e, const Scope& scope, AggCon
     for (const auto& o : a.order) k += o.desc ? " d" : " a", k += o.nulls_first ? "f" : "l";
     for (const auto& p : a.params) k += " [" + p.ToSql() + "]";
     if (a.filter) k += " FILTER " + a.filter->ToString();
-    if (a.empty_is_null) k += " (NULL for no rows)";
     return k;
   };
   const std::string key = key_of(spec);
@@ -2079,6 +2145,8 @@ Result<BExprPtr> Binder::PlanFilterSubqueries(const BExprPtr& pred, PlanPtr* pla
       auto r = JoinSubquery(*node, negated != s->negated, SubqueryUse::kFilter, plan,
                             [this](const std::string& n) { return NewId(n); }, remap);
       if (!r.ok()) return Error(s->subquery->pos, r.status().message());
+      const BExpr& kept = **r;  // TRUE when the join filters; else a condition still to test
+      if (!(kept.kind == BExpr::kLiteral && !kept.value.null && kept.value.i != 0)) rest.push_back(*r);
       continue;
     }
     WH_ASSIGN_OR_RETURN(BExprPtr v, PlanValueSubqueries(c, plan, remap));

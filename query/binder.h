@@ -93,6 +93,8 @@ class Binder {
   // "F takes LO to HI arguments" unless lo <= n <= hi.
   Status CheckArity(const Expr& e, size_t n, size_t lo, size_t hi) const;
   Result<BExprPtr> BindBinary(const Expr& e, const Scope& scope, AggContext* agg);
+  Result<BExprPtr> BindLike(const Expr& e, const Scope& scope, AggContext* agg);
+  Result<BExprPtr> BindDistinctFrom(const std::string& op, BExprPtr l, BExprPtr r, const Expr& e);
   Result<BExprPtr> BindCompare(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at);
   Result<BExprPtr> BindArith(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at);
   Result<int64_t> ConstantInt(const Expr& e, const char* what);

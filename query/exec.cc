@@ -532,12 +532,10 @@ class AggregateOp : public Operator {
     // States sized once for as many groups as the largest bucket so far had (like the table),
     // not grown - copied and zeroed again - batch after batch.
     resize(std::max<size_t>(groups, groups_.empty() ? 0 : stats_->groups.load()));
-    bool any_rows = false;
     while (true) {
       WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in));
       if (!more) break;
       if (in.rows == 0) continue;
-      any_rows = true;
       gids.assign(in.rows, 0);
       if (!groups_.empty()) {
         std::vector<ColumnHolder> keys;
@@ -591,7 +589,6 @@ class AggregateOp : public Operator {
         continue;
       }
       WH_ASSIGN_OR_RETURN(Column c, states_[a]->Finish(groups));
-      if (aggs_[a].empty_is_null && groups_.empty() && !any_rows) c = ConstantColumn(Value::Null(aggs_[a].type), 1);
       b.columns.push_back(std::move(c));
     }
     if (b.rows == 0) return false;

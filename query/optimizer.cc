@@ -232,7 +232,7 @@ void PruneColumns(PlanNode* node, const std::set<int>& required) {
       AddRefs(node->residual, &need);
       PruneColumns(node->children[0].get(), need);
       PruneColumns(node->children[1].get(), need);
-      const PlanColumn mark = node->out.back();
+      const PlanColumn mark = node->join_type == PlanNode::kMark ? node->out.back() : PlanColumn{};
       node->out.clear();
       for (size_t side = 0; side < (KeepsLeftOnly(node->join_type) ? 1u : 2u); ++side)
         for (const auto& c : node->children[side]->out) {

@@ -43,9 +43,6 @@ struct AggregateSpec {
   std::vector<SortKey> order;  // expr unused: the keys are the last order.size() of `more`
   std::vector<Value> params;
   BExprPtr filter;
-  // NULL, not its value for no rows, when an aggregate without GROUP BY sees no row (DuckDB's
-  // COUNT_IF; COUNT(CASE ...) rewritten to COUNT_IF stays 0).
-  bool empty_is_null = false;
   // Every expression it reads, to visit or rewrite (arg and filter may be null).
   std::vector<BExprPtr*> Exprs() {
     std::vector<BExprPtr*> out = {&arg, &filter};

@@ -68,6 +68,8 @@ struct Decorrelation {
   // Values of output columns of an aggregate without GROUP BY over no rows (COUNT: 0), where a
   // correlated GROUP BY would give no row at all.
   std::map<int, BExprPtr> empty_values;
+  // The subquery has an aggregate without GROUP BY: exactly one row for every outer row.
+  bool single_row = false;
 };
 
 Status Unsupported(const std::string& what) {
@@ -153,7 +155,7 @@ Result<PlanPtr> Pull(const PlanPtr& node, Decorrelation* d) {
         std::map<int, BExprPtr> zero;
         for (const auto& a : child.aggregates) {
           const AggregateFunction* def = FindAggregateFunction(a.fn);
-          const bool count = def && def->zero_on_empty && !a.empty_is_null;
+          const bool count = def && def->zero_on_empty;
           zero[a.output_id] = MakeLiteral(count ? Value::Int(a.type, 0) : Value::Null(a.type));
         }
         for (size_t i = 0; i < node->exprs.size(); ++i) {
@@ -176,6 +178,13 @@ Result<PlanPtr> Pull(const PlanPtr& node, Decorrelation* d) {
           if (*e && RefersTo(**e, d->outer)) return Unsupported("an aggregate of it reads the outer query");
       const size_t before = d->pulled.size();
       WH_ASSIGN_OR_RETURN(copy->children[0], Pull(node->children[0], d));
+      if (node->groups.empty() && d->pulled.size() > before) d->single_row = true;
+      // A DISTINCT (an aggregate of its input's columns) passes their values for no rows on.
+      for (size_t i = 0; i < node->groups.size(); ++i) {
+        const BExpr& g = *node->groups[i];
+        if (g.kind == BExpr::kColumn && d->empty_values.count(g.column))
+          d->empty_values[node->out[i].id] = d->empty_values[g.column];
+      }
       // Grouped by the inner side of each equality too: one group per outer key.
       for (size_t i = before; i < d->pulled.size(); ++i) {
         Pulled& p = d->pulled[i];
@@ -243,6 +252,12 @@ Result<BExprPtr> JoinSubquery(const BExpr& e, bool negated, SubqueryUse use, Pla
     WH_ASSIGN_OR_RETURN(sub, Pull(sub, &d));
     if (PlanRefersTo(*sub, d.outer)) return Unsupported("it refers to the outer query outside its WHERE");
   }
+  // An aggregate without GROUP BY has one row for every outer row: EXISTS is TRUE without
+  // looking, and IN compares with that one value (its value over no rows where the outer row
+  // has none: COUNT's 0), as `x = (SELECT ...)`.
+  if (d.single_row && info.kind == SubqueryInfo::kExists)
+    return MakeLiteral(Value::Int(DataType::Boolean(), negated ? 0 : 1));
+  const bool in_as_scalar = d.single_row && info.kind == SubqueryInfo::kIn;
   auto j = std::make_shared<PlanNode>();
   j->kind = PlanNode::kJoin;
   j->children = {*outer, sub};
@@ -275,7 +290,7 @@ Result<BExprPtr> JoinSubquery(const BExpr& e, bool negated, SubqueryUse use, Pla
     BExprPtr r = MakeColumnRef(m.id, m.type, m.nullable);
     return negated ? MakeNode(BExpr::kNot, DataType::Boolean(), {r}) : r;
   };
-  switch (info.kind) {
+  switch (in_as_scalar ? SubqueryInfo::kScalar : info.kind) {
     case SubqueryInfo::kScalar: {
       j->join_type = PlanNode::kLeft;
       j->single_match = true;
@@ -293,6 +308,11 @@ Result<BExprPtr> JoinSubquery(const BExpr& e, bool negated, SubqueryUse use, Pla
         c->has_else = true;
         c->nullable = true;
         result = c;
+      }
+      if (in_as_scalar) {
+        BExprPtr y = result->type == info.key_type ? result : MakeCast(result, info.key_type);
+        WH_ASSIGN_OR_RETURN(result, CompareExpr("=", e.args[0], y));
+        if (negated) result = MakeNode(BExpr::kNot, DataType::Boolean(), {result});
       }
       break;
     }

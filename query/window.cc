@@ -465,8 +465,8 @@ Result<Column> Compute(const WindowSpec& spec, const Ordering& ord, const Batch&
         int64_t first, last;
         Frame(spec, ord, k, &first, &last);
         if (first > last) continue;
+        if (fn == "NTH_VALUE" && spec.offset - 1 > last - first) continue;  // past the frame's end: NULL
         j = fn == "FIRST_VALUE" ? first : fn == "LAST_VALUE" ? last : first + spec.offset - 1;
-        if (j > last) continue;  // NTH_VALUE past the frame's end: NULL
       }
       src[ord.perm[k]] = ord.perm[j];
     }

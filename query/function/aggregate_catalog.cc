@@ -133,7 +133,8 @@ class ArgState : public AggregateState {
 class StringAggState : public AggregateState {
  public:
   explicit StringAggState(const AggregateSpec& spec) : spec_(spec) {
-    sep_ = spec.params.empty() || spec.params[0].null ? "," : spec.params[0].s;
+    null_sep_ = !spec.params.empty() && spec.params[0].null;  // STRING_AGG(x, NULL) is NULL (DuckDB)
+    sep_ = spec.params.empty() || null_sep_ ? "," : spec.params[0].s;
   }
   void Resize(size_t g) override {
     if (rows_.size() < g) rows_.resize(g);
@@ -156,7 +157,7 @@ class StringAggState : public AggregateState {
     out.Reserve(groups);
     for (size_t g = 0; g < groups; ++g) {
       auto& rows = rows_[g];
-      if (rows.empty()) {
+      if (rows.empty() || null_sep_) {
         out.AppendNull();
         continue;
       }
@@ -190,6 +191,7 @@ class StringAggState : public AggregateState {
     uint64_t seq;
   };
   const AggregateSpec& spec_;
+  bool null_sep_ = false;
   std::string sep_;
   std::vector<std::vector<Entry>> rows_;
   uint64_t seq_ = 0;
@@ -491,9 +493,16 @@ std::vector<AggregateFunction> MakeCatalog() {
     WH_RETURN_IF_ERROR(c.Arity(1, 1));
     if (c.IsNull(0)) c.args[0] = MakeLiteral(Value::Null(DataType::Boolean()));
     if (c.type(0).id != TypeId::kBoolean) return c.ErrorAt(0, "COUNT_IF needs a BOOLEAN condition, not " + c.type(0).ToString());
-    spec->arg = c.args[0];
+    // DuckDB's COUNT_IF is NULL over no rows (also when a FILTER keeps none): the SUM of 1 for
+    // each TRUE row, 0 for the others. (COUNT(CASE WHEN c THEN 1 END), 0 over no rows, is the
+    // planner's own COUNT_IF.)
+    auto when = MakeNode(BExpr::kCase, DataType::Int64(),
+                         {c.args[0], MakeLiteral(Value::Int(DataType::Int64(), 1)), MakeLiteral(Value::Int(DataType::Int64(), 0))});
+    when->has_else = true;
+    when->nullable = false;
+    spec->fn = "SUM";
+    spec->arg = when;
     spec->type = DataType::Int64();
-    spec->empty_is_null = true;  // DuckDB: COUNT_IF of no rows is NULL
     return Status::OK();
   };
 

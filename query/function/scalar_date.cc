@@ -287,7 +287,7 @@ Status MakeDateKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Co
   for (size_t i = 0; i < n; ++i) {
     if (!IsValid(valid, i)) continue;
     const int64_t y = a[0].Get<int64_t>(i), m = a[1].Get<int64_t>(i), d = a[2].Get<int64_t>(i);
-    if (!IsCivilDate(y, m, d))
+    if (y < 1 || y > 9999 || !IsCivilDate(y, m, d))
       return Status::InvalidArgument("no such date: " + std::to_string(y) + "-" + std::to_string(m) + "-" + std::to_string(d));
     const int32_t day = DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
     if (!ts) {
@@ -308,7 +308,7 @@ Status MakeDateKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Co
 // LAST_DAY(t) -> DATE; ADD_MONTHS(d, n) -> DATE (Spark: the day clamped to the month's last).
 Status MonthKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Column* out) {
   const bool last = e.op == "LAST_DAY";
-  return FixedRows<int32_t>(a, n, out, [&](size_t i, int32_t* v, bool*) {
+  return FixedRows<int32_t>(a, n, out, [&](size_t i, int32_t* v, bool*) -> Status {
     const int32_t day = TimestampToDate(AsMicros(a[0], i));
     if (last) {
       int64_t y;
@@ -316,7 +316,10 @@ Status MonthKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Colum
       CivilFromDays(day, &y, &m, &d);
       *v = AddMonthsToDate(DaysFromCivil(y, m, 1), 1) - 1;
     } else {
-      *v = AddMonthsToDate(day, a[1].Get<int64_t>(i));
+      const int64_t months = a[1].Get<int64_t>(i);
+      if (months > 120000 || months < -120000)
+        return Status::InvalidArgument("ADD_MONTHS: " + std::to_string(months) + " months is out of range");
+      *v = AddMonthsToDate(day, months);
     }
     return Status::OK();
   });
@@ -430,7 +433,9 @@ void RegisterDateFunctions(FunctionRegistry* r) {
               WH_RETURN_IF_ERROR(c.ToTemporal(0));
               auto days = c.Constant(1, "number of days");
               if (!days.ok() || !IsIntegral(c.type(1))) return c.ErrorAt(1, c.name() + " needs a constant number of days");
-              int64_t n = days->null ? 0 : static_cast<int64_t>(days->i);
+              if (days->null) return MakeLiteral(Value::Null(c.type(0)));
+              const int64_t n = static_cast<int64_t>(days->i);
+              if (n > 3660000 || n < -3660000) return c.ErrorAt(1, c.name() + ": " + std::to_string(n) + " days is out of range");
               auto node = MakeNode(BExpr::kAddInterval, c.type(0), {c.args[0]});
               node->micros = (sub ? -n : n) * kMicrosPerDay;
               return Fold(node);

@@ -307,7 +307,7 @@ Status RepeatKernel(const BExpr&, const std::vector<Column>& a, size_t n, Column
     std::string_view v = a[0].GetString(i);
     const int64_t k = a[1].Get<int64_t>(i);
     if (k <= 0 || v.empty()) return Status::OK();
-    if (static_cast<uint64_t>(k) * v.size() > (uint64_t{1} << 30))
+    if (static_cast<uint64_t>(k) > (uint64_t{1} << 30) / v.size())
       return Status::InvalidArgument("REPEAT: the result would be larger than 1 GiB");
     for (int64_t r = 0; r < k; ++r) s->append(v);
     return Status::OK();
