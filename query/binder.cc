@@ -269,15 +269,7 @@ PlanPtr Binder::SetDifference(PlanPtr left, PlanPtr right, bool intersect, bool 
       w->windows.push_back(spec);
       side = w;
     }
-    auto p = std::make_shared<PlanNode>();
-    p->kind = PlanNode::kProject;
-    p->children.push_back(side);
-    for (const auto& c : side->out) {
-      p->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
-      PlanColumn o = c;
-      o.id = NewId(c.name);
-      p->out.push_back(o);
-    }
+    auto p = PassThrough(side);
     PlanColumn t;
     t.id = NewId("side");
     t.name = "side";
@@ -337,6 +329,20 @@ PlanPtr Binder::SetDifference(PlanPtr left, PlanPtr right, bool intersect, bool 
     o.name = names[c];
     p->out.push_back(o);
   }
+  return p;
+}
+
+std::shared_ptr<PlanNode> Binder::PassThrough(PlanPtr child, const std::function<void(PlanColumn&)>& adjust) {
+  auto p = std::make_shared<PlanNode>();
+  p->kind = PlanNode::kProject;
+  for (const auto& c : child->out) {
+    p->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
+    PlanColumn o = c;
+    o.id = NewId(c.name);
+    if (adjust) adjust(o);
+    p->out.push_back(o);
+  }
+  p->children.push_back(std::move(child));
   return p;
 }
 
@@ -997,17 +1003,10 @@ Result<PlanPtr> Binder::BindTableRef(const TableRef& t) {
   if (t.column_aliases.empty() || t.kind == TableRef::kJoin) return BindTableRefAs(t);
   WH_ASSIGN_OR_RETURN(PlanPtr p, BindTableRefAs(t));
   // alias(c1, c2, ...): the visible columns renamed in order.
-  auto proj = std::make_shared<PlanNode>();
-  proj->kind = PlanNode::kProject;
-  proj->children.push_back(p);
   size_t k = 0;
-  for (const auto& c : p->out) {
-    proj->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
-    PlanColumn o = c;
-    o.id = NewId(c.name);
-    if (!c.hidden && !c.system && k < t.column_aliases.size()) o.name = t.column_aliases[k++];
-    proj->out.push_back(o);
-  }
+  auto proj = PassThrough(p, [&](PlanColumn& o) {
+    if (!o.hidden && !o.system && k < t.column_aliases.size()) o.name = t.column_aliases[k++];
+  });
   if (k < t.column_aliases.size())
     return Error(t.pos, "'" + t.alias + "' has " + std::to_string(k) + " columns, but " +
                             std::to_string(t.column_aliases.size()) + " names are given");
@@ -1021,18 +1020,10 @@ Result<PlanPtr> Binder::BindTableRefAs(const TableRef& t) {
     case TableRef::kSubquery: {
       WH_ASSIGN_OR_RETURN(PlanPtr p, BindQuery(*t.subquery));
       // Re-qualify the subquery's columns with its alias.
-      auto proj = std::make_shared<PlanNode>();
-      proj->kind = PlanNode::kProject;
-      proj->children.push_back(p);
-      for (const auto& c : p->out) {
-        proj->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
-        PlanColumn o = c;
-        o.id = NewId(c.name);
+      return PlanPtr(PassThrough(p, [&](PlanColumn& o) {
         o.table = t.alias;
         o.hidden = false;
-        proj->out.push_back(o);
-      }
-      return PlanPtr(proj);
+      }));
     }
   }
   return Status::Internal("bad table reference");
@@ -1041,18 +1032,10 @@ Result<PlanPtr> Binder::BindTableRefAs(const TableRef& t) {
 Result<PlanPtr> Binder::BindTable(const TableRef& t) {
   const std::string alias = t.alias.empty() ? t.name : t.alias;
   auto requalify = [&](PlanPtr p) {
-    auto proj = std::make_shared<PlanNode>();
-    proj->kind = PlanNode::kProject;
-    proj->children.push_back(p);
-    for (const auto& c : p->out) {
-      proj->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
-      PlanColumn o = c;
-      o.id = NewId(c.name);
+    return PlanPtr(PassThrough(p, [&](PlanColumn& o) {
       o.table = alias;
       o.hidden = false;
-      proj->out.push_back(o);
-    }
-    return PlanPtr(proj);
+    }));
   };
   auto cycle = [&]() { return std::find(expanding_.begin(), expanding_.end(), t.name) != expanding_.end(); };
   // Views and WITH queries expand where they are used: their nesting is bounded (so that no

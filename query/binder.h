@@ -99,6 +99,8 @@ class Binder {
   Result<BExprPtr> BindArith(const std::string& op, BExprPtr l, BExprPtr r, const Expr& at);
   Result<int64_t> ConstantInt(const Expr& e, const char* what);
   PlanPtr Distinct(PlanPtr plan);
+  // A projection of every column of `child` under fresh ids, each output column adjusted.
+  std::shared_ptr<PlanNode> PassThrough(PlanPtr child, const std::function<void(PlanColumn&)>& adjust = {});
   // The aggregate `a` once per grouping set (positions of its groups), as one UNION ALL with a's
   // output ids and a column per GROUPING(...) call.
   PlanPtr GroupingSets(const PlanPtr& a, const std::vector<std::vector<size_t>>& sets,

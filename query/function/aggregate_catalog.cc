@@ -461,17 +461,26 @@ Status BindQuantile(FunctionCall& c, AggregateSpec* spec, bool disc, bool median
 
 std::vector<AggregateFunction> MakeCatalog() {
   std::vector<AggregateFunction> r;
-  auto builtin = [&](std::string name, std::vector<std::string> aliases, std::string sig, std::string desc,
-                     std::string combine, bool zero, bool windowable) {
+  auto add = [&](std::string name, std::vector<std::string> aliases, std::string sig, std::string desc,
+                 AggregateFunction::Bind bind, AggregateFunction::Make make, std::string combine = "",
+                 bool ordered = false) {
     AggregateFunction f;
     f.name = std::move(name);
     f.aliases = std::move(aliases);
     f.signature = std::move(sig);
     f.description = std::move(desc);
+    f.bind = std::move(bind);
+    f.make = std::move(make);
     f.combine = std::move(combine);
-    f.zero_on_empty = zero;
-    f.windowable = windowable;
+    f.ordered = ordered;
     r.push_back(std::move(f));
+  };
+  // The aggregates the binder types and query/aggregate.cc computes.
+  auto builtin = [&](std::string name, std::vector<std::string> aliases, std::string sig, std::string desc,
+                     std::string combine, bool zero, bool windowable) {
+    add(std::move(name), std::move(aliases), std::move(sig), std::move(desc), nullptr, nullptr, std::move(combine));
+    r.back().zero_on_empty = zero;
+    r.back().windowable = windowable;
   };
   builtin("COUNT", {}, "(*) | ([DISTINCT] x) -> BIGINT", "the number of rows, or of non-NULL values of x", "SUM",
           true, true);
@@ -506,20 +515,6 @@ std::vector<AggregateFunction> MakeCatalog() {
     return Status::OK();
   };
 
-  auto add = [&](std::string name, std::vector<std::string> aliases, std::string sig, std::string desc,
-                 AggregateFunction::Bind bind, AggregateFunction::Make make, std::string combine = "",
-                 bool ordered = false) {
-    AggregateFunction f;
-    f.name = std::move(name);
-    f.aliases = std::move(aliases);
-    f.signature = std::move(sig);
-    f.description = std::move(desc);
-    f.bind = std::move(bind);
-    f.make = std::move(make);
-    f.combine = std::move(combine);
-    f.ordered = ordered;
-    r.push_back(std::move(f));
-  };
   for (const char* name : {"BOOL_AND", "BOOL_OR"}) {
     const bool all = std::string(name) == "BOOL_AND";
     add(name, all ? std::vector<std::string>{"EVERY"} : std::vector<std::string>{"BOOL_OR_AGG"},
