@@ -36,7 +36,6 @@ bool Subset(const std::vector<int>& ids, const std::set<int>& of) {
   return true;
 }
 
-
 PlanPtr WrapFilter(PlanPtr child, std::vector<BExprPtr> preds) {
   // TRUE conjuncts are dropped.
   std::vector<BExprPtr> keep;
