@@ -403,8 +403,14 @@ Result<PlanPtr> Binder::Bind(const QueryAst& q, const std::string& sql) {
 
 Result<int64_t> Binder::ConstantInt(const Expr& e, const char* what) {
   Scope empty;
-  WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(e, empty, nullptr));
-  b = Fold(b);
+  // No columns in scope: a column reference is "not a constant", not "no such column" (outer
+  // queries' columns neither).
+  std::vector<SubqueryFrame*> frames;
+  frames.swap(subquery_frames_);
+  auto bound = BindExpr(e, empty, nullptr);
+  frames.swap(subquery_frames_);
+  if (!bound.ok()) return Error(e, std::string(what) + " must be a non-negative integer constant");
+  BExprPtr b = Fold(*bound);
   if (b->kind != BExpr::kLiteral || b->value.null || !IsIntegral(b->type) || b->value.i < 0)
     return Error(e, std::string(what) + " must be a non-negative integer constant");
   return static_cast<int64_t>(b->value.i);

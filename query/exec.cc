@@ -826,6 +826,9 @@ class HashJoinOp : public Operator {
  private:
   Status Build() {
     WH_RETURN_IF_ERROR(ReadAll(right_.get(), right_types_, &build_));
+    // An uncorrelated scalar subquery of two rows is an error whatever the outer rows (DuckDB).
+    if (single_match_ && rkeys_.empty() && build_.rows > 1)
+      return Status::InvalidArgument("more than one row returned by a subquery used as an expression");
     std::vector<uint32_t> ids(build_.rows);
     WH_ASSIGN_OR_RETURN(std::vector<ColumnHolder> keys, KeyColumns(rkeys_, build_));
     std::vector<const Column*> ptrs;
