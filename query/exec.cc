@@ -887,6 +887,17 @@ class HashJoinOp : public Operator {
     for (const auto& k : keys) ptrs.push_back(&k.get());
     std::vector<uint32_t> ids(in.rows);
     table_->Find(ptrs, in.rows, ids.data());
+    if (!residual_ && !null_aware_ && type_ != PlanNode::kMark) {
+      // A partner is a key found: the rows kept are picked straight from the ids.
+      std::vector<uint32_t> sel;
+      sel.reserve(in.rows);
+      const bool want = type_ == PlanNode::kSemi;
+      for (size_t i = 0; i < in.rows; ++i)
+        if ((ids[i] != KeyTable::kNone) == want) sel.push_back(static_cast<uint32_t>(i));
+      if (sel.empty()) return false;
+      *out = sel.size() == in.rows ? std::move(in) : SelectRows(in, sel);
+      return true;
+    }
     std::vector<uint8_t> hit(in.rows, 0);
     const size_t limit = MaxPairs(in.rows);
     std::vector<uint32_t> lsel, rsel;
