@@ -21,6 +21,20 @@ std::shared_ptr<BExpr> MakeNode(BExpr::Kind kind, DataType type, std::vector<BEx
   return e;
 }
 
+namespace {
+// A filter of `pred` over child; child itself when pred is the constant TRUE (every conjunct of
+// a WHERE may have become a join).
+PlanPtr FilterOver(PlanPtr child, BExprPtr pred) {
+  if (pred->kind == BExpr::kLiteral && !pred->value.null && pred->value.i != 0) return child;
+  auto f = std::make_shared<PlanNode>();
+  f->kind = PlanNode::kFilter;
+  f->out = child->out;
+  f->predicate = std::move(pred);
+  f->children.push_back(std::move(child));
+  return f;
+}
+}  // namespace
+
 bool IsUntypedNull(const BExpr& e) { return e.kind == BExpr::kLiteral && e.value.null && e.op == "untyped"; }
 bool IsIntegral(const DataType& t) { return t.id == TypeId::kInt32 || t.id == TypeId::kInt64; }
 bool IsNumericType(const DataType& t) {
@@ -313,14 +327,9 @@ PlanPtr Binder::SetDifference(PlanPtr left, PlanPtr right, bool intersect, bool 
   auto eq = [&](const PlanColumn& c, int v) {
     return MakeNode(BExpr::kCompare, DataType::Boolean(), {MakeColumnRef(c.id, c.type, false), MakeLiteral(Value::Int(c.type, v))}, "=");
   };
-  auto f = std::make_shared<PlanNode>();
-  f->kind = PlanNode::kFilter;
-  f->children.push_back(a);
-  f->out = a->out;
-  f->predicate = intersect ? MakeAnd({eq(mn, 1), eq(mx, 2)}) : eq(mx, 1);
   auto p = std::make_shared<PlanNode>();
   p->kind = PlanNode::kProject;
-  p->children.push_back(f);
+  p->children.push_back(FilterOver(a, intersect ? MakeAnd({eq(mn, 1), eq(mx, 2)}) : eq(mx, 1)));
   for (size_t c = 0; c < ncols; ++c) {
     const PlanColumn& col = a->out[c];
     p->exprs.push_back(MakeColumnRef(col.id, col.type, col.nullable));
@@ -638,16 +647,7 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     if (pred->type.id != TypeId::kBoolean)
       return Error(*s.where, "WHERE needs a BOOLEAN condition, not " + pred->type.ToString());
     WH_ASSIGN_OR_RETURN(pred, PlanFilterSubqueries(pred, &plan, {}));
-    pred = Fold(pred);
-    const bool always = pred->kind == BExpr::kLiteral && !pred->value.null && pred->value.i != 0;
-    if (!always) {  // (every conjunct may have become a join)
-      auto f = std::make_shared<PlanNode>();
-      f->kind = PlanNode::kFilter;
-      f->out = plan->out;
-      f->predicate = pred;
-      f->children.push_back(plan);
-      plan = f;
-    }
+    plan = FilterOver(plan, Fold(pred));
   }
 
   // Aggregation: GROUP BY, or aggregates in the select list / HAVING / ORDER BY.
@@ -920,12 +920,7 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
       if (group_exprs[i]->kind == BExpr::kColumn) subquery_remap[group_exprs[i]->column] = group_ids[i];
     if (having) {
       WH_ASSIGN_OR_RETURN(having, PlanFilterSubqueries(having, &plan, subquery_remap));
-      auto f = std::make_shared<PlanNode>();
-      f->kind = PlanNode::kFilter;
-      f->out = plan->out;
-      f->predicate = having;
-      f->children.push_back(plan);
-      plan = f;
+      plan = FilterOver(plan, having);
     }
   }
 
@@ -946,12 +941,7 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
   }
   if (qualify) {
     WH_ASSIGN_OR_RETURN(qualify, PlanFilterSubqueries(qualify, &plan, subquery_remap));
-    auto f = std::make_shared<PlanNode>();
-    f->kind = PlanNode::kFilter;
-    f->out = plan->out;
-    f->predicate = qualify;
-    f->children.push_back(plan);
-    plan = f;
+    plan = FilterOver(plan, qualify);
   }
 
   // Subqueries of the select list (and ORDER BY): joins under the projection.
@@ -1251,13 +1241,7 @@ Result<PlanPtr> Binder::BindJoin(const TableRef& t) {
     }
   }
   auto filtered = [](PlanPtr child, std::vector<BExprPtr> preds) {
-    if (preds.empty()) return child;
-    auto f = std::make_shared<PlanNode>();
-    f->kind = PlanNode::kFilter;
-    f->out = child->out;
-    f->predicate = MakeAnd(std::move(preds));
-    f->children.push_back(child);
-    return PlanPtr(f);
+    return preds.empty() ? child : FilterOver(child, MakeAnd(std::move(preds)));
   };
   j->children.push_back(filtered(left, left_only));
   j->children.push_back(filtered(right, right_only));

@@ -221,7 +221,8 @@ std::string BExpr::ToString(const std::vector<std::string>* names) const {
     }
     case kFunction: return op + "(" + list(0) + ")";
     case kSubquery:  // distinct per subquery: text tells expressions apart
-      return (args.empty() ? std::string("(subquery ") : arg(0) + (negated ? " NOT IN (subquery " : " IN (subquery ")) +
+      return (args.empty() ? std::string(op == "EXISTS" ? "EXISTS (subquery " : "(subquery ")
+                           : arg(0) + (negated ? " NOT IN (subquery " : " IN (subquery ")) +
              std::to_string(reinterpret_cast<uintptr_t>(subquery.get()) % 100000) + ")";
   }
   return "?";
