@@ -32,7 +32,7 @@ Status ValidateIdentifier(const std::string& name, const char* what) {
 int TableSchema::FindColumn(const std::string& n) const {
   std::string l = ToLower(n);
   for (size_t i = 0; i < columns.size(); ++i)
-    if (columns[i].name == l) return static_cast<int>(i);
+    if (ToLower(columns[i].name) == l) return static_cast<int>(i);
   return -1;
 }
 
@@ -159,14 +159,14 @@ Status TableSchema::Validate() const {
   std::unordered_set<std::string> seen;
   for (const auto& c : columns) {
     WH_RETURN_IF_ERROR(ValidateIdentifier(c.name, "column"));
-    if (!seen.insert(c.name).second)
+    if (!seen.insert(ToLower(c.name)).second)
       return Status::InvalidArgument("column '" + c.name + "' is declared twice");
-    if (c.name == kEtlDateColumn)
+    if (ToLower(c.name) == kEtlDateColumn)
       return Status::InvalidArgument("column name 'etl_date' is reserved for the load time");
   }
   if (!partition_column.empty()) {
     WH_RETURN_IF_ERROR(ValidateIdentifier(partition_column, "partition column"));
-    if (seen.count(partition_column) || partition_column == kEtlDateColumn)
+    if (seen.count(ToLower(partition_column)) || ToLower(partition_column) == kEtlDateColumn)
       return Status::InvalidArgument("partition column '" + partition_column +
                                      "' has the name of another column");
     WH_ASSIGN_OR_RETURN(DataType t, PartitionExprType(partition_expr, columns));

@@ -73,6 +73,7 @@ struct Expr {
   bool has_operand = false;
   bool has_else = false;
   bool try_cast = false;
+  bool quoted = false;  // kColumn written in double quotes
   // End of the expression's text (for default output column names).
   size_t end_offset = 0;
   // kFunction with OVER (...): a window function.

@@ -785,9 +785,15 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
     if (aggregated) {
       WH_ASSIGN_OR_RETURN(b, lift(b, *it.expr));
     }
-    std::string name = !it.alias.empty() ? it.alias
-                       : it.expr->kind == Expr::kColumn ? it.expr->name
-                                                        : it.text;
+    std::string name = !it.alias.empty() ? it.alias : it.text;
+    if (it.alias.empty() && it.expr->kind == Expr::kColumn) {
+      name = it.expr->name;  // a column keeps the name it was declared with, whatever the case
+      for (const auto& c : input.columns)
+        if (ToLower(c.name) == name && (it.expr->qualifier.empty() ? !c.hidden : c.table == it.expr->qualifier)) {
+          name = c.name;
+          break;
+        }
+    }
     items.push_back({b, name, it.expr.get()});
   }
 
@@ -1339,8 +1345,11 @@ Result<BExprPtr> Binder::BindColumn(const Expr& e, const Scope& scope) {
     }
     std::vector<std::string> near = NearestNames(e.name, names);
     for (auto& n : near) n = "'" + n + "'";
+    std::string hint;
+    if (e.quoted)  // Spark writes strings in double quotes; SQL and wh name columns with them
+      hint = "; a string is written in single quotes: '" + e.name + "'";
     return Error(e, "no column '" + e.name + "'" + where + DidYouMean(near) +
-                        (known.empty() ? "" : " (columns: " + known + (shown > 12 ? ", ..." : "") + ")"));
+                        (known.empty() ? "" : " (columns: " + known + (shown > 12 ? ", ..." : "") + ")") + hint);
   }
   return MakeColumnRef(found->id, found->type, found->nullable);
 }

@@ -332,7 +332,7 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
           if (cols.empty()) {
             for (const auto& c : plan->out) {
               ColumnDefAst d;
-              d.def.name = ToLower(c.name);
+              d.def.name = c.name;
               d.def.type = c.type;
               d.pos = st.query->pos;
               Status v = ValidateIdentifier(d.def.name, "column");
@@ -348,10 +348,10 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       schema.name = st.table;
       for (const auto& c : cols) {
         for (const auto& prev : schema.columns)
-          if (prev.name == c.def.name)
+          if (ToLower(prev.name) == ToLower(c.def.name))
             return SqlError(sql, c.pos, Status::InvalidArgument("column '" + c.def.name +
                                                                 "' is declared twice"));
-        if (c.def.name == kEtlDateColumn)
+        if (ToLower(c.def.name) == kEtlDateColumn)
           return SqlError(sql, c.pos, Status::InvalidArgument(
                                           "'etl_date' is a system column every table has (the "
                                           "load time of the batch); choose another name"));
@@ -370,12 +370,13 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
                                                   "wrap it in CAST(... AS DATE)"));
       }
       if (st.bucket_count) {
-        schema.bucket_column = st.bucket_column;
         schema.bucket_count = st.bucket_count;
-        if (schema.FindColumn(st.bucket_column) < 0)
+        const int b = schema.FindColumn(st.bucket_column);
+        if (b < 0)
           return SqlError(sql, st.bucket_pos,
                           Status::InvalidArgument("bucket column '" + st.bucket_column +
                                                   "' is not a column of the table"));
+        schema.bucket_column = schema.columns[b].name;  // as declared
       }
       Status v = schema.Validate();
       if (!v.ok()) return SqlError(sql, st.table_pos, v);

@@ -63,6 +63,17 @@ class Parser {
     if (!st.ok()) return Error(t, st.message());
     return ToLower(t.text);
   }
+  // A name that keeps the case it was written with (column names, column aliases): wh matches
+  // names ignoring case and shows them as declared.
+  Result<std::string> NameAsWritten(const char* what) {
+    const Token& t = Peek();
+    if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kQuotedIdent)
+      return Expected(std::string(what));
+    Advance();
+    Status st = ValidateIdentifier(t.text, what);
+    if (!st.ok()) return Error(t, st.message());
+    return t.text;
+  }
 
   Result<Statement> ParseStatement() {
     const Token& first = Peek();
@@ -177,7 +188,7 @@ class Parser {
     do {
       ColumnDefAst c;
       c.pos = Peek().pos;
-      WH_ASSIGN_OR_RETURN(c.def.name, Identifier("column name"));
+      WH_ASSIGN_OR_RETURN(c.def.name, NameAsWritten("column name"));
       if (Peek().kind != TokenKind::kIdent) return Expected("a type for column '" + c.def.name + "'");
       WH_ASSIGN_OR_RETURN(c.def.type, TypeName());
       if (AcceptKeyword("NOT")) {
@@ -393,7 +404,7 @@ class Parser {
           do {
             WH_ASSIGN_OR_RETURN(ExprPtr e, Expression());
             WH_RETURN_IF_ERROR(ExpectKeyword("AS"));
-            WH_ASSIGN_OR_RETURN(std::string c, Identifier("column name"));
+            WH_ASSIGN_OR_RETURN(std::string c, NameAsWritten("column name"));
             item.replace.emplace_back(std::move(e), c);
           } while (AcceptSymbol(","));
           WH_RETURN_IF_ERROR(ExpectSymbol(")"));
@@ -519,13 +530,13 @@ class Parser {
     return s;
   }
 
-  // Column aliases keep their spelling's case folded like every identifier.
+  // Column aliases keep the case they are written with; they match ignoring case.
   Result<std::string> AliasName() {
     const Token& t = Peek();
     if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kQuotedIdent)
       return Expected("an alias");
     Advance();
-    return t.kind == TokenKind::kQuotedIdent ? t.text : ToLower(t.text);
+    return t.text;
   }
 
   Result<TableRefPtr> FromClause() {
@@ -606,7 +617,7 @@ class Parser {
     }
     if (!t->alias.empty() && AcceptSymbol("(")) {  // alias(c1, c2, ...)
       do {
-        WH_ASSIGN_OR_RETURN(std::string c, Identifier("column alias"));
+        WH_ASSIGN_OR_RETURN(std::string c, NameAsWritten("column alias"));
         t->column_aliases.push_back(c);
       } while (AcceptSymbol(","));
       WH_RETURN_IF_ERROR(ExpectSymbol(")"));
@@ -978,6 +989,8 @@ class Parser {
       Advance();
       e->kind = Expr::kColumn;
       e->name = ToLower(t.text);
+      // "x" (not `x`): if no column has that name, the error says that 'x' is a string.
+      e->quoted = t.pos.offset < sql_.size() && sql_[t.pos.offset] == '"';
       return ColumnTail(std::move(e));
     }
     if (t.kind != TokenKind::kIdent) return Expected("an expression");
@@ -1305,6 +1318,7 @@ class Parser {
       Advance();
       e->qualifier = e->name;
       e->name = ToLower(c.text);
+      e->quoted = false;
     }
     return e;
   }
@@ -1332,7 +1346,7 @@ Result<PartitionExpr> ToPartitionExpr(const Expr& e, const std::vector<ColumnDef
   switch (e.kind) {
     case Expr::kColumn: {
       for (size_t i = 0; i < cols.size(); ++i) {
-        if (cols[i].name == e.name) {
+        if (ToLower(cols[i].name) == e.name) {
           out.kind = PartitionExpr::kColumn;
           out.column = static_cast<uint32_t>(i);
           return out;

@@ -31,6 +31,47 @@ std::string Print(const ResultSet& rs, OutputFormat f) {
   return o.str();
 }
 
+// Names keep the case they were declared with and match ignoring case (as in DuckDB and Spark):
+// in SELECT *, a column named in any case, aliases, CREATE TABLE AS, a CSV header, the bucket key.
+TEST(Executor, IdentifiersKeepTheirCase) {
+  TempDir dir;
+  Session s(DefaultFileSystem(), dir.Join("w"));
+  ASSERT_TRUE(s.Execute("CREATE TABLE t (userId BIGINT, \"Amount\" DOUBLE, eventTime TIMESTAMP) "
+                        "PARTITIONED BY (Day = CAST(EVENTTIME AS DATE)) CLUSTERED BY (USERID) INTO 4 BUCKETS")
+                  .ok());
+  auto wh = s.GetWarehouse(false);
+  ASSERT_TRUE(wh.ok());
+  auto in = StringInput("USERID,amount,EventTime\n7,2.5,2024-01-01 10:00:00\n", "t.csv");
+  ASSERT_TRUE(IngestCsvStreams(*wh, "t", {in.get()}, {}).ok());
+  auto csv = [&](const std::string& sql) {
+    auto r = s.Execute(sql);
+    if (!r.ok()) return r.status().ToString();
+    return Print(r->back(), OutputFormat::kCsv);
+  };
+  EXPECT_EQ(csv("SELECT * FROM t"), "userId,Amount,eventTime,day\n7,2.5,2024-01-01 10:00:00,2024-01-01\n");
+  EXPECT_EQ(csv("SELECT userid, T.AMOUNT, \"userid\" AS MyId, sum(amount) AS Total FROM T GROUP BY ALL"),
+            "userId,Amount,MyId,Total\n7,2.5,7,2.5\n");
+  EXPECT_EQ(csv("SELECT myid FROM (SELECT userId AS MyId FROM t) WHERE MYID = 7 ORDER BY myId"), "MyId\n7\n");
+  EXPECT_EQ(csv("SELECT b FROM (VALUES (1, 2)) AS v(A, B)"), "B\n2\n");
+  EXPECT_EQ(csv("CREATE TABLE u AS SELECT userId, amount AS TotalAmount FROM t; SELECT * FROM u"),
+            "userId,TotalAmount\n7,2.5\n");
+  EXPECT_EQ(csv("DESCRIBE t"),
+            "column_name,data_type,nullable,comment\n"
+            "userId,BIGINT,YES,bucket key (4 buckets)\n"
+            "Amount,DOUBLE,YES,\n"
+            "eventTime,TIMESTAMP,YES,\n"
+            "day,DATE,YES,partition column = CAST(eventTime AS DATE)\n"
+            "etl_date,TIMESTAMP,NO,system column: load time of the batch\n");
+  auto twice = s.Execute("CREATE TABLE v (a INT, A BIGINT)");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.status().message().find("declared twice"), std::string::npos) << twice.status().message();
+  // A Spark user's double-quoted string is a column name here: the error says how to write a string.
+  auto quoted = s.Execute("SELECT * FROM t WHERE userId = \"abc\"");
+  ASSERT_FALSE(quoted.ok());
+  EXPECT_NE(quoted.status().message().find("no column 'abc'"), std::string::npos) << quoted.status().message();
+  EXPECT_NE(quoted.status().message().find("a string is written in single quotes: 'abc'"), std::string::npos);
+}
+
 TEST(Executor, DdlDescribeShowAndCount) {
   TempDir dir;
   Session s(DefaultFileSystem(), dir.Join("w"));
