@@ -30,11 +30,12 @@ namespace {
 
 constexpr size_t kMaxChunksPerFlush = 4096;
 
-// Buffers typed rows and flushes them as segments, one per partition, when the budget is hit.
+// Buffers typed rows and hands them to `sink` (a table writer, which routes them into segments
+// one per partition, or a query's file scan) when the budget is hit.
 class BatchBuilder {
  public:
-  BatchBuilder(TableWriter* writer, const IngestOptions& opt)
-      : writer_(writer), schema_(writer->base().schema), opt_(opt) {
+  BatchBuilder(const TableSchema& schema, const IngestOptions& opt, RowSink sink)
+      : sink_(std::move(sink)), schema_(schema), opt_(opt) {
     Reset();
   }
 
@@ -66,10 +67,8 @@ class BatchBuilder {
     if (rows() > 0) chunks.push_back(std::move(cols_));
     Reset();  // the writer routes from `chunks`; the builder starts afresh
     if (chunks.empty()) return Status::OK();
-    return writer_->ConsumeRows(std::move(chunks));  // freed column by column as they are routed
+    return sink_(std::move(chunks));  // a writer frees them column by column as it routes them
   }
-
-  size_t partitions() const { return writer_->partitions_written(); }
 
  private:
   void Reset() {
@@ -77,7 +76,7 @@ class BatchBuilder {
     for (const auto& c : schema_.columns) cols_.emplace_back(c.type);
   }
 
-  TableWriter* writer_;
+  RowSink sink_;
   const TableSchema& schema_;
   const IngestOptions& opt_;
   std::vector<Column> cols_;
@@ -90,6 +89,7 @@ class BatchBuilder {
 struct FieldMap {
   std::vector<int> source;
   size_t nfields = 0;
+  std::string expected;          // "the header has N" (for errors)
   std::vector<TimeFormat> time;  // per table column
 };
 
@@ -126,13 +126,24 @@ Result<std::vector<TimeFormat>> ColumnTimeFormats(const TableSchema& schema, con
 namespace {
 
 Result<FieldMap> ReadHeader(CsvReader* csv, const std::string& name, const TableSchema& schema,
-                            bool allow_missing) {
+                            bool allow_missing, bool header, bool match_header) {
+  const size_t ncols = schema.columns.size();
+  if (!header || !match_header) {  // fields in the table's column order
+    if (header) {
+      std::vector<CsvField> skipped;
+      WH_RETURN_IF_ERROR(csv->Next(&skipped).status());
+    }
+    FieldMap map;
+    for (size_t c = 0; c < ncols; ++c) map.source.push_back(static_cast<int>(c));
+    map.nfields = ncols;
+    map.expected = "the table has " + std::to_string(ncols) + " columns";
+    return map;
+  }
   std::vector<CsvField> fields;
   WH_ASSIGN_OR_RETURN(bool has_header, csv->Next(&fields));
   if (!has_header)
     return Status::DataError(name + ": the input is empty (a header row naming the columns "
                                     "is required)");
-  const size_t ncols = schema.columns.size();
   FieldMap map;
   map.source.assign(ncols, -1);
   for (size_t i = 0; i < fields.size(); ++i) {
@@ -165,6 +176,7 @@ Result<FieldMap> ReadHeader(CsvReader* csv, const std::string& name, const Table
     return Status::DataError(name + ":1: the header has no column " + missing + " of table '" + schema.name +
                              "' (a misspelt or forgotten column?); --allow-missing-columns loads them as NULL");
   map.nfields = fields.size();
+  map.expected = "the header has " + std::to_string(map.nfields);
   return map;
 }
 
@@ -206,8 +218,7 @@ Status ParseRows(CsvReader* csv, const std::string& name, const TableSchema& sch
     Status bad;
     if (fields.size() != map.nfields) {
       bad = Status::DataError(name + ":" + std::to_string(csv->line()) + ": row has " +
-                              std::to_string(fields.size()) + " fields, the header has " +
-                              std::to_string(map.nfields));
+                              std::to_string(fields.size()) + " fields, " + map.expected);
     }
     for (size_t c = 0; c < ncols && bad.ok(); ++c) {
       Column& col = cols[c];
@@ -333,8 +344,8 @@ constexpr size_t kParseChunkBytes = 4u << 20;
 Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batch,
                   const IngestOptions& opt, uint64_t* total_rows, std::vector<RejectedRow>* rejects) {
   std::vector<RejectedRow>* tolerate = opt.max_errors > 0 ? rejects : nullptr;
-  CsvReader header(in);
-  WH_ASSIGN_OR_RETURN(FieldMap map, ReadHeader(&header, in->name(), schema, opt.allow_missing_columns));
+  CsvReader header(in, opt.delimiter);
+  WH_ASSIGN_OR_RETURN(FieldMap map, ReadHeader(&header, in->name(), schema, opt.allow_missing_columns, opt.header, opt.match_header));
   WH_ASSIGN_OR_RETURN(map.time, ColumnTimeFormats(schema, opt));
   uint64_t line = header.next_line();
   std::string carry = header.TakeBuffered();
@@ -346,7 +357,7 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
   };
   auto serial = [&](std::deque<std::string> parts, uint64_t first_line) -> Status {
     ChainInput chain(std::move(parts), in);
-    CsvReader csv(&chain, ',', first_line);
+    CsvReader csv(&chain, opt.delimiter, first_line);
     WH_RETURN_IF_ERROR(ParseRows(&csv, in->name(), schema, map, [&] { return &batch->columns(); }, count_row, tolerate));
     if (tolerate && tolerate->size() > opt.max_errors) return TooManyRejects(*tolerate, opt.max_errors);
     return Status::OK();
@@ -401,7 +412,7 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
         // Parsed where it lies: the error path takes the text only once this is done. Out of
         // memory here is this chunk's error (the reader waits for every chunk to be done).
         c->status = CatchAll([&] {
-          CsvReader csv(c->text, in->name(), ',', c->first_line);
+          CsvReader csv(c->text, in->name(), opt.delimiter, c->first_line);
           for (const auto& col : schema.columns) c->cols.emplace_back(col.type);
           return ParseRows(&csv, in->name(), schema, map, [&] { return &c->cols; }, [&] {
             ++c->rows;
@@ -694,7 +705,9 @@ Result<IngestResult> IngestStreams(Warehouse* wh, const std::string& table,
   WH_ASSIGN_OR_RETURN(auto writer, wh->OpenWriter(table));
   writer->set_etl_micros(options.etl_micros ? options.etl_micros : NowMicros());
   writer->set_encode_options(options.encode);
-  BatchBuilder batch(writer.get(), options);
+  BatchBuilder batch(writer->base().schema, options, [w = writer.get()](std::vector<std::vector<Column>> chunks) {
+    return w->ConsumeRows(std::move(chunks));
+  });
   IngestResult res;
   std::vector<SourceFile> sources;
   for (InputStream* in : inputs) {
@@ -707,7 +720,7 @@ Result<IngestResult> IngestStreams(Warehouse* wh, const std::string& table,
   }
   WH_RETURN_IF_ERROR(batch.Flush());
   WH_ASSIGN_OR_RETURN(CommitRecord rec, writer->Commit(std::move(sources)));
-  res.partitions = batch.partitions();
+  res.partitions = writer->partitions_written();
   res.segments = writer->stats().segments;
   res.bytes = writer->stats().bytes;
   res.commit_seq = rec.seq;
@@ -799,6 +812,21 @@ Result<IngestResult> IngestCsv(Warehouse* wh, const std::string& table,
   std::vector<std::string> names;
   for (const auto& p : paths) names.push_back(p == "-" ? std::string("-") : AbsolutePath(p));
   return IngestStreams(wh, table, ptrs, options, names);
+}
+
+Status ReadInputs(const std::vector<InputStream*>& inputs, const TableSchema& schema,
+                  const IngestOptions& options, const RowSink& sink) {
+  BatchBuilder batch(schema, options, sink);
+  uint64_t rows = 0;
+  std::vector<RejectedRow> rejects;
+  for (InputStream* in : inputs) {
+    if (options.format == InputFormat::kJson) {
+      WH_RETURN_IF_ERROR(ParseJsonInput(in, schema, &batch, options, &rows, &rejects));
+    } else {
+      WH_RETURN_IF_ERROR(ParseInput(in, schema, &batch, options, &rows, &rejects));
+    }
+  }
+  return batch.Flush();
 }
 
 }  // namespace wh

@@ -27,6 +27,13 @@ enum class InputFormat { kCsv, kJson };
 struct IngestOptions {
   // CSV with a header row, or JSON objects (JSON lines, or files of whole objects).
   InputFormat format = InputFormat::kCsv;
+  // CSV: the field separator, and whether the first row names the columns (else the fields are
+  // the table's columns in order).
+  char delimiter = ',';
+  bool header = true;
+  // With a header: its names pick the columns (ingest), or (false) it is skipped and the
+  // fields are the columns in order (files read in place, as DuckDB reads them).
+  bool match_header = true;
   int64_t etl_micros = 0;                 // etl_date of every row
   // Memory budget of buffered rows before a flush (--memory-mb). A batch larger than this writes
   // one segment per flush and partition; the commit merges them into one per partition.
@@ -105,5 +112,13 @@ Result<IngestResult> IngestStreams(Warehouse* wh, const std::string& table,
                                    const std::vector<InputStream*>& inputs, const IngestOptions& options,
                                    const std::vector<std::string>& source_names);
 std::string AbsolutePath(const std::string& path);
+
+// Where parsed rows go: chunks of columns (one per schema column, in order), in input order.
+using RowSink = std::function<Status(std::vector<std::vector<Column>>)>;
+// Parses inputs into typed columns of `schema` without writing anything (a query reading files
+// in place: read_csv, read_json): what IngestStreams would load, handed to `sink` a budget
+// (options.batch_bytes) at a time. An input without rows is no error here.
+Status ReadInputs(const std::vector<InputStream*>& inputs, const TableSchema& schema,
+                  const IngestOptions& options, const RowSink& sink);
 
 }  // namespace wh

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "ingest/ingest.h"
+#include "ingest/sniff.h"
 
 namespace wh {
 
@@ -42,7 +43,8 @@ struct JsonReader::Impl {
   int ColumnOf(std::string_view key) {
     auto it = key_column.find(std::string(key));
     if (it != key_column.end()) return it->second;
-    int c = schema.FindColumn(ToLower(std::string(key)));
+    int c = schema.FindColumn(std::string(key));
+    if (c < 0) c = schema.FindColumn(SafeColumnName(std::string(key)));  // "first name": first_name
     key_column.emplace(std::string(key), c);
     return c;
   }

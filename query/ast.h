@@ -97,7 +97,9 @@ struct TableRef;
 using TableRefPtr = std::unique_ptr<TableRef>;
 
 struct TableRef {
-  enum Kind { kTable, kSubquery, kJoin };
+  // kFunction: a table function, `name(args)` (name upper case), or a file named by a string
+  // literal (`FROM 'events.csv'`: name empty, args[0] the path).
+  enum Kind { kTable, kSubquery, kJoin, kFunction };
   enum JoinType { kInner, kLeft, kRight, kFull, kCross };
   Kind kind = kTable;
   SourcePos pos;
@@ -110,6 +112,8 @@ struct TableRef {
   std::vector<std::string> using_columns;
   std::vector<SourcePos> using_pos;
   std::vector<std::string> column_aliases;  // alias(c1, c2, ...): its first columns renamed
+  std::vector<ExprPtr> args;                // kFunction
+  std::vector<std::string> arg_names;       // kFunction: "" or the parameter (name = value)
 };
 
 struct OrderItem {

@@ -1019,6 +1019,7 @@ Result<PlanPtr> Binder::BindTableRefAs(const TableRef& t) {
   switch (t.kind) {
     case TableRef::kTable: return BindTable(t);
     case TableRef::kJoin: return BindJoin(t);
+    case TableRef::kFunction: return BindTableFunction(t);
     case TableRef::kSubquery: {
       WH_ASSIGN_OR_RETURN(PlanPtr p, BindQuery(*t.subquery));
       // Re-qualify the subquery's columns with its alias.
@@ -1097,6 +1098,7 @@ Result<PlanPtr> Binder::BindTable(const TableRef& t) {
     if (!p.ok()) return p.status();
     return requalify(*p);
   }
+  if (!wh_) return Error(t.pos, "no table or view named '" + t.name + "': " + no_warehouse_);
   std::shared_ptr<TableSnapshot>& cached = snapshots_[ToLower(t.name)];
   if (!cached) {
     auto snap = wh_->GetSnapshot(t.name);

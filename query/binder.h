@@ -34,6 +34,8 @@ class Binder {
 
   // The column types of the table an INSERT writes: its VALUES list converts to them.
   void set_insert_types(const std::vector<DataType>* types) { insert_types_ = types; }
+  // Binding without a warehouse (null): why there is none, said when a table is named.
+  void set_no_warehouse(std::string why) { no_warehouse_ = std::move(why); }
 
   // Every table and view the bound query reads, directly or through views (lower case).
   const std::set<std::string>& referenced() const { return referenced_; }
@@ -73,6 +75,7 @@ class Binder {
   Result<PlanPtr> BindTableRefAs(const TableRef& t);  // without alias(c1, ...) renaming
   Result<PlanPtr> BindValues(const SelectCore& s);
   Result<PlanPtr> BindTable(const TableRef& t);
+  Result<PlanPtr> BindTableFunction(const TableRef& t);  // table_function.cc
   Result<PlanPtr> BindJoin(const TableRef& t);
   Result<BExprPtr> BindExpr(const Expr& e, const Scope& scope, AggContext* agg);
   Result<BExprPtr> BindColumn(const Expr& e, const Scope& scope);
@@ -160,6 +163,7 @@ class Binder {
   // WINDOW w AS (...) of the SELECT being bound.
   const std::vector<std::pair<std::string, std::shared_ptr<WindowDef>>>* named_windows_ = nullptr;
   const std::vector<DataType>* insert_types_ = nullptr;
+  std::string no_warehouse_;
   const SelectCore* insert_values_ = nullptr;  // the INSERT's own VALUES list
   bool in_window_ = false;
 };

@@ -455,6 +455,54 @@ class ValuesOp : public Operator {
   bool done_ = false;
 };
 
+}  // namespace
+
+Result<std::shared_ptr<const std::vector<std::vector<Column>>>> FileSource::Rows() const {
+  std::lock_guard<std::mutex> l(mu_);
+  if (rows_) return rows_;
+  std::vector<std::unique_ptr<InputStream>> owned;
+  std::vector<InputStream*> inputs;
+  for (const auto& p : paths) {
+    WH_ASSIGN_OR_RETURN(auto in, OpenInput(p));
+    inputs.push_back(in.get());
+    owned.push_back(std::move(in));
+  }
+  auto rows = std::make_shared<std::vector<std::vector<Column>>>();
+  WH_RETURN_IF_ERROR(ReadInputs(inputs, schema, options, [&](std::vector<std::vector<Column>> chunks) {
+    for (auto& c : chunks)
+      if (!c.empty() && c[0].size() > 0) rows->push_back(std::move(c));
+    return Status::OK();
+  }));
+  rows_ = std::move(rows);
+  return rows_;
+}
+
+namespace {
+
+// Files read in place: parsed on first use (on all cores, as ingest parses), then handed out
+// a parsed chunk at a time.
+class FileScanOp : public Operator {
+ public:
+  explicit FileScanOp(std::shared_ptr<const FileSource> file) : file_(std::move(file)) {}
+
+  Result<bool> Next(Batch* out) override {
+    if (!rows_) {
+      WH_ASSIGN_OR_RETURN(rows_, file_->Rows());
+    }
+    if (next_ >= rows_->size()) return false;
+    const std::vector<Column>& cols = (*rows_)[next_++];
+    *out = Batch{};
+    out->rows = cols[0].size();
+    out->columns = cols;  // a copy: other operators may read the same rows
+    return true;
+  }
+
+ private:
+  std::shared_ptr<const FileSource> file_;
+  std::shared_ptr<const std::vector<std::vector<Column>>> rows_;
+  size_t next_ = 0;
+};
+
 std::vector<DataType> TypesOf(const std::vector<BExprPtr>& exprs) {
   std::vector<DataType> t;
   for (const auto& e : exprs) t.push_back(e->type);
@@ -2230,6 +2278,7 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, BucketRange buc
   switch (n.kind) {
     case PlanNode::kScan: op = std::make_unique<ScanOp>(n, bucket, ctx); break;
     case PlanNode::kValues: op = std::make_unique<ValuesOp>(); break;
+    case PlanNode::kFile: op = std::make_unique<FileScanOp>(n.file); break;
     case PlanNode::kFilter: {
       if (n.children[0]->kind == PlanNode::kScan) {
         // The scan filters its own row groups (and skips the filter where zone maps prove it).

@@ -34,6 +34,7 @@ ResultSet DescribeResult(const std::vector<std::string>& names, const std::vecto
 Binder::ViewLookup CachedViews(Warehouse* wh) {
   auto cache = std::make_shared<std::optional<std::map<std::string, std::string>>>();
   return [wh, cache](const std::string& name) -> Result<std::optional<std::string>> {
+    if (!wh) return std::optional<std::string>();  // no warehouse: no views
     if (!*cache) {
       WH_ASSIGN_OR_RETURN(auto views, wh->ListViews());
       *cache = std::move(views);
@@ -246,9 +247,11 @@ Result<std::vector<ResultSet>> Session::Execute(const std::string& sql) {
 }
 
 Result<PlanPtr> Session::Plan(Warehouse* wh, const QueryAst& q, const std::string& sql,
-                              std::vector<std::string>* names, const std::vector<DataType>* insert_types) {
+                              std::vector<std::string>* names, const std::vector<DataType>* insert_types,
+                              const std::string& no_warehouse) {
   Binder binder(wh, CachedViews(wh));
   binder.set_insert_types(insert_types);
+  binder.set_no_warehouse(no_warehouse);
   WH_ASSIGN_OR_RETURN(PlanPtr plan, binder.Bind(q, sql));
   OptimizeOptions oo;
   oo.prune = options_.prune;
@@ -471,6 +474,22 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       return out;
     }
     case Statement::kDescribe: {
+      if (st.query) {  // DESCRIBE SELECT ... / DESCRIBE 'f.csv': the columns of the query
+        auto opened = GetWarehouse(false);
+        if (!opened.ok() && opened.status().code() != StatusCode::kNotFound) return opened.status();
+        std::vector<std::string> ids;
+        WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(opened.ok() ? *opened : nullptr, *st.query, sql, &ids, nullptr,
+                                               opened.ok() ? std::string() : opened.status().message()));
+        std::vector<std::string> names, types, nulls, notes;
+        for (const auto& c : plan->out) {
+          names.push_back(c.name);
+          types.push_back(c.type.ToString());
+          nulls.push_back(c.nullable ? "YES" : "NO");
+          notes.push_back("");
+        }
+        out.push_back(DescribeResult(names, types, nulls, notes));
+        return out;
+      }
       WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(false));
       WH_ASSIGN_OR_RETURN(auto view, wh->GetView(st.table));
       if (view) {
@@ -519,14 +538,18 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
     case Statement::kSelect:
     case Statement::kExplain: {
       const Statement& q = st.kind == Statement::kExplain ? *st.inner : st;
-      WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(false));
+      // A query of files alone (read_csv, FROM 'f.csv') or of no table needs no warehouse.
+      auto opened = GetWarehouse(false);
+      if (!opened.ok() && opened.status().code() != StatusCode::kNotFound) return opened.status();
+      Warehouse* wh = opened.ok() ? *opened : nullptr;
       std::vector<std::string> names;
-      WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(wh, *q.query, sql, &names));
+      WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(wh, *q.query, sql, &names, nullptr,
+                                             opened.ok() ? std::string() : opened.status().message()));
       ExecOptions eo;
       eo.threads = options_.threads;
       eo.analyze = st.kind == Statement::kExplain && st.analyze;
       if (st.kind == Statement::kSelect) eo.text_delimiter = options_.csv_delimiter;
-      ExecContext ctx(wh->fs(), eo);
+      ExecContext ctx(fs_, eo);
       if (st.kind == Statement::kSelect) {
         if (options_.sink && plan->kind != PlanNode::kSort) {
           WH_RETURN_IF_ERROR(StreamPlan(plan, &ctx, options_.sink));

@@ -128,6 +128,10 @@ class Explainer {
         break;
       case PlanNode::kUnion: head = "UnionAll"; break;
       case PlanNode::kValues: head = "Values (one row)"; break;
+      case PlanNode::kFile:
+        head = "ReadFiles " + n.file->text + " (" + std::to_string(n.file->paths.size()) +
+               (n.file->paths.size() == 1 ? " file)" : " files)");
+        break;
       case PlanNode::kWindow: {
         head = "Window";
         for (size_t i = 0; i < n.windows.size(); ++i) head += (i ? "; " : " ") + WindowText(n.windows[i]);

@@ -134,7 +134,7 @@ Result<std::vector<Token>> Tokenize(const std::string& sql) {
         t.text += sql[i++];
       }
     } else {
-      static const char* kMulti[] = {"<=>", "->>", "<=", ">=", "<>", "!=", "||", "==", "::", "//", "->"};
+      static const char* kMulti[] = {"<=>", "->>", ":=", "<=", ">=", "<>", "!=", "||", "==", "::", "//", "->"};
       t.kind = TokenKind::kSymbol;
       for (const char* sym : kMulti) {
         if (sql.compare(i, std::strlen(sym), sym) == 0) {

@@ -136,6 +136,7 @@ PlanPtr PushDown(PlanPtr node, std::vector<BExprPtr> preds) {
       node->children[0] = PushDown(node->children[0], {});
       return WrapFilter(node, std::move(preds));
     case PlanNode::kValues:
+    case PlanNode::kFile:
       return WrapFilter(node, std::move(preds));
     case PlanNode::kWindow: {
       // A condition on columns every window partitions by removes whole partitions: it can go
@@ -247,7 +248,8 @@ void PruneColumns(PlanNode* node, const std::set<int>& required) {
       for (auto& child : node->children) PruneColumns(child.get(), Ids(child->out));
       return;
     }
-    case PlanNode::kValues: return;
+    case PlanNode::kValues:
+    case PlanNode::kFile: return;
     case PlanNode::kWindow: {
       std::set<int> need;
       for (const auto& c : node->children[0]->out)

@@ -148,10 +148,32 @@ class Parser {
       AcceptKeyword("TABLE");
       s.kind = Statement::kDescribe;
       s.table_pos = Peek().pos;
+      if (Peek().Is("SELECT") || Peek().Is("WITH") || Peek().Is("VALUES") || Peek().Is("FROM") ||
+          Peek().IsSymbol("(")) {  // the columns of a query
+        WH_RETURN_IF_ERROR(QueryWithText(&s));
+        return s;
+      }
+      if (Peek().kind == TokenKind::kString || (Peek().kind == TokenKind::kIdent && Peek(1).IsSymbol("("))) {
+        // DESCRIBE 'f.csv', DESCRIBE read_json('...'): of SELECT * FROM it
+        auto q = std::make_unique<QueryAst>();
+        q->pos = Peek().pos;
+        q->select = std::make_unique<SelectCore>();
+        q->select->pos = Peek().pos;
+        SelectItem star;
+        star.expr = std::make_unique<Expr>();
+        star.expr->kind = Expr::kStar;
+        star.expr->pos = Peek().pos;
+        star.text = "*";
+        q->select->items.push_back(std::move(star));
+        WH_ASSIGN_OR_RETURN(q->select->from, TablePrimary());
+        s.query = std::move(q);
+        return s;
+      }
       WH_ASSIGN_OR_RETURN(s.table, Identifier("table or view name"));
       return s;
     }
-    if (Peek().Is("SELECT") || Peek().Is("WITH") || Peek().Is("VALUES") || Peek().IsSymbol("(")) {
+    if (Peek().Is("SELECT") || Peek().Is("WITH") || Peek().Is("VALUES") || Peek().Is("FROM") ||
+        Peek().IsSymbol("(")) {
       s.kind = Statement::kSelect;
       WH_RETURN_IF_ERROR(QueryWithText(&s));
       return s;
@@ -376,13 +398,22 @@ class Parser {
   Result<std::unique_ptr<SelectCore>> Select() {
     auto s = std::make_unique<SelectCore>();
     s->pos = Peek().pos;
-    WH_RETURN_IF_ERROR(ExpectKeyword("SELECT"));
+    if (Peek().Is("FROM")) {  // FROM t ... (DuckDB's FROM-first): SELECT * FROM t ...
+      SelectItem star;
+      star.expr = std::make_unique<Expr>();
+      star.expr->kind = Expr::kStar;
+      star.expr->pos = Peek().pos;
+      star.text = "*";
+      s->items.push_back(std::move(star));
+    } else {
+      WH_RETURN_IF_ERROR(ExpectKeyword("SELECT"));
+    }
     if (AcceptKeyword("DISTINCT")) {
       s->distinct = true;
     } else {
       AcceptKeyword("ALL");
     }
-    do {
+    if (s->items.empty()) do {
       SelectItem item;
       size_t start = Peek().pos.offset;
       WH_ASSIGN_OR_RETURN(item.expr, Expression());
@@ -590,6 +621,27 @@ class Parser {
     return left;
   }
 
+  // name(arg, ..., param = value, ...) in FROM (also param := value).
+  Status TableFunction(TableRef* t) {
+    t->kind = TableRef::kFunction;
+    t->name = Advance().text;
+    for (auto& ch : t->name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    Advance();  // (
+    if (AcceptSymbol(")")) return Status::OK();
+    do {
+      std::string name;
+      if ((Peek().kind == TokenKind::kIdent || Peek().kind == TokenKind::kQuotedIdent) &&
+          (Peek(1).IsSymbol("=") || Peek(1).IsSymbol(":="))) {
+        name = ToLower(Advance().text);
+        Advance();
+      }
+      WH_ASSIGN_OR_RETURN(ExprPtr e, Expression());
+      t->args.push_back(std::move(e));
+      t->arg_names.push_back(name);
+    } while (AcceptSymbol(","));
+    return ExpectSymbol(")");
+  }
+
   Result<TableRefPtr> TablePrimary() {
     DepthGuard g(&depth_);
     if (depth_ > kMaxDepth) return TooDeep();
@@ -605,6 +657,16 @@ class Parser {
         WH_RETURN_IF_ERROR(ExpectSymbol(")"));
         return inner;
       }
+    } else if (Peek().kind == TokenKind::kString) {  // FROM 'events.csv'
+      t->kind = TableRef::kFunction;
+      auto path = std::make_unique<Expr>();
+      path->kind = Expr::kString;
+      path->pos = Peek().pos;
+      path->name = Advance().text;
+      t->args.push_back(std::move(path));
+      t->arg_names.emplace_back();
+    } else if (Peek().kind == TokenKind::kIdent && Peek(1).IsSymbol("(") && !IsReserved(Peek())) {
+      WH_RETURN_IF_ERROR(TableFunction(t.get()));
     } else {
       t->kind = TableRef::kTable;
       WH_ASSIGN_OR_RETURN(t->name, Identifier("table name"));

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/engine.h"
+#include "ingest/ingest.h"
 #include "query/ast.h"
 #include "query/expr.h"
 
@@ -102,8 +104,24 @@ struct SubqueryInfo {
   SourcePos pos;      // of the subquery in the SQL text
 };
 
+// Files read in place (read_csv, read_json, FROM 'f.csv'): what was sniffed at bind time.
+struct FileSource {
+  std::string text;                // e.g. read_csv('drops/*.csv', delim = ';'), for EXPLAIN
+  std::vector<std::string> paths;  // the files, expanded
+  TableSchema schema;              // their columns
+  IngestOptions options;           // how they are read
+
+  // The rows, parsed once per statement however many operators read them (a file joined to a
+  // bucketed table is read by every bucket's run).
+  Result<std::shared_ptr<const std::vector<std::vector<Column>>>> Rows() const;
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::shared_ptr<const std::vector<std::vector<Column>>> rows_;
+};
+
 struct PlanNode {
-  enum Kind { kScan, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnion, kValues, kWindow };
+  enum Kind { kScan, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnion, kValues, kWindow, kFile };
   Kind kind;
   std::vector<PlanColumn> out;
   std::vector<PlanPtr> children;
@@ -173,6 +191,8 @@ struct PlanNode {
   // kUnion: children's columns map positionally to out (UNION ALL).
   // kValues: one row of constants (SELECT without FROM).
   std::vector<Value> values;
+  // kFile: every row of the files, all of the source's columns in order.
+  std::shared_ptr<const FileSource> file;
 };
 
 }  // namespace wh

@@ -54,8 +54,10 @@ class Session {
  private:
   Result<std::vector<ResultSet>> Run(const Statement& st, const std::string& sql);
   // `insert_types`: the column types of the table an INSERT writes (a VALUES list takes them).
+  // `wh` null: there is no warehouse (why: `no_warehouse`), so only files and constants.
   Result<PlanPtr> Plan(Warehouse* wh, const QueryAst& q, const std::string& sql,
-                       std::vector<std::string>* names, const std::vector<DataType>* insert_types = nullptr);
+                       std::vector<std::string>* names, const std::vector<DataType>* insert_types = nullptr,
+                       const std::string& no_warehouse = "");
   // Runs a plan and commits its rows to `table` as one batch (INSERT, CREATE TABLE AS).
   Result<ResultSet> InsertPlan(Warehouse* wh, TableWriter* writer, const std::string& table, const PlanPtr& plan,
                                const std::string& sql, const SourcePos& pos, CommitRecord* committed = nullptr);

@@ -40,6 +40,24 @@ void RegisterConditionalFunctions(FunctionRegistry* r) {
             n->nullable = true;
             return Fold(n);
           }});
+  r->Add({"TYPEOF", {}, "(x) -> STRING", "the type of x, in DuckDB's names (INTEGER, BIGINT, DOUBLE, VARCHAR, ...)",
+          [](FunctionCall& c, const ScalarFunction&) -> Result<BExprPtr> {
+            WH_RETURN_IF_ERROR(c.Arity(1, 1));
+            if (c.IsNull(0)) return MakeLiteral(Value::String("\"NULL\""));
+            const DataType& t = c.type(0);
+            std::string name;
+            switch (t.id) {
+              case TypeId::kBoolean: name = "BOOLEAN"; break;
+              case TypeId::kInt32: name = "INTEGER"; break;
+              case TypeId::kInt64: name = "BIGINT"; break;
+              case TypeId::kDouble: name = "DOUBLE"; break;
+              case TypeId::kString: name = "VARCHAR"; break;
+              case TypeId::kDate: name = "DATE"; break;
+              case TypeId::kTimestamp: name = "TIMESTAMP"; break;
+              case TypeId::kDecimal: name = t.ToString(); break;
+            }
+            return MakeLiteral(Value::String(name));
+          }});
   r->Add({"IF", {"IIF"}, "(condition BOOLEAN, then, else) -> common type",
           "then when the condition is true, else otherwise (also when it is NULL)",
           [](FunctionCall& c, const ScalarFunction&) -> Result<BExprPtr> {

@@ -9,7 +9,7 @@ query is marked `-- ordered`.
     run.py --wh WH --duck DUCK_QUERY [--filter TEXT] [--keep DIR]
 
 Query files: statements end with ';' at the end of a line; `--` lines before a statement are
-comments, and these annotate it:
+comments, and these annotate it (@FILES@ in a query is the directory tests/diff/data/files):
     -- ordered            rows must come in the same order
     -- error              both engines must refuse it (wh: with a message; the texts differ)
     -- wh-error: TEXT     DuckDB answers, wh must refuse with a message containing TEXT (a
@@ -152,8 +152,9 @@ def main():
     if not os.path.exists(w):
         wh_setup(args.wh, w)
     files = sorted(glob.glob(f"{ROOT}/tests/diff/queries/*.sql"))
-    cases = [(os.path.basename(f), n, sql, notes) for f in files for n, sql, notes in read_queries(f)
-             if args.filter in os.path.basename(f) + sql]
+    # @FILES@ names tests/diff/data/files, the files both engines query in place.
+    cases = [(os.path.basename(f), n, sql.replace("@FILES@", f"{ROOT}/tests/diff/data/files"), notes)
+             for f in files for n, sql, notes in read_queries(f) if args.filter in os.path.basename(f) + sql]
     setup = duck_setup_sql()
     stdin = "\n".join(s.replace("\n", "\\n") for s in setup + [sql for _, _, sql, _ in cases]) + "\n"
     p = subprocess.run([args.duck, ""], input=stdin, capture_output=True, text=True, check=True)

@@ -1,0 +1,130 @@
+// The sniffer (ingest/sniff.h) and files queried in place (read_csv, read_json, FROM 'path').
+// What DuckDB also answers is compared with DuckDB in tests/diff/queries/files.sql; these are
+// the cases where wh decides on its own (names, keys, errors) or where a peer is not needed.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "ingest/sniff.h"
+#include "query/query.h"
+#include "tests/test_util.h"
+
+namespace wh {
+namespace {
+
+using testing::TempDir;
+
+std::string Write(const TempDir& dir, const std::string& name, const std::string& text) {
+  std::string path = dir.Join(name);
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+std::string Types(const SniffResult& r) {
+  std::string s;
+  for (const auto& c : r.columns) s += (s.empty() ? "" : " ") + c.name + ":" + c.type.ToString();
+  return s;
+}
+
+TEST(Sniff, CsvDelimiterHeaderAndTypes) {
+  TempDir dir;
+  auto r = SniffInputs({Write(dir, "a.csv", "k|v|when|flag|code\n1|2.5|2024-01-02 03:04:05|true|007\n2||2024-01-03T00:00:00|false|12\n")}, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->delimiter, '|');
+  EXPECT_TRUE(r->header);
+  EXPECT_EQ(Types(*r), "k:BIGINT v:DOUBLE when:TIMESTAMP flag:BOOLEAN code:STRING");
+  // All text: the first row is a header when its fields are distinct names.
+  auto t = SniffInputs({Write(dir, "t.csv", "name,city\nann,paris\nbob,rome\n")}, {});
+  ASSERT_TRUE(t.ok());
+  EXPECT_TRUE(t->header);
+  EXPECT_EQ(Types(*t), "name:STRING city:STRING");
+  // Numbers all the way: no header, columns column0, column1.
+  auto n = SniffInputs({Write(dir, "n.csv", "1,2\n3,4\n")}, {});
+  ASSERT_TRUE(n.ok());
+  EXPECT_FALSE(n->header);
+  EXPECT_EQ(Types(*n), "column0:BIGINT column1:BIGINT");
+  // Names that are not identifiers, repeated, empty, or etl_date.
+  auto names = SniffInputs({Write(dir, "names.csv", "first name,First Name,,etl_date,2x\na,b,c,d,e\n")}, {});
+  ASSERT_TRUE(names.ok());
+  EXPECT_EQ(Types(*names), "first_name:STRING First_Name_1:STRING column2:STRING etl_date_1:STRING _2x:STRING");
+  // Day-first dates; options win over guesses.
+  auto d = SniffInputs({Write(dir, "d.csv", "day,n\n31/01/2024,1\n")}, {});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(Types(*d), "day:DATE n:BIGINT");
+  ASSERT_EQ(d->time_formats.size(), 1u);
+  EXPECT_EQ(d->time_formats[0].second, "%d/%m/%Y");
+  SniffOptions text;
+  text.all_varchar = true;
+  EXPECT_EQ(Types(*SniffInputs({dir.Join("d.csv")}, text)), "day:STRING n:STRING");
+  // Empty and ragged files are refused by name.
+  auto empty = SniffInputs({Write(dir, "e.csv", "\n")}, {});
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.status().message().find("e.csv: the file is empty"), std::string::npos);
+  auto ragged = SniffInputs({Write(dir, "r.csv", "a,b\n1\n2,3,4\n5,6\n7\n")}, {});
+  ASSERT_FALSE(ragged.ok());
+  EXPECT_NE(ragged.status().message().find("r.csv: the rows do not have the same number of fields (with ',' the "
+                                           "first row has 2 fields and row 2 has 1)"),
+            std::string::npos) << ragged.status().message();
+}
+
+TEST(Sniff, JsonKeysAndKinds) {
+  TempDir dir;
+  SniffOptions o;
+  o.format = InputFormat::kJson;
+  auto r = SniffInputs({Write(dir, "a.json",
+                              "{\"id\": 1, \"Tags\": [1, 2], \"m\": {\"k\": 1}, \"x\": 1, \"day\": \"2024-01-02\"}\n"
+                              "{\"ID\": 2, \"x\": \"one\", \"f\": 1.5, \"big\": 18446744073709551615, \"b\": true}\n")},
+                       o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // Keys match ignoring case (ID is id); nested values and mixed kinds are STRING.
+  EXPECT_EQ(Types(*r), "id:BIGINT Tags:STRING m:STRING x:STRING day:DATE f:DOUBLE big:DOUBLE b:BOOLEAN");
+  auto bad = SniffInputs({Write(dir, "bad.json", "{\"a\": 1\n")}, o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("bad.json: invalid JSON"), std::string::npos) << bad.status().message();
+  auto arr = SniffInputs({Write(dir, "arr.json", "[1, 2]\n")}, o);
+  ASSERT_FALSE(arr.ok());
+  EXPECT_NE(arr.status().message().find("expected JSON objects"), std::string::npos);
+}
+
+std::string Csv(Session* s, const std::string& sql) {
+  auto r = s->Execute(sql);
+  if (!r.ok()) return "error: " + r.status().message();
+  std::ostringstream o;
+  PrintResult(r->back(), OutputFormat::kCsv, o);
+  return o.str();
+}
+
+TEST(ReadFiles, QueriedWithoutAWarehouse) {
+  TempDir dir;
+  Write(dir, "a.json", "{\"User Id\": 1, \"Name\": \"ann\", \"nested\": {\"k\": [1]}}\n{\"user id\": 2, \"name\": null}\n");
+  Write(dir, "b.csv", "x,y\n1,2\n");
+  Write(dir, "c.csv", "x,y\n3,4\n");
+  Session s(DefaultFileSystem(), dir.Join("no-warehouse"));
+  EXPECT_EQ(Csv(&s, "SELECT * FROM read_json('" + dir.Join("a.json") + "')"),
+            "User_Id,Name,nested\n1,ann,\"{\"\"k\"\": [1]}\"\n2,,\n");
+  EXPECT_EQ(Csv(&s, "SELECT sum(x), sum(y) FROM '" + dir.Join("*.csv") + "'"), "sum(x),sum(y)\n4,6\n");
+  EXPECT_EQ(Csv(&s, "SELECT count(*) FROM read_csv('" + dir.Join("b.csv") + "', header = false)"), "count(*)\n2\n");
+  EXPECT_EQ(Csv(&s, "DESCRIBE '" + dir.Join("b.csv") + "'"),
+            "column_name,data_type,nullable,comment\nx,BIGINT,YES,\ny,BIGINT,YES,\n");
+  // A table needs the warehouse; the error says there is none.
+  EXPECT_NE(Csv(&s, "SELECT * FROM t").find("no warehouse"), std::string::npos);
+  EXPECT_NE(Csv(&s, "SELECT * FROM read_parquet('x.parquet')").find("Parquet files is not supported yet"), std::string::npos);
+  EXPECT_NE(Csv(&s, "SELECT * FROM 'x.xlsx'").find("cannot tell the format"), std::string::npos);
+  EXPECT_NE(Csv(&s, "SELECT * FROM read_csv('" + dir.Join("b.csv") + "', delim = ';;')").find("one character"),
+            std::string::npos);
+  EXPECT_NE(Csv(&s, "SELECT * FROM read_csv('" + dir.Join("nope*.csv") + "')").find("nope*.csv"), std::string::npos);
+  EXPECT_NE(Csv(&s, "SELECT * FROM generate_series(1, 3)").find("no table function generate_series"), std::string::npos);
+  // A value the sample did not see fails with the file and line.
+  std::string big = "n\n";
+  for (int i = 0; i < 30000; ++i) big += "1\n";
+  big += "x\n";
+  Write(dir, "late.csv", big);
+  std::string late = Csv(&s, "SELECT count(*) FROM '" + dir.Join("late.csv") + "'");
+  EXPECT_NE(late.find("late.csv:30002"), std::string::npos) << late;
+  EXPECT_NE(late.find("cannot read 'x' as BIGINT"), std::string::npos) << late;
+  EXPECT_EQ(Csv(&s, "SELECT count(*) FROM read_csv('" + dir.Join("late.csv") + "', all_varchar = true)"), "count(*)\n30001\n");
+}
+
+}  // namespace
+}  // namespace wh
