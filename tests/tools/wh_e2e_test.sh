@@ -132,4 +132,24 @@ set +e
 "$WH" -w "$W" query "SELECT COUNT(*) FROM \"../x\"" > /dev/null 2>&1; code=$?
 set -e
 [ "$code" = 1 ] || fail "a path as a table name exited $code"
+# ingest --create: a table from the music logs without typing their 18 keys (ts read as
+# epoch milliseconds, partitioned by its day, bucketed); the same rows as read_json reads.
+M="$(dirname "$W")/music"
+"$WH" -w "$M" ingest --create staging_events "$SRC/examples/music/data/log_data" --format json \
+  --time-format ts=epoch_ms --partition-by 'day = CAST(ts AS DATE)' --clustered-by userId:4 2> /dev/null
+got=$("$WH" -w "$M" query "SELECT COUNT(*), COUNT(DISTINCT day), MIN(ts) FROM staging_events" --format csv | tail -n 1)
+want=$("$WH" -w "$M" query "SELECT COUNT(*), COUNT(DISTINCT CAST(epoch_ms(ts) AS DATE)), MIN(epoch_ms(ts)) FROM read_json('$SRC/examples/music/data/log_data/**/*.json')" --format csv | tail -n 1)
+[ "$got" = "$want" ] || fail "ingest --create loaded '$got', read_json reads '$want'"
+"$WH" -w "$M" query "DESCRIBE staging_events" --format csv | grep -q '^userId,STRING,YES,bucket key (4 buckets)$' ||
+  fail "ingest --create: userId is not the STRING bucket key"
+# A value past the sniffed sample fails the load, and the table --create made is gone again.
+python3 -c "print('a,b'); [print(f'{i},{i}') for i in range(30000)]; print('x,1')" > "$M.csv"
+set +e
+"$WH" -w "$M" ingest --create late "$M.csv" 2> "$M.err"; code=$?
+set -e
+[ "$code" = 3 ] || fail "ingest --create of a bad file exited $code, expected 3"
+grep -q "music.csv:30002.*cannot read 'x' as BIGINT" "$M.err" || fail "ingest --create error: $(cat "$M.err")"
+"$WH" -w "$M" query "SHOW TABLES" --format csv | grep -q '^late,' && fail "a failed ingest --create left its table"
+"$WH" -w "$M" verify > /dev/null || fail "verify after ingest --create"
+
 echo "1 passed, 0 failed"

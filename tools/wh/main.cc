@@ -16,6 +16,7 @@
 #include "engine/engine.h"
 #include "format/memory.h"
 #include "ingest/ingest.h"
+#include "ingest/sniff.h"
 #include "query/query.h"
 #include "tools/gen/generator.h"
 
@@ -56,6 +57,7 @@ commands:
   ingest TABLE FILE... [--format csv|json] [--etl-date D] [--memory-mb N (1024)]
          [--force] [--max-errors N [--rejects FILE]] [--time-format [COL=]FMT]...
          [--allow-missing-columns] [--no-compact]
+         [--create [--partition-by 'NAME = EXPR'] [--clustered-by COLUMN:BUCKETS]]
                                            load CSV files with a header, or JSON objects (JSON
                                            lines or whole-object files; by default when every
                                            name ends in .json/.jsonl/.ndjson), as one atomic
@@ -71,7 +73,11 @@ commands:
                                            --allow-missing-columns (then NULLs);
                                            --time-format reads DATE/TIMESTAMP text of COL
                                            (or all) as FMT: iso, a pattern like %d/%m/%Y
-                                           (%Y %m %d %H %M %S %f), epoch_s, epoch_ms, epoch_us
+                                           (%Y %m %d %H %M %S %f), epoch_s, epoch_ms, epoch_us;
+                                           --create makes TABLE first, with the columns and
+                                           types guessed from the files (as read_csv /
+                                           read_json do; a --time-format column is a
+                                           TIMESTAMP), partitioned and bucketed as given
   inspect [TABLE [PART|SEG]] [--format F]  tables; a table's partitions, segments, zone maps;
                                            or every block of a partition/segment
   compact [TABLE] [--partition P]          merge each partition's files into as few as the
@@ -150,6 +156,9 @@ struct Args {
   std::string output;
   std::string memory;
   bool force = false;
+  bool create = false;
+  std::string partition_by;  // ingest --create: PARTITIONED BY (...)
+  std::string clustered_by;  // ingest --create: CLUSTERED BY (col) INTO n BUCKETS, as "col:n"
   bool allow_missing_columns = false;
   bool no_compact = false;
   std::string partition;
@@ -283,6 +292,50 @@ std::string DescribeCompaction(const CompactStats& c, uint64_t ingested) {
   return s + ")";
 }
 
+// ingest --create: a table with the columns the files' sniffed layout gives (a column named by
+// --time-format COL=FMT is a TIMESTAMP, or a DATE for a format without a time of day), made
+// by CREATE TABLE in the warehouse (created if need be); `opt` then reads the files as sniffed.
+// Returns the CREATE TABLE statement.
+Result<std::string> CreateFromFiles(const Args& a, const std::vector<std::string>& files, IngestOptions* opt) {
+  const std::string table = a.positional[0];
+  {
+    Session probe(DefaultFileSystem(), a.warehouse);
+    auto wh = probe.GetWarehouse(false);
+    if (wh.ok() && (*wh)->TableExists(table))
+      return Status::AlreadyExists("table '" + ToLower(table) + "' already exists; --create makes a new one (leave it out to load into it)");
+  }
+  SniffOptions so;
+  so.format = opt->format;
+  WH_ASSIGN_OR_RETURN(SniffResult sniffed, SniffInputs(files, so));
+  std::vector<std::pair<std::string, std::string>> formats = sniffed.time_formats;
+  std::string sql = "CREATE TABLE " + table + " (";
+  for (size_t i = 0; i < sniffed.columns.size(); ++i) {
+    ColumnDef& c = sniffed.columns[i];
+    for (const auto& [col, fmt] : opt->time_formats) {
+      if (col.empty() || ToLower(col) != ToLower(c.name)) continue;
+      const bool has_time = fmt.rfind("epoch", 0) == 0 || fmt.find("%H") != std::string::npos || fmt == "iso";
+      c.type = has_time ? DataType::Timestamp() : DataType::Date();
+      std::erase_if(formats, [&](const auto& f) { return ToLower(f.first) == ToLower(c.name); });
+    }
+    sql += (i ? ", " : "") + c.name + " " + c.type.ToString();
+  }
+  sql += ")";
+  if (!a.partition_by.empty()) sql += " PARTITIONED BY (" + a.partition_by + ")";
+  if (!a.clustered_by.empty()) {
+    const size_t colon = a.clustered_by.rfind(':');
+    sql += " CLUSTERED BY (" + a.clustered_by.substr(0, colon) + ") INTO " + a.clustered_by.substr(colon + 1) + " BUCKETS";
+  }
+  Session session(DefaultFileSystem(), a.warehouse);
+  auto made = session.Execute(sql);
+  if (!made.ok()) return Status(made.status().code(), "--create: " + made.status().message());
+  IngestOptions read = sniffed.ReadOptions(opt->format);
+  opt->delimiter = read.delimiter;
+  opt->header = read.header;
+  opt->match_header = false;
+  for (const auto& f : formats) opt->time_formats.push_back(f);
+  return sql;
+}
+
 int CmdIngest(const Args& a) {
   if (a.positional.size() < 2) return Usage("usage: wh ingest TABLE FILE... [--etl-date DATE]");
   IngestOptions opt;
@@ -315,7 +368,9 @@ int CmdIngest(const Args& a) {
     if (!mb.ok()) return Usage("--memory-mb must be an integer from 16 up");
     opt.batch_bytes = static_cast<size_t>(*mb) << 20;
   }
-  auto wh = Warehouse::Open(DefaultFileSystem(), a.warehouse, false);
+  if (!a.create && (!a.partition_by.empty() || !a.clustered_by.empty()))
+    return Usage("--partition-by and --clustered-by go with --create (a table's layout is set when it is made)");
+  auto wh = Warehouse::Open(DefaultFileSystem(), a.warehouse, a.create);
   if (!wh.ok()) return Fail(wh.status());
   const bool tty = isatty(STDERR_FILENO);
   auto start = std::chrono::steady_clock::now();
@@ -349,8 +404,29 @@ int CmdIngest(const Args& a) {
   } else {
     return Usage("ingest --format '" + a.format + "': expected csv or json (also jsonl, ndjson)");
   }
+  std::string created;  // the CREATE TABLE of --create
+  if (a.create) {
+    auto sql = CreateFromFiles(a, *files, &opt);
+    if (!sql.ok()) return Fail(sql.status());
+    created = *sql;
+    wh->reset();  // reopened: the table is new
+    wh = Warehouse::Open(DefaultFileSystem(), a.warehouse, false);
+    if (!wh.ok()) return Fail(wh.status());
+  }
   auto res = IngestCsv(wh->get(), a.positional[0], *files, opt);
   if (shown) std::fprintf(stderr, "\r\033[K");
+  if (!res.ok() && a.create) {
+    // Nothing is left behind: the table --create made goes again.
+    Session undo(DefaultFileSystem(), a.warehouse);
+    Status dropped = undo.Execute("DROP TABLE " + ToLower(a.positional[0])).status();
+    std::cerr << "wh: error: " << res.status().ToString() << "\n"
+              << (dropped.ok() ? "wh: nothing was committed; table '" + ToLower(a.positional[0]) +
+                                     "' was not created (its columns would have been: " + created + ")\n"
+                               : "wh: the table was created but not loaded, and dropping it failed: " +
+                                     dropped.ToString() + "\n");
+    return ExitCodeFor(res.status());
+  }
+  if (!created.empty()) std::fprintf(stderr, "created: %s\n", created.c_str());
   if (!res.ok()) {
     std::cerr << "wh: error: " << res.status().ToString() << "\n"
               << "wh: nothing was committed; table '" << ToLower(a.positional[0])
@@ -553,6 +629,20 @@ int Main(int argc, char** argv) {
       if (v.ok()) a.time_formats.push_back(*v);
     } else if (s == "--force") {
       a.force = true;
+    } else if (s == "--create") {
+      a.create = true;
+    } else if (s == "--partition-by") {
+      v = value("--partition-by");
+      if (v.ok()) a.partition_by = *v;
+    } else if (s == "--clustered-by") {
+      // COLUMN:BUCKETS
+      v = value("--clustered-by");
+      if (v.ok()) {
+        const size_t colon = v->rfind(':');
+        if (colon == std::string::npos || colon == 0 || !ParseInt64(v->substr(colon + 1), 1, 65536).ok())
+          return Usage("--clustered-by needs COLUMN:BUCKETS (e.g. user_id:16), not '" + *v + "'");
+        a.clustered_by = *v;
+      }
     } else if (s == "--allow-missing-columns") {
       a.allow_missing_columns = true;
     } else if (s == "--no-compact") {
