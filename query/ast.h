@@ -192,7 +192,7 @@ struct ColumnDefAst {
 
 struct Statement {
   enum Kind { kCreateTable, kDropTable, kShowTables, kDescribe, kSelect, kCreateView, kDropView,
-              kExplain, kInsert, kShowFunctions };
+              kExplain, kInsert, kShowFunctions, kCopy };
   Kind kind;
   SourcePos pos;
   std::string table;
@@ -211,6 +211,13 @@ struct Statement {
   // SELECT; CREATE TABLE ... AS / CREATE VIEW / INSERT INTO ... query
   QueryPtr query;
   std::string query_sql;  // the query's text (views store it)
+  // COPY table|(query) TO 'path' / COPY table FROM 'path' [(option [value], ...)]: `query`
+  // set for a query (or SELECT * of the table) TO a file; options lower case, values as text.
+  bool copy_from = false;
+  std::string path;
+  SourcePos path_pos;
+  std::vector<std::pair<std::string, std::string>> options;
+  std::vector<SourcePos> option_pos;
   // EXPLAIN [ANALYZE]
   bool analyze = false;
   std::unique_ptr<Statement> inner;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <optional>
 
@@ -27,6 +28,15 @@ ResultSet DescribeResult(const std::vector<std::string>& names, const std::vecto
   rs.AddColumn("data_type", StringColumn(types));
   rs.AddColumn("nullable", StringColumn(nulls));
   rs.AddColumn("comment", StringColumn(notes));
+  return rs;
+}
+
+// A one-row result: how many rows a statement wrote.
+ResultSet CountResult(const char* name, uint64_t rows) {
+  ResultSet rs;
+  Column n(DataType::Int64());
+  n.Append<int64_t>(static_cast<int64_t>(rows));
+  rs.AddColumn(name, std::move(n));
   return rs;
 }
 
@@ -309,11 +319,118 @@ Result<ResultSet> Session::InsertPlan(Warehouse* wh, TableWriter* writer, const 
   if (buffered) WH_RETURN_IF_ERROR(writer->WriteRows(acc));
   WH_ASSIGN_OR_RETURN(CommitRecord rec, writer->Commit({}));
   if (committed) *committed = std::move(rec);
-  ResultSet rs;
-  Column n(DataType::Int64());
-  n.Append<int64_t>(static_cast<int64_t>(rows));
-  rs.AddColumn("rows_inserted", std::move(n));
-  return rs;
+  return CountResult("rows_inserted", rows);
+}
+
+namespace {
+
+bool HasSuffix(std::string s, const std::string& suffix) {
+  s = ToLower(s);
+  for (const char* z : {".gz", ".zst"})
+    if (s.size() > std::strlen(z) && s.compare(s.size() - std::strlen(z), std::strlen(z), z) == 0) s.resize(s.size() - std::strlen(z));
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+// COPY ... TO writes a query's rows to a file as `wh query -o` does (under a temporary name,
+// in place when complete); COPY t FROM loads files as `wh ingest` does.
+Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::string& sql) {
+  auto option_error = [&](size_t i, const std::string& msg) {
+    return SqlError(sql, st.option_pos[i], Status::InvalidArgument(msg));
+  };
+  std::string format;
+  std::optional<bool> header;
+  std::optional<char> delim;
+  bool array = false;
+  for (size_t i = 0; i < st.options.size(); ++i) {
+    const auto& [name, value] = st.options[i];
+    auto flag = [&]() -> Result<bool> {
+      if (value.empty() || value == "true" || value == "1" || value == "on") return true;
+      if (value == "false" || value == "0" || value == "off") return false;
+      return option_error(i, "option " + name + " is true or false, not '" + value + "'");
+    };
+    if (name == "format") {
+      format = ToLower(value);
+      if (format != "csv" && format != "tsv" && format != "json" && format != "jsonl" && format != "ndjson") {
+        if (format == "parquet") return option_error(i, "FORMAT parquet is not supported yet (csv and json are)");
+        return option_error(i, "FORMAT is csv, tsv or json, not '" + value + "'");
+      }
+    } else if (name == "header") {
+      WH_ASSIGN_OR_RETURN(bool h, flag());
+      header = h;
+    } else if (name == "delimiter" || name == "delim" || name == "sep") {
+      std::string d = value == "\\t" ? std::string("\t") : value;
+      if (d.size() != 1 || d[0] == '"' || d[0] == '\n' || d[0] == '\r')
+        return option_error(i, "the delimiter is one character other than a quote or a line end, not '" + value + "'");
+      delim = d[0];
+    } else if (name == "array") {
+      WH_ASSIGN_OR_RETURN(array, flag());
+    } else {
+      return option_error(i, "unknown COPY option '" + name + "' (known: FORMAT csv|tsv|json, HEADER, DELIMITER, ARRAY)");
+    }
+  }
+  if (format.empty()) {
+    format = HasSuffix(st.path, ".json") || HasSuffix(st.path, ".jsonl") || HasSuffix(st.path, ".ndjson") ? "json"
+             : HasSuffix(st.path, ".tsv")                                                              ? "tsv"
+                                                                                                       : "csv";
+    if (HasSuffix(st.path, ".parquet"))
+      return SqlError(sql, st.path_pos, Status::InvalidArgument("writing Parquet is not supported yet; name a .csv or .json file"));
+  }
+  const bool json = format == "json" || format == "jsonl" || format == "ndjson";
+  if (json && (header || delim)) return SqlError(sql, st.pos, Status::InvalidArgument("HEADER and DELIMITER are CSV options"));
+  std::vector<ResultSet> out;
+  if (st.copy_from) {
+    if (array) return SqlError(sql, st.pos, Status::InvalidArgument("ARRAY is an option of COPY ... TO"));
+    WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(false));
+    if (!wh->TableExists(st.table))
+      return SqlError(sql, st.table_pos, Status::NotFound("no table named '" + st.table + "'"));
+    auto paths = ExpandInputPaths({st.path});
+    if (!paths.ok()) return SqlError(sql, st.path_pos, paths.status());
+    IngestOptions opt;
+    opt.format = json ? InputFormat::kJson : InputFormat::kCsv;
+    opt.delimiter = format == "tsv" ? '\t' : delim.value_or(',');
+    opt.header = header.value_or(true);
+    opt.match_header = opt.header;
+    opt.etl_micros = options_.etl_micros;
+    WH_ASSIGN_OR_RETURN(IngestResult r, IngestCsv(wh, st.table, *paths, opt));
+    out.push_back(CountResult("rows_inserted", r.rows));
+    return out;
+  }
+  WH_RETURN_IF_ERROR(RefuseInsideWarehouse(root_, st.path, "COPY TO"));
+  auto opened = GetWarehouse(false);
+  if (!opened.ok() && opened.status().code() != StatusCode::kNotFound) return opened.status();
+  Warehouse* wh = opened.ok() ? *opened : nullptr;
+  PlanPtr plan;
+  std::vector<std::string> names;
+  const std::string why = opened.ok() ? std::string() : opened.status().message();
+  if (st.query) {
+    WH_ASSIGN_OR_RETURN(plan, Plan(wh, *st.query, sql, &names, nullptr, why));
+  } else {
+    const std::string text = "SELECT * FROM " + st.table;
+    WH_ASSIGN_OR_RETURN(auto parsed, ParseSql(text));
+    auto p = Plan(wh, *parsed[0].query, text, &names, nullptr, why);
+    if (!p.ok()) return SqlError(sql, st.table_pos, Status::NotFound("no table or view named '" + st.table + "'"));
+    plan = *p;
+  }
+  const OutputFormat f = json ? (array ? OutputFormat::kJson : OutputFormat::kJsonl)
+                         : format == "tsv" ? OutputFormat::kTsv : OutputFormat::kCsv;
+  WH_ASSIGN_OR_RETURN(auto writer, ResultWriter::ToFile(st.path, f));
+  writer->SetCsv(delim.value_or(','), header.value_or(true));
+  ExecOptions eo;
+  eo.threads = options_.threads;
+  eo.text_delimiter = f == OutputFormat::kTsv ? '\t' : f == OutputFormat::kCsv ? delim.value_or(',') : 0;
+  ExecContext ctx(fs_, eo);
+  if (plan->kind != PlanNode::kSort) {
+    WH_RETURN_IF_ERROR(StreamPlan(plan, &ctx, writer.get()));
+  } else {
+    WH_ASSIGN_OR_RETURN(ResultSet rs, ExecutePlan(plan, &ctx));
+    if (!eo.text_delimiter) rs.Flatten();
+    WH_RETURN_IF_ERROR(writer->Whole(rs));
+  }
+  WH_RETURN_IF_ERROR(writer->Close());
+  out.push_back(CountResult("rows_copied", writer->rows_written()));
+  return out;
 }
 
 Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::string& sql) {
@@ -598,6 +715,7 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       if (!s.ok()) return SqlError(sql, st.table_pos, s);
       return out;
     }
+    case Statement::kCopy: return Copy(st, sql);
     case Statement::kInsert: {
       WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(false));
       if (!wh->TableExists(st.table))

@@ -125,6 +125,7 @@ class Parser {
       WH_ASSIGN_OR_RETURN(s.table, Identifier(s.kind == Statement::kDropView ? "view name" : "table name"));
       return s;
     }
+    if (AcceptKeyword("COPY")) return Copy(std::move(s));
     if (AcceptKeyword("INSERT")) {
       WH_RETURN_IF_ERROR(ExpectKeyword("INTO"));
       s.kind = Statement::kInsert;
@@ -181,6 +182,50 @@ class Parser {
     return Error(first, "expected a statement (SELECT, WITH, VALUES, CREATE TABLE, CREATE VIEW, INSERT "
                         "INTO, DROP TABLE, DROP VIEW, SHOW TABLES, DESCRIBE, EXPLAIN), found " +
                             first.Describe());
+  }
+
+  // COPY (query) TO 'path' [options] | COPY table [(columns)] TO 'path' [options]
+  // | COPY table FROM 'path' [options]; options: [WITH] (name [value], ...).
+  Result<Statement> Copy(Statement s) {
+    s.kind = Statement::kCopy;
+    if (AcceptSymbol("(")) {
+      WH_RETURN_IF_ERROR(QueryWithText(&s));
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+      if (Peek().Is("FROM")) return Error(Peek(), "COPY (query) writes TO a file; COPY table FROM 'file' loads one");
+    } else {
+      s.table_pos = Peek().pos;
+      WH_ASSIGN_OR_RETURN(s.table, Identifier("table name or (query)"));
+    }
+    if (AcceptKeyword("FROM")) {
+      if (s.query) return Error(t_[p_ - 1], "COPY (query) writes TO a file; COPY table FROM 'file' loads one");
+      s.copy_from = true;
+    } else if (!AcceptKeyword("TO")) {
+      return Expected("TO 'file' or FROM 'file'");
+    }
+    if (Peek().kind != TokenKind::kString) return Expected("the file's path as a string ('out.csv')");
+    s.path_pos = Peek().pos;
+    s.path = Advance().text;
+    AcceptKeyword("WITH");
+    if (AcceptSymbol("(")) {
+      do {
+        const Token& name = Peek();
+        if (name.kind != TokenKind::kIdent) return Expected("an option name (FORMAT, HEADER, DELIMITER, ...)");
+        Advance();
+        std::string value;
+        const Token& v = Peek();
+        if (v.kind == TokenKind::kString || v.kind == TokenKind::kNumber ||
+            (v.kind == TokenKind::kIdent && !v.IsSymbol(","))) {
+          value = v.kind == TokenKind::kIdent ? ToLower(v.text) : v.text;
+          Advance();
+        } else if (!v.IsSymbol(",") && !v.IsSymbol(")")) {
+          return Expected("the value of option " + name.text);
+        }
+        s.options.emplace_back(ToLower(name.text), value);
+        s.option_pos.push_back(name.pos);
+      } while (AcceptSymbol(","));
+      WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+    }
+    return s;
   }
 
   Status QueryWithText(Statement* s) {

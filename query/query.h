@@ -53,6 +53,7 @@ class Session {
 
  private:
   Result<std::vector<ResultSet>> Run(const Statement& st, const std::string& sql);
+  Result<std::vector<ResultSet>> Copy(const Statement& st, const std::string& sql);
   // `insert_types`: the column types of the table an INSERT writes (a VALUES list takes them).
   // `wh` null: there is no warehouse (why: `no_warehouse`), so only files and constants.
   Result<PlanPtr> Plan(Warehouse* wh, const QueryAst& q, const std::string& sql,

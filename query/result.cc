@@ -34,7 +34,10 @@ Result<OutputFormat> ParseOutputFormat(const std::string& n) {
 
 Column StringColumn(const std::vector<std::string>& v) {
   Column c(DataType::String());
-  for (const auto& s : v) c.AppendString(s);
+  for (const auto& s : v) {
+    if (s.empty()) c.AppendNull();  // nothing to say (a DESCRIBE comment): NULL, not ''
+    else c.AppendString(s);
+  }
   return c;
 }
 
@@ -93,7 +96,7 @@ std::string ValueToText(const Column& c, size_t i, const char* null_text) {
 namespace {
 
 std::string CsvQuote(const std::string& s, char delim) {
-  if (s.find_first_of(std::string("\"\r\n") + delim) == std::string::npos) return s;
+  if (!s.empty() && s.find_first_of(std::string("\"\r\n") + delim) == std::string::npos) return s;
   std::string o = "\"";
   for (char c : s) {
     if (c == '"') o += '"';
@@ -204,8 +207,9 @@ char* PutDate(char* p, int64_t days) {
   return PutDigits2(p, d);
 }
 
+// An empty string is written "" (an empty field is NULL, as ingest reads CSV).
 char* PutQuoted(char* p, std::string_view v, char delim) {
-  bool quote = false;
+  bool quote = v.empty();
   for (char ch : v) quote |= ch == '"' || ch == '\n' || ch == '\r' || ch == delim;
   if (!quote) return PutText(p, v);
   *p++ = '"';
@@ -828,10 +832,11 @@ Status ResultWriter::PutCsv(const ResultSet& rs, char d) {
 
 Status ResultWriter::Whole(const ResultSet& rs) {
   const OutputFormat g = FormatOf(rs, format_);
+  if (!rs.plain_text) rows_written_ += rs.rows();
   if ((g == OutputFormat::kCsv || g == OutputFormat::kTsv) && !rs.plain_text) {
-    const char d = g == OutputFormat::kCsv ? ',' : '\t';
+    const char d = g == OutputFormat::kCsv ? delim_ : '\t';
     const std::string header = CsvHeader(rs, d);
-    WH_RETURN_IF_ERROR(Put(header.data(), header.size()));
+    if (header_) WH_RETURN_IF_ERROR(Put(header.data(), header.size()));
     return PutCsv(rs, d);
   }
   std::ostringstream text;
@@ -846,7 +851,8 @@ Status ResultWriter::Begin(const std::vector<std::string>& names, const std::vec
   streamed_types_ = types;
   streamed_rows_ = 0;
   if (format_ == OutputFormat::kCsv || format_ == OutputFormat::kTsv) {
-    const std::string header = CsvHeader(streamed_, format_ == OutputFormat::kCsv ? ',' : '\t');
+    if (!header_) return Status::OK();
+    const std::string header = CsvHeader(streamed_, Delim());
     return Put(header.data(), header.size());
   }
   if (format_ == OutputFormat::kJson) return Put("[", 1);
@@ -856,7 +862,7 @@ Status ResultWriter::Begin(const std::vector<std::string>& names, const std::vec
 Status ResultWriter::Rows(std::vector<Column> columns) {
   const size_t n = columns.empty() ? 0 : columns[0].size();
   if (format_ == OutputFormat::kTable || format_ == OutputFormat::kMarkdown) {
-    streamed_.chunks.push_back(std::move(columns));  // printed whole at End
+    streamed_.chunks.push_back(std::move(columns));  // printed whole at End (and counted there)
     return Status::OK();
   }
   if (format_ == OutputFormat::kCsv || format_ == OutputFormat::kTsv) {
@@ -874,13 +880,14 @@ Status ResultWriter::Rows(std::vector<Column> columns) {
     WH_RETURN_IF_ERROR(Put(text.data(), text.size()));
   }
   streamed_rows_ += n;
+  rows_written_ += n;
   return Status::OK();
 }
 
 Status ResultWriter::FlushPending() {
   if (pending_.chunks.empty()) return Status::OK();
   pending_.names = streamed_.names;
-  Status st = PutCsv(pending_, format_ == OutputFormat::kCsv ? ',' : '\t');
+  Status st = PutCsv(pending_, Delim());
   pending_ = ResultSet{};
   pending_rows_ = pending_bytes_ = 0;
   return st;

@@ -79,6 +79,12 @@ class ResultWriter : public ResultSink {
   Status End() override;
   // Flushes; for a file, makes it visible at its path. Without Close the file is removed.
   Status Close();
+  // CSV: the field separator and whether a header line comes first (COPY ... TO options).
+  void SetCsv(char delimiter, bool header) {
+    delim_ = delimiter;
+    header_ = header;
+  }
+  uint64_t rows_written() const { return rows_written_; }
 
  private:
   ResultWriter() = default;
@@ -86,7 +92,11 @@ class ResultWriter : public ResultSink {
   Status PutAt(const char* data, size_t size, uint64_t at);  // a file's bytes at `at`
   Status PutCsv(const ResultSet& rs, char delim);
 
+  char Delim() const { return format_ == OutputFormat::kTsv ? '\t' : delim_; }
   OutputFormat format_ = OutputFormat::kCsv;
+  char delim_ = ',';
+  bool header_ = true;
+  uint64_t rows_written_ = 0;
   std::ostream* out_ = nullptr;  // a stream, or:
   int fd_ = -1;                  // a file
   std::string path_, tmp_path_;  // tmp_path_ empty: written through
@@ -109,6 +119,7 @@ std::vector<Column> FormatCsvLines(const std::vector<const std::vector<Column>*>
                                    const uint32_t* rows, size_t n, char delim);
 
 // Columns from plain values, for results built by hand (SHOW, DESCRIBE, inspect, EXPLAIN).
+// A STRING column of metadata (DESCRIBE, SHOW, inspect); "" stands for NULL.
 Column StringColumn(const std::vector<std::string>& v);
 Column Int64Column(const std::vector<int64_t>& v);
 

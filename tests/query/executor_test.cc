@@ -9,6 +9,7 @@
 #include <random>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -70,6 +71,55 @@ TEST(Executor, IdentifiersKeepTheirCase) {
   ASSERT_FALSE(quoted.ok());
   EXPECT_NE(quoted.status().message().find("no column 'abc'"), std::string::npos) << quoted.status().message();
   EXPECT_NE(quoted.status().message().find("a string is written in single quotes: 'abc'"), std::string::npos);
+}
+
+std::string FileText(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// COPY ... TO writes a query's rows as wh query -o would; COPY t FROM loads as wh ingest would;
+// the two round-trip, and the warehouse is never a target.
+TEST(Executor, CopyToAndFrom) {
+  TempDir dir;
+  Session s(DefaultFileSystem(), dir.Join("w"));
+  auto csv = [&](const std::string& sql) {
+    auto r = s.Execute(sql);
+    if (!r.ok()) return "error: " + r.status().message();
+    return r->empty() ? std::string() : Print(r->back(), OutputFormat::kCsv);
+  };
+  ASSERT_EQ(csv("CREATE TABLE t (id BIGINT NOT NULL, name STRING, amount DECIMAL(10,2), day DATE); "
+                "INSERT INTO t VALUES (1, 'a,b', 1.50, '2024-01-02'), (2, NULL, NULL, NULL), (3, '', -2, '2023-12-31')"),
+            "rows_inserted\n3\n");
+  const std::string out = dir.Join("out.csv");
+  EXPECT_EQ(csv("COPY (SELECT * FROM t ORDER BY id) TO '" + out + "'"), "rows_copied\n3\n");
+  EXPECT_EQ(FileText(out), "id,name,amount,day\n1,\"a,b\",1.50,2024-01-02\n2,,,\n3,\"\",-2.00,2023-12-31\n");
+  EXPECT_EQ(csv("COPY t TO '" + dir.Join("t.tsv") + "' (HEADER false)"), "rows_copied\n3\n");
+  EXPECT_EQ(FileText(dir.Join("t.tsv")).find("id"), std::string::npos);
+  EXPECT_EQ(csv("COPY (SELECT id, day FROM t WHERE id = 1) TO '" + dir.Join("t.json") + "'"), "rows_copied\n1\n");
+  EXPECT_EQ(FileText(dir.Join("t.json")), "{\"id\":1,\"day\":\"2024-01-02\"}\n");
+  EXPECT_EQ(csv("COPY (SELECT id FROM t WHERE id < 3 ORDER BY id) TO '" + dir.Join("a.json") + "' (FORMAT json, ARRAY true)"),
+            "rows_copied\n2\n");
+  EXPECT_EQ(FileText(dir.Join("a.json")), "[\n {\"id\":1},\n {\"id\":2}\n]\n");
+  EXPECT_EQ(csv("COPY t TO '" + dir.Join("semi.txt") + "' (DELIMITER ';')"), "rows_copied\n3\n");
+  EXPECT_EQ(FileText(dir.Join("semi.txt")).substr(0, 30), "id;name;amount;day\n1;a,b;1.50;");
+  // Round trips: every copy loads back into an empty table of the same columns.
+  ASSERT_EQ(csv("CREATE TABLE u (id BIGINT NOT NULL, name STRING, amount DECIMAL(10,2), day DATE)"), "");
+  EXPECT_EQ(csv("COPY u FROM '" + out + "'"), "rows_inserted\n3\n");
+  EXPECT_EQ(csv("COPY u FROM '" + dir.Join("semi.txt") + "' (DELIMITER ';')"), "rows_inserted\n3\n");
+  EXPECT_EQ(csv("COPY u FROM '" + dir.Join("t.tsv") + "' (FORMAT tsv, HEADER false)"), "rows_inserted\n3\n");
+  EXPECT_EQ(csv("SELECT id, name, amount, day, count(*) FROM u GROUP BY ALL ORDER BY id"),
+            "id,name,amount,day,count(*)\n1,\"a,b\",1.50,2024-01-02,3\n2,,,,3\n3,\"\",-2.00,2023-12-31,3\n");
+  // Errors: a target in the warehouse, unknown options, a failed load that commits nothing.
+  EXPECT_NE(csv("COPY t TO '" + dir.Join("w/t/x.csv") + "'").find("inside the warehouse"), std::string::npos);
+  EXPECT_NE(csv("COPY t TO '" + out + "' (COMPRESSION zstd)").find("unknown COPY option 'compression'"), std::string::npos);
+  EXPECT_NE(csv("COPY t TO '" + dir.Join("x.parquet") + "'").find("Parquet is not supported yet"), std::string::npos);
+  EXPECT_NE(csv("COPY nope TO '" + out + "'").find("no table or view named 'nope'"), std::string::npos);
+  std::ofstream(dir.Join("bad.csv")) << "id,name,amount,day\n9,x,1,2024-01-01\nten,y,2,2024-01-01\n";
+  EXPECT_NE(csv("COPY u FROM '" + dir.Join("bad.csv") + "'").find("bad.csv:3"), std::string::npos);
+  EXPECT_EQ(csv("SELECT count(*) FROM u"), "count(*)\n9\n");
 }
 
 TEST(Executor, DdlDescribeShowAndCount) {
