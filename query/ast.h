@@ -200,6 +200,7 @@ struct Statement {
   bool if_not_exists = false;
   bool if_exists = false;
   bool or_replace = false;
+  bool temporary = false;  // CREATE TEMP VIEW: the session's, not stored
   // CREATE TABLE
   std::vector<ColumnDefAst> columns;
   std::string partition_column;

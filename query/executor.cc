@@ -259,7 +259,7 @@ Result<std::vector<ResultSet>> Session::Execute(const std::string& sql) {
 Result<PlanPtr> Session::Plan(Warehouse* wh, const QueryAst& q, const std::string& sql,
                               std::vector<std::string>* names, const std::vector<DataType>* insert_types,
                               const std::string& no_warehouse) {
-  Binder binder(wh, CachedViews(wh));
+  Binder binder(wh, Views(wh));
   binder.set_insert_types(insert_types);
   binder.set_no_warehouse(no_warehouse);
   WH_ASSIGN_OR_RETURN(PlanPtr plan, binder.Bind(q, sql));
@@ -433,6 +433,36 @@ Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::str
   return out;
 }
 
+Binder::ViewLookup Session::Views(Warehouse* wh) {
+  Binder::ViewLookup stored = CachedViews(wh);
+  return [this, stored](const std::string& name) -> Result<std::optional<std::string>> {
+    auto it = temp_views_.find(ToLower(name));
+    if (it != temp_views_.end()) return std::optional<std::string>(it->second);
+    return stored(name);
+  };
+}
+
+Result<std::vector<ResultSet>> Session::DescribeView(Warehouse* wh, const std::string& name, const std::string& text,
+                                                     const char* kind) {
+  auto parsed = ParseSql(text);
+  if (!parsed.ok() || parsed->size() != 1 || !(*parsed)[0].query)
+    return Status::Corruption("view '" + name + "' does not hold a query");
+  std::vector<std::string> ids;
+  WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(wh, *(*parsed)[0].query, text, &ids, nullptr,
+                                         "there is no warehouse here"));
+  std::vector<std::string> names, types, nulls, notes;
+  for (const auto& c : plan->out) {
+    names.push_back(c.name);
+    types.push_back(c.type.ToString());
+    nulls.push_back(c.nullable ? "YES" : "NO");
+    notes.push_back("");
+  }
+  if (!notes.empty()) notes[0] = std::string(kind) + ": " + text;
+  std::vector<ResultSet> out;
+  out.push_back(DescribeResult(names, types, nulls, notes));
+  return out;
+}
+
 Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::string& sql) {
   std::vector<ResultSet> out;
   switch (st.kind) {
@@ -523,6 +553,7 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
     }
     case Statement::kDropTable:
     case Statement::kDropView: {
+      if (st.kind == Statement::kDropView && temp_views_.erase(ToLower(st.table))) return out;
       auto wh = GetWarehouse(false);
       if (!wh.ok()) {
         if (st.if_exists && wh.status().code() == StatusCode::kNotFound) return out;
@@ -584,6 +615,10 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       } else if (wh.status().code() != StatusCode::kNotFound) {
         return wh.status();
       }
+      for (const auto& [v, text] : temp_views_) {
+        names.push_back(v);
+        kinds.push_back("temporary view");
+      }
       ResultSet rs;
       rs.AddColumn("table_name", StringColumn(names));
       rs.AddColumn("kind", StringColumn(kinds));
@@ -607,26 +642,13 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
         out.push_back(DescribeResult(names, types, nulls, notes));
         return out;
       }
+      if (auto t = temp_views_.find(ToLower(st.table)); t != temp_views_.end()) {
+        auto opened = GetWarehouse(false);
+        return DescribeView(opened.ok() ? *opened : nullptr, st.table, t->second, "temporary view");
+      }
       WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(false));
       WH_ASSIGN_OR_RETURN(auto view, wh->GetView(st.table));
-      if (view) {
-        // A view: the columns of its query.
-        auto parsed = ParseSql(*view);
-        if (!parsed.ok() || parsed->size() != 1 || !(*parsed)[0].query)
-          return Status::Corruption("view '" + st.table + "' does not hold a query");
-        std::vector<std::string> ids;
-        WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(wh, *(*parsed)[0].query, *view, &ids));
-        std::vector<std::string> names, types, nulls, notes;
-        for (const auto& c : plan->out) {
-          names.push_back(c.name);
-          types.push_back(c.type.ToString());
-          nulls.push_back(c.nullable ? "YES" : "NO");
-          notes.push_back("");
-        }
-        if (!notes.empty()) notes[0] = "view: " + *view;
-        out.push_back(DescribeResult(names, types, nulls, notes));
-        return out;
-      }
+      if (view) return DescribeView(wh, st.table, *view, "view");  // the columns of its query
       auto snap = wh->GetSnapshot(st.table);
       if (!snap.ok()) return SqlError(sql, st.table_pos, snap.status());
       const TableSchema& s = snap->schema;
@@ -699,15 +721,42 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       return out;
     }
     case Statement::kCreateView: {
+      if (st.temporary) {
+        // The session's own: seen by its later statements (first among views), never stored,
+        // needing no warehouse (a view of files).
+        const std::string self = ToLower(st.table);
+        if (temp_views_.count(self) && !st.or_replace) {
+          if (st.if_not_exists) return out;
+          return SqlError(sql, st.table_pos, Status::AlreadyExists("temporary view '" + self + "' already exists (CREATE OR REPLACE TEMP VIEW replaces it)"));
+        }
+        auto opened = GetWarehouse(false);
+        if (!opened.ok() && opened.status().code() != StatusCode::kNotFound) return opened.status();
+        Warehouse* wh = opened.ok() ? *opened : nullptr;
+        Binder::ViewLookup views = Views(wh);
+        const std::string text = st.query_sql;
+        Binder binder(wh, [views, self, text](const std::string& name) -> Result<std::optional<std::string>> {
+          if (ToLower(name) == self) return std::optional<std::string>(text);
+          return views(name);
+        });
+        binder.set_no_warehouse(opened.ok() ? std::string() : opened.status().message());
+        auto plan = binder.BindView(self, *st.query, sql);
+        if (!plan.ok()) return plan.status();
+        temp_views_[self] = text;
+        return out;
+      }
       WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(true));
       // The view must bind now (unknown tables and columns are errors at CREATE time), as it
       // will be used: with its new text, so that a cycle through other views is found now.
       Binder::ViewLookup cached = CachedViews(wh);
       const std::string self = ToLower(st.table);
       const std::string text = st.query_sql;
-      Binder binder(wh, [cached, self, text](const std::string& name) -> Result<std::optional<std::string>> {
+      Binder binder(wh, [this, cached, self, text](const std::string& name) -> Result<std::optional<std::string>> {
         if (ToLower(name) == self) return std::optional<std::string>(text);
-        return cached(name);
+        auto found = cached(name);
+        if (found.ok() && !*found && temp_views_.count(ToLower(name)))
+          return Status::InvalidArgument("view '" + self + "' would use '" + ToLower(name) +
+                                         "', a temporary view: a stored view can only use tables and stored views");
+        return found;
       });
       auto plan = binder.BindView(self, *st.query, sql);
       if (!plan.ok()) return plan.status();

@@ -92,7 +92,12 @@ class Parser {
       if (AcceptKeyword("OR")) {
         WH_RETURN_IF_ERROR(ExpectKeyword("REPLACE"));
         s.or_replace = true;
-        if (!Peek().Is("VIEW")) return Expected("VIEW after CREATE OR REPLACE");
+        if (!Peek().Is("VIEW") && !Peek().Is("TEMP") && !Peek().Is("TEMPORARY"))
+          return Expected("VIEW after CREATE OR REPLACE");
+      }
+      if (AcceptKeyword("TEMP") || AcceptKeyword("TEMPORARY")) {
+        if (!Peek().Is("VIEW")) return Expected("VIEW after CREATE TEMP (temporary tables are not supported; a TEMP VIEW is)");
+        s.temporary = true;
       }
       if (AcceptKeyword("VIEW")) {
         s.kind = Statement::kCreateView;

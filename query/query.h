@@ -1,7 +1,10 @@
 // The public header of the query module: SQL text -> statements -> results.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -63,10 +66,17 @@ class Session {
   Result<ResultSet> InsertPlan(Warehouse* wh, TableWriter* writer, const std::string& table, const PlanPtr& plan,
                                const std::string& sql, const SourcePos& pos, CommitRecord* committed = nullptr);
 
+  // The views a query of this session sees: its temporary views, then the warehouse's.
+  std::function<Result<std::optional<std::string>>(const std::string&)> Views(Warehouse* wh);
+  // DESCRIBE of a view's text.
+  Result<std::vector<ResultSet>> DescribeView(Warehouse* wh, const std::string& name, const std::string& text,
+                                              const char* kind);
+
   FileSystem* fs_;
   std::string root_;
   SessionOptions options_;
   std::unique_ptr<Warehouse> wh_;
+  std::map<std::string, std::string> temp_views_;  // CREATE TEMP VIEW: lower-case name -> SQL
 };
 
 // `wh inspect`: tables (no name); one table's partitions, segments, buckets and zone maps; or,

@@ -122,6 +122,30 @@ TEST(Executor, CopyToAndFrom) {
   EXPECT_EQ(csv("SELECT count(*) FROM u"), "count(*)\n9\n");
 }
 
+// CREATE TEMP VIEW: the session's own, first among views, never stored, no warehouse needed.
+TEST(Executor, TemporaryViews) {
+  TempDir dir;
+  Session s(DefaultFileSystem(), dir.Join("w"));
+  auto csv = [&](const std::string& sql) {
+    auto r = s.Execute(sql);
+    if (!r.ok()) return "error: " + r.status().message();
+    return r->empty() ? std::string() : Print(r->back(), OutputFormat::kCsv);
+  };
+  EXPECT_EQ(csv("CREATE TEMP VIEW v AS SELECT 1 AS x; SELECT * FROM v"), "x\n1\n");
+  EXPECT_NE(csv("CREATE TEMP VIEW v AS SELECT 2 AS x").find("already exists"), std::string::npos);
+  EXPECT_EQ(csv("CREATE OR REPLACE TEMPORARY VIEW v AS SELECT 2 AS x; SELECT * FROM v"), "x\n2\n");
+  EXPECT_EQ(csv("CREATE TABLE t (x INT); INSERT INTO t VALUES (5); CREATE VIEW sv AS SELECT x FROM t"), "rows_inserted\n1\n");
+  // A temporary view shadows a stored one of its name; dropping it uncovers the stored one.
+  EXPECT_EQ(csv("CREATE TEMP VIEW sv AS SELECT 7 AS x; SELECT * FROM sv"), "x\n7\n");
+  EXPECT_EQ(csv("SHOW TABLES"), "table_name,kind\nt,table\nsv,view\nsv,temporary view\nv,temporary view\n");
+  EXPECT_EQ(csv("DROP VIEW sv; SELECT * FROM sv"), "x\n5\n");
+  EXPECT_NE(csv("CREATE VIEW stored AS SELECT * FROM v").find("a temporary view"), std::string::npos);
+  EXPECT_NE(csv("CREATE TEMP TABLE x (a INT)").find("temporary tables are not supported"), std::string::npos);
+  // Another session (another process) does not see them.
+  Session other(DefaultFileSystem(), dir.Join("w"));
+  EXPECT_FALSE(other.Execute("SELECT * FROM v").ok());
+}
+
 TEST(Executor, DdlDescribeShowAndCount) {
   TempDir dir;
   Session s(DefaultFileSystem(), dir.Join("w"));
