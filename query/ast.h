@@ -169,6 +169,8 @@ struct CommonTable {
   std::string name;
   SourcePos pos;
   QueryPtr query;
+  std::vector<std::string> columns;  // name(c1, c2, ...): its columns renamed
+  bool recursive = false;            // under WITH RECURSIVE: the query may name itself
 };
 
 // A query: WITH ...; either one SELECT or a set operation (UNION / EXCEPT / INTERSECT [ALL])

@@ -441,7 +441,7 @@ Result<PlanPtr> Binder::BindQuery(const QueryAst& q) {
     Binder* b;
     ~Pop() { b->ctes_.pop_back(); }
   } pop{this};
-  for (const auto& ct : q.ctes) ctes_.back()[ct.name] = ct.query.get();
+  for (const auto& ct : q.ctes) ctes_.back()[ct.name] = &ct;
 
   PlanPtr plan;
   if (q.select) {
@@ -1055,21 +1055,54 @@ Result<PlanPtr> Binder::BindTable(const TableRef& t) {
     return Error(t.pos, "views and WITH queries nest more than " + std::to_string(kMaxExpansionDepth) +
                             " deep here (" + chain + " -> " + t.name + ")");
   };
+  // The recursive term of a WITH RECURSIVE query naming itself: the last step's rows.
+  for (auto w = work_tables_.rbegin(); w != work_tables_.rend(); ++w) {
+    if (w->name != t.name) continue;
+    w->used = true;
+    auto node = std::make_shared<PlanNode>();
+    node->kind = PlanNode::kWorkTable;
+    node->work = w->work;
+    for (size_t c = 0; c < w->names.size(); ++c) {
+      PlanColumn col;
+      col.name = w->names[c];
+      col.id = NewId(col.name);
+      col.type = w->types[c];
+      col.table = alias;
+      node->out.push_back(col);
+    }
+    return PlanPtr(node);
+  }
   // WITH queries shadow tables and views.
   for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
     auto f = it->find(t.name);
     if (f == it->end()) continue;
-    if (cycle()) return Error(t.pos, "WITH query '" + t.name + "' refers to itself (recursive WITH is not supported)");
+    const CommonTable& ct = *f->second;
+    if (cycle())
+      return Error(t.pos, ct.recursive ? "WITH RECURSIVE query '" + t.name + "' may name itself only in the terms "
+                                         "after its first UNION [ALL] (its first term starts the recursion)"
+                                       : "WITH query '" + t.name + "' refers to itself (write WITH RECURSIVE)");
     if (expanding_.size() >= kMaxExpansionDepth) return too_deep();
     expanding_.push_back(t.name);
     // Bind the CTE with only the WITH scopes visible where it was defined.
     auto saved = ctes_;
     ctes_.erase(ctes_.begin() + (it.base() - ctes_.begin()), ctes_.end());
-    auto p = BindQuery(*f->second);
+    Result<PlanPtr> p = PlanPtr();
+    if (ct.recursive) p = BindRecursive(ct);
+    if (p.ok() && !*p) p = BindQuery(*ct.query);
     ctes_ = std::move(saved);
     expanding_.pop_back();
     if (!p.ok()) return p.status();
-    return requalify(*p);
+    PlanPtr plan = *p;
+    if (!ct.columns.empty()) {  // name(c1, c2, ...)
+      if (ct.columns.size() > plan->out.size())
+        return Error(ct.pos, "WITH query '" + t.name + "' has " + std::to_string(plan->out.size()) + " columns, but " +
+                                 std::to_string(ct.columns.size()) + " names are given");
+      size_t k = 0;
+      plan = PassThrough(plan, [&](PlanColumn& o) {
+        if (k < ct.columns.size()) o.name = ct.columns[k++];
+      });
+    }
+    return requalify(plan);
   }
   WH_ASSIGN_OR_RETURN(std::optional<std::string> view, views_(t.name));
   if (view) {
@@ -1156,6 +1189,76 @@ Result<PlanPtr> Binder::BindTable(const TableRef& t) {
   scan->out.push_back(etl);
   scan->storage_columns.push_back(static_cast<int>(storage.size()) - 1);
   return PlanPtr(scan);
+}
+
+Result<PlanPtr> Binder::BindRecursive(const CommonTable& ct) {
+  const QueryAst& q = *ct.query;
+  if (q.union_terms.size() < 2 || q.union_all.empty()) return PlanPtr();
+  for (auto op : q.set_ops)
+    if (op != QueryAst::kUnion) return PlanPtr();
+  // The first term, which may not name the query.
+  WH_ASSIGN_OR_RETURN(PlanPtr anchor, BindQuery(*q.union_terms[0]));
+  WorkBinding w;
+  w.name = ct.name;
+  w.work = std::make_shared<WorkTable>();
+  for (size_t c = 0; c < anchor->out.size(); ++c) {
+    w.names.push_back(c < ct.columns.size() ? ct.columns[c] : anchor->out[c].name);
+    w.types.push_back(anchor->out[c].type);
+  }
+  work_tables_.push_back(w);
+  struct Pop {
+    Binder* b;
+    ~Pop() { b->work_tables_.pop_back(); }
+  } pop{this};
+  std::vector<PlanPtr> steps;
+  for (size_t i = 1; i < q.union_terms.size(); ++i) {
+    WH_ASSIGN_OR_RETURN(PlanPtr p, BindQuery(*q.union_terms[i]));
+    steps.push_back(p);
+  }
+  if (!work_tables_.back().used) return PlanPtr();  // an ordinary UNION
+  if (q.union_terms.size() != 2)
+    return Error(q.union_terms[2]->pos, "a recursive WITH query is one first term UNION [ALL] one recursive term");
+  if (!q.order_by.empty() || q.limit || q.offset)
+    return Error(ct.pos, "ORDER BY / LIMIT inside a recursive WITH query are not supported; put them on the query that uses it");
+  PlanPtr step = steps[0];
+  if (step->out.size() != anchor->out.size())
+    return Error(q.union_terms[1]->pos, "the recursive term of '" + ct.name + "' has " + std::to_string(step->out.size()) +
+                                            " columns, its first term " + std::to_string(anchor->out.size()));
+  // The recursive term's rows take the first term's types (they become its next input).
+  bool same = true;
+  for (size_t c = 0; c < step->out.size(); ++c) {
+    if (step->out[c].type == w.types[c]) continue;
+    same = false;
+    if (!CanCast(step->out[c].type, w.types[c]))
+      return Error(q.union_terms[1]->pos, "column " + std::to_string(c + 1) + " of the recursive term is " +
+                                              step->out[c].type.ToString() + ", the first term's " + w.types[c].ToString());
+  }
+  if (!same) {
+    auto p = std::make_shared<PlanNode>();
+    p->kind = PlanNode::kProject;
+    p->children.push_back(step);
+    for (size_t c = 0; c < step->out.size(); ++c) {
+      PlanColumn col = step->out[c];
+      p->exprs.push_back(MakeCast(MakeColumnRef(col.id, col.type, col.nullable), w.types[c]));
+      col.id = NewId(col.name);
+      col.type = w.types[c];
+      p->out.push_back(col);
+    }
+    step = p;
+  }
+  auto node = std::make_shared<PlanNode>();
+  node->kind = PlanNode::kRecursive;
+  node->children = {anchor, step};
+  node->work = w.work;
+  node->recursive_all = q.union_all[0];
+  for (size_t c = 0; c < w.names.size(); ++c) {
+    PlanColumn col;
+    col.name = w.names[c];
+    col.id = NewId(col.name);
+    col.type = w.types[c];
+    node->out.push_back(col);
+  }
+  return PlanPtr(node);
 }
 
 Result<PlanPtr> Binder::BindJoin(const TableRef& t) {

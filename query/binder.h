@@ -136,7 +136,20 @@ class Binder {
   std::vector<std::string> names_;
   const std::string* sql_ = nullptr;
   std::string context_;  // "in view 'v': " while binding a view
-  std::vector<std::map<std::string, const QueryAst*>> ctes_;
+  std::vector<std::map<std::string, const CommonTable*>> ctes_;
+  // Recursive WITH queries being bound: a reference to one in its recursive term reads its
+  // work table.
+  struct WorkBinding {
+    std::string name;
+    std::shared_ptr<WorkTable> work;
+    std::vector<std::string> names;
+    std::vector<DataType> types;
+    bool used = false;
+  };
+  std::vector<WorkBinding> work_tables_;
+  // WITH RECURSIVE name AS (first UNION [ALL] recursive): nullptr when `ct` does not refer to
+  // itself (then it is an ordinary WITH query).
+  Result<PlanPtr> BindRecursive(const CommonTable& ct);
   std::vector<std::string> expanding_;  // views and CTEs being bound (to refuse cycles)
   std::vector<std::unique_ptr<QueryAst>> owned_;  // parsed view bodies
   std::vector<std::unique_ptr<std::string>> owned_sql_;

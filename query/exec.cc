@@ -13,6 +13,7 @@
 #include <numeric>
 #include <span>
 #include <thread>
+#include <unordered_set>
 
 #include "query/aggregate.h"
 #include "query/hash_table.h"
@@ -499,6 +500,127 @@ class FileScanOp : public Operator {
 
  private:
   std::shared_ptr<const FileSource> file_;
+  std::shared_ptr<const std::vector<std::vector<Column>>> rows_;
+  size_t next_ = 0;
+};
+
+// WITH RECURSIVE's rows reach the recursive term through its work table.
+class WorkTableOp : public Operator {
+ public:
+  explicit WorkTableOp(std::shared_ptr<WorkTable> work) : work_(std::move(work)) {}
+  Result<bool> Next(Batch* out) override {
+    if (next_ >= work_->rows.size()) return false;
+    const std::vector<Column>& cols = work_->rows[next_++];
+    *out = Batch{};
+    out->rows = cols.empty() ? 0 : cols[0].size();
+    out->columns = cols;
+    return true;
+  }
+
+ private:
+  std::shared_ptr<WorkTable> work_;
+  size_t next_ = 0;
+};
+
+// The rows of a recursive WITH query: the first term's, then step after step the recursive
+// term's over the rows the step before added, until a step adds none. UNION (not ALL) adds
+// only rows not seen before, which also ends a recursion that comes back to where it was.
+class RecursiveOp : public Operator {
+ public:
+  static constexpr uint64_t kMaxSteps = 1000000;
+
+  RecursiveOp(const PlanNode& node, ExecContext* ctx) : node_(node), ctx_(ctx) {}
+
+  Result<bool> Next(Batch* out) override {
+    if (!rows_) {
+      WH_ASSIGN_OR_RETURN(rows_, Compute());
+    }
+    if (next_ >= rows_->size()) return false;
+    const std::vector<Column>& cols = (*rows_)[next_++];
+    *out = Batch{};
+    out->rows = cols[0].size();
+    out->columns = cols;
+    return true;
+  }
+
+ private:
+  // A row's values as bytes, for UNION's test of rows seen before.
+  static std::string RowKey(const std::vector<Column>& cols, size_t i) {
+    std::string k;
+    for (const auto& c : cols) {
+      Value v = ValueAt(c, i);
+      if (v.null) {
+        k += '\0';
+        continue;
+      }
+      k += '\1';
+      if (c.type().id == TypeId::kString) {
+        const uint64_t n = v.s.size();
+        k.append(reinterpret_cast<const char*>(&n), sizeof n);
+        k += v.s;
+      } else if (c.type().id == TypeId::kDouble) {
+        double d = v.d == 0 ? 0.0 : v.d;  // -0.0 = 0.0
+        k.append(reinterpret_cast<const char*>(&d), sizeof d);
+      } else {
+        k.append(reinterpret_cast<const char*>(&v.i), sizeof v.i);
+      }
+    }
+    return k;
+  }
+
+  Result<std::shared_ptr<const std::vector<std::vector<Column>>>> Compute() {
+    WorkTable& work = *node_.work;
+    std::lock_guard<std::mutex> lock(work.mu);
+    if (work.result) return work.result;
+    auto result = std::make_shared<std::vector<std::vector<Column>>>();
+    std::unordered_set<std::string> seen;
+    // Runs one plan to its end; its new rows become the next work table and join the result.
+    auto run = [&](const PlanPtr& plan) -> Result<uint64_t> {
+      WH_ASSIGN_OR_RETURN(auto op, BuildOperator(plan, BucketRange{}, ctx_));
+      std::vector<std::vector<Column>> fresh;
+      uint64_t added = 0;
+      Batch b;
+      while (true) {
+        WH_ASSIGN_OR_RETURN(bool more, op->Next(&b));
+        if (!more) break;
+        if (b.rows == 0) continue;
+        std::vector<Column> cols = std::move(b.columns);
+        if (!node_.recursive_all) {
+          std::vector<uint32_t> keep;
+          for (size_t i = 0; i < b.rows; ++i)
+            if (seen.insert(RowKey(cols, i)).second) keep.push_back(static_cast<uint32_t>(i));
+          if (keep.empty()) continue;
+          if (keep.size() < b.rows) {
+            std::vector<Column> kept;
+            for (const auto& c : cols) {
+              kept.emplace_back(c.type());
+              kept.back().AppendSelected(c, keep.data(), keep.size());
+            }
+            cols = std::move(kept);
+          }
+        }
+        added += cols[0].size();
+        result->push_back(cols);
+        fresh.push_back(std::move(cols));
+      }
+      work.rows = std::move(fresh);
+      return added;
+    };
+    WH_ASSIGN_OR_RETURN(uint64_t added, run(node_.children[0]));
+    for (uint64_t step = 1; added > 0; ++step) {
+      if (step > kMaxSteps)
+        return Status::InvalidArgument("a recursive WITH query did not end after " + std::to_string(kMaxSteps) +
+                                       " steps (does its recursive term stop adding rows? UNION instead of "
+                                       "UNION ALL ends one that comes back to rows it had)");
+      WH_ASSIGN_OR_RETURN(added, run(node_.children[1]));
+    }
+    work.rows.clear();
+    work.result = std::move(result);
+    return work.result;
+  }
+
+  const PlanNode& node_;
+  ExecContext* ctx_;
   std::shared_ptr<const std::vector<std::vector<Column>>> rows_;
   size_t next_ = 0;
 };
@@ -2279,6 +2401,8 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, BucketRange buc
     case PlanNode::kScan: op = std::make_unique<ScanOp>(n, bucket, ctx); break;
     case PlanNode::kValues: op = std::make_unique<ValuesOp>(); break;
     case PlanNode::kFile: op = std::make_unique<FileScanOp>(n.file); break;
+    case PlanNode::kRecursive: op = std::make_unique<RecursiveOp>(n, ctx); break;
+    case PlanNode::kWorkTable: op = std::make_unique<WorkTableOp>(n.work); break;
     case PlanNode::kFilter: {
       if (n.children[0]->kind == PlanNode::kScan) {
         // The scan filters its own row groups (and skips the filter where zone maps prove it).

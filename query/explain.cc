@@ -128,6 +128,8 @@ class Explainer {
         break;
       case PlanNode::kUnion: head = "UnionAll"; break;
       case PlanNode::kValues: head = "Values (one row)"; break;
+      case PlanNode::kRecursive: head = n.recursive_all ? "RecursiveUnionAll" : "RecursiveUnion"; break;
+      case PlanNode::kWorkTable: head = "WorkTable (the last step's rows)"; break;
       case PlanNode::kFile:
         head = "ReadFiles " + n.file->text + " (" + std::to_string(n.file->paths.size()) +
                (n.file->paths.size() == 1 ? " file)" : " files)");

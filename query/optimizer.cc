@@ -137,6 +137,11 @@ PlanPtr PushDown(PlanPtr node, std::vector<BExprPtr> preds) {
       return WrapFilter(node, std::move(preds));
     case PlanNode::kValues:
     case PlanNode::kFile:
+    case PlanNode::kWorkTable:
+      return WrapFilter(node, std::move(preds));
+    case PlanNode::kRecursive:
+      // A condition on its rows cannot go into its terms: the next step reads the rows unfiltered.
+      for (auto& child : node->children) child = PushDown(child, {});
       return WrapFilter(node, std::move(preds));
     case PlanNode::kWindow: {
       // A condition on columns every window partitions by removes whole partitions: it can go
@@ -249,7 +254,11 @@ void PruneColumns(PlanNode* node, const std::set<int>& required) {
       return;
     }
     case PlanNode::kValues:
-    case PlanNode::kFile: return;
+    case PlanNode::kFile:
+    case PlanNode::kWorkTable: return;
+    case PlanNode::kRecursive:  // by position, every column (each step feeds the next)
+      for (auto& child : node->children) PruneColumns(child.get(), Ids(child->out));
+      return;
     case PlanNode::kWindow: {
       std::set<int> need;
       for (const auto& c : node->children[0]->out)

@@ -344,13 +344,21 @@ class Parser {
     auto q = std::make_unique<QueryAst>();
     q->pos = Peek().pos;
     if (AcceptKeyword("WITH")) {
-      AcceptKeyword("RECURSIVE");
+      const bool recursive = AcceptKeyword("RECURSIVE");
       do {
         CommonTable ct;
         ct.pos = Peek().pos;
+        ct.recursive = recursive;
         WH_ASSIGN_OR_RETURN(ct.name, Identifier("name of the WITH query"));
         for (const auto& prev : q->ctes)
           if (prev.name == ct.name) return Error(t_[p_ - 1], "WITH query '" + ct.name + "' is defined twice");
+        if (AcceptSymbol("(")) {
+          do {
+            WH_ASSIGN_OR_RETURN(std::string c, NameAsWritten("column name"));
+            ct.columns.push_back(c);
+          } while (AcceptSymbol(","));
+          WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+        }
         WH_RETURN_IF_ERROR(ExpectKeyword("AS"));
         WH_RETURN_IF_ERROR(ExpectSymbol("("));
         WH_ASSIGN_OR_RETURN(ct.query, Query());

@@ -120,8 +120,18 @@ struct FileSource {
   mutable std::shared_ptr<const std::vector<std::vector<Column>>> rows_;
 };
 
+// The rows of a recursive WITH query's last step, which its next step reads (kWorkTable).
+struct WorkTable {
+  std::vector<std::vector<Column>> rows;
+  // The whole result, computed once per statement however many operators read it (a CTE
+  // joined to a bucketed table is read by every bucket's run); guarded by mu.
+  std::mutex mu;
+  std::shared_ptr<const std::vector<std::vector<Column>>> result;
+};
+
 struct PlanNode {
-  enum Kind { kScan, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnion, kValues, kWindow, kFile };
+  enum Kind { kScan, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnion, kValues, kWindow, kFile,
+              kRecursive, kWorkTable };
   Kind kind;
   std::vector<PlanColumn> out;
   std::vector<PlanPtr> children;
@@ -193,6 +203,12 @@ struct PlanNode {
   std::vector<Value> values;
   // kFile: every row of the files, all of the source's columns in order.
   std::shared_ptr<const FileSource> file;
+  // kRecursive: WITH RECURSIVE's rows: children[0] (the first term) once, then children[1]
+  // (the recursive term, reading `work` through its kWorkTable leaf) over the last step's new
+  // rows until a step adds none; columns by position. `recursive_all` false (UNION): rows
+  // already produced are not added again. kWorkTable: the rows of `work`.
+  std::shared_ptr<WorkTable> work;
+  bool recursive_all = true;
 };
 
 }  // namespace wh
