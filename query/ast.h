@@ -127,7 +127,8 @@ struct OrderItem {
 struct FrameBound {
   enum Kind { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing };
   Kind kind = kCurrentRow;
-  int64_t offset = 0;  // kPreceding / kFollowing
+  int64_t offset = 0;  // kPreceding / kFollowing of ROWS
+  std::shared_ptr<Expr> value;  // kPreceding / kFollowing of RANGE: a number or an INTERVAL
 };
 
 // f(args ORDER BY ...) / f(params) WITHIN GROUP (ORDER BY x) / f(...) FILTER (WHERE cond).
@@ -143,7 +144,7 @@ struct WindowDef {
   std::vector<ExprPtr> partition;
   std::vector<OrderItem> order;
   bool has_frame = false;
-  bool rows = true;  // ROWS (RANGE only with UNBOUNDED / CURRENT ROW bounds)
+  bool rows = true;  // ROWS, else RANGE
   FrameBound start, end;
 };
 

@@ -1261,6 +1261,53 @@ Result<PlanPtr> Binder::BindRecursive(const CommonTable& ct) {
   return PlanPtr(node);
 }
 
+Status Binder::BindRangeOffset(const FrameBound& b, const std::vector<SortKey>& order, const SourcePos& pos,
+                               WindowSpec::RangeOffset* out) {
+  const Expr& v = *b.value;
+  if (order.size() != 1)
+    return Error(pos, "a RANGE frame with an offset needs exactly one ORDER BY expression, not " +
+                          std::to_string(order.size()));
+  const DataType& key = order[0].expr->type;
+  out->side = b.kind == FrameBound::kPreceding ? -1 : 1;
+  if (v.kind == Expr::kInterval) {
+    if (!IsTemporal(key))
+      return Error(v, "an INTERVAL offset needs a DATE or TIMESTAMP ORDER BY value, not " + key.ToString());
+    WH_ASSIGN_OR_RETURN(int64_t n, ConstantInt(*v.args[0], "an INTERVAL amount"));
+    if (n < 0) return Error(v, "a RANGE offset cannot be negative");
+    const std::string& u = v.name;
+    if (u == "YEAR") out->months = n * 12;
+    else if (u == "MONTH") out->months = n;
+    else if (u == "WEEK") out->micros = n * 7 * kMicrosPerDay;
+    else if (u == "DAY") out->micros = n * kMicrosPerDay;
+    else if (u == "HOUR") out->micros = n * 3600 * kMicrosPerSecond;
+    else if (u == "MINUTE") out->micros = n * 60 * kMicrosPerSecond;
+    else out->micros = n * kMicrosPerSecond;
+    return Status::OK();
+  }
+  if (key.id == TypeId::kDate && v.kind != Expr::kInterval) {  // DATE - n: n days
+    WH_ASSIGN_OR_RETURN(int64_t days, ConstantInt(v, "the offset of a RANGE frame over a DATE (days, or an INTERVAL)"));
+    if (days < 0) return Error(v, "a RANGE offset cannot be negative");
+    out->micros = days * kMicrosPerDay;
+    return Status::OK();
+  }
+  if (IsTemporal(key))
+    return Error(v, "the offset of a RANGE frame over a " + key.ToString() + " is an INTERVAL (INTERVAL 7 DAY PRECEDING)");
+  if (!IsNumericType(key))
+    return Error(pos, "a RANGE frame with an offset needs a number, DATE or TIMESTAMP ORDER BY value, not " + key.ToString());
+  Scope none;
+  WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(v, none, nullptr));
+  x = Fold(x);
+  if (x->kind != BExpr::kLiteral || x->value.null || !IsNumericType(x->type))
+    return Error(v, "a RANGE offset is a constant number");
+  const Value& c = x->value;
+  long double n = c.type.id == TypeId::kDouble ? static_cast<long double>(c.d) : static_cast<long double>(c.i);
+  if (c.type.id == TypeId::kDecimal)
+    for (int s = 0; s < c.type.scale; ++s) n /= 10;
+  if (!(n >= 0)) return Error(v, "a RANGE offset cannot be negative");
+  out->number = n;
+  return Status::OK();
+}
+
 Result<PlanPtr> Binder::BindJoin(const TableRef& t) {
   WH_ASSIGN_OR_RETURN(PlanPtr left, BindTableRef(*t.left));
   WH_ASSIGN_OR_RETURN(PlanPtr right, BindTableRef(*t.right));
@@ -2038,6 +2085,14 @@ Result<BExprPtr> Binder::BindWindow(const Expr& e, const Scope& scope, AggContex
     spec.frame_start = bound(w.frame.start);
     spec.frame_end = bound(w.frame.end);
     spec.peers = !w.frame.rows;
+    if (!w.frame.rows) {
+      for (auto [b, out, fallback] : {std::tuple{&w.frame.start, &spec.range_start, &spec.frame_start},
+                                      std::tuple{&w.frame.end, &spec.range_end, &spec.frame_end}}) {
+        if (!b->value) continue;
+        WH_RETURN_IF_ERROR(BindRangeOffset(*b, spec.order, w.frame.pos, out));
+        *fallback = 0;
+      }
+    }
   } else if (!w.order.empty()) {
     spec.frame_end = 0;
     spec.peers = true;

@@ -150,6 +150,9 @@ class Binder {
   // WITH RECURSIVE name AS (first UNION [ALL] recursive): nullptr when `ct` does not refer to
   // itself (then it is an ordinary WITH query).
   Result<PlanPtr> BindRecursive(const CommonTable& ct);
+  // A RANGE frame's offset bound, typed by the window's single ORDER BY value.
+  Status BindRangeOffset(const FrameBound& b, const std::vector<SortKey>& order, const SourcePos& pos,
+                         WindowSpec::RangeOffset* out);
   std::vector<std::string> expanding_;  // views and CTEs being bound (to refuse cycles)
   std::vector<std::unique_ptr<QueryAst>> owned_;  // parsed view bodies
   std::vector<std::unique_ptr<std::string>> owned_sql_;

@@ -1371,29 +1371,27 @@ class Parser {
       const Token& kw = Peek();
       Advance();
       if (AcceptKeyword("BETWEEN")) {
-        WH_ASSIGN_OR_RETURN(w->start, Bound());
+        WH_ASSIGN_OR_RETURN(w->start, Bound(w->rows));
         WH_RETURN_IF_ERROR(ExpectKeyword("AND"));
-        WH_ASSIGN_OR_RETURN(w->end, Bound());
+        WH_ASSIGN_OR_RETURN(w->end, Bound(w->rows));
       } else {  // ROWS n PRECEDING = BETWEEN n PRECEDING AND CURRENT ROW
-        WH_ASSIGN_OR_RETURN(w->start, Bound());
+        WH_ASSIGN_OR_RETURN(w->start, Bound(w->rows));
         w->end.kind = FrameBound::kCurrentRow;
       }
       auto rank = [](const FrameBound& b) {
         return b.kind == FrameBound::kPreceding ? -b.offset : b.kind == FrameBound::kFollowing ? b.offset : 0;
       };
+      auto order = [](const FrameBound& b) { return static_cast<int>(b.kind); };
       if (w->start.kind == FrameBound::kUnboundedFollowing || w->end.kind == FrameBound::kUnboundedPreceding ||
           (w->start.kind != FrameBound::kUnboundedPreceding && w->end.kind != FrameBound::kUnboundedFollowing &&
-           rank(w->start) > rank(w->end)))
+           (w->rows ? rank(w->start) > rank(w->end) : order(w->start) > order(w->end))))
         return Error(kw, "the frame starts after it ends");
-      if (!w->rows && (w->start.kind == FrameBound::kPreceding || w->start.kind == FrameBound::kFollowing ||
-                       w->end.kind == FrameBound::kPreceding || w->end.kind == FrameBound::kFollowing))
-        return Error(kw, "RANGE frames with offsets are not supported; use ROWS BETWEEN n PRECEDING AND ...");
     }
     WH_RETURN_IF_ERROR(ExpectSymbol(")"));
     return w;
   }
 
-  Result<FrameBound> Bound() {
+  Result<FrameBound> Bound(bool rows) {
     FrameBound b;
     if (AcceptKeyword("UNBOUNDED")) {
       if (AcceptKeyword("PRECEDING")) {
@@ -1407,6 +1405,17 @@ class Parser {
     if (AcceptKeyword("CURRENT")) {
       WH_RETURN_IF_ERROR(ExpectKeyword("ROW"));
       b.kind = FrameBound::kCurrentRow;
+      return b;
+    }
+    if (!rows) {  // RANGE: an offset of the ORDER BY value, a number or an INTERVAL
+      WH_ASSIGN_OR_RETURN(ExprPtr v, Expression());
+      b.value = std::shared_ptr<Expr>(std::move(v));
+      if (AcceptKeyword("PRECEDING")) {
+        b.kind = FrameBound::kPreceding;
+      } else {
+        WH_RETURN_IF_ERROR(ExpectKeyword("FOLLOWING"));
+        b.kind = FrameBound::kFollowing;
+      }
       return b;
     }
     const Token& n = Peek();

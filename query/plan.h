@@ -74,6 +74,17 @@ struct WindowSpec {
   static constexpr int64_t kUnboundedPreceding = INT64_MIN, kUnboundedFollowing = INT64_MAX;
   int64_t frame_start = kUnboundedPreceding, frame_end = kUnboundedFollowing;
   bool peers = false;
+  // RANGE frames with an offset (RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND CURRENT ROW): a
+  // bound with an offset is where the single ORDER BY value is the current row's moved by it
+  // (against the order for PRECEDING, along it for FOLLOWING); rows with a NULL value frame
+  // their NULL peers. A side without an offset keeps frame_start / frame_end.
+  struct RangeOffset {
+    int side = 0;  // 0: none, -1 PRECEDING, +1 FOLLOWING
+    long double number = 0;            // a numeric ORDER BY value
+    int64_t months = 0, micros = 0;    // a DATE / TIMESTAMP one (an INTERVAL)
+  };
+  RangeOffset range_start, range_end;
+  bool range() const { return range_start.side != 0 || range_end.side != 0; }
   DataType type;
   int output_id = -1;
 };

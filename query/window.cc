@@ -39,6 +39,9 @@ struct Ordering {
   std::vector<uint32_t> peer_start, peer_end;
   size_t partitions = 0;
   std::vector<uint32_t> part_index;  // per sorted position
+  // While a function with a RANGE offset frame is computed: each sorted position's frame.
+  mutable const std::vector<int64_t>* range_first = nullptr;
+  mutable const std::vector<int64_t>* range_last = nullptr;
 };
 
 // An order-preserving unsigned image of an integer-like value (ascending), for flat sorts.
@@ -188,6 +191,11 @@ std::string OrderingKey(const WindowSpec& spec) {
 
 // The frame [first, last] of sorted position k (first > last: empty).
 void Frame(const WindowSpec& spec, const Ordering& ord, size_t k, int64_t* first, int64_t* last) {
+  if (ord.range_first) {
+    *first = (*ord.range_first)[k];
+    *last = (*ord.range_last)[k];
+    return;
+  }
   const int64_t ps = ord.part_start[k], pe = static_cast<int64_t>(ord.part_end[k]) - 1;
   const int64_t pos = static_cast<int64_t>(k);
   int64_t f, l;
@@ -414,7 +422,95 @@ Result<Column> AggregateFrames(const WindowSpec& spec, const Ordering& ord, cons
   return sorted;
 }
 
+// The frames of a RANGE window with an offset, per sorted position: the partition's rows whose
+// ORDER BY value lies between the current row's moved by the offsets (binary searches over the
+// partition's sorted non-NULL values).
+Status RangeFrames(const WindowSpec& spec, const Ordering& ord, const Batch& in, std::vector<int64_t>* first,
+                   std::vector<int64_t>* last) {
+  const size_t n = ord.perm.size();
+  WH_ASSIGN_OR_RETURN(Column key, Evaluate(*spec.order[0].expr, in));
+  const bool temporal = key.type().id == TypeId::kDate || key.type().id == TypeId::kTimestamp;
+  const long double dir = spec.order[0].desc ? -1 : 1;
+  // Per sorted position: the value in the sort's direction (ascending), NULL marked.
+  std::vector<long double> t(n);
+  std::vector<int64_t> micros(n);
+  std::vector<uint8_t> null(n);
+  for (size_t k = 0; k < n; ++k) {
+    const uint32_t r = ord.perm[k];
+    null[k] = key.IsNull(r);
+    if (null[k]) continue;
+    long double v;
+    if (key.type().id == TypeId::kDate) {
+      micros[k] = static_cast<int64_t>(key.Get<int32_t>(r)) * kMicrosPerDay;
+      v = micros[k];
+    } else if (key.type().id == TypeId::kTimestamp) {
+      micros[k] = key.Get<int64_t>(r);
+      v = micros[k];
+    } else if (key.type().id == TypeId::kDouble) {
+      v = key.Get<double>(r);
+    } else {
+      v = static_cast<long double>(IntegerAt(key, r));
+      for (int s = 0; key.type().id == TypeId::kDecimal && s < key.type().scale; ++s) v /= 10;
+    }
+    t[k] = dir * v;
+  }
+  // The bound's value in t's terms: the current value moved by the offset, `along` the order
+  // (+1) or against it (-1).
+  auto target = [&](size_t k, const WindowSpec::RangeOffset& o) -> long double {
+    const int along = o.side;
+    if (!temporal) return t[k] + along * o.number;
+    const int64_t sign = static_cast<int64_t>(dir) * along;
+    const int64_t moved = AddMonthsToTimestamp(micros[k], sign * o.months) + sign * o.micros;
+    return dir * static_cast<long double>(moved);
+  };
+  first->assign(n, 0);
+  last->assign(n, -1);
+  for (size_t k = 0; k < n;) {
+    const size_t ps = ord.part_start[k], pe = ord.part_end[k];
+    // The partition's non-NULL values: [lo, hi) (NULLs sort all first or all last).
+    size_t lo = ps, hi = pe;
+    while (lo < hi && null[lo]) ++lo;
+    while (hi > lo && null[hi - 1]) --hi;
+    for (; k < pe; ++k) {
+      int64_t f, l;
+      if (spec.range_start.side == 0) {
+        f = spec.frame_start == WindowSpec::kUnboundedPreceding ? static_cast<int64_t>(ps) : ord.peer_start[k];
+      } else if (null[k]) {
+        f = ord.peer_start[k];
+      } else {
+        const long double want = target(k, spec.range_start);
+        f = std::partition_point(t.begin() + lo, t.begin() + hi, [&](long double x) { return x < want; }) - t.begin();
+      }
+      if (spec.range_end.side == 0) {
+        l = spec.frame_end == WindowSpec::kUnboundedFollowing ? static_cast<int64_t>(pe) - 1
+                                                               : static_cast<int64_t>(ord.peer_end[k]) - 1;
+      } else if (null[k]) {
+        l = static_cast<int64_t>(ord.peer_end[k]) - 1;
+      } else {
+        const long double want = target(k, spec.range_end);
+        l = (std::partition_point(t.begin() + lo, t.begin() + hi, [&](long double x) { return x <= want; }) - t.begin()) - 1;
+      }
+      (*first)[k] = f;
+      (*last)[k] = l;
+    }
+  }
+  return Status::OK();
+}
+
+Result<Column> ComputeOver(const WindowSpec& spec, const Ordering& ord, const Batch& in);
+
 Result<Column> Compute(const WindowSpec& spec, const Ordering& ord, const Batch& in) {
+  if (!spec.range()) return ComputeOver(spec, ord, in);
+  std::vector<int64_t> first, last;
+  WH_RETURN_IF_ERROR(RangeFrames(spec, ord, in, &first, &last));
+  ord.range_first = &first;
+  ord.range_last = &last;
+  auto c = ComputeOver(spec, ord, in);
+  ord.range_first = ord.range_last = nullptr;
+  return c;
+}
+
+Result<Column> ComputeOver(const WindowSpec& spec, const Ordering& ord, const Batch& in) {
   const size_t n = in.rows;
   const std::string& fn = spec.fn;
   if (fn == "ROW_NUMBER" || fn == "RANK" || fn == "DENSE_RANK") {
