@@ -1,4 +1,5 @@
 #include "ingest/ingest.h"
+#include "ingest/sniff.h"
 
 #include "ingest/json_reader.h"
 
@@ -126,13 +127,9 @@ Result<std::vector<TimeFormat>> ColumnTimeFormats(const TableSchema& schema, con
 namespace {
 
 Result<FieldMap> ReadHeader(CsvReader* csv, const std::string& name, const TableSchema& schema,
-                            bool allow_missing, bool header, bool match_header) {
+                            bool allow_missing, bool header, bool sniffed_names) {
   const size_t ncols = schema.columns.size();
-  if (!header || !match_header) {  // fields in the table's column order
-    if (header) {
-      std::vector<CsvField> skipped;
-      WH_RETURN_IF_ERROR(csv->Next(&skipped).status());
-    }
+  if (!header) {  // fields in the table's column order
     FieldMap map;
     for (size_t c = 0; c < ncols; ++c) map.source.push_back(static_cast<int>(c));
     map.nfields = ncols;
@@ -146,11 +143,18 @@ Result<FieldMap> ReadHeader(CsvReader* csv, const std::string& name, const Table
                                     "is required)");
   FieldMap map;
   map.source.assign(ncols, -1);
+  std::vector<std::string> names;
   for (size_t i = 0; i < fields.size(); ++i) {
     std::string col_name(fields[i].value);
     while (!col_name.empty() && (col_name.back() == ' ' || col_name.back() == '\t')) col_name.pop_back();
     while (!col_name.empty() && (col_name.front() == ' ' || col_name.front() == '\t')) col_name.erase(0, 1);
     if (i == 0 && col_name.rfind("\xEF\xBB\xBF", 0) == 0) col_name.erase(0, 3);  // UTF-8 BOM
+    names.push_back(col_name);
+  }
+  // Columns a sniffer named (first name -> first_name, a repeat -> a_1) match as it named them.
+  if (sniffed_names) names = SniffedColumnNames(names);
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const std::string& col_name = names[i];
     int c = schema.FindColumn(col_name);
     if (c < 0) {
       std::string known;
@@ -345,7 +349,7 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
                   const IngestOptions& opt, uint64_t* total_rows, std::vector<RejectedRow>* rejects) {
   std::vector<RejectedRow>* tolerate = opt.max_errors > 0 ? rejects : nullptr;
   CsvReader header(in, opt.delimiter);
-  WH_ASSIGN_OR_RETURN(FieldMap map, ReadHeader(&header, in->name(), schema, opt.allow_missing_columns, opt.header, opt.match_header));
+  WH_ASSIGN_OR_RETURN(FieldMap map, ReadHeader(&header, in->name(), schema, opt.allow_missing_columns, opt.header, opt.sniffed_names));
   WH_ASSIGN_OR_RETURN(map.time, ColumnTimeFormats(schema, opt));
   uint64_t line = header.next_line();
   std::string carry = header.TakeBuffered();

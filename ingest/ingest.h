@@ -31,9 +31,9 @@ struct IngestOptions {
   // the table's columns in order).
   char delimiter = ',';
   bool header = true;
-  // With a header: its names pick the columns (ingest), or (false) it is skipped and the
-  // fields are the columns in order (files read in place, as DuckDB reads them).
-  bool match_header = true;
+  // Header fields and JSON keys name columns as the sniffer names them (ingest/sniff.h:
+  // `first name` is first_name): files read in place, and `wh ingest --create`.
+  bool sniffed_names = false;
   int64_t etl_micros = 0;                 // etl_date of every row
   // Memory budget of buffered rows before a flush (--memory-mb). A batch larger than this writes
   // one segment per flush and partition; the commit merges them into one per partition.

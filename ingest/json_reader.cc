@@ -44,7 +44,7 @@ struct JsonReader::Impl {
     auto it = key_column.find(std::string(key));
     if (it != key_column.end()) return it->second;
     int c = schema.FindColumn(std::string(key));
-    if (c < 0) c = schema.FindColumn(SafeColumnName(std::string(key)));  // "first name": first_name
+    if (c < 0) c = schema.FindColumn(SniffedName(std::string(key)));  // "first name": first_name
     key_column.emplace(std::string(key), c);
     return c;
   }
@@ -124,6 +124,8 @@ struct JsonReader::Impl {
             if (!e) e = a.raw_json().get(text);
           }
           if (e) return InvalidJson(e);
+          while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t'))
+            text.remove_suffix(1);  // raw_json() runs to the next token
           quoted = true;
           break;
         }

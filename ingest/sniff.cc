@@ -16,13 +16,19 @@ namespace {
 
 constexpr size_t kSampleBytes = 8u << 20;  // read of each file at most
 constexpr size_t kSampleFiles = 16;
+// sample_rows at least this: every row of every file (read_csv's sample_size = -1).
+constexpr size_t kEveryRow = SIZE_MAX / 4;
 
 // The start of a file: up to kSampleBytes, cut after the last line end when there is more.
-Result<std::string> ReadSample(const std::string& path, bool* whole) {
+Result<std::string> ReadSample(const std::string& path, bool* whole, bool all) {
   WH_ASSIGN_OR_RETURN(auto in, OpenInput(path));
   std::string text(kSampleBytes, '\0');
   size_t n = 0;
-  while (n < text.size()) {
+  while (true) {
+    if (n == text.size()) {
+      if (!all) break;
+      text.resize(text.size() * 2);
+    }
     WH_ASSIGN_OR_RETURN(size_t got, in->Read(text.data() + n, text.size() - n));
     if (got == 0) break;
     n += got;
@@ -95,12 +101,15 @@ class ColumnGuess {
   bool Reads(const Candidate& c, std::string_view text) const {
     if (c.type.id == TypeId::kBoolean) {  // only true / false: a column of 0 and 1 is a number
       std::string l = ToLower(std::string(text));
-      return l == "true" || l == "false";
+      return l == "true" || l == "false" || l == "t" || l == "f";
     }
     if (c.type.id == TypeId::kInt64 || c.type.id == TypeId::kDouble) {
-      // A leading zero (007, -01.5) is a code, not a number, as DuckDB's sniffer decides.
-      size_t i = text[0] == '-' || text[0] == '+' ? 1 : 0;
+      // As DuckDB's sniffer: a leading zero (007, -01.5) or a plus sign is a code, not a
+      // number, and a number has digits (inf and nan are words).
+      if (text[0] == '+') return false;
+      size_t i = text[0] == '-' ? 1 : 0;
       if (i + 1 < text.size() && text[i] == '0' && std::isdigit(static_cast<unsigned char>(text[i + 1]))) return false;
+      if (text.find_first_of("0123456789") == std::string_view::npos) return false;
     }
     Column col(c.type);
     return AppendField(&col, text, false, &c.time).ok();
@@ -134,16 +143,18 @@ std::string SafeColumnName(const std::string& raw) {
   return n;
 }
 
-namespace {
+std::string SniffedName(const std::string& raw) {
+  std::string n = SafeColumnName(raw);
+  if (ToLower(n) == kEtlDateColumn) n += "_1";
+  return n;
+}
 
-// Identifier-safe, distinct names.
-std::vector<std::string> ColumnNames(const std::vector<std::string>& raw) {
+std::vector<std::string> SniffedColumnNames(const std::vector<std::string>& raw) {
   std::vector<std::string> out;
   std::set<std::string> used;
   for (size_t i = 0; i < raw.size(); ++i) {
-    std::string n = SafeColumnName(raw[i]);
+    std::string n = SniffedName(raw[i]);
     if (n.empty()) n = "column" + std::to_string(i);
-    if (ToLower(n) == kEtlDateColumn) n += "_1";
     std::string base = n;
     for (int k = 1; used.count(ToLower(n)); ++k) n = base + "_" + std::to_string(k);
     used.insert(ToLower(n));
@@ -152,9 +163,11 @@ std::vector<std::string> ColumnNames(const std::vector<std::string>& raw) {
   return out;
 }
 
+namespace {
+
 struct CsvSample {
-  std::vector<std::vector<std::string>> rows;
-  bool ok = true;
+  std::vector<std::vector<std::string>> rows;  // the rows before any error
+  Status error;                                // why the rest did not parse
 };
 
 CsvSample SplitCsv(const std::string& text, const std::string& name, char delim, size_t max_rows) {
@@ -164,7 +177,7 @@ CsvSample SplitCsv(const std::string& text, const std::string& name, char delim,
   while (s.rows.size() < max_rows) {
     auto more = csv.Next(&fields);
     if (!more.ok()) {
-      s.ok = false;
+      s.error = more.status();
       break;
     }
     if (!*more) break;
@@ -178,7 +191,7 @@ CsvSample SplitCsv(const std::string& text, const std::string& name, char delim,
 Result<SniffResult> SniffCsv(const std::vector<std::string>& paths, const SniffOptions& opt) {
   std::string text;
   bool whole = false;
-  WH_ASSIGN_OR_RETURN(text, ReadSample(paths[0], &whole));
+  WH_ASSIGN_OR_RETURN(text, ReadSample(paths[0], &whole, opt.sample_rows >= kEveryRow));
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     return Status::DataError(paths[0] + ": the file is empty; there is nothing to guess its columns from");
   // The delimiter: the candidate whose rows agree on the most fields.
@@ -190,7 +203,10 @@ Result<SniffResult> SniffCsv(const std::vector<std::string>& paths, const SniffO
     std::string ragged;  // a delimiter that splits the first row but not every row alike
     for (char d : {',', '|', ';', '\t'}) {
       CsvSample s = SplitCsv(text, paths[0], d, opt.sample_rows + 1);
-      if (!s.ok || s.rows.empty()) continue;
+      // A sample cut inside a quoted field ends in an error that is not the file's: its rows
+      // before count. In a whole file, the error stands against the delimiter only if it
+      // splits no better than one column.
+      if (s.rows.empty()) continue;
       const size_t nf = s.rows[0].size();
       size_t agree = 0;
       for (const auto& r : s.rows) agree += r.size() == nf;
@@ -212,6 +228,7 @@ Result<SniffResult> SniffCsv(const std::vector<std::string>& paths, const SniffO
         best = std::move(s);
       }
     }
+    if (whole && !best.error.ok()) return best.error;  // the file's own CSV error, located
     if (found && best_fields == 1 && !ragged.empty())
       return Status::DataError(paths[0] + ": the rows do not have the same number of fields (" + ragged +
                                "); name the delimiter (delim = ';') if it is another");
@@ -220,15 +237,7 @@ Result<SniffResult> SniffCsv(const std::vector<std::string>& paths, const SniffO
                                "tab: none gives every row the same number of fields); name the delimiter (delim = ';')");
   } else {
     best = SplitCsv(text, paths[0], delim, opt.sample_rows + 1);
-    if (!best.ok) {
-      CsvReader csv(std::string_view(text), paths[0], delim);
-      std::vector<CsvField> f;
-      while (true) {
-        auto r = csv.Next(&f);
-        if (!r.ok()) return r.status();
-        if (!*r) break;
-      }
-    }
+    if (whole && !best.error.ok()) return best.error;
   }
   // More files: their rows refine the types (their first rows are headers when the first
   // file's is).
@@ -273,16 +282,25 @@ Result<SniffResult> SniffCsv(const std::vector<std::string>& paths, const SniffO
       for (size_t r = 1; r < rows.size() && !repeats; ++r) repeats = rows[r] == rows[0];
       header = distinct && !repeats;
     }
-    if (rows.size() == 1) header = true;  // a lone row names columns of an empty file
+    if (rows.size() == 1) {
+      // A lone row: names of an empty file's columns when every field is distinct text.
+      std::set<std::string> names;
+      header = true;
+      for (const auto& f : rows[0]) {
+        ColumnGuess g(cand);
+        g.Observe(f);
+        header = header && !f.empty() && g.Best().type.id == TypeId::kString && names.insert(f).second;
+      }
+    }
   }
   std::vector<ColumnGuess> guess(ncols, ColumnGuess(cand));
   for (size_t r = header ? 1 : 0; r < rows.size(); ++r)
     for (size_t c = 0; c < ncols && c < rows[r].size(); ++c) guess[c].Observe(rows[r][c] == "\"\"" ? "" : rows[r][c]);
   size_t seen_rows = rows.size();
-  for (size_t p = 1; p < paths.size() && p < kSampleFiles && seen_rows < opt.sample_rows; ++p) {
+  for (size_t p = 1; p < paths.size() && (p < kSampleFiles || opt.sample_rows >= kEveryRow) && seen_rows < opt.sample_rows; ++p) {
     std::string more;
     bool w;
-    WH_ASSIGN_OR_RETURN(more, ReadSample(paths[p], &w));
+    WH_ASSIGN_OR_RETURN(more, ReadSample(paths[p], &w, opt.sample_rows >= kEveryRow));
     CsvSample s = SplitCsv(more, paths[p], delim, opt.sample_rows - seen_rows + 1);
     for (size_t r = header ? 1 : 0; r < s.rows.size(); ++r)
       for (size_t c = 0; c < ncols && c < s.rows[r].size(); ++c) guess[c].Observe(s.rows[r][c] == "\"\"" ? "" : s.rows[r][c]);
@@ -294,7 +312,7 @@ Result<SniffResult> SniffCsv(const std::vector<std::string>& paths, const SniffO
   out.header = header;
   std::vector<std::string> raw;
   for (size_t c = 0; c < ncols; ++c) raw.push_back(header ? rows[0][c] : "column" + std::to_string(c));
-  std::vector<std::string> names = ColumnNames(raw);
+  std::vector<std::string> names = SniffedColumnNames(raw);
   for (size_t c = 0; c < ncols; ++c) {
     const Candidate& b = guess[c].Best();
     ColumnDef d;
@@ -318,9 +336,9 @@ Result<SniffResult> SniffJson(const std::vector<std::string>& paths, const Sniff
   std::map<std::string, size_t> index;  // lower-case key -> keys[i]
   size_t objects = 0;
   simdjson::dom::parser parser;
-  for (size_t p = 0; p < paths.size() && p < kSampleFiles && objects < opt.sample_rows; ++p) {
+  for (size_t p = 0; p < paths.size() && (p < kSampleFiles || opt.sample_rows >= kEveryRow) && objects < opt.sample_rows; ++p) {
     bool whole;
-    WH_ASSIGN_OR_RETURN(std::string text, ReadSample(paths[p], &whole));
+    WH_ASSIGN_OR_RETURN(std::string text, ReadSample(paths[p], &whole, opt.sample_rows >= kEveryRow));
     simdjson::padded_string padded(text);
     simdjson::dom::document_stream docs;
     if (auto e = parser.parse_many(padded, std::max<size_t>(padded.size(), 1 << 20)).get(docs))
@@ -369,7 +387,7 @@ Result<SniffResult> SniffJson(const std::vector<std::string>& paths, const Sniff
   SniffResult out;
   std::vector<std::string> raw;
   for (const auto& k : keys) raw.push_back(k.name);
-  std::vector<std::string> names = ColumnNames(raw);
+  std::vector<std::string> names = SniffedColumnNames(raw);
   const std::vector<Candidate> time_cand = [&] {
     std::vector<Candidate> c;
     for (auto& x : Candidates(opt, false))
@@ -408,7 +426,7 @@ IngestOptions SniffResult::ReadOptions(InputFormat format) const {
   o.format = format;
   o.delimiter = delimiter;
   o.header = header;
-  o.match_header = false;
+  o.sniffed_names = true;
   o.time_formats = time_formats;
   o.compact = false;
   return o;

@@ -35,6 +35,7 @@ struct SniffOptions {
   std::optional<std::string> timestamp_format;  // for every TIMESTAMP
   bool all_varchar = false;               // every column STRING
   size_t sample_rows = 20480;             // rows (objects) looked at, over the first files
+                                          // (SIZE_MAX / 4 or more: every row of every file)
 };
 
 struct SniffResult {
@@ -54,6 +55,12 @@ struct SniffResult {
 // The name a sniffed column gets for a header field or JSON key that is not an identifier
 // (each other character `_`, `_` before a leading digit); an identifier is kept as it is.
 std::string SafeColumnName(const std::string& raw);
+// A sniffed column's name for a header field or JSON key: SafeColumnName, and `etl_date` (the
+// load-time column every table has) becomes `etl_date_1`.
+std::string SniffedName(const std::string& raw);
+// The names of a header's fields: SniffedName of each, an empty one `column<i>`, repeats (ignoring
+// case) made distinct with `_1`, `_2`, ...
+std::vector<std::string> SniffedColumnNames(const std::vector<std::string>& raw);
 
 // Sniffs `paths` (already expanded; at least one). Errors name the file.
 Result<SniffResult> SniffInputs(const std::vector<std::string>& paths, const SniffOptions& options);

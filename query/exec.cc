@@ -469,11 +469,16 @@ Result<std::shared_ptr<const std::vector<std::vector<Column>>>> FileSource::Rows
     owned.push_back(std::move(in));
   }
   auto rows = std::make_shared<std::vector<std::vector<Column>>>();
-  WH_RETURN_IF_ERROR(ReadInputs(inputs, schema, options, [&](std::vector<std::vector<Column>> chunks) {
+  Status read = ReadInputs(inputs, schema, options, [&](std::vector<std::vector<Column>> chunks) {
     for (auto& c : chunks)
       if (!c.empty() && c[0].size() > 0) rows->push_back(std::move(c));
     return Status::OK();
-  }));
+  });
+  if (!read.ok() && read.code() == StatusCode::kDataError && read.message().find("cannot read") != std::string::npos)
+    return Status::DataError(read.message() + " (the column types were guessed from the first rows: " + text +
+                             " with all_varchar = true reads every column as text, a larger sample_size "
+                             "looks further)");
+  WH_RETURN_IF_ERROR(read);
   rows_ = std::move(rows);
   return rows_;
 }

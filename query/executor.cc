@@ -343,8 +343,10 @@ Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::str
   std::optional<bool> header;
   std::optional<char> delim;
   bool array = false;
+  bool force = false;  // COPY FROM a file the table already committed
   for (size_t i = 0; i < st.options.size(); ++i) {
-    const auto& [name, value] = st.options[i];
+    const std::string& name = st.options[i].first;  // not a structured binding: clang 14 cannot capture one
+    const std::string& value = st.options[i].second;
     auto flag = [&]() -> Result<bool> {
       if (value.empty() || value == "true" || value == "1" || value == "on") return true;
       if (value == "false" || value == "0" || value == "off") return false;
@@ -366,8 +368,10 @@ Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::str
       delim = d[0];
     } else if (name == "array") {
       WH_ASSIGN_OR_RETURN(array, flag());
+    } else if (name == "force") {
+      WH_ASSIGN_OR_RETURN(force, flag());
     } else {
-      return option_error(i, "unknown COPY option '" + name + "' (known: FORMAT csv|tsv|json, HEADER, DELIMITER, ARRAY)");
+      return option_error(i, "unknown COPY option '" + name + "' (known: FORMAT csv|tsv|json, HEADER, DELIMITER, ARRAY, FORCE)");
     }
   }
   if (format.empty()) {
@@ -391,12 +395,20 @@ Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::str
     opt.format = json ? InputFormat::kJson : InputFormat::kCsv;
     opt.delimiter = format == "tsv" ? '\t' : delim.value_or(',');
     opt.header = header.value_or(true);
-    opt.match_header = opt.header;
     opt.etl_micros = options_.etl_micros;
-    WH_ASSIGN_OR_RETURN(IngestResult r, IngestCsv(wh, st.table, *paths, opt));
-    out.push_back(CountResult("rows_inserted", r.rows));
+    opt.force = force;
+    auto r = IngestCsv(wh, st.table, *paths, opt);
+    if (!r.ok() && r.status().code() == StatusCode::kAlreadyExists) {
+      std::string m = r.status().message();
+      const size_t at = m.find("Use --force");
+      if (at != std::string::npos) m = m.substr(0, at) + "Add (FORCE true) to load it again.";
+      return Status::AlreadyExists(m);
+    }
+    if (!r.ok()) return r.status();
+    out.push_back(CountResult("rows_inserted", r->rows));
     return out;
   }
+  if (force) return SqlError(sql, st.pos, Status::InvalidArgument("FORCE is an option of COPY ... FROM"));
   WH_RETURN_IF_ERROR(RefuseInsideWarehouse(root_, st.path, "COPY TO"));
   auto opened = GetWarehouse(false);
   if (!opened.ok() && opened.status().code() != StatusCode::kNotFound) return opened.status();

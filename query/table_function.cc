@@ -108,9 +108,9 @@ Result<PlanPtr> Binder::BindTableFunction(const TableRef& t) {
       WH_ASSIGN_OR_RETURN(opt.all_varchar, boolean(i));
     } else if (name == "sample_size") {
       WH_ASSIGN_OR_RETURN(Value v, constant(i));
-      if (v.null || (v.type.id != TypeId::kInt64 && v.type.id != TypeId::kInt32) || v.i < 1)
-        return Error(*t.args[i], "sample_size is a positive number of rows");
-      opt.sample_rows = static_cast<size_t>(std::min<int128>(v.i, int128{1} << 40));
+      if (v.null || (v.type.id != TypeId::kInt64 && v.type.id != TypeId::kInt32) || (v.i < 1 && v.i != -1))
+        return Error(*t.args[i], "sample_size is a positive number of rows, or -1 for every row");
+      opt.sample_rows = v.i == -1 ? SIZE_MAX / 4 : static_cast<size_t>(std::min<int128>(v.i, int128{1} << 40));
     } else if (name == "auto_detect" || name == "format" || name == "records") {
       // DuckDB's defaults, accepted: detection is always on, JSON is objects one after another.
       WH_RETURN_IF_ERROR(constant(i).status());

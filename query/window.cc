@@ -437,7 +437,9 @@ Status RangeFrames(const WindowSpec& spec, const Ordering& ord, const Batch& in,
   std::vector<uint8_t> null(n);
   for (size_t k = 0; k < n; ++k) {
     const uint32_t r = ord.perm[k];
-    null[k] = key.IsNull(r);
+    // NaN sorts after every number (before, descending) and is equal to NaN: its rows frame
+    // their NaN peers, as NULL's do, and are in no number's frame.
+    null[k] = key.IsNull(r) || (key.type().id == TypeId::kDouble && std::isnan(key.Get<double>(r)));
     if (null[k]) continue;
     long double v;
     if (key.type().id == TypeId::kDate) {

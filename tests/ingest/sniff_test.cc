@@ -57,6 +57,20 @@ TEST(Sniff, CsvDelimiterHeaderAndTypes) {
   SniffOptions text;
   text.all_varchar = true;
   EXPECT_EQ(Types(*SniffInputs({dir.Join("d.csv")}, text)), "day:STRING n:STRING");
+  // A lone row: a header only when its fields are distinct text.
+  auto lone = SniffInputs({Write(dir, "lone.csv", "1,2\n")}, {});
+  ASSERT_TRUE(lone.ok());
+  EXPECT_FALSE(lone->header);
+  EXPECT_EQ(Types(*lone), "column0:BIGINT column1:BIGINT");
+  EXPECT_TRUE(SniffInputs({Write(dir, "lone2.csv", "a,b\n")}, {})->header);
+  // DuckDB's number rules: a plus sign, a leading zero or no digit at all is text; t/f are booleans.
+  EXPECT_EQ(Types(*SniffInputs({Write(dir, "words.csv", "a,b,c,d\ninf,+5,t,1\nnan,6,f,2\n")}, {})),
+            "a:STRING b:STRING c:BOOLEAN d:BIGINT");
+  // A quoting error in a whole file is reported where it is, not taken for another delimiter.
+  auto unterminated = SniffInputs({Write(dir, "u.csv", "a,b\n1,\"x\"\"y\"\n2,\"open\n")}, {});
+  ASSERT_FALSE(unterminated.ok());
+  EXPECT_NE(unterminated.status().message().find("u.csv:3: unterminated quoted field"), std::string::npos)
+      << unterminated.status().message();
   // Empty and ragged files are refused by name.
   auto empty = SniffInputs({Write(dir, "e.csv", "\n")}, {});
   ASSERT_FALSE(empty.ok());
@@ -115,6 +129,13 @@ TEST(ReadFiles, QueriedWithoutAWarehouse) {
             std::string::npos);
   EXPECT_NE(Csv(&s, "SELECT * FROM read_csv('" + dir.Join("nope*.csv") + "')").find("nope*.csv"), std::string::npos);
   EXPECT_NE(Csv(&s, "SELECT * FROM generate_series(1, 3)").find("no table function generate_series"), std::string::npos);
+  // Files of one pattern match columns by the header's names, whatever their order.
+  Write(dir, "o1.csv", "a,b\n1,x\n");
+  Write(dir, "o2.csv", "b,a\ny,2\n");
+  EXPECT_EQ(Csv(&s, "SELECT * FROM '" + dir.Join("o*.csv") + "' ORDER BY a"), "a,b\n1,x\n2,y\n");
+  // A key named etl_date reads as the column etl_date_1; nested JSON text without the spaces after it.
+  Write(dir, "k.jsonl", "{\"id\": 1, \"etl_date\": \"2024-01-01\", \"n\": {\"c\": 2}  }\n");
+  EXPECT_EQ(Csv(&s, "SELECT * FROM '" + dir.Join("k.jsonl") + "'"), "id,etl_date_1,n\n1,2024-01-01,\"{\"\"c\"\": 2}\"\n");
   // A value the sample did not see fails with the file and line.
   std::string big = "n\n";
   for (int i = 0; i < 30000; ++i) big += "1\n";
@@ -123,6 +144,8 @@ TEST(ReadFiles, QueriedWithoutAWarehouse) {
   std::string late = Csv(&s, "SELECT count(*) FROM '" + dir.Join("late.csv") + "'");
   EXPECT_NE(late.find("late.csv:30002"), std::string::npos) << late;
   EXPECT_NE(late.find("cannot read 'x' as BIGINT"), std::string::npos) << late;
+  EXPECT_NE(late.find("all_varchar = true"), std::string::npos) << late;
+  EXPECT_EQ(Csv(&s, "SELECT count(*) FROM read_csv('" + dir.Join("late.csv") + "', sample_size = -1)"), "count(*)\n30001\n");
   EXPECT_EQ(Csv(&s, "SELECT count(*) FROM read_csv('" + dir.Join("late.csv") + "', all_varchar = true)"), "count(*)\n30001\n");
 }
 

@@ -110,8 +110,11 @@ TEST(Executor, CopyToAndFrom) {
   EXPECT_EQ(csv("COPY u FROM '" + out + "'"), "rows_inserted\n3\n");
   EXPECT_EQ(csv("COPY u FROM '" + dir.Join("semi.txt") + "' (DELIMITER ';')"), "rows_inserted\n3\n");
   EXPECT_EQ(csv("COPY u FROM '" + dir.Join("t.tsv") + "' (FORMAT tsv, HEADER false)"), "rows_inserted\n3\n");
+  // The same file again is refused (as by wh ingest) unless forced.
+  EXPECT_NE(csv("COPY u FROM '" + out + "'").find("Add (FORCE true) to load it again"), std::string::npos);
+  EXPECT_EQ(csv("COPY u FROM '" + out + "' (FORCE true)"), "rows_inserted\n3\n");
   EXPECT_EQ(csv("SELECT id, name, amount, day, count(*) FROM u GROUP BY ALL ORDER BY id"),
-            "id,name,amount,day,count(*)\n1,\"a,b\",1.50,2024-01-02,3\n2,,,,3\n3,\"\",-2.00,2023-12-31,3\n");
+            "id,name,amount,day,count(*)\n1,\"a,b\",1.50,2024-01-02,4\n2,,,,4\n3,\"\",-2.00,2023-12-31,4\n");
   // Errors: a target in the warehouse, unknown options, a failed load that commits nothing.
   EXPECT_NE(csv("COPY t TO '" + dir.Join("w/t/x.csv") + "'").find("inside the warehouse"), std::string::npos);
   EXPECT_NE(csv("COPY t TO '" + out + "' (COMPRESSION zstd)").find("unknown COPY option 'compression'"), std::string::npos);
@@ -119,7 +122,7 @@ TEST(Executor, CopyToAndFrom) {
   EXPECT_NE(csv("COPY nope TO '" + out + "'").find("no table or view named 'nope'"), std::string::npos);
   std::ofstream(dir.Join("bad.csv")) << "id,name,amount,day\n9,x,1,2024-01-01\nten,y,2,2024-01-01\n";
   EXPECT_NE(csv("COPY u FROM '" + dir.Join("bad.csv") + "'").find("bad.csv:3"), std::string::npos);
-  EXPECT_EQ(csv("SELECT count(*) FROM u"), "count(*)\n9\n");
+  EXPECT_EQ(csv("SELECT count(*) FROM u"), "count(*)\n12\n");
 }
 
 // CREATE TEMP VIEW: the session's own, first among views, never stored, no warehouse needed.

@@ -331,7 +331,7 @@ Result<std::string> CreateFromFiles(const Args& a, const std::vector<std::string
   IngestOptions read = sniffed.ReadOptions(opt->format);
   opt->delimiter = read.delimiter;
   opt->header = read.header;
-  opt->match_header = false;
+  opt->sniffed_names = true;
   for (const auto& f : formats) opt->time_formats.push_back(f);
   return sql;
 }
