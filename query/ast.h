@@ -112,6 +112,7 @@ struct TableRef {
   std::vector<std::string> using_columns;
   std::vector<SourcePos> using_pos;
   std::vector<std::string> column_aliases;  // alias(c1, c2, ...): its first columns renamed
+  bool lateral = false;                     // kSubquery: LATERAL (may name columns before it)
   std::vector<ExprPtr> args;                // kFunction
   std::vector<std::string> arg_names;       // kFunction: "" or the parameter (name = value)
 };

@@ -1308,8 +1308,82 @@ Status Binder::BindRangeOffset(const FrameBound& b, const std::vector<SortKey>& 
   return Status::OK();
 }
 
+// FROM left [, | CROSS JOIN | [LEFT] JOIN] LATERAL (subquery) [ON ...]: the subquery may name
+// the columns of the tables before it, as a correlated subquery names its outer query's.
+Result<PlanPtr> Binder::BindLateral(const TableRef& t, const PlanPtr& left) {
+  if (t.join_type == TableRef::kRight || t.join_type == TableRef::kFull)
+    return Error(t.right->pos, "RIGHT and FULL joins to a LATERAL subquery are not supported (the subquery "
+                               "depends on the rows before it)");
+  if (!t.using_columns.empty()) return Error(t.right->pos, "USING with a LATERAL subquery is not supported; use ON");
+  Scope before{left->out};
+  SubqueryFrame frame{&before, {}};
+  subquery_frames_.push_back(&frame);
+  WindowContext* saved_windows = windows_;
+  const AliasScope saved_aliases = aliases_;
+  windows_ = nullptr;
+  aliases_ = AliasScope{};
+  auto right = BindTableRef(*t.right);
+  windows_ = saved_windows;
+  aliases_ = saved_aliases;
+  subquery_frames_.pop_back();
+  if (!right.ok()) return right.status();
+  BExprPtr on;
+  if (t.on) {
+    std::vector<PlanColumn> cols = left->out;
+    cols.insert(cols.end(), (*right)->out.begin(), (*right)->out.end());
+    Scope both{cols};
+    WH_ASSIGN_OR_RETURN(on, BindExpr(*t.on, both, nullptr));
+    on = Fold(on);
+    if (on->type.id != TypeId::kBoolean) return Error(*t.on, "ON needs a BOOLEAN condition, not " + on->type.ToString());
+    if (on->kind == BExpr::kLiteral && !on->value.null && on->value.i) on = nullptr;  // ON TRUE
+  }
+  const bool left_join = t.join_type == TableRef::kLeft;
+  if (!frame.correlated.empty() && !on) {
+    // LATERAL (SELECT a * 2 AS x, ...) without FROM: values computed from each row before it,
+    // a projection over it.
+    std::vector<const PlanNode*> chain;
+    const PlanNode* n = right->get();
+    while (n->kind == PlanNode::kProject && n->children.size() == 1) {
+      chain.push_back(n);
+      n = n->children[0].get();
+    }
+    if (n->kind == PlanNode::kValues && !chain.empty()) {
+      std::map<int, BExprPtr> map;
+      for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+        for (size_t i = 0; i < (*it)->out.size(); ++i) map[(*it)->out[i].id] = Substitute((*it)->exprs[i], map);
+      auto p = std::make_shared<PlanNode>();
+      p->kind = PlanNode::kProject;
+      p->children = {left};
+      for (const auto& c : left->out) {
+        p->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
+        p->out.push_back(c);
+      }
+      for (const auto& c : chain.front()->out) {
+        p->exprs.push_back(map[c.id]);
+        p->out.push_back(c);
+      }
+      return PlanPtr(p);
+    }
+  }
+  if (frame.correlated.empty() && !left_join && !on) {
+    // It names nothing before it: a plain cross join.
+    auto j = std::make_shared<PlanNode>();
+    j->kind = PlanNode::kJoin;
+    j->join_type = PlanNode::kInner;
+    j->children = {left, *right};
+    j->out = left->out;
+    j->out.insert(j->out.end(), (*right)->out.begin(), (*right)->out.end());
+    return PlanPtr(j);
+  }
+  auto joined = JoinLateral(left, *right, frame.correlated, left_join, on,
+                            [this](const std::string& name) { return NewId(name); });
+  if (!joined.ok()) return Error(t.right->pos, joined.status().message());
+  return joined;
+}
+
 Result<PlanPtr> Binder::BindJoin(const TableRef& t) {
   WH_ASSIGN_OR_RETURN(PlanPtr left, BindTableRef(*t.left));
+  if (t.right->lateral) return BindLateral(t, left);
   WH_ASSIGN_OR_RETURN(PlanPtr right, BindTableRef(*t.right));
   auto j = std::make_shared<PlanNode>();
   j->kind = PlanNode::kJoin;

@@ -76,6 +76,7 @@ class Binder {
   Result<PlanPtr> BindValues(const SelectCore& s);
   Result<PlanPtr> BindTable(const TableRef& t);
   Result<PlanPtr> BindTableFunction(const TableRef& t);  // table_function.cc
+  Result<PlanPtr> BindLateral(const TableRef& t, const PlanPtr& left);
   Result<PlanPtr> BindJoin(const TableRef& t);
   Result<BExprPtr> BindExpr(const Expr& e, const Scope& scope, AggContext* agg);
   Result<BExprPtr> BindColumn(const Expr& e, const Scope& scope);

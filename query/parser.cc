@@ -705,8 +705,13 @@ class Parser {
     if (depth_ > kMaxDepth) return TooDeep();
     auto t = std::make_unique<TableRef>();
     t->pos = Peek().pos;
+    if (AcceptKeyword("LATERAL")) {
+      if (!Peek().IsSymbol("(") || !(Peek(1).Is("SELECT") || Peek(1).Is("WITH") || Peek(1).Is("VALUES") || Peek(1).Is("FROM")))
+        return Expected("a subquery in parentheses after LATERAL");
+      t->lateral = true;
+    }
     if (AcceptSymbol("(")) {
-      if (Peek().Is("SELECT") || Peek().Is("WITH") || Peek().Is("VALUES") || Peek().IsSymbol("(")) {
+      if (Peek().Is("SELECT") || Peek().Is("WITH") || Peek().Is("VALUES") || Peek().Is("FROM") || Peek().IsSymbol("(")) {
         t->kind = TableRef::kSubquery;
         WH_ASSIGN_OR_RETURN(t->subquery, Query());
         WH_RETURN_IF_ERROR(ExpectSymbol(")"));

@@ -204,7 +204,60 @@ Result<PlanPtr> Pull(const PlanPtr& node, Decorrelation* d) {
       }
       return PlanPtr(copy);
     }
-    case PlanNode::kLimit: return Unsupported("LIMIT");
+    case PlanNode::kLimit: {
+      // The first rows per outer row (ORDER BY ... LIMIT n inside a correlated subquery, the
+      // top-n-per-group of LATERAL): ROW_NUMBER over the inner side of each equality, in the
+      // sort's order, keeps rows offset + 1 .. offset + n of each outer key.
+      const size_t before = d->pulled.size();
+      const PlanNode& below = *node->children[0];
+      const bool sorted = below.kind == PlanNode::kSort;
+      WH_ASSIGN_OR_RETURN(PlanPtr input, Pull(sorted ? below.children[0] : node->children[0], d));
+      if (d->single_row) return Unsupported("LIMIT over an aggregate without GROUP BY");
+      WindowSpec w;
+      w.fn = "ROW_NUMBER";
+      w.type = DataType::Int64();
+      for (size_t i = before; i < d->pulled.size(); ++i) {
+        if (d->pulled[i].residual)
+          return Unsupported("LIMIT with a condition other than = on the outer query");
+        w.partition.push_back(d->pulled[i].inner);
+      }
+      if (sorted) w.order = below.sort_keys;
+      PlanColumn rn;
+      rn.name = "row_number";
+      rn.id = (*d->new_id)(rn.name);
+      rn.type = DataType::Int64();
+      rn.nullable = false;
+      rn.hidden = true;
+      w.output_id = rn.id;
+      auto win = std::make_shared<PlanNode>();
+      win->kind = PlanNode::kWindow;
+      win->children = {input};
+      win->windows = {w};
+      win->out = input->out;
+      win->out.push_back(rn);
+      BExprPtr r = MakeColumnRef(rn.id, rn.type, false);
+      std::vector<BExprPtr> keep;
+      auto bound = [&](const char* op, int64_t v) -> Status {
+        WH_ASSIGN_OR_RETURN(BExprPtr c, CompareExpr(op, r, MakeLiteral(Value::Int(DataType::Int64(), v))));
+        keep.push_back(c);
+        return Status::OK();
+      };
+      if (node->offset > 0) WH_RETURN_IF_ERROR(bound(">", node->offset));
+      if (node->limit >= 0) WH_RETURN_IF_ERROR(bound("<=", node->offset + node->limit));
+      auto filter = std::make_shared<PlanNode>();
+      filter->kind = PlanNode::kFilter;
+      filter->children = {win};
+      filter->predicate = keep.empty() ? MakeLiteral(Value::Int(DataType::Boolean(), 1)) : MakeAnd(keep);
+      filter->out = win->out;
+      auto proj = std::make_shared<PlanNode>();
+      proj->kind = PlanNode::kProject;
+      proj->children = {filter};
+      for (const auto& c : input->out) {
+        proj->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
+        proj->out.push_back(c);
+      }
+      return PlanPtr(proj);
+    }
     case PlanNode::kWindow: return Unsupported("a window function");
     default: return Unsupported("it refers to the outer query inside a join, UNION or subquery of its FROM");
   }
@@ -233,6 +286,73 @@ Result<BExprPtr> RemapOuter(const BExprPtr& e, const std::set<int>& outer_ids, c
 }
 
 }  // namespace
+
+Result<PlanPtr> JoinLateral(PlanPtr left, PlanPtr sub, const std::set<int>& correlated, bool left_join,
+                            BExprPtr on, const NewIdFn& new_id) {
+  Decorrelation d;
+  d.outer = correlated;
+  d.new_id = &new_id;
+  const std::vector<PlanColumn> visible = sub->out;
+  WH_ASSIGN_OR_RETURN(sub, Pull(sub, &d));
+  if (PlanRefersTo(*sub, d.outer)) return Unsupported("it refers to the query before it outside its WHERE");
+  auto j = std::make_shared<PlanNode>();
+  j->kind = PlanNode::kJoin;
+  j->children = {left, sub};
+  // An aggregate without GROUP BY has a row for every left row, also for those with no group.
+  j->join_type = left_join || d.single_row ? PlanNode::kLeft : PlanNode::kInner;
+  std::vector<BExprPtr> residual;
+  for (auto& p : d.pulled) {
+    if (p.residual) {
+      residual.push_back(p.residual);
+      continue;
+    }
+    auto t = CommonType(p.outer->type, p.inner->type);
+    if (!t) return Status::InvalidArgument("LATERAL compares " + p.inner->type.ToString() + " with " + p.outer->type.ToString());
+    j->left_keys.push_back(p.outer->type == *t ? p.outer : MakeCast(p.outer, *t));
+    j->right_keys.push_back(p.inner->type == *t ? p.inner : MakeCast(p.inner, *t));
+  }
+  if (on && j->join_type == PlanNode::kLeft) residual.push_back(on);
+  if (!residual.empty()) j->residual = MakeAnd(residual);
+  std::set<int> shown;
+  for (const auto& c : visible) shown.insert(c.id);
+  for (const auto& c : left->out) j->out.push_back(c);
+  for (auto c : sub->out) {
+    if (!shown.count(c.id)) c.hidden = true;  // a key Pull passed up
+    c.nullable = c.nullable || j->join_type == PlanNode::kLeft;
+    j->out.push_back(c);
+  }
+  PlanPtr plan = j;
+  if (on && j->join_type == PlanNode::kInner) {
+    auto f = std::make_shared<PlanNode>();
+    f->kind = PlanNode::kFilter;
+    f->children = {plan};
+    f->predicate = on;
+    f->out = plan->out;
+    plan = f;
+  }
+  if (d.single_row && !d.empty_values.empty() && !j->right_keys.empty()) {
+    // No group for a left row: the aggregate of no rows (COUNT is 0, not NULL); same ids.
+    auto proj = std::make_shared<PlanNode>();
+    proj->kind = PlanNode::kProject;
+    proj->children = {plan};
+    auto missing = MakeNode(BExpr::kIsNull, DataType::Boolean(), {j->right_keys[0]});
+    for (auto c : plan->out) {
+      BExprPtr e = MakeColumnRef(c.id, c.type, c.nullable);
+      auto it = d.empty_values.find(c.id);
+      if (it != d.empty_values.end()) {
+        auto k = MakeNode(BExpr::kCase, c.type, {missing, it->second, e});
+        k->has_else = true;
+        k->nullable = true;
+        e = k;
+        c.id = new_id(c.name);
+      }
+      proj->exprs.push_back(e);
+      proj->out.push_back(c);
+    }
+    plan = proj;
+  }
+  return plan;
+}
 
 bool HasSubquery(const BExpr& e) {
   if (e.kind == BExpr::kSubquery) return true;

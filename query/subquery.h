@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 
 #include "query/plan.h"
@@ -28,6 +29,14 @@ enum class SubqueryUse { kValue, kFilter };
 // when they differ (a GROUP BY's outputs); an id neither in it nor in *outer is an error.
 Result<BExprPtr> JoinSubquery(const BExpr& e, bool negated, SubqueryUse use, PlanPtr* outer,
                               const NewIdFn& new_id, const std::map<int, int>& remap);
+
+// FROM left, LATERAL (sub) [ON on]: sub refers to `correlated` columns of left; decorrelated
+// as a subquery is (conditions of its WHERE on left become the join's keys and residual,
+// ORDER BY ... LIMIT n the first n rows per left row) and joined: inner, or LEFT for LEFT
+// JOIN LATERAL (`on` then part of the join's condition) and for an aggregate without GROUP BY
+// (one row per left row). The result has left's columns, then sub's.
+Result<PlanPtr> JoinLateral(PlanPtr left, PlanPtr sub, const std::set<int>& correlated, bool left_join,
+                            BExprPtr on, const NewIdFn& new_id);
 
 // True when e contains a subquery.
 bool HasSubquery(const BExpr& e);

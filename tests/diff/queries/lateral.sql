@@ -1,0 +1,26 @@
+-- LATERAL: a subquery in FROM that names the columns of the tables before it, decorrelated into
+-- a join (conditions of its WHERE become keys; ORDER BY ... LIMIT n the first n per row).
+
+-- The two latest payments of each of a few users (top n per group).
+SELECT u.user_id, p.date, p.total FROM (SELECT DISTINCT user_id FROM payments WHERE user_id < 80) u,
+  LATERAL (SELECT date, total FROM payments x WHERE x.user_id = u.user_id ORDER BY date DESC, total LIMIT 2) p;
+SELECT u.user_id, p.date FROM (SELECT DISTINCT user_id FROM payments WHERE user_id < 80) u
+  CROSS JOIN LATERAL (SELECT date FROM payments x WHERE x.user_id = u.user_id ORDER BY date LIMIT 1 OFFSET 1) p;
+-- An aggregate per row: one row for every row before it, COUNT of none is 0.
+SELECT e.user_id, s.n, s.total FROM (SELECT DISTINCT user_id FROM events WHERE user_id < 60) e,
+  LATERAL (SELECT count(*) AS n, sum(total) AS total FROM payments p WHERE p.user_id = e.user_id) s;
+-- LEFT JOIN LATERAL keeps rows the subquery has nothing for.
+SELECT e.user_id, p.total FROM (SELECT DISTINCT user_id FROM events WHERE user_id < 60) e
+  LEFT JOIN LATERAL (SELECT total FROM payments p WHERE p.user_id = e.user_id AND total > 100) p ON true;
+SELECT e.user_id, p.total FROM (SELECT DISTINCT user_id FROM events WHERE user_id < 60) e
+  LEFT JOIN LATERAL (SELECT total FROM payments p WHERE p.user_id = e.user_id) p ON p.total > 50;
+-- Values computed from each row (no FROM).
+SELECT id, x, y FROM t, LATERAL (SELECT n * 2 AS x, name || '!' AS y) l;
+SELECT id, z FROM t, LATERAL (SELECT id + big / 2 AS z) l WHERE z IS NOT NULL;
+-- A non-equality condition on the row before it.
+SELECT a.id, b.id FROM t a, LATERAL (SELECT id FROM t b WHERE b.id > a.id AND b.id <= a.id + 2) b;
+-- Uncorrelated LATERAL is a cross join.
+SELECT count(*) FROM t, LATERAL (SELECT 1 AS one UNION ALL SELECT 2) x;
+-- Correlated scalar subqueries with ORDER BY ... LIMIT 1 (the latest value per row).
+SELECT e.user_id, (SELECT total FROM payments p WHERE p.user_id = e.user_id ORDER BY date DESC, total LIMIT 1) AS last_total
+  FROM (SELECT DISTINCT user_id FROM events WHERE user_id < 60) e;
