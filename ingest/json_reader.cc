@@ -49,12 +49,18 @@ struct JsonReader::Impl {
     return c;
   }
 
+  JsonArrayUnwrapper unwrap;
+
   Status Fill(size_t want) {
     std::string tmp(kReadBytes, '\0');
     while (!eof && buf.size() < want) {
       WH_ASSIGN_OR_RETURN(size_t n, in->Read(tmp.data(), tmp.size()));
-      if (n == 0) eof = true;
-      else buf.append(tmp.data(), n);
+      if (n == 0) {
+        eof = true;
+      } else {
+        unwrap.Feed(tmp.data(), n);
+        buf.append(tmp.data(), n);
+      }
     }
     return Status::OK();
   }
@@ -145,6 +151,40 @@ struct JsonReader::Impl {
     return Status::OK();
   }
 };
+
+void JsonArrayUnwrapper::Feed(char* text, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    char& c = text[i];
+    if (mode_ == 0) return;  // objects one after another: nothing to do
+    if (mode_ < 0) {
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\xEF' || c == '\xBB' || c == '\xBF') continue;
+      mode_ = c == '[' ? 1 : 0;
+      if (mode_ == 0) return;
+      c = ' ';
+      depth_ = 1;
+      continue;
+    }
+    if (in_string_) {
+      if (escaped_) escaped_ = false;
+      else if (c == '\\') escaped_ = true;
+      else if (c == '"') in_string_ = false;
+      continue;
+    }
+    switch (c) {
+      case '"': in_string_ = true; break;
+      case '[':
+      case '{': ++depth_; break;
+      case ']':
+      case '}':
+        if (--depth_ == 0) c = ' ';  // the array's end
+        break;
+      case ',':
+        if (depth_ == 1) c = ' ';  // between the array's elements
+        break;
+      default: break;
+    }
+  }
+}
 
 JsonReader::JsonReader(InputStream* in, const TableSchema& schema, std::vector<TimeFormat> time)
     : impl_(std::make_unique<Impl>(in, schema, std::move(time))) {}

@@ -19,6 +19,21 @@ namespace wh {
 
 struct RejectedRow;
 
+// A file holding one JSON array of objects ([{...}, {...}], as DuckDB's COPY ... (ARRAY true)
+// and many exports write) reads as the objects one after another: a streaming pass over the
+// input turns the array's own brackets and the commas between its elements into spaces. The
+// mode is decided by the input's first byte that is not whitespace (or a UTF-8 byte order mark).
+class JsonArrayUnwrapper {
+ public:
+  // Rewrites text (the input's next bytes) in place.
+  void Feed(char* text, size_t n);
+
+ private:
+  int mode_ = -1;  // -1 undecided, 0 objects, 1 one array
+  int depth_ = 0;
+  bool in_string_ = false, escaped_ = false;
+};
+
 class JsonReader {
  public:
   // `time`: per table column, how DATE/TIMESTAMP strings are read.

@@ -8,6 +8,7 @@
 
 #include "ingest/csv_reader.h"
 #include "ingest/input_stream.h"
+#include "ingest/json_reader.h"
 #include "ingest/value_parser.h"
 
 namespace wh {
@@ -339,6 +340,8 @@ Result<SniffResult> SniffJson(const std::vector<std::string>& paths, const Sniff
   for (size_t p = 0; p < paths.size() && (p < kSampleFiles || opt.sample_rows >= kEveryRow) && objects < opt.sample_rows; ++p) {
     bool whole;
     WH_ASSIGN_OR_RETURN(std::string text, ReadSample(paths[p], &whole, opt.sample_rows >= kEveryRow));
+    JsonArrayUnwrapper unwrap;  // [{...}, {...}] reads as its objects
+    unwrap.Feed(text.data(), text.size());
     simdjson::padded_string padded(text);
     simdjson::dom::document_stream docs;
     if (auto e = parser.parse_many(padded, std::max<size_t>(padded.size(), 1 << 20)).get(docs))

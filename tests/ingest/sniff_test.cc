@@ -136,6 +136,19 @@ TEST(ReadFiles, QueriedWithoutAWarehouse) {
   // A key named etl_date reads as the column etl_date_1; nested JSON text without the spaces after it.
   Write(dir, "k.jsonl", "{\"id\": 1, \"etl_date\": \"2024-01-01\", \"n\": {\"c\": 2}  }\n");
   EXPECT_EQ(Csv(&s, "SELECT * FROM '" + dir.Join("k.jsonl") + "'"), "id,etl_date_1,n\n1,2024-01-01,\"{\"\"c\"\": 2}\"\n");
+  // A JSON array of objects (COPY ... (ARRAY true), many exports) reads as its objects, in a
+  // query and in an ingest; brackets and commas inside strings stay.
+  EXPECT_EQ(Csv(&s, "COPY (SELECT 1 AS a, 'x,]}[' AS b UNION ALL SELECT 2, 'y\"') TO '" + dir.Join("arr.json") +
+                        "' (FORMAT json, ARRAY true)"),
+            "rows_copied\n2\n");
+  EXPECT_EQ(Csv(&s, "SELECT * FROM '" + dir.Join("arr.json") + "' ORDER BY a"), "a,b\n1,\"x,]}[\"\n2,\"y\"\"\"\n");
+  Session w(DefaultFileSystem(), dir.Join("w"));
+  ASSERT_TRUE(w.Execute("CREATE TABLE j (A INT, b STRING)").ok());
+  auto loaded = w.Execute("COPY j FROM '" + dir.Join("arr.json") + "'; SELECT count(*), max(b) FROM j");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  std::ostringstream o;
+  PrintResult(loaded->back(), OutputFormat::kCsv, o);
+  EXPECT_EQ(o.str(), "count(*),max(b)\n2,\"y\"\"\"\n");
   // A value the sample did not see fails with the file and line.
   std::string big = "n\n";
   for (int i = 0; i < 30000; ++i) big += "1\n";
