@@ -48,16 +48,33 @@ Result<DataType> PartitionExprType(const PartitionExpr& e, const std::vector<Col
     case PartitionExpr::kColumn: {
       if (e.column >= cols.size()) return Status::Corruption("partition expression column index");
       DataType t = cols[e.column].type;
-      if (t.id != TypeId::kDate && t.id != TypeId::kTimestamp)
+      if (t.id != TypeId::kDate && t.id != TypeId::kTimestamp && t.id != TypeId::kInt32 && t.id != TypeId::kInt64)
         return Status::InvalidArgument("partition expression uses column '" + cols[e.column].name +
                                        "' of type " + t.ToString() +
-                                       "; it must be DATE or TIMESTAMP");
+                                       "; it must be DATE or TIMESTAMP (or an INT or BIGINT under EPOCH_MS, ...)");
       return t;
+    }
+    case PartitionExpr::kFromEpoch: {
+      if (e.args.size() != 1 || e.unit > 2) return Status::InvalidArgument("EPOCH_MS and its kind take one argument");
+      WH_ASSIGN_OR_RETURN(DataType t, PartitionExprType(e.args[0], cols));
+      if (t.id != TypeId::kInt32 && t.id != TypeId::kInt64)
+        return Status::InvalidArgument("EPOCH_MS, TIMESTAMP_SECONDS, ... in a partition expression take an INT or BIGINT, not " +
+                                       t.ToString());
+      return DataType::Timestamp();
+    }
+    case PartitionExpr::kDateTrunc: {
+      if (e.args.size() != 1 || e.unit > 4) return Status::InvalidArgument("DATE_TRUNC takes a unit and one argument");
+      WH_ASSIGN_OR_RETURN(DataType t, PartitionExprType(e.args[0], cols));
+      if (t.id != TypeId::kDate && t.id != TypeId::kTimestamp)
+        return Status::InvalidArgument("DATE_TRUNC in a partition expression takes a DATE or TIMESTAMP, not " + t.ToString());
+      return DataType::Timestamp();
     }
     case PartitionExpr::kCastDate: {
       if (e.args.size() != 1) return Status::InvalidArgument("CAST takes one argument");
       WH_ASSIGN_OR_RETURN(DataType t, PartitionExprType(e.args[0], cols));
-      (void)t;
+      if (t.id != TypeId::kDate && t.id != TypeId::kTimestamp)
+        return Status::InvalidArgument("CAST(x AS DATE) in a partition expression takes a DATE or TIMESTAMP, not " +
+                                       t.ToString() + " (an epoch number: CAST(EPOCH_MS(x) AS DATE))");
       return DataType::Date();
     }
     case PartitionExpr::kLeast:
@@ -67,6 +84,9 @@ Result<DataType> PartitionExprType(const PartitionExpr& e, const std::vector<Col
       bool all_date = true;
       for (const auto& a : e.args) {
         WH_ASSIGN_OR_RETURN(DataType t, PartitionExprType(a, cols));
+        if (t.id != TypeId::kDate && t.id != TypeId::kTimestamp)
+          return Status::InvalidArgument("LEAST/GREATEST/COALESCE in a partition expression take DATE or TIMESTAMP "
+                                         "arguments, not " + t.ToString());
         all_date &= t.id == TypeId::kDate;
       }
       return all_date ? DataType::Date() : DataType::Timestamp();
@@ -92,10 +112,48 @@ Vals Eval(const PartitionExpr& e, const std::vector<Column>& cols, size_t n) {
       const Column& c = cols[e.column];
       if (c.type().id == TypeId::kDate) {
         for (size_t i = 0; i < n; ++i) out.v[i] = int64_t{c.Get<int32_t>(i)} * kMicrosPerDay;
+      } else if (c.type().id == TypeId::kInt32) {  // a number, under kFromEpoch
+        for (size_t i = 0; i < n; ++i) out.v[i] = c.Get<int32_t>(i);
       } else {
         for (size_t i = 0; i < n; ++i) out.v[i] = c.Get<int64_t>(i);
       }
       for (size_t i = 0; i < n; ++i) out.ok[i] = !c.IsNull(i);
+      break;
+    }
+    case PartitionExpr::kFromEpoch: {
+      out = Eval(e.args[0], cols, n);
+      const int64_t unit = e.unit == 0 ? kMicrosPerSecond : e.unit == 1 ? 1000 : 1;
+      // Years 1 to 9999, as a TIMESTAMP holds; a number past them is NULL (no partition).
+      const int64_t lo = int64_t{-62135596800} * kMicrosPerSecond, hi = int64_t{253402300800} * kMicrosPerSecond;
+      for (size_t i = 0; i < n; ++i) {
+        if (!out.ok[i]) continue;
+        int64_t us;
+        if (__builtin_mul_overflow(out.v[i], unit, &us) || us < lo || us >= hi) {
+          out.ok[i] = 0;
+          continue;
+        }
+        out.v[i] = us;
+      }
+      break;
+    }
+    case PartitionExpr::kDateTrunc: {
+      out = Eval(e.args[0], cols, n);
+      for (size_t i = 0; i < n; ++i) {
+        if (!out.ok[i]) continue;
+        const int32_t d = TimestampToDate(out.v[i]);
+        int64_t day = d;
+        if (e.unit == 1) {
+          day = d - (((int64_t{d} + 3) % 7 + 7) % 7);  // the Monday (1970-01-01 was a Thursday)
+        } else if (e.unit >= 2) {
+          int64_t y;
+          unsigned m, dd;
+          CivilFromDays(d, &y, &m, &dd);
+          if (e.unit == 3) m = (m - 1) / 3 * 3 + 1;
+          if (e.unit == 4) m = 1;
+          day = DaysFromCivil(y, m, 1);
+        }
+        out.v[i] = day * kMicrosPerDay;
+      }
       break;
     }
     case PartitionExpr::kCastDate: {
@@ -142,6 +200,13 @@ std::string PartitionExprToString(const PartitionExpr& e, const std::vector<Colu
     case PartitionExpr::kColumn: return e.column < cols.size() ? cols[e.column].name : "?";
     case PartitionExpr::kCastDate:
       return "CAST(" + PartitionExprToString(e.args[0], cols) + " AS DATE)";
+    case PartitionExpr::kFromEpoch:
+      return std::string(e.unit == 0 ? "TIMESTAMP_SECONDS(" : e.unit == 1 ? "EPOCH_MS(" : "TIMESTAMP_MICROS(") +
+             PartitionExprToString(e.args[0], cols) + ")";
+    case PartitionExpr::kDateTrunc: {
+      static const char* kUnits[] = {"day", "week", "month", "quarter", "year"};
+      return std::string("DATE_TRUNC('") + kUnits[e.unit < 5 ? e.unit : 0] + "', " + PartitionExprToString(e.args[0], cols) + ")";
+    }
     default: {
       std::string f = e.kind == PartitionExpr::kLeast      ? "LEAST("
                       : e.kind == PartitionExpr::kGreatest ? "GREATEST("
@@ -190,6 +255,7 @@ void SerializeExpr(const PartitionExpr& e, ByteWriter* w) {
     w->PutU32(e.column);
     return;
   }
+  if (e.kind == PartitionExpr::kFromEpoch || e.kind == PartitionExpr::kDateTrunc) w->PutU8(e.unit);
   w->PutU32(static_cast<uint32_t>(e.args.size()));
   for (const auto& a : e.args) SerializeExpr(a, w);
 }
@@ -201,7 +267,8 @@ bool DeserializeExpr(ByteReader* r, PartitionExpr* e, int depth) {
     e->column = r->GetU32();
     return r->ok();
   }
-  if (e->kind < PartitionExpr::kCastDate || e->kind > PartitionExpr::kCoalesce) return false;
+  if (e->kind < PartitionExpr::kCastDate || e->kind > PartitionExpr::kDateTrunc) return false;
+  if (e->kind == PartitionExpr::kFromEpoch || e->kind == PartitionExpr::kDateTrunc) e->unit = r->GetU8();
   uint32_t n = r->GetU32();
   if (!r->ok() || n > 64) return false;
   e->args.resize(n);

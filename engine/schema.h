@@ -25,10 +25,15 @@ struct PartitionExpr {
     kLeast = 3,     // LEAST(args...), NULL arguments ignored
     kGreatest = 4,  // GREATEST(args...), NULL arguments ignored
     kCoalesce = 5,  // first non-NULL argument
+    kFromEpoch = 6,  // the TIMESTAMP `unit`s (0 seconds, 1 milliseconds, 2 microseconds) after
+                     // 1970-01-01 of an integer argument: EPOCH_MS(x), TIMESTAMP_SECONDS(x), ...
+    kDateTrunc = 7,  // DATE_TRUNC: the start of the `unit` (0 day, 1 ISO week, 2 month,
+                     // 3 quarter, 4 year) holding the argument, a TIMESTAMP
   };
   Kind kind = kColumn;
   uint32_t column = 0;
   std::vector<PartitionExpr> args;
+  uint8_t unit = 0;  // kFromEpoch, kDateTrunc
 };
 
 // Name of the system column that every table has: the load time of the batch that wrote a row.

@@ -1502,16 +1502,36 @@ Result<PartitionExpr> ToPartitionExpr(const Expr& e, const std::vector<ColumnDef
         out.kind = PartitionExpr::kGreatest;
       } else if (e.name == "COALESCE") {
         out.kind = PartitionExpr::kCoalesce;
+      } else if (e.name == "EPOCH_MS" || e.name == "TIMESTAMP_MILLIS" || e.name == "TIMESTAMP_SECONDS" ||
+                 e.name == "TO_TIMESTAMP" || e.name == "TIMESTAMP_MICROS") {
+        out.kind = PartitionExpr::kFromEpoch;
+        out.unit = e.name == "TIMESTAMP_SECONDS" || e.name == "TO_TIMESTAMP" ? 0 : e.name == "TIMESTAMP_MICROS" ? 2 : 1;
+        if (e.args.size() != 1) return error(e.name + " takes one argument (a number of " +
+                                             (out.unit == 0 ? "seconds" : out.unit == 1 ? "milliseconds" : "microseconds") + ")");
+      } else if (e.name == "DATE_TRUNC") {
+        out.kind = PartitionExpr::kDateTrunc;
+        if (e.args.size() != 2 || e.args[0]->kind != Expr::kString)
+          return error("DATE_TRUNC takes a unit ('day', 'week', 'month', 'quarter' or 'year') and a DATE or TIMESTAMP");
+        const std::string u = ToLower(e.args[0]->name);
+        static const char* kUnits[] = {"day", "week", "month", "quarter", "year"};
+        int found = -1;
+        for (int k = 0; k < 5; ++k)
+          if (u == kUnits[k]) found = k;
+        if (found < 0) return error("DATE_TRUNC's unit in a partition expression is 'day', 'week', 'month', 'quarter' or 'year', not '" + u + "'");
+        out.unit = static_cast<uint8_t>(found);
+        WH_ASSIGN_OR_RETURN(PartitionExpr pa, ToPartitionExpr(*e.args[1], cols, sql));
+        out.args.push_back(std::move(pa));
+        return out;
       } else {
         return error("function " + e.name + " is not supported in a partition expression (use "
-                     "CAST(x AS DATE), DATE(x), LEAST, GREATEST or COALESCE over DATE/TIMESTAMP "
-                     "columns)");
+                     "CAST(x AS DATE), DATE(x), LEAST, GREATEST, COALESCE, DATE_TRUNC over DATE/TIMESTAMP "
+                     "columns, and EPOCH_MS, TIMESTAMP_SECONDS, TIMESTAMP_MICROS over INT/BIGINT ones)");
       }
       if (e.args.empty()) return error(e.name + " needs arguments");
       break;
     default:
       return error("a partition expression is built from columns, CAST(x AS DATE), DATE(x), "
-                   "LEAST, GREATEST and COALESCE");
+                   "LEAST, GREATEST, COALESCE, DATE_TRUNC, EPOCH_MS, TIMESTAMP_SECONDS and TIMESTAMP_MICROS");
   }
   for (const auto& a : e.args) {
     WH_ASSIGN_OR_RETURN(PartitionExpr pa, ToPartitionExpr(*a, cols, sql));

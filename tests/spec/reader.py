@@ -10,6 +10,7 @@ defines is verified (marker, head, manifest header/records, segment trailer,
 footer, blocks, and the manifest's footer XXH64 vs the trailer's).
 zstd (compression 1) is NOT implemented: such a block is reported and refused.
 """
+import datetime
 import os, sys, struct, datetime
 
 WH = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "warehouse")
@@ -203,7 +204,10 @@ def parse_schema(payload):
             need(depth <= 32, "partition expression too deep")
             k = b.u8()
             if k == 1:
-                i = b.u32(); need(i < len(s["columns"]) and s["columns"][i]["type"] in (7, 8), "COLUMN index"); return ("COLUMN", i)
+                i = b.u32(); need(i < len(s["columns"]) and s["columns"][i]["type"] in (2, 3, 7, 8), "COLUMN index"); return ("COLUMN", i)
+            if k in (6, 7):
+                unit = b.u8(); need(unit <= (2 if k == 6 else 4), "unit"); need(b.u32() == 1, "arg count")
+                return ({6: "FROM_EPOCH", 7: "DATE_TRUNC"}[k], unit, expr(depth + 1))
             need(k in (2, 3, 4, 5), "partition expression kind %d" % k)
             n = b.u32(); need(n == 1 if k == 2 else 1 <= n <= 64, "arg count")
             return ({2: "CAST_DATE", 3: "LEAST", 4: "GREATEST", 5: "COALESCE"}[k],) + tuple(expr(depth + 1) for _ in range(n))
@@ -220,6 +224,21 @@ def eval_pexpr(e, row, cols):
         v = row[e[1]]
         if v is None: return None
         return v * 86400000000 if cols[e[1]]["type"] == 7 else v
+    if k == "FROM_EPOCH":
+        v = eval_pexpr(e[2], row, cols)
+        if v is None: return None
+        us = v * (1000000, 1000, 1)[e[1]]
+        return us if -62135596800000000 <= us < 253402300800000000 else None
+    if k == "DATE_TRUNC":
+        v = eval_pexpr(e[2], row, cols)
+        if v is None: return None
+        day = v // 86400000000
+        if e[1] == 1: day -= (day + 3) % 7  # back to Monday
+        elif e[1] >= 2:
+            dt = datetime.date(1970, 1, 1) + datetime.timedelta(days=day)
+            m = dt.month if e[1] == 2 else (dt.month - 1) // 3 * 3 + 1 if e[1] == 3 else 1
+            day = (datetime.date(dt.year, m, 1) - datetime.date(1970, 1, 1)).days
+        return day * 86400000000
     args = [eval_pexpr(a, row, cols) for a in e[1:]]
     if k == "CAST_DATE": return None if args[0] is None else (args[0] // 86400000000) * 86400000000
     nn = [a for a in args if a is not None]

@@ -60,4 +60,14 @@ for k in 0 1 2; do
   "$WH" -w "$W" ingest t "$T/d$k.csv" --etl-date "2022-03-0$((k + 1))" 2> /dev/null || fail "ingest $k"
 done
 check "$W" t "SELECT *, etl_date FROM t ORDER BY user_id"
+
+# Partition expressions of kinds 6 and 7: days of epoch milliseconds, weeks of a date.
+E="$T/e"
+"$WH" -w "$E" query "CREATE TABLE ep (ms BIGINT, d DATE, user_id INT) PARTITIONED BY (day = CAST(EPOCH_MS(ms) AS DATE));
+  CREATE TABLE wk (ms BIGINT, d DATE, user_id INT) PARTITIONED BY (week = CAST(DATE_TRUNC('week', d) AS DATE))" > /dev/null ||
+  fail "create the epoch and week tables"
+printf 'ms,d,user_id\n1541105830796,1969-12-31,1\n,2024-01-07,2\n-1,2024-01-08,3\n99999999999999999,,4\n1700000000000,2024-02-29,5\n' > "$T/e.csv"
+for t in ep wk; do "$WH" -w "$E" ingest $t "$T/e.csv" --etl-date 2022-03-01 2> /dev/null || fail "ingest $t"; done
+check "$E" ep "SELECT *, etl_date FROM ep ORDER BY user_id"
+check "$E" wk "SELECT *, etl_date FROM wk ORDER BY user_id"
 echo "the SPEC reader reads both warehouses as wh does"
