@@ -95,7 +95,10 @@ Status DatePartKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Co
       last_day = day;
       last = v;
     }
-    if (part) reinterpret_cast<int64_t*>(base)[i] = v;
+    if (part && e.type.id == TypeId::kDouble)  // epoch: seconds with their fraction, as DuckDB
+      reinterpret_cast<double*>(base)[i] = static_cast<double>(FloorDiv(t, kMicrosPerSecond)) +
+                                           static_cast<double>(t - FloorDiv(t, kMicrosPerSecond) * kMicrosPerSecond) / 1e6;
+    else if (part) reinterpret_cast<int64_t*>(base)[i] = v;
     else if (e.type.id == TypeId::kDate) reinterpret_cast<int32_t*>(base)[i] = TimestampToDate(v);
     else reinterpret_cast<int64_t*>(base)[i] = v;
   }
@@ -361,14 +364,16 @@ Status NameKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Column
 }  // namespace
 
 void RegisterDateFunctions(FunctionRegistry* r) {
-  r->Add({"DATE_PART", {"DATEPART"}, "(part STRING, t DATE|TIMESTAMP) -> BIGINT",
+  r->Add({"DATE_PART", {"DATEPART"}, "(part STRING, t DATE|TIMESTAMP) -> BIGINT (DOUBLE for epoch)",
           "a field of t: year, quarter, month, day, hour, minute, second, dayofweek (0 = Sunday), isodow, "
-          "dayofyear, week (ISO), epoch; also EXTRACT(part FROM t)",
+          "dayofyear, week (ISO), epoch (seconds since 1970-01-01 with their fraction); also EXTRACT(part FROM t)",
           [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
             WH_RETURN_IF_ERROR(c.Arity(2, 2));
             WH_RETURN_IF_ERROR(UnitArg(c, 0));
             WH_RETURN_IF_ERROR(c.ToTemporal(1));
-            return c.Make(f, DataType::Int64());
+            WH_ASSIGN_OR_RETURN(Value unit, c.Constant(0, "unit"));
+            const bool epoch = !unit.null && (ToLower(unit.s) == "epoch" || ToLower(unit.s) == "epochs");
+            return c.Make(f, epoch ? DataType::Double() : DataType::Int64());
           },
           DatePartKernel});
   static const std::pair<const char*, const char*> kParts[] = {
@@ -378,12 +383,13 @@ void RegisterDateFunctions(FunctionRegistry* r) {
       {"EPOCH", "epoch"},   {"ISODOW", "isodow"}};
   for (const auto& [name, part] : kParts) {
     const std::string p = part;
-    r->Add({name, {}, "(t DATE|TIMESTAMP) -> BIGINT", "DATE_PART('" + p + "', t)",
+    r->Add({name, {}, p == "epoch" ? "(t DATE|TIMESTAMP) -> DOUBLE" : "(t DATE|TIMESTAMP) -> BIGINT",
+            "DATE_PART('" + p + "', t)",
             [p](FunctionCall& c, const ScalarFunction&) -> Result<BExprPtr> {
               WH_RETURN_IF_ERROR(c.Arity(1, 1));
               WH_RETURN_IF_ERROR(c.ToTemporal(0));
               c.args.insert(c.args.begin(), MakeLiteral(Value::String(p)));
-              return c.Make(Fn("DATE_PART"), DataType::Int64());
+              return c.Make(Fn("DATE_PART"), p == "epoch" ? DataType::Double() : DataType::Int64());
             }});
   }
   r->Add({"UNIX_TIMESTAMP", {}, "(t DATE|TIMESTAMP) -> BIGINT; (s STRING [, pattern STRING]) -> BIGINT",

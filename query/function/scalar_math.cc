@@ -167,6 +167,25 @@ Status Atan2Kernel(const BExpr&, const std::vector<Column>& a, size_t n, Column*
   });
 }
 
+// WIDTH_BUCKET(x, lo, hi, n), Spark's: the bucket of x among n equal-width buckets from lo to
+// hi, numbered 1..n; 0 below the first, n + 1 from the last's end on (lo > hi: buckets count
+// down). NULL for n <= 0, lo = hi, or a value that is not finite.
+Status WidthBucketKernel(const BExpr&, const std::vector<Column>& a, size_t n, Column* out) {
+  return FixedRows<int64_t>(a, n, out, [&](size_t i, int64_t* v, bool* null) {
+    const double x = a[0].Get<double>(i), lo = a[1].Get<double>(i), hi = a[2].Get<double>(i);
+    const int64_t k = a[3].Get<int64_t>(i);
+    if (k <= 0 || k == INT64_MAX || lo == hi || !std::isfinite(x) || !std::isfinite(lo) || !std::isfinite(hi)) {
+      *null = true;
+      return Status::OK();
+    }
+    const bool up = lo < hi;
+    if (up ? x < lo : x > lo) *v = 0;
+    else if (up ? x >= hi : x <= hi) *v = k + 1;
+    else *v = static_cast<int64_t>(static_cast<double>(k) * (x - lo) / (hi - lo)) + 1;
+    return Status::OK();
+  });
+}
+
 // LOG(b, x): the logarithm of x in base b.
 Status LogBaseKernel(const BExpr&, const std::vector<Column>& a, size_t n, Column* out) {
   return FixedRows<double>(a, n, out, [&](size_t i, double* v, bool*) -> Status {
@@ -284,6 +303,15 @@ void RegisterMathFunctions(FunctionRegistry* r) {
             return BindBinaryDouble(c, f);
           },
           LogBaseKernel});
+  r->Add({"WIDTH_BUCKET", {}, "(x, lo, hi DOUBLE, n BIGINT) -> BIGINT",
+          "Spark's: the bucket 1..n of x among n equal-width buckets from lo to hi (0 below, n + 1 above)",
+          [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
+            WH_RETURN_IF_ERROR(c.Arity(4, 4));
+            for (size_t i = 0; i < 3; ++i) WH_RETURN_IF_ERROR(c.ToDouble(i));
+            WH_RETURN_IF_ERROR(c.ToInteger(3));
+            return c.Make(f, DataType::Int64());
+          },
+          WidthBucketKernel});
   r->Add({"SIN", {}, "(x DOUBLE) -> DOUBLE", "the sine of x (radians)", BindUnaryDouble, UnaryDouble<Sin>});
   r->Add({"COS", {}, "(x DOUBLE) -> DOUBLE", "the cosine of x (radians)", BindUnaryDouble, UnaryDouble<Cos>});
   r->Add({"TAN", {}, "(x DOUBLE) -> DOUBLE", "the tangent of x (radians)", BindUnaryDouble, UnaryDouble<Tan>});

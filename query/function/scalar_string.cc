@@ -347,10 +347,11 @@ Status LocateKernel(const BExpr&, const std::vector<Column>& a, size_t n, Column
 }
 
 Status AffixKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Column* out) {
-  const bool starts = e.op == "STARTS_WITH";
+  const bool starts = e.op == "STARTS_WITH", contains = e.op == "CONTAINS";
   return FixedRows<uint8_t>(a, n, out, [&](size_t i, uint8_t* v, bool*) {
     std::string_view s = a[0].GetString(i), x = a[1].GetString(i);
-    *v = s.size() >= x.size() && (starts ? s.substr(0, x.size()) == x : s.substr(s.size() - x.size()) == x);
+    if (contains) *v = s.find(x) != std::string_view::npos;
+    else *v = s.size() >= x.size() && (starts ? s.substr(0, x.size()) == x : s.substr(s.size() - x.size()) == x);
     return Status::OK();
   });
 }
@@ -468,6 +469,8 @@ void RegisterStringFunctions(FunctionRegistry* r) {
   r->Add({"LOCATE", {}, "(sub, s STRING [, from BIGINT]) -> BIGINT",
           "Spark's LOCATE (and POSITION(sub, s [, from])): the position of sub in s at or after character from, 0 when none", strings(2, 3, I, {2}),
           LocateKernel});
+  r->Add({"CONTAINS", {}, "(s, part STRING) -> BOOLEAN", "whether part occurs in s", strings(2, 2, DataType::Boolean()),
+          AffixKernel});
   r->Add({"STARTS_WITH", {"STARTSWITH"}, "(s, prefix STRING) -> BOOLEAN", "whether s starts with prefix",
           strings(2, 2, DataType::Boolean()), AffixKernel});
   r->Add({"ENDS_WITH", {"ENDSWITH", "SUFFIX"}, "(s, suffix STRING) -> BOOLEAN", "whether s ends with suffix",

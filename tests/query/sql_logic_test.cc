@@ -11,16 +11,19 @@
 //   ingest <table> <etl date>        CSV (header first) ingested as one commit
 //   <csv lines>
 //
-//   query [rowsort]                  expected rows: values joined by '|', NULL as NULL; with
-//   <SQL>                            rowsort both sides are sorted before comparing
-//   ----
-//   <rows>
+//   query [TYPES] [rowsort]          expected rows: values joined by '|', NULL as NULL; with
+//   <SQL>                            rowsort both sides are sorted before comparing. TYPES,
+//   ----                             one letter per result column, declares the result's
+//   <rows>                           types: I INT or BIGINT, R DOUBLE, N DECIMAL, T STRING,
+//                                    D DATE, S TIMESTAMP, B BOOLEAN (as DuckDB's `query II`)
+//
 //
 //   explain <SQL on one line>        EXPLAIN's text must contain each given text, and must not
 //   contains <text>                  contain the texts given with lacks
 //   lacks <text>
 //
-// A SQL line `@file PATH` stands for the contents of that file of the repository.
+// A SQL line `@file PATH` stands for the contents of that file of the repository. Files in
+// tests/sql/function/ (one per function family) run as function_<name>.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -37,16 +40,33 @@ namespace {
 
 std::vector<std::string> TestFiles() {
   std::vector<std::string> out;
-  std::string dir = std::string(WH_SOURCE_DIR) + "/tests/sql";
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) {
-      std::string n = e->d_name;
-      if (n.size() > 5 && n.substr(n.size() - 5) == ".test") out.push_back(n.substr(0, n.size() - 5));
+  for (const char* sub : {"", "function/"}) {
+    std::string dir = std::string(WH_SOURCE_DIR) + "/tests/sql/" + sub;
+    if (DIR* d = opendir(dir.c_str())) {
+      while (dirent* e = readdir(d)) {
+        std::string n = e->d_name;
+        if (n.size() > 5 && n.substr(n.size() - 5) == ".test") out.push_back(sub + n.substr(0, n.size() - 5));
+      }
+      closedir(d);
     }
-    closedir(d);
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// The letter of a result column's type in `query TYPES` lines.
+char TypeLetter(const DataType& t) {
+  switch (t.id) {
+    case TypeId::kInt32:
+    case TypeId::kInt64: return 'I';
+    case TypeId::kDouble: return 'R';
+    case TypeId::kDecimal: return 'N';
+    case TypeId::kString: return 'T';
+    case TypeId::kDate: return 'D';
+    case TypeId::kTimestamp: return 'S';
+    case TypeId::kBoolean: return 'B';
+  }
+  return '?';
 }
 
 std::vector<std::string> Rows(const ResultSet& rs) {
@@ -166,14 +186,28 @@ TEST_P(SqlLogicTest, Run) {
     }
     ASSERT_EQ(r.kind, "query") << "unknown record kind";
     std::vector<std::string> want = r.expected;
-    if (r.arg == "rowsort") std::sort(want.begin(), want.end());
+    std::string types;
+    bool rowsort = false;
+    {
+      std::istringstream a(r.arg);
+      for (std::string word; a >> word;) {
+        if (word == "rowsort") rowsort = true;
+        else types = word;
+      }
+    }
+    if (rowsort) std::sort(want.begin(), want.end());
     for (int v = 0; v < 3; ++v) {
       Session s(DefaultFileSystem(), root, variants[v]);
       auto res = s.Execute(r.sql);
       ASSERT_TRUE(res.ok()) << variant_names[v] << ": " << r.sql << res.status().ToString();
       ASSERT_FALSE(res->empty()) << r.sql;
       std::vector<std::string> got = Rows(res->back());
-      if (r.arg == "rowsort") std::sort(got.begin(), got.end());
+      if (!types.empty()) {
+        std::string have;
+        for (const auto& c : res->back().columns) have += TypeLetter(c.type());
+        EXPECT_EQ(have, types) << "result types of " << r.sql;
+      }
+      if (rowsort) std::sort(got.begin(), got.end());
       std::string g, w;
       for (const auto& x : got) g += x + "\n";
       for (const auto& x : want) w += x + "\n";
@@ -186,7 +220,11 @@ TEST_P(SqlLogicTest, Run) {
 TEST(SqlLogicFiles, ArePresent) { EXPECT_GE(TestFiles().size(), 5u); }
 
 INSTANTIATE_TEST_SUITE_P(Files, SqlLogicTest, ::testing::ValuesIn(TestFiles()),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& info) {
+                           std::string n = info.param;  // function/string -> function_string
+                           std::replace(n.begin(), n.end(), '/', '_');
+                           return n;
+                         });
 
 }  // namespace
 }  // namespace wh
