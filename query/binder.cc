@@ -1308,6 +1308,19 @@ Status Binder::BindRangeOffset(const FrameBound& b, const std::vector<SortKey>& 
   return Status::OK();
 }
 
+Result<PlanPtr> Binder::BindInFrame(SubqueryFrame* frame, const std::function<Result<PlanPtr>()>& bind) {
+  subquery_frames_.push_back(frame);
+  WindowContext* saved_windows = windows_;
+  const AliasScope saved_aliases = aliases_;
+  windows_ = nullptr;
+  aliases_ = AliasScope{};
+  auto plan = bind();
+  windows_ = saved_windows;
+  aliases_ = saved_aliases;
+  subquery_frames_.pop_back();
+  return plan;
+}
+
 // FROM left [, | CROSS JOIN | [LEFT] JOIN] LATERAL (subquery) [ON ...]: the subquery may name
 // the columns of the tables before it, as a correlated subquery names its outer query's.
 Result<PlanPtr> Binder::BindLateral(const TableRef& t, const PlanPtr& left) {
@@ -1317,15 +1330,7 @@ Result<PlanPtr> Binder::BindLateral(const TableRef& t, const PlanPtr& left) {
   if (!t.using_columns.empty()) return Error(t.right->pos, "USING with a LATERAL subquery is not supported; use ON");
   Scope before{left->out};
   SubqueryFrame frame{&before, {}};
-  subquery_frames_.push_back(&frame);
-  WindowContext* saved_windows = windows_;
-  const AliasScope saved_aliases = aliases_;
-  windows_ = nullptr;
-  aliases_ = AliasScope{};
-  auto right = BindTableRef(*t.right);
-  windows_ = saved_windows;
-  aliases_ = saved_aliases;
-  subquery_frames_.pop_back();
+  auto right = BindInFrame(&frame, [&] { return BindTableRef(*t.right); });
   if (!right.ok()) return right.status();
   BExprPtr on;
   if (t.on) {
@@ -2279,15 +2284,7 @@ Result<BExprPtr> Binder::BindSubquery(const Expr& e, const Scope& scope, AggCont
     WH_ASSIGN_OR_RETURN(x, BindExpr(*e.args[0], scope, agg));
   }
   SubqueryFrame frame{&scope, {}};
-  subquery_frames_.push_back(&frame);
-  WindowContext* saved_windows = windows_;
-  const AliasScope saved_aliases = aliases_;
-  windows_ = nullptr;
-  aliases_ = AliasScope{};
-  auto plan = BindQuery(*e.subquery);
-  windows_ = saved_windows;
-  aliases_ = saved_aliases;
-  subquery_frames_.pop_back();
+  auto plan = BindInFrame(&frame, [&] { return BindQuery(*e.subquery); });
   if (!plan.ok()) return plan.status();
   auto info = std::make_shared<SubqueryInfo>();
   info->plan = *plan;

@@ -169,6 +169,9 @@ class Binder {
     std::set<int> correlated;
   };
   std::vector<SubqueryFrame*> subquery_frames_;
+  // Binds a subquery (or LATERAL) with `frame` as the query around it: outer columns resolve
+  // through it, the enclosing select list's windows and aliases are out of reach.
+  Result<PlanPtr> BindInFrame(SubqueryFrame* frame, const std::function<Result<PlanPtr>()>& bind);
   // Select-list aliases usable in WHERE, HAVING, QUALIFY and ORDER BY expressions where no
   // column has the name (DuckDB's rule): the items, and the aggregate context to bind them in.
   struct AliasScope {

@@ -1074,27 +1074,40 @@ class HashJoinOp : public Operator {
       return true;
     }
     std::vector<uint8_t> hit(in.rows, 0);
-    const size_t limit = MaxPairs(in.rows);
-    std::vector<uint32_t> lsel, rsel;
-    for (size_t i = 0; i < in.rows; ++i) {
-      if (ids[i] == KeyTable::kNone) continue;
-      if (!residual_) {
-        hit[i] = 1;
-        continue;
-      }
-      for (uint32_t r = head_[ids[i]]; r != UINT32_MAX; r = next_[r]) {
-        lsel.push_back(static_cast<uint32_t>(i));
-        rsel.push_back(r);
-        if (lsel.size() >= limit) {
-          WH_RETURN_IF_ERROR(FilterResidual(in, &lsel, &rsel));
-          for (uint32_t l : lsel) hit[l] = 1;
-          lsel.clear();
-          rsel.clear();
+    if (!residual_) {
+      for (size_t i = 0; i < in.rows; ++i) hit[i] = ids[i] != KeyTable::kNone;
+    } else {
+      // A row's partners are tested in rounds, 1, 2, 4, ... of them a round, so that a row
+      // stops at its first partner for which the residual holds (EXISTS needs no more) while
+      // long chains without one still take few rounds.
+      const size_t limit = MaxPairs(in.rows);
+      std::vector<uint32_t> cursor(in.rows, UINT32_MAX);
+      for (size_t i = 0; i < in.rows; ++i)
+        if (ids[i] != KeyTable::kNone) cursor[i] = head_[ids[i]];
+      std::vector<uint32_t> lsel, rsel;
+      auto flush = [&]() -> Status {
+        WH_RETURN_IF_ERROR(FilterResidual(in, &lsel, &rsel));
+        for (uint32_t l : lsel) hit[l] = 1;
+        lsel.clear();
+        rsel.clear();
+        return Status::OK();
+      };
+      for (size_t per_row = 1;; per_row = std::min<size_t>(per_row * 2, size_t{1} << 16)) {
+        bool any = false;
+        for (size_t i = 0; i < in.rows; ++i) {
+          if (hit[i]) continue;
+          for (size_t k = 0; k < per_row && cursor[i] != UINT32_MAX; ++k) {
+            lsel.push_back(static_cast<uint32_t>(i));
+            rsel.push_back(cursor[i]);
+            cursor[i] = next_[cursor[i]];
+            any = true;
+            if (lsel.size() >= limit) WH_RETURN_IF_ERROR(flush());
+          }
         }
+        WH_RETURN_IF_ERROR(flush());
+        if (!any) break;
       }
     }
-    WH_RETURN_IF_ERROR(FilterResidual(in, &lsel, &rsel));
-    for (uint32_t l : lsel) hit[l] = 1;
     // NOT IN / IN as a value: a row without a partner is NULL, not FALSE, when the right side
     // has rows for it and its key, or one of those rows' keys, is NULL.
     std::vector<uint8_t> unknown(in.rows, 0);

@@ -31,6 +31,19 @@ ResultSet DescribeResult(const std::vector<std::string>& names, const std::vecto
   return rs;
 }
 
+// DESCRIBE of a query's columns; `note` (a view's text) on the first.
+ResultSet DescribePlan(const PlanNode& plan, const std::string& note) {
+  std::vector<std::string> names, types, nulls, notes;
+  for (const auto& c : plan.out) {
+    names.push_back(c.name);
+    types.push_back(c.type.ToString());
+    nulls.push_back(c.nullable ? "YES" : "NO");
+    notes.push_back("");
+  }
+  if (!notes.empty()) notes[0] = note;
+  return DescribeResult(names, types, nulls, notes);
+}
+
 // A one-row result: how many rows a statement wrote.
 ResultSet CountResult(const char* name, uint64_t rows) {
   ResultSet rs;
@@ -462,16 +475,8 @@ Result<std::vector<ResultSet>> Session::DescribeView(Warehouse* wh, const std::s
   std::vector<std::string> ids;
   WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(wh, *(*parsed)[0].query, text, &ids, nullptr,
                                          "there is no warehouse here"));
-  std::vector<std::string> names, types, nulls, notes;
-  for (const auto& c : plan->out) {
-    names.push_back(c.name);
-    types.push_back(c.type.ToString());
-    nulls.push_back(c.nullable ? "YES" : "NO");
-    notes.push_back("");
-  }
-  if (!notes.empty()) notes[0] = std::string(kind) + ": " + text;
   std::vector<ResultSet> out;
-  out.push_back(DescribeResult(names, types, nulls, notes));
+  out.push_back(DescribePlan(*plan, std::string(kind) + ": " + text));
   return out;
 }
 
@@ -644,14 +649,7 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
         std::vector<std::string> ids;
         WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(opened.ok() ? *opened : nullptr, *st.query, sql, &ids, nullptr,
                                                opened.ok() ? std::string() : opened.status().message()));
-        std::vector<std::string> names, types, nulls, notes;
-        for (const auto& c : plan->out) {
-          names.push_back(c.name);
-          types.push_back(c.type.ToString());
-          nulls.push_back(c.nullable ? "YES" : "NO");
-          notes.push_back("");
-        }
-        out.push_back(DescribeResult(names, types, nulls, notes));
+        out.push_back(DescribePlan(*plan, ""));
         return out;
       }
       if (auto t = temp_views_.find(ToLower(st.table)); t != temp_views_.end()) {

@@ -55,13 +55,8 @@ class Parser {
     return Status::OK();
   }
   Result<std::string> Identifier(const char* what) {
-    const Token& t = Peek();
-    if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kQuotedIdent)
-      return Expected(std::string(what));
-    Advance();
-    Status st = ValidateIdentifier(t.text, what);
-    if (!st.ok()) return Error(t, st.message());
-    return ToLower(t.text);
+    WH_ASSIGN_OR_RETURN(std::string name, NameAsWritten(what));
+    return ToLower(name);
   }
   // A name that keeps the case it was written with (column names, column aliases): wh matches
   // names ignoring case and shows them as declared.
@@ -1415,21 +1410,15 @@ class Parser {
     if (!rows) {  // RANGE: an offset of the ORDER BY value, a number or an INTERVAL
       WH_ASSIGN_OR_RETURN(ExprPtr v, Expression());
       b.value = std::shared_ptr<Expr>(std::move(v));
-      if (AcceptKeyword("PRECEDING")) {
-        b.kind = FrameBound::kPreceding;
-      } else {
-        WH_RETURN_IF_ERROR(ExpectKeyword("FOLLOWING"));
-        b.kind = FrameBound::kFollowing;
-      }
-      return b;
+    } else {
+      const Token& n = Peek();
+      if (n.kind != TokenKind::kNumber || n.text.find_first_not_of("0123456789") != std::string::npos)
+        return Expected("UNBOUNDED, CURRENT ROW or a row count");
+      Advance();
+      auto [ptr, ec] = std::from_chars(n.text.data(), n.text.data() + n.text.size(), b.offset);
+      if (ec != std::errc() || ptr != n.text.data() + n.text.size() || b.offset > 1000000000)
+        return Error(n, "frame offset '" + n.text + "' is too large");
     }
-    const Token& n = Peek();
-    if (n.kind != TokenKind::kNumber || n.text.find_first_not_of("0123456789") != std::string::npos)
-      return Expected("UNBOUNDED, CURRENT ROW or a row count");
-    Advance();
-    auto [ptr, ec] = std::from_chars(n.text.data(), n.text.data() + n.text.size(), b.offset);
-    if (ec != std::errc() || ptr != n.text.data() + n.text.size() || b.offset > 1000000000)
-      return Error(n, "frame offset '" + n.text + "' is too large");
     if (AcceptKeyword("PRECEDING")) {
       b.kind = FrameBound::kPreceding;
     } else {

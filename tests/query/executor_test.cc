@@ -32,6 +32,13 @@ std::string Print(const ResultSet& rs, OutputFormat f) {
   return o.str();
 }
 
+// The last result of sql as CSV ("" when it has none), or "error: " and the message.
+std::string LastCsv(Session* s, const std::string& sql) {
+  auto r = s->Execute(sql);
+  if (!r.ok()) return "error: " + r.status().message();
+  return r->empty() ? std::string() : Print(r->back(), OutputFormat::kCsv);
+}
+
 // Names keep the case they were declared with and match ignoring case (as in DuckDB and Spark):
 // in SELECT *, a column named in any case, aliases, CREATE TABLE AS, a CSV header, the bucket key.
 TEST(Executor, IdentifiersKeepTheirCase) {
@@ -44,11 +51,7 @@ TEST(Executor, IdentifiersKeepTheirCase) {
   ASSERT_TRUE(wh.ok());
   auto in = StringInput("USERID,amount,EventTime\n7,2.5,2024-01-01 10:00:00\n", "t.csv");
   ASSERT_TRUE(IngestCsvStreams(*wh, "t", {in.get()}, {}).ok());
-  auto csv = [&](const std::string& sql) {
-    auto r = s.Execute(sql);
-    if (!r.ok()) return r.status().ToString();
-    return Print(r->back(), OutputFormat::kCsv);
-  };
+  auto csv = [&](const std::string& sql) { return LastCsv(&s, sql); };
   EXPECT_EQ(csv("SELECT * FROM t"), "userId,Amount,eventTime,day\n7,2.5,2024-01-01 10:00:00,2024-01-01\n");
   EXPECT_EQ(csv("SELECT userid, T.AMOUNT, \"userid\" AS MyId, sum(amount) AS Total FROM T GROUP BY ALL"),
             "userId,Amount,MyId,Total\n7,2.5,7,2.5\n");
@@ -85,11 +88,7 @@ std::string FileText(const std::string& path) {
 TEST(Executor, CopyToAndFrom) {
   TempDir dir;
   Session s(DefaultFileSystem(), dir.Join("w"));
-  auto csv = [&](const std::string& sql) {
-    auto r = s.Execute(sql);
-    if (!r.ok()) return "error: " + r.status().message();
-    return r->empty() ? std::string() : Print(r->back(), OutputFormat::kCsv);
-  };
+  auto csv = [&](const std::string& sql) { return LastCsv(&s, sql); };
   ASSERT_EQ(csv("CREATE TABLE t (id BIGINT NOT NULL, name STRING, amount DECIMAL(10,2), day DATE); "
                 "INSERT INTO t VALUES (1, 'a,b', 1.50, '2024-01-02'), (2, NULL, NULL, NULL), (3, '', -2, '2023-12-31')"),
             "rows_inserted\n3\n");
@@ -129,11 +128,7 @@ TEST(Executor, CopyToAndFrom) {
 TEST(Executor, TemporaryViews) {
   TempDir dir;
   Session s(DefaultFileSystem(), dir.Join("w"));
-  auto csv = [&](const std::string& sql) {
-    auto r = s.Execute(sql);
-    if (!r.ok()) return "error: " + r.status().message();
-    return r->empty() ? std::string() : Print(r->back(), OutputFormat::kCsv);
-  };
+  auto csv = [&](const std::string& sql) { return LastCsv(&s, sql); };
   EXPECT_EQ(csv("CREATE TEMP VIEW v AS SELECT 1 AS x; SELECT * FROM v"), "x\n1\n");
   EXPECT_NE(csv("CREATE TEMP VIEW v AS SELECT 2 AS x").find("already exists"), std::string::npos);
   EXPECT_EQ(csv("CREATE OR REPLACE TEMPORARY VIEW v AS SELECT 2 AS x; SELECT * FROM v"), "x\n2\n");

@@ -59,3 +59,9 @@ SELECT g, c FROM (SELECT grp AS g, COUNT(*) AS c FROM t GROUP BY grp) s WHERE c 
 WITH big AS (SELECT * FROM t WHERE n > 3) SELECT id FROM t WHERE id IN (SELECT id FROM big);
 SELECT id FROM t WHERE n IN (SELECT NULL);
 SELECT id, n IN (SELECT NULL), NULL IN (SELECT n FROM t), NULL NOT IN (SELECT n FROM t WHERE id > 100) FROM t;
+-- EXISTS with a condition beyond the key: a row stops at its first partner that meets it
+-- (partners tested in rounds of 1, 2, 4, ...); the answers are those of testing them all.
+SELECT count(*) FROM posts p WHERE EXISTS (SELECT 1 FROM payments y WHERE y.user_id = p.user_id AND y.date > p.posted_at);
+SELECT count(*) FROM posts p WHERE NOT EXISTS (SELECT 1 FROM payments y WHERE y.user_id = p.user_id AND y.date > p.posted_at);
+SELECT p.id, EXISTS (SELECT 1 FROM payments y WHERE y.user_id = p.user_id AND y.total > 90 AND y.date < p.posted_at) FROM posts p WHERE p.user_id < 300;
+SELECT count(*) FROM events e WHERE EXISTS (SELECT 1 FROM events x WHERE x.user_id = e.user_id AND x.event_date > e.event_date + 20);
