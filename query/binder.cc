@@ -2395,6 +2395,12 @@ Result<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggCont
   const ScalarFunction* fn = FindScalarFunction(f);
   if (fn && fn->hidden) fn = nullptr;  // an operator's implementation, not callable by name
   if (!fn) {
+    static const char* kArrays[] = {"SPLIT", "COLLECT_LIST", "COLLECT_SET", "ARRAY_AGG", "LIST", "STRING_SPLIT",
+                                    "STR_SPLIT", "UNNEST", "EXPLODE", "ARRAY", "LIST_VALUE", "SIZE", "ARRAY_LENGTH"};
+    for (const char* a : kArrays)
+      if (f == a)
+        return Error(e, f + "() is not supported yet: wh has no array (LIST) type; SPLIT_PART(s, sep, n) takes one "
+                            "piece, STRING_AGG(x, ',') joins values into a string");
     return Error(e, "unknown function " + f + "()" + DidYouMean(NearestFunctionNames(f), "()"));
   }
   if (e.distinct) return Error(e, "DISTINCT is only allowed in aggregate functions");

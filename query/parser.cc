@@ -127,6 +127,9 @@ class Parser {
     }
     if (AcceptKeyword("COPY")) return Copy(std::move(s));
     if (AcceptKeyword("INSERT")) {
+      if (Peek().Is("OVERWRITE"))
+        return Error(Peek(), "INSERT OVERWRITE is not supported yet (a new table from CREATE TABLE ... AS SELECT, "
+                             "or INSERT INTO, are)");
       WH_RETURN_IF_ERROR(ExpectKeyword("INTO"));
       s.kind = Statement::kInsert;
       AcceptKeyword("TABLE");
@@ -179,8 +182,11 @@ class Parser {
       WH_RETURN_IF_ERROR(QueryWithText(&s));
       return s;
     }
+    if (first.Is("ALTER") || first.Is("UPDATE") || first.Is("DELETE") || first.Is("MERGE"))
+      return Error(first, first.text + " is not supported yet: tables take new rows (INSERT, COPY FROM, wh ingest); "
+                          "a changed table is made anew with CREATE TABLE ... AS SELECT");
     return Error(first, "expected a statement (SELECT, WITH, VALUES, CREATE TABLE, CREATE VIEW, INSERT "
-                        "INTO, DROP TABLE, DROP VIEW, SHOW TABLES, DESCRIBE, EXPLAIN), found " +
+                        "INTO, COPY, DROP TABLE, DROP VIEW, SHOW TABLES, DESCRIBE, EXPLAIN), found " +
                             first.Describe());
   }
 
