@@ -457,13 +457,15 @@ class Parser {
   Result<std::unique_ptr<SelectCore>> Select() {
     auto s = std::make_unique<SelectCore>();
     s->pos = Peek().pos;
-    if (Peek().Is("FROM")) {  // FROM t ... (DuckDB's FROM-first): SELECT * FROM t ...
+    if (Peek().Is("FROM")) {  // DuckDB's FROM-first: FROM t [SELECT items] ...; no SELECT: *
       SelectItem star;
       star.expr = std::make_unique<Expr>();
       star.expr->kind = Expr::kStar;
       star.expr->pos = Peek().pos;
       star.text = "*";
-      s->items.push_back(std::move(star));
+      Advance();
+      WH_ASSIGN_OR_RETURN(s->from, FromClause());
+      if (!AcceptKeyword("SELECT")) s->items.push_back(std::move(star));
     } else {
       WH_RETURN_IF_ERROR(ExpectKeyword("SELECT"));
     }
@@ -510,7 +512,7 @@ class Parser {
       }
       s->items.push_back(std::move(item));
     } while (AcceptSymbol(","));
-    if (AcceptKeyword("FROM")) {
+    if (!s->from && AcceptKeyword("FROM")) {
       WH_ASSIGN_OR_RETURN(s->from, FromClause());
     }
     if (AcceptKeyword("WHERE")) {

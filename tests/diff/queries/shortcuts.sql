@@ -23,3 +23,7 @@ SELECT id, n * 2 AS twice FROM t ORDER BY twice DESC NULLS LAST, id;
 SELECT id, n AS v FROM t ORDER BY v + id, id;
 SELECT user_id, COUNT(*) AS posts FROM posts GROUP BY ALL HAVING posts >= 4;
 SELECT user_id, event_date, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY timestamp) AS rn FROM events QUALIFY rn = 1 AND user_id < -9000000000000000000;
+-- FROM-first, with and without a SELECT after it.
+FROM t SELECT id, name WHERE id < 3;
+FROM t SELECT grp, count(*) GROUP BY grp;
+FROM t WHERE id = 1;
