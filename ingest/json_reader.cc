@@ -57,6 +57,8 @@ struct JsonReader::Impl {
       WH_ASSIGN_OR_RETURN(size_t n, in->Read(tmp.data(), tmp.size()));
       if (n == 0) {
         eof = true;
+        if (unwrap.Unclosed())
+          return Status::DataError(in->name() + ": the input ends inside its JSON array (no closing ']': a cut file?)");
       } else {
         unwrap.Feed(tmp.data(), n);
         buf.append(tmp.data(), n);

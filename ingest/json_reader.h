@@ -27,6 +27,8 @@ class JsonArrayUnwrapper {
  public:
   // Rewrites text (the input's next bytes) in place.
   void Feed(char* text, size_t n);
+  // After the whole input: true when an array was opened and never closed (a cut file).
+  bool Unclosed() const { return mode_ == 1 && depth_ > 0; }
 
  private:
   int mode_ = -1;  // -1 undecided, 0 objects, 1 one array

@@ -342,6 +342,8 @@ Result<SniffResult> SniffJson(const std::vector<std::string>& paths, const Sniff
     WH_ASSIGN_OR_RETURN(std::string text, ReadSample(paths[p], &whole, opt.sample_rows >= kEveryRow));
     JsonArrayUnwrapper unwrap;  // [{...}, {...}] reads as its objects
     unwrap.Feed(text.data(), text.size());
+    if (whole && unwrap.Unclosed())
+      return Status::DataError(paths[p] + ": the file ends inside its JSON array (no closing ']': a cut file?)");
     simdjson::padded_string padded(text);
     simdjson::dom::document_stream docs;
     if (auto e = parser.parse_many(padded, std::max<size_t>(padded.size(), 1 << 20)).get(docs))

@@ -311,7 +311,10 @@ Result<PlanPtr> JoinLateral(PlanPtr left, PlanPtr sub, const std::set<int>& corr
     j->left_keys.push_back(p.outer->type == *t ? p.outer : MakeCast(p.outer, *t));
     j->right_keys.push_back(p.inner->type == *t ? p.inner : MakeCast(p.inner, *t));
   }
-  if (on && j->join_type == PlanNode::kLeft) residual.push_back(on);
+  // ON is a condition of the pairs; over an aggregate without GROUP BY it must see the
+  // aggregate of no rows (COUNT 0) of a left row without a group, so it comes after that.
+  const bool on_after = on && d.single_row;
+  if (on && !on_after && j->join_type == PlanNode::kLeft) residual.push_back(on);
   if (!residual.empty()) j->residual = MakeAnd(residual);
   std::set<int> shown;
   for (const auto& c : visible) shown.insert(c.id);
@@ -322,7 +325,7 @@ Result<PlanPtr> JoinLateral(PlanPtr left, PlanPtr sub, const std::set<int>& corr
     j->out.push_back(c);
   }
   PlanPtr plan = j;
-  if (on && j->join_type == PlanNode::kInner) {
+  if (on && !on_after && j->join_type == PlanNode::kInner) {
     auto f = std::make_shared<PlanNode>();
     f->kind = PlanNode::kFilter;
     f->children = {plan};
@@ -330,6 +333,7 @@ Result<PlanPtr> JoinLateral(PlanPtr left, PlanPtr sub, const std::set<int>& corr
     f->out = plan->out;
     plan = f;
   }
+  std::map<int, BExprPtr> fixed;  // the ids the aggregate-of-no-rows projection replaced
   if (d.single_row && !d.empty_values.empty() && !j->right_keys.empty()) {
     // No group for a left row: the aggregate of no rows (COUNT is 0, not NULL); same ids.
     auto proj = std::make_shared<PlanNode>();
@@ -344,12 +348,45 @@ Result<PlanPtr> JoinLateral(PlanPtr left, PlanPtr sub, const std::set<int>& corr
         k->has_else = true;
         k->nullable = true;
         e = k;
+        const int old_id = c.id;
         c.id = new_id(c.name);
+        fixed[old_id] = MakeColumnRef(c.id, c.type, true);
       }
       proj->exprs.push_back(e);
       proj->out.push_back(c);
     }
     plan = proj;
+  }
+  if (on_after) {
+    const BExprPtr cond = Substitute(on, fixed);
+    if (!left_join) {  // JOIN ... ON: the rows where it holds
+      auto f = std::make_shared<PlanNode>();
+      f->kind = PlanNode::kFilter;
+      f->children = {plan};
+      f->predicate = cond;
+      f->out = plan->out;
+      return PlanPtr(f);
+    }
+    // LEFT JOIN ... ON: a left row whose aggregate row fails it keeps NULLs on the right.
+    std::set<int> left_ids;
+    for (const auto& c : left->out) left_ids.insert(c.id);
+    auto p = std::make_shared<PlanNode>();
+    p->kind = PlanNode::kProject;
+    p->children = {plan};
+    for (auto c : plan->out) {
+      BExprPtr e = MakeColumnRef(c.id, c.type, c.nullable);
+      if (!left_ids.count(c.id)) {
+        auto k = MakeNode(BExpr::kCase, c.type, {cond, e, MakeLiteral(Value::Null(c.type))});
+        k->has_else = true;
+        k->nullable = true;
+        e = k;
+        c.id = new_id(c.name);
+        c.nullable = true;
+      }
+      p->exprs.push_back(e);
+      p->out.push_back(c);
+    }
+    return PlanPtr(p);
   }
   return plan;
 }

@@ -169,12 +169,12 @@ Status Atan2Kernel(const BExpr&, const std::vector<Column>& a, size_t n, Column*
 
 // WIDTH_BUCKET(x, lo, hi, n), Spark's: the bucket of x among n equal-width buckets from lo to
 // hi, numbered 1..n; 0 below the first, n + 1 from the last's end on (lo > hi: buckets count
-// down). NULL for n <= 0, lo = hi, or a value that is not finite.
+// down; an infinite x is 0 or n + 1). NULL for n <= 0, lo = hi, an infinite bound or a NaN x.
 Status WidthBucketKernel(const BExpr&, const std::vector<Column>& a, size_t n, Column* out) {
   return FixedRows<int64_t>(a, n, out, [&](size_t i, int64_t* v, bool* null) {
     const double x = a[0].Get<double>(i), lo = a[1].Get<double>(i), hi = a[2].Get<double>(i);
     const int64_t k = a[3].Get<int64_t>(i);
-    if (k <= 0 || k == INT64_MAX || lo == hi || !std::isfinite(x) || !std::isfinite(lo) || !std::isfinite(hi)) {
+    if (k <= 0 || k == INT64_MAX || lo == hi || std::isnan(x) || !std::isfinite(lo) || !std::isfinite(hi)) {
       *null = true;
       return Status::OK();
     }

@@ -149,6 +149,12 @@ TEST(ReadFiles, QueriedWithoutAWarehouse) {
   std::ostringstream o;
   PrintResult(loaded->back(), OutputFormat::kCsv, o);
   EXPECT_EQ(o.str(), "count(*),max(b)\n2,\"y\"\"\"\n");
+  // A JSON array cut short (no closing ']') is an error, in a query and in an ingest.
+  Write(dir, "cut.json", "[{\"A\": 1},\n{\"A\": 2}\n");
+  EXPECT_NE(Csv(&s, "SELECT * FROM '" + dir.Join("cut.json") + "'").find("no closing ']'"), std::string::npos);
+  auto cut = w.Execute("COPY j FROM '" + dir.Join("cut.json") + "'");
+  ASSERT_FALSE(cut.ok());
+  EXPECT_NE(cut.status().message().find("no closing ']'"), std::string::npos) << cut.status().message();
   // A value the sample did not see fails with the file and line.
   std::string big = "n\n";
   for (int i = 0; i < 30000; ++i) big += "1\n";

@@ -24,3 +24,12 @@ SELECT count(*) FROM t, LATERAL (SELECT 1 AS one UNION ALL SELECT 2) x;
 -- Correlated scalar subqueries with ORDER BY ... LIMIT 1 (the latest value per row).
 SELECT e.user_id, (SELECT total FROM payments p WHERE p.user_id = e.user_id ORDER BY date DESC, total LIMIT 1) AS last_total
   FROM (SELECT DISTINCT user_id FROM events WHERE user_id < 60) e;
+-- ON over a LATERAL aggregate without GROUP BY: it sees COUNT 0 of rows without a group, and a
+-- row failing it keeps NULLs (LEFT) or goes (inner).
+WITH a(id, g) AS (VALUES (1,10),(2,20),(3,NULL),(4,40)), b(g, v) AS (VALUES (10,5),(10,5),(10,3),(20,7),(20,NULL),(NULL,9),(40,1))
+SELECT a.id, x.c FROM a LEFT JOIN LATERAL (SELECT COUNT(*) AS c FROM b WHERE b.g = a.g) x ON x.c > 1;
+WITH a(id, g) AS (VALUES (1,10),(2,20),(3,NULL),(4,40)), b(g, v) AS (VALUES (10,5),(10,5),(10,3),(20,7),(20,NULL),(NULL,9),(40,1))
+SELECT a.id, x.c FROM a JOIN LATERAL (SELECT COUNT(*) AS c FROM b WHERE b.g = a.g) x ON x.c < 2;
+WITH a(id, g) AS (VALUES (1,10),(2,20),(3,NULL),(4,40)), b(g, v) AS (VALUES (10,5),(10,5),(10,3),(20,7),(20,NULL),(NULL,9),(40,1))
+SELECT a.id, x.c, x.s FROM a LEFT JOIN LATERAL (SELECT COUNT(*) AS c, SUM(v) AS s FROM b WHERE b.g = a.g) x ON x.c >= a.id;
+SELECT COUNT(p.n) FROM (SELECT DISTINCT user_id FROM events) e LEFT JOIN LATERAL (SELECT COUNT(*) AS n FROM payments p WHERE p.user_id = e.user_id) p ON p.n > 3;
