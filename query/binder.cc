@@ -1343,9 +1343,9 @@ Result<PlanPtr> Binder::BindLateral(const TableRef& t, const PlanPtr& left) {
     if (on->kind == BExpr::kLiteral && !on->value.null && on->value.i) on = nullptr;  // ON TRUE
   }
   const bool left_join = t.join_type == TableRef::kLeft;
-  if (!frame.correlated.empty() && !on) {
+  if (!frame.correlated.empty()) {
     // LATERAL (SELECT a * 2 AS x, ...) without FROM: values computed from each row before it,
-    // a projection over it.
+    // a projection over it (ON then filters it, or for LEFT JOIN blanks the values).
     std::vector<const PlanNode*> chain;
     const PlanNode* n = right->get();
     while (n->kind == PlanNode::kProject && n->children.size() == 1) {
@@ -1363,11 +1363,25 @@ Result<PlanPtr> Binder::BindLateral(const TableRef& t, const PlanPtr& left) {
         p->exprs.push_back(MakeColumnRef(c.id, c.type, c.nullable));
         p->out.push_back(c);
       }
+      std::set<int> values;
       for (const auto& c : chain.front()->out) {
         p->exprs.push_back(map[c.id]);
         p->out.push_back(c);
+        values.insert(c.id);
       }
-      return PlanPtr(p);
+      if (!on) return PlanPtr(p);
+      if (!left_join) return FilterOver(p, on);
+      auto blank = PassThrough(p);
+      for (size_t i = 0; i < blank->out.size(); ++i) {
+        PlanColumn& c = blank->out[i];
+        if (!values.count(p->out[i].id)) continue;  // a column of the rows before it
+        auto k = MakeNode(BExpr::kCase, c.type, {on, blank->exprs[i], MakeLiteral(Value::Null(c.type))});
+        k->has_else = true;
+        k->nullable = true;
+        blank->exprs[i] = k;
+        c.nullable = true;
+      }
+      return PlanPtr(blank);
     }
   }
   if (frame.correlated.empty() && !left_join && !on) {

@@ -33,3 +33,6 @@ SELECT a.id, x.c FROM a JOIN LATERAL (SELECT COUNT(*) AS c FROM b WHERE b.g = a.
 WITH a(id, g) AS (VALUES (1,10),(2,20),(3,NULL),(4,40)), b(g, v) AS (VALUES (10,5),(10,5),(10,3),(20,7),(20,NULL),(NULL,9),(40,1))
 SELECT a.id, x.c, x.s FROM a LEFT JOIN LATERAL (SELECT COUNT(*) AS c, SUM(v) AS s FROM b WHERE b.g = a.g) x ON x.c >= a.id;
 SELECT COUNT(p.n) FROM (SELECT DISTINCT user_id FROM events) e LEFT JOIN LATERAL (SELECT COUNT(*) AS n FROM payments p WHERE p.user_id = e.user_id) p ON p.n > 3;
+-- LATERAL without FROM, with ON: a filter (JOIN) or blanked values (LEFT JOIN).
+WITH a(id, g) AS (VALUES (1,10),(2,20),(3,NULL)) SELECT a.id, x.d FROM a JOIN LATERAL (SELECT a.g AS d) x ON x.d > 15;
+WITH a(id, g) AS (VALUES (1,10),(2,20),(3,NULL)) SELECT a.id, x.d, x.e FROM a LEFT JOIN LATERAL (SELECT a.g AS d, a.id * 2 AS e) x ON x.d > 15;
