@@ -1097,9 +1097,18 @@ Result<PlanPtr> Binder::BindTable(const TableRef& t) {
       if (ct.columns.size() > plan->out.size())
         return Error(ct.pos, "WITH query '" + t.name + "' has " + std::to_string(plan->out.size()) + " columns, but " +
                                  std::to_string(ct.columns.size()) + " names are given");
+      // Names given twice become distinct, as DuckDB makes them: a, a_1.
+      std::vector<std::string> names;
+      std::set<std::string> used;
+      for (const auto& c : ct.columns) {
+        std::string n = c;
+        for (int i = 1; used.count(ToLower(n)); ++i) n = c + "_" + std::to_string(i);
+        used.insert(ToLower(n));
+        names.push_back(n);
+      }
       size_t k = 0;
       plan = PassThrough(plan, [&](PlanColumn& o) {
-        if (k < ct.columns.size()) o.name = ct.columns[k++];
+        if (k < names.size()) o.name = names[k++];
       });
     }
     return requalify(plan);

@@ -114,7 +114,8 @@ Result<PlanPtr> Pull(const PlanPtr& node, Decorrelation* d) {
     }
     case PlanNode::kProject: {
       for (const auto& e : node->exprs)
-        if (RefersTo(*e, d->outer)) return Unsupported("its select list refers to the outer query");
+        if (RefersTo(*e, d->outer))
+          return Unsupported("it refers to the outer query in its select list or ORDER BY (only its WHERE may)");
       const size_t before = d->pulled.size();
       WH_ASSIGN_OR_RETURN(copy->children[0], Pull(node->children[0], d));
       // The inner columns the pulled conditions read are passed through.
@@ -189,8 +190,7 @@ Result<PlanPtr> Pull(const PlanPtr& node, Decorrelation* d) {
       for (size_t i = before; i < d->pulled.size(); ++i) {
         Pulled& p = d->pulled[i];
         if (p.residual)
-          return Unsupported("a condition other than = on the outer query under an aggregate (" +
-                             p.residual->ToString() + ")");
+          return Unsupported("a condition other than = on the outer query under an aggregate");
         PlanColumn c;
         c.id = (*d->new_id)("correlated key");
         c.name = "correlated key";

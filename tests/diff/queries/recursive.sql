@@ -26,3 +26,6 @@ WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 6) SELE
 WITH RECURSIVE t(n, k) AS (SELECT 1, NULL::INT UNION SELECT n + 1, NULL FROM t WHERE n < 3) SELECT * FROM t;
 -- error
 WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1, n FROM t WHERE n < 3) SELECT * FROM t;
+-- A WITH query's column list naming one column twice: a, a_1.
+WITH t(a, a) AS (SELECT 1, 2) SELECT * FROM t;
+WITH t(a, a) AS (SELECT 1, 2) SELECT a_1 FROM t;
