@@ -528,7 +528,7 @@ Status ParseJsonInput(InputStream* in, const TableSchema& schema, BatchBuilder* 
                       uint64_t* total_rows, std::vector<RejectedRow>* rejects) {
   std::vector<RejectedRow>* tolerate = opt.max_errors > 0 ? rejects : nullptr;
   WH_ASSIGN_OR_RETURN(auto time, ColumnTimeFormats(schema, opt));
-  JsonReader reader(in, schema, std::move(time));
+  JsonReader reader(in, schema, std::move(time), opt.sniffed_names);
   while (true) {
     std::vector<Column> cols;
     for (const auto& c : schema.columns) cols.emplace_back(c.type);
@@ -669,22 +669,27 @@ Result<std::vector<std::string>> ExpandInputPaths(const std::vector<std::string>
   return out;
 }
 
+std::string InputExtension(const std::string& path) {
+  std::string n = ToLower(std::filesystem::path(path).filename().string());
+  for (const char* z : {".gz", ".zst", ".bz2"}) {
+    std::string_view zs(z);
+    if (n.size() > zs.size() && n.compare(n.size() - zs.size(), zs.size(), zs) == 0) n.resize(n.size() - zs.size());
+  }
+  const size_t dot = n.rfind('.');
+  return dot == std::string::npos || dot == 0 ? std::string() : n.substr(dot + 1);
+}
+
+std::optional<InputFormat> FormatOfExtension(const std::string& ext) {
+  for (const char* e : {"json", "jsonl", "ndjson"})
+    if (ext == e) return InputFormat::kJson;
+  for (const char* e : {"csv", "tsv", "txt", "tbl", "psv"})
+    if (ext == e) return InputFormat::kCsv;
+  return std::nullopt;
+}
+
 Result<InputFormat> FormatFromNames(const std::vector<std::string>& paths) {
   size_t json = 0;
-  for (const auto& p : paths) {
-    std::string n = ToLower(p);
-    for (const char* z : {".gz", ".zst", ".bz2"}) {
-      std::string_view zs(z);
-      if (n.size() > zs.size() && n.compare(n.size() - zs.size(), zs.size(), zs) == 0) n.resize(n.size() - zs.size());
-    }
-    for (const char* ext : {".json", ".jsonl", ".ndjson"}) {
-      std::string_view e(ext);
-      if (n.size() > e.size() && n.compare(n.size() - e.size(), e.size(), e) == 0) {
-        ++json;
-        break;
-      }
-    }
-  }
+  for (const auto& p : paths) json += FormatOfExtension(InputExtension(p)) == InputFormat::kJson;
   if (json == 0) return InputFormat::kCsv;
   if (json == paths.size()) return InputFormat::kJson;
   return Status::InvalidArgument("the inputs mix JSON and other files; load them separately or say --format csv|json");
@@ -802,8 +807,8 @@ Result<IngestResult> IngestCsv(Warehouse* wh, const std::string& table,
         return Status::AlreadyExists(
             "'" + p + "' (" + std::to_string(match->size) + " bytes, the same content) was already "
             "committed to table '" + snap.schema.name + "' by commit " + std::to_string(match_commit->seq) +
-            " (etl_date " + FormatTimestamp(match_commit->etl_micros) + "); nothing was ingested. Use "
-            "--force to load it again.");
+            " (etl_date " + FormatTimestamp(match_commit->etl_micros) + "); nothing was ingested. " +
+            options.force_hint);
     }
   }
   std::vector<std::unique_ptr<InputStream>> owned;

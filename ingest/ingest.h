@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,8 @@ struct IngestOptions {
   EncodeOptions encode;
   // Load files even if the table already committed the same path with the same content.
   bool force = false;
+  // How the refusal of such a file says to force it (the caller's spelling of `force`).
+  std::string force_hint = "Use --force to load it again.";
   // A CSV header without some nullable column of the table fills it with NULLs instead of
   // failing (a header without a NOT NULL column always fails).
   bool allow_missing_columns = false;
@@ -91,6 +94,12 @@ struct IngestResult {
 // An argument that matches nothing is an error.
 Result<std::vector<std::string>> ExpandInputPaths(const std::vector<std::string>& args);
 
+// A file name's extension, lower case, without the dot and past a compression suffix
+// (.gz, .zst, .bz2): "events.JSONL.gz" -> "jsonl"; "" when there is none.
+std::string InputExtension(const std::string& path);
+// The format an extension names: json, jsonl, ndjson -> JSON; csv, tsv, txt, tbl, psv -> CSV;
+// otherwise none.
+std::optional<InputFormat> FormatOfExtension(const std::string& ext);
 // The format the names of these files suggest: JSON when every one ends in .json, .jsonl or
 // .ndjson (before a .gz/.zst/.bz2), CSV when none does; an error when they are mixed.
 Result<InputFormat> FormatFromNames(const std::vector<std::string>& paths);

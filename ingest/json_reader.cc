@@ -44,12 +44,13 @@ struct JsonReader::Impl {
     auto it = key_column.find(std::string(key));
     if (it != key_column.end()) return it->second;
     int c = schema.FindColumn(std::string(key));
-    if (c < 0) c = schema.FindColumn(SniffedName(std::string(key)));  // "first name": first_name
+    if (c < 0 && sniffed_names) c = schema.FindColumn(SniffedName(std::string(key)));  // "first name": first_name
     key_column.emplace(std::string(key), c);
     return c;
   }
 
   JsonArrayUnwrapper unwrap;
+  bool sniffed_names = false;
 
   Status Fill(size_t want) {
     std::string tmp(kReadBytes, '\0');
@@ -188,8 +189,10 @@ void JsonArrayUnwrapper::Feed(char* text, size_t n) {
   }
 }
 
-JsonReader::JsonReader(InputStream* in, const TableSchema& schema, std::vector<TimeFormat> time)
-    : impl_(std::make_unique<Impl>(in, schema, std::move(time))) {}
+JsonReader::JsonReader(InputStream* in, const TableSchema& schema, std::vector<TimeFormat> time, bool sniffed_names)
+    : impl_(std::make_unique<Impl>(in, schema, std::move(time))) {
+  impl_->sniffed_names = sniffed_names;
+}
 
 JsonReader::~JsonReader() = default;
 

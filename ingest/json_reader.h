@@ -39,7 +39,9 @@ class JsonArrayUnwrapper {
 class JsonReader {
  public:
   // `time`: per table column, how DATE/TIMESTAMP strings are read.
-  JsonReader(InputStream* in, const TableSchema& schema, std::vector<TimeFormat> time);
+  // `sniffed_names`: keys match columns as the sniffer named them too (ingest/sniff.h:
+  // "first name" fills first_name), for files read as they were sniffed.
+  JsonReader(InputStream* in, const TableSchema& schema, std::vector<TimeFormat> time, bool sniffed_names = false);
   ~JsonReader();
 
   // Parses the next few MiB of input: appends their objects' rows to `cols` (one per table

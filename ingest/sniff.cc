@@ -183,7 +183,9 @@ CsvSample SplitCsv(const std::string& text, const std::string& name, char delim,
     }
     if (!*more) break;
     std::vector<std::string> row;
-    for (const auto& f : fields) row.emplace_back(f.quoted && f.value.empty() ? std::string("\"\"") : std::string(f.value));
+    // A quoted empty field ("") is an empty string, but for the types it says nothing, as an
+    // empty one: both are kept as "".
+    for (const auto& f : fields) row.emplace_back(f.value);
     s.rows.push_back(std::move(row));
   }
   return s;
@@ -248,7 +250,7 @@ Result<SniffResult> SniffCsv(const std::vector<std::string>& paths, const SniffO
   const std::vector<Candidate> cand = Candidates(opt, true);
   std::vector<ColumnGuess> body(ncols, ColumnGuess(cand));
   for (size_t r = 1; r < rows.size(); ++r)
-    for (size_t c = 0; c < ncols && c < rows[r].size(); ++c) body[c].Observe(rows[r][c] == "\"\"" ? "" : rows[r][c]);
+    for (size_t c = 0; c < ncols && c < rows[r].size(); ++c) body[c].Observe(rows[r][c]);
 
   bool header;
   if (opt.header) {
@@ -294,9 +296,10 @@ Result<SniffResult> SniffCsv(const std::vector<std::string>& paths, const SniffO
       }
     }
   }
-  std::vector<ColumnGuess> guess(ncols, ColumnGuess(cand));
-  for (size_t r = header ? 1 : 0; r < rows.size(); ++r)
-    for (size_t c = 0; c < ncols && c < rows[r].size(); ++c) guess[c].Observe(rows[r][c] == "\"\"" ? "" : rows[r][c]);
+  // The body's types, with the first row's when it is data.
+  std::vector<ColumnGuess>& guess = body;
+  if (!header)
+    for (size_t c = 0; c < ncols && c < rows[0].size(); ++c) guess[c].Observe(rows[0][c]);
   size_t seen_rows = rows.size();
   for (size_t p = 1; p < paths.size() && (p < kSampleFiles || opt.sample_rows >= kEveryRow) && seen_rows < opt.sample_rows; ++p) {
     std::string more;
@@ -304,7 +307,7 @@ Result<SniffResult> SniffCsv(const std::vector<std::string>& paths, const SniffO
     WH_ASSIGN_OR_RETURN(more, ReadSample(paths[p], &w, opt.sample_rows >= kEveryRow));
     CsvSample s = SplitCsv(more, paths[p], delim, opt.sample_rows - seen_rows + 1);
     for (size_t r = header ? 1 : 0; r < s.rows.size(); ++r)
-      for (size_t c = 0; c < ncols && c < s.rows[r].size(); ++c) guess[c].Observe(s.rows[r][c] == "\"\"" ? "" : s.rows[r][c]);
+      for (size_t c = 0; c < ncols && c < s.rows[r].size(); ++c) guess[c].Observe(s.rows[r][c]);
     seen_rows += s.rows.size();
   }
 

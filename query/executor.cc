@@ -335,17 +335,6 @@ Result<ResultSet> Session::InsertPlan(Warehouse* wh, TableWriter* writer, const 
   return CountResult("rows_inserted", rows);
 }
 
-namespace {
-
-bool HasSuffix(std::string s, const std::string& suffix) {
-  s = ToLower(s);
-  for (const char* z : {".gz", ".zst"})
-    if (s.size() > std::strlen(z) && s.compare(s.size() - std::strlen(z), std::strlen(z), z) == 0) s.resize(s.size() - std::strlen(z));
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
-
 // COPY ... TO writes a query's rows to a file as `wh query -o` does (under a temporary name,
 // in place when complete); COPY t FROM loads files as `wh ingest` does.
 Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::string& sql) {
@@ -388,11 +377,10 @@ Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::str
     }
   }
   if (format.empty()) {
-    format = HasSuffix(st.path, ".json") || HasSuffix(st.path, ".jsonl") || HasSuffix(st.path, ".ndjson") ? "json"
-             : HasSuffix(st.path, ".tsv")                                                              ? "tsv"
-                                                                                                       : "csv";
-    if (HasSuffix(st.path, ".parquet"))
+    const std::string ext = InputExtension(st.path);
+    if (ext == "parquet")
       return SqlError(sql, st.path_pos, Status::InvalidArgument("writing Parquet is not supported yet; name a .csv or .json file"));
+    format = FormatOfExtension(ext) == InputFormat::kJson ? "json" : ext == "tsv" ? "tsv" : "csv";
   }
   const bool json = format == "json" || format == "jsonl" || format == "ndjson";
   if (json && (header || delim)) return SqlError(sql, st.pos, Status::InvalidArgument("HEADER and DELIMITER are CSV options"));
@@ -410,15 +398,9 @@ Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::str
     opt.header = header.value_or(true);
     opt.etl_micros = options_.etl_micros;
     opt.force = force;
-    auto r = IngestCsv(wh, st.table, *paths, opt);
-    if (!r.ok() && r.status().code() == StatusCode::kAlreadyExists) {
-      std::string m = r.status().message();
-      const size_t at = m.find("Use --force");
-      if (at != std::string::npos) m = m.substr(0, at) + "Add (FORCE true) to load it again.";
-      return Status::AlreadyExists(m);
-    }
-    if (!r.ok()) return r.status();
-    out.push_back(CountResult("rows_inserted", r->rows));
+    opt.force_hint = "Add (FORCE true) to load it again.";
+    WH_ASSIGN_OR_RETURN(IngestResult r, IngestCsv(wh, st.table, *paths, opt));
+    out.push_back(CountResult("rows_inserted", r.rows));
     return out;
   }
   if (force) return SqlError(sql, st.pos, Status::InvalidArgument("FORCE is an option of COPY ... FROM"));

@@ -12,23 +12,6 @@ namespace {
 
 std::string Lower(std::string s) { return ToLower(std::move(s)); }
 
-bool EndsWith(const std::string& s, const char* suffix) {
-  const std::string_view x(suffix);
-  return s.size() >= x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0;
-}
-
-// The format a path's extension names (compression suffixes aside): nullopt if none does.
-std::optional<InputFormat> FormatOfPath(std::string p) {
-  p = Lower(p);
-  for (const char* z : {".gz", ".zst"})
-    if (EndsWith(p, z)) p.resize(p.size() - std::strlen(z));
-  for (const char* e : {".json", ".jsonl", ".ndjson"})
-    if (EndsWith(p, e)) return InputFormat::kJson;
-  for (const char* e : {".csv", ".tsv", ".txt", ".tbl", ".psv"})
-    if (EndsWith(p, e)) return InputFormat::kCsv;
-  return std::nullopt;
-}
-
 }  // namespace
 
 Result<PlanPtr> Binder::BindTableFunction(const TableRef& t) {
@@ -69,10 +52,11 @@ Result<PlanPtr> Binder::BindTableFunction(const TableRef& t) {
   };
 
   WH_ASSIGN_OR_RETURN(std::string pattern, text(0));
+  const std::string ext = InputExtension(pattern);
   if (!format) {
-    format = FormatOfPath(pattern);
+    format = FormatOfExtension(ext);
     if (!format) {
-      if (EndsWith(Lower(pattern), ".parquet"))
+      if (ext == "parquet")
         return Error(*t.args[0], "reading Parquet files is not supported yet (CSV and JSON are)");
       return Error(*t.args[0], "cannot tell the format of '" + pattern +
                                    "' from its name (.csv, .tsv, .json, .jsonl, .ndjson, maybe .gz or .zst); "
@@ -81,7 +65,7 @@ Result<PlanPtr> Binder::BindTableFunction(const TableRef& t) {
   }
   SniffOptions opt;
   opt.format = *format;
-  if (EndsWith(Lower(pattern), ".tsv") || EndsWith(Lower(pattern), ".tsv.gz")) opt.delimiter = '\t';
+  if (ext == "tsv") opt.delimiter = '\t';
   for (size_t i = 1; i < t.args.size(); ++i) {
     const std::string& name = t.arg_names[i];
     if (name.empty()) return Error(*t.args[i], "after the path, the arguments of " + what + " are named (delim = ';')");
