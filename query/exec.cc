@@ -485,70 +485,69 @@ Result<std::shared_ptr<const std::vector<std::vector<Column>>>> FileSource::Rows
 
 namespace {
 
-// Files read in place: parsed on first use (on all cores, as ingest parses), then handed out
-// a parsed chunk at a time.
-class FileScanOp : public Operator {
- public:
-  explicit FileScanOp(std::shared_ptr<const FileSource> file) : file_(std::move(file)) {}
+using Chunks = std::vector<std::vector<Column>>;
 
+// Hands out rows held in memory, a chunk at a time, each a copy (other operators may read the
+// same rows); Load gives them on the first call.
+class ChunksOp : public Operator {
+ public:
   Result<bool> Next(Batch* out) override {
     if (!rows_) {
-      WH_ASSIGN_OR_RETURN(rows_, file_->Rows());
+      WH_ASSIGN_OR_RETURN(rows_, Load());
     }
-    if (next_ >= rows_->size()) return false;
-    const std::vector<Column>& cols = (*rows_)[next_++];
-    *out = Batch{};
-    out->rows = cols[0].size();
-    out->columns = cols;  // a copy: other operators may read the same rows
-    return true;
+    while (next_ < rows_->size()) {
+      const std::vector<Column>& cols = (*rows_)[next_++];
+      if (cols.empty() || cols[0].size() == 0) continue;
+      *out = Batch{};
+      out->rows = cols[0].size();
+      out->columns = cols;
+      return true;
+    }
+    return false;
   }
 
+ protected:
+  virtual Result<std::shared_ptr<const Chunks>> Load() = 0;
+
  private:
-  std::shared_ptr<const FileSource> file_;
-  std::shared_ptr<const std::vector<std::vector<Column>>> rows_;
+  std::shared_ptr<const Chunks> rows_;
   size_t next_ = 0;
 };
 
-// WITH RECURSIVE's rows reach the recursive term through its work table.
-class WorkTableOp : public Operator {
+// Files read in place: parsed on first use (on all cores, as ingest parses).
+class FileScanOp : public ChunksOp {
  public:
-  explicit WorkTableOp(std::shared_ptr<WorkTable> work) : work_(std::move(work)) {}
-  Result<bool> Next(Batch* out) override {
-    if (next_ >= work_->rows.size()) return false;
-    const std::vector<Column>& cols = work_->rows[next_++];
-    *out = Batch{};
-    out->rows = cols.empty() ? 0 : cols[0].size();
-    out->columns = cols;
-    return true;
-  }
+  explicit FileScanOp(std::shared_ptr<const FileSource> file) : file_(std::move(file)) {}
 
  private:
+  Result<std::shared_ptr<const Chunks>> Load() override { return file_->Rows(); }
+  std::shared_ptr<const FileSource> file_;
+};
+
+// WITH RECURSIVE's rows reach the recursive term through its work table.
+class WorkTableOp : public ChunksOp {
+ public:
+  explicit WorkTableOp(std::shared_ptr<WorkTable> work) : work_(std::move(work)) {}
+
+ private:
+  Result<std::shared_ptr<const Chunks>> Load() override {
+    return std::shared_ptr<const Chunks>(work_, &work_->rows);  // shares the work table's life
+  }
   std::shared_ptr<WorkTable> work_;
-  size_t next_ = 0;
 };
 
 // The rows of a recursive WITH query: the first term's, then step after step the recursive
 // term's over the rows the step before added, until a step adds none. UNION (not ALL) adds
 // only rows not seen before, which also ends a recursion that comes back to where it was.
-class RecursiveOp : public Operator {
+class RecursiveOp : public ChunksOp {
  public:
   static constexpr uint64_t kMaxSteps = 1000000;
 
   RecursiveOp(const PlanNode& node, ExecContext* ctx) : node_(node), ctx_(ctx) {}
 
-  Result<bool> Next(Batch* out) override {
-    if (!rows_) {
-      WH_ASSIGN_OR_RETURN(rows_, Compute());
-    }
-    if (next_ >= rows_->size()) return false;
-    const std::vector<Column>& cols = (*rows_)[next_++];
-    *out = Batch{};
-    out->rows = cols[0].size();
-    out->columns = cols;
-    return true;
-  }
-
  private:
+  Result<std::shared_ptr<const Chunks>> Load() override { return Compute(); }
+
   // A row's values as bytes, for UNION's test of rows seen before.
   static std::string RowKey(const std::vector<Column>& cols, size_t i) {
     std::string k;
@@ -626,8 +625,6 @@ class RecursiveOp : public Operator {
 
   const PlanNode& node_;
   ExecContext* ctx_;
-  std::shared_ptr<const std::vector<std::vector<Column>>> rows_;
-  size_t next_ = 0;
 };
 
 std::vector<DataType> TypesOf(const std::vector<BExprPtr>& exprs) {
