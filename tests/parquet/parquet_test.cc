@@ -1,0 +1,195 @@
+// The Parquet module: Thrift compact protocol, the RLE / bit-packing hybrid, Spark's bucket hash
+// (its own test vectors), and files read back field by field.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "parquet/encoding.h"
+#include "parquet/spark_hash.h"
+#include "parquet/thrift.h"
+#include "parquet/writer.h"
+
+namespace wh::parquet {
+namespace {
+
+TEST(ThriftTest, FieldsListsAndStructsRoundTrip) {
+  std::string out;
+  ThriftWriter w(&out);
+  w.I32(1, -5);
+  w.I64(3, int64_t{1} << 40);
+  w.Binary(4, "name");
+  w.BeginStruct(20);  // a jump of more than 15: the long field header
+  w.Bool(1, true);
+  w.Bool(2, false);
+  w.EndStruct();
+  w.BeginList(21, ThriftType::kI32, 20);  // 15 or more: the long list header
+  for (int i = 0; i < 20; ++i) w.ListI32(i - 10);
+  w.End();
+  // The compact protocol's bytes for field 1 = -5: header 0x15 (delta 1, i32), zigzag 9.
+  EXPECT_EQ(static_cast<uint8_t>(out[0]), 0x15);
+  EXPECT_EQ(static_cast<uint8_t>(out[1]), 9);
+
+  ThriftReader r(reinterpret_cast<const uint8_t*>(out.data()), out.size());
+  int16_t id;
+  ThriftType t;
+  ASSERT_TRUE(r.NextField(&id, &t));
+  EXPECT_EQ(id, 1);
+  EXPECT_EQ(r.ReadInt(), -5);
+  ASSERT_TRUE(r.NextField(&id, &t));
+  EXPECT_EQ(id, 3);
+  EXPECT_EQ(r.ReadInt(), int64_t{1} << 40);
+  ASSERT_TRUE(r.NextField(&id, &t));
+  EXPECT_EQ(r.ReadBinary(), "name");
+  ASSERT_TRUE(r.NextField(&id, &t));
+  EXPECT_EQ(id, 20);
+  EXPECT_EQ(t, ThriftType::kStruct);
+  r.BeginStruct();
+  ASSERT_TRUE(r.NextField(&id, &t));
+  EXPECT_TRUE(r.ReadBool(t));
+  ASSERT_TRUE(r.NextField(&id, &t));
+  EXPECT_FALSE(r.ReadBool(t));
+  EXPECT_FALSE(r.NextField(&id, &t));
+  ASSERT_TRUE(r.NextField(&id, &t));
+  EXPECT_EQ(id, 21);
+  ThriftType elem;
+  ASSERT_EQ(r.BeginList(&elem), 20u);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(r.ReadInt(), i - 10);
+  EXPECT_FALSE(r.NextField(&id, &t));
+  EXPECT_TRUE(r.ok()) << r.error();
+}
+
+TEST(ThriftTest, TruncatedInputIsAnErrorNotACrash) {
+  std::string out;
+  ThriftWriter w(&out);
+  w.Binary(1, "a longer string");
+  w.End();
+  for (size_t cut = 0; cut < out.size(); ++cut) {
+    ThriftReader r(reinterpret_cast<const uint8_t*>(out.data()), cut);
+    r.Skip(ThriftType::kStruct);
+    EXPECT_FALSE(r.ok()) << cut;
+  }
+}
+
+TEST(RleHybridTest, RoundTripsRunsLiteralsAndEveryWidth) {
+  std::mt19937 rng(7);
+  for (int width = 0; width <= 20; ++width) {
+    for (int trial = 0; trial < 20; ++trial) {
+      const size_t n = rng() % 3000;
+      std::vector<uint32_t> v(n);
+      const uint32_t mask = width == 0 ? 0 : (width == 32 ? ~0u : (1u << width) - 1);
+      for (size_t i = 0; i < n;) {
+        const size_t run = rng() % 3 == 0 ? rng() % 40 + 1 : 1;
+        const uint32_t x = rng() & mask;
+        for (size_t k = 0; k < run && i < n; ++k) v[i++] = x;
+      }
+      std::string enc;
+      AppendRleHybrid(v.data(), n, width, &enc);
+      std::vector<uint32_t> back(n);
+      ASSERT_TRUE(DecodeRleHybrid(reinterpret_cast<const uint8_t*>(enc.data()), enc.size(), width, n, back.data()).ok());
+      ASSERT_EQ(v, back) << width << " " << n;
+    }
+  }
+}
+
+TEST(RleHybridTest, KnownBytes) {
+  // The Parquet spec's example: eight values 0..7 bit-packed with width 3 are one group,
+  // header (1 << 1) | 1 = 3, then 0x88 0xC6 0xFA.
+  std::vector<uint32_t> v = {0, 1, 2, 3, 4, 5, 6, 7};
+  std::string enc;
+  AppendRleHybrid(v.data(), v.size(), 3, &enc);
+  EXPECT_EQ(enc, std::string("\x03\x88\xC6\xFA", 4));
+  // 100 ones of width 1: one RLE run, header 100 << 1 = 200 (varint c8 01), value 01.
+  std::vector<uint32_t> ones(100, 1);
+  enc.clear();
+  AppendRleHybrid(ones.data(), ones.size(), 1, &enc);
+  EXPECT_EQ(enc, std::string("\xC8\x01\x01", 3));
+}
+
+TEST(RleHybridTest, RunsPastTheBytesAreErrors) {
+  const uint8_t bad[] = {0x03, 0x88};  // a group of 8 three-bit values needs 3 bytes
+  uint32_t out[8];
+  EXPECT_FALSE(DecodeRleHybrid(bad, sizeof bad, 3, 8, out).ok());
+  const uint8_t wide[] = {0x02, 0x05};  // an RLE run of 1 with value 5 in width 2
+  EXPECT_FALSE(DecodeRleHybrid(wide, sizeof wide, 2, 1, out).ok());
+}
+
+TEST(SparkHashTest, SparksOwnVectors) {
+  // Murmur3_x86_32Suite (seed 0).
+  EXPECT_EQ(SparkHashInt(0, 0), 593689054);
+  EXPECT_EQ(SparkHashInt(-42, 0), -189366624);
+  EXPECT_EQ(SparkHashInt(42, 0), -1134849565);
+  EXPECT_EQ(SparkHashInt(INT32_MIN, 0), -1718298732);
+  EXPECT_EQ(SparkHashInt(INT32_MAX, 0), -1653689534);
+  EXPECT_EQ(SparkHashLong(0, 0), 1669671676);
+  EXPECT_EQ(SparkHashLong(-42, 0), -846261623);
+  EXPECT_EQ(SparkHashLong(42, 0), 1871679806);
+  EXPECT_EQ(SparkHashLong(INT64_MIN, 0), 1366273829);
+  EXPECT_EQ(SparkHashLong(INT64_MAX, 0), -2106506049);
+  // HashExpressionsSuite (Murmur3Hash, seed 42): tails of 1 to 3 bytes.
+  auto str = [](const char* s) {
+    return SparkHashBytes(reinterpret_cast<const uint8_t*>(s), std::strlen(s), 42);
+  };
+  EXPECT_EQ(str("AAA"), 22125783);
+  EXPECT_EQ(str("AAA  "), 399014599);
+  EXPECT_EQ(str("aaa"), -1689629761);
+  EXPECT_EQ(str("aaa   "), -1721438718);
+  // hash('Spark', array(123), 2) = -1321691492 (Murmur3Hash's documented example): chained.
+  EXPECT_EQ(SparkHashInt(2, SparkHashInt(123, str("Spark"))), -1321691492);
+  // Day-time interval of 1237123123 s (microseconds, hashLong), seed 10.
+  EXPECT_EQ(SparkHashLong(1237123123000000, 10), -428664612);
+}
+
+TEST(SparkHashTest, ByTypeAndBucket) {
+  Column big(DataType::Int64());
+  big.Append<int64_t>(1);
+  big.AppendNull();
+  EXPECT_EQ(SparkHash(big, 0), SparkHashLong(1, 42));
+  EXPECT_EQ(SparkHash(big, 1), 42);  // NULL leaves the seed
+  std::vector<uint32_t> buckets;
+  SparkBuckets(big, 8, &buckets);
+  EXPECT_EQ(buckets, (std::vector<uint32_t>{SparkPmod(SparkHashLong(1, 42), 8), 2}));
+  EXPECT_EQ(SparkPmod(-7, 5), 3u);
+  EXPECT_EQ(SparkPmod(INT32_MIN, 3), 1u);  // -2147483648 = -715827883 * 3 + 1
+
+  Column d(DataType::Double());
+  d.Append<double>(-0.0);
+  d.Append<double>(0.0);
+  d.Append<double>(std::nan(""));
+  d.Append<double>(-std::nan(""));
+  EXPECT_EQ(SparkHash(d, 0), SparkHash(d, 1));
+  EXPECT_EQ(SparkHash(d, 2), SparkHash(d, 3));
+  EXPECT_EQ(SparkHash(d, 1), SparkHashLong(0, 42));
+
+  // DECIMAL above 18 digits: BigInteger.toByteArray's minimal two's complement.
+  Column wide(DataType::Decimal(38, 2));
+  for (int128 v : {int128{1}, int128{-1}, int128{128}, int128{-128}, int128{0}}) wide.Append<int128>(v);
+  const uint8_t one[] = {0x01}, minus_one[] = {0xff}, b128[] = {0x00, 0x80}, m128[] = {0x80}, zero[] = {0x00};
+  EXPECT_EQ(SparkHash(wide, 0), SparkHashBytes(one, 1, 42));
+  EXPECT_EQ(SparkHash(wide, 1), SparkHashBytes(minus_one, 1, 42));
+  EXPECT_EQ(SparkHash(wide, 2), SparkHashBytes(b128, 2, 42));
+  EXPECT_EQ(SparkHash(wide, 3), SparkHashBytes(m128, 1, 42));
+  EXPECT_EQ(SparkHash(wide, 4), SparkHashBytes(zero, 1, 42));
+  Column narrow(DataType::Decimal(10, 2));
+  narrow.Append<int64_t>(150);  // 1.50
+  EXPECT_EQ(SparkHash(narrow, 0), SparkHashLong(150, 42));
+
+  Column b(DataType::Boolean());
+  b.Append<uint8_t>(1);
+  EXPECT_EQ(SparkHash(b, 0), SparkHashInt(1, 42));
+  Column date(DataType::Date());
+  date.Append<int32_t>(0);
+  EXPECT_EQ(SparkHash(date, 0), SparkHashInt(0, 42));
+}
+
+TEST(ParquetWriterTest, DecimalBytesFollowSparksRule) {
+  EXPECT_EQ(DecimalBytes(1), 1);
+  EXPECT_EQ(DecimalBytes(2), 1);
+  EXPECT_EQ(DecimalBytes(3), 2);
+  EXPECT_EQ(DecimalBytes(9), 4);
+  EXPECT_EQ(DecimalBytes(18), 8);
+  EXPECT_EQ(DecimalBytes(19), 9);
+  EXPECT_EQ(DecimalBytes(38), 16);
+}
+
+}  // namespace
+}  // namespace wh::parquet
