@@ -34,6 +34,10 @@ class Binder {
 
   // The column types of the table an INSERT writes: its VALUES list converts to them.
   void set_insert_types(const std::vector<DataType>* types) { insert_types_ = types; }
+  // Reads `table` (lower case) as of `snapshot` instead of its latest commit.
+  void PinSnapshot(const std::string& table, std::shared_ptr<TableSnapshot> snapshot) {
+    snapshots_[table] = std::move(snapshot);
+  }
   // Binding without a warehouse (null): why there is none, said when a table is named.
   void set_no_warehouse(std::string why) { no_warehouse_ = std::move(why); }
 

@@ -273,6 +273,7 @@ Result<PlanPtr> Session::Plan(Warehouse* wh, const QueryAst& q, const std::strin
                               std::vector<std::string>* names, const std::vector<DataType>* insert_types,
                               const std::string& no_warehouse) {
   Binder binder(wh, Views(wh));
+  for (const auto& [table, snap] : pinned_) binder.PinSnapshot(table, snap);
   binder.set_insert_types(insert_types);
   binder.set_no_warehouse(no_warehouse);
   WH_ASSIGN_OR_RETURN(PlanPtr plan, binder.Bind(q, sql));
@@ -356,10 +357,9 @@ Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::str
     };
     if (name == "format") {
       format = ToLower(value);
-      if (format != "csv" && format != "tsv" && format != "json" && format != "jsonl" && format != "ndjson") {
-        if (format == "parquet") return option_error(i, "FORMAT parquet is not supported yet (csv and json are)");
-        return option_error(i, "FORMAT is csv, tsv or json, not '" + value + "'");
-      }
+      if (format != "csv" && format != "tsv" && format != "json" && format != "jsonl" && format != "ndjson" &&
+          format != "parquet")
+        return option_error(i, "FORMAT is csv, tsv, json or parquet, not '" + value + "'");
     } else if (name == "header") {
       WH_ASSIGN_OR_RETURN(bool h, flag());
       header = h;
@@ -378,14 +378,16 @@ Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::str
   }
   if (format.empty()) {
     const std::string ext = InputExtension(st.path);
-    if (ext == "parquet")
-      return SqlError(sql, st.path_pos, Status::InvalidArgument("writing Parquet is not supported yet; name a .csv or .json file"));
-    format = FormatOfExtension(ext) == InputFormat::kJson ? "json" : ext == "tsv" ? "tsv" : "csv";
+    format = ext == "parquet" ? "parquet" : FormatOfExtension(ext) == InputFormat::kJson ? "json" : ext == "tsv" ? "tsv" : "csv";
   }
   const bool json = format == "json" || format == "jsonl" || format == "ndjson";
-  if (json && (header || delim)) return SqlError(sql, st.pos, Status::InvalidArgument("HEADER and DELIMITER are CSV options"));
+  const bool parquet = format == "parquet";
+  if ((json || parquet) && (header || delim))
+    return SqlError(sql, st.pos, Status::InvalidArgument("HEADER and DELIMITER are CSV options"));
+  if (!json && array) return SqlError(sql, st.pos, Status::InvalidArgument("ARRAY is an option of JSON output"));
   std::vector<ResultSet> out;
   if (st.copy_from) {
+    if (parquet) return SqlError(sql, st.path_pos, Status::NotSupported("COPY ... FROM a Parquet file is not supported yet"));
     if (array) return SqlError(sql, st.pos, Status::InvalidArgument("ARRAY is an option of COPY ... TO"));
     WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(false));
     if (!wh->TableExists(st.table))
@@ -421,6 +423,7 @@ Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::str
     plan = *p;
   }
   const OutputFormat f = json ? (array ? OutputFormat::kJson : OutputFormat::kJsonl)
+                         : parquet ? OutputFormat::kParquet
                          : format == "tsv" ? OutputFormat::kTsv : OutputFormat::kCsv;
   WH_ASSIGN_OR_RETURN(auto writer, ResultWriter::ToFile(st.path, f));
   writer->SetCsv(delim.value_or(','), header.value_or(true));

@@ -54,6 +54,12 @@ class Session {
   // Opens (or with create, creates) the warehouse.
   Result<Warehouse*> GetWarehouse(bool create);
 
+  // Every later statement reads `table` as of `snapshot` (an export's statements, one per
+  // partition, see one state of the table however many commits land meanwhile).
+  void PinSnapshot(const std::string& table, std::shared_ptr<TableSnapshot> snapshot) {
+    pinned_[ToLower(table)] = std::move(snapshot);
+  }
+
  private:
   Result<std::vector<ResultSet>> Run(const Statement& st, const std::string& sql);
   Result<std::vector<ResultSet>> Copy(const Statement& st, const std::string& sql);
@@ -77,6 +83,7 @@ class Session {
   SessionOptions options_;
   std::unique_ptr<Warehouse> wh_;
   std::map<std::string, std::string> temp_views_;  // CREATE TEMP VIEW: lower-case name -> SQL
+  std::map<std::string, std::shared_ptr<TableSnapshot>> pinned_;  // PinSnapshot
 };
 
 // `wh inspect`: tables (no name); one table's partitions, segments, buckets and zone maps; or,

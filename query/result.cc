@@ -1,5 +1,7 @@
 #include "query/result.h"
 
+#include "parquet/writer.h"
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -28,8 +30,24 @@ Result<OutputFormat> ParseOutputFormat(const std::string& n) {
   if (n == "json") return OutputFormat::kJson;
   if (n == "jsonl") return OutputFormat::kJsonl;
   if (n == "markdown" || n == "md") return OutputFormat::kMarkdown;
+  if (n == "parquet") return OutputFormat::kParquet;
   return Status::InvalidArgument("unknown output format '" + n +
-                                 "' (expected table, csv, tsv, json, jsonl or markdown)");
+                                 "' (expected table, csv, tsv, json, jsonl, markdown or parquet)");
+}
+
+std::optional<OutputFormat> OutputFormatOfPath(const std::string& path) {
+  const size_t dot = path.rfind('.');
+  const size_t slash = path.rfind('/');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return std::nullopt;
+  std::string ext = path.substr(dot + 1);
+  for (auto& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (ext == "csv") return OutputFormat::kCsv;
+  if (ext == "tsv" || ext == "tab") return OutputFormat::kTsv;
+  if (ext == "json") return OutputFormat::kJson;
+  if (ext == "jsonl" || ext == "ndjson") return OutputFormat::kJsonl;
+  if (ext == "md" || ext == "markdown") return OutputFormat::kMarkdown;
+  if (ext == "parquet") return OutputFormat::kParquet;
+  return std::nullopt;
 }
 
 Column StringColumn(const std::vector<std::string>& v) {
@@ -666,6 +684,13 @@ Status WriteCsvBlocks(const ResultSet& rs, char d, bool ordered,
 void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
   const size_t n = rs.rows(), nc = rs.names.size();
   f = FormatOf(rs, f);
+  if (f == OutputFormat::kParquet) {
+    auto w = ResultWriter::ToStream(&out, f);
+    Status st = w->Whole(rs);
+    if (st.ok()) st = w->Close();
+    if (!st.ok()) out << st.message() << '\n';
+    return;
+  }
   if (!rs.chunks.empty() && f != OutputFormat::kCsv && f != OutputFormat::kTsv) {
     ResultSet flat = rs;  // the other formats read `columns`
     flat.Flatten();
@@ -747,6 +772,7 @@ void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
       if (!md) out << n << (n == 1 ? " row\n" : " rows\n");
       break;
     }
+    case OutputFormat::kParquet: break;  // written above
   }
 }
 
@@ -830,8 +856,45 @@ Status ResultWriter::PutCsv(const ResultSet& rs, char d) {
   return st;
 }
 
+Status ResultWriter::BeginParquet(const std::vector<std::string>& names, const std::vector<DataType>& types) {
+  if (parquet_)
+    return Status::InvalidArgument("a Parquet file holds one result, and '" + (path_.empty() ? "the output" : path_) +
+                                   "' has one already: write each query to its own file");
+  std::vector<parquet::ColumnSpec> specs;
+  for (size_t i = 0; i < names.size(); ++i) specs.push_back({names[i], types[i], true});
+  parquet_ = std::make_unique<parquet::Writer>(std::move(specs), parquet::WriterOptions{},
+                                               [this](std::string_view b) { return Put(b.data(), b.size()); });
+  return Status::OK();
+}
+
 Status ResultWriter::Whole(const ResultSet& rs) {
   const OutputFormat g = FormatOf(rs, format_);
+  if (g == OutputFormat::kParquet) {
+    if (rs.plain_text) return Status::InvalidArgument("EXPLAIN's text cannot be written as Parquet");
+    std::vector<DataType> types;
+    const std::vector<Column>& first = rs.chunks.empty() ? rs.columns : rs.chunks[0];
+    for (const auto& c : first) types.push_back(c.type());
+    WH_RETURN_IF_ERROR(BeginParquet(rs.names, types));
+    rows_written_ += rs.rows();
+    if (rs.chunks.empty()) return parquet_->Write(rs.columns);
+    if (rs.order_chunk.empty()) {
+      for (const auto& ch : rs.chunks) WH_RETURN_IF_ERROR(parquet_->Write(ch));
+      return Status::OK();
+    }
+    // A sorted result: its rows gathered from the chunks in order, a slice at a time.
+    for (size_t at = 0; at < rs.order_row.size(); at += 65536) {
+      const size_t take = std::min<size_t>(65536, rs.order_row.size() - at);
+      std::vector<Column> slice;
+      for (size_t c = 0; c < types.size(); ++c) {
+        std::vector<const Column*> srcs;
+        for (const auto& ch : rs.chunks) srcs.push_back(&ch[c]);
+        slice.emplace_back(types[c]);
+        slice.back().AppendGathered(srcs, rs.order_chunk.data() + at, rs.order_row.data() + at, take);
+      }
+      WH_RETURN_IF_ERROR(parquet_->Write(slice));
+    }
+    return Status::OK();
+  }
   if (!rs.plain_text) rows_written_ += rs.rows();
   if ((g == OutputFormat::kCsv || g == OutputFormat::kTsv) && !rs.plain_text) {
     const char d = g == OutputFormat::kCsv ? delim_ : '\t';
@@ -850,6 +913,7 @@ Status ResultWriter::Begin(const std::vector<std::string>& names, const std::vec
   streamed_.names = names;
   streamed_types_ = types;
   streamed_rows_ = 0;
+  if (format_ == OutputFormat::kParquet) return BeginParquet(names, types);
   if (format_ == OutputFormat::kCsv || format_ == OutputFormat::kTsv) {
     if (!header_) return Status::OK();
     const std::string header = CsvHeader(streamed_, Delim());
@@ -861,6 +925,10 @@ Status ResultWriter::Begin(const std::vector<std::string>& names, const std::vec
 
 Status ResultWriter::Rows(std::vector<Column> columns) {
   const size_t n = columns.empty() ? 0 : columns[0].size();
+  if (format_ == OutputFormat::kParquet) {
+    rows_written_ += n;
+    return parquet_->Write(columns);
+  }
   if (format_ == OutputFormat::kTable || format_ == OutputFormat::kMarkdown) {
     streamed_.chunks.push_back(std::move(columns));  // printed whole at End (and counted there)
     return Status::OK();
@@ -908,6 +976,10 @@ Status ResultWriter::End() {
 }
 
 Status ResultWriter::Close() {
+  if (format_ == OutputFormat::kParquet) {
+    if (!parquet_) return Status::InvalidArgument("no query result to write as Parquet");
+    WH_RETURN_IF_ERROR(parquet_->Finish());
+  }
   if (out_) {
     out_->flush();
     return out_->good() ? Status::OK() : Status::IOError("writing the output failed");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -9,6 +10,10 @@
 #include "format/format.h"
 
 namespace wh {
+
+namespace parquet {
+class Writer;
+}
 
 // The rows of a result, one column per name. They are held either in `columns` (results built
 // by hand, and any result after Flatten) or as the `chunks` (batches) a query produced: their rows
@@ -36,9 +41,13 @@ struct ResultSet {
   void Flatten();
 };
 
-enum class OutputFormat { kTable, kCsv, kTsv, kJson, kJsonl, kMarkdown };
+// kParquet: one result as an Apache Parquet file (parquet/writer.h), for files and pipes.
+enum class OutputFormat { kTable, kCsv, kTsv, kJson, kJsonl, kMarkdown, kParquet };
 
 Result<OutputFormat> ParseOutputFormat(const std::string& name);
+// The format a file's name asks for: .csv, .tsv, .json (a JSON array), .jsonl / .ndjson,
+// .md, .parquet; nullopt for any other ending.
+std::optional<OutputFormat> OutputFormatOfPath(const std::string& path);
 
 // Text of one value as CSV/table print it (no quoting); `null_text` for NULL.
 std::string ValueToText(const Column& c, size_t row, const char* null_text);
@@ -91,6 +100,7 @@ class ResultWriter : public ResultSink {
   Status Put(const char* data, size_t size);  // at the end, and moves the end
   Status PutAt(const char* data, size_t size, uint64_t at);  // a file's bytes at `at`
   Status PutCsv(const ResultSet& rs, char delim);
+  Status BeginParquet(const std::vector<std::string>& names, const std::vector<DataType>& types);
 
   char Delim() const { return format_ == OutputFormat::kTsv ? '\t' : delim_; }
   OutputFormat format_ = OutputFormat::kCsv;
@@ -109,6 +119,8 @@ class ResultWriter : public ResultSink {
   // threads to share (a batch can be a few rows), at most about kPendingRows or kPendingBytes.
   static constexpr size_t kPendingRows = size_t{1} << 17, kPendingBytes = size_t{16} << 20;
   ResultSet pending_;
+  // Parquet: the file's writer, from the result's Begin; one result a file.
+  std::unique_ptr<parquet::Writer> parquet_;
   size_t pending_rows_ = 0, pending_bytes_ = 0;
   Status FlushPending();
 };

@@ -1,6 +1,7 @@
 // wh: the command line. Parses arguments and calls the library; stdout carries results only,
 // progress and errors go to stderr.
 #include <malloc.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,6 +18,7 @@
 #include "format/memory.h"
 #include "ingest/ingest.h"
 #include "ingest/sniff.h"
+#include "query/export.h"
 #include "query/query.h"
 #include "tools/gen/generator.h"
 
@@ -86,6 +88,11 @@ commands:
                                            commit (README "Compaction"), which --no-compact
                                            turns off
   verify [TABLE]                           check every checksum; exit 4 on corruption
+  export TABLE DIR --format parquet [--where 'SQL']
+                                           write the table as Parquet files in a Hive layout
+                                           (DIR/event_date=YYYY-MM-DD/part-...parquet), one
+                                           file per Spark bucket (Spark's own bucket function),
+                                           with etl_date; DIR appears whole or not at all
   gen [--workload W] [--scale SF] [--seed N] DIR
                                            write generated CSVs: social (the default; seed-000
                                            events/payments/posts, SF 1 = 1M users, 10M events,
@@ -96,8 +103,9 @@ commands:
 
 options:
   -w, --warehouse DIR   the warehouse directory (default: $WH_WAREHOUSE, else ./warehouse)
-  --format F            query output: table, csv, tsv, json, jsonl, markdown (default: table
-                        on a terminal, csv otherwise); ingest input: csv or json
+  --format F            query output: table, csv, tsv, json, jsonl, markdown, parquet (default:
+                        -o's extension, else table on a terminal, csv otherwise); ingest input:
+                        csv or json; export: parquet
 
 exit codes: 0 ok, 1 error in the request (SQL, names), 2 usage, 3 input data rejected,
             4 corruption, 5 I/O error, 6 unsupported format version, 7 locked, 8 out of
@@ -167,10 +175,18 @@ struct Args {
   std::vector<std::string> time_formats;  // [COLUMN=]FORMAT
   std::vector<std::pair<std::string, std::string>> vars;  // --var NAME=VALUE
   std::string workload;
+  std::string where;  // export --where
 };
 
 Result<OutputFormat> ChooseFormat(const Args& a) {
   if (!a.format.empty()) return ParseOutputFormat(a.format);
+  if (!a.output.empty()) {
+    if (auto f = OutputFormatOfPath(a.output)) return *f;
+    struct stat st;
+    if (::stat(a.output.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return OutputFormat::kCsv;  // a pipe, a device
+    return Status::InvalidArgument("-o '" + a.output + "': the format follows the file's extension (.csv, .tsv, "
+                                   ".json, .jsonl, .md, .parquet); give --format for another name");
+  }
   return isatty(STDOUT_FILENO) ? OutputFormat::kTable : OutputFormat::kCsv;
 }
 
@@ -230,12 +246,12 @@ int CmdQuery(const Args& a) {
     if (!substituted.ok()) return Usage(substituted.status().message());
     sql = std::move(*substituted);
   }
-  auto fmt = ChooseFormat(a);
-  if (!fmt.ok()) return Usage(fmt.status().message());
   if (!a.output.empty()) {
     Status inside = RefuseInsideWarehouse(a.warehouse, a.output, "-o");
     if (!inside.ok()) return Fail(inside);
   }
+  auto fmt = ChooseFormat(a);
+  if (!fmt.ok()) return Usage(fmt.status().message());
   // The statement's memory: --memory-mb, else 80% of the machine's, so that a query too big
   // for it ends in an error (exit 8) rather than swapping or being killed.
   uint64_t budget = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE)) / 5 * 4;
@@ -579,6 +595,27 @@ int CmdVerify(const Args& a) {
   return kExitOk;
 }
 
+int CmdExport(const Args& a) {
+  if (a.positional.size() != 2) return Usage("usage: wh export TABLE DIR --format parquet [--where 'SQL predicate']");
+  if (a.format.empty()) return Usage("wh export needs --format parquet (the one export format so far)");
+  if (a.format != "parquet") return Usage("wh export --format '" + a.format + "': expected parquet");
+  ExportOptions opt;
+  opt.where = a.where;
+  auto start = std::chrono::steady_clock::now();
+  auto r = ExportParquet(DefaultFileSystem(), a.warehouse, ToLower(a.positional[0]), a.positional[1], opt);
+  if (!r.ok()) {
+    std::cerr << "wh: error: exporting " << a.positional[0] << ": " << r.status().ToString() << "\n"
+              << "wh: nothing was written to '" << a.positional[1] << "'\n";
+    return ExitCodeFor(r.status());
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr, "exported %s (commit %llu) to %s: %llu rows, %llu partitions, %llu Parquet files, %s, %.2f s\n",
+               ToLower(a.positional[0]).c_str(), static_cast<unsigned long long>(r->commit_seq), a.positional[1].c_str(),
+               static_cast<unsigned long long>(r->rows), static_cast<unsigned long long>(r->partitions),
+               static_cast<unsigned long long>(r->files), HumanBytes(r->bytes).c_str(), secs);
+  return kExitOk;
+}
+
 int Main(int argc, char** argv) {
   Args a;
   const char* env = std::getenv("WH_WAREHOUSE");
@@ -662,6 +699,9 @@ int Main(int argc, char** argv) {
     } else if (s == "--seed") {
       v = value("--seed");
       if (v.ok()) a.seed = *v;
+    } else if (s == "--where") {
+      v = value("--where");
+      if (v.ok()) a.where = *v;
     } else if (s == "--etl-date") {
       v = value("--etl-date");
       if (v.ok()) a.etl_date = *v;
@@ -684,6 +724,7 @@ int Main(int argc, char** argv) {
   if (a.command == "verify") return CmdVerify(a);
   if (a.command == "compact") return CmdCompact(a);
   if (a.command == "gen") return CmdGen(a);
+  if (a.command == "export") return CmdExport(a);
   return Usage("unknown command '" + a.command + "'");
 }
 

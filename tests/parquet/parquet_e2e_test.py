@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Parquet written by wh, read by DuckDB (an independent reader from npm, via duck_query).
+
+- a table of every type with NULLs and a NULL partition, exported with `wh export`: DuckDB reads
+  the Hive tree (hive_partitioning) and gives wh's rows, value for value, with the same types;
+- every exported file named as Spark's bucket B holds only rows whose Spark bucket is B, by a
+  Murmur3 written here from Spark's source (not wh's code);
+- COPY (query) TO 'f.parquet' and `wh query -o f.parquet`: DuckDB reads the same rows and types;
+- bad uses: a non-empty export directory, one inside the warehouse, a bad --where: clear errors,
+  nothing written.
+
+usage: parquet_e2e_test.py --wh build/wh --duck build/duck_query
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+
+def run(cmd, ok=True, **kw):
+    p = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if ok and p.returncode != 0:
+        sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}:\n{p.stderr}")
+    return p
+
+
+def duck(duck_bin, *sql):
+    p = run([duck_bin, ""], input="\n".join(sql) + "\n")
+    return [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
+
+
+# Spark's Murmur3_x86_32 (common/unsafe/.../Murmur3_x86_32.java) and Murmur3Hash's per-type rules.
+M = 0xFFFFFFFF
+
+
+def rotl(x, r):
+    return ((x << r) | (x >> (32 - r))) & M
+
+
+def mix_k1(k):
+    return (rotl((k * 0xCC9E2D51) & M, 15) * 0x1B873593) & M
+
+
+def mix_h1(h, k):
+    return (rotl(h ^ k, 13) * 5 + 0xE6546B64) & M
+
+
+def fmix(h, n):
+    h ^= n
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & M
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & M
+    return h ^ (h >> 16)
+
+
+def signed(h):
+    return h - (1 << 32) if h & 0x80000000 else h
+
+
+def hash_long(v, seed=42):
+    u = v & 0xFFFFFFFFFFFFFFFF
+    h = mix_h1(seed & M, mix_k1(u & M))
+    h = mix_h1(h, mix_k1(u >> 32))
+    return signed(fmix(h, 8))
+
+
+def hash_bytes(b, seed=42):
+    h = seed & M
+    n = len(b) - len(b) % 4
+    for i in range(0, n, 4):
+        h = mix_h1(h, mix_k1(struct.unpack("<I", b[i:i + 4])[0]))
+    for i in range(n, len(b)):
+        sb = b[i] - 256 if b[i] >= 128 else b[i]
+        h = mix_h1(h, mix_k1(sb & M))
+    return signed(fmix(h, len(b)))
+
+
+def spark_bucket(h, n):
+    r = abs(h) % n * (1 if h >= 0 else -1)  # Java's remainder, then pmod
+    return r + n if r < 0 else r
+
+
+def check_vectors():
+    # Spark's own tests: Murmur3_x86_32Suite (seed 0) and HashExpressionsSuite (seed 42).
+    assert hash_long(42, 0) == 1871679806
+    assert hash_long(-(1 << 63), 0) == 1366273829
+    assert hash_bytes(b"AAA") == 22125783
+    assert hash_bytes(b"aaa   ") == -1721438718
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--wh", required=True)
+    ap.add_argument("--duck", required=True)
+    args = ap.parse_args()
+    wh, dq = os.path.abspath(args.wh), os.path.abspath(args.duck)
+    check_vectors()
+    t = tempfile.mkdtemp()
+    try:
+        w = os.path.join(t, "w")
+
+        def q(sql, *extra, ok=True):
+            f = os.path.join(t, "stmt.sql")
+            with open(f, "w") as fh:
+                fh.write(sql)
+            return run([wh, "-w", w, "query", "-f", f, *extra], ok=ok)
+
+        q("CREATE TABLE ev (id BIGINT NOT NULL, user_id BIGINT, ts TIMESTAMP, d DATE, n INT, x DOUBLE, "
+          "amount DECIMAL(9,2), big DECIMAL(18,4), huge DECIMAL(38,10), ok BOOLEAN, s STRING) "
+          "PARTITIONED BY (event_date = CAST(ts AS DATE)) CLUSTERED BY (user_id) INTO 8 BUCKETS")
+        values = []
+        for i in range(3000):
+            uid = "NULL" if i % 97 == 0 else str((i * 7919) % 500 - 250 + (1 << 40 if i % 5 == 0 else 0))
+            ts = "NULL" if i % 401 == 0 else f"TIMESTAMP '2024-0{1 + i % 3}-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:05.{i:06d}'"
+            d = "NULL" if i % 11 == 0 else f"DATE '{1900 + i % 200}-0{1 + i % 9}-15'"
+            n = "NULL" if i % 13 == 0 else str(i * 1000 - 1500000)
+            x = "NULL" if i % 17 == 0 else ["-0.0", "1e300", "-2.5", "0.1", str(i / 7)][i % 5]
+            amount = "NULL" if i % 19 == 0 else f"{(i * 37) % 20000 - 10000}.{i % 100:02d}"
+            big = f"{i * 123456789 - 10**13}.{i % 10000:04d}"
+            huge = "NULL" if i % 23 == 0 else f"{'-' if i % 2 else ''}{i * 10**20 + i}.{i:010d}"
+            ok = "NULL" if i % 29 == 0 else ("true" if i % 3 else "false")
+            s = "NULL" if i % 31 == 0 else ("''" if i % 37 == 0 else f"'k{i % 40} é,\"q\"\n{i}'")
+            values.append(f"({i}, {uid}, {ts}, {d}, {n}, {x}, {amount}, {big}, {huge}, {ok}, {s})")
+        q("INSERT INTO ev VALUES " + ",".join(values))
+        q("INSERT INTO ev SELECT id + 100000, user_id, ts, d, n, x, amount, big, huge, ok, s FROM ev WHERE id % 3 = 0")
+
+        # wh export: DuckDB reads the same rows.
+        out = os.path.join(t, "out")
+        p = run([wh, "-w", w, "export", "ev", out, "--format", "parquet"])
+        assert "rows" in p.stderr, p.stderr
+        cols = "id, user_id, ts, d, n, x, amount, big, huge, ok, s, etl_date, event_date"
+        wh_csv = os.path.join(t, "wh.csv")
+        q(f"SELECT {cols} FROM ev ORDER BY id", "--format", "csv", "-o", wh_csv)
+        duck_csv = os.path.join(t, "duck.csv")
+        glob = f"read_parquet('{out}/**/*.parquet', hive_partitioning = true)"
+        res = duck(dq, f"COPY (SELECT {cols} FROM {glob} ORDER BY id) TO '{duck_csv}' (HEADER, NULLSTR '')",
+                   f"DESCRIBE SELECT {cols} FROM {glob}",
+                   f"SELECT filename, user_id FROM {glob}",
+                   f"SELECT COUNT(*) FROM {glob} WHERE event_date IS NULL")
+        a, b = open(wh_csv).read(), open(duck_csv).read()
+        if a != b:
+            al, bl = a.splitlines(), b.splitlines()
+            for i, (x, y) in enumerate(zip(al, bl)):
+                if x != y:
+                    sys.exit(f"FAIL: exported rows differ at line {i}:\n wh:   {x}\n duck: {y}")
+            sys.exit(f"FAIL: wh has {len(al)} lines, DuckDB read {len(bl)}")
+        types = {r[0]: r[1] for r in res[1]["rows"]}
+        expect = {"id": "BIGINT", "user_id": "BIGINT", "ts": "TIMESTAMP", "d": "DATE", "n": "INTEGER",
+                  "x": "DOUBLE", "amount": "DECIMAL(9,2)", "big": "DECIMAL(18,4)", "huge": "DECIMAL(38,10)",
+                  "ok": "BOOLEAN", "s": "VARCHAR", "etl_date": "TIMESTAMP", "event_date": "DATE"}
+        assert types == expect, types
+        # Every row's file is its Spark bucket.
+        files = set()
+        for fname, uid in res[2]["rows"]:
+            m = re.search(r"/part-00000-[0-9a-f-]{36}_(\d{5})\.c000\.zstd\.parquet$", fname)
+            assert m, fname
+            files.add(fname)
+            h = 42 if uid is None else hash_long(int(uid))
+            assert int(m.group(1)) == spark_bucket(h, 8), (fname, uid)
+        assert int(res[3]["rows"][0][0]) > 0, "the NULL partition was not read back as NULL"
+        assert any("__HIVE_DEFAULT_PARTITION__" in f for f in files)
+        assert os.path.exists(os.path.join(out, "_SUCCESS"))
+
+        # A STRING bucket key: Spark's byte hash (tails of 1-3 bytes, signed bytes).
+        q("CREATE TABLE names (name STRING, v INT) CLUSTERED BY (name) INTO 5 BUCKETS")
+        q("INSERT INTO names VALUES ('a', 1), ('ab', 2), ('abc', 3), ('abcd', 4), ('é', 5), ('日本語', 6), "
+          "('', 7), (NULL, 8), ('AAA', 9), ('aaa   ', 10)")
+        out2 = os.path.join(t, "names")
+        run([wh, "-w", w, "export", "names", out2, "--format", "parquet"])
+        rows = duck(dq, f"SELECT filename, name FROM read_parquet('{out2}/*.parquet')")[0]["rows"]
+        assert len(rows) == 10
+        for fname, name in rows:
+            b = int(re.search(r"_(\d{5})\.c000", fname).group(1))
+            h = 42 if name is None else hash_bytes(name.encode())
+            assert b == spark_bucket(h, 5), (fname, name)
+
+        # --where exports a subset.
+        out3 = os.path.join(t, "subset")
+        run([wh, "-w", w, "export", "ev", out3, "--format", "parquet", "--where", "n > 0 AND ok"])
+        n_wh = q("SELECT COUNT(*) FROM ev WHERE n > 0 AND ok", "--format", "csv").stdout.split()[1]
+        n_duck = duck(dq, f"SELECT COUNT(*) FROM read_parquet('{out3}/**/*.parquet')")[0]["rows"][0][0]
+        assert n_wh == n_duck and int(n_wh) > 0, (n_wh, n_duck)
+
+        # COPY ... TO and -o: the same rows.
+        f1 = os.path.join(t, "copy.parquet")
+        q(f"COPY (SELECT {cols} FROM ev ORDER BY id) TO '{f1}'")
+        f2 = os.path.join(t, "o.parquet")
+        q(f"SELECT {cols} FROM ev ORDER BY id", "-o", f2)
+        for f in (f1, f2):
+            c = os.path.join(t, "c.csv")
+            duck(dq, f"COPY (SELECT * FROM '{f}') TO '{c}' (HEADER, NULLSTR '')")
+            if open(c).read() != a:
+                sys.exit(f"FAIL: DuckDB reads other rows from {f}")
+        # Many row groups and pages (400,000 rows): dictionaries and plain pages, the same answers.
+        f4 = os.path.join(t, "big.parquet")
+        big_sql = ("SELECT a.id * 1000 + b.id AS k, a.s || CAST(b.id % 50 AS STRING) AS s, a.x, a.n, "
+                   "CAST(a.id * 1000 + b.id AS STRING) AS u FROM ev a, (SELECT id FROM ev ORDER BY id LIMIT 100) b")
+        q(f"COPY ({big_sql}) TO '{f4}'")
+        agg = ("COUNT(*), COUNT(s), COUNT(DISTINCT s), MIN(s), MAX(s), SUM(k), COUNT(x), "
+               "SUM(CAST(n AS BIGINT)), COUNT(DISTINCT u), MAX(u)")
+        mine = q(f"SELECT {agg} FROM ({big_sql}) z", "--format", "json").stdout
+        theirs = duck(dq, f"SELECT {agg} FROM '{f4}'", f"SELECT COUNT(DISTINCT row_group_id) FROM parquet_metadata('{f4}')")
+        mine_vals = [str(v) if v is not None else None for v in json.loads(mine)[0].values()]
+        assert mine_vals == theirs[0]["rows"][0], (mine_vals, theirs[0]["rows"][0])
+        assert int(theirs[1]["rows"][0][0]) == 4, theirs[1]
+        # An empty result is a file with no rows.
+        f3 = os.path.join(t, "empty.parquet")
+        q(f"COPY (SELECT id, s FROM ev WHERE id < 0) TO '{f3}' (FORMAT parquet)")
+        assert duck(dq, f"SELECT COUNT(*) FROM '{f3}'")[0]["rows"][0][0] == "0"
+
+        # Refusals: nothing written.
+        p = run([wh, "-w", w, "export", "ev", out, "--format", "parquet"], ok=False)
+        assert p.returncode == 1 and "not empty" in p.stderr, p.stderr
+        p = run([wh, "-w", w, "export", "ev", os.path.join(w, "x"), "--format", "parquet"], ok=False)
+        assert p.returncode == 1 and "inside the warehouse" in p.stderr, p.stderr
+        bad = os.path.join(t, "bad")
+        p = run([wh, "-w", w, "export", "ev", bad, "--format", "parquet", "--where", "nope > 1"], ok=False)
+        assert p.returncode == 1 and "--where" in p.stderr, p.stderr
+        assert not os.path.exists(bad) and not [f for f in os.listdir(t) if ".wh-export-" in f]
+        p = run([wh, "-w", w, "query", "SELECT 1", "-o", os.path.join(t, "x.unknown")], ok=False)
+        assert p.returncode == 2 and "extension" in p.stderr, p.stderr
+        print("parquet e2e: ok")
+    finally:
+        shutil.rmtree(t, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
