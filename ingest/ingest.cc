@@ -2,6 +2,7 @@
 #include "ingest/sniff.h"
 
 #include "ingest/json_reader.h"
+#include "ingest/parquet_input.h"
 
 #include <fnmatch.h>
 #include <optional>
@@ -523,6 +524,14 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
   return Status::OK();
 }
 
+// A Parquet input's row groups into the batch.
+std::function<Status(std::vector<Column>)> ParquetChunks(BatchBuilder* batch) {
+  return [batch](std::vector<Column> cols) {
+    if (!cols.empty() && cols[0].size() > 0) batch->AddChunk(std::move(cols));
+    return batch->FlushIfFull();
+  };
+}
+
 // Ingests one JSON input, a few MiB of objects at a time.
 Status ParseJsonInput(InputStream* in, const TableSchema& schema, BatchBuilder* batch, const IngestOptions& opt,
                       uint64_t* total_rows, std::vector<RejectedRow>* rejects) {
@@ -549,6 +558,11 @@ Status IngestOne(InputStream* in, const TableSchema& schema, BatchBuilder* batch
                  const IngestOptions& opt, uint64_t* total_rows, std::vector<RejectedRow>* rejects) {
   const uint64_t rows_before = *total_rows;
   const size_t rejects_before = rejects->size();
+  if (opt.format == InputFormat::kParquet) {
+    WH_RETURN_IF_ERROR(ParseParquetInput(in, schema, opt, ParquetChunks(batch), total_rows));
+    if (*total_rows == rows_before) return Status::DataError(in->name() + ": the Parquet file holds no rows");
+    return Status::OK();
+  }
   if (opt.format == InputFormat::kJson) {
     WH_RETURN_IF_ERROR(ParseJsonInput(in, schema, batch, opt, total_rows, rejects));
     if (*total_rows == rows_before && rejects->size() == rejects_before)
@@ -633,6 +647,8 @@ Result<std::vector<std::string>> ExpandInputPaths(const std::vector<std::string>
           if (it->is_directory(ec)) it.disable_recursion_pending();
           continue;
         }
+        // Hadoop's markers and metadata (_SUCCESS, _committed_*, _metadata) are not data.
+        if (name[0] == '_' && !it->is_directory(ec)) continue;
         if (it->is_regular_file(ec)) found.push_back(it->path().string());
       }
       if (ec) return Status::IOError("cannot list directory '" + a + "': " + ec.message());
@@ -680,6 +696,7 @@ std::string InputExtension(const std::string& path) {
 }
 
 std::optional<InputFormat> FormatOfExtension(const std::string& ext) {
+  if (ext == "parquet" || ext == "parq") return InputFormat::kParquet;
   for (const char* e : {"json", "jsonl", "ndjson"})
     if (ext == e) return InputFormat::kJson;
   for (const char* e : {"csv", "tsv", "txt", "tbl", "psv"})
@@ -688,11 +705,17 @@ std::optional<InputFormat> FormatOfExtension(const std::string& ext) {
 }
 
 Result<InputFormat> FormatFromNames(const std::vector<std::string>& paths) {
-  size_t json = 0;
-  for (const auto& p : paths) json += FormatOfExtension(InputExtension(p)) == InputFormat::kJson;
-  if (json == 0) return InputFormat::kCsv;
+  size_t json = 0, parquet = 0;
+  for (const auto& p : paths) {
+    const auto f = FormatOfExtension(InputExtension(p));
+    json += f == InputFormat::kJson;
+    parquet += f == InputFormat::kParquet;
+  }
+  if (json == 0 && parquet == 0) return InputFormat::kCsv;
   if (json == paths.size()) return InputFormat::kJson;
-  return Status::InvalidArgument("the inputs mix JSON and other files; load them separately or say --format csv|json");
+  if (parquet == paths.size()) return InputFormat::kParquet;
+  return Status::InvalidArgument("the inputs mix JSON, Parquet and other files; load them separately or say "
+                                 "--format csv|json|parquet");
 }
 
 std::string AbsolutePath(const std::string& p) {
@@ -829,7 +852,9 @@ Status ReadInputs(const std::vector<InputStream*>& inputs, const TableSchema& sc
   uint64_t rows = 0;
   std::vector<RejectedRow> rejects;
   for (InputStream* in : inputs) {
-    if (options.format == InputFormat::kJson) {
+    if (options.format == InputFormat::kParquet) {
+      WH_RETURN_IF_ERROR(ParseParquetInput(in, schema, options, ParquetChunks(&batch), &rows));
+    } else if (options.format == InputFormat::kJson) {
       WH_RETURN_IF_ERROR(ParseJsonInput(in, schema, &batch, options, &rows, &rejects));
     } else {
       WH_RETURN_IF_ERROR(ParseInput(in, schema, &batch, options, &rows, &rejects));

@@ -23,7 +23,7 @@ struct IngestProgress {
   uint64_t rows = 0;          // rows read so far, all inputs
 };
 
-enum class InputFormat { kCsv, kJson };
+enum class InputFormat { kCsv, kJson, kParquet };
 
 struct IngestOptions {
   // CSV with a header row, or JSON objects (JSON lines, or files of whole objects).
@@ -89,7 +89,8 @@ struct IngestResult {
 // every row of every input commits together, or (on any error) nothing does. Errors name the
 // input, line, column and value.
 // Input paths as given on a command line, expanded: a directory stands for every regular file
-// below it (recursively, hidden ones skipped), a pattern with * ? [...] for the files it
+// below it (recursively; hidden ones and files whose name starts with `_`, such as Hadoop's
+// _SUCCESS, skipped), a pattern with * ? [...] for the files it
 // matches (** matches any number of directories), "-" for stdin; sorted within each argument.
 // An argument that matches nothing is an error.
 Result<std::vector<std::string>> ExpandInputPaths(const std::vector<std::string>& args);

@@ -1,5 +1,7 @@
 #include "ingest/sniff.h"
 
+#include "ingest/parquet_input.h"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -442,6 +444,14 @@ IngestOptions SniffResult::ReadOptions(InputFormat format) const {
 
 Result<SniffResult> SniffInputs(const std::vector<std::string>& paths, const SniffOptions& options) {
   if (paths.empty()) return Status::InvalidArgument("no input files given");
+  if (options.format == InputFormat::kParquet) {
+    // The types are the file's own (the first file's; the others are read by name).
+    SniffResult r;
+    WH_ASSIGN_OR_RETURN(r.columns, ParquetColumns(paths[0]));
+    if (options.all_varchar)
+      for (auto& c : r.columns) c.type = DataType::String();
+    return r;
+  }
   return options.format == InputFormat::kJson ? SniffJson(paths, options) : SniffCsv(paths, options);
 }
 

@@ -387,7 +387,6 @@ Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::str
   if (!json && array) return SqlError(sql, st.pos, Status::InvalidArgument("ARRAY is an option of JSON output"));
   std::vector<ResultSet> out;
   if (st.copy_from) {
-    if (parquet) return SqlError(sql, st.path_pos, Status::NotSupported("COPY ... FROM a Parquet file is not supported yet"));
     if (array) return SqlError(sql, st.pos, Status::InvalidArgument("ARRAY is an option of COPY ... TO"));
     WH_ASSIGN_OR_RETURN(Warehouse * wh, GetWarehouse(false));
     if (!wh->TableExists(st.table))
@@ -395,7 +394,7 @@ Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::str
     auto paths = ExpandInputPaths({st.path});
     if (!paths.ok()) return SqlError(sql, st.path_pos, paths.status());
     IngestOptions opt;
-    opt.format = json ? InputFormat::kJson : InputFormat::kCsv;
+    opt.format = json ? InputFormat::kJson : parquet ? InputFormat::kParquet : InputFormat::kCsv;
     opt.delimiter = format == "tsv" ? '\t' : delim.value_or(',');
     opt.header = header.value_or(true);
     opt.etl_micros = options_.etl_micros;

@@ -1,5 +1,5 @@
 // Table functions in FROM: files queried in place. read_csv / read_json (and their _auto,
-// read_ndjson spellings) and a quoted path (`FROM 'events.csv'`) sniff the files' layout and
+// read_ndjson spellings), read_parquet and a quoted path (`FROM 'events.csv'`) sniff the files' layout and
 // column types (ingest/sniff.h) when the statement is bound, and read them when it runs.
 #include <filesystem>
 
@@ -21,10 +21,10 @@ Result<PlanPtr> Binder::BindTableFunction(const TableRef& t) {
   else if (fn == "READ_JSON" || fn == "READ_JSON_AUTO" || fn == "READ_NDJSON" || fn == "READ_NDJSON_AUTO")
     format = InputFormat::kJson;
   else if (fn == "READ_PARQUET" || fn == "PARQUET_SCAN")
-    return Error(t.pos, "reading Parquet files is not supported yet (CSV and JSON are: read_csv, read_json)");
+    format = InputFormat::kParquet;
   else if (!fn.empty())
     return Error(t.pos, "no table function " + Lower(fn) + "(...); files are read with read_csv(path, ...), "
-                        "read_json(path, ...) or FROM 'path'");
+                        "read_json(path, ...), read_parquet(path) or FROM 'path'");
   const std::string what = fn.empty() ? "FROM '...'" : Lower(fn) + "(...)";
   if (t.args.empty() || !t.arg_names[0].empty())
     return Error(t.pos, what + " needs the path of the files first (a pattern such as 'logs/*.json' reads every match)");
@@ -55,13 +55,10 @@ Result<PlanPtr> Binder::BindTableFunction(const TableRef& t) {
   const std::string ext = InputExtension(pattern);
   if (!format) {
     format = FormatOfExtension(ext);
-    if (!format) {
-      if (ext == "parquet")
-        return Error(*t.args[0], "reading Parquet files is not supported yet (CSV and JSON are)");
+    if (!format)
       return Error(*t.args[0], "cannot tell the format of '" + pattern +
-                                   "' from its name (.csv, .tsv, .json, .jsonl, .ndjson, maybe .gz or .zst); "
-                                   "use read_csv('...') or read_json('...')");
-    }
+                                   "' from its name (.csv, .tsv, .json, .jsonl, .ndjson, maybe .gz or .zst, .parquet); "
+                                   "use read_csv('...'), read_json('...') or read_parquet('...')");
   }
   SniffOptions opt;
   opt.format = *format;
@@ -70,6 +67,17 @@ Result<PlanPtr> Binder::BindTableFunction(const TableRef& t) {
     const std::string& name = t.arg_names[i];
     if (name.empty()) return Error(*t.args[i], "after the path, the arguments of " + what + " are named (delim = ';')");
     const bool csv = *format == InputFormat::kCsv;
+    if (*format == InputFormat::kParquet && name != "binary_as_string" && name != "hive_partitioning")
+      return Error(*t.args[i], "unknown parameter '" + name + "' of " + what +
+                                   " (a Parquet file's columns and types are its own)");
+    if (*format == InputFormat::kParquet) {
+      // DuckDB's flags: binary columns are STRING here anyway; hive partitions are not read yet.
+      WH_ASSIGN_OR_RETURN(bool on, boolean(i));
+      if (name == "hive_partitioning" && on)
+        return Error(*t.args[i], "hive_partitioning is not supported yet: the partition value is in the directory, "
+                                 "not the files");
+      continue;
+    }
     if (csv && (name == "delim" || name == "sep" || name == "delimiter")) {
       auto given = text(i);
       if (!given.ok()) return given.status();

@@ -123,7 +123,15 @@ TEST(ReadFiles, QueriedWithoutAWarehouse) {
             "column_name,data_type,nullable,comment\nx,BIGINT,YES,\ny,BIGINT,YES,\n");
   // A table needs the warehouse; the error says there is none.
   EXPECT_NE(Csv(&s, "SELECT * FROM t").find("no warehouse"), std::string::npos);
-  EXPECT_NE(Csv(&s, "SELECT * FROM read_parquet('x.parquet')").find("Parquet files is not supported yet"), std::string::npos);
+  // A Parquet file written by COPY reads back in place, with its types (tests/parquet/ has more).
+  EXPECT_EQ(Csv(&s, "COPY (SELECT 1 AS a, 'x' AS b, DATE '2024-01-02' AS c) TO '" + dir.Join("x.parquet") + "'"),
+            "rows_copied\n1\n");
+  EXPECT_EQ(Csv(&s, "SELECT * FROM read_parquet('" + dir.Join("x.parquet") + "')"), "a,b,c\n1,x,2024-01-02\n");
+  EXPECT_EQ(Csv(&s, "SELECT typeof(a), typeof(c) FROM '" + dir.Join("x.parquet") + "'"),
+            "typeof(a),typeof(c)\nINTEGER,DATE\n");
+  EXPECT_NE(Csv(&s, "SELECT * FROM read_parquet('" + dir.Join("x.parquet") + "', hive_partitioning = true)")
+                .find("hive_partitioning is not supported yet"),
+            std::string::npos);
   EXPECT_NE(Csv(&s, "SELECT * FROM 'x.xlsx'").find("cannot tell the format"), std::string::npos);
   EXPECT_NE(Csv(&s, "SELECT * FROM read_csv('" + dir.Join("b.csv") + "', delim = ';;')").find("one character"),
             std::string::npos);

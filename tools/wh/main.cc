@@ -56,13 +56,14 @@ commands:
                                            literal (a number, else a string), never SQL;
                                            --memory-mb: the most memory a statement may use
                                            (default 80% of RAM; past it, exit 8)
-  ingest TABLE FILE... [--format csv|json] [--etl-date D] [--memory-mb N (1024)]
+  ingest TABLE FILE... [--format csv|json|parquet] [--etl-date D] [--memory-mb N (1024)]
          [--force] [--max-errors N [--rejects FILE]] [--time-format [COL=]FMT]...
          [--allow-missing-columns] [--no-compact]
          [--create [--partition-by 'NAME = EXPR'] [--clustered-by COLUMN:BUCKETS]]
-                                           load CSV files with a header, or JSON objects (JSON
+                                           load CSV files with a header, JSON objects (JSON
                                            lines or whole-object files; by default when every
-                                           name ends in .json/.jsonl/.ndjson), as one atomic
+                                           name ends in .json/.jsonl/.ndjson) or Parquet files
+                                           (columns by name; .parquet), as one atomic
                                            batch; FILE may be a directory (all files below
                                            it) or a pattern (*, ?, [..], ** for any depth);
                                            "-" = stdin; .gz/.zst decompressed;
@@ -105,7 +106,7 @@ options:
   -w, --warehouse DIR   the warehouse directory (default: $WH_WAREHOUSE, else ./warehouse)
   --format F            query output: table, csv, tsv, json, jsonl, markdown, parquet (default:
                         -o's extension, else table on a terminal, csv otherwise); ingest input:
-                        csv or json; export: parquet
+                        csv, json or parquet; export: parquet
 
 exit codes: 0 ok, 1 error in the request (SQL, names), 2 usage, 3 input data rejected,
             4 corruption, 5 I/O error, 6 unsupported format version, 7 locked, 8 out of
@@ -417,9 +418,13 @@ int CmdIngest(const Args& a) {
     opt.format = InputFormat::kCsv;
   } else if (a.format == "json" || a.format == "jsonl" || a.format == "ndjson") {
     opt.format = InputFormat::kJson;
+  } else if (a.format == "parquet") {
+    opt.format = InputFormat::kParquet;
   } else {
-    return Usage("ingest --format '" + a.format + "': expected csv or json (also jsonl, ndjson)");
+    return Usage("ingest --format '" + a.format + "': expected csv, json (also jsonl, ndjson) or parquet");
   }
+  if (opt.format == InputFormat::kParquet && (opt.max_errors > 0 || !opt.time_formats.empty()))
+    return Usage("--max-errors and --time-format are for CSV and JSON; a Parquet file's values are typed");
   std::string created;  // the CREATE TABLE of --create
   if (a.create) {
     auto sql = CreateFromFiles(a, *files, &opt);
