@@ -52,6 +52,11 @@ struct CommitRecord {
   std::vector<SegmentEntry> added;
   std::vector<std::string> removed;  // paths of segments this commit retires
   std::vector<SourceFile> sources;
+  // What the commit did, as a snapshot knows it (TableSnapshot::commits): added rows (an
+  // ingest, INSERT or CREATE TABLE AS: each row's etl_date is etl_micros), merged files (a
+  // compaction), or unknown (a commit a base record summarizes).
+  enum class Kind : uint8_t { kUnknown, kIngest, kCompaction };
+  Kind kind = Kind::kUnknown;
 };
 
 struct ManifestContents {

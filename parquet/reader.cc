@@ -440,7 +440,7 @@ Status DecodePlain(const FileColumn& c, Bytes* b, size_t n, Values* out) {
       if (!b->Need(n * 8)) return Status::DataError("PLAIN INT64 values run past the page");
       const size_t at = out->ints.size();
       out->ints.resize(at + n);
-      std::memcpy(out->ints.data() + at, b->p + b->pos, n * 8);
+      if (n) std::memcpy(out->ints.data() + at, b->p + b->pos, n * 8);
       b->pos += n * 8;
       return Status::OK();
     }
@@ -458,7 +458,7 @@ Status DecodePlain(const FileColumn& c, Bytes* b, size_t n, Values* out) {
       if (!b->Need(n * 8)) return Status::DataError("PLAIN DOUBLE values run past the page");
       const size_t at = out->doubles.size();
       out->doubles.resize(at + n);
-      std::memcpy(out->doubles.data() + at, b->p + b->pos, n * 8);
+      if (n) std::memcpy(out->doubles.data() + at, b->p + b->pos, n * 8);
       b->pos += n * 8;
       return Status::OK();
     }

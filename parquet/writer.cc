@@ -411,23 +411,27 @@ std::string Writer::Footer() const {
     if (kind == PhysicalKind::kFixedLenByteArray) w.I32(2, DecimalBytes(s.type.precision));
     w.I32(3, s.nullable ? kOptional : kRequired);
     w.Binary(4, s.name);
+    // converted_type (6), scale (7), precision (8), field_id (9), logicalType (10): in order.
+    if (s.type.id == TypeId::kString) w.I32(6, kConvertedUtf8);
+    if (s.type.id == TypeId::kDate) w.I32(6, kConvertedDate);
+    if (s.type.id == TypeId::kDecimal) {
+      w.I32(6, kConvertedDecimal);
+      w.I32(7, s.type.scale);
+      w.I32(8, s.type.precision);
+    }
+    if (s.field_id >= 0) w.I32(9, s.field_id);
     switch (s.type.id) {
       case TypeId::kString:
-        w.I32(6, kConvertedUtf8);
         w.BeginStruct(10);
         w.EmptyStruct(1);
         w.EndStruct();
         break;
       case TypeId::kDate:
-        w.I32(6, kConvertedDate);
         w.BeginStruct(10);
         w.EmptyStruct(6);
         w.EndStruct();
         break;
       case TypeId::kDecimal:
-        w.I32(6, kConvertedDecimal);
-        w.I32(7, s.type.scale);
-        w.I32(8, s.type.precision);
         w.BeginStruct(10);
         w.BeginStruct(5);
         w.I32(1, s.type.scale);

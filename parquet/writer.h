@@ -32,6 +32,7 @@ struct ColumnSpec {
   std::string name;
   DataType type;
   bool nullable = true;  // OPTIONAL; false: REQUIRED (no definition levels)
+  int32_t field_id = -1;  // SchemaElement.field_id when >= 0 (Iceberg's column ids)
 };
 
 struct WriterOptions {

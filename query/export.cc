@@ -4,11 +4,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <functional>
+#include <sstream>
 #include <cstdio>
 #include <random>
+#include <map>
 #include <set>
 
 #include "format/value_text.h"
+#include "parquet/iceberg.h"
 #include "parquet/spark_hash.h"
 #include "query/query.h"
 
@@ -54,8 +61,157 @@ std::string Quoted(const std::string& name) { return "\"" + name + "\""; }
 
 }  // namespace
 
-Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, const std::string& table,
-                                  const std::string& dir, const ExportOptions& options) {
+Result<std::string> SinceCommitFilter(const TableSnapshot& snap, uint64_t since) {
+  if (since > snap.last_seq)
+    return Status::InvalidArgument("commit " + std::to_string(since) + " is past the table's last commit, " +
+                                   std::to_string(snap.last_seq));
+  if (since == 0) return std::string();
+  // Every row carries its ingest commit's etl_date (compactions keep it): the rows of commits
+  // after `since` are those whose etl_date is one of theirs, unless an earlier commit shares it.
+  std::set<int64_t> before, after;
+  std::map<int64_t, uint64_t> first_after;
+  for (const auto& c : snap.commits) {
+    if (c.kind == CommitRecord::Kind::kCompaction) continue;
+    if (c.seq <= since) {
+      before.insert(c.etl_micros);
+    } else {
+      after.insert(c.etl_micros);
+      first_after.emplace(c.etl_micros, c.seq);
+    }
+  }
+  for (int64_t e : after) {
+    if (!before.count(e)) continue;
+    uint64_t earlier = 0;
+    for (const auto& c : snap.commits)
+      if (c.kind != CommitRecord::Kind::kCompaction && c.seq <= since && c.etl_micros == e) earlier = c.seq;
+    return Status::InvalidArgument("commits " + std::to_string(earlier) + " and " + std::to_string(first_after[e]) +
+                                   " both loaded rows with etl_date " + FormatTimestamp(e) +
+                                   ", so the rows after commit " + std::to_string(since) +
+                                   " cannot be told apart from those before (give each load its own --etl-date)");
+  }
+  if (after.empty()) return std::string("FALSE");
+  std::string in = "\"etl_date\" IN (";
+  bool first = true;
+  for (int64_t e : after) {
+    in += (first ? "" : ", ") + std::string("TIMESTAMP '") + FormatTimestamp(e) + "'";
+    first = false;
+  }
+  return in + ")";
+}
+
+namespace {
+
+// One export's reading side: a session whose statements see one pinned snapshot of the table,
+// and the table's rows a partition at a time.
+class TableScan {
+ public:
+  Status Open(FileSystem* fs, const std::string& warehouse, const std::string& table, int threads) {
+    SessionOptions so;
+    so.threads = threads;
+    so.sink = &collector_;
+    session_ = std::make_unique<Session>(fs, warehouse, so);
+    WH_ASSIGN_OR_RETURN(Warehouse * wh, session_->GetWarehouse(false));
+    WH_ASSIGN_OR_RETURN(TableSnapshot snap, wh->GetSnapshot(table));
+    snap_ = std::make_shared<TableSnapshot>(std::move(snap));
+    session_->PinSnapshot(table, snap_);
+    return Status::OK();
+  }
+  const TableSnapshot& snapshot() const { return *snap_; }
+  const TableSchema& schema() const { return snap_->schema; }
+
+  // The partitions the snapshot holds, in order (NULL last; one nullopt for an unpartitioned table).
+  std::vector<std::optional<int32_t>> Partitions() const {
+    std::set<int32_t> days;
+    bool null_partition = false;
+    for (const auto& s : snap_->segments) {
+      if (s.rows == 0) continue;
+      if (s.partition) days.insert(*s.partition);
+      else null_partition = true;
+    }
+    std::vector<std::optional<int32_t>> parts(days.begin(), days.end());
+    if (null_partition || schema().partition_column.empty()) parts.push_back(std::nullopt);
+    return parts;
+  }
+
+  // The rows of `columns` in one partition that meet `conds` (SQL, ANDed), as batches.
+  Result<std::vector<std::vector<Column>>*> Rows(const std::vector<std::string>& columns, std::optional<int32_t> part,
+                                                 std::vector<std::string> conds, const std::string& where) {
+    std::string sql = "SELECT ";
+    for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + Quoted(columns[i]);
+    sql += " FROM " + Quoted(schema().name);
+    if (!schema().partition_column.empty()) {
+      const std::string pc = Quoted(schema().partition_column);
+      conds.insert(conds.begin(), part ? pc + " = DATE '" + FormatDate(*part) + "'" : pc + " IS NULL");
+    }
+    if (!where.empty()) conds.push_back("(" + where + ")");
+    for (size_t i = 0; i < conds.size(); ++i) sql += (i ? " AND " : " WHERE ") + conds[i];
+    collector_.chunks.clear();
+    auto r = session_->Execute(sql);
+    if (!r.ok()) {
+      if (!where.empty()) return Status::InvalidArgument("--where '" + where + "': " + r.status().message());
+      return r.status();
+    }
+    if (collector_.chunks.size() > 65535) return Status::ResourceExhausted("a partition of more than 65535 batches");
+    return &collector_.chunks;
+  }
+  void Release() { collector_.chunks.clear(); }
+
+ private:
+  Collector collector_;
+  std::unique_ptr<Session> session_;
+  std::shared_ptr<TableSnapshot> snap_;
+};
+
+// Writes rows `list` ((batch, row) pairs) of `chunks` as one Parquet file at `path`.
+Status WriteRows(FileSystem* fs, const std::string& path, const std::vector<parquet::ColumnSpec>& specs,
+                 const parquet::WriterOptions& wo, const std::vector<std::vector<Column>>& chunks,
+                 const std::vector<std::pair<uint16_t, uint32_t>>& list, uint64_t* rows, uint64_t* bytes,
+                 const std::function<void(const std::vector<Column>&)>& each_slice = nullptr) {
+  WH_ASSIGN_OR_RETURN(auto file, fs->NewWritableFile(path));
+  parquet::Writer w(specs, wo, [&](std::string_view b) { return file->Append(b); });
+  std::vector<uint16_t> which;
+  std::vector<uint32_t> at;
+  for (size_t s = 0; s < list.size(); s += 65536) {
+    const size_t n = std::min<size_t>(65536, list.size() - s);
+    which.resize(n);
+    at.resize(n);
+    for (size_t k = 0; k < n; ++k) {
+      which[k] = list[s + k].first;
+      at[k] = list[s + k].second;
+    }
+    std::vector<Column> slice;
+    for (size_t c = 0; c < specs.size(); ++c) {
+      std::vector<const Column*> srcs;
+      for (const auto& ch : chunks) srcs.push_back(&ch[c]);
+      slice.emplace_back(specs[c].type);
+      slice.back().AppendGathered(srcs, which.data(), at.data(), n);
+    }
+    if (each_slice) each_slice(slice);
+    WH_RETURN_IF_ERROR(w.Write(slice));
+  }
+  WH_RETURN_IF_ERROR(w.Finish());
+  WH_RETURN_IF_ERROR(file->Close());
+  *rows = w.rows();
+  *bytes = w.bytes();
+  return Status::OK();
+}
+
+// Each row's group: rows in order, grouped by `group_of(batch, row)` into `n` lists.
+std::vector<std::vector<std::pair<uint16_t, uint32_t>>> GroupRows(
+    const std::vector<std::vector<Column>>& chunks, size_t n,
+    const std::function<void(const std::vector<Column>&, std::vector<uint32_t>*)>& groups_of) {
+  std::vector<std::vector<std::pair<uint16_t, uint32_t>>> of(n);
+  std::vector<uint32_t> g;
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    const auto& ch = chunks[c];
+    if (groups_of) groups_of(ch, &g);
+    for (uint32_t i = 0; i < ch[0].size(); ++i) of[groups_of ? g[i] : 0].push_back({static_cast<uint16_t>(c), i});
+  }
+  return of;
+}
+
+// A directory that must be new or empty, outside the warehouse.
+Status CheckNewDir(FileSystem* fs, const std::string& warehouse, const std::string& dir) {
   WH_RETURN_IF_ERROR(RefuseInsideWarehouse(warehouse, dir, "the export directory"));
   if (fs->FileExists(dir)) {
     if (!fs->IsDirectory(dir)) return Status::AlreadyExists("'" + dir + "' exists and is not a directory");
@@ -63,135 +219,502 @@ Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, 
     if (!entries.empty())
       return Status::AlreadyExists("the export directory '" + dir + "' is not empty; name a new or empty one");
   }
-  Collector collector;
-  SessionOptions so;
-  so.threads = options.threads;
-  so.sink = &collector;
-  Session session(fs, warehouse, so);
-  WH_ASSIGN_OR_RETURN(Warehouse * wh, session.GetWarehouse(false));
-  WH_ASSIGN_OR_RETURN(TableSnapshot snap, wh->GetSnapshot(table));
-  auto pinned = std::make_shared<TableSnapshot>(std::move(snap));
-  session.PinSnapshot(table, pinned);
-  const TableSchema& schema = pinned->schema;
+  return Status::OK();
+}
 
+// Every file written under `dir` on disk (one syncfs of its filesystem).
+void SyncTree(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::syncfs(fd);
+    ::close(fd);
+  }
+}
+
+}  // namespace
+
+Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, const std::string& table,
+                                  const std::string& dir, const ExportOptions& options) {
+  WH_RETURN_IF_ERROR(CheckNewDir(fs, warehouse, dir));
+  TableScan scan;
+  WH_RETURN_IF_ERROR(scan.Open(fs, warehouse, table, options.threads));
+  const TableSchema& schema = scan.schema();
   ExportStats stats;
-  stats.commit_seq = pinned->last_seq;
+  stats.commit_seq = scan.snapshot().last_seq;
+  std::vector<std::string> conds;
+  if (options.since_commit) {
+    WH_ASSIGN_OR_RETURN(std::string since, SinceCommitFilter(scan.snapshot(), *options.since_commit));
+    if (!since.empty()) conds.push_back(since);
+  }
   std::vector<parquet::ColumnSpec> specs;
-  std::string select = "SELECT ";
+  std::vector<std::string> names;
   for (const auto& c : schema.StorageColumns()) {
     specs.push_back({c.name, c.type, c.nullable});
-    if (specs.size() > 1) select += ", ";
-    select += Quoted(c.name);
+    names.push_back(c.name);
   }
-  select += " FROM " + Quoted(schema.name);
   const int key = schema.bucket_column_index();
   const uint32_t buckets = key >= 0 ? schema.bucket_count : 0;
   parquet::WriterOptions wo = options.parquet;
   wo.metadata.push_back({"wh.table", schema.name});
-  wo.metadata.push_back({"wh.commit", std::to_string(pinned->last_seq)});
+  wo.metadata.push_back({"wh.commit", std::to_string(stats.commit_seq)});
   if (buckets)
     wo.metadata.push_back({"wh.buckets", "pmod(murmur3_x86_32(" + schema.columns[key].name + ", 42), " +
                                              std::to_string(buckets) + ") as Spark's bucketBy"});
-
-  // The partitions the snapshot holds, in order (NULL last).
-  std::set<int32_t> days;
-  bool null_partition = false;
-  for (const auto& s : pinned->segments) {
-    if (s.rows == 0) continue;
-    if (s.partition) days.insert(*s.partition);
-    else null_partition = true;
-  }
-  std::vector<std::optional<int32_t>> parts(days.begin(), days.end());
-  if (null_partition || schema.partition_column.empty()) parts.push_back(std::nullopt);
 
   const std::string tmp = dir + ".wh-export-" + std::to_string(::getpid());
   if (fs->FileExists(tmp)) WH_RETURN_IF_ERROR(fs->RemoveTree(tmp));
   WH_RETURN_IF_ERROR(fs->CreateDir(tmp));
   const std::string uuid = NewUuid();
-
   auto run = [&]() -> Status {
-    for (const auto& part : parts) {
-      std::string sql = select;
-      std::string sub = tmp;
-      std::vector<std::string> conds;
-      if (!schema.partition_column.empty()) {
-        const std::string pc = Quoted(schema.partition_column);
-        conds.push_back(part ? pc + " = DATE '" + FormatDate(*part) + "'" : pc + " IS NULL");
-        sub = JoinPath(tmp, PartitionDirName(schema.partition_column, part));
-      }
-      if (!options.where.empty()) conds.push_back("(" + options.where + ")");
-      for (size_t i = 0; i < conds.size(); ++i) sql += (i ? " AND " : " WHERE ") + conds[i];
-      collector.chunks.clear();
-      auto r = session.Execute(sql);
-      if (!r.ok()) {
-        if (!options.where.empty()) return Status::InvalidArgument("--where '" + options.where + "': " + r.status().message());
-        return r.status();
-      }
+    for (const auto& part : scan.Partitions()) {
+      WH_ASSIGN_OR_RETURN(auto* chunks, scan.Rows(names, part, conds, options.where));
       size_t rows = 0;
-      for (const auto& ch : collector.chunks) rows += ch[0].size();
+      for (const auto& ch : *chunks) rows += ch[0].size();
       if (rows == 0) continue;
       ++stats.partitions;
-      if (sub != tmp) WH_RETURN_IF_ERROR(fs->CreateDir(sub));
-      // Each row's Spark bucket, and the rows of each bucket in order: (chunk, row).
-      const uint32_t nb = buckets ? buckets : 1;
-      std::vector<std::vector<std::pair<uint16_t, uint32_t>>> of(nb);
-      std::vector<uint32_t> b;
-      for (size_t c = 0; c < collector.chunks.size(); ++c) {
-        const auto& ch = collector.chunks[c];
-        if (buckets) parquet::SparkBuckets(ch[key], buckets, &b);
-        for (uint32_t i = 0; i < ch[0].size(); ++i) of[buckets ? b[i] : 0].push_back({static_cast<uint16_t>(c), i});
+      std::string sub = tmp;
+      if (!schema.partition_column.empty()) {
+        sub = JoinPath(tmp, PartitionDirName(schema.partition_column, part));
+        WH_RETURN_IF_ERROR(fs->CreateDir(sub));
       }
-      if (collector.chunks.size() > 65535) return Status::ResourceExhausted("a partition of more than 65535 batches");
-      for (uint32_t bucket = 0; bucket < nb; ++bucket) {
+      // Each row's Spark bucket: the files Spark's bucketed reads expect.
+      auto of = GroupRows(*chunks, buckets ? buckets : 1,
+                          buckets ? std::function<void(const std::vector<Column>&, std::vector<uint32_t>*)>(
+                                        [&](const std::vector<Column>& ch, std::vector<uint32_t>* g) {
+                                          parquet::SparkBuckets(ch[key], buckets, g);
+                                        })
+                                  : nullptr);
+      for (uint32_t bucket = 0; bucket < of.size(); ++bucket) {
         if (of[bucket].empty()) continue;
-        char name[96];
+        char name[16] = "";
         if (buckets) std::snprintf(name, sizeof name, "_%05u", bucket);
-        else name[0] = 0;
-        const std::string path = JoinPath(sub, "part-00000-" + uuid + name + ".c000.zstd.parquet");
-        WH_ASSIGN_OR_RETURN(auto file, fs->NewWritableFile(path));
-        parquet::Writer w(specs, wo, [&](std::string_view bytes) { return file->Append(bytes); });
-        const auto& list = of[bucket];
-        std::vector<uint16_t> which;
-        std::vector<uint32_t> at;
-        for (size_t s = 0; s < list.size(); s += 65536) {
-          const size_t n = std::min<size_t>(65536, list.size() - s);
-          which.resize(n);
-          at.resize(n);
-          for (size_t k = 0; k < n; ++k) {
-            which[k] = list[s + k].first;
-            at[k] = list[s + k].second;
-          }
-          std::vector<Column> slice;
-          for (size_t c = 0; c < specs.size(); ++c) {
-            std::vector<const Column*> srcs;
-            for (const auto& ch : collector.chunks) srcs.push_back(&ch[c]);
-            slice.emplace_back(specs[c].type);
-            slice.back().AppendGathered(srcs, which.data(), at.data(), n);
-          }
-          WH_RETURN_IF_ERROR(w.Write(slice));
-        }
-        WH_RETURN_IF_ERROR(w.Finish());
-        WH_RETURN_IF_ERROR(file->Close());
-        stats.rows += w.rows();
-        stats.bytes += w.bytes();
+        uint64_t r = 0, b = 0;
+        WH_RETURN_IF_ERROR(WriteRows(fs, JoinPath(sub, "part-00000-" + uuid + name + ".c000.zstd.parquet"), specs, wo,
+                                     *chunks, of[bucket], &r, &b));
+        stats.rows += r;
+        stats.bytes += b;
         ++stats.files;
       }
     }
-    collector.chunks.clear();
+    scan.Release();
     WH_ASSIGN_OR_RETURN(auto done, fs->NewWritableFile(JoinPath(tmp, "_SUCCESS")));
     WH_RETURN_IF_ERROR(done->Close());
-    // Every file on disk before the tree takes its name.
-    const int fd = ::open(tmp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-      ::syncfs(fd);
-      ::close(fd);
-    }
+    SyncTree(tmp);
     if (fs->FileExists(dir)) WH_RETURN_IF_ERROR(fs->RemoveDir(dir));
     return fs->Rename(tmp, dir);
   };
   Status st = run();
   if (!st.ok()) {
     (void)fs->RemoveTree(tmp);
+    return st;
+  }
+  return stats;
+}
+
+namespace {
+
+// What `wh export --format iceberg` keeps beside each metadata version it writes,
+// metadata/wh-export-vN.txt, to append the next snapshot: Iceberg's own files are written, never
+// read back. Lines of "key value"; a path is the rest of its line.
+struct IcebergExportState {
+  std::string table, schema_json, uuid, location;
+  int version = 0;
+  std::vector<iceberg::Snapshot> snapshots;
+  std::vector<iceberg::ManifestRef> manifests;
+  std::vector<std::pair<int64_t, std::string>> metadata_log;
+  int64_t last_updated_ms = 0;
+
+  std::string Serialize() const {
+    std::ostringstream o;
+    o << "wh-iceberg-export 1\ntable " << table << "\nuuid " << uuid << "\nversion " << version
+      << "\nlast_updated_ms " << last_updated_ms << "\nlocation " << location << "\nschema " << schema_json << "\n";
+    for (const auto& s : snapshots)
+      o << "snapshot " << s.id << ' ' << (s.parent ? *s.parent : 0) << ' ' << s.sequence << ' ' << s.timestamp_ms << ' '
+        << s.added_files << ' ' << s.added_rows << ' ' << s.added_bytes << ' ' << s.changed_partitions << ' '
+        << s.total_files << ' ' << s.total_rows << ' ' << s.total_bytes << ' ' << s.wh_commit << ' '
+        << s.manifest_list << "\n";
+    for (const auto& m : manifests)
+      o << "manifest " << m.length << ' ' << m.sequence << ' ' << m.min_sequence << ' ' << m.snapshot_id << ' '
+        << m.added_files << ' ' << m.added_rows << ' ' << m.path << "\n";
+    for (const auto& [ts, path] : metadata_log) o << "metadata " << ts << ' ' << path << "\n";
+    return o.str();
+  }
+
+  static Result<IcebergExportState> Parse(const std::string& text, const std::string& name) {
+    IcebergExportState s;
+    std::istringstream in(text);
+    std::string line;
+    bool header = false;
+    auto bad = [&]() { return Status::Corruption(name + ": cannot read the line '" + line.substr(0, 80) + "'"); };
+    while (std::getline(in, line)) {
+      std::istringstream l(line);
+      std::string key;
+      l >> key;
+      auto rest = [&]() {
+        std::string r;
+        std::getline(l >> std::ws, r);
+        return r;
+      };
+      if (key == "wh-iceberg-export") {
+        int v = 0;
+        l >> v;
+        if (v != 1) return Status::NotSupported(name + ": written by a newer wh (version " + std::to_string(v) + ")");
+        header = true;
+      } else if (key == "table") {
+        s.table = rest();
+      } else if (key == "uuid") {
+        s.uuid = rest();
+      } else if (key == "version") {
+        l >> s.version;
+      } else if (key == "last_updated_ms") {
+        l >> s.last_updated_ms;
+      } else if (key == "location") {
+        s.location = rest();
+      } else if (key == "schema") {
+        s.schema_json = rest();
+      } else if (key == "snapshot") {
+        iceberg::Snapshot x;
+        int64_t parent = 0;
+        l >> x.id >> parent >> x.sequence >> x.timestamp_ms >> x.added_files >> x.added_rows >> x.added_bytes >>
+            x.changed_partitions >> x.total_files >> x.total_rows >> x.total_bytes >> x.wh_commit;
+        if (parent) x.parent = parent;
+        x.manifest_list = rest();
+        if (!l && x.manifest_list.empty()) return bad();
+        s.snapshots.push_back(x);
+      } else if (key == "manifest") {
+        iceberg::ManifestRef m;
+        l >> m.length >> m.sequence >> m.min_sequence >> m.snapshot_id >> m.added_files >> m.added_rows;
+        m.path = rest();
+        if (m.path.empty()) return bad();
+        s.manifests.push_back(m);
+      } else if (key == "metadata") {
+        int64_t ts = 0;
+        l >> ts;
+        std::string path = rest();
+        if (path.empty()) return bad();
+        s.metadata_log.push_back({ts, path});
+      } else if (!key.empty()) {
+        return bad();
+      }
+    }
+    if (!header || s.version < 1 || s.snapshots.empty()) return Status::Corruption(name + ": not a wh export state");
+    return s;
+  }
+};
+
+// Iceberg's order of two non-NULL, non-NaN values of one type: strings bytewise, -0.0 below +0.0.
+bool BoundLess(const Column& a, size_t i, const Column& b, size_t j) {
+  switch (a.type().id) {
+    case TypeId::kString: return a.GetString(i) < b.GetString(j);
+    case TypeId::kDouble: {
+      const double x = a.Get<double>(i), y = b.Get<double>(j);
+      return x < y || (x == 0 && y == 0 && std::signbit(x) && !std::signbit(y));
+    }
+    default: return IntegerAt(a, i) < IntegerAt(b, j);
+  }
+}
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A positive snapshot id below 2^53 (JavaScript readers parse the JSON's numbers as doubles).
+int64_t NewSnapshotId() {
+  std::random_device rd;
+  const uint64_t v = (static_cast<uint64_t>(rd()) << 32) | rd();
+  return static_cast<int64_t>(v & ((uint64_t{1} << 53) - 1)) | 1;
+}
+
+std::string AbsoluteDir(const std::string& dir) {
+  std::error_code ec;
+  auto p = std::filesystem::weakly_canonical(std::filesystem::absolute(dir, ec), ec);
+  std::string s = p.string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+// Writes a small file in place: under a temporary name, synced, renamed.
+Status PutFile(FileSystem* fs, const std::string& path, const std::string& bytes) {
+  return fs->WriteFileAtomic(path, bytes);
+}
+
+}  // namespace
+
+Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, const std::string& table,
+                                  const std::string& dir, const ExportOptions& options) {
+  WH_RETURN_IF_ERROR(RefuseInsideWarehouse(warehouse, dir, "the export directory"));
+  const std::string hint_path = JoinPath(JoinPath(dir, "metadata"), "version-hint.text");
+  std::optional<IcebergExportState> prior;
+  if (fs->FileExists(hint_path)) {
+    WH_ASSIGN_OR_RETURN(std::string hint, fs->ReadFile(hint_path));
+    auto n = ParseInt64(std::string_view(hint).substr(0, hint.find_first_of("\r\n")), 1, INT32_MAX);
+    if (!n.ok()) return Status::Corruption(hint_path + ": not a version number");
+    const std::string state_path = JoinPath(JoinPath(dir, "metadata"), "wh-export-v" + std::to_string(*n) + ".txt");
+    if (!fs->FileExists(state_path))
+      return Status::AlreadyExists("'" + dir + "' holds an Iceberg table that wh did not export (no " + state_path +
+                                   "); name a new directory");
+    WH_ASSIGN_OR_RETURN(std::string text, fs->ReadFile(state_path));
+    WH_ASSIGN_OR_RETURN(IcebergExportState st, IcebergExportState::Parse(text, state_path));
+    if (st.version != *n) return Status::Corruption(state_path + ": says version " + std::to_string(st.version));
+    if (st.table != ToLower(table))
+      return Status::InvalidArgument("'" + dir + "' holds the Iceberg export of table '" + st.table + "', not '" +
+                                     ToLower(table) + "'");
+    prior = std::move(st);
+  } else {
+    WH_RETURN_IF_ERROR(CheckNewDir(fs, warehouse, dir));
+  }
+  if (options.since_commit && prior)
+    return Status::InvalidArgument("--since-commit is for a new export; '" + dir + "' continues from commit " +
+                                   std::to_string(prior->snapshots.back().wh_commit));
+
+  TableScan scan;
+  WH_RETURN_IF_ERROR(scan.Open(fs, warehouse, table, options.threads));
+  const TableSchema& schema = scan.schema();
+  ExportStats stats;
+  stats.commit_seq = scan.snapshot().last_seq;
+
+  // The Iceberg schema: the declared columns (ids 1..), etl_date, the partition column (written
+  // into every file: Iceberg wants identity partition columns in the data).
+  std::vector<iceberg::Field> fields;
+  std::vector<parquet::ColumnSpec> specs;
+  std::vector<std::string> names;
+  int id = 0;
+  for (const auto& c : schema.StorageColumns()) {
+    fields.push_back({++id, c.name, c.type, !c.nullable});
+    specs.push_back({c.name, c.type, c.nullable, id});
+    names.push_back(c.name);
+  }
+  std::vector<iceberg::PartitionField> spec;
+  if (!schema.partition_column.empty()) {
+    fields.push_back({++id, schema.partition_column, DataType::Date(), false});
+    specs.push_back({schema.partition_column, DataType::Date(), true, id});
+    names.push_back(schema.partition_column);
+    spec.push_back({1000, id, schema.partition_column, "identity", true});
+  }
+  const int key = schema.bucket_column_index();
+  const int32_t buckets = key >= 0 && iceberg::Bucketable(schema.columns[key].type) ? static_cast<int32_t>(schema.bucket_count) : 0;
+  if (buckets)
+    spec.push_back({spec.empty() ? 1000 : 1001, key + 1, schema.columns[key].name + "_bucket",
+                    "bucket[" + std::to_string(buckets) + "]", false});
+  const std::string schema_json = iceberg::SchemaJson(fields);
+  if (prior && prior->schema_json != schema_json)
+    return Status::InvalidArgument("table '" + schema.name + "' no longer has the columns of its Iceberg export in '" +
+                                   dir + "'; export it to a new directory");
+
+  std::vector<std::string> conds;
+  const uint64_t since = prior ? prior->snapshots.back().wh_commit : options.since_commit.value_or(0);
+  WH_ASSIGN_OR_RETURN(std::string since_filter, SinceCommitFilter(scan.snapshot(), since));
+  if (since_filter == "FALSE") return stats;  // nothing new: no snapshot
+  if (!since_filter.empty()) conds.push_back(since_filter);
+
+  // New exports are built under a temporary directory and renamed into place; an append writes
+  // new files into the table's directory, which readers see only once version-hint.text names
+  // the new metadata.
+  const std::string final_dir = AbsoluteDir(dir);
+  const std::string root = prior ? dir : dir + ".wh-export-" + std::to_string(::getpid());
+  if (!prior) {
+    if (fs->FileExists(root)) WH_RETURN_IF_ERROR(fs->RemoveTree(root));
+    WH_RETURN_IF_ERROR(fs->CreateDir(root));
+  }
+  std::vector<std::string> written;  // an append's new files, removed if it fails
+  const int version = prior ? prior->version + 1 : 1;
+  const int64_t snapshot_id = NewSnapshotId();
+  const int64_t sequence = prior ? prior->snapshots.back().sequence + 1 : 1;
+  const std::string uuid = NewUuid();
+  parquet::WriterOptions wo = options.parquet;
+  wo.metadata.push_back({"iceberg.schema", schema_json});
+
+  auto run = [&]() -> Status {
+    auto mkdir = [&](const std::string& rel) -> Status {
+      const std::string p = JoinPath(root, rel);
+      if (!fs->IsDirectory(p)) WH_RETURN_IF_ERROR(fs->CreateDir(p));
+      return Status::OK();
+    };
+    WH_RETURN_IF_ERROR(mkdir("data"));
+    WH_RETURN_IF_ERROR(mkdir("metadata"));
+    std::vector<iceberg::DataFile> files;
+    uint64_t file_no = 0;
+    for (const auto& part : scan.Partitions()) {
+      WH_ASSIGN_OR_RETURN(auto* chunks, scan.Rows(names, part, conds, options.where));
+      size_t rows = 0;
+      for (const auto& ch : *chunks) rows += ch[0].size();
+      if (rows == 0) continue;
+      ++stats.partitions;
+      std::string rel = "data";
+      if (!schema.partition_column.empty()) {
+        rel = JoinPath(rel, schema.partition_column + "=" + (part ? FormatDate(*part) : std::string("null")));
+        WH_RETURN_IF_ERROR(mkdir(rel));
+      }
+      // Each row's Iceberg bucket (bucket[N] of the key: NULL is its own group, N).
+      auto of = GroupRows(*chunks, buckets ? buckets + 1 : 1,
+                          buckets ? std::function<void(const std::vector<Column>&, std::vector<uint32_t>*)>(
+                                        [&](const std::vector<Column>& ch, std::vector<uint32_t>* g) {
+                                          g->resize(ch[0].size());
+                                          for (size_t i = 0; i < g->size(); ++i) {
+                                            auto b = iceberg::Bucket(ch[key], i, buckets);
+                                            (*g)[i] = b ? static_cast<uint32_t>(*b) : static_cast<uint32_t>(buckets);
+                                          }
+                                        })
+                                  : nullptr);
+      for (uint32_t g = 0; g < of.size(); ++g) {
+        if (of[g].empty()) continue;
+        std::string sub = rel;
+        std::optional<int32_t> bucket;
+        if (buckets) {
+          if (g < static_cast<uint32_t>(buckets)) bucket = static_cast<int32_t>(g);
+          sub = JoinPath(rel, schema.columns[key].name + "_bucket=" + (bucket ? std::to_string(*bucket) : "null"));
+          WH_RETURN_IF_ERROR(mkdir(sub));
+        }
+        char name[80];
+        std::snprintf(name, sizeof name, "%05lld-%llu-%s.parquet", static_cast<long long>(sequence),
+                      static_cast<unsigned long long>(file_no++), uuid.c_str());
+        const std::string rel_path = JoinPath(sub, name);
+        iceberg::DataFile df;
+        df.path = JoinPath(final_dir, rel_path);
+        if (!schema.partition_column.empty()) df.partition.push_back(part);
+        if (buckets) df.partition.push_back(bucket);
+        // Per column: values, NULLs, NaNs, and the least and greatest value (as one-row columns).
+        std::vector<Column> lo, hi;
+        for (const auto& sp : specs) {
+          lo.emplace_back(sp.type);
+          hi.emplace_back(sp.type);
+        }
+        auto stats_of = [&](const std::vector<Column>& slice) {
+          for (size_t c = 0; c < slice.size(); ++c) {
+            const Column& col = slice[c];
+            const int fid = specs[c].field_id;
+            df.value_counts[fid] += static_cast<int64_t>(col.size());
+            int64_t& nulls = df.null_counts[fid];
+            for (size_t i = 0; i < col.size(); ++i) {
+              if (col.IsNull(i)) {
+                ++nulls;
+                continue;
+              }
+              if (col.type().id == TypeId::kDouble && std::isnan(col.Get<double>(i))) {
+                ++df.nan_counts[fid];
+                continue;
+              }
+              if (lo[c].size() == 0) {
+                lo[c].AppendFrom(col, i);
+                hi[c].AppendFrom(col, i);
+                continue;
+              }
+              if (BoundLess(col, i, lo[c], 0)) {
+                lo[c].Clear();
+                lo[c].AppendFrom(col, i);
+              }
+              if (BoundLess(hi[c], 0, col, i)) {
+                hi[c].Clear();
+                hi[c].AppendFrom(col, i);
+              }
+            }
+            if (col.type().id == TypeId::kDouble) df.nan_counts[fid] += 0;  // listed for every DOUBLE
+          }
+        };
+        uint64_t r = 0, nbytes = 0;
+        WH_RETURN_IF_ERROR(WriteRows(fs, JoinPath(root, rel_path), specs, wo, *chunks, of[g], &r, &nbytes, stats_of));
+        written.push_back(JoinPath(root, rel_path));
+        for (size_t c = 0; c < specs.size(); ++c) {
+          if (lo[c].size() == 0) continue;
+          std::string l = iceberg::Bound(lo[c], 0), h = iceberg::Bound(hi[c], 0);
+          // A bound must be exact or wider: long strings are left out rather than cut.
+          if (specs[c].type.id == TypeId::kString && (l.size() > 64 || h.size() > 64)) continue;
+          df.lower[specs[c].field_id] = std::move(l);
+          df.upper[specs[c].field_id] = std::move(h);
+        }
+        df.rows = static_cast<int64_t>(r);
+        df.bytes = static_cast<int64_t>(nbytes);
+        stats.rows += r;
+        stats.bytes += nbytes;
+        ++stats.files;
+        files.push_back(std::move(df));
+      }
+    }
+    scan.Release();
+    if (files.empty()) {
+      if (prior) return Status::OK();  // no new rows: no snapshot
+      return Status::InvalidArgument("table '" + schema.name + "' has no rows to export" +
+                                     (options.where.empty() ? "" : " where " + options.where));
+    }
+
+    // The manifest of the new files, the snapshot's manifest list (the earlier manifests and
+    // it), the metadata, then version-hint.text: the commit.
+    const std::string manifest_rel = JoinPath("metadata", uuid + "-m0.avro");
+    const std::string manifest = iceberg::Manifest(fields, spec, snapshot_id, files);
+    WH_RETURN_IF_ERROR(PutFile(fs, JoinPath(root, manifest_rel), manifest));
+    written.push_back(JoinPath(root, manifest_rel));
+    IcebergExportState st;
+    if (prior) st = *prior;
+    st.table = ToLower(table);
+    st.schema_json = schema_json;
+    if (!prior) {
+      st.uuid = NewUuid();
+      st.location = final_dir;
+    }
+    iceberg::ManifestRef ref;
+    ref.path = JoinPath(final_dir, manifest_rel);
+    ref.length = static_cast<int64_t>(manifest.size());
+    ref.sequence = ref.min_sequence = sequence;
+    ref.snapshot_id = snapshot_id;
+    ref.added_files = static_cast<int32_t>(files.size());
+    ref.added_rows = static_cast<int64_t>(stats.rows);
+    st.manifests.push_back(ref);
+    const std::string list_rel = JoinPath("metadata", "snap-" + std::to_string(snapshot_id) + "-1-" + uuid + ".avro");
+    std::optional<int64_t> parent;
+    if (prior) parent = prior->snapshots.back().id;
+    WH_RETURN_IF_ERROR(PutFile(fs, JoinPath(root, list_rel), iceberg::ManifestList(st.manifests, snapshot_id, parent, sequence)));
+    written.push_back(JoinPath(root, list_rel));
+    iceberg::Snapshot snap;
+    snap.id = snapshot_id;
+    snap.parent = parent;
+    snap.sequence = sequence;
+    snap.timestamp_ms = std::max(NowMillis(), prior ? prior->last_updated_ms + 1 : 0);
+    snap.manifest_list = JoinPath(final_dir, list_rel);
+    snap.added_files = static_cast<int64_t>(files.size());
+    snap.added_rows = static_cast<int64_t>(stats.rows);
+    snap.added_bytes = static_cast<int64_t>(stats.bytes);
+    snap.changed_partitions = static_cast<int64_t>(stats.partitions);
+    snap.total_files = snap.added_files + (prior ? prior->snapshots.back().total_files : 0);
+    snap.total_rows = snap.added_rows + (prior ? prior->snapshots.back().total_rows : 0);
+    snap.total_bytes = snap.added_bytes + (prior ? prior->snapshots.back().total_bytes : 0);
+    snap.wh_commit = stats.commit_seq;
+    if (prior)
+      st.metadata_log.push_back({prior->last_updated_ms, JoinPath(final_dir, "metadata/v" + std::to_string(prior->version) + ".metadata.json")});
+    st.snapshots.push_back(snap);
+    st.version = version;
+    st.last_updated_ms = snap.timestamp_ms;
+    iceberg::TableMetadata md;
+    md.uuid = st.uuid;
+    md.location = st.location;
+    md.schema = fields;
+    md.spec = spec;
+    md.snapshots = st.snapshots;
+    md.metadata_log = st.metadata_log;
+    md.last_updated_ms = st.last_updated_ms;
+    md.properties = {{"write.format.default", "parquet"},
+                     {"write.parquet.compression-codec", "zstd"},
+                     {"wh.table", st.table},
+                     {"wh.commit", std::to_string(stats.commit_seq)}};
+    const std::string v = JoinPath(root, "metadata/v" + std::to_string(version) + ".metadata.json");
+    if (fs->FileExists(v)) return Status::AlreadyExists(v + " exists: another export ran at the same time; run it again");
+    WH_RETURN_IF_ERROR(PutFile(fs, JoinPath(root, "metadata/wh-export-v" + std::to_string(version) + ".txt"), st.Serialize()));
+    written.push_back(JoinPath(root, "metadata/wh-export-v" + std::to_string(version) + ".txt"));
+    WH_RETURN_IF_ERROR(PutFile(fs, v, iceberg::MetadataJson(md)));
+    written.push_back(v);
+    if (!prior) SyncTree(root);
+    WH_RETURN_IF_ERROR(PutFile(fs, JoinPath(root, "metadata/version-hint.text"), std::to_string(version)));
+    written.clear();  // committed
+    if (!prior) {
+      if (fs->FileExists(dir)) WH_RETURN_IF_ERROR(fs->RemoveDir(dir));
+      WH_RETURN_IF_ERROR(fs->Rename(root, dir));
+    }
+    return Status::OK();
+  };
+  Status st = run();
+  if (!st.ok()) {
+    if (!prior) (void)fs->RemoveTree(root);
+    for (const auto& f : written) (void)fs->RemoveFile(f);
     return st;
   }
   return stats;

@@ -17,8 +17,10 @@
 // exist or be empty, and must not be inside the warehouse.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "engine/engine.h"
 #include "format/file_system.h"
 #include "parquet/writer.h"
 
@@ -26,6 +28,9 @@ namespace wh {
 
 struct ExportOptions {
   std::string where;  // a SQL predicate over the table's columns: only those rows
+  // Only the rows that commits after this one added (an incremental export). A row is told by
+  // its etl_date: refused when a commit up to it and one after it share their etl_date.
+  std::optional<uint64_t> since_commit;
   parquet::WriterOptions parquet;
   int threads = 0;
 };
@@ -35,7 +40,23 @@ struct ExportStats {
   uint64_t commit_seq = 0;  // the table's last commit in the snapshot exported
 };
 
+// The condition on etl_date that keeps exactly the rows commits (since, snapshot] added: "" when
+// every row qualifies, "FALSE" when none does; an error when rows of a commit up to `since`
+// and of one after it cannot be told apart.
+Result<std::string> SinceCommitFilter(const TableSnapshot& snap, uint64_t since);
+
 Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, const std::string& table,
+                                  const std::string& dir, const ExportOptions& options);
+
+// `wh export TABLE DIR --format iceberg`: an Apache Iceberg (v2) table in DIR, whose Parquet data
+// files (every storage column and the partition column, with Iceberg's field ids) lie under
+// DIR/data/<partition column>=YYYY-MM-DD/<key>_bucket=B/, one per (partition, Iceberg bucket),
+// with the partition spec identity(partition column), bucket[N](key) (Iceberg's own bucket
+// function), Avro manifests and manifest lists, DIR/metadata/vN.metadata.json and
+// version-hint.text. A new DIR is built aside and renamed into place. Exporting again into a
+// DIR that wh exported the same table to appends one snapshot with the rows of the commits since
+// the last export (none new: no snapshot); the snapshot's summary says which wh commit it is.
+Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, const std::string& table,
                                   const std::string& dir, const ExportOptions& options);
 
 }  // namespace wh

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWH_SANITIZE=ON \
-  -DWH_FUZZ=ON -DWH_BUILD_BENCH=OFF -DWH_DUCKDB_DIR="${WH_DUCKDB_DIR:-}" >/dev/null
+  -DWH_FUZZ=ON -DWH_BUILD_BENCH=OFF -DWH_DUCKDB_DIR="${WH_DUCKDB_DIR:-}" -DWH_ICEBIRD_DIR="${WH_ICEBIRD_DIR:-}" >/dev/null
 cmake --build build-asan -j"$(nproc)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -191,6 +191,18 @@ def main():
         n_duck = duck(dq, f"SELECT COUNT(*) FROM read_parquet('{out3}/**/*.parquet')")[0]["rows"][0][0]
         assert n_wh == n_duck and int(n_wh) > 0, (n_wh, n_duck)
 
+        # --since-commit: the rows of the commits after it (the second INSERT's), found by their
+        # etl_date; two loads with one etl_date cannot be split, and say so.
+        out4 = os.path.join(t, "since")
+        run([wh, "-w", w, "export", "ev", out4, "--format", "parquet", "--since-commit", "1"])
+        got = duck(dq, f"SELECT COUNT(*), MIN(id) FROM read_parquet('{out4}/**/*.parquet')")[0]["rows"][0]
+        assert got == ["1000", "100000"], got
+        q("CREATE TABLE same (v INT)")
+        q("INSERT INTO same VALUES (1)", "--etl-date", "2024-05-01")
+        q("INSERT INTO same VALUES (2)", "--etl-date", "2024-05-01")
+        p = run([wh, "-w", w, "export", "same", os.path.join(t, "same"), "--format", "parquet", "--since-commit", "1"], ok=False)
+        assert p.returncode == 1 and "cannot be told apart" in p.stderr, p.stderr
+
         # COPY ... TO and -o: the same rows.
         f1 = os.path.join(t, "copy.parquet")
         q(f"COPY (SELECT {cols} FROM ev ORDER BY id) TO '{f1}'")

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "parquet/encoding.h"
+#include "parquet/iceberg.h"
 #include "parquet/reader.h"
 #include "parquet/spark_hash.h"
 #include "parquet/thrift.h"
@@ -322,3 +323,36 @@ TEST(ParquetRoundTrip, RequiredColumnsRefuseNulls) {
 
 }  // namespace
 }  // namespace wh::parquet
+
+namespace wh::iceberg {
+namespace {
+
+// The Iceberg spec's appendix B test vectors (murmur3_x86_32, seed 0).
+TEST(IcebergTest, BucketHashVectors) {
+  EXPECT_EQ(HashLong(34), 2017239379);
+  const std::string s = "iceberg";
+  EXPECT_EQ(HashBytes(reinterpret_cast<const uint8_t*>(s.data()), s.size()), 1210000089);
+  const uint8_t dec[] = {0x05, 0x8c};  // 14.20: unscaled 1420
+  EXPECT_EQ(HashBytes(dec, 2), -500754589);
+  EXPECT_EQ(HashLong(17486), -653330422);  // DATE 2017-11-16: days, hashed as a long
+  EXPECT_EQ(HashLong(1510871468000000), -2047944441);  // TIMESTAMP 2017-11-16 22:31:08
+  EXPECT_EQ(HashLong(1510871468000001), -1207196810);
+  const uint8_t fixed[] = {0, 1, 2, 3};
+  EXPECT_EQ(HashBytes(fixed, 4), -188683207);
+
+  Column d(DataType::Decimal(4, 2));
+  d.Append<int64_t>(1420);
+  d.AppendNull();
+  EXPECT_EQ(Bucket(d, 0, 1 << 30), (-500754589 & INT32_MAX) % (1 << 30));
+  EXPECT_FALSE(Bucket(d, 1, 16).has_value());
+  Column day(DataType::Date());
+  day.Append<int32_t>(17486);
+  EXPECT_EQ(Bucket(day, 0, 100), (-653330422 & INT32_MAX) % 100);
+  Column id(DataType::Int32());
+  id.Append<int32_t>(34);
+  EXPECT_EQ(Bucket(id, 0, 16), (2017239379 & INT32_MAX) % 16);  // an int hashes as a long
+  EXPECT_EQ(Bound(d, 0), std::string("\x05\x8c", 2));
+}
+
+}  // namespace
+}  // namespace wh::iceberg

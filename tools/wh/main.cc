@@ -89,11 +89,16 @@ commands:
                                            commit (README "Compaction"), which --no-compact
                                            turns off
   verify [TABLE]                           check every checksum; exit 4 on corruption
-  export TABLE DIR --format parquet [--where 'SQL']
+  export TABLE DIR --format parquet [--where 'SQL'] [--since-commit N]
                                            write the table as Parquet files in a Hive layout
                                            (DIR/event_date=YYYY-MM-DD/part-...parquet), one
                                            file per Spark bucket (Spark's own bucket function),
-                                           with etl_date; DIR appears whole or not at all
+                                           with etl_date; DIR appears whole or not at all;
+                                           --since-commit: only rows of commits after N
+  export TABLE DIR --format iceberg [--where 'SQL']
+                                           an Apache Iceberg v2 table (Parquet data,
+                                           identity(event_date), bucket[N](key)); again into
+                                           the same DIR: a new snapshot of the commits since
   gen [--workload W] [--scale SF] [--seed N] DIR
                                            write generated CSVs: social (the default; seed-000
                                            events/payments/posts, SF 1 = 1M users, 10M events,
@@ -177,6 +182,7 @@ struct Args {
   std::vector<std::pair<std::string, std::string>> vars;  // --var NAME=VALUE
   std::string workload;
   std::string where;  // export --where
+  std::string since_commit;  // export --since-commit
 };
 
 Result<OutputFormat> ChooseFormat(const Args& a) {
@@ -601,19 +607,33 @@ int CmdVerify(const Args& a) {
 }
 
 int CmdExport(const Args& a) {
-  if (a.positional.size() != 2) return Usage("usage: wh export TABLE DIR --format parquet [--where 'SQL predicate']");
-  if (a.format.empty()) return Usage("wh export needs --format parquet (the one export format so far)");
-  if (a.format != "parquet") return Usage("wh export --format '" + a.format + "': expected parquet");
+  if (a.positional.size() != 2)
+    return Usage("usage: wh export TABLE DIR --format parquet|iceberg [--where 'SQL predicate'] [--since-commit N]");
+  if (a.format.empty()) return Usage("wh export needs --format parquet or --format iceberg");
+  if (a.format != "parquet" && a.format != "iceberg")
+    return Usage("wh export --format '" + a.format + "': expected parquet or iceberg");
   ExportOptions opt;
   opt.where = a.where;
+  if (!a.since_commit.empty()) {
+    auto n = ParseInt64(a.since_commit, 0, INT64_MAX);
+    if (!n.ok()) return Usage("--since-commit needs a commit number (wh inspect lists them), not '" + a.since_commit + "'");
+    opt.since_commit = static_cast<uint64_t>(*n);
+  }
   auto start = std::chrono::steady_clock::now();
-  auto r = ExportParquet(DefaultFileSystem(), a.warehouse, ToLower(a.positional[0]), a.positional[1], opt);
+  auto r = a.format == "iceberg"
+               ? ExportIceberg(DefaultFileSystem(), a.warehouse, ToLower(a.positional[0]), a.positional[1], opt)
+               : ExportParquet(DefaultFileSystem(), a.warehouse, ToLower(a.positional[0]), a.positional[1], opt);
   if (!r.ok()) {
     std::cerr << "wh: error: exporting " << a.positional[0] << ": " << r.status().ToString() << "\n"
               << "wh: nothing was written to '" << a.positional[1] << "'\n";
     return ExitCodeFor(r.status());
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (a.format == "iceberg" && r->files == 0) {
+    std::fprintf(stderr, "%s: nothing new since the last export to %s (commit %llu); no snapshot added\n",
+                 ToLower(a.positional[0]).c_str(), a.positional[1].c_str(), static_cast<unsigned long long>(r->commit_seq));
+    return kExitOk;
+  }
   std::fprintf(stderr, "exported %s (commit %llu) to %s: %llu rows, %llu partitions, %llu Parquet files, %s, %.2f s\n",
                ToLower(a.positional[0]).c_str(), static_cast<unsigned long long>(r->commit_seq), a.positional[1].c_str(),
                static_cast<unsigned long long>(r->rows), static_cast<unsigned long long>(r->partitions),
@@ -704,6 +724,9 @@ int Main(int argc, char** argv) {
     } else if (s == "--seed") {
       v = value("--seed");
       if (v.ok()) a.seed = *v;
+    } else if (s == "--since-commit") {
+      v = value("--since-commit");
+      if (v.ok()) a.since_commit = *v;
     } else if (s == "--where") {
       v = value("--where");
       if (v.ok()) a.where = *v;
