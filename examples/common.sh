@@ -9,5 +9,6 @@ if [ -z "${WH:-}" ]; then
 fi
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
-W="$TMP/warehouse"
+# $WH_EXAMPLE_WAREHOUSE keeps the warehouse where it says (tests read it after the example).
+W="${WH_EXAMPLE_WAREHOUSE:-$TMP/warehouse}"
 wh() { "$WH" -w "$W" "$@"; }

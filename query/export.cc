@@ -12,8 +12,11 @@
 #include <cstdio>
 #include <random>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <set>
 
+#include "format/thread.h"
 #include "format/value_text.h"
 #include "parquet/iceberg.h"
 #include "parquet/spark_hash.h"
@@ -133,6 +136,17 @@ class TableScan {
     return parts;
   }
 
+  // Checks that --where is one predicate: text that closed its parentheses early or added a
+  // statement would change what the partition filter selects.
+  static Status CheckWhere(const std::string& where) {
+    if (where.empty()) return Status::OK();
+    auto parsed = ParseSql("SELECT 1 WHERE " + where + "\n");
+    if (!parsed.ok() || parsed->size() != 1)
+      return Status::InvalidArgument("--where '" + where + "' is not one SQL condition" +
+                                     (parsed.ok() ? std::string() : ": " + parsed.status().message()));
+    return Status::OK();
+  }
+
   // The rows of `columns` in one partition that meet `conds` (SQL, ANDed), as batches.
   Result<std::vector<std::vector<Column>>*> Rows(const std::vector<std::string>& columns, std::optional<int32_t> part,
                                                  std::vector<std::string> conds, const std::string& where) {
@@ -143,7 +157,7 @@ class TableScan {
       const std::string pc = Quoted(schema().partition_column);
       conds.insert(conds.begin(), part ? pc + " = DATE '" + FormatDate(*part) + "'" : pc + " IS NULL");
     }
-    if (!where.empty()) conds.push_back("(" + where + ")");
+    if (!where.empty()) conds.push_back("(" + where + "\n)");  // a trailing -- comment ends at the line
     for (size_t i = 0; i < conds.size(); ++i) sql += (i ? " AND " : " WHERE ") + conds[i];
     collector_.chunks.clear();
     auto r = session_->Execute(sql);
@@ -152,6 +166,9 @@ class TableScan {
       return r.status();
     }
     if (collector_.chunks.size() > 65535) return Status::ResourceExhausted("a partition of more than 65535 batches");
+    // Read by several threads next: dictionary-form strings are made plain first.
+    for (const auto& ch : collector_.chunks)
+      for (const auto& c : ch) c.Plain();
     return &collector_.chunks;
   }
   void Release() { collector_.chunks.clear(); }
@@ -210,6 +227,10 @@ std::vector<std::vector<std::pair<uint16_t, uint32_t>>> GroupRows(
   return of;
 }
 
+size_t ExportThreads(const ExportOptions& o) {
+  return o.threads > 0 ? static_cast<size_t>(o.threads) : std::max(1u, std::thread::hardware_concurrency());
+}
+
 // A directory that must be new or empty, outside the warehouse.
 Status CheckNewDir(FileSystem* fs, const std::string& warehouse, const std::string& dir) {
   WH_RETURN_IF_ERROR(RefuseInsideWarehouse(warehouse, dir, "the export directory"));
@@ -236,6 +257,7 @@ void SyncTree(const std::string& dir) {
 Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, const std::string& table,
                                   const std::string& dir, const ExportOptions& options) {
   WH_RETURN_IF_ERROR(CheckNewDir(fs, warehouse, dir));
+  WH_RETURN_IF_ERROR(TableScan::CheckWhere(options.where));
   TableScan scan;
   WH_RETURN_IF_ERROR(scan.Open(fs, warehouse, table, options.threads));
   const TableSchema& schema = scan.schema();
@@ -265,6 +287,7 @@ Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, 
   if (fs->FileExists(tmp)) WH_RETURN_IF_ERROR(fs->RemoveTree(tmp));
   WH_RETURN_IF_ERROR(fs->CreateDir(tmp));
   const std::string uuid = NewUuid();
+  const size_t threads = ExportThreads(options);
   auto run = [&]() -> Status {
     for (const auto& part : scan.Partitions()) {
       WH_ASSIGN_OR_RETURN(auto* chunks, scan.Rows(names, part, conds, options.where));
@@ -284,17 +307,21 @@ Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, 
                                           parquet::SparkBuckets(ch[key], buckets, g);
                                         })
                                   : nullptr);
-      for (uint32_t bucket = 0; bucket < of.size(); ++bucket) {
-        if (of[bucket].empty()) continue;
+      // The bucket files are encoded side by side.
+      std::mutex mu;
+      WH_RETURN_IF_ERROR(ParallelFor(of.size(), threads, [&](size_t bucket) -> Status {
+        if (of[bucket].empty()) return Status::OK();
         char name[16] = "";
-        if (buckets) std::snprintf(name, sizeof name, "_%05u", bucket);
+        if (buckets) std::snprintf(name, sizeof name, "_%05u", static_cast<unsigned>(bucket));
         uint64_t r = 0, b = 0;
         WH_RETURN_IF_ERROR(WriteRows(fs, JoinPath(sub, "part-00000-" + uuid + name + ".c000.zstd.parquet"), specs, wo,
                                      *chunks, of[bucket], &r, &b));
+        std::lock_guard<std::mutex> l(mu);
         stats.rows += r;
         stats.bytes += b;
         ++stats.files;
-      }
+        return Status::OK();
+      }));
     }
     scan.Release();
     WH_ASSIGN_OR_RETURN(auto done, fs->NewWritableFile(JoinPath(tmp, "_SUCCESS")));
@@ -468,6 +495,7 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
     return Status::InvalidArgument("--since-commit is for a new export; '" + dir + "' continues from commit " +
                                    std::to_string(prior->snapshots.back().wh_commit));
 
+  WH_RETURN_IF_ERROR(TableScan::CheckWhere(options.where));
   TableScan scan;
   WH_RETURN_IF_ERROR(scan.Open(fs, warehouse, table, options.threads));
   const TableSchema& schema = scan.schema();
@@ -524,6 +552,7 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
   const std::string uuid = NewUuid();
   parquet::WriterOptions wo = options.parquet;
   wo.metadata.push_back({"iceberg.schema", schema_json});
+  const size_t threads = ExportThreads(options);
 
   auto run = [&]() -> Status {
     auto mkdir = [&](const std::string& rel) -> Status {
@@ -557,23 +586,30 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
                                           }
                                         })
                                   : nullptr);
+      // The directories first (one thread), then the files side by side.
+      std::vector<std::string> names_of(of.size());
       for (uint32_t g = 0; g < of.size(); ++g) {
         if (of[g].empty()) continue;
         std::string sub = rel;
-        std::optional<int32_t> bucket;
         if (buckets) {
-          if (g < static_cast<uint32_t>(buckets)) bucket = static_cast<int32_t>(g);
-          sub = JoinPath(rel, schema.columns[key].name + "_bucket=" + (bucket ? std::to_string(*bucket) : "null"));
+          sub = JoinPath(rel, schema.columns[key].name + "_bucket=" +
+                                  (g < static_cast<uint32_t>(buckets) ? std::to_string(g) : std::string("null")));
           WH_RETURN_IF_ERROR(mkdir(sub));
         }
         char name[80];
         std::snprintf(name, sizeof name, "%05lld-%llu-%s.parquet", static_cast<long long>(sequence),
                       static_cast<unsigned long long>(file_no++), uuid.c_str());
-        const std::string rel_path = JoinPath(sub, name);
-        iceberg::DataFile df;
+        names_of[g] = JoinPath(sub, name);
+        written.push_back(JoinPath(root, names_of[g]));
+      }
+      std::vector<iceberg::DataFile> made(of.size());
+      WH_RETURN_IF_ERROR(ParallelFor(of.size(), threads, [&](size_t g) -> Status {
+        if (of[g].empty()) return Status::OK();
+        const std::string& rel_path = names_of[g];
+        iceberg::DataFile& df = made[g];
         df.path = JoinPath(final_dir, rel_path);
         if (!schema.partition_column.empty()) df.partition.push_back(part);
-        if (buckets) df.partition.push_back(bucket);
+        if (buckets) df.partition.push_back(g < static_cast<size_t>(buckets) ? std::optional<int32_t>(static_cast<int32_t>(g)) : std::nullopt);
         // Per column: values, NULLs, NaNs, and the least and greatest value (as one-row columns).
         std::vector<Column> lo, hi;
         for (const auto& sp : specs) {
@@ -586,6 +622,7 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
             const int fid = specs[c].field_id;
             df.value_counts[fid] += static_cast<int64_t>(col.size());
             int64_t& nulls = df.null_counts[fid];
+            if (col.type().id == TypeId::kDouble) df.nan_counts[fid] += 0;  // listed for every DOUBLE
             for (size_t i = 0; i < col.size(); ++i) {
               if (col.IsNull(i)) {
                 ++nulls;
@@ -609,12 +646,10 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
                 hi[c].AppendFrom(col, i);
               }
             }
-            if (col.type().id == TypeId::kDouble) df.nan_counts[fid] += 0;  // listed for every DOUBLE
           }
         };
         uint64_t r = 0, nbytes = 0;
         WH_RETURN_IF_ERROR(WriteRows(fs, JoinPath(root, rel_path), specs, wo, *chunks, of[g], &r, &nbytes, stats_of));
-        written.push_back(JoinPath(root, rel_path));
         for (size_t c = 0; c < specs.size(); ++c) {
           if (lo[c].size() == 0) continue;
           std::string l = iceberg::Bound(lo[c], 0), h = iceberg::Bound(hi[c], 0);
@@ -625,10 +660,14 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
         }
         df.rows = static_cast<int64_t>(r);
         df.bytes = static_cast<int64_t>(nbytes);
-        stats.rows += r;
-        stats.bytes += nbytes;
+        return Status::OK();
+      }));
+      for (size_t g = 0; g < of.size(); ++g) {
+        if (of[g].empty()) continue;
+        stats.rows += static_cast<uint64_t>(made[g].rows);
+        stats.bytes += static_cast<uint64_t>(made[g].bytes);
         ++stats.files;
-        files.push_back(std::move(df));
+        files.push_back(std::move(made[g]));
       }
     }
     scan.Release();

@@ -10,11 +10,12 @@ cmake --build build-asan -j"$(nproc)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 (cd build-asan && ctest --output-on-failure -j"$(nproc)")
-for t in csv json sql segment manifest; do
+for t in csv json sql segment manifest parquet; do
   dirs=(fuzz/corpus/$t)
   [ "$t" = csv ] && dirs+=(tests/data/bad examples/social/data examples/invoices/data)
   [ "$t" = json ] && dirs+=(tests/data/bad examples/music/data/song_data/A/A/A)
   [ "$t" = segment ] && dirs+=(tests/data/golden tests/data/bad)
   [ "$t" = manifest ] && dirs+=(tests/data/bad)
+  [ "$t" = parquet ] && dirs+=(tests/data/parquet)
   ./build-asan/${t}_fuzz -runs=0 "${dirs[@]}" 2>&1 | tail -1
 done

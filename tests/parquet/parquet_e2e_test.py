@@ -102,6 +102,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--wh", required=True)
     ap.add_argument("--duck", required=True)
+    ap.add_argument("--icebird", help="scripts/icebird.sh's directory: hyparquet reads the files too")
     args = ap.parse_args()
     wh, dq = os.path.abspath(args.wh), os.path.abspath(args.duck)
     check_vectors()
@@ -170,6 +171,28 @@ def main():
         assert int(res[3]["rows"][0][0]) > 0, "the NULL partition was not read back as NULL"
         assert any("__HIVE_DEFAULT_PARTITION__" in f for f in files)
         assert os.path.exists(os.path.join(out, "_SUCCESS"))
+
+        # A second reader, hyparquet (npm): every exported file, the same rows (its decimals are
+        # doubles and its timestamps milliseconds, so those compare as such).
+        if args.icebird:
+            parts = sorted(f for f in files)
+            p = run(["node", os.path.join(os.path.dirname(os.path.abspath(__file__)), "hyparquet_read.mjs"),
+                     args.icebird, *parts])
+            got = [r for line in p.stdout.splitlines() for r in json.loads(line)]
+            mine = json.loads(q(f"SELECT id, user_id, n, ok, s, CAST(d AS STRING) AS d, CAST(ts AS STRING) AS ts, "
+                                "CAST(amount AS DOUBLE) AS amount, CAST(huge AS DOUBLE) AS huge, x FROM ev",
+                                "--format", "json").stdout)
+            got.sort(key=lambda r: int(r["id"]))
+            mine.sort(key=lambda r: r["id"])
+            assert len(got) == len(mine), (len(got), len(mine))
+            for m, g in zip(mine, got):
+                assert str(m["id"]) == g["id"] and m["n"] == g["n"] and m["ok"] == g["ok"] and m["s"] == g["s"], (m, g)
+                assert (m["user_id"] is None and g["user_id"] is None) or str(m["user_id"]) == g["user_id"], (m, g)
+                assert (m["d"] is None and g["d"] is None) or g["d"][:10] == m["d"], (m, g)
+                assert (m["ts"] is None and g["ts"] is None) or g["ts"][:23] == m["ts"].replace(" ", "T")[:23], (m, g)
+                for k in ("amount", "huge", "x"):
+                    assert (m[k] is None) == (g[k] is None), (k, m, g)
+                    assert m[k] is None or abs(m[k] - g[k]) <= 1e-9 * max(1.0, abs(m[k])), (k, m, g)
 
         # A STRING bucket key: Spark's byte hash (tails of 1-3 bytes, signed bytes).
         q("CREATE TABLE names (name STRING, v INT) CLUSTERED BY (name) INTO 5 BUCKETS")
@@ -309,6 +332,14 @@ def main():
         p = run([wh, "-w", w, "export", "ev", bad, "--format", "parquet", "--where", "nope > 1"], ok=False)
         assert p.returncode == 1 and "--where" in p.stderr, p.stderr
         assert not os.path.exists(bad) and not [f for f in os.listdir(t) if ".wh-export-" in f]
+        for sneaky in ["TRUE) OR (TRUE", "TRUE; DROP TABLE ev", "n > 0 --"]:
+            p = run([wh, "-w", w, "export", "ev", bad, "--format", "parquet", "--where", sneaky], ok=False)
+            if sneaky.endswith("--"):  # a comment ends at its line: still one condition
+                assert p.returncode == 0, p.stderr
+                shutil.rmtree(bad)
+            else:
+                assert p.returncode == 1 and "not one SQL condition" in p.stderr, p.stderr
+        assert q("SELECT COUNT(*) FROM ev", "--format", "csv").stdout.split()[1] == "4000"
         p = run([wh, "-w", w, "query", "SELECT 1", "-o", os.path.join(t, "x.unknown")], ok=False)
         assert p.returncode == 2 and "extension" in p.stderr, p.stderr
         print("parquet e2e: ok")

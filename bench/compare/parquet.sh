@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Parquet out and in, wh vs DuckDB on the same seed-000 tables, side by side. Usage:
+#   bash bench/compare/parquet.sh [--scale SF] [--rounds N]
+# Loads the three CSVs once into wh and into DuckDB (untimed), then per round:
+#   1. export: `wh export T DIR --format parquet` of each table (a Hive tree of Spark bucket
+#      files, etl_date included) vs DuckDB's COPY T TO 'f.parquet' (FORMAT parquet, COMPRESSION
+#      zstd), and the bytes each wrote;
+#   2. ingest of DuckDB's Parquet files: `wh ingest T f.parquet` into fresh tables vs DuckDB's
+#      CREATE TABLE T AS SELECT * FROM read_parquet('f.parquet') and CHECKPOINT.
+# Row counts are compared; medians printed. 2 threads each.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SCALE=1
+ROUNDS=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) SCALE="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+CACHE=${WH_BENCH_CACHE:-$HOME/.cache/wh-bench}
+mkdir -p "$CACHE"
+bash scripts/setup.sh
+bash scripts/build.sh > /dev/null
+WH=$PWD/build/wh
+DUCK=$(bash scripts/duckdb.sh)
+LIBDIR=$DUCK/node_modules/@duckdb/node-bindings-linux-x64
+DRIVER=$CACHE/duck_driver
+if [ ! -x "$DRIVER" ] || [ bench/compare/duck_driver.cc -nt "$DRIVER" ]; then
+  g++ -O2 -std=c++17 -I"$DUCK/include" bench/compare/duck_driver.cc -o "$DRIVER" \
+    -L"$LIBDIR" -lduckdb -Wl,-rpath,"$LIBDIR"
+fi
+DATA=$CACHE/sf$SCALE
+[ -f "$DATA/posts.csv" ] || "$WH" gen --scale "$SCALE" "$DATA"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+secs() { awk '{s += $1} END {printf "%.3f", s}'; }
+timed() { local t0=$EPOCHREALTIME; "$@" > /dev/null 2> "$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
+          python3 -c "print(round($EPOCHREALTIME - $t0, 4))"; }
+TABLES="events payments posts"
+
+W=$WORK/warehouse
+"$WH" -w "$W" query -f examples/social/schema.sql
+for pair in events:events payments:payments_data posts:posts; do
+  "$WH" -w "$W" ingest "${pair%%:*}" "$DATA/${pair##*:}.csv" --etl-date 2022-03-01 2> /dev/null
+done
+D=$WORK/db.duckdb
+sed -e "s|@DATA@|$DATA|g" bench/compare/duck_load.sql > "$WORK/load.sql"
+"$DRIVER" "$D" "$WORK/load.sql" > /dev/null
+
+declare -A R
+for round in $(seq "$ROUNDS"); do
+  echo "round $round of $ROUNDS" >&2
+  rm -rf "$WORK/whpq" "$WORK/dpq"
+  mkdir -p "$WORK/whpq" "$WORK/dpq"
+  t=0
+  for T in $TABLES; do
+    s=$(timed "$WH" -w "$W" export "$T" "$WORK/whpq/$T" --format parquet)
+    t=$(python3 -c "print($t + $s)")
+  done
+  R[wh_export]+="$t "
+  R[wh_bytes]+="$(du -sb "$WORK/whpq" | cut -f1) "
+  { echo "SET threads = 2;"; for T in $TABLES; do
+      echo "COPY $T TO '$WORK/dpq/$T.parquet' (FORMAT PARQUET, COMPRESSION ZSTD);"; done; } > "$WORK/copy.sql"
+  R[duck_export]+="$("$DRIVER" "$D" "$WORK/copy.sql" | grep -v 'SET' | secs) "
+  R[duck_bytes]+="$(du -sb "$WORK/dpq" | cut -f1) "
+  # Ingest of DuckDB's files (event_date and etl_date in them are not columns of wh's tables).
+  W2=$WORK/w2
+  rm -rf "$W2"
+  "$WH" -w "$W2" query -f examples/social/schema.sql
+  t=0
+  for T in $TABLES; do
+    s=$(timed "$WH" -w "$W2" ingest "$T" "$WORK/dpq/$T.parquet" --etl-date 2022-03-01)
+    t=$(python3 -c "print($t + $s)")
+  done
+  R[wh_ingest]+="$t "
+  D2=$WORK/load.duckdb
+  rm -f "$D2" "$D2.wal"
+  { echo "SET threads = 2;"; for T in $TABLES; do
+      echo "CREATE TABLE $T AS SELECT * FROM read_parquet('$WORK/dpq/$T.parquet');"; done; echo "CHECKPOINT;"; } > "$WORK/pload.sql"
+  R[duck_ingest]+="$("$DRIVER" "$D2" "$WORK/pload.sql" | grep -v 'SET' | secs) "
+done
+for T in $TABLES; do
+  a=$("$WH" -w "$W2" query "SELECT COUNT(*) FROM $T" --format csv | tail -1)
+  b=$("$WH" query "SELECT COUNT(*) FROM read_parquet('$WORK/whpq/$T/**/*.parquet')" --format csv | tail -1)
+  c=$("$WH" -w "$W" query "SELECT COUNT(*) FROM $T" --format csv | tail -1)
+  [ "$a" = "$c" ] && [ "$b" = "$c" ] || { echo "ROW COUNTS DIFFER for $T: $a $b $c" >&2; exit 1; }
+done
+med() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+row() { python3 -c "
+import sys
+n, w, d, u = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+print(f'| {n} | {w:.3f} {u} | {d:.3f} {u} | {w / d:.2f} |')" "$@"; }
+echo
+echo "Parquet, wh vs DuckDB, seed-000 scale $SCALE, $(nproc) cores, median of $ROUNDS rounds ($(date -u +%Y-%m-%d))"
+echo
+echo "| step | wh | DuckDB | wh / DuckDB |"
+echo "| --- | ---: | ---: | ---: |"
+row "export 3 tables to Parquet (zstd)" "$(echo "${R[wh_export]}" | med)" "$(echo "${R[duck_export]}" | med)" s
+row "bytes of Parquet written" "$(python3 -c "print($(echo "${R[wh_bytes]}" | med) / 2**20)")" "$(python3 -c "print($(echo "${R[duck_bytes]}" | med) / 2**20)")" MiB
+row "ingest DuckDB's Parquet files" "$(echo "${R[wh_ingest]}" | med)" "$(echo "${R[duck_ingest]}" | med)" s
+echo
+echo "(wh exports a Hive tree of one file per partition and Spark bucket; DuckDB one file per table)"
