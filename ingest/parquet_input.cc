@@ -1,5 +1,9 @@
 #include "ingest/parquet_input.h"
 
+#include <algorithm>
+#include <thread>
+
+#include "format/thread.h"
 #include "format/value_text.h"
 #include "ingest/sniff.h"
 #include "ingest/value_parser.h"
@@ -108,35 +112,42 @@ Status ParseParquetInput(InputStream* in, const TableSchema& schema, const Inges
     return Status::DataError(in->name() + ": the file has no column " + missing + " of table '" + schema.name +
                              "' (its columns: " + have + "); --allow-missing-columns loads them as NULL");
   }
-  for (size_t g = 0; g < reader->row_groups(); ++g) {
-    const size_t n = reader->row_group_rows(g);
-    std::vector<Column> cols;
-    for (size_t c = 0; c < schema.columns.size(); ++c) {
+  // Row groups are decoded a few at a time, each (row group, column) on its own core, and
+  // handed on in order.
+  const size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  const size_t ncols = schema.columns.size();
+  if (ncols == 0) return Status::OK();
+  for (size_t first = 0; first < reader->row_groups(); first += threads) {
+    const size_t groups = std::min(threads, reader->row_groups() - first);
+    std::vector<std::vector<Column>> out(groups, std::vector<Column>(ncols));
+    WH_RETURN_IF_ERROR(ParallelFor(groups * ncols, threads, [&](size_t task) -> Status {
+      const size_t g = first + task / ncols, c = task % ncols;
+      const size_t n = reader->row_group_rows(g);
       const auto& def = schema.columns[c];
+      Column& dst = out[task / ncols][c];
       if (source[c] < 0) {
-        Column nulls(def.type);
-        for (size_t i = 0; i < n; ++i) nulls.AppendNull();
-        cols.push_back(std::move(nulls));
-        continue;
+        dst = Column(def.type);
+        for (size_t i = 0; i < n; ++i) dst.AppendNull();
+        return Status::OK();
       }
       const auto& fc = fcols[static_cast<size_t>(source[c])];
       const std::string where = in->name() + ": row group " + std::to_string(g) + ", column '" + fc.name + "'";
       if (!fc.refused.empty()) return Status::NotSupported(where + ": " + fc.refused);
       Column raw(fc.type);
       WH_RETURN_IF_ERROR(reader->Read(g, static_cast<size_t>(source[c]), &raw));
-      Column typed;
-      WH_RETURN_IF_ERROR(Convert(std::move(raw), def.type, where, &typed));
-      if (def.not_null && typed.has_nulls()) {
-        for (size_t i = 0; i < typed.size(); ++i)
-          if (typed.IsNull(i))
+      WH_RETURN_IF_ERROR(Convert(std::move(raw), def.type, where, &dst));
+      if (def.not_null && dst.has_nulls()) {
+        for (size_t i = 0; i < dst.size(); ++i)
+          if (dst.IsNull(i))
             return Status::DataError(where + ", row " + std::to_string(i) + ": a NULL in column '" + def.name +
                                      "', which is NOT NULL");
       }
-      cols.push_back(std::move(typed));
+      return Status::OK();
+    }));
+    for (size_t k = 0; k < groups; ++k) {
+      *rows += reader->row_group_rows(first + k);
+      WH_RETURN_IF_ERROR(add(std::move(out[k])));
     }
-    if (schema.columns.empty()) continue;
-    *rows += n;
-    WH_RETURN_IF_ERROR(add(std::move(cols)));
   }
   return Status::OK();
 }

@@ -1,12 +1,13 @@
 #include "parquet/writer.h"
 
+#include <xxhash.h>
 #include <zstd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <unordered_map>
 
+#include "format/thread.h"
 #include "parquet/encoding.h"
 #include "parquet/format.h"
 #include "parquet/thrift.h"
@@ -67,6 +68,49 @@ void PutFixed(const Column& c, size_t row, PhysicalKind kind, int flba, std::str
     default: return;  // BYTE_ARRAY: the caller writes strings
   }
 }
+
+// Codes for distinct byte strings in order of first appearance: open addressing over a
+// power-of-two table of (code + 1), each code's hash and bytes kept beside it.
+class DictionaryBuilder {
+ public:
+  DictionaryBuilder() : slots_(1024, 0) {}
+  uint32_t Code(std::string_view v, bool* fresh) {
+    const uint64_t h = XXH3_64bits(v.data(), v.size());
+    size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      const uint32_t s = slots_[i];
+      if (s == 0) {
+        const uint32_t code = static_cast<uint32_t>(values_.size());
+        values_.push_back(v);
+        hashes_.push_back(h);
+        slots_[i] = code + 1;
+        *fresh = true;
+        if (values_.size() * 2 > slots_.size()) Grow();
+        return code;
+      }
+      if (hashes_[s - 1] == h && values_[s - 1] == v) {
+        *fresh = false;
+        return s - 1;
+      }
+    }
+  }
+  size_t size() const { return values_.size(); }
+
+ private:
+  void Grow() {
+    std::vector<uint32_t> bigger(slots_.size() * 2, 0);
+    const size_t mask = bigger.size() - 1;
+    for (uint32_t code = 0; code < values_.size(); ++code) {
+      size_t i = hashes_[code] & mask;
+      while (bigger[i]) i = (i + 1) & mask;
+      bigger[i] = code + 1;
+    }
+    slots_ = std::move(bigger);
+  }
+  std::vector<uint32_t> slots_;
+  std::vector<uint64_t> hashes_;
+  std::vector<std::string_view> values_;
+};
 
 struct Stats {
   bool has_minmax = false;
@@ -146,6 +190,7 @@ void WriteStatistics(ThriftWriter* w, int16_t field, const Stats& s) {
 // One column chunk, encoded: its pages (headers and compressed bodies) and what the footer says.
 struct EncodedChunk {
   std::string bytes;
+  int32_t codec = kCodecZstd;  // UNCOMPRESSED when zstd would not make the chunk smaller
   bool dictionary = false;
   size_t dictionary_page_size = 0;  // bytes of the dictionary page (header + body) at the start
   uint64_t uncompressed = 0;        // page headers + uncompressed bodies
@@ -184,18 +229,19 @@ class ChunkEncoder {
       return kind_ == PhysicalKind::kByteArray ? strings[k] : std::string_view(fixed).substr(k * width, width);
     };
     // Dictionary: when the chunk's distinct values are at most half its values, at most 2^16
-    // of them, and their PLAIN bytes at most 1 MiB.
+    // of them, and their PLAIN bytes at most 1 MiB; a chunk whose first 2,048 values are more
+    // than half distinct is not tried further.
     std::vector<uint32_t> codes;
     std::string dict_plain;
     size_t distinct = 0;
     if (kind_ != PhysicalKind::kBoolean && valid >= 2) {
-      std::unordered_map<std::string_view, uint32_t> ids;
+      DictionaryBuilder ids;
       codes.resize(valid);
       bool ok = true;
       for (size_t k = 0; k < valid && ok; ++k) {
         const std::string_view v = value_at(k);
-        auto [it, fresh] = ids.emplace(v, static_cast<uint32_t>(ids.size()));
-        codes[k] = it->second;
+        bool fresh = false;
+        codes[k] = ids.Code(v, &fresh);
         if (fresh) {
           if (kind_ == PhysicalKind::kByteArray) {
             const uint32_t len = static_cast<uint32_t>(v.size());
@@ -204,6 +250,7 @@ class ChunkEncoder {
           dict_plain.append(v);
           ok = ids.size() <= 65536 && ids.size() <= valid / 2 && dict_plain.size() <= (size_t{1} << 20);
         }
+        if (k == 2047 && ids.size() > 1024) ok = false;
       }
       if (ok) {
         distinct = ids.size();
@@ -213,10 +260,7 @@ class ChunkEncoder {
         dict_plain.clear();
       }
     }
-    if (out->dictionary) {
-      WH_RETURN_IF_ERROR(Page(PageKind::kDictionary, dict_plain, static_cast<int32_t>(distinct), out));
-      out->dictionary_page_size = out->bytes.size();
-    }
+    if (out->dictionary) WH_RETURN_IF_ERROR(Page(PageKind::kDictionary, dict_plain, static_cast<int32_t>(distinct), out));
     // Data pages: up to page_rows rows and about page_bytes of values each.
     const int code_width = BitWidth(distinct ? distinct - 1 : 0);
     std::vector<uint32_t> levels;
@@ -259,54 +303,91 @@ class ChunkEncoder {
       row = end;
       k = kend;
     }
+    Finish(out);
     return Status::OK();
   }
 
  private:
   enum class PageKind { kData, kDictionary };
 
+  // A page's body, compressed once here; the chunk's pages are laid out by Finish.
   Status Page(PageKind pk, const std::string& body, int32_t values, EncodedChunk* out) {
     if (body.size() > INT32_MAX) return Status::InvalidArgument("a Parquet page of more than 2 GiB");
-    compressed_.resize(ZSTD_compressBound(body.size()));
-    const size_t z = ZSTD_compressCCtx(zstd_, compressed_.data(), compressed_.size(), body.data(), body.size(),
-                                       opt_.zstd_level);
+    PendingPage p;
+    p.kind = pk;
+    p.values = values;
+    p.dictionary = out->dictionary;
+    p.raw = body;
+    p.zstd.resize(ZSTD_compressBound(body.size()));
+    const size_t z = ZSTD_compressCCtx(zstd_, p.zstd.data(), p.zstd.size(), body.data(), body.size(), opt_.zstd_level);
     if (ZSTD_isError(z)) return Status::Internal(std::string("zstd: ") + ZSTD_getErrorName(z));
-    std::string header;
-    ThriftWriter w(&header);
-    w.I32(1, pk == PageKind::kData ? kPageData : kPageDictionary);
-    w.I32(2, static_cast<int32_t>(body.size()));
-    w.I32(3, static_cast<int32_t>(z));
-    if (pk == PageKind::kData) {
-      w.BeginStruct(5);
-      w.I32(1, values);
-      w.I32(2, out->dictionary ? kEncodingRleDictionary : kEncodingPlain);
-      w.I32(3, kEncodingRle);
-      w.I32(4, kEncodingRle);
-      w.EndStruct();
-    } else {
-      w.BeginStruct(7);
-      w.I32(1, values);
-      w.I32(2, kEncodingPlain);
-      w.EndStruct();
-    }
-    w.End();
-    out->bytes += header;
-    out->bytes.append(compressed_.data(), z);
-    out->uncompressed += header.size() + body.size();
+    p.zstd.resize(z);
+    pages_.push_back(std::move(p));
     return Status::OK();
   }
+
+  // The pages, compressed with zstd unless that makes the chunk no smaller (small pages of
+  // random ids or all NULLs: a zstd frame costs more than it saves).
+  void Finish(EncodedChunk* out) {
+    size_t raw = 0, zstd = 0;
+    for (const auto& p : pages_) {
+      raw += p.raw.size();
+      zstd += p.zstd.size();
+    }
+    const bool compress = zstd < raw;
+    out->codec = compress ? kCodecZstd : kCodecUncompressed;
+    out->bytes.clear();
+    out->uncompressed = 0;
+    out->dictionary_page_size = 0;
+    for (const auto& p : pages_) {
+      const std::string& stored = compress ? p.zstd : p.raw;
+      std::string header;
+      ThriftWriter w(&header);
+      w.I32(1, p.kind == PageKind::kData ? kPageData : kPageDictionary);
+      w.I32(2, static_cast<int32_t>(p.raw.size()));
+      w.I32(3, static_cast<int32_t>(stored.size()));
+      if (p.kind == PageKind::kData) {
+        w.BeginStruct(5);
+        w.I32(1, p.values);
+        w.I32(2, p.dictionary ? kEncodingRleDictionary : kEncodingPlain);
+        w.I32(3, kEncodingRle);
+        w.I32(4, kEncodingRle);
+        w.EndStruct();
+      } else {
+        w.BeginStruct(7);
+        w.I32(1, p.values);
+        w.I32(2, kEncodingPlain);
+        w.EndStruct();
+      }
+      w.End();
+      out->bytes += header;
+      out->bytes += stored;
+      out->uncompressed += header.size() + p.raw.size();
+      if (p.kind == PageKind::kDictionary) out->dictionary_page_size = out->bytes.size();
+    }
+    pages_.clear();
+  }
+
+ private:
+  struct PendingPage {
+    PageKind kind;
+    int32_t values;
+    bool dictionary;
+    std::string raw, zstd;
+  };
+  std::vector<PendingPage> pages_;
 
   const ColumnSpec& spec_;
   const WriterOptions& opt_;
   ZSTD_CCtx* zstd_;
   PhysicalKind kind_;
   int flba_;
-  std::string compressed_;
 };
 
 }  // namespace
 
 struct Writer::ChunkMeta {
+  int32_t codec = kCodecZstd;
   int64_t data_offset = 0, dictionary_offset = -1;
   uint64_t compressed = 0, uncompressed = 0;
   int64_t values = 0;
@@ -363,18 +444,27 @@ Status Writer::Write(const std::vector<Column>& columns) {
 
 Status Writer::FlushRowGroup() {
   if (pending_rows_ == 0) return Status::OK();
-  ZSTD_CCtx* z = ZSTD_createCCtx();
-  if (!z) return Status::ResourceExhausted("zstd: out of memory");
   RowGroupMeta rg;
   rg.rows = static_cast<int64_t>(pending_rows_);
   rg.offset = static_cast<int64_t>(offset_);
-  Status st;
-  for (size_t c = 0; c < specs_.size() && st.ok(); ++c) {
-    EncodedChunk e;
-    ChunkEncoder enc(specs_[c], opt_, z);
-    st = enc.Encode(pending_[c], pending_rows_, &e);
-    if (!st.ok()) break;
+  // The column chunks are encoded side by side (opt_.threads), then written in order.
+  for (const auto& c : pending_) c.Plain();
+  std::vector<EncodedChunk> chunks(specs_.size());
+  WH_RETURN_IF_ERROR(ParallelFor(specs_.size(), std::max(1, opt_.threads), [&](size_t c) -> Status {
+    // One zstd context per thread, kept: making one costs more than compressing a small chunk.
+    struct Context {
+      ZSTD_CCtx* z = ZSTD_createCCtx();
+      ~Context() { ZSTD_freeCCtx(z); }
+    };
+    thread_local Context ctx;
+    if (!ctx.z) return Status::ResourceExhausted("zstd: out of memory");
+    ChunkEncoder enc(specs_[c], opt_, ctx.z);
+    return enc.Encode(pending_[c], pending_rows_, &chunks[c]);
+  }));
+  for (size_t c = 0; c < specs_.size(); ++c) {
+    EncodedChunk& e = chunks[c];
     ChunkMeta m;
+    m.codec = e.codec;
     m.values = static_cast<int64_t>(pending_rows_);
     m.dictionary = e.dictionary;
     if (e.dictionary) m.dictionary_offset = static_cast<int64_t>(offset_);
@@ -382,13 +472,12 @@ Status Writer::FlushRowGroup() {
     m.compressed = e.bytes.size();
     m.uncompressed = e.uncompressed;
     m.stats = std::move(e.stats);
-    st = Put(e.bytes);
+    WH_RETURN_IF_ERROR(Put(e.bytes));
+    e.bytes = std::string();
     rg.bytes += m.uncompressed;
     rg.compressed += m.compressed;
     rg.chunks.push_back(std::move(m));
   }
-  ZSTD_freeCCtx(z);
-  WH_RETURN_IF_ERROR(st);
   row_groups_.push_back(std::move(rg));
   for (size_t c = 0; c < specs_.size(); ++c) pending_[c] = Column(specs_[c].type);
   pending_rows_ = 0;
@@ -477,7 +566,7 @@ std::string Writer::Footer() const {
       }
       w.BeginList(3, ThriftType::kBinary, 1);
       w.ListBinary(specs_[c].name);
-      w.I32(4, kCodecZstd);
+      w.I32(4, m.codec);
       w.I64(5, m.values);
       w.I64(6, static_cast<int64_t>(m.uncompressed));
       w.I64(7, static_cast<int64_t>(m.compressed));

@@ -13,7 +13,8 @@
 //   STRING    BYTE_ARRAY, STRING (UTF8)
 // Data pages version 1 (read by every reader), values PLAIN or dictionary-coded (RLE_DICTIONARY,
 // the dictionary page PLAIN) when a column chunk's distinct values are few, definition levels
-// RLE / bit-packed, pages compressed with zstd; column chunk statistics (min_value, max_value,
+// RLE / bit-packed, pages compressed with zstd (a column chunk that zstd would not make smaller,
+// as the few values of a small file often are, is stored UNCOMPRESSED); column chunk statistics (min_value, max_value,
 // null_count) in the type's defined order, and column_orders in the footer so readers use them.
 #pragma once
 
@@ -44,6 +45,8 @@ struct WriterOptions {
   size_t page_rows = 20000;
   size_t page_bytes = size_t{1} << 20;
   int zstd_level = 3;
+  // Threads encoding a row group's column chunks side by side.
+  int threads = 1;
   // Footer key/value metadata.
   std::vector<std::pair<std::string, std::string>> metadata;
 };

@@ -862,7 +862,9 @@ Status ResultWriter::BeginParquet(const std::vector<std::string>& names, const s
                                    "' has one already: write each query to its own file");
   std::vector<parquet::ColumnSpec> specs;
   for (size_t i = 0; i < names.size(); ++i) specs.push_back({names[i], types[i], true});
-  parquet_ = std::make_unique<parquet::Writer>(std::move(specs), parquet::WriterOptions{},
+  parquet::WriterOptions wo;
+  wo.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  parquet_ = std::make_unique<parquet::Writer>(std::move(specs), wo,
                                                [this](std::string_view b) { return Put(b.data(), b.size()); });
   return Status::OK();
 }
