@@ -149,7 +149,7 @@ FileColumn MapColumn(const Element& e) {
     const int p = e.logical == 5 ? e.l_precision : e.precision;
     const int s = e.logical == 5 ? e.l_scale : e.scale;
     if (p < 1 || p > kMaxDecimalPrecision || s < 0 || s > p)
-      return refuse("DECIMAL(" + std::to_string(p) + "," + std::to_string(s) + ") is past DECIMAL(38)");
+      return refuse("a DECIMAL(" + std::to_string(p) + "," + std::to_string(s) + "), past DECIMAL(38)");
     if (e.type != static_cast<int32_t>(PhysicalKind::kInt32) && e.type != static_cast<int32_t>(PhysicalKind::kInt64) &&
         e.type != static_cast<int32_t>(PhysicalKind::kFixedLenByteArray) &&
         e.type != static_cast<int32_t>(PhysicalKind::kByteArray))
@@ -158,7 +158,7 @@ FileColumn MapColumn(const Element& e) {
     return c;
   }
   const bool time = e.logical == 7 || e.converted == kConvertedTimeMillis || e.converted == kConvertedTimeMicros;
-  if (time) return refuse("TIME (a time of day) is not a wh type");
+  if (time) return refuse("a TIME (a time of day), which wh has no type for");
   switch (static_cast<PhysicalKind>(e.type)) {
     case PhysicalKind::kBoolean: c.type = DataType::Boolean(); return c;
     case PhysicalKind::kInt32:
@@ -198,8 +198,8 @@ FileColumn MapColumn(const Element& e) {
         c.type = DataType::String();
         return c;
       }
-      if (e.logical == 15) return refuse("FLOAT16 is not a wh type");
-      if (e.converted == 21) return refuse("INTERVAL is not a wh type");
+      if (e.logical == 15) return refuse("a FLOAT16, which wh has no type for");
+      if (e.converted == 21) return refuse("an INTERVAL, which wh has no type for");
       return refuse("a FIXED_LEN_BYTE_ARRAY without a type wh knows (DECIMAL, UUID)");
   }
   return refuse("an unknown physical type " + std::to_string(e.type));
@@ -282,10 +282,14 @@ Status Decompress(int32_t codec, const uint8_t* src, size_t n, size_t raw, std::
     if (!snappy::GetUncompressedLength(reinterpret_cast<const char*>(src), n, &len) || len != raw)
       return Status::DataError("a snappy page does not decompress to its size");
   }
+  if (codec == kCodecUncompressed && n != raw)
+    return Status::DataError("an uncompressed page of " + std::to_string(n) + " bytes says " + std::to_string(raw));
+  // Deflate expands at most ~1032 times, LZ4 ~255 times: a larger claim is a damaged header.
+  if ((codec == kCodecGzip && raw > n * 1100 + 4096) || (codec == kCodecLz4Raw && raw > n * 256 + 4096))
+    return Status::DataError("a page claims " + std::to_string(raw) + " bytes from " + std::to_string(n) + " compressed");
   out->resize(raw);
   switch (codec) {
     case kCodecUncompressed:
-      if (n != raw) return Status::DataError("an uncompressed page of " + std::to_string(n) + " bytes says " + std::to_string(raw));
       if (n) std::memcpy(out->data(), src, n);
       return Status::OK();
     case kCodecZstd: {
@@ -346,7 +350,10 @@ struct Bytes {
   }
 };
 
-// DELTA_BINARY_PACKED: up to `want` values (or all when want is SIZE_MAX) into out.
+// A block of more values than any page holds: a damaged header (and a loop without end).
+bool per_mini_check(uint64_t block, uint64_t mini) { return block > (uint64_t{1} << 20) || mini > block; }
+
+// DELTA_BINARY_PACKED: `want` values (or all when want is SIZE_MAX) into out.
 Status DecodeDeltaBinary(Bytes* b, size_t want, std::vector<int64_t>* out) {
   WH_ASSIGN_OR_RETURN(uint64_t block, b->Varint());
   WH_ASSIGN_OR_RETURN(uint64_t mini, b->Varint());
@@ -355,7 +362,10 @@ Status DecodeDeltaBinary(Bytes* b, size_t want, std::vector<int64_t>* out) {
   if (block == 0 || mini == 0 || block % 128 != 0 || (block / mini) % 32 != 0 || mini > block)
     return Status::DataError("a DELTA_BINARY_PACKED header with block size " + std::to_string(block) + " and " +
                              std::to_string(mini) + " miniblocks");
-  if (want != SIZE_MAX && total < want) return Status::DataError("a DELTA_BINARY_PACKED run holds fewer values than the page");
+  if (want != SIZE_MAX && total != want)
+    return Status::DataError("a DELTA_BINARY_PACKED run of " + std::to_string(total) + " values where the page has " +
+                             std::to_string(want));
+  if (per_mini_check(block, mini)) return Status::DataError("a DELTA_BINARY_PACKED block of too many values");
   const size_t count = want == SIZE_MAX ? static_cast<size_t>(total) : want;
   if (count > (size_t{1} << 31)) return Status::DataError("a DELTA_BINARY_PACKED run of too many values");
   const uint64_t per_mini = block / mini;
@@ -755,14 +765,18 @@ Result<std::unique_ptr<Reader>> Reader::Open(std::string_view data, std::string 
   // (their leaves still count in the column chunk order).
   size_t at = 1;
   int leaf = 0;
-  std::function<Status(size_t*, int*)> skip_subtree = [&](size_t* i, int* leaves) -> Status {
-    if (*i >= schema.size()) return bad("its schema ends inside a group");
-    const Element& e = schema[(*i)++];
-    if (e.type >= 0 && e.children == 0) {
-      ++*leaves;
-      return Status::OK();
+  // Skips the field at *i and everything nested in it, counting its leaves (iteratively: a
+  // file may nest groups arbitrarily deep).
+  auto skip_subtree = [&](size_t* i, int* leaves) -> Status {
+    uint64_t pending = 1;
+    while (pending > 0) {
+      if (*i >= schema.size()) return bad("its schema ends inside a group");
+      const Element& e = schema[(*i)++];
+      --pending;
+      if (e.children < 0) return bad("a group of a negative number of fields");
+      if (e.type >= 0 && e.children == 0) ++*leaves;
+      pending += static_cast<uint64_t>(e.children);
     }
-    for (int c = 0; c < e.children; ++c) WH_RETURN_IF_ERROR(skip_subtree(i, leaves));
     return Status::OK();
   };
   for (int f = 0; f < schema[0].children; ++f) {
@@ -872,7 +886,8 @@ Status Reader::Read(size_t g, size_t column, Column* out) const {
       }
     } else {
       if (h.rep_bytes != 0) return Status::NotSupported(where("repetition levels (a nested column)"));
-      if (h.def_bytes < 0 || h.def_bytes > h.compressed) return Status::DataError(where("definition levels past the page"));
+      if (h.def_bytes < 0 || h.def_bytes > h.compressed || h.def_bytes > h.uncompressed)
+        return Status::DataError(where("definition levels past the page"));
       if (c.nullable && h.def_bytes > 0) {
         std::vector<uint32_t> lv(n);
         Status st = DecodeRleHybrid(body, static_cast<size_t>(h.def_bytes), 1, n, lv.data());

@@ -64,11 +64,14 @@ std::string Quoted(const std::string& name) { return "\"" + name + "\""; }
 
 }  // namespace
 
-Result<std::string> SinceCommitFilter(const TableSnapshot& snap, uint64_t since) {
+namespace {
+
+// The etl_dates of the rows commits (since, snapshot] added; nullopt for every row.
+Result<std::optional<std::set<int64_t>>> SinceCommitEtls(const TableSnapshot& snap, uint64_t since) {
   if (since > snap.last_seq)
     return Status::InvalidArgument("commit " + std::to_string(since) + " is past the table's last commit, " +
                                    std::to_string(snap.last_seq));
-  if (since == 0) return std::string();
+  if (since == 0) return std::optional<std::set<int64_t>>();
   // Every row carries its ingest commit's etl_date (compactions keep it): the rows of commits
   // after `since` are those whose etl_date is one of theirs, unless an earlier commit shares it.
   std::set<int64_t> before, after;
@@ -88,18 +91,30 @@ Result<std::string> SinceCommitFilter(const TableSnapshot& snap, uint64_t since)
     for (const auto& c : snap.commits)
       if (c.kind != CommitRecord::Kind::kCompaction && c.seq <= since && c.etl_micros == e) earlier = c.seq;
     return Status::InvalidArgument("commits " + std::to_string(earlier) + " and " + std::to_string(first_after[e]) +
-                                   " both loaded rows with etl_date " + FormatTimestamp(e) +
-                                   ", so the rows after commit " + std::to_string(since) +
-                                   " cannot be told apart from those before (give each load its own --etl-date)");
+                                   " both have etl_date " + FormatTimestamp(e) + ", so the rows after commit " +
+                                   std::to_string(since) + " cannot be told apart from those before (give each load "
+                                   "its own --etl-date; a compaction the manifest summarizes counts as a load)");
   }
-  if (after.empty()) return std::string("FALSE");
+  return std::optional<std::set<int64_t>>(std::move(after));
+}
+
+// etl_date IN (...) of a set (FALSE when empty).
+std::string EtlFilter(const std::set<int64_t>& etls) {
+  if (etls.empty()) return "FALSE";
   std::string in = "\"etl_date\" IN (";
   bool first = true;
-  for (int64_t e : after) {
+  for (int64_t e : etls) {
     in += (first ? "" : ", ") + std::string("TIMESTAMP '") + FormatTimestamp(e) + "'";
     first = false;
   }
   return in + ")";
+}
+
+}  // namespace
+
+Result<std::string> SinceCommitFilter(const TableSnapshot& snap, uint64_t since) {
+  WH_ASSIGN_OR_RETURN(auto etls, SinceCommitEtls(snap, since));
+  return etls ? EtlFilter(*etls) : std::string();
 }
 
 namespace {
@@ -114,7 +129,15 @@ class TableScan {
     so.sink = &collector_;
     session_ = std::make_unique<Session>(fs, warehouse, so);
     WH_ASSIGN_OR_RETURN(Warehouse * wh, session_->GetWarehouse(false));
-    WH_ASSIGN_OR_RETURN(TableSnapshot snap, wh->GetSnapshot(table));
+    auto got = wh->GetSnapshot(table);
+    if (!got.ok()) {
+      auto view = wh->GetView(table);
+      if (got.status().code() == StatusCode::kNotFound && view.ok() && view->has_value())
+        return Status::NotFound("'" + table + "' is a view, not a table; write its rows with COPY (SELECT * FROM " +
+                                table + ") TO 'file.parquet'");
+      return got.status();
+    }
+    TableSnapshot snap = std::move(*got);
     snap_ = std::make_shared<TableSnapshot>(std::move(snap));
     session_->PinSnapshot(table, snap_);
     return Status::OK();
@@ -122,18 +145,35 @@ class TableScan {
   const TableSnapshot& snapshot() const { return *snap_; }
   const TableSchema& schema() const { return snap_->schema; }
 
-  // The partitions the snapshot holds, in order (NULL last; one nullopt for an unpartitioned table).
-  std::vector<std::optional<int32_t>> Partitions() const {
-    std::set<int32_t> days;
+  // The partitions the snapshot holds, in order (NULL last; one nullopt for an unpartitioned
+  // table), in runs that one query reads together: up to ~1M rows or 256 partitions a run. With
+  // `etls`, only partitions whose parts may hold a row of one of those etl_dates (their zone maps).
+  std::vector<std::vector<std::optional<int32_t>>> Batches(const std::set<int64_t>* etls) const {
+    std::map<int32_t, uint64_t> days;
     bool null_partition = false;
+    const size_t etl_col = schema().columns.size();  // etl_date: the last storage column
     for (const auto& s : snap_->segments) {
       if (s.rows == 0) continue;
-      if (s.partition) days.insert(*s.partition);
+      if (etls && s.zones.size() > etl_col && s.zones[etl_col].has_min_max) {
+        const ZoneMap& z = s.zones[etl_col];
+        auto it = etls->lower_bound(static_cast<int64_t>(z.min_i));
+        if (it == etls->end() || *it > z.max_i) continue;
+      }
+      if (s.partition) days[*s.partition] += s.rows;
       else null_partition = true;
     }
-    std::vector<std::optional<int32_t>> parts(days.begin(), days.end());
-    if (null_partition || schema().partition_column.empty()) parts.push_back(std::nullopt);
-    return parts;
+    std::vector<std::vector<std::optional<int32_t>>> out;
+    uint64_t rows = 0;
+    for (const auto& [day, n] : days) {
+      if (out.empty() || out.back().size() >= 256 || rows + n > (uint64_t{1} << 20)) {
+        out.emplace_back();
+        rows = 0;
+      }
+      out.back().push_back(day);
+      rows += n;
+    }
+    if (null_partition || schema().partition_column.empty()) out.push_back({std::nullopt});
+    return out;
   }
 
   // Checks that --where is one predicate: text that closed its parentheses early or added a
@@ -147,15 +187,27 @@ class TableScan {
     return Status::OK();
   }
 
-  // The rows of `columns` in one partition that meet `conds` (SQL, ANDed), as batches.
-  Result<std::vector<std::vector<Column>>*> Rows(const std::vector<std::string>& columns, std::optional<int32_t> part,
-                                                 std::vector<std::string> conds, const std::string& where) {
+  // The rows of `columns` in a run of partitions that meet `conds` (SQL, ANDed), as batches
+  // (chunks()) whose last column is the partition value when the table is partitioned, and each
+  // partition's rows as (batch, row) pairs, in the run's order.
+  using RowList = std::vector<std::pair<uint16_t, uint32_t>>;
+  Result<std::vector<RowList>> Read(const std::vector<std::string>& columns,
+                                    const std::vector<std::optional<int32_t>>& run, std::vector<std::string> conds,
+                                    const std::string& where) {
+    const bool partitioned = !schema().partition_column.empty();
+    const std::string pc = Quoted(schema().partition_column);
     std::string sql = "SELECT ";
     for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + Quoted(columns[i]);
+    if (partitioned) sql += ", " + pc;
     sql += " FROM " + Quoted(schema().name);
-    if (!schema().partition_column.empty()) {
-      const std::string pc = Quoted(schema().partition_column);
-      conds.insert(conds.begin(), part ? pc + " = DATE '" + FormatDate(*part) + "'" : pc + " IS NULL");
+    if (partitioned) {
+      if (!run[0]) {
+        conds.insert(conds.begin(), pc + " IS NULL");
+      } else {
+        std::string in = pc + " IN (";
+        for (size_t i = 0; i < run.size(); ++i) in += (i ? ", " : "") + std::string("DATE '") + FormatDate(*run[i]) + "'";
+        conds.insert(conds.begin(), in + ")");
+      }
     }
     if (!where.empty()) conds.push_back("(" + where + "\n)");  // a trailing -- comment ends at the line
     for (size_t i = 0; i < conds.size(); ++i) sql += (i ? " AND " : " WHERE ") + conds[i];
@@ -165,13 +217,43 @@ class TableScan {
       if (!where.empty()) return Status::InvalidArgument("--where '" + where + "': " + r.status().message());
       return r.status();
     }
-    if (collector_.chunks.size() > 65535) return Status::ResourceExhausted("a partition of more than 65535 batches");
+    if (collector_.chunks.size() > 65535) return Status::ResourceExhausted("a query of more than 65535 batches");
     // Read by several threads next: dictionary-form strings are made plain first.
     for (const auto& ch : collector_.chunks)
       for (const auto& c : ch) c.Plain();
-    return &collector_.chunks;
+    std::vector<RowList> rows(run.size());
+    std::map<int32_t, size_t> index;
+    for (size_t i = 0; i < run.size(); ++i)
+      if (run[i]) index[*run[i]] = i;
+    for (size_t c = 0; c < collector_.chunks.size(); ++c) {
+      const auto& ch = collector_.chunks[c];
+      for (uint32_t i = 0; i < ch[0].size(); ++i) {
+        size_t at = 0;
+        if (partitioned && !ch.back().IsNull(i)) {
+          auto it = index.find(ch.back().Get<int32_t>(i));
+          if (it == index.end()) return Status::Internal("export: a row of a partition the query did not ask for");
+          at = it->second;
+        }
+        rows[at].push_back({static_cast<uint16_t>(c), i});
+      }
+    }
+    return rows;
   }
+  const std::vector<std::vector<Column>>& chunks() const { return collector_.chunks; }
+
   void Release() { collector_.chunks.clear(); }
+
+  // Rows of the table per etl_date (micros).
+  Result<std::map<int64_t, int64_t>> EtlCounts() {
+    collector_.chunks.clear();
+    WH_RETURN_IF_ERROR(session_->Execute("SELECT \"etl_date\", COUNT(*) FROM " + Quoted(schema().name) +
+                                         " GROUP BY \"etl_date\"").status());
+    std::map<int64_t, int64_t> out;
+    for (const auto& ch : collector_.chunks)
+      for (size_t i = 0; i < ch[0].size(); ++i) out[ch[0].Get<int64_t>(i)] += ch[1].Get<int64_t>(i);
+    collector_.chunks.clear();
+    return out;
+  }
 
  private:
   Collector collector_;
@@ -214,21 +296,28 @@ Status WriteRows(FileSystem* fs, const std::string& path, const std::vector<parq
 }
 
 // Each row's group: rows in order, grouped by `group_of(batch, row)` into `n` lists.
+// A partition's rows (batch, row) split into n groups by group_of, each in order.
 std::vector<std::vector<std::pair<uint16_t, uint32_t>>> GroupRows(
-    const std::vector<std::vector<Column>>& chunks, size_t n,
-    const std::function<void(const std::vector<Column>&, std::vector<uint32_t>*)>& groups_of) {
+    const std::vector<std::pair<uint16_t, uint32_t>>& rows, size_t n,
+    const std::function<uint32_t(uint16_t batch, uint32_t row)>& group_of) {
   std::vector<std::vector<std::pair<uint16_t, uint32_t>>> of(n);
-  std::vector<uint32_t> g;
-  for (size_t c = 0; c < chunks.size(); ++c) {
-    const auto& ch = chunks[c];
-    if (groups_of) groups_of(ch, &g);
-    for (uint32_t i = 0; i < ch[0].size(); ++i) of[groups_of ? g[i] : 0].push_back({static_cast<uint16_t>(c), i});
-  }
+  for (const auto& r : rows) of[group_of ? group_of(r.first, r.second) : 0].push_back(r);
   return of;
 }
 
 size_t ExportThreads(const ExportOptions& o) {
   return o.threads > 0 ? static_cast<size_t>(o.threads) : std::max(1u, std::thread::hardware_concurrency());
+}
+
+// DIR without trailing slashes, its parent checked: the export is built beside it.
+Result<std::string> ExportDir(FileSystem* fs, std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  if (dir.empty()) return Status::InvalidArgument("the export directory is empty");
+  const size_t slash = dir.rfind('/');
+  const std::string parent = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
+  if (!fs->IsDirectory(parent))
+    return Status::NotFound("the directory '" + parent + "' that would hold the export '" + dir + "' does not exist");
+  return dir;
 }
 
 // A directory that must be new or empty, outside the warehouse.
@@ -255,7 +344,8 @@ void SyncTree(const std::string& dir) {
 }  // namespace
 
 Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, const std::string& table,
-                                  const std::string& dir, const ExportOptions& options) {
+                                  const std::string& dir_arg, const ExportOptions& options) {
+  WH_ASSIGN_OR_RETURN(const std::string dir, ExportDir(fs, dir_arg));
   WH_RETURN_IF_ERROR(CheckNewDir(fs, warehouse, dir));
   WH_RETURN_IF_ERROR(TableScan::CheckWhere(options.where));
   TableScan scan;
@@ -264,9 +354,10 @@ Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, 
   ExportStats stats;
   stats.commit_seq = scan.snapshot().last_seq;
   std::vector<std::string> conds;
+  std::optional<std::set<int64_t>> since_etls;
   if (options.since_commit) {
-    WH_ASSIGN_OR_RETURN(std::string since, SinceCommitFilter(scan.snapshot(), *options.since_commit));
-    if (!since.empty()) conds.push_back(since);
+    WH_ASSIGN_OR_RETURN(since_etls, SinceCommitEtls(scan.snapshot(), *options.since_commit));
+    if (since_etls) conds.push_back(EtlFilter(*since_etls));
   }
   std::vector<parquet::ColumnSpec> specs;
   std::vector<std::string> names;
@@ -289,11 +380,12 @@ Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, 
   const std::string uuid = NewUuid();
   const size_t threads = ExportThreads(options);
   auto run = [&]() -> Status {
-    for (const auto& part : scan.Partitions()) {
-      WH_ASSIGN_OR_RETURN(auto* chunks, scan.Rows(names, part, conds, options.where));
-      size_t rows = 0;
-      for (const auto& ch : *chunks) rows += ch[0].size();
-      if (rows == 0) continue;
+    for (const auto& run_of_parts : scan.Batches(since_etls ? &*since_etls : nullptr)) {
+     WH_ASSIGN_OR_RETURN(auto per_part, scan.Read(names, run_of_parts, conds, options.where));
+     const auto* chunks = &scan.chunks();
+     for (size_t pi = 0; pi < run_of_parts.size(); ++pi) {
+      const auto& part = run_of_parts[pi];
+      if (per_part[pi].empty()) continue;
       ++stats.partitions;
       std::string sub = tmp;
       if (!schema.partition_column.empty()) {
@@ -301,11 +393,10 @@ Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, 
         WH_RETURN_IF_ERROR(fs->CreateDir(sub));
       }
       // Each row's Spark bucket: the files Spark's bucketed reads expect.
-      auto of = GroupRows(*chunks, buckets ? buckets : 1,
-                          buckets ? std::function<void(const std::vector<Column>&, std::vector<uint32_t>*)>(
-                                        [&](const std::vector<Column>& ch, std::vector<uint32_t>* g) {
-                                          parquet::SparkBuckets(ch[key], buckets, g);
-                                        })
+      auto of = GroupRows(per_part[pi], buckets ? buckets : 1,
+                          buckets ? std::function<uint32_t(uint16_t, uint32_t)>([&](uint16_t c, uint32_t i) {
+                            return parquet::SparkPmod(parquet::SparkHash((*chunks)[c][key], i, 42), buckets);
+                          })
                                   : nullptr);
       // The bucket files are encoded side by side.
       std::mutex mu;
@@ -322,6 +413,7 @@ Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, 
         ++stats.files;
         return Status::OK();
       }));
+     }
     }
     scan.Release();
     WH_ASSIGN_OR_RETURN(auto done, fs->NewWritableFile(JoinPath(tmp, "_SUCCESS")));
@@ -350,6 +442,8 @@ struct IcebergExportState {
   std::vector<iceberg::ManifestRef> manifests;
   std::vector<std::pair<int64_t, std::string>> metadata_log;
   int64_t last_updated_ms = 0;
+  // Rows of the table per etl_date (micros) when it was exported: what the next export skips.
+  std::map<int64_t, int64_t> etl_counts;
 
   std::string Serialize() const {
     std::ostringstream o;
@@ -364,6 +458,7 @@ struct IcebergExportState {
       o << "manifest " << m.length << ' ' << m.sequence << ' ' << m.min_sequence << ' ' << m.snapshot_id << ' '
         << m.added_files << ' ' << m.added_rows << ' ' << m.path << "\n";
     for (const auto& [ts, path] : metadata_log) o << "metadata " << ts << ' ' << path << "\n";
+    for (const auto& [etl, n] : etl_counts) o << "etl " << etl << ' ' << n << "\n";
     return o.str();
   }
 
@@ -420,6 +515,11 @@ struct IcebergExportState {
         std::string path = rest();
         if (path.empty()) return bad();
         s.metadata_log.push_back({ts, path});
+      } else if (key == "etl") {
+        int64_t etl = 0, n = 0;
+        l >> etl >> n;
+        if (!l || n < 0) return bad();
+        s.etl_counts[etl] = n;
       } else if (!key.empty()) {
         return bad();
       }
@@ -469,7 +569,8 @@ Status PutFile(FileSystem* fs, const std::string& path, const std::string& bytes
 }  // namespace
 
 Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, const std::string& table,
-                                  const std::string& dir, const ExportOptions& options) {
+                                  const std::string& dir_arg, const ExportOptions& options) {
+  WH_ASSIGN_OR_RETURN(const std::string dir, ExportDir(fs, dir_arg));
   WH_RETURN_IF_ERROR(RefuseInsideWarehouse(warehouse, dir, "the export directory"));
   const std::string hint_path = JoinPath(JoinPath(dir, "metadata"), "version-hint.text");
   std::optional<IcebergExportState> prior;
@@ -522,19 +623,57 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
   }
   const int key = schema.bucket_column_index();
   const int32_t buckets = key >= 0 && iceberg::Bucketable(schema.columns[key].type) ? static_cast<int32_t>(schema.bucket_count) : 0;
-  if (buckets)
-    spec.push_back({spec.empty() ? 1000 : 1001, key + 1, schema.columns[key].name + "_bucket",
-                    "bucket[" + std::to_string(buckets) + "]", false});
+  if (buckets) {
+    // Named <key>_bucket, or with _1, _2 ... when a column has that name (Iceberg refuses a
+    // partition field named as a column it is not the identity of).
+    std::string name = schema.columns[key].name + "_bucket";
+    for (int n = 1;; ++n) {
+      bool taken = false;
+      for (const auto& f : fields) taken |= ToLower(f.name) == ToLower(name);
+      if (!taken) break;
+      name = schema.columns[key].name + "_bucket_" + std::to_string(n);
+    }
+    spec.push_back({spec.empty() ? 1000 : 1001, key + 1, name, "bucket[" + std::to_string(buckets) + "]", false});
+  }
   const std::string schema_json = iceberg::SchemaJson(fields);
   if (prior && prior->schema_json != schema_json)
     return Status::InvalidArgument("table '" + schema.name + "' no longer has the columns of its Iceberg export in '" +
                                    dir + "'; export it to a new directory");
 
   std::vector<std::string> conds;
-  const uint64_t since = prior ? prior->snapshots.back().wh_commit : options.since_commit.value_or(0);
-  WH_ASSIGN_OR_RETURN(std::string since_filter, SinceCommitFilter(scan.snapshot(), since));
-  if (since_filter == "FALSE") return stats;  // nothing new: no snapshot
-  if (!since_filter.empty()) conds.push_back(since_filter);
+  // The rows to add: on an append, those of the etl_dates whose rows grew since the last export
+  // (every row keeps its load's etl_date, and compactions keep every row); rows added under an
+  // etl_date that was exported already cannot be told from the exported ones.
+  WH_ASSIGN_OR_RETURN(auto etl_counts, scan.EtlCounts());
+  std::optional<std::set<int64_t>> since_etls;
+  if (prior && prior->etl_counts.empty()) {
+    // A state written before it kept the counts: by the commits since.
+    WH_ASSIGN_OR_RETURN(since_etls, SinceCommitEtls(scan.snapshot(), prior->snapshots.back().wh_commit));
+  } else if (prior) {
+    std::set<int64_t> fresh;
+    for (const auto& [etl, n] : etl_counts) {
+      auto it = prior->etl_counts.find(etl);
+      const int64_t before = it == prior->etl_counts.end() ? 0 : it->second;
+      if (n == before) continue;
+      if (before > 0)
+        return Status::InvalidArgument(
+            "table '" + schema.name + "' has " + std::to_string(n) + " rows with etl_date " + FormatTimestamp(etl) +
+            " where the last export to '" + dir + "' had " + std::to_string(before) +
+            ": rows loaded since under an etl_date already exported cannot be told apart from those exported "
+            "(give each load its own --etl-date)");
+      fresh.insert(etl);
+    }
+    for (const auto& [etl, n] : prior->etl_counts)
+      if (n > 0 && !etl_counts.count(etl))
+        return Status::InvalidArgument("table '" + schema.name + "' no longer has the rows with etl_date " +
+                                       FormatTimestamp(etl) + " that were exported to '" + dir +
+                                       "' (was it dropped and made again?); export it to a new directory");
+    since_etls = std::move(fresh);
+  } else if (options.since_commit) {
+    WH_ASSIGN_OR_RETURN(since_etls, SinceCommitEtls(scan.snapshot(), *options.since_commit));
+  }
+  if (since_etls && since_etls->empty()) return stats;  // nothing new: no snapshot
+  if (since_etls) conds.push_back(EtlFilter(*since_etls));
 
   // New exports are built under a temporary directory and renamed into place; an append writes
   // new files into the table's directory, which readers see only once version-hint.text names
@@ -564,11 +703,12 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
     WH_RETURN_IF_ERROR(mkdir("metadata"));
     std::vector<iceberg::DataFile> files;
     uint64_t file_no = 0;
-    for (const auto& part : scan.Partitions()) {
-      WH_ASSIGN_OR_RETURN(auto* chunks, scan.Rows(names, part, conds, options.where));
-      size_t rows = 0;
-      for (const auto& ch : *chunks) rows += ch[0].size();
-      if (rows == 0) continue;
+    for (const auto& run_of_parts : scan.Batches(since_etls ? &*since_etls : nullptr)) {
+     WH_ASSIGN_OR_RETURN(auto per_part, scan.Read(names, run_of_parts, conds, options.where));
+     const auto* chunks = &scan.chunks();
+     for (size_t pi = 0; pi < run_of_parts.size(); ++pi) {
+      const auto& part = run_of_parts[pi];
+      if (per_part[pi].empty()) continue;
       ++stats.partitions;
       std::string rel = "data";
       if (!schema.partition_column.empty()) {
@@ -576,15 +716,11 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
         WH_RETURN_IF_ERROR(mkdir(rel));
       }
       // Each row's Iceberg bucket (bucket[N] of the key: NULL is its own group, N).
-      auto of = GroupRows(*chunks, buckets ? buckets + 1 : 1,
-                          buckets ? std::function<void(const std::vector<Column>&, std::vector<uint32_t>*)>(
-                                        [&](const std::vector<Column>& ch, std::vector<uint32_t>* g) {
-                                          g->resize(ch[0].size());
-                                          for (size_t i = 0; i < g->size(); ++i) {
-                                            auto b = iceberg::Bucket(ch[key], i, buckets);
-                                            (*g)[i] = b ? static_cast<uint32_t>(*b) : static_cast<uint32_t>(buckets);
-                                          }
-                                        })
+      auto of = GroupRows(per_part[pi], buckets ? buckets + 1 : 1,
+                          buckets ? std::function<uint32_t(uint16_t, uint32_t)>([&](uint16_t c, uint32_t i) {
+                            auto b = iceberg::Bucket((*chunks)[c][key], i, buckets);
+                            return b ? static_cast<uint32_t>(*b) : static_cast<uint32_t>(buckets);
+                          })
                                   : nullptr);
       // The directories first (one thread), then the files side by side.
       std::vector<std::string> names_of(of.size());
@@ -592,7 +728,7 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
         if (of[g].empty()) continue;
         std::string sub = rel;
         if (buckets) {
-          sub = JoinPath(rel, schema.columns[key].name + "_bucket=" +
+          sub = JoinPath(rel, spec.back().name + "=" +
                                   (g < static_cast<uint32_t>(buckets) ? std::to_string(g) : std::string("null")));
           WH_RETURN_IF_ERROR(mkdir(sub));
         }
@@ -669,6 +805,7 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
         ++stats.files;
         files.push_back(std::move(made[g]));
       }
+     }
     }
     scan.Release();
     if (files.empty()) {
@@ -721,6 +858,7 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
     if (prior)
       st.metadata_log.push_back({prior->last_updated_ms, JoinPath(final_dir, "metadata/v" + std::to_string(prior->version) + ".metadata.json")});
     st.snapshots.push_back(snap);
+    st.etl_counts = etl_counts;
     st.version = version;
     st.last_updated_ms = snap.timestamp_ms;
     iceberg::TableMetadata md;

@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <set>
 #include <sstream>
 #include <cerrno>
 #include <climits>
@@ -860,8 +861,20 @@ Status ResultWriter::BeginParquet(const std::vector<std::string>& names, const s
   if (parquet_)
     return Status::InvalidArgument("a Parquet file holds one result, and '" + (path_.empty() ? "the output" : path_) +
                                    "' has one already: write each query to its own file");
+  // Parquet readers match columns by name: a repeated name (SELECT * over a join) becomes
+  // name_1, name_2, ... as DuckDB names repeats.
   std::vector<parquet::ColumnSpec> specs;
-  for (size_t i = 0; i < names.size(); ++i) specs.push_back({names[i], types[i], true});
+  std::set<std::string> used;
+  auto lower = [](std::string x) {
+    for (auto& ch : x) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return x;
+  };
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string name = names[i];
+    for (int n = 1; used.count(lower(name)); ++n) name = names[i] + "_" + std::to_string(n);
+    used.insert(lower(name));
+    specs.push_back({name, types[i], true});
+  }
   parquet::WriterOptions wo;
   wo.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   parquet_ = std::make_unique<parquet::Writer>(std::move(specs), wo,

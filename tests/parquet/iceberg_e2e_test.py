@@ -210,6 +210,24 @@ def main():
         open(os.path.join(junk, "x"), "w").close()
         p = run([wh, "-w", w, "export", "ev", junk, "--format", "iceberg"], ok=False)
         assert p.returncode == 1 and "not empty" in p.stderr, p.stderr
+        # Appends after the manifest was rewritten from a base record (commits summarized, their
+        # kinds unknown) and a compaction merged two loads: only the new row is added. A bucket
+        # column whose <key>_bucket name is taken gets another partition field name.
+        q("CREATE TABLE many (id BIGINT NOT NULL, ts TIMESTAMP NOT NULL, id_bucket INT) "
+          "PARTITIONED BY (day = CAST(ts AS DATE)) CLUSTERED BY (id) INTO 4 BUCKETS")
+        for etl, off in [("2024-01-01", 0), ("2024-01-02", 10000)]:
+            rows = ",".join(f"({off + i}, TIMESTAMP '2000-01-01 01:00:00' + INTERVAL {i} DAY, {i})" for i in range(3000))
+            q("INSERT INTO many VALUES " + rows, "--etl-date", etl)
+        many = os.path.join(t, "many")
+        run([wh, "-w", w, "export", "many", many, "--format", "iceberg"])
+        run([wh, "-w", w, "compact", "many"])
+        q("INSERT INTO many VALUES (99999, TIMESTAMP '2001-05-05 00:00:00', 1)", "--etl-date", "2024-01-03")
+        p = run([wh, "-w", w, "export", "many", many, "--format", "iceberg"])
+        assert "1 rows" in p.stderr, p.stderr
+        ice = icebird(many)
+        assert len(ice["rows"]) == 6001 and len(ice["snapshots"]) == 2, (len(ice["rows"]), ice["snapshots"])
+        assert sorted(int(r["id"]) for r in ice["rows"]) == sorted(list(range(3000)) + list(range(10000, 13000)) + [99999])
+        assert [f["name"] for f in ice["spec"]] == ["day", "id_bucket_1"], ice["spec"]
         # An unpartitioned, unbucketed table.
         small = os.path.join(t, "small")
         run([wh, "-w", w, "export", "other", small, "--format", "iceberg"])

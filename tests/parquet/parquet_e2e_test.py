@@ -248,6 +248,16 @@ def main():
         mine_vals = [str(v) if v is not None else None for v in json.loads(mine)[0].values()]
         assert mine_vals == theirs[0]["rows"][0], (mine_vals, theirs[0]["rows"][0])
         assert int(theirs[1]["rows"][0][0]) == 4, theirs[1]
+        # Repeated names (SELECT * over a join) become name_1, as DuckDB reads them; a trailing
+        # slash on the export directory is the directory.
+        f5 = os.path.join(t, "dup.parquet")
+        q("SELECT 1 AS a, 2 AS A, 3 AS a_1", "-o", f5)
+        assert q(f"SELECT * FROM '{f5}'", "--format", "csv").stdout == "a,A_1,a_1_1\n1,2,3\n"
+        slash = os.path.join(t, "slash") + "/"
+        run([wh, "-w", w, "export", "names", slash, "--format", "parquet"])
+        assert os.path.exists(os.path.join(slash, "_SUCCESS"))
+        p = run([wh, "-w", w, "export", "names", os.path.join(t, "no", "such"), "--format", "parquet"], ok=False)
+        assert p.returncode == 1 and "does not exist" in p.stderr, p.stderr
         # An empty result is a file with no rows.
         f3 = os.path.join(t, "empty.parquet")
         q(f"COPY (SELECT id, s FROM ev WHERE id < 0) TO '{f3}' (FORMAT parquet)")

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "parquet/encoding.h"
+#include "parquet/format.h"
 #include "parquet/iceberg.h"
 #include "parquet/reader.h"
 #include "parquet/spark_hash.h"
@@ -392,6 +393,51 @@ TEST(ParquetGolden, DuckDbFilesReadAsDuckDbReadsThem) {
             std::string::npos);
   EXPECT_NE(QueryCsv(&s, "SELECT * FROM '" + dir + "duckdb_nested.parquet'").find("column 'tags' is a LIST"),
             std::string::npos);
+  // Hand-made files a review found: a DELTA run of 2^62 values (it used to spin), pages claiming
+  // 2 GB (memory was taken before the check), v2 levels longer than the page.
+  for (const auto& [f, why] : std::vector<std::pair<std::string, std::string>>{
+           {"bad_delta_run", "DELTA_BINARY_PACKED run of 4611686018427387904 values"},
+           {"bad_page_size", "an uncompressed page of 16 bytes says 2000000000"},
+           {"bad_gzip_page_size", "a page claims 2000000000 bytes from 16 compressed"},
+           {"bad_v2_levels", "definition levels past the page"}}) {
+    const std::string got = QueryCsv(&s, "SELECT * FROM '" + dir + f + ".parquet'");
+    EXPECT_NE(got.find(why), std::string::npos) << f << ": " << got;
+    EXPECT_NE(got.find("row group 0, column 'x'"), std::string::npos) << f << ": " << got;
+  }
+}
+
+// A schema nested 100,000 groups deep is refused, not a stack overflow.
+TEST(ParquetGolden, DeepNestingIsRefused) {
+  std::string footer;
+  parquet::ThriftWriter w(&footer);
+  const int depth = 100000;
+  w.BeginList(2, parquet::ThriftType::kStruct, depth + 2);
+  w.ListBeginStruct();
+  w.Binary(4, "schema");
+  w.I32(5, 2);
+  w.EndStruct();
+  for (int i = 0; i < depth; ++i) {
+    w.ListBeginStruct();
+    w.I32(3, parquet::kOptional);
+    w.Binary(4, "g");
+    w.I32(5, 1);
+    w.EndStruct();
+  }
+  w.ListBeginStruct();
+  w.I32(1, 2);
+  w.I32(3, parquet::kOptional);
+  w.Binary(4, "leaf");
+  w.EndStruct();
+  w.I64(3, 0);
+  w.BeginList(4, parquet::ThriftType::kStruct, 0);
+  w.End();
+  std::string file = "PAR1" + footer;
+  const uint32_t len = static_cast<uint32_t>(footer.size());
+  file.append(reinterpret_cast<const char*>(&len), 4);
+  file += "PAR1";
+  auto r = parquet::Reader::Open(file, "deep.parquet");
+  ASSERT_FALSE(r.ok());  // the root says 2 fields, the file has 1
+  EXPECT_NE(r.status().message().find("fewer fields"), std::string::npos) << r.status().ToString();
 }
 
 }  // namespace
