@@ -396,4 +396,35 @@ std::string FormatDouble(double v) {
   return out;
 }
 
+std::string JsonString(std::string_view s) {
+  std::string o = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': o += "\\\""; break;
+      case '\\': o += "\\\\"; break;
+      case '\n': o += "\\n"; break;
+      case '\r': o += "\\r"; break;
+      case '\t': o += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char b[8];
+          std::snprintf(b, sizeof b, "\\u%04x", c);
+          o += b;
+        } else {
+          o += static_cast<char>(c);
+        }
+    }
+  }
+  return o + "\"";
+}
+
+std::string MinimalBigEndian(int128 v) {
+  uint8_t b[16];
+  for (int k = 0; k < 16; ++k) b[k] = static_cast<uint8_t>(static_cast<uint128>(v) >> (8 * (15 - k)));
+  size_t start = 0;
+  while (start < 15 && ((b[start] == 0x00 && !(b[start + 1] & 0x80)) || (b[start] == 0xff && (b[start + 1] & 0x80))))
+    ++start;
+  return std::string(reinterpret_cast<const char*>(b + start), 16 - start);
+}
+
 }  // namespace wh

@@ -49,5 +49,11 @@ std::string FormatDecimal(int128 unscaled, int scale);
 // The shortest text that reads back to the same double; `NaN`, `Infinity`, `-Infinity`.
 std::string FormatDouble(double v);
 std::string FormatInt128(int128 v);
+// A JSON string literal of s: quotes, backslashes and control characters escaped (\n \r \t,
+// others \u00XX); other bytes as they are.
+std::string JsonString(std::string_view s);
+// An unscaled DECIMAL as Java's BigInteger.toByteArray gives it: the fewest big-endian bytes
+// of its two's complement (0 -> 00, 128 -> 00 80, -1 -> ff), as Spark and Iceberg hash it.
+std::string MinimalBigEndian(int128 v);
 
 }  // namespace wh

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "format/value_text.h"
 #include "parquet/avro.h"
 
 namespace wh::iceberg {
@@ -18,16 +19,6 @@ inline uint32_t Fmix(uint32_t h) {
   h ^= h >> 13;
   h *= 0xc2b2ae35u;
   return h ^ (h >> 16);
-}
-
-// An unscaled decimal as Java's BigInteger.toByteArray: the fewest big-endian bytes.
-std::string MinBigEndian(int128 v) {
-  uint8_t b[16];
-  for (int k = 0; k < 16; ++k) b[k] = static_cast<uint8_t>(static_cast<uint128>(v) >> (8 * (15 - k)));
-  size_t start = 0;
-  while (start < 15 && ((b[start] == 0x00 && !(b[start + 1] & 0x80)) || (b[start] == 0xff && (b[start + 1] & 0x80))))
-    ++start;
-  return std::string(reinterpret_cast<const char*>(b + start), 16 - start);
 }
 
 }  // namespace
@@ -78,7 +69,7 @@ std::optional<int32_t> Bucket(const Column& c, size_t i, int32_t n) {
     case TypeId::kInt64:
     case TypeId::kTimestamp: h = HashLong(c.Get<int64_t>(i)); break;
     case TypeId::kDecimal: {
-      const std::string b = MinBigEndian(IntegerAt(c, i));
+      const std::string b = MinimalBigEndian(IntegerAt(c, i));
       h = HashBytes(reinterpret_cast<const uint8_t*>(b.data()), b.size());
       break;
     }
@@ -116,27 +107,10 @@ std::string Bound(const Column& c, size_t i) {
     case TypeId::kInt64:
     case TypeId::kTimestamp: put(&c.values<int64_t>()[i], 8); break;
     case TypeId::kDouble: put(&c.values<double>()[i], 8); break;
-    case TypeId::kDecimal: out = MinBigEndian(IntegerAt(c, i)); break;
+    case TypeId::kDecimal: out = MinimalBigEndian(IntegerAt(c, i)); break;
     case TypeId::kString: out = std::string(c.GetString(i)); break;
   }
   return out;
-}
-
-std::string JsonString(const std::string& s) {
-  std::string o = "\"";
-  for (unsigned char ch : s) {
-    if (ch == '"' || ch == '\\') {
-      o += '\\';
-      o += static_cast<char>(ch);
-    } else if (ch < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", ch);
-      o += buf;
-    } else {
-      o += static_cast<char>(ch);
-    }
-  }
-  return o + "\"";
 }
 
 std::string SchemaJson(const std::vector<Field>& fields) {

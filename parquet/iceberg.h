@@ -51,8 +51,6 @@ struct PartitionField {
 std::string SchemaJson(const std::vector<Field>& fields);
 // [{"name":...,"transform":...,"source-id":...,"field-id":...}, ...]
 std::string SpecFieldsJson(const std::vector<PartitionField>& fields);
-// A JSON string literal.
-std::string JsonString(const std::string& s);
 
 struct DataFile {
   std::string path;  // absolute

@@ -1,5 +1,7 @@
 #include "parquet/spark_hash.h"
 
+#include "format/value_text.h"
+
 #include <cmath>
 #include <cstring>
 
@@ -71,15 +73,8 @@ int32_t SparkHash(const Column& c, size_t i, int32_t seed) {
     }
     case TypeId::kDecimal: {
       if (t.precision <= 18) return SparkHashLong(static_cast<int64_t>(IntegerAt(c, i)), seed);
-      // BigInteger.toByteArray: the fewest big-endian bytes whose two's complement is v.
-      const int128 v = IntegerAt(c, i);
-      uint8_t bytes[16];
-      for (int k = 0; k < 16; ++k) bytes[k] = static_cast<uint8_t>(static_cast<uint128>(v) >> (8 * (15 - k)));
-      size_t start = 0;
-      while (start < 15 && ((bytes[start] == 0x00 && !(bytes[start + 1] & 0x80)) ||
-                            (bytes[start] == 0xff && (bytes[start + 1] & 0x80))))
-        ++start;
-      return SparkHashBytes(bytes + start, 16 - start, seed);
+      const std::string b = MinimalBigEndian(IntegerAt(c, i));  // BigInteger.toByteArray
+      return SparkHashBytes(reinterpret_cast<const uint8_t*>(b.data()), b.size(), seed);
     }
     case TypeId::kString: {
       const std::string_view s = c.GetString(i);
