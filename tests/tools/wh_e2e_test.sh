@@ -152,4 +152,17 @@ grep -q "music.csv:30002.*cannot read 'x' as BIGINT" "$M.err" || fail "ingest --
 "$WH" -w "$M" query "SHOW TABLES" --format csv | grep -q '^late,' && fail "a failed ingest --create left its table"
 "$WH" -w "$M" verify > /dev/null || fail "verify after ingest --create"
 
+# The command line as a newcomer finds it: SQL on standard input with -f -, SQL that begins
+# with a -- comment, --timing on stderr, a request's error without a kind in front.
+got=$(printf 'SELECT 1 AS x;\nSELECT 2 AS y;\n' | "$WH" query -f - --format csv | tr '\n' ' ')
+[ "$got" = "x 1 y 2 " ] || fail "query -f - printed '$got'"
+got=$("$WH" query "-- the answer
+SELECT 42 AS a" --format csv --timing 2> "$M.err" | tail -n 1)
+[ "$got" = 42 ] || fail "SQL beginning with a comment printed '$got'"
+grep -q '^Run Time: [0-9.]* s$' "$M.err" || fail "--timing: $(cat "$M.err")"
+set +e
+"$WH" query "SELEC 1" 2> "$M.err"; code=$?
+set -e
+[ "$code" = 1 ] && grep -q "^wh: error: line 1, column 1: expected a statement" "$M.err" || fail "bad SQL: $code $(cat "$M.err")"
+
 echo "1 passed, 0 failed"

@@ -46,7 +46,7 @@ const char* kUsage = R"(wh: an embedded analytical warehouse for event data
 usage: wh [-w DIR] COMMAND [ARGS]
 
 commands:
-  query "SQL" | -f FILE.sql [--format F] [-o OUT] [--var NAME=VALUE]... [--memory-mb N]
+  query "SQL" | -f FILE.sql|- [--format F] [-o OUT] [--var NAME=VALUE]... [--memory-mb N] [--timing]
                                            run SQL: SELECT / WITH / VALUES, EXPLAIN [ANALYZE],
                                            CREATE TABLE [AS SELECT], INSERT INTO t SELECT |
                                            VALUES (rows get --etl-date), CREATE [OR REPLACE]
@@ -55,7 +55,9 @@ commands:
                                            the SQL is bound to --var NAME's VALUE as one
                                            literal (a number, else a string), never SQL;
                                            --memory-mb: the most memory a statement may use
-                                           (default 80% of RAM; past it, exit 8)
+                                           (default 80% of RAM; past it, exit 8); -f -: the
+                                           SQL on standard input; --timing: the run time on
+                                           stderr
   ingest TABLE FILE... [--format csv|json|parquet] [--etl-date D] [--memory-mb N (1024)]
          [--force] [--max-errors N [--rejects FILE]] [--time-format [COL=]FMT]...
          [--allow-missing-columns] [--no-compact]
@@ -136,7 +138,9 @@ int ExitCodeFor(const Status& st) {
 }
 
 int Fail(const Status& st) {
-  std::cerr << "wh: error: " << st.ToString() << "\n";
+  // A request's own mistake (bad SQL, a missing name) is said plainly; other kinds of error
+  // (data, corruption, I/O, ...) keep their kind in front.
+  std::cerr << "wh: error: " << (st.code() == StatusCode::kInvalidArgument ? st.message() : st.ToString()) << "\n";
   return ExitCodeFor(st);
 }
 
@@ -170,6 +174,7 @@ struct Args {
   std::string output;
   std::string memory;
   bool force = false;
+  bool timing = false;  // query --timing
   bool create = false;
   std::string partition_by;  // ingest --create: PARTITIONED BY (...)
   std::string clustered_by;  // ingest --create: CLUSTERED BY (col) INTO n BUCKETS, as "col:n"
@@ -239,10 +244,14 @@ int CmdQuery(const Args& a) {
   std::string sql;
   if (!a.file.empty()) {
     if (!a.positional.empty()) return Usage("query takes SQL text or -f FILE, not both");
-    std::ifstream f(a.file, std::ios::binary);
-    if (!f) return Fail(Status::NotFound("cannot read SQL file '" + a.file + "'"));
     std::stringstream ss;
-    ss << f.rdbuf();
+    if (a.file == "-") {  // the statements on standard input
+      ss << std::cin.rdbuf();
+    } else {
+      std::ifstream f(a.file, std::ios::binary);
+      if (!f) return Fail(Status::NotFound("cannot read SQL file '" + a.file + "'"));
+      ss << f.rdbuf();
+    }
     sql = ss.str();
   } else {
     if (a.positional.size() != 1) return Usage("query needs one SQL argument (quote it) or -f FILE");
@@ -290,12 +299,18 @@ int CmdQuery(const Args& a) {
   }
   so.sink = writer.get();
   Session session(DefaultFileSystem(), a.warehouse, so);
+  const auto start = std::chrono::steady_clock::now();
   auto results = session.Execute(sql);
   if (!results.ok()) {
     std::cout.flush();
     return Fail(results.status());
   }
   Status closed = writer->Close();
+  if (a.timing) {
+    std::cout.flush();
+    std::fprintf(stderr, "Run Time: %.3f s\n",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
   return closed.ok() ? kExitOk : Fail(closed);
 }
 
@@ -689,6 +704,8 @@ int Main(int argc, char** argv) {
     } else if (s == "--time-format") {
       v = value("--time-format");
       if (v.ok()) a.time_formats.push_back(*v);
+    } else if (s == "--timing") {
+      a.timing = true;
     } else if (s == "--force") {
       a.force = true;
     } else if (s == "--create") {
@@ -733,7 +750,9 @@ int Main(int argc, char** argv) {
     } else if (s == "--etl-date") {
       v = value("--etl-date");
       if (v.ok()) a.etl_date = *v;
-    } else if (s.size() > 1 && s[0] == '-' && s != "-") {
+    } else if (s.size() > 1 && s[0] == '-' && s != "-" &&
+               !(s.rfind("--", 0) == 0 && s.find_first_of(" \t\r\n") != std::string::npos)) {
+      // (SQL that begins with a -- comment is SQL: no option has a space in it.)
       return Usage("unknown option '" + s + "'");
     } else if (a.command.empty()) {
       a.command = s;
