@@ -753,6 +753,8 @@ Result<IngestResult> IngestStreams(Warehouse* wh, const std::string& table,
   WH_RETURN_IF_ERROR(batch.Flush());
   WH_ASSIGN_OR_RETURN(CommitRecord rec, writer->Commit(std::move(sources)));
   res.partitions = writer->partitions_written();
+  // An unpartitioned table is one partition, as wh inspect counts it.
+  if (writer->base().schema.partition_column.empty() && res.rows > 0) res.partitions = 1;
   res.segments = writer->stats().segments;
   res.bytes = writer->stats().bytes;
   res.commit_seq = rec.seq;

@@ -152,6 +152,10 @@ grep -q "music.csv:30002.*cannot read 'x' as BIGINT" "$M.err" || fail "ingest --
 "$WH" -w "$M" query "SHOW TABLES" --format csv | grep -q '^late,' && fail "a failed ingest --create left its table"
 "$WH" -w "$M" verify > /dev/null || fail "verify after ingest --create"
 
+# An unpartitioned table is one partition, as inspect counts it.
+"$WH" -w "$M" query "CREATE TABLE flat (a INT)"
+printf 'a\n1\n2\n' > "$M.flat.csv"
+"$WH" -w "$M" ingest flat "$M.flat.csv" 2>&1 | grep -q ": 1 partition, 1 file," || fail "ingest of an unpartitioned table"
 # The command line as a newcomer finds it: SQL on standard input with -f -, SQL that begins
 # with a -- comment, --timing on stderr, a request's error without a kind in front.
 got=$(printf 'SELECT 1 AS x;\nSELECT 2 AS y;\n' | "$WH" query -f - --format csv | tr '\n' ' ')

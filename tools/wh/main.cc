@@ -501,12 +501,12 @@ int CmdIngest(const Args& a) {
     }
   }
   std::fprintf(stderr,
-               "ingested %llu rows into %s (commit %llu): %llu partitions, %llu files, %s written "
+               "ingested %llu rows into %s (commit %llu): %llu partition%s, %llu file%s, %s written "
                "(from %s of input), %.2f s, %.0f rows/s\n",
                static_cast<unsigned long long>(r.rows), ToLower(a.positional[0]).c_str(),
                static_cast<unsigned long long>(r.commit_seq),
-               static_cast<unsigned long long>(r.partitions),
-               static_cast<unsigned long long>(r.segments), HumanBytes(r.bytes).c_str(),
+               static_cast<unsigned long long>(r.partitions), r.partitions == 1 ? "" : "s",
+               static_cast<unsigned long long>(r.segments), r.segments == 1 ? "" : "s", HumanBytes(r.bytes).c_str(),
                HumanBytes(r.input_bytes).c_str(), r.seconds,
                r.seconds > 0 ? r.rows / r.seconds : 0.0);
   if (r.compaction.files_in > 0)
