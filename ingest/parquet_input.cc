@@ -69,8 +69,9 @@ Status Convert(Column src, const DataType& to, const std::string& where, Column*
     }
     Status st = AppendField(&dst, text, true);
     if (!st.ok())
-      return Status::DataError(where + ", row " + std::to_string(i) + ": " + CannotRead(text, to, TimeFormat{}, st) +
-                               " (the file's column is " + src.type().ToString() + ")");
+      return Status::DataError(where + ", row " + std::to_string(i) + ": cannot read " + QuoteField(text) + " as " +
+                               to.ToString() + ": " + st.message() + " (the file's column is " +
+                               src.type().ToString() + ")");
   }
   *out = std::move(dst);
   return Status::OK();

@@ -127,8 +127,18 @@ std::string QuoteField(std::string_view v) {
 }
 
 std::string CannotRead(std::string_view text, const DataType& type, const TimeFormat& time, const Status& why) {
+  std::string hint;
+  // A whole number of 9 to 19 digits read as an ISO TIMESTAMP is most likely epoch time.
+  if (type.id == TypeId::kTimestamp && time.kind == TimeFormat::kIso) {
+    std::string_view digits = text.substr(!text.empty() && text[0] == '-' ? 1 : 0);
+    const bool all = !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos;
+    if (all && digits.size() >= 9 && digits.size() <= 19)
+      hint = std::string(" (epoch time? --time-format COLUMN=") +
+             (digits.size() <= 11 ? "epoch_s" : digits.size() <= 14 ? "epoch_ms" : "epoch_us") +
+             " reads it)";
+  }
   return "cannot read " + QuoteField(text) + " as " + type.ToString() +
-         (time.kind == TimeFormat::kIso ? "" : " (format " + time.text + ")") + ": " + why.message();
+         (time.kind == TimeFormat::kIso ? "" : " (format " + time.text + ")") + ": " + why.message() + hint;
 }
 
 Result<TimeFormat> ParseTimeFormat(std::string_view spec, const DataType& type) {

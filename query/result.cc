@@ -715,10 +715,24 @@ void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
     case OutputFormat::kMarkdown: {
       std::vector<std::vector<std::string>> cells(n, std::vector<std::string>(nc));
       std::vector<size_t> width(nc);
+      // A cell is one line: a line break in a value is shown as \n (and \r, \t), a | in
+      // markdown as \| (it would end the cell).
+      auto one_line = [&](std::string v) {
+        if (v.find_first_of(f == OutputFormat::kMarkdown ? "\n\r\t|" : "\n\r\t") == std::string::npos) return v;
+        std::string o;
+        for (char ch : v) {
+          if (ch == '\n') o += "\\n";
+          else if (ch == '\r') o += "\\r";
+          else if (ch == '\t') o += "\\t";
+          else if (ch == '|' && f == OutputFormat::kMarkdown) o += "\\|";
+          else o += ch;
+        }
+        return o;
+      };
       for (size_t c = 0; c < nc; ++c) width[c] = DisplayWidth(rs.names[c]);
       for (size_t i = 0; i < n; ++i)
         for (size_t c = 0; c < nc; ++c) {
-          cells[i][c] = ValueToText(rs.columns[c], i, "NULL");
+          cells[i][c] = one_line(ValueToText(rs.columns[c], i, "NULL"));
           width[c] = std::max(width[c], DisplayWidth(cells[i][c]));
         }
       auto pad = [&](const std::string& s, size_t c, bool right) {

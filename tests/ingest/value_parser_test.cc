@@ -69,6 +69,14 @@ TEST(ValueParser, TimePatterns) {
 }
 
 TEST(ValueParser, EpochTimestamps) {
+  // Epoch numbers read as ISO timestamps suggest the format that reads them.
+  Column ts(DataType::Timestamp());
+  Status bad = AppendField(&ts, "1704067200123", false);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(CannotRead("1704067200123", DataType::Timestamp(), TimeFormat{}, bad).find("--time-format COLUMN=epoch_ms"),
+            std::string::npos);
+  EXPECT_NE(CannotRead("1704067200", DataType::Timestamp(), TimeFormat{}, bad).find("epoch_s"), std::string::npos);
+  EXPECT_EQ(CannotRead("12:00", DataType::Timestamp(), TimeFormat{}, bad).find("epoch"), std::string::npos);
   auto ms = ParseTimeFormat("epoch_ms", DataType::Timestamp());
   auto s = ParseTimeFormat("epoch_s", DataType::Timestamp());
   auto us = ParseTimeFormat("epoch_us", DataType::Timestamp());

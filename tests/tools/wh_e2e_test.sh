@@ -169,4 +169,15 @@ set +e
 set -e
 [ "$code" = 1 ] && grep -q "^wh: error: line 1, column 1: expected a statement" "$M.err" || fail "bad SQL: $code $(cat "$M.err")"
 
+# Table and markdown cells stay one line; an epoch number in a TIMESTAMP column names the fix.
+got=$("$WH" query "SELECT 'a
+b' AS s, 'x|y' AS t" --format markdown | tail -n 1)
+[ "$got" = '| a\nb | x\|y |' ] || fail "markdown cell: '$got'"
+"$WH" -w "$M" query "CREATE TABLE ep (ts TIMESTAMP)"
+printf 'ts\n1704067200123\n' > "$M.ep.csv"
+set +e
+"$WH" -w "$M" ingest ep "$M.ep.csv" 2> "$M.err"
+set -e
+grep -q "epoch time? --time-format COLUMN=epoch_ms reads it" "$M.err" || fail "epoch hint: $(cat "$M.err")"
+
 echo "1 passed, 0 failed"
