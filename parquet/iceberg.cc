@@ -5,21 +5,14 @@
 
 #include "format/value_text.h"
 #include "parquet/avro.h"
+#include "parquet/murmur3.h"
 
 namespace wh::iceberg {
 
 namespace {
 
-inline uint32_t Rotl(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
-inline uint32_t MixK1(uint32_t k) { return Rotl(k * 0xcc9e2d51u, 15) * 0x1b873593u; }
-inline uint32_t MixH1(uint32_t h, uint32_t k) { return Rotl(h ^ k, 13) * 5 + 0xe6546b64u; }
-inline uint32_t Fmix(uint32_t h) {
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  return h ^ (h >> 16);
-}
+using murmur3::MixH1;
+using murmur3::MixK1;
 
 }  // namespace
 
@@ -38,8 +31,7 @@ int32_t HashBytes(const uint8_t* data, size_t n) {
     case 2: k ^= static_cast<uint32_t>(tail[1]) << 8; [[fallthrough]];
     case 1: k ^= tail[0]; h ^= MixK1(k);
   }
-  h ^= static_cast<uint32_t>(n);
-  return static_cast<int32_t>(Fmix(h));
+  return static_cast<int32_t>(murmur3::Fmix(h, static_cast<uint32_t>(n)));
 }
 
 int32_t HashLong(int64_t v) {

@@ -1,30 +1,16 @@
 #include "parquet/spark_hash.h"
 
 #include "format/value_text.h"
+#include "parquet/murmur3.h"
 
 #include <cmath>
 #include <cstring>
 
 namespace wh::parquet {
 
-namespace {
-
-constexpr uint32_t kC1 = 0xcc9e2d51u, kC2 = 0x1b873593u;
-
-inline uint32_t Rotl(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
-inline uint32_t MixK1(uint32_t k) { return Rotl(k * kC1, 15) * kC2; }
-inline uint32_t MixH1(uint32_t h, uint32_t k) { return Rotl(h ^ k, 13) * 5 + 0xe6546b64u; }
-inline uint32_t Fmix(uint32_t h, uint32_t len) {
-  h ^= len;
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  h ^= h >> 16;
-  return h;
-}
-
-}  // namespace
+using murmur3::Fmix;
+using murmur3::MixH1;
+using murmur3::MixK1;
 
 int32_t SparkHashInt(int32_t v, int32_t seed) {
   return static_cast<int32_t>(Fmix(MixH1(static_cast<uint32_t>(seed), MixK1(static_cast<uint32_t>(v))), 4));
@@ -82,16 +68,6 @@ int32_t SparkHash(const Column& c, size_t i, int32_t seed) {
     }
   }
   return seed;
-}
-
-void SparkBuckets(const Column& c, uint32_t n, std::vector<uint32_t>* out) {
-  out->resize(c.size());
-  if (c.type().id == TypeId::kInt64 && !c.has_nulls()) {
-    const int64_t* v = c.values<int64_t>();
-    for (size_t i = 0; i < c.size(); ++i) (*out)[i] = SparkPmod(SparkHashLong(v[i], 42), n);
-    return;
-  }
-  for (size_t i = 0; i < c.size(); ++i) (*out)[i] = SparkPmod(SparkHash(c, i, 42), n);
 }
 
 }  // namespace wh::parquet

@@ -31,7 +31,4 @@ inline uint32_t SparkPmod(int32_t hash, uint32_t n) {
   return static_cast<uint32_t>(r < 0 ? r + n : r);
 }
 
-// Spark's bucket of every row of c among n buckets.
-void SparkBuckets(const Column& c, uint32_t n, std::vector<uint32_t>* out);
-
 }  // namespace wh::parquet

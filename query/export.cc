@@ -112,10 +112,6 @@ std::string EtlFilter(const std::set<int64_t>& etls) {
 
 }  // namespace
 
-Result<std::string> SinceCommitFilter(const TableSnapshot& snap, uint64_t since) {
-  WH_ASSIGN_OR_RETURN(auto etls, SinceCommitEtls(snap, since));
-  return etls ? EtlFilter(*etls) : std::string();
-}
 
 namespace {
 
@@ -561,10 +557,6 @@ std::string AbsoluteDir(const std::string& dir) {
   return s;
 }
 
-// Writes a small file in place: under a temporary name, synced, renamed.
-Status PutFile(FileSystem* fs, const std::string& path, const std::string& bytes) {
-  return fs->WriteFileAtomic(path, bytes);
-}
 
 }  // namespace
 
@@ -818,7 +810,7 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
     // it), the metadata, then version-hint.text: the commit.
     const std::string manifest_rel = JoinPath("metadata", uuid + "-m0.avro");
     const std::string manifest = iceberg::Manifest(fields, spec, snapshot_id, files);
-    WH_RETURN_IF_ERROR(PutFile(fs, JoinPath(root, manifest_rel), manifest));
+    WH_RETURN_IF_ERROR(fs->WriteFileAtomic(JoinPath(root, manifest_rel), manifest));
     written.push_back(JoinPath(root, manifest_rel));
     IcebergExportState st;
     if (prior) st = *prior;
@@ -839,7 +831,7 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
     const std::string list_rel = JoinPath("metadata", "snap-" + std::to_string(snapshot_id) + "-1-" + uuid + ".avro");
     std::optional<int64_t> parent;
     if (prior) parent = prior->snapshots.back().id;
-    WH_RETURN_IF_ERROR(PutFile(fs, JoinPath(root, list_rel), iceberg::ManifestList(st.manifests, snapshot_id, parent, sequence)));
+    WH_RETURN_IF_ERROR(fs->WriteFileAtomic(JoinPath(root, list_rel), iceberg::ManifestList(st.manifests, snapshot_id, parent, sequence)));
     written.push_back(JoinPath(root, list_rel));
     iceberg::Snapshot snap;
     snap.id = snapshot_id;
@@ -875,12 +867,12 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
                      {"wh.commit", std::to_string(stats.commit_seq)}};
     const std::string v = JoinPath(root, "metadata/v" + std::to_string(version) + ".metadata.json");
     if (fs->FileExists(v)) return Status::AlreadyExists(v + " exists: another export ran at the same time; run it again");
-    WH_RETURN_IF_ERROR(PutFile(fs, JoinPath(root, "metadata/wh-export-v" + std::to_string(version) + ".txt"), st.Serialize()));
+    WH_RETURN_IF_ERROR(fs->WriteFileAtomic(JoinPath(root, "metadata/wh-export-v" + std::to_string(version) + ".txt"), st.Serialize()));
     written.push_back(JoinPath(root, "metadata/wh-export-v" + std::to_string(version) + ".txt"));
-    WH_RETURN_IF_ERROR(PutFile(fs, v, iceberg::MetadataJson(md)));
+    WH_RETURN_IF_ERROR(fs->WriteFileAtomic(v, iceberg::MetadataJson(md)));
     written.push_back(v);
     if (!prior) SyncTree(root);
-    WH_RETURN_IF_ERROR(PutFile(fs, JoinPath(root, "metadata/version-hint.text"), std::to_string(version)));
+    WH_RETURN_IF_ERROR(fs->WriteFileAtomic(JoinPath(root, "metadata/version-hint.text"), std::to_string(version)));
     written.clear();  // committed
     if (!prior) {
       if (fs->FileExists(dir)) WH_RETURN_IF_ERROR(fs->RemoveDir(dir));

@@ -40,10 +40,6 @@ struct ExportStats {
   uint64_t commit_seq = 0;  // the table's last commit in the snapshot exported
 };
 
-// The condition on etl_date that keeps exactly the rows commits (since, snapshot] added: "" when
-// every row qualifies, "FALSE" when none does; an error when rows of a commit up to `since`
-// and of one after it cannot be told apart.
-Result<std::string> SinceCommitFilter(const TableSnapshot& snap, uint64_t since);
 
 Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, const std::string& table,
                                   const std::string& dir, const ExportOptions& options);
