@@ -15,6 +15,7 @@ const char* StatusCodeName(StatusCode code) {
     case StatusCode::kLocked: return "Locked";
     case StatusCode::kResourceExhausted: return "Resource exhausted";
     case StatusCode::kInternal: return "Internal error";
+    case StatusCode::kCancelled: return "Interrupted";
   }
   return "Unknown";
 }

@@ -21,6 +21,7 @@ enum class StatusCode : int {
   kLocked,           // another process holds the writer lock
   kResourceExhausted,  // out of memory, or a limit on what one statement may use
   kInternal,         // a bug in wh
+  kCancelled,        // the user interrupted the statement (Ctrl-C in the shell)
 };
 
 const char* StatusCodeName(StatusCode code);
@@ -41,6 +42,7 @@ class [[nodiscard]] Status {
   static Status Locked(std::string m) { return {StatusCode::kLocked, std::move(m)}; }
   static Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <pthread.h>
 
+#include <atomic>
 #include <exception>
 #include <functional>
 #include <system_error>
@@ -22,6 +23,16 @@
 #include "format/status.h"
 
 namespace wh {
+
+// Set while a statement should stop (the shell's SIGINT handler sets it; the shell clears it
+// before each statement). Loops that can run long - scans, joins, generated rows, parallel
+// work - poll it between batches and end with Cancelled, which leaves the warehouse as it
+// was like any other failed statement.
+inline std::atomic<bool> g_interrupted{false};
+inline bool Interrupted() { return g_interrupted.load(std::memory_order_relaxed); }
+inline Status CheckInterrupt() {
+  return Interrupted() ? Status::Cancelled("the statement was interrupted") : Status::OK();
+}
 
 // Runs fn and returns what it returns (a Status, or OK for void), or the exception it threw as
 // a Status: std::bad_alloc and std::length_error (memory exhausted, or a size no allocation can
@@ -152,7 +163,16 @@ Status ParallelFor(size_t n, size_t threads, F&& fn) {
   std::atomic<bool> failed{false};
   RunOnThreads(std::max<size_t>(1, std::min(n, threads)), [&] {
     for (size_t i; !failed && (i = next++) < n;) {
-      Status st;
+      Status st = CheckInterrupt();
+      if (!st.ok()) {
+        failed = true;
+        std::lock_guard<std::mutex> l(mu);
+        if (i < first_at) {
+          first = std::move(st);
+          first_at = i;
+        }
+        break;
+      }
       Status thrown = CatchAll([&] { st = fn(i); });  // out of memory: stop the others too
       if (!thrown.ok()) st = thrown;
       if (st.ok()) continue;

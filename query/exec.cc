@@ -88,6 +88,7 @@ class ScanOp : public Operator {
         filter_ids_(FilterColumns(node)) {}
 
   Result<bool> Next(Batch* out) override {
+    WH_RETURN_IF_ERROR(CheckInterrupt());
     Batch acc;
     bool have = false;
     while (seg_ < node_.pruning.segments.size()) {
@@ -492,6 +493,7 @@ using Chunks = std::vector<std::vector<Column>>;
 class ChunksOp : public Operator {
  public:
   Result<bool> Next(Batch* out) override {
+    WH_RETURN_IF_ERROR(CheckInterrupt());
     if (!rows_) {
       WH_ASSIGN_OR_RETURN(rows_, Load());
     }
@@ -612,6 +614,7 @@ class RecursiveOp : public ChunksOp {
     };
     WH_ASSIGN_OR_RETURN(uint64_t added, run(node_.children[0]));
     for (uint64_t step = 1; added > 0; ++step) {
+      WH_RETURN_IF_ERROR(CheckInterrupt());
       if (step > kMaxSteps)
         return Status::InvalidArgument("a recursive WITH query did not end after " + std::to_string(kMaxSteps) +
                                        " steps (does its recursive term stop adding rows? UNION instead of "
@@ -951,6 +954,7 @@ class HashJoinOp : public Operator {
   }
 
   Result<bool> Next(Batch* out) override {
+    WH_RETURN_IF_ERROR(CheckInterrupt());
     if (!built_) {
       WH_RETURN_IF_ERROR(Build());
       built_ = true;

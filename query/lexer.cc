@@ -158,4 +158,67 @@ Result<std::vector<Token>> Tokenize(const std::string& sql) {
   return out;
 }
 
+namespace {
+
+// Scans `text` as Tokenize does, calling at(i) for each character outside literals, quoted names
+// and comments; stops when at returns true and gives that i, else npos.
+template <typename F>
+size_t ScanCode(const std::string& text, F&& at) {
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    const char c = text[i];
+    if (c == '-' && i + 1 < n && text[i + 1] == '-') {
+      while (i < n && text[i] != '\n') ++i;
+    } else if (c == '/' && i + 1 < n && text[i + 1] == '*') {
+      const size_t close = text.find("*/", i + 2);
+      if (close == std::string::npos) return std::string::npos;
+      i = close + 2;
+    } else if (c == '\'' || c == '"' || c == '`') {
+      // A doubled quote inside is the quote itself: the scan goes on past both.
+      size_t j = i + 1;
+      for (;;) {
+        j = text.find(c, j);
+        if (j == std::string::npos) return std::string::npos;
+        if (j + 1 < n && text[j + 1] == c) {
+          j += 2;
+          continue;
+        }
+        break;
+      }
+      i = j + 1;
+    } else {
+      if (at(i)) return i;
+      ++i;
+    }
+  }
+  return std::string::npos;
+}
+
+}  // namespace
+
+size_t StatementEnd(const std::string& text) {
+  const size_t semi = ScanCode(text, [&](size_t i) { return text[i] == ';'; });
+  return semi == std::string::npos ? semi : semi + 1;
+}
+
+bool IsBlankSql(const std::string& text) {
+  for (size_t i = 0; i < text.size();) {
+    if (std::isspace(static_cast<unsigned char>(text[i]))) {
+      ++i;
+    } else if (text.compare(i, 2, "--") == 0) {
+      i = text.find('\n', i);
+      if (i == std::string::npos) return true;
+    } else if (text.compare(i, 2, "/*") == 0) {
+      i = text.find("*/", i + 2);
+      if (i == std::string::npos) return false;  // inside a comment that goes on
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace wh
+

@@ -53,6 +53,8 @@ class Session {
 
   // Opens (or with create, creates) the warehouse.
   Result<Warehouse*> GetWarehouse(bool create);
+  // The options of the statements to come (the shell changes the output format between them).
+  SessionOptions& options() { return options_; }
 
   // Every later statement reads `table` as of `snapshot` (an export's statements, one per
   // partition, see one state of the table however many commits land meanwhile).

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "query/query.h"
+#include "query/lexer.h"
 
 namespace wh {
 namespace {
@@ -85,6 +86,32 @@ TEST(Parser, DeepNestingIsRefusedButLongLogicalChainsParse) {
   std::string ors = "SELECT 1 WHERE a = 0";
   for (int i = 1; i < 20000; ++i) ors += " OR a = " + std::to_string(i);
   EXPECT_TRUE(ParseSql(ors).ok());
+}
+
+// The shell reads lines until a ';' that SQL's quoting leaves outside literals and comments.
+TEST(StatementEnd, SemicolonsInsideLiteralsNamesAndCommentsDoNotEnd) {
+  EXPECT_EQ(StatementEnd("SELECT 1;"), 9u);
+  EXPECT_EQ(StatementEnd("SELECT 1; SELECT 2;"), 9u);
+  EXPECT_EQ(StatementEnd("SELECT 'a;b'"), std::string::npos);
+  EXPECT_EQ(StatementEnd("SELECT 'it''s;'"), std::string::npos);
+  EXPECT_EQ(StatementEnd("SELECT 'it''s';"), 15u);
+  EXPECT_EQ(StatementEnd("SELECT \"a;\" FROM t"), std::string::npos);
+  EXPECT_EQ(StatementEnd("SELECT `a;`;"), 12u);
+  EXPECT_EQ(StatementEnd("SELECT 1 -- the end;\n"), std::string::npos);
+  EXPECT_EQ(StatementEnd("SELECT 1 -- the end;\n;"), 22u);
+  EXPECT_EQ(StatementEnd("SELECT /* ; */ 1"), std::string::npos);
+  EXPECT_EQ(StatementEnd("SELECT /* ; "), std::string::npos);  // the comment goes on
+  EXPECT_EQ(StatementEnd("SELECT 'open; "), std::string::npos);
+}
+
+TEST(StatementEnd, BlankSql) {
+  EXPECT_TRUE(IsBlankSql(""));
+  EXPECT_TRUE(IsBlankSql("  \n\t"));
+  EXPECT_TRUE(IsBlankSql("-- only a comment"));
+  EXPECT_TRUE(IsBlankSql("/* a */ -- b\n  "));
+  EXPECT_FALSE(IsBlankSql("/* still open"));
+  EXPECT_FALSE(IsBlankSql(" x"));
+  EXPECT_FALSE(IsBlankSql("''"));
 }
 
 }  // namespace

@@ -21,6 +21,8 @@
 #include "query/export.h"
 #include "query/query.h"
 #include "tools/gen/generator.h"
+#include "tools/wh/cli.h"
+#include "tools/wh/shell.h"
 
 #ifndef WH_VERSION
 #define WH_VERSION "dev"
@@ -29,23 +31,17 @@
 namespace wh {
 namespace {
 
-// Exit codes (documented in README.md).
-constexpr int kExitOk = 0;
-constexpr int kExitError = 1;        // bad SQL, unknown table, ...
-constexpr int kExitUsage = 2;        // bad command line
-constexpr int kExitData = 3;         // input data rejected
-constexpr int kExitCorruption = 4;   // corruption found
-constexpr int kExitIO = 5;           // I/O error
-constexpr int kExitVersion = 6;      // file of an unsupported format version
-constexpr int kExitLocked = 7;       // another process holds the lock
-constexpr int kExitResources = 8;    // out of memory (or another resource limit)
-constexpr int kExitInternal = 70;    // a bug
-
 const char* kUsage = R"(wh: an embedded analytical warehouse for event data
 
 usage: wh [-w DIR] COMMAND [ARGS]
+       wh [-w DIR]                         the SQL shell at a terminal (.help lists its
+                                           dot-commands); with standard input not a terminal,
+                                           runs its statements in order, stopping at the first
+                                           error (its exit code)
 
 commands:
+  shell                                    the SQL shell (prompt, history in ~/.wh_history or
+                                           $WH_HISTORY, tab completion, Ctrl-C stops a statement)
   query "SQL" | -f FILE.sql|- [--format F] [-o OUT] [--var NAME=VALUE]... [--memory-mb N] [--timing]
                                            run SQL: SELECT / WITH / VALUES, EXPLAIN [ANALYZE],
                                            CREATE TABLE [AS SELECT], INSERT INTO t SELECT |
@@ -120,46 +116,14 @@ exit codes: 0 ok, 1 error in the request (SQL, names), 2 usage, 3 input data rej
             memory, 70 internal
 )";
 
-int ExitCodeFor(const Status& st) {
-  switch (st.code()) {
-    case StatusCode::kOk: return kExitOk;
-    case StatusCode::kInvalidArgument:
-    case StatusCode::kNotFound:
-    case StatusCode::kAlreadyExists: return kExitError;
-    case StatusCode::kDataError: return kExitData;
-    case StatusCode::kCorruption: return kExitCorruption;
-    case StatusCode::kIOError: return kExitIO;
-    case StatusCode::kNotSupported: return kExitVersion;
-    case StatusCode::kLocked: return kExitLocked;
-    case StatusCode::kResourceExhausted: return kExitResources;
-    case StatusCode::kInternal: return kExitInternal;
-  }
-  return kExitInternal;
-}
-
 int Fail(const Status& st) {
-  // A request's own mistake (bad SQL, a missing name) is said plainly; other kinds of error
-  // (data, corruption, I/O, ...) keep their kind in front.
-  std::cerr << "wh: error: " << (st.code() == StatusCode::kInvalidArgument ? st.message() : st.ToString()) << "\n";
+  std::cerr << "wh: error: " << ErrorText(st) << "\n";
   return ExitCodeFor(st);
 }
 
 int Usage(const std::string& msg) {
   std::cerr << "wh: " << msg << "\n(run `wh --help` for usage)\n";
   return kExitUsage;
-}
-
-std::string HumanBytes(uint64_t b) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double v = static_cast<double>(b);
-  int u = 0;
-  while (v >= 1024 && u < 4) {
-    v /= 1024;
-    ++u;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, u ? "%.1f %s" : "%.0f %s", v, units[u]);
-  return buf;
 }
 
 struct Args {
@@ -761,9 +725,14 @@ int Main(int argc, char** argv) {
     }
     if (!v.ok()) return Usage(v.status().message());
   }
+  // No command: the shell, at a terminal; a script of statements from standard input otherwise.
   if (a.command.empty()) {
-    std::cerr << kUsage;
-    return kExitUsage;
+    if (!a.positional.empty() || a.format.size() || a.file.size()) return Usage("options without a command");
+    return RunShell(a.warehouse, isatty(STDIN_FILENO));
+  }
+  if (a.command == "shell") {
+    if (!a.positional.empty()) return Usage("usage: wh [-w DIR] shell");
+    return RunShell(a.warehouse, isatty(STDIN_FILENO));
   }
   if (a.command == "query") return CmdQuery(a);
   if (a.command == "ingest") return CmdIngest(a);
