@@ -689,7 +689,7 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
           return out;
         }
         WH_ASSIGN_OR_RETURN(ResultSet rs, ExecutePlan(plan, &ctx));
-        if (!options_.csv_delimiter) rs.Flatten();
+        if (!options_.csv_delimiter && options_.flatten) rs.Flatten();
         out.push_back(std::move(rs));
         return out;
       }

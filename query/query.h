@@ -29,6 +29,10 @@ struct SessionOptions {
   // its rows while it runs (ResultSet::text_delimiter). 0: results are flattened into one column
   // each (ResultSet::columns).
   char csv_delimiter = 0;
+  // false: a SELECT's result keeps the batches the query produced (ResultSet::chunks, and
+  // order_* when sorted) instead of being copied into one column each (the Python module
+  // copies them once, straight into its arrays).
+  bool flatten = true;
   // Where results go: with a sink, Execute hands it every result in statement order (a query's
   // rows as they are produced, unless they must all be held to be sorted) and returns none.
   ResultSink* sink = nullptr;

@@ -3,7 +3,7 @@
 # Quiet and fast (a dpkg query) when everything is already present.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libzstd-dev libxxhash-dev libboost-iostreams-dev
-      zlib1g-dev libsnappy-dev liblz4-dev libre2-dev libutf8proc-dev libgtest-dev libgmock-dev libbenchmark-dev libsimdjson-dev libedit-dev python3 clang
+      zlib1g-dev libsnappy-dev liblz4-dev libre2-dev libutf8proc-dev libgtest-dev libgmock-dev libbenchmark-dev libsimdjson-dev libedit-dev python3 python3-dev pybind11-dev python3-numpy python3-pandas python3-pytest python3-matplotlib clang
       libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
