@@ -15,6 +15,8 @@
 #include <shared_mutex>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "format/thread.h"
@@ -200,8 +202,64 @@ class PyResult {
   // the NumPy dtype of values ("bool", "int32", "int64", "float64", "datetime64[ns]", "object");
   // mask (bool, True = NULL) is given for bool and integer columns that hold a NULL, else None.
   py::list NumpyColumns() const {
+    const size_t nc = rs_.names.size();
+    enum How { kBool, kInt32, kInt64, kDouble, kDecimal, kNanos, kObjects, kStrings };
+    std::vector<How> how(nc);
+    std::vector<py::array> values(nc);
+    std::vector<py::object> masks(nc);
+    std::vector<void*> vp(nc, nullptr);
+    std::vector<bool*> mp(nc, nullptr);
+    const auto rows = static_cast<py::ssize_t>(rows_);
+    for (size_t c = 0; c < nc; ++c) {
+      const DataType& t = types_[c];
+      switch (t.id) {
+        case TypeId::kBoolean: how[c] = kBool; break;
+        case TypeId::kInt32: how[c] = kInt32; break;
+        case TypeId::kInt64: how[c] = kInt64; break;
+        case TypeId::kDouble: how[c] = kDouble; break;
+        case TypeId::kDecimal: how[c] = kDecimal; break;
+        case TypeId::kString: how[c] = kStrings; break;
+        case TypeId::kDate:
+        case TypeId::kTimestamp: how[c] = FitsNanos(c) ? kNanos : kObjects; break;
+      }
+      const char* dtype = how[c] == kBool ? "bool" : how[c] == kInt32 ? "int32"
+                          : how[c] == kInt64 || how[c] == kNanos ? "int64"
+                          : how[c] == kDouble || how[c] == kDecimal ? "float64" : "O";
+      values[c] = py::array(py::dtype(dtype), std::vector<py::ssize_t>{rows});
+      vp[c] = values[c].mutable_data();
+      if ((how[c] == kBool || how[c] == kInt32 || how[c] == kInt64) && HasNulls(c)) {
+        py::array_t<bool> m(rows);
+        mp[c] = m.mutable_data();
+        masks[c] = std::move(m);
+      }
+    }
+    // The numbers are copied on all cores without the GIL; Python objects after, with it.
+    Status filled;
+    {
+      py::gil_scoped_release unlocked;
+      filled = ParallelFor(nc, std::max(1u, std::thread::hardware_concurrency()), [&](size_t c) {
+        FillNumbers(c, how[c], vp[c], mp[c]);
+        return Status::OK();
+      });
+    }
+    if (!filled.ok()) Throw(filled);
     py::list out;
-    for (size_t c = 0; c < rs_.names.size(); ++c) out.append(NumpyColumn(c));
+    for (size_t c = 0; c < nc; ++c) {
+      if (how[c] == kStrings) FillStrings(c, static_cast<PyObject**>(vp[c]));
+      if (how[c] == kObjects) {
+        PyObject** p = static_cast<PyObject**>(vp[c]);
+        size_t i = 0;
+        ForEachValue(rs_, c, [&](const Column& col, size_t r) {
+          Py_XDECREF(p[i]);  // NumPy filled the array with None
+          p[i++] = PyValue(col, r).release().ptr();
+        });
+      }
+      const char* kind = how[c] == kBool ? "bool" : how[c] == kInt32 ? "int32" : how[c] == kInt64 ? "int64"
+                         : how[c] == kDouble || how[c] == kDecimal ? "float64"
+                         : how[c] == kNanos ? "datetime64[ns]" : "object";
+      py::object v = how[c] == kNanos ? values[c].attr("view")("datetime64[ns]") : py::object(values[c]);
+      out.append(py::make_tuple(kind, v, masks[c] ? masks[c] : py::object(py::none())));
+    }
     return out;
   }
 
@@ -231,102 +289,91 @@ class PyResult {
     return any;
   }
 
-  template <typename T, typename F>
-  py::array_t<T> Fill(size_t c, F&& value) const {
-    py::array_t<T> a(static_cast<py::ssize_t>(rows_));
-    T* p = a.mutable_data();
-    size_t i = 0;
-    ForEachValue(rs_, c, [&](const Column& col, size_t row) { p[i++] = value(col, row); });
-    return a;
-  }
-
-  py::array_t<bool> Mask(size_t c) const {
-    return Fill<bool>(c, [](const Column& col, size_t row) { return col.IsNull(row); });
-  }
-
-  py::tuple NumpyColumn(size_t c) const {
-    const DataType& t = types_[c];
-    const bool nulls = HasNulls(c);
-    py::object mask = nulls ? py::object(Mask(c)) : py::object(py::none());
-    switch (t.id) {
-      case TypeId::kBoolean:
-        return py::make_tuple("bool", Fill<bool>(c, [](const Column& col, size_t r) {
-                                return !col.IsNull(r) && col.Get<uint8_t>(r) != 0;
-                              }), mask);
-      case TypeId::kInt32:
-        return py::make_tuple("int32", Fill<int32_t>(c, [](const Column& col, size_t r) {
-                                return col.IsNull(r) ? 0 : col.Get<int32_t>(r);
-                              }), mask);
-      case TypeId::kInt64:
-        return py::make_tuple("int64", Fill<int64_t>(c, [](const Column& col, size_t r) {
-                                return col.IsNull(r) ? 0 : col.Get<int64_t>(r);
-                              }), mask);
-      case TypeId::kDouble:
-        return py::make_tuple("float64", Fill<double>(c, [](const Column& col, size_t r) {
-                                return col.IsNull(r) ? std::nan("") : col.Get<double>(r);
-                              }), py::none());
-      case TypeId::kDecimal:
-        return py::make_tuple("float64", Fill<double>(c, [](const Column& col, size_t r) {
-                                return col.IsNull(r) ? std::nan("") : DecimalToDouble(col, r);
-                              }), py::none());
-      case TypeId::kDate:
-      case TypeId::kTimestamp: {
-        // datetime64[ns] covers 1677-09-21 .. 2262-04-11; a column with a value outside it is
-        // given as Python objects instead (datetime.date / datetime.datetime), never wrapped.
-        const bool date = t.id == TypeId::kDate;
-        const int64_t limit = INT64_MAX / 1000;  // microseconds
-        bool fits = true;
-        ForEachValue(rs_, c, [&](const Column& col, size_t r) {
-          if (col.IsNull(r)) return;
-          const int64_t us = date ? int64_t{col.Get<int32_t>(r)} * 86400000000 : col.Get<int64_t>(r);
-          fits = fits && us < limit && us > -limit;
-        });
-        if (fits) {
-          auto ns = Fill<int64_t>(c, [&](const Column& col, size_t r) -> int64_t {
-            if (col.IsNull(r)) return INT64_MIN;  // NaT
-            return (date ? int64_t{col.Get<int32_t>(r)} * 86400000000 : col.Get<int64_t>(r)) * 1000;
-          });
-          return py::make_tuple("datetime64[ns]", ns.attr("view")("datetime64[ns]"), py::none());
-        }
-        break;
-      }
-      case TypeId::kString: {
-        // A dictionary-encoded batch makes one str per distinct value and shares it.
-        py::array a(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(rows_)});
-        PyObject** p = static_cast<PyObject**>(a.mutable_data());
-        size_t i = 0;
-        const Column* dict_of = nullptr;
-        std::vector<py::object> dict_strs;
-        ForEachValue(rs_, c, [&](const Column& col, size_t r) {
-          PyObject* o;
-          if (col.IsNull(r)) {
-            o = Py_None;
-            Py_INCREF(o);
-          } else if (col.is_dictionary()) {
-            if (dict_of != &col.dictionary()) {
-              dict_of = &col.dictionary();
-              dict_strs.assign(dict_of->size(), py::object());
-            }
-            py::object& s = dict_strs[col.codes()[r]];
-            if (!s) s = PyText(col.GetString(r));
-            o = s.inc_ref().ptr();
-          } else {
-            o = PyText(col.GetString(r)).release().ptr();
-          }
-          Py_XDECREF(p[i]);  // NumPy filled the array with None
-          p[i++] = o;
-        });
-        return py::make_tuple("object", a, py::none());
-      }
-    }
-    py::array a(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(rows_)});
-    PyObject** p = static_cast<PyObject**>(a.mutable_data());
-    size_t i = 0;
+  // Whether every DATE / TIMESTAMP of column c fits datetime64[ns] (1677-09-21 .. 2262-04-11);
+  // a column with a value outside it is given as Python objects instead, never wrapped.
+  bool FitsNanos(size_t c) const {
+    const bool date = types_[c].id == TypeId::kDate;
+    const int64_t limit = INT64_MAX / 1000;  // microseconds
+    bool fits = true;
     ForEachValue(rs_, c, [&](const Column& col, size_t r) {
-      Py_XDECREF(p[i]);
-      p[i++] = PyValue(col, r).release().ptr();
+      if (col.IsNull(r)) return;
+      const int64_t us = date ? int64_t{col.Get<int32_t>(r)} * 86400000000 : col.Get<int64_t>(r);
+      fits = fits && us < limit && us > -limit;
     });
-    return py::make_tuple("object", a, py::none());
+    return fits;
+  }
+
+  template <typename T, typename F>
+  void Fill(size_t c, void* out, F&& value) const {
+    T* p = static_cast<T*>(out);
+    ForEachValue(rs_, c, [&](const Column& col, size_t row) { *p++ = value(col, row); });
+  }
+
+  // Column c's values into a NumPy buffer of its kind (0 where NULL: the mask says so; NaN for
+  // floats, NaT for times), and its NULLs into `mask` when there is one.
+  void FillNumbers(size_t c, int how, void* out, bool* mask) const {
+    const bool date = types_[c].id == TypeId::kDate;
+    switch (how) {
+      case 0:
+        Fill<bool>(c, out, [](const Column& col, size_t r) { return !col.IsNull(r) && col.Get<uint8_t>(r) != 0; });
+        break;
+      case 1:
+        Fill<int32_t>(c, out, [](const Column& col, size_t r) { return col.IsNull(r) ? 0 : col.Get<int32_t>(r); });
+        break;
+      case 2:
+        Fill<int64_t>(c, out, [](const Column& col, size_t r) { return col.IsNull(r) ? 0 : col.Get<int64_t>(r); });
+        break;
+      case 3:
+        Fill<double>(c, out, [](const Column& col, size_t r) { return col.IsNull(r) ? std::nan("") : col.Get<double>(r); });
+        break;
+      case 4:
+        Fill<double>(c, out, [](const Column& col, size_t r) { return col.IsNull(r) ? std::nan("") : DecimalToDouble(col, r); });
+        break;
+      case 5:
+        Fill<int64_t>(c, out, [&](const Column& col, size_t r) -> int64_t {
+          if (col.IsNull(r)) return INT64_MIN;  // NaT
+          return (date ? int64_t{col.Get<int32_t>(r)} * 86400000000 : col.Get<int64_t>(r)) * 1000;
+        });
+        break;
+      default: return;
+    }
+    if (mask) Fill<bool>(c, mask, [](const Column& col, size_t r) { return col.IsNull(r); });
+  }
+
+  // A STRING column as str objects (None for NULL): one object per distinct value of a
+  // dictionary batch, and of the first values seen (a column of few values shares them).
+  void FillStrings(size_t c, PyObject** p) const {
+    const Column* dict_of = nullptr;
+    std::vector<py::object> dict_strs;
+    constexpr size_t kSeenMax = 4096;
+    std::unordered_map<std::string_view, py::object> seen;
+    ForEachValue(rs_, c, [&](const Column& col, size_t r) {
+      PyObject* o;
+      if (col.IsNull(r)) {
+        o = Py_None;
+        Py_INCREF(o);
+      } else if (col.is_dictionary()) {
+        if (dict_of != &col.dictionary()) {
+          dict_of = &col.dictionary();
+          dict_strs.assign(dict_of->size(), py::object());
+        }
+        py::object& s = dict_strs[col.codes()[r]];
+        if (!s) s = PyText(col.GetString(r));
+        o = s.inc_ref().ptr();
+      } else {
+        const std::string_view v = col.GetString(r);
+        auto it = seen.find(v);
+        if (it != seen.end()) {
+          o = it->second.inc_ref().ptr();
+        } else {
+          py::object s = PyText(v);
+          o = s.inc_ref().ptr();
+          if (seen.size() < kSeenMax) seen.emplace(v, std::move(s));
+        }
+      }
+      Py_XDECREF(*p);  // NumPy filled the array with None
+      *p++ = o;
+    });
   }
 
   ResultSet rs_;

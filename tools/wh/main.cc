@@ -727,12 +727,12 @@ int Main(int argc, char** argv) {
   }
   // No command: the shell, at a terminal; a script of statements from standard input otherwise.
   if (a.command.empty()) {
-    if (!a.positional.empty() || a.format.size() || a.file.size()) return Usage("options without a command");
-    return RunShell(a.warehouse, isatty(STDIN_FILENO));
+    if (!a.positional.empty() || a.file.size()) return Usage("options without a command");
+    return RunShell(a.warehouse, isatty(STDIN_FILENO), a.format);
   }
   if (a.command == "shell") {
     if (!a.positional.empty()) return Usage("usage: wh [-w DIR] shell");
-    return RunShell(a.warehouse, isatty(STDIN_FILENO));
+    return RunShell(a.warehouse, isatty(STDIN_FILENO), a.format);
   }
   if (a.command == "query") return CmdQuery(a);
   if (a.command == "ingest") return CmdIngest(a);

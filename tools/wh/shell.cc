@@ -633,8 +633,12 @@ int Shell::Interactive() {
 
 }  // namespace
 
-int RunShell(const std::string& warehouse, bool interactive) {
+int RunShell(const std::string& warehouse, bool interactive, const std::string& mode) {
   Shell shell(warehouse, interactive);
+  if (!mode.empty()) {
+    std::istringstream dot(".mode " + mode + "\n");
+    if (int code = shell.Script(dot, "--format"); code != 0) return kExitUsage;
+  }
   if (interactive) return shell.Interactive();
   return shell.Script(std::cin, "");
 }

@@ -11,6 +11,7 @@ namespace wh {
 // line editing, a history file and tab completion (libedit); an error is shown and the shell
 // goes on, Ctrl-C stops the running statement, Ctrl-D leaves. Otherwise standard input is a
 // script: its statements run in order and the first error stops it. Returns the exit code.
-int RunShell(const std::string& warehouse, bool interactive);
+// `mode`: the output format to start with ("": table at a terminal, csv otherwise).
+int RunShell(const std::string& warehouse, bool interactive, const std::string& mode = "");
 
 }  // namespace wh
