@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <condition_variable>
 #include <cstring>
@@ -128,7 +129,8 @@ Result<std::vector<TimeFormat>> ColumnTimeFormats(const TableSchema& schema, con
 namespace {
 
 Result<FieldMap> ReadHeader(CsvReader* csv, const std::string& name, const TableSchema& schema,
-                            bool allow_missing, bool header, bool sniffed_names) {
+                            const IngestOptions& opt) {
+  const bool allow_missing = opt.allow_missing_columns, header = opt.header, sniffed_names = opt.sniffed_names;
   const size_t ncols = schema.columns.size();
   if (!header) {  // fields in the table's column order
     FieldMap map;
@@ -157,12 +159,18 @@ Result<FieldMap> ReadHeader(CsvReader* csv, const std::string& name, const Table
   for (size_t i = 0; i < fields.size(); ++i) {
     const std::string& col_name = names[i];
     int c = schema.FindColumn(col_name);
+    if (c < 0 && opt.ignore_extra_columns) continue;  // its fields are skipped
     if (c < 0) {
       std::string known;
       for (const auto& col : schema.columns) known += (known.empty() ? "" : ", ") + col.name;
+      // JSON given where CSV was expected (a pipe has no name to tell it by).
+      const std::string_view first = i == 0 ? std::string_view(fields[0].value) : std::string_view();
+      const bool json = !first.empty() && (first[0] == '{' || first[0] == '[');
       return Status::DataError(name + ":1: column " + QuoteField(col_name) + " (field " +
                                std::to_string(i + 1) + " of the header) is not a column of table '" +
-                               schema.name + "' (its columns: " + known + ")");
+                               schema.name + "' (its columns: " + known + ")" +
+                               (json ? "; the input looks like JSON: give --format json"
+                                     : "; --ignore-extra-columns skips the fields of columns the table lacks"));
     }
     if (map.source[c] >= 0)
       return Status::DataError(name + ":1: column " + QuoteField(col_name) +
@@ -179,7 +187,7 @@ Result<FieldMap> ReadHeader(CsvReader* csv, const std::string& name, const Table
   }
   if (!missing.empty() && !allow_missing)
     return Status::DataError(name + ":1: the header has no column " + missing + " of table '" + schema.name +
-                             "' (a misspelt or forgotten column?); --allow-missing-columns loads them as NULL");
+                             "' (a misspelt or forgotten column?); " + opt.allow_missing_hint + " loads them as NULL");
   map.nfields = fields.size();
   map.expected = "the header has " + std::to_string(map.nfields);
   return map;
@@ -211,7 +219,7 @@ std::string FieldsAsCsv(const std::vector<CsvField>& fields) {
 // a row with a bad value or the wrong number of fields is skipped and recorded there instead of
 // failing (errors in the CSV structure itself, such as an unterminated quote, still fail).
 Status ParseRows(CsvReader* csv, const std::string& name, const TableSchema& schema, const FieldMap& map,
-                 const std::function<std::vector<Column>*()>& cols_fn,
+                 const std::vector<std::string>& nulls, const std::function<std::vector<Column>*()>& cols_fn,
                  const std::function<Status()>& after_row, std::vector<RejectedRow>* rejects = nullptr) {
   std::vector<CsvField> fields;
   const size_t ncols = schema.columns.size();
@@ -234,9 +242,16 @@ Status ParseRows(CsvReader* csv, const std::string& name, const TableSchema& sch
       }
       const CsvField& field = fields[f];
       const ColumnDef& def = schema.columns[c];
-      if (def.not_null && FieldIsNull(def.type, field.value, field.quoted)) {
+      const bool null_string = !nulls.empty() && std::find(nulls.begin(), nulls.end(), field.value) != nulls.end();
+      if (null_string && !def.not_null) {
+        col.AppendNull();
+        continue;
+      }
+      if (def.not_null && (null_string || FieldIsNull(def.type, field.value, field.quoted))) {
         bad = Status::DataError(name + ":" + std::to_string(csv->line()) + ": column '" + def.name +
-                                "' (field " + std::to_string(f + 1) + ") is empty, but the column is NOT NULL");
+                                "' (field " + std::to_string(f + 1) + ") is " +
+                                (null_string ? QuoteField(field.value) + ", a --null-string," : std::string("empty")) +
+                                " but the column is NOT NULL");
         break;
       }
       const TimeFormat& tf = map.time[c];
@@ -342,6 +357,29 @@ uint64_t CountLineEnds(const std::string& text) {
 
 constexpr size_t kParseChunkBytes = 4u << 20;
 
+// An input that notes the first character other than white space read through it: JSON given
+// where CSV was expected (a pipe has no name to tell it by) fails the CSV header, and the error
+// can then say what the input looks like.
+class FirstCharInput : public InputStream {
+ public:
+  explicit FirstCharInput(InputStream* in) : in_(in) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    WH_ASSIGN_OR_RETURN(size_t got, in_->Read(buf, n));
+    for (size_t i = 0; i < got && !first_; ++i)
+      if (!std::isspace(static_cast<unsigned char>(buf[i]))) first_ = buf[i];
+    return got;
+  }
+  const std::string& name() const override { return in_->name(); }
+  uint64_t size_hint() const override { return in_->size_hint(); }
+  uint64_t bytes_read() const override { return in_->bytes_read(); }
+  uint64_t content_hash() const override { return in_->content_hash(); }
+  char first() const { return first_; }
+
+ private:
+  InputStream* in_;
+  char first_ = 0;
+};
+
 // Ingests one CSV input. Rows are cut into chunks of about 4 MiB at row boundaries and parsed on
 // all cores; the chunks' columns join the batch in input order (so flushes, which encode and
 // write, overlap with parsing). A chunk that fails to parse is parsed again row by row from its
@@ -349,8 +387,13 @@ constexpr size_t kParseChunkBytes = 4u << 20;
 Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batch,
                   const IngestOptions& opt, uint64_t* total_rows, std::vector<RejectedRow>* rejects) {
   std::vector<RejectedRow>* tolerate = opt.max_errors > 0 ? rejects : nullptr;
-  CsvReader header(in, opt.delimiter);
-  WH_ASSIGN_OR_RETURN(FieldMap map, ReadHeader(&header, in->name(), schema, opt.allow_missing_columns, opt.header, opt.sniffed_names));
+  FirstCharInput watched(in);
+  CsvReader header(&watched, opt.delimiter);
+  Result<FieldMap> read_map = ReadHeader(&header, in->name(), schema, opt);
+  if (!read_map.ok() && (watched.first() == '{' || watched.first() == '[') &&
+      read_map.status().message().find("looks like JSON") == std::string::npos)
+    return Status(read_map.status().code(), read_map.status().message() + "; the input looks like JSON: give --format json");
+  WH_ASSIGN_OR_RETURN(FieldMap map, std::move(read_map));
   WH_ASSIGN_OR_RETURN(map.time, ColumnTimeFormats(schema, opt));
   uint64_t line = header.next_line();
   std::string carry = header.TakeBuffered();
@@ -363,7 +406,7 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
   auto serial = [&](std::deque<std::string> parts, uint64_t first_line) -> Status {
     ChainInput chain(std::move(parts), in);
     CsvReader csv(&chain, opt.delimiter, first_line);
-    WH_RETURN_IF_ERROR(ParseRows(&csv, in->name(), schema, map, [&] { return &batch->columns(); }, count_row, tolerate));
+    WH_RETURN_IF_ERROR(ParseRows(&csv, in->name(), schema, map, opt.null_strings, [&] { return &batch->columns(); }, count_row, tolerate));
     if (tolerate && tolerate->size() > opt.max_errors) return TooManyRejects(*tolerate, opt.max_errors);
     return Status::OK();
   };
@@ -419,7 +462,7 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
         c->status = CatchAll([&] {
           CsvReader csv(c->text, in->name(), opt.delimiter, c->first_line);
           for (const auto& col : schema.columns) c->cols.emplace_back(col.type);
-          return ParseRows(&csv, in->name(), schema, map, [&] { return &c->cols; }, [&] {
+          return ParseRows(&csv, in->name(), schema, map, opt.null_strings, [&] { return &c->cols; }, [&] {
             ++c->rows;
             return Status::OK();
           }, tolerate ? &c->rejects : nullptr);

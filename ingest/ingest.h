@@ -47,6 +47,14 @@ struct IngestOptions {
   // A CSV header without some nullable column of the table fills it with NULLs instead of
   // failing (a header without a NOT NULL column always fails).
   bool allow_missing_columns = false;
+  // How an error says to allow them (the caller's spelling of allow_missing_columns).
+  std::string allow_missing_hint = "--allow-missing-columns";
+  // A CSV header may name columns the table does not have: their fields are skipped (JSON keys
+  // and Parquet columns the table lacks are always skipped).
+  bool ignore_extra_columns = false;
+  // CSV fields that stand for NULL besides the empty unquoted field (DuckDB's nullstr, Spark's
+  // nullValue): a field equal to one of them, quoted or not, is NULL.
+  std::vector<std::string> null_strings;
   // Tolerant mode: up to max_errors rows with bad values (or the wrong number of fields) are
   // skipped instead of failing the batch; each is reported in IngestResult::rejects.
   uint64_t max_errors = 0;

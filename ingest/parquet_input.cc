@@ -104,14 +104,14 @@ Status ParseParquetInput(InputStream* in, const TableSchema& schema, const Inges
   for (size_t c = 0; c < schema.columns.size(); ++c) {
     if (source[c] >= 0) continue;
     const auto& def = schema.columns[c];
-    if (def.not_null) return Status::DataError(in->name() + ": the file has no column '" + def.name + "', which is NOT NULL");
+    if (def.not_null) return Status::DataError(in->name() + ": the input has no column '" + def.name + "', which is NOT NULL");
     missing += (missing.empty() ? "'" : ", '") + def.name + "'";
   }
   if (!missing.empty() && !opt.allow_missing_columns) {
     std::string have;
     for (const auto& f : fcols) have += (have.empty() ? "" : ", ") + f.name;
-    return Status::DataError(in->name() + ": the file has no column " + missing + " of table '" + schema.name +
-                             "' (its columns: " + have + "); --allow-missing-columns loads them as NULL");
+    return Status::DataError(in->name() + ": the input has no column " + missing + " of table '" + schema.name +
+                             "' (its columns: " + have + "); " + opt.allow_missing_hint + " loads them as NULL");
   }
   // Row groups are decoded a few at a time, each (row group, column) on its own core, and
   // handed on in order.

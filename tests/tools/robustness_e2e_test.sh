@@ -226,4 +226,28 @@ ls "$T" | grep -q wh-tmp && fail "a temporary result file was left"
 "$WH" -w "$W" query "SELECT COUNT(*) AS n FROM ev" -o "$T/res.csv" || fail "-o"
 [ "$(cat "$T/res.csv")" = "$(printf 'n\n5003')" ] || fail "-o wrote $(cat "$T/res.csv")"
 
+# Each command takes its own options: one it does not take is refused, and nothing runs.
+expect 2 "$WH" -w "$W" verify --seed 3
+has "wh verify takes no option --seed"
+expect 2 "$WH" -w "$W" query "SELECT 1" --max-errors 3
+has "its options: --file"
+expect 2 "$WH" -w "$W" ingest ev "$T/ev.csv" --bogus
+has "unknown option '--bogus'"
+"$WH" ingest --help > "$T/out" || fail "ingest --help"
+grep -q -- "--null-string S" "$T/out" || fail "ingest --help lists no --null-string"
+# CSV options of the readers of other engines: null strings, extra columns; JSON on a pipe.
+before=$(count ev)
+printf 'user_id,v,comment\n7,NA,x\n8,80,y\n' > "$T/extra.csv"
+expect 3 "$WH" -w "$W" ingest ev "$T/extra.csv"
+has "--ignore-extra-columns"
+"$WH" -w "$W" ingest ev "$T/extra.csv" --ignore-extra-columns --null-string NA 2> /dev/null || fail "null string"
+[ "$("$WH" -w "$W" query "SELECT COUNT(*) FROM ev WHERE user_id = 7 AND v IS NULL" --format csv | tail -n 1)" = 1 ] ||
+  fail "--null-string NA did not load NULL"
+printf 'user_id,v\nNA,1\n' > "$T/nn.csv"
+expect 3 "$WH" -w "$W" ingest ev "$T/nn.csv" --null-string NA
+has "a --null-string, but the column is NOT NULL"
+expect 3 bash -c "echo '{\"user_id\": 9, \"v\": 1}' | '$WH' -w '$W' ingest ev -"
+has "the input looks like JSON: give --format json"
+[ "$(count ev)" = $((before + 2)) ] || fail "a refused load changed the table"
+
 echo "robustness: all cases passed"

@@ -471,6 +471,7 @@ class PyConnection {
     opt.etl_micros = EtlMicros(etl_date);
     opt.force = force;
     opt.allow_missing_columns = allow_missing_columns;
+    opt.allow_missing_hint = "allow_missing_columns=True";
     for (const auto& [col, fmt] : time_formats) opt.time_formats.emplace_back(ToLower(col), fmt);
     auto r = [&]() -> Result<IngestResult> {
       py::gil_scoped_release unlocked;
@@ -502,7 +503,8 @@ class PyConnection {
   // to the table's types exactly or refused with the column and row).
   py::dict IngestColumns(const std::string& table, const std::vector<std::string>& names,
                          const std::vector<std::string>& kinds, const std::vector<py::object>& values,
-                         const std::vector<py::object>& masks, const py::object& etl_date) {
+                         const std::vector<py::object>& masks, const py::object& etl_date,
+                         bool allow_missing_columns) {
     const size_t nc = names.size();
     std::vector<Column> cols;
     std::vector<parquet::ColumnSpec> specs;
@@ -579,6 +581,8 @@ class PyConnection {
     opt.etl_micros = EtlMicros(etl_date);
     opt.format = InputFormat::kParquet;
     opt.force = true;  // a DataFrame is appended each time it is given (there is no file to remember)
+    opt.allow_missing_columns = allow_missing_columns;
+    opt.allow_missing_hint = "allow_missing_columns=True";
     auto r = [&]() -> Result<IngestResult> {
       py::gil_scoped_release unlocked;
       {
@@ -613,13 +617,18 @@ class PyConnection {
                                   st.kind == Statement::kDescribe || st.kind == Statement::kShowTables ||
                                   st.kind == Statement::kShowFunctions);
     if (reads_only) {
+      bool opened;
       {
         // The warehouse is opened once, alone (Session opens it on first use).
         std::unique_lock lock(mu_);
         if (!opened_) opened_ = session_->GetWarehouse(false).ok();
+        opened = opened_;
       }
-      std::shared_lock lock(mu_);
-      return session_->Execute(sql);
+      // Without a warehouse yet, each statement would try to open it: one at a time.
+      if (opened) {
+        std::shared_lock lock(mu_);
+        return session_->Execute(sql);
+      }
     }
     std::unique_lock lock(mu_);
     auto r = session_->Execute(sql);

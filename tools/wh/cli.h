@@ -1,10 +1,14 @@
-// What the `wh` commands share: exit codes, how an error is said, sizes in words.
+// What the `wh` commands share: their parsed command line, the tables of options that parse it
+// and print each command's usage, exit codes, how an error is said, sizes in words.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "engine/engine.h"
 #include "format/status.h"
+#include "query/result.h"
 
 namespace wh {
 
@@ -21,13 +25,64 @@ constexpr int kExitResources = 8;    // out of memory (or another resource limit
 constexpr int kExitInternal = 70;    // a bug
 constexpr int kExitInterrupted = 130;  // Ctrl-C (128 + SIGINT, as shells report it)
 
+// A command line as parsed by its command's option table. Each option fills one member; an
+// option the command's table lacks is refused before the command runs.
+struct Args {
+  std::string warehouse;
+  std::string command;
+  std::vector<std::string> positional;
+  std::string format, file, output, etl_date, memory, scale, seed, workload;
+  std::string partition, partition_by, clustered_by, max_errors, rejects, where, since_commit;
+  std::vector<std::string> time_formats;  // [COLUMN=]FORMAT
+  std::vector<std::string> vars;          // NAME=VALUE
+  std::vector<std::string> null_strings;
+  bool force = false, timing = false, create = false, allow_missing_columns = false,
+       ignore_extra_columns = false, no_compact = false;
+};
+
+// One option of a command: `name` (and `alias`) followed by a value named `value`, or a flag
+// when `value` is null. It sets one member of Args: `text`, `list` (repeatable) or `flag`.
+struct Option {
+  const char* name;
+  const char* alias = nullptr;
+  const char* value = nullptr;
+  const char* help = "";
+  std::string Args::*text = nullptr;
+  std::vector<std::string> Args::*list = nullptr;
+  bool Args::*flag = nullptr;
+};
+
+struct Command {
+  const char* name;
+  const char* synopsis;  // the arguments, after "wh [-w DIR] NAME"
+  const char* summary;   // what it does, in the list of commands
+  const char* help;      // more, for `wh NAME --help`
+  std::vector<Option> options;
+  int (*run)(const Args&);
+};
+
+// The commands, one file each (tools/wh/<name>.cc).
+extern const Command kQueryCommand, kIngestCommand, kInspectCommand, kCompactCommand, kVerifyCommand,
+    kExportCommand, kGenCommand, kShellCommand;
+
 int ExitCodeFor(const Status& st);
 
 // A request's own mistake (bad SQL, a missing name) is said plainly; other kinds of error
 // (data, corruption, I/O, ...) keep their kind in front.
 std::string ErrorText(const Status& st);
+// "wh: error: ..." on stderr; returns the exit code of the status.
+int Fail(const Status& st);
+// A bad command line: the message and where to read the usage; returns kExitUsage.
+int Usage(const std::string& msg);
 
 // "4.1 MiB"
 std::string HumanBytes(uint64_t b);
+
+// "merged 30 files into 1 in 1 partition (...)": what a compaction did.
+std::string DescribeCompaction(const CompactStats& c, uint64_t ingested);
+
+// The output format of query and inspect: --format, else -o's extension, else table on a
+// terminal and CSV otherwise.
+Result<OutputFormat> ChooseFormat(const Args& a);
 
 }  // namespace wh

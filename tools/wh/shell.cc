@@ -633,6 +633,28 @@ int Shell::Interactive() {
 
 }  // namespace
 
+namespace {
+
+int CmdShell(const Args& a) {
+  if (!a.positional.empty()) return Usage("usage: wh [-w DIR] shell [--format F]");
+  return RunShell(a.warehouse, isatty(STDIN_FILENO), a.format);
+}
+
+}  // namespace
+
+const Command kShellCommand = {
+    "shell", "[--format F]",
+    "the SQL shell (what `wh` alone opens at a terminal)",
+    "A prompt with line editing, history (~/.wh_history or $WH_HISTORY) and tab completion;\n"
+    "statements end with ';'; .help lists the dot-commands; Ctrl-C stops a statement, Ctrl-D\n"
+    "leaves. With standard input not a terminal: runs its statements in order, stopping at the\n"
+    "first error (its exit code).",
+    {
+        {.name = "--format", .value = "F", .help = "the output mode to start with: table, csv, tsv, json, jsonl, markdown",
+         .text = &Args::format},
+    },
+    CmdShell};
+
 int RunShell(const std::string& warehouse, bool interactive, const std::string& mode) {
   Shell shell(warehouse, interactive);
   if (!mode.empty()) {

@@ -64,13 +64,13 @@ class Connection(_Connection):
         return self._ingest(str(table), [os.fspath(p) for p in paths], _etl(etl_date), format or "", bool(force),
                             bool(allow_missing_columns), formats)
 
-    def ingest_df(self, table, df, etl_date=None):
+    def ingest_df(self, table, df, etl_date=None, allow_missing_columns=False):
         """Appends the rows of a pandas DataFrame to `table` as one atomic commit.
 
         Columns are matched to the table's by name (case ignored; a table column the frame lacks
-        is an error, other frame columns are ignored) and converted exactly, or refused with the
-        column and row. Missing values (None, NaN, NaT, pd.NA) are NULL. Returns what ingest()
-        returns."""
+        is an error unless allow_missing_columns, which loads it as NULL; other frame columns
+        are ignored) and converted exactly, or refused with the column and row. Missing values
+        (None, NaN, NaT, pd.NA) are NULL. Returns what ingest() returns."""
         names, kinds, values, masks = [], [], [], []
         seen = set()
         for name in df.columns:
@@ -83,7 +83,8 @@ class Connection(_Connection):
             kinds.append(kind)
             values.append(vals)
             masks.append(mask)
-        return self._ingest_columns(str(table), names, kinds, values, masks, _etl(etl_date))
+        return self._ingest_columns(str(table), names, kinds, values, masks, _etl(etl_date),
+                                    bool(allow_missing_columns))
 
 
 def _etl(etl_date):
