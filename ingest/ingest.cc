@@ -250,7 +250,7 @@ Status ParseRows(CsvReader* csv, const std::string& name, const TableSchema& sch
       if (def.not_null && (null_string || FieldIsNull(def.type, field.value, field.quoted))) {
         bad = Status::DataError(name + ":" + std::to_string(csv->line()) + ": column '" + def.name +
                                 "' (field " + std::to_string(f + 1) + ") is " +
-                                (null_string ? QuoteField(field.value) + ", a --null-string," : std::string("empty")) +
+                                (null_string && !field.value.empty() ? QuoteField(field.value) + ", a --null-string," : std::string("empty,")) +
                                 " but the column is NOT NULL");
         break;
       }

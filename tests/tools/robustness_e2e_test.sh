@@ -243,6 +243,12 @@ has "--ignore-extra-columns"
 "$WH" -w "$W" ingest ev "$T/extra.csv" --ignore-extra-columns --null-string NA 2> /dev/null || fail "null string"
 [ "$("$WH" -w "$W" query "SELECT COUNT(*) FROM ev WHERE user_id = 7 AND v IS NULL" --format csv | tail -n 1)" = 1 ] ||
   fail "--null-string NA did not load NULL"
+printf 'user_id,v,s\n11,"",""\n' > "$T/empty.csv"
+"$WH" -w "$W" query "CREATE TABLE es (user_id BIGINT, v INT, s STRING)" || fail "create es"
+"$WH" -w "$W" ingest es "$T/empty.csv" 2> /dev/null || fail "quoted empty"
+"$WH" -w "$W" ingest es "$T/empty.csv" --empty-as-null --force 2> /dev/null || fail "--empty-as-null"
+[ "$("$WH" -w "$W" query "SELECT COUNT(s), COUNT(*) FROM es" --format csv | tail -n 1)" = "1,2" ] ||
+  fail "--empty-as-null: a quoted empty string is not NULL"
 printf 'user_id,v\nNA,1\n' > "$T/nn.csv"
 expect 3 "$WH" -w "$W" ingest ev "$T/nn.csv" --null-string NA
 has "a --null-string, but the column is NOT NULL"

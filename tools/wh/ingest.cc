@@ -70,6 +70,7 @@ int CmdIngest(const Args& a) {
   opt.allow_missing_columns = a.allow_missing_columns;
   opt.ignore_extra_columns = a.ignore_extra_columns;
   opt.null_strings = a.null_strings;
+  if (a.empty_as_null) opt.null_strings.emplace_back();  // "" quoted or not
   if (!a.clustered_by.empty()) {  // COLUMN:BUCKETS
     const size_t colon = a.clustered_by.rfind(':');
     if (colon == std::string::npos || colon == 0 || !ParseInt64(a.clustered_by.substr(colon + 1), 1, 65536).ok())
@@ -143,7 +144,7 @@ int CmdIngest(const Args& a) {
   if (opt.format == InputFormat::kParquet && (opt.max_errors > 0 || !opt.time_formats.empty()))
     return Usage("--max-errors and --time-format are for CSV and JSON; a Parquet file's values are typed");
   if (opt.format != InputFormat::kCsv && (!opt.null_strings.empty() || opt.ignore_extra_columns))
-    return Usage("--null-string and --ignore-extra-columns are for CSV (JSON keys and Parquet columns the table "
+    return Usage("--null-string, --empty-as-null and --ignore-extra-columns are for CSV (JSON keys and Parquet columns the table "
                  "lacks are always skipped)");
   std::string created;  // the CREATE TABLE of --create
   if (a.create) {
@@ -246,6 +247,8 @@ const Command kIngestCommand = {
         {.name = "--null-string", .value = "S",
          .help = "a CSV field equal to S is NULL, quoted or not (besides the empty field); repeatable",
          .list = &Args::null_strings},
+        {.name = "--empty-as-null", .help = "an empty field is NULL even when quoted (\"\" is otherwise an empty string)",
+         .flag = &Args::empty_as_null},
         {.name = "--allow-missing-columns", .help = "load columns a CSV header or Parquet file lacks as NULL",
          .flag = &Args::allow_missing_columns},
         {.name = "--ignore-extra-columns", .help = "skip the fields of CSV header columns the table lacks",
