@@ -10,31 +10,7 @@
 # Row counts are compared; medians printed. 2 threads each.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SCALE=1
-ROUNDS=3
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --scale) SCALE="$2"; shift 2 ;;
-    --rounds) ROUNDS="$2"; shift 2 ;;
-    *) echo "unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-CACHE=${WH_BENCH_CACHE:-$HOME/.cache/wh-bench}
-mkdir -p "$CACHE"
-bash scripts/setup.sh
-bash scripts/build.sh > /dev/null
-WH=$PWD/build/wh
-DUCK=$(bash scripts/duckdb.sh)
-LIBDIR=$DUCK/node_modules/@duckdb/node-bindings-linux-x64
-DRIVER=$CACHE/duck_driver
-if [ ! -x "$DRIVER" ] || [ bench/compare/duck_driver.cc -nt "$DRIVER" ]; then
-  g++ -O2 -std=c++17 -I"$DUCK/include" bench/compare/duck_driver.cc -o "$DRIVER" \
-    -L"$LIBDIR" -lduckdb -Wl,-rpath,"$LIBDIR"
-fi
-DATA=$CACHE/sf$SCALE
-[ -f "$DATA/posts.csv" ] || "$WH" gen --scale "$SCALE" "$DATA"
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+source bench/compare/common.sh
 secs() { awk '{s += $1} END {printf "%.3f", s}'; }
 timed() { local t0=$EPOCHREALTIME; "$@" > /dev/null 2> "$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
           python3 -c "print(round($EPOCHREALTIME - $t0, 4))"; }

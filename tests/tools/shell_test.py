@@ -203,7 +203,11 @@ term.send("\r")
 got = term.read(r"\);\s*\nwh> ")
 check("history recalls the last entry", got.count("CREATE TABLE t (") == 1, got)
 
-term.send("\x04")  # Ctrl-D leaves
+# Ctrl-D leaves. (Sent a moment after the prompt shows, as a person would: a Ctrl-D that reaches
+# the terminal before the line editor has put it in raw mode is the terminal's own end-of-file,
+# which the editor never sees - so it is with every shell on a terminal.)
+time.sleep(0.5)
+term.send("\x04")
 code = term.wait()
 check("Ctrl-D leaves with exit 0", code == 0, f"{code}")
 history = open(HISTORY, encoding="utf-8", errors="replace").read() if os.path.exists(HISTORY) else ""
