@@ -249,6 +249,28 @@ Result<Warehouse*> Session::GetWarehouse(bool create) {
   return wh_.get();
 }
 
+Result<std::vector<ResultSet>> Session::Explain(const std::string& sql) {
+  WH_ASSIGN_OR_RETURN(auto stmts, ParseSql(sql));
+  if (stmts.size() != 1)
+    return Status::InvalidArgument("explain takes one query, not " + std::to_string(stmts.size()) + " statements");
+  Statement st = std::move(stmts[0]);
+  if (st.kind == Statement::kSelect) {
+    Statement outer;
+    outer.kind = Statement::kExplain;
+    outer.pos = st.pos;
+    outer.inner = std::make_unique<Statement>(std::move(st));
+    st = std::move(outer);
+  }
+  if (st.kind != Statement::kExplain)
+    return Status::InvalidArgument(SqlErrorMessage(sql, st.pos, "EXPLAIN works on a query (SELECT or WITH ...)"));
+  std::vector<ResultSet> rs;
+  WH_RETURN_IF_ERROR(CatchAll([&]() -> Status {
+    WH_ASSIGN_OR_RETURN(rs, Run(st, sql));
+    return Status::OK();
+  }));
+  return rs;
+}
+
 Result<std::vector<ResultSet>> Session::Execute(const std::string& sql) {
   WH_ASSIGN_OR_RETURN(auto stmts, ParseSql(sql));
   std::vector<ResultSet> out;

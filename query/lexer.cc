@@ -163,8 +163,8 @@ namespace {
 // Scans `text` as Tokenize does, calling at(i) for each character outside literals, quoted names
 // and comments; stops when at returns true and gives that i, else npos.
 template <typename F>
-size_t ScanCode(const std::string& text, F&& at) {
-  size_t i = 0;
+size_t ScanCode(const std::string& text, size_t from, F&& at) {
+  size_t i = from;
   const size_t n = text.size();
   while (i < n) {
     const char c = text[i];
@@ -175,10 +175,18 @@ size_t ScanCode(const std::string& text, F&& at) {
       if (close == std::string::npos) return std::string::npos;
       i = close + 2;
     } else if (c == '\'' || c == '"' || c == '`') {
-      // A doubled quote inside is the quote itself: the scan goes on past both.
+      // A doubled quote inside is the quote itself: the scan goes on past both. A quoted name
+      // ends at the end of its line at the latest, as Tokenize reads it (it is an error there).
       size_t j = i + 1;
       for (;;) {
         j = text.find(c, j);
+        if (c != '\'') {
+          const size_t nl = text.find('\n', i + 1);
+          if (nl != std::string::npos && (j == std::string::npos || nl < j)) {
+            j = nl - 1;  // the scan goes on at the newline
+            break;
+          }
+        }
         if (j == std::string::npos) return std::string::npos;
         if (j + 1 < n && text[j + 1] == c) {
           j += 2;
@@ -197,8 +205,8 @@ size_t ScanCode(const std::string& text, F&& at) {
 
 }  // namespace
 
-size_t StatementEnd(const std::string& text) {
-  const size_t semi = ScanCode(text, [&](size_t i) { return text[i] == ';'; });
+size_t StatementEnd(const std::string& text, size_t from) {
+  const size_t semi = ScanCode(text, from, [&](size_t i) { return text[i] == ';'; });
   return semi == std::string::npos ? semi : semi + 1;
 }
 

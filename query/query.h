@@ -55,10 +55,16 @@ class Session {
   // per statement that produces rows (SELECT, SHOW TABLES, DESCRIBE).
   Result<std::vector<ResultSet>> Execute(const std::string& sql);
 
+  // EXPLAIN of one query (SELECT, WITH, VALUES; or an EXPLAIN statement), its errors placed in
+  // `sql` as given: the plan's lines.
+  Result<std::vector<ResultSet>> Explain(const std::string& sql);
+
   // Opens (or with create, creates) the warehouse.
   Result<Warehouse*> GetWarehouse(bool create);
   // The options of the statements to come (the shell changes the output format between them).
   SessionOptions& options() { return options_; }
+  // The session's temporary views: lower-case name -> SQL of the query.
+  const std::map<std::string, std::string>& temp_views() const { return temp_views_; }
 
   // Every later statement reads `table` as of `snapshot` (an export's statements, one per
   // partition, see one state of the table however many commits land meanwhile).

@@ -762,7 +762,8 @@ void PrintResult(const ResultSet& rs, OutputFormat f, std::ostream& out) {
         out << "|\n";
       }
       if (!md) out << rule('+');
-      if (!md) out << n << (n == 1 ? " row\n" : " rows\n");
+      if (!md && rs.total_rows > n) out << rs.total_rows << " rows (" << n << " shown)\n";
+      else if (!md) out << n << (n == 1 ? " row\n" : " rows\n");
       break;
     }
     case OutputFormat::kParquet: break;  // written above

@@ -32,6 +32,9 @@ struct ResultSet {
   // chunk's last column holds the lines (FormatCsvLines), which the printer copies; such a
   // result prints only as the format it was made for and cannot be flattened.
   char text_delimiter = 0;
+  // The rows a result had when these are only its first ones (the shell's .maxrows): a table
+  // says "N rows (M shown)". 0: these are all.
+  uint64_t total_rows = 0;
   size_t rows() const;
   void AddColumn(std::string name, Column c) {
     names.push_back(std::move(name));

@@ -232,3 +232,46 @@ def test_a_million_row_result(social):
     assert len(df) == 1000000
     assert df["user_id"].dtype == np.int64
     assert social.sql(f"SELECT count(DISTINCT event) FROM ({q})").fetchall() == [(df["event"].nunique(),)]
+
+
+def test_review_cases(db, tmp_path):
+    """Found by a stranger's review: each once wrong."""
+    db.sql("CREATE TABLE u (b BIGINT, d DATE, s STRING)")
+    # uint64 just past BIGINT is refused, not wrapped.
+    with pytest.raises(wh.DataError, match="past BIGINT"):
+        db.ingest_df("u", pd.DataFrame({"b": np.array([2**63, 2**63 + 512], dtype=np.uint64)}))
+    # A DATE column comes back from its own df() (datetime64 at midnight).
+    db.sql("INSERT INTO u VALUES (1, DATE '1969-12-31', 'x'), (2, DATE '2024-02-29', NULL)")
+    db.ingest_df("u", db.sql("SELECT * FROM u").df())
+    assert db.sql("SELECT d, count(*) FROM u GROUP BY d ORDER BY d").fetchall() == [
+        (datetime.date(1969, 12, 31), 2), (datetime.date(2024, 2, 29), 2)]
+    with pytest.raises(wh.DataError, match="has a time of day"):
+        db.ingest_df("u", pd.DataFrame({"b": [3], "d": pd.to_datetime(["2024-01-01 10:00"]), "s": ["y"]}))
+    # An empty DataFrame appends nothing.
+    assert db.ingest_df("u", db.sql("SELECT * FROM u WHERE b < 0").df())["rows"] == 0
+    # explain(): one query, errors placed in the text given.
+    assert "Scan u" in db.explain("SELECT count(*) FROM u")
+    with pytest.raises(wh.Error, match="one query"):
+        db.explain("SELECT 1; CREATE TABLE made_by_explain (a INT)")
+    assert "made_by_explain" not in db.tables()
+    with pytest.raises(wh.Error) as e:
+        db.explain("SELECT nope FROM u")
+    assert (e.value.line, e.value.column) == (1, 8)
+    # fetchone over a big result walks on, never from the start again.
+    r = db.sql("SELECT a.b FROM u a, u b, u c, u d, u e, u f, u g, u h")  # 4^8 = 65,536 rows
+    start = time.time()
+    n = 0
+    while r.fetchone() is not None:
+        n += 1
+    assert n == 65536 and time.time() - start < 10
+    # Input that is not UTF-8 is refused, and the error (which quotes it) is still readable.
+    raw = tmp_path / "raw.csv"
+    raw.write_bytes(b"b,d,s\n9,2024-01-01,caf\xe9\n")
+    with pytest.raises(wh.DataError) as e:
+        db.ingest("u", raw)
+    assert "raw.csv:2" in str(e.value)
+    # ingest() takes the CSV options of wh ingest.
+    extra = tmp_path / "extra.csv"
+    extra.write_text('b,d,s,other\n11,NA,"",z\n')
+    db.ingest("u", extra, null_string="NA", empty_as_null=True, ignore_extra_columns=True)
+    assert db.sql("SELECT d, s FROM u WHERE b = 11").fetchall() == [(None, None)]

@@ -138,7 +138,21 @@ code, out, err = script("CREATE TEMP VIEW v AS SELECT a * 10 AS b FROM t;\nSELEC
 check("one session for the whole script (temp views last)", code == 0 and out.endswith("s\n30\n"), out + err)
 
 code, out, err = script(".maxrows 1\n.mode table\nSELECT a FROM t ORDER BY a;\n")
-check(".maxrows", "2 rows (1 shown" in out and "| 2 |" not in out, out)
+check(".maxrows", out.rstrip().endswith("2 rows (1 shown)") and "| 2 |" not in out and "1 row\n" not in out, out)
+
+code, out, err = script("CREATE TEMP VIEW tv AS SELECT 1 AS x;\n.tables\n.schema tv\nSELECT * FROM tv;\n")
+check("temporary views in .tables and .schema", code == 0 and "\ntv\n" in out and "CREATE TEMP VIEW tv AS" in out, out + err)
+
+code, out, err = script(".exit abc\nSELECT 42 AS x;\n")
+check(".exit with a bad code is an error, not an exit", code == 1 and "x\n42" not in out and "CODE is 0 to 255" in err,
+      out + err)
+
+code, out, err = script('SELECT "a\n;\nSELECT 2 AS two;\n')
+check("an unclosed quoted name ends at its line", code == 1 and "unterminated quoted identifier" in err, out + err)
+
+many = "".join(f"SELECT {i} AS v;" for i in range(3000)) + "\n"
+code, out, err = script(many)
+check("many statements on one line", code == 0 and out.count("v\n") == 3000 and out.endswith("v\n2999\n"), err)
 
 # --- at a terminal ---------------------------------------------------------------------------
 term = Terminal()
@@ -175,6 +189,15 @@ term.send("\x03")
 got = term.read(r"wh> ", timeout=60)
 check("Ctrl-C stops a running statement and keeps the shell",
       "interrupted" in got and "Run Time:" in got and time.time() - started < 8, got)
+slow = os.path.join(TMP, "slow.sql")
+with open(slow, "w") as f:
+    f.write("SELECT 1 AS first;\n" + "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 100000000) "
+            "SELECT count(*) FROM r;\n" * 3 + "SELECT 'not reached' AS last;\n")
+term.send(f".read {slow}\r")
+time.sleep(1.0)
+term.send("\x03")
+got = term.read(r"wh> ", timeout=60)
+check("Ctrl-C stops a .read", "interrupted" in got and "not reached" not in got and got.count("Run Time") == 2, got)
 term.send("SELECT 6 AS six;\r")
 got = term.read(r"wh> ")
 check("the shell answers after an interrupt", "| six |" in got, got)
@@ -211,8 +234,8 @@ term.send("\x04")
 code = term.wait()
 check("Ctrl-D leaves with exit 0", code == 0, f"{code}")
 history = open(HISTORY, encoding="utf-8", errors="replace").read() if os.path.exists(HISTORY) else ""
-check("the history file keeps whole statements", "SELECT a, s FROM t ORDER BY a;" in history.replace("\\040", " "),
-      history)
+check("the history file keeps whole statements, line by line",
+      "SELECT a, s\nFROM t ORDER BY a;" in history.replace("\\040", " ").replace("\\012", "\n"), history)
 
 # History across sessions: the next shell starts with it.
 term = Terminal()

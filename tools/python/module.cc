@@ -9,9 +9,11 @@
 #include <datetime.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <sstream>
 #include <string>
@@ -71,6 +73,25 @@ void ForEachValue(const ResultSet& rs, size_t c, F&& f) {
     for (const auto& chunk : rs.chunks) {
       const Column& col = chunk[c];
       for (size_t i = 0, n = col.size(); i < n; ++i) f(col, i);
+    }
+  }
+}
+
+// Calls f(column, row) for rows [from, to) of column c, in the result's order, without walking
+// the rows before `from`.
+template <typename F>
+void ForEachValueIn(const ResultSet& rs, size_t c, size_t from, size_t to, F&& f) {
+  if (!rs.columns.empty()) {
+    for (size_t i = from; i < to; ++i) f(rs.columns[c], i);
+  } else if (!rs.order_chunk.empty()) {
+    for (size_t i = from; i < to; ++i) f(rs.chunks[rs.order_chunk[i]][c], rs.order_row[i]);
+  } else {
+    size_t base = 0;
+    for (const auto& chunk : rs.chunks) {
+      const size_t n = chunk[c].size();
+      for (size_t i = std::max(from, base); i < std::min(to, base + n); ++i) f(chunk[c], i - base);
+      base += n;
+      if (base >= to) break;
     }
   }
 }
@@ -171,9 +192,8 @@ class PyResult {
     for (size_t i = from; i < to; ++i) tuples.emplace_back(nc);
     for (size_t c = 0; c < nc; ++c) {
       size_t i = 0;
-      ForEachValue(rs_, c, [&](const Column& col, size_t row) {
-        if (i >= from && i < to) PyTuple_SET_ITEM(tuples[i - from].ptr(), c, PyValue(col, row).release().ptr());
-        ++i;
+      ForEachValueIn(rs_, c, from, to, [&](const Column& col, size_t row) {
+        PyTuple_SET_ITEM(tuples[i++].ptr(), c, PyValue(col, row).release().ptr());
       });
     }
     for (size_t i = 0; i < tuples.size(); ++i) out[i] = std::move(tuples[i]);
@@ -297,6 +317,10 @@ class PyResult {
     bool fits = true;
     ForEachValue(rs_, c, [&](const Column& col, size_t r) {
       if (col.IsNull(r)) return;
+      if (date && std::abs(int64_t{col.Get<int32_t>(r)}) > 106000) {  // past 2260 or before 1680
+        fits = false;
+        return;
+      }
       const int64_t us = date ? int64_t{col.Get<int32_t>(r)} * 86400000000 : col.Get<int64_t>(r);
       fits = fits && us < limit && us > -limit;
     });
@@ -451,9 +475,16 @@ class PyConnection {
   }
 
   std::string Explain(const std::string& sql) {
-    auto results = [&] {
+    auto results = [&]() -> Result<std::vector<ResultSet>> {
       py::gil_scoped_release unlocked;
-      return Run("EXPLAIN " + sql);
+      g_interrupted.store(false);
+      {
+        std::unique_lock lock(mu_);
+        if (!opened_) opened_ = session_->GetWarehouse(false).ok();
+        if (!opened_) return session_->Explain(sql);
+      }
+      std::shared_lock lock(mu_);
+      return session_->Explain(sql);
     }();
     if (!results.ok()) Throw(results.status());
     std::string text;
@@ -466,12 +497,17 @@ class PyConnection {
 
   py::dict Ingest(const std::string& table, const std::vector<std::string>& paths, const py::object& etl_date,
                   const std::string& format, bool force, bool allow_missing_columns,
-                  const std::vector<std::pair<std::string, std::string>>& time_formats) {
+                  const std::vector<std::pair<std::string, std::string>>& time_formats,
+                  const std::vector<std::string>& null_strings, bool empty_as_null, bool ignore_extra_columns) {
     IngestOptions opt;
     opt.etl_micros = EtlMicros(etl_date);
     opt.force = force;
     opt.allow_missing_columns = allow_missing_columns;
     opt.allow_missing_hint = "allow_missing_columns=True";
+    opt.force_hint = "Use force=True to load it again.";
+    opt.null_strings = null_strings;
+    if (empty_as_null) opt.null_strings.emplace_back();
+    opt.ignore_extra_columns = ignore_extra_columns;
     for (const auto& [col, fmt] : time_formats) opt.time_formats.emplace_back(ToLower(col), fmt);
     auto r = [&]() -> Result<IngestResult> {
       py::gil_scoped_release unlocked;
@@ -509,6 +545,22 @@ class PyConnection {
     std::vector<Column> cols;
     std::vector<parquet::ColumnSpec> specs;
     size_t rows = 0;
+    // The table's columns: a datetime64 column (pandas has no date type) loads into a DATE
+    // column when every value is a midnight.
+    std::optional<TableSchema> schema;
+    {
+      py::gil_scoped_release unlocked;
+      std::unique_lock lock(mu_);
+      auto wh = session_->GetWarehouse(false);
+      if (wh.ok()) {
+        auto snap = (*wh)->GetSnapshot(ToLower(table));
+        if (snap.ok()) schema = snap->schema;
+      }
+    }
+    auto is_date = [&](const std::string& name) {
+      const int i = schema ? schema->FindColumn(name) : -1;
+      return i >= 0 && schema->columns[static_cast<size_t>(i)].type.id == TypeId::kDate;
+    };
     for (size_t c = 0; c < nc; ++c) {
       const std::string& kind = kinds[c];
       py::object mask_obj = masks[c];
@@ -528,10 +580,11 @@ class PyConnection {
             col.AppendNull();
             continue;
           }
-          Py_ssize_t len = 0;
-          const char* s = PyUnicode_AsUTF8AndSize(v.ptr(), &len);
-          if (!s) throw py::error_already_set();
-          col.AppendString(std::string_view(s, static_cast<size_t>(len)));
+          // str -> the bytes it came from (surrogateescape: text fetchall gave back as it was).
+          PyObject* b = PyUnicode_AsEncodedString(v.ptr(), "utf-8", "surrogateescape");
+          if (!b) throw py::error_already_set();
+          py::object bytes = py::reinterpret_steal<py::object>(b);
+          col.AppendString(std::string_view(PyBytes_AS_STRING(b), static_cast<size_t>(PyBytes_GET_SIZE(b))));
         }
       } else if (kind == "bool") {
         auto a = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(values[c]);
@@ -546,7 +599,8 @@ class PyConnection {
         auto a = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(values[c]);
         rows = static_cast<size_t>(a.size());
         const bool ts = kind == "timestamp_ns";
-        col = Column(ts ? DataType::Timestamp() : DataType::Int64());
+        const bool date = ts && is_date(names[c]);
+        col = Column(date ? DataType::Date() : ts ? DataType::Timestamp() : DataType::Int64());
         col.Reserve(rows);
         for (size_t i = 0; i < rows; ++i) {
           const int64_t v = a.data()[i];
@@ -557,7 +611,15 @@ class PyConnection {
               Throw(Status::DataError("column '" + names[c] + "', row " + std::to_string(i) + ": " + std::to_string(v) +
                                       " ns is not a whole microsecond (wh keeps TIMESTAMP to the microsecond; "
                                       "round it with .dt.floor('us'))"));
-            col.Append<int64_t>(v / 1000);
+            if (date) {
+              const int64_t day_us = int64_t{86400} * 1000000, us = v / 1000;
+              if (us % day_us != 0)
+                Throw(Status::DataError("column '" + names[c] + "', row " + std::to_string(i) + ": " +
+                                        FormatTimestamp(us) + " has a time of day, and the table's column is a DATE"));
+              col.Append<int32_t>(TimestampToDate(us));
+            } else {
+              col.Append<int64_t>(v / 1000);
+            }
           } else {
             col.Append<int64_t>(v);
           }
@@ -673,7 +735,10 @@ PYBIND11_MODULE(_wh, m) {
       const Status& st = e.status;
       const std::string msg = st.code() == StatusCode::kInvalidArgument ? st.message() : st.ToString();
       py::object cls = ErrorClass(st.code());
-      py::object inst = cls(msg);
+      // A message quotes input as it is, which may not be UTF-8: such bytes show as U+FFFD.
+      PyObject* text = PyUnicode_DecodeUTF8(msg.data(), static_cast<Py_ssize_t>(msg.size()), "replace");
+      if (!text) return;  // the decoding error is the one raised
+      py::object inst = cls(py::reinterpret_steal<py::object>(text));
       inst.attr("kind") = StatusCodeName(st.code());
       // "line L, column C: ..." at the start of an error in SQL
       int line = 0, column = 0;

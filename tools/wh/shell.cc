@@ -5,6 +5,7 @@
 
 #include <editline/readline.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "format/memory.h"
 #include "format/thread.h"
 #include "query/lexer.h"
 #include "query/query.h"
@@ -67,57 +69,73 @@ const char* const kKeywords[] = {
     "DECIMAL",  "STRING",    "VARCHAR",   "BOOLEAN",  "FILTER",    "WITHIN",    "LATERAL",  "ROLLUP",
     "CUBE",     "GROUPING",  "SETS",      "FORMAT",   "HEADER",    "DELIMITER", "OVERWRITE"};
 
-// Forwards a statement's results to its writer; in table and markdown mode it keeps only the
-// first max_rows rows of each result and counts the rest.
+// Forwards a statement's results to its writer; in table and markdown mode (which print a
+// result when it is whole anyway) it keeps only the first max_rows rows of each result, and the
+// table's footer says how many there were.
 class ShellSink : public ResultSink {
  public:
   void Reset(ResultSink* target, size_t max_rows) {
     target_ = target;
     max_rows_ = max_rows;
-    hidden_.clear();
   }
-  // (rows, shown) of each result that had more rows than it showed.
-  const std::vector<std::pair<uint64_t, uint64_t>>& hidden() const { return hidden_; }
 
   Status Whole(const ResultSet& rs) override {
     const size_t n = rs.rows();
     if (max_rows_ == 0 || rs.plain_text || n <= max_rows_) return target_->Whole(rs);
-    ResultSet head = rs;
-    head.Flatten();
-    for (auto& c : head.columns) c.Truncate(max_rows_);
-    hidden_.emplace_back(n, max_rows_);
+    ResultSet head;
+    head.names = rs.names;
+    for (size_t c = 0; c < rs.names.size(); ++c) {
+      // The first rows only, from where they are (a sorted result's rows by its order).
+      if (!rs.columns.empty()) {
+        head.columns.emplace_back(rs.columns[c].type());
+        head.columns.back().AppendRange(rs.columns[c], 0, max_rows_);
+      } else if (!rs.order_chunk.empty()) {
+        std::vector<const Column*> srcs;
+        for (const auto& chunk : rs.chunks) srcs.push_back(&chunk[c]);
+        head.columns.emplace_back(rs.chunks[0][c].type());
+        head.columns.back().AppendGathered(srcs, rs.order_chunk.data(), rs.order_row.data(), max_rows_);
+      } else {
+        head.columns.emplace_back(rs.chunks[0][c].type());
+        for (const auto& chunk : rs.chunks) {
+          const size_t have = head.columns.back().size();
+          if (have >= max_rows_) break;
+          head.columns.back().AppendRange(chunk[c], 0, std::min(chunk[c].size(), max_rows_ - have));
+        }
+      }
+    }
+    head.total_rows = n;
     return target_->Whole(head);
   }
   Status Begin(const std::vector<std::string>& names, const std::vector<DataType>& types) override {
+    if (max_rows_ == 0) return target_->Begin(names, types);
+    head_ = ResultSet();
+    head_.names = names;
+    for (const auto& t : types) head_.columns.emplace_back(t);
     rows_ = 0;
-    return target_->Begin(names, types);
+    return Status::OK();
   }
   Status Rows(std::vector<Column> columns) override {
-    const uint64_t n = columns.empty() ? 0 : columns[0].size();
-    const uint64_t before = rows_;
-    rows_ += n;
     if (max_rows_ == 0) return target_->Rows(std::move(columns));
-    if (before >= max_rows_) return Status::OK();
-    if (rows_ <= max_rows_) return target_->Rows(std::move(columns));
-    const size_t keep = static_cast<size_t>(max_rows_ - before);
-    std::vector<Column> head;
-    for (const auto& c : columns) {
-      Column h(c.type());
-      h.AppendRange(c, 0, keep);
-      head.push_back(std::move(h));
-    }
-    return target_->Rows(std::move(head));
+    const uint64_t n = columns.empty() ? 0 : columns[0].size();
+    const size_t have = head_.columns.empty() ? 0 : head_.columns[0].size();
+    for (size_t c = 0; c < columns.size() && have < max_rows_; ++c)
+      head_.columns[c].AppendRange(columns[c], 0, std::min<size_t>(n, max_rows_ - have));
+    rows_ += n;
+    return Status::OK();
   }
   Status End() override {
-    if (max_rows_ && rows_ > max_rows_) hidden_.emplace_back(rows_, max_rows_);
-    return target_->End();
+    if (max_rows_ == 0) return target_->End();
+    if (rows_ > max_rows_) head_.total_rows = rows_;
+    Status st = target_->Whole(head_);
+    head_ = ResultSet();
+    return st;
   }
 
  private:
   ResultSink* target_ = nullptr;
   size_t max_rows_ = 0;
+  ResultSet head_;  // table and markdown with max_rows: the rows kept
   uint64_t rows_ = 0;
-  std::vector<std::pair<uint64_t, uint64_t>> hidden_;
 };
 
 std::string Trim(const std::string& s) {
@@ -260,11 +278,6 @@ class Shell {
 };
 
 int Shell::Statement(const std::string& sql, int line, int column, const Input& in) {
-  // A script's statement is padded to its place in the file, so that an error's line, column
-  // and caret are the file's; at the prompt, they are the statement's.
-  const bool typed = interactive_ && in.source.empty();
-  const std::string text =
-      typed ? sql : std::string(static_cast<size_t>(line - 1), '\n') + std::string(static_cast<size_t>(column - 1), ' ') + sql;
   SessionOptions& so = session_->options();
   so.csv_delimiter = mode_ == OutputFormat::kCsv ? ',' : mode_ == OutputFormat::kTsv ? '\t' : 0;
   auto writer = ResultWriter::ToStream(out_, mode_);
@@ -272,20 +285,28 @@ int Shell::Statement(const std::string& sql, int line, int column, const Input& 
   if (mode_ == OutputFormat::kTsv) writer->SetCsv('\t', headers_);
   const bool table = mode_ == OutputFormat::kTable || mode_ == OutputFormat::kMarkdown;
   sink_.Reset(writer.get(), table ? max_rows_ : 0);
-  g_interrupted.store(false);
   const auto start = std::chrono::steady_clock::now();
-  auto r = session_->Execute(text);
+  auto r = session_->Execute(sql);
   Status st = r.ok() ? writer->Close() : r.status();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   names_loaded_ = false;  // a statement may have made or dropped a table
   if (!out_->good()) out_->clear();  // an interrupted write to the terminal
-  for (const auto& [rows, shown] : sink_.hidden())
-    *out_ << rows << " rows (" << shown << " shown; .maxrows N shows more, .maxrows 0 all)\n";
   out_->flush();
   int code = 0;
-  if (!st.ok()) code = Error(st, in);
+  if (!st.ok()) {
+    // A script's error is placed in the script: "line L, column C" of the statement is moved by
+    // where the statement starts (its first line's columns by where it starts on that line).
+    int l = 0, c = 0, used = 0;
+    const bool typed = interactive_ && in.source.empty();
+    if (!typed && (line > 1 || column > 1) &&
+        std::sscanf(st.message().c_str(), "line %d, column %d: %n", &l, &c, &used) == 2 && used > 0) {
+      const int at_line = l + line - 1, at_column = l == 1 ? c + column - 1 : c;
+      st = Status(st.code(), "line " + std::to_string(at_line) + ", column " + std::to_string(at_column) + ": " +
+                                 st.message().substr(static_cast<size_t>(used)));
+    }
+    code = Error(st, in);
+  }
   if (timer_) std::fprintf(stderr, "Run Time: %.3f s\n", secs);
-  g_interrupted.store(false);
   return code;
 }
 
@@ -303,24 +324,34 @@ int Shell::Line(const std::string& line, int lineno, const Input& in) {
   }
   pending_ += line;
   pending_ += '\n';
-  for (size_t end; (end = StatementEnd(pending_)) != std::string::npos;) {
-    std::string sql = pending_.substr(0, end);
-    std::string rest = pending_.substr(end);
-    // The rest starts where the ';' ends.
-    const int line0 = pending_line_;
-    const int col0 = pending_column_;
+  // Statements are cut at each ';' from where the last one ended; what is left waits for more.
+  size_t pos = 0;
+  int code = -1;
+  for (size_t end; (end = StatementEnd(pending_, pos)) != std::string::npos;) {
+    const std::string_view sql(pending_.data() + pos, end - pos);
+    const int line0 = pending_line_, col0 = pending_column_;
     const size_t nl = sql.rfind('\n');
     pending_line_ += static_cast<int>(std::count(sql.begin(), sql.end(), '\n'));
     pending_column_ = nl == std::string::npos ? pending_column_ + static_cast<int>(sql.size())
                                               : static_cast<int>(sql.size() - nl);
-    pending_ = std::move(rest);
-    if (IsBlankSql(sql.substr(0, sql.size() - 1))) continue;  // ';' alone
-    int code = Statement(sql, line0, col0, in);
-    if (code != 0 && in.stop_on_error) {
+    pos = end;
+    if (IsBlankSql(std::string(sql.substr(0, sql.size() - 1)))) continue;  // ';' alone
+    const int c = Statement(std::string(sql), line0, col0, in);
+    if (c != 0 && in.stop_on_error) {
+      code = c;
+      break;
+    }
+    if (Interrupted()) {  // Ctrl-C: the statements after it on the line (or in a .read) do not run
+      const int stopped = c != 0 ? c : Error(Status::Cancelled("interrupted"), in);
       pending_.clear();
-      return code;
+      return in.stop_on_error ? stopped : -1;
     }
   }
+  if (code >= 0) {
+    pending_.clear();
+    return code;
+  }
+  pending_.erase(0, pos);
   if (IsBlankSql(pending_)) pending_.clear();
   return -1;
 }
@@ -332,6 +363,10 @@ int Shell::Script(std::istream& input, const std::string& source) {
   pending_.clear();
   int lineno = 0, code = 0;
   for (std::string line; std::getline(input, line);) {
+    if (Interrupted()) {  // Ctrl-C between two statements of a .read
+      code = Error(Status::Cancelled("interrupted"), in);
+      break;
+    }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     const int c = Line(line, ++lineno, in);
     if (c >= 0) {
@@ -363,13 +398,15 @@ int Shell::Dot(const std::string& line, const Input& in) {
     return 0;
   }
   if (cmd == ".quit" || cmd == ".exit") {
-    quit_ = true;
-    quit_code_ = 0;
-    if (w.size() > 1) {
+    int code = 0;
+    if (w.size() > 2) return DotError(cmd + " [CODE]", in);
+    if (w.size() == 2) {
       auto c = ParseInt64(w[1], 0, 255);
       if (!c.ok()) return DotError(cmd + " [CODE]: CODE is 0 to 255", in);
-      quit_code_ = static_cast<int>(*c);
+      code = static_cast<int>(*c);
     }
+    quit_ = true;
+    quit_code_ = code;
     return 0;
   }
   if (cmd == ".mode") {
@@ -413,6 +450,9 @@ int Shell::Dot(const std::string& line, const Input& in) {
   if (cmd == ".read") {
     if (w.size() != 2) return DotError(".read FILE", in);
     if (read_depth_ >= 16) return DotError(".read: files read each other more than 16 deep", in);
+    struct stat st;
+    if (::stat(w[1].c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+      return Error(Status::InvalidArgument(".read '" + w[1] + "': a directory, not a file of statements"), in);
     std::ifstream f(w[1], std::ios::binary);
     if (!f) return Error(Status::NotFound("cannot read '" + w[1] + "'"), in);
     ++read_depth_;
@@ -440,6 +480,7 @@ int Shell::Dot(const std::string& line, const Input& in) {
     if (cmd == ".tables") {
       std::vector<std::string> names = *tables;
       for (const auto& [v, text] : *views) names.push_back(v);
+      for (const auto& [v, text] : session_->temp_views()) names.push_back(v);
       std::sort(names.begin(), names.end());
       for (const auto& n : names)
         if (w.size() == 1 || Like(n.c_str(), w[1].c_str())) *out_ << n << "\n";
@@ -457,6 +498,11 @@ int Shell::Dot(const std::string& line, const Input& in) {
     for (const auto& [v, text] : *views) {
       if (w.size() == 2 && ToLower(w[1]) != v) continue;
       *out_ << "CREATE VIEW " << QuoteName(v) << " AS " << text << ";\n";
+      found = true;
+    }
+    for (const auto& [v, text] : session_->temp_views()) {
+      if (w.size() == 2 && ToLower(w[1]) != v) continue;
+      *out_ << "CREATE TEMP VIEW " << QuoteName(v) << " AS " << text << ";\n";
       found = true;
     }
     out_->flush();
@@ -619,7 +665,8 @@ int Shell::Interactive() {
     }
     std::string line = raw;
     std::free(raw);
-    if (!Trim(line).empty()) entry += (entry.empty() ? "" : " ") + Trim(line);
+    // Lines joined as typed (a -- comment ends at its line).
+    if (!Trim(line).empty()) entry += (entry.empty() ? "" : "\n") + line;
     const int code = Line(line, ++lineno, in);
     if (IsBlankSql(pending_) && !entry.empty()) {
       add_history(entry.c_str());
@@ -656,6 +703,8 @@ const Command kShellCommand = {
     CmdShell};
 
 int RunShell(const std::string& warehouse, bool interactive, const std::string& mode) {
+  // A statement's memory, as `wh query`'s: 80% of the machine's, past which it fails (exit 8).
+  memory::SetBudget(static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE)) / 5 * 4);
   Shell shell(warehouse, interactive);
   if (!mode.empty()) {
     std::istringstream dot(".mode " + mode + "\n");

@@ -46,13 +46,15 @@ class Connection(_Connection):
         return f"<wh.Connection {self.path!r}>"
 
     def ingest(self, table, paths, etl_date=None, format=None, force=False, allow_missing_columns=False,
-               time_format=None):
+               time_format=None, null_string=None, empty_as_null=False, ignore_extra_columns=False):
         """Loads CSV, JSON or Parquet files into `table` as one atomic commit, as `wh ingest` does.
 
         paths: a path, or a list of paths, directories or patterns (*, ?, **); etl_date: a date
         or timestamp (str, datetime.date or datetime.datetime; default now); format: "csv",
         "json" or "parquet" (default: from the names); force: load a file already committed;
-        time_format: a format for every DATE/TIMESTAMP column, or {column: format}.
+        time_format: a format for every DATE/TIMESTAMP column, or {column: format}; CSV only:
+        null_string (a str or a list of them: fields that are NULL), empty_as_null (a quoted
+        empty field is NULL too), ignore_extra_columns (skip header columns the table lacks).
         Returns {"rows", "commit", "partitions", "files", "bytes", "seconds"}."""
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
@@ -61,8 +63,11 @@ class Connection(_Connection):
             formats = [("", time_format)]
         elif time_format:
             formats = [(str(k), str(v)) for k, v in time_format.items()]
+        if isinstance(null_string, str):
+            null_string = [null_string]
         return self._ingest(str(table), [os.fspath(p) for p in paths], _etl(etl_date), format or "", bool(force),
-                            bool(allow_missing_columns), formats)
+                            bool(allow_missing_columns), formats, list(null_string or []), bool(empty_as_null),
+                            bool(ignore_extra_columns))
 
     def ingest_df(self, table, df, etl_date=None, allow_missing_columns=False):
         """Appends the rows of a pandas DataFrame to `table` as one atomic commit.
@@ -71,6 +76,8 @@ class Connection(_Connection):
         is an error unless allow_missing_columns, which loads it as NULL; other frame columns
         are ignored) and converted exactly, or refused with the column and row. Missing values
         (None, NaN, NaT, pd.NA) are NULL. Returns what ingest() returns."""
+        if len(df) == 0:  # nothing to append: no commit
+            return {"rows": 0, "commit": None, "partitions": 0, "files": 0, "bytes": 0, "seconds": 0.0}
         names, kinds, values, masks = [], [], [], []
         seen = set()
         for name in df.columns:
@@ -107,8 +114,8 @@ def _column(name, s):
     if pt.is_bool_dtype(dtype):
         return "bool", s.to_numpy(dtype=bool, na_value=False), mask
     if pt.is_integer_dtype(dtype):
-        if pt.is_unsigned_integer_dtype(dtype) and len(s) and s.max() > np.iinfo(np.int64).max:
-            raise DataError(f"column '{name}': {s.max()} is past BIGINT's range")
+        if pt.is_unsigned_integer_dtype(dtype) and len(s) and int(s.max()) > np.iinfo(np.int64).max:
+            raise DataError(f"column '{name}': {int(s.max())} is past BIGINT's range")
         return "int64", s.to_numpy(dtype="int64", na_value=0), mask
     if pt.is_float_dtype(dtype):
         return "float64", s.to_numpy(dtype="float64", na_value=np.nan), mask
