@@ -9,7 +9,9 @@ import decimal
 import io
 import os
 import pathlib
+import signal
 import subprocess
+import sys
 import threading
 import time
 
@@ -275,3 +277,28 @@ def test_review_cases(db, tmp_path):
     extra.write_text('b,d,s,other\n11,NA,"",z\n')
     db.ingest("u", extra, null_string="NA", empty_as_null=True, ignore_extra_columns=True)
     assert db.sql("SELECT d, s FROM u WHERE b = 11").fetchall() == [(None, None)]
+
+
+def test_ctrl_c_stops_a_running_statement(tmp_path):
+    """SIGINT during db.sql(): KeyboardInterrupt soon, the connection still answers."""
+    script = tmp_path / "slow.py"
+    script.write_text(f"""
+import time, wh
+db = wh.connect({str(tmp_path / 'wh')!r})
+print("ready", flush=True)
+t = time.time()
+try:
+    db.sql("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 100000000) "
+           "SELECT count(*) FROM r")
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted after", round(time.time() - t, 1))
+print(db.sql("SELECT 42").fetchall())
+""")
+    p = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=dict(os.environ))
+    assert p.stdout.readline().strip() == "ready"
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    out, _ = p.communicate(timeout=60)
+    assert out.startswith("interrupted after") and float(out.split()[2]) < 6, out
+    assert "[(42,)]" in out

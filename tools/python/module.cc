@@ -7,6 +7,7 @@
 
 // After pybind11 (which includes Python.h first).
 #include <datetime.h>
+#include <signal.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -408,6 +409,44 @@ class PyResult {
 
 // --- connections ---------------------------------------------------------------------------
 
+// Ctrl-C while a statement runs. Python's own SIGINT handler cannot run then (the statement
+// holds no GIL and Python handles signals only between bytecodes of the main thread), so on the
+// main thread the statement takes SIGINT for its time: it stops where it polls (as in the
+// shell), and the signal is then handed to Python's handler (KeyboardInterrupt by default).
+class SigintScope {
+ public:
+  SigintScope() {
+    py::module_ threading = py::module_::import("threading");
+    active_ = threading.attr("current_thread")().is(threading.attr("main_thread")());
+    if (!active_) return;
+    struct sigaction sa {};
+    sa.sa_handler = [](int) { g_interrupted.store(true); };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_);
+  }
+  SigintScope(const SigintScope&) = delete;
+  SigintScope& operator=(const SigintScope&) = delete;
+  ~SigintScope() { Restore(); }
+  // Puts Python's handler back; after a Ctrl-C, runs it (raising what it raises).
+  void Finish() {
+    Restore();
+    if (interrupted_) {
+      PyErr_SetInterrupt();
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    }
+  }
+
+ private:
+  void Restore() {
+    if (!active_) return;
+    active_ = false;
+    interrupted_ = g_interrupted.load();
+    sigaction(SIGINT, &old_, nullptr);
+  }
+  bool active_ = false, interrupted_ = false;
+  struct sigaction old_ {};
+};
+
 // Bytes in memory read as an input (a DataFrame's rows as Parquet).
 class MemoryInput : public InputStream {
  public:
@@ -456,10 +495,12 @@ class PyConnection {
 
   // Runs every statement; the result of the last one that returns rows, else None.
   py::object Sql(const std::string& sql) {
+    SigintScope sigint;
     auto results = [&] {
       py::gil_scoped_release unlocked;
       return Run(sql);
     }();
+    sigint.Finish();
     if (!results.ok()) Throw(results.status());
     if (results->empty()) return py::none();
     return py::cast(std::make_unique<PyResult>(std::move(results->back())));
@@ -509,8 +550,10 @@ class PyConnection {
     if (empty_as_null) opt.null_strings.emplace_back();
     opt.ignore_extra_columns = ignore_extra_columns;
     for (const auto& [col, fmt] : time_formats) opt.time_formats.emplace_back(ToLower(col), fmt);
+    SigintScope sigint;
     auto r = [&]() -> Result<IngestResult> {
       py::gil_scoped_release unlocked;
+      g_interrupted.store(false);
       {
         WH_ASSIGN_OR_RETURN(auto files, ExpandInputPaths(paths));
         if (format.empty()) {
@@ -529,6 +572,7 @@ class PyConnection {
         return IngestCsv(wh, table, files, opt);
       }
     }();
+    sigint.Finish();
     if (!r.ok()) Throw(r.status());
     return IngestSummary(*r);
   }

@@ -5,7 +5,8 @@
     df = db.sql("SELECT user_id, SUM(total) AS revenue FROM payments GROUP BY user_id").df()
 
 A connection is one session (its temporary views last as long as it does); queries release the
-GIL, and several threads may query through one connection at once. Errors are wh.Error (or a
+GIL, and several threads may query through one connection at once. Ctrl-C stops a running
+statement (KeyboardInterrupt, nothing of it kept). Errors are wh.Error (or a
 subclass: DataError, CorruptionError, LockedError, InterruptedError) carrying wh's message, its
 .kind, and for an error in SQL its .line and .column.
 """
@@ -17,8 +18,8 @@ import os
 from ._wh import (CorruptionError, DataError, Error, InterruptedError, LockedError, Result, _Connection,
                   __version__)
 
-__all__ = ["connect", "Connection", "Result", "Error", "DataError", "CorruptionError", "LockedError",
-           "InterruptedError", "__version__"]
+# (InterruptedError is left out of *: it would hide Python's own.)
+__all__ = ["connect", "Connection", "Result", "Error", "DataError", "CorruptionError", "LockedError", "__version__"]
 
 
 def connect(path=None):
