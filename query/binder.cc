@@ -390,6 +390,7 @@ const BExpr* UnplannedSubquery(const PlanNode& n) {
     for (const auto& e : w.partition) exprs.push_back(&e);
     for (const auto& k : w.order) exprs.push_back(&k.expr);
     exprs.push_back(&w.agg.arg);
+    for (const auto& m : w.agg.more) exprs.push_back(&m);
   }
   for (const BExprPtr* e : exprs)
     if (const BExpr* f = find(*e)) return f;
@@ -2201,7 +2202,8 @@ Result<BExprPtr> Binder::BindWindow(const Expr& e, const Scope& scope, AggContex
   }
   const std::string& f = e.name;
   auto arity = [&](size_t lo, size_t hi) { return CheckArity(e, e.args.size(), lo, hi); };
-  if (e.distinct) return Error(e, "DISTINCT is not supported in window functions");
+  if (e.distinct && !FindAggregateFunction(e.name))
+    return Error(e, "DISTINCT goes with an aggregate, not with " + e.name);
   if (f == "ROW_NUMBER" || f == "RANK" || f == "DENSE_RANK") {
     WH_RETURN_IF_ERROR(arity(0, 0));
     spec.fn = f;
@@ -2260,10 +2262,7 @@ Result<BExprPtr> Binder::BindWindow(const Expr& e, const Scope& scope, AggContex
     spec.fn = f;
     spec.args = {x};
     spec.type = x->type;
-  } else if (const AggregateFunction* def = FindAggregateFunction(f); def && !def->windowable) {
-    return Error(e, f + " is not supported as a window function (over frames: COUNT, COUNT_IF, SUM, AVG, MIN, "
-                        "MAX, STDDEV, VARIANCE)");
-  } else if (def) {
+  } else if (const AggregateFunction* def = FindAggregateFunction(f)) {
     std::string fn = f == "MEAN" ? "AVG" : f == "STDDEV" ? "STDDEV_SAMP" : f == "VARIANCE" ? "VAR_SAMP" : f;
     spec.fn = "AGGREGATE";
     if (e.agg) return Error(e, "FILTER and ORDER BY inside an aggregate are not supported in a window function");
@@ -2284,12 +2283,15 @@ Result<BExprPtr> Binder::BindWindow(const Expr& e, const Scope& scope, AggContex
       WH_ASSIGN_OR_RETURN(BExprPtr x, bind(*e.args[0]));
       WH_RETURN_IF_ERROR(TypeAggregate(e, fn, x, &spec.agg));
     }
+    if (e.distinct) {
+      if (!spec.agg.arg) return Error(e, "COUNT(DISTINCT *) has no meaning; COUNT(DISTINCT x) counts values");
+      spec.agg.distinct = true;  // computed by frames of its GROUP BY state, which keeps the values seen
+    }
     spec.type = spec.agg.type;
   } else {
     return Error(e, "unknown window function " + f +
                         " (expected ROW_NUMBER, RANK, DENSE_RANK, PERCENT_RANK, CUME_DIST, NTILE, LAG, LEAD, "
-                        "FIRST_VALUE, LAST_VALUE, NTH_VALUE, "
-                        "COUNT, SUM, AVG, MIN, MAX, STDDEV or VARIANCE)");
+                        "FIRST_VALUE, LAST_VALUE, NTH_VALUE, or an aggregate: SHOW FUNCTIONS lists them)");
   }
   spec.output_id = NewId(Upper(f));
   spec.agg.output_id = spec.output_id;

@@ -2507,6 +2507,7 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, BucketRange buc
         if (w.agg.arg) {
           WH_ASSIGN_OR_RETURN(w.agg.arg, Resolve(w.agg.arg, in));
         }
+        WH_ASSIGN_OR_RETURN(w.agg.more, ResolveAll(w.agg.more, in));
       }
       op = MakeWindowOp(std::move(child), std::move(specs));
       break;

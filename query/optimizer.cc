@@ -266,6 +266,7 @@ void PruneColumns(PlanNode* node, const std::set<int>& required) {
       for (const auto& w : node->windows) {
         for (const auto& a : w.args) AddRefs(a, &need);
         AddRefs(w.agg.arg, &need);
+        for (const auto& m : w.agg.more) AddRefs(m, &need);
         for (const auto& p : w.partition) AddRefs(p, &need);
         for (const auto& k : w.order) AddRefs(k.expr, &need);
       }
@@ -519,6 +520,7 @@ std::map<int, int> PartitionCasts(PlanNode* node, int* next_id, bool may_extend)
       for (auto& e : w.partition) fix(e);
       for (auto& k : w.order) fix(k.expr);
       fix(w.agg.arg);
+      for (auto& m : w.agg.more) fix(m);
     }
   }
   std::map<int, int> out;

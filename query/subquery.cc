@@ -48,6 +48,8 @@ bool PlanRefersTo(const PlanNode& n, const std::set<int>& ids) {
     for (const auto& k : w.order)
       if (any(k.expr)) return true;
     if (any(w.agg.arg)) return true;
+    for (const auto& m : w.agg.more)
+      if (any(m)) return true;
   }
   for (const auto& c : n.children)
     if (PlanRefersTo(*c, ids)) return true;

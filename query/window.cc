@@ -12,7 +12,9 @@
 #include <numeric>
 #include <optional>
 
+#include "format/thread.h"
 #include "query/aggregate.h"
+#include "query/function/aggregate_catalog.h"
 #include "query/exec.h"
 #include "query/hash_table.h"
 
@@ -337,12 +339,29 @@ class Running {
   uint32_t best_ = kNoRow;
 };
 
-// An aggregate over each row's frame; returns the values in sorted-position order.
-Result<Column> AggregateFrames(const WindowSpec& spec, const Ordering& ord, const Column* arg) {
+// Whether the running accumulators compute `fn` (the aggregates the catalog marks windowable);
+// any other aggregate is computed over each distinct frame by its GROUP BY state.
+bool Runs(const std::string& fn) {
+  if (fn == "COUNT_STAR") return true;
+  const AggregateFunction* f = FindAggregateFunction(fn);
+  return f && f->windowable;
+}
+
+// The most (row, frame) pairs an aggregate without a running form may feed its state: frames
+// that grow with the partition (ORDER BY without ROWS) make that quadratic.
+// (2^25 pairs take a few seconds with MEDIAN's sorts.)
+constexpr uint64_t kMaxFramePairs = uint64_t{1} << 25;
+
+// An aggregate over each row's frame; returns the values in sorted-position order. `more`:
+// the aggregate's further columns (AggregateSpec::more), input order.
+Result<Column> AggregateFrames(const WindowSpec& spec, const Ordering& ord, const Column* arg,
+                               const std::vector<Column>& more) {
   const size_t n = ord.perm.size();
   const AggregateSpec& a = spec.agg;
   Column sorted(a.type);
   sorted.Reserve(n);
+  std::vector<const Column*> more_ptrs;
+  for (const auto& m : more) more_ptrs.push_back(&m);
   const bool from_start = spec.frame_start == WindowSpec::kUnboundedPreceding;
   const bool to_end = spec.frame_end == WindowSpec::kUnboundedFollowing;
   if (from_start && to_end) {
@@ -351,12 +370,12 @@ Result<Column> AggregateFrames(const WindowSpec& spec, const Ordering& ord, cons
     state->Resize(ord.partitions);
     std::vector<uint32_t> gids(n);
     for (size_t k = 0; k < n; ++k) gids[ord.perm[k]] = ord.part_index[k];
-    WH_RETURN_IF_ERROR(state->Update(arg, gids.data(), n));
+    WH_RETURN_IF_ERROR(state->UpdateMore(arg, more_ptrs, gids.data(), n));
     WH_ASSIGN_OR_RETURN(Column per_part, state->Finish(ord.partitions));
     sorted.AppendSelected(per_part, ord.part_index.data(), n);
     return sorted;
   }
-  if (from_start || to_end) {
+  if ((from_start || to_end) && Runs(a.fn) && !a.distinct) {
     // Anchored at one end: rows join the frame in order (forwards from the start, or backwards
     // from the end), so a running accumulator gives every row's value.
     Running run(a, arg);
@@ -393,31 +412,62 @@ Result<Column> AggregateFrames(const WindowSpec& spec, const Ordering& ord, cons
     sorted.AppendSelected(reversed, back.data(), n);
     return sorted;
   }
-  // A sliding frame of bounded width: each row's frame rows go to a state with the row as the
-  // group, a chunk of rows at a time.
-  constexpr size_t kChunk = 4096;
-  for (size_t k0 = 0; k0 < n; k0 += kChunk) {
-    const size_t k1 = std::min(n, k0 + kChunk);
-    std::vector<uint32_t> rows, gids;
-    for (size_t k = k0; k < k1; ++k) {
+  // Otherwise each row's frame rows go to a state with the frame as the group, a chunk of rows
+  // at a time: a sliding frame of bounded width, or (for an aggregate without a running form) a
+  // frame that grows or shrinks with the row, where rows with the same frame (peers) share one
+  // group.
+  // A chunk ends after 4,096 rows or 2^20 frame rows, whichever comes first.
+  constexpr size_t kChunk = 4096, kChunkPairs = size_t{1} << 20;
+  uint64_t pairs = 0;  // (bounded only for aggregates without a running form)
+  for (size_t k0 = 0, k1; k0 < n; k0 = k1) {
+    WH_RETURN_IF_ERROR(CheckInterrupt());
+    std::vector<uint32_t> rows, gids, group_of;
+    uint32_t groups = 0;
+    int64_t prev_first = -1, prev_last = -2;
+    for (k1 = k0; k1 < n && k1 - k0 < kChunk && rows.size() < kChunkPairs; ++k1) {
+      const size_t k = k1;
+      group_of.push_back(0);
       int64_t first, last;
       Frame(spec, ord, k, &first, &last);
+      if (groups > 0 && first == prev_first && last == prev_last) {
+        group_of[k - k0] = groups - 1;
+        continue;
+      }
+      prev_first = first;
+      prev_last = last;
+      group_of[k - k0] = groups;
+      if (last >= first) pairs += static_cast<uint64_t>(last - first + 1);
+      if (pairs > kMaxFramePairs && (!Runs(a.fn) || a.distinct))
+        return Status::ResourceExhausted(a.fn + " over these window frames would read " + std::to_string(pairs) +
+                                         "+ rows (each frame's rows again): more than " +
+                                         std::to_string(kMaxFramePairs) +
+                                         "; a frame of bounded width (ROWS BETWEEN n PRECEDING AND ...) or the whole "
+                                         "partition (no ORDER BY) computes it");
       for (int64_t j = first; j <= last; ++j) {
         rows.push_back(ord.perm[j]);
-        gids.push_back(static_cast<uint32_t>(k - k0));
+        gids.push_back(groups);
       }
+      ++groups;
     }
     auto state = MakeAggregateState(a);
-    state->Resize(k1 - k0);
+    state->Resize(groups);
+    std::vector<Column> frame_more;
+    std::vector<const Column*> frame_more_ptrs;
+    frame_more.reserve(more.size());
+    for (const auto& m : more) {
+      frame_more.emplace_back(m.type());
+      frame_more.back().AppendSelected(m, rows.data(), rows.size());
+      frame_more_ptrs.push_back(&frame_more.back());
+    }
     if (a.fn == "COUNT_STAR") {
-      WH_RETURN_IF_ERROR(state->Update(nullptr, gids.data(), gids.size()));
+      WH_RETURN_IF_ERROR(state->UpdateMore(nullptr, frame_more_ptrs, gids.data(), gids.size()));
     } else {
       Column frame_args(arg->type());
       frame_args.AppendSelected(*arg, rows.data(), rows.size());
-      WH_RETURN_IF_ERROR(state->Update(&frame_args, gids.data(), gids.size()));
+      WH_RETURN_IF_ERROR(state->UpdateMore(&frame_args, frame_more_ptrs, gids.data(), gids.size()));
     }
-    WH_ASSIGN_OR_RETURN(Column part, state->Finish(k1 - k0));
-    sorted.AppendRange(part, 0, k1 - k0);
+    WH_ASSIGN_OR_RETURN(Column part, state->Finish(groups));
+    sorted.AppendSelected(part, group_of.data(), k1 - k0);
   }
   return sorted;
 }
@@ -579,7 +629,12 @@ Result<Column> ComputeOver(const WindowSpec& spec, const Ordering& ord, const Ba
   if (spec.agg.arg) {
     WH_ASSIGN_OR_RETURN(arg, Evaluate(*spec.agg.arg, in));
   }
-  WH_ASSIGN_OR_RETURN(Column sorted, AggregateFrames(spec, ord, spec.agg.arg ? &arg : nullptr));
+  std::vector<Column> more;
+  for (const auto& m : spec.agg.more) {
+    WH_ASSIGN_OR_RETURN(Column c, Evaluate(*m, in));
+    more.push_back(std::move(c));
+  }
+  WH_ASSIGN_OR_RETURN(Column sorted, AggregateFrames(spec, ord, spec.agg.arg ? &arg : nullptr, more));
   std::vector<uint32_t> inv(n);
   for (size_t k = 0; k < n; ++k) inv[ord.perm[k]] = static_cast<uint32_t>(k);
   Column out(sorted.type());
