@@ -21,8 +21,9 @@ SELECT platform, COUNT_IF(event = 'post_create'), MEDIAN(hashtag_count), ARG_MAX
 SELECT currency, MEDIAN(total), QUANTILE_CONT(amount_due, 0.9), CORR(total, tax_percent), BOOL_OR(paid) FROM payments GROUP BY currency;
 SELECT type, COUNT(*) FILTER (WHERE active), COUNT(DISTINCT user_id) FILTER (WHERE delivered) FROM posts GROUP BY type;
 SELECT event_date, COUNT_IF(platform = 'twitter') FROM events WHERE event_date < DATE '2021-10-10' GROUP BY event_date;
--- wh-error: not supported as a window function
-SELECT MEDIAN(n) OVER () FROM t;
+SELECT id, MEDIAN(n) OVER (), MEDIAN(n) OVER (PARTITION BY grp ORDER BY id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), QUANTILE_DISC(d, 0.5) OVER (PARTITION BY grp) FROM t ORDER BY id;
+SELECT id, STRING_AGG(name, ',') OVER (PARTITION BY grp ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), ARG_MAX(id, n) OVER (PARTITION BY flag), COUNT(DISTINCT grp) OVER (ORDER BY id), BOOL_OR(flag) OVER (PARTITION BY grp ORDER BY id) FROM t ORDER BY id;
+SELECT user_id, event_date, MEDIAN(hashtag_count) OVER (PARTITION BY user_id ORDER BY event_date RANGE BETWEEN 3 PRECEDING AND CURRENT ROW) AS m FROM events WHERE user_id % 50 = 1 ORDER BY user_id, event_date, m;
 -- error
 SELECT QUANTILE_CONT(n, 2) FROM t;
 SELECT grp, flag, COUNT(*), SUM(n), GROUPING(grp), GROUPING(grp, flag) FROM t GROUP BY ROLLUP(grp, flag);
