@@ -90,11 +90,14 @@ std::vector<Candidate> Candidates(const SniffOptions& opt, bool text_too) {
 // Narrows one column's candidates by its values.
 class ColumnGuess {
  public:
-  explicit ColumnGuess(std::vector<Candidate> c) : cand_(std::move(c)), alive_(cand_.size(), 1) {}
+  // `nulls`: texts that are NULL besides the empty field (kept by the caller).
+  explicit ColumnGuess(std::vector<Candidate> c, const std::vector<std::string>* nulls = nullptr)
+      : cand_(std::move(c)), alive_(cand_.size(), 1), nulls_(nulls) {}
 
   // A field's text (NULL when empty and unquoted, as ingest reads it).
   void Observe(std::string_view text) {
     if (text.empty()) return;
+    if (nulls_ && std::find(nulls_->begin(), nulls_->end(), text) != nulls_->end()) return;
     seen_ = true;
     for (size_t k = 0; k < cand_.size(); ++k) {
       if (!alive_[k] || cand_[k].type.id == TypeId::kString) continue;
@@ -129,6 +132,7 @@ class ColumnGuess {
  private:
   std::vector<Candidate> cand_;
   std::vector<uint8_t> alive_;
+  const std::vector<std::string>* nulls_ = nullptr;
   bool seen_ = false;
 };
 
@@ -250,7 +254,7 @@ Result<SniffResult> SniffCsv(const std::vector<std::string>& paths, const SniffO
   if (rows.empty()) return Status::DataError(paths[0] + ": the file has no rows");
   const size_t ncols = rows[0].size();
   const std::vector<Candidate> cand = Candidates(opt, true);
-  std::vector<ColumnGuess> body(ncols, ColumnGuess(cand));
+  std::vector<ColumnGuess> body(ncols, ColumnGuess(cand, &opt.null_strings));
   for (size_t r = 1; r < rows.size(); ++r)
     for (size_t c = 0; c < ncols && c < rows[r].size(); ++c) body[c].Observe(rows[r][c]);
 

@@ -34,6 +34,7 @@ struct SniffOptions {
   std::optional<std::string> date_format;       // %-pattern (value_parser.h) for every DATE
   std::optional<std::string> timestamp_format;  // for every TIMESTAMP
   bool all_varchar = false;               // every column STRING
+  std::vector<std::string> null_strings;  // CSV fields read as NULL (ingest --null-string)
   size_t sample_rows = 20480;             // rows (objects) looked at, over the first files
                                           // (SIZE_MAX / 4 or more: every row of every file)
 };

@@ -249,6 +249,10 @@ printf 'user_id,v,s\n11,"",""\n' > "$T/empty.csv"
 "$WH" -w "$W" ingest es "$T/empty.csv" --empty-as-null --force 2> /dev/null || fail "--empty-as-null"
 [ "$("$WH" -w "$W" query "SELECT COUNT(s), COUNT(*) FROM es" --format csv | tail -n 1)" = "1,2" ] ||
   fail "--empty-as-null: a quoted empty string is not NULL"
+printf 'id,score\n1,NA\n2,3.5\n' > "$T/na.csv"
+"$WH" -w "$W" ingest --create na "$T/na.csv" --null-string NA 2> /dev/null || fail "--create --null-string"
+"$WH" -w "$W" query "DESCRIBE na" --format csv | grep -q '^score,DOUBLE,' ||
+  fail "--create guessed a column of numbers and NA as $("$WH" -w "$W" query "DESCRIBE na" --format csv)"
 printf 'user_id,v\nNA,1\n' > "$T/nn.csv"
 expect 3 "$WH" -w "$W" ingest ev "$T/nn.csv" --null-string NA
 has "a --null-string, but the column is NOT NULL"

@@ -33,6 +33,7 @@ Result<std::string> CreateFromFiles(const Args& a, const std::vector<std::string
   }
   SniffOptions so;
   so.format = opt->format;
+  so.null_strings = opt->null_strings;  // NA in a column of numbers is NULL, not text
   WH_ASSIGN_OR_RETURN(SniffResult sniffed, SniffInputs(files, so));
   std::vector<std::pair<std::string, std::string>> formats = sniffed.time_formats;
   std::string sql = "CREATE TABLE " + table + " (";
