@@ -15,40 +15,13 @@
 #      DAU, MAU, sessions overall and per day (outputs compared value by value).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SCALE=1
-ROUNDS=3
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --scale) SCALE="$2"; shift 2 ;;
-    --rounds) ROUNDS="$2"; shift 2 ;;
-    *) echo "unknown argument $1" >&2; exit 2 ;;
-  esac
-done
-CACHE=${WH_BENCH_CACHE:-$HOME/.cache/wh-bench}
-mkdir -p "$CACHE"
-bash scripts/setup.sh
-bash scripts/build.sh > /dev/null
-WH=$PWD/build/wh
-
-# DuckDB from npm (C API in libduckdb.so) and its header.
-DUCK=$(bash scripts/duckdb.sh)
-LIBDIR=$DUCK/node_modules/@duckdb/node-bindings-linux-x64
-DRIVER=$CACHE/duck_driver
-if [ ! -x "$DRIVER" ] || [ bench/compare/duck_driver.cc -nt "$DRIVER" ]; then
-  g++ -O2 -std=c++17 -I"$DUCK/include" bench/compare/duck_driver.cc -o "$DRIVER" \
-    -L"$LIBDIR" -lduckdb -Wl,-rpath,"$LIBDIR"
-fi
-
-DATA=$CACHE/sf$SCALE
-[ -f "$DATA/posts.csv" ] || "$WH" gen --scale "$SCALE" "$DATA"
+source bench/compare/common.sh
 DROP=$CACHE/drop$SCALE
 [ -f "$DROP/events.csv" ] || "$WH" gen --scale "$(python3 -c "print($SCALE/100)")" --seed 7 "$DROP"
 ENG=$CACHE/engagement$SCALE
 [ -f "$ENG/users.csv" ] || "$WH" gen --workload engagement --scale "$SCALE" "$ENG"
 ENG_QUERIES="dau mau sessions sessions_by_day"
 
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
 sub() { sed -e "s|@DATA@|$DATA|g" -e "s|@DROP@|$DROP|g" -e "s|@ENG@|$ENG|g" -e "s|@OUT@|$2|g" -e "s|@PQ@|$WORK/pq|g" "$1"; }
 secs() { awk '{s += $1} END {printf "%.3f", s}'; }
 timed() { # runs a command, prints "seconds peak_kib" (wall time to the microsecond)
