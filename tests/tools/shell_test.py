@@ -131,6 +131,14 @@ outfile = os.path.join(TMP, "out.csv")
 code, out, err = script(f".output {outfile}\nSELECT a FROM t ORDER BY a;\n.output\nSELECT 'screen' AS w;\n")
 check(".output", code == 0 and open(outfile).read() == "a\n1\n2\n" and out == "w\nscreen\n", out + err)
 
+spaced = os.path.join(TMP, "a file.sql")
+with open(spaced, "w") as f:
+    f.write("SELECT 'spaces' AS w;\n")
+code, out, err = script(f".read '{spaced}'\n")
+check(".read of a quoted name with spaces", code == 0 and out == "w\nspaces\n", out + err)
+code, out, err = script(f".read {TMP}\n")
+check(".read of a directory says so", code == 1 and "a directory" in err, err)
+
 code, out, err = script("SELECT 1;\n.quit 3\nSELECT 2;\n")
 check(".quit CODE", code == 3, f"{code}")
 

@@ -43,6 +43,7 @@ const char* kShellHelp = R"(Statements end with ';' and may span lines. Dot-comm
   .maxrows N            table and markdown show at most N rows (0: all; 40 at a terminal)
   .timer on|off         the run time of each statement
   .output [FILE]        results into FILE (replaced), or back to the screen without FILE
+                        (a name with spaces in quotes: .output 'my results.csv')
   .read FILE            run the statements and dot-commands of FILE; its first error stops it
   .open DIR             use the warehouse at DIR (a new session)
   .help                 this text
@@ -145,10 +146,35 @@ std::string Trim(const std::string& s) {
   return s.substr(a, b - a);
 }
 
+// A dot-command's words, split at white space; a word in quotes ('my file.sql' or "...") keeps
+// its spaces, and a doubled quote inside it is one quote.
 std::vector<std::string> Words(const std::string& s) {
-  std::istringstream in(s);
   std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
+  size_t i = 0;
+  while (i < s.size()) {
+    if (std::isspace(static_cast<unsigned char>(s[i]))) {
+      ++i;
+      continue;
+    }
+    std::string w;
+    if (s[i] == '\'' || s[i] == '"') {
+      const char q = s[i++];
+      for (; i < s.size(); ++i) {
+        if (s[i] == q && i + 1 < s.size() && s[i + 1] == q) {
+          w += q;
+          ++i;
+        } else if (s[i] == q) {
+          ++i;
+          break;
+        } else {
+          w += s[i];
+        }
+      }
+    } else {
+      while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) w += s[i++];
+    }
+    out.push_back(std::move(w));
+  }
   return out;
 }
 
