@@ -1065,11 +1065,15 @@ class HashJoinOp : public Operator {
     table_->Find(ptrs, in.rows, ids.data());
     if (!residual_ && !null_aware_ && type_ != PlanNode::kMark) {
       // A partner is a key found: the rows kept are picked straight from the ids.
-      std::vector<uint32_t> sel;
-      sel.reserve(in.rows);
+      // Without a branch per row: whether a key is found is as good as random.
+      std::vector<uint32_t> sel(in.rows);
       const bool want = type_ == PlanNode::kSemi;
-      for (size_t i = 0; i < in.rows; ++i)
-        if ((ids[i] != KeyTable::kNone) == want) sel.push_back(static_cast<uint32_t>(i));
+      size_t kept = 0;
+      for (size_t i = 0; i < in.rows; ++i) {
+        sel[kept] = static_cast<uint32_t>(i);
+        kept += (ids[i] != KeyTable::kNone) == want;
+      }
+      sel.resize(kept);
       if (sel.empty()) return false;
       *out = sel.size() == in.rows ? std::move(in) : SelectRows(in, sel);
       return true;

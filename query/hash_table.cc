@@ -344,16 +344,28 @@ void KeyTable::Find(const std::vector<const Column*>& keys, size_t n, uint32_t* 
       !keys_[0].has_nulls()) {
     const int64_t* v = keys[0]->values<int64_t>();
     const int64_t* stored = keys_[0].values<int64_t>();
-    for (size_t i = 0; i < n; ++i) {
-      const uint64_t h = HashInt64Row(v[i]);
-      uint64_t p = h & mask_;
-      ids[i] = kNone;
-      while (uint32_t s = slots_[p]) {
-        if (stored[s - 1] == v[i]) {
-          ids[i] = s - 1;
-          break;
+    // A block of rows is hashed first and its slots fetched ahead, so that the probes' memory
+    // reads overlap instead of following one another.
+    constexpr size_t kBlock = 32;
+    uint64_t pos[kBlock];
+    for (size_t b = 0; b < n; b += kBlock) {
+      const size_t m = std::min(kBlock, n - b);
+      for (size_t j = 0; j < m; ++j) {
+        pos[j] = HashInt64Row(v[b + j]) & mask_;
+        __builtin_prefetch(&slots_[pos[j]]);
+      }
+      for (size_t j = 0; j < m; ++j) {
+        const int64_t key = v[b + j];
+        uint64_t p = pos[j];
+        uint32_t id = kNone;
+        while (uint32_t s = slots_[p]) {
+          if (stored[s - 1] == key) {
+            id = s - 1;
+            break;
+          }
+          p = (p + 1) & mask_;
         }
-        p = (p + 1) & mask_;
+        ids[b + j] = id;
       }
     }
     return;
