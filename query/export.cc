@@ -237,6 +237,19 @@ class TableScan {
   }
   const std::vector<std::vector<Column>>& chunks() const { return collector_.chunks; }
 
+  // Every partition with rows that meet `conds`, a run of partitions (Batches) read at a time:
+  // fn(partition, its rows), which point into chunks() (valid during the call).
+  Status ForEachPartition(const std::set<int64_t>* etls, const std::vector<std::string>& columns,
+                          const std::vector<std::string>& conds, const std::string& where,
+                          const std::function<Status(std::optional<int32_t>, const RowList&)>& fn) {
+    for (const auto& run : Batches(etls)) {
+      WH_ASSIGN_OR_RETURN(auto per_part, Read(columns, run, conds, where));
+      for (size_t i = 0; i < run.size(); ++i)
+        if (!per_part[i].empty()) WH_RETURN_IF_ERROR(fn(run[i], per_part[i]));
+    }
+    return Status::OK();
+  }
+
   void Release() { collector_.chunks.clear(); }
 
   // Rows of the table per etl_date (micros).
@@ -376,12 +389,10 @@ Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, 
   const std::string uuid = NewUuid();
   const size_t threads = ExportThreads(options);
   auto run = [&]() -> Status {
-    for (const auto& run_of_parts : scan.Batches(since_etls ? &*since_etls : nullptr)) {
-     WH_ASSIGN_OR_RETURN(auto per_part, scan.Read(names, run_of_parts, conds, options.where));
-     const auto* chunks = &scan.chunks();
-     for (size_t pi = 0; pi < run_of_parts.size(); ++pi) {
-      const auto& part = run_of_parts[pi];
-      if (per_part[pi].empty()) continue;
+    const auto* chunks = &scan.chunks();
+    WH_RETURN_IF_ERROR(scan.ForEachPartition(
+        since_etls ? &*since_etls : nullptr, names, conds, options.where,
+        [&](std::optional<int32_t> part, const TableScan::RowList& rows) -> Status {
       ++stats.partitions;
       std::string sub = tmp;
       if (!schema.partition_column.empty()) {
@@ -389,7 +400,7 @@ Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, 
         WH_RETURN_IF_ERROR(fs->CreateDir(sub));
       }
       // Each row's Spark bucket: the files Spark's bucketed reads expect.
-      auto of = GroupRows(per_part[pi], buckets ? buckets : 1,
+      auto of = GroupRows(rows, buckets ? buckets : 1,
                           buckets ? std::function<uint32_t(uint16_t, uint32_t)>([&](uint16_t c, uint32_t i) {
                             return parquet::SparkPmod(parquet::SparkHash((*chunks)[c][key], i, 42), buckets);
                           })
@@ -409,8 +420,8 @@ Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, 
         ++stats.files;
         return Status::OK();
       }));
-     }
-    }
+      return Status::OK();
+    }));
     scan.Release();
     WH_ASSIGN_OR_RETURN(auto done, fs->NewWritableFile(JoinPath(tmp, "_SUCCESS")));
     WH_RETURN_IF_ERROR(done->Close());
@@ -695,12 +706,10 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
     WH_RETURN_IF_ERROR(mkdir("metadata"));
     std::vector<iceberg::DataFile> files;
     uint64_t file_no = 0;
-    for (const auto& run_of_parts : scan.Batches(since_etls ? &*since_etls : nullptr)) {
-     WH_ASSIGN_OR_RETURN(auto per_part, scan.Read(names, run_of_parts, conds, options.where));
-     const auto* chunks = &scan.chunks();
-     for (size_t pi = 0; pi < run_of_parts.size(); ++pi) {
-      const auto& part = run_of_parts[pi];
-      if (per_part[pi].empty()) continue;
+    const auto* chunks = &scan.chunks();
+    WH_RETURN_IF_ERROR(scan.ForEachPartition(
+        since_etls ? &*since_etls : nullptr, names, conds, options.where,
+        [&](std::optional<int32_t> part, const TableScan::RowList& rows) -> Status {
       ++stats.partitions;
       std::string rel = "data";
       if (!schema.partition_column.empty()) {
@@ -708,7 +717,7 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
         WH_RETURN_IF_ERROR(mkdir(rel));
       }
       // Each row's Iceberg bucket (bucket[N] of the key: NULL is its own group, N).
-      auto of = GroupRows(per_part[pi], buckets ? buckets + 1 : 1,
+      auto of = GroupRows(rows, buckets ? buckets + 1 : 1,
                           buckets ? std::function<uint32_t(uint16_t, uint32_t)>([&](uint16_t c, uint32_t i) {
                             auto b = iceberg::Bucket((*chunks)[c][key], i, buckets);
                             return b ? static_cast<uint32_t>(*b) : static_cast<uint32_t>(buckets);
@@ -797,8 +806,8 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
         ++stats.files;
         files.push_back(std::move(made[g]));
       }
-     }
-    }
+      return Status::OK();
+    }));
     scan.Release();
     if (files.empty()) {
       if (prior) return Status::OK();  // no new rows: no snapshot
