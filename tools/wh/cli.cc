@@ -42,6 +42,10 @@ int Usage(const std::string& msg) {
   return kExitUsage;
 }
 
+uint64_t DefaultStatementBudget() {
+  return static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE)) / 5 * 4;
+}
+
 std::string HumanBytes(uint64_t b) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double v = static_cast<double>(b);

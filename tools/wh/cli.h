@@ -78,6 +78,10 @@ int Usage(const std::string& msg);
 // "4.1 MiB"
 std::string HumanBytes(uint64_t b);
 
+// The memory a statement may use unless --memory-mb says otherwise: 80% of the machine's, so
+// that a statement too big for it ends in an error (exit 8) rather than swapping or being killed.
+uint64_t DefaultStatementBudget();
+
 // "merged 30 files into 1 in 1 partition (...)": what a compaction did.
 std::string DescribeCompaction(const CompactStats& c, uint64_t ingested);
 

@@ -51,9 +51,7 @@ int CmdQuery(const Args& a) {
   }
   auto fmt = ChooseFormat(a);
   if (!fmt.ok()) return Usage(fmt.status().message());
-  // The statement's memory: --memory-mb, else 80% of the machine's, so that a query too big
-  // for it ends in an error (exit 8) rather than swapping or being killed.
-  uint64_t budget = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE)) / 5 * 4;
+  uint64_t budget = DefaultStatementBudget();  // or --memory-mb
   if (!a.memory.empty()) {
     auto mb = ParseInt64(a.memory, 16, 1 << 24);
     if (!mb.ok()) return Usage("--memory-mb must be an integer from 16 up");

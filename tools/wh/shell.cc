@@ -729,8 +729,7 @@ const Command kShellCommand = {
     CmdShell};
 
 int RunShell(const std::string& warehouse, bool interactive, const std::string& mode) {
-  // A statement's memory, as `wh query`'s: 80% of the machine's, past which it fails (exit 8).
-  memory::SetBudget(static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE)) / 5 * 4);
+  memory::SetBudget(DefaultStatementBudget());  // as wh query's
   Shell shell(warehouse, interactive);
   if (!mode.empty()) {
     std::istringstream dot(".mode " + mode + "\n");
