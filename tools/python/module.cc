@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -62,22 +63,6 @@ py::object ErrorClass(StatusCode code) {
 
 // --- results -------------------------------------------------------------------------------
 
-// Calls f(column, row) for each row of column c of a result, in the result's order.
-template <typename F>
-void ForEachValue(const ResultSet& rs, size_t c, F&& f) {
-  if (!rs.columns.empty()) {
-    const Column& col = rs.columns[c];
-    for (size_t i = 0, n = col.size(); i < n; ++i) f(col, i);
-  } else if (!rs.order_chunk.empty()) {
-    for (size_t i = 0; i < rs.order_row.size(); ++i) f(rs.chunks[rs.order_chunk[i]][c], rs.order_row[i]);
-  } else {
-    for (const auto& chunk : rs.chunks) {
-      const Column& col = chunk[c];
-      for (size_t i = 0, n = col.size(); i < n; ++i) f(col, i);
-    }
-  }
-}
-
 // Calls f(column, row) for rows [from, to) of column c, in the result's order, without walking
 // the rows before `from`.
 template <typename F>
@@ -95,6 +80,12 @@ void ForEachValueIn(const ResultSet& rs, size_t c, size_t from, size_t to, F&& f
       if (base >= to) break;
     }
   }
+}
+
+// Every row of column c, in the result's order.
+template <typename F>
+void ForEachValue(const ResultSet& rs, size_t c, F&& f) {
+  ForEachValueIn(rs, c, 0, rs.rows(), f);
 }
 
 DataType ColumnType(const ResultSet& rs, size_t c) {
@@ -519,13 +510,7 @@ class PyConnection {
     auto results = [&]() -> Result<std::vector<ResultSet>> {
       py::gil_scoped_release unlocked;
       g_interrupted.store(false);
-      {
-        std::unique_lock lock(mu_);
-        if (!opened_) opened_ = session_->GetWarehouse(false).ok();
-        if (!opened_) return session_->Explain(sql);
-      }
-      std::shared_lock lock(mu_);
-      return session_->Explain(sql);
+      return WithSession(true, [&] { return session_->Explain(sql); });
     }();
     if (!results.ok()) Throw(results.status());
     std::string text;
@@ -722,22 +707,27 @@ class PyConnection {
       reads_only = reads_only && (st.kind == Statement::kSelect || st.kind == Statement::kExplain ||
                                   st.kind == Statement::kDescribe || st.kind == Statement::kShowTables ||
                                   st.kind == Statement::kShowFunctions);
+    return WithSession(reads_only, [&] { return session_->Execute(sql); });
+  }
+
+  // Runs fn on the session: with reads_only, beside other readers (once the warehouse is open:
+  // Session opens it on first use, which one thread does alone); otherwise alone.
+  Result<std::vector<ResultSet>> WithSession(bool reads_only,
+                                             const std::function<Result<std::vector<ResultSet>>()>& fn) {
     if (reads_only) {
       bool opened;
       {
-        // The warehouse is opened once, alone (Session opens it on first use).
         std::unique_lock lock(mu_);
         if (!opened_) opened_ = session_->GetWarehouse(false).ok();
         opened = opened_;
       }
-      // Without a warehouse yet, each statement would try to open it: one at a time.
       if (opened) {
         std::shared_lock lock(mu_);
-        return session_->Execute(sql);
+        return fn();
       }
     }
     std::unique_lock lock(mu_);
-    auto r = session_->Execute(sql);
+    auto r = fn();
     opened_ = session_->GetWarehouse(false).ok();
     return r;
   }
