@@ -134,6 +134,8 @@ Status TableWriter::Compact(const CompactOptions& options, CompactStats* stats) 
       }
       if ((*r)->footer_checksum() != e0.footer_checksum)
         return Status::Corruption((*r)->path() + ": footer differs from the one the manifest recorded");
+      // Files written before an ALTER TABLE are merged as the table's columns now.
+      WH_RETURN_IF_ERROR((*r)->Conform(base_.schema.StorageColumns()).WithContext("compacting"));
       // Every row of the file is in a part the manifest lists (else retiring the file would
       // lose the others).
       uint64_t listed = 0;
@@ -167,6 +169,73 @@ Status TableWriter::Compact(const CompactOptions& options, CompactStats* stats) 
     return Status::Internal("compaction wrote " + std::to_string(stats_.rows) + " rows for " +
                             std::to_string(stats->rows));
   etl_micros_ = max_etl == INT64_MIN ? 0 : max_etl;
+  return Status::OK();
+}
+
+Status TableWriter::Overwrite(const std::optional<std::set<std::optional<int32_t>>>& partitions) {
+  if (done_ || overwrite_ || !removed_.empty()) return Status::Internal("Overwrite twice, or after a compaction");
+  std::set<std::optional<int32_t>> replaced;
+  if (base_.schema.partition_column.empty()) {
+    replaced.insert(std::nullopt);  // the whole table
+  } else if (partitions) {
+    replaced = *partitions;
+    for (const auto& p : partitions_)
+      if (!replaced.count(p))
+        return Status::InvalidArgument("a row's " + PartitionDirName(base_.schema.partition_column, p) +
+                                       " is not the partition being overwritten");
+  } else {
+    replaced = partitions_;
+  }
+  // Every live file holding a replaced partition is retired; its rows of other partitions are
+  // written anew, as a compaction would merge them (a file's entries are consecutive).
+  std::vector<std::unique_ptr<SegmentReader>> readers;
+  std::vector<MergeInput> inputs;
+  const uint64_t written = stats_.rows;
+  uint64_t carried = 0;
+  for (size_t i = 0, end; i < base_.segments.size(); i = end) {
+    const SegmentEntry& e0 = base_.segments[i];
+    bool hit = false;
+    uint64_t listed = 0;
+    for (end = i; end < base_.segments.size() && base_.segments[end].path == e0.path; ++end) {
+      hit |= replaced.count(base_.segments[end].partition) > 0;
+      listed += base_.segments[end].rows;
+    }
+    if (!hit) continue;
+    removed_.push_back(e0.path);
+    MergeInput in;
+    for (size_t k = i; k < end; ++k) {
+      const SegmentEntry& e = base_.segments[k];
+      if (replaced.count(e.partition)) {
+        overwrite_stats_.rows_replaced += e.rows;
+        continue;
+      }
+      if (!in.reader) {
+        auto r = SegmentReader::Open(fs_, base_.SegmentPath(e0));
+        if (!r.ok())
+          return (r.status().code() == StatusCode::kNotFound ? MissingSegment(base_.SegmentPath(e0)) : r.status())
+              .WithContext("overwriting");
+        if ((*r)->footer_checksum() != e0.footer_checksum)
+          return Status::Corruption((*r)->path() + ": footer differs from the one the manifest recorded");
+        if ((*r)->footer().rows != listed)
+          return Status::Corruption((*r)->path() + ": the file holds " + std::to_string((*r)->footer().rows) +
+                                    " rows, its manifest entries " + std::to_string(listed));
+        WH_RETURN_IF_ERROR((*r)->Conform(base_.schema.StorageColumns()).WithContext("overwriting"));
+        readers.push_back(std::move(r).value());
+        in.reader = readers.back().get();
+      }
+      WH_ASSIGN_OR_RETURN(in.parts[e.partition], in.reader->Part(e.partition));
+      carried += e.rows;
+    }
+    if (in.reader) inputs.push_back(std::move(in));
+  }
+  if (!inputs.empty()) WH_RETURN_IF_ERROR(MergeFiles(inputs, kTargetFileBytes).WithContext("overwriting"));
+  if (stats_.rows != written + carried)
+    return Status::Internal("overwrite carried " + std::to_string(stats_.rows - written) + " rows for " +
+                            std::to_string(carried));
+  overwrite_ = true;
+  replaced_.assign(replaced.begin(), replaced.end());
+  overwrite_stats_.partitions = replaced.size();
+  overwrite_stats_.rows_carried = carried;
   return Status::OK();
 }
 

@@ -194,6 +194,21 @@ class TableWriter {
   // On failure the batch is aborted; the error is never retried.
   Result<CommitRecord> Commit(std::vector<SourceFile> sources);
   void Abort();
+  // Makes this batch's commit replace partitions (INSERT OVERWRITE, ingest --overwrite): the
+  // rows of `partitions` - or, when nullopt, of the partitions this batch wrote (every row of an
+  // unpartitioned table) - give way to the batch's. Call after the batch's rows are written, once,
+  // before Commit: it writes the rows the retired files hold in other partitions anew (they keep
+  // their etl_date). InvalidArgument when the batch wrote a row outside `partitions`.
+  Status Overwrite(const std::optional<std::set<std::optional<int32_t>>>& partitions);
+  struct OverwriteStats {
+    uint64_t partitions = 0;     // replaced
+    uint64_t rows_replaced = 0;  // the rows they held
+    uint64_t rows_carried = 0;   // rows of other partitions written anew
+  };
+  const OverwriteStats& overwrite_stats() const { return overwrite_stats_; }
+  // ALTER TABLE: commits `schema` as the table's (CheckSchemaChange), on a writer that has
+  // written nothing. Files already written are read by it as they are (SPEC.md "Schema changes").
+  Result<CommitRecord> CommitSchema(const TableSchema& schema);
 
   const WriteStats& stats() const { return stats_; }
 
@@ -231,6 +246,10 @@ class TableWriter {
   Status WriteSortedParts(const std::vector<std::optional<int32_t>>& parts, size_t first, size_t last,
                           const std::vector<Column>& sorted, const std::vector<uint32_t>& bounds, uint32_t nb);
   void RemovePending();
+  // Appends `record` (of commit `seq`) to the manifest and syncs it - the commit point - then
+  // points `_head` at it (best effort). On failure the writer is done and the manifest cut back
+  // to its length before; *cut tells whether that worked (else the record may be on disk).
+  Status AppendRecord(const std::string& record, uint64_t seq, bool* cut);
   // Merges `inputs` (in commit order) into new files: every partition any of them holds, each
   // partition's rows bucket by bucket (rows of a bucket keep their order), in files cut near
   // target_bytes; files written side by side for partition ranges when the rows are many.
@@ -269,7 +288,10 @@ class TableWriter {
   std::deque<Pending> pending_;  // a deque: references stay valid while others are added
   std::mutex mu_;                // pending_, created_dirs_, stats_ while partitions are written in parallel
   std::vector<std::string> created_dirs_;
-  std::vector<std::string> removed_;  // segments this batch's commit retires (compaction)
+  std::vector<std::string> removed_;  // segments this batch's commit retires (compaction, overwrite)
+  bool overwrite_ = false;            // the commit replaces partitions `replaced_`
+  std::vector<std::optional<int32_t>> replaced_;
+  OverwriteStats overwrite_stats_;
   uint64_t checkpoint_gap_ = 256 << 10;
   bool done_ = false;
   WriteStats stats_;

@@ -111,6 +111,13 @@ void SerializeCommit(const CommitRecord& c, const std::vector<ColumnSpec>& cols,
   w.PutU32(static_cast<uint32_t>(c.removed.size()));
   for (const auto& p : c.removed) w.PutString(p);
   SerializeSources(c.sources, &w);
+  if (c.kind == CommitRecord::Kind::kOverwrite) {
+    w.PutU32(static_cast<uint32_t>(c.replaced.size()));
+    for (const auto& p : c.replaced) {
+      w.PutU8(p ? 1 : 0);
+      w.PutI32(p.value_or(0));
+    }
+  }
 }
 
 namespace {
@@ -197,7 +204,8 @@ Status ParseFileList(ByteReader* in, const std::vector<ColumnSpec>& cols, bool w
   return Status::OK();
 }
 
-Status ParseCommit(std::string_view payload, const std::vector<ColumnSpec>& cols, bool file_list, CommitRecord* c) {
+Status ParseCommit(std::string_view payload, const std::vector<ColumnSpec>& cols, RecordType type, CommitRecord* c) {
+  const bool file_list = type != RecordType::kCommit;
   ByteReader r(payload);
   auto bad = [](const std::string& what) { return Status::Corruption("bad commit record: " + what); };
   c->seq = r.GetU64();
@@ -220,11 +228,98 @@ Status ParseCommit(std::string_view payload, const std::vector<ColumnSpec>& cols
   if (!r.ok() || nr > r.remaining()) return bad("removed count");
   for (uint32_t i = 0; i < nr; ++i) c->removed.emplace_back(r.GetString());
   if (!ParseSources(&r, &c->sources)) return bad("sources");
+  if (type == RecordType::kOverwrite) {
+    c->kind = CommitRecord::Kind::kOverwrite;
+    uint32_t n = r.GetU32();
+    if (!r.ok() || n > r.remaining()) return bad("replaced partition count");
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint8_t has = r.GetU8();
+      const int32_t day = r.GetI32();
+      if (!r.ok() || has > 1 || (!has && day != 0)) return bad("replaced partition");
+      std::optional<int32_t> p;
+      if (has) p = day;
+      if (!c->replaced.empty() && !(c->replaced.back() < p)) return bad("replaced partitions out of order");
+      c->replaced.push_back(p);
+    }
+  }
   if (!r.AtEnd()) return bad("trailing bytes");
   return Status::OK();
 }
 
 }  // namespace
+
+void SerializeSchemaChange(const CommitRecord& c, const TableSchema& schema, std::string* out) {
+  ByteWriter w(out);
+  w.PutU64(c.seq);
+  w.PutI64(c.etl_micros);
+  w.PutI64(c.committed_micros);
+  SerializeSchema(schema, out);
+}
+
+Status CheckSchemaChange(const TableSchema& from, const TableSchema& to) {
+  auto bad = [](const std::string& what) { return Status::InvalidArgument(what); };
+  if (from.name != to.name) return bad("the table's name changes");
+  if (from.partition_column != to.partition_column || from.partition_sql != to.partition_sql)
+    return bad("the table's partitioning changes");
+  if (from.bucket_column != to.bucket_column || from.bucket_count != to.bucket_count)
+    return bad("the table's bucketing changes");
+  if (to.columns.size() < from.columns.size()) return bad("columns are dropped");
+  {
+    // Everything but the columns the same bytes (the partition expression too).
+    TableSchema same = from;
+    same.columns = to.columns;
+    std::string x, y;
+    SerializeSchema(same, &x);
+    SerializeSchema(to, &y);
+    if (x != y) return bad("the table's partition expression changes");
+  }
+  // Columns the partition expression or the bucket key read keep their type: rows are placed by
+  // their values as the old type hashes and converts them.
+  std::vector<bool> placing(from.columns.size(), false);
+  if (!from.partition_column.empty()) {
+    std::vector<const PartitionExpr*> stack = {&from.partition_expr};
+    while (!stack.empty()) {
+      const PartitionExpr* e = stack.back();
+      stack.pop_back();
+      if (e->kind == PartitionExpr::kColumn && e->column < placing.size()) placing[e->column] = true;
+      for (const auto& a : e->args) stack.push_back(&a);
+    }
+  }
+  if (from.bucket_column_index() >= 0) placing[from.bucket_column_index()] = true;
+  for (size_t c = 0; c < from.columns.size(); ++c) {
+    const ColumnDef& a = from.columns[c];
+    const ColumnDef& b = to.columns[c];
+    if (a.name != b.name) return bad("column " + std::to_string(c + 1) + " '" + a.name + "' is renamed or moved");
+    if (a.not_null != b.not_null) return bad("column '" + a.name + "' changes NOT NULL");
+    if (a.type == b.type) continue;
+    if (placing[c])
+      return bad("column '" + a.name + "' places rows in their " +
+                 (static_cast<int>(c) == from.bucket_column_index() ? std::string("buckets") : std::string("partitions")) +
+                 ", so its type cannot change");
+    if (!CanWiden(a.type, b.type))
+      return bad("column '" + a.name + "' is " + a.type.ToString() + ", which does not widen to " + b.type.ToString() +
+                 " (every value must stay exactly the same: INT to BIGINT or DOUBLE, INT or BIGINT to a DECIMAL with "
+                 "room for its digits, a DECIMAL to one with at least its scale and integer digits, DATE to TIMESTAMP)");
+  }
+  for (size_t c = from.columns.size(); c < to.columns.size(); ++c)
+    if (to.columns[c].not_null)
+      return bad("column '" + to.columns[c].name + "' is added NOT NULL, but the rows already stored have no value for it");
+  return to.Validate();
+}
+
+void ConformEntry(const std::vector<ColumnSpec>& from, const std::vector<ColumnSpec>& to, SegmentEntry* e) {
+  std::vector<ZoneMap> zones(to.size());
+  for (size_t c = 0; c < to.size(); ++c) {
+    size_t f = 0;
+    while (f < from.size() && ToLower(from[f].name) != ToLower(to[c].name)) ++f;
+    if (f < from.size() && f < e->zones.size()) {
+      zones[c] = WidenZone(e->zones[f], from[f].type, to[c].type);
+    } else {
+      zones[c].null_count = e->rows;
+    }
+  }
+  e->zones = std::move(zones);
+}
 
 namespace {
 // The table state of a base record (and, but for its live list, of a checkpoint): commits
@@ -375,10 +470,41 @@ Status ParseRecords(std::string_view bytes, uint64_t base, ManifestContents& m) 
       m.checkpoint_offset = base + pos + 13 + len;
       m.checkpoint_bytes = 13 + len;
       m.commit_ends.assign(m.commits.size(), 0);  // their records are gone
-    } else if (type == static_cast<uint8_t>(RecordType::kCommit) || type == static_cast<uint8_t>(RecordType::kFileCommit)) {
+    } else if (type == static_cast<uint8_t>(RecordType::kSchemaChange)) {
+      // ALTER TABLE: a commit of no files after which the table has this schema. The entries
+      // read so far are made entries by its columns, as the commits after it write them.
+      if (!have_schema) return Status::Corruption("manifest schema change before the schema");
+      auto where = [&] { return "manifest schema change record at offset " + std::to_string(base + pos); };
+      ByteReader r(payload);
+      CommitRecord c;
+      c.seq = r.GetU64();
+      c.etl_micros = r.GetI64();
+      c.committed_micros = r.GetI64();
+      c.kind = CommitRecord::Kind::kSchemaChange;
+      TableSchema next;
+      Status st = r.ok() ? DeserializeSchema(&r, &next) : Status::Corruption("truncated");
+      if (st.ok() && !r.AtEnd()) st = Status::Corruption("trailing bytes");
+      if (st.ok()) {
+        st = CheckSchemaChange(m.schema, next);
+        if (!st.ok()) st = Status::Corruption("a schema that the table's cannot become: " + st.message());
+      }
+      if (!st.ok()) return st.WithContext(where());
+      uint64_t expect = m.commits.empty() ? 1 : m.commits.back().seq + 1;
+      if (c.seq != expect)
+        return Status::Corruption("manifest commit sequence " + std::to_string(c.seq) + " where " +
+                                  std::to_string(expect) + " was expected");
+      const auto next_cols = next.StorageColumns();
+      for (auto& e : m.base_segments) ConformEntry(cols, next_cols, &e);
+      for (auto& cm : m.commits)
+        for (auto& e : cm.added) ConformEntry(cols, next_cols, &e);
+      m.schema = std::move(next);
+      cols = next_cols;
+      m.commits.push_back(std::move(c));
+    } else if (type == static_cast<uint8_t>(RecordType::kCommit) || type == static_cast<uint8_t>(RecordType::kFileCommit) ||
+               type == static_cast<uint8_t>(RecordType::kOverwrite)) {
       if (!have_schema) return Status::Corruption("manifest commit record before the schema");
       CommitRecord c;
-      Status st = ParseCommit(payload, cols, type == static_cast<uint8_t>(RecordType::kFileCommit), &c);
+      Status st = ParseCommit(payload, cols, static_cast<RecordType>(type), &c);
       if (!st.ok()) return st.WithContext("manifest record at offset " + std::to_string(base + pos));
       uint64_t expect = m.commits.empty() ? 1 : m.commits.back().seq + 1;
       if (c.seq != expect)
@@ -391,7 +517,8 @@ Status ParseRecords(std::string_view bytes, uint64_t base, ManifestContents& m) 
     }
     pos += 13 + len;
     m.valid_length = base + pos;
-    if (type == static_cast<uint8_t>(RecordType::kCommit) || type == static_cast<uint8_t>(RecordType::kFileCommit))
+    if (type == static_cast<uint8_t>(RecordType::kCommit) || type == static_cast<uint8_t>(RecordType::kFileCommit) ||
+        type == static_cast<uint8_t>(RecordType::kSchemaChange) || type == static_cast<uint8_t>(RecordType::kOverwrite))
       m.commit_ends.push_back(m.valid_length);
   }
   if (!have_schema) return Status::Corruption("manifest has no schema record");

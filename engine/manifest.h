@@ -25,7 +25,11 @@ constexpr uint32_t kMaxManifestRecord = 256u << 20;
 // may hold several (SPEC.md "Manifest"). wh writes kFileCommit.
 // kBase: the table's state as of a commit (commit history, live files, retired files), right
 // after the schema record of a manifest that a writer rewrote (SPEC.md "Manifest").
-enum class RecordType : uint8_t { kSchema = 1, kCommit = 2, kFileCommit = 3, kBase = 4 };
+// kSchemaChange: a commit that changes the schema (ALTER TABLE): the table's whole new schema;
+// the commits after it list their files' zone maps by its columns (SPEC.md "Schema changes").
+// kOverwrite: a commit that replaces partitions (INSERT OVERWRITE, ingest --overwrite): a file
+// commit plus the partitions it replaces (SPEC.md "Manifest").
+enum class RecordType : uint8_t { kSchema = 1, kCommit = 2, kFileCommit = 3, kBase = 4, kSchemaChange = 5, kOverwrite = 6 };
 
 // A segment as the manifest knows it: enough to plan a query without opening the file.
 struct SegmentEntry {
@@ -55,8 +59,12 @@ struct CommitRecord {
   // What the commit did, as a snapshot knows it (TableSnapshot::commits): added rows (an
   // ingest, INSERT or CREATE TABLE AS: each row's etl_date is etl_micros), merged files (a
   // compaction), or unknown (a commit a base record summarizes).
-  enum class Kind : uint8_t { kUnknown, kIngest, kCompaction };
+  // kSchemaChange: an ALTER TABLE (no files added or removed). kOverwrite: new rows replacing
+  // the rows of `replaced` partitions (the files holding them retired, their other partitions'
+  // rows written anew).
+  enum class Kind : uint8_t { kUnknown, kIngest, kCompaction, kSchemaChange, kOverwrite };
   Kind kind = Kind::kUnknown;
+  std::vector<std::optional<int32_t>> replaced;  // kOverwrite: ascending, NULL first
 };
 
 struct ManifestContents {
@@ -118,10 +126,22 @@ void SerializeFileList(const std::vector<SegmentEntry>& entries, const std::vect
 void ApplyCommit(uint64_t seq, const std::vector<std::string>& removed, std::vector<SegmentEntry> added,
                  std::vector<SegmentEntry>* live);
 
+// The payload of a kSchemaChange record: commit `c` (its seq, etl and commit times) making
+// `schema` the table's.
+void SerializeSchemaChange(const CommitRecord& c, const TableSchema& schema, std::string* out);
+// Whether a table of schema `from` may become one of schema `to` without rewriting its files:
+// the same name, partitioning and bucketing; every column of `from` in `to` under its name, of
+// a type it widens to (CanWiden), the partition and bucket columns unchanged, NOT NULL as it
+// was; columns `to` adds come after them and are nullable. The error says what differs.
+Status CheckSchemaChange(const TableSchema& from, const TableSchema& to);
+// A manifest entry whose zone maps are by storage columns `from`, made one by columns `to` (by
+// name: a column `from` lacks gets an all-NULL zone map, a widened one its bounds widened).
+void ConformEntry(const std::vector<ColumnSpec>& from, const std::vector<ColumnSpec>& to, SegmentEntry* e);
+
 // Serialization, exposed for tests and fuzzing.
 std::string EncodeManifestHeader();
 std::string EncodeRecord(RecordType type, const std::string& payload);
-// The payload of a kFileCommit record.
+// The payload of a kFileCommit record, or of a kOverwrite record when c.kind is kOverwrite.
 void SerializeCommit(const CommitRecord& c, const std::vector<ColumnSpec>& cols, std::string* out);
 Status ParseManifest(std::string_view bytes, ManifestContents* out);
 

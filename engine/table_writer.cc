@@ -605,6 +605,73 @@ Status TableWriter::MergePendingFiles() {
   return Status::OK();
 }
 
+Status TableWriter::AppendRecord(const std::string& record, uint64_t seq, bool* cut) {
+  *cut = false;
+  auto file = fs_->NewAppendableFile(manifest_path_);
+  if (!file.ok()) {
+    *cut = true;
+    done_ = true;
+    return file.status().WithContext("commit aborted");
+  }
+  Status st = (*file)->Append(record);
+  if (st.ok()) st = (*file)->Sync();
+  Status cl = (*file)->Close();
+  if (st.ok()) st = cl;
+  done_ = true;
+  if (!st.ok()) {
+    Status tr = fs_->Truncate(manifest_path_, manifest_length_);
+    if (tr.ok()) {
+      auto f2 = fs_->NewAppendableFile(manifest_path_);
+      if (f2.ok()) tr = (*f2)->Sync();
+      else tr = f2.status();
+    }
+    *cut = tr.ok();
+    return st.WithContext("commit aborted");
+  }
+  manifest_length_ += record.size();
+  // After the commit point nothing may fail the call (the caller would report a committed
+  // batch as lost, and a rerun would load it twice): each step is best effort, exceptions (out
+  // of memory under --memory-mb, no thread) included.
+  // _head: a head that lags behind the manifest is valid, it only narrows what truncation it
+  // can reveal.
+  (void)CatchAll([&] {
+    if (fs_->WriteFileAtomic(JoinPath(base_.dir, kHeadFile), EncodeHead(seq, manifest_length_)).ok())
+      (void)fs_->SyncDir(base_.dir);
+  });
+  return Status::OK();
+}
+
+Result<CommitRecord> TableWriter::CommitSchema(const TableSchema& schema) {
+  if (done_ || !pending_.empty() || !removed_.empty())
+    return Status::Internal("CommitSchema on a writer that has written files");
+  Status ok = CheckSchemaChange(base_.schema, schema);
+  if (!ok.ok()) {
+    Abort();
+    return ok;
+  }
+  CommitRecord rec;
+  rec.seq = base_.last_seq + 1;
+  rec.committed_micros = NowMicros();
+  // Not a load: its etl time is its commit time, which no load's etl_date shares in practice (an
+  // export by --since-commit tells loads apart by their etl_date).
+  rec.etl_micros = rec.committed_micros;
+  rec.kind = CommitRecord::Kind::kSchemaChange;
+  std::string payload;
+  SerializeSchemaChange(rec, schema, &payload);
+  bool cut = false;
+  WH_RETURN_IF_ERROR(AppendRecord(EncodeRecord(RecordType::kSchemaChange, payload), rec.seq, &cut));
+  // The state after it, for a rewrite of the manifest when one is due: the new schema, the live
+  // entries by its columns (as a reader converts them).
+  (void)CatchAll([&] {
+    const auto from = base_.schema.StorageColumns();
+    base_.schema = schema;
+    const auto to = base_.schema.StorageColumns();
+    for (auto& e : base_.segments) ConformEntry(from, to, &e);
+    MaybeCheckpoint(rec);
+  });
+  return rec;
+}
+
 void TableWriter::MaybeCheckpoint(const CommitRecord& rec) {
   // Without a base record or checkpoint: since the schema record.
   const uint64_t covered = base_.checkpoint_offset ? base_.checkpoint_offset : kManifestHeaderSize;
@@ -688,7 +755,7 @@ void TableWriter::MaybeCheckpoint(const CommitRecord& rec) {
 
 Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   if (done_) return Status::Internal("Commit after commit or abort");
-  if (removed_.empty()) {
+  if (removed_.empty() || overwrite_) {
     // An ingest's flushes of one partition become one file. (A compaction's outputs are already
     // what it wants: cut at its target size, in commit order.)
     Status st = MergePendingFiles();
@@ -703,6 +770,10 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   rec.committed_micros = NowMicros();
   rec.sources = std::move(sources);
   rec.removed = removed_;
+  if (overwrite_) {
+    rec.kind = CommitRecord::Kind::kOverwrite;
+    rec.replaced = replaced_;
+  }
   auto fail = [&](const Status& st) {
     Abort();
     return st;
@@ -733,38 +804,16 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
     return fail(Status::InvalidArgument("the commit lists " + std::to_string(rec.added.size()) +
                                         " parts of files, " + std::to_string(payload.size()) +
                                         " bytes: more than a manifest record holds (256 MiB); load it in smaller batches"));
-  std::string record = EncodeRecord(RecordType::kFileCommit, payload);
-  auto file = fs_->NewAppendableFile(manifest_path_);
-  if (!file.ok()) return fail(file.status());
-  Status st = (*file)->Append(record);
-  if (st.ok()) st = (*file)->Sync();
-  Status cl = (*file)->Close();
-  if (st.ok()) st = cl;
+  bool cut = false;
+  Status st = AppendRecord(EncodeRecord(overwrite_ ? RecordType::kOverwrite : RecordType::kFileCommit, payload),
+                           rec.seq, &cut);
   if (!st.ok()) {
-    // The record may or may not have reached the disk. Only when we can cut it off again is it
+    // The record may or may not have reached the disk. Only when it was cut off again is it
     // safe to delete the segments; otherwise leave them: the next writer either finds a whole
     // record naming them (committed) or a torn one (and then removes them as orphans).
-    Status tr = fs_->Truncate(manifest_path_, manifest_length_);
-    if (tr.ok()) {
-      auto f2 = fs_->NewAppendableFile(manifest_path_);
-      if (f2.ok()) tr = (*f2)->Sync();
-      else tr = f2.status();
-    }
-    done_ = true;
-    if (tr.ok()) RemovePending();
-    return st.WithContext("commit aborted");
+    if (cut) RemovePending();
+    return st;
   }
-  done_ = true;
-  manifest_length_ += record.size();
-  // After the commit point nothing may fail the call (the caller would report a committed
-  // batch as lost, and a rerun would load it twice): each step is best effort, exceptions (out
-  // of memory under --memory-mb, no thread) included.
-  // _head: a head that lags behind the manifest is valid, it only narrows what truncation it
-  // can reveal.
-  (void)CatchAll([&] {
-    if (fs_->WriteFileAtomic(JoinPath(base_.dir, kHeadFile), EncodeHead(rec.seq, manifest_length_)).ok())
-      (void)fs_->SyncDir(base_.dir);
-  });
   // The segments this commit retired go once no reader can need them (else a later writer).
   (void)CatchAll([&] { (void)DeleteRetired(rec.removed, rec.seq); });
   (void)CatchAll([&] { MaybeCheckpoint(rec); });

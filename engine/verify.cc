@@ -195,12 +195,13 @@ VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
     const SegmentReader& r = **rd;
     const SegmentFooter& footer = r.footer();
     stats.bytes += r.file_size();
-    bool same_cols = cols.size() == footer.columns.size();
-    for (size_t c = 0; same_cols && c < cols.size(); ++c)
-      same_cols = cols[c].name == footer.columns[c].name && cols[c].type == footer.columns[c].type;
-    if (!same_cols) problem(path + ": columns differ from the table schema");
     stats.blocks += footer.row_groups.size() * footer.columns.size();
     const size_t bad_blocks = r.VerifyBlocks([&](const Status& st) { problem(st.ToString()); });
+    // Then read as the table's columns now: a file written before an ALTER TABLE lacks the
+    // columns added since (NULL) or holds a widened one as its narrower type.
+    const Status conformed = (*rd)->Conform(cols);
+    const bool same_cols = conformed.ok();
+    if (!same_cols) problem(path + ": columns differ from the table schema: " + conformed.ToString());
     // Every part of the file is one the manifest lists (else its rows would be invisible).
     for (const SegmentPart& part : footer.parts) {
       bool listed = false;

@@ -353,4 +353,39 @@ bool Column::MapDictionary(const Column& src, std::vector<uint32_t>* map) {
   return true;
 }
 
+Column NullColumn(const DataType& type, size_t rows) {
+  Column c(type);
+  if (type.physical() == PhysicalType::kString) {
+    c.SetStrings(std::vector<uint32_t>(rows + 1, 0), std::string());
+  } else {
+    c.ResizeFixed(rows);
+  }
+  c.SetValidity(std::vector<uint8_t>(rows, 0));
+  return c;
+}
+
+Column WidenColumn(const Column& c, const DataType& to) {
+  const DataType& from = c.type();
+  if (from == to) return c;
+  Column out(to);
+  const size_t n = c.size();
+  if (to.physical() == PhysicalType::kDouble) {
+    double* v = reinterpret_cast<double*>(out.ResizeFixedForWrite(n));
+    for (size_t i = 0; i < n; ++i) v[i] = static_cast<double>(IntegerAt(c, i));
+  } else {
+    uint8_t* p = out.ResizeFixedForWrite(n);
+    for (size_t i = 0; i < n; ++i) {
+      const int128 w = c.IsNull(i) ? 0 : WidenInteger(IntegerAt(c, i), from, to);
+      switch (to.physical()) {
+        case PhysicalType::kInt32: reinterpret_cast<int32_t*>(p)[i] = static_cast<int32_t>(w); break;
+        case PhysicalType::kInt64: reinterpret_cast<int64_t*>(p)[i] = static_cast<int64_t>(w); break;
+        case PhysicalType::kInt128: reinterpret_cast<int128*>(p)[i] = w; break;
+        default: break;
+      }
+    }
+  }
+  if (c.has_nulls()) out.SetValidity(c.validity());
+  return out;
+}
+
 }  // namespace wh

@@ -179,4 +179,10 @@ inline int128 IntegerAt(const Column& c, size_t i) {
   }
 }
 
+// A column of `rows` rows of `type`, every one NULL.
+Column NullColumn(const DataType& type, size_t rows);
+// The values of `c` as values of type `to`, NULLs kept (CanWiden(c.type(), to)): a file written
+// before ALTER TABLE widened a column, read as the table's type now.
+Column WidenColumn(const Column& c, const DataType& to);
+
 }  // namespace wh

@@ -884,4 +884,19 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
   return col;
 }
 
+ZoneMap WidenZone(const ZoneMap& z, const DataType& from, const DataType& to) {
+  if (from == to || !z.has_min_max) return z;
+  ZoneMap w;
+  w.null_count = z.null_count;
+  w.has_min_max = true;
+  if (to.id == TypeId::kDouble) {
+    w.min_d = static_cast<double>(z.min_i);
+    w.max_d = static_cast<double>(z.max_i);
+  } else {
+    w.min_i = WidenInteger(z.min_i, from, to);
+    w.max_i = WidenInteger(z.max_i, from, to);
+  }
+  return w;
+}
+
 }  // namespace wh

@@ -52,6 +52,8 @@ struct ZoneMap {
 };
 
 ZoneMap ComputeZoneMap(const Column& col, size_t begin, size_t end);
+// The zone map of values of type `from` as values of type `to` (CanWiden(from, to)).
+ZoneMap WidenZone(const ZoneMap& z, const DataType& from, const DataType& to);
 
 // The segment writer's default target for row groups that several buckets share: buckets share
 // one while their rows together are at most this many (see ShareBuckets in segment.h).

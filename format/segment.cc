@@ -15,8 +15,14 @@ std::string SegmentFooter::Property(const std::string& key) const {
 
 ZoneMap SegmentFooter::BlockZone(size_t g, size_t c) const {
   const BlockMeta& bm = row_groups[g].blocks[c];
+  if (!sources.empty() && sources[c].column < 0) {  // a column the file lacks: all NULL
+    ZoneMap none;
+    none.null_count = row_groups[g].rows;
+    return none;
+  }
   // The bytes were parsed once when the footer was read or written, so this cannot fail.
   ByteReader r(std::string_view(zone_bytes).substr(bm.zone_at, bm.zone_size));
+  if (!sources.empty()) return WidenZone(ZoneMap::Deserialize(sources[c].type, &r), sources[c].type, columns[c].type);
   return ZoneMap::Deserialize(columns[c].type, &r);
 }
 
@@ -458,9 +464,63 @@ Result<std::pair<size_t, size_t>> SegmentReader::Part(std::optional<int32_t> par
   return range;
 }
 
+Status SegmentReader::Conform(const std::vector<ColumnSpec>& columns) {
+  const std::vector<ColumnSpec>& own = footer_.columns;
+  auto same_name = [](const std::string& a, const std::string& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  std::vector<ColumnSource> sources(columns.size());
+  std::vector<bool> used(own.size(), false);
+  bool identity = columns.size() == own.size();
+  for (size_t c = 0; c < columns.size(); ++c) {
+    for (size_t f = 0; f < own.size(); ++f) {
+      if (!same_name(own[f].name, columns[c].name)) continue;
+      if (!CanWiden(own[f].type, columns[c].type))
+        return Status::Corruption(path() + ": column '" + own[f].name + "' is " + own[f].type.ToString() +
+                                  " in the file, which does not widen to the table's " + columns[c].type.ToString());
+      sources[c] = {static_cast<int32_t>(f), own[f].type};
+      used[f] = true;
+      break;
+    }
+    if (sources[c].column < 0 && !columns[c].nullable)
+      return Status::Corruption(path() + ": the file lacks the NOT NULL column '" + columns[c].name + "'");
+    identity = identity && sources[c].column == static_cast<int32_t>(c) && own[c].type == columns[c].type;
+  }
+  for (size_t f = 0; f < own.size(); ++f)
+    if (!used[f]) return Status::Corruption(path() + ": the file has a column '" + own[f].name + "' that the table lacks");
+  if (identity) return Status::OK();
+  std::vector<ColumnSpec> specs = columns;
+  for (size_t c = 0; c < columns.size(); ++c)
+    if (sources[c].column >= 0) specs[c].nullable = own[sources[c].column].nullable;
+  for (RowGroupMeta& rg : footer_.row_groups) {
+    std::vector<BlockMeta> blocks(columns.size());
+    for (size_t c = 0; c < columns.size(); ++c)
+      if (sources[c].column >= 0) blocks[c] = rg.blocks[sources[c].column];
+    rg.blocks = std::move(blocks);
+  }
+  footer_.columns = std::move(specs);
+  footer_.sources = std::move(sources);
+  return Status::OK();
+}
+
 Result<Column> SegmentReader::ReadColumn(size_t g, size_t c) const {
   if (g >= footer_.row_groups.size() || c >= footer_.columns.size())
     return Status::Internal("ReadColumn: no such block");
+  const RowGroupMeta& rg = footer_.row_groups[g];
+  if (!footer_.sources.empty()) {
+    const ColumnSource& src = footer_.sources[c];
+    if (src.column < 0) return NullColumn(footer_.columns[c].type, rg.rows);
+    if (!(src.type == footer_.columns[c].type)) {
+      WH_ASSIGN_OR_RETURN(Column col, ReadBlock(g, c, src.type));
+      return WidenColumn(col, footer_.columns[c].type);
+    }
+  }
+  return ReadBlock(g, c, footer_.columns[c].type);
+}
+
+Result<Column> SegmentReader::ReadBlock(size_t g, size_t c, const DataType& type) const {
   const RowGroupMeta& rg = footer_.row_groups[g];
   const BlockMeta& bm = rg.blocks[c];
   std::string data;
@@ -471,7 +531,7 @@ Result<Column> SegmentReader::ReadColumn(size_t g, size_t c) const {
     WH_RETURN_IF_ERROR(file_->Read(bm.offset, bm.length, &data));
     bytes = reinterpret_cast<const uint8_t*>(data.data());
   }
-  auto col = DecodeBlock(footer_.columns[c].type, bytes, bm.length, rg.rows);
+  auto col = DecodeBlock(type, bytes, bm.length, rg.rows);
   if (!col.ok())
     return col.status().WithContext(path() + ": row group " + std::to_string(g) + " (bucket " +
                                     std::to_string(rg.bucket) + "), column '" +
@@ -485,6 +545,8 @@ Result<Column> SegmentReader::ReadColumn(size_t g, size_t c) const {
 Result<SegmentReader::BlockHeader> SegmentReader::ReadBlockHeader(size_t g, size_t c) const {
   if (g >= footer_.row_groups.size() || c >= footer_.columns.size())
     return Status::Internal("ReadBlockHeader: no such block");
+  if (!footer_.sources.empty() && footer_.sources[c].column < 0)
+    return Status::InvalidArgument(path() + ": the file has no column '" + footer_.columns[c].name + "'");
   const BlockMeta& bm = footer_.row_groups[g].blocks[c];
   std::string data;
   WH_RETURN_IF_ERROR(file_->Read(bm.offset, 16, &data));

@@ -72,8 +72,17 @@ struct SegmentPart {
   uint32_t groups = 0;
 };
 
+// Where a column of a conformed footer (SegmentReader::Conform) is in the file.
+struct ColumnSource {
+  int32_t column = -1;  // the file's column; -1: the file has none (every row reads as NULL)
+  DataType type;        // its type in the file (values read are widened to the footer's type)
+};
+
 struct SegmentFooter {
   std::vector<ColumnSpec> columns;
+  // Empty: `columns` are the file's. After SegmentReader::Conform: one per column, where it is
+  // in the file; row_groups[g].blocks[c] is then that column's block (length 0 when none).
+  std::vector<ColumnSource> sources;
   std::vector<std::pair<std::string, std::string>> properties;
   uint64_t rows = 0;
   std::vector<RowGroupMeta> row_groups;
@@ -180,6 +189,13 @@ class SegmentReader {
   // The row groups [first, first + count) of `partition`'s part (all of a file of version 1 or
   // 2, whose partition only the manifest knows); Corruption when the file has no such part.
   Result<std::pair<size_t, size_t>> Part(std::optional<int32_t> partition) const;
+  // Makes the reader present the file as holding `columns` (a table's storage columns now),
+  // matching the file's columns by name ignoring case (SPEC.md "Schema changes"): a column the
+  // file lacks reads as NULL in every row, one of a narrower type is widened as it is read, and
+  // footer() lists `columns`. Corruption when the file cannot be read so: a column of the file
+  // that `columns` lacks, a type that does not widen, a NOT NULL column the file lacks. Call once,
+  // right after Open (VerifyBlocks checks the file's own blocks: call it before).
+  Status Conform(const std::vector<ColumnSpec>& columns);
   // Reads, verifies and decodes block (row_group, column).
   Result<Column> ReadColumn(size_t row_group, size_t column) const;
   // The frame header of block (row_group, column): encoding, compression and sizes. Reads 16
@@ -197,6 +213,9 @@ class SegmentReader {
 
  private:
   SegmentReader() = default;
+  // Block (g, c) decoded as `type` (the file's type of the column).
+  Result<Column> ReadBlock(size_t g, size_t c, const DataType& type) const;
+
   std::unique_ptr<RandomAccessFile> file_;
   SegmentFooter footer_;
   uint16_t version_ = 0;

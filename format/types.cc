@@ -76,6 +76,29 @@ Status ValidateType(const DataType& t) {
   return Status::Corruption("unknown type id " + std::to_string(static_cast<int>(t.id)));
 }
 
+bool CanWiden(const DataType& from, const DataType& to) {
+  if (from == to) return true;
+  switch (from.id) {
+    case TypeId::kInt32:
+      return to.id == TypeId::kInt64 || to.id == TypeId::kDouble ||
+             (to.id == TypeId::kDecimal && to.precision - to.scale >= 10);
+    case TypeId::kInt64:
+      return to.id == TypeId::kDecimal && to.precision - to.scale >= 19;
+    case TypeId::kDecimal:
+      return to.id == TypeId::kDecimal && to.scale >= from.scale && to.precision - to.scale >= from.precision - from.scale;
+    case TypeId::kDate:
+      return to.id == TypeId::kTimestamp;
+    default:
+      return false;
+  }
+}
+
+int128 WidenInteger(int128 v, const DataType& from, const DataType& to) {
+  if (from.id == TypeId::kDate && to.id == TypeId::kTimestamp) return v * 86400000000;
+  if (to.id == TypeId::kDecimal) return v * Pow10(to.scale - (from.id == TypeId::kDecimal ? from.scale : 0));
+  return v;
+}
+
 int128 Pow10(int n) {
   static const auto table = [] {
     struct T { int128 v[39]; } t{};

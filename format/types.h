@@ -90,4 +90,14 @@ Status ValidateType(const DataType& t);
 // Powers of ten as int128, 10^0 .. 10^38.
 int128 Pow10(int n);
 
+// Whether every value of type `from` is exactly a value of type `to`, so that a column's type can
+// be widened without rewriting the files that hold it (ALTER TABLE ... ALTER COLUMN ... TYPE,
+// SPEC.md "Schema changes"): the same type; INT to BIGINT or DOUBLE; INT to DECIMAL(p,s) with
+// p - s >= 10 and BIGINT with p - s >= 19; DECIMAL(p,s) to DECIMAL(p',s') with s' >= s and
+// p' - s' >= p - s; DATE to TIMESTAMP (midnight).
+bool CanWiden(const DataType& from, const DataType& to);
+// The value `v` of type `from` (an integer-like physical value: days, micros, an unscaled
+// decimal, an integer) as the same value of type `to` (CanWiden(from, to), `to` not DOUBLE).
+int128 WidenInteger(int128 v, const DataType& from, const DataType& to);
+
 }  // namespace wh

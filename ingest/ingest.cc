@@ -794,6 +794,11 @@ Result<IngestResult> IngestStreams(Warehouse* wh, const std::string& table,
     res.input_bytes += in->bytes_read();
   }
   WH_RETURN_IF_ERROR(batch.Flush());
+  if (options.overwrite) {
+    WH_RETURN_IF_ERROR(writer->Overwrite(std::nullopt));
+    res.partitions_replaced = writer->overwrite_stats().partitions;
+    res.rows_replaced = writer->overwrite_stats().rows_replaced;
+  }
   WH_ASSIGN_OR_RETURN(CommitRecord rec, writer->Commit(std::move(sources)));
   res.partitions = writer->partitions_written();
   // An unpartitioned table is one partition, as wh inspect counts it.

@@ -65,6 +65,9 @@ struct IngestOptions {
   // (CompactOptions, README "Compaction"); `wh ingest --no-compact` turns it off.
   bool compact = true;
   CompactOptions compaction;
+  // The commit replaces the partitions its rows fall in (every row of an unpartitioned table):
+  // a day delivered again (`wh ingest --overwrite`, TableWriter::Overwrite).
+  bool overwrite = false;
   // Called about every 64K rows, from the ingesting thread.
   std::function<void(const IngestProgress&)> on_progress;
 };
@@ -84,6 +87,8 @@ struct IngestResult {
   uint64_t input_bytes = 0;
   double seconds = 0;
   uint64_t commit_seq = 0;
+  // With IngestOptions::overwrite: the partitions replaced and the rows they held.
+  uint64_t partitions_replaced = 0, rows_replaced = 0;
   std::vector<RejectedRow> rejects;  // rows read = rows + rejects.size()
   // The compaction that followed the commit. It cannot undo the ingest: when it fails (or
   // another writer holds the table) the rows stay committed and the reason is here.

@@ -196,7 +196,7 @@ struct ColumnDefAst {
 
 struct Statement {
   enum Kind { kCreateTable, kDropTable, kShowTables, kDescribe, kSelect, kCreateView, kDropView,
-              kExplain, kInsert, kShowFunctions, kCopy };
+              kExplain, kInsert, kShowFunctions, kCopy, kAlterTable };
   Kind kind;
   SourcePos pos;
   std::string table;
@@ -223,6 +223,15 @@ struct Statement {
   SourcePos path_pos;
   std::vector<std::pair<std::string, std::string>> options;
   std::vector<SourcePos> option_pos;
+  // INSERT OVERWRITE: replaces the partitions its rows fall in (the whole table when it is not
+  // partitioned), or with PARTITION (partition_column = value) that one partition
+  bool overwrite = false;
+  bool static_partition = false;
+  std::optional<std::string> partition_value;  // nullopt: the NULL partition
+  SourcePos partition_pos, partition_value_pos;
+  // ALTER TABLE: add `columns`, or change the type of columns[0] to its type
+  enum AlterAction { kAddColumns, kAlterType };
+  AlterAction alter = kAddColumns;
   // EXPLAIN [ANALYZE]
   bool analyze = false;
   std::unique_ptr<Statement> inner;

@@ -98,7 +98,7 @@ class ScanOp : public Operator {
         continue;
       }
       if (!reader_) {
-        WH_ASSIGN_OR_RETURN(reader_, ctx_->Reader(node_.table->SegmentPath(seg)));
+        WH_ASSIGN_OR_RETURN(reader_, ctx_->Reader(*node_.table, seg));
         if (node_.prune && !node_.filters.empty()) segment_env_ = SegmentEnv(node_, seg, &filter_ids_);
         if (reader_->footer_checksum() != seg.footer_checksum)
           return Status::Corruption(reader_->path() + ": footer differs from the one the manifest recorded");
@@ -851,8 +851,6 @@ class AggregateOp : public Operator {
   std::vector<std::unique_ptr<AggregateState>> states_;
   bool done_ = false;
 };
-
-Column NullColumn(const DataType& t, size_t n) { return ConstantColumn(Value::Null(t), n); }
 
 // Rows `rows` of src, where UINT32_MAX stands for a NULL (an outer join's missing side).
 template <typename T>
@@ -2562,7 +2560,8 @@ NodeStats& ExecContext::stats(const PlanNode* node) {
   return *s;
 }
 
-Result<std::shared_ptr<SegmentReader>> ExecContext::Reader(const std::string& path) {
+Result<std::shared_ptr<SegmentReader>> ExecContext::Reader(const TableSnapshot& table, const SegmentEntry& seg) {
+  const std::string path = table.SegmentPath(seg);
   // Threads scanning different buckets reach the same segments at about the same time: the
   // first opens the file, the others wait for it instead of opening it again.
   std::shared_ptr<PendingReader> entry;
@@ -2580,7 +2579,13 @@ Result<std::shared_ptr<SegmentReader>> ExecContext::Reader(const std::string& pa
     files_opened_++;
     // Whatever happens here (out of memory too), the waiters must be told.
     Result<std::unique_ptr<SegmentReader>> r = Status::Internal("not opened");
-    Status opened = CatchAll([&] { r = SegmentReader::Open(fs_, path); });
+    Status opened = CatchAll([&] {
+      r = SegmentReader::Open(fs_, path);
+      if (r.ok()) {
+        Status conformed = (*r)->Conform(table.schema.StorageColumns());
+        if (!conformed.ok()) r = conformed;
+      }
+    });
     if (!opened.ok()) r = opened;
     std::lock_guard<std::mutex> l(entry->mu);
     if (r.ok()) entry->reader = std::shared_ptr<SegmentReader>(std::move(*r));
@@ -2720,7 +2725,7 @@ Status CountScanRowGroups(const PlanNode& scan, ExecContext* ctx, uint64_t* visi
   *visited = *skipped = 0;
   for (size_t s : scan.pruning.segments) {
     const SegmentEntry& seg = scan.table->segments[s];
-    WH_ASSIGN_OR_RETURN(auto reader, ctx->Reader(scan.table->SegmentPath(seg)));
+    WH_ASSIGN_OR_RETURN(auto reader, ctx->Reader(*scan.table, seg));
     const RangeEnv segment_env = SegmentEnv(scan, seg);  // once per segment, not per row group
     const SegmentFooter& footer = reader->footer();
     WH_ASSIGN_OR_RETURN(const auto part, reader->Part(seg.partition));

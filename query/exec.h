@@ -49,8 +49,8 @@ class ExecContext {
   const ExecOptions& options() const { return options_; }
   int threads() const { return threads_; }
   NodeStats& stats(const PlanNode* node);
-  // Opens (once per query) a segment file.
-  Result<std::shared_ptr<SegmentReader>> Reader(const std::string& path);
+  // Opens (once per query) a segment file of `table`, conformed to the table's columns.
+  Result<std::shared_ptr<SegmentReader>> Reader(const TableSnapshot& table, const SegmentEntry& seg);
   // Segment files opened so far (each once).
   uint64_t files_opened() const { return files_opened_.load(); }
   // Block (g, c) of `reader` decoded, for row groups that several units of work read (each

@@ -308,7 +308,8 @@ Result<PlanPtr> Session::Plan(Warehouse* wh, const QueryAst& q, const std::strin
 
 Result<ResultSet> Session::InsertPlan(Warehouse* wh, TableWriter* writer, const std::string& table,
                                       const PlanPtr& plan, const std::string& sql, const SourcePos& pos,
-                                      CommitRecord* committed) {
+                                      CommitRecord* committed,
+                                      const std::optional<std::optional<std::set<std::optional<int32_t>>>>& overwrite) {
   const TableSchema schema = writer->base().schema;
   if (plan->out.size() != schema.columns.size())
     return SqlError(sql, pos, Status::InvalidArgument(
@@ -353,6 +354,10 @@ Result<ResultSet> Session::InsertPlan(Warehouse* wh, TableWriter* writer, const 
     }
   }
   if (buffered) WH_RETURN_IF_ERROR(writer->WriteRows(acc));
+  if (overwrite) {
+    Status st = writer->Overwrite(*overwrite);
+    if (!st.ok()) return st.code() == StatusCode::kInvalidArgument ? SqlError(sql, pos, st) : st;
+  }
   WH_ASSIGN_OR_RETURN(CommitRecord rec, writer->Commit({}));
   if (committed) *committed = std::move(rec);
   return CountResult("rows_inserted", rows);
@@ -369,6 +374,7 @@ Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::str
   std::optional<char> delim;
   bool array = false;
   bool force = false;  // COPY FROM a file the table already committed
+  bool overwrite = false;  // COPY FROM replacing the partitions its rows fall in
   for (size_t i = 0; i < st.options.size(); ++i) {
     const std::string& name = st.options[i].first;  // not a structured binding: clang 14 cannot capture one
     const std::string& value = st.options[i].second;
@@ -394,8 +400,10 @@ Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::str
       WH_ASSIGN_OR_RETURN(array, flag());
     } else if (name == "force") {
       WH_ASSIGN_OR_RETURN(force, flag());
+    } else if (name == "overwrite") {
+      WH_ASSIGN_OR_RETURN(overwrite, flag());
     } else {
-      return option_error(i, "unknown COPY option '" + name + "' (known: FORMAT csv|tsv|json, HEADER, DELIMITER, ARRAY, FORCE)");
+      return option_error(i, "unknown COPY option '" + name + "' (known: FORMAT csv|tsv|json, HEADER, DELIMITER, ARRAY, FORCE, OVERWRITE)");
     }
   }
   if (format.empty()) {
@@ -421,12 +429,16 @@ Result<std::vector<ResultSet>> Session::Copy(const Statement& st, const std::str
     opt.header = header.value_or(true);
     opt.etl_micros = options_.etl_micros;
     opt.force = force;
+    opt.overwrite = overwrite;
     opt.force_hint = "Add (FORCE true) to load it again.";
     WH_ASSIGN_OR_RETURN(IngestResult r, IngestCsv(wh, st.table, *paths, opt));
     out.push_back(CountResult("rows_inserted", r.rows));
     return out;
   }
   if (force) return SqlError(sql, st.pos, Status::InvalidArgument("FORCE is an option of COPY ... FROM"));
+  if (overwrite)
+    return SqlError(sql, st.pos, Status::InvalidArgument("OVERWRITE is an option of COPY ... FROM (a file written TO is "
+                                                         "always replaced whole)"));
   WH_RETURN_IF_ERROR(RefuseInsideWarehouse(root_, st.path, "COPY TO"));
   auto opened = GetWarehouse(false);
   if (!opened.ok() && opened.status().code() != StatusCode::kNotFound) return opened.status();
@@ -572,6 +584,53 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       if (inserted && !inserted->ok()) return inserted->status();
       if (!s.ok()) return SqlError(sql, st.table_pos, s);
       out.push_back(std::move(**inserted));
+      return out;
+    }
+    case Statement::kAlterTable: {
+      auto wh = GetWarehouse(false);
+      if (!wh.ok()) {
+        if (st.if_exists && wh.status().code() == StatusCode::kNotFound) return out;
+        return wh.status();
+      }
+      if (!(*wh)->TableExists(st.table)) {
+        if (st.if_exists) return out;
+        auto view = (*wh)->GetView(st.table);
+        const bool is_view = temp_views_.count(ToLower(st.table)) || (view.ok() && view->has_value());
+        return SqlError(sql, st.table_pos, Status::NotFound("no table '" + ToLower(st.table) + "'" +
+                                                            (is_view ? " (it is a view: CREATE OR REPLACE VIEW changes one)" : "")));
+      }
+      // Under the table's writer lock, so no load commits between reading the schema and
+      // committing the new one.
+      auto writer = (*wh)->OpenWriter(st.table);
+      if (!writer.ok()) return SqlError(sql, st.table_pos, writer.status());
+      const TableSchema& now = (*writer)->base().schema;
+      TableSchema next = now;
+      for (const ColumnDefAst& c : st.columns) {
+        const std::string name = ToLower(c.def.name);
+        const int at = next.FindColumn(c.def.name);
+        if (st.alter == Statement::kAlterType) {
+          if (at < 0) {
+            const bool derived = name == ToLower(next.partition_column) || name == kEtlDateColumn;
+            return SqlError(sql, c.pos, Status::NotFound("table '" + now.name + "' has no column '" + c.def.name + "'" +
+                                                         (derived ? " that ALTER can change (it is derived from the others)" : "")));
+          }
+          next.columns[at].type = c.def.type;
+          continue;
+        }
+        if (at >= 0 || name == ToLower(next.partition_column) || name == kEtlDateColumn) {
+          if (st.if_not_exists) continue;
+          return SqlError(sql, c.pos, Status::AlreadyExists("table '" + now.name + "' already has a column '" +
+                                                            c.def.name + "'"));
+        }
+        next.columns.push_back(c.def);
+      }
+      bool same = next.columns.size() == now.columns.size();
+      for (size_t c = 0; same && c < now.columns.size(); ++c) same = next.columns[c].type == now.columns[c].type;
+      if (same) return out;  // ADD COLUMN IF NOT EXISTS of a column it has, a type it has
+      Status ok = CheckSchemaChange(now, next);
+      if (!ok.ok()) return SqlError(sql, st.columns.front().pos, ok);
+      auto rec = (*writer)->CommitSchema(next);
+      if (!rec.ok()) return SqlError(sql, st.table_pos, rec.status());
       return out;
     }
     case Statement::kDropTable:
@@ -790,8 +849,33 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       std::vector<DataType> types;
       for (const auto& c : writer->base().schema.columns) types.push_back(c.type);
       WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(wh, *st.query, sql, &names, &types));
+      // INSERT OVERWRITE: the partitions its rows fall in (nullopt), or the one it names.
+      std::optional<std::optional<std::set<std::optional<int32_t>>>> overwrite;
+      if (st.overwrite) {
+        overwrite.emplace();
+        const TableSchema& schema = writer->base().schema;
+        if (st.static_partition) {
+          if (schema.partition_column.empty())
+            return SqlError(sql, st.partition_pos, Status::InvalidArgument(
+                "table '" + schema.name + "' is not partitioned: INSERT OVERWRITE " + schema.name +
+                " (without PARTITION) replaces all of it"));
+          if (ToLower(st.partition_column) != ToLower(schema.partition_column))
+            return SqlError(sql, st.partition_pos, Status::InvalidArgument(
+                "the partition column of '" + schema.name + "' is " + schema.partition_column + ", not " +
+                st.partition_column));
+          std::optional<int32_t> day;
+          if (st.partition_value) {
+            auto d = ParseDate(*st.partition_value);
+            if (!d.ok())
+              return SqlError(sql, st.partition_value_pos, Status::InvalidArgument(
+                  "'" + *st.partition_value + "' is not a date (YYYY-MM-DD)"));
+            day = *d;
+          }
+          overwrite->emplace(std::set<std::optional<int32_t>>{day});
+        }
+      }
       CommitRecord rec;
-      WH_ASSIGN_OR_RETURN(ResultSet rs, InsertPlan(wh, writer.get(), st.table, plan, sql, st.pos, &rec));
+      WH_ASSIGN_OR_RETURN(ResultSet rs, InsertPlan(wh, writer.get(), st.table, plan, sql, st.pos, &rec, overwrite));
       writer.reset();
       // Merges as ingest does (README "Compaction"). The rows are committed: a failure here (or
       // a writer that came first) leaves the table as the INSERT made it.

@@ -643,6 +643,12 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
     return Status::InvalidArgument("table '" + schema.name + "' no longer has the columns of its Iceberg export in '" +
                                    dir + "'; export it to a new directory");
 
+  if (prior)
+    for (const auto& c : scan.snapshot().commits)
+      if (c.kind == CommitRecord::Kind::kOverwrite && c.seq > prior->snapshots.back().wh_commit)
+        return Status::InvalidArgument("commit " + std::to_string(c.seq) + " of table '" + schema.name +
+                                       "' replaced partitions (an overwrite) since the last export to '" + dir +
+                                       "', which an appended snapshot cannot say; export it to a new directory");
   std::vector<std::string> conds;
   // The rows to add: on an append, those of the etl_dates whose rows grew since the last export
   // (every row keeps its load's etl_date, and compactions keep every row); rows added under an

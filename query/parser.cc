@@ -127,14 +127,34 @@ class Parser {
     }
     if (AcceptKeyword("COPY")) return Copy(std::move(s));
     if (AcceptKeyword("INSERT")) {
-      if (Peek().Is("OVERWRITE"))
-        return Error(Peek(), "INSERT OVERWRITE is not supported yet (a new table from CREATE TABLE ... AS SELECT, "
-                             "or INSERT INTO, are)");
-      WH_RETURN_IF_ERROR(ExpectKeyword("INTO"));
+      // INSERT INTO [TABLE] t query | INSERT OVERWRITE [TABLE] t [PARTITION (p = value)] query
+      s.overwrite = AcceptKeyword("OVERWRITE");
+      if (!s.overwrite) WH_RETURN_IF_ERROR(ExpectKeyword("INTO"));
       s.kind = Statement::kInsert;
       AcceptKeyword("TABLE");
       s.table_pos = Peek().pos;
       WH_ASSIGN_OR_RETURN(s.table, Identifier("table name"));
+      if (Peek().Is("PARTITION")) {
+        if (!s.overwrite) return Error(Peek(), "PARTITION (...) goes with INSERT OVERWRITE (INSERT INTO places each row by its values)");
+        Advance();
+        WH_RETURN_IF_ERROR(ExpectSymbol("("));
+        s.partition_pos = Peek().pos;
+        WH_ASSIGN_OR_RETURN(s.partition_column, Identifier("partition column name"));
+        WH_RETURN_IF_ERROR(ExpectSymbol("="));
+        s.partition_value_pos = Peek().pos;
+        AcceptKeyword("DATE");
+        if (AcceptKeyword("NULL")) {
+          s.partition_value.reset();
+        } else if (Peek().kind == TokenKind::kString) {
+          s.partition_value = Peek().text;
+          Advance();
+        } else {
+          return Expected("the partition's value: a date string ('2024-01-31' or DATE '2024-01-31') or NULL");
+        }
+        if (AcceptSymbol(",")) return Error(Peek(), "a wh table has one partition column");
+        WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+        s.static_partition = true;
+      }
       WH_RETURN_IF_ERROR(QueryWithText(&s));
       return s;
     }
@@ -182,11 +202,12 @@ class Parser {
       WH_RETURN_IF_ERROR(QueryWithText(&s));
       return s;
     }
-    if (first.Is("ALTER") || first.Is("UPDATE") || first.Is("DELETE") || first.Is("MERGE"))
+    if (AcceptKeyword("ALTER")) return AlterTable(std::move(s));
+    if (first.Is("UPDATE") || first.Is("DELETE") || first.Is("MERGE"))
       return Error(first, first.text + " is not supported yet: tables take new rows (INSERT, COPY FROM, wh ingest); "
                           "a changed table is made anew with CREATE TABLE ... AS SELECT");
     return Error(first, "expected a statement (SELECT, WITH, VALUES, CREATE TABLE, CREATE VIEW, INSERT "
-                        "INTO, COPY, DROP TABLE, DROP VIEW, SHOW TABLES, DESCRIBE, EXPLAIN), found " +
+                        "INTO, COPY, ALTER TABLE, DROP TABLE, DROP VIEW, SHOW TABLES, DESCRIBE, EXPLAIN), found " +
                             first.Describe());
   }
 
@@ -257,23 +278,100 @@ class Parser {
     s.table_pos = Peek().pos;
     WH_ASSIGN_OR_RETURN(s.table, Identifier("table name"));
     if (!Peek().IsSymbol("(")) return CreateTableProperties(std::move(s));
+    WH_RETURN_IF_ERROR(ColumnDefinitions(&s));
+    return CreateTableProperties(std::move(s));
+  }
+
+  // (definition, ...) into s->columns
+  Status ColumnDefinitions(Statement* s) {
     WH_RETURN_IF_ERROR(ExpectSymbol("("));
     do {
+      WH_ASSIGN_OR_RETURN(ColumnDefAst c, ColumnDefinition());
+      s->columns.push_back(std::move(c));
+    } while (AcceptSymbol(","));
+    return ExpectSymbol(")");
+  }
+
+  // name type [NOT NULL | NULL]
+  Result<ColumnDefAst> ColumnDefinition() {
+    ColumnDefAst c;
+    c.pos = Peek().pos;
+    WH_ASSIGN_OR_RETURN(c.def.name, NameAsWritten("column name"));
+    if (Peek().kind != TokenKind::kIdent) return Expected("a type for column '" + c.def.name + "'");
+    WH_ASSIGN_OR_RETURN(c.def.type, TypeName());
+    if (AcceptKeyword("NOT")) {
+      WH_RETURN_IF_ERROR(ExpectKeyword("NULL"));
+      c.def.not_null = true;
+    } else {
+      AcceptKeyword("NULL");
+    }
+    if (Peek().Is("DEFAULT"))
+      return Error(Peek(), "DEFAULT values are not supported: a column's value is given by each load (NULL when "
+                           "it gives none)");
+    return c;
+  }
+
+  // ALTER TABLE t ADD [COLUMN] [IF NOT EXISTS] def | ADD COLUMNS (def, ...)
+  //             | ALTER [COLUMN] c [SET DATA] TYPE type | CHANGE [COLUMN] c c type (Spark)
+  Result<Statement> AlterTable(Statement s) {
+    s.kind = Statement::kAlterTable;
+    WH_RETURN_IF_ERROR(ExpectKeyword("TABLE"));
+    if (AcceptKeyword("IF")) {
+      WH_RETURN_IF_ERROR(ExpectKeyword("EXISTS"));
+      s.if_exists = true;
+    }
+    s.table_pos = Peek().pos;
+    WH_ASSIGN_OR_RETURN(s.table, Identifier("table name"));
+    if (AcceptKeyword("ADD")) {
+      s.alter = Statement::kAddColumns;
+      if (AcceptKeyword("COLUMNS")) {  // Spark: ADD COLUMNS (a INT, b STRING)
+        WH_RETURN_IF_ERROR(ColumnDefinitions(&s));
+        return s;
+      }
+      AcceptKeyword("COLUMN");
+      if (AcceptKeyword("IF")) {
+        WH_RETURN_IF_ERROR(ExpectKeyword("NOT"));
+        WH_RETURN_IF_ERROR(ExpectKeyword("EXISTS"));
+        s.if_not_exists = true;
+      }
+      WH_ASSIGN_OR_RETURN(ColumnDefAst c, ColumnDefinition());
+      s.columns.push_back(std::move(c));
+      return s;
+    }
+    const bool change = Peek().Is("CHANGE");
+    if (AcceptKeyword("ALTER") || AcceptKeyword("CHANGE")) {
+      s.alter = Statement::kAlterType;
+      AcceptKeyword("COLUMN");
       ColumnDefAst c;
       c.pos = Peek().pos;
       WH_ASSIGN_OR_RETURN(c.def.name, NameAsWritten("column name"));
+      if (change) {  // Spark: CHANGE COLUMN c c BIGINT (the same name: renaming is not supported)
+        const Token& again = Peek();
+        WH_ASSIGN_OR_RETURN(std::string same, NameAsWritten("column name"));
+        if (ToLower(same) != ToLower(c.def.name))
+          return Error(again, "renaming a column is not supported (files find their columns by name)");
+      } else {
+        if (AcceptKeyword("SET")) {
+          if (Peek().Is("NOT") || Peek().Is("DEFAULT"))
+            return Error(Peek(), "SET " + Peek().text + " is not supported: ALTER COLUMN changes a column's type");
+          WH_RETURN_IF_ERROR(ExpectKeyword("DATA"));
+        } else if (Peek().Is("DROP")) {
+          return Error(Peek(), "DROP NOT NULL / DROP DEFAULT are not supported: ALTER COLUMN changes a column's type");
+        }
+        WH_RETURN_IF_ERROR(ExpectKeyword("TYPE"));
+      }
       if (Peek().kind != TokenKind::kIdent) return Expected("a type for column '" + c.def.name + "'");
       WH_ASSIGN_OR_RETURN(c.def.type, TypeName());
-      if (AcceptKeyword("NOT")) {
-        WH_RETURN_IF_ERROR(ExpectKeyword("NULL"));
-        c.def.not_null = true;
-      } else {
-        AcceptKeyword("NULL");
-      }
+      if (Peek().Is("USING"))
+        return Error(Peek(), "USING is not supported: a column's type only widens, every value kept as it is");
       s.columns.push_back(std::move(c));
-    } while (AcceptSymbol(","));
-    WH_RETURN_IF_ERROR(ExpectSymbol(")"));
-    return CreateTableProperties(std::move(s));
+      return s;
+    }
+    if (Peek().Is("DROP") || Peek().Is("RENAME"))
+      return Error(Peek(), "ALTER TABLE ... " + Peek().text + " is not supported: columns can be added (ADD COLUMN) "
+                           "and widened (ALTER COLUMN c TYPE t); a table is renamed or narrowed by CREATE TABLE ... "
+                           "AS SELECT and DROP TABLE");
+    return Expected("ADD [COLUMN] or ALTER [COLUMN] after ALTER TABLE " + s.table);
   }
 
   Result<Statement> CreateTableProperties(Statement s) {

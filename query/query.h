@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -81,8 +82,11 @@ class Session {
                        std::vector<std::string>* names, const std::vector<DataType>* insert_types = nullptr,
                        const std::string& no_warehouse = "");
   // Runs a plan and commits its rows to `table` as one batch (INSERT, CREATE TABLE AS).
+  // Writes the plan's rows through `writer` and commits them. With `overwrite`, the commit
+  // replaces partitions (TableWriter::Overwrite of *overwrite).
   Result<ResultSet> InsertPlan(Warehouse* wh, TableWriter* writer, const std::string& table, const PlanPtr& plan,
-                               const std::string& sql, const SourcePos& pos, CommitRecord* committed = nullptr);
+                               const std::string& sql, const SourcePos& pos, CommitRecord* committed = nullptr,
+                               const std::optional<std::optional<std::set<std::optional<int32_t>>>>& overwrite = {});
 
   // The views a query of this session sees: its temporary views, then the warehouse's.
   std::function<Result<std::optional<std::string>>(const std::string&)> Views(Warehouse* wh);

@@ -143,6 +143,18 @@ def test_ingest_files_and_refuse_a_file_twice(social, tmp_path):
     assert social.sql(q).fetchall() == expected
 
 
+def test_ingest_overwrite_replaces_the_days_of_its_rows(db, tmp_path):
+    db.sql("CREATE TABLE t (id INT, ts TIMESTAMP) PARTITIONED BY (day = CAST(ts AS DATE))")
+    (tmp_path / "a.csv").write_text("id,ts\n1,2024-01-01 10:00:00\n2,2024-01-02 10:00:00\n")
+    (tmp_path / "b.csv").write_text("id,ts\n3,2024-01-02 11:00:00\n")
+    db.ingest("t", tmp_path / "a.csv")
+    r = db.ingest("t", tmp_path / "b.csv", overwrite=True)
+    assert (r["partitions_replaced"], r["rows_replaced"], r["rows"]) == (1, 1, 1)
+    assert db.sql("SELECT id FROM t ORDER BY id").fetchall() == [(1,), (3,)]
+    db.sql("ALTER TABLE t ADD COLUMN note STRING")
+    assert db.sql("SELECT id, note FROM t ORDER BY id").fetchall() == [(1, None), (3, None)]
+
+
 def test_report_df_matches_the_command_lines_csv(social):
     report = (SOCIAL / "report.sql").read_text()
     df = social.sql(report).df()

@@ -9,6 +9,11 @@ Standard library only. XXH64 is implemented below and every checksum the spec
 defines is verified (marker, head, manifest header/records, segment trailer,
 footer, blocks, and the manifest's footer XXH64 vs the trailer's).
 zstd (compression 1) is NOT implemented: such a block is reported and refused.
+
+Extended on 2026-12-07, again from SPEC.md alone, for schema changes (manifest record type 5,
+SPEC "Schema changes"): each change is validated, the live entries' zone maps are converted to
+the new storage columns, and a file written under an older schema is read by column name
+(missing columns NULL, narrower types widened; its block zone maps converted the same way).
 """
 import datetime
 import os, sys, struct, datetime
@@ -131,6 +136,86 @@ def merge_zone_maps(zms, rows_per):
             if mx is None or z["max"] > mx: mx = z["max"]
     return {"has": has, "nulls": nulls, "min": mn, "max": mx}
 
+# ---------------------------------------------------------------- schema changes
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+def lname(name): return name.translate(_ASCII_LOWER)   # names match ignoring ASCII case only
+
+def type_str(c):
+    return "DECIMAL(%d,%d)" % (c["prec"], c["scale"]) if c["type"] == 5 else TYPES[c["type"]]
+
+def widens(f, t):
+    """SPEC 'Schema changes': every value of type f is exactly a value of type t."""
+    ft, tt = f["type"], t["type"]
+    if ft == tt and ft != 5: return True
+    if ft == 2 and tt in (3, 4): return True                                   # INT -> BIGINT, DOUBLE
+    if ft == 2 and tt == 5: return t["prec"] - t["scale"] >= 10               # INT -> DECIMAL
+    if ft == 3 and tt == 5: return t["prec"] - t["scale"] >= 19               # BIGINT -> DECIMAL
+    if ft == 5 and tt == 5:                                                    # DECIMAL -> DECIMAL (also itself)
+        return t["scale"] >= f["scale"] and t["prec"] - t["scale"] >= f["prec"] - f["scale"]
+    if ft == 7 and tt == 8: return True                                        # DATE -> TIMESTAMP
+    return False
+
+def convert(v, f, t):
+    """A non-NULL value stored as type f, read as the wider type t (SPEC 'Schema changes')."""
+    if v is None: return None
+    ft, tt = f["type"], t["type"]
+    if tt == 4 and ft == 2: return float(v)
+    if tt == 5 and ft == 2 or tt == 5 and ft == 3: return v * 10 ** t["scale"]
+    if tt == 5 and ft == 5: return v * 10 ** (t["scale"] - f["scale"])
+    if tt == 8 and ft == 7: return v * 86400000000
+    return v
+
+def convert_zm(z, f, t):
+    """A zone map of type f read as type t: min and max converted (the conversions keep order)."""
+    if not z["has"]: return dict(z)
+    return {"has": True, "nulls": z["nulls"], "min": convert(z["min"], f, t), "max": convert(z["max"], f, t)}
+
+def pexpr_columns(e):
+    if e[0] == "COLUMN": return {e[1]}
+    if e[0] in ("FROM_EPOCH", "DATE_TRUNC"): return pexpr_columns(e[2])
+    out = set()
+    for a in e[1:]: out |= pexpr_columns(a)
+    return out
+
+def check_schema_change(old, new):
+    """SPEC 'Schema changes': what a new schema may differ in; anything else is corruption."""
+    need(new["table"] == old["table"], "schema change renames the table %r -> %r" % (old["table"], new["table"]))
+    need(new["pcol"] == old["pcol"] and new.get("psql") == old.get("psql") and new.get("pexpr") == old.get("pexpr"),
+         "schema change alters the partitioning")
+    need(new["bucket_col"] == old["bucket_col"] and new["bucket_count"] == old["bucket_count"], "schema change alters the bucketing")
+    oc, nc = old["columns"], new["columns"]
+    need(len(nc) >= len(oc), "schema change drops columns (%d -> %d)" % (len(oc), len(nc)))
+    keep = pexpr_columns(old["pexpr"]) if old["pcol"] else set()
+    for i, (a, b) in enumerate(zip(oc, nc)):
+        need(lname(a["name"]) == lname(b["name"]), "schema change renames or moves column %r -> %r" % (a["name"], b["name"]))
+        need(a["not_null"] == b["not_null"], "schema change alters the NOT NULL flag of %r" % a["name"])
+        need(widens(a, b), "schema change: %s %s does not widen to %s" % (a["name"], type_str(a), type_str(b)))
+        if i in keep or (old["bucket_count"] and lname(a["name"]) == lname(old["bucket_col"])):
+            need((a["type"], a["prec"], a["scale"]) == (b["type"], b["prec"], b["scale"]),
+                 "schema change alters the type of %r, which the partition expression or bucket key reads" % a["name"])
+    for b in nc[len(oc):]:
+        need(not b["not_null"], "schema change adds NOT NULL column %r" % b["name"])
+
+def describe_schema_change(old, new):
+    oc, nc = old["columns"], new["columns"]; parts = []
+    for a, b in zip(oc, nc):
+        if (a["type"], a["prec"], a["scale"]) != (b["type"], b["prec"], b["scale"]):
+            parts.append("%s %s -> %s" % (b["name"], type_str(a), type_str(b)))
+        elif a["name"] != b["name"]: parts.append("%s spelled %s" % (a["name"], b["name"]))
+    parts += ["ADD %s %s" % (b["name"], type_str(b)) for b in nc[len(oc):]]
+    return "; ".join(parts) or "no change"
+
+def convert_entry_zone_maps(zms, rows, old_cols, new_cols):
+    """An entry's zone maps by old_cols, read by new_cols (mapped by name, ignoring ASCII case)."""
+    by = {lname(c["name"]): (c, z) for c, z in zip(old_cols, zms)}
+    out = []
+    for c in new_cols:
+        if lname(c["name"]) in by:
+            oc, z = by[lname(c["name"])]; out.append(convert_zm(z, oc, c))
+        else:
+            out.append({"has": False, "nulls": rows, "min": None, "max": None})
+    return out
+
 # ---------------------------------------------------------------- files
 def read_marker(path):
     d = open(path, "rb").read()
@@ -214,6 +299,15 @@ def parse_schema(payload):
         s["pexpr"] = expr(1)
     s["bucket_col"] = b.string(); s["bucket_count"] = b.u32()
     need(b.done(), "trailing bytes in schema record")
+    names = [lname(c["name"]) for c in s["columns"]]
+    need(len(set(names)) == len(names), "declared column names not unique ignoring case")
+    need("etl_date" not in names, "a declared column named etl_date")
+    for c in s["columns"]:
+        need((1 <= c["prec"] <= 38 and c["scale"] <= c["prec"]) if c["type"] == 5 else c["prec"] == c["scale"] == 0,
+             "precision/scale of column %r" % c["name"])
+    need(not s["pcol"] or lname(s["pcol"]) not in names + ["etl_date"], "partition column named as a declared column or etl_date")
+    need((s["bucket_count"] == 0) == (s["bucket_col"] == "") and s["bucket_count"] <= 65536, "bucket column/count")
+    need(not s["bucket_col"] or lname(s["bucket_col"]) in names, "bucket column is no declared column")
     s["storage"] = s["columns"] + [{"name": "etl_date", "type": 8, "prec": 0, "scale": 0, "not_null": True}]
     return s
 
@@ -251,6 +345,10 @@ def load_state(tdir):
     d, recs, valid_len = read_manifest(os.path.join(tdir, "_manifest"))
     need(recs and recs[0][1] == 1, "first record is not the schema")
     schema = parse_schema(recs[0][2]); cols = schema["storage"]
+    # schemas[k]: the schema in force after the k-th schema change (0: the schema record). A live
+    # entry keeps the index of the schema its commit record was read under ("wschema"; None for a
+    # base record's entries: the base does not say which of its commits were schema changes).
+    schemas = [schema]
     commits, live, retired = [], [], []
     last = 0; rec_log = []
     for idx, (pos, typ, payload, end) in enumerate(recs[1:], 1):
@@ -264,14 +362,14 @@ def load_state(tdir):
                 need(c["seq"] == i + 1, "base commit seq order"); commits.append(c)
             for f in read_file_list(b, cols, True):
                 need(f["seq"] <= s, "base file seq > s")
-                for p in f["parts"]: live.append(dict(p, path=f["path"], bytes=f["bytes"], footer_xxh=f["footer_xxh"], seq=f["seq"]))
+                for p in f["parts"]: live.append(dict(p, path=f["path"], bytes=f["bytes"], footer_xxh=f["footer_xxh"], seq=f["seq"], wschema=None))
             retired += [b.string() for _ in range(b.u32())]
             need(b.done(), "trailing bytes in base record"); last = s
             rec_log.append("@%d type 4 base, L=%d: state as of commit %d" % (pos, len(payload), s))
-        elif typ in (2, 3):
+        elif typ in (2, 3, 6):
             seq = b.u64(); need(seq == last + 1, "commit seq %d after %d" % (seq, last))
             etl, ctime = b.i64(), b.i64()
-            if typ == 3:
+            if typ in (3, 6):
                 added = read_file_list(b, cols, False)
             else:
                 added = []
@@ -283,23 +381,53 @@ def load_state(tdir):
                     added.append({"path": path, "bytes": fb, "footer_xxh": fx,
                                   "parts": [{"has_partition": hp, "day": day, "rows": rows, "buckets": pairs, "zone_maps": zms}]})
             removed = [b.string() for _ in range(b.u32())]
-            sources = read_sources(b); need(b.done(), "trailing bytes in commit record")
+            sources = read_sources(b)
+            replaced = None
+            if typ == 6:
+                # Overwrite: the partitions it replaces, strictly increasing, NULL first.
+                replaced = []
+                for _ in range(b.u32()):
+                    hp = b.u8(); day = b.i32(); need(hp in (0, 1) and (hp or day == 0), "replaced partition")
+                    key = (hp, day)
+                    need(not replaced or replaced[-1] < key, "replaced partitions out of order"); replaced.append(key)
+                # It removes exactly the live files holding a replaced partition; its added parts
+                # outside them are rows carried over.
+                holding = {e["path"] for e in live if (e["has_partition"], e["day"]) in replaced}
+                need(set(removed) == holding, "overwrite removes %s, the files holding its partitions are %s" % (sorted(removed), sorted(holding)))
+            need(b.done(), "trailing bytes in commit record")
             live_paths = {e["path"] for e in live}
             for r in removed: need(r in live_paths, "removed path %s not live" % r)
             live = [e for e in live if e["path"] not in removed]; retired += removed
             for f in added:
-                for p in f["parts"]: live.append(dict(p, path=f["path"], bytes=f["bytes"], footer_xxh=f["footer_xxh"], seq=seq))
+                for p in f["parts"]: live.append(dict(p, path=f["path"], bytes=f["bytes"], footer_xxh=f["footer_xxh"], seq=seq,
+                                                      wschema=len(schemas) - 1))
             commits.append({"seq": seq, "etl": etl, "time": ctime, "sources": sources,
-                            "kind": "compaction" if removed else "ingest", "added": [f["path"] for f in added], "removed": removed})
+                            "kind": "overwrite" if typ == 6 else "compaction" if removed else "ingest",
+                            "added": [f["path"] for f in added], "removed": removed, "replaced": replaced})
             last = seq
-            rec_log.append("@%d type %d commit, L=%d: seq %d" % (pos, typ, len(payload), seq))
+            rec_log.append("@%d type %d commit, L=%d: seq %d%s" % (pos, typ, len(payload), seq,
+                           "" if replaced is None else ", replaces %s" % ["NULL" if not hp else date_str(d) for hp, d in replaced]))
+        elif typ == 5:
+            # Schema change: u64 seq, i64 etl_date, i64 commit time, then the whole new schema.
+            seq = b.u64(); need(seq == last + 1, "schema change seq %d after %d" % (seq, last))
+            etl, ctime = b.i64(), b.i64()
+            new = parse_schema(payload[b.p:])
+            check_schema_change(schema, new)
+            for e in live:   # the entries read so far, converted to the new storage columns
+                e["zone_maps"] = convert_entry_zone_maps(e["zone_maps"], e["rows"], cols, new["storage"])
+            what = describe_schema_change(schema, new)
+            schema = new; cols = schema["storage"]; schemas.append(schema)
+            commits.append({"seq": seq, "etl": etl, "time": ctime, "sources": [], "kind": "schema change",
+                            "added": None, "removed": [], "change": what})
+            last = seq
+            rec_log.append("@%d type 5 schema change, L=%d: seq %d: %s" % (pos, len(payload), seq, what))
         elif typ == 1:
             raise Corrupt("second schema record")
         else:
             raise Corrupt("unsupported record type %d" % typ)
     if head is not None:
         need(head["seq"] <= last and head["manifest_len"] <= valid_len, "_head names more than the manifest holds")
-    return {"head": head, "manifest_len": len(d), "valid_len": valid_len, "records": rec_log, "schema": schema,
+    return {"head": head, "manifest_len": len(d), "valid_len": valid_len, "records": rec_log, "schema": schema, "schemas": schemas,
             "commits": commits, "live": live, "retired": retired, "last": last,
             "confirmed": head is not None and head["seq"] == last and head["manifest_len"] == valid_len}
 
@@ -433,14 +561,48 @@ def read_segment(path):
     return {"data": d, "version": ver, "footer_xxh": fxxh, "size": len(d), "columns": cols, "props": props,
             "rows": total, "row_groups": rgs, "parts": parts}
 
+def map_file_columns(fcols, cols, wcols):
+    """SPEC 'Schema changes': a file's columns are the storage columns of the schema it was written
+    under (wcols, when the manifest says which: None for a base record's files); each of today's
+    storage columns (cols) maps to the file column of the same name, ignoring ASCII case.
+    Returns (fmap, problems): fmap[j] = the file's column index of cols[j], or None (reads NULL)."""
+    probs = []
+    fidx = {}
+    for i, c in enumerate(fcols):
+        if lname(c["name"]) in fidx: probs.append("file columns %r repeated (ignoring case)" % c["name"])
+        fidx[lname(c["name"])] = i
+    last = fcols[-1]
+    if lname(last["name"]) != "etl_date" or last["type"] != 8 or last["nullable"]:
+        probs.append("last file column %r is not etl_date TIMESTAMP NOT NULL" % last["name"])
+    tidx = {lname(c["name"]): j for j, c in enumerate(cols)}
+    for i, c in enumerate(fcols):
+        j = tidx.get(lname(c["name"]))
+        if j is None: probs.append("file column %r is not in today's schema" % c["name"]); continue
+        t = cols[j]
+        if not widens(c, t): probs.append("file column %s %s does not widen to today's %s" % (c["name"], type_str(c), type_str(t)))
+        if c["nullable"] == t["not_null"]: probs.append("file column %r: footer says %s, schema says %s" % (c["name"], "nullable" if c["nullable"] else "NOT NULL", "NOT NULL" if t["not_null"] else "nullable"))
+    # the schema it was written under: today's declared columns up to some point, then etl_date
+    fdecl = [lname(c["name"]) for c in fcols[:-1]]
+    if fdecl != [lname(c["name"]) for c in cols[:len(fdecl)]] or len(fdecl) > len(cols) - 1:
+        probs.append("file's declared columns %s are not the first of today's" % [c["name"] for c in fcols[:-1]])
+    fmap = [fidx.get(lname(c["name"])) for c in cols]
+    for j, c in enumerate(cols):
+        if fmap[j] is None and c["not_null"]: probs.append("NOT NULL column %r missing from the file" % c["name"])
+    if wcols is not None:
+        got = [(c["name"], c["type"], c["prec"], c["scale"], c["nullable"]) for c in fcols]
+        want = [(c["name"], c["type"], c["prec"], c["scale"], not c["not_null"]) for c in wcols]
+        if got != want: probs.append("columns %s are not the storage columns %s of the schema it was written under" % (got, want))
+    return (None if probs else fmap), probs
+
 # ---------------------------------------------------------------- main
 def main():
     print("_warehouse version", read_marker(os.path.join(WH, "_warehouse")))
     tdir = os.path.join(WH, TABLE)
     st = load_state(tdir); sc = st["schema"]; cols = sc["storage"]
     h = st["head"]
-    print("_head: seq %d, manifest length %d; manifest %d bytes (valid %d); head %s the manifest" %
-          (h["seq"], h["manifest_len"], st["manifest_len"], st["valid_len"], "confirms" if st["confirmed"] else "does NOT confirm"))
+    if h is None: print("_head: absent; manifest %d bytes (valid %d)" % (st["manifest_len"], st["valid_len"]))
+    else: print("_head: seq %d, manifest length %d; manifest %d bytes (valid %d); head %s the manifest" %
+                (h["seq"], h["manifest_len"], st["manifest_len"], st["valid_len"], "confirms" if st["confirmed"] else "does NOT confirm"))
     print("manifest records: schema;", "; ".join(st["records"]))
     print("schema: table %s, columns %s" % (sc["table"], ", ".join("%s %s%s" % (c["name"], TYPES[c["type"]], " NOT NULL" if c["not_null"] else "") for c in sc["columns"])))
     print("  partition column %r = %s  expr %r; bucket column %r, %d buckets" % (sc["pcol"], sc.get("psql"), sc.get("pexpr"), sc["bucket_col"], sc["bucket_count"]))
@@ -449,6 +611,7 @@ def main():
         print("  seq %d  etl_date %s  commit time %s UTC  [%s]  sources %s" % (c["seq"], ts_str(c["etl"]), ts_str(c["time"]), c["kind"],
               ", ".join("%s (%d bytes, xxh64 %016x)" % s for s in c["sources"]) or "-"))
         if c["added"] is not None: print("      added %s; removed %s" % (c["added"], c["removed"]))
+        if c.get("change"): print("      schema change: %s" % c["change"])
     print("\nLive segment entries (snapshot order):")
     for e in st["live"]:
         print("  [commit %d] %s  partition %s  rows %d  buckets %s  (file %d bytes, footer xxh64 %016x)" % (
@@ -471,14 +634,22 @@ def main():
                     print("      %-9s @%d len %d  %s" % (c["name"], bl["offset"], bl["length"], zm_str(bl["zm"], c["type"], c["prec"], c["scale"])))
             for p in seg["parts"] or []:
                 print("  part: partition %s, row groups [%d, %d)" % (date_str(p["day"]) if p["has_partition"] else "NULL", p["rg_first"], p["rg_first"] + p["rg_count"]))
-            # columns must be the storage columns
-            for a, b_ in zip(seg["columns"], cols):
-                if (a["name"], a["type"], a["prec"], a["scale"], a["nullable"]) != (b_["name"], b_["type"], b_["prec"], b_["scale"], not b_["not_null"]):
-                    problems.append("%s: column %s differs from schema" % (e["path"], a["name"]))
-            if len(seg["columns"]) != len(cols): problems.append("%s: column count differs" % e["path"])
+            # the columns must be the storage columns of the schema the file was written under,
+            # mapped to today's by name (SPEC "Schema changes")
+            wcols = None if e["wschema"] is None else st["schemas"][e["wschema"]]["storage"]
+            seg["fmap"], probs = map_file_columns(seg["columns"], cols, wcols)
+            problems += ["%s: %s" % (e["path"], x) for x in probs]
+            if seg["fmap"] is not None and [None if i is None else (seg["columns"][i]["name"], type_str(seg["columns"][i])) for i in seg["fmap"]] != [
+                    (c["name"], type_str(c)) for c in cols]:
+                print("  read as today's columns:", ", ".join(
+                    "%s <- %s" % (c["name"], "NULL" if i is None else "%s %s" % (seg["columns"][i]["name"], type_str(seg["columns"][i])))
+                    for c, i in zip(cols, seg["fmap"])))
         seg = segs[e["path"]]
         if seg["size"] != e["bytes"]: problems.append("%s: size %d != manifest %d" % (e["path"], seg["size"], e["bytes"]))
         if seg["footer_xxh"] != e["footer_xxh"]: problems.append("%s: footer xxh64 differs from manifest" % e["path"])
+        if seg["fmap"] is None:
+            problems.append("%s: columns cannot be mapped to today's; rows not read" % e["path"]); continue
+        fmap = seg["fmap"]
         if seg["parts"] is None: rgi = list(range(len(seg["row_groups"])))
         else:
             m = [p for p in seg["parts"] if (p["has_partition"], p["day"]) == (e["has_partition"], e["day"])]
@@ -493,7 +664,11 @@ def main():
         # bucket order across row groups of the part
         for a, b_ in zip(rgs, rgs[1:]):
             if a["bidx"][-1][0] > b_["bidx"][0][0]: problems.append("%s: bucket order across row groups" % e["path"])
-        zm_ok = all(merge_zone_maps([r["blocks"][ci]["zm"] for r in rgs], [r["rows"] for r in rgs]) == e["zone_maps"][ci] for ci in range(len(cols)))
+        def block_zm(r, j):   # a block's zone map as read under today's column j
+            i = fmap[j]
+            if i is None: return {"has": False, "nulls": r["rows"], "min": None, "max": None}
+            return convert_zm(r["blocks"][i]["zm"], seg["columns"][i], cols[j])
+        zm_ok = all(merge_zone_maps([block_zm(r, j) for r in rgs], [r["rows"] for r in rgs]) == e["zone_maps"][j] for j in range(len(cols)))
         print("  check entry %s partition %s: part found, rows %d vs manifest %d %s; bucket rows %s vs %s %s; zone maps merge %s" % (
             e["path"], date_str(e["day"]) if e["has_partition"] else "NULL", prows, e["rows"], "OK" if ok_rows else "MISMATCH",
             sorted(bmap.items()), e["buckets"], "OK" if ok_b else "MISMATCH", "OK" if zm_ok else "MISMATCH"))
@@ -504,18 +679,23 @@ def main():
                 if zone_map_of(colvals[ci], c["type"]) != bl["zm"]: problems.append("%s: block zone map of %s differs from values" % (e["path"], c["name"]))
             bucket_of_row = [bk for bk, n in r["bidx"] for _ in range(n)]
             for i in range(r["rows"]):
-                row = [cv[i] for cv in colvals]
+                row = [None if fi is None else convert(colvals[fi][i], seg["columns"][fi], c) for fi, c in zip(fmap, cols)]
                 pday = e["day"] if e["has_partition"] else None
                 if sc["pcol"]:
                     v = eval_pexpr(sc["pexpr"], row[:-1], sc["columns"])
                     if (None if v is None else v // 86400000000) != pday: problems.append("row %s: partition expression != entry's day" % row)
                 if sc["bucket_count"]:
-                    bi = [c["name"] for c in sc["columns"]].index(sc["bucket_col"]); kv = row[bi]
+                    bi = [lname(c["name"]) for c in sc["columns"]].index(lname(sc["bucket_col"])); kv = row[bi]
                     bt = 0 if kv is None else xxh64(struct.pack("<q", kv)) % sc["bucket_count"]  # integer-like bucket column only
                     if bt != bucket_of_row[i]: problems.append("row %s: hash bucket %d != index bucket %d" % (row, bt, bucket_of_row[i]))
-                if not st["commits"][e["seq"] - 1]["removed"] and row[-1] != etl_of[e["seq"]]:
+                # only an ingest commit's rows carry its etl_date (a base record's commits may
+                # have been compactions: SPEC "Manifest")
+                cm = st["commits"][e["seq"] - 1]
+                if cm["kind"] == "ingest" and row[-1] != etl_of[e["seq"]]:
                     problems.append("row %s: etl_date != ingest commit's" % row)
-                all_rows.append(row[:-1] + [pday, row[-1]])
+                if cm["kind"] == "overwrite" and (e["has_partition"], e["day"]) in cm["replaced"] and row[-1] != etl_of[e["seq"]]:
+                    problems.append("row %s: a new row of an overwrite without its etl_date" % row)
+                all_rows.append(row[:-1] + ([pday] if sc["pcol"] else []) + [row[-1]])
 
     ui = [c["name"] for c in sc["columns"]].index("user_id")
     all_rows.sort(key=lambda r: (r[ui] is None, r[ui] if r[ui] is not None else 0))

@@ -180,4 +180,14 @@ set +e
 set -e
 grep -q "epoch time? --time-format COLUMN=epoch_ms reads it" "$M.err" || fail "epoch hint: $(cat "$M.err")"
 
+# A day delivered again: --overwrite replaces the days its rows fall in, and says so.
+"$WH" -w "$M" query "CREATE TABLE ov (id INT, ts TIMESTAMP) PARTITIONED BY (day = CAST(ts AS DATE))"
+printf 'id,ts\n1,2024-01-01 10:00:00\n2,2024-01-02 10:00:00\n3,2024-01-02 11:00:00\n' > "$M.ov1.csv"
+printf 'id,ts\n4,2024-01-02 12:00:00\n' > "$M.ov2.csv"
+"$WH" -w "$M" ingest ov "$M.ov1.csv" 2> /dev/null
+"$WH" -w "$M" ingest ov "$M.ov2.csv" --overwrite 2> "$M.err"
+grep -q "^replaced 1 partition that held 2 rows$" "$M.err" || fail "overwrite summary: $(cat "$M.err")"
+got=$("$WH" -w "$M" query "SELECT string_agg(CAST(id AS STRING), '-' ORDER BY id) FROM ov" --format csv | tail -n 1)
+[ "$got" = "1-4" ] || fail "after --overwrite: '$got'"
+
 echo "1 passed, 0 failed"

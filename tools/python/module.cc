@@ -471,6 +471,8 @@ py::dict IngestSummary(const IngestResult& r) {
   d["files"] = r.segments;
   d["bytes"] = r.bytes;
   d["seconds"] = r.seconds;
+  d["partitions_replaced"] = r.partitions_replaced;
+  d["rows_replaced"] = r.rows_replaced;
   return d;
 }
 
@@ -524,8 +526,10 @@ class PyConnection {
   py::dict Ingest(const std::string& table, const std::vector<std::string>& paths, const py::object& etl_date,
                   const std::string& format, bool force, bool allow_missing_columns,
                   const std::vector<std::pair<std::string, std::string>>& time_formats,
-                  const std::vector<std::string>& null_strings, bool empty_as_null, bool ignore_extra_columns) {
+                  const std::vector<std::string>& null_strings, bool empty_as_null, bool ignore_extra_columns,
+                  bool overwrite) {
     IngestOptions opt;
+    opt.overwrite = overwrite;
     opt.etl_micros = EtlMicros(etl_date);
     opt.force = force;
     opt.allow_missing_columns = allow_missing_columns;

@@ -37,7 +37,7 @@ struct Args {
   std::vector<std::string> vars;          // NAME=VALUE
   std::vector<std::string> null_strings;
   bool force = false, timing = false, create = false, allow_missing_columns = false,
-       ignore_extra_columns = false, empty_as_null = false, no_compact = false;
+       ignore_extra_columns = false, empty_as_null = false, no_compact = false, overwrite = false;
 };
 
 // One option of a command: `name` (and `alias`) followed by a value named `value`, or a flag

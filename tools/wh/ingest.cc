@@ -78,6 +78,7 @@ int CmdIngest(const Args& a) {
       return Usage("--clustered-by needs COLUMN:BUCKETS (e.g. user_id:16), not '" + a.clustered_by + "'");
   }
   opt.compact = !a.no_compact;
+  opt.overwrite = a.overwrite;
   if (!a.max_errors.empty()) {
     auto m = ParseInt64(a.max_errors, 0, INT64_MAX);
     if (!m.ok()) return Usage("--max-errors must be a non-negative integer");
@@ -210,6 +211,10 @@ int CmdIngest(const Args& a) {
                static_cast<unsigned long long>(r.segments), r.segments == 1 ? "" : "s", HumanBytes(r.bytes).c_str(),
                HumanBytes(r.input_bytes).c_str(), r.seconds,
                r.seconds > 0 ? r.rows / r.seconds : 0.0);
+  if (a.overwrite)
+    std::fprintf(stderr, "replaced %llu partition%s that held %llu rows\n",
+                 static_cast<unsigned long long>(r.partitions_replaced), r.partitions_replaced == 1 ? "" : "s",
+                 static_cast<unsigned long long>(r.rows_replaced));
   if (r.compaction.files_in > 0)
     std::fprintf(stderr, "compacted (commit %llu): %s, %.2f s\n", static_cast<unsigned long long>(r.compaction.commit_seq),
                  DescribeCompaction(r.compaction, r.bytes).c_str(), r.compaction_seconds);
@@ -256,6 +261,9 @@ const Command kIngestCommand = {
          .flag = &Args::ignore_extra_columns},
         {.name = "--memory-mb", .value = "N", .help = "rows buffered before they are written (default 1024)",
          .text = &Args::memory},
+        {.name = "--overwrite",
+         .help = "replace the partitions the rows fall in (every row of an unpartitioned table): a day delivered again",
+         .flag = &Args::overwrite},
         {.name = "--no-compact", .help = "do not merge files after the commit (README \"Compaction\")",
          .flag = &Args::no_compact},
         {.name = "--create", .help = "make TABLE first, with the columns and types guessed from the files",

@@ -68,7 +68,8 @@ const char* const kKeywords[] = {
     "EXPLAIN",  "ANALYZE",   "DESCRIBE",  "SHOW",     "TABLES",    "FUNCTIONS", "COPY",     "TO",
     "REPLACE",  "EXCLUDE",   "INTERVAL",  "DATE",     "TIMESTAMP", "INT",       "BIGINT",   "DOUBLE",
     "DECIMAL",  "STRING",    "VARCHAR",   "BOOLEAN",  "FILTER",    "WITHIN",    "LATERAL",  "ROLLUP",
-    "CUBE",     "GROUPING",  "SETS",      "FORMAT",   "HEADER",    "DELIMITER", "OVERWRITE"};
+    "CUBE",     "GROUPING",  "SETS",      "FORMAT",   "HEADER",    "DELIMITER", "OVERWRITE", "ALTER",
+    "ADD",      "COLUMN",    "COLUMNS",   "TYPE"};
 
 // Forwards a statement's results to its writer; in table and markdown mode (which print a
 // result when it is whole anyway) it keeps only the first max_rows rows of each result, and the

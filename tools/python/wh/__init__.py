@@ -47,7 +47,7 @@ class Connection(_Connection):
         return f"<wh.Connection {self.path!r}>"
 
     def ingest(self, table, paths, etl_date=None, format=None, force=False, allow_missing_columns=False,
-               time_format=None, null_string=None, empty_as_null=False, ignore_extra_columns=False):
+               time_format=None, null_string=None, empty_as_null=False, ignore_extra_columns=False, overwrite=False):
         """Loads CSV, JSON or Parquet files into `table` as one atomic commit, as `wh ingest` does.
 
         paths: a path, or a list of paths, directories or patterns (*, ?, **); etl_date: a date
@@ -55,8 +55,10 @@ class Connection(_Connection):
         "json" or "parquet" (default: from the names); force: load a file already committed;
         time_format: a format for every DATE/TIMESTAMP column, or {column: format}; CSV only:
         null_string (a str or a list of them: fields that are NULL), empty_as_null (a quoted
-        empty field is NULL too), ignore_extra_columns (skip header columns the table lacks).
-        Returns {"rows", "commit", "partitions", "files", "bytes", "seconds"}."""
+        empty field is NULL too), ignore_extra_columns (skip header columns the table lacks);
+        overwrite: replace the partitions the rows fall in (every row of an unpartitioned table),
+        as `wh ingest --overwrite`. Returns {"rows", "commit", "partitions", "files", "bytes",
+        "seconds", "partitions_replaced", "rows_replaced"}."""
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         formats = []
@@ -68,7 +70,7 @@ class Connection(_Connection):
             null_string = [null_string]
         return self._ingest(str(table), [os.fspath(p) for p in paths], _etl(etl_date), format or "", bool(force),
                             bool(allow_missing_columns), formats, list(null_string or []), bool(empty_as_null),
-                            bool(ignore_extra_columns))
+                            bool(ignore_extra_columns), bool(overwrite))
 
     def ingest_df(self, table, df, etl_date=None, allow_missing_columns=False):
         """Appends the rows of a pandas DataFrame to `table` as one atomic commit.
