@@ -95,11 +95,13 @@ struct SelectItem {
 
 struct TableRef;
 using TableRefPtr = std::unique_ptr<TableRef>;
+struct Statement;
 
 struct TableRef {
   // kFunction: a table function, `name(args)` (name upper case), or a file named by a string
   // literal (`FROM 'events.csv'`: name empty, args[0] the path).
-  enum Kind { kTable, kSubquery, kJoin, kFunction };
+  // kStatement: `(DESCRIBE t)`, `(SHOW TABLES)`: the rows that statement gives.
+  enum Kind { kTable, kSubquery, kJoin, kFunction, kStatement };
   enum JoinType { kInner, kLeft, kRight, kFull, kCross };
   Kind kind = kTable;
   SourcePos pos;
@@ -115,6 +117,7 @@ struct TableRef {
   bool lateral = false;                     // kSubquery: LATERAL (may name columns before it)
   std::vector<ExprPtr> args;                // kFunction
   std::vector<std::string> arg_names;       // kFunction: "" or the parameter (name = value)
+  std::shared_ptr<Statement> statement;     // kStatement
 };
 
 struct OrderItem {

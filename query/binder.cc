@@ -1021,6 +1021,26 @@ Result<PlanPtr> Binder::BindTableRefAs(const TableRef& t) {
     case TableRef::kTable: return BindTable(t);
     case TableRef::kJoin: return BindJoin(t);
     case TableRef::kFunction: return BindTableFunction(t);
+    case TableRef::kStatement: {
+      // Run when bound (as DuckDB does): its rows are the source's, held in memory.
+      if (!run_statement_) return Error(t.pos, "DESCRIBE and SHOW are read in a query's FROM, not in a view or CREATE TABLE AS");
+      WH_ASSIGN_OR_RETURN(ResultSet rs, run_statement_(*t.statement));
+      rs.Flatten();
+      auto node = std::make_shared<PlanNode>();
+      node->kind = PlanNode::kWorkTable;
+      node->work = std::make_shared<WorkTable>();
+      node->work->rows.push_back(rs.columns);
+      const std::string alias = t.alias.empty() ? std::string("unnamed_subquery") : t.alias;
+      for (size_t c = 0; c < rs.names.size(); ++c) {
+        PlanColumn col;
+        col.name = rs.names[c];
+        col.id = NewId(col.name);
+        col.type = rs.columns[c].type();
+        col.table = alias;
+        node->out.push_back(col);
+      }
+      return PlanPtr(node);
+    }
     case TableRef::kSubquery: {
       WH_ASSIGN_OR_RETURN(PlanPtr p, BindQuery(*t.subquery));
       // Re-qualify the subquery's columns with its alias.

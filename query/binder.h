@@ -11,6 +11,7 @@
 
 #include "query/ast.h"
 #include "query/plan.h"
+#include "query/result.h"
 
 namespace wh {
 
@@ -38,6 +39,10 @@ class Binder {
   void PinSnapshot(const std::string& table, std::shared_ptr<TableSnapshot> snapshot) {
     snapshots_[table] = std::move(snapshot);
   }
+  // Runs a statement that a query reads rows of (`FROM (DESCRIBE t)`); unset: such a query is
+  // refused.
+  using StatementRunner = std::function<Result<ResultSet>(const Statement&)>;
+  void set_statement_runner(StatementRunner run) { run_statement_ = std::move(run); }
   // Binding without a warehouse (null): why there is none, said when a table is named.
   void set_no_warehouse(std::string why) { no_warehouse_ = std::move(why); }
 
@@ -188,6 +193,7 @@ class Binder {
   const std::vector<std::pair<std::string, std::shared_ptr<WindowDef>>>* named_windows_ = nullptr;
   const std::vector<DataType>* insert_types_ = nullptr;
   std::string no_warehouse_;
+  StatementRunner run_statement_;
   const SelectCore* insert_values_ = nullptr;  // the INSERT's own VALUES list
   bool in_window_ = false;
 };

@@ -298,6 +298,11 @@ Result<PlanPtr> Session::Plan(Warehouse* wh, const QueryAst& q, const std::strin
   for (const auto& [table, snap] : pinned_) binder.PinSnapshot(table, snap);
   binder.set_insert_types(insert_types);
   binder.set_no_warehouse(no_warehouse);
+  binder.set_statement_runner([this, &sql](const Statement& st) -> Result<ResultSet> {
+    WH_ASSIGN_OR_RETURN(std::vector<ResultSet> rs, Run(st, sql));
+    if (rs.empty()) return Status::Internal("the statement gave no rows");
+    return std::move(rs.back());
+  });
   WH_ASSIGN_OR_RETURN(PlanPtr plan, binder.Bind(q, sql));
   OptimizeOptions oo;
   oo.prune = options_.prune;
@@ -311,7 +316,12 @@ Result<ResultSet> Session::InsertPlan(Warehouse* wh, TableWriter* writer, const 
                                       CommitRecord* committed,
                                       const std::optional<std::optional<std::set<std::optional<int32_t>>>>& overwrite) {
   const TableSchema schema = writer->base().schema;
-  if (plan->out.size() != schema.columns.size())
+  // A query may give the partition column after the others (Spark's habit: `SELECT * FROM t`
+  // lists it): each row's value must then be the one its columns derive.
+  const bool with_partition = !schema.partition_column.empty() && plan->out.size() == schema.columns.size() + 1 &&
+                              ToLower(plan->out.back().name) == ToLower(schema.partition_column) &&
+                              CanCast(plan->out.back().type, DataType::Date());
+  if (plan->out.size() != schema.columns.size() && !with_partition)
     return SqlError(sql, pos, Status::InvalidArgument(
         "table '" + table + "' has " + std::to_string(schema.columns.size()) +
         " columns (its partition column and etl_date are derived), the query gives " +
@@ -336,13 +346,29 @@ Result<ResultSet> Session::InsertPlan(Warehouse* wh, TableWriter* writer, const 
     if (!more) break;
     std::vector<uint32_t> all(b.rows);
     for (size_t i = 0; i < b.rows; ++i) all[i] = static_cast<uint32_t>(i);
+    std::vector<Column> cast;
     for (size_t c = 0; c < schema.columns.size(); ++c) {
       WH_ASSIGN_OR_RETURN(Column v, CastColumn(b.columns[c], schema.columns[c].type));
       if (schema.columns[c].not_null && v.has_nulls())
         return Status::InvalidArgument("a NULL for column '" + schema.columns[c].name + "' of '" +
                                        table + "', which is NOT NULL; nothing was written");
-      acc[c].AppendSelected(v, all.data(), all.size());
+      cast.push_back(std::move(v));
     }
+    if (with_partition) {
+      WH_ASSIGN_OR_RETURN(Column given, CastColumn(b.columns.back(), DataType::Date()));
+      std::vector<int32_t> days;
+      std::vector<uint8_t> valid;
+      EvaluatePartition(schema.partition_expr, cast, b.rows, &days, &valid);
+      for (size_t i = 0; i < b.rows; ++i) {
+        const bool null = given.IsNull(i);
+        if (null == !valid[i] && (null || given.Get<int32_t>(i) == days[i])) continue;
+        return SqlError(sql, pos, Status::InvalidArgument(
+            "a row gives " + schema.partition_column + " = " + (null ? std::string("NULL") : FormatDate(given.Get<int32_t>(i))) +
+            " where its columns make it " + (valid[i] ? FormatDate(days[i]) : std::string("NULL")) + " (" +
+            schema.partition_sql + "); the partition column is derived: leave it out of the query"));
+      }
+    }
+    for (size_t c = 0; c < schema.columns.size(); ++c) acc[c].AppendSelected(cast[c], all.data(), all.size());
     rows += b.rows;
     buffered += b.rows;
     size_t mem = 0;

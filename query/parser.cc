@@ -816,6 +816,12 @@ class Parser {
         t->kind = TableRef::kSubquery;
         WH_ASSIGN_OR_RETURN(t->subquery, Query());
         WH_RETURN_IF_ERROR(ExpectSymbol(")"));
+      } else if (!t->lateral && (Peek().Is("DESCRIBE") || Peek().Is("DESC") || Peek().Is("SHOW"))) {
+        // (DESCRIBE t), (SHOW TABLES): their rows, as DuckDB reads them
+        t->kind = TableRef::kStatement;
+        WH_ASSIGN_OR_RETURN(Statement inner, ParseStatement());
+        t->statement = std::make_shared<Statement>(std::move(inner));
+        WH_RETURN_IF_ERROR(ExpectSymbol(")"));
       } else {
         WH_ASSIGN_OR_RETURN(TableRefPtr inner, FromClause());
         WH_RETURN_IF_ERROR(ExpectSymbol(")"));
