@@ -186,6 +186,9 @@ Status TableWriter::Overwrite(const std::optional<std::set<std::optional<int32_t
   } else {
     replaced = partitions_;
   }
+  // The batch's own flushes of one partition become one file first (Commit does that for an
+  // ingest; here the files carried over must not be merged with them again).
+  WH_RETURN_IF_ERROR(MergePendingFiles());
   // Every live file holding a replaced partition is retired; its rows of other partitions are
   // written anew, as a compaction would merge them (a file's entries are consecutive).
   std::vector<std::unique_ptr<SegmentReader>> readers;

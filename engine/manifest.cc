@@ -324,7 +324,8 @@ void ConformEntry(const std::vector<ColumnSpec>& from, const std::vector<ColumnS
 namespace {
 // The table state of a base record (and, but for its live list, of a checkpoint): commits
 // (without their lists), the live files, the retired ones.
-void SerializeState(const Checkpoint& c, std::string* out) {
+// with_kinds: each commit's kind after its sources (a kBaseWithKinds record).
+void SerializeState(const Checkpoint& c, bool with_kinds, std::string* out) {
   ByteWriter w(out);
   w.PutU32(static_cast<uint32_t>(c.commits.size()));
   for (const auto& cm : c.commits) {
@@ -332,6 +333,7 @@ void SerializeState(const Checkpoint& c, std::string* out) {
     w.PutI64(cm.etl_micros);
     w.PutI64(cm.committed_micros);
     SerializeSources(cm.sources, &w);
+    if (with_kinds) w.PutU8(static_cast<uint8_t>(cm.kind));
   }
   SerializeFileList(c.live, c.schema.StorageColumns(), true, out);
   w.PutU32(static_cast<uint32_t>(c.retired.size()));
@@ -339,7 +341,8 @@ void SerializeState(const Checkpoint& c, std::string* out) {
 }
 
 // Reads what SerializeState wrote into c (whose seq and schema are set); version 1: with the
-// live list of a checkpoint (a segment entry each) instead of a file list.
+// live list of a checkpoint (a segment entry each) instead of a file list; version 3: with each
+// commit's kind (a kBaseWithKinds record).
 Status ParseState(ByteReader* in, int version, Checkpoint* c) {
   ByteReader& r = *in;
   auto bad = [](const std::string& what) { return Status::Corruption("bad table state: " + what); };
@@ -352,6 +355,11 @@ Status ParseState(ByteReader* in, int version, Checkpoint* c) {
     cm.committed_micros = r.GetI64();
     if (cm.seq != i + 1) return bad("commit sequence");
     if (!ParseSources(&r, &cm.sources)) return bad("sources");
+    if (version >= 3) {
+      const uint8_t kind = r.GetU8();
+      if (!r.ok() || kind > static_cast<uint8_t>(CommitRecord::Kind::kOverwrite)) return bad("commit kind");
+      cm.kind = static_cast<CommitRecord::Kind>(kind);
+    }
     c->commits.push_back(std::move(cm));
   }
   if (n != c->seq) return bad("commit count differs from its sequence number");
@@ -450,7 +458,7 @@ Status ParseRecords(std::string_view bytes, uint64_t base, ManifestContents& m) 
       if (!r.AtEnd()) return Status::Corruption("bad schema record: trailing bytes");
       cols = m.schema.StorageColumns();
       have_schema = true;
-    } else if (type == static_cast<uint8_t>(RecordType::kBase)) {
+    } else if (type == static_cast<uint8_t>(RecordType::kBase) || type == static_cast<uint8_t>(RecordType::kBaseWithKinds)) {
       // The state as of a commit, right after the schema of a rewritten manifest.
       if (!have_schema || !m.commits.empty() || m.has_base)
         return Status::Corruption("manifest base record at offset " + std::to_string(base + pos) +
@@ -460,7 +468,7 @@ Status ParseRecords(std::string_view bytes, uint64_t base, ManifestContents& m) 
       ByteReader r(payload);
       state.seq = r.GetU64();
       if (!r.ok() || state.seq == 0) return Status::Corruption("bad manifest base record: sequence number");
-      Status st = ParseState(&r, 2, &state);
+      Status st = ParseState(&r, type == static_cast<uint8_t>(RecordType::kBase) ? 2 : 3, &state);
       if (!st.ok()) return st.WithContext("manifest base record at offset " + std::to_string(base + pos));
       m.commits = std::move(state.commits);
       m.base_segments = std::move(state.live);
@@ -627,8 +635,11 @@ std::string EncodeBaseManifest(const Checkpoint& c) {
   payload.clear();
   ByteWriter w(&payload);
   w.PutU64(c.seq);
-  SerializeState(c, &payload);
-  out += EncodeRecord(RecordType::kBase, payload);
+  bool kinds = false;
+  for (const auto& cm : c.commits)
+    kinds |= cm.kind == CommitRecord::Kind::kSchemaChange || cm.kind == CommitRecord::Kind::kOverwrite;
+  SerializeState(c, kinds, &payload);
+  out += EncodeRecord(kinds ? RecordType::kBaseWithKinds : RecordType::kBase, payload);
   return out;
 }
 

@@ -29,7 +29,12 @@ constexpr uint32_t kMaxManifestRecord = 256u << 20;
 // the commits after it list their files' zone maps by its columns (SPEC.md "Schema changes").
 // kOverwrite: a commit that replaces partitions (INSERT OVERWRITE, ingest --overwrite): a file
 // commit plus the partitions it replaces (SPEC.md "Manifest").
-enum class RecordType : uint8_t { kSchema = 1, kCommit = 2, kFileCommit = 3, kBase = 4, kSchemaChange = 5, kOverwrite = 6 };
+// kBaseWithKinds: a base record whose commit history says what each commit was; written instead
+// of kBase once the history holds a schema change or an overwrite (older builds, which would
+// misread the table, refuse it).
+enum class RecordType : uint8_t {
+  kSchema = 1, kCommit = 2, kFileCommit = 3, kBase = 4, kSchemaChange = 5, kOverwrite = 6, kBaseWithKinds = 7
+};
 
 // A segment as the manifest knows it: enough to plan a query without opening the file.
 struct SegmentEntry {
@@ -62,7 +67,7 @@ struct CommitRecord {
   // kSchemaChange: an ALTER TABLE (no files added or removed). kOverwrite: new rows replacing
   // the rows of `replaced` partitions (the files holding them retired, their other partitions'
   // rows written anew).
-  enum class Kind : uint8_t { kUnknown, kIngest, kCompaction, kSchemaChange, kOverwrite };
+  enum class Kind : uint8_t { kUnknown = 0, kIngest = 1, kCompaction = 2, kSchemaChange = 3, kOverwrite = 4 };
   Kind kind = Kind::kUnknown;
   std::vector<std::optional<int32_t>> replaced;  // kOverwrite: ascending, NULL first
 };

@@ -688,6 +688,9 @@ void TableWriter::MaybeCheckpoint(const CommitRecord& rec) {
     c.removed.clear();
   }
   CommitRecord self = rec;
+  if (self.kind == CommitRecord::Kind::kUnknown)
+    self.kind = !self.removed.empty() ? CommitRecord::Kind::kCompaction
+                : !self.added.empty() ? CommitRecord::Kind::kIngest : CommitRecord::Kind::kUnknown;
   self.added.clear();
   self.removed.clear();
   ck.commits.push_back(std::move(self));
@@ -755,7 +758,7 @@ void TableWriter::MaybeCheckpoint(const CommitRecord& rec) {
 
 Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   if (done_) return Status::Internal("Commit after commit or abort");
-  if (removed_.empty() || overwrite_) {
+  if (removed_.empty()) {
     // An ingest's flushes of one partition become one file. (A compaction's outputs are already
     // what it wants: cut at its target size, in commit order.)
     Status st = MergePendingFiles();

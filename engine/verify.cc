@@ -77,7 +77,7 @@ void CheckPlacement(const TableSchema& schema, const SegmentEntry& seg, const Se
 // schema, commit history and live segments (their entries byte for byte), in the same order.
 void CheckCheckpoint(FileSystem* fs, const std::string& dir, const std::function<void(const std::string&)>& problem) {
   auto ck = ReadCheckpoint(fs, dir);
-  const std::string hint = " (readers pass over it and read the whole manifest; the next writer replaces it)";
+  const std::string hint =  " (readers pass over it and read the whole manifest; wh removes it when it next rewrites the manifest)";
   if (!ck.ok()) {
     problem(ck.status().ToString() + hint);
     return;
@@ -102,11 +102,18 @@ void CheckCheckpoint(FileSystem* fs, const std::string& dir, const std::function
     problem(where + "says commit " + std::to_string(c.seq) + " ends at manifest offset " +
             std::to_string(c.manifest_offset) + ", it ends at " +
             (m->commit_ends.size() < c.seq ? std::string("?") : std::to_string(m->commit_ends[c.seq - 1])));
+  // Schema changes after the checkpoint: its schema is an earlier one, its entries by its columns.
+  bool changed_after = false;
+  for (size_t i = c.seq; i < m->commits.size(); ++i)
+    changed_after |= m->commits[i].kind == CommitRecord::Kind::kSchemaChange;
   std::string a, b;
   SerializeSchema(c.schema, &a);
   SerializeSchema(m->schema, &b);
-  if (a != b) problem(where + "its schema differs from the manifest's");
+  if (changed_after ? !CheckSchemaChange(c.schema, m->schema).ok() : a != b)
+    problem(where + "its schema differs from the manifest's");
   const auto cols = m->schema.StorageColumns();
+  std::vector<SegmentEntry> ck_live = c.live;
+  for (auto& e : ck_live) ConformEntry(c.schema.StorageColumns(), cols, &e);
   std::vector<SegmentEntry> live;
   for (size_t i = 0; i < c.seq; ++i) {
     const CommitRecord& cm = m->commits[i];
@@ -127,7 +134,7 @@ void CheckCheckpoint(FileSystem* fs, const std::string& dir, const std::function
     }
     return out;
   };
-  if (entries(live) != entries(c.live))
+  if (entries(live) != entries(ck_live))
     problem(where + "its " + std::to_string(c.live.size()) + " live segments differ from the " +
             std::to_string(live.size()) + " the manifest's commits up to " + std::to_string(c.seq) + " leave" + hint);
 }

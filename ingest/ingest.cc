@@ -846,8 +846,9 @@ Result<IngestResult> IngestCsv(Warehouse* wh, const std::string& table,
     }
   }
   // A file already committed (same absolute path, size and content hash) is not loaded again
-  // unless forced: re-running yesterday's load must not double the data.
-  if (!options.force) {
+  // unless forced: re-running yesterday's load must not double the data. An overwrite cannot
+  // double it: running one again (or reloading a file it replaced) is what it is for.
+  if (!options.force && !options.overwrite) {
     WH_ASSIGN_OR_RETURN(TableSnapshot snap, wh->GetSnapshot(table));
     for (const auto& p : paths) {
       if (p == "-") continue;

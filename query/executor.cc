@@ -641,14 +641,21 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
                                                          (derived ? " that ALTER can change (it is derived from the others)" : "")));
           }
           next.columns[at].type = c.def.type;
+          Status ok = CheckSchemaChange(now, next);
+          if (!ok.ok()) return SqlError(sql, c.pos, ok);
           continue;
         }
+        if (at >= static_cast<int>(now.columns.size()))
+          return SqlError(sql, c.pos, Status::InvalidArgument("column '" + c.def.name + "' is named twice"));
         if (at >= 0 || name == ToLower(next.partition_column) || name == kEtlDateColumn) {
           if (st.if_not_exists) continue;
           return SqlError(sql, c.pos, Status::AlreadyExists("table '" + now.name + "' already has a column '" +
                                                             c.def.name + "'"));
         }
         next.columns.push_back(c.def);
+        // Checked column by column, so that an error points at its column.
+        Status ok = CheckSchemaChange(now, next);
+        if (!ok.ok()) return SqlError(sql, c.pos, ok);
       }
       bool same = next.columns.size() == now.columns.size();
       for (size_t c = 0; same && c < now.columns.size(); ++c) same = next.columns[c].type == now.columns[c].type;

@@ -72,6 +72,11 @@ Result<std::optional<std::set<int64_t>>> SinceCommitEtls(const TableSnapshot& sn
     return Status::InvalidArgument("commit " + std::to_string(since) + " is past the table's last commit, " +
                                    std::to_string(snap.last_seq));
   if (since == 0) return std::optional<std::set<int64_t>>();
+  for (const auto& c : snap.commits)
+    if (c.kind == CommitRecord::Kind::kOverwrite && c.seq > since)
+      return Status::InvalidArgument("commit " + std::to_string(c.seq) + " replaced partitions (an overwrite) after commit " +
+                                     std::to_string(since) + ": rows were removed, which an export of the rows added "
+                                     "since cannot say; export the whole table");
   // Every row carries its ingest commit's etl_date (compactions keep it): the rows of commits
   // after `since` are those whose etl_date is one of theirs, unless an earlier commit shares it.
   std::set<int64_t> before, after;

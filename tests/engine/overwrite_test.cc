@@ -4,6 +4,7 @@
 // change nothing, and a failing disk or power loss at any step leaves the old table or the new.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <map>
 #include <optional>
 #include <set>
@@ -11,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "ingest/ingest.h"
+#include "query/export.h"
 #include "query/query.h"
 #include "query/result.h"
 #include "tests/test_util.h"
@@ -159,6 +161,61 @@ TEST(Overwrite, AnUnpartitionedTableIsReplacedWhole) {
             "k,v\n20,b\n30,c\n");
   EXPECT_EQ(csv("INSERT OVERWRITE u PARTITION (p = '2024-01-01') SELECT 1, 'x'").rfind("error: ", 0), 0u);
   EXPECT_EQ(csv("INSERT OVERWRITE u SELECT * FROM u WHERE false; SELECT count(*) FROM u"), "count(*)\n0\n");
+}
+
+// The record types of a manifest, in order.
+std::vector<int> RecordTypes(const std::string& manifest) {
+  std::string bytes = *DefaultFileSystem()->ReadFile(manifest);
+  std::vector<int> types;
+  for (size_t at = kManifestHeaderSize; at + 13 <= bytes.size();) {
+    uint32_t len;
+    std::memcpy(&len, bytes.data() + at, 4);
+    types.push_back(static_cast<uint8_t>(bytes[at + 4]));
+    at += 13 + len;
+  }
+  return types;
+}
+
+// What an overwrite did outlives the rewrite of the manifest (a base record of kind 7 keeps the
+// commits' kinds): exports that add rows since an earlier commit refuse to pretend nothing was
+// removed, before and after the rewrite.
+TEST(Overwrite, TheHistoryKeepsItThroughTheManifestsRewrite) {
+  TempDir dir;
+  const std::string root = dir.Join("w");
+  Session s(DefaultFileSystem(), root);
+  ASSERT_TRUE(s.Execute(kCreate).ok());
+  auto wh = *Warehouse::Open(DefaultFileSystem(), root, false);
+  ASSERT_TRUE(Ingest(wh.get(), Drop(1, 30, {1, 2}, nullptr, 0), 1, false).ok());
+  ASSERT_TRUE(Ingest(wh.get(), Drop(2, 5, {2}, nullptr, 0), 2, true).ok());
+  auto since = [&]() {
+    ExportOptions o;
+    o.since_commit = 1;
+    return ExportParquet(DefaultFileSystem(), root, "ev", dir.Join("out"), o).status();
+  };
+  EXPECT_NE(since().message().find("commit 2 replaced partitions (an overwrite) after commit 1"), std::string::npos)
+      << since().ToString();
+  EXPECT_EQ(RecordTypes(JoinPath(root, "ev/_manifest")), (std::vector<int>{1, 3, 6}));
+  {
+    auto w = wh->OpenWriter("ev");
+    ASSERT_TRUE(w.ok());
+    (*w)->set_checkpoint_gap(0);  // rewritten after this commit
+    (*w)->set_etl_micros(Etl(3));
+    std::vector<Column> cols = {Column(DataType::Int64()), Column(DataType::Timestamp()), Column(DataType::String())};
+    cols[0].Append<int64_t>(1);
+    cols[1].Append<int64_t>(*ParseTimestamp("2024-01-05 00:00:00"));
+    cols[2].AppendString("x");
+    ASSERT_TRUE((*w)->WriteRows(cols).ok());
+    ASSERT_TRUE((*w)->Commit({}).ok());
+  }
+  EXPECT_EQ(RecordTypes(JoinPath(root, "ev/_manifest")), (std::vector<int>{1, 7}));
+  auto snap = wh->GetSnapshot("ev");
+  ASSERT_TRUE(snap.ok());
+  ASSERT_EQ(snap->commits.size(), 3u);
+  EXPECT_EQ(snap->commits[0].kind, CommitRecord::Kind::kIngest);
+  EXPECT_EQ(snap->commits[1].kind, CommitRecord::Kind::kOverwrite);
+  EXPECT_EQ(snap->commits[2].kind, CommitRecord::Kind::kIngest);
+  EXPECT_NE(since().message().find("commit 2 replaced partitions"), std::string::npos) << since().ToString();
+  ExpectVerified(wh.get());
 }
 
 // A reader that started before an overwrite answers from its snapshot: the retired files stay

@@ -5,6 +5,7 @@
 // by a failing disk leaves the old schema or the new one.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 
@@ -229,12 +230,40 @@ TEST(SchemaChange, ManifestRewrittenAfterASchemaChange) {
   auto snap = (*wh)->GetSnapshot("altered");
   ASSERT_TRUE(snap.ok());
   ASSERT_GT(snap->checkpoint_offset, 0u) << "the manifest was not rewritten";
+  {
+    // A base that says which commits were schema changes (type 7), which older builds refuse.
+    std::string m = *DefaultFileSystem()->ReadFile(JoinPath(root, "altered/_manifest"));
+    uint32_t len;
+    std::memcpy(&len, m.data() + kManifestHeaderSize, 4);
+    ASSERT_GT(m.size(), kManifestHeaderSize + 13 + len + 5);
+    EXPECT_EQ(static_cast<int>(m[kManifestHeaderSize + 13 + len + 4]), 7);
+    EXPECT_EQ(snap->commits[1].kind, CommitRecord::Kind::kSchemaChange);
+    EXPECT_EQ(snap->commits[2].kind, CommitRecord::Kind::kSchemaChange);
+  }
   for (const auto& e : snap->segments) ASSERT_EQ(e.zones.size(), 7u);
   EXPECT_EQ(Csv(&s, "SELECT user_id, v, note FROM altered WHERE note IS NOT NULL OR v > 1000000000"),
             "user_id,v,note\n7,1099511627776,new\n");
   const std::string after = Csv(&s, "SELECT *, etl_date FROM altered WHERE user_id <> 7 ORDER BY user_id");
   EXPECT_EQ(after, before);
   Problems(*wh, "altered");
+}
+
+// A table of an older build with a `_checkpoint` (tests/data/golden/ckpt_v1) altered: read through
+// the checkpoint and the records after it, and verified, as the new schema.
+TEST(SchemaChange, ATableWithALegacyCheckpoint) {
+  TempDir dir;
+  const std::string root = dir.Join("w");
+  std::filesystem::copy(std::string(WH_SOURCE_DIR) + "/tests/data/golden/ckpt_v1", root,
+                        std::filesystem::copy_options::recursive);
+  Session s(DefaultFileSystem(), root);
+  const std::string before = Csv(&s, "SELECT * FROM ev ORDER BY ALL");
+  ASSERT_EQ(Csv(&s, "ALTER TABLE ev ADD COLUMN extra STRING"), "");
+  ASSERT_TRUE(DefaultFileSystem()->FileExists(JoinPath(root, "ev/_checkpoint")));
+  EXPECT_EQ(Csv(&s, "SELECT * EXCLUDE (extra) FROM ev ORDER BY ALL"), before);
+  EXPECT_EQ(Csv(&s, "SELECT count(extra) FROM ev"), "count(extra)\n0\n");
+  auto wh = s.GetWarehouse(false);
+  ASSERT_TRUE(wh.ok());
+  Problems(*wh, "ev");
 }
 
 TEST(SchemaChange, RefusedChangesLeaveTheTableAsItWas) {
@@ -275,8 +304,10 @@ TEST(SchemaChange, RefusedChangesLeaveTheTableAsItWas) {
   EXPECT_TRUE(has(error("ALTER TABLE vw ADD COLUMN n INT"), "it is a view"));
   EXPECT_TRUE(has(error("ALTER TABLE IF EXISTS missing ADD COLUMN n INT"), "ok"));
   EXPECT_TRUE(has(error("ALTER TABLE altered ADD COLUMN IF NOT EXISTS v STRING"), "ok"));
-  // Two columns where the second is refused: neither is added.
+  // Two columns where the second is refused: neither is added, and the error points at it.
+  EXPECT_TRUE(has(error("ALTER TABLE altered ADD COLUMNS (a INT, b INT NOT NULL)"), "column 41"));
   EXPECT_TRUE(has(error("ALTER TABLE altered ADD COLUMNS (a INT, b INT NOT NULL)"), "NOT NULL"));
+  EXPECT_TRUE(has(error("ALTER TABLE altered ADD COLUMNS (a INT, A BIGINT)"), "column 'A' is named twice"));
   auto snap = (*wh)->GetSnapshot("altered");
   ASSERT_TRUE(snap.ok());
   EXPECT_EQ(snap->last_seq, 2u);  // the ingest and the one change to DOUBLE

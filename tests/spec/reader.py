@@ -353,19 +353,24 @@ def load_state(tdir):
     last = 0; rec_log = []
     for idx, (pos, typ, payload, end) in enumerate(recs[1:], 1):
         b = Buf(payload)
-        if typ == 4:
+        if typ in (4, 7):
+            # Type 7: each commit of the history ends with its kind.
             need(idx == 1, "base record not right after schema")
             s = b.u64(); need(s >= 1, "base s"); n = b.u32(); need(n == s, "base commit count != s")
             for i in range(n):
                 c = {"seq": b.u64(), "etl": b.i64(), "time": b.i64(), "sources": read_sources(b), "kind": "base",
-                     "added": None, "removed": None}
+                     "added": None, "removed": None, "replaced": None}
+                if typ == 7:
+                    k = b.u8(); need(k <= 4, "commit kind %d" % k)
+                    c["kind"] = ["base", "ingest", "compaction", "schema change", "overwrite"][k]
                 need(c["seq"] == i + 1, "base commit seq order"); commits.append(c)
             for f in read_file_list(b, cols, True):
                 need(f["seq"] <= s, "base file seq > s")
                 for p in f["parts"]: live.append(dict(p, path=f["path"], bytes=f["bytes"], footer_xxh=f["footer_xxh"], seq=f["seq"], wschema=None))
             retired += [b.string() for _ in range(b.u32())]
             need(b.done(), "trailing bytes in base record"); last = s
-            rec_log.append("@%d type 4 base, L=%d: state as of commit %d" % (pos, len(payload), s))
+            rec_log.append("@%d type %d base, L=%d: state as of commit %d%s" % (pos, typ, len(payload), s,
+                           "" if typ == 4 else ", kinds %s" % [c["kind"] for c in commits]))
         elif typ in (2, 3, 6):
             seq = b.u64(); need(seq == last + 1, "commit seq %d after %d" % (seq, last))
             etl, ctime = b.i64(), b.i64()
@@ -693,7 +698,7 @@ def main():
                 cm = st["commits"][e["seq"] - 1]
                 if cm["kind"] == "ingest" and row[-1] != etl_of[e["seq"]]:
                     problems.append("row %s: etl_date != ingest commit's" % row)
-                if cm["kind"] == "overwrite" and (e["has_partition"], e["day"]) in cm["replaced"] and row[-1] != etl_of[e["seq"]]:
+                if cm["kind"] == "overwrite" and cm["replaced"] is not None and (e["has_partition"], e["day"]) in cm["replaced"] and row[-1] != etl_of[e["seq"]]:
                     problems.append("row %s: a new row of an overwrite without its etl_date" % row)
                 all_rows.append(row[:-1] + ([pday] if sc["pcol"] else []) + [row[-1]])
 
