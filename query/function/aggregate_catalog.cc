@@ -7,7 +7,7 @@
 #include <map>
 #include <unordered_set>
 
-#include "query/binder.h"
+#include "query/typing.h"
 #include "query/function/kernel.h"
 
 namespace wh {

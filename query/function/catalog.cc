@@ -2,7 +2,7 @@
 #include <map>
 #include <mutex>
 
-#include "query/binder.h"
+#include "query/typing.h"
 #include "query/function/aggregate_catalog.h"
 #include "query/function/function.h"
 

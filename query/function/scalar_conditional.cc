@@ -1,7 +1,7 @@
 // Conditional functions: COALESCE, IFNULL, NULLIF, IF, LEAST, GREATEST. They bind to the
 // expression nodes the evaluator already has (CASE, COALESCE, LEAST, GREATEST), so they have no
 // kernel of their own.
-#include "query/binder.h"
+#include "query/typing.h"
 #include "query/function/function.h"
 
 namespace wh {

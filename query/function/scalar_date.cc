@@ -3,7 +3,7 @@
 
 #include "engine/engine.h"
 #include "format/date_format.h"
-#include "query/binder.h"
+#include "query/typing.h"
 #include "query/function/function.h"
 #include "query/function/kernel.h"
 

@@ -6,7 +6,7 @@
 // *_STRING forms, numbers in their shortest form (1.50 -> 1.5), objects and arrays minified.
 #include <simdjson.h>
 
-#include "query/binder.h"
+#include "query/typing.h"
 #include "query/function/function.h"
 #include "query/function/kernel.h"
 

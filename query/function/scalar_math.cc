@@ -5,7 +5,7 @@
 #include <cmath>
 #include <numeric>
 
-#include "query/binder.h"
+#include "query/typing.h"
 #include "query/function/function.h"
 #include "query/function/kernel.h"
 

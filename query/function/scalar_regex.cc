@@ -6,7 +6,7 @@
 // replacement names groups as \1.
 #include <re2/re2.h>
 
-#include "query/binder.h"
+#include "query/typing.h"
 #include "query/function/function.h"
 #include "query/function/kernel.h"
 

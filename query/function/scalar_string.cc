@@ -4,7 +4,7 @@
 // kept as they are.
 #include <utf8proc.h>
 
-#include "query/binder.h"
+#include "query/typing.h"
 #include "query/function/function.h"
 #include "query/function/kernel.h"
 
