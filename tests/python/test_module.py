@@ -153,6 +153,10 @@ def test_ingest_overwrite_replaces_the_days_of_its_rows(db, tmp_path):
     assert db.sql("SELECT id FROM t ORDER BY id").fetchall() == [(1,), (3,)]
     db.sql("ALTER TABLE t ADD COLUMN note STRING")
     assert db.sql("SELECT id, note FROM t ORDER BY id").fetchall() == [(1, None), (3, None)]
+    df = pd.DataFrame({"id": [7], "ts": [pd.Timestamp("2024-01-01 09:00:00")], "note": ["again"]})
+    r = db.ingest_df("t", df, overwrite=True)
+    assert (r["partitions_replaced"], r["rows_replaced"]) == (1, 1)
+    assert db.sql("SELECT id, note FROM t ORDER BY id").fetchall() == [(3, None), (7, "again")]
 
 
 def test_report_df_matches_the_command_lines_csv(social):

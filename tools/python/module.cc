@@ -573,7 +573,7 @@ class PyConnection {
   py::dict IngestColumns(const std::string& table, const std::vector<std::string>& names,
                          const std::vector<std::string>& kinds, const std::vector<py::object>& values,
                          const std::vector<py::object>& masks, const py::object& etl_date,
-                         bool allow_missing_columns) {
+                         bool allow_missing_columns, bool overwrite) {
     const size_t nc = names.size();
     std::vector<Column> cols;
     std::vector<parquet::ColumnSpec> specs;
@@ -676,6 +676,7 @@ class PyConnection {
     opt.etl_micros = EtlMicros(etl_date);
     opt.format = InputFormat::kParquet;
     opt.force = true;  // a DataFrame is appended each time it is given (there is no file to remember)
+    opt.overwrite = overwrite;
     opt.allow_missing_columns = allow_missing_columns;
     opt.allow_missing_hint = "allow_missing_columns=True";
     auto r = [&]() -> Result<IngestResult> {

@@ -72,15 +72,18 @@ class Connection(_Connection):
                             bool(allow_missing_columns), formats, list(null_string or []), bool(empty_as_null),
                             bool(ignore_extra_columns), bool(overwrite))
 
-    def ingest_df(self, table, df, etl_date=None, allow_missing_columns=False):
+    def ingest_df(self, table, df, etl_date=None, allow_missing_columns=False, overwrite=False):
         """Appends the rows of a pandas DataFrame to `table` as one atomic commit.
 
         Columns are matched to the table's by name (case ignored; a table column the frame lacks
         is an error unless allow_missing_columns, which loads it as NULL; other frame columns
         are ignored) and converted exactly, or refused with the column and row. Missing values
-        (None, NaN, NaT, pd.NA) are NULL. Returns what ingest() returns."""
-        if len(df) == 0:  # nothing to append: no commit
-            return {"rows": 0, "commit": None, "partitions": 0, "files": 0, "bytes": 0, "seconds": 0.0}
+        (None, NaN, NaT, pd.NA) are NULL. overwrite: the frame's rows replace the partitions they
+        fall in (every row of an unpartitioned table), as ingest(overwrite=True). Returns what
+        ingest() returns."""
+        if len(df) == 0:  # nothing to append (or, overwriting, no partition to replace): no commit
+            return {"rows": 0, "commit": None, "partitions": 0, "files": 0, "bytes": 0, "seconds": 0.0,
+                    "partitions_replaced": 0, "rows_replaced": 0}
         names, kinds, values, masks = [], [], [], []
         seen = set()
         for name in df.columns:
@@ -94,7 +97,7 @@ class Connection(_Connection):
             values.append(vals)
             masks.append(mask)
         return self._ingest_columns(str(table), names, kinds, values, masks, _etl(etl_date),
-                                    bool(allow_missing_columns))
+                                    bool(allow_missing_columns), bool(overwrite))
 
 
 def _etl(etl_date):
