@@ -186,6 +186,7 @@ Status TableWriter::Overwrite(const std::optional<std::set<std::optional<int32_t
   } else {
     replaced = partitions_;
   }
+  if (replaced.empty()) return Status::OK();  // a dynamic overwrite of no rows: a plain commit
   // The batch's own flushes of one partition become one file first (Commit does that for an
   // ingest; here the files carried over must not be merged with them again).
   WH_RETURN_IF_ERROR(MergePendingFiles());

@@ -231,7 +231,7 @@ Status ParseCommit(std::string_view payload, const std::vector<ColumnSpec>& cols
   if (type == RecordType::kOverwrite) {
     c->kind = CommitRecord::Kind::kOverwrite;
     uint32_t n = r.GetU32();
-    if (!r.ok() || n > r.remaining()) return bad("replaced partition count");
+    if (!r.ok() || n == 0 || n > r.remaining()) return bad("replaced partition count");
     for (uint32_t i = 0; i < n; ++i) {
       const uint8_t has = r.GetU8();
       const int32_t day = r.GetI32();

@@ -391,7 +391,8 @@ def load_state(tdir):
             if typ == 6:
                 # Overwrite: the partitions it replaces, strictly increasing, NULL first.
                 replaced = []
-                for _ in range(b.u32()):
+                nrep = b.u32(); need(nrep >= 1, "an overwrite replacing no partition")
+                for _ in range(nrep):
                     hp = b.u8(); day = b.i32(); need(hp in (0, 1) and (hp or day == 0), "replaced partition")
                     key = (hp, day)
                     need(not replaced or replaced[-1] < key, "replaced partitions out of order"); replaced.append(key)
