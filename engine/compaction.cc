@@ -194,6 +194,7 @@ Status TableWriter::Overwrite(const std::optional<std::set<std::optional<int32_t
   // written anew, as a compaction would merge them (a file's entries are consecutive).
   std::vector<std::unique_ptr<SegmentReader>> readers;
   std::vector<MergeInput> inputs;
+  std::vector<std::string> files;  // retired by the commit, once all is written
   const uint64_t written = stats_.rows;
   uint64_t carried = 0;
   for (size_t i = 0, end; i < base_.segments.size(); i = end) {
@@ -205,7 +206,7 @@ Status TableWriter::Overwrite(const std::optional<std::set<std::optional<int32_t
       listed += base_.segments[end].rows;
     }
     if (!hit) continue;
-    removed_.push_back(e0.path);
+    files.push_back(e0.path);
     MergeInput in;
     for (size_t k = i; k < end; ++k) {
       const SegmentEntry& e = base_.segments[k];
@@ -232,10 +233,19 @@ Status TableWriter::Overwrite(const std::optional<std::set<std::optional<int32_t
     }
     if (in.reader) inputs.push_back(std::move(in));
   }
-  if (!inputs.empty()) WH_RETURN_IF_ERROR(MergeFiles(inputs, kTargetFileBytes).WithContext("overwriting"));
-  if (stats_.rows != written + carried)
+  if (!inputs.empty()) {
+    Status merged = MergeFiles(inputs, kTargetFileBytes);
+    if (!merged.ok()) {
+      Abort();  // never committed with half its carried rows (or as a compaction)
+      return merged.WithContext("overwriting");
+    }
+  }
+  if (stats_.rows != written + carried) {
+    Abort();
     return Status::Internal("overwrite carried " + std::to_string(stats_.rows - written) + " rows for " +
                             std::to_string(carried));
+  }
+  removed_ = std::move(files);
   overwrite_ = true;
   replaced_.assign(replaced.begin(), replaced.end());
   overwrite_stats_.partitions = replaced.size();
