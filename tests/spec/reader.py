@@ -100,7 +100,9 @@ def integer_like(t): return t not in (4, 6)
 def fmt_val(v, t, p=0, s=0):
     if v is None: return "NULL"
     if t == 7: return date_str(v)
-    if t == 8: return ts_str(v)
+    if t == 8:  # as wh prints it (DuckDB's text): the fraction without trailing zeros
+        text = ts_str(v)
+        return text.rstrip("0").rstrip(".") if "." in text else text
     if t == 1: return "true" if v else "false"
     if t == 6: return v
     if t == 5 and s:
