@@ -117,7 +117,7 @@ grep -q "type 5 schema change" "$T/reader.txt" || fail "the SPEC reader logged n
 # An overwrite of one day and of the NULL partition: the files holding them retired, their other
 # days' rows written anew with their etl_dates, the new rows with the overwrite's.
 "$WH" -w "$A" query "INSERT OVERWRITE al SELECT * EXCLUDE (d) REPLACE (user_id + 100000 AS user_id, 'again' AS note)
-  FROM al WHERE d = DATE '2022-02-11' OR d IS NULL" > /dev/null || fail "overwrite two partitions"
+  FROM al WHERE d = DATE '2022-02-11' OR d IS NULL" --etl-date "2022-03-05 12:00:00.5" > /dev/null || fail "overwrite two partitions"
 check "$A" al "SELECT *, etl_date FROM al ORDER BY user_id"
 grep -q "type 6 commit.*replaces \['NULL', '2022-02-11'\]" "$T/reader.txt" || fail "the SPEC reader logged no overwrite"
 "$WH" -w "$A" compact al > /dev/null 2>&1 || fail "compact the altered table"
