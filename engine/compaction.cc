@@ -172,9 +172,9 @@ Status TableWriter::Compact(const CompactOptions& options, CompactStats* stats) 
   return Status::OK();
 }
 
-Status TableWriter::Overwrite(const std::optional<std::set<std::optional<int32_t>>>& partitions) {
+Status TableWriter::Overwrite(const std::optional<PartitionSet>& partitions) {
   if (done_ || overwrite_ || !removed_.empty()) return Status::Internal("Overwrite twice, or after a compaction");
-  std::set<std::optional<int32_t>> replaced;
+  PartitionSet replaced;
   if (base_.schema.partition_column.empty()) {
     replaced.insert(std::nullopt);  // the whole table
   } else if (partitions) {

@@ -106,6 +106,9 @@ class Warehouse {
   std::string root_;
 };
 
+// A set of partitions by day (nullopt: the NULL partition, or an unpartitioned table's one).
+using PartitionSet = std::set<std::optional<int32_t>>;
+
 // Files a merge writes are cut near this size; files this large are not merged again.
 constexpr uint64_t kTargetFileBytes = 512ull << 20;
 // A batch or merge of fewer rows writes one file; more are written as several files of
@@ -199,7 +202,7 @@ class TableWriter {
   // unpartitioned table) - give way to the batch's. Call after the batch's rows are written, once,
   // before Commit: it writes the rows the retired files hold in other partitions anew (they keep
   // their etl_date). InvalidArgument when the batch wrote a row outside `partitions`.
-  Status Overwrite(const std::optional<std::set<std::optional<int32_t>>>& partitions);
+  Status Overwrite(const std::optional<PartitionSet>& partitions);
   struct OverwriteStats {
     uint64_t partitions = 0;     // replaced
     uint64_t rows_replaced = 0;  // the rows they held
@@ -282,7 +285,7 @@ class TableWriter {
   std::string manifest_path_;
   uint64_t manifest_length_ = 0;
   int64_t etl_micros_ = 0;
-  std::set<std::optional<int32_t>> partitions_;
+  PartitionSet partitions_;
   EncodeOptions encode_options_;
   std::string token_;
   std::deque<Pending> pending_;  // a deque: references stay valid while others are added

@@ -228,6 +228,7 @@ Status ParseCommit(std::string_view payload, const std::vector<ColumnSpec>& cols
   if (!r.ok() || nr > r.remaining()) return bad("removed count");
   for (uint32_t i = 0; i < nr; ++i) c->removed.emplace_back(r.GetString());
   if (!ParseSources(&r, &c->sources)) return bad("sources");
+  c->kind = FileCommitKind(*c);
   if (type == RecordType::kOverwrite) {
     c->kind = CommitRecord::Kind::kOverwrite;
     uint32_t n = r.GetU32();
@@ -247,6 +248,11 @@ Status ParseCommit(std::string_view payload, const std::vector<ColumnSpec>& cols
 }
 
 }  // namespace
+
+CommitRecord::Kind FileCommitKind(const CommitRecord& c) {
+  return !c.removed.empty() ? CommitRecord::Kind::kCompaction
+         : !c.added.empty() ? CommitRecord::Kind::kIngest : CommitRecord::Kind::kUnknown;
+}
 
 void SerializeSchemaChange(const CommitRecord& c, const TableSchema& schema, std::string* out) {
   ByteWriter w(out);
@@ -275,17 +281,7 @@ Status CheckSchemaChange(const TableSchema& from, const TableSchema& to) {
   }
   // Columns the partition expression or the bucket key read keep their type: rows are placed by
   // their values as the old type hashes and converts them.
-  std::vector<bool> placing(from.columns.size(), false);
-  if (!from.partition_column.empty()) {
-    std::vector<const PartitionExpr*> stack = {&from.partition_expr};
-    while (!stack.empty()) {
-      const PartitionExpr* e = stack.back();
-      stack.pop_back();
-      if (e->kind == PartitionExpr::kColumn && e->column < placing.size()) placing[e->column] = true;
-      for (const auto& a : e->args) stack.push_back(&a);
-    }
-  }
-  if (from.bucket_column_index() >= 0) placing[from.bucket_column_index()] = true;
+  const std::vector<bool> placing = from.PlacingColumns();
   for (size_t c = 0; c < from.columns.size(); ++c) {
     const ColumnDef& a = from.columns[c];
     const ColumnDef& b = to.columns[c];

@@ -146,6 +146,10 @@ void ConformEntry(const std::vector<ColumnSpec>& from, const std::vector<ColumnS
 // Serialization, exposed for tests and fuzzing.
 std::string EncodeManifestHeader();
 std::string EncodeRecord(RecordType type, const std::string& payload);
+// What a commit of type 2 or 3 was, from its lists: a compaction (it removes files), an ingest
+// (it adds files only), or kUnknown (neither). SPEC.md "Manifest", the kinds of commit.
+CommitRecord::Kind FileCommitKind(const CommitRecord& c);
+
 // The payload of a kFileCommit record, or of a kOverwrite record when c.kind is kOverwrite.
 void SerializeCommit(const CommitRecord& c, const std::vector<ColumnSpec>& cols, std::string* out);
 Status ParseManifest(std::string_view bytes, ManifestContents* out);

@@ -218,6 +218,21 @@ std::string PartitionExprToString(const PartitionExpr& e, const std::vector<Colu
   }
 }
 
+std::vector<bool> TableSchema::PlacingColumns() const {
+  std::vector<bool> placing(columns.size(), false);
+  if (!partition_column.empty()) {
+    std::vector<const PartitionExpr*> stack = {&partition_expr};
+    while (!stack.empty()) {
+      const PartitionExpr* e = stack.back();
+      stack.pop_back();
+      if (e->kind == PartitionExpr::kColumn && e->column < placing.size()) placing[e->column] = true;
+      for (const auto& a : e->args) stack.push_back(&a);
+    }
+  }
+  if (bucket_column_index() >= 0) placing[bucket_column_index()] = true;
+  return placing;
+}
+
 Status TableSchema::Validate() const {
   WH_RETURN_IF_ERROR(ValidateIdentifier(name, "table"));
   if (columns.empty()) return Status::InvalidArgument("a table needs at least one column");

@@ -53,6 +53,9 @@ struct TableSchema {
   // Index of a user column by case-insensitive name, or -1.
   int FindColumn(const std::string& name) const;
   int bucket_column_index() const { return bucket_count ? FindColumn(bucket_column) : -1; }
+  // Per declared column: whether it places rows, being read by the partition expression or
+  // being the bucket key.
+  std::vector<bool> PlacingColumns() const;
   // The columns stored in segment files: the user columns, then etl_date.
   std::vector<ColumnSpec> StorageColumns() const;
   // Checks names, types and the partition and bucket specs.

@@ -688,9 +688,6 @@ void TableWriter::MaybeCheckpoint(const CommitRecord& rec) {
     c.removed.clear();
   }
   CommitRecord self = rec;
-  if (self.kind == CommitRecord::Kind::kUnknown)
-    self.kind = !self.removed.empty() ? CommitRecord::Kind::kCompaction
-                : !self.added.empty() ? CommitRecord::Kind::kIngest : CommitRecord::Kind::kUnknown;
   self.added.clear();
   self.removed.clear();
   ck.commits.push_back(std::move(self));
@@ -777,6 +774,7 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
     rec.kind = CommitRecord::Kind::kOverwrite;
     rec.replaced = replaced_;
   }
+
   auto fail = [&](const Status& st) {
     Abort();
     return st;
@@ -802,6 +800,7 @@ Result<CommitRecord> TableWriter::Commit(std::vector<SourceFile> sources) {
   }
   // 3. The commit point: one checksummed record appended to the manifest and synced.
   std::string payload;
+  if (!overwrite_) rec.kind = FileCommitKind(rec);  // as a reader of the record will take it
   SerializeCommit(rec, base_.schema.StorageColumns(), &payload);
   if (payload.size() > kMaxManifestRecord)
     return fail(Status::InvalidArgument("the commit lists " + std::to_string(rec.added.size()) +

@@ -13,18 +13,8 @@ void CheckPlacement(const TableSchema& schema, const SegmentEntry& seg, const Se
                     const std::function<void(const std::string&)>& problem) {
   const size_t user_cols = schema.columns.size();
   const int key = schema.bucket_column_index();
-  std::vector<bool> needed(user_cols, false);
-  if (key >= 0) needed[key] = true;
-  bool partitioned = !schema.partition_column.empty();
-  if (partitioned) {
-    std::vector<const PartitionExpr*> stack = {&schema.partition_expr};
-    while (!stack.empty()) {
-      const PartitionExpr* e = stack.back();
-      stack.pop_back();
-      if (e->kind == PartitionExpr::kColumn) needed[e->column] = true;
-      for (const auto& a : e->args) stack.push_back(&a);
-    }
-  }
+  const std::vector<bool> needed = schema.PlacingColumns();
+  const bool partitioned = !schema.partition_column.empty();
   const auto& groups = r.footer().row_groups;
   const auto [first, count] = r.footer().PartGroups(seg.partition);
   for (size_t g = first; g < first + count; ++g) {

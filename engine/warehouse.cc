@@ -250,9 +250,6 @@ TableSnapshot BuildSnapshot(ManifestContents m, const std::string& dir) {
   snap.checkpoint_bytes = m.checkpoint_bytes;
   snap.checkpoint_damaged = m.checkpoint_damaged;
   for (auto& c : m.commits) {
-    if (c.kind == CommitRecord::Kind::kUnknown)  // else its record (or a base record) said
-      c.kind = !c.removed.empty() ? CommitRecord::Kind::kCompaction
-             : !c.added.empty() ? CommitRecord::Kind::kIngest : CommitRecord::Kind::kUnknown;
     ApplyCommit(c.seq, c.removed, std::move(c.added), &snap.segments);
     c.added.clear();
     snap.last_seq = c.seq;

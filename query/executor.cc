@@ -314,7 +314,7 @@ Result<PlanPtr> Session::Plan(Warehouse* wh, const QueryAst& q, const std::strin
 Result<ResultSet> Session::InsertPlan(Warehouse* wh, TableWriter* writer, const std::string& table,
                                       const PlanPtr& plan, const std::string& sql, const SourcePos& pos,
                                       CommitRecord* committed,
-                                      const std::optional<std::optional<std::set<std::optional<int32_t>>>>& overwrite) {
+                                      const std::optional<std::optional<PartitionSet>>& overwrite) {
   const TableSchema schema = writer->base().schema;
   // A query may give the partition column after the others (Spark's habit: `SELECT * FROM t`
   // lists it): each row's value must then be the one its columns derive.
@@ -631,6 +631,7 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       if (!writer.ok()) return SqlError(sql, st.table_pos, writer.status());
       const TableSchema& now = (*writer)->base().schema;
       TableSchema next = now;
+      bool changed = false;  // ADD COLUMN IF NOT EXISTS of a column it has, a type it has: nothing to commit
       for (const ColumnDefAst& c : st.columns) {
         const std::string name = ToLower(c.def.name);
         const int at = next.FindColumn(c.def.name);
@@ -640,6 +641,7 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
             return SqlError(sql, c.pos, Status::NotFound("table '" + now.name + "' has no column '" + c.def.name + "'" +
                                                          (derived ? " that ALTER can change (it is derived from the others)" : "")));
           }
+          changed |= !(next.columns[at].type == c.def.type);
           next.columns[at].type = c.def.type;
           Status ok = CheckSchemaChange(now, next);
           if (!ok.ok()) return SqlError(sql, c.pos, ok);
@@ -653,15 +655,12 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
                                                             c.def.name + "'"));
         }
         next.columns.push_back(c.def);
+        changed = true;
         // Checked column by column, so that an error points at its column.
         Status ok = CheckSchemaChange(now, next);
         if (!ok.ok()) return SqlError(sql, c.pos, ok);
       }
-      bool same = next.columns.size() == now.columns.size();
-      for (size_t c = 0; same && c < now.columns.size(); ++c) same = next.columns[c].type == now.columns[c].type;
-      if (same) return out;  // ADD COLUMN IF NOT EXISTS of a column it has, a type it has
-      Status ok = CheckSchemaChange(now, next);
-      if (!ok.ok()) return SqlError(sql, st.columns.front().pos, ok);
+      if (!changed) return out;
       auto rec = (*writer)->CommitSchema(next);
       if (!rec.ok()) return SqlError(sql, st.table_pos, rec.status());
       return out;
@@ -883,7 +882,7 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
       for (const auto& c : writer->base().schema.columns) types.push_back(c.type);
       WH_ASSIGN_OR_RETURN(PlanPtr plan, Plan(wh, *st.query, sql, &names, &types));
       // INSERT OVERWRITE: the partitions its rows fall in (nullopt), or the one it names.
-      std::optional<std::optional<std::set<std::optional<int32_t>>>> overwrite;
+      std::optional<std::optional<PartitionSet>> overwrite;
       if (st.overwrite) {
         overwrite.emplace();
         const TableSchema& schema = writer->base().schema;
@@ -904,7 +903,7 @@ Result<std::vector<ResultSet>> Session::Run(const Statement& st, const std::stri
                   "'" + *st.partition_value + "' is not a date (YYYY-MM-DD)"));
             day = *d;
           }
-          overwrite->emplace(std::set<std::optional<int32_t>>{day});
+          overwrite->emplace(PartitionSet{day});
         }
       }
       CommitRecord rec;

@@ -86,7 +86,7 @@ class Session {
   // replaces partitions (TableWriter::Overwrite of *overwrite).
   Result<ResultSet> InsertPlan(Warehouse* wh, TableWriter* writer, const std::string& table, const PlanPtr& plan,
                                const std::string& sql, const SourcePos& pos, CommitRecord* committed = nullptr,
-                               const std::optional<std::optional<std::set<std::optional<int32_t>>>>& overwrite = {});
+                               const std::optional<std::optional<PartitionSet>>& overwrite = {});
 
   // The views a query of this session sees: its temporary views, then the warehouse's.
   std::function<Result<std::optional<std::string>>(const std::string&)> Views(Warehouse* wh);
