@@ -243,6 +243,10 @@ Status TableSchema::Validate() const {
       return Status::InvalidArgument("column '" + c.name + "' is declared twice");
     if (ToLower(c.name) == kEtlDateColumn)
       return Status::InvalidArgument("column name 'etl_date' is reserved for the load time");
+    if (c.type.is_list())
+      return Status::InvalidArgument("column '" + c.name + "' is " + c.type.ToString() +
+                                     ": a table cannot hold lists; store array_to_string(x, ',') or one row "
+                                     "per element (UNNEST)");
   }
   if (!partition_column.empty()) {
     WH_RETURN_IF_ERROR(ValidateIdentifier(partition_column, "partition column"));

@@ -472,7 +472,8 @@ std::string StatText(const DataType& t, int128 i, double d, const std::string& s
     case TypeId::kInt64: return FormatInt128(i);
     case TypeId::kDouble: return FormatDouble(d);
     case TypeId::kDecimal: return FormatDecimal(i, t.scale);
-    case TypeId::kString: return s;
+    case TypeId::kString:
+    case TypeId::kList: return s;  // (no table holds a list)
     case TypeId::kDate: return FormatDate(static_cast<int32_t>(i));
     case TypeId::kTimestamp: return FormatTimestamp(static_cast<int64_t>(i));
   }

@@ -22,6 +22,7 @@ std::string DataType::ToString() const {
     case TypeId::kString: return "STRING";
     case TypeId::kDate: return "DATE";
     case TypeId::kTimestamp: return "TIMESTAMP";
+    case TypeId::kList: return element().ToString() + "[]";
   }
   return "?";
 }
@@ -72,6 +73,7 @@ Status ValidateType(const DataType& t) {
       if (t.precision != 0 || t.scale != 0)
         return Status::Corruption("type " + t.ToString() + " with precision/scale set");
       return Status::OK();
+    case TypeId::kList: break;  // never stored
   }
   return Status::Corruption("unknown type id " + std::to_string(static_cast<int>(t.id)));
 }

@@ -22,6 +22,11 @@ enum class TypeId : uint8_t {
   kString = 6,     // UTF-8 bytes
   kDate = 7,       // int32 days since 1970-01-01
   kTimestamp = 8,  // int64 microseconds since 1970-01-01 00:00:00, no time zone
+  // A list of values of one element type (DataType::element()), in queries only: never written
+  // to a table (SPEC.md "Type ids"). Held as the bytes of an order-preserving encoding of its
+  // elements (query/list.h), so it is a STRING physically: sorting, grouping, joining and
+  // comparing lists compare those bytes.
+  kList = 9,
 };
 
 // How values are laid out in memory and in PLAIN blocks.
@@ -34,6 +39,10 @@ struct DataType {
   TypeId id = TypeId::kInt64;
   uint8_t precision = 0;  // DECIMAL only
   uint8_t scale = 0;      // DECIMAL only
+  // LIST only: the element type (its id, precision and scale); lists do not nest.
+  uint8_t elem_id = 0;
+  uint8_t elem_precision = 0;
+  uint8_t elem_scale = 0;
 
   static DataType Boolean() { return {TypeId::kBoolean, 0, 0}; }
   static DataType Int32() { return {TypeId::kInt32, 0, 0}; }
@@ -45,6 +54,16 @@ struct DataType {
   static DataType String() { return {TypeId::kString, 0, 0}; }
   static DataType Date() { return {TypeId::kDate, 0, 0}; }
   static DataType Timestamp() { return {TypeId::kTimestamp, 0, 0}; }
+  static DataType List(const DataType& element) {
+    DataType t{TypeId::kList, 0, 0};
+    t.elem_id = static_cast<uint8_t>(element.id);
+    t.elem_precision = element.precision;
+    t.elem_scale = element.scale;
+    return t;
+  }
+  bool is_list() const { return id == TypeId::kList; }
+  // LIST: the type of its elements.
+  DataType element() const { return {static_cast<TypeId>(elem_id), elem_precision, elem_scale}; }
 
   // Inline: called in inner loops.
   PhysicalType physical() const {
@@ -57,7 +76,8 @@ struct DataType {
       case TypeId::kDouble: return PhysicalType::kDouble;
       case TypeId::kDecimal:
         return precision <= 18 ? PhysicalType::kInt64 : PhysicalType::kInt128;
-      case TypeId::kString: return PhysicalType::kString;
+      case TypeId::kString:
+      case TypeId::kList: return PhysicalType::kString;
     }
     return PhysicalType::kInt64;
   }
@@ -77,14 +97,15 @@ struct DataType {
   // "DECIMAL(38,18)", "BIGINT", ...
   std::string ToString() const;
   bool operator==(const DataType& o) const {
-    return id == o.id && precision == o.precision && scale == o.scale;
+    return id == o.id && precision == o.precision && scale == o.scale && elem_id == o.elem_id &&
+           elem_precision == o.elem_precision && elem_scale == o.elem_scale;
   }
 };
 
 // Parses a SQL type name: BOOLEAN, INT, INTEGER, BIGINT, LONG, DOUBLE, FLOAT8, DECIMAL(p,s),
 // NUMERIC(p,s), STRING, VARCHAR, TEXT, DATE, TIMESTAMP. Case-insensitive.
 Result<DataType> ParseTypeName(std::string_view name, int precision, int scale, bool has_args);
-// Checks that a type read from disk is one this build understands.
+// Checks that a type read from disk is one this build understands (never a LIST).
 Status ValidateType(const DataType& t);
 
 // Powers of ten as int128, 10^0 .. 10^38.

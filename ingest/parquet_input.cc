@@ -32,7 +32,8 @@ std::string ValueText(const Column& c, size_t i) {
     case TypeId::kInt64: return std::to_string(c.Get<int64_t>(i));
     case TypeId::kDouble: return FormatDouble(c.Get<double>(i));
     case TypeId::kDecimal: return FormatDecimal(IntegerAt(c, i), c.type().scale);
-    case TypeId::kString: return std::string(c.GetString(i));
+    case TypeId::kString:
+    case TypeId::kList: return std::string(c.GetString(i));  // (no table holds a list)
     case TypeId::kDate: return FormatDate(c.Get<int32_t>(i));
     case TypeId::kTimestamp: return FormatTimestamp(c.Get<int64_t>(i));
   }

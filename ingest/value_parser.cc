@@ -242,6 +242,7 @@ Status AppendField(Column* col, std::string_view text, bool quoted, const TimeFo
       col->Append<int64_t>(v);
       return Status::OK();
     }
+    case TypeId::kList: break;  // no table holds a list
   }
   return Status::Internal("unknown type");
 }

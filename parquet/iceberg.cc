@@ -84,7 +84,8 @@ std::string TypeName(const DataType& t) {
     case TypeId::kDecimal: return "decimal(" + std::to_string(t.precision) + "," + std::to_string(t.scale) + ")";
     case TypeId::kDate: return "date";
     case TypeId::kTimestamp: return "timestamp";
-    case TypeId::kString: return "string";
+    case TypeId::kString:
+    case TypeId::kList: return "string";  // (no table holds a list)
   }
   return "string";
 }
@@ -100,7 +101,8 @@ std::string Bound(const Column& c, size_t i) {
     case TypeId::kTimestamp: put(&c.values<int64_t>()[i], 8); break;
     case TypeId::kDouble: put(&c.values<double>()[i], 8); break;
     case TypeId::kDecimal: out = MinimalBigEndian(IntegerAt(c, i)); break;
-    case TypeId::kString: out = std::string(c.GetString(i)); break;
+    case TypeId::kString:
+    case TypeId::kList: out = std::string(c.GetString(i)); break;  // (no table holds a list)
   }
   return out;
 }

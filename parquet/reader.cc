@@ -675,6 +675,7 @@ Status AppendValues(const FileColumn& c, const Values& v, const std::vector<uint
         }
         break;
       }
+      case TypeId::kList: return Status::Internal("a Parquet column read as a list");
     }
     ++k;
   }

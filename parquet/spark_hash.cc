@@ -66,6 +66,7 @@ int32_t SparkHash(const Column& c, size_t i, int32_t seed) {
       const std::string_view s = c.GetString(i);
       return SparkHashBytes(reinterpret_cast<const uint8_t*>(s.data()), s.size(), seed);
     }
+    case TypeId::kList: break;  // no table holds a list
   }
   return seed;
 }

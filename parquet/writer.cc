@@ -29,7 +29,8 @@ PhysicalKind PhysicalOf(const DataType& t) {
     case TypeId::kInt64:
     case TypeId::kTimestamp: return PhysicalKind::kInt64;
     case TypeId::kDouble: return PhysicalKind::kDouble;
-    case TypeId::kString: return PhysicalKind::kByteArray;
+    case TypeId::kString:
+    case TypeId::kList: return PhysicalKind::kByteArray;  // refused before (ParquetWriter)
     case TypeId::kDecimal:
       return t.precision <= 9 ? PhysicalKind::kInt32
              : t.precision <= 18 ? PhysicalKind::kInt64 : PhysicalKind::kFixedLenByteArray;

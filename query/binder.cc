@@ -600,6 +600,7 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
 
   agg.group_keys = &group_keys;
   WindowContext windows;
+  UnnestContext unnests;
   // Replaces group expressions by references to the aggregate's outputs and checks that
   // nothing else refers to input columns.
   std::function<Result<BExprPtr>(const BExprPtr&, const Expr&)> lift =
@@ -609,7 +610,9 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
       if (group_keys[i] == key)
         return MakeColumnRef(group_ids[i], group_exprs[i]->type, group_exprs[i]->nullable);
     if (e->kind == BExpr::kColumn) {
-      if (agg.ids.count(e->column) || windows.ids.count(e->column)) return e;
+      if (agg.ids.count(e->column) || windows.ids.count(e->column) ||
+          std::count(unnests.ids.begin(), unnests.ids.end(), e->column))
+        return e;
       std::string name = e->column < static_cast<int>(names_.size()) ? names_[e->column] : "?";
       return Error(at, "column '" + name + "' must appear in GROUP BY or be used in an aggregate function");
     }
@@ -627,9 +630,14 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
   struct WindowScope {
     Binder* b;
     WindowContext* saved;
-    ~WindowScope() { b->windows_ = saved; }
-  } window_scope{this, windows_};
+    UnnestContext* saved_unnests;
+    ~WindowScope() {
+      b->windows_ = saved;
+      b->unnests_ = saved_unnests;
+    }
+  } window_scope{this, windows_, unnests_};
   windows_ = nullptr;
+  unnests_ = nullptr;
 
   // Select items (stars expanded).
   struct Item {
@@ -675,8 +683,10 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
       continue;
     }
     windows_ = &windows;
+    unnests_ = &unnests;
     WH_ASSIGN_OR_RETURN(BExprPtr b, BindExpr(*it.expr, input, aggregated ? &agg : nullptr));
     windows_ = nullptr;
+    unnests_ = nullptr;
     b = Fold(b);
     if (aggregated) {
       WH_ASSIGN_OR_RETURN(b, lift(b, *it.expr));
@@ -844,6 +854,30 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
   if (qualify) {
     WH_ASSIGN_OR_RETURN(qualify, PlanFilterSubqueries(qualify, &plan, subquery_remap));
     plan = FilterOver(plan, qualify);
+  }
+
+  // UNNEST in the select list: after grouping and windows, before the projection.
+  if (!unnests.lists.empty()) {
+    auto u = std::make_shared<PlanNode>();
+    u->kind = PlanNode::kUnnest;
+    for (size_t i = 0; i < unnests.lists.size(); ++i) {
+      BExprPtr list = unnests.lists[i];
+      if (aggregated) {
+        WH_ASSIGN_OR_RETURN(list, lift(list, *unnests.at[i]));
+      }
+      WH_ASSIGN_OR_RETURN(list, PlanValueSubqueries(list, &plan, subquery_remap));
+      u->exprs.push_back(list);
+    }
+    u->out = plan->out;
+    for (size_t i = 0; i < unnests.lists.size(); ++i) {
+      PlanColumn c;
+      c.id = unnests.ids[i];
+      c.name = names_[c.id];
+      c.type = u->exprs[i]->type.element();
+      u->out.push_back(c);
+    }
+    u->children.push_back(plan);
+    plan = u;
   }
 
   // Subqueries of the select list (and ORDER BY): joins under the projection.
@@ -1325,9 +1359,43 @@ Result<PlanPtr> Binder::BindLateral(const TableRef& t, const PlanPtr& left) {
   return joined;
 }
 
+bool IsUnnestRef(const TableRef& t) {
+  return t.kind == TableRef::kFunction && (t.name == "UNNEST" || t.name == "EXPLODE");
+}
+
+Result<PlanPtr> Binder::BindUnnestRef(const TableRef& fn, PlanPtr left, bool outer) {
+  if (fn.args.size() != 1 || !fn.arg_names[0].empty()) return Error(fn.pos, ToLower(fn.name) + "(...) takes one list");
+  WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*fn.args[0], Scope{left->out}, nullptr));
+  x = Fold(x);
+  if (IsUntypedNull(*x)) x = MakeLiteral(Value::Null(DataType::List(DataType::Int32())));
+  if (!x->type.is_list()) return Error(*fn.args[0], ToLower(fn.name) + "(...) takes a list, not " + x->type.ToString());
+  if (fn.column_aliases.size() > 1)
+    return Error(fn.pos, ToLower(fn.name) + "(...) gives one column, not " + std::to_string(fn.column_aliases.size()));
+  auto u = std::make_shared<PlanNode>();
+  u->kind = PlanNode::kUnnest;
+  u->children = {left};
+  u->exprs = {x};
+  u->unnest_outer = outer;
+  u->out = left->out;
+  PlanColumn c;
+  c.name = !fn.column_aliases.empty() ? fn.column_aliases[0] : fn.name == "EXPLODE" ? "col" : "unnest";
+  c.id = NewId(c.name);
+  c.type = x->type.element();
+  c.table = fn.alias.empty() ? ToLower(fn.name) : fn.alias;
+  u->out.push_back(c);
+  return PlanPtr(u);
+}
+
 Result<PlanPtr> Binder::BindJoin(const TableRef& t) {
   WH_ASSIGN_OR_RETURN(PlanPtr left, BindTableRef(*t.left));
   if (t.right->lateral) return BindLateral(t, left);
+  if (IsUnnestRef(*t.right)) {  // FROM t, unnest(t.tags): each row of t with its elements
+    const bool on_true = !t.on || (t.on->kind == Expr::kBool && t.on->value);
+    if (!t.using_columns.empty() || !on_true || t.join_type == TableRef::kRight || t.join_type == TableRef::kFull)
+      return Error(t.right->pos, "unnest(...) joins the rows before it as a comma, CROSS JOIN, JOIN ... ON true or "
+                                 "LEFT JOIN ... ON true (which keeps a row without elements)");
+    return BindUnnestRef(*t.right, left, t.join_type == TableRef::kLeft);
+  }
   WH_ASSIGN_OR_RETURN(PlanPtr right, BindTableRef(*t.right));
   auto j = std::make_shared<PlanNode>();
   j->kind = PlanNode::kJoin;
@@ -1821,6 +1889,11 @@ Result<BExprPtr> Binder::BindBinary(const Expr& e, const Scope& scope, AggContex
   if (op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=")
     return BindCompare(op, l, r, e);
   if (op == "IS DISTINCT FROM" || op == "IS NOT DISTINCT FROM") return BindDistinctFrom(op, l, r, e);
+  if (op == "||" && (l->type.is_list() || r->type.is_list())) {
+    const ScalarFunction* cat = FindScalarFunction("LIST_CAT_OP");
+    FunctionCall call("||", {l, r}, [&](int, const std::string& msg) { return Error(e, msg); });
+    return cat->bind(call, *cat);
+  }
   if (op == "||") {
     return CallFunction("CONCAT_NULL", DataType::String(),
                         {MakeCast(l, DataType::String()), MakeCast(r, DataType::String())});
@@ -2259,15 +2332,27 @@ Result<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggCont
     agg->groupings.emplace_back(positions, id);
     return MakeColumnRef(id, DataType::Int64(), false);
   }
+  if (f == "UNNEST" || f == "EXPLODE") {
+    if (!unnests_)
+      return Error(e, f + " is allowed in the select list, or in FROM: FROM t, unnest(t.tags) AS u(tag)");
+    if (e.args.size() != 1 || e.args[0]->kind == Expr::kStar) return Error(e, f + " takes one list");
+    UnnestContext* unnests = unnests_;
+    unnests_ = nullptr;  // not inside its own argument
+    auto bound = BindExpr(*e.args[0], scope, agg);
+    unnests_ = unnests;
+    if (!bound.ok()) return bound.status();
+    BExprPtr x = Fold(*bound);
+    if (IsUntypedNull(*x)) x = MakeLiteral(Value::Null(DataType::List(DataType::Int32())));
+    if (!x->type.is_list()) return Error(*e.args[0], f + " takes a list, not " + x->type.ToString());
+    const int id = NewId(ToLower(f));
+    unnests->lists.push_back(x);
+    unnests->ids.push_back(id);
+    unnests->at.push_back(&e);
+    return MakeColumnRef(id, x->type.element(), true);
+  }
   const ScalarFunction* fn = FindScalarFunction(f);
   if (fn && fn->hidden) fn = nullptr;  // an operator's implementation, not callable by name
   if (!fn) {
-    static const char* kArrays[] = {"SPLIT", "COLLECT_LIST", "COLLECT_SET", "ARRAY_AGG", "LIST", "STRING_SPLIT",
-                                    "STR_SPLIT", "UNNEST", "EXPLODE", "ARRAY", "LIST_VALUE", "SIZE", "ARRAY_LENGTH"};
-    for (const char* a : kArrays)
-      if (f == a)
-        return Error(e, f + "() is not supported yet: wh has no array (LIST) type; SPLIT_PART(s, sep, n) takes one "
-                            "piece, STRING_AGG(x, ',') joins values into a string");
     return Error(e, "unknown function " + f + "()" + DidYouMean(NearestFunctionNames(f), "()"));
   }
   if (e.distinct) return Error(e, "DISTINCT is only allowed in aggregate functions");

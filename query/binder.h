@@ -79,6 +79,14 @@ class Binder {
     const Lift* lift = nullptr;
   };
 
+  // UNNEST(x) / EXPLODE(x) in a select list: each call's list, the id of its elements' column,
+  // and where it was written.
+  struct UnnestContext {
+    std::vector<BExprPtr> lists;
+    std::vector<int> ids;
+    std::vector<const Expr*> at;
+  };
+
   Result<PlanPtr> BindQuery(const QueryAst& q);
   Result<PlanPtr> BindSelect(const SelectCore& s, const std::vector<OrderItem>& order);
   Result<PlanPtr> BindTableRef(const TableRef& t);
@@ -88,6 +96,11 @@ class Binder {
   Result<PlanPtr> BindTableFunction(const TableRef& t);  // table_function.cc
   Result<PlanPtr> BindLateral(const TableRef& t, const PlanPtr& left);
   Result<PlanPtr> BindJoin(const TableRef& t);
+  // FROM unnest(x) [AS u(c)] over the rows of `left` (x may name their columns: FROM t,
+  // unnest(t.tags) AS u(tag); Spark's LATERAL VIEW explode(x) u AS c): left's columns and the
+  // elements'. `outer`: a row with no elements keeps one row of NULL (LEFT JOIN ... ON true,
+  // LATERAL VIEW OUTER).
+  Result<PlanPtr> BindUnnestRef(const TableRef& fn, PlanPtr left, bool outer);
   Result<BExprPtr> BindExpr(const Expr& e, const Scope& scope, AggContext* agg);
   Result<BExprPtr> BindColumn(const Expr& e, const Scope& scope);
   Result<BExprPtr> BindFunction(const Expr& e, const Scope& scope, AggContext* agg);
@@ -172,6 +185,7 @@ class Binder {
   std::map<std::string, std::shared_ptr<TableSnapshot>> snapshots_;
   std::set<std::string> referenced_;
   WindowContext* windows_ = nullptr;  // where window functions may appear: the one being bound
+  UnnestContext* unnests_ = nullptr;  // where UNNEST may appear (a select list): the one being bound
   // The subqueries being bound, innermost last: the scope around each, and the ids of that
   // scope's columns it refers to.
   struct SubqueryFrame {

@@ -17,6 +17,7 @@
 
 #include "query/aggregate.h"
 #include "query/hash_table.h"
+#include "query/list.h"
 #include "query/binder.h"
 #include "query/optimizer.h"
 #include "query/pruning.h"
@@ -441,6 +442,69 @@ class ProjectOp : public Operator {
   std::vector<BExprPtr> exprs_;
   Batch in_;        // the input batch being projected slice by slice
   size_t pos_ = 0;  // its first row not projected yet
+};
+
+// Each input row as the rows of its lists' elements (PlanNode::kUnnest). A large expansion
+// comes out in batches of about kMaxRows rows.
+class UnnestOp : public Operator {
+ public:
+  UnnestOp(std::unique_ptr<Operator> child, std::vector<BExprPtr> lists, bool outer)
+      : child_(std::move(child)), lists_(std::move(lists)), outer_(outer) {}
+  static constexpr size_t kMaxRows = size_t{1} << 16;
+
+  Result<bool> Next(Batch* out) override {
+    while (pos_ >= in_.rows) {
+      in_ = Batch{};
+      pos_ = 0;
+      WH_ASSIGN_OR_RETURN(bool more, child_->Next(&in_));
+      if (!more) return false;
+      elems_.clear();
+      offsets_.clear();
+      for (const auto& e : lists_) {
+        WH_ASSIGN_OR_RETURN(ColumnHolder l, EvaluateView(*e, in_));
+        offsets_.emplace_back();
+        elems_.push_back(ListElements(l.get(), &offsets_.back()));
+      }
+    }
+    // Input rows [pos_, end) and, per output row, its input row and element number.
+    std::vector<uint32_t> rows, nth;
+    size_t end = pos_;
+    while (end < in_.rows && (rows.empty() || rows.size() < kMaxRows)) {
+      uint32_t n = 0;
+      for (const auto& off : offsets_) n = std::max(n, off[end + 1] - off[end]);
+      if (n == 0 && outer_) n = 1;
+      for (uint32_t k = 0; k < n; ++k) {
+        rows.push_back(static_cast<uint32_t>(end));
+        nth.push_back(k);
+      }
+      ++end;
+    }
+    pos_ = end;
+    *out = SelectRows(in_, rows);
+    for (size_t l = 0; l < lists_.size(); ++l) {
+      const Column& elems = elems_[l];
+      const std::vector<uint32_t>& off = offsets_[l];
+      Column c(elems.type());
+      c.Reserve(rows.size());
+      for (size_t i = 0; i < rows.size(); ++i) {
+        const uint32_t at = off[rows[i]] + nth[i];
+        if (at < off[rows[i] + 1]) c.AppendFrom(elems, at);
+        else c.AppendNull();
+      }
+      out->columns.push_back(std::move(c));
+    }
+    out->rows = rows.size();
+    return true;
+  }
+
+ private:
+  std::unique_ptr<Operator> child_;
+  std::vector<BExprPtr> lists_;
+  bool outer_;
+  Batch in_;
+  size_t pos_ = 0;
+  std::vector<Column> elems_;                  // per list: the elements of in_'s rows
+  std::vector<std::vector<uint32_t>> offsets_;  // per list: row r's are [offsets[r], offsets[r + 1])
 };
 
 class ValuesOp : public Operator {
@@ -2496,6 +2560,12 @@ Result<std::unique_ptr<Operator>> BuildNode(const PlanPtr& node, BucketRange buc
       break;
     }
     case PlanNode::kSort: op = std::make_unique<SortOp>(n, ctx, bucket); break;
+    case PlanNode::kUnnest: {
+      WH_ASSIGN_OR_RETURN(auto child, BuildOperator(n.children[0], bucket, ctx));
+      WH_ASSIGN_OR_RETURN(auto lists, ResolveAll(n.exprs, n.children[0]->out));
+      op = std::make_unique<UnnestOp>(std::move(child), std::move(lists), n.unnest_outer);
+      break;
+    }
     case PlanNode::kWindow: {
       WH_ASSIGN_OR_RETURN(auto child, BuildOperator(n.children[0], bucket, ctx));
       std::vector<WindowSpec> specs = n.windows;

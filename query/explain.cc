@@ -134,6 +134,12 @@ class Explainer {
         head = "ReadFiles " + n.file->text + " (" + std::to_string(n.file->paths.size()) +
                (n.file->paths.size() == 1 ? " file)" : " files)");
         break;
+      case PlanNode::kUnnest: {
+        head = n.unnest_outer ? "Unnest (outer)" : "Unnest";
+        for (size_t i = 0; i < n.exprs.size(); ++i)
+          head += (i ? ", " : " ") + n.exprs[i]->ToString(&names_) + " AS " + n.out[n.out.size() - n.exprs.size() + i].name;
+        break;
+      }
       case PlanNode::kWindow: {
         head = "Window";
         for (size_t i = 0; i < n.windows.size(); ++i) head += (i ? "; " : " ") + WindowText(n.windows[i]);

@@ -2,6 +2,7 @@
 
 #include "query/function/function.h"
 #include "query/function/kernel.h"
+#include "query/list.h"
 #include "query/result.h"
 
 #include <algorithm>
@@ -84,6 +85,7 @@ std::string Value::ToSql() const {
     }
     case TypeId::kDate: return "DATE '" + FormatDate(static_cast<int32_t>(i)) + "'";
     case TypeId::kTimestamp: return "TIMESTAMP '" + FormatTimestamp(static_cast<int64_t>(i)) + "'";
+    case TypeId::kList: return ListSql(s, type.element());
   }
   return "?";
 }
@@ -442,7 +444,10 @@ int64_t AddMonthsToTimestamp(int64_t micros, int64_t months) {
 // CAST
 
 bool CanCast(DataType from, DataType to) {
-  if (from == to || to.id == TypeId::kString || from.id == TypeId::kString) return true;
+  if (from == to) return true;
+  if (from.is_list()) return to.id == TypeId::kString || (to.is_list() && CanCast(from.element(), to.element()));
+  if (to.is_list()) return from.id == TypeId::kString;
+  if (to.id == TypeId::kString || from.id == TypeId::kString) return true;
   if (IsNumeric(from) && IsNumeric(to)) return true;
   if ((from.id == TypeId::kDate || from.id == TypeId::kTimestamp) &&
       (to.id == TypeId::kDate || to.id == TypeId::kTimestamp))
@@ -468,6 +473,28 @@ Result<Column> CastColumn(const Column& c, DataType to, bool try_cast) {
     return CastError(c, i, to, why);
   };
 
+  if (from.is_list() && to.is_list()) {  // element by element
+    std::vector<uint32_t> offsets;
+    const Column elems = ListElements(c, &offsets);
+    auto cast = CastColumn(elems, to.element(), try_cast);
+    if (!cast.ok()) return Status::InvalidArgument(cast.status().message() + " (an element of a list)");
+    return MakeLists(to, offsets, *cast, std::move(valid));
+  }
+  if (to.is_list()) {  // from text such as '[1, 2]'
+    Column elems(DataType::String());
+    std::vector<uint32_t> offsets = {0};
+    std::string error;
+    for (size_t i = 0; i < n; ++i) {
+      if (Valid(valid, i) && !ParseListText(c.GetString(i), &elems, &error)) {
+        WH_RETURN_IF_ERROR(fail(i, error));
+        elems.Truncate(offsets.back());
+      }
+      offsets.push_back(static_cast<uint32_t>(elems.size()));
+    }
+    auto cast = CastColumn(elems, to.element(), try_cast);
+    if (!cast.ok()) return Status::InvalidArgument(cast.status().message() + " (an element of a list)");
+    return MakeLists(to, offsets, *cast, std::move(valid));
+  }
   if (to.id == TypeId::kString) {
     std::vector<uint32_t> offsets(n + 1, 0);
     std::string chars;

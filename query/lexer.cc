@@ -143,7 +143,7 @@ Result<std::vector<Token>> Tokenize(const std::string& sql) {
         }
       }
       if (t.text.empty()) {
-        if (!std::strchr("(),;.*=<>+-/%", c))
+        if (!std::strchr("(),;.*=<>+-/%[]:", c))
           return error(i, std::string("unexpected character '") + c + "'");
         t.text = std::string(1, c);
       }

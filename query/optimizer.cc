@@ -143,6 +143,15 @@ PlanPtr PushDown(PlanPtr node, std::vector<BExprPtr> preds) {
       // A condition on its rows cannot go into its terms: the next step reads the rows unfiltered.
       for (auto& child : node->children) child = PushDown(child, {});
       return WrapFilter(node, std::move(preds));
+    case PlanNode::kUnnest: {
+      // A condition on the rows' own columns (not the elements) can go below.
+      std::set<int> below_ids;
+      for (const auto& c : node->children[0]->out) below_ids.insert(c.id);
+      std::vector<BExprPtr> below, above;
+      for (const auto& p : preds) (Subset(Refs(*p), below_ids) ? below : above).push_back(p);
+      node->children[0] = PushDown(node->children[0], std::move(below));
+      return WrapFilter(node, std::move(above));
+    }
     case PlanNode::kWindow: {
       // A condition on columns every window partitions by removes whole partitions: it can go
       // below. Anything else would change what the windows see.
@@ -259,6 +268,17 @@ void PruneColumns(PlanNode* node, const std::set<int>& required) {
     case PlanNode::kRecursive:  // by position, every column (each step feeds the next)
       for (auto& child : node->children) PruneColumns(child.get(), Ids(child->out));
       return;
+    case PlanNode::kUnnest: {
+      std::set<int> need;
+      for (const auto& c : node->children[0]->out)
+        if (required.count(c.id)) need.insert(c.id);
+      for (const auto& e : node->exprs) AddRefs(e, &need);
+      PruneColumns(node->children[0].get(), need);
+      std::vector<PlanColumn> out = node->children[0]->out;
+      for (size_t i = node->out.size() - node->exprs.size(); i < node->out.size(); ++i) out.push_back(node->out[i]);
+      node->out = std::move(out);
+      return;
+    }
     case PlanNode::kWindow: {
       std::set<int> need;
       for (const auto& c : node->children[0]->out)
@@ -418,6 +438,7 @@ BucketPartitioning PartitioningOf(const PlanNode& node) {
       }
       return p;
     }
+    case PlanNode::kUnnest: return PartitioningOf(*node.children[0]);  // rows stay in their bucket
     case PlanNode::kWindow: {
       // Windows partitioned by the bucket key see whole partitions within one bucket.
       BucketPartitioning c = PartitioningOf(*node.children[0]);
@@ -543,6 +564,7 @@ std::map<int, int> PartitionCasts(PlanNode* node, int* next_id, bool may_extend)
     case PlanNode::kSort:
     case PlanNode::kLimit:
     case PlanNode::kWindow:
+    case PlanNode::kUnnest:
     case PlanNode::kJoin:
       out = in;  // the children's columns pass through with their ids
       break;

@@ -751,6 +751,9 @@ class Parser {
         WH_RETURN_IF_ERROR(ExpectKeyword("JOIN"));
       } else if (Peek().Is("NATURAL")) {
         return Error(Peek(), "NATURAL JOIN is not supported; name the columns with USING (...)");
+      } else if (Peek().Is("LATERAL") && Peek(1).Is("VIEW")) {
+        WH_ASSIGN_OR_RETURN(left, LateralView(std::move(left)));
+        continue;
       } else {
         break;
       }
@@ -778,6 +781,36 @@ class Parser {
       left = std::move(j);
     }
     return left;
+  }
+
+  // Spark's `t LATERAL VIEW [OUTER] explode(x) [u] AS c`: a join of t with unnest(x) AS u(c)
+  // (LEFT JOIN ... ON true when OUTER).
+  __attribute__((noinline)) Result<TableRefPtr> LateralView(TableRefPtr left) {
+    auto j = std::make_unique<TableRef>();
+    j->kind = TableRef::kJoin;
+    j->pos = Peek().pos;
+    Advance();  // LATERAL
+    Advance();  // VIEW
+    j->join_type = AcceptKeyword("OUTER") ? TableRef::kLeft : TableRef::kCross;
+    j->left = std::move(left);
+    auto f = std::make_unique<TableRef>();
+    f->pos = Peek().pos;
+    const Token& name = Peek();
+    if (Peek().kind != TokenKind::kIdent || !Peek(1).IsSymbol("(")) return Expected("explode(...) after LATERAL VIEW");
+    WH_RETURN_IF_ERROR(TableFunction(f.get()));
+    if (f->name != "EXPLODE" && f->name != "UNNEST")
+      return Error(name, "LATERAL VIEW takes explode(...); " + ToLower(f->name) + "(...) is not supported");
+    if (Peek().kind == TokenKind::kIdent && !Peek().Is("AS")) {
+      WH_ASSIGN_OR_RETURN(f->alias, Identifier("table alias"));
+    }
+    if (AcceptKeyword("AS")) {
+      do {
+        WH_ASSIGN_OR_RETURN(std::string c, NameAsWritten("column alias"));
+        f->column_aliases.push_back(c);
+      } while (AcceptSymbol(","));
+    }
+    j->right = std::move(f);
+    return TableRefPtr(std::move(j));
   }
 
   // name(arg, ..., param = value, ...) in FROM (also param := value).
@@ -1102,8 +1135,20 @@ class Parser {
       }
       WH_RETURN_IF_ERROR(ExpectSymbol(")"));
     }
+    if (!args && tt.Is("ARRAY") && AcceptSymbol("<")) {  // Spark: ARRAY<T>
+      WH_ASSIGN_OR_RETURN(DataType element, TypeName());
+      WH_RETURN_IF_ERROR(ExpectSymbol(">"));
+      if (element.is_list()) return Error(tt, "lists do not nest");
+      return DataType::List(element);
+    }
     auto type = ParseTypeName(tt.text, p, sc, args);
     if (!type.ok()) return Error(tt, type.status().message());
+    if (Peek().IsSymbol("[") && Peek(1).IsSymbol("]")) {  // T[]: a list of T
+      Advance();
+      Advance();
+      if (Peek().IsSymbol("[")) return Error(Peek(), "lists do not nest");
+      return DataType::List(*type);
+    }
     return *type;
   }
 
@@ -1155,14 +1200,55 @@ class Parser {
       return e;
     }
     WH_ASSIGN_OR_RETURN(ExprPtr x, Primary());
-    while (Peek().IsSymbol("::")) {
+    while (Peek().IsSymbol("::") || Peek().IsSymbol("[")) {
       const Token& op = Advance();
+      if (op.text == "[") {
+        WH_ASSIGN_OR_RETURN(x, Subscript(op, std::move(x)));
+        continue;
+      }
       auto c = NewExpr(Expr::kCast, op);
       WH_ASSIGN_OR_RETURN(c->type, TypeName());
       c->args.push_back(std::move(x));
       x = std::move(c);
     }
     return x;
+  }
+  // x[i] (LIST_EXTRACT) or x[a:b] (LIST_SLICE; a bound left out is the first / last), after the [.
+  __attribute__((noinline)) Result<ExprPtr> Subscript(const Token& open, ExprPtr x) {
+    auto f = NewExpr(Expr::kFunction, open);
+    f->args.push_back(std::move(x));
+    auto bound = [&](const char* end, int64_t missing) -> Result<ExprPtr> {
+      if (Peek().IsSymbol(end)) {
+        auto n = NewExpr(Expr::kNumber, Peek());
+        n->name = std::to_string(missing);
+        return n;
+      }
+      return Expression();
+    };
+    WH_ASSIGN_OR_RETURN(ExprPtr first, bound(":", 1));
+    f->args.push_back(std::move(first));
+    if (AcceptSymbol(":")) {
+      f->name = "LIST_SLICE";
+      WH_ASSIGN_OR_RETURN(ExprPtr last, bound("]", -1));
+      f->args.push_back(std::move(last));
+    } else {
+      f->name = "LIST_EXTRACT";
+    }
+    WH_RETURN_IF_ERROR(ExpectSymbol("]"));
+    return f;
+  }
+  // [a, b, ...] (and ARRAY[a, b, ...]): LIST_VALUE(a, b, ...), after the [.
+  __attribute__((noinline)) Result<ExprPtr> ListLiteral(const Token& open) {
+    auto f = NewExpr(Expr::kFunction, open);
+    f->name = "LIST_VALUE";
+    if (!AcceptSymbol("]")) {
+      do {
+        WH_ASSIGN_OR_RETURN(ExprPtr e, Expression());
+        f->args.push_back(std::move(e));
+      } while (AcceptSymbol(","));
+      WH_RETURN_IF_ERROR(ExpectSymbol("]"));
+    }
+    return f;
   }
   Result<ExprPtr> Primary() {
     // The path that nests (a parenthesized expression) in a small frame; the rest out of line.
@@ -1194,6 +1280,10 @@ class Parser {
       Advance();
       e->kind = Expr::kStar;
       return e;
+    }
+    if (t.IsSymbol("[") || (t.Is("ARRAY") && Peek(1).IsSymbol("["))) {
+      if (t.Is("ARRAY")) Advance();
+      return ListLiteral(Advance());
     }
     if (t.IsSymbol("(") && (Peek(1).Is("SELECT") || Peek(1).Is("WITH"))) {
       Advance();

@@ -142,7 +142,7 @@ struct WorkTable {
 
 struct PlanNode {
   enum Kind { kScan, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnion, kValues, kWindow, kFile,
-              kRecursive, kWorkTable };
+              kRecursive, kWorkTable, kUnnest };
   Kind kind;
   std::vector<PlanColumn> out;
   std::vector<PlanPtr> children;
@@ -161,9 +161,15 @@ struct PlanNode {
   // so a row group whose zone maps prove the filter TRUE need not decode it.
   std::vector<uint8_t> filter_only;
 
-  // kFilter: predicate. kProject: one expression per output column.
+  // kFilter: predicate. kProject: one expression per output column. kUnnest: the lists it
+  // unnests (out = the child's columns, then one column per list): each row of the child
+  // becomes as many rows as its longest list has elements, the child's columns repeated and
+  // each list's elements side by side (NULL past a shorter one's end); a row whose lists are
+  // all NULL or empty gives none, or with `unnest_outer` one row of NULL elements (Spark's
+  // LATERAL VIEW OUTER).
   BExprPtr predicate;
   std::vector<BExprPtr> exprs;
+  bool unnest_outer = false;
 
   // kAggregate: group keys (output columns first, in order) then aggregates. `partial`: the
   // first phase of a two-phase aggregation, computed bucket by bucket (its rows are per bucket;

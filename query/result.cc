@@ -1,6 +1,7 @@
 #include "query/result.h"
 
 #include "parquet/writer.h"
+#include "query/list.h"
 
 #include <algorithm>
 #include <atomic>
@@ -108,20 +109,9 @@ std::string ValueToText(const Column& c, size_t i, const char* null_text) {
     case TypeId::kString: return std::string(c.GetString(i));
     case TypeId::kDate: return FormatDate(c.Get<int32_t>(i));
     case TypeId::kTimestamp: return FormatTimestamp(c.Get<int64_t>(i));
+    case TypeId::kList: return ListText(c.GetString(i), t.element());
   }
   return "?";
-}
-
-namespace {
-
-std::string CsvQuote(const std::string& s, char delim) {
-  if (!s.empty() && s.find_first_of(std::string("\"\r\n") + delim) == std::string::npos) return s;
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"') o += '"';
-    o += c;
-  }
-  return o + "\"";
 }
 
 std::string JsonValue(const Column& c, size_t i) {
@@ -138,9 +128,22 @@ std::string JsonValue(const Column& c, size_t i) {
     }
     case TypeId::kDecimal:  // exact: as a JSON number with its scale
       return ValueToText(c, i, "");
+    case TypeId::kList: return ListJson(c.GetString(i), c.type().element());
     default:
       return JsonString(ValueToText(c, i, ""));
   }
+}
+
+namespace {
+
+std::string CsvQuote(const std::string& s, char delim) {
+  if (!s.empty() && s.find_first_of(std::string("\"\r\n") + delim) == std::string::npos) return s;
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"') o += '"';
+    o += c;
+  }
+  return o + "\"";
 }
 
 // Row i of `cols` as one JSON object, keys in order: a JSON array's element or a JSON line.
@@ -426,24 +429,27 @@ class RowWalk {
 };
 
 // An upper bound of the CSV text of one row: strings at worst double (quotes) plus two, every
-// other value within CsvTextBound, delimiters and the newline.
+// other value within CsvTextBound, delimiters and the newline. A list's text is at most 6
+// characters per byte of its encoding (query/list.h: a NULL element is 1 byte and "NULL, ", a
+// string element of n bytes is n + 3 and at most 2n + 4 quoted and escaped), plus the
+// brackets, and doubles again in CSV quotes.
 class CsvRowBound {
  public:
   explicit CsvRowBound(const std::vector<Column>& cols) : fixed_(cols.size() + 1) {
     for (size_t c = 0; c < cols.size(); ++c) {
-      if (cols[c].type().physical() == PhysicalType::kString) strings_.push_back(c);
+      if (cols[c].type().physical() == PhysicalType::kString) strings_.push_back({c, cols[c].type().is_list() ? 12u : 2u});
       else fixed_ += CsvTextBound(cols[c].type());
     }
   }
   size_t operator()(const std::vector<Column>& cols, size_t i) const {
     size_t b = fixed_;
-    for (size_t c : strings_) b += 2 * size_t{cols[c].offsets()[i + 1] - cols[c].offsets()[i]} + 2;
+    for (auto [c, per_byte] : strings_) b += per_byte * size_t{cols[c].offsets()[i + 1] - cols[c].offsets()[i]} + 6;
     return b;
   }
 
  private:
   size_t fixed_;
-  std::vector<size_t> strings_;
+  std::vector<std::pair<size_t, unsigned>> strings_;  // column, bound of text bytes per byte
 };
 
 char* PutCsvRow(char* p, const std::vector<Column>& cols, size_t i, char d) {
@@ -863,6 +869,10 @@ Status ResultWriter::BeginParquet(const std::vector<std::string>& names, const s
     return x;
   };
   for (size_t i = 0; i < names.size(); ++i) {
+    if (types[i].is_list())
+      return Status::InvalidArgument("column '" + names[i] + "' is " + types[i].ToString() +
+                                     ": Parquet output of lists is not supported; write CAST(" + names[i] +
+                                     " AS VARCHAR) or array_to_string(" + names[i] + ", ',')");
     std::string name = names[i];
     for (int n = 1; used.count(lower(name)); ++n) name = names[i] + "_" + std::to_string(n);
     used.insert(lower(name));

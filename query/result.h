@@ -54,6 +54,9 @@ std::optional<OutputFormat> OutputFormatOfPath(const std::string& path);
 
 // Text of one value as CSV/table print it (no quoting); `null_text` for NULL.
 std::string ValueToText(const Column& c, size_t row, const char* null_text);
+// Row i as a JSON value: numbers as numbers (NaN and infinities as strings), lists as arrays,
+// anything else as a string.
+std::string JsonValue(const Column& c, size_t row);
 
 void PrintResult(const ResultSet& rs, OutputFormat format, std::ostream& out);
 // Writes results to a new file at `path` (replacing any) as PrintResult prints them, one after

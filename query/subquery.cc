@@ -261,6 +261,7 @@ Result<PlanPtr> Pull(const PlanPtr& node, Decorrelation* d) {
       return PlanPtr(proj);
     }
     case PlanNode::kWindow: return Unsupported("a window function");
+    case PlanNode::kUnnest: return Unsupported("UNNEST");
     default: return Unsupported("it refers to the outer query inside a join, UNION or subquery of its FROM");
   }
 }

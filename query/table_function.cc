@@ -16,6 +16,11 @@ std::string Lower(std::string s) { return ToLower(std::move(s)); }
 
 Result<PlanPtr> Binder::BindTableFunction(const TableRef& t) {
   const std::string fn = t.name;
+  if (fn == "UNNEST" || fn == "EXPLODE") {  // FROM unnest([1, 2, 3]) AS u(x): the elements as rows
+    auto one = std::make_shared<PlanNode>();
+    one->kind = PlanNode::kValues;
+    return BindUnnestRef(t, one, false);
+  }
   std::optional<InputFormat> format;
   if (fn == "READ_CSV" || fn == "READ_CSV_AUTO") format = InputFormat::kCsv;
   else if (fn == "READ_JSON" || fn == "READ_JSON_AUTO" || fn == "READ_NDJSON" || fn == "READ_NDJSON_AUTO")

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <unordered_set>
 
 #include "query/typing.h"
 #include "query/function/kernel.h"
+#include "query/list.h"
 
 namespace wh {
 
@@ -129,12 +131,18 @@ class ArgState : public AggregateState {
 };
 
 // STRING_AGG(x [, separator] [ORDER BY ...]): the non-NULL values joined, in the ORDER BY's
-// order (else as they come); no value: NULL.
+// order (else as they come); no value: NULL. The list aggregates are the same with each value
+// an element (query/list.h) and no separator: LIST(x) (ARRAY_AGG) keeps NULLs, as DuckDB's;
+// COLLECT_LIST (Spark's) leaves them out, and COLLECT_SET keeps the first of equal values too.
 class StringAggState : public AggregateState {
  public:
   explicit StringAggState(const AggregateSpec& spec) : spec_(spec) {
     null_sep_ = !spec.params.empty() && spec.params[0].null;  // STRING_AGG(x, NULL) is NULL (DuckDB)
     sep_ = spec.params.empty() || null_sep_ ? "," : spec.params[0].s;
+    list_ = spec.type.is_list();
+    if (list_) sep_.clear();
+    keep_nulls_ = spec.fn == "LIST";
+    set_ = spec.fn == "COLLECT_SET";
   }
   void Resize(size_t g) override {
     if (rows_.size() < g) rows_.resize(g);
@@ -142,9 +150,10 @@ class StringAggState : public AggregateState {
   Status Update(const Column* arg, const uint32_t* gids, size_t n) override { return UpdateMore(arg, {}, gids, n); }
   Status UpdateMore(const Column* arg, const std::vector<const Column*>& more, const uint32_t* gids, size_t n) override {
     for (size_t i = 0; i < n; ++i) {
-      if (arg->IsNull(i)) continue;
+      if (arg->IsNull(i) && !keep_nulls_) continue;
       Entry e;
-      e.text = std::string(arg->GetString(i));
+      if (list_) AppendListElement(*arg, i, &e.text);
+      else e.text = std::string(arg->GetString(i));
       for (const Column* k : more) e.keys.push_back(ValueAt(*k, i));
       e.seq = seq_++;
       rows_[gids[i]].push_back(std::move(e));
@@ -153,7 +162,7 @@ class StringAggState : public AggregateState {
   }
   Result<Column> Finish(size_t groups) override {
     Resize(groups);
-    Column out(DataType::String());
+    Column out(spec_.type);
     out.Reserve(groups);
     for (size_t g = 0; g < groups; ++g) {
       auto& rows = rows_[g];
@@ -175,7 +184,9 @@ class StringAggState : public AggregateState {
         });
       }
       std::string s;
+      std::set<std::string_view> seen;  // COLLECT_SET
       for (size_t k = 0; k < rows.size(); ++k) {
+        if (set_ && !seen.insert(rows[k].text).second) continue;
         if (k) s += sep_;
         s += rows[k].text;
       }
@@ -192,6 +203,7 @@ class StringAggState : public AggregateState {
   };
   const AggregateSpec& spec_;
   bool null_sep_ = false;
+  bool list_ = false, keep_nulls_ = false, set_ = false;
   std::string sep_;
   std::vector<std::vector<Entry>> rows_;
   uint64_t seq_ = 0;
@@ -559,6 +571,23 @@ std::vector<AggregateFunction> MakeCatalog() {
         return Status::OK();
       },
       [](const AggregateSpec& s) { return std::make_unique<StringAggState>(s); }, "", true);
+  for (const char* name : {"LIST", "COLLECT_LIST", "COLLECT_SET"}) {
+    const std::string n = name;
+    add(name, n == "LIST" ? std::vector<std::string>{"ARRAY_AGG"} : std::vector<std::string>{},
+        "(x [ORDER BY ...]) -> list",
+        n == "LIST" ? "the values of x as a list, NULLs included, in the ORDER BY's order"
+        : n == "COLLECT_LIST" ? "the non-NULL values of x as a list (Spark's), in the ORDER BY's order"
+                              : "the distinct non-NULL values of x as a list (Spark's)",
+        [](FunctionCall& c, AggregateSpec* spec) -> Status {
+          WH_RETURN_IF_ERROR(c.Arity(1, 1));
+          if (c.IsNull(0)) c.args[0] = MakeLiteral(Value::Null(DataType::Int32()));
+          if (c.type(0).is_list()) return c.ErrorAt(0, c.name() + ": lists do not nest (x is " + c.type(0).ToString() + ")");
+          spec->arg = c.args[0];
+          spec->type = DataType::List(c.type(0));
+          return Status::OK();
+        },
+        [](const AggregateSpec& s) { return std::make_unique<StringAggState>(s); }, "", true);
+  }
   add("MEDIAN", {}, "(x) -> DOUBLE | DECIMAL | TIMESTAMP (strings: a value of x)",
       "QUANTILE_CONT(x, 0.5): the middle value, or the mean of the two middle ones",
       [](FunctionCall& c, AggregateSpec* spec) { return BindQuantile(c, spec, false, true); },

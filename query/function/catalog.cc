@@ -127,6 +127,7 @@ const Catalog& TheCatalog() {
     RegisterRegexFunctions(&r);
     RegisterJsonFunctions(&r);
     RegisterHashFunctions(&r);
+    RegisterListFunctions(&r);
     auto* c = new Catalog;
     c->functions = std::move(r.functions);
     for (const auto& f : c->functions) {

@@ -107,5 +107,6 @@ void RegisterStringFunctions(FunctionRegistry* r);
 void RegisterRegexFunctions(FunctionRegistry* r);
 void RegisterJsonFunctions(FunctionRegistry* r);
 void RegisterHashFunctions(FunctionRegistry* r);
+void RegisterListFunctions(FunctionRegistry* r);
 
 }  // namespace wh

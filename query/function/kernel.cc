@@ -28,6 +28,29 @@ void StoreInt(Column* c, uint8_t* base, size_t i, int128 v) {
 
 std::string TextOf(const Column& c, size_t i) { return ValueToText(c, i, ""); }
 
+size_t CharLen(std::string_view s, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+  if (i + n > s.size()) return 1;
+  for (size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 1;
+  return n;
+}
+
+std::vector<size_t> CharStarts(std::string_view s) {
+  std::vector<size_t> starts;
+  starts.reserve(s.size() + 1);
+  for (size_t i = 0; i < s.size(); i += CharLen(s, i)) starts.push_back(i);
+  starts.push_back(s.size());
+  return starts;
+}
+
+size_t CharCount(std::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); i += CharLen(s, i)) ++n;
+  return n;
+}
+
 std::vector<uint8_t> ValidRows(const std::vector<Column>& a, size_t n) {
   std::vector<uint8_t> valid;
   for (const Column& c : a) {

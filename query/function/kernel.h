@@ -25,6 +25,12 @@ bool FitsType(int128 v, const DataType& t);
 void StoreInt(Column* c, uint8_t* base, size_t i, int128 v);
 // Text of a non-NULL value, as results print it.
 std::string TextOf(const Column& c, size_t i);
+// UTF-8 text by characters (code points); a byte that starts no valid character is one.
+// The length in bytes of the character starting at s[i].
+size_t CharLen(std::string_view s, size_t i);
+// Byte offsets where the characters of s start, and s.size() at the end.
+std::vector<size_t> CharStarts(std::string_view s);
+size_t CharCount(std::string_view s);
 // Microseconds since the epoch of row i of a DATE or TIMESTAMP column.
 inline int64_t AsMicros(const Column& c, size_t i) {
   return c.type().id == TypeId::kDate ? static_cast<int64_t>(c.Get<int32_t>(i)) * kMicrosPerDay : c.Get<int64_t>(i);

@@ -45,18 +45,21 @@ void RegisterConditionalFunctions(FunctionRegistry* r) {
             WH_RETURN_IF_ERROR(c.Arity(1, 1));
             if (c.IsNull(0)) return MakeLiteral(Value::String("\"NULL\""));
             const DataType& t = c.type(0);
-            std::string name;
-            switch (t.id) {
-              case TypeId::kBoolean: name = "BOOLEAN"; break;
-              case TypeId::kInt32: name = "INTEGER"; break;
-              case TypeId::kInt64: name = "BIGINT"; break;
-              case TypeId::kDouble: name = "DOUBLE"; break;
-              case TypeId::kString: name = "VARCHAR"; break;
-              case TypeId::kDate: name = "DATE"; break;
-              case TypeId::kTimestamp: name = "TIMESTAMP"; break;
-              case TypeId::kDecimal: name = t.ToString(); break;
-            }
-            return MakeLiteral(Value::String(name));
+            auto name = [](const DataType& t) -> std::string {
+              switch (t.id) {
+                case TypeId::kBoolean: return "BOOLEAN";
+                case TypeId::kInt32: return "INTEGER";
+                case TypeId::kInt64: return "BIGINT";
+                case TypeId::kDouble: return "DOUBLE";
+                case TypeId::kString: return "VARCHAR";
+                case TypeId::kDate: return "DATE";
+                case TypeId::kTimestamp: return "TIMESTAMP";
+                case TypeId::kDecimal: return t.ToString();
+                case TypeId::kList: break;
+              }
+              return "";
+            };
+            return MakeLiteral(Value::String(t.is_list() ? name(t.element()) + "[]" : name(t)));
           }});
   r->Add({"IF", {"IIF"}, "(condition BOOLEAN, then, else) -> common type",
           "then when the condition is true, else otherwise (also when it is NULL)",

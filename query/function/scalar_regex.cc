@@ -9,6 +9,7 @@
 #include "query/typing.h"
 #include "query/function/function.h"
 #include "query/function/kernel.h"
+#include "query/list.h"
 
 namespace wh {
 
@@ -103,6 +104,43 @@ Status MatchKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Colum
   });
 }
 
+// STRING_SPLIT_REGEX(s, pattern [, options]): the pieces of s between the matches, as a list;
+// a match of nothing splits between characters (not before the first or after the last).
+Status SplitKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Column* out) {
+  Patterns patterns(e, a, 1, 2);
+  const std::vector<uint8_t> valid = ValidRows(a, n);
+  ListBuilder lists;
+  for (size_t i = 0; i < n; ++i) {
+    if (!IsValid(valid, i)) {
+      lists.NullRow();
+      continue;
+    }
+    WH_ASSIGN_OR_RETURN(const RE2* re, patterns.At(i));
+    const std::string_view s = a[0].GetString(i);
+    const auto text = Piece(s);
+    size_t start = 0, pos = 0;
+    re2::StringPiece m;
+    while (pos <= s.size() && re->Match(text, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+      const size_t ms = static_cast<size_t>(m.data() - text.data()), me = ms + m.size();
+      if (me == ms) {
+        if (ms >= s.size()) break;
+        if (ms > start) {
+          AppendStringElement(s.substr(start, ms - start), lists.row());
+          start = ms;
+        }
+        pos = ms + CharLen(s, ms);
+        continue;
+      }
+      AppendStringElement(s.substr(start, ms - start), lists.row());
+      start = pos = me;
+    }
+    AppendStringElement(s.substr(start), lists.row());
+    lists.EndRow();
+  }
+  *out = lists.Finish(out->type());
+  return Status::OK();
+}
+
 // REGEXP_EXTRACT(s, pattern [, group [, options]]): the group of the first match, '' when none.
 Status ExtractKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Column* out) {
   Patterns patterns(e, a, 1, 3);
@@ -176,6 +214,12 @@ void RegisterRegexFunctions(FunctionRegistry* r) {
   r->Add({"REGEXP_EXTRACT", {}, "(s, pattern STRING [, group BIGINT [, options STRING]]) -> STRING",
           "group (default 0: the whole match) of the first match of pattern in s; '' when there is none",
           [S](FunctionCall& c, const ScalarFunction& f) { return BindRegex(c, f, 2, 4, S, 1, 3, 2); }, ExtractKernel});
+  r->Add({"STRING_SPLIT_REGEX", {"REGEXP_SPLIT_TO_ARRAY", "STR_SPLIT_REGEX"}, "(s, pattern [, options STRING]) -> STRING[]",
+          "the pieces of s between the matches of pattern, as a list",
+          [](FunctionCall& c, const ScalarFunction& f) {
+            return BindRegex(c, f, 2, 3, DataType::List(DataType::String()), 1, 2);
+          },
+          SplitKernel});
   r->Add({"REGEXP_REPLACE", {}, "(s, pattern, replacement STRING [, options STRING]) -> STRING",
           "s with the first match of pattern (every match with option g) replaced; \\1 names a group",
           [S](FunctionCall& c, const ScalarFunction& f) { return BindRegex(c, f, 3, 4, S, 1, 3); }, ReplaceKernel});

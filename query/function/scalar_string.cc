@@ -7,35 +7,11 @@
 #include "query/typing.h"
 #include "query/function/function.h"
 #include "query/function/kernel.h"
+#include "query/list.h"
 
 namespace wh {
 
 namespace {
-
-// The length in bytes of the character starting at s[i] (1 for a byte that starts none).
-size_t CharLen(std::string_view s, size_t i) {
-  const unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-  if (i + n > s.size()) return 1;
-  for (size_t k = 1; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 1;
-  return n;
-}
-
-// Byte offsets where the characters of s start, and s.size() at the end.
-std::vector<size_t> CharStarts(std::string_view s) {
-  std::vector<size_t> starts;
-  starts.reserve(s.size() + 1);
-  for (size_t i = 0; i < s.size(); i += CharLen(s, i)) starts.push_back(i);
-  starts.push_back(s.size());
-  return starts;
-}
-
-size_t CharCount(std::string_view s) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size(); i += CharLen(s, i)) ++n;
-  return n;
-}
 
 // The code point at s[i] of `len` bytes (-1 for an invalid byte).
 int32_t CodePoint(std::string_view s, size_t i, size_t len) {
@@ -238,24 +214,50 @@ Status ConcatWsKernel(const BExpr&, const std::vector<Column>& a, size_t n, Colu
   return Status::OK();
 }
 
+// The fields of v between the delimiters d; an empty d splits into characters.
+std::vector<std::string_view> SplitFields(std::string_view v, std::string_view d) {
+  std::vector<std::string_view> parts;
+  if (d.empty()) {
+    for (size_t p = 0; p < v.size(); p += CharLen(v, p)) parts.push_back(v.substr(p, CharLen(v, p)));
+    if (v.empty()) parts.push_back(v);
+  } else {
+    size_t p = 0, q;
+    while ((q = v.find(d, p)) != std::string_view::npos) {
+      parts.push_back(v.substr(p, q - p));
+      p = q + d.size();
+    }
+    parts.push_back(v.substr(p));
+  }
+  return parts;
+}
+
+// STRING_SPLIT(s, delimiter): the fields of s as a list (an empty delimiter: its characters; a
+// NULL one: s whole), as DuckDB's.
+Status StringSplitKernel(const BExpr&, const std::vector<Column>& a, size_t n, Column* out) {
+  ListBuilder lists;
+  for (size_t i = 0; i < n; ++i) {
+    if (a[0].IsNull(i)) {
+      lists.NullRow();
+      continue;
+    }
+    const std::string_view v = a[0].GetString(i);
+    if (a[1].IsNull(i)) {
+      AppendStringElement(v, lists.row());
+    } else {
+      for (std::string_view part : SplitFields(v, a[1].GetString(i))) AppendStringElement(part, lists.row());
+    }
+    lists.EndRow();
+  }
+  *out = lists.Finish(out->type());
+  return Status::OK();
+}
+
 // SPLIT_PART(s, delimiter, k): the k-th field (1-based; negative counts from the end), '' when
 // there is none; an empty delimiter splits into characters.
 Status SplitPartKernel(const BExpr&, const std::vector<Column>& a, size_t n, Column* out) {
   return StringRows(a, n, out, [&](size_t i, std::string* s, bool*) {
-    std::string_view v = a[0].GetString(i), d = a[1].GetString(i);
     const int64_t k = a[2].Get<int64_t>(i);
-    std::vector<std::string_view> parts;
-    if (d.empty()) {
-      for (size_t p = 0; p < v.size(); p += CharLen(v, p)) parts.push_back(v.substr(p, CharLen(v, p)));
-      if (v.empty()) parts.push_back(v);
-    } else {
-      size_t p = 0, q;
-      while ((q = v.find(d, p)) != std::string_view::npos) {
-        parts.push_back(v.substr(p, q - p));
-        p = q + d.size();
-      }
-      parts.push_back(v.substr(p));
-    }
+    const std::vector<std::string_view> parts = SplitFields(a[0].GetString(i), a[1].GetString(i));
     const int64_t count = static_cast<int64_t>(parts.size());
     const int64_t at = k > 0 ? k - 1 : count + k;
     if (k != 0 && at >= 0 && at < count) s->assign(parts[static_cast<size_t>(at)]);
@@ -423,8 +425,16 @@ void RegisterStringFunctions(FunctionRegistry* r) {
             std::string("s without the given characters (default: spaces) at ") +
                 (std::string(name) == "TRIM" ? "either end" : std::string(name) == "LTRIM" ? "the start" : "the end"),
             strings(1, 2, S), TrimKernel});
-  r->Add({"LENGTH", {"CHAR_LENGTH", "CHARACTER_LENGTH", "LEN"}, "(s STRING) -> BIGINT", "the number of characters of s",
-          strings(1, 1, I), LengthKernel});
+  r->Add({"LENGTH", {"CHAR_LENGTH", "CHARACTER_LENGTH", "LEN"}, "(s STRING) -> BIGINT",
+          "the number of characters of s (of a list: its number of elements)",
+          [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
+            if (c.size() == 1 && c.type(0).is_list()) {
+              const ScalarFunction* list_length = FindScalarFunction("ARRAY_LENGTH");
+              return list_length->bind(c, *list_length);
+            }
+            return BindStrings(c, f, 1, 1, DataType::Int64());
+          },
+          LengthKernel});
   r->Add({"OCTET_LENGTH", {"STRLEN"}, "(s STRING) -> BIGINT", "the number of bytes of s (UTF-8)", strings(1, 1, I),
           OctetLengthKernel});
   r->Add({"SUBSTRING", {"SUBSTR"}, "(s STRING, start BIGINT [, length BIGINT]) -> STRING",
@@ -452,6 +462,16 @@ void RegisterStringFunctions(FunctionRegistry* r) {
             return c.Make(f, DataType::String(), c.args[0]->nullable);
           },
           ConcatWsKernel});
+  r->Add({"STRING_SPLIT", {"SPLIT", "STR_SPLIT", "STRING_TO_ARRAY"}, "(s, delimiter STRING) -> STRING[]",
+          "the fields of s between the delimiters, as a list (DuckDB's: the delimiter is text, not a pattern; '': "
+          "the characters)",
+          [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
+            WH_RETURN_IF_ERROR(c.Arity(2, 2));
+            WH_RETURN_IF_ERROR(c.ToString(0));
+            WH_RETURN_IF_ERROR(c.ToString(1));
+            return c.Make(f, DataType::List(DataType::String()), c.args[0]->nullable);
+          },
+          StringSplitKernel});
   r->Add({"SPLIT_PART", {}, "(s, delimiter STRING, k BIGINT) -> STRING",
           "the k-th field of s cut at delimiter (negative: from the end); '' when there is none",
           strings(3, 3, S, {2}), SplitPartKernel});

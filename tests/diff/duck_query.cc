@@ -7,6 +7,8 @@
 //                                        written as the two characters \n); an empty DB_FILE
 //                                        argument ("") is an in-memory database
 // Output per statement: {"columns":[...],"types":[...],"rows":[[...],...]} or {"error":"..."}.
+// A LIST column's values are its cast to VARCHAR ([1, NULL, 3]): the statement runs again as
+// SELECT CAST(COLUMNS(*) AS VARCHAR) FROM (statement), which the C API can print.
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -74,6 +76,12 @@ int main(int argc, char** argv) {
       out += "}";
     } else {
       const idx_t cols = duckdb_column_count(&res), rows = duckdb_row_count(&res);
+      bool lists = false;
+      for (idx_t c = 0; c < cols; ++c) lists = lists || duckdb_column_type(&res, c) == DUCKDB_TYPE_LIST;
+      duckdb_result text;
+      const bool as_text =
+          lists && duckdb_query(con, ("SELECT CAST(COLUMNS(*) AS VARCHAR) FROM (" + sql + ")").c_str(), &text) != DuckDBError;
+      duckdb_result& values = as_text ? text : res;
       out = "{\"columns\":[";
       for (idx_t c = 0; c < cols; ++c) {
         if (c) out += ",";
@@ -93,10 +101,12 @@ int main(int argc, char** argv) {
         out += r ? ",[" : "[";
         for (idx_t c = 0; c < cols; ++c) {
           if (c) out += ",";
-          if (duckdb_value_is_null(&res, c, r)) {
+          if (duckdb_value_is_null(&values, c, r)) {
             out += "null";
+          } else if (lists && !as_text) {
+            out += "\"(a list DuckDB could not print)\"";
           } else {
-            char* v = duckdb_value_varchar(&res, c, r);
+            char* v = duckdb_value_varchar(&values, c, r);
             PutJsonString(v, &out);
             duckdb_free(v);
           }
@@ -104,6 +114,7 @@ int main(int argc, char** argv) {
         out += "]";
       }
       out += "]}";
+      if (as_text) duckdb_destroy_result(&text);
     }
     duckdb_destroy_result(&res);
     std::printf("%s\n", out.c_str());

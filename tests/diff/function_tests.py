@@ -20,7 +20,7 @@ import run as R  # noqa: E402 (the differential test's value comparison)
 ROOT = os.path.dirname(os.path.dirname(HERE))
 # DuckDB's type ids (duckdb.h) -> the logic tests' letters.
 LETTER = {"1": "B", "2": "I", "3": "I", "4": "I", "5": "I", "6": "I", "7": "I", "8": "I", "9": "I", "16": "I",
-          "11": "R", "12": "S", "13": "D", "17": "T", "19": "N"}
+          "11": "R", "12": "S", "13": "D", "17": "T", "19": "N", "24": "L"}
 
 
 def records(path):

@@ -264,6 +264,7 @@ ParsedKey ParseKey(const std::string& key) {
       k.column.AppendString(k.bytes);
       break;
     }
+    case TypeId::kList: ADD_FAILURE() << "no key is a list: " << key; break;
   }
   return k;
 }

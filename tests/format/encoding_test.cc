@@ -58,6 +58,7 @@ Column MakeColumn(const DataType& t, size_t n, bool nulls, uint32_t seed) {
         }
         break;
       }
+      case TypeId::kList: ADD_FAILURE() << "no column stores a list"; break;
     }
   }
   return c;

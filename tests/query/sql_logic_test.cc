@@ -65,6 +65,7 @@ char TypeLetter(const DataType& t) {
     case TypeId::kDate: return 'D';
     case TypeId::kTimestamp: return 'S';
     case TypeId::kBoolean: return 'B';
+    case TypeId::kList: return 'L';
   }
   return '?';
 }

@@ -28,6 +28,7 @@
 #include "ingest/ingest.h"
 #include "ingest/input_stream.h"
 #include "parquet/writer.h"
+#include "query/list.h"
 #include "query/query.h"
 
 namespace py = pybind11;
@@ -146,6 +147,13 @@ py::object PyValue(const Column& c, size_t i) {
     case TypeId::kString: return PyText(c.GetString(i));
     case TypeId::kDate: return PyDate(c.Get<int32_t>(i));
     case TypeId::kTimestamp: return PyTimestamp(c.Get<int64_t>(i));
+    case TypeId::kList: {  // a Python list of the elements' values
+      Column elems(t.element());
+      DecodeList(c.GetString(i), &elems);
+      py::list out;
+      for (size_t k = 0; k < elems.size(); ++k) out.append(PyValue(elems, k));
+      return out;
+    }
   }
   return PyText(ValueToText(c, i, ""));
 }
@@ -233,6 +241,7 @@ class PyResult {
         case TypeId::kString: how[c] = kStrings; break;
         case TypeId::kDate:
         case TypeId::kTimestamp: how[c] = FitsNanos(c) ? kNanos : kObjects; break;
+        case TypeId::kList: how[c] = kObjects; break;
       }
       const char* dtype = how[c] == kBool ? "bool" : how[c] == kInt32 ? "int32"
                           : how[c] == kInt64 || how[c] == kNanos ? "int64"
