@@ -22,7 +22,7 @@ std::string DataType::ToString() const {
     case TypeId::kString: return "STRING";
     case TypeId::kDate: return "DATE";
     case TypeId::kTimestamp: return "TIMESTAMP";
-    case TypeId::kList: return element().ToString() + "[]";
+    case TypeId::kList: return elem_id ? element().ToString() + "[]" : "NULL[]";
   }
   return "?";
 }

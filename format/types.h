@@ -39,7 +39,9 @@ struct DataType {
   TypeId id = TypeId::kInt64;
   uint8_t precision = 0;  // DECIMAL only
   uint8_t scale = 0;      // DECIMAL only
-  // LIST only: the element type (its id, precision and scale); lists do not nest.
+  // LIST only: the element type (its id, precision and scale); lists do not nest. elem_id 0:
+  // none yet, every element NULL ([] and [NULL], DuckDB's "NULL"[]): such a list converts to a
+  // list of any type, and its elements read as INT.
   uint8_t elem_id = 0;
   uint8_t elem_precision = 0;
   uint8_t elem_scale = 0;
@@ -62,8 +64,13 @@ struct DataType {
     return t;
   }
   bool is_list() const { return id == TypeId::kList; }
-  // LIST: the type of its elements.
-  DataType element() const { return {static_cast<TypeId>(elem_id), elem_precision, elem_scale}; }
+  // LIST: the type of its elements (INT for a list of no element type).
+  DataType element() const {
+    if (elem_id == 0) return {TypeId::kInt32, 0, 0};
+    return {static_cast<TypeId>(elem_id), elem_precision, elem_scale};
+  }
+  // A LIST of no element type yet ([], [NULL]).
+  static DataType NullList() { return {TypeId::kList, 0, 0}; }
 
   // Inline: called in inner loops.
   PhysicalType physical() const {

@@ -692,6 +692,7 @@ Result<PlanPtr> Binder::BindSelect(const SelectCore& s, const std::vector<OrderI
       WH_ASSIGN_OR_RETURN(b, lift(b, *it.expr));
     }
     std::string name = !it.alias.empty() ? it.alias : it.text;
+    if (it.alias.empty() && it.expr->kind == Expr::kFunction && it.expr->name == "EXPLODE") name = "col";  // Spark's
     if (it.alias.empty() && it.expr->kind == Expr::kColumn) {
       name = it.expr->name;  // a column keeps the name it was declared with, whatever the case
       for (const auto& c : input.columns)
@@ -1270,11 +1271,14 @@ Status Binder::BindRangeOffset(const FrameBound& b, const std::vector<SortKey>& 
 Result<PlanPtr> Binder::BindInFrame(SubqueryFrame* frame, const std::function<Result<PlanPtr>()>& bind) {
   subquery_frames_.push_back(frame);
   WindowContext* saved_windows = windows_;
+  UnnestContext* saved_unnests = unnests_;
   const AliasScope saved_aliases = aliases_;
   windows_ = nullptr;
+  unnests_ = nullptr;
   aliases_ = AliasScope{};
   auto plan = bind();
   windows_ = saved_windows;
+  unnests_ = saved_unnests;
   aliases_ = saved_aliases;
   subquery_frames_.pop_back();
   return plan;
@@ -2311,8 +2315,13 @@ Result<BExprPtr> Binder::PlanFilterSubqueries(const BExprPtr& pred, PlanPtr* pla
 
 Result<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggContext* agg) {
   const std::string& f = e.name;
-  if (e.over) return BindWindow(e, scope, agg);
-  if (IsAggregateName(f)) return BindAggregate(e, scope, agg);
+  if (e.over || IsAggregateName(f)) {  // no UNNEST inside: it comes after both
+    UnnestContext* unnests = unnests_;
+    unnests_ = nullptr;
+    auto bound = e.over ? BindWindow(e, scope, agg) : BindAggregate(e, scope, agg);
+    unnests_ = unnests;
+    return bound;
+  }
   if (f == "GROUPING" || f == "GROUPING_ID") {
     // Which of its arguments the row's grouping set leaves out (1 bits; the first argument
     // the most significant): a constant of each set, made when the sets are planned.
@@ -2334,7 +2343,8 @@ Result<BExprPtr> Binder::BindFunction(const Expr& e, const Scope& scope, AggCont
   }
   if (f == "UNNEST" || f == "EXPLODE") {
     if (!unnests_)
-      return Error(e, f + " is allowed in the select list, or in FROM: FROM t, unnest(t.tags) AS u(tag)");
+      return Error(e, f + " is allowed in the select list (not inside an aggregate, a window function or a "
+                          "subquery), or in FROM: FROM t, unnest(t.tags) AS u(tag)");
     if (e.args.size() != 1 || e.args[0]->kind == Expr::kStar) return Error(e, f + " takes one list");
     UnnestContext* unnests = unnests_;
     unnests_ = nullptr;  // not inside its own argument

@@ -445,7 +445,8 @@ int64_t AddMonthsToTimestamp(int64_t micros, int64_t months) {
 
 bool CanCast(DataType from, DataType to) {
   if (from == to) return true;
-  if (from.is_list()) return to.id == TypeId::kString || (to.is_list() && CanCast(from.element(), to.element()));
+  if (from.is_list())
+    return to.id == TypeId::kString || (to.is_list() && (from.elem_id == 0 || CanCast(from.element(), to.element())));
   if (to.is_list()) return from.id == TypeId::kString;
   if (to.id == TypeId::kString || from.id == TypeId::kString) return true;
   if (IsNumeric(from) && IsNumeric(to)) return true;
@@ -476,7 +477,8 @@ Result<Column> CastColumn(const Column& c, DataType to, bool try_cast) {
   if (from.is_list() && to.is_list()) {  // element by element
     std::vector<uint32_t> offsets;
     const Column elems = ListElements(c, &offsets);
-    auto cast = CastColumn(elems, to.element(), try_cast);
+    auto cast = from.elem_id == 0 ? Result<Column>(NullColumn(to.element(), elems.size()))  // all NULL
+                                  : CastColumn(elems, to.element(), try_cast);
     if (!cast.ok()) return Status::InvalidArgument(cast.status().message() + " (an element of a list)");
     return MakeLists(to, offsets, *cast, std::move(valid));
   }

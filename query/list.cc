@@ -52,7 +52,7 @@ size_t ValueBytes(std::string_view list, size_t pos, PhysicalType p) {
   return 0;
 }
 
-// Calls f(elems column with the list's elements) for one list, decoded into a scratch column.
+// The elements of one list, decoded into a column of its element type.
 Column Decoded(std::string_view list, const DataType& element) {
   Column c(element);
   DecodeList(list, &c);
@@ -260,7 +260,8 @@ bool ParseListText(std::string_view text, Column* elems, std::string* error) {
       skip();
       std::string v;
       bool quoted = false;
-      if (i < n && text[i] == '\'') {
+      if (i < n && (text[i] == '\'' || text[i] == '"')) {
+        const char q = text[i];
         quoted = true;
         for (++i;; ++i) {
           if (i >= n) {
@@ -271,7 +272,7 @@ bool ParseListText(std::string_view text, Column* elems, std::string* error) {
             v += text[++i];
             continue;
           }
-          if (text[i] == '\'') break;
+          if (text[i] == q) break;
           v += text[i];
         }
         ++i;

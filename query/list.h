@@ -69,12 +69,13 @@ Column MakeLists(const DataType& list_type, const std::vector<uint32_t>& offsets
                  std::vector<uint8_t> validity = {});
 
 // A list as DuckDB writes it: [1, NULL, 3], [a, 'b c', ''] (an element quoted when it is
-// empty, is NULL spelled out, has space at either end, or holds one of "'(),:=[]{}; \ and '
-// escaped with \ inside quotes).
+// empty, is NULL spelled out, has white space at either end, or holds one of "'(),:=[]{}; then
+// ' and \ are escaped with \).
 std::string ListText(std::string_view list, const DataType& element);
 // A list as a JSON array, its elements as JSON values (numbers, strings, true/false, null).
 std::string ListJson(std::string_view list, const DataType& element);
-// Reads a list's text as ListText writes it (DuckDB's: '[1, 2]', "[a, 'b c', NULL]") into a
+// Reads a list's text as ListText writes it (DuckDB's: '[1, 2]', "[a, 'b c', NULL]"; an element
+// may be quoted with " too) into a
 // column of STRING elements, for CAST(s AS T[]); false (and *error) when it is not one.
 bool ParseListText(std::string_view text, Column* elems, std::string* error);
 // A list as SQL that makes it again: [1, NULL, 3], ['a', 'b'].

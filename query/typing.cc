@@ -28,9 +28,6 @@ std::shared_ptr<BExpr> MakeNode(BExpr::Kind kind, DataType type, std::vector<BEx
 }
 
 bool IsUntypedNull(const BExpr& e) { return e.kind == BExpr::kLiteral && e.value.null && e.op == "untyped"; }
-bool IsEmptyList(const BExpr& e) {
-  return e.kind == BExpr::kLiteral && e.type.is_list() && !e.value.null && e.value.s.empty();
-}
 bool IsIntegral(const DataType& t) { return t.id == TypeId::kInt32 || t.id == TypeId::kInt64; }
 bool IsNumericType(const DataType& t) {
   return IsIntegral(t) || t.id == TypeId::kDecimal || t.id == TypeId::kDouble;
@@ -41,6 +38,8 @@ std::optional<DataType> CommonType(const DataType& a, const DataType& b) {
   if (a == b) return a;
   if (a.is_list() || b.is_list()) {
     if (!a.is_list() || !b.is_list()) return std::nullopt;
+    if (a.elem_id == 0) return b;  // [] and [NULL] take any element type
+    if (b.elem_id == 0) return a;
     auto t = CommonType(a.element(), b.element());
     if (!t) return std::nullopt;
     return DataType::List(*t);
@@ -99,8 +98,6 @@ Result<BExprPtr> Coerce(BExprPtr e, const DataType& t) {
 Result<DataType> UnifyTypes(const BExpr& a, const BExpr& b) {
   if (IsUntypedNull(a)) return b.type;
   if (IsUntypedNull(b)) return a.type;
-  if (IsEmptyList(a) && b.type.is_list()) return b.type;
-  if (IsEmptyList(b) && a.type.is_list()) return a.type;
   if (auto t = CommonType(a.type, b.type)) return *t;
   if (a.type.id == TypeId::kString && b.kind == BExpr::kLiteral) return a.type;
   if (a.type.id == TypeId::kString) return b.type;

@@ -21,7 +21,6 @@ Result<BExprPtr> CompareExpr(const std::string& op, BExprPtr l, BExprPtr r);
 // `l op r` (+ - * / %) in the type the operands combine to (DATE - DATE: days).
 Result<BExprPtr> ArithExpr(const std::string& op, BExprPtr l, BExprPtr r);
 bool IsUntypedNull(const BExpr& e);  // a NULL literal with no type yet
-bool IsEmptyList(const BExpr& e);    // the literal [] (its element type is any other's)
 bool IsIntegral(const DataType& t);  // INT or BIGINT
 bool IsNumericType(const DataType& t);
 bool IsTemporal(const DataType& t);  // DATE or TIMESTAMP

@@ -59,6 +59,7 @@ void RegisterConditionalFunctions(FunctionRegistry* r) {
               }
               return "";
             };
+            if (t.is_list() && t.elem_id == 0) return MakeLiteral(Value::String("\"NULL\"[]"));
             return MakeLiteral(Value::String(t.is_list() ? name(t.element()) + "[]" : name(t)));
           }});
   r->Add({"IF", {"IIF"}, "(condition BOOLEAN, then, else) -> common type",

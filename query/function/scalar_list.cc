@@ -3,6 +3,7 @@
 // list gives NULL. Most of them work on the elements' encodings (query/list.h), which compare
 // and match as the values do, without decoding.
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "query/function/function.h"
@@ -25,27 +26,45 @@ Status ListArg(FunctionCall& c, size_t i) {
   return Status::OK();
 }
 
-// The element type lists `list_args` and values `value_args` all convert to; each converted
-// (a list to a list of it). An error names the types that do not meet.
-Result<DataType> UnifyElements(FunctionCall& c, const std::vector<size_t>& list_args,
-                               const std::vector<size_t>& value_args) {
-  std::vector<BExprPtr> probes;  // typed NULLs standing for each element type and value
+// The element type lists `list_args` and values `value_args` all convert to, each converted
+// (a list to a list of it); none when every list is [] or [NULL] and every value NULL. The
+// types must combine as values do (INT and DECIMAL, DATE and TIMESTAMP), or a value be a string
+// literal of the elements' type: a STRING list is not searched for an INT, nor the reverse.
+Result<std::optional<DataType>> UnifyElements(FunctionCall& c, const std::vector<size_t>& list_args,
+                                              const std::vector<size_t>& value_args) {
+  std::optional<DataType> t;
+  auto meet = [&](const DataType& x, size_t i) -> Status {
+    if (!t) {
+      t = x;
+      return Status::OK();
+    }
+    auto u = CommonType(*t, x);
+    if (!u) return c.ErrorAt(i, c.name() + ": " + x.ToString() + " and " + t->ToString() + " elements do not combine");
+    t = *u;
+    return Status::OK();
+  };
   for (size_t i : list_args) {
     WH_RETURN_IF_ERROR(ListArg(c, i));
-    auto probe = std::make_shared<BExpr>(*MakeLiteral(Value::Null(c.type(i).element())));
-    if (IsEmptyList(*c.args[i])) probe->op = "untyped";  // [] takes the others' type
-    probes.push_back(probe);
+    if (c.type(i).elem_id != 0) WH_RETURN_IF_ERROR(meet(c.type(i).element(), i));
   }
   for (size_t i : value_args) {
     if (c.type(i).is_list() && !c.IsNull(i)) return c.ErrorAt(i, c.name() + ": lists do not nest");
-    probes.push_back(c.args[i]);
+    if (c.IsNull(i)) continue;
+    const bool string_literal = c.args[i]->kind == BExpr::kLiteral && c.type(i).id == TypeId::kString;
+    if (string_literal && t) continue;  // takes the elements' type
+    WH_RETURN_IF_ERROR(meet(c.type(i), i));
   }
-  auto t = UnifiedType(probes);
-  if (!t.ok()) return c.Error(c.name() + ": " + t.status().message());
+  if (!t) {
+    for (size_t i : value_args) WH_RETURN_IF_ERROR(c.ToType(i, DataType::Int32()));
+    return t;
+  }
   for (size_t i : list_args) WH_RETURN_IF_ERROR(c.ToType(i, DataType::List(*t)));
   for (size_t i : value_args) WH_RETURN_IF_ERROR(c.ToType(i, *t));
-  return *t;
+  return t;
 }
+
+// The list type of elements `t` (a list of no element type when there is none).
+DataType ListOf(const std::optional<DataType>& t) { return t ? DataType::List(*t) : DataType::NullList(); }
 
 // The encoded elements of row i of a LIST column.
 std::vector<std::string_view> Elements(const Column& lists, size_t i) {
@@ -278,19 +297,16 @@ Status ConcatKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Colu
   return Status::OK();
 }
 
-// LIST_APPEND(l, x) / LIST_PREPEND(x, l): x (NULL too) added at the end / the start.
+// LIST_APPEND(l, x) / LIST_PREPEND(x, l): x (NULL too) added at the end / the start of l (a
+// NULL l as []).
 Status AppendKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Column* out) {
   const bool prepend = e.op == "LIST_PREPEND";
   const Column& l = a[prepend ? 1 : 0];
   const Column& x = a[prepend ? 0 : 1];
   ListBuilder lists;
   for (size_t i = 0; i < n; ++i) {
-    if (l.IsNull(i)) {
-      lists.NullRow();
-      continue;
-    }
     if (prepend) AppendListElement(x, i, lists.row());
-    lists.row()->append(l.GetString(i));
+    if (!l.IsNull(i)) lists.row()->append(l.GetString(i));  // a NULL list as empty (DuckDB's)
     if (!prepend) AppendListElement(x, i, lists.row());
     lists.EndRow();
   }
@@ -327,9 +343,16 @@ void RegisterListFunctions(FunctionRegistry* r) {
   const DataType I = DataType::Int64(), B = DataType::Boolean();
   r->Add({"LIST_VALUE", {"LIST_PACK", "ARRAY"}, "(x, ...) -> list", "a list of the arguments; also [x, ...]",
           [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
-            std::vector<size_t> all(c.size());
-            for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-            WH_ASSIGN_OR_RETURN(DataType t, UnifyElements(c, {}, all));
+            // The elements take their common type as CASE's branches do ([1, '2'] is INT[]).
+            for (size_t i = 0; i < c.size(); ++i)
+              if (c.type(i).is_list() && !c.IsNull(i)) return c.ErrorAt(i, c.name() + ": lists do not nest");
+            bool any = false;
+            for (size_t i = 0; i < c.size(); ++i) any = any || !c.IsNull(i);
+            if (!any) {
+              for (size_t i = 0; i < c.size(); ++i) WH_RETURN_IF_ERROR(c.ToType(i, DataType::Int32()));
+              return c.Make(f, DataType::NullList(), false);
+            }
+            WH_ASSIGN_OR_RETURN(DataType t, c.Unify());
             return c.Make(f, DataType::List(t), false);
           },
           ListValueKernel});
@@ -452,8 +475,8 @@ void RegisterListFunctions(FunctionRegistry* r) {
           ReverseKernel});
   auto concat = [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
     WH_RETURN_IF_ERROR(c.Arity(2, 2));
-    WH_ASSIGN_OR_RETURN(DataType t, UnifyElements(c, {0, 1}, {}));
-    return c.Make(f, DataType::List(t), f.name == "LIST_CAT_OP" ? c.args[0]->nullable || c.args[1]->nullable
+    WH_ASSIGN_OR_RETURN(auto t, UnifyElements(c, {0, 1}, {}));
+    return c.Make(f, ListOf(t), f.name == "LIST_CAT_OP" ? c.args[0]->nullable || c.args[1]->nullable
                                                                  : c.args[0]->nullable && c.args[1]->nullable);
   };
   r->Add({"LIST_CONCAT", {"LIST_CAT", "ARRAY_CONCAT", "ARRAY_CAT"}, "(l1 list, l2 list) -> list",
@@ -468,8 +491,8 @@ void RegisterListFunctions(FunctionRegistry* r) {
             [prepend](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
               WH_RETURN_IF_ERROR(c.Arity(2, 2));
               const size_t l = prepend ? 1 : 0;
-              WH_ASSIGN_OR_RETURN(DataType t, UnifyElements(c, {l}, {1 - l}));
-              return c.Make(f, DataType::List(t), c.args[l]->nullable);
+              WH_ASSIGN_OR_RETURN(auto t, UnifyElements(c, {l}, {1 - l}));
+              return c.Make(f, ListOf(t), false);
             },
             AppendKernel});
   }
