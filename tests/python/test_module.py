@@ -93,7 +93,7 @@ def test_df_has_the_right_dtypes_and_values(db):
 def test_lists_are_python_lists_of_their_elements(db):
     r = db.sql("SELECT [1, NULL, 3] AS i, string_split('a,,b', ',') AS s, [1.50::DECIMAL(3,2)] AS d, "
                "[DATE '2024-02-29'] AS dt, CAST(NULL AS INT[]) AS n, [] AS e")
-    assert r.types == ["INT[]", "STRING[]", "DECIMAL(3,2)[]", "DATE[]", "INT[]", "INT[]"]
+    assert r.types == ["INT[]", "STRING[]", "DECIMAL(3,2)[]", "DATE[]", "INT[]", "NULL[]"]
     assert r.fetchall() == [([1, None, 3], ["a", "", "b"], [decimal.Decimal("1.50")], [datetime.date(2024, 2, 29)],
                              None, [])]
     df = db.sql("SELECT x, list(y ORDER BY y) AS ys FROM (VALUES (1, 'b'), (1, 'a'), (2, 'c')) v(x, y) "
