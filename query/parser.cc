@@ -839,7 +839,9 @@ class Parser {
     if (depth_ > kMaxDepth) return TooDeep();
     auto t = std::make_unique<TableRef>();
     t->pos = Peek().pos;
-    if (AcceptKeyword("LATERAL")) {
+    if (Peek().Is("LATERAL") && (Peek(1).Is("UNNEST") || Peek(1).Is("EXPLODE")) && Peek(2).IsSymbol("(")) {
+      Advance();  // CROSS JOIN LATERAL unnest(t.x): unnest(...) reads the rows before it anyway
+    } else if (AcceptKeyword("LATERAL")) {
       if (!Peek().IsSymbol("(") || !(Peek(1).Is("SELECT") || Peek(1).Is("WITH") || Peek(1).Is("VALUES") || Peek(1).Is("FROM")))
         return Expected("a subquery in parentheses after LATERAL");
       t->lateral = true;
