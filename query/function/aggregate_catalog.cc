@@ -190,6 +190,9 @@ class StringAggState : public AggregateState {
         if (k) s += sep_;
         s += rows[k].text;
       }
+      total_ += s.size();
+      if (total_ > UINT32_MAX)  // a column's strings are addressed by 32-bit offsets
+        return Status::ResourceExhausted(spec_.fn + ": the results of the groups pass 4 GiB");
       out.AppendString(s);
     }
     return out;
@@ -204,6 +207,7 @@ class StringAggState : public AggregateState {
   const AggregateSpec& spec_;
   bool null_sep_ = false;
   bool list_ = false, keep_nulls_ = false, set_ = false;
+  uint64_t total_ = 0;  // bytes of the results so far
   std::string sep_;
   std::vector<std::vector<Entry>> rows_;
   uint64_t seq_ = 0;
