@@ -1363,7 +1363,7 @@ Result<PlanPtr> Binder::BindLateral(const TableRef& t, const PlanPtr& left) {
   return joined;
 }
 
-bool IsUnnestRef(const TableRef& t) {
+static bool IsUnnestRef(const TableRef& t) {
   return t.kind == TableRef::kFunction && (t.name == "UNNEST" || t.name == "EXPLODE");
 }
 
