@@ -104,8 +104,11 @@ Status MatchKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Colum
   });
 }
 
-// STRING_SPLIT_REGEX(s, pattern [, options]): the pieces of s between the matches, as a list;
-// a match of nothing splits between characters (not before the first or after the last).
+// STRING_SPLIT_REGEX(s, pattern [, options]): the pieces of s between the matches, as a list,
+// as DuckDB splits: each search runs over the rest of s (so ^ matches where the rest begins);
+// a match of nothing right there makes the next character a piece of its own, and the text
+// after the last match is a piece unless such a character ended s ('abc' split by 'b*' is
+// [a, '', c], by '$' [abc, ''], by '' [a, b, c]).
 Status SplitKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Column* out) {
   Patterns patterns(e, a, 1, 2);
   const std::vector<uint8_t> valid = ValidRows(a, n);
@@ -117,24 +120,28 @@ Status SplitKernel(const BExpr& e, const std::vector<Column>& a, size_t n, Colum
     }
     WH_ASSIGN_OR_RETURN(const RE2* re, patterns.At(i));
     const std::string_view s = a[0].GetString(i);
-    const auto text = Piece(s);
-    size_t start = 0, pos = 0;
+    size_t start = 0;
+    bool open = true;  // the text from `start` on is a piece still to come
     re2::StringPiece m;
-    while (pos <= s.size() && re->Match(text, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
-      const size_t ms = static_cast<size_t>(m.data() - text.data()), me = ms + m.size();
-      if (me == ms) {
-        if (ms >= s.size()) break;
-        if (ms > start) {
-          AppendStringElement(s.substr(start, ms - start), lists.row());
-          start = ms;
-        }
-        pos = ms + CharLen(s, ms);
+    while (start < s.size()) {
+      const auto rest = Piece(s.substr(start));
+      if (!re->Match(rest, 0, rest.size(), RE2::UNANCHORED, &m, 1)) {
+        open = true;
+        break;
+      }
+      const size_t at = static_cast<size_t>(m.data() - rest.data());
+      if (at == 0 && m.empty()) {  // nothing matched right here: one character
+        const size_t len = CharLen(s, start);
+        AppendStringElement(s.substr(start, len), lists.row());
+        start += len;
+        open = false;
         continue;
       }
-      AppendStringElement(s.substr(start, ms - start), lists.row());
-      start = pos = me;
+      AppendStringElement(s.substr(start, at), lists.row());
+      start += at + m.size();
+      open = true;
     }
-    AppendStringElement(s.substr(start), lists.row());
+    if (open) AppendStringElement(s.substr(start), lists.row());
     lists.EndRow();
   }
   *out = lists.Finish(out->type());
