@@ -30,6 +30,9 @@ Status FunctionCall::ToString(size_t i) {
     args[i] = MakeLiteral(Value::Null(DataType::String()));
     return Status::OK();
   }
+  if (type(i).is_list())  // as DuckDB: a list is not text without saying so
+    return ErrorAt(i, name_ + " takes text, not " + type(i).ToString() + "; write CAST(x AS VARCHAR) or " +
+                          "array_to_string(x, ',')");
   if (type(i).id != TypeId::kString) args[i] = MakeCast(args[i], DataType::String());
   return Status::OK();
 }

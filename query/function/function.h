@@ -37,7 +37,7 @@ class FunctionCall {
   Status Arity(size_t lo, size_t hi) const;
 
   // Argument conversions (an untyped NULL becomes a NULL of the type):
-  Status ToString(size_t i);   // any type, as CAST(x AS STRING)
+  Status ToString(size_t i);   // any type but a list, as CAST(x AS STRING)
   Status ToInteger(size_t i);  // INT or BIGINT -> BIGINT; anything else refused
   Status ToDouble(size_t i);   // any number -> DOUBLE
   Status ToNumber(size_t i);   // a number stays as it is; a string literal is refused
