@@ -469,7 +469,7 @@ class UnnestOp : public Operator {
     // Input rows [pos_, end) and, per output row, its input row and element number.
     std::vector<uint32_t> rows, nth;
     size_t end = pos_;
-    while (end < in_.rows && (rows.empty() || rows.size() < kMaxRows)) {
+    while (end < in_.rows && rows.size() < kMaxRows) {
       uint32_t n = 0;
       for (const auto& off : offsets_) n = std::max(n, off[end + 1] - off[end]);
       if (n == 0 && outer_) n = 1;

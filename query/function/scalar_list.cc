@@ -459,19 +459,14 @@ void RegisterListFunctions(FunctionRegistry* r) {
             },
             SortKernel});
   }
-  r->Add({"LIST_DISTINCT", {"ARRAY_DISTINCT"}, "(l list) -> list", "l's non-NULL elements without repeats",
-          [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
-            WH_RETURN_IF_ERROR(c.Arity(1, 1));
-            WH_RETURN_IF_ERROR(ListArg(c, 0));
-            return c.Make(f, c.type(0));
-          },
+  auto same_list = [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {  // (l) -> l's type
+    WH_RETURN_IF_ERROR(c.Arity(1, 1));
+    WH_RETURN_IF_ERROR(ListArg(c, 0));
+    return c.Make(f, c.type(0));
+  };
+  r->Add({"LIST_DISTINCT", {"ARRAY_DISTINCT"}, "(l list) -> list", "l's non-NULL elements without repeats", same_list,
           DistinctKernel});
-  r->Add({"LIST_REVERSE", {"ARRAY_REVERSE"}, "(l list) -> list", "l's elements in reverse order",
-          [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
-            WH_RETURN_IF_ERROR(c.Arity(1, 1));
-            WH_RETURN_IF_ERROR(ListArg(c, 0));
-            return c.Make(f, c.type(0));
-          },
+  r->Add({"LIST_REVERSE", {"ARRAY_REVERSE"}, "(l list) -> list", "l's elements in reverse order", same_list,
           ReverseKernel});
   auto concat = [](FunctionCall& c, const ScalarFunction& f) -> Result<BExprPtr> {
     WH_RETURN_IF_ERROR(c.Arity(2, 2));
