@@ -712,6 +712,11 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
         };
         std::vector<Run> run_list(runs);
         std::vector<std::string_view> distinct;
+        // distinct's entries by hash (open addressing, slot = entry + 1; 0 empty), with room
+        // to spare for the most entries looked up (kMaxDictionary + 1).
+        constexpr size_t kSlots = 256;
+        static_assert(kSlots >= 3 * (Column::kMaxDictionary + 1) && Column::kMaxDictionary < 255);
+        uint8_t slots[kSlots] = {};
         uint64_t bytes = 0;  // of the plain form (the same limit either way)
         for (uint32_t k = 0; k < runs; ++k) {
           uint32_t len = r.GetU32();
@@ -719,12 +724,17 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
           if (!r.ok() || len == 0 || len > n - total) return Bad("run length");
           if (bytes + uint64_t{len} * v.size() > kMaxBlockRawBytes) return Bad("run too large");
           bytes += uint64_t{len} * v.size();
-          // Searched only while a dictionary is still possible: past kMaxDictionary distinct
-          // strings the column is plain, and each run's search would be wasted.
+          // Looked up only while a dictionary is still possible: past kMaxDictionary distinct
+          // strings the column is plain.
           uint32_t e = 0;
           if (distinct.size() <= Column::kMaxDictionary) {
-            while (e < distinct.size() && distinct[e] != v) ++e;
-            if (e == distinct.size()) distinct.push_back(v);
+            size_t h = XXH3_64bits(v.data(), v.size()) & (kSlots - 1);
+            while (slots[h] != 0 && distinct[slots[h] - 1] != v) h = (h + 1) & (kSlots - 1);
+            if (slots[h] == 0) {
+              slots[h] = static_cast<uint8_t>(distinct.size() + 1);
+              distinct.push_back(v);
+            }
+            e = slots[h] - 1;
           }
           run_list[k] = Run{len, v, e};
           total += len;
@@ -754,14 +764,19 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
           std::vector<uint32_t> offs;
           offs.reserve(n + 1);
           offs.push_back(0);
-          std::string chars;
+          std::string chars(bytes, '\0');
+          char* to = chars.data();
           size_t at = 0;
           for (const Run& run : run_list) {
             for (uint32_t j = 0; j < run.len; ++j, ++at) {
-              if (!valid || valid[at]) chars.append(run.value);
-              offs.push_back(static_cast<uint32_t>(chars.size()));
+              if (!valid || valid[at]) {
+                std::memcpy(to, run.value.data(), run.value.size());
+                to += run.value.size();
+              }
+              offs.push_back(static_cast<uint32_t>(to - chars.data()));
             }
           }
+          chars.resize(to - chars.data());
           col.SetStrings(std::move(offs), std::move(chars));
         }
       } else {

@@ -363,8 +363,9 @@ class DistinctState : public AggregateState {
   // Each value is numbered (values_). Which (group, value number) pairs were seen is kept as a
   // bitmap per group while groups x values stays small (per-bucket DAU: 365 days x a few
   // thousand users fits in L2), else as the keys of a hash table of the pair packed in a BIGINT.
-  DistinctState(std::unique_ptr<AggregateState> inner, DataType type)
-      : inner_(std::move(inner)), values_({type}), seen_({DataType::Int64()}) {}
+  // count: the inner state is COUNT, which reads only whether each value is NULL.
+  DistinctState(std::unique_ptr<AggregateState> inner, DataType type, bool count)
+      : inner_(std::move(inner)), count_(count), values_({type}), seen_({DataType::Int64()}) {}
   void Resize(size_t g) override { inner_->Resize(g); }
   Status Update(const Column* arg, const uint32_t* gids, size_t n) override {
     std::vector<uint32_t> vids(n);
@@ -405,6 +406,17 @@ class DistinctState : public AggregateState {
       }
     }
     if (fresh.empty()) return Status::OK();
+    if (count_) {
+      // COUNT is given the first rows' NULLs only, not a copy of their values.
+      Column nulls(DataType::Boolean());
+      nulls.ResizeFixed(fresh.size());
+      if (arg->has_nulls()) {
+        std::vector<uint8_t> valid(fresh.size());
+        for (size_t k = 0; k < fresh.size(); ++k) valid[k] = !arg->IsNull(fresh[k]);
+        nulls.SetValidity(std::move(valid));
+      }
+      return inner_->Update(&nulls, fresh_gids.data(), fresh.size());
+    }
     Column sub(arg->type());
     sub.AppendSelected(*arg, fresh.data(), fresh.size());
     return inner_->Update(&sub, fresh_gids.data(), fresh.size());
@@ -439,6 +451,7 @@ class DistinctState : public AggregateState {
   }
 
   std::unique_ptr<AggregateState> inner_;
+  bool count_;
   KeyTable values_;
   bool bitmaps_ = true;
   std::vector<std::vector<uint64_t>> bits_;  // per group, bit v = value number v seen
@@ -492,7 +505,7 @@ std::unique_ptr<AggregateState> MakeAggregateState(const AggregateSpec& spec) {
   else if (fn == "MIN" || fn == "MAX" || fn == "FIRST" || fn == "ANY_VALUE") s = std::make_unique<PickState>(spec);
   else if (const AggregateFunction* f = FindAggregateFunction(fn); f && f->make) s = f->make(spec);
   else s = std::make_unique<MomentState>(spec);
-  if (spec.distinct && spec.arg) s = std::make_unique<DistinctState>(std::move(s), spec.arg->type);
+  if (spec.distinct && spec.arg) s = std::make_unique<DistinctState>(std::move(s), spec.arg->type, fn == "COUNT");
   return s;
 }
 

@@ -223,21 +223,34 @@ class ScanOp : public Operator {
           std::vector<uint32_t> sel = SelectTrue(keep);
           if (sel.empty()) continue;
           if (sel.size() != b.rows) {
-            // The kept rows; columns only the filter reads, and the constant partition column,
-            // are made anew instead of copied.
+            // The kept rows, appended straight to the batch being gathered when there is one
+            // (else to a batch of their own); columns only the filter reads, and the constant
+            // partition column, are made anew instead of copied.
+            const size_t n = sel.size();
             Batch kept;
-            kept.rows = sel.size();
+            Batch* to = have ? &acc : &kept;
+            if (!have) {
+              kept.columns.reserve(b.columns.size());
+              for (const Column& c : b.columns) kept.columns.emplace_back(c.type());
+            }
             for (size_t i = 0; i < b.columns.size(); ++i) {
+              Column& dst = to->columns[i];
               if (FilterOnly(i)) {
-                kept.columns.push_back(Placeholder(i, sel.size()));
+                dst.AppendRange(Placeholder(i, n), 0, n);
               } else if (node_.storage_columns[i] < 0) {
                 Value v = seg.partition ? Value::Int(DataType::Date(), *seg.partition) : Value::Null(DataType::Date());
-                kept.columns.push_back(ConstantColumn(v, sel.size()));
+                dst.AppendRange(ConstantColumn(v, n), 0, n);
               } else {
-                Column c(b.columns[i].type());
-                c.AppendSelected(b.columns[i], sel.data(), sel.size());
-                kept.columns.push_back(std::move(c));
+                dst.AppendSelected(b.columns[i], sel.data(), n);
               }
+            }
+            to->rows += n;
+            if (have) {
+              if (acc.rows >= kTargetBatchRows) {
+                *out = std::move(acc);
+                return true;
+              }
+              continue;
             }
             b = std::move(kept);
           }

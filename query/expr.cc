@@ -97,6 +97,13 @@ Column ConstantColumn(const Value& v, size_t rows) {
     for (size_t i = 0; i < rows; ++i) c.AppendNull();
     return c;
   }
+  if (v.type.id == TypeId::kString && rows > 1) {
+    // In dictionary form: the string once and a code per row (a unit argument, a tag column).
+    auto dict = std::make_shared<Column>(v.type);
+    dict->AppendString(v.s);
+    c.SetDictionary(std::move(dict), std::vector<uint32_t>(rows, 0));
+    return c;
+  }
   if (v.type.physical() == PhysicalType::kString) {
     std::vector<uint32_t> offsets(rows + 1);
     std::string chars;
@@ -109,10 +116,12 @@ Column ConstantColumn(const Value& v, size_t rows) {
     return c;
   }
   uint8_t* p = c.ResizeFixedForWrite(rows);  // every row written below
-  if (v.type.physical() == PhysicalType::kDouble) {
-    std::fill_n(reinterpret_cast<double*>(p), rows, v.d);
-  } else {
-    for (size_t i = 0; i < rows; ++i) StoreInt(&c, p, i, v.i);
+  switch (v.type.physical()) {
+    case PhysicalType::kDouble: std::fill_n(reinterpret_cast<double*>(p), rows, v.d); break;
+    case PhysicalType::kInt32: std::fill_n(reinterpret_cast<int32_t*>(p), rows, static_cast<int32_t>(v.i)); break;
+    case PhysicalType::kInt64: std::fill_n(reinterpret_cast<int64_t*>(p), rows, static_cast<int64_t>(v.i)); break;
+    default:
+      for (size_t i = 0; i < rows; ++i) StoreInt(&c, p, i, v.i);
   }
   return c;
 }

@@ -264,7 +264,7 @@ uint32_t KeyTable::FindOrInsertString(std::string_view v) {
       keys_[0].AppendString(v);
       return id;
     }
-    if (hashes_[s - 1] == hash && keys_[0].GetString(s - 1) == v) return s - 1;
+    if (hashes_[s - 1] == hash && SameString(keys_[0].GetString(s - 1), v)) return s - 1;
     p = (p + 1) & mask_;
   }
 }
@@ -303,7 +303,7 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
     std::string_view prev;
     for (size_t i = 0; i < n; ++i) {
       const std::string_view v = in.GetString(i);
-      if (i > 0 && v == prev) {
+      if (i > 0 && SameString(v, prev)) {
         ids[i] = ids[i - 1];
         continue;
       }
