@@ -2426,6 +2426,9 @@ void CollectBucketedScans(const PlanNode& node, uint32_t n, std::vector<const Pl
 
 }  // namespace
 
+// The fewest rows a unit of work is given when that makes fewer than 8 units (UnitLevel).
+constexpr uint64_t kMinUnitRows = 1 << 16;
+
 int UnitLevel(const PlanNode& node, uint32_t n) {
   int finest = 0;
   while ((uint64_t{1} << finest) < n) ++finest;
@@ -2458,8 +2461,11 @@ int UnitLevel(const PlanNode& node, uint32_t n) {
     }
   }
   // Never fewer than 8 units (or the buckets, if fewer): below that, threads idle and hash
-  // tables grow, which costs more than decoding small row groups again.
-  const int coarsest = std::min<int>(finest, kShareMinLevel);
+  // tables grow, which costs more than decoding small row groups again. Unless the rows are
+  // few (a day's drop): then each unit's visit of each small row group is what costs, and
+  // units of kMinUnitRows rows or more (two at least) keep the threads busy.
+  int coarsest = std::min<int>(finest, kShareMinLevel);
+  while (coarsest > 1 && (rows >> coarsest) < kMinUnitRows) --coarsest;
   int level = finest;
   while (level > coarsest && decoded[level] > rows + rows / 4) --level;
   return level;
