@@ -97,7 +97,7 @@ std::vector<Run> FindRuns(const Column& c, size_t b, size_t e, size_t limit) {
         rep = i;
         rep_valid = true;
       } else if (str) {
-        same = c.GetString(i) == c.GetString(rep);
+        same = SameString(c.GetString(i), c.GetString(rep));
       } else {
         same = std::memcmp(c.values<uint8_t>() + i * width, c.values<uint8_t>() + rep * width,
                            width) == 0;
@@ -232,12 +232,12 @@ DictPlan PlanDict(const Column& c, size_t b, size_t e, size_t max_entries) {
   for (size_t i = 0; i < n; ++i) {
     if (!Valid(c, b + i)) continue;
     const std::string_view s = c.GetString(b + i);
-    if (prev_code != UINT32_MAX && s == prev) {
+    if (prev_code != UINT32_MAX && SameString(s, prev)) {
       d.codes[i] = prev_code;
       continue;
     }
     size_t p = XXH3_64bits(s.data(), s.size()) & (cap - 1);
-    while (slots[p] && d.entries[slots[p] - 1] != s) p = (p + 1) & (cap - 1);
+    while (slots[p] && !SameString(d.entries[slots[p] - 1], s)) p = (p + 1) & (cap - 1);
     uint32_t code;
     if (slots[p]) {
       code = slots[p] - 1;
@@ -729,7 +729,7 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
           uint32_t e = 0;
           if (distinct.size() <= Column::kMaxDictionary) {
             size_t h = XXH3_64bits(v.data(), v.size()) & (kSlots - 1);
-            while (slots[h] != 0 && distinct[slots[h] - 1] != v) h = (h + 1) & (kSlots - 1);
+            while (slots[h] != 0 && !SameString(distinct[slots[h] - 1], v)) h = (h + 1) & (kSlots - 1);
             if (slots[h] == 0) {
               slots[h] = static_cast<uint8_t>(distinct.size() + 1);
               distinct.push_back(v);
