@@ -43,31 +43,50 @@ namespace {
 // The PLAIN bytes of one fixed-width value (strings excepted): little-endian INT32/INT64/DOUBLE,
 // big-endian two's complement for a FIXED_LEN_BYTE_ARRAY decimal, one byte for a statistic's
 // BOOLEAN.
-void PutFixed(const Column& c, size_t row, PhysicalKind kind, int flba, std::string* out) {
+// Writes them at `out` (4, 8 or flba bytes; BOOLEAN: 1).
+void PutFixedAt(const Column& c, size_t row, PhysicalKind kind, int flba, char* out) {
   switch (kind) {
-    case PhysicalKind::kBoolean: out->push_back(static_cast<char>(c.Get<uint8_t>(row) ? 1 : 0)); return;
+    case PhysicalKind::kBoolean: *out = static_cast<char>(c.Get<uint8_t>(row) ? 1 : 0); return;
     case PhysicalKind::kInt32: {
       const int32_t v = static_cast<int32_t>(IntegerAt(c, row));
-      out->append(reinterpret_cast<const char*>(&v), 4);
+      std::memcpy(out, &v, 4);
       return;
     }
     case PhysicalKind::kInt64: {
       const int64_t v = static_cast<int64_t>(IntegerAt(c, row));
-      out->append(reinterpret_cast<const char*>(&v), 8);
+      std::memcpy(out, &v, 8);
       return;
     }
     case PhysicalKind::kDouble: {
       const double v = c.Get<double>(row);
-      out->append(reinterpret_cast<const char*>(&v), 8);
+      std::memcpy(out, &v, 8);
       return;
     }
     case PhysicalKind::kFixedLenByteArray: {
-      const uint128 v = static_cast<uint128>(IntegerAt(c, row));
-      for (int b = flba - 1; b >= 0; --b) out->push_back(static_cast<char>(static_cast<uint8_t>(v >> (8 * b))));
+      // The value's 16 bytes big-endian; its last flba of them.
+      const uint128 be = __builtin_bswap128(static_cast<uint128>(IntegerAt(c, row)));
+      std::memcpy(out, reinterpret_cast<const char*>(&be) + (16 - flba), static_cast<size_t>(flba));
       return;
     }
     default: return;  // BYTE_ARRAY: the caller writes strings
   }
+}
+
+int FixedWidth(PhysicalKind kind, int flba) {
+  switch (kind) {
+    case PhysicalKind::kBoolean: return 1;
+    case PhysicalKind::kInt32: return 4;
+    case PhysicalKind::kInt64:
+    case PhysicalKind::kDouble: return 8;
+    case PhysicalKind::kFixedLenByteArray: return flba;
+    default: return 0;
+  }
+}
+
+void PutFixed(const Column& c, size_t row, PhysicalKind kind, int flba, std::string* out) {
+  const size_t at = out->size();
+  out->resize(at + static_cast<size_t>(FixedWidth(kind, flba)));
+  PutFixedAt(c, row, kind, flba, out->data() + at);
 }
 
 // Codes for distinct byte strings in order of first appearance: open addressing over a
@@ -222,9 +241,13 @@ class ChunkEncoder {
       for (size_t i = 0; i < n; ++i)
         if (!c.IsNull(i)) bools.push_back(c.Get<uint8_t>(i) ? 1 : 0);
     } else {
-      fixed.reserve(valid * static_cast<size_t>(width));
-      for (size_t i = 0; i < n; ++i)
-        if (!c.IsNull(i)) PutFixed(c, i, kind_, flba_, &fixed);
+      fixed.resize(valid * static_cast<size_t>(width));
+      char* to = fixed.data();
+      for (size_t i = 0; i < n; ++i) {
+        if (c.IsNull(i)) continue;
+        PutFixedAt(c, i, kind_, flba_, to);
+        to += width;
+      }
     }
     auto value_at = [&](size_t k) {
       return kind_ == PhysicalKind::kByteArray ? strings[k] : std::string_view(fixed).substr(k * width, width);

@@ -244,13 +244,26 @@ class TableScan {
 
   // Every partition with rows that meet `conds`, a run of partitions (Batches) read at a time:
   // fn(partition, its rows), which point into chunks() (valid during the call).
+  // With threads > 1, the partitions of a run are given to fn side by side (each call told to
+  // use one thread), or when a run has one partition, that one with all the threads: a thread
+  // per partition writes its files into a directory of its own, where threads writing files
+  // into one directory wait on its lock in the kernel.
+  using PartitionFn = std::function<Status(std::optional<int32_t>, const RowList&, size_t threads)>;
   Status ForEachPartition(const std::set<int64_t>* etls, const std::vector<std::string>& columns,
-                          const std::vector<std::string>& conds, const std::string& where,
-                          const std::function<Status(std::optional<int32_t>, const RowList&)>& fn) {
+                          const std::vector<std::string>& conds, const std::string& where, size_t threads,
+                          const PartitionFn& fn) {
     for (const auto& run : Batches(etls)) {
       WH_ASSIGN_OR_RETURN(auto per_part, Read(columns, run, conds, where));
+      std::vector<size_t> todo;
       for (size_t i = 0; i < run.size(); ++i)
-        if (!per_part[i].empty()) WH_RETURN_IF_ERROR(fn(run[i], per_part[i]));
+        if (!per_part[i].empty()) todo.push_back(i);
+      if (threads <= 1 || todo.size() <= 1) {
+        for (size_t i : todo) WH_RETURN_IF_ERROR(fn(run[i], per_part[i], threads));
+      } else {
+        WH_RETURN_IF_ERROR(ParallelFor(todo.size(), threads, [&](size_t k) -> Status {
+          return fn(run[todo[k]], per_part[todo[k]], 1);
+        }));
+      }
     }
     return Status::OK();
   }
@@ -407,10 +420,14 @@ Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, 
   const size_t threads = ExportThreads(options);
   auto run = [&]() -> Status {
     const auto* chunks = &scan.chunks();
+    std::mutex mu;  // stats
     WH_RETURN_IF_ERROR(scan.ForEachPartition(
-        since_etls ? &*since_etls : nullptr, names, conds, options.where,
-        [&](std::optional<int32_t> part, const TableScan::RowList& rows) -> Status {
-      ++stats.partitions;
+        since_etls ? &*since_etls : nullptr, names, conds, options.where, threads,
+        [&](std::optional<int32_t> part, const TableScan::RowList& rows, size_t part_threads) -> Status {
+      {
+        std::lock_guard<std::mutex> l(mu);
+        ++stats.partitions;
+      }
       std::string sub = tmp;
       if (!schema.partition_column.empty()) {
         sub = JoinPath(tmp, PartitionDirName(schema.partition_column, part));
@@ -422,9 +439,8 @@ Result<ExportStats> ExportParquet(FileSystem* fs, const std::string& warehouse, 
                             return parquet::SparkPmod(parquet::SparkHash((*chunks)[c][key], i, 42), buckets);
                           })
                                   : nullptr);
-      // The bucket files are encoded side by side.
-      std::mutex mu;
-      WH_RETURN_IF_ERROR(ParallelFor(of.size(), threads, [&](size_t bucket) -> Status {
+      // The bucket files, side by side when this partition has threads of its own.
+      WH_RETURN_IF_ERROR(ParallelFor(of.size(), part_threads, [&](size_t bucket) -> Status {
         if (of[bucket].empty()) return Status::OK();
         char name[16] = "";
         if (buckets) std::snprintf(name, sizeof name, "_%05u", static_cast<unsigned>(bucket));
@@ -730,9 +746,11 @@ Result<ExportStats> ExportIceberg(FileSystem* fs, const std::string& warehouse, 
     std::vector<iceberg::DataFile> files;
     uint64_t file_no = 0;
     const auto* chunks = &scan.chunks();
+    // One partition at a time (the files are numbered and listed in order), its files side by
+    // side.
     WH_RETURN_IF_ERROR(scan.ForEachPartition(
-        since_etls ? &*since_etls : nullptr, names, conds, options.where,
-        [&](std::optional<int32_t> part, const TableScan::RowList& rows) -> Status {
+        since_etls ? &*since_etls : nullptr, names, conds, options.where, 1,
+        [&](std::optional<int32_t> part, const TableScan::RowList& rows, size_t) -> Status {
       ++stats.partitions;
       std::string rel = "data";
       if (!schema.partition_column.empty()) {
