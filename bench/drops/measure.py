@@ -23,7 +23,7 @@ UNITS = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}
 # tools/wh/main.cc CmdIngest and DescribeCompaction:
 #   ingested R rows into T (commit C): P partitions, F files, X written (from Y of input), S s, ...
 #   compacted (commit C): merged A files into B in P partitions (R rows; X read, Y written[, Zx ...])
-INGESTED = re.compile(r"^ingested \d+ rows into \S+ \(commit \d+\): \d+ partitions?, \d+ files, "
+INGESTED = re.compile(r"^ingested \d+ rows into \S+ \(commit \d+\): \d+ partitions?, \d+ files?, "
                       r"([\d.]+) (B|KiB|MiB|GiB|TiB) written")
 COMPACTED = re.compile(r"^compacted \(commit \d+\): merged (\d+) files into (\d+) in \d+ partitions? "
                        r"\(\d+ rows; [\d.]+ \w+ read, ([\d.]+) (B|KiB|MiB|GiB|TiB) written")

@@ -51,10 +51,11 @@ bash scripts/setup.sh
 [ -x build/wh ] || bash scripts/build.sh > /dev/null
 WH=$PWD/build/wh
 
-# DuckDB from npm and the libduckdb driver: bench/compare/run.sh's own lines (from "# DuckDB from
-# npm" up to where it generates its data), run here; they set DUCK, LIBDIR and DRIVER.
-DUCK_SETUP=$(sed -n '/^# DuckDB from npm/,/^DATA=/p' bench/compare/run.sh | sed '$d')
-grep -q 'DRIVER=' <<< "$DUCK_SETUP" || { echo "cannot find the DuckDB setup in bench/compare/run.sh" >&2; exit 1; }
+# DuckDB from npm and the libduckdb driver: bench/compare/common.sh's own lines (from "# DuckDB
+# from npm" up to where it generates its data), run here; they set DUCK, LIBDIR and DRIVER.
+# (common.sh itself also parses the arguments and builds: not sourced whole.)
+DUCK_SETUP=$(sed -n '/^# DuckDB from npm/,/^DATA=/p' bench/compare/common.sh | sed '$d')
+grep -q 'DRIVER=' <<< "$DUCK_SETUP" || { echo "cannot find the DuckDB setup in bench/compare/common.sh" >&2; exit 1; }
 eval "$DUCK_SETUP"
 [ -x "$DRIVER" ] || { echo "no DuckDB driver at $DRIVER" >&2; exit 1; }
 
