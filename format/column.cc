@@ -245,7 +245,9 @@ void Column::AppendGathered(const std::vector<const Column*>& srcs, const uint16
     case 1: gather(std::integral_constant<size_t, 1>{}); break;
     case 4: gather(std::integral_constant<size_t, 4>{}); break;
     case 8: gather(std::integral_constant<size_t, 8>{}); break;
-    default: gather(std::integral_constant<size_t, 16>{});
+    case 16: gather(std::integral_constant<size_t, 16>{}); break;
+    default:
+      for (size_t k = 0; k < n; ++k) std::memcpy(out + w * k, base[which[k]] + w * size_t{rows[k]}, w);
   }
   size_ += n;
 }

@@ -764,7 +764,21 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
           std::vector<uint32_t> offs;
           offs.reserve(n + 1);
           offs.push_back(0);
-          std::string chars(bytes, '\0');
+          // Sized by the valid rows' strings (a run spanning NULL rows may carry a string).
+          uint64_t plain_bytes = 0;
+          {
+            size_t row = 0;
+            for (const Run& run : run_list) {
+              uint64_t valid_rows = run.len;
+              if (valid) {
+                valid_rows = 0;
+                for (uint32_t j = 0; j < run.len; ++j) valid_rows += valid[row + j] ? 1 : 0;
+              }
+              plain_bytes += valid_rows * run.value.size();
+              row += run.len;
+            }
+          }
+          std::string chars(plain_bytes, '\0');
           char* to = chars.data();
           size_t at = 0;
           for (const Run& run : run_list) {

@@ -63,9 +63,9 @@ void PutFixedAt(const Column& c, size_t row, PhysicalKind kind, int flba, char* 
       return;
     }
     case PhysicalKind::kFixedLenByteArray: {
-      // The value's 16 bytes big-endian; its last flba of them.
-      const uint128 be = __builtin_bswap128(static_cast<uint128>(IntegerAt(c, row)));
-      std::memcpy(out, reinterpret_cast<const char*>(&be) + (16 - flba), static_cast<size_t>(flba));
+      // The value's last flba bytes, big-endian (two's complement).
+      const uint128 v = static_cast<uint128>(IntegerAt(c, row));
+      for (int b = 0; b < flba; ++b) out[b] = static_cast<char>(static_cast<uint8_t>(v >> (8 * (flba - 1 - b))));
       return;
     }
     default: return;  // BYTE_ARRAY: the caller writes strings

@@ -240,6 +240,13 @@ class ScanOp : public Operator {
               } else if (node_.storage_columns[i] < 0) {
                 Value v = seg.partition ? Value::Int(DataType::Date(), *seg.partition) : Value::Null(DataType::Date());
                 dst.AppendRange(ConstantColumn(v, n), 0, n);
+              } else if (have && b.columns[i].is_dictionary()) {
+                // Taken into a column of their own first, which adopts the block's dictionary,
+                // so that appending merges it into the batch's (AppendRange) instead of turning
+                // the batch's column and the whole block plain.
+                Column kept_rows(b.columns[i].type());
+                kept_rows.AppendSelected(b.columns[i], sel.data(), n);
+                dst.AppendRange(kept_rows, 0, n);
               } else {
                 dst.AppendSelected(b.columns[i], sel.data(), n);
               }
@@ -2463,9 +2470,12 @@ int UnitLevel(const PlanNode& node, uint32_t n) {
   // Never fewer than 8 units (or the buckets, if fewer): below that, threads idle and hash
   // tables grow, which costs more than decoding small row groups again. Unless the rows are
   // few (a day's drop): then each unit's visit of each small row group is what costs, and
-  // units of kMinUnitRows rows or more (two at least) keep the threads busy.
+  // units of kMinUnitRows rows or more (as many as the cores, two at least) keep the threads
+  // busy.
   int coarsest = std::min<int>(finest, kShareMinLevel);
-  while (coarsest > 1 && (rows >> coarsest) < kMinUnitRows) --coarsest;
+  int per_thread = 1;  // a unit per core at least
+  while ((1u << per_thread) < std::thread::hardware_concurrency()) ++per_thread;
+  while (coarsest > per_thread && (rows >> coarsest) < kMinUnitRows) --coarsest;
   int level = finest;
   while (level > coarsest && decoded[level] > rows + rows / 4) --level;
   return level;

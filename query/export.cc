@@ -245,9 +245,10 @@ class TableScan {
   // Every partition with rows that meet `conds`, a run of partitions (Batches) read at a time:
   // fn(partition, its rows), which point into chunks() (valid during the call).
   // With threads > 1, the partitions of a run are given to fn side by side (each call told to
-  // use one thread), or when a run has one partition, that one with all the threads: a thread
-  // per partition writes its files into a directory of its own, where threads writing files
-  // into one directory wait on its lock in the kernel.
+  // use one thread), or when one partition holds more than a thread's share of the run's rows,
+  // one at a time with all the threads: a thread per partition writes its files into a
+  // directory of its own, where threads writing files into one directory wait on its lock in
+  // the kernel.
   using PartitionFn = std::function<Status(std::optional<int32_t>, const RowList&, size_t threads)>;
   Status ForEachPartition(const std::set<int64_t>* etls, const std::vector<std::string>& columns,
                           const std::vector<std::string>& conds, const std::string& where, size_t threads,
@@ -255,9 +256,16 @@ class TableScan {
     for (const auto& run : Batches(etls)) {
       WH_ASSIGN_OR_RETURN(auto per_part, Read(columns, run, conds, where));
       std::vector<size_t> todo;
-      for (size_t i = 0; i < run.size(); ++i)
-        if (!per_part[i].empty()) todo.push_back(i);
-      if (threads <= 1 || todo.size() <= 1) {
+      size_t rows = 0, most = 0;
+      for (size_t i = 0; i < run.size(); ++i) {
+        if (per_part[i].empty()) continue;
+        todo.push_back(i);
+        rows += per_part[i].size();
+        most = std::max(most, per_part[i].size());
+      }
+      // A partition of more than a thread's share of the run's rows would leave the other
+      // threads idle while one writes its files: then each partition gets all the threads.
+      if (threads <= 1 || todo.size() <= 1 || most * threads > rows) {
         for (size_t i : todo) WH_RETURN_IF_ERROR(fn(run[i], per_part[i], threads));
       } else {
         WH_RETURN_IF_ERROR(ParallelFor(todo.size(), threads, [&](size_t k) -> Status {
