@@ -282,8 +282,13 @@ void Column::AppendRange(const Column& src, size_t begin, size_t n) {
     uint32_t b = src.offsets_[begin], e = src.offsets_[begin + n];
     uint32_t base = static_cast<uint32_t>(chars_.size());
     chars_.append(src.chars_.data() + b, e - b);
-    offsets_.reserve(offsets_.size() + n);
-    for (size_t k = 1; k <= n; ++k) offsets_.push_back(base + (src.offsets_[begin + k] - b));
+    // resize, not reserve(size + n): reserving the exact size reallocated and copied the
+    // offsets on every append, quadratic over a column built of many batches.
+    const size_t old = offsets_.size();
+    offsets_.resize(old + n);
+    uint32_t* to = offsets_.data() + old;
+    const uint32_t* from = src.offsets_.data() + begin + 1;
+    for (size_t k = 0; k < n; ++k) to[k] = base + (from[k] - b);
     size_ += n;
     return;
   }
