@@ -387,6 +387,86 @@ TEST(Column, GatherStringsOfEveryLength) {
   EXPECT_EQ(g.chars().size(), g.offsets().back());
 }
 
+// A gather larger than its blocks of 1,024 strings and its prefetch distance, of every column
+// type, from sources with and without NULLs, taking every source row (the whole-gather path)
+// and then some of them again, equals appending the rows one by one.
+TEST(Column, LargeGathersEqualAppendingRowByRow) {
+  std::mt19937_64 rng(7);
+  const std::vector<DataType> types = {DataType::String(), DataType::Int32(), DataType::Int64(),
+                                       DataType::Decimal(38, 2), DataType::Boolean(), DataType::Double()};
+  for (const DataType& t : types) {
+    SCOPED_TRACE(t.ToString());
+    std::vector<Column> src;
+    for (int s = 0; s < 4; ++s) {
+      src.emplace_back(t);
+      const size_t rows = 1000 + 700 * static_cast<size_t>(s);
+      for (size_t i = 0; i < rows; ++i) {
+        if (s != 2 && rng() % 7 == 0) {  // source 2 has no NULLs at all
+          src.back().AppendNull();
+          continue;
+        }
+        const uint64_t r = rng();
+        switch (t.physical()) {
+          case PhysicalType::kString: src.back().AppendString(std::string(r % 40, static_cast<char>('a' + r % 26))); break;
+          case PhysicalType::kInt32: src.back().Append<int32_t>(static_cast<int32_t>(r)); break;
+          case PhysicalType::kInt64: src.back().Append<int64_t>(static_cast<int64_t>(r)); break;
+          case PhysicalType::kInt128: src.back().Append<int128>(static_cast<int128>(r) * static_cast<int128>(r)); break;
+          case PhysicalType::kBool: src.back().Append<uint8_t>(static_cast<uint8_t>(r & 1)); break;
+          case PhysicalType::kDouble: src.back().Append<double>(static_cast<double>(r) / 3.0); break;
+        }
+      }
+    }
+    std::vector<uint16_t> which;
+    std::vector<uint32_t> rows;
+    for (uint16_t s = 0; s < src.size(); ++s)
+      for (uint32_t i = 0; i < src[s].size(); ++i) {
+        which.push_back(s);
+        rows.push_back(i);
+      }
+    for (size_t k = which.size(); k > 1; --k) {  // a shuffled permutation of every row
+      const size_t j = rng() % k;
+      std::swap(which[k - 1], which[j]);
+      std::swap(rows[k - 1], rows[j]);
+    }
+    const std::vector<const Column*> ptrs = {&src[0], &src[1], &src[2], &src[3]};
+    Column gathered(t), expect(t);
+    gathered.AppendGathered(ptrs, which.data(), rows.data(), rows.size());
+    gathered.AppendGathered(ptrs, which.data() + 100, rows.data() + 100, 2500);  // some again
+    for (size_t k = 0; k < rows.size(); ++k) expect.AppendFrom(src[which[k]], rows[k]);
+    for (size_t k = 100; k < 2600; ++k) expect.AppendFrom(src[which[k]], rows[k]);
+    ASSERT_EQ(gathered.size(), expect.size());
+    for (size_t i = 0; i < expect.size(); ++i) {
+      ASSERT_EQ(gathered.IsNull(i), expect.IsNull(i)) << i;
+      if (expect.IsNull(i)) continue;
+      switch (t.physical()) {
+        case PhysicalType::kString: ASSERT_EQ(gathered.GetString(i), expect.GetString(i)) << i; break;
+        case PhysicalType::kInt32: ASSERT_EQ(gathered.Get<int32_t>(i), expect.Get<int32_t>(i)) << i; break;
+        case PhysicalType::kInt64: ASSERT_EQ(gathered.Get<int64_t>(i), expect.Get<int64_t>(i)) << i; break;
+        case PhysicalType::kInt128: ASSERT_TRUE(gathered.Get<int128>(i) == expect.Get<int128>(i)) << i; break;
+        case PhysicalType::kBool: ASSERT_EQ(gathered.Get<uint8_t>(i), expect.Get<uint8_t>(i)) << i; break;
+        case PhysicalType::kDouble: ASSERT_EQ(gathered.Get<double>(i), expect.Get<double>(i)) << i; break;
+      }
+    }
+    if (t.physical() == PhysicalType::kString) {
+      EXPECT_EQ(gathered.chars().size(), gathered.offsets().back());
+    }
+  }
+}
+
+// SameString against ==, for every length up to 24 and a difference at every position.
+TEST(Column, SameStringAgreesWithEquality) {
+  for (size_t n = 0; n <= 24; ++n) {
+    const std::string a(n, 'x');
+    EXPECT_TRUE(SameString(a, std::string(n, 'x')));
+    EXPECT_FALSE(SameString(a, std::string(n + 1, 'x')));
+    for (size_t at = 0; at < n; ++at) {
+      std::string b = a;
+      b[at] = 'y';
+      EXPECT_FALSE(SameString(a, b)) << n << " " << at;
+    }
+  }
+}
+
 TEST(BitPacking, EveryWidthAndCountRoundTrips) {
   std::mt19937_64 rng(64);
   for (int bw = 0; bw <= 64; ++bw) {
