@@ -410,7 +410,7 @@ TEST(Column, LargeGathersEqualAppendingRowByRow) {
           case PhysicalType::kString: src.back().AppendString(std::string(r % 40, static_cast<char>('a' + r % 26))); break;
           case PhysicalType::kInt32: src.back().Append<int32_t>(static_cast<int32_t>(r)); break;
           case PhysicalType::kInt64: src.back().Append<int64_t>(static_cast<int64_t>(r)); break;
-          case PhysicalType::kInt128: src.back().Append<int128>(static_cast<int128>(r) * static_cast<int128>(r)); break;
+          case PhysicalType::kInt128: src.back().Append<int128>(static_cast<int128>(static_cast<int64_t>(r)) * 1000003); break;
           case PhysicalType::kBool: src.back().Append<uint8_t>(static_cast<uint8_t>(r & 1)); break;
           case PhysicalType::kDouble: src.back().Append<double>(static_cast<double>(r) / 3.0); break;
         }
