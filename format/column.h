@@ -194,7 +194,7 @@ class Column {
 
 // Row i of an integer-like column (BOOLEAN, INT, BIGINT, DECIMAL, DATE, TIMESTAMP) widened to
 // 128 bits; 0 for other types.
-inline int128 IntegerAt(const Column& c, size_t i) {
+__attribute__((always_inline)) inline int128 IntegerAt(const Column& c, size_t i) {
   switch (c.type().physical()) {
     case PhysicalType::kBool: return c.Get<uint8_t>(i);
     case PhysicalType::kInt32: return c.Get<int32_t>(i);
