@@ -790,7 +790,6 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
               offs.push_back(static_cast<uint32_t>(to - chars.data()));
             }
           }
-          chars.resize(to - chars.data());
           col.SetStrings(std::move(offs), std::move(chars));
         }
       } else {

@@ -226,8 +226,7 @@ class ChunkEncoder {
   Status Encode(const Column& c, size_t n, EncodedChunk* out) {
     out->stats = ComputeStats(c, 0, n, kind_, flba_);
     // The non-NULL values: PLAIN bytes of fixed-width ones, views of strings.
-    const int width = kind_ == PhysicalKind::kInt32 ? 4
-                      : kind_ == PhysicalKind::kInt64 || kind_ == PhysicalKind::kDouble ? 8 : flba_;
+    const int width = FixedWidth(kind_, flba_);  // 0 for strings
     std::vector<std::string_view> strings;
     std::string fixed;
     std::vector<uint32_t> bools;

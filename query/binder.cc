@@ -1799,9 +1799,7 @@ Result<BExprPtr> Binder::BindArith(const std::string& op, BExprPtr l, BExprPtr r
 __attribute__((noinline)) Result<BExprPtr> Binder::BindLike(const Expr& e, const Scope& scope, AggContext* agg) {
   WH_ASSIGN_OR_RETURN(BExprPtr x, BindExpr(*e.args[0], scope, agg));
   WH_ASSIGN_OR_RETURN(BExprPtr p, BindExpr(*e.args[1], scope, agg));
-  if (x->type.is_list())
-    return Error(*e.args[0], e.name + " takes text, not " + x->type.ToString() + "; write CAST(x AS VARCHAR) or "
-                             "array_to_string(x, ',')");
+  if (x->type.is_list()) return Error(*e.args[0], ListIsNotText(e.name, x->type));
   p = Fold(p);
   if (IsUntypedNull(*p)) return MakeLiteral(Value::Null(DataType::Boolean()));
   if (p->kind != BExpr::kLiteral || p->type.id != TypeId::kString)

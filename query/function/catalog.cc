@@ -25,14 +25,16 @@ Status FunctionCall::ToType(size_t i, const DataType& t) {
   return Status::OK();
 }
 
+std::string ListIsNotText(const std::string& what, const DataType& list) {
+  return what + " takes text, not " + list.ToString() + "; write CAST(x AS VARCHAR) or array_to_string(x, ',')";
+}
+
 Status FunctionCall::ToString(size_t i) {
   if (IsNull(i)) {
     args[i] = MakeLiteral(Value::Null(DataType::String()));
     return Status::OK();
   }
-  if (type(i).is_list())  // as DuckDB: a list is not text without saying so
-    return ErrorAt(i, name_ + " takes text, not " + type(i).ToString() + "; write CAST(x AS VARCHAR) or " +
-                          "array_to_string(x, ',')");
+  if (type(i).is_list()) return ErrorAt(i, ListIsNotText(name_, type(i)));
   if (type(i).id != TypeId::kString) args[i] = MakeCast(args[i], DataType::String());
   return Status::OK();
 }

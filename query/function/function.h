@@ -79,6 +79,9 @@ struct ScalarFunction {
   bool hidden;                       // an operator's implementation (||), not listed
 };
 
+// The refusal of a list where `what` (a function, LIKE) takes text, with the two ways to make
+// it text; as DuckDB, a list is not text without saying so.
+std::string ListIsNotText(const std::string& what, const DataType& list);
 // The function named `upper_name` (or an alias), or nullptr.
 const ScalarFunction* FindScalarFunction(const std::string& upper_name);
 // The bound call of catalog function `name` over args already of the types it takes (folded
