@@ -21,6 +21,8 @@ const char* EncodingName(Encoding e) {
     case Encoding::kRle: return "rle";
     case Encoding::kDictionary: return "dict";
     case Encoding::kForBitpack: return "for";
+    case Encoding::kLengths: return "lengths";
+    case Encoding::kForPatched: return "patched";
   }
   return "?";
 }
@@ -72,6 +74,17 @@ void EncodePlain(const Column& c, size_t b, size_t e, std::string* out) {
     } else {
       w.PutBytes(base, (e - b) * width);
     }
+  }
+}
+
+// STRING values as LENGTHS: per row, u32 length then the bytes (zstd finds a repeated length
+// and prefix, where PLAIN's rising offsets cost it ~4 bytes a row).
+void EncodeLengths(const Column& c, size_t b, size_t e, std::string* out) {
+  ByteWriter w(out);
+  for (size_t i = b; i < e; ++i) {
+    std::string_view v = c.GetString(i);
+    w.PutU32(static_cast<uint32_t>(v.size()));
+    w.PutBytes(v.data(), v.size());
   }
 }
 
@@ -186,6 +199,141 @@ ForPlan PlanFor(const Column& c, size_t b, size_t e) {
   p.bw = BitWidth(static_cast<uint64_t>(range));
   p.ok = true;
   return p;
+}
+
+// FOR_PATCHED: frame of reference for most rows, the others (exceptions) stored whole. It pays
+// where a few values break a common divisor (DECIMAL amounts read from binary floating point:
+// 7.8100000000000005 among cents) or the range (rare huge values among small ones): FOR_BITPACK
+// then needs 40-60 bits for every row.
+struct PatchPlan {
+  int128 base = 0;
+  int128 mult = 1;
+  int bw = 0;
+  std::vector<uint64_t> offs;     // per row of the block; 0 for NULL and exception rows
+  std::vector<uint32_t> rows;     // exception rows, block-relative, increasing
+  size_t size = 0;
+  bool ok = false;
+};
+
+// x / d for a d that divides x, as (x >> s) * inverse of the odd part: no 128-bit division.
+struct ExactDivisor {
+  unsigned shift = 0;
+  uint128 inverse = 1;  // of d >> shift, modulo 2^128
+  uint128 limit = 0;    // largest quotient of the odd part: (2^128 - 1) / (d >> shift)
+  explicit ExactDivisor(uint128 d) {
+    while ((d & 1) == 0) { d >>= 1; ++shift; }
+    uint128 x = d;  // Newton's iteration doubles the correct low bits: 3, 6, ..., 192
+    for (int i = 0; i < 6; ++i) x *= 2 - d * x;
+    inverse = x;
+    limit = ~uint128{0} / d;
+  }
+  uint128 Divide(uint128 x) const { return (x >> shift) * inverse; }
+  bool Divides(uint128 x) const {
+    if (shift && (x & ((uint128{1} << shift) - 1)) != 0) return false;
+    return (x >> shift) * inverse <= limit;
+  }
+};
+
+PatchPlan PlanPatched(const Column& c, size_t b, size_t e, const ForPlan& forp) {
+  PatchPlan p;
+  const size_t n = e - b;
+  const int width = c.type().width();
+  if (width < 4 || n < 64) return p;
+  // The greatest power of ten that divides all but a sixteenth of 64 sampled values.
+  const int max_k = width == 16 ? 38 : width == 8 ? 18 : 9;
+  int k_count[39] = {};
+  int sampled = 0;
+  const size_t step = std::max<size_t>(1, n / 64);
+  for (size_t i = b; i < e && sampled < 64; i += step) {
+    if (!Valid(c, i)) continue;
+    const int128 v = IntegerAt(c, i);
+    uint128 a = v < 0 ? uint128{0} - static_cast<uint128>(v) : static_cast<uint128>(v);
+    int k = 0;
+    while (k < max_k && a != 0 && a % 10 == 0) { a /= 10; ++k; }
+    if (a == 0) k = max_k;
+    for (int j = 1; j <= k; ++j) ++k_count[j];
+    ++sampled;
+  }
+  if (sampled < 16) return p;
+  int k = 0;
+  for (int j = max_k; j >= 1; --j)
+    if (k_count[j] >= sampled - sampled / 16) { k = j; break; }
+  uint128 d = 1;
+  for (int j = 0; j < k; ++j) d *= 10;
+  // Every value a multiple of d already: FOR's own divisor; patches then only cut the range.
+  const bool by_power = k > 0 && (!forp.ok || static_cast<uint128>(forp.mult) % d != 0);
+  if (!by_power) {
+    if (!forp.ok) return p;
+    d = static_cast<uint128>(forp.mult);
+  }
+  const ExactDivisor div(d);
+  std::vector<uint8_t> excepted(n, 0);
+  bool any = false;
+  int128 base = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!Valid(c, b + i)) continue;
+    const int128 v = IntegerAt(c, b + i);
+    if (by_power) {
+      const uint128 a = v < 0 ? uint128{0} - static_cast<uint128>(v) : static_cast<uint128>(v);
+      if (!div.Divides(a)) { excepted[i] = 1; continue; }
+    }
+    if (!any || v < base) base = v;
+    any = true;
+  }
+  if (!any) return p;
+  if (!by_power) base = forp.base;
+  // Offsets, and how many rows need each bit width (65: more than 64 bits, always exceptions).
+  p.offs.assign(n, 0);
+  size_t by_width[66] = {};
+  size_t forced = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!Valid(c, b + i)) continue;
+    if (excepted[i]) { ++forced; continue; }
+    const uint128 q = div.Divide(static_cast<uint128>(IntegerAt(c, b + i)) - static_cast<uint128>(base));
+    if (q > ~uint64_t{0}) { excepted[i] = 1; ++forced; continue; }
+    p.offs[i] = static_cast<uint64_t>(q);
+    ++by_width[BitWidth(p.offs[i])];
+  }
+  // The width that makes packed offsets plus exceptions smallest.
+  const size_t wide = width == 16 ? 16 : 8;
+  const size_t fixed = 1 + 2 * wide + 4;
+  size_t best = SIZE_MAX, over = 0;
+  int best_w = 64;
+  for (int w = 64; w >= 0; --w) {
+    const size_t size = fixed + BitPackedSize(n, w) + (forced + over) * (4 + width);
+    if (size <= best) { best = size; best_w = w; }
+    over += by_width[w];
+  }
+  p.base = base;
+  p.mult = static_cast<int128>(d);
+  p.bw = best_w;
+  for (size_t i = 0; i < n; ++i) {
+    if (!Valid(c, b + i)) continue;
+    if (excepted[i] || BitWidth(p.offs[i]) > best_w) {
+      p.rows.push_back(static_cast<uint32_t>(i));
+      p.offs[i] = 0;
+    }
+  }
+  if (p.rows.empty()) return PatchPlan{};  // plain FOR_BITPACK then
+  p.size = best;
+  p.ok = true;
+  return p;
+}
+
+void EncodePatched(const Column& c, size_t b, const PatchPlan& p, std::string* out) {
+  ByteWriter w(out);
+  const int width = c.type().width();
+  const int wide = width == 16 ? 16 : 8;
+  PutWide(&w, p.base, wide);
+  PutWide(&w, p.mult, wide);
+  w.PutU8(static_cast<uint8_t>(p.bw));
+  const size_t n = p.offs.size();
+  size_t at = out->size();
+  out->resize(at + BitPackedSize(n, p.bw));
+  BitPack(p.offs.data(), n, p.bw, reinterpret_cast<uint8_t*>(out->data() + at));
+  w.PutU32(static_cast<uint32_t>(p.rows.size()));
+  for (uint32_t r : p.rows) w.PutU32(r);
+  for (uint32_t r : p.rows) w.PutBytes(c.values<uint8_t>() + (b + r) * width, width);
 }
 
 void EncodeFor(const Column& c, size_t b, size_t e, const ForPlan& p, std::string* out) {
@@ -515,11 +663,16 @@ Status EncodeBlock(const Column& c, size_t b, size_t e, const EncodeOptions& opt
 
   // Pick the smallest applicable encoding (or the forced one when valid for the type).
   Encoding enc = Encoding::kPlain;
-  size_t best = PlainSize(c, b, e);
+  const size_t plain_size = PlainSize(c, b, e);
+  size_t best = plain_size;
   std::vector<Run> runs = FindRuns(c, b, e, std::max<size_t>(1, n / 4));
   ForPlan forp;
+  PatchPlan patch;
   DictPlan dict;
   if (intlike) forp = PlanFor(c, b, e);
+  // Patches are looked for only where FOR_BITPACK needs many bits (or cannot be used).
+  if (intlike && (!forp.ok || forp.bw > 12 || opt.force_encoding == Encoding::kForPatched))
+    patch = PlanPatched(c, b, e, forp);
   if (str) {
     bool forced = opt.force_encoding && *opt.force_encoding == Encoding::kDictionary;
     dict = PlanDict(c, b, e, forced ? n : n / 2 + 1);
@@ -538,8 +691,13 @@ Status EncodeBlock(const Column& c, size_t b, size_t e, const EncodeOptions& opt
   consider(Encoding::kForBitpack, forp.ok,
            1 + 2 * (t.physical() == PhysicalType::kInt128 ? 16 : 8) + BitPackedSize(n, forp.bw));
   consider(Encoding::kDictionary, dict.ok, dict.size);
+  consider(Encoding::kForPatched, patch.ok, patch.size);
+  // LENGTHS is PLAIN's size less 4 bytes: STRING's PLAIN from format version 4 on.
+  consider(Encoding::kLengths, str, plain_size - 4);
   switch (enc) {
     case Encoding::kPlain: EncodePlain(c, b, e, &payload); break;
+    case Encoding::kLengths: EncodeLengths(c, b, e, &payload); break;
+    case Encoding::kForPatched: EncodePatched(c, b, patch, &payload); break;
     case Encoding::kRle: EncodeRle(c, runs, &payload); break;
     case Encoding::kForBitpack: EncodeFor(c, b, e, forp, &payload); break;
     case Encoding::kDictionary: EncodeDict(dict, &payload); break;
@@ -603,7 +761,7 @@ Status VerifyBlockFrame(const uint8_t* data, size_t size, BlockInfo* info_out) {
   if (info.stored_size != size - kBlockHeaderSize - kBlockTrailerSize)
     return Status::Corruption("block stored size " + std::to_string(info.stored_size) +
                               " disagrees with its frame of " + std::to_string(size) + " bytes");
-  if (enc > 3 || comp > 1 || reserved != 0)
+  if (enc > 5 || comp > 1 || reserved != 0)
     return Status::Corruption("block header names unknown encoding " + std::to_string(enc) +
                               " or compression " + std::to_string(comp));
   if (info.rows > kMaxBlockRows || info.raw_size > kMaxBlockRawBytes)
@@ -695,6 +853,32 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
         if (!r.ok()) return Bad("plain values past end");
         std::memcpy(col.ResizeFixedForWrite(n), bytes.data(), bytes.size());
       }
+      break;
+    }
+    case Encoding::kLengths: {
+      if (phys != PhysicalType::kString) return Bad("lengths encoding on a non-string column");
+      // Two passes: the lengths (checked against the payload) size the bytes, then copied.
+      const size_t start = r.pos();
+      uint64_t total = 0;
+      for (size_t i = 0; i < n; ++i) {
+        const uint32_t len = r.GetU32();
+        r.GetBytes(len);
+        if (!r.ok()) return Bad("string past end");
+        total += len;
+      }
+      std::vector<uint32_t> offs(n + 1);
+      std::string chars(total, '\0');
+      const uint8_t* in = payload + start;
+      uint32_t pos = 0;
+      for (size_t i = 0; i < n; ++i) {
+        uint32_t len;
+        std::memcpy(&len, in, 4);
+        std::memcpy(chars.data() + pos, in + 4, len);
+        in += 4 + len;
+        pos += len;
+        offs[i + 1] = pos;
+      }
+      col.SetStrings(std::move(offs), std::move(chars));
       break;
     }
     case Encoding::kRle: {
@@ -875,7 +1059,8 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
       col.SetStrings(std::move(offs), std::move(chars));
       break;
     }
-    case Encoding::kForBitpack: {
+    case Encoding::kForBitpack:
+    case Encoding::kForPatched: {
       if (!type.is_integer_like()) return Bad("frame-of-reference on a non-integer column");
       int wide = phys == PhysicalType::kInt128 ? 16 : 8;
       int128 base = GetWide(&r, wide);
@@ -891,6 +1076,23 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
         case PhysicalType::kInt32: StoreInts<int32_t>(&col, offs, n, base, mult); break;
         case PhysicalType::kInt64: StoreInts<int64_t>(&col, offs, n, base, mult); break;
         default: StoreInts<int128>(&col, offs, n, base, mult); break;
+      }
+      if (info.encoding == Encoding::kForPatched) {
+        // The exceptions: u32 count, the rows (increasing), then their values whole.
+        const uint32_t count = r.GetU32();
+        if (!r.ok() || count > n) return Bad("exception count");
+        std::string_view rows = r.GetBytes(size_t{count} * 4);
+        std::string_view values = r.GetBytes(size_t{count} * width);
+        if (!r.ok()) return Bad("exceptions past end");
+        uint8_t* out = col.mutable_values<uint8_t>();
+        int64_t last = -1;
+        for (uint32_t k = 0; k < count; ++k) {
+          uint32_t row;
+          std::memcpy(&row, rows.data() + 4 * k, 4);
+          if (row >= n || int64_t{row} <= last) return Bad("exception rows not increasing below the row count");
+          last = row;
+          std::memcpy(out + size_t{row} * width, values.data() + size_t{k} * width, width);
+        }
       }
       break;
     }

@@ -13,7 +13,15 @@
 namespace wh {
 
 // Written to disk; never renumber.
-enum class Encoding : uint8_t { kPlain = 0, kRle = 1, kDictionary = 2, kForBitpack = 3 };
+// kLengths and kForPatched: segment format version 4 on (SPEC.md "Block frame").
+enum class Encoding : uint8_t {
+  kPlain = 0,
+  kRle = 1,
+  kDictionary = 2,
+  kForBitpack = 3,
+  kLengths = 4,     // STRING: each value as u32 length + bytes
+  kForPatched = 5,  // integer-like: FOR_BITPACK with exception rows stored whole
+};
 enum class Compression : uint8_t { kNone = 0, kZstd = 1 };
 
 const char* EncodingName(Encoding e);

@@ -531,7 +531,11 @@ Result<Column> SegmentReader::ReadBlock(size_t g, size_t c, const DataType& type
     WH_RETURN_IF_ERROR(file_->Read(bm.offset, bm.length, &data));
     bytes = reinterpret_cast<const uint8_t*>(data.data());
   }
-  auto col = DecodeBlock(type, bytes, bm.length, rg.rows);
+  BlockInfo info;
+  auto col = DecodeBlock(type, bytes, bm.length, rg.rows, &info);
+  if (col.ok() && static_cast<uint8_t>(info.encoding) > MaxEncoding(version_))
+    col = Status::Corruption("encoding " + std::string(EncodingName(info.encoding)) +
+                             " in a file of format version " + std::to_string(version_));
   if (!col.ok())
     return col.status().WithContext(path() + ": row group " + std::to_string(g) + " (bucket " +
                                     std::to_string(rg.bucket) + "), column '" +
@@ -557,7 +561,7 @@ Result<SegmentReader::BlockHeader> SegmentReader::ReadBlockHeader(size_t g, size
   BlockHeader h{};
   h.raw_size = r.GetU32();
   h.stored_size = r.GetU32();
-  if (!r.ok() || enc > 3 || comp > 1)
+  if (!r.ok() || enc > MaxEncoding(version_) || comp > 1)
     return Status::Corruption(path() + ": bad block header at offset " + std::to_string(bm.offset));
   h.encoding = static_cast<Encoding>(enc);
   h.zstd = comp == 1;

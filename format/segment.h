@@ -22,10 +22,16 @@ namespace wh {
 
 constexpr char kSegmentMagic[8] = {'W', 'H', 'S', 'E', 'G', '\r', '\n', '\x1a'};
 // Version 2 added the row group's bucket index (row groups of many buckets); version 3 the
-// parts table (the rows of several partitions in one file). Files of versions 1 (one bucket per
-// row group) and 2 stay readable.
-constexpr uint16_t kSegmentFormatVersion = 3;
+// parts table (the rows of several partitions in one file); version 4 the block encodings
+// LENGTHS and FOR_PATCHED. Files of versions 1 (one bucket per row group), 2 and 3 stay
+// readable.
+constexpr uint16_t kSegmentFormatVersion = 4;
 constexpr size_t kSegmentTrailerSize = 48;
+// The highest block encoding a file of a format version may hold: LENGTHS and FOR_PATCHED came
+// with version 4.
+constexpr uint8_t MaxEncoding(uint16_t version) {
+  return static_cast<uint8_t>(version >= 4 ? Encoding::kForPatched : Encoding::kForBitpack);
+}
 // Feature bits. A reader refuses a file with an incompatible bit it does not know; it may
 // ignore unknown compatible bits. Version 1 defines none.
 constexpr uint32_t kKnownIncompatFeatures = 0;

@@ -95,13 +95,16 @@ bool Applies(Encoding e, const DataType& t) {
     case Encoding::kRle: return true;
     case Encoding::kDictionary: return t.id == TypeId::kString;
     case Encoding::kForBitpack: return t.is_integer_like();
+    case Encoding::kLengths: return t.id == TypeId::kString;
+    case Encoding::kForPatched: return false;  // only where there are exceptions: tests below
   }
   return false;
 }
 
 TEST(Encoding, EveryTypeThroughEveryEncoding) {
   for (const DataType& t : kTypes) {
-    for (Encoding e : {Encoding::kPlain, Encoding::kRle, Encoding::kDictionary, Encoding::kForBitpack}) {
+    for (Encoding e : {Encoding::kPlain, Encoding::kRle, Encoding::kDictionary, Encoding::kForBitpack,
+                       Encoding::kLengths}) {
       if (!Applies(e, t)) continue;
       for (bool nulls : {false, true}) {
         for (bool zstd : {false, true}) {
@@ -527,6 +530,187 @@ std::string DictionaryBlock(const std::vector<std::string>& entries, const std::
   const uint64_t sum = Checksum64(block.data(), block.size());
   block.append(reinterpret_cast<const char*>(&sum), 8);
   return block;
+}
+
+// A block frame around an uncompressed payload.
+std::string Frame(Encoding e, uint32_t rows, const std::string& payload) {
+  std::string block;
+  block.push_back(static_cast<char>(e));
+  block.push_back(0);  // no compression
+  block.append(2, '\0');
+  const uint32_t size = static_cast<uint32_t>(payload.size());
+  block.append(reinterpret_cast<const char*>(&rows), 4);
+  block.append(reinterpret_cast<const char*>(&size), 4);
+  block.append(reinterpret_cast<const char*>(&size), 4);
+  block += payload;
+  const uint64_t sum = Checksum64(block.data(), block.size());
+  block.append(reinterpret_cast<const char*>(&sum), 8);
+  return block;
+}
+
+Result<Column> Decode(const DataType& t, const std::string& block, size_t n) {
+  return DecodeBlock(t, reinterpret_cast<const uint8_t*>(block.data()), block.size(), static_cast<uint32_t>(n));
+}
+
+// The payload of an encoded block (compression off).
+std::string Payload(const Column& c, BlockInfo* info, std::optional<Encoding> force = std::nullopt) {
+  EncodeOptions opt;
+  opt.allow_zstd = false;
+  opt.force_encoding = force;
+  std::string block;
+  EXPECT_TRUE(EncodeBlock(c, 0, c.size(), opt, &block, info).ok());
+  return block.substr(kBlockHeaderSize, block.size() - kBlockHeaderSize - kBlockTrailerSize);
+}
+
+// FOR_PATCHED: most rows by frame of reference, the few that break the common divisor or the
+// range stored whole. DECIMAL amounts in cents read from binary floating point, a few of them
+// 7.8100000000000005: 14 bits a row instead of FOR_BITPACK's 46.
+TEST(Encoding, ForPatchedStoresTheFewValuesThatBreakTheFrameWhole) {
+  std::mt19937_64 rng(7);
+  Column money(DataType::Decimal(38, 18));
+  for (int i = 0; i < 2000; ++i) {
+    if (i % 11 == 5) money.AppendNull();
+    else if (i == 0 || i == 1999 || i % 150 == 7)
+      money.Append<int128>(static_cast<int128>(rng() % 10000) * Pow10(16) + 5);  // an artifact
+    else
+      money.Append<int128>(static_cast<int128>(rng() % 10000) * Pow10(16));
+  }
+  BlockInfo info;
+  const std::string payload = Payload(money, &info);
+  EXPECT_EQ(info.encoding, Encoding::kForPatched);
+  BlockInfo for_info;
+  Payload(money, &for_info, Encoding::kForBitpack);
+  EXPECT_LT(info.raw_size * 2, for_info.raw_size) << "patched " << info.raw_size << ", FOR " << for_info.raw_size;
+  // The header: validity bitmap, then base, multiplier 10^16, width 14 (cents up to 99.99).
+  const size_t at = 1 + 2000 / 8;
+  int128 mult;
+  std::memcpy(&mult, payload.data() + at + 16, 16);
+  EXPECT_TRUE(mult == Pow10(16));
+  EXPECT_EQ(static_cast<int>(payload[at + 32]), 14);
+  // With zstd too, and every subrange.
+  std::string block;
+  ASSERT_TRUE(EncodeBlock(money, 0, money.size(), {}, &block, &info).ok());
+  auto d = Decode(money.type(), block, money.size());
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  ExpectSame(money, *d);
+  for (size_t b : {size_t{0}, size_t{1}, size_t{700}}) {
+    block.clear();
+    ASSERT_TRUE(EncodeBlock(money, b, b + 1000, {}, &block, &info).ok());
+    auto sub = Decode(money.type(), block, 1000);
+    ASSERT_TRUE(sub.ok()) << sub.status().ToString();
+    for (size_t i = 0; i < 1000; ++i) {
+      ASSERT_EQ(sub->IsNull(i), money.IsNull(b + i));
+      if (!money.IsNull(b + i)) {
+        ASSERT_TRUE(sub->Get<int128>(i) == money.Get<int128>(b + i)) << b + i;
+      }
+    }
+  }
+}
+
+// Rare huge values among small ones (no common divisor at stake): the width that makes offsets
+// plus exceptions smallest; and 4- and 8-byte types, negative values, exceptions first and last.
+TEST(Encoding, ForPatchedCutsTheRangeOfRareOutliers) {
+  struct Case {
+    DataType type;
+    std::vector<int64_t> outliers;
+  };
+  const Case cases[] = {
+      {DataType::Int64(), {std::numeric_limits<int64_t>::max(), int64_t{1} << 50, 123456789012345}},
+      {DataType::Int32(), {std::numeric_limits<int32_t>::max(), 1 << 29}},
+      {DataType::Timestamp(), {std::numeric_limits<int64_t>::max() - 3}},
+      {DataType::Decimal(18, 2), {999999999999999999}},
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(k.type.ToString());
+    for (bool by_thousands : {false, true}) {
+      Column c(k.type);
+      const size_t n = 3000;
+      for (size_t i = 0; i < n; ++i) {
+        int64_t v = static_cast<int64_t>((i * 7919) % 1000) - 300;
+        if (by_thousands) v *= 1000;
+        if (i == 0 || i == n - 1 || i % 997 == 3) v = k.outliers[i % k.outliers.size()];
+        if (i % 13 == 4) c.AppendNull();
+        else if (k.type.width() == 4) c.Append<int32_t>(static_cast<int32_t>(v));
+        else c.Append<int64_t>(v);
+      }
+      BlockInfo info;
+      Payload(c, &info);
+      EXPECT_EQ(info.encoding, Encoding::kForPatched);
+      EXPECT_LT(info.raw_size, n * 2) << "about 10 bits a row";
+      std::string block;
+      ASSERT_TRUE(EncodeBlock(c, 0, n, {}, &block, &info).ok());
+      auto d = Decode(k.type, block, n);
+      ASSERT_TRUE(d.ok()) << d.status().ToString();
+      ExpectSame(c, *d);
+    }
+  }
+  // Without exceptions it is FOR_BITPACK's plan, and FOR_BITPACK is written.
+  Column small(DataType::Int64());
+  for (int i = 0; i < 1000; ++i) small.Append<int64_t>((i * 31) % 100000);
+  BlockInfo info;
+  Payload(small, &info);
+  EXPECT_EQ(info.encoding, Encoding::kForBitpack);
+}
+
+// LENGTHS: a u32 length before each string; wh's STRING PLAIN from format version 4 on.
+TEST(Encoding, LengthsHoldEachStringAfterItsLength) {
+  Column c(DataType::String());
+  c.AppendString("in_ab");
+  c.AppendNull();
+  c.AppendString("");
+  c.AppendString("in_cde");
+  BlockInfo info;
+  const std::string payload = Payload(c, &info);
+  EXPECT_EQ(info.encoding, Encoding::kLengths);
+  const std::string expect("\x01\x0d" "\x05\0\0\0in_ab" "\0\0\0\0" "\0\0\0\0" "\x06\0\0\0in_cde", 2 + 9 + 4 + 4 + 10);
+  EXPECT_EQ(payload, expect);
+  auto d = Decode(c.type(), Frame(Encoding::kLengths, 4, payload), 4);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  ExpectSame(c, *d);
+  // Refused: a length past the payload, bytes left over, a NULL row with bytes, another type.
+  std::string past = payload;
+  past[2 + 9 + 8] = 7;
+  EXPECT_EQ(Decode(c.type(), Frame(Encoding::kLengths, 4, past), 4).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(Decode(c.type(), Frame(Encoding::kLengths, 4, payload + "x"), 4).status().code(), StatusCode::kCorruption);
+  std::string null_bytes("\x01\x0d" "\x01\0\0\0a" "\x01\0\0\0b" "\0\0\0\0" "\0\0\0\0", 2 + 5 + 5 + 8);
+  EXPECT_EQ(Decode(c.type(), Frame(Encoding::kLengths, 4, null_bytes), 4).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(Decode(DataType::Int32(), Frame(Encoding::kLengths, 1, std::string("\0\x04\0\0\0abcd", 9)), 1).status().code(),
+            StatusCode::kCorruption);
+}
+
+// FOR_PATCHED's exceptions are checked: count, order, rows, and the column's type.
+TEST(Encoding, ForPatchedExceptionsAreChecked) {
+  // 64 BIGINT rows: base 10, multiplier 1, width 0 (all 10), then exceptions.
+  auto block = [](const std::vector<uint32_t>& rows, uint32_t count) {
+    std::string p;
+    p.push_back(0);  // no NULLs
+    const int64_t base = 10, mult = 1;
+    p.append(reinterpret_cast<const char*>(&base), 8);
+    p.append(reinterpret_cast<const char*>(&mult), 8);
+    p.push_back(0);  // width 0
+    p.append(reinterpret_cast<const char*>(&count), 4);
+    for (uint32_t r : rows) p.append(reinterpret_cast<const char*>(&r), 4);
+    for (uint32_t r : rows) {
+      const int64_t v = -static_cast<int64_t>(r);
+      p.append(reinterpret_cast<const char*>(&v), 8);
+    }
+    return Frame(Encoding::kForPatched, 64, p);
+  };
+  auto ok = Decode(DataType::Int64(), block({0, 5, 63}, 3), 64);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->Get<int64_t>(0), 0);
+  EXPECT_EQ(ok->Get<int64_t>(1), 10);
+  EXPECT_EQ(ok->Get<int64_t>(5), -5);
+  EXPECT_EQ(ok->Get<int64_t>(63), -63);
+  auto none = Decode(DataType::Int64(), block({}, 0), 64);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->Get<int64_t>(63), 10);
+  for (const auto& [rows, count] : std::vector<std::pair<std::vector<uint32_t>, uint32_t>>{
+           {{5, 5}, 2}, {{6, 5}, 2}, {{64}, 1}, {{1, 2}, 3}, {{1, 2}, 65}}) {
+    auto bad = Decode(DataType::Int64(), block(rows, count), 64);
+    EXPECT_EQ(bad.status().code(), StatusCode::kCorruption) << count;
+  }
+  EXPECT_EQ(Decode(DataType::Double(), block({1}, 1), 64).status().code(), StatusCode::kCorruption);
 }
 
 // A code naming no entry is corrupt, except a NULL row's code 0 in a dictionary with no entries.

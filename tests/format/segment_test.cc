@@ -211,24 +211,8 @@ TEST(Segment, ReadsCheckedInVersion2GoldenFileForever) {
 }
 
 // The version-3 golden file: two parts, the NULL partition (bucket 0, rows 0..19) and day 19000
-// (buckets 2 and 7 sharing a row group, rows 20..59).
-Status WriteVersion3Golden(FileSystem* fs, const std::string& path) {
-  const auto cols = GoldenData(60);
-  WH_ASSIGN_OR_RETURN(auto f, fs->NewWritableFile(path));
-  SegmentWriter w(f.get(), GoldenColumns(), {{"table", "golden"}, {"note", "wh test file"}});
-  w.ShareRowGroups(std::vector<uint32_t>(8, 8));
-  std::vector<const Column*> ptrs;
-  for (const auto& c : cols) ptrs.push_back(&c);
-  WH_RETURN_IF_ERROR(w.BeginPart(std::nullopt));
-  WH_RETURN_IF_ERROR(w.AddRows(0, ptrs, 0, 20));
-  WH_RETURN_IF_ERROR(w.BeginPart(19000));
-  WH_RETURN_IF_ERROR(w.AddRows(2, ptrs, 20, 40));
-  WH_RETURN_IF_ERROR(w.AddRows(7, ptrs, 40, 60));
-  WH_RETURN_IF_ERROR(w.Finish().status());
-  WH_RETURN_IF_ERROR(f->Sync());
-  return f->Close();
-}
-
+// (buckets 2 and 7 sharing a row group, rows 20..59), written as WriteVersion4Golden writes
+// its file (with GoldenData(60) and a first part of 20 rows).
 TEST(Segment, ReadsCheckedInVersion3GoldenFileForever) {
   auto r = SegmentReader::Open(DefaultFileSystem(), testing::TestData("golden/v3_all_types.whs"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -258,10 +242,90 @@ TEST(Segment, FilesWithoutPartsAreOnePart) {
   EXPECT_EQ((*r)->footer().PartGroups(12345), std::make_pair(size_t{0}, size_t{2}));
 }
 
+// The version-4 golden file: the rows of the version-3 one (100 of them), but with distinct
+// strings in "s" and cents in "money" of which a few are off by 7 units of 10^-18, so that its
+// first part (rows 0..69, the NULL partition) holds LENGTHS and FOR_PATCHED blocks.
+std::vector<Column> Version4GoldenData() {
+  std::vector<Column> cols = GoldenData(100);
+  Column s(DataType::String()), money(DataType::Decimal(38, 18));
+  for (size_t r = 0; r < 100; ++r) {
+    if (r % 4 == 3) {
+      s.AppendNull();
+      money.AppendNull();
+      continue;
+    }
+    s.AppendString("s-" + std::to_string(r * 37));
+    money.Append<int128>(static_cast<int128>(r) * Pow10(16) + (r % 25 == 1 ? 7 : 0));
+  }
+  cols[5] = std::move(money);
+  cols[6] = std::move(s);
+  return cols;
+}
+
+Status WriteVersion4Golden(FileSystem* fs, const std::string& path) {
+  const auto cols = Version4GoldenData();
+  WH_ASSIGN_OR_RETURN(auto f, fs->NewWritableFile(path));
+  SegmentWriter w(f.get(), GoldenColumns(), {{"table", "golden"}, {"note", "wh test file"}});
+  w.ShareRowGroups(std::vector<uint32_t>(8, 8));
+  std::vector<const Column*> ptrs;
+  for (const auto& c : cols) ptrs.push_back(&c);
+  WH_RETURN_IF_ERROR(w.BeginPart(std::nullopt));
+  WH_RETURN_IF_ERROR(w.AddRows(0, ptrs, 0, 70));
+  WH_RETURN_IF_ERROR(w.BeginPart(19000));
+  WH_RETURN_IF_ERROR(w.AddRows(2, ptrs, 70, 85));
+  WH_RETURN_IF_ERROR(w.AddRows(7, ptrs, 85, 100));
+  WH_RETURN_IF_ERROR(w.Finish().status());
+  WH_RETURN_IF_ERROR(f->Sync());
+  return f->Close();
+}
+
+TEST(Segment, ReadsCheckedInVersion4GoldenFileForever) {
+  auto r = SegmentReader::Open(DefaultFileSystem(), testing::TestData("golden/v4_all_types.whs"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->format_version(), 4);
+  const SegmentFooter& f = (*r)->footer();
+  ASSERT_EQ(f.parts.size(), 2u);
+  ASSERT_EQ(f.row_groups.size(), 2u);
+  ExpectSegmentHolds(**r, Version4GoldenData());
+  EXPECT_EQ((*r)->VerifyBlocks([](const Status& s) { ADD_FAILURE() << s.ToString(); }), 0u);
+  // The new encodings are there, as the writer of today still picks them.
+  auto money = (*r)->ReadBlockHeader(0, 5);
+  ASSERT_TRUE(money.ok());
+  EXPECT_EQ(money->encoding, Encoding::kForPatched);
+  auto s = (*r)->ReadBlockHeader(0, 6);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->encoding, Encoding::kLengths);
+}
+
+// The encodings of version 4 are corruption in a file of an older version: the version-4
+// golden file relabelled as version 3 (trailer checksum made good; its footer is a valid
+// version-3 footer) opens, but its LENGTHS and FOR_PATCHED blocks are refused.
+TEST(Segment, Version4EncodingsAreRefusedInOlderFiles) {
+  std::string bytes;
+  ASSERT_TRUE(ReadWholeFile(testing::TestData("golden/v4_all_types.whs"), &bytes));
+  const size_t t = bytes.size() - kSegmentTrailerSize;
+  ASSERT_EQ(bytes[t + 12], 4);
+  bytes[t + 12] = 3;
+  const uint64_t sum = Checksum64(bytes.data() + t, 32);
+  std::memcpy(bytes.data() + t + 32, &sum, 8);
+  TempDir dir;
+  testing::WriteAll(dir.Join("v3.whs"), bytes);
+  auto r = SegmentReader::Open(DefaultFileSystem(), dir.Join("v3.whs"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)->format_version(), 3);
+  for (size_t c : {size_t{5}, size_t{6}}) {
+    EXPECT_EQ((*r)->ReadBlockHeader(0, c).status().code(), StatusCode::kCorruption) << c;
+    auto col = (*r)->ReadColumn(0, c);
+    EXPECT_EQ(col.status().code(), StatusCode::kCorruption) << c;
+    EXPECT_NE(col.status().message().find("format version 3"), std::string::npos) << col.status().ToString();
+  }
+  EXPECT_TRUE((*r)->ReadColumn(0, 2).ok()) << "the blocks of older encodings read as ever";
+}
+
 // Regenerates the golden file of the current version (never an older one).
 TEST(Segment, DISABLED_WriteGolden) {
-  ASSERT_EQ(kSegmentFormatVersion, 3);
-  ASSERT_TRUE(WriteVersion3Golden(DefaultFileSystem(), testing::TestData("golden/v3_all_types.whs")).ok());
+  ASSERT_EQ(kSegmentFormatVersion, 4);
+  ASSERT_TRUE(WriteVersion4Golden(DefaultFileSystem(), testing::TestData("golden/v4_all_types.whs")).ok());
 }
 
 // Parts must come in partition order, and a part's buckets in bucket order again from 0.

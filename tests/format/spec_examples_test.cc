@@ -140,6 +140,15 @@ std::vector<Example> Examples() {
   ex.push_back({"double-zero",
                 Fixed<double>(DataType::Double(), {0.0, -0.0, std::numeric_limits<double>::infinity()}),
                 std::nullopt, Encoding::kPlain});
+  ex.push_back({"lengths", Strings({"in_ab", nullptr, "", "in_cde"}), std::nullopt, Encoding::kLengths});
+  {
+    Column c(DataType::Int32());
+    for (int i = 0; i < 64; ++i) {
+      if (i == 9) c.AppendNull();
+      else c.Append<int32_t>(i == 5 ? 7 : i == 40 ? 4001 : 100 * i);
+    }
+    ex.push_back({"patched", std::move(c), std::nullopt, Encoding::kForPatched});
+  }
   return ex;
 }
 

@@ -14,6 +14,10 @@ Extended on 2026-12-07, again from SPEC.md alone, for schema changes (manifest r
 SPEC "Schema changes"): each change is validated, the live entries' zone maps are converted to
 the new storage columns, and a file written under an older schema is read by column name
 (missing columns NULL, narrower types widened; its block zone maps converted the same way).
+
+Extended on 2026-12-08, again from SPEC.md alone, for segment files of version 4 (SPEC "Block
+frame"): the block encodings 4 LENGTHS (STRING) and 5 FOR_PATCHED (integer-like types: a
+FOR_BITPACK payload, then exception rows and their values), refused in files of versions 1-3.
 """
 import datetime
 import os, sys, struct, datetime
@@ -446,15 +450,17 @@ def unpack_bits(data, n, w):
     big = int.from_bytes(data, "little"); mask = (1 << w) - 1
     return [(big >> (i * w)) & mask for i in range(n)]
 
+ENC_NAMES = ("PLAIN", "RLE", "DICTIONARY", "FOR_BITPACK", "LENGTHS", "FOR_PATCHED")
 ENC_TALLY = {}
-def decode_block(d, off, length, col, rows):
+def decode_block(d, off, length, col, rows, ver):
     b = Buf(d, off, off + length)
     enc, comp, res, n, raw, stored = struct.unpack("<BBHIII", b.take(16))
     need(res == 0, "block reserved"); need(n == rows, "block value count %d != rows %d" % (n, rows))
-    need(16 + stored + 8 == length, "block length"); need(enc in (0, 1, 2, 3), "encoding %d" % enc)
+    need(16 + stored + 8 == length, "block length"); need(enc in (0, 1, 2, 3, 4, 5), "encoding %d" % enc)
+    need(enc < 4 or ver >= 4, "encoding %s in a segment file of version %d" % (ENC_NAMES[enc], ver))
     need(comp in (0, 1), "compression %d" % comp)
     payload = b.take(stored)
-    ENC_TALLY[(col["name"], ("PLAIN","RLE","DICTIONARY","FOR_BITPACK")[enc] if enc < 4 else enc, comp)] = ENC_TALLY.get((col["name"], ("PLAIN","RLE","DICTIONARY","FOR_BITPACK")[enc] if enc < 4 else enc, comp), 0) + 1
+    ENC_TALLY[(col["name"], ENC_NAMES[enc], comp)] = ENC_TALLY.get((col["name"], ENC_NAMES[enc], comp), 0) + 1
     need(b.u64() == xxh64(d[off:off + 16 + stored]), "block checksum at %d" % off)
     if comp == 1:
         raise Corrupt("block at %d is zstd-compressed: not supported by this reader" % off)
@@ -496,8 +502,15 @@ def decode_block(d, off, length, col, rows):
         for i, c in enumerate(codes):
             if valid[i]: need(c < dcount, "code out of range"); vals.append(ents[c])
             else: need(c < dcount or c == 0, "NULL code"); vals.append(None)
+    elif enc == 4:
+        # LENGTHS: per row, u32 length then that many bytes (a NULL row: length 0)
+        need(t == 6, "LENGTHS on non-STRING")
+        vals = []
+        for i in range(n):
+            v = pb.take(pb.u32()); need(valid[i] or not v, "NULL row with bytes")
+            vals.append(v.decode("utf-8"))
     else:
-        need(integer_like(t), "FOR_BITPACK on DOUBLE/STRING")
+        need(integer_like(t), "%s on DOUBLE/STRING" % ENC_NAMES[enc])
         big = (t == 5 and p > 18); bits = 128 if big else 64
         base = pb.i128() if big else pb.i64(); mult = pb.i128() if big else pb.i64()
         w = pb.u8(); need(w <= 64, "FOR width"); offs = unpack_bits(pb.take((n * w + 7) // 8), n, w)
@@ -506,6 +519,14 @@ def decode_block(d, off, length, col, rows):
             v = (base + mult * o) % (1 << bits) % (1 << (8 * W))
             if v >= 1 << (8 * W - 1): v -= 1 << (8 * W)
             vals.append(v)
+        if enc == 5:
+            # FOR_PATCHED: then u32 exception count x, x u32 row numbers (strictly increasing,
+            # each < n), x values of the physical width; an exception row's offset is ignored
+            x = pb.u32(); need(x <= n, "exception count %d > n %d" % (x, n))
+            erows = [pb.u32() for _ in range(x)]
+            need(all(erows[k] < erows[k + 1] for k in range(x - 1)), "exception rows not strictly increasing")
+            need(all(r < n for r in erows), "exception row >= n")
+            for r in erows: vals[r] = fixed(pb.take(W))
     need(pb.done(), "bytes left over in block payload")
     out = []
     for i in range(n):
@@ -528,7 +549,7 @@ def read_segment(path):
     need(len(d) >= 8 + 48 and d[:8] == b"WHSEG\r\n\x1a" and d[-8:] == b"WHSEG\r\n\x1a", "segment magic")
     tr = d[-48:]
     foff, flen, ver, res, incompat, compat, fxxh, txxh = struct.unpack_from("<QIHHIIQQ", tr, 0)
-    need(txxh == xxh64(tr[:32]), "trailer checksum"); need(1 <= ver <= 3, "segment version %d" % ver)
+    need(txxh == xxh64(tr[:32]), "trailer checksum"); need(1 <= ver <= 4, "segment version %d" % ver)
     need(res == 0, "trailer reserved"); need(incompat == 0, "incompatible features")
     need(foff >= 8 and foff + flen + 48 == len(d), "footer offset/length")
     need(fxxh == xxh64(d[foff:foff + flen]), "footer checksum")
@@ -555,7 +576,7 @@ def read_segment(path):
         rgs.append({"rows": rows, "bidx": bidx, "blocks": blocks})
     need(expect == foff, "last block does not end at footer")
     need(total == sum(r["rows"] for r in rgs), "footer row count")
-    if ver == 3:
+    if ver >= 3:   # version 4 keeps version 3's footer
         K = b.u32(); need(K <= G and (K >= 1 or G == 0), "part count"); parts = []; first = 0; prev = None
         for _ in range(K):
             hp = b.u8(); day = b.i32(); n = b.u32()
@@ -682,7 +703,7 @@ def main():
             sorted(bmap.items()), e["buckets"], "OK" if ok_b else "MISMATCH", "OK" if zm_ok else "MISMATCH"))
         if not (ok_rows and ok_b and zm_ok): problems.append("%s: manifest/part mismatch" % e["path"])
         for r in rgs:
-            colvals = [decode_block(seg["data"], bl["offset"], bl["length"], c, r["rows"]) for c, bl in zip(seg["columns"], r["blocks"])]
+            colvals = [decode_block(seg["data"], bl["offset"], bl["length"], c, r["rows"], seg["version"]) for c, bl in zip(seg["columns"], r["blocks"])]
             for ci, (c, bl) in enumerate(zip(seg["columns"], r["blocks"])):
                 if zone_map_of(colvals[ci], c["type"]) != bl["zm"]: problems.append("%s: block zone map of %s differs from values" % (e["path"], c["name"]))
             bucket_of_row = [bk for bk, n in r["bidx"] for _ in range(n)]
