@@ -694,33 +694,52 @@ Status EncodeBlock(const Column& c, size_t b, size_t e, const EncodeOptions& opt
   consider(Encoding::kForPatched, patch.ok, patch.size);
   // LENGTHS is PLAIN's size less 4 bytes: STRING's PLAIN from format version 4 on.
   consider(Encoding::kLengths, str, plain_size - 4);
-  switch (enc) {
-    case Encoding::kPlain: EncodePlain(c, b, e, &payload); break;
-    case Encoding::kLengths: EncodeLengths(c, b, e, &payload); break;
-    case Encoding::kForPatched: EncodePatched(c, b, patch, &payload); break;
-    case Encoding::kRle: EncodeRle(c, runs, &payload); break;
-    case Encoding::kForBitpack: EncodeFor(c, b, e, forp, &payload); break;
-    case Encoding::kDictionary: EncodeDict(dict, &payload); break;
-  }
+  const size_t validity_bytes = payload.size();
+  auto encode_values = [&](Encoding as, std::string* to) {
+    switch (as) {
+      case Encoding::kPlain: EncodePlain(c, b, e, to); break;
+      case Encoding::kLengths: EncodeLengths(c, b, e, to); break;
+      case Encoding::kForPatched: EncodePatched(c, b, patch, to); break;
+      case Encoding::kRle: EncodeRle(c, runs, to); break;
+      case Encoding::kForBitpack: EncodeFor(c, b, e, forp, to); break;
+      case Encoding::kDictionary: EncodeDict(dict, to); break;
+    }
+  };
+  // zstd of a payload when it is large enough and saves more than an eighth, else empty.
+  auto compress = [&](const std::string& raw, std::string* to) {
+    to->clear();
+    if (!opt.allow_zstd || raw.size() < std::max<size_t>(opt.zstd_min_bytes, 64)) return false;
+    to->resize(ZSTD_compressBound(raw.size()));
+    // One compression context per thread (creating one per block is most of the cost of small
+    // blocks).
+    thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+    const size_t r = ZSTD_compressCCtx(cctx.get(), to->data(), to->size(), raw.data(), raw.size(), opt.zstd_level);
+    if (ZSTD_isError(r) || r >= raw.size() - raw.size() / 8) return false;
+    to->resize(r);
+    return true;
+  };
+  encode_values(enc, &payload);
   if (payload.size() > kMaxBlockRawBytes) return Status::Internal("block too large");
+  std::string compressed;
+  bool zstd = compress(payload, &compressed);
+  // A dictionary of many entries (receipt numbers: about one per two rows) is smallest before
+  // compression, but its entries and scattered codes often compress worse than the strings in
+  // row order: then LENGTHS is compressed too, and the smaller stored kept.
+  if (enc == Encoding::kDictionary && zstd && !opt.force_encoding && dict.entries.size() > n / 16) {
+    std::string alt = payload.substr(0, validity_bytes), alt_compressed;
+    encode_values(Encoding::kLengths, &alt);
+    if (alt.size() <= kMaxBlockRawBytes && compress(alt, &alt_compressed) && alt_compressed.size() < compressed.size()) {
+      enc = Encoding::kLengths;
+      payload = std::move(alt);
+      compressed = std::move(alt_compressed);
+    }
+  }
 
   BlockInfo info;
   info.encoding = enc;
   info.rows = static_cast<uint32_t>(n);
   info.raw_size = static_cast<uint32_t>(payload.size());
-  std::string compressed;
-  if (opt.allow_zstd && payload.size() >= std::max<size_t>(opt.zstd_min_bytes, 64)) {
-    compressed.resize(ZSTD_compressBound(payload.size()));
-    // One compression context per thread (creating one per block is most of the cost of small
-    // blocks).
-    thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
-    size_t r = ZSTD_compressCCtx(cctx.get(), compressed.data(), compressed.size(), payload.data(),
-                                 payload.size(), opt.zstd_level);
-    if (!ZSTD_isError(r) && r < payload.size() - payload.size() / 8) {
-      compressed.resize(r);
-      info.compression = Compression::kZstd;
-    }
-  }
+  if (zstd) info.compression = Compression::kZstd;
   const std::string& stored = info.compression == Compression::kZstd ? compressed : payload;
   info.stored_size = static_cast<uint32_t>(stored.size());
 

@@ -678,6 +678,43 @@ TEST(Encoding, LengthsHoldEachStringAfterItsLength) {
             StatusCode::kCorruption);
 }
 
+// A dictionary of many entries (receipt numbers, each about twice) is the smallest payload, but
+// not always the smallest after zstd: the writer then compares LENGTHS compressed and keeps the
+// smaller stored block.
+TEST(Encoding, ManyEntryDictionaryGivesWayToLengthsWhenThatCompressesSmaller) {
+  std::mt19937_64 rng(3);
+  Column c(DataType::String());
+  std::vector<std::string> pool;
+  for (int i = 0; i < 1500; ++i) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%04d", static_cast<int>(rng() % 10000), static_cast<int>(rng() % 10000));
+    pool.emplace_back(buf);
+  }
+  for (int i = 0; i < 3000; ++i) {
+    if (rng() % 3 == 0) c.AppendNull();
+    else c.AppendString(pool[rng() % pool.size()]);
+  }
+  auto stored = [&](std::optional<Encoding> force, BlockInfo* info) {
+    EncodeOptions opt;
+    opt.force_encoding = force;
+    std::string block;
+    EXPECT_TRUE(EncodeBlock(c, 0, c.size(), opt, &block, info).ok());
+    auto d = Decode(c.type(), block, c.size());
+    EXPECT_TRUE(d.ok());
+    if (d.ok()) ExpectSame(c, *d);
+    return block.size();
+  };
+  BlockInfo chosen, dict, lengths;
+  const size_t size = stored(std::nullopt, &chosen);
+  const size_t dict_size = stored(Encoding::kDictionary, &dict);
+  const size_t lengths_size = stored(Encoding::kLengths, &lengths);
+  ASSERT_EQ(dict.encoding, Encoding::kDictionary);
+  EXPECT_LT(dict.raw_size, lengths.raw_size) << "the dictionary is the smaller payload";
+  EXPECT_LT(lengths_size, dict_size) << "these strings compress better in row order";
+  EXPECT_EQ(size, lengths_size);
+  EXPECT_EQ(chosen.encoding, Encoding::kLengths);
+}
+
 // FOR_PATCHED's exceptions are checked: count, order, rows, and the column's type.
 TEST(Encoding, ForPatchedExceptionsAreChecked) {
   // 64 BIGINT rows: base 10, multiplier 1, width 0 (all 10), then exceptions.
