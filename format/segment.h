@@ -177,7 +177,7 @@ class SegmentWriter {
 // "Row groups and buckets").
 constexpr unsigned kShareMinLevel = 3;
 constexpr uint64_t kShareSmallRows = 1024;
-constexpr uint64_t kShareCellRows = 256;
+constexpr uint64_t kShareCellRows = 512;
 std::vector<uint32_t> ShareBuckets(const std::vector<uint64_t>& rows_per_bucket, uint64_t target);
 
 // Reads a segment. Open() reads the trailer and footer (one tail read) and verifies both; blocks

@@ -386,8 +386,14 @@ TEST(Segment, ShareBucketsHalvesAlignedRanges) {
   const std::vector<uint32_t> level3 = {5, 11, 16, 22, 28, 33, 39, 45};
   for (uint32_t b = 0; b < 45; ++b)
     EXPECT_EQ(end[b], *std::upper_bound(level3.begin(), level3.end(), b)) << b;
-  // 300 rows a bucket: each bucket alone.
-  end = ShareBuckets(std::vector<uint64_t>(45, 300), 4096);
+  // 300 rows a bucket (13,500): level 3 again with the default target; each bucket alone with a
+  // target of 512, and from 513 rows a bucket.
+  end = ShareBuckets(std::vector<uint64_t>(45, 300), kDefaultSharedGroupRows);
+  for (uint32_t b = 0; b < 45; ++b)
+    EXPECT_EQ(end[b], *std::upper_bound(level3.begin(), level3.end(), b)) << b;
+  end = ShareBuckets(std::vector<uint64_t>(45, 300), 512);
+  for (uint32_t b = 0; b < 45; ++b) EXPECT_EQ(end[b], b + 1) << b;
+  end = ShareBuckets(std::vector<uint64_t>(45, 513), kDefaultSharedGroupRows);
   for (uint32_t b = 0; b < 45; ++b) EXPECT_EQ(end[b], b + 1) << b;
   // 900 rows in all (20 a bucket): one row group.
   end = ShareBuckets(std::vector<uint64_t>(45, 20), 4096);
