@@ -243,8 +243,8 @@ PatchPlan PlanPatched(const Column& c, size_t b, size_t e, const ForPlan& forp) 
   const int max_k = width == 16 ? 38 : width == 8 ? 18 : 9;
   int k_count[39] = {};
   int sampled = 0;
-  const size_t step = std::max<size_t>(1, n / 64);
-  for (size_t i = b; i < e && sampled < 64; i += step) {
+  for (size_t j = 0; j < 64; ++j) {  // rows floor(j * n / 64), spread over the block
+    const size_t i = b + j * n / 64;
     if (!Valid(c, i)) continue;
     const int128 v = IntegerAt(c, i);
     uint128 a = v < 0 ? uint128{0} - static_cast<uint128>(v) : static_cast<uint128>(v);
@@ -282,9 +282,9 @@ PatchPlan PlanPatched(const Column& c, size_t b, size_t e, const ForPlan& forp) 
   }
   if (!any) return p;
   if (!by_power) base = forp.base;
-  // Offsets, and how many rows need each bit width (65: more than 64 bits, always exceptions).
+  // Offsets, and how many rows need each bit width (rows of more than 64 bits are `forced`).
   p.offs.assign(n, 0);
-  size_t by_width[66] = {};
+  size_t by_width[65] = {};
   size_t forced = 0;
   for (size_t i = 0; i < n; ++i) {
     if (!Valid(c, b + i)) continue;
@@ -725,7 +725,9 @@ Status EncodeBlock(const Column& c, size_t b, size_t e, const EncodeOptions& opt
   // A dictionary of many entries (receipt numbers: about one per two rows) is smallest before
   // compression, but its entries and scattered codes often compress worse than the strings in
   // row order: then LENGTHS is compressed too, and the smaller stored kept.
-  if (enc == Encoding::kDictionary && zstd && !opt.force_encoding && dict.entries.size() > n / 16) {
+  // (Dictionaries of up to Column::kMaxDictionary entries are kept: queries use their codes.)
+  if (enc == Encoding::kDictionary && zstd && !opt.force_encoding &&
+      dict.entries.size() > std::max<size_t>(n / 16, Column::kMaxDictionary)) {
     std::string alt = payload.substr(0, validity_bytes), alt_compressed;
     encode_values(Encoding::kLengths, &alt);
     if (alt.size() <= kMaxBlockRawBytes && compress(alt, &alt_compressed) && alt_compressed.size() < compressed.size()) {

@@ -288,13 +288,20 @@ TEST(Segment, ReadsCheckedInVersion4GoldenFileForever) {
   ASSERT_EQ(f.row_groups.size(), 2u);
   ExpectSegmentHolds(**r, Version4GoldenData());
   EXPECT_EQ((*r)->VerifyBlocks([](const Status& s) { ADD_FAILURE() << s.ToString(); }), 0u);
-  // The new encodings are there, as the writer of today still picks them.
-  auto money = (*r)->ReadBlockHeader(0, 5);
-  ASSERT_TRUE(money.ok());
-  EXPECT_EQ(money->encoding, Encoding::kForPatched);
-  auto s = (*r)->ReadBlockHeader(0, 6);
-  ASSERT_TRUE(s.ok());
-  EXPECT_EQ(s->encoding, Encoding::kLengths);
+  // The new encodings are there, in the golden file and in what the writer of today writes for
+  // the same rows.
+  TempDir dir;
+  ASSERT_TRUE(WriteVersion4Golden(DefaultFileSystem(), dir.Join("v4.whs")).ok());
+  auto now = SegmentReader::Open(DefaultFileSystem(), dir.Join("v4.whs"));
+  ASSERT_TRUE(now.ok());
+  for (const SegmentReader* reader : {r->get(), now->get()}) {
+    auto money = reader->ReadBlockHeader(0, 5);
+    ASSERT_TRUE(money.ok());
+    EXPECT_EQ(money->encoding, Encoding::kForPatched);
+    auto s = reader->ReadBlockHeader(0, 6);
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->encoding, Encoding::kLengths);
+  }
 }
 
 // The encodings of version 4 are corruption in a file of an older version: the version-4
