@@ -494,6 +494,22 @@ TEST(BitPacking, EveryWidthAndCountRoundTrips) {
 namespace wh {
 namespace {
 
+// A block frame around an uncompressed payload.
+std::string Frame(Encoding e, uint32_t rows, const std::string& payload) {
+  std::string block;
+  block.push_back(static_cast<char>(e));
+  block.push_back(0);  // no compression
+  block.append(2, '\0');
+  const uint32_t size = static_cast<uint32_t>(payload.size());
+  block.append(reinterpret_cast<const char*>(&rows), 4);
+  block.append(reinterpret_cast<const char*>(&size), 4);
+  block.append(reinterpret_cast<const char*>(&size), 4);
+  block += payload;
+  const uint64_t sum = Checksum64(block.data(), block.size());
+  block.append(reinterpret_cast<const char*>(&sum), 8);
+  return block;
+}
+
 // A DICTIONARY block written by hand (SPEC.md "Block frame"): validity, entries, codes.
 std::string DictionaryBlock(const std::vector<std::string>& entries, const std::vector<uint64_t>& codes, int width,
                             const std::vector<bool>& valid) {
@@ -518,34 +534,7 @@ std::string DictionaryBlock(const std::vector<std::string>& entries, const std::
   std::vector<uint8_t> packed(BitPackedSize(n, width));
   BitPack(codes.data(), n, width, packed.data());
   payload.append(packed.begin(), packed.end());
-  std::string block;
-  block.push_back(static_cast<char>(Encoding::kDictionary));
-  block.push_back(0);  // no compression
-  block.append(2, '\0');
-  const uint32_t rows = static_cast<uint32_t>(n), size = static_cast<uint32_t>(payload.size());
-  block.append(reinterpret_cast<const char*>(&rows), 4);
-  block.append(reinterpret_cast<const char*>(&size), 4);
-  block.append(reinterpret_cast<const char*>(&size), 4);
-  block += payload;
-  const uint64_t sum = Checksum64(block.data(), block.size());
-  block.append(reinterpret_cast<const char*>(&sum), 8);
-  return block;
-}
-
-// A block frame around an uncompressed payload.
-std::string Frame(Encoding e, uint32_t rows, const std::string& payload) {
-  std::string block;
-  block.push_back(static_cast<char>(e));
-  block.push_back(0);  // no compression
-  block.append(2, '\0');
-  const uint32_t size = static_cast<uint32_t>(payload.size());
-  block.append(reinterpret_cast<const char*>(&rows), 4);
-  block.append(reinterpret_cast<const char*>(&size), 4);
-  block.append(reinterpret_cast<const char*>(&size), 4);
-  block += payload;
-  const uint64_t sum = Checksum64(block.data(), block.size());
-  block.append(reinterpret_cast<const char*>(&sum), 8);
-  return block;
+  return Frame(Encoding::kDictionary, static_cast<uint32_t>(n), payload);
 }
 
 Result<Column> Decode(const DataType& t, const std::string& block, size_t n) {
