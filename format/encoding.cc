@@ -247,11 +247,18 @@ PatchPlan PlanPatched(const Column& c, size_t b, size_t e, const ForPlan& forp) 
     const size_t i = b + j * n / 64;
     if (!Valid(c, i)) continue;
     const int128 v = IntegerAt(c, i);
-    uint128 a = v < 0 ? uint128{0} - static_cast<uint128>(v) : static_cast<uint128>(v);
+    const uint128 a = v < 0 ? uint128{0} - static_cast<uint128>(v) : static_cast<uint128>(v);
     int k = 0;
-    while (k < max_k && a != 0 && a % 10 == 0) { a /= 10; ++k; }
-    if (a == 0) k = max_k;
-    for (int j = 1; j <= k; ++j) ++k_count[j];
+    if (a == 0) {
+      k = max_k;
+    } else if (a <= ~uint64_t{0}) {  // 64-bit divisions where the value allows (most)
+      uint64_t x = static_cast<uint64_t>(a);
+      while (k < max_k && x % 10 == 0) { x /= 10; ++k; }
+    } else {
+      uint128 x = a;
+      while (k < max_k && x % 10 == 0) { x /= 10; ++k; }
+    }
+    for (int t = 1; t <= k; ++t) ++k_count[t];
     ++sampled;
   }
   if (sampled < 16) return p;
@@ -267,52 +274,68 @@ PatchPlan PlanPatched(const Column& c, size_t b, size_t e, const ForPlan& forp) 
     d = static_cast<uint128>(forp.mult);
   }
   const ExactDivisor div(d);
-  std::vector<uint8_t> excepted(n, 0);
-  bool any = false;
-  int128 base = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (!Valid(c, b + i)) continue;
-    const int128 v = IntegerAt(c, b + i);
-    if (by_power) {
-      const uint128 a = v < 0 ? uint128{0} - static_cast<uint128>(v) : static_cast<uint128>(v);
-      if (!div.Divides(a)) { excepted[i] = 1; continue; }
+  int128 base = forp.base;
+  if (by_power) {  // the least multiple of d
+    bool any = false;
+    for (size_t i = b; i < e; ++i) {
+      if (!Valid(c, i)) continue;
+      const int128 v = IntegerAt(c, i);
+      if (!div.Divides(v < 0 ? uint128{0} - static_cast<uint128>(v) : static_cast<uint128>(v))) continue;
+      if (!any || v < base) base = v;
+      any = true;
     }
-    if (!any || v < base) base = v;
-    any = true;
+    if (!any) return p;
   }
-  if (!any) return p;
-  if (!by_power) base = forp.base;
-  // Offsets, and how many rows need each bit width (rows of more than 64 bits are `forced`).
-  p.offs.assign(n, 0);
+  // Row i's offset; false when it is an exception whatever the width (not a multiple of d, or
+  // an offset of more than 64 bits).
+  auto offset_of = [&](size_t i, uint64_t* off) {
+    const int128 v = IntegerAt(c, i);
+    if (by_power && !div.Divides(v < 0 ? uint128{0} - static_cast<uint128>(v) : static_cast<uint128>(v)))
+      return false;
+    const uint128 q = div.Divide(static_cast<uint128>(v) - static_cast<uint128>(base));
+    if (q > ~uint64_t{0}) return false;
+    *off = static_cast<uint64_t>(q);
+    return true;
+  };
+  // How many rows need each bit width; the width that makes packed offsets plus exceptions
+  // smallest. (Counted before anything is stored: most blocks planned, ids and timestamps, end
+  // here without exceptions.)
   size_t by_width[65] = {};
   size_t forced = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (!Valid(c, b + i)) continue;
-    if (excepted[i]) { ++forced; continue; }
-    const uint128 q = div.Divide(static_cast<uint128>(IntegerAt(c, b + i)) - static_cast<uint128>(base));
-    if (q > ~uint64_t{0}) { excepted[i] = 1; ++forced; continue; }
-    p.offs[i] = static_cast<uint64_t>(q);
-    ++by_width[BitWidth(p.offs[i])];
+  if (!by_power && d == 1 && width == 8) {
+    // The common case (ids, FOR_BITPACK's multiplier 1): a tight loop over the raw values.
+    const uint64_t* v = c.values<uint64_t>();
+    const uint64_t base64 = static_cast<uint64_t>(static_cast<int64_t>(base));
+    for (size_t i = b; i < e; ++i)
+      if (Valid(c, i)) ++by_width[BitWidth(v[i] - base64)];
+  } else {
+    for (size_t i = b; i < e; ++i) {
+      if (!Valid(c, i)) continue;
+      uint64_t off;
+      if (offset_of(i, &off)) ++by_width[BitWidth(off)];
+      else ++forced;
+    }
   }
-  // The width that makes packed offsets plus exceptions smallest.
   const size_t wide = width == 16 ? 16 : 8;
   const size_t fixed = 1 + 2 * wide + 4;
-  size_t best = SIZE_MAX, over = 0;
+  size_t best = SIZE_MAX, over = 0, best_over = 0;
   int best_w = 64;
   for (int w = 64; w >= 0; --w) {
     const size_t size = fixed + BitPackedSize(n, w) + (forced + over) * (4 + width);
-    if (size <= best) { best = size; best_w = w; }
+    if (size <= best) { best = size; best_w = w; best_over = forced + over; }
     over += by_width[w];
   }
+  if (best_over == 0) return p;  // no exceptions: FOR_BITPACK's plan
   p.base = base;
   p.mult = static_cast<int128>(d);
   p.bw = best_w;
-  for (size_t i = 0; i < n; ++i) {
-    if (!Valid(c, b + i)) continue;
-    if (excepted[i] || BitWidth(p.offs[i]) > best_w) {
-      p.rows.push_back(static_cast<uint32_t>(i));
-      p.offs[i] = 0;
-    }
+  p.offs.assign(n, 0);
+  p.rows.reserve(best_over);
+  for (size_t i = b; i < e; ++i) {
+    if (!Valid(c, i)) continue;
+    uint64_t off;
+    if (offset_of(i, &off) && BitWidth(off) <= best_w) p.offs[i - b] = off;
+    else p.rows.push_back(static_cast<uint32_t>(i - b));
   }
   if (p.rows.empty()) return PatchPlan{};  // plain FOR_BITPACK then
   p.size = best;
