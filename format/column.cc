@@ -388,11 +388,21 @@ bool Column::MapDictionary(const Column& src, std::vector<uint32_t>* map) {
   if (in.size() > kMaxDictionary) return false;
   std::shared_ptr<Column> merged;
   const Column* cur = dict_.get();
+  // Blocks of one column often have the same entries in the same order (a compaction merging
+  // inputs: 'usd', 'web'): then the codes stay as they are (an empty map).
+  if (in.size() <= cur->size()) {
+    size_t same = 0;
+    while (same < in.size() && SameString(in.GetString(same), cur->GetString(same))) ++same;
+    if (same == in.size()) {
+      map->clear();
+      return true;
+    }
+  }
   map->resize(in.size());
   for (size_t e = 0; e < in.size(); ++e) {
     const std::string_view v = in.GetString(e);
     size_t k = 0;
-    while (k < cur->size() && cur->GetString(k) != v) ++k;
+    while (k < cur->size() && !SameString(cur->GetString(k), v)) ++k;
     if (k == cur->size()) {
       if (cur->size() >= kMaxDictionary) return false;
       if (!merged) {  // copy on write: the old dictionary may be another column's too

@@ -176,8 +176,9 @@ class Column {
     if (!validity_.empty()) validity_.push_back(1);
   }
   void Materialize() const;
-  // Codes in this column's dictionary for the entries of src's (extending a copy of it), or
-  // false when the merged dictionary would grow too large to keep.
+  // Codes in this column's dictionary for the entries of src's (extending a copy of it; an
+  // empty map when src's entries are this dictionary's first ones, in order), or false when the
+  // merged dictionary would grow too large to keep.
   bool MapDictionary(const Column& src, std::vector<uint32_t>* map);
 
   DataType type_;
