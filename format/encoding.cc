@@ -201,6 +201,20 @@ ForPlan PlanFor(const Column& c, size_t b, size_t e) {
   return p;
 }
 
+// FOR_BITPACK's payload (and the start of FOR_PATCHED's): base and multiplier (16 bytes each
+// for DECIMAL p > 18, else 8), the width, the offsets bit-packed.
+void PutFrameOfReference(const Column& c, int128 base, int128 mult, int bw, const std::vector<uint64_t>& offs,
+                         std::string* out) {
+  ByteWriter w(out);
+  const int wide = c.type().physical() == PhysicalType::kInt128 ? 16 : 8;
+  PutWide(&w, base, wide);
+  PutWide(&w, mult, wide);
+  w.PutU8(static_cast<uint8_t>(bw));
+  const size_t at = out->size();
+  out->resize(at + BitPackedSize(offs.size(), bw));
+  BitPack(offs.data(), offs.size(), bw, reinterpret_cast<uint8_t*>(out->data() + at));
+}
+
 // FOR_PATCHED: frame of reference for most rows, the others (exceptions) stored whole. It pays
 // where a few values break a common divisor (DECIMAL amounts read from binary floating point:
 // 7.8100000000000005 among cents) or the range (rare huge values among small ones): FOR_BITPACK
@@ -344,27 +358,15 @@ PatchPlan PlanPatched(const Column& c, size_t b, size_t e, const ForPlan& forp) 
 }
 
 void EncodePatched(const Column& c, size_t b, const PatchPlan& p, std::string* out) {
+  PutFrameOfReference(c, p.base, p.mult, p.bw, p.offs, out);
   ByteWriter w(out);
   const int width = c.type().width();
-  const int wide = width == 16 ? 16 : 8;
-  PutWide(&w, p.base, wide);
-  PutWide(&w, p.mult, wide);
-  w.PutU8(static_cast<uint8_t>(p.bw));
-  const size_t n = p.offs.size();
-  size_t at = out->size();
-  out->resize(at + BitPackedSize(n, p.bw));
-  BitPack(p.offs.data(), n, p.bw, reinterpret_cast<uint8_t*>(out->data() + at));
   w.PutU32(static_cast<uint32_t>(p.rows.size()));
   for (uint32_t r : p.rows) w.PutU32(r);
   for (uint32_t r : p.rows) w.PutBytes(c.values<uint8_t>() + (b + r) * width, width);
 }
 
 void EncodeFor(const Column& c, size_t b, size_t e, const ForPlan& p, std::string* out) {
-  ByteWriter w(out);
-  int wide = c.type().physical() == PhysicalType::kInt128 ? 16 : 8;
-  PutWide(&w, p.base, wide);
-  PutWide(&w, p.mult, wide);
-  w.PutU8(static_cast<uint8_t>(p.bw));
   size_t n = e - b;
   std::vector<uint64_t> offs(n);
   uint128 mult = static_cast<uint128>(p.mult);
@@ -374,9 +376,7 @@ void EncodeFor(const Column& c, size_t b, size_t e, const ForPlan& p, std::strin
                                            static_cast<uint128>(p.base)) / mult)
                   : 0;
   }
-  size_t at = out->size();
-  out->resize(at + BitPackedSize(n, p.bw));
-  BitPack(offs.data(), n, p.bw, reinterpret_cast<uint8_t*>(out->data() + at));
+  PutFrameOfReference(c, p.base, p.mult, p.bw, offs, out);
 }
 
 struct DictPlan {
@@ -805,7 +805,7 @@ Status VerifyBlockFrame(const uint8_t* data, size_t size, BlockInfo* info_out) {
   if (info.stored_size != size - kBlockHeaderSize - kBlockTrailerSize)
     return Status::Corruption("block stored size " + std::to_string(info.stored_size) +
                               " disagrees with its frame of " + std::to_string(size) + " bytes");
-  if (enc > 5 || comp > 1 || reserved != 0)
+  if (enc > static_cast<uint8_t>(Encoding::kForPatched) || comp > 1 || reserved != 0)
     return Status::Corruption("block header names unknown encoding " + std::to_string(enc) +
                               " or compression " + std::to_string(comp));
   if (info.rows > kMaxBlockRows || info.raw_size > kMaxBlockRawBytes)

@@ -66,8 +66,8 @@ ZoneMap WidenZone(const ZoneMap& z, const DataType& from, const DataType& to);
 // The segment writer's default target for row groups that several buckets share: buckets share
 // one while their rows together are at most this many (see ShareBuckets in segment.h). 8,192
 // with 512 rows a bucket (kShareCellRows): a day of SF 1 payments (45 buckets of ~290 rows)
-// then has 8 row groups, not 45, and 13% fewer bytes (zstd and the frames), for ~4% more time
-// in the report, whose units of work are then of level 3.
+// then has 8 row groups, not 45, and 13% fewer bytes (zstd and the frames), for ~5% more time
+// in the report, whose units of work then hold several buckets (16 units, not 45).
 constexpr uint32_t kDefaultSharedGroupRows = 8192;
 
 struct EncodeOptions {
