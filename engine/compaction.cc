@@ -146,7 +146,7 @@ Status TableWriter::Compact(const CompactOptions& options, CompactStats* stats) 
       MergeInput in;
       in.reader = r->get();
       for (const SegmentEntry* e : f->parts) {
-        WH_ASSIGN_OR_RETURN(in.parts[e->partition], (*r)->Part(e->partition));
+        WH_ASSIGN_OR_RETURN(in.parts[e->partition], (*r)->PartNumber(e->partition));
         partitions.insert(e->partition);
         stats->rows += e->rows;
         // The etl_date column is the last storage column; its zone map's max is the newest row.
@@ -228,7 +228,7 @@ Status TableWriter::Overwrite(const std::optional<PartitionSet>& partitions) {
         readers.push_back(std::move(r).value());
         in.reader = readers.back().get();
       }
-      WH_ASSIGN_OR_RETURN(in.parts[e.partition], in.reader->Part(e.partition));
+      WH_ASSIGN_OR_RETURN(in.parts[e.partition], in.reader->PartNumber(e.partition));
       carried += e.rows;
     }
     if (in.reader) inputs.push_back(std::move(in));

@@ -235,7 +235,7 @@ class TableWriter {
   // them: partition -> row groups [first, first + count).
   struct MergeInput {
     const SegmentReader* reader = nullptr;
-    std::map<std::optional<int32_t>, std::pair<size_t, size_t>> parts;
+    std::map<std::optional<int32_t>, uint32_t> parts;  // partition -> its part in the file
   };
   // Merges the files this batch wrote when a partition is in more than one (a batch larger than
   // the memory budget writes files per flush), so that row groups hold a bucket's rows of the

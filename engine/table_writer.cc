@@ -354,9 +354,7 @@ Result<std::unique_ptr<TableWriter::OpenFile>> TableWriter::BeginFile() {
 
 Status TableWriter::BeginPart(OpenFile* out, std::optional<int32_t> partition,
                               const std::vector<uint64_t>& rows_per_bucket) {
-  WH_RETURN_IF_ERROR(out->writer->BeginPart(partition));
-  if (encode_options_.shared_group_rows > 0)
-    out->writer->ShareRowGroups(ShareBuckets(rows_per_bucket, encode_options_.shared_group_rows));
+  WH_RETURN_IF_ERROR(out->writer->BeginPart(partition, rows_per_bucket));
   SegmentEntry e;
   e.path = out->pend->final_path.substr(base_.dir.size() + 1);
   e.partition = partition;
@@ -390,8 +388,9 @@ Status TableWriter::FinishFile(OpenFile* out) {
   for (SegmentEntry& e : pend.parts) {
     e.bytes = pend.bytes;
     e.footer_checksum = out->writer->footer_checksum();
-    const auto [first, count] = footer.PartGroups(e.partition);
-    for (size_t c = 0; c < footer.columns.size(); ++c) e.zones.push_back(footer.ColumnZoneMap(c, first, count));
+    const std::optional<uint32_t> k = footer.PartIndex(e.partition);
+    if (!k || footer.parts.empty()) return Status::Internal("FinishFile: a part the writer did not write");
+    e.zones = footer.parts[*k].zones;
   }
   std::lock_guard<std::mutex> l(mu_);
   ++stats_.segments;
@@ -426,9 +425,7 @@ Status TableWriter::MergeFiles(const std::vector<MergeInput>& inputs, uint64_t t
   // Every partition of the inputs, in order, with its rows.
   std::map<std::optional<int32_t>, uint64_t> by_part;
   for (const MergeInput& in : inputs)
-    for (const auto& [part, groups] : in.parts)
-      for (size_t g = groups.first; g < groups.first + groups.second; ++g)
-        by_part[part] += in.reader->footer().row_groups[g].rows;
+    for (const auto& [partition, part] : in.parts) by_part[partition] += in.reader->footer().PartRows(part);
   std::vector<std::optional<int32_t>> parts;
   std::vector<uint64_t> rows;
   for (const auto& [part, r] : by_part) {
@@ -447,23 +444,31 @@ Status TableWriter::MergeInto(const std::vector<MergeInput>& inputs, const std::
   const uint32_t nb = std::max<uint32_t>(base_.schema.bucket_count, 1);
   const auto& specs = inputs[0].reader->footer().columns;
   std::unique_ptr<OpenFile> out;
+  // Per input, row groups decoded and still needed: shared by buckets (of one partition), or
+  // by parts (small partitions share row groups: each is decoded once for all of them).
+  std::vector<std::map<size_t, std::vector<Column>>> decoded(inputs.size());
   for (const std::optional<int32_t>& partition : parts) {
-    // Each input's part of the partition (row groups [next, end), in bucket order), and the rows
-    // per bucket of them all, which decide the output's shared row groups.
+    // Each input's part of the partition (row groups [next, end), its rows in bucket order),
+    // and the rows per bucket of them all, which decide the output's layout.
     std::vector<size_t> next(inputs.size(), 0), end(inputs.size(), 0);
+    std::vector<uint32_t> part_of(inputs.size(), 0);
     std::vector<uint64_t> rows_per_bucket(nb, 0);
     for (size_t r = 0; r < inputs.size(); ++r) {
       auto it = inputs[r].parts.find(partition);
       if (it == inputs[r].parts.end()) continue;
-      next[r] = it->second.first;
-      end[r] = it->second.first + it->second.second;
+      const SegmentFooter& footer = inputs[r].reader->footer();
+      part_of[r] = it->second;
+      std::tie(next[r], end[r]) = footer.PartRange(it->second);
+      end[r] += next[r];
       for (size_t g = next[r]; g < end[r]; ++g)
-        for (const BucketRun& run : inputs[r].reader->footer().GroupBuckets(g))
+        for (const BucketRun& run : footer.Slice(g, part_of[r]).runs)
           if (run.bucket < nb) rows_per_bucket[run.bucket] += run.rows;
+      // Row groups decoded for earlier partitions that this one's do not reach are done with.
+      std::erase_if(decoded[r], [&](const auto& kv) { return kv.first < next[r]; });
     }
     bool begun = false;  // the partition's part in `out`
     // A bucket's rows are gathered from every input, in order, and written in row groups of
-    // the writer's size; at most one row group's worth is held besides the block being read.
+    // the writer's size; at most one row group's worth is held besides the blocks being read.
     std::vector<Column> acc;
     std::vector<const Column*> ptrs;
     auto reset_acc = [&] {
@@ -505,41 +510,47 @@ Status TableWriter::MergeInto(const std::vector<MergeInput>& inputs, const std::
       for (const auto& c : acc) ptrs.push_back(&c);
       return Status::OK();
     };
-    // A row group shared by several buckets is decoded once and held while its buckets are merged.
-    std::vector<std::vector<Column>> shared(inputs.size());
-    std::vector<size_t> shared_group(inputs.size(), SIZE_MAX);
     for (uint32_t b = 0; b < nb; ++b) {
       for (size_t r = 0; r < inputs.size(); ++r) {
         const SegmentReader& reader = *inputs[r].reader;
         const SegmentFooter& footer = reader.footer();
-        const auto& groups = footer.row_groups;
-        while (next[r] < end[r] && groups[next[r]].bucket <= b) {
+        const uint32_t part = part_of[r];
+        while (next[r] < end[r]) {
           const size_t g = next[r];
-          if (groups[g].index_count == 1) {
-            if (groups[g].bucket != b) break;  // out of order: reported below
+          const PartSlice slice = footer.Slice(g, part);
+          if (slice.runs.empty()) {  // a row group of other parts between two of this one
+            ++next[r];
+            continue;
+          }
+          if (slice.runs.front().bucket > b) break;
+          if (slice.rows == footer.row_groups[g].rows && slice.runs.size() == 1) {
+            // The row group is this bucket's rows of this part only: appended as decoded.
+            if (slice.runs.front().bucket != b) break;  // out of order: reported below
             for (size_t c = 0; c < specs.size(); ++c) {
               WH_ASSIGN_OR_RETURN(Column col, reader.ReadColumn(g, c));
               acc[c].AppendRange(col, 0, col.size());
             }
             ++next[r];
           } else {
-            if (shared_group[r] != g) {
-              shared[r].clear();
+            // Shared by several buckets or parts: decoded once and held while its buckets (of
+            // this partition and, for a row group of several parts, of the next ones) are merged.
+            auto it = decoded[r].find(g);
+            if (it == decoded[r].end()) {
+              std::vector<Column> cols;
               for (size_t c = 0; c < specs.size(); ++c) {
                 WH_ASSIGN_OR_RETURN(Column col, reader.ReadColumn(g, c));
-                shared[r].push_back(std::move(col));
+                cols.push_back(std::move(col));
               }
-              shared_group[r] = g;
+              it = decoded[r].emplace(g, std::move(cols)).first;
             }
-            size_t at = 0;
-            for (const BucketRun& run : footer.GroupBuckets(g)) {
+            size_t at = slice.at;
+            for (const BucketRun& run : slice.runs) {
               if (run.bucket == b)
-                for (size_t c = 0; c < specs.size(); ++c) acc[c].AppendRange(shared[r][c], at, run.rows);
+                for (size_t c = 0; c < specs.size(); ++c) acc[c].AppendRange(it->second[c], at, run.rows);
               at += run.rows;
             }
-            if (groups[g].last_bucket > b) break;  // the rest belongs to later buckets
-            shared[r].clear();
-            shared_group[r] = SIZE_MAX;
+            if (slice.runs.back().bucket > b) break;  // the rest belongs to later buckets
+            if (footer.row_groups[g].last_part <= part) decoded[r].erase(it);
             ++next[r];
           }
           if (acc[0].size() >= kDefaultRowGroupRows) WH_RETURN_IF_ERROR(flush(b, false));
@@ -591,7 +602,7 @@ Status TableWriter::MergePendingFiles() {
     MergeInput in;
     in.reader = r.get();
     for (const auto& e : p.parts) {
-      WH_ASSIGN_OR_RETURN(in.parts[e.partition], r->Part(e.partition));
+      WH_ASSIGN_OR_RETURN(in.parts[e.partition], r->PartNumber(e.partition));
     }
     inputs.push_back(std::move(in));
     readers.push_back(std::move(r));

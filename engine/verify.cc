@@ -15,9 +15,13 @@ void CheckPlacement(const TableSchema& schema, const SegmentEntry& seg, const Se
   const int key = schema.bucket_column_index();
   const std::vector<bool> needed = schema.PlacingColumns();
   const bool partitioned = !schema.partition_column.empty();
-  const auto& groups = r.footer().row_groups;
-  const auto [first, count] = r.footer().PartGroups(seg.partition);
+  const std::optional<uint32_t> part = r.footer().PartIndex(seg.partition);
+  if (!part) return;  // reported by the caller
+  const auto [first, count] = r.footer().PartRange(*part);
   for (size_t g = first; g < first + count; ++g) {
+    // The part's rows of the row group (all of it, unless parts share it).
+    const PartSlice slice = r.footer().Slice(g, *part);
+    if (slice.rows == 0) continue;
     std::vector<Column> cols;
     for (size_t c = 0; c < user_cols; ++c) {
       if (!needed[c]) {
@@ -28,13 +32,13 @@ void CheckPlacement(const TableSchema& schema, const SegmentEntry& seg, const Se
       if (!col.ok()) return;  // already reported by VerifyBlocks
       cols.push_back(std::move(*col));
     }
-    const size_t rows = groups[g].rows;
+    const size_t rows = r.footer().row_groups[g].rows;
     std::string where = r.path() + ": row group " + std::to_string(g) + ": ";
     if (key >= 0) {
       std::vector<uint32_t> buckets(rows);
       ComputeBuckets(cols[key], schema.bucket_count, buckets.data());
-      size_t i = 0;
-      for (const BucketRun& run : r.footer().GroupBuckets(g)) {
+      size_t i = slice.at;
+      for (const BucketRun& run : slice.runs) {
         const size_t end = i + run.rows;
         for (; i < end; ++i)
           if (buckets[i] != run.bucket) break;
@@ -49,7 +53,7 @@ void CheckPlacement(const TableSchema& schema, const SegmentEntry& seg, const Se
       std::vector<int32_t> days;
       std::vector<uint8_t> valid;
       EvaluatePartition(schema.partition_expr, cols, rows, &days, &valid);
-      for (size_t i = 0; i < rows; ++i) {
+      for (size_t i = slice.at; i < slice.at + slice.rows; ++i) {
         std::optional<int32_t> day;
         if (valid[i]) day = days[i];
         if (day != seg.partition) {
@@ -217,16 +221,20 @@ VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
       if (r.footer_checksum() != seg.footer_checksum)
         problem(path + ": footer checksum differs from the one the manifest recorded (file replaced?)");
       // The entry's rows are those of its part (the whole file before format version 3).
-      const auto [first, count] = footer.PartGroups(seg.partition);
-      if (!footer.parts.empty() && count == 0)
+      const std::optional<uint32_t> part = footer.PartIndex(seg.partition);
+      if (!part) {
         problem(path + ": the file has no rows of partition " +
                 PartitionDirName(snap->schema.partition_column, seg.partition) + ", which the manifest says it holds");
+        continue;
+      }
+      const auto [first, count] = footer.PartRange(*part);
       uint64_t part_rows = 0;
       std::vector<std::pair<uint32_t, uint64_t>> buckets;
       const uint32_t nb = std::max<uint32_t>(snap->schema.bucket_count, 1);
       for (size_t g = first; g < first + count; ++g) {
-        part_rows += footer.row_groups[g].rows;
-        for (const BucketRun& run : footer.GroupBuckets(g)) {
+        const PartSlice slice = footer.Slice(g, *part);
+        part_rows += slice.rows;
+        for (const BucketRun& run : slice.runs) {
           if (!buckets.empty() && buckets.back().first == run.bucket) {
             buckets.back().second += run.rows;
           } else {
@@ -246,7 +254,9 @@ VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
       // without statistics in one block.
       for (size_t c = 0; same_cols && c < cols.size() && c < seg.zones.size(); ++c) {
         std::string want, have;
-        footer.ColumnZoneMap(c, first, count).Serialize(cols[c].type, &want);
+        auto zone = r.PartZoneMap(*part, c);
+        if (!zone.ok()) continue;  // a bad block: reported by VerifyBlocks
+        zone->Serialize(cols[c].type, &want);
         seg.zones[c].Serialize(cols[c].type, &have);
         if (want != have)
           problem(path + ": the manifest's zone map of column " + cols[c].name +

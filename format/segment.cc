@@ -34,24 +34,43 @@ std::pair<size_t, size_t> SegmentFooter::PartGroups(std::optional<int32_t> parti
   return {it->first_group, it->groups};
 }
 
+std::optional<uint32_t> SegmentFooter::PartIndex(std::optional<int32_t> partition) const {
+  if (parts.empty()) return 0;
+  auto it = std::lower_bound(parts.begin(), parts.end(), partition,
+                             [](const SegmentPart& p, const std::optional<int32_t>& v) { return p.partition < v; });
+  if (it == parts.end() || it->partition != partition) return std::nullopt;
+  return static_cast<uint32_t>(it - parts.begin());
+}
+
+PartSlice SegmentFooter::Slice(size_t g, uint32_t part) const {
+  const RowGroupMeta& rg = row_groups[g];
+  const std::span<const BucketRun> runs = GroupBuckets(g);
+  if (rg.first_part == part && rg.last_part == part) return {0, rg.rows, runs};
+  if (part < rg.first_part || part > rg.last_part) return {};
+  PartSlice s;
+  size_t k = 0;
+  for (; k < runs.size() && runs[k].part < part; ++k) s.at += runs[k].rows;
+  const size_t first = k;
+  for (; k < runs.size() && runs[k].part == part; ++k) s.rows += runs[k].rows;
+  s.runs = runs.subspan(first, k - first);
+  return s;
+}
+
+uint64_t SegmentFooter::PartRows(uint32_t part) const {
+  if (parts.empty()) return rows;
+  if (part >= parts.size()) return 0;
+  uint64_t n = 0;
+  const auto [first, count] = PartRange(part);
+  for (size_t g = first; g < first + count; ++g) n += Slice(g, part).rows;
+  return n;
+}
+
 ZoneMap SegmentFooter::ColumnZoneMap(size_t c, size_t first, size_t count) const {
-  ZoneMap z;
-  // A block without min/max that is not all NULL (a NaN, a string longer than 256 bytes) holds
-  // values no bound covers: then the segment has no min/max either (only its NULL count).
-  bool unbounded = false;
+  ZoneMerger z;
   first = std::min(first, row_groups.size());
   const size_t end = first + std::min(count, row_groups.size() - first);
-  for (size_t g = first; g < end; ++g) {
-    const ZoneMap b = BlockZone(g, c);
-    if (!b.has_min_max && b.null_count < row_groups[g].rows) unbounded = true;
-    z.Merge(b, columns[c].type);
-  }
-  if (unbounded) {
-    ZoneMap none;
-    none.null_count = z.null_count;
-    return none;
-  }
-  return z;
+  for (size_t g = first; g < end; ++g) z.Add(BlockZone(g, c), row_groups[g].rows, columns[c].type);
+  return z.Result();
 }
 
 SegmentWriter::SegmentWriter(WritableFile* file, std::vector<ColumnSpec> columns,
@@ -72,7 +91,13 @@ Status SegmentWriter::WriteGroup(const std::vector<const Column*>& cols, size_t 
                                  const std::vector<BucketRun>& index) {
   RowGroupMeta rg;
   rg.bucket = index.front().bucket;
-  rg.last_bucket = index.back().bucket;
+  rg.last_bucket = index.front().bucket;
+  for (const BucketRun& e : index) {
+    rg.bucket = std::min(rg.bucket, e.bucket);
+    rg.last_bucket = std::max(rg.last_bucket, e.bucket);
+  }
+  rg.first_part = index.front().part;
+  rg.last_part = index.back().part;
   rg.rows = static_cast<uint32_t>(end - begin);
   rg.index_at = static_cast<uint32_t>(footer_.bucket_index.size());
   rg.index_count = static_cast<uint32_t>(index.size());
@@ -84,10 +109,25 @@ Status SegmentWriter::WriteGroup(const std::vector<const Column*>& cols, size_t 
     bm.offset = offset_;
     bm.length = static_cast<uint32_t>(scratch_.size());
     bm.zone_at = static_cast<uint32_t>(footer_.zone_bytes.size());
-    ComputeZoneMap(*cols[c], begin, end).Serialize(footer_.columns[c].type, &footer_.zone_bytes);
+    const DataType& type = footer_.columns[c].type;
+    const ZoneMap zone = ComputeZoneMap(*cols[c], begin, end);
+    zone.Serialize(type, &footer_.zone_bytes);
     bm.zone_size = static_cast<uint32_t>(footer_.zone_bytes.size() - bm.zone_at);
     WH_RETURN_IF_ERROR(Write(scratch_));
     rg.blocks.push_back(std::move(bm));
+    // Each part's rows here add to its zone maps: the block's, or those of its slice.
+    if (rg.first_part == rg.last_part) {
+      part_zones_[rg.first_part][c].Add(zone, rg.rows, type);
+      continue;
+    }
+    size_t at = begin;
+    for (size_t k = 0; k < index.size();) {
+      const uint32_t part = index[k].part;
+      size_t n = 0;
+      for (; k < index.size() && index[k].part == part; ++k) n += index[k].rows;
+      part_zones_[part][c].Add(ComputeZoneMap(*cols[c], at, at + n), n, type);
+      at += n;
+    }
   }
   footer_.rows += rg.rows;
   footer_.row_groups.push_back(std::move(rg));
@@ -104,6 +144,73 @@ Status SegmentWriter::FlushShared() {
   return st;
 }
 
+Status SegmentWriter::FlushSpanning() {
+  if (spanning_runs_.empty()) {
+    spanning_rows_ = 0;
+    return Status::OK();
+  }
+  const std::vector<BucketRun>& runs = spanning_runs_;
+  size_t nb = spanning_buckets_;
+  for (const BucketRun& r : runs) nb = std::max<size_t>(nb, r.bucket + size_t{1});
+  // Laid out as one part of all their rows would be: ranges of buckets by their rows in all.
+  std::vector<uint64_t> per_bucket(nb, 0);
+  for (const BucketRun& r : runs) per_bucket[r.bucket] += r.rows;
+  const std::vector<uint32_t> share = ShareBuckets(per_bucket, std::max<uint32_t>(options_.shared_group_rows, 1));
+  // Where each run's rows are in spanning_, and each part's runs (runs are in part, bucket order).
+  std::vector<uint64_t> at(runs.size() + 1, 0);
+  for (size_t k = 0; k < runs.size(); ++k) at[k + 1] = at[k] + runs[k].rows;
+  std::vector<size_t> next, end;
+  for (size_t k = 0; k < runs.size(); ++k) {
+    if (k == 0 || runs[k].part != runs[k - 1].part) {
+      if (!next.empty()) end.push_back(k);
+      next.push_back(k);
+    }
+  }
+  end.push_back(runs.size());
+  std::vector<Column> rg;
+  std::vector<const Column*> ptrs;
+  for (const auto& c : footer_.columns) rg.emplace_back(c.type);
+  for (const auto& c : rg) ptrs.push_back(&c);
+  std::vector<BucketRun> index;
+  auto write = [&]() -> Status {
+    if (index.empty()) return Status::OK();
+    WH_RETURN_IF_ERROR(WriteGroup(ptrs, 0, rg[0].size(), index));
+    for (Column& c : rg) c.Clear();
+    index.clear();
+    return Status::OK();
+  };
+  for (size_t b = 0; b < nb;) {
+    const size_t hi = std::max<size_t>(share[b], b + 1);
+    // The range's row groups: each part's rows of its buckets, part after part.
+    for (size_t j = 0; j < next.size(); ++j) {
+      for (; next[j] < end[j] && runs[next[j]].bucket < hi; ++next[j]) {
+        const BucketRun& run = runs[next[j]];
+        for (uint32_t done = 0; done < run.rows;) {
+          const uint32_t n = std::min<uint32_t>(run.rows - done, max_rows_per_group_ - static_cast<uint32_t>(rg[0].size()));
+          for (size_t c = 0; c < rg.size(); ++c) rg[c].AppendRange(spanning_[c], at[next[j]] + done, n);
+          index.push_back({run.bucket, n, run.part});
+          done += n;
+          if (rg[0].size() >= max_rows_per_group_) WH_RETURN_IF_ERROR(write());
+        }
+      }
+    }
+    WH_RETURN_IF_ERROR(write());
+    b = hi;
+  }
+  for (Column& c : spanning_) c.Clear();
+  spanning_runs_.clear();
+  spanning_rows_ = 0;
+  return Status::OK();
+}
+
+void SegmentWriter::DropEmptyPart() {
+  if (!footer_.parts.empty() && part_rows_.back() == 0) {
+    footer_.parts.pop_back();
+    part_zones_.pop_back();
+    part_rows_.pop_back();
+  }
+}
+
 Status SegmentWriter::AddRows(uint32_t bucket, const std::vector<const Column*>& cols,
                               size_t begin, size_t end) {
   if (cols.size() != footer_.columns.size())
@@ -111,51 +218,93 @@ Status SegmentWriter::AddRows(uint32_t bucket, const std::vector<const Column*>&
   for (size_t c = 0; c < cols.size(); ++c)
     if (!(cols[c]->type() == footer_.columns[c].type))
       return Status::Internal("SegmentWriter: column type mismatch");
-  const bool part_empty =
-      footer_.row_groups.empty() || (!footer_.parts.empty() && footer_.parts.back().first_group == footer_.row_groups.size());
-  const uint32_t last = !shared_index_.empty() ? shared_index_.back().bucket
-                        : part_empty           ? 0
-                                               : footer_.row_groups.back().last_bucket;
-  if (bucket < last) return Status::Internal("SegmentWriter: buckets out of order");
+  if (footer_.parts.empty()) {
+    if (parts_begun_) return Status::Internal("SegmentWriter: AddRows into a part dropped");
+    // Rows outside any part: the file's one part, without partition.
+    footer_.parts.emplace_back();
+    part_zones_.emplace_back(footer_.columns.size());
+    part_rows_.push_back(0);
+  }
+  if (bucket < part_last_bucket_) return Status::Internal("SegmentWriter: buckets out of order");
   if (offset_ == 0) WH_RETURN_IF_ERROR(Write(std::string_view(kSegmentMagic, 8)));
   if (end == begin) return Status::OK();
+  const uint32_t part = static_cast<uint32_t>(footer_.parts.size() - 1);
+  const uint32_t n = static_cast<uint32_t>(end - begin);
+  part_last_bucket_ = bucket;
+  part_rows_.back() += n;
+  if (part_spans_) {
+    if (spanning_.size() != cols.size()) {
+      spanning_.clear();
+      for (const auto& c : footer_.columns) spanning_.emplace_back(c.type);
+    }
+    for (size_t c = 0; c < cols.size(); ++c) spanning_[c].AppendRange(*cols[c], begin, n);
+    if (!spanning_runs_.empty() && spanning_runs_.back().part == part && spanning_runs_.back().bucket == bucket)
+      spanning_runs_.back().rows += n;
+    else
+      spanning_runs_.push_back({bucket, n, part});
+    spanning_rows_ += n;
+    return Status::OK();
+  }
   const uint32_t share = bucket < share_end_.size() ? share_end_[bucket] : 0;
   if (!shared_index_.empty() && (share != shared_end_ || bucket >= shared_end_))
     WH_RETURN_IF_ERROR(FlushShared());
   // A range of several buckets (this bucket may be its last one) shares a row group.
   const bool shares = share > bucket + 1 || (!shared_index_.empty() && share == shared_end_);
-  if (shares && end - begin <= max_rows_per_group_ &&
-      (shared_index_.empty() ? 0 : shared_[0].size()) + (end - begin) <= max_rows_per_group_) {
+  if (shares && n <= max_rows_per_group_ &&
+      (shared_index_.empty() ? 0 : shared_[0].size()) + n <= max_rows_per_group_) {
     if (shared_index_.empty()) {
       for (const auto& c : footer_.columns) shared_.emplace_back(c.type);
       shared_end_ = share;
     }
-    for (size_t c = 0; c < cols.size(); ++c) shared_[c].AppendRange(*cols[c], begin, end - begin);
+    for (size_t c = 0; c < cols.size(); ++c) shared_[c].AppendRange(*cols[c], begin, n);
     if (!shared_index_.empty() && shared_index_.back().bucket == bucket)
-      shared_index_.back().rows += static_cast<uint32_t>(end - begin);
+      shared_index_.back().rows += n;
     else
-      shared_index_.push_back({bucket, static_cast<uint32_t>(end - begin)});
+      shared_index_.push_back({bucket, n, part});
     return Status::OK();
   }
   WH_RETURN_IF_ERROR(FlushShared());
   for (size_t b = begin; b < end; b += max_rows_per_group_) {
     size_t e = std::min(end, b + max_rows_per_group_);
-    WH_RETURN_IF_ERROR(WriteGroup(cols, b, e, {{bucket, static_cast<uint32_t>(e - b)}}));
+    WH_RETURN_IF_ERROR(WriteGroup(cols, b, e, {{bucket, static_cast<uint32_t>(e - b), part}}));
   }
   return Status::OK();
 }
 
-Status SegmentWriter::BeginPart(std::optional<int32_t> partition) {
-  if (!parts_begun_ && (!footer_.row_groups.empty() || !shared_index_.empty()))
+Status SegmentWriter::StartPart(std::optional<int32_t> partition) {
+  if (!parts_begun_ && !footer_.parts.empty())
     return Status::Internal("SegmentWriter: BeginPart after rows added outside any part");
+  DropEmptyPart();
   if (!footer_.parts.empty() && !(footer_.parts.back().partition < partition))
     return Status::Internal("SegmentWriter: partitions out of order");
   WH_RETURN_IF_ERROR(FlushShared());
   parts_begun_ = true;
   SegmentPart part;
   part.partition = partition;
-  part.first_group = static_cast<uint32_t>(footer_.row_groups.size());
   footer_.parts.push_back(part);
+  part_zones_.emplace_back(footer_.columns.size());
+  part_rows_.push_back(0);
+  part_last_bucket_ = 0;
+  return Status::OK();
+}
+
+Status SegmentWriter::BeginPart(std::optional<int32_t> partition) {
+  WH_RETURN_IF_ERROR(FlushSpanning());
+  part_spans_ = false;
+  return StartPart(partition);
+}
+
+Status SegmentWriter::BeginPart(std::optional<int32_t> partition, const std::vector<uint64_t>& rows_per_bucket) {
+  uint64_t rows = 0;
+  for (uint64_t r : rows_per_bucket) rows += r;
+  const bool small = options_.shared_group_rows > 0 && rows < kSpanPartRows;
+  if (!small || spanning_rows_ + rows > kSpanGroupRows || rows_per_bucket.size() != spanning_buckets_)
+    WH_RETURN_IF_ERROR(FlushSpanning());
+  WH_RETURN_IF_ERROR(StartPart(partition));
+  part_spans_ = small;
+  if (small) spanning_buckets_ = rows_per_bucket.size();
+  else if (options_.shared_group_rows > 0) share_end_ = ShareBuckets(rows_per_bucket, options_.shared_group_rows);
+  else share_end_.clear();
   return Status::OK();
 }
 
@@ -191,14 +340,24 @@ std::vector<uint32_t> ShareBuckets(const std::vector<uint64_t>& rows_per_bucket,
 Result<SegmentFooter> SegmentWriter::Finish() {
   if (offset_ == 0) WH_RETURN_IF_ERROR(Write(std::string_view(kSegmentMagic, 8)));
   WH_RETURN_IF_ERROR(FlushShared());
-  // The parts table: each part's row groups (an empty part is left out); one part without
-  // partition for a writer that began none.
-  if (!parts_begun_ && !footer_.row_groups.empty()) footer_.parts.push_back(SegmentPart{});
-  for (size_t k = 0; k < footer_.parts.size(); ++k) {
-    const size_t next = k + 1 < footer_.parts.size() ? footer_.parts[k + 1].first_group : footer_.row_groups.size();
-    footer_.parts[k].groups = static_cast<uint32_t>(next - footer_.parts[k].first_group);
+  WH_RETURN_IF_ERROR(FlushSpanning());
+  DropEmptyPart();
+  // The parts table: each part's row groups, from the first to the last holding its rows; its
+  // zone maps.
+  for (SegmentPart& p : footer_.parts) p.first_group = p.groups = 0;
+  std::vector<bool> seen(footer_.parts.size(), false);
+  for (size_t g = 0; g < footer_.row_groups.size(); ++g) {
+    for (const BucketRun& e : footer_.GroupBuckets(g)) {
+      SegmentPart& p = footer_.parts[e.part];
+      if (!seen[e.part]) p.first_group = static_cast<uint32_t>(g);
+      seen[e.part] = true;
+      p.groups = static_cast<uint32_t>(g + 1 - p.first_group);
+    }
   }
-  std::erase_if(footer_.parts, [](const SegmentPart& p) { return p.groups == 0; });
+  for (size_t k = 0; k < footer_.parts.size(); ++k) {
+    footer_.parts[k].zones.clear();
+    for (const ZoneMerger& z : part_zones_[k]) footer_.parts[k].zones.push_back(z.Result());
+  }
   std::string f;
   ByteWriter w(&f);
   w.PutU32(static_cast<uint32_t>(footer_.columns.size()));
@@ -219,10 +378,21 @@ Result<SegmentFooter> SegmentWriter::Finish() {
   for (size_t g = 0; g < footer_.row_groups.size(); ++g) {
     const RowGroupMeta& rg = footer_.row_groups[g];
     w.PutU32(rg.rows);
-    w.PutU32(rg.index_count);
-    for (const BucketRun& e : footer_.GroupBuckets(g)) {
-      w.PutU32(e.bucket);
-      w.PutU32(e.rows);
+    // The bucket index: the row group's slices of parts, each its (bucket, rows) pairs.
+    const std::span<const BucketRun> runs = footer_.GroupBuckets(g);
+    uint32_t slices = 0;
+    for (size_t e = 0; e < runs.size(); ++e) slices += e == 0 || runs[e].part != runs[e - 1].part;
+    w.PutVarint(slices);
+    for (size_t e = 0; e < runs.size();) {
+      size_t end = e;
+      while (end < runs.size() && runs[end].part == runs[e].part) ++end;
+      w.PutVarint(e == 0 ? runs[e].part : runs[e].part - runs[e - 1].part - 1);
+      w.PutVarint(end - e);
+      for (size_t k = e; k < end; ++k) {
+        w.PutVarint(k == e ? runs[k].bucket : runs[k].bucket - runs[k - 1].bucket - 1);
+        w.PutVarint(runs[k].rows);
+      }
+      e = end;
     }
     for (size_t c = 0; c < rg.blocks.size(); ++c) {
       w.PutU64(rg.blocks[c].offset);
@@ -234,6 +404,7 @@ Result<SegmentFooter> SegmentWriter::Finish() {
   for (const SegmentPart& p : footer_.parts) {
     w.PutU8(p.partition ? 1 : 0);
     w.PutI32(p.partition.value_or(0));
+    w.PutU32(p.first_group);
     w.PutU32(p.groups);
   }
   uint64_t footer_offset = offset_;
@@ -301,27 +472,53 @@ Status ParseSegmentFooter(std::string_view bytes, uint64_t blocks_end, uint16_t 
       rg.rows = r.GetU32();
       if (!r.ok() || rg.rows == 0 || rg.rows > kMaxBlockRows) return bad("row group row count");
       f.bucket_index.push_back({rg.bucket, rg.rows});
-    } else {  // u32 rows, u32 entries, entries x (u32 bucket, u32 rows)
+    } else {  // u32 rows, u32 entries, entries x ([u32 part,] u32 bucket, u32 rows)
       rg.rows = r.GetU32();
       if (!r.ok() || rg.rows == 0 || rg.rows > kMaxBlockRows) return bad("row group row count");
-      const uint32_t entries = r.GetU32();
-      if (!r.ok() || entries == 0 || entries > rg.rows || entries > r.remaining() / 8)
-        return bad("row group " + std::to_string(g) + ": bucket index of " + std::to_string(entries) + " entries");
       uint64_t sum = 0;
-      for (uint32_t e = 0; e < entries; ++e) {
-        BucketRun run{r.GetU32(), r.GetU32()};
-        if (run.rows == 0 || (e > 0 && run.bucket <= f.bucket_index.back().bucket))
-          return bad("row group " + std::to_string(g) + ": bucket index out of order or with an empty bucket");
-        sum += run.rows;
-        f.bucket_index.push_back(run);
+      const std::string where = "row group " + std::to_string(g) + ": bucket index";
+      if (version >= 5) {
+        // varint slices; per slice: varint part gap, varint entries, entries x (varint bucket
+        // gap, varint rows).
+        const uint64_t slices = r.GetVarint();
+        if (!r.ok() || slices == 0 || slices > rg.rows || slices > r.remaining() / 4) return bad(where + " of " + std::to_string(slices) + " slices");
+        uint64_t part = 0;
+        for (uint64_t k = 0; k < slices; ++k) {
+          const uint64_t gap = r.GetVarint();
+          part = k == 0 ? gap : part + gap + 1;
+          const uint64_t entries = r.GetVarint();
+          if (!r.ok() || gap > UINT32_MAX || part > UINT32_MAX || entries == 0 || entries > rg.rows || entries > r.remaining() / 2)
+            return bad(where + ": slice " + std::to_string(k));
+          uint64_t bucket = 0;
+          for (uint64_t e = 0; e < entries; ++e) {
+            const uint64_t bgap = r.GetVarint();
+            bucket = e == 0 ? bgap : bucket + bgap + 1;
+            const uint64_t rows = r.GetVarint();
+            if (!r.ok() || bgap > UINT32_MAX || bucket > UINT32_MAX || rows == 0 || rows > rg.rows)
+              return bad(where + ": slice " + std::to_string(k) + " entry " + std::to_string(e));
+            sum += rows;
+            f.bucket_index.push_back({static_cast<uint32_t>(bucket), static_cast<uint32_t>(rows), static_cast<uint32_t>(part)});
+          }
+        }
+      } else {  // u32 entries, entries x (u32 bucket, u32 rows)
+        const uint32_t entries = r.GetU32();
+        if (!r.ok() || entries == 0 || entries > rg.rows || entries > r.remaining() / 8)
+          return bad(where + " of " + std::to_string(entries) + " entries");
+        for (uint32_t e = 0; e < entries; ++e) {
+          BucketRun run;
+          run.bucket = r.GetU32();
+          run.rows = r.GetU32();
+          if (run.rows == 0 || (e > 0 && run.bucket <= f.bucket_index.back().bucket))
+            return bad(where + " out of order or with an empty bucket");
+          sum += run.rows;
+          f.bucket_index.push_back(run);
+        }
       }
       if (sum != rg.rows)
         return bad("row group " + std::to_string(g) + ": bucket index adds up to " + std::to_string(sum) +
                    " rows, not " + std::to_string(rg.rows));
-      rg.bucket = f.bucket_index[rg.index_at].bucket;
     }
     rg.index_count = static_cast<uint32_t>(f.bucket_index.size() - rg.index_at);
-    rg.last_bucket = f.bucket_index.back().bucket;
     for (uint32_t c = 0; c < ncols; ++c) {
       BlockMeta bm;
       bm.offset = r.GetU64();
@@ -344,31 +541,69 @@ Status ParseSegmentFooter(std::string_view bytes, uint64_t blocks_end, uint16_t 
     total += rg.rows;
     f.row_groups.push_back(std::move(rg));
   }
-  if (version >= 3) {  // the parts table: u32 count, count x (u8 has partition, i32 day, u32 row groups)
+  if (version >= 3) {
+    // The parts table: u32 count, count x (u8 has partition, i32 day, [u32 first row group,]
+    // u32 row groups); before version 5 each part's row groups follow the last part's.
     const uint32_t nparts = r.GetU32();
-    if (!r.ok() || nparts > nrg || (nrg > 0 && nparts == 0)) return bad("part count");
+    if (!r.ok() || nparts > (version >= 5 ? f.bucket_index.size() : nrg) || (nrg > 0 && nparts == 0))
+      return bad("part count");
     uint32_t first = 0;
     for (uint32_t k = 0; k < nparts; ++k) {
       SegmentPart p;
       const uint8_t has = r.GetU8();
       const int32_t day = r.GetI32();
+      if (version >= 5) first = r.GetU32();
       p.groups = r.GetU32();
       if (!r.ok() || has > 1 || (!has && day != 0)) return bad("part " + std::to_string(k));
       if (has) p.partition = day;
-      if (p.groups == 0 || p.groups > nrg - first) return bad("part " + std::to_string(k) + ": row group count");
+      if (p.groups == 0 || first > nrg || p.groups > nrg - first) return bad("part " + std::to_string(k) + ": row groups");
       if (!f.parts.empty() && !(f.parts.back().partition < p.partition))
         return bad("parts out of partition order");
       p.first_group = first;
-      first += p.groups;
+      if (version < 5) {
+        for (size_t g = first; g < first + p.groups; ++g)
+          for (uint32_t e = 0; e < f.row_groups[g].index_count; ++e) f.bucket_index[f.row_groups[g].index_at + e].part = k;
+        first += p.groups;
+      }
       f.parts.push_back(p);
     }
-    if (first != nrg) return bad("parts cover " + std::to_string(first) + " of " + std::to_string(nrg) + " row groups");
+    if (version < 5 && first != nrg)
+      return bad("parts cover " + std::to_string(first) + " of " + std::to_string(nrg) + " row groups");
   }
-  // Within a part (the whole file before version 3), row groups are in bucket order.
-  const std::vector<SegmentPart> whole = {SegmentPart{std::nullopt, 0, nrg}};
-  for (const SegmentPart& p : f.parts.empty() ? whole : f.parts)
-    for (size_t g = p.first_group + 1; g < p.first_group + p.groups; ++g)
-      if (f.row_groups[g - 1].last_bucket > f.row_groups[g].bucket) return bad("row groups out of bucket order");
+  // Each entry's part holds its row group, the first and the last of each part's row groups
+  // hold rows of it, and within a part (the whole file before version 3) buckets never go back
+  // from one row group to the next.
+  const size_t nparts = std::max<size_t>(f.parts.size(), 1);
+  std::vector<int64_t> first_seen(nparts, -1), last_seen(nparts, -1), last_bucket(nparts, 0);
+  for (size_t g = 0; g < nrg; ++g) {
+    RowGroupMeta& rg = f.row_groups[g];
+    const std::span<const BucketRun> runs = f.GroupBuckets(g);
+    rg.first_part = runs.front().part;
+    rg.last_part = runs.back().part;
+    rg.bucket = runs.front().bucket;
+    rg.last_bucket = runs.front().bucket;
+    for (size_t e = 0; e < runs.size(); ++e) {
+      const BucketRun& run = runs[e];
+      rg.bucket = std::min(rg.bucket, run.bucket);
+      rg.last_bucket = std::max(rg.last_bucket, run.bucket);
+      if (run.part >= nparts) return bad("row group " + std::to_string(g) + ": no part " + std::to_string(run.part));
+      const SegmentPart* p = f.parts.empty() ? nullptr : &f.parts[run.part];
+      if (p && (g < p->first_group || g >= p->first_group + p->groups))
+        return bad("row group " + std::to_string(g) + " holds rows of part " + std::to_string(run.part) +
+                   " outside its row groups");
+      const bool first_of_part = e == 0 || runs[e - 1].part != run.part;
+      if (first_of_part) {
+        if (first_seen[run.part] < 0) first_seen[run.part] = static_cast<int64_t>(g);
+        else if (run.bucket < last_bucket[run.part]) return bad("row groups out of bucket order");
+        last_seen[run.part] = static_cast<int64_t>(g);
+      }
+      last_bucket[run.part] = run.bucket;
+    }
+  }
+  for (size_t k = 0; k < f.parts.size(); ++k)
+    if (first_seen[k] != f.parts[k].first_group ||
+        last_seen[k] != static_cast<int64_t>(f.parts[k].first_group + f.parts[k].groups) - 1)
+      return bad("part " + std::to_string(k) + ": its first or last row group holds none of its rows");
   if (!r.AtEnd()) return bad("trailing bytes");
   if (total != f.rows) return bad("row groups add up to " + std::to_string(total) + " rows, not " +
                                   std::to_string(f.rows));
@@ -462,6 +697,31 @@ Result<std::pair<size_t, size_t>> SegmentReader::Part(std::optional<int32_t> par
                               (partition ? std::to_string(*partition) + " (days)" : std::string("NULL")) +
                               ", which the manifest says it holds");
   return range;
+}
+
+Result<ZoneMap> SegmentReader::PartZoneMap(uint32_t part, size_t c) const {
+  ZoneMerger z;
+  const auto [first, count] = footer_.PartRange(part);
+  for (size_t g = first; g < first + count; ++g) {
+    if (footer_.OnlyPart(g, part)) {
+      z.Add(footer_.BlockZone(g, c), footer_.row_groups[g].rows, footer_.columns[c].type);
+      continue;
+    }
+    const PartSlice slice = footer_.Slice(g, part);
+    if (slice.rows == 0) continue;
+    WH_ASSIGN_OR_RETURN(Column col, ReadColumn(g, c));
+    z.Add(ComputeZoneMap(col, slice.at, slice.at + slice.rows), slice.rows, footer_.columns[c].type);
+  }
+  return z.Result();
+}
+
+Result<uint32_t> SegmentReader::PartNumber(std::optional<int32_t> partition) const {
+  const std::optional<uint32_t> k = footer_.PartIndex(partition);
+  if (!k)
+    return Status::Corruption(path() + ": the file has no rows of partition " +
+                              (partition ? std::to_string(*partition) + " (days)" : std::string("NULL")) +
+                              ", which the manifest says it holds");
+  return *k;
 }
 
 Status SegmentReader::Conform(const std::vector<ColumnSpec>& columns) {

@@ -1,6 +1,7 @@
-// Segment files: immutable, columnar, one file per (ingest batch, partition). Rows are in bucket
-// order, in row groups of one bucket or of a range of small buckets (with a bucket index: which
-// rows belong to which bucket); each row group holds one block per column. The footer lists
+// Segment files: immutable, columnar, holding the rows of one or more partitions (parts). A
+// part's rows are in bucket order, in row groups of one bucket or of a range of small buckets
+// (with a bucket index: which rows belong to which part and bucket); small parts share row
+// groups. Each row group holds one block per column. The footer lists
 // columns, properties, row groups and per-block zone maps; a fixed trailer locates and checks the
 // footer. SPEC.md "Segment file" documents every byte.
 #pragma once
@@ -23,9 +24,10 @@ namespace wh {
 constexpr char kSegmentMagic[8] = {'W', 'H', 'S', 'E', 'G', '\r', '\n', '\x1a'};
 // Version 2 added the row group's bucket index (row groups of many buckets); version 3 the
 // parts table (the rows of several partitions in one file); version 4 the block encodings
-// LENGTHS and FOR_PATCHED. Files of versions 1 (one bucket per row group), 2 and 3 stay
-// readable.
-constexpr uint16_t kSegmentFormatVersion = 4;
+// LENGTHS and FOR_PATCHED; version 5 row groups shared by several parts (a part index in each
+// bucket index entry, a first row group in each part). Files of versions 1 (one bucket per row
+// group), 2, 3 and 4 stay readable.
+constexpr uint16_t kSegmentFormatVersion = 5;
 constexpr size_t kSegmentTrailerSize = 48;
 // The highest block encoding a file of a format version may hold: LENGTHS and FOR_PATCHED came
 // with version 4.
@@ -54,28 +56,45 @@ struct BlockMeta {
   uint32_t zone_size = 0;  // its length in bytes
 };
 
-// One entry of a row group's bucket index: `rows` consecutive rows of bucket `bucket`.
+// One entry of a row group's bucket index: `rows` consecutive rows of bucket `bucket` of part
+// `part` (an index into SegmentFooter::parts; 0 in a file without parts table). Files before
+// version 5 store no part: a reader fills in the part whose row groups hold the entry.
 struct BucketRun {
   uint32_t bucket = 0;
   uint32_t rows = 0;
+  uint32_t part = 0;
 };
 
 struct RowGroupMeta {
-  uint32_t bucket = 0;       // the first bucket with rows in the row group
-  uint32_t last_bucket = 0;  // the last (== bucket for a row group of one bucket)
+  uint32_t bucket = 0;       // the least bucket with rows in the row group
+  uint32_t last_bucket = 0;  // the greatest (== bucket for a row group of one bucket)
   uint32_t rows = 0;
   // Its bucket index: entries [index_at, index_at + index_count) of SegmentFooter::bucket_index,
-  // in bucket order, one per bucket with rows here (one entry in a version-1 file).
+  // in (part, bucket) order, one per part and bucket with rows here (one entry in a version-1
+  // file).
   uint32_t index_at = 0;
   uint32_t index_count = 0;
+  uint32_t first_part = 0;  // the parts of its first and last entries
+  uint32_t last_part = 0;
   std::vector<BlockMeta> blocks;  // one per column, in column order
 };
 
-// A file's rows of one partition: row groups [first_group, first_group + groups).
+// A file's rows of one partition: in row groups [first_group, first_group + groups), which
+// (from format version 5) may hold rows of other parts too.
 struct SegmentPart {
   std::optional<int32_t> partition;  // days; nullopt: the NULL partition, or the unpartitioned table
   uint32_t first_group = 0;
   uint32_t groups = 0;
+  // Written by SegmentWriter::Finish (never read from a file): one zone map per column over
+  // the part's rows, as the manifest records them (SPEC.md "Segment zone maps").
+  std::vector<ZoneMap> zones;
+};
+
+// A part's rows in one row group: rows [at, at + rows) of it, in the buckets of `runs`.
+struct PartSlice {
+  uint32_t at = 0;
+  uint32_t rows = 0;
+  std::span<const BucketRun> runs;
 };
 
 // Where a column of a conformed footer (SegmentReader::Conform) is in the file.
@@ -105,6 +124,22 @@ struct SegmentFooter {
   // The row groups [first, first + count) holding rows of `partition`: every row group of a file
   // without parts table, none (count 0) when the file has no such part.
   std::pair<size_t, size_t> PartGroups(std::optional<int32_t> partition) const;
+  // The index of `partition`'s part (0 in a file without parts table, whose rows are all of the
+  // one partition its manifest entry names); nullopt when the file has no such part.
+  std::optional<uint32_t> PartIndex(std::optional<int32_t> partition) const;
+  // Part `part`'s rows in row group g (none when it has no rows there).
+  PartSlice Slice(size_t g, uint32_t part) const;
+  // True when row group g holds rows of `part` only.
+  bool OnlyPart(size_t g, uint32_t part) const {
+    return row_groups[g].first_part == part && row_groups[g].last_part == part;
+  }
+  // The rows of part `part` (all rows of a file without parts table).
+  uint64_t PartRows(uint32_t part) const;
+  // The row groups [first, first + count) of part `part` (all of a file without parts table).
+  std::pair<size_t, size_t> PartRange(uint32_t part) const {
+    if (parts.empty()) return {0, row_groups.size()};
+    return {parts[part].first_group, parts[part].groups};
+  }
   std::span<const BucketRun> GroupBuckets(size_t g) const {
     return {bucket_index.data() + row_groups[g].index_at, row_groups[g].index_count};
   }
@@ -112,6 +147,27 @@ struct SegmentFooter {
   ZoneMap BlockZone(size_t g, size_t c) const;
   // Zone map of column c over row groups [first, first + count) (default: the whole segment).
   ZoneMap ColumnZoneMap(size_t c, size_t first = 0, size_t count = SIZE_MAX) const;
+};
+
+// Merges zone maps of a column's pieces (blocks, or a part's rows of row groups) into the zone
+// map of them all, as SPEC.md "Segment zone maps" defines it: a piece without min/max that holds
+// a non-NULL value leaves the whole without min/max.
+class ZoneMerger {
+ public:
+  void Add(const ZoneMap& z, uint64_t rows, const DataType& type) {
+    if (!z.has_min_max && z.null_count < rows) unbounded_ = true;
+    zone_.Merge(z, type);
+  }
+  ZoneMap Result() const {
+    if (!unbounded_) return zone_;
+    ZoneMap none;
+    none.null_count = zone_.null_count;
+    return none;
+  }
+
+ private:
+  ZoneMap zone_;
+  bool unbounded_ = false;
 };
 
 // Writes a segment to a WritableFile. Not thread-safe.
@@ -124,11 +180,19 @@ class SegmentWriter {
   // Which buckets share row groups: share_end[b] > b + 1 puts bucket b's rows in one row group
   // with the buckets up to share_end[b] (exclusive), which must name the same end; anything else
   // (or a bucket past the vector) gives bucket b row groups of its own. ShareBuckets computes it.
+  // BeginPart with rows per bucket sets it for each part.
   void ShareRowGroups(std::vector<uint32_t> share_end) { share_end_ = std::move(share_end); }
   // Starts the rows of another partition: the rows added next, until the next BeginPart, are its
   // part (buckets in order again from 0). Partitions must come in increasing order, nullopt
   // first. A writer that never calls it writes one part without partition.
   Status BeginPart(std::optional<int32_t> partition);
+  // BeginPart for a part that will hold rows_per_bucket[b] rows of bucket b (the table's bucket
+  // count: the vector's size), which lays it out: a part of fewer than kSpanPartRows rows
+  // shares row groups with the small parts next to it (up to kSpanGroupRows rows in all, laid
+  // out as one part of their rows would be, each row group's rows in part order); a larger one
+  // gets row groups of its own, buckets sharing them as ShareBuckets says (with
+  // options.shared_group_rows; 0: neither).
+  Status BeginPart(std::optional<int32_t> partition, const std::vector<uint64_t>& rows_per_bucket);
   // Adds rows [begin, end) of `columns` (one Column per ColumnSpec, all of one bucket): in row
   // groups of their own of at most max_rows_per_group rows, or, for a bucket that shares, to the
   // shared row group being gathered (copied; written when a bucket past its range comes, or at
@@ -145,10 +209,17 @@ class SegmentWriter {
 
  private:
   Status Write(std::string_view data);
-  // Writes rows [begin, end) of cols as one row group with the given bucket index.
+  // Writes rows [begin, end) of cols as one row group with the given bucket index (its parts'
+  // zone maps merged into part_zones_).
   Status WriteGroup(const std::vector<const Column*>& cols, size_t begin, size_t end,
                     const std::vector<BucketRun>& index);
   Status FlushShared();
+  // Writes the gathered small parts (spanning_) as row groups of bucket ranges.
+  Status FlushSpanning();
+  // Drops the last part when it got no rows.
+  void DropEmptyPart();
+  // Begins a part (after the gathered small parts are written, or not).
+  Status StartPart(std::optional<int32_t> partition);
 
   WritableFile* file_;
   SegmentFooter footer_;
@@ -163,7 +234,24 @@ class SegmentWriter {
   std::vector<Column> shared_;
   std::vector<BucketRun> shared_index_;
   uint32_t shared_end_ = 0;
+  // Small parts gathered to share row groups: their rows in part and bucket order, the runs
+  // of them, and the table's bucket count.
+  std::vector<Column> spanning_;
+  std::vector<BucketRun> spanning_runs_;
+  uint64_t spanning_rows_ = 0;
+  size_t spanning_buckets_ = 0;
+  bool part_spans_ = false;  // the current part's rows go to spanning_
+  // Per part, per column: the merge of the zone maps of its rows in each row group; its rows;
+  // the last bucket added to the current part.
+  std::vector<std::vector<ZoneMerger>> part_zones_;
+  std::vector<uint64_t> part_rows_;
+  uint32_t part_last_bucket_ = 0;
 };
+
+// Parts of fewer rows than this share row groups with their neighbours, up to kSpanGroupRows
+// rows in all (SegmentWriter::BeginPart).
+constexpr uint64_t kSpanPartRows = 8192;
+constexpr uint64_t kSpanGroupRows = 65536;
 
 // Which buckets share row groups, for a segment holding rows_per_bucket[b] rows of bucket b
 // (n = the vector's size): the range [0, n) is halved again and again, at the bounds
@@ -195,6 +283,9 @@ class SegmentReader {
   // The row groups [first, first + count) of `partition`'s part (all of a file of version 1 or
   // 2, whose partition only the manifest knows); Corruption when the file has no such part.
   Result<std::pair<size_t, size_t>> Part(std::optional<int32_t> partition) const;
+  // The index of `partition`'s part (SegmentFooter::PartIndex); Corruption when the file has no
+  // such part.
+  Result<uint32_t> PartNumber(std::optional<int32_t> partition) const;
   // Makes the reader present the file as holding `columns` (a table's storage columns now),
   // matching the file's columns by name ignoring case (SPEC.md "Schema changes"): a column the
   // file lacks reads as NULL in every row, one of a narrower type is widened as it is read, and
@@ -204,6 +295,10 @@ class SegmentReader {
   Status Conform(const std::vector<ColumnSpec>& columns);
   // Reads, verifies and decodes block (row_group, column).
   Result<Column> ReadColumn(size_t row_group, size_t column) const;
+  // The zone map of column c over part `part`'s rows, as the manifest records it (SPEC.md
+  // "Segment zone maps"): the merge of its row groups' block zone maps, where a row group
+  // holds rows of other parts too that of its rows here (decoded).
+  Result<ZoneMap> PartZoneMap(uint32_t part, size_t c) const;
   // The frame header of block (row_group, column): encoding, compression and sizes. Reads 16
   // bytes; the block's checksum is not verified (ReadColumn does that).
   struct BlockHeader {

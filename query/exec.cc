@@ -93,42 +93,21 @@ class ScanOp : public Operator {
     Batch acc;
     bool have = false;
     while (seg_ < node_.pruning.segments.size()) {
-      const SegmentEntry& seg = node_.table->segments[node_.pruning.segments[seg_]];
-      if (!reader_ && !bucket_.all() && !seg.bucket_rows.empty() && !SegmentHasKeptBucket(seg)) {
-        ++seg_;  // the manifest says it has no row of these buckets: not opened
-        continue;
-      }
       if (!reader_) {
-        WH_ASSIGN_OR_RETURN(reader_, ctx_->Reader(*node_.table, seg));
-        if (node_.prune && !node_.filters.empty()) segment_env_ = SegmentEnv(node_, seg, &filter_ids_);
-        if (reader_->footer_checksum() != seg.footer_checksum)
-          return Status::Corruption(reader_->path() + ": footer differs from the one the manifest recorded");
-        const auto& groups = reader_->footer().row_groups;
-        // The segment's part of the file (all of it before format version 3), whose row groups
-        // are in bucket order: find those with rows of these buckets.
-        WH_ASSIGN_OR_RETURN(const auto part, reader_->Part(seg.partition));
-        const auto [first, count] = part;
-        group_ = first;
-        group_end_ = first + count;
-        if (!bucket_.all()) {
-          auto lo = std::lower_bound(groups.begin() + first, groups.begin() + group_end_, static_cast<uint32_t>(bucket_.lo),
-                                     [](const RowGroupMeta& g, uint32_t b) { return g.last_bucket < b; });
-          auto hi = std::lower_bound(groups.begin() + first, groups.begin() + group_end_, static_cast<uint32_t>(bucket_.hi),
-                                     [](const RowGroupMeta& g, uint32_t b) { return g.bucket < b; });
-          group_ = lo - groups.begin();
-          group_end_ = std::max(group_, static_cast<size_t>(hi - groups.begin()));
-        }
+        WH_ASSIGN_OR_RETURN(bool opened, OpenRun());
+        if (!opened) continue;
       }
       const auto& groups = reader_->footer().row_groups;
-      while (group_ < group_end_) {
-        const RowGroupMeta& rg = groups[group_];
-        size_t g = group_++;
-        // The rows of kept buckets of this run: all of the row group, or some ranges of it.
-        const size_t rows = KeptRanges(reader_->footer(), g);
-        if (rows == 0) continue;
-        const bool whole = rows == rg.rows;
-        stats_.row_groups++;
+      while (visit_at_ < visit_.size()) {
+        const size_t g = visit_[visit_at_++];
+        const RowGroupMeta& rg = groups[g];
         bool filter_needed = filter_ != nullptr;
+        // The rows of kept buckets of the run's parts: all of the row group, or ranges of it.
+        for (size_t k : pruned_) part_read_[k] = 1;
+        pruned_.clear();
+        size_t rows = KeptRanges(reader_->footer(), g);
+        if (rows == 0) continue;
+        stats_.row_groups++;
         // Which pushed-down conjuncts the zone maps leave open (bit k: conjunct k must be
         // evaluated; per conjunct only when there are fewer than 64); the filter evaluated is
         // the AND of those.
@@ -136,21 +115,39 @@ class ScanOp : public Operator {
         const uint64_t all_open = nf < 64 ? (uint64_t{1} << nf) - 1 : ~uint64_t{0};
         uint64_t open = all_open;
         if (node_.prune && nf > 0) {
-          RangeEnv env = BlockEnv(node_, segment_env_, reader_->footer(), g, &filter_ids_);
-          bool may = true, must = true;
-          for (size_t k = 0; k < nf; ++k) {
-            const auto& f = node_.filters[k];
-            const bool proven = MustBeTrue(*f, env);
-            may = may && MayBeTrue(*f, env);
-            must = must && proven;
-            if (proven && nf < 64) open &= ~(uint64_t{1} << k);
+          // Per part with rows here (its segment's zone maps and the blocks'): a part they rule
+          // out is not read; a conjunct is left open when it is for any part read.
+          open = 0;
+          bool must_all = true;
+          for (size_t r = 0; r < range_parts_.size(); ++r) {
+            const size_t k = range_parts_[r];
+            if (r > 0 && range_parts_[r - 1] == k) continue;
+            RangeEnv env = BlockEnv(node_, run_[k].env, reader_->footer(), g, &filter_ids_);
+            bool may = true, must = true;
+            uint64_t part_open = all_open;
+            for (size_t f = 0; f < nf; ++f) {
+              const auto& conjunct = node_.filters[f];
+              const bool proven = MustBeTrue(*conjunct, env);
+              may = may && MayBeTrue(*conjunct, env);
+              must = must && proven;
+              if (proven && nf < 64) part_open &= ~(uint64_t{1} << f);
+            }
+            if (!may) {
+              part_read_[k] = 0;
+              pruned_.push_back(k);
+              continue;
+            }
+            open |= part_open;
+            must_all = must_all && must;
           }
-          if (!may) {
+          if (!pruned_.empty()) rows = KeptRanges(reader_->footer(), g);
+          if (rows == 0) {
             stats_.row_groups_skipped++;
             continue;
           }
-          if (must) filter_needed = false;
+          if (must_all) filter_needed = false;
         }
+        const bool whole = rows == rg.rows;
         BExprPtr filter = filter_;
         if (filter_needed && open != all_open) {
           WH_ASSIGN_OR_RETURN(filter, OpenFilter(open));
@@ -175,8 +172,7 @@ class ScanOp : public Operator {
             continue;
           }
           if (sc < 0) {
-            Value v = seg.partition ? Value::Int(DataType::Date(), *seg.partition) : Value::Null(DataType::Date());
-            put(i, ConstantColumn(v, rows));
+            put(i, PartitionColumn(rows));
             continue;
           }
           if (!bucket_.all() && (rg.bucket < static_cast<uint32_t>(bucket_.lo) ||
@@ -237,9 +233,8 @@ class ScanOp : public Operator {
               Column& dst = to->columns[i];
               if (FilterOnly(i)) {
                 dst.AppendRange(Placeholder(i, n), 0, n);
-              } else if (node_.storage_columns[i] < 0) {
-                Value v = seg.partition ? Value::Int(DataType::Date(), *seg.partition) : Value::Null(DataType::Date());
-                dst.AppendRange(ConstantColumn(v, n), 0, n);
+              } else if (node_.storage_columns[i] < 0 && one_partition_) {
+                dst.AppendRange(PartitionColumn(n), 0, n);
               } else if (have && b.columns[i].is_dictionary()) {
                 // Taken into a column of their own first, which adopts the block's dictionary,
                 // so that appending merges it into the batch's (AppendRange) instead of turning
@@ -280,7 +275,7 @@ class ScanOp : public Operator {
         }
       }
       reader_.reset();
-      ++seg_;
+      seg_ = run_end_;
     }
     if (have && acc.rows > 0) {
       *out = std::move(acc);
@@ -302,20 +297,113 @@ class ScanOp : public Operator {
       if (Kept(it->first)) return true;
     return false;
   }
-  // Sets ranges_ to the row ranges of row group g that hold kept buckets of this run (merged
-  // where adjacent); returns their rows.
+  // Opens the file of segment seg_ for the segments from it on that name the same file (a
+  // file's parts, which may share row groups), and lists the row groups to visit: those of
+  // their parts holding buckets of this scan. False when none of them has such a bucket (per
+  // the manifest: the file is not opened).
+  Result<bool> OpenRun() {
+    const auto& kept_segments = node_.pruning.segments;
+    const SegmentEntry& first = node_.table->segments[kept_segments[seg_]];
+    run_end_ = seg_ + 1;
+    while (run_end_ < kept_segments.size() && node_.table->segments[kept_segments[run_end_]].path == first.path)
+      ++run_end_;
+    run_.clear();
+    for (size_t s = seg_; s < run_end_; ++s) {
+      const SegmentEntry& seg = node_.table->segments[kept_segments[s]];
+      // The manifest says it has no row of these buckets: not read.
+      if (!bucket_.all() && !seg.bucket_rows.empty() && !SegmentHasKeptBucket(seg)) continue;
+      run_.push_back(RunPart{&seg, 0, {}});
+    }
+    if (run_.empty()) {
+      seg_ = run_end_;
+      return false;
+    }
+    WH_ASSIGN_OR_RETURN(reader_, ctx_->Reader(*node_.table, first));
+    if (reader_->footer_checksum() != first.footer_checksum)
+      return Status::Corruption(reader_->path() + ": footer differs from the one the manifest recorded");
+    const SegmentFooter& footer = reader_->footer();
+    const auto& groups = footer.row_groups;
+    visit_.clear();
+    visit_at_ = 0;
+    for (RunPart& part : run_) {
+      WH_ASSIGN_OR_RETURN(part.index, reader_->PartNumber(part.seg->partition));
+      if (node_.prune && !node_.filters.empty()) part.env = SegmentEnv(node_, *part.seg, &filter_ids_);
+      // The part's row groups, in bucket order: those with rows of these buckets.
+      auto [lo, count] = footer.PartRange(part.index);
+      size_t hi = lo + count;
+      if (!bucket_.all()) {
+        auto l = std::lower_bound(groups.begin() + lo, groups.begin() + hi, static_cast<uint32_t>(bucket_.lo),
+                                  [](const RowGroupMeta& g, uint32_t b) { return g.last_bucket < b; });
+        auto h = std::lower_bound(groups.begin() + lo, groups.begin() + hi, static_cast<uint32_t>(bucket_.hi),
+                                  [](const RowGroupMeta& g, uint32_t b) { return g.bucket < b; });
+        lo = l - groups.begin();
+        hi = std::max(lo, static_cast<size_t>(h - groups.begin()));
+      }
+      for (size_t g = lo; g < hi; ++g) visit_.push_back(g);
+    }
+    if (run_.size() > 1) {
+      std::sort(visit_.begin(), visit_.end());
+      visit_.erase(std::unique(visit_.begin(), visit_.end()), visit_.end());
+      std::stable_sort(run_.begin(), run_.end(), [](const RunPart& a, const RunPart& b) { return a.index < b.index; });
+    }
+    part_read_.assign(run_.size(), 1);
+    pruned_.clear();
+    return true;
+  }
+
+  // Sets ranges_ to the row ranges of row group g that hold kept buckets of the run's parts
+  // read (part_read_; merged where adjacent), and range_parts_ to the part (run_ index) of
+  // each; returns their rows.
   size_t KeptRanges(const SegmentFooter& footer, size_t g) {
     ranges_.clear();
-    size_t at = 0, total = 0;
-    for (const BucketRun& run : footer.GroupBuckets(g)) {
-      if (Kept(run.bucket)) {
-        if (!ranges_.empty() && ranges_.back().first + ranges_.back().second == at) ranges_.back().second += run.rows;
-        else ranges_.emplace_back(at, run.rows);
-        total += run.rows;
+    range_parts_.clear();
+    size_t total = 0;
+    one_partition_ = true;
+    int64_t last_part = -1;
+    // run_ is in part order: its parts held here are those from the first at or past the row
+    // group's first part.
+    const RowGroupMeta& rg = footer.row_groups[g];
+    const auto from = std::lower_bound(run_.begin(), run_.end(), rg.first_part,
+                                       [](const RunPart& p, uint32_t i) { return p.index < i; });
+    for (size_t k = from - run_.begin(); k < run_.size() && run_[k].index <= rg.last_part; ++k) {
+      if (!part_read_[k]) continue;
+      const PartSlice slice = footer.Slice(g, run_[k].index);
+      size_t at = slice.at;
+      for (const BucketRun& run : slice.runs) {
+        if (Kept(run.bucket)) {
+          if (!ranges_.empty() && ranges_.back().first + ranges_.back().second == at &&
+              last_part == static_cast<int64_t>(k)) {
+            ranges_.back().second += run.rows;
+          } else {
+            ranges_.emplace_back(at, run.rows);
+            range_parts_.push_back(k);
+          }
+          if (last_part >= 0 && last_part != static_cast<int64_t>(k) &&
+              run_[last_part].seg->partition != run_[k].seg->partition)
+            one_partition_ = false;
+          last_part = static_cast<int64_t>(k);
+          total += run.rows;
+        }
+        at += run.rows;
       }
-      at += run.rows;
     }
+    if (!range_parts_.empty()) partition_ = run_[range_parts_.front()].seg->partition;
     return total;
+  }
+
+  // The partition column of the rows of ranges_ (`rows` in all).
+  Column PartitionColumn(size_t rows) const {
+    auto value = [](const std::optional<int32_t>& p) {
+      return p ? Value::Int(DataType::Date(), *p) : Value::Null(DataType::Date());
+    };
+    if (one_partition_) return ConstantColumn(value(partition_), rows);
+    Column c(DataType::Date());
+    c.Reserve(rows);
+    for (size_t r = 0; r < ranges_.size(); ++r) {
+      const Column part = ConstantColumn(value(run_[range_parts_[r]].seg->partition), ranges_[r].second);
+      c.AppendRange(part, 0, ranges_[r].second);
+    }
+    return c;
   }
 
   // The rows of ranges_ (KeptRanges, `rows` in all) of a row group's column, copied.
@@ -371,12 +459,25 @@ class ScanOp : public Operator {
   NodeStats& stats_;
   std::map<uint64_t, BExprPtr> open_filters_;
   std::vector<std::vector<size_t>> conjunct_reads_;
-  size_t seg_ = 0;
+  // The kept segments [seg_, run_end_) name one file (reader_); run_ are those of them with
+  // buckets this scan reads: each part's index in the file and its segment zone maps' ranges.
+  size_t seg_ = 0, run_end_ = 0;
+  struct RunPart {
+    const SegmentEntry* seg;
+    uint32_t index;
+    RangeEnv env;
+  };
+  std::vector<RunPart> run_;
   std::shared_ptr<SegmentReader> reader_;
-  size_t group_ = 0, group_end_ = 0;
+  std::vector<size_t> visit_;  // row groups of the run to visit, in file order
+  size_t visit_at_ = 0;
+  std::vector<uint8_t> part_read_;   // per run_ part: read in the current row group
+  std::vector<size_t> pruned_;       // the run_ parts the zone maps ruled out of it
+  std::vector<size_t> range_parts_;  // per range of ranges_: its part (run_ index)
+  bool one_partition_ = true;        // the ranges are all of partition_
+  std::optional<int32_t> partition_;
   BExprPtr filter_;
   std::vector<int> filter_ids_;
-  RangeEnv segment_env_;
 };
 
 class FilterOp : public Operator {
@@ -2451,11 +2552,22 @@ int UnitLevel(const PlanNode& node, uint32_t n) {
   uint64_t rows = 0;
   std::vector<uint64_t> per_bucket(n);
   for (const PlanNode* scan : scans) {
-    for (size_t s : scan->pruning.segments) {
-      const SegmentEntry& seg = scan->table->segments[s];
+    const auto& kept = scan->pruning.segments;
+    for (size_t s = 0; s < kept.size();) {
+      // A segment, or consecutive small ones of a file, which share row groups (up to
+      // kSpanGroupRows rows; the writer's grouping, estimated from the kept ones).
+      const SegmentEntry& seg = scan->table->segments[kept[s]];
       std::fill(per_bucket.begin(), per_bucket.end(), 0);
-      for (const auto& [b, r] : seg.bucket_rows)
-        if (b < n) per_bucket[b] = r;
+      uint64_t group_rows = 0;
+      do {
+        const SegmentEntry& e = scan->table->segments[kept[s]];
+        for (const auto& [b, r] : e.bucket_rows)
+          if (b < n) per_bucket[b] += r;
+        group_rows += e.rows;
+        ++s;
+      } while (seg.rows < kSpanPartRows && s < kept.size() && scan->table->segments[kept[s]].path == seg.path &&
+               scan->table->segments[kept[s]].rows < kSpanPartRows &&
+               group_rows + scan->table->segments[kept[s]].rows <= kSpanGroupRows);
       const std::vector<uint32_t> share = ShareBuckets(per_bucket, kDefaultSharedGroupRows);
       for (uint32_t b = 0; b < n;) {
         const uint32_t end = std::max(share[b], b + 1);
@@ -2822,25 +2934,38 @@ Status StreamPlan(const PlanPtr& plan, ExecContext* ctx, ResultSink* sink) {
 
 Status CountScanRowGroups(const PlanNode& scan, ExecContext* ctx, uint64_t* visited, uint64_t* skipped) {
   *visited = *skipped = 0;
-  for (size_t s : scan.pruning.segments) {
-    const SegmentEntry& seg = scan.table->segments[s];
-    WH_ASSIGN_OR_RETURN(auto reader, ctx->Reader(*scan.table, seg));
-    const RangeEnv segment_env = SegmentEnv(scan, seg);  // once per segment, not per row group
+  const auto& kept = scan.pruning.bucket_kept;
+  const auto& segments = scan.pruning.segments;
+  // A file's parts (consecutive entries) may share row groups: each is counted once, skipped
+  // when the zone maps rule out every part read in it.
+  for (size_t s = 0; s < segments.size();) {
+    const SegmentEntry& first = scan.table->segments[segments[s]];
+    size_t end = s + 1;
+    while (end < segments.size() && scan.table->segments[segments[end]].path == first.path) ++end;
+    WH_ASSIGN_OR_RETURN(auto reader, ctx->Reader(*scan.table, first));
     const SegmentFooter& footer = reader->footer();
-    WH_ASSIGN_OR_RETURN(const auto part, reader->Part(seg.partition));
-    for (size_t g = part.first; g < part.first + part.second; ++g) {
-      const auto& kept = scan.pruning.bucket_kept;
-      bool any = kept.empty();
-      for (const BucketRun& run : footer.GroupBuckets(g)) any = any || run.bucket >= kept.size() || kept[run.bucket];
-      if (!any) continue;
-      ++*visited;
-      if (!scan.prune || scan.filters.empty()) continue;
-      RangeEnv env = BlockEnv(scan, segment_env, footer, g);
-      for (const auto& f : scan.filters)
-        if (!MayBeTrue(*f, env)) {
-          ++*skipped;
-          break;
+    std::map<size_t, bool> groups;  // row group -> whether some part may have rows matching
+    for (; s < end; ++s) {
+      const SegmentEntry& seg = scan.table->segments[segments[s]];
+      const RangeEnv segment_env = SegmentEnv(scan, seg);  // once per segment, not per row group
+      WH_ASSIGN_OR_RETURN(const uint32_t part, reader->PartNumber(seg.partition));
+      const auto [lo, count] = footer.PartRange(part);
+      for (size_t g = lo; g < lo + count; ++g) {
+        bool any = false;
+        for (const BucketRun& run : footer.Slice(g, part).runs)
+          any = any || kept.empty() || run.bucket >= kept.size() || kept[run.bucket];
+        if (!any) continue;
+        bool may = true;
+        if (scan.prune && !scan.filters.empty()) {
+          RangeEnv env = BlockEnv(scan, segment_env, footer, g);
+          for (const auto& f : scan.filters) may = may && MayBeTrue(*f, env);
         }
+        groups[g] |= may;
+      }
+    }
+    for (const auto& [g, may] : groups) {
+      ++*visited;
+      *skipped += !may;
     }
   }
   return Status::OK();

@@ -15,12 +15,18 @@ std::string PartitionName(const TableSnapshot& s, const SegmentEntry& seg) {
   return s.schema.partition_column.empty() ? std::string("data") : PartitionDirName(s.schema.partition_column, seg.partition);
 }
 
-// Bytes of the blocks of the entry's part of its file.
+// Bytes of the blocks of the entry's part of its file (of a row group that parts share, the
+// part's share by rows).
 Result<uint64_t> PartBytes(const SegmentReader& reader, const SegmentEntry& seg) {
-  WH_ASSIGN_OR_RETURN(const auto part, reader.Part(seg.partition));
+  WH_ASSIGN_OR_RETURN(const uint32_t part, reader.PartNumber(seg.partition));
+  const SegmentFooter& f = reader.footer();
+  const auto [first, count] = f.PartRange(part);
   uint64_t n = 0;
-  for (size_t g = part.first; g < part.first + part.second; ++g)
-    for (const BlockMeta& b : reader.footer().row_groups[g].blocks) n += b.length;
+  for (size_t g = first; g < first + count; ++g) {
+    uint64_t bytes = 0;
+    for (const BlockMeta& b : f.row_groups[g].blocks) bytes += b.length;
+    n += f.OnlyPart(g, part) ? bytes : bytes * f.Slice(g, part).rows / f.row_groups[g].rows;
+  }
   return n;
 }
 
@@ -28,15 +34,18 @@ Result<uint64_t> PartBytes(const SegmentReader& reader, const SegmentEntry& seg)
 // `prefix`: where it is, how it is encoded, and its zone map.
 Result<ResultSet> InspectBlocks(Warehouse* wh, const TableSnapshot& s, const std::string& prefix) {
   std::vector<std::string> paths, cols, encs, mins, maxs;
-  std::vector<int64_t> groups, buckets, last_buckets, rows, offsets, lengths, raws, nulls;
+  std::vector<int64_t> groups, buckets, last_buckets, rows, offsets, lengths, raws, nulls, part_rows;
   size_t matched = 0;
   for (const auto& seg : s.segments) {
     if (PartitionName(s, seg) != prefix && seg.path.compare(0, prefix.size(), prefix) != 0) continue;
     ++matched;
     WH_ASSIGN_OR_RETURN(auto reader, SegmentReader::Open(wh->fs(), s.SegmentPath(seg)));
     const SegmentFooter& f = reader->footer();
-    WH_ASSIGN_OR_RETURN(const auto part, reader->Part(seg.partition));
-    for (size_t g = part.first; g < part.first + part.second; ++g) {
+    WH_ASSIGN_OR_RETURN(const uint32_t part, reader->PartNumber(seg.partition));
+    const auto [first, count] = f.PartRange(part);
+    for (size_t g = first; g < first + count; ++g) {
+      const uint32_t slice_rows = f.Slice(g, part).rows;
+      if (slice_rows == 0) continue;  // a row group of other parts only
       const RowGroupMeta& rg = f.row_groups[g];
       for (size_t c = 0; c < f.columns.size(); ++c) {
         const BlockMeta& bm = rg.blocks[c];
@@ -48,6 +57,7 @@ Result<ResultSet> InspectBlocks(Warehouse* wh, const TableSnapshot& s, const std
         buckets.push_back(rg.bucket);
         last_buckets.push_back(rg.last_bucket);
         rows.push_back(rg.rows);
+        part_rows.push_back(slice_rows);
         cols.push_back(f.columns[c].name);
         encs.push_back(std::string(EncodingName(h.encoding)) + (h.zstd ? "+zstd" : ""));
         offsets.push_back(static_cast<int64_t>(bm.offset));
@@ -76,6 +86,7 @@ Result<ResultSet> InspectBlocks(Warehouse* wh, const TableSnapshot& s, const std
   rs.AddColumn("nulls", Int64Column(nulls));
   rs.AddColumn("min", StringColumn(mins));
   rs.AddColumn("max", StringColumn(maxs));
+  rs.AddColumn("part_rows", Int64Column(part_rows));
   return rs;
 }
 

@@ -70,14 +70,20 @@ TEST(SpecLayout, PartitionedBucketedTableFilesNamesFlagsAndProperties) {
     ASSERT_EQ(f.parts.size(), 2u);
     EXPECT_FALSE(f.parts[0].partition.has_value());
     EXPECT_EQ(f.parts[1].partition, 19052);
-    EXPECT_EQ(f.parts[0].groups + f.parts[1].groups, f.row_groups.size());
-    const auto [first, count] = f.PartGroups(seg.partition);
+    // Small parts share row groups (format version 5): every row group holds rows of one part
+    // or both, each part's of its own row groups, in bucket order from one to the next.
+    const uint32_t part = *f.PartIndex(seg.partition);
+    const auto [first, count] = f.PartRange(part);
     ASSERT_GT(count, 0u);
     uint64_t part_rows = 0;
+    int64_t last = -1;
     for (size_t g = first; g < first + count; ++g) {
-      part_rows += f.row_groups[g].rows;
-      if (g > first) {
-        EXPECT_LE(f.row_groups[g - 1].last_bucket, f.row_groups[g].bucket);
+      const PartSlice slice = f.Slice(g, part);
+      part_rows += slice.rows;
+      for (const BucketRun& run : slice.runs) {
+        EXPECT_EQ(run.part, part);
+        EXPECT_LE(last, static_cast<int64_t>(run.bucket));
+        last = run.bucket;
       }
     }
     EXPECT_EQ(part_rows, seg.rows);

@@ -8,7 +8,9 @@ SPEC.md says enough (tests/spec/spec_reader_test.sh). Usage: reader.py WAREHOUSE
 Standard library only. XXH64 is implemented below and every checksum the spec
 defines is verified (marker, head, manifest header/records, segment trailer,
 footer, blocks, and the manifest's footer XXH64 vs the trailer's).
-zstd (compression 1) is NOT implemented: such a block is reported and refused.
+zstd (compression 1) was not implemented at first (such a block was refused); since 2026-12-09
+a zstd decoder written from RFC 8878 (frames, raw/RLE/compressed blocks, Huffman literals, FSE
+sequences) reads compressed blocks, checking the frame's content size against the raw size.
 
 Extended on 2026-12-07, again from SPEC.md alone, for schema changes (manifest record type 5,
 SPEC "Schema changes"): each change is validated, the live entries' zone maps are converted to
@@ -18,6 +20,13 @@ the new storage columns, and a file written under an older schema is read by col
 Extended on 2026-12-08, again from SPEC.md alone, for segment files of version 4 (SPEC "Block
 frame"): the block encodings 4 LENGTHS (STRING) and 5 FOR_PATCHED (integer-like types: a
 FOR_BITPACK payload, then exception rows and their values), refused in files of versions 1-3.
+
+Extended on 2026-12-09, again from SPEC.md alone, for segment files of version 5 (SPEC "Footer",
+"Parts", "Older versions", "Segment zone maps"): the bucket index is varint slices, one per part
+with rows in the row group, and each part names its first row group and row group count, so a
+row group can be shared by parts. An entry's rows are its part's slices; a shared row group is
+decoded once per file (logged as "row group shared by parts"), and the entry's segment zone maps
+merge, for a shared row group, the zone map of the part's slice computed from its values.
 """
 import datetime
 import os, sys, struct, datetime
@@ -443,6 +452,264 @@ def load_state(tdir):
             "commits": commits, "live": live, "retired": retired, "last": last,
             "confirmed": head is not None and head["seq"] == last and head["manifest_len"] == valid_len}
 
+# ---------------------------------------------------------------- zstd (RFC 8878), decompression only
+def _hb(x): return x.bit_length() - 1          # highest set bit
+
+class _BackBits:
+    """A bitstream read backward (RFC 8878 4.1): starts after the last byte's
+    highest set bit; bits past the start read as 0 (callers check for overflow)."""
+    def __init__(self, data):
+        need(len(data) >= 1 and data[-1] != 0, "zstd: backward bitstream without its end mark")
+        self.v = int.from_bytes(data, "little"); self.pos = (len(data) - 1) * 8 + _hb(data[-1])
+    def read(self, n):
+        if n == 0: return 0
+        self.pos -= n
+        if self.pos >= 0: return (self.v >> self.pos) & ((1 << n) - 1)
+        return (self.v << -self.pos) & ((1 << n) - 1)
+    def peek(self, n):
+        p = self.pos - n
+        return (self.v >> p) & ((1 << n) - 1) if p >= 0 else (self.v << -p) & ((1 << n) - 1)
+
+def _fse_read_ncount(data, pos, max_sym, max_log):
+    """FSE table description (RFC 8878 4.1.1): returns (probabilities, accuracy log, new pos)."""
+    bits = int.from_bytes(data[pos:pos + 512], "little"); bp = 0   # descriptions are short
+    def get(n):
+        return (bits >> bp) & ((1 << n) - 1)
+    al = get(4) + 5; bp += 4
+    need(al <= max_log, "zstd: FSE accuracy log %d > %d" % (al, max_log))
+    remaining = (1 << al) + 1; threshold = 1 << al; nb = al + 1; probs = []; prev0 = False
+    while remaining > 1 and len(probs) <= max_sym:
+        if prev0:
+            while True:
+                r = get(2); bp += 2; probs += [0] * r
+                if r != 3: break
+            need(len(probs) <= max_sym, "zstd: FSE zero run past the last symbol")
+        mx = (2 * threshold - 1) - remaining
+        low = get(nb - 1)
+        if low < mx: count = low; bp += nb - 1
+        else:
+            count = get(nb)
+            if count >= threshold: count -= mx
+            bp += nb
+        count -= 1
+        remaining -= -count if count < 0 else count
+        probs.append(count); prev0 = count == 0
+        while remaining < threshold: nb -= 1; threshold >>= 1
+    need(remaining == 1 and len(probs) <= max_sym + 1, "zstd: bad FSE table description")
+    used = (bp + 7) // 8
+    need(pos + used <= len(data), "zstd: FSE table description past its end")
+    return probs, al, pos + used
+
+def _fse_table(probs, al):
+    """Decoding table: per state (symbol, number of bits, baseline)."""
+    size = 1 << al; sym = [0] * size; high = size - 1; nxt = [0] * len(probs)
+    for s, p in enumerate(probs):
+        if p == -1: sym[high] = s; high -= 1; nxt[s] = 1
+        else: nxt[s] = p
+    pos = 0; step = (size >> 1) + (size >> 3) + 3; mask = size - 1
+    for s, p in enumerate(probs):
+        for _ in range(max(p, 0)):
+            sym[pos] = s; pos = (pos + step) & mask
+            while pos > high: pos = (pos + step) & mask
+    need(pos == 0, "zstd: FSE table not filled")
+    tab = []
+    for u in range(size):
+        s = sym[u]; ns = nxt[s]; nxt[s] += 1
+        nb = al - _hb(ns); tab.append((s, nb, (ns << nb) - size))
+    return tab
+
+def _huf_weights(data, pos):
+    hb = data[pos]; pos += 1
+    if hb >= 128:
+        n = hb - 127; nbytes = (n + 1) // 2; need(pos + nbytes <= len(data), "zstd: Huffman weights past the end")
+        w = []
+        for i in range(n):
+            byte = data[pos + i // 2]; w.append(byte >> 4 if i % 2 == 0 else byte & 15)
+        return w, pos + nbytes
+    need(hb > 0 and pos + hb <= len(data), "zstd: Huffman FSE weights size")
+    end = pos + hb
+    probs, al, p2 = _fse_read_ncount(data[:end], pos, 255, 6)
+    tab = _fse_table(probs, al); br = _BackBits(data[p2:end])
+    s1 = br.read(al); s2 = br.read(al); w = []
+    while True:
+        need(len(w) < 255, "zstd: too many Huffman weights")
+        sy, nb, base = tab[s1]; w.append(sy); s1 = base + br.read(nb)
+        if br.pos < 0: w.append(tab[s2][0]); break
+        need(len(w) < 255, "zstd: too many Huffman weights")
+        sy, nb, base = tab[s2]; w.append(sy); s2 = base + br.read(nb)
+        if br.pos < 0: w.append(tab[s1][0]); break
+    return w, end
+
+def _huf_table(w):
+    """Huffman decoding table from weights (the last symbol's weight implied)."""
+    need(all(x <= 12 for x in w), "zstd: Huffman weight > 12")
+    total = sum((1 << x) >> 1 for x in w); need(total > 0, "zstd: Huffman weights all 0")
+    maxb = _hb(total) + 1; left = (1 << maxb) - total
+    need(left & (left - 1) == 0 and left > 0, "zstd: Huffman weights do not complete a tree")
+    w = w + [_hb(left) + 1]; need(maxb <= 11, "zstd: Huffman code longer than 11 bits")
+    table = [None] * (1 << maxb); start = [0] * (maxb + 2); acc = 0
+    for x in range(1, maxb + 1):
+        start[x] = acc; acc += sum(1 for y in w if y == x) << (x - 1)
+    for s, x in enumerate(w):
+        if x == 0: continue
+        ln = (1 << x) >> 1
+        for i in range(start[x], start[x] + ln): table[i] = (s, maxb + 1 - x)
+        start[x] += ln
+    return (table, maxb)
+
+def _huf_stream(data, n, huf):
+    table, maxb = huf; br = _BackBits(data); out = bytearray()
+    for _ in range(n):
+        s, nb = table[br.peek(maxb)]; br.pos -= nb; out.append(s)
+    need(br.pos == 0, "zstd: Huffman stream not consumed exactly")
+    return bytes(out)
+
+LL_BASE = list(range(16)) + [16, 18, 20, 22, 24, 28, 32, 40, 48, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]
+LL_BITS = [0] * 16 + [1, 1, 1, 1, 2, 2, 3, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]
+ML_BASE = [c + 3 for c in range(32)] + [35, 37, 39, 41, 43, 47, 51, 59, 67, 83, 99, 131, 259, 515, 1027, 2051, 4099, 8195, 16387, 32771, 65539]
+ML_BITS = [0] * 32 + [1, 1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]
+LL_DEF = ([4, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 2, 1, 1, 1, 1, 1, -1, -1, -1, -1], 6)
+ML_DEF = ([1, 4, 3, 2, 2, 2, 2, 2, 2] + [1] * 37 + [-1] * 7, 6)
+OF_DEF = ([1, 1, 1, 1, 1, 1, 2, 2, 2] + [1] * 15 + [-1] * 5, 5)
+
+def zstd_decompress(src, one_frame=False):
+    """zstd frames (skippable frames skipped) -> bytes. one_frame: exactly one frame, whose header
+    gives its content size, and nothing else (a block's payload: SPEC "Block frame")."""
+    out = bytearray(); pos = 0; frames = 0
+    while pos < len(src):
+        need(pos + 4 <= len(src), "zstd: truncated magic")
+        magic = struct.unpack_from("<I", src, pos)[0]; pos += 4
+        need(not (one_frame and frames), "zstd: bytes after the block's frame"); frames += 1
+        if magic & 0xFFFFFFF0 == 0x184D2A50:
+            need(not one_frame, "zstd: a skippable frame in a block")
+            need(pos + 4 <= len(src), "zstd: truncated skippable frame"); pos += 4 + struct.unpack_from("<I", src, pos)[0]
+            need(pos <= len(src), "zstd: skippable frame past the end"); continue
+        need(magic == 0xFD2FB528, "zstd: bad frame magic %08x" % magic)
+        fhd = src[pos]; pos += 1
+        fcs_flag, single, reserved, cksum, did_flag = fhd >> 6, fhd >> 5 & 1, fhd >> 3 & 1, fhd >> 2 & 1, fhd & 3
+        need(reserved == 0, "zstd: reserved frame header bit")
+        if not single: pos += 1          # window descriptor: the whole frame is kept anyway
+        did_size = (0, 1, 2, 4)[did_flag]
+        did = int.from_bytes(src[pos:pos + did_size], "little"); pos += did_size
+        need(did == 0, "zstd: frame needs dictionary %d" % did)
+        fcs_size = (1 if single else 0, 2, 4, 8)[fcs_flag]
+        fcs = int.from_bytes(src[pos:pos + fcs_size], "little") if fcs_size else None; pos += fcs_size
+        if fcs_size == 2: fcs += 256
+        need(fcs is not None or not one_frame, "zstd: the block's frame header gives no content size")
+        frame = bytearray(); reps = [1, 4, 8]; huf = None; tabs = [None, None, None]
+        while True:
+            need(pos + 3 <= len(src), "zstd: truncated block header")
+            bh = int.from_bytes(src[pos:pos + 3], "little"); pos += 3
+            last, btype, bsize = bh & 1, bh >> 1 & 3, bh >> 3
+            need(bsize <= 1 << 17, "zstd: block size")
+            if btype == 0:
+                need(pos + bsize <= len(src), "zstd: raw block past the end"); frame += src[pos:pos + bsize]; pos += bsize
+            elif btype == 1:
+                need(pos + 1 <= len(src), "zstd: RLE block past the end"); frame += src[pos:pos + 1] * bsize; pos += 1
+            elif btype == 2:
+                need(pos + bsize <= len(src), "zstd: compressed block past the end")
+                huf = _zstd_block(src[pos:pos + bsize], frame, reps, huf, tabs); pos += bsize
+            else:
+                raise Corrupt("zstd: reserved block type")
+            if last: break
+        if cksum:
+            need(pos + 4 <= len(src), "zstd: truncated content checksum")
+            need(struct.unpack_from("<I", src, pos)[0] == xxh64(bytes(frame)) & 0xFFFFFFFF, "zstd: content checksum"); pos += 4
+        need(fcs is None or fcs == len(frame), "zstd: content size %s != %d decoded" % (fcs, len(frame)))
+        out += frame
+    need(frames or not one_frame, "zstd: no frame")
+    return bytes(out)
+
+def _zstd_block(blk, frame, reps, huf, tabs):
+    # literals section
+    h0 = blk[0]; ltype, sf = h0 & 3, h0 >> 2 & 3
+    if ltype in (0, 1):
+        if sf in (0, 2): regen = h0 >> 3; p = 1
+        elif sf == 1: regen = int.from_bytes(blk[0:2], "little") >> 4; p = 2
+        else: regen = int.from_bytes(blk[0:3], "little") >> 4; p = 3
+        if ltype == 0:
+            need(p + regen <= len(blk), "zstd: raw literals past the block"); lits = blk[p:p + regen]; p += regen
+        else:
+            need(p < len(blk), "zstd: RLE literals past the block"); lits = blk[p:p + 1] * regen; p += 1
+    else:
+        if sf in (0, 1):
+            h = int.from_bytes(blk[0:3], "little"); regen, csize, p = h >> 4 & 0x3FF, h >> 14 & 0x3FF, 3
+        elif sf == 2:
+            h = int.from_bytes(blk[0:4], "little"); regen, csize, p = h >> 4 & 0x3FFF, h >> 18 & 0x3FFF, 4
+        else:
+            h = int.from_bytes(blk[0:5], "little"); regen, csize, p = h >> 4 & 0x3FFFF, h >> 22 & 0x3FFFF, 5
+        nstreams = 1 if sf == 0 else 4
+        end = p + csize; need(end <= len(blk), "zstd: compressed literals past the block")
+        if ltype == 2:
+            w, p = _huf_weights(blk[:end], p); huf = _huf_table(w)
+        else:
+            need(huf is not None, "zstd: treeless literals without an earlier Huffman table")
+        if nstreams == 1:
+            lits = _huf_stream(blk[p:end], regen, huf)
+        else:
+            need(p + 6 <= end, "zstd: jump table past the literals")
+            s1, s2, s3 = struct.unpack_from("<3H", blk, p); p += 6
+            sizes = [s1, s2, s3, end - p - s1 - s2 - s3]; need(sizes[3] >= 0, "zstd: jump table sizes")
+            seg = (regen + 3) // 4; counts = [seg, seg, seg, regen - 3 * seg]; need(counts[3] >= 0, "zstd: literal stream sizes")
+            lits = b""
+            for sz, cnt in zip(sizes, counts):
+                lits += _huf_stream(blk[p:p + sz], cnt, huf); p += sz
+        p = end
+    # sequences section
+    need(p < len(blk), "zstd: block without a sequences section")
+    b0 = blk[p]; p += 1
+    if b0 == 0: nseq = 0
+    elif b0 < 128: nseq = b0
+    elif b0 < 255: nseq = ((b0 - 128) << 8) + blk[p]; p += 1
+    else: nseq = blk[p] + (blk[p + 1] << 8) + 0x7F00; p += 2
+    if nseq == 0:
+        need(p == len(blk), "zstd: bytes after a block without sequences"); frame += lits; return huf
+    need(p < len(blk), "zstd: no compression modes byte")
+    modes = blk[p]; p += 1; need(modes & 3 == 0, "zstd: reserved bits of the compression modes")
+    for k, (mode, dflt, maxs, maxl) in enumerate(((modes >> 6, LL_DEF, 35, 9), (modes >> 4 & 3, OF_DEF, 31, 8), (modes >> 2 & 3, ML_DEF, 52, 9))):
+        if mode == 0: tabs[k] = _fse_table(*dflt)
+        elif mode == 1:
+            need(p < len(blk) and blk[p] <= maxs, "zstd: RLE symbol"); tabs[k] = [(blk[p], 0, 0)]; p += 1
+        elif mode == 2:
+            probs, al, p = _fse_read_ncount(blk, p, maxs, maxl); tabs[k] = _fse_table(probs, al)
+        else:
+            need(tabs[k] is not None, "zstd: repeat mode without an earlier table")
+    ll_t, of_t, ml_t = tabs
+    br = _BackBits(blk[p:])
+    def init(t): return br.read(_hb(len(t)))
+    sll, sof, sml = init(ll_t), init(of_t), init(ml_t)
+    lp = 0
+    for i in range(nseq):
+        llc, oc, mlc = ll_t[sll][0], of_t[sof][0], ml_t[sml][0]
+        need(oc <= 31 and llc <= 35 and mlc <= 52, "zstd: sequence code out of range")
+        ofv = (1 << oc) + br.read(oc)
+        ml = ML_BASE[mlc] + br.read(ML_BITS[mlc])
+        ll = LL_BASE[llc] + br.read(LL_BITS[llc])
+        if ofv > 3:
+            off = ofv - 3; reps[:] = [off, reps[0], reps[1]]
+        else:
+            idx = ofv + (1 if ll == 0 else 0)
+            if idx == 1: off = reps[0]
+            else:
+                off = reps[0] - 1 if idx == 4 else reps[idx - 1]
+                if idx == 2: reps[:] = [off, reps[0], reps[2]]
+                else: reps[:] = [off, reps[0], reps[1]]
+        need(lp + ll <= len(lits), "zstd: literal length past the literals")
+        frame += lits[lp:lp + ll]; lp += ll
+        need(1 <= off <= len(frame), "zstd: match offset %d past the output (%d)" % (off, len(frame)))
+        st = len(frame) - off
+        if off >= ml: frame += frame[st:st + ml]
+        else:
+            for k in range(ml): frame.append(frame[st + k])
+        if i + 1 < nseq:
+            _, nb, base = ll_t[sll]; sll = base + br.read(nb)
+            _, nb, base = ml_t[sml]; sml = base + br.read(nb)
+            _, nb, base = of_t[sof]; sof = base + br.read(nb)
+        need(br.pos >= 0, "zstd: sequence bitstream overflow")
+    need(br.pos == 0, "zstd: sequence bitstream not consumed exactly")
+    frame += lits[lp:]
+    return huf
+
 # ---------------------------------------------------------------- segments
 def unpack_bits(data, n, w):
     need(len(data) == (n * w + 7) // 8, "bit-packed length")
@@ -462,9 +729,12 @@ def decode_block(d, off, length, col, rows, ver):
     payload = b.take(stored)
     ENC_TALLY[(col["name"], ENC_NAMES[enc], comp)] = ENC_TALLY.get((col["name"], ENC_NAMES[enc], comp), 0) + 1
     need(b.u64() == xxh64(d[off:off + 16 + stored]), "block checksum at %d" % off)
+    need(raw <= 1 << 30, "raw size %d past 2^30" % raw)
     if comp == 1:
-        raise Corrupt("block at %d is zstd-compressed: not supported by this reader" % off)
-    need(raw == stored, "raw != stored for uncompressed block")
+        payload = zstd_decompress(payload, one_frame=True)
+        need(len(payload) == raw, "block at %d: zstd frame decompresses to %d bytes, raw size %d" % (off, len(payload), raw))
+    else:
+        need(raw == stored, "raw != stored for uncompressed block")
     t, p = col["type"], col["prec"]; W = width(t, p)
     pb = Buf(payload)
     vflag = pb.u8(); need(vflag in (0, 1), "validity flag")
@@ -544,12 +814,15 @@ def zone_map_of(values, t):
     if t == 6 and (len(mn.encode()) > 256 or len(mx.encode()) > 256): return {"has": False, "nulls": nulls, "min": None, "max": None}
     return {"has": True, "nulls": nulls, "min": int(mn) if t == 1 else mn, "max": int(mx) if t == 1 else mx}
 
+U32MAX = (1 << 32) - 1
+
 def read_segment(path):
     d = open(path, "rb").read()
     need(len(d) >= 8 + 48 and d[:8] == b"WHSEG\r\n\x1a" and d[-8:] == b"WHSEG\r\n\x1a", "segment magic")
     tr = d[-48:]
     foff, flen, ver, res, incompat, compat, fxxh, txxh = struct.unpack_from("<QIHHIIQQ", tr, 0)
-    need(txxh == xxh64(tr[:32]), "trailer checksum"); need(1 <= ver <= 4, "segment version %d" % ver)
+    need(txxh == xxh64(tr[:32]), "trailer checksum")
+    need(1 <= ver <= 5, "segment version %d (this reader reads versions 1 to 5)" % ver)
     need(res == 0, "trailer reserved"); need(incompat == 0, "incompatible features")
     need(foff >= 8 and foff + flen + 48 == len(d), "footer offset/length")
     need(fxxh == xxh64(d[foff:foff + flen]), "footer checksum")
@@ -564,19 +837,43 @@ def read_segment(path):
     for g in range(G):
         if ver == 1:
             bk = b.u32(); rows = b.u32(); bidx = [(bk, rows)]
-        else:
+        elif ver <= 4:
             rows = b.u32(); need(1 <= rows <= 1 << 20, "row group rows"); E = b.u32(); need(1 <= E <= rows, "E")
             bidx = [(b.u32(), b.u32()) for _ in range(E)]
             need(all(bidx[k][0] < bidx[k + 1][0] for k in range(E - 1)), "bucket index order")
             need(sum(r for _, r in bidx) == rows and all(r >= 1 for _, r in bidx), "bucket index rows")
+        if ver <= 4:
+            # one slice: the row group's part (set below from the parts table; None before version 3)
+            slices = [{"part": None, "start": 0, "rows": rows, "pairs": bidx}]
+        else:
+            # version 5: varint slices, each (part gap, entries of (bucket gap, rows)); SPEC "Footer"
+            rows = b.u32(); need(1 <= rows <= 1 << 20, "row group %d: rows %d" % (g, rows))
+            S = b.varint(); need(1 <= S <= rows, "row group %d: slice count %d not in 1..%d" % (g, S, rows))
+            slices = []; part = -1; start = 0
+            for si in range(S):
+                gap = b.varint(); need(gap <= U32MAX, "row group %d: part gap past 2^32-1" % g)
+                part = gap if si == 0 else part + gap + 1
+                need(part <= U32MAX, "row group %d: part past 2^32-1" % g)
+                E = b.varint(); need(1 <= E <= rows, "row group %d: entry count %d not in 1..%d" % (g, E, rows))
+                pairs = []; bk = -1
+                for k in range(E):
+                    bg = b.varint(); need(bg <= U32MAX, "row group %d: bucket gap past 2^32-1" % g)
+                    bk = bg if k == 0 else bk + bg + 1
+                    need(bk <= U32MAX, "row group %d: bucket past 2^32-1" % g)
+                    r = b.varint(); need(1 <= r <= rows, "row group %d: entry rows %d not in 1..%d" % (g, r, rows))
+                    pairs.append((bk, r))
+                n = sum(r for _, r in pairs)
+                slices.append({"part": part, "start": start, "rows": n, "pairs": pairs}); start += n
+            need(start == rows, "row group %d: the entries' rows add up to %d, not the row group's %d" % (g, start, rows))
+            bidx = [pr for sl in slices for pr in sl["pairs"]]
         blocks = []
         for c in cols:
             off = b.u64(); ln = b.u32(); need(off == expect, "block not contiguous at %d" % off); expect = off + ln
             blocks.append({"offset": off, "length": ln, "zm": read_zone_map(b, c["type"], c["prec"])})
-        rgs.append({"rows": rows, "bidx": bidx, "blocks": blocks})
+        rgs.append({"rows": rows, "bidx": bidx, "slices": slices, "blocks": blocks})
     need(expect == foff, "last block does not end at footer")
     need(total == sum(r["rows"] for r in rgs), "footer row count")
-    if ver >= 3:   # version 4 keeps version 3's footer
+    if ver in (3, 4):   # version 4 keeps version 3's footer
         K = b.u32(); need(K <= G and (K >= 1 or G == 0), "part count"); parts = []; first = 0; prev = None
         for _ in range(K):
             hp = b.u8(); day = b.i32(); n = b.u32()
@@ -584,11 +881,37 @@ def read_segment(path):
             need(prev is None or (hp, day) > prev, "parts not increasing"); prev = (hp, day)
             parts.append({"has_partition": hp, "day": day, "rg_first": first, "rg_count": n}); first += n
         need(first == G, "parts' row groups != G")
+        for k, pt in enumerate(parts):
+            for g in range(pt["rg_first"], pt["rg_first"] + pt["rg_count"]): rgs[g]["slices"][0]["part"] = k
+    elif ver >= 5:
+        nslices = sum(len(r["slices"]) for r in rgs)
+        K = b.u32(); need(K <= nslices and (K >= 1 or G == 0), "part count %d not in 1..%d (the slices)" % (K, nslices))
+        parts = []; prev = None
+        for k in range(K):
+            hp = b.u8(); day = b.i32(); first = b.u32(); n = b.u32()
+            need(hp in (0, 1) and (hp or day == 0), "part %d: has partition %d, day %d" % (k, hp, day))
+            need(n >= 1, "part %d: row groups 0" % k)
+            need(first + n <= G, "part %d: row groups [%d, %d) past G = %d" % (k, first, first + n, G))
+            need(prev is None or (hp, day) > prev, "parts not in strictly increasing partition order"); prev = (hp, day)
+            parts.append({"has_partition": hp, "day": day, "rg_first": first, "rg_count": n})
+        holds = [set() for _ in range(K)]   # the row groups holding rows of each part
+        for g, r in enumerate(rgs):
+            for sl in r["slices"]:
+                k = sl["part"]
+                need(k < K, "row group %d: a slice of part %d, but the parts table has %d" % (g, k, K))
+                pt = parts[k]
+                need(pt["rg_first"] <= g < pt["rg_first"] + pt["rg_count"],
+                     "row group %d: an entry of part %d outside its row groups [%d, %d)" % (g, k, pt["rg_first"], pt["rg_first"] + pt["rg_count"]))
+                holds[k].add(g)
+        for k, pt in enumerate(parts):
+            lo, hi = pt["rg_first"], pt["rg_first"] + pt["rg_count"] - 1
+            need(lo in holds[k], "part %d: its first row group %d holds none of its rows" % (k, lo))
+            need(hi in holds[k], "part %d: its last row group %d holds none of its rows" % (k, hi))
     else:
         parts = None
     need(b.done(), "trailing bytes in footer")
     return {"data": d, "version": ver, "footer_xxh": fxxh, "size": len(d), "columns": cols, "props": props,
-            "rows": total, "row_groups": rgs, "parts": parts}
+            "rows": total, "row_groups": rgs, "parts": parts, "decoded": {}}
 
 def map_file_columns(fcols, cols, wcols):
     """SPEC 'Schema changes': a file's columns are the storage columns of the schema it was written
@@ -658,7 +981,11 @@ def main():
                 e["path"], seg["version"], seg["size"], seg["rows"], len(seg["row_groups"]), seg["props"]))
             print("  columns:", ", ".join("%s %s%s" % (c["name"], TYPES[c["type"]], "" if c["nullable"] else " NOT NULL") for c in seg["columns"]))
             for i, rg in enumerate(seg["row_groups"]):
-                print("  rg %d: rows %d bucket index %s" % (i, rg["rows"], rg["bidx"]))
+                if seg["version"] >= 5:
+                    print("  rg %d: rows %d bucket index (part: (bucket, rows)...) %s" % (
+                        i, rg["rows"], "; ".join("part %d: %s" % (sl["part"], sl["pairs"]) for sl in rg["slices"])))
+                else:
+                    print("  rg %d: rows %d bucket index %s" % (i, rg["rows"], rg["bidx"]))
                 for c, bl in zip(seg["columns"], rg["blocks"]):
                     print("      %-9s @%d len %d  %s" % (c["name"], bl["offset"], bl["length"], zm_str(bl["zm"], c["type"], c["prec"], c["scale"])))
             for p in seg["parts"] or []:
@@ -679,36 +1006,57 @@ def main():
         if seg["fmap"] is None:
             problems.append("%s: columns cannot be mapped to today's; rows not read" % e["path"]); continue
         fmap = seg["fmap"]
-        if seg["parts"] is None: rgi = list(range(len(seg["row_groups"])))
+        # The entry's rows: its part's slices of the row groups (SPEC "Parts"; a file of version 1
+        # or 2 is one part, and before version 5 a row group holds one part's rows only).
+        if seg["parts"] is None: pi = None; rgi = list(range(len(seg["row_groups"])))
         else:
-            m = [p for p in seg["parts"] if (p["has_partition"], p["day"]) == (e["has_partition"], e["day"])]
+            m = [k for k, p in enumerate(seg["parts"]) if (p["has_partition"], p["day"]) == (e["has_partition"], e["day"])]
             need(m, "%s has no part for partition %s" % (e["path"], e["day"]))
-            rgi = list(range(m[0]["rg_first"], m[0]["rg_first"] + m[0]["rg_count"]))
-        rgs = [seg["row_groups"][i] for i in rgi]
-        prows = sum(r["rows"] for r in rgs)
+            pi = m[0]; pt = seg["parts"][pi]
+            rgi = list(range(pt["rg_first"], pt["rg_first"] + pt["rg_count"]))
+        sl = [(g, x) for g in rgi for x in seg["row_groups"][g]["slices"] if x["part"] == pi]
+        prows = sum(x["rows"] for _, x in sl)
         bmap = {}
-        for r in rgs:
-            for bk, n in r["bidx"]: bmap[bk] = bmap.get(bk, 0) + n
+        for _, x in sl:
+            for bk, n in x["pairs"]: bmap[bk] = bmap.get(bk, 0) + n
         ok_rows = prows == e["rows"]; ok_b = sorted(bmap.items()) == list(e["buckets"])
-        # bucket order across row groups of the part
-        for a, b_ in zip(rgs, rgs[1:]):
-            if a["bidx"][-1][0] > b_["bidx"][0][0]: problems.append("%s: bucket order across row groups" % e["path"])
-        def block_zm(r, j):   # a block's zone map as read under today's column j
-            i = fmap[j]
-            if i is None: return {"has": False, "nulls": r["rows"], "min": None, "max": None}
-            return convert_zm(r["blocks"][i]["zm"], seg["columns"][i], cols[j])
-        zm_ok = all(merge_zone_maps([block_zm(r, j) for r in rgs], [r["rows"] for r in rgs]) == e["zone_maps"][j] for j in range(len(cols)))
+        # bucket order across the row groups holding rows of the part: the last bucket of its slice
+        # in one is at most the first of its slice in the next
+        for (ga, a), (gb, b_) in zip(sl, sl[1:]):
+            if a["pairs"][-1][0] > b_["pairs"][0][0]: problems.append("%s: bucket order across row groups %d and %d" % (e["path"], ga, gb))
+        for bk in bmap:
+            if (bk >= sc["bucket_count"]) if sc["bucket_count"] else bk != 0:
+                problems.append("%s: bucket %d, but the table has %d buckets" % (e["path"], bk, sc["bucket_count"]))
+        # decode each row group once per file (a row group shared by parts serves several entries)
+        for g, _ in sl:
+            if g in seg["decoded"]: continue
+            r = seg["row_groups"][g]
+            if len(r["slices"]) > 1:
+                print("  decode %s rg %d: row group shared by parts %s (rows %s)" % (
+                    e["path"], g, [x["part"] for x in r["slices"]], [x["rows"] for x in r["slices"]]))
+            colvals = [decode_block(seg["data"], bl["offset"], bl["length"], c, r["rows"], seg["version"]) for c, bl in zip(seg["columns"], r["blocks"])]
+            for ci, (c, bl) in enumerate(zip(seg["columns"], r["blocks"])):
+                if zone_map_of(colvals[ci], c["type"]) != bl["zm"]: problems.append("%s: rg %d: block zone map of %s differs from values" % (e["path"], g, c["name"]))
+            seg["decoded"][g] = colvals
+        def slice_zm(g, x, j):
+            # SPEC "Segment zone maps": a row group's block zone map when it holds rows of this part
+            # only, else the zone map the part's slice would have as a block (read under today's column j)
+            r = seg["row_groups"][g]; i = fmap[j]
+            if i is None: return {"has": False, "nulls": x["rows"], "min": None, "max": None}
+            if len(r["slices"]) == 1: z = r["blocks"][i]["zm"]
+            else: z = zone_map_of(seg["decoded"][g][i][x["start"]:x["start"] + x["rows"]], seg["columns"][i]["type"])
+            return convert_zm(z, seg["columns"][i], cols[j])
+        zm_ok = all(merge_zone_maps([slice_zm(g, x, j) for g, x in sl], [x["rows"] for _, x in sl]) == e["zone_maps"][j] for j in range(len(cols)))
         print("  check entry %s partition %s: part found, rows %d vs manifest %d %s; bucket rows %s vs %s %s; zone maps merge %s" % (
             e["path"], date_str(e["day"]) if e["has_partition"] else "NULL", prows, e["rows"], "OK" if ok_rows else "MISMATCH",
             sorted(bmap.items()), e["buckets"], "OK" if ok_b else "MISMATCH", "OK" if zm_ok else "MISMATCH"))
         if not (ok_rows and ok_b and zm_ok): problems.append("%s: manifest/part mismatch" % e["path"])
-        for r in rgs:
-            colvals = [decode_block(seg["data"], bl["offset"], bl["length"], c, r["rows"], seg["version"]) for c, bl in zip(seg["columns"], r["blocks"])]
-            for ci, (c, bl) in enumerate(zip(seg["columns"], r["blocks"])):
-                if zone_map_of(colvals[ci], c["type"]) != bl["zm"]: problems.append("%s: block zone map of %s differs from values" % (e["path"], c["name"]))
-            bucket_of_row = [bk for bk, n in r["bidx"] for _ in range(n)]
-            for i in range(r["rows"]):
-                row = [None if fi is None else convert(colvals[fi][i], seg["columns"][fi], c) for fi, c in zip(fmap, cols)]
+        for g, x in sl:
+            colvals = seg["decoded"][g]
+            bucket_of_row = [bk for bk, n in x["pairs"] for _ in range(n)]
+            for i in range(x["rows"]):
+                ri = x["start"] + i
+                row = [None if fi is None else convert(colvals[fi][ri], seg["columns"][fi], c) for fi, c in zip(fmap, cols)]
                 pday = e["day"] if e["has_partition"] else None
                 if sc["pcol"]:
                     v = eval_pexpr(sc["pexpr"], row[:-1], sc["columns"])
@@ -725,6 +1073,13 @@ def main():
                 if cm["kind"] == "overwrite" and cm["replaced"] is not None and (e["has_partition"], e["day"]) in cm["replaced"] and row[-1] != etl_of[e["seq"]]:
                     problems.append("row %s: a new row of an overwrite without its etl_date" % row)
                 all_rows.append(row[:-1] + ([pday] if sc["pcol"] else []) + [row[-1]])
+
+    # SPEC "Parts": the manifest lists every part of a file
+    for pth, seg in segs.items():
+        listed = {(e["has_partition"], e["day"]) for e in st["live"] if e["path"] == pth}
+        for p in seg["parts"] or []:
+            if (p["has_partition"], p["day"]) not in listed:
+                problems.append("%s: part of partition %s not listed by the manifest" % (pth, date_str(p["day"]) if p["has_partition"] else "NULL"))
 
     ui = [c["name"] for c in sc["columns"]].index("user_id")
     all_rows.sort(key=lambda r: (r[ui] is None, r[ui] if r[ui] is not None else 0))

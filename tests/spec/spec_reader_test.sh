@@ -5,8 +5,9 @@
 # (tests/data/golden/manifest_base), and a fresh table of every type with NULLs, written by
 # three ingests and their compactions. Its rows must be wh's, value for value, and it must find
 # no problem (every checksum, bucket, partition and zone map), and it must decode blocks of both
-# encodings of segment version 4. It does not implement zstd: the blocks here are too small for
-# wh to compress.
+# encodings of segment version 4, and row groups of segment version 5 shared by several parts
+# (partitions). Its zstd decoder (RFC 8878) reads the blocks wh compresses: since version 5 the
+# small partitions of a file share row groups, whose blocks are large enough for wh to compress.
 set -uo pipefail
 WH="$1"
 SRC="$2"
@@ -61,6 +62,13 @@ for k in 0 1 2; do
   "$WH" -w "$W" ingest t "$T/d$k.csv" --etl-date "2022-03-0$((k + 1))" 2> /dev/null || fail "ingest $k"
 done
 check "$W" t "SELECT *, etl_date FROM t ORDER BY user_id"
+# Its ingests are small (40 rows, 4 or 5 days each): wh writes their partitions into row groups
+# they share (segment version 5), whose rows the reader takes part by part.
+grep -q "^Segment .*: version 5," "$T/reader.txt" || fail "expected segment files of version 5 in $W"
+grep -q "row group shared by parts" "$T/reader.txt" ||
+  fail "expected the SPEC reader to decode a row group shared by parts in $W"
+grep "^Blocks decoded" "$T/reader.txt" | grep -Eq "/1: [0-9]+" ||
+  { grep "^Blocks decoded" "$T/reader.txt" >&2; fail "expected the SPEC reader to decode a zstd-compressed block in $W"; }
 
 # Partition expressions of kinds 6 and 7: days of epoch milliseconds, weeks of a date.
 E="$T/e"
@@ -154,7 +162,7 @@ grep -q "type 7 base.*'schema change'" "$T/reader.txt" && grep -q "read as today
 # one empty string), and FOR_PATCHED, for the 64-row file's BIGINT ids (multiples of 1,000 but
 # two: 8-byte exception values) and DECIMAL(38,18) amounts in cents below 50 (14 bits a row; two
 # NULLs, and three read from binary floating point: 16-byte exception values). Two ingests
-# without compaction keep two files. The reader refuses zstd, so check fails if wh compresses one.
+# without compaction keep two files. The greps below ask for uncompressed blocks (".../0").
 P="$T/p"
 "$WH" -w "$P" query "CREATE TABLE pt (user_id BIGINT NOT NULL, amount DECIMAL(38,18), name STRING)" > /dev/null ||
   fail "create the table of the version-4 encodings"
