@@ -1,5 +1,7 @@
 #include "engine/manifest.h"
 
+#include <zstd.h>
+
 #include <cstring>
 #include <set>
 
@@ -19,11 +21,25 @@ std::string EncodeManifestHeader() {
 }
 
 std::string EncodeRecord(RecordType type, const std::string& payload) {
+  std::string packed;
+  if (type != RecordType::kSchema && type != RecordType::kCompressed && payload.size() >= kCompressRecordBytes) {
+    // u8 the record's own type, then its payload as one zstd frame (holding its size).
+    packed.resize(1 + ZSTD_compressBound(payload.size()));
+    packed[0] = static_cast<char>(type);
+    const size_t n = ZSTD_compress(packed.data() + 1, packed.size() - 1, payload.data(), payload.size(), 3);
+    if (!ZSTD_isError(n) && 1 + n < payload.size()) {
+      packed.resize(1 + n);
+      type = RecordType::kCompressed;
+    } else {
+      packed.clear();
+    }
+  }
+  const std::string& body = type == RecordType::kCompressed ? packed : payload;
   std::string r;
   ByteWriter w(&r);
-  w.PutU32(static_cast<uint32_t>(payload.size()));
+  w.PutU32(static_cast<uint32_t>(body.size()));
   w.PutU8(static_cast<uint8_t>(type));
-  w.PutBytes(payload.data(), payload.size());
+  w.PutBytes(body.data(), body.size());
   w.PutU64(Checksum64(r.data(), r.size()));
   return r;
 }
@@ -447,6 +463,24 @@ Status ParseRecords(std::string_view bytes, uint64_t base, ManifestContents& m) 
       break;
     }
     std::string_view payload = bytes.substr(pos + 5, len);
+    std::string unpacked;
+    if (type == static_cast<uint8_t>(RecordType::kCompressed)) {
+      // u8 the record's type (2 to 7), then its payload as one zstd frame that records its size.
+      const std::string at = "manifest record at offset " + std::to_string(base + pos) + " (compressed): ";
+      if (payload.empty()) return Status::Corruption(at + "no type");
+      type = static_cast<uint8_t>(payload[0]);
+      if (type < static_cast<uint8_t>(RecordType::kCommit) || type > static_cast<uint8_t>(RecordType::kBaseWithKinds))
+        return Status::Corruption(at + "it holds a record of type " + std::to_string(type));
+      const std::string_view frame = payload.substr(1);
+      const unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+      if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > kMaxManifestRecord ||
+          ZSTD_findFrameCompressedSize(frame.data(), frame.size()) != frame.size())
+        return Status::Corruption(at + "not one zstd frame of a known size up to 256 MiB");
+      unpacked.resize(size);
+      const size_t n = ZSTD_decompress(unpacked.data(), unpacked.size(), frame.data(), frame.size());
+      if (ZSTD_isError(n) || n != size) return Status::Corruption(at + "its zstd frame does not decode");
+      payload = unpacked;
+    }
     if (type == static_cast<uint8_t>(RecordType::kSchema)) {
       if (have_schema) return Status::Corruption("manifest has a second schema record");
       ByteReader r(payload);

@@ -32,8 +32,11 @@ constexpr uint32_t kMaxManifestRecord = 256u << 20;
 // kBaseWithKinds: a base record whose commit history says what each commit was; written instead
 // of kBase once the history holds a schema change or an overwrite (older builds, which would
 // misread the table, refuse it).
+// kCompressed: a record of another type (2 to 7) whose payload is a zstd frame; EncodeRecord
+// writes one wherever that saves bytes (a commit's zone maps and rows per bucket compress ~4x).
 enum class RecordType : uint8_t {
-  kSchema = 1, kCommit = 2, kFileCommit = 3, kBase = 4, kSchemaChange = 5, kOverwrite = 6, kBaseWithKinds = 7
+  kSchema = 1, kCommit = 2, kFileCommit = 3, kBase = 4, kSchemaChange = 5, kOverwrite = 6, kBaseWithKinds = 7,
+  kCompressed = 8
 };
 
 // A segment as the manifest knows it: enough to plan a query without opening the file.
@@ -145,7 +148,10 @@ void ConformEntry(const std::vector<ColumnSpec>& from, const std::vector<ColumnS
 
 // Serialization, exposed for tests and fuzzing.
 std::string EncodeManifestHeader();
+// (A record of a type other than the schema's whose payload is at least kCompressRecordBytes
+// is written compressed, as kCompressed, when that is smaller.)
 std::string EncodeRecord(RecordType type, const std::string& payload);
+constexpr size_t kCompressRecordBytes = 128;
 // What a commit of type 2 or 3 was, from its lists: a compaction (it removes files), an ingest
 // (it adds files only), or kUnknown (neither). SPEC.md "Manifest", the kinds of commit.
 CommitRecord::Kind FileCommitKind(const CommitRecord& c);

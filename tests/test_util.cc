@@ -160,6 +160,13 @@ std::string ReadAll(const std::string& path) {
   return ss.str();
 }
 
+int ManifestRecordType(const std::string& manifest, size_t at) {
+  if (at + 5 > manifest.size()) return -1;
+  const int type = static_cast<uint8_t>(manifest[at + 4]);
+  if (type != 8) return type;
+  return at + 6 <= manifest.size() ? static_cast<uint8_t>(manifest[at + 5]) : -1;
+}
+
 void WriteAll(const std::string& path, const std::string& data) {
   std::ofstream f(path, std::ios::binary);
   f << data;

@@ -108,5 +108,8 @@ std::string ReadAll(const std::string& path);
 void WriteAll(const std::string& path, const std::string& data);
 // Path of a checked-in test data file.
 std::string TestData(const std::string& rel);
+// The type of the manifest record at byte `at` of `manifest`: for a compressed record (type 8),
+// the type of the record it holds.
+int ManifestRecordType(const std::string& manifest, size_t at);
 
 }  // namespace wh::testing

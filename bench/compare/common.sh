@@ -24,6 +24,7 @@ if [ ! -x "$DRIVER" ] || [ bench/compare/duck_driver.cc -nt "$DRIVER" ]; then
     -L"$LIBDIR" -lduckdb -Wl,-rpath,"$LIBDIR"
 fi
 DATA=$CACHE/sf$SCALE
-[ -f "$DATA/posts.csv" ] || "$WH" gen --scale "$SCALE" "$DATA"
+# (A script that brings its own data sets NO_GEN=1 before sourcing this.)
+[ -n "${NO_GEN:-}" ] || [ -f "$DATA/posts.csv" ] || "$WH" gen --scale "$SCALE" "$DATA"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -280,14 +280,14 @@ TEST(Checkpoint, GoldenVersion1CheckpointAndType2Records) {
   const std::string before = State(wh.get());
   ASSERT_TRUE(Commit(wh.get(), 5, 1 << 30).ok());  // a commit of type 3 after the type-2 ones
   std::string manifest = testing::ReadAll(JoinPath(Dir(root), "_manifest"));
-  EXPECT_EQ(manifest[snap.manifest_length + 4], 3) << "the new commit's record type";
+  EXPECT_EQ(testing::ManifestRecordType(manifest, snap.manifest_length), 3) << "the new commit's record type";
   EXPECT_TRUE(DefaultFileSystem()->FileExists(JoinPath(Dir(root), kCheckpointFile)));
   ExpectCheckpointMatches(wh.get(), root);  // the version-1 checkpoint and the new commit
   ASSERT_TRUE(Commit(wh.get(), 4, 0).ok());  // the manifest rewritten: a base record after the schema
   manifest = testing::ReadAll(JoinPath(Dir(root), "_manifest"));
   uint32_t schema_len;
   std::memcpy(&schema_len, manifest.data() + kManifestHeaderSize, 4);
-  EXPECT_EQ(manifest[kManifestHeaderSize + 13 + schema_len + 4], 4) << "a base record";
+  EXPECT_EQ(testing::ManifestRecordType(manifest, kManifestHeaderSize + 13 + schema_len), 4) << "a base record";
   EXPECT_FALSE(DefaultFileSystem()->FileExists(JoinPath(Dir(root), kCheckpointFile)));
   // Every commit and live segment of before is still there.
   const std::string after = State(wh.get());

@@ -170,7 +170,7 @@ std::vector<int> RecordTypes(const std::string& manifest) {
   for (size_t at = kManifestHeaderSize; at + 13 <= bytes.size();) {
     uint32_t len;
     std::memcpy(&len, bytes.data() + at, 4);
-    types.push_back(static_cast<uint8_t>(bytes[at + 4]));
+    types.push_back(testing::ManifestRecordType(bytes, at));
     at += 13 + len;
   }
   return types;

@@ -236,7 +236,7 @@ TEST(SchemaChange, ManifestRewrittenAfterASchemaChange) {
     uint32_t len;
     std::memcpy(&len, m.data() + kManifestHeaderSize, 4);
     ASSERT_GT(m.size(), kManifestHeaderSize + 13 + len + 5);
-    EXPECT_EQ(static_cast<int>(m[kManifestHeaderSize + 13 + len + 4]), 7);
+    EXPECT_EQ(testing::ManifestRecordType(m, kManifestHeaderSize + 13 + len), 7);
     EXPECT_EQ(snap->commits[1].kind, CommitRecord::Kind::kSchemaChange);
     EXPECT_EQ(snap->commits[2].kind, CommitRecord::Kind::kSchemaChange);
   }

@@ -1,8 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <zstd.h>
+
+#include <cstring>
 #include <filesystem>
 
 #include "engine/engine.h"
+#include "format/coding.h"
 #include "tests/test_util.h"
 
 namespace wh {
@@ -108,6 +112,61 @@ TEST(Warehouse, CommitMakesSegmentsVisibleAtomically) {
   }
   EXPECT_FALSE(DefaultFileSystem()->FileExists(dir.Join("w/events/event_date=2022-03-05")));
   EXPECT_EQ(wh->GetSnapshot("events")->segments.size(), 1u);
+}
+
+// A commit record is stored compressed (type 8: u8 its type, then a zstd frame) when that is
+// smaller, and reads back as the record it holds; a type-8 record holding a schema or another
+// type-8 record, or a frame that does not decode to its recorded size, is refused as corruption.
+TEST(Warehouse, CommitRecordsAreStoredCompressed) {
+  TempDir dir;
+  auto wh = *Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
+  ASSERT_TRUE(wh->CreateTable(EventsSchema(), false).ok());
+  {
+    auto w = wh->OpenWriter("events");
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    auto rows = Rows({{"a", "2022-03-01 10:00:00", 1}, {"b", "2022-03-01 11:00:00", 2}});
+    ASSERT_TRUE((*w)->WriteSegment(19052, rows, {BucketOf(HashInt64Key(1), 4), BucketOf(HashInt64Key(2), 4)}).ok());
+    ASSERT_TRUE((*w)->Commit({}).ok());
+  }
+  const std::string path = dir.Join("w/events/_manifest");
+  const std::string m = testing::ReadAll(path);
+  uint32_t schema_len;
+  std::memcpy(&schema_len, m.data() + kManifestHeaderSize, 4);
+  const size_t commit_at = kManifestHeaderSize + 13 + schema_len;
+  ASSERT_LT(commit_at + 6, m.size());
+  EXPECT_EQ(static_cast<int>(m[commit_at + 4]), 8) << "stored compressed";
+  EXPECT_EQ(testing::ManifestRecordType(m, commit_at), 3);
+  ManifestContents parsed;
+  ASSERT_TRUE(ParseManifest(m, &parsed).ok());
+  ASSERT_EQ(parsed.commits.size(), 1u);
+  EXPECT_EQ(parsed.commits[0].added.size(), 1u);
+  EXPECT_EQ(parsed.commits[0].added[0].rows, 2u);
+
+  // Forged records after the schema: each must be refused.
+  auto record = [](uint8_t type, const std::string& payload) {
+    std::string r;
+    ByteWriter w(&r);
+    w.PutU32(static_cast<uint32_t>(payload.size()));
+    w.PutU8(type);
+    w.PutBytes(payload.data(), payload.size());
+    w.PutU64(Checksum64(r.data(), r.size()));
+    return r;
+  };
+  auto zstd = [](const std::string& raw) {
+    std::string out(ZSTD_compressBound(raw.size()), '\0');
+    out.resize(ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), 3));
+    return out;
+  };
+  const std::string head = m.substr(0, commit_at);
+  for (const std::string& bad : {record(8, std::string(1, '\1') + zstd(std::string(40, 'x'))),
+                                 record(8, std::string(1, '\10') + zstd(std::string(40, 'x'))),
+                                 record(8, std::string(1, '\3') + zstd(std::string(40, 'x')).substr(0, 10)),
+                                 record(8, std::string(1, '\3') + "not a frame at all"),
+                                 record(8, std::string())}) {
+    ManifestContents out;
+    const Status st = ParseManifest(head + bad, &out);
+    EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
+  }
 }
 
 // Verify recomputes each row's partition and bucket: a row stored in the wrong place would be

@@ -27,6 +27,12 @@ with rows in the row group, and each part names its first row group and row grou
 row group can be shared by parts. An entry's rows are its part's slices; a shared row group is
 decoded once per file (logged as "row group shared by parts"), and the entry's segment zone maps
 merge, for a shared row group, the zone map of the part's slice computed from its values.
+
+Extended again from SPEC.md alone for manifest record type 8 (SPEC "Compressed records (type
+8)"): a u8 inner type (2 to 7) and one zstd frame with its content size, decoded with the zstd
+decoder below and read as a record of the inner type (logged as "compressed record"); an inner
+type outside 2 to 7, a frame without content size (or over 2^28), bytes after the frame, or a
+frame not decoding to exactly its content size is corruption.
 """
 import datetime
 import os, sys, struct, datetime
@@ -355,9 +361,39 @@ def eval_pexpr(e, row, cols):
     if k == "GREATEST": return max(nn) if nn else None
     return nn[0] if nn else None  # COALESCE (first non-NULL in argument order)
 
+def read_compressed_record(pos, payload):
+    """SPEC "Compressed records (type 8)": u8 inner type (2 to 7), then one zstd frame whose header
+    records its content size (at most 2^28), ending where the payload ends and decoding to exactly
+    that size: the payload of a record of the inner type. Anything else is corruption."""
+    where = "manifest record at %d: compressed record" % pos
+    need(len(payload) >= 1, "%s without its inner type" % where)
+    inner = payload[0]
+    need(inner != 1, "%s of a schema record" % where)
+    need(inner != 8, "%s in a compressed record" % where)
+    need(2 <= inner <= 7, "%s of inner type %d" % (where, inner))
+    fr = payload[1:]
+    try:
+        # the frame header's content size, checked before decoding (RFC 8878 3.1.1.1)
+        need(len(fr) >= 5 and struct.unpack_from("<I", fr, 0)[0] == 0xFD2FB528, "%s: no zstd frame" % where)
+        fhd = fr[4]; fcs_flag, single, did_flag = fhd >> 6, fhd >> 5 & 1, fhd & 3
+        fcs_size = (1 if single else 0, 2, 4, 8)[fcs_flag]
+        need(fcs_size > 0, "%s: its zstd frame records no content size" % where)
+        at = 5 + (0 if single else 1) + (0, 1, 2, 4)[did_flag]
+        need(at + fcs_size <= len(fr), "%s: truncated zstd frame header" % where)
+        fcs = int.from_bytes(fr[at:at + fcs_size], "little") + (256 if fcs_size == 2 else 0)
+        need(fcs <= 1 << 28, "%s: content size %d past 2^28" % (where, fcs))
+        out = zstd_decompress(fr, one_frame=True)
+    except Corrupt as ex:
+        raise Corrupt("%s: %s" % (where, ex) if not str(ex).startswith(where) else str(ex))
+    except (IndexError, struct.error, ValueError) as ex:
+        raise Corrupt("%s: truncated or malformed zstd frame (%s)" % (where, ex))
+    need(len(out) == fcs, "%s: frame decodes to %d bytes, its content size is %d" % (where, len(out), fcs))
+    return inner, out
+
 def load_state(tdir):
     head = read_head(os.path.join(tdir, "_head"))
     d, recs, valid_len = read_manifest(os.path.join(tdir, "_manifest"))
+    if recs and recs[0][1] == 8: read_compressed_record(recs[0][0], recs[0][2])   # a compressed schema: refused
     need(recs and recs[0][1] == 1, "first record is not the schema")
     schema = parse_schema(recs[0][2]); cols = schema["storage"]
     # schemas[k]: the schema in force after the k-th schema change (0: the schema record). A live
@@ -367,6 +403,10 @@ def load_state(tdir):
     commits, live, retired = [], [], []
     last = 0; rec_log = []
     for idx, (pos, typ, payload, end) in enumerate(recs[1:], 1):
+        stored_len = len(payload)
+        if typ == 8:
+            # Compressed record: read as its inner record in every respect (SPEC "Manifest").
+            typ, payload = read_compressed_record(pos, payload)
         b = Buf(payload)
         if typ in (4, 7):
             # Type 7: each commit of the history ends with its kind.
@@ -446,6 +486,9 @@ def load_state(tdir):
             raise Corrupt("second schema record")
         else:
             raise Corrupt("unsupported record type %d" % typ)
+        if recs[idx][1] == 8:
+            rec_log[-1] += " [compressed record: type 8 of inner type %d, payload %d bytes stored, %d decoded]" % (
+                typ, stored_len, len(payload))
     if head is not None:
         need(head["seq"] <= last and head["manifest_len"] <= valid_len, "_head names more than the manifest holds")
     return {"head": head, "manifest_len": len(d), "valid_len": valid_len, "records": rec_log, "schema": schema, "schemas": schemas,
@@ -577,9 +620,9 @@ def zstd_decompress(src, one_frame=False):
     gives its content size, and nothing else (a block's payload: SPEC "Block frame")."""
     out = bytearray(); pos = 0; frames = 0
     while pos < len(src):
+        need(not (one_frame and frames), "zstd: bytes after the block's frame")
         need(pos + 4 <= len(src), "zstd: truncated magic")
-        magic = struct.unpack_from("<I", src, pos)[0]; pos += 4
-        need(not (one_frame and frames), "zstd: bytes after the block's frame"); frames += 1
+        magic = struct.unpack_from("<I", src, pos)[0]; pos += 4; frames += 1
         if magic & 0xFFFFFFF0 == 0x184D2A50:
             need(not one_frame, "zstd: a skippable frame in a block")
             need(pos + 4 <= len(src), "zstd: truncated skippable frame"); pos += 4 + struct.unpack_from("<I", src, pos)[0]

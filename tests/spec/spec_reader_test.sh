@@ -69,6 +69,10 @@ grep -q "row group shared by parts" "$T/reader.txt" ||
   fail "expected the SPEC reader to decode a row group shared by parts in $W"
 grep "^Blocks decoded" "$T/reader.txt" | grep -Eq "/1: [0-9]+" ||
   { grep "^Blocks decoded" "$T/reader.txt" >&2; fail "expected the SPEC reader to decode a zstd-compressed block in $W"; }
+# wh writes a commit or base record whose payload is 128 bytes or more as a compressed record
+# (type 8: its inner type and a zstd frame) when that is shorter; the reader decodes it.
+grep "^manifest records:" "$T/reader.txt" | grep -q "compressed record" ||
+  { grep "^manifest records:" "$T/reader.txt" >&2; fail "expected the SPEC reader to read a compressed manifest record (type 8) in $W"; }
 
 # Partition expressions of kinds 6 and 7: days of epoch milliseconds, weeks of a date.
 E="$T/e"
@@ -136,7 +140,9 @@ grep -q "^Segment .*" "$T/reader.txt" && ! grep -q "read as today's columns" "$T
 
 # A manifest rewritten after schema changes: its schema record is the last schema, and its base
 # record lists a file of an older schema with zone maps by the last one. One ingest of many files
-# with long paths (its sources) passes the 256 KiB after which the writer rewrites the manifest.
+# with long paths (its sources) passes the 256 KiB after which the writer rewrites the manifest:
+# each file in its own directories of random names, as wh compresses its commit records (type 8)
+# and counts their stored bytes, so repeated paths would not reach it.
 # The table is unpartitioned and bucketed.
 B="$T/b"
 "$WH" -w "$B" query "CREATE TABLE rw (user_id BIGINT NOT NULL, n INT, day DATE, amt DECIMAL(9,2)) CLUSTERED BY (user_id) INTO 4 BUCKETS" > /dev/null ||
@@ -145,12 +151,14 @@ printf 'user_id,n,day,amt\n1,5,2022-01-01,1.50\n2,,,-9999999.99\n3,-2147483648,1
 "$WH" -w "$B" ingest rw "$T/b0.csv" --no-compact --etl-date 2022-03-01 2> /dev/null || fail "ingest b0"
 "$WH" -w "$B" query "ALTER TABLE rw ADD COLUMN note STRING; ALTER TABLE rw ALTER COLUMN n TYPE BIGINT;
   ALTER TABLE rw ALTER COLUMN day TYPE TIMESTAMP; ALTER TABLE rw ALTER COLUMN amt TYPE DECIMAL(20,4)" > /dev/null || fail "alter the table to rewrite"
-D="$T/many"; for k in $(seq 12); do D="$D/$(printf 'd%.0s' $(seq 250))"; done
-mkdir -p "$D" || fail "mkdir $D"
-python3 - "$D" <<'PY'
-import sys
-for i in range(96):
-    open(f"{sys.argv[1]}/f{i:03d}.csv", "w").write(
+D="$T/many"
+python3 - "$D" <<'PY' || fail "write the many files in $D"
+import os, random, string, sys
+random.seed(13)
+for i in range(160):
+    d = os.path.join(sys.argv[1], *("".join(random.choice(string.ascii_letters + string.digits) for _ in range(250)) for _ in range(12)))
+    os.makedirs(d)
+    open(f"{d}/f{i:03d}.csv", "w").write(
         "user_id,n,day,amt,note\n" + f"{100 + i},{i - 40},2022-01-0{1 + i % 9} 12:00:00,{i}.{i:04d},n{i % 7}\n")
 PY
 "$WH" -w "$B" ingest rw "$D" --no-compact --etl-date 2022-03-02 2> /dev/null || fail "ingest the many files"
