@@ -468,7 +468,8 @@ Status TableWriter::MergeInto(const std::vector<MergeInput>& inputs, const std::
     }
     bool begun = false;  // the partition's part in `out`
     // A bucket's rows are gathered from every input, in order, and written in row groups of
-    // the writer's size; at most one row group's worth is held besides the blocks being read.
+    // the writer's size; besides them, each input holds its decoded row group shared by
+    // buckets or parts (up to 65,536 rows), and the writer the small parts it gathers.
     std::vector<Column> acc;
     std::vector<const Column*> ptrs;
     auto reset_acc = [&] {
@@ -558,7 +559,9 @@ Status TableWriter::MergeInto(const std::vector<MergeInput>& inputs, const std::
       }
       WH_RETURN_IF_ERROR(flush(b, true));
       // Cut between buckets once the file is large enough; the next file takes up the
-      // partition's remaining buckets in a part of its own.
+      // partition's remaining buckets in a part of its own. (Small partitions the writer is
+      // gathering are not in bytes_written yet: a file may pass the target by up to their
+      // 65,536 rows.)
       if (out && out->writer->bytes_written() >= target_bytes) {
         WH_RETURN_IF_ERROR(FinishFile(out.get()));
         out.reset();

@@ -8,20 +8,18 @@ namespace {
 
 // Every row must be where the table's rules put it: in the partition its partition expression
 // gives and in the bucket its key hashes to. A row in the wrong place would be silently missed
-// by partition pruning or by a bucket-by-bucket join, so verify recomputes both.
-void CheckPlacement(const TableSchema& schema, const SegmentEntry& seg, const SegmentReader& r,
+// by partition pruning or by a bucket-by-bucket join, so verify recomputes both. Each row group
+// is decoded once, its rows checked against their part's partition (every part of the file: the
+// caller checks that the manifest lists each) and their entry's bucket.
+void CheckPlacement(const TableSchema& schema, const SegmentReader& r, std::optional<int32_t> only_partition,
                     const std::function<void(const std::string&)>& problem) {
   const size_t user_cols = schema.columns.size();
   const int key = schema.bucket_column_index();
   const std::vector<bool> needed = schema.PlacingColumns();
   const bool partitioned = !schema.partition_column.empty();
-  const std::optional<uint32_t> part = r.footer().PartIndex(seg.partition);
-  if (!part) return;  // reported by the caller
-  const auto [first, count] = r.footer().PartRange(*part);
-  for (size_t g = first; g < first + count; ++g) {
-    // The part's rows of the row group (all of it, unless parts share it).
-    const PartSlice slice = r.footer().Slice(g, *part);
-    if (slice.rows == 0) continue;
+  const SegmentFooter& footer = r.footer();
+  std::set<uint32_t> reported;  // parts with a misplaced row (one report each)
+  for (size_t g = 0; g < footer.row_groups.size(); ++g) {
     std::vector<Column> cols;
     for (size_t c = 0; c < user_cols; ++c) {
       if (!needed[c]) {
@@ -32,35 +30,38 @@ void CheckPlacement(const TableSchema& schema, const SegmentEntry& seg, const Se
       if (!col.ok()) return;  // already reported by VerifyBlocks
       cols.push_back(std::move(*col));
     }
-    const size_t rows = r.footer().row_groups[g].rows;
-    std::string where = r.path() + ": row group " + std::to_string(g) + ": ";
+    const size_t rows = footer.row_groups[g].rows;
+    const std::string where = r.path() + ": row group " + std::to_string(g) + ": ";
+    std::vector<uint32_t> buckets;
     if (key >= 0) {
-      std::vector<uint32_t> buckets(rows);
+      buckets.resize(rows);
       ComputeBuckets(cols[key], schema.bucket_count, buckets.data());
-      size_t i = slice.at;
-      for (const BucketRun& run : slice.runs) {
-        const size_t end = i + run.rows;
-        for (; i < end; ++i)
-          if (buckets[i] != run.bucket) break;
-        if (i < end) {
+    }
+    std::vector<int32_t> days;
+    std::vector<uint8_t> valid;
+    if (partitioned) EvaluatePartition(schema.partition_expr, cols, rows, &days, &valid);
+    for (const BucketRun& run : footer.GroupBuckets(g)) {
+      if (reported.count(run.part)) continue;
+      // (A file without parts table holds only the partition its manifest entry names.)
+      const std::optional<int32_t> partition =
+          footer.parts.empty() ? only_partition : footer.parts[run.part].partition;
+      for (size_t i = run.at; i < run.at + run.rows; ++i) {
+        if (key >= 0 && buckets[i] != run.bucket) {
           problem(where + "row " + std::to_string(i) + " hashes to bucket " + std::to_string(buckets[i]) +
                   " but is stored in bucket " + std::to_string(run.bucket));
+          reported.insert(run.part);
           break;
         }
-      }
-    }
-    if (partitioned) {
-      std::vector<int32_t> days;
-      std::vector<uint8_t> valid;
-      EvaluatePartition(schema.partition_expr, cols, rows, &days, &valid);
-      for (size_t i = slice.at; i < slice.at + slice.rows; ++i) {
-        std::optional<int32_t> day;
-        if (valid[i]) day = days[i];
-        if (day != seg.partition) {
-          problem(where + "row " + std::to_string(i) + " belongs in partition " +
-                  PartitionDirName(schema.partition_column, day) + ", not " +
-                  PartitionDirName(schema.partition_column, seg.partition));
-          break;
+        if (partitioned) {
+          std::optional<int32_t> day;
+          if (valid[i]) day = days[i];
+          if (day != partition) {
+            problem(where + "row " + std::to_string(i) + " belongs in partition " +
+                    PartitionDirName(schema.partition_column, day) + ", not " +
+                    PartitionDirName(schema.partition_column, partition));
+            reported.insert(run.part);
+            break;
+          }
         }
       }
     }
@@ -211,6 +212,10 @@ VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
         problem(path + ": the file holds rows of partition " +
                 PartitionDirName(snap->schema.partition_column, part.partition) + " that the manifest does not list");
     }
+    // Every part's zone maps, each shared row group decoded once (a bad block: reported by
+    // VerifyBlocks, the zone maps then not compared).
+    Result<std::vector<std::vector<ZoneMap>>> zones = Status::Internal("columns differ");
+    if (same_cols) zones = r.PartZoneMaps();
     for (size_t k = first_entry; k < end; ++k) {
       const SegmentEntry& seg = snap->segments[k];
       if (k > first_entry && !(snap->segments[k - 1].partition < seg.partition))
@@ -252,19 +257,17 @@ VerifyStats VerifyTable(Warehouse* wh, const std::string& name,
       // The manifest's zone maps of the segment must be the ones its blocks give (pruning trusts
       // them). wh builds before 2026-12-06 could bound a column a NaN or a long string left
       // without statistics in one block.
-      for (size_t c = 0; same_cols && c < cols.size() && c < seg.zones.size(); ++c) {
+      for (size_t c = 0; same_cols && zones.ok() && c < cols.size() && c < seg.zones.size(); ++c) {
         std::string want, have;
-        auto zone = r.PartZoneMap(*part, c);
-        if (!zone.ok()) continue;  // a bad block: reported by VerifyBlocks
-        zone->Serialize(cols[c].type, &want);
+        (*zones)[*part][c].Serialize(cols[c].type, &want);
         seg.zones[c].Serialize(cols[c].type, &have);
         if (want != have)
           problem(path + ": the manifest's zone map of column " + cols[c].name +
                   " differs from the segment's blocks (written by an older wh: queries that filter on it may "
                   "skip rows they need)");
       }
-      if (same_cols && bad_blocks == 0) CheckPlacement(snap->schema, seg, r, problem);
     }
+    if (same_cols && bad_blocks == 0) CheckPlacement(snap->schema, r, snap->segments[first_entry].partition, problem);
   }
   return stats;
 }

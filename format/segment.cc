@@ -47,12 +47,14 @@ PartSlice SegmentFooter::Slice(size_t g, uint32_t part) const {
   const std::span<const BucketRun> runs = GroupBuckets(g);
   if (rg.first_part == part && rg.last_part == part) return {0, rg.rows, runs};
   if (part < rg.first_part || part > rg.last_part) return {};
+  // Entries are in (part, bucket) order, each knowing its first row.
+  auto lo = std::lower_bound(runs.begin(), runs.end(), part, [](const BucketRun& r, uint32_t p) { return r.part < p; });
+  auto hi = std::upper_bound(lo, runs.end(), part, [](uint32_t p, const BucketRun& r) { return p < r.part; });
+  if (lo == hi) return {};
   PartSlice s;
-  size_t k = 0;
-  for (; k < runs.size() && runs[k].part < part; ++k) s.at += runs[k].rows;
-  const size_t first = k;
-  for (; k < runs.size() && runs[k].part == part; ++k) s.rows += runs[k].rows;
-  s.runs = runs.subspan(first, k - first);
+  s.at = lo->at;
+  s.rows = (hi - 1)->at + (hi - 1)->rows - lo->at;
+  s.runs = runs.subspan(lo - runs.begin(), hi - lo);
   return s;
 }
 
@@ -101,7 +103,12 @@ Status SegmentWriter::WriteGroup(const std::vector<const Column*>& cols, size_t 
   rg.rows = static_cast<uint32_t>(end - begin);
   rg.index_at = static_cast<uint32_t>(footer_.bucket_index.size());
   rg.index_count = static_cast<uint32_t>(index.size());
-  footer_.bucket_index.insert(footer_.bucket_index.end(), index.begin(), index.end());
+  uint32_t at = 0;
+  for (BucketRun e : index) {
+    e.at = at;
+    at += e.rows;
+    footer_.bucket_index.push_back(e);
+  }
   for (size_t c = 0; c < cols.size(); ++c) {
     scratch_.clear();
     WH_RETURN_IF_ERROR(EncodeBlock(*cols[c], begin, end, options_, &scratch_));
@@ -218,6 +225,9 @@ Status SegmentWriter::AddRows(uint32_t bucket, const std::vector<const Column*>&
   for (size_t c = 0; c < cols.size(); ++c)
     if (!(cols[c]->type() == footer_.columns[c].type))
       return Status::Internal("SegmentWriter: column type mismatch");
+  if (bucket < part_last_bucket_) return Status::Internal("SegmentWriter: buckets out of order");
+  if (offset_ == 0) WH_RETURN_IF_ERROR(Write(std::string_view(kSegmentMagic, 8)));
+  if (end == begin) return Status::OK();
   if (footer_.parts.empty()) {
     if (parts_begun_) return Status::Internal("SegmentWriter: AddRows into a part dropped");
     // Rows outside any part: the file's one part, without partition.
@@ -225,9 +235,6 @@ Status SegmentWriter::AddRows(uint32_t bucket, const std::vector<const Column*>&
     part_zones_.emplace_back(footer_.columns.size());
     part_rows_.push_back(0);
   }
-  if (bucket < part_last_bucket_) return Status::Internal("SegmentWriter: buckets out of order");
-  if (offset_ == 0) WH_RETURN_IF_ERROR(Write(std::string_view(kSegmentMagic, 8)));
-  if (end == begin) return Status::OK();
   const uint32_t part = static_cast<uint32_t>(footer_.parts.size() - 1);
   const uint32_t n = static_cast<uint32_t>(end - begin);
   part_last_bucket_ = bucket;
@@ -519,6 +526,10 @@ Status ParseSegmentFooter(std::string_view bytes, uint64_t blocks_end, uint16_t 
                    " rows, not " + std::to_string(rg.rows));
     }
     rg.index_count = static_cast<uint32_t>(f.bucket_index.size() - rg.index_at);
+    for (uint32_t e = 0, at = 0; e < rg.index_count; ++e) {
+      f.bucket_index[rg.index_at + e].at = at;
+      at += f.bucket_index[rg.index_at + e].rows;
+    }
     for (uint32_t c = 0; c < ncols; ++c) {
       BlockMeta bm;
       bm.offset = r.GetU64();
@@ -699,20 +710,32 @@ Result<std::pair<size_t, size_t>> SegmentReader::Part(std::optional<int32_t> par
   return range;
 }
 
-Result<ZoneMap> SegmentReader::PartZoneMap(uint32_t part, size_t c) const {
-  ZoneMerger z;
-  const auto [first, count] = footer_.PartRange(part);
-  for (size_t g = first; g < first + count; ++g) {
-    if (footer_.OnlyPart(g, part)) {
-      z.Add(footer_.BlockZone(g, c), footer_.row_groups[g].rows, footer_.columns[c].type);
-      continue;
+Result<std::vector<std::vector<ZoneMap>>> SegmentReader::PartZoneMaps() const {
+  const size_t nparts = std::max<size_t>(footer_.parts.size(), 1), ncols = footer_.columns.size();
+  std::vector<std::vector<ZoneMerger>> merged(nparts, std::vector<ZoneMerger>(ncols));
+  for (size_t g = 0; g < footer_.row_groups.size(); ++g) {
+    const RowGroupMeta& rg = footer_.row_groups[g];
+    const std::span<const BucketRun> runs = footer_.GroupBuckets(g);
+    for (size_t c = 0; c < ncols; ++c) {
+      const DataType& type = footer_.columns[c].type;
+      if (rg.first_part == rg.last_part) {
+        merged[rg.first_part][c].Add(footer_.BlockZone(g, c), rg.rows, type);
+        continue;
+      }
+      WH_ASSIGN_OR_RETURN(Column col, ReadColumn(g, c));
+      for (size_t e = 0; e < runs.size();) {
+        size_t end = e;
+        while (end < runs.size() && runs[end].part == runs[e].part) ++end;
+        const uint32_t at = runs[e].at, n = runs[end - 1].at + runs[end - 1].rows - at;
+        merged[runs[e].part][c].Add(ComputeZoneMap(col, at, at + n), n, type);
+        e = end;
+      }
     }
-    const PartSlice slice = footer_.Slice(g, part);
-    if (slice.rows == 0) continue;
-    WH_ASSIGN_OR_RETURN(Column col, ReadColumn(g, c));
-    z.Add(ComputeZoneMap(col, slice.at, slice.at + slice.rows), slice.rows, footer_.columns[c].type);
   }
-  return z.Result();
+  std::vector<std::vector<ZoneMap>> out(nparts);
+  for (size_t k = 0; k < nparts; ++k)
+    for (const ZoneMerger& z : merged[k]) out[k].push_back(z.Result());
+  return out;
 }
 
 Result<uint32_t> SegmentReader::PartNumber(std::optional<int32_t> partition) const {

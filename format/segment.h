@@ -63,6 +63,7 @@ struct BucketRun {
   uint32_t bucket = 0;
   uint32_t rows = 0;
   uint32_t part = 0;
+  uint32_t at = 0;  // its first row in the row group (set by the reader and the writer)
 };
 
 struct RowGroupMeta {
@@ -180,7 +181,7 @@ class SegmentWriter {
   // Which buckets share row groups: share_end[b] > b + 1 puts bucket b's rows in one row group
   // with the buckets up to share_end[b] (exclusive), which must name the same end; anything else
   // (or a bucket past the vector) gives bucket b row groups of its own. ShareBuckets computes it.
-  // BeginPart with rows per bucket sets it for each part.
+  // BeginPart with rows per bucket sets it for its part; BeginPart without keeps the last one.
   void ShareRowGroups(std::vector<uint32_t> share_end) { share_end_ = std::move(share_end); }
   // Starts the rows of another partition: the rows added next, until the next BeginPart, are its
   // part (buckets in order again from 0). Partitions must come in increasing order, nullopt
@@ -295,10 +296,11 @@ class SegmentReader {
   Status Conform(const std::vector<ColumnSpec>& columns);
   // Reads, verifies and decodes block (row_group, column).
   Result<Column> ReadColumn(size_t row_group, size_t column) const;
-  // The zone map of column c over part `part`'s rows, as the manifest records it (SPEC.md
-  // "Segment zone maps"): the merge of its row groups' block zone maps, where a row group
-  // holds rows of other parts too that of its rows here (decoded).
-  Result<ZoneMap> PartZoneMap(uint32_t part, size_t c) const;
+  // The zone map of every part (by index; one part for a file without parts table) and column
+  // over the part's rows, as the manifest records it (SPEC.md "Segment zone maps"): the merge of
+  // its row groups' block zone maps, where a row group holds rows of other parts too that of
+  // its rows there (each such row group decoded once).
+  Result<std::vector<std::vector<ZoneMap>>> PartZoneMaps() const;
   // The frame header of block (row_group, column): encoding, compression and sizes. Reads 16
   // bytes; the block's checksum is not verified (ReadColumn does that).
   struct BlockHeader {

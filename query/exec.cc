@@ -319,8 +319,9 @@ class ScanOp : public Operator {
       return false;
     }
     WH_ASSIGN_OR_RETURN(reader_, ctx_->Reader(*node_.table, first));
-    if (reader_->footer_checksum() != first.footer_checksum)
-      return Status::Corruption(reader_->path() + ": footer differs from the one the manifest recorded");
+    for (const RunPart& part : run_)
+      if (reader_->footer_checksum() != part.seg->footer_checksum)
+        return Status::Corruption(reader_->path() + ": footer differs from the one the manifest recorded");
     const SegmentFooter& footer = reader_->footer();
     const auto& groups = footer.row_groups;
     visit_.clear();
@@ -328,18 +329,24 @@ class ScanOp : public Operator {
     for (RunPart& part : run_) {
       WH_ASSIGN_OR_RETURN(part.index, reader_->PartNumber(part.seg->partition));
       if (node_.prune && !node_.filters.empty()) part.env = SegmentEnv(node_, *part.seg, &filter_ids_);
-      // The part's row groups, in bucket order: those with rows of these buckets.
-      auto [lo, count] = footer.PartRange(part.index);
-      size_t hi = lo + count;
-      if (!bucket_.all()) {
-        auto l = std::lower_bound(groups.begin() + lo, groups.begin() + hi, static_cast<uint32_t>(bucket_.lo),
-                                  [](const RowGroupMeta& g, uint32_t b) { return g.last_bucket < b; });
-        auto h = std::lower_bound(groups.begin() + lo, groups.begin() + hi, static_cast<uint32_t>(bucket_.hi),
-                                  [](const RowGroupMeta& g, uint32_t b) { return g.bucket < b; });
-        lo = l - groups.begin();
-        hi = std::max(lo, static_cast<size_t>(h - groups.begin()));
+      // The part's row groups with rows of these buckets. Its own rows are in bucket order, but
+      // not the row groups' bounds (those of all their parts' rows): each row group is judged
+      // by the part's own buckets there.
+      const auto [first_group, count] = footer.PartRange(part.index);
+      for (size_t g = first_group; g < first_group + count; ++g) {
+        if (bucket_.all()) {
+          visit_.push_back(g);
+          continue;
+        }
+        uint32_t lo = groups[g].bucket, hi = groups[g].last_bucket;
+        if (!footer.OnlyPart(g, part.index)) {
+          const PartSlice slice = footer.Slice(g, part.index);
+          if (slice.runs.empty()) continue;
+          lo = slice.runs.front().bucket;
+          hi = slice.runs.back().bucket;
+        }
+        if (static_cast<int64_t>(hi) >= bucket_.lo && static_cast<int64_t>(lo) < bucket_.hi) visit_.push_back(g);
       }
-      for (size_t g = lo; g < hi; ++g) visit_.push_back(g);
     }
     if (run_.size() > 1) {
       std::sort(visit_.begin(), visit_.end());
