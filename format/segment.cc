@@ -67,6 +67,20 @@ uint64_t SegmentFooter::PartRows(uint32_t part) const {
   return n;
 }
 
+void SegmentFooter::PartGroupsWithBuckets(uint32_t part, uint32_t lo, uint32_t hi, std::vector<size_t>* out) const {
+  const auto [first, count] = PartRange(part);
+  for (size_t g = first; g < first + count; ++g) {
+    uint32_t least = row_groups[g].bucket, greatest = row_groups[g].last_bucket;
+    if (!OnlyPart(g, part)) {
+      const PartSlice slice = Slice(g, part);
+      if (slice.runs.empty()) continue;
+      least = slice.runs.front().bucket;
+      greatest = slice.runs.back().bucket;
+    }
+    if (greatest >= lo && least < hi) out->push_back(g);
+  }
+}
+
 ZoneMap SegmentFooter::ColumnZoneMap(size_t c, size_t first, size_t count) const {
   ZoneMerger z;
   first = std::min(first, row_groups.size());

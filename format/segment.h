@@ -136,6 +136,10 @@ struct SegmentFooter {
   }
   // The rows of part `part` (all rows of a file without parts table).
   uint64_t PartRows(uint32_t part) const;
+  // Appends to *out the row groups of part `part` holding its rows of some bucket in [lo, hi),
+  // in file order. Each row group is judged by the part's own first and last bucket there: the
+  // row groups' bounds (over all their parts' rows) need not be in order across a part's range.
+  void PartGroupsWithBuckets(uint32_t part, uint32_t lo, uint32_t hi, std::vector<size_t>* out) const;
   // The row groups [first, first + count) of part `part` (all of a file without parts table).
   std::pair<size_t, size_t> PartRange(uint32_t part) const {
     if (parts.empty()) return {0, row_groups.size()};

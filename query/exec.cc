@@ -323,29 +323,18 @@ class ScanOp : public Operator {
       if (reader_->footer_checksum() != part.seg->footer_checksum)
         return Status::Corruption(reader_->path() + ": footer differs from the one the manifest recorded");
     const SegmentFooter& footer = reader_->footer();
-    const auto& groups = footer.row_groups;
     visit_.clear();
     visit_at_ = 0;
     for (RunPart& part : run_) {
       WH_ASSIGN_OR_RETURN(part.index, reader_->PartNumber(part.seg->partition));
       if (node_.prune && !node_.filters.empty()) part.env = SegmentEnv(node_, *part.seg, &filter_ids_);
-      // The part's row groups with rows of these buckets. Its own rows are in bucket order, but
-      // not the row groups' bounds (those of all their parts' rows): each row group is judged
-      // by the part's own buckets there.
-      const auto [first_group, count] = footer.PartRange(part.index);
-      for (size_t g = first_group; g < first_group + count; ++g) {
-        if (bucket_.all()) {
-          visit_.push_back(g);
-          continue;
-        }
-        uint32_t lo = groups[g].bucket, hi = groups[g].last_bucket;
-        if (!footer.OnlyPart(g, part.index)) {
-          const PartSlice slice = footer.Slice(g, part.index);
-          if (slice.runs.empty()) continue;
-          lo = slice.runs.front().bucket;
-          hi = slice.runs.back().bucket;
-        }
-        if (static_cast<int64_t>(hi) >= bucket_.lo && static_cast<int64_t>(lo) < bucket_.hi) visit_.push_back(g);
+      // The part's row groups with rows of these buckets.
+      if (bucket_.all()) {
+        const auto [first_group, count] = footer.PartRange(part.index);
+        for (size_t g = first_group; g < first_group + count; ++g) visit_.push_back(g);
+      } else {
+        footer.PartGroupsWithBuckets(part.index, static_cast<uint32_t>(bucket_.lo), static_cast<uint32_t>(bucket_.hi),
+                                     &visit_);
       }
     }
     if (run_.size() > 1) {

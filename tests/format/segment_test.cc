@@ -416,6 +416,50 @@ TEST(Segment, SmallPartsShareRowGroups) {
   ExpectVersion5Golden(**r);
 }
 
+// A layout SPEC.md allows but wh's writer never makes: part A's row groups are 0 and 2, row
+// group 1 (inside A's range) holds only part B's bucket 9, and row group 2 holds A's bucket 3
+// and B's bucket 9. The row groups' overall bounds (0..0, 9..9, 3..9) are out of order across
+// A's range; a reader of A's buckets [0, 8) must still find row groups 0 and 2 (a binary
+// search on the bounds missed row group 2 and its rows).
+TEST(Segment, PartRowGroupsAreFoundByThePartsOwnBuckets) {
+  SegmentFooter f;
+  f.parts = {SegmentPart{18993, 0, 3, {}}, SegmentPart{18994, 1, 2, {}}};
+  auto group = [&](std::vector<BucketRun> runs) {
+    RowGroupMeta rg;
+    rg.index_at = static_cast<uint32_t>(f.bucket_index.size());
+    rg.index_count = static_cast<uint32_t>(runs.size());
+    rg.first_part = runs.front().part;
+    rg.last_part = runs.back().part;
+    rg.bucket = rg.last_bucket = runs.front().bucket;
+    uint32_t at = 0;
+    for (BucketRun r : runs) {
+      rg.bucket = std::min(rg.bucket, r.bucket);
+      rg.last_bucket = std::max(rg.last_bucket, r.bucket);
+      r.at = at;
+      at += r.rows;
+      f.bucket_index.push_back(r);
+    }
+    rg.rows = at;
+    f.row_groups.push_back(rg);
+  };
+  group({{0, 2, 0}});               // A bucket 0
+  group({{9, 1, 1}});               // B bucket 9
+  group({{3, 2, 0}, {9, 2, 1}});    // A bucket 3, B bucket 9
+  auto find = [&](uint32_t part, uint32_t lo, uint32_t hi) {
+    std::vector<size_t> out;
+    f.PartGroupsWithBuckets(part, lo, hi, &out);
+    return out;
+  };
+  EXPECT_EQ(find(0, 0, 8), (std::vector<size_t>{0, 2}));
+  EXPECT_EQ(find(0, 3, 4), (std::vector<size_t>{2}));
+  EXPECT_EQ(find(0, 4, 16), (std::vector<size_t>{}));
+  EXPECT_EQ(find(1, 0, 8), (std::vector<size_t>{}));
+  EXPECT_EQ(find(1, 8, 16), (std::vector<size_t>{1, 2}));
+  EXPECT_EQ(f.Slice(2, 0).rows, 2u);
+  EXPECT_EQ(f.Slice(2, 1).at, 2u);
+  EXPECT_EQ(f.PartRows(1), 3u);
+}
+
 // Regenerates the golden file of the current version (never an older one).
 TEST(Segment, DISABLED_WriteGolden) {
   ASSERT_EQ(kSegmentFormatVersion, 5);
