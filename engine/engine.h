@@ -260,11 +260,21 @@ class TableWriter {
   // One file sequence of MergeFiles: partitions `parts` (ascending) of `inputs`.
   Status MergeInto(const std::vector<MergeInput>& inputs, const std::vector<std::optional<int32_t>>& parts,
                    uint64_t target_bytes);
+  // MergeInto's way for a partition of at most kDefaultRowGroupRows rows: part_of, next and end
+  // are each input's part and its row groups; decoded holds row groups shared with later parts.
+  Status MergeSmallPart(const std::vector<MergeInput>& inputs, std::optional<int32_t> partition,
+                        const std::vector<uint32_t>& part_of, const std::vector<size_t>& next,
+                        const std::vector<size_t>& end, const std::vector<uint64_t>& rows_per_bucket,
+                        std::vector<std::map<size_t, std::vector<Column>>>* decoded,
+                        std::unique_ptr<OpenFile>* out);
   Result<std::unique_ptr<OpenFile>> BeginFile();
   // Starts the rows of `partition` in the file; rows_per_bucket: the rows the part will hold per
   // bucket, which decides the buckets that share row groups.
   Status BeginPart(OpenFile* out, std::optional<int32_t> partition, const std::vector<uint64_t>& rows_per_bucket);
   Status AddRows(OpenFile* out, uint32_t bucket, const std::vector<const Column*>& cols, size_t begin, size_t end);
+  // The part's rows of all buckets at once (SegmentWriter::AddBuckets).
+  Status AddBuckets(OpenFile* out, const std::vector<const Column*>& cols, size_t begin,
+                    const std::vector<uint64_t>& rows_per_bucket);
   Status FinishFile(OpenFile* out);
   // After commit `rec` (its record appended): rewrites the manifest to start from the state as
   // of `rec` (a base record) when it has grown past the last base record or checkpoint by more

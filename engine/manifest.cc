@@ -202,6 +202,7 @@ Status ParseFileList(ByteReader* in, const std::vector<ColumnSpec>& cols, bool w
       const uint64_t nb = r.GetVarint();
       if (!r.ok() || nb > r.remaining()) return bad("bucket count of '" + file.path + "'");
       uint64_t next = 0, total = 0;
+      s.bucket_rows.reserve(nb);
       for (uint64_t i = 0; i < nb; ++i) {
         const uint64_t gap = r.GetVarint();
         const uint64_t rows = r.GetVarint();
@@ -211,6 +212,7 @@ Status ParseFileList(ByteReader* in, const std::vector<ColumnSpec>& cols, bool w
         total += rows;
         next = b + 1;
       }
+      s.zones.reserve(cols.size());
       for (const auto& c : cols) s.zones.push_back(ZoneMap::Deserialize(c.type, &r));
       if (!r.ok()) return bad("truncated");
       if (total != s.rows || s.rows == 0) return bad("bucket rows do not add up for '" + s.path + "'");

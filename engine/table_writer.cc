@@ -2,6 +2,7 @@
 #include <thread>
 #include <mutex>
 #include <atomic>
+#include <deque>
 #include <map>
 #include <set>
 #include <cstring>
@@ -376,6 +377,23 @@ Status TableWriter::AddRows(OpenFile* out, uint32_t bucket, const std::vector<co
   return Status::OK();
 }
 
+Status TableWriter::AddBuckets(OpenFile* out, const std::vector<const Column*>& cols, size_t begin,
+                               const std::vector<uint64_t>& rows_per_bucket) {
+  if (out->pend->parts.empty()) return Status::Internal("AddBuckets before BeginPart");
+  WH_RETURN_IF_ERROR(out->writer->AddBuckets(cols, begin, rows_per_bucket));
+  SegmentEntry& e = out->pend->parts.back();
+  for (size_t b = 0; b < rows_per_bucket.size(); ++b) {
+    const uint64_t n = rows_per_bucket[b];
+    if (n == 0) continue;
+    auto& br = e.bucket_rows;
+    if (!br.empty() && br.back().first == b) br.back().second += n;
+    else br.emplace_back(static_cast<uint32_t>(b), n);
+    e.rows += n;
+    out->pend->rows += n;
+  }
+  return Status::OK();
+}
+
 Status TableWriter::FinishFile(OpenFile* out) {
   WH_ASSIGN_OR_RETURN(SegmentFooter footer, out->writer->Finish());
   WH_RETURN_IF_ERROR(out->file->Sync());
@@ -412,7 +430,7 @@ Status TableWriter::WriteSortedParts(const std::vector<std::optional<int32_t>>& 
     std::vector<uint64_t> rows(nb);
     for (uint32_t b = 0; b < nb; ++b) rows[b] = b0[b + 1] - b0[b];
     WH_RETURN_IF_ERROR(BeginPart(out.get(), parts[p], rows));
-    for (uint32_t b = 0; b < nb; ++b) WH_RETURN_IF_ERROR(AddRows(out.get(), b, ptrs, b0[b], b0[b + 1]));
+    WH_RETURN_IF_ERROR(AddBuckets(out.get(), ptrs, b0[0], rows));
   }
   return FinishFile(out.get());
 }
@@ -437,6 +455,74 @@ Status TableWriter::MergeFiles(const std::vector<MergeInput>& inputs, uint64_t t
   return ParallelFor(cut.size() - 1, cut.size() - 1, [&](size_t k) {
     return MergeInto(inputs, {parts.begin() + cut[k], parts.begin() + cut[k + 1]}, target_bytes);
   });
+}
+
+Status TableWriter::MergeSmallPart(const std::vector<MergeInput>& inputs, std::optional<int32_t> partition,
+                                   const std::vector<uint32_t>& part_of, const std::vector<size_t>& next,
+                                   const std::vector<size_t>& end, const std::vector<uint64_t>& rows_per_bucket,
+                                   std::vector<std::map<size_t, std::vector<Column>>>* decoded,
+                                   std::unique_ptr<OpenFile>* out) {
+  // A partition of few rows (a small drop's day has a few rows a bucket): each column's rows are
+  // gathered from every input in one call, bucket after bucket and input after input within a
+  // bucket, and handed to the writer at once, not bucket by bucket.
+  const uint32_t nb = std::max<uint32_t>(base_.schema.bucket_count, 1);
+  const size_t ncols = inputs[0].reader->footer().columns.size();
+  std::deque<std::vector<Column>> held;  // row groups of this part alone
+  std::vector<const std::vector<Column>*> srcs;
+  struct Piece {
+    uint32_t bucket;
+    Column::Run run;
+  };
+  std::vector<Piece> pieces;
+  for (size_t r = 0; r < inputs.size(); ++r) {
+    const SegmentReader& reader = *inputs[r].reader;
+    const SegmentFooter& footer = reader.footer();
+    uint32_t last = 0;
+    for (size_t g = next[r]; g < end[r]; ++g) {
+      const PartSlice slice = footer.Slice(g, part_of[r]);
+      if (slice.runs.empty()) continue;  // a row group of other parts between two of this one
+      const std::vector<Column>* cols = nullptr;
+      auto it = (*decoded)[r].find(g);
+      if (it != (*decoded)[r].end()) {
+        cols = &it->second;
+      } else {
+        std::vector<Column> group;
+        for (size_t c = 0; c < ncols; ++c) {
+          WH_ASSIGN_OR_RETURN(Column col, reader.ReadColumn(g, c));
+          group.push_back(std::move(col));
+        }
+        // Shared with later parts: kept for them (MergeInto drops it once they are past it).
+        if (footer.row_groups[g].last_part > part_of[r]) cols = &(*decoded)[r].emplace(g, std::move(group)).first->second;
+        else cols = &held.emplace_back(std::move(group));
+      }
+      const uint32_t src = static_cast<uint32_t>(srcs.size());
+      srcs.push_back(cols);
+      uint32_t at = slice.at;
+      for (const BucketRun& run : slice.runs) {
+        if (run.bucket < last || run.bucket >= nb)
+          return Status::Corruption(reader.path() + ": row groups out of bucket order");
+        last = run.bucket;
+        pieces.push_back({run.bucket, {src, at, run.rows}});
+        at += run.rows;
+      }
+    }
+  }
+  std::stable_sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) { return a.bucket < b.bucket; });
+  std::vector<Column::Run> runs;
+  for (const Piece& p : pieces) runs.push_back(p.run);
+  std::vector<Column> acc;
+  std::vector<const Column*> ptrs, from(srcs.size());
+  for (size_t c = 0; c < ncols; ++c) {
+    acc.emplace_back(inputs[0].reader->footer().columns[c].type);
+    for (size_t k = 0; k < srcs.size(); ++k) from[k] = &(*srcs[k])[c];
+    acc.back().AppendRuns(from, runs);
+  }
+  for (const Column& c : acc) ptrs.push_back(&c);
+  if (!*out) {
+    WH_ASSIGN_OR_RETURN(*out, BeginFile());
+  }
+  WH_RETURN_IF_ERROR(BeginPart(out->get(), partition, rows_per_bucket));
+  return AddBuckets(out->get(), ptrs, 0, rows_per_bucket);
 }
 
 Status TableWriter::MergeInto(const std::vector<MergeInput>& inputs, const std::vector<std::optional<int32_t>>& parts,
@@ -465,6 +551,16 @@ Status TableWriter::MergeInto(const std::vector<MergeInput>& inputs, const std::
           if (run.bucket < nb) rows_per_bucket[run.bucket] += run.rows;
       // Row groups decoded for earlier partitions that this one's do not reach are done with.
       std::erase_if(decoded[r], [&](const auto& kv) { return kv.first < next[r]; });
+    }
+    uint64_t part_rows = 0;
+    for (uint64_t n : rows_per_bucket) part_rows += n;
+    if (part_rows <= kDefaultRowGroupRows) {
+      WH_RETURN_IF_ERROR(MergeSmallPart(inputs, partition, part_of, next, end, rows_per_bucket, &decoded, &out));
+      if (out && out->writer->bytes_written() >= target_bytes) {
+        WH_RETURN_IF_ERROR(FinishFile(out.get()));
+        out.reset();
+      }
+      continue;
     }
     bool begun = false;  // the partition's part in `out`
     // A bucket's rows are gathered from every input, in order, and written in row groups of

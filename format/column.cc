@@ -297,6 +297,86 @@ void Column::AppendRange(const Column& src, size_t begin, size_t n) {
   size_ += n;
 }
 
+void Column::AppendRuns(const std::vector<const Column*>& srcs, const std::vector<Run>& runs) {
+  if (runs.empty()) return;
+  if (runs.size() == 1) {
+    AppendRange(*srcs[runs[0].src], runs[0].begin, runs[0].rows);
+    return;
+  }
+  std::vector<uint8_t> used(srcs.size(), 0);
+  size_t total = 0;
+  bool nulls = false;
+  for (const Run& r : runs) {
+    used[r.src] = 1;
+    total += r.rows;
+    nulls |= srcs[r.src]->has_nulls();
+  }
+  if (nulls) {
+    if (validity_.empty()) validity_.assign(size_, 1);
+    validity_.reserve(validity_.size() + total);
+    for (const Run& r : runs) {
+      const Column& s = *srcs[r.src];
+      if (s.has_nulls()) validity_.insert(validity_.end(), s.validity_.begin() + r.begin, s.validity_.begin() + r.begin + r.rows);
+      else validity_.insert(validity_.end(), r.rows, 1);
+    }
+  } else if (!validity_.empty()) {
+    validity_.insert(validity_.end(), total, 1);
+  }
+  if (type_.physical() == PhysicalType::kString) {
+    bool codes = (size_ == 0 || dict_ != nullptr);
+    for (size_t s = 0; s < srcs.size() && codes; ++s) codes = !used[s] || srcs[s]->dict_ != nullptr;
+    std::vector<std::vector<uint32_t>> maps(srcs.size());
+    if (codes) {
+      if (size_ == 0 && !dict_) dict_ = srcs[runs[0].src]->dict_;
+      // A map per source, made once (an empty one: its codes are this dictionary's); the merged
+      // dictionary only grows, so maps made before it grew stay right.
+      for (size_t s = 0; s < srcs.size() && codes; ++s)
+        if (used[s] && srcs[s]->dict_ != dict_) codes = MapDictionary(*srcs[s], &maps[s]);
+    }
+    if (codes) {
+      size_t at = codes_.size();
+      codes_.resize(at + total);
+      for (const Run& r : runs) {
+        const uint32_t* in = srcs[r.src]->codes_.data() + r.begin;
+        const std::vector<uint32_t>& map = maps[r.src];
+        if (map.empty()) std::memcpy(codes_.data() + at, in, r.rows * sizeof(uint32_t));
+        else for (uint32_t k = 0; k < r.rows; ++k) codes_[at + k] = map[in[k]];
+        at += r.rows;
+      }
+      size_ += total;
+      return;
+    }
+    Plain();
+    size_t bytes = 0;
+    for (const Run& r : runs) {
+      const Column& s = *srcs[r.src];
+      s.Plain();
+      bytes += s.offsets_[r.begin + r.rows] - s.offsets_[r.begin];
+    }
+    chars_.reserve(chars_.size() + bytes);
+    size_t at = offsets_.size();
+    offsets_.resize(at + total);
+    for (const Run& r : runs) {
+      const Column& s = *srcs[r.src];
+      const uint32_t b = s.offsets_[r.begin];
+      const uint32_t base = static_cast<uint32_t>(chars_.size());
+      chars_.append(s.chars_.data() + b, s.offsets_[r.begin + r.rows] - b);
+      const uint32_t* from = s.offsets_.data() + r.begin + 1;
+      for (uint32_t k = 0; k < r.rows; ++k) offsets_[at + k] = base + (from[k] - b);
+      at += r.rows;
+    }
+    size_ += total;
+    return;
+  }
+  const size_t w = static_cast<size_t>(type_.width());
+  uint8_t* out = fixed_.Extend(total * w);
+  for (const Run& r : runs) {
+    std::memcpy(out, srcs[r.src]->fixed_.data() + r.begin * w, r.rows * w);
+    out += r.rows * w;
+  }
+  size_ += total;
+}
+
 void Column::Truncate(size_t n) {
   if (n >= size_) return;
   if (!validity_.empty()) validity_.resize(n);

@@ -52,6 +52,13 @@ class Buffer {
     if (n) std::memcpy(data_ + size_, p, n);
     size_ += n;
   }
+  // n more bytes, left for the caller to write; grows as Append does.
+  uint8_t* Extend(size_t n) {
+    if (size_ + n > cap_) Reserve(std::max(size_ + n, cap_ * 2));
+    uint8_t* p = data_ + size_;
+    size_ += n;
+    return p;
+  }
   template <typename T> T* As() { return reinterpret_cast<T*>(data_); }
   template <typename T> const T* As() const { return reinterpret_cast<const T*>(data_); }
 
@@ -154,6 +161,15 @@ class Column {
                       size_t n);
   // Appends rows [begin, begin + n) of src (same type).
   void AppendRange(const Column& src, size_t begin, size_t n);
+  // Appends, run after run, rows [begin, begin + rows) of srcs[src]: AppendRange for each, with
+  // the work per source (dictionaries merged, forms chosen) done once for all its runs - a
+  // merge gathers a partition of a few rows per bucket from several files.
+  struct Run {
+    uint32_t src;
+    uint32_t begin;
+    uint32_t rows;
+  };
+  void AppendRuns(const std::vector<const Column*>& srcs, const std::vector<Run>& runs);
   void Clear();
   // Drops rows from n on (n <= size()).
   void Truncate(size_t n);

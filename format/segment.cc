@@ -71,6 +71,10 @@ void SegmentFooter::PartGroupsWithBuckets(uint32_t part, uint32_t lo, uint32_t h
   const auto [first, count] = PartRange(part);
   for (size_t g = first; g < first + count; ++g) {
     uint32_t least = row_groups[g].bucket, greatest = row_groups[g].last_bucket;
+    // The row group's bounds are those of all its parts' buckets: outside them, none of this
+    // part's either (a part spread over a file's row groups of bucket ranges is sliced only in
+    // those of the range asked for).
+    if (greatest < lo || least >= hi) continue;
     if (!OnlyPart(g, part)) {
       const PartSlice slice = Slice(g, part);
       if (slice.runs.empty()) continue;
@@ -188,17 +192,35 @@ Status SegmentWriter::FlushSpanning() {
     }
   }
   end.push_back(runs.size());
+  // Each row group's pieces of spanning_, gathered into `rg` column by column (or written from
+  // spanning_ itself when they follow one another there).
   std::vector<Column> rg;
-  std::vector<const Column*> ptrs;
+  std::vector<const Column*> rg_ptrs, span_ptrs;
   for (const auto& c : footer_.columns) rg.emplace_back(c.type);
-  for (const auto& c : rg) ptrs.push_back(&c);
+  for (const auto& c : rg) rg_ptrs.push_back(&c);
+  for (const auto& c : spanning_) span_ptrs.push_back(&c);
+  std::vector<Column::Run> pieces;
   std::vector<BucketRun> index;
+  uint32_t rows = 0;
   auto write = [&]() -> Status {
     if (index.empty()) return Status::OK();
-    WH_RETURN_IF_ERROR(WriteGroup(ptrs, 0, rg[0].size(), index));
-    for (Column& c : rg) c.Clear();
+    bool follow = true;
+    for (size_t k = 1; k < pieces.size(); ++k) follow &= pieces[k].begin == pieces[k - 1].begin + pieces[k - 1].rows;
+    Status st;
+    if (follow) {
+      st = WriteGroup(span_ptrs, pieces.front().begin, pieces.front().begin + rows, index);
+    } else {
+      for (size_t c = 0; c < rg.size(); ++c) {
+        std::vector<const Column*> src = {span_ptrs[c]};
+        rg[c].AppendRuns(src, pieces);
+      }
+      st = WriteGroup(rg_ptrs, 0, rows, index);
+      for (Column& c : rg) c.Clear();
+    }
     index.clear();
-    return Status::OK();
+    pieces.clear();
+    rows = 0;
+    return st;
   };
   for (size_t b = 0; b < nb;) {
     const size_t hi = std::max<size_t>(share[b], b + 1);
@@ -207,11 +229,12 @@ Status SegmentWriter::FlushSpanning() {
       for (; next[j] < end[j] && runs[next[j]].bucket < hi; ++next[j]) {
         const BucketRun& run = runs[next[j]];
         for (uint32_t done = 0; done < run.rows;) {
-          const uint32_t n = std::min<uint32_t>(run.rows - done, max_rows_per_group_ - static_cast<uint32_t>(rg[0].size()));
-          for (size_t c = 0; c < rg.size(); ++c) rg[c].AppendRange(spanning_[c], at[next[j]] + done, n);
+          const uint32_t n = std::min<uint32_t>(run.rows - done, max_rows_per_group_ - rows);
+          pieces.push_back({0, static_cast<uint32_t>(at[next[j]] + done), n});
           index.push_back({run.bucket, n, run.part});
           done += n;
-          if (rg[0].size() >= max_rows_per_group_) WH_RETURN_IF_ERROR(write());
+          rows += n;
+          if (rows >= max_rows_per_group_) WH_RETURN_IF_ERROR(write());
         }
       }
     }
@@ -289,6 +312,47 @@ Status SegmentWriter::AddRows(uint32_t bucket, const std::vector<const Column*>&
     size_t e = std::min(end, b + max_rows_per_group_);
     WH_RETURN_IF_ERROR(WriteGroup(cols, b, e, {{bucket, static_cast<uint32_t>(e - b), part}}));
   }
+  return Status::OK();
+}
+
+Status SegmentWriter::AddBuckets(const std::vector<const Column*>& cols, size_t begin,
+                                 const std::vector<uint64_t>& rows_per_bucket) {
+  if (!part_spans_) {
+    for (size_t b = 0; b < rows_per_bucket.size(); ++b) {
+      WH_RETURN_IF_ERROR(AddRows(static_cast<uint32_t>(b), cols, begin, begin + rows_per_bucket[b]));
+      begin += rows_per_bucket[b];
+    }
+    return Status::OK();
+  }
+  // A part the writer gathers: all its rows copied at once.
+  if (cols.size() != footer_.columns.size())
+    return Status::Internal("SegmentWriter: column count mismatch");
+  for (size_t c = 0; c < cols.size(); ++c)
+    if (!(cols[c]->type() == footer_.columns[c].type))
+      return Status::Internal("SegmentWriter: column type mismatch");
+  if (offset_ == 0) WH_RETURN_IF_ERROR(Write(std::string_view(kSegmentMagic, 8)));
+  uint64_t n = 0;
+  for (uint64_t r : rows_per_bucket) n += r;
+  if (n == 0) return Status::OK();
+  const uint32_t part = static_cast<uint32_t>(footer_.parts.size() - 1);
+  if (spanning_.size() != cols.size()) {
+    spanning_.clear();
+    for (const auto& c : footer_.columns) spanning_.emplace_back(c.type);
+  }
+  for (uint32_t b = 0; b < part_last_bucket_ && b < rows_per_bucket.size(); ++b)
+    if (rows_per_bucket[b] != 0) return Status::Internal("SegmentWriter: buckets out of order");
+  for (uint32_t b = 0; b < rows_per_bucket.size(); ++b) {
+    const uint32_t r = static_cast<uint32_t>(rows_per_bucket[b]);
+    if (r == 0) continue;
+    part_last_bucket_ = b;
+    if (!spanning_runs_.empty() && spanning_runs_.back().part == part && spanning_runs_.back().bucket == b)
+      spanning_runs_.back().rows += r;
+    else
+      spanning_runs_.push_back({b, r, part});
+  }
+  for (size_t c = 0; c < cols.size(); ++c) spanning_[c].AppendRange(*cols[c], begin, n);
+  part_rows_.back() += n;
+  spanning_rows_ += n;
   return Status::OK();
 }
 

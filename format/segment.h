@@ -204,6 +204,11 @@ class SegmentWriter {
   // Finish). REQUIRES: buckets are added in non-decreasing order.
   Status AddRows(uint32_t bucket, const std::vector<const Column*>& columns, size_t begin,
                  size_t end);
+  // The current part's rows of every bucket, rows_per_bucket[b] of bucket b after those of b - 1,
+  // from row `begin` of `columns` on: AddRows for each bucket, or for a part the writer gathers,
+  // one copy of them all.
+  Status AddBuckets(const std::vector<const Column*>& columns, size_t begin,
+                    const std::vector<uint64_t>& rows_per_bucket);
   // Writes the footer and trailer. Does not sync or close the file.
   Result<SegmentFooter> Finish();
 

@@ -393,6 +393,104 @@ TEST(Column, GatherStringsOfEveryLength) {
 // A gather larger than its blocks of 1,024 strings and its prefetch distance, of every column
 // type, from sources with and without NULLs, taking every source row (the whole-gather path)
 // and then some of them again, equals appending the rows one by one.
+TEST(Column, RunsEqualAppendingRangeByRange) {
+  // AppendRuns against AppendRange run by run: sources of every form (dictionaries shared,
+  // different, overflowing the merged dictionary's limit; plain strings; fixed width), with and
+  // without NULLs, into an empty column and into one holding rows already.
+  std::mt19937_64 rng(11);
+  auto dict_of = [](int first, int n) {
+    auto d = std::make_shared<Column>(DataType::String());
+    for (int k = 0; k < n; ++k) d->AppendString("v" + std::to_string(first + k));
+    return d;
+  };
+  auto dict_column = [&](std::shared_ptr<const Column> d, size_t rows, bool nulls) {
+    Column c(DataType::String());
+    std::vector<uint32_t> codes(rows);
+    std::vector<uint8_t> valid(rows, 1);
+    for (size_t i = 0; i < rows; ++i) {
+      codes[i] = static_cast<uint32_t>(rng() % d->size());
+      if (nulls && rng() % 5 == 0) valid[i] = 0;
+    }
+    c.SetDictionary(std::move(d), std::move(codes));
+    if (nulls) c.SetValidity(std::move(valid));
+    return c;
+  };
+  auto shared = dict_of(0, 6);
+  const std::vector<std::vector<int>> mixes = {{0, 0}, {0, 1}, {0, 2}, {0, 3}, {3, 0}, {4, 4}, {0, 1, 2, 3, 4}};
+  for (const auto& mix : mixes) {
+    for (int start = 0; start < 3; ++start) {  // an empty column, plain rows, dictionary rows
+      SCOPED_TRACE(::testing::Message() << "mix " << mix.size() << " " << mix[0] << mix[1] << " start " << start);
+      std::vector<Column> src;
+      for (int kind : mix) {
+        switch (kind) {
+          case 0: src.push_back(dict_column(shared, 50, src.size() % 2 == 1)); break;           // the same dictionary
+          case 1: src.push_back(dict_column(dict_of(3, 6), 50, true)); break;                  // overlapping entries
+          case 2: src.push_back(dict_column(dict_of(100, 60), 50, false)); break;              // past 64 merged
+          case 3: {                                                                             // plain
+            Column c(DataType::String());
+            for (int i = 0; i < 50; ++i) {
+              if (rng() % 6 == 0) c.AppendNull();
+              else c.AppendString(std::string(rng() % 20, 'p'));
+            }
+            src.push_back(std::move(c));
+            break;
+          }
+          case 4: src.push_back(dict_column(dict_of(0, 3), 50, true)); break;                 // a prefix of shared
+        }
+      }
+      Column runs_col(DataType::String()), expect(DataType::String());
+      if (start == 1) {
+        runs_col.AppendString("first");
+        expect.AppendString("first");
+      } else if (start == 2) {
+        Column d = dict_column(shared, 4, false);
+        runs_col.AppendRange(d, 0, 4);
+        expect.AppendRange(d, 0, 4);
+      }
+      std::vector<Column::Run> runs;
+      for (int k = 0; k < 40; ++k) {
+        const uint32_t s = static_cast<uint32_t>(rng() % src.size());
+        const uint32_t b = static_cast<uint32_t>(rng() % 50);
+        runs.push_back({s, b, static_cast<uint32_t>(rng() % (51 - b))});
+      }
+      std::vector<const Column*> ptrs;
+      for (const Column& c : src) ptrs.push_back(&c);
+      runs_col.AppendRuns(ptrs, runs);
+      for (const Column::Run& r : runs) expect.AppendRange(src[r.src], r.begin, r.rows);
+      ASSERT_EQ(runs_col.size(), expect.size());
+      for (size_t i = 0; i < expect.size(); ++i) {
+        ASSERT_EQ(runs_col.IsNull(i), expect.IsNull(i)) << i;
+        if (expect.IsNull(i)) continue;
+        ASSERT_EQ(runs_col.GetString(i), expect.GetString(i)) << i;
+      }
+    }
+  }
+  for (const DataType& t : {DataType::Int32(), DataType::Decimal(38, 2), DataType::Boolean()}) {
+    SCOPED_TRACE(t.ToString());
+    std::vector<Column> src;
+    for (int s = 0; s < 3; ++s) {
+      src.emplace_back(t);
+      for (int i = 0; i < 30; ++i) {
+        if (s == 1 && i % 4 == 0) src.back().AppendNull();
+        else if (t.physical() == PhysicalType::kInt32) src.back().Append<int32_t>(s * 100 + i);
+        else if (t.physical() == PhysicalType::kInt128) src.back().Append<int128>(int128{s} * 1000000007 + i);
+        else src.back().Append<uint8_t>(static_cast<uint8_t>(i & 1));
+      }
+    }
+    std::vector<const Column*> ptrs = {&src[0], &src[1], &src[2]};
+    std::vector<Column::Run> runs = {{2, 3, 5}, {1, 0, 9}, {0, 29, 1}, {1, 20, 0}, {2, 0, 30}};
+    Column got(t), expect(t);
+    got.AppendRuns(ptrs, runs);
+    for (const Column::Run& r : runs) expect.AppendRange(src[r.src], r.begin, r.rows);
+    ASSERT_EQ(got.size(), expect.size());
+    for (size_t i = 0; i < expect.size(); ++i) {
+      ASSERT_EQ(got.IsNull(i), expect.IsNull(i)) << i;
+      if (expect.IsNull(i)) continue;
+      ASSERT_TRUE(IntegerAt(got, i) == IntegerAt(expect, i)) << i;
+    }
+  }
+}
+
 TEST(Column, LargeGathersEqualAppendingRowByRow) {
   std::mt19937_64 rng(7);
   const std::vector<DataType> types = {DataType::String(), DataType::Int32(), DataType::Int64(),
