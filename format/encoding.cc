@@ -543,7 +543,7 @@ ZoneMap ComputeZoneMap(const Column& c, size_t b, size_t e) {
 void ZoneMap::Merge(const ZoneMap& o, const DataType& type) {
   // A side without min/max contributes only its null count. Whether it was all NULL or held
   // values no bound covers (then the merge must have no min/max either) only the caller, which
-  // knows the row counts, can tell: see SegmentFooter::ColumnZoneMap.
+  // knows the row counts, can tell: see ZoneMerger (segment.h).
   null_count += o.null_count;
   if (!o.has_min_max) return;
   if (!has_min_max) {

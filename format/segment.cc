@@ -26,14 +26,6 @@ ZoneMap SegmentFooter::BlockZone(size_t g, size_t c) const {
   return ZoneMap::Deserialize(columns[c].type, &r);
 }
 
-std::pair<size_t, size_t> SegmentFooter::PartGroups(std::optional<int32_t> partition) const {
-  if (parts.empty()) return {0, row_groups.size()};
-  auto it = std::lower_bound(parts.begin(), parts.end(), partition,
-                             [](const SegmentPart& p, const std::optional<int32_t>& v) { return p.partition < v; });
-  if (it == parts.end() || it->partition != partition) return {0, 0};
-  return {it->first_group, it->groups};
-}
-
 std::optional<uint32_t> SegmentFooter::PartIndex(std::optional<int32_t> partition) const {
   if (parts.empty()) return 0;
   auto it = std::lower_bound(parts.begin(), parts.end(), partition,
@@ -83,14 +75,6 @@ void SegmentFooter::PartGroupsWithBuckets(uint32_t part, uint32_t lo, uint32_t h
     }
     if (greatest >= lo && least < hi) out->push_back(g);
   }
-}
-
-ZoneMap SegmentFooter::ColumnZoneMap(size_t c, size_t first, size_t count) const {
-  ZoneMerger z;
-  first = std::min(first, row_groups.size());
-  const size_t end = first + std::min(count, row_groups.size() - first);
-  for (size_t g = first; g < end; ++g) z.Add(BlockZone(g, c), row_groups[g].rows, columns[c].type);
-  return z.Result();
 }
 
 SegmentWriter::SegmentWriter(WritableFile* file, std::vector<ColumnSpec> columns,
@@ -777,15 +761,6 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(FileSystem* fs, const
   rd->version_ = version;
   rd->footer_checksum_ = footer_sum;
   return rd;
-}
-
-Result<std::pair<size_t, size_t>> SegmentReader::Part(std::optional<int32_t> partition) const {
-  const auto range = footer_.PartGroups(partition);
-  if (!footer_.parts.empty() && range.second == 0)
-    return Status::Corruption(path() + ": the file has no rows of partition " +
-                              (partition ? std::to_string(*partition) + " (days)" : std::string("NULL")) +
-                              ", which the manifest says it holds");
-  return range;
 }
 
 Result<std::vector<std::vector<ZoneMap>>> SegmentReader::PartZoneMaps() const {

@@ -122,9 +122,6 @@ struct SegmentFooter {
   std::vector<SegmentPart> parts;
 
   std::string Property(const std::string& key) const;
-  // The row groups [first, first + count) holding rows of `partition`: every row group of a file
-  // without parts table, none (count 0) when the file has no such part.
-  std::pair<size_t, size_t> PartGroups(std::optional<int32_t> partition) const;
   // The index of `partition`'s part (0 in a file without parts table, whose rows are all of the
   // one partition its manifest entry names); nullopt when the file has no such part.
   std::optional<uint32_t> PartIndex(std::optional<int32_t> partition) const;
@@ -150,8 +147,6 @@ struct SegmentFooter {
   }
   // Zone map of block (row group g, column c).
   ZoneMap BlockZone(size_t g, size_t c) const;
-  // Zone map of column c over row groups [first, first + count) (default: the whole segment).
-  ZoneMap ColumnZoneMap(size_t c, size_t first = 0, size_t count = SIZE_MAX) const;
 };
 
 // Merges zone maps of a column's pieces (blocks, or a part's rows of row groups) into the zone
@@ -290,9 +285,6 @@ class SegmentReader {
   const std::string& path() const { return file_->path(); }
   uint64_t footer_checksum() const { return footer_checksum_; }
 
-  // The row groups [first, first + count) of `partition`'s part (all of a file of version 1 or
-  // 2, whose partition only the manifest knows); Corruption when the file has no such part.
-  Result<std::pair<size_t, size_t>> Part(std::optional<int32_t> partition) const;
   // The index of `partition`'s part (SegmentFooter::PartIndex); Corruption when the file has no
   // such part.
   Result<uint32_t> PartNumber(std::optional<int32_t> partition) const;

@@ -116,8 +116,10 @@ TEST(Segment, WriteAndReadBack) {
   ExpectSegmentHolds(**r, cols);
   size_t bad = (*r)->VerifyBlocks([](const Status& s) { ADD_FAILURE() << s.ToString(); });
   EXPECT_EQ(bad, 0u);
-  ZoneMap z = f.ColumnZoneMap(2);
-  EXPECT_TRUE(z.min_i == -9000000000000000000ll);
+  auto zones = (*r)->PartZoneMaps();  // a file without parts: one part, all its rows
+  ASSERT_TRUE(zones.ok()) << zones.status().ToString();
+  ASSERT_EQ(zones->size(), 1u);
+  EXPECT_TRUE((*zones)[0][2].min_i == -9000000000000000000ll);
   // Block zone maps are kept serialized and built on demand: each is the block's own.
   size_t row = 0;
   for (size_t g = 0; g < f.row_groups.size(); ++g) {
@@ -221,9 +223,11 @@ TEST(Segment, ReadsCheckedInVersion3GoldenFileForever) {
   ASSERT_EQ(f.parts.size(), 2u);
   EXPECT_EQ(f.parts[0].partition, std::nullopt);
   EXPECT_EQ(f.parts[1].partition, std::optional<int32_t>(19000));
-  EXPECT_EQ(f.PartGroups(std::nullopt), std::make_pair(size_t{0}, size_t{1}));
-  EXPECT_EQ(f.PartGroups(19000), std::make_pair(size_t{1}, size_t{1}));
-  EXPECT_EQ(f.PartGroups(19001).second, 0u);
+  EXPECT_EQ(f.PartIndex(std::nullopt), std::optional<uint32_t>(0));
+  EXPECT_EQ(f.PartIndex(19000), std::optional<uint32_t>(1));
+  EXPECT_EQ(f.PartIndex(19001), std::nullopt);
+  EXPECT_EQ(f.PartRange(0), std::make_pair(size_t{0}, size_t{1}));
+  EXPECT_EQ(f.PartRange(1), std::make_pair(size_t{1}, size_t{1}));
   ASSERT_EQ(f.row_groups.size(), 2u);
   EXPECT_EQ(f.GroupBuckets(1).size(), 2u);
   EXPECT_EQ(f.row_groups[1].bucket, 2u);
@@ -231,7 +235,9 @@ TEST(Segment, ReadsCheckedInVersion3GoldenFileForever) {
   ExpectSegmentHolds(**r, GoldenData(60));
   EXPECT_EQ((*r)->VerifyBlocks([](const Status& s) { ADD_FAILURE() << s.ToString(); }), 0u);
   // Zone maps per part: the NULL partition's rows are 0..19.
-  EXPECT_TRUE(f.ColumnZoneMap(1, 0, 1).min_i == 18 * -7);  // row 19 is NULL
+  auto zones = (*r)->PartZoneMaps();
+  ASSERT_TRUE(zones.ok()) << zones.status().ToString();
+  EXPECT_TRUE((*zones)[0][1].min_i == 18 * -7);  // row 19 is NULL
 }
 
 // A file of older versions has no parts table: all of it is the partition the manifest names.
@@ -239,7 +245,8 @@ TEST(Segment, FilesWithoutPartsAreOnePart) {
   auto r = SegmentReader::Open(DefaultFileSystem(), testing::TestData("golden/v2_all_types.whs"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE((*r)->footer().parts.empty());
-  EXPECT_EQ((*r)->footer().PartGroups(12345), std::make_pair(size_t{0}, size_t{2}));
+  EXPECT_EQ((*r)->footer().PartIndex(12345), std::optional<uint32_t>(0));
+  EXPECT_EQ((*r)->footer().PartRange(0), std::make_pair(size_t{0}, size_t{2}));
 }
 
 // The version-4 golden file: the rows of the version-3 one (100 of them), but with distinct
@@ -488,8 +495,8 @@ TEST(Segment, PartsInPartitionOrder) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ((*r)->footer().parts.size(), 2u);
   ExpectSegmentHolds(**r, cols);
-  EXPECT_EQ((*r)->Part(6)->first, 1u);
-  EXPECT_EQ((*r)->Part(9).status().code(), StatusCode::kCorruption);  // no such part
+  EXPECT_EQ((*r)->footer().PartRange(*(*r)->PartNumber(6)).first, 1u);
+  EXPECT_EQ((*r)->PartNumber(9).status().code(), StatusCode::kCorruption);  // no such part
   // Rows outside any part cannot be followed by parts (the parts table would not cover them).
   auto g = DefaultFileSystem()->NewWritableFile(dir.Join("q.whs"));
   ASSERT_TRUE(g.ok());

@@ -80,9 +80,10 @@ TEST_F(IngestTest, RoutesRowsByLeastOfTwoTimestamps) {
   for (const auto& s : snap->segments) {
     auto rd = SegmentReader::Open(DefaultFileSystem(), snap->SegmentPath(s));
     ASSERT_TRUE(rd.ok());
-    auto part = (*rd)->Part(s.partition);
+    auto part = (*rd)->PartNumber(s.partition);
     ASSERT_TRUE(part.ok());
-    for (size_t g = part->first; g < part->first + part->second; ++g) {
+    const auto [first, count] = (*rd)->footer().PartRange(*part);
+    for (size_t g = first; g < first + count; ++g) {
       auto users = (*rd)->ReadColumn(g, 4);
       auto etl = (*rd)->ReadColumn(g, 5);
       // Each run of the row group's bucket index holds rows of its bucket only.
