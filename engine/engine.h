@@ -248,6 +248,12 @@ class TableWriter {
   // etl_date): the rows of partition p and bucket b are [bounds[p * nb + b], bounds[p * nb + b + 1]).
   Status WriteSortedParts(const std::vector<std::optional<int32_t>>& parts, size_t first, size_t last,
                           const std::vector<Column>& sorted, const std::vector<uint32_t>& bounds, uint32_t nb);
+  // As WriteSortedParts, the rows of slot s (partition s / nb, bucket s % nb) being the runs
+  // runs[run_first[s], run_first[s + 1]) of the columns of `grouped` (a run's src: the group),
+  // with etl_date added.
+  Status WriteGroupedParts(const std::vector<std::optional<int32_t>>& parts, size_t first, size_t last,
+                           const std::vector<std::vector<Column>>& grouped, const std::vector<Column::Run>& runs,
+                           const std::vector<uint32_t>& run_first, const std::vector<uint32_t>& bounds, uint32_t nb);
   void RemovePending();
   // Appends `record` (of commit `seq`) to the manifest and syncs it - the commit point - then
   // points `_head` at it (best effort). On failure the writer is done and the manifest cut back

@@ -159,9 +159,10 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
   std::vector<uint8_t> valid(n, 0);
   std::vector<uint32_t> buckets(n, 0);
   const int key = schema.bucket_column_index();
-  for (size_t c = 0; c < chunks.size(); ++c) {
+  const size_t threads = n >= 65536 ? std::max(1u, std::thread::hardware_concurrency()) : 1;
+  WH_RETURN_IF_ERROR(ParallelFor(chunks.size(), threads, [&](size_t c) -> Status {
     const size_t rows = start[c + 1] - start[c];
-    if (rows == 0) continue;
+    if (rows == 0) return Status::OK();
     if (!schema.partition_column.empty()) {
       std::vector<int32_t> d;
       std::vector<uint8_t> v;
@@ -170,7 +171,8 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
       std::copy(v.begin(), v.end(), valid.begin() + start[c]);
     }
     if (key >= 0) ComputeBuckets((*chunks[c])[key], schema.bucket_count, buckets.data() + start[c]);
-  }
+    return Status::OK();
+  }));
   // Distinct partitions in order (the NULL partition first): a bitmap over the day range.
   bool any_null = false;
   int32_t min_day = INT32_MAX, max_day = INT32_MIN;
@@ -206,62 +208,113 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
       }
     }
   }
-  // One counting sort by (partition, bucket), one gather per column; segments are then written
-  // from ranges of the sorted columns.
-  std::vector<uint32_t> slot(n);
-  for (size_t i = 0; i < n; ++i) {
-    uint32_t p = !valid[i] ? 0 : dense ? by_day[days[i] - min_day] : sparse[days[i]];
-    slot[i] = p * nb + buckets[i];
-  }
-  // Each per-row array is freed once read for the last time: with the gather's copy they would
-  // otherwise add ~20 bytes a row to the peak.
+  // Rows in (partition, bucket) order, in two steps that keep memory access local: the chunks,
+  // in groups of consecutive ones of about kGroupRows rows (or more where there are many
+  // slots, so that a group's rows of a slot are a run of several), each group sorted on its own
+  // (a counting sort of its rows by slot, then a gather of each column: random reads within a
+  // few MiB); then each column's sorted groups joined slot by slot (runs read in order). One
+  // gather from the whole batch at once read each value from anywhere in it, a cache miss a
+  // value: ~1.3 s of a 10M-row load. A batch of one group is sorted by the first step alone.
+  // Segments are then written from ranges of the sorted columns.
+  const size_t nslots = parts.size() * nb;
+  const size_t ncols = schema.columns.size();
+  constexpr size_t kGroupRows = 1 << 17;
+  const size_t group_rows = std::max<size_t>(kGroupRows, 16 * nslots);
+  std::vector<size_t> group_at = {0};  // groups' first chunks
+  for (size_t c = 0; c < chunks.size(); ++c)
+    if (start[c + 1] - start[group_at.back()] >= group_rows && c + 1 < chunks.size()) group_at.push_back(c + 1);
+  group_at.push_back(chunks.size());
+  const size_t ngroups = group_at.size() - 1;
+  struct Piece {
+    uint32_t slot;
+    Column::Run run;  // src: the group
+  };
+  std::vector<std::vector<Piece>> pieces_of(ngroups);
+  std::vector<std::vector<uint16_t>> which_of(ngroups);  // chunk within the group
+  std::vector<std::vector<uint32_t>> order_of(ngroups);  // row within the chunk
+  WH_RETURN_IF_ERROR(ParallelFor(ngroups, threads, [&](size_t g) -> Status {
+    const size_t c0 = group_at[g], c1 = group_at[g + 1], base = start[c0], rows = start[c1] - base;
+    if (rows == 0) return Status::OK();
+    std::vector<uint32_t> slot(rows);
+    for (size_t i = 0; i < rows; ++i) {
+      const size_t r = base + i;
+      const uint32_t p = !valid[r] ? 0 : dense ? by_day[days[r] - min_day] : sparse.find(days[r])->second;
+      slot[i] = p * nb + buckets[r];
+    }
+    std::vector<uint32_t> order(rows);
+    std::vector<Piece>& pieces = pieces_of[g];
+    if (nslots <= 4 * rows) {
+      std::vector<uint32_t> at(nslots + 1, 0);
+      for (uint32_t x : slot) ++at[x + 1];
+      for (size_t k = 0; k < nslots; ++k) {
+        if (at[k + 1]) pieces.push_back({static_cast<uint32_t>(k), {static_cast<uint32_t>(g), at[k], at[k + 1]}});
+        at[k + 1] += at[k];
+      }
+      for (size_t i = 0; i < rows; ++i) order[at[slot[i]]++] = static_cast<uint32_t>(i);
+    } else {  // few rows of many slots
+      for (size_t i = 0; i < rows; ++i) order[i] = static_cast<uint32_t>(i);
+      std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) { return slot[x] < slot[y]; });
+      for (size_t i = 0; i < rows; ++i) {
+        if (pieces.empty() || pieces.back().slot != slot[order[i]])
+          pieces.push_back({slot[order[i]], {static_cast<uint32_t>(g), static_cast<uint32_t>(i), 0}});
+        ++pieces.back().run.rows;
+      }
+    }
+    // Each sorted row's chunk (within the group) and row within it.
+    std::vector<uint16_t>& which = which_of[g];
+    which.resize(rows);
+    size_t c = c0;
+    std::vector<uint16_t> chunk_of(rows);
+    for (size_t i = 0; i < rows; ++i) {
+      while (base + i >= start[c + 1]) ++c;
+      chunk_of[i] = static_cast<uint16_t>(c - c0);
+    }
+    for (size_t i = 0; i < rows; ++i) {
+      const uint32_t o = order[i];
+      which[i] = chunk_of[o];
+      order[i] = static_cast<uint32_t>(base + o - start[c0 + chunk_of[o]]);
+    }
+    order_of[g] = std::move(order);
+    return Status::OK();
+  }));
+  // Each per-row array is freed once read for the last time: with the gathers' copies they
+  // would otherwise add ~10 bytes a row to the peak.
   std::vector<int32_t>().swap(days);
   std::vector<uint8_t>().swap(valid);
   std::vector<uint32_t>().swap(buckets);
-  const size_t nslots = parts.size() * nb;
-  std::vector<uint32_t> bounds(nslots + 1, 0);
-  for (uint32_t s : slot) ++bounds[s + 1];
-  for (size_t s = 0; s < nslots; ++s) bounds[s + 1] += bounds[s];
-  std::vector<uint32_t> order(n);
-  {
-    std::vector<uint32_t> pos(bounds.begin(), bounds.end() - 1);
-    for (size_t i = 0; i < n; ++i) order[pos[slot[i]]++] = static_cast<uint32_t>(i);
-  }
-  std::vector<uint32_t>().swap(slot);
-  // Sources of each sorted row: chunk and row within it.
-  std::vector<uint16_t> which(n);
-  {
-    std::vector<uint16_t> chunk_of(n);
-    for (size_t c = 0; c < chunks.size(); ++c)
-      std::fill(chunk_of.begin() + start[c], chunk_of.begin() + start[c + 1], static_cast<uint16_t>(c));
-    for (size_t i = 0; i < n; ++i) {
-      which[i] = chunk_of[order[i]];
-      order[i] -= static_cast<uint32_t>(start[which[i]]);
+  // Each group's columns in slot order; each chunk's column freed once gathered (when ours).
+  std::vector<std::vector<Column>> grouped(ngroups, std::vector<Column>(ncols));
+  WH_RETURN_IF_ERROR(ParallelFor(ngroups * ncols, threads, [&](size_t task) -> Status {
+    const size_t g = task / ncols, k = task % ncols;
+    const std::vector<uint32_t>& order = order_of[g];
+    Column& out = grouped[g][k];
+    out = Column(schema.columns[k].type);
+    if (order.empty()) return Status::OK();
+    std::vector<const Column*> srcs;
+    for (size_t c = group_at[g]; c < group_at[g + 1]; ++c) srcs.push_back(&(*chunks[c])[k]);
+    out.Reserve(order.size());
+    out.AppendGathered(srcs, which_of[g].data(), order.data(), order.size());
+    if (owned)
+      for (size_t c = group_at[g]; c < group_at[g + 1]; ++c) (*owned)[c][k] = Column(out.type());
+    return Status::OK();
+  }));
+  std::vector<std::vector<uint32_t>>().swap(order_of);
+  std::vector<std::vector<uint16_t>>().swap(which_of);
+  // The rows of each slot; the runs of every group, slot by slot (group by group within a
+  // slot: the rows' order in the batch).
+  std::vector<uint32_t> bounds(nslots + 1, 0), first(nslots + 1, 0);
+  size_t npieces = 0;
+  for (const auto& ps : pieces_of) {
+    npieces += ps.size();
+    for (const Piece& p : ps) {
+      bounds[p.slot + 1] += p.run.rows;
+      ++first[p.slot + 1];
     }
   }
-  // The gather, one column per task on all cores.
-  const size_t ncols = schema.columns.size();
-  std::vector<Column> sorted;
-  for (const auto& c : schema.columns) sorted.emplace_back(c.type);
-  {
-    std::atomic<size_t> next_col{0};
-    auto gather = [&] {
-      for (size_t k; (k = next_col++) < ncols;) {
-        std::vector<const Column*> srcs;
-        for (const auto* ch : chunks) srcs.push_back(&(*ch)[k]);
-        sorted[k].Reserve(n);
-        sorted[k].AppendGathered(srcs, which.data(), order.data(), n);
-        // Routed: the chunks' column k is not read again (each task owns its column).
-        if (owned)
-          for (auto& ch : *owned) ch[k] = Column(ch[k].type());
-      }
-    };
-    const size_t t = std::min<size_t>(ncols, std::max(1u, std::thread::hardware_concurrency()));
-    RunOnThreads(n >= 65536 ? t : 1, gather);
+  for (size_t k = 0; k < nslots; ++k) {
+    bounds[k + 1] += bounds[k];
+    first[k + 1] += first[k];
   }
-  Column etl(DataType::Timestamp());
-  std::fill_n(reinterpret_cast<int64_t*>(etl.ResizeFixed(n)), n, etl_micros_);
-  sorted.push_back(std::move(etl));
   for (const auto& p : parts)
     if (!schema.partition_column.empty()) partitions_.insert(p);
   // One file holds every partition of the batch, in order; a large batch is written as one file
@@ -269,8 +322,58 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
   std::vector<uint64_t> part_rows(parts.size());
   for (size_t p = 0; p < parts.size(); ++p) part_rows[p] = bounds[(p + 1) * nb] - bounds[p * nb];
   const std::vector<size_t> cut = SplitForCores(part_rows);
-  return ParallelFor(cut.size() - 1, cut.size() - 1,
-                     [&](size_t k) { return WriteSortedParts(parts, cut[k], cut[k + 1], sorted, bounds, nb); });
+  if (ngroups == 1) {
+    std::vector<Column> sorted = std::move(grouped[0]);
+    Column etl(DataType::Timestamp());
+    std::fill_n(reinterpret_cast<int64_t*>(etl.ResizeFixed(n)), n, etl_micros_);
+    sorted.push_back(std::move(etl));
+    return ParallelFor(cut.size() - 1, cut.size() - 1,
+                       [&](size_t k) { return WriteSortedParts(parts, cut[k], cut[k + 1], sorted, bounds, nb); });
+  }
+  // Several groups: each part's rows are joined from the groups' runs as it is written (one
+  // part's copy at a time, not a second copy of the batch).
+  std::vector<Column::Run> runs(npieces);
+  {
+    std::vector<uint32_t> at(first.begin(), first.end() - 1);
+    for (const auto& ps : pieces_of)
+      for (const Piece& p : ps) runs[at[p.slot]++] = p.run;
+  }
+  std::vector<std::vector<Piece>>().swap(pieces_of);
+  return ParallelFor(cut.size() - 1, cut.size() - 1, [&](size_t k) {
+    return WriteGroupedParts(parts, cut[k], cut[k + 1], grouped, runs, first, bounds, nb);
+  });
+}
+
+Status TableWriter::WriteGroupedParts(const std::vector<std::optional<int32_t>>& parts, size_t first, size_t last,
+                                      const std::vector<std::vector<Column>>& grouped,
+                                      const std::vector<Column::Run>& runs, const std::vector<uint32_t>& run_first,
+                                      const std::vector<uint32_t>& bounds, uint32_t nb) {
+  if (bounds[last * nb] == bounds[first * nb]) return Status::OK();
+  WH_ASSIGN_OR_RETURN(auto out, BeginFile());
+  const size_t ncols = grouped[0].size();
+  std::vector<std::vector<const Column*>> srcs(ncols);
+  for (size_t k = 0; k < ncols; ++k)
+    for (const auto& g : grouped) srcs[k].push_back(&g[k]);
+  for (size_t p = first; p < last; ++p) {
+    const uint32_t* b0 = bounds.data() + p * nb;
+    if (b0[nb] == b0[0]) continue;
+    std::vector<uint64_t> rows(nb);
+    for (uint32_t b = 0; b < nb; ++b) rows[b] = b0[b + 1] - b0[b];
+    const std::vector<Column::Run> part(runs.begin() + run_first[p * nb], runs.begin() + run_first[(p + 1) * nb]);
+    std::vector<Column> cols;
+    for (size_t k = 0; k < ncols; ++k) {
+      cols.emplace_back(grouped[0][k].type());
+      cols.back().AppendRuns(srcs[k], part);
+    }
+    Column etl(DataType::Timestamp());
+    std::fill_n(reinterpret_cast<int64_t*>(etl.ResizeFixed(b0[nb] - b0[0])), b0[nb] - b0[0], etl_micros_);
+    cols.push_back(std::move(etl));
+    std::vector<const Column*> ptrs;
+    for (const auto& c : cols) ptrs.push_back(&c);
+    WH_RETURN_IF_ERROR(BeginPart(out.get(), parts[p], rows));
+    WH_RETURN_IF_ERROR(AddBuckets(out.get(), ptrs, 0, rows));
+  }
+  return FinishFile(out.get());
 }
 
 Status TableWriter::WriteSegment(std::optional<int32_t> partition,
