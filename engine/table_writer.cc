@@ -339,6 +339,10 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
       for (const Piece& p : ps) runs[at[p.slot]++] = p.run;
   }
   std::vector<std::vector<Piece>>().swap(pieces_of);
+  // Read by the writers side by side: a group's column of one chunk may still be in the
+  // dictionary form, which joining it with other dictionaries could turn plain (a write).
+  for (auto& g : grouped)
+    for (const Column& c : g) c.Plain();
   return ParallelFor(cut.size() - 1, cut.size() - 1, [&](size_t k) {
     return WriteGroupedParts(parts, cut[k], cut[k + 1], grouped, runs, first, bounds, nb);
   });

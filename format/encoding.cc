@@ -864,6 +864,9 @@ Result<Column> DecodeBlock(const DataType& type, const uint8_t* data, size_t siz
   if (info.compression == Compression::kZstd) {
     unsigned long long declared = ZSTD_getFrameContentSize(payload, info.stored_size);
     if (declared != info.raw_size) return Bad("zstd frame size disagrees with the header");
+    // Exactly one frame, filling the payload (as a compressed manifest record's).
+    if (ZSTD_findFrameCompressedSize(payload, info.stored_size) != info.stored_size)
+      return Bad("the payload is not exactly one zstd frame");
     char* decompressed = raw_buf.Rewrite<char>(info.raw_size);
     // One decompression context per thread: creating one per block costs more than small blocks.
     thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);

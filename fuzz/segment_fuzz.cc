@@ -1,4 +1,5 @@
 // libFuzzer target: a segment file of arbitrary bytes opened, every block read and verified.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -63,5 +64,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto r = wh::SegmentReader::Open(&fs, "fuzz.whs");
   if (!r.ok()) return 0;
   (*r)->VerifyBlocks([](const wh::Status&) {});
+  // What scans, merges and verify ask of a parsed footer: each part's rows, slices of its row
+  // groups, row groups of bucket ranges, zone maps (a parsed footer must answer them all
+  // without reading out of bounds).
+  const wh::SegmentFooter& f = (*r)->footer();
+  const size_t parts = std::max<size_t>(f.parts.size(), 1);
+  std::vector<size_t> groups;
+  for (uint32_t p = 0; p < parts; ++p) {
+    (void)f.PartRows(p);
+    const auto [first, count] = f.PartRange(p);
+    for (size_t g = first; g < first + count && g < f.row_groups.size(); ++g) (void)f.Slice(g, p);
+    groups.clear();
+    f.PartGroupsWithBuckets(p, 0, 1, &groups);
+    f.PartGroupsWithBuckets(p, 3, 40, &groups);
+  }
+  (void)(*r)->PartZoneMaps();
   return 0;
 }

@@ -114,6 +114,113 @@ TEST(Warehouse, CommitMakesSegmentsVisibleAtomically) {
   EXPECT_EQ(wh->GetSnapshot("events")->segments.size(), 1u);
 }
 
+// A batch of many rows is sorted by partition and bucket in groups of chunks, each group on its
+// own, then joined part by part: every row lands in its partition and bucket, and within a
+// (partition, bucket) rows keep their order in the batch - whether the writer owns the chunks
+// (ingest) or not (INSERT), with chunks of plain and of dictionary strings and NULLs.
+TEST(Warehouse, LargeBatchesKeepEveryRowInOrderInItsPartitionAndBucket) {
+  TempDir dir;
+  auto wh = *Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
+  TableSchema schema = EventsSchema();
+  schema.columns[0].not_null = false;  // NULL events
+  ASSERT_TRUE(wh->CreateTable(schema, false).ok());
+  auto dict = std::make_shared<Column>(DataType::String());
+  for (const char* v : {"open", "click", "close"}) dict->AppendString(v);
+  const int64_t day0 = *ParseTimestamp("2022-01-01 00:00:00");
+  auto make_chunks = [&] {
+    std::vector<std::vector<Column>> chunks;
+    int64_t id = 0;
+    for (int c = 0; c < 6; ++c) {  // 300,000 rows: groups of 128K rows or more
+      std::vector<Column> cols = {Column(DataType::String()), Column(DataType::Timestamp()),
+                                  Column(DataType::Int64())};
+      const size_t rows = 50000;
+      std::vector<uint32_t> codes;
+      std::vector<uint8_t> valid;
+      for (size_t i = 0; i < rows; ++i, ++id) {
+        if (c == 1 || c == 4) {  // dictionary strings, some NULL
+          codes.push_back(static_cast<uint32_t>(id % 3));
+          valid.push_back(id % 7 != 0);
+        } else {
+          cols[0].AppendString("e" + std::to_string(id % 11));
+        }
+        cols[1].Append<int64_t>(day0 + (id * 7919 % 40) * kMicrosPerDay + id);
+        cols[2].Append<int64_t>(id);
+      }
+      if (c == 1 || c == 4) {
+        cols[0].SetDictionary(dict, std::move(codes));
+        cols[0].SetValidity(std::move(valid));
+      }
+      chunks.push_back(std::move(cols));
+    }
+    return chunks;
+  };
+  auto check = [&](const std::string& table) {
+    auto snap = wh->GetSnapshot(table);
+    ASSERT_TRUE(snap.ok());
+    ASSERT_EQ(snap->rows(), 300000u);
+    std::vector<int> seen(300000, 0);
+    for (const SegmentEntry& e : snap->segments) {
+      auto rd = SegmentReader::Open(DefaultFileSystem(), snap->SegmentPath(e));
+      ASSERT_TRUE(rd.ok());
+      const SegmentFooter& f = (*rd)->footer();
+      const uint32_t part = *(*rd)->PartNumber(e.partition);
+      const auto [first, count] = f.PartRange(part);
+      std::vector<int64_t> last(4, -1);
+      for (size_t g = first; g < first + count; ++g) {
+        const PartSlice slice = f.Slice(g, part);
+        if (slice.runs.empty()) continue;
+        auto event = (*rd)->ReadColumn(g, 0);
+        auto ts = (*rd)->ReadColumn(g, 1);
+        auto user = (*rd)->ReadColumn(g, 2);
+        ASSERT_TRUE(event.ok() && ts.ok() && user.ok()) << event.status().ToString() << ts.status().ToString() << user.status().ToString();
+        size_t at = slice.at;
+        for (const BucketRun& run : slice.runs) {
+          for (size_t k = 0; k < run.rows; ++k, ++at) {
+            const int64_t id = user->Get<int64_t>(at);
+            ASSERT_GE(id, 0);
+            ASSERT_LT(id, 300000);
+            ++seen[id];
+            EXPECT_EQ(BucketOf(HashInt64Key(id), 4), run.bucket);
+            EXPECT_EQ(*e.partition, static_cast<int32_t>((day0 + (id * 7919 % 40) * kMicrosPerDay) / kMicrosPerDay));
+            EXPECT_EQ(ts->Get<int64_t>(at), day0 + (id * 7919 % 40) * kMicrosPerDay + id);
+            EXPECT_GT(id, last[run.bucket]) << "rows of a bucket out of the batch's order";
+            last[run.bucket] = id;
+            const bool dict_chunk = (id / 50000 == 1 || id / 50000 == 4);
+            if (dict_chunk && id % 7 == 0) {
+              EXPECT_TRUE(event->IsNull(at)) << id;
+            } else {
+              ASSERT_FALSE(event->IsNull(at)) << id;
+              const std::string want = dict_chunk ? std::string(dict->GetString(id % 3)) : "e" + std::to_string(id % 11);
+              EXPECT_EQ(event->GetString(at), want) << id;
+            }
+          }
+        }
+      }
+    }
+    for (size_t id = 0; id < seen.size(); ++id) ASSERT_EQ(seen[id], 1) << id;
+  };
+  {  // not the writer's: WriteRows (INSERT)
+    auto chunks = make_chunks();
+    std::vector<const std::vector<Column>*> ptrs;
+    for (const auto& c : chunks) ptrs.push_back(&c);
+    auto w = wh->OpenWriter("events");
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->WriteRows(ptrs).ok());
+    ASSERT_TRUE((*w)->Commit({}).ok());
+  }
+  check("events");
+  TableSchema other = schema;
+  other.name = "events2";
+  ASSERT_TRUE(wh->CreateTable(other, false).ok());
+  {  // the writer's own: ConsumeRows (ingest)
+    auto w = wh->OpenWriter("events2");
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->ConsumeRows(make_chunks()).ok());
+    ASSERT_TRUE((*w)->Commit({}).ok());
+  }
+  check("events2");
+}
+
 // A commit record is stored compressed (type 8: u8 its type, then a zstd frame) when that is
 // smaller, and reads back as the record it holds; a type-8 record holding a schema or another
 // type-8 record, or a frame that does not decode to its recorded size, is refused as corruption.
