@@ -184,6 +184,8 @@ class TableWriter {
   // each row) and buckets (the hash of the key) and writes them as one file (one per core when large).
   Status WriteRows(const std::vector<Column>& columns) { return WriteRows(std::vector<const std::vector<Column>*>{&columns}); }
   // The same for rows held in several column sets (chunks parsed apart), in this order.
+  // The chunks must be distinct (their columns are read side by side, and a dictionary column
+  // read may turn plain).
   Status WriteRows(const std::vector<const std::vector<Column>*>& chunks) { return RouteRows(chunks, nullptr); }
   // The same, taking the chunks: each of their columns is freed as soon as its rows are routed,
   // so that a batch and its routed copy are not held whole at once (ingest's peak memory).

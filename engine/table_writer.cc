@@ -219,7 +219,14 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
   const size_t nslots = parts.size() * nb;
   const size_t ncols = schema.columns.size();
   constexpr size_t kGroupRows = 1 << 17;
-  const size_t group_rows = std::max<size_t>(kGroupRows, 16 * nslots);
+  // Where a part holds more than a column's share of the batch (one partition, or a few large
+  // ones), the whole batch is one group: joining groups part by part would hold a second copy of
+  // the largest part beside them (the whole batch when it is one part).
+  std::vector<uint64_t> part_rows(parts.size(), 0);
+  for (size_t i = 0; i < n; ++i)
+    ++part_rows[!valid[i] ? 0 : dense ? by_day[days[i] - min_day] : sparse.find(days[i])->second];
+  const uint64_t largest = part_rows.empty() ? 0 : *std::max_element(part_rows.begin(), part_rows.end());
+  const size_t group_rows = largest * ncols > n ? SIZE_MAX : std::max<size_t>(kGroupRows, 16 * nslots);
   std::vector<size_t> group_at = {0};  // groups' first chunks
   for (size_t c = 0; c < chunks.size(); ++c)
     if (start[c + 1] - start[group_at.back()] >= group_rows && c + 1 < chunks.size()) group_at.push_back(c + 1);
@@ -319,19 +326,15 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
     if (!schema.partition_column.empty()) partitions_.insert(p);
   // One file holds every partition of the batch, in order; a large batch is written as one file
   // per core, each a range of partitions of about equal rows, encoded side by side.
-  std::vector<uint64_t> part_rows(parts.size());
-  for (size_t p = 0; p < parts.size(); ++p) part_rows[p] = bounds[(p + 1) * nb] - bounds[p * nb];
   const std::vector<size_t> cut = SplitForCores(part_rows);
-  if (ngroups == 1) {
-    std::vector<Column> sorted = std::move(grouped[0]);
+  auto write_sorted = [&](std::vector<Column> sorted) {
     Column etl(DataType::Timestamp());
     std::fill_n(reinterpret_cast<int64_t*>(etl.ResizeFixed(n)), n, etl_micros_);
     sorted.push_back(std::move(etl));
     return ParallelFor(cut.size() - 1, cut.size() - 1,
                        [&](size_t k) { return WriteSortedParts(parts, cut[k], cut[k + 1], sorted, bounds, nb); });
-  }
-  // Several groups: each part's rows are joined from the groups' runs as it is written (one
-  // part's copy at a time, not a second copy of the batch).
+  };
+  if (ngroups == 1) return write_sorted(std::move(grouped[0]));
   std::vector<Column::Run> runs(npieces);
   {
     std::vector<uint32_t> at(first.begin(), first.end() - 1);
@@ -339,6 +342,8 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
       for (const Piece& p : ps) runs[at[p.slot]++] = p.run;
   }
   std::vector<std::vector<Piece>>().swap(pieces_of);
+  // Several groups (many partitions, none large): each part's rows are joined from the groups'
+  // runs as it is written, the peak being the batch and a part a core.
   // Read by the writers side by side: a group's column of one chunk may still be in the
   // dictionary form, which joining it with other dictionaries could turn plain (a write).
   for (auto& g : grouped)

@@ -115,110 +115,147 @@ TEST(Warehouse, CommitMakesSegmentsVisibleAtomically) {
 }
 
 // A batch of many rows is sorted by partition and bucket in groups of chunks, each group on its
-// own, then joined part by part: every row lands in its partition and bucket, and within a
-// (partition, bucket) rows keep their order in the batch - whether the writer owns the chunks
-// (ingest) or not (INSERT), with chunks of plain and of dictionary strings and NULLs.
+// own, then joined (part by part, or column by column when a part is large): every row lands in
+// its partition and bucket, and within a (partition, bucket) rows keep their order in the batch
+// - whether the writer owns the chunks (ingest) or not (INSERT), with chunks of plain and of
+// dictionary strings (one dictionary chunk a group on its own, dictionaries too many to merge)
+// and NULLs, partitioned or not.
 TEST(Warehouse, LargeBatchesKeepEveryRowInOrderInItsPartitionAndBucket) {
   TempDir dir;
   auto wh = *Warehouse::Open(DefaultFileSystem(), dir.Join("w"), true);
-  TableSchema schema = EventsSchema();
-  schema.columns[0].not_null = false;  // NULL events
-  ASSERT_TRUE(wh->CreateTable(schema, false).ok());
-  auto dict = std::make_shared<Column>(DataType::String());
-  for (const char* v : {"open", "click", "close"}) dict->AppendString(v);
   const int64_t day0 = *ParseTimestamp("2022-01-01 00:00:00");
-  auto make_chunks = [&] {
-    std::vector<std::vector<Column>> chunks;
-    int64_t id = 0;
-    for (int c = 0; c < 6; ++c) {  // 300,000 rows: groups of 128K rows or more
-      std::vector<Column> cols = {Column(DataType::String()), Column(DataType::Timestamp()),
-                                  Column(DataType::Int64())};
-      const size_t rows = 50000;
-      std::vector<uint32_t> codes;
-      std::vector<uint8_t> valid;
-      for (size_t i = 0; i < rows; ++i, ++id) {
-        if (c == 1 || c == 4) {  // dictionary strings, some NULL
-          codes.push_back(static_cast<uint32_t>(id % 3));
-          valid.push_back(id % 7 != 0);
-        } else {
-          cols[0].AppendString("e" + std::to_string(id % 11));
-        }
-        cols[1].Append<int64_t>(day0 + (id * 7919 % 40) * kMicrosPerDay + id);
-        cols[2].Append<int64_t>(id);
-      }
-      if (c == 1 || c == 4) {
-        cols[0].SetDictionary(dict, std::move(codes));
-        cols[0].SetValidity(std::move(valid));
-      }
-      chunks.push_back(std::move(cols));
-    }
-    return chunks;
+  auto ts_of = [&](int64_t id) { return day0 + (id * 7919 % 40) * kMicrosPerDay + id; };
+  // Dictionaries: entry 0 is the empty string, which NULL rows name.
+  auto make_dict = [](int first, int n) {
+    auto d = std::make_shared<Column>(DataType::String());
+    d->AppendString("");
+    for (int k = 0; k < n; ++k) d->AppendString("d" + std::to_string(first + k));
+    return d;
   };
-  auto check = [&](const std::string& table) {
-    auto snap = wh->GetSnapshot(table);
-    ASSERT_TRUE(snap.ok());
-    ASSERT_EQ(snap->rows(), 300000u);
-    std::vector<int> seen(300000, 0);
-    for (const SegmentEntry& e : snap->segments) {
-      auto rd = SegmentReader::Open(DefaultFileSystem(), snap->SegmentPath(e));
-      ASSERT_TRUE(rd.ok());
-      const SegmentFooter& f = (*rd)->footer();
-      const uint32_t part = *(*rd)->PartNumber(e.partition);
-      const auto [first, count] = f.PartRange(part);
-      std::vector<int64_t> last(4, -1);
-      for (size_t g = first; g < first + count; ++g) {
-        const PartSlice slice = f.Slice(g, part);
-        if (slice.runs.empty()) continue;
-        auto event = (*rd)->ReadColumn(g, 0);
-        auto ts = (*rd)->ReadColumn(g, 1);
-        auto user = (*rd)->ReadColumn(g, 2);
-        ASSERT_TRUE(event.ok() && ts.ok() && user.ok()) << event.status().ToString() << ts.status().ToString() << user.status().ToString();
-        size_t at = slice.at;
-        for (const BucketRun& run : slice.runs) {
-          for (size_t k = 0; k < run.rows; ++k, ++at) {
-            const int64_t id = user->Get<int64_t>(at);
-            ASSERT_GE(id, 0);
-            ASSERT_LT(id, 300000);
-            ++seen[id];
-            EXPECT_EQ(BucketOf(HashInt64Key(id), 4), run.bucket);
-            EXPECT_EQ(*e.partition, static_cast<int32_t>((day0 + (id * 7919 % 40) * kMicrosPerDay) / kMicrosPerDay));
-            EXPECT_EQ(ts->Get<int64_t>(at), day0 + (id * 7919 % 40) * kMicrosPerDay + id);
-            EXPECT_GT(id, last[run.bucket]) << "rows of a bucket out of the batch's order";
-            last[run.bucket] = id;
-            const bool dict_chunk = (id / 50000 == 1 || id / 50000 == 4);
-            if (dict_chunk && id % 7 == 0) {
-              EXPECT_TRUE(event->IsNull(at)) << id;
-            } else {
-              ASSERT_FALSE(event->IsNull(at)) << id;
-              const std::string want = dict_chunk ? std::string(dict->GetString(id % 3)) : "e" + std::to_string(id % 11);
-              EXPECT_EQ(event->GetString(at), want) << id;
+  struct Layout {
+    std::string name;
+    bool partitioned;
+    size_t chunks, rows;
+    std::vector<int> dict_of_chunk;  // -1: plain strings; else the dictionary's first entry
+  };
+  const std::vector<Layout> layouts = {
+      {"small_chunks", true, 6, 50000, {-1, 0, -1, -1, 0, -1}},        // groups of 3 chunks
+      {"chunk_groups", true, 3, 140000, {100, -1, 200}},               // a chunk a group
+      {"unpartitioned", false, 6, 50000, {-1, 0, -1, -1, 0, -1}},      // one part: joined by column
+  };
+  for (const Layout& l : layouts) {
+    SCOPED_TRACE(l.name);
+    const size_t total = l.chunks * l.rows;
+    const int dict_entries = l.name == "chunk_groups" ? 40 : 3;
+    std::vector<std::shared_ptr<Column>> dicts(l.chunks);
+    for (size_t c = 0; c < l.chunks; ++c)
+      if (l.dict_of_chunk[c] >= 0) dicts[c] = make_dict(l.dict_of_chunk[c], dict_entries);
+    auto want_event = [&](int64_t id) -> std::optional<std::string> {
+      const size_t c = static_cast<size_t>(id) / l.rows;
+      if (!dicts[c]) return "e" + std::to_string(id % 11);
+      if (id % 7 == 0) return std::nullopt;
+      return std::string(dicts[c]->GetString(1 + id % dict_entries));
+    };
+    auto make_chunks = [&] {
+      std::vector<std::vector<Column>> chunks;
+      int64_t id = 0;
+      for (size_t c = 0; c < l.chunks; ++c) {
+        std::vector<Column> cols = {Column(DataType::String()), Column(DataType::Timestamp()),
+                                    Column(DataType::Int64())};
+        std::vector<uint32_t> codes;
+        std::vector<uint8_t> valid;
+        for (size_t i = 0; i < l.rows; ++i, ++id) {
+          if (dicts[c]) {
+            valid.push_back(id % 7 != 0);
+            codes.push_back(id % 7 == 0 ? 0 : static_cast<uint32_t>(1 + id % dict_entries));
+          } else {
+            cols[0].AppendString(*want_event(id));
+          }
+          cols[1].Append<int64_t>(ts_of(id));
+          cols[2].Append<int64_t>(id);
+        }
+        if (dicts[c]) {
+          cols[0].SetDictionary(dicts[c], std::move(codes));
+          cols[0].SetValidity(std::move(valid));
+        }
+        chunks.push_back(std::move(cols));
+      }
+      return chunks;
+    };
+    auto check = [&](const std::string& table) {
+      auto snap = wh->GetSnapshot(table);
+      ASSERT_TRUE(snap.ok());
+      ASSERT_EQ(snap->rows(), total);
+      std::vector<int> seen(total, 0);
+      for (const SegmentEntry& e : snap->segments) {
+        auto rd = SegmentReader::Open(DefaultFileSystem(), snap->SegmentPath(e));
+        ASSERT_TRUE(rd.ok());
+        const SegmentFooter& f = (*rd)->footer();
+        const uint32_t part = *(*rd)->PartNumber(e.partition);
+        const auto [first, count] = f.PartRange(part);
+        std::vector<int64_t> last(4, -1);
+        for (size_t g = first; g < first + count; ++g) {
+          const PartSlice slice = f.Slice(g, part);
+          if (slice.runs.empty()) continue;
+          auto event = (*rd)->ReadColumn(g, 0);
+          auto ts = (*rd)->ReadColumn(g, 1);
+          auto user = (*rd)->ReadColumn(g, 2);
+          ASSERT_TRUE(event.ok() && ts.ok() && user.ok());
+          size_t at = slice.at;
+          for (const BucketRun& run : slice.runs) {
+            for (size_t k = 0; k < run.rows; ++k, ++at) {
+              const int64_t id = user->Get<int64_t>(at);
+              ASSERT_GE(id, 0);
+              ASSERT_LT(static_cast<size_t>(id), total);
+              ++seen[static_cast<size_t>(id)];
+              EXPECT_EQ(BucketOf(HashInt64Key(id), 4), run.bucket);
+              if (l.partitioned) {
+                EXPECT_EQ(*e.partition, static_cast<int32_t>(ts_of(id) / kMicrosPerDay));
+              }
+              EXPECT_EQ(ts->Get<int64_t>(at), ts_of(id));
+              EXPECT_GT(id, last[run.bucket]) << "rows of a bucket out of the batch's order";
+              last[run.bucket] = id;
+              const std::optional<std::string> want = want_event(id);
+              ASSERT_EQ(event->IsNull(at), !want.has_value()) << id;
+              if (want) {
+                EXPECT_EQ(event->GetString(at), *want) << id;
+              }
             }
           }
         }
       }
+      for (size_t id = 0; id < seen.size(); ++id) ASSERT_EQ(seen[id], 1) << id;
+    };
+    TableSchema schema = EventsSchema();
+    schema.columns[0].not_null = false;  // NULL events
+    if (!l.partitioned) {
+      schema.partition_column.clear();
+      schema.partition_expr = PartitionExpr();
+      schema.partition_sql.clear();
     }
-    for (size_t id = 0; id < seen.size(); ++id) ASSERT_EQ(seen[id], 1) << id;
-  };
-  {  // not the writer's: WriteRows (INSERT)
-    auto chunks = make_chunks();
-    std::vector<const std::vector<Column>*> ptrs;
-    for (const auto& c : chunks) ptrs.push_back(&c);
-    auto w = wh->OpenWriter("events");
-    ASSERT_TRUE(w.ok());
-    ASSERT_TRUE((*w)->WriteRows(ptrs).ok());
-    ASSERT_TRUE((*w)->Commit({}).ok());
+    schema.name = l.name + "_insert";
+    ASSERT_TRUE(wh->CreateTable(schema, false).ok());
+    {  // not the writer's: WriteRows (INSERT)
+      auto chunks = make_chunks();
+      std::vector<const std::vector<Column>*> ptrs;
+      for (const auto& c : chunks) ptrs.push_back(&c);
+      auto w = wh->OpenWriter(schema.name);
+      ASSERT_TRUE(w.ok());
+      ASSERT_TRUE((*w)->WriteRows(ptrs).ok());
+      ASSERT_TRUE((*w)->Commit({}).ok());
+    }
+    check(schema.name);
+    schema.name = l.name + "_ingest";
+    ASSERT_TRUE(wh->CreateTable(schema, false).ok());
+    {  // the writer's own: ConsumeRows (ingest)
+      auto w = wh->OpenWriter(schema.name);
+      ASSERT_TRUE(w.ok());
+      ASSERT_TRUE((*w)->ConsumeRows(make_chunks()).ok());
+      ASSERT_TRUE((*w)->Commit({}).ok());
+    }
+    check(schema.name);
+    EXPECT_EQ(VerifyTable(wh.get(), schema.name, [](const std::string& m) { ADD_FAILURE() << m; }).problems, 0);
   }
-  check("events");
-  TableSchema other = schema;
-  other.name = "events2";
-  ASSERT_TRUE(wh->CreateTable(other, false).ok());
-  {  // the writer's own: ConsumeRows (ingest)
-    auto w = wh->OpenWriter("events2");
-    ASSERT_TRUE(w.ok());
-    ASSERT_TRUE((*w)->ConsumeRows(make_chunks()).ok());
-    ASSERT_TRUE((*w)->Commit({}).ok());
-  }
-  check("events2");
 }
 
 // A commit record is stored compressed (type 8: u8 its type, then a zstd frame) when that is
