@@ -280,6 +280,8 @@ class TableWriter {
   // bucket, which decides the buckets that share row groups.
   Status BeginPart(OpenFile* out, std::optional<int32_t> partition, const std::vector<uint64_t>& rows_per_bucket);
   Status AddRows(OpenFile* out, uint32_t bucket, const std::vector<const Column*>& cols, size_t begin, size_t end);
+  // Counts n rows of `bucket` in the entry of out's current part.
+  void CountRows(OpenFile* out, uint32_t bucket, uint64_t n);
   // The part's rows of all buckets at once (SegmentWriter::AddBuckets).
   Status AddBuckets(OpenFile* out, const std::vector<const Column*>& cols, size_t begin,
                     const std::vector<uint64_t>& rows_per_bucket);

@@ -222,9 +222,11 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
   // Where a part holds more than a column's share of the batch (one partition, or a few large
   // ones), the whole batch is one group: joining groups part by part would hold a second copy of
   // the largest part beside them (the whole batch when it is one part).
+  auto part_of_row = [&](size_t i) -> uint32_t {
+    return !valid[i] ? 0 : dense ? by_day[days[i] - min_day] : sparse.find(days[i])->second;
+  };
   std::vector<uint64_t> part_rows(parts.size(), 0);
-  for (size_t i = 0; i < n; ++i)
-    ++part_rows[!valid[i] ? 0 : dense ? by_day[days[i] - min_day] : sparse.find(days[i])->second];
+  for (size_t i = 0; i < n; ++i) ++part_rows[part_of_row(i)];
   const uint64_t largest = part_rows.empty() ? 0 : *std::max_element(part_rows.begin(), part_rows.end());
   const size_t group_rows = largest * ncols > n ? SIZE_MAX : std::max<size_t>(kGroupRows, 16 * nslots);
   std::vector<size_t> group_at = {0};  // groups' first chunks
@@ -243,11 +245,7 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
     const size_t c0 = group_at[g], c1 = group_at[g + 1], base = start[c0], rows = start[c1] - base;
     if (rows == 0) return Status::OK();
     std::vector<uint32_t> slot(rows);
-    for (size_t i = 0; i < rows; ++i) {
-      const size_t r = base + i;
-      const uint32_t p = !valid[r] ? 0 : dense ? by_day[days[r] - min_day] : sparse.find(days[r])->second;
-      slot[i] = p * nb + buckets[r];
-    }
+    for (size_t i = 0; i < rows; ++i) slot[i] = part_of_row(base + i) * nb + buckets[base + i];
     std::vector<uint32_t> order(rows);
     std::vector<Piece>& pieces = pieces_of[g];
     if (nslots <= 4 * rows) {
@@ -480,29 +478,25 @@ Status TableWriter::AddRows(OpenFile* out, uint32_t bucket, const std::vector<co
   if (end == begin) return Status::OK();
   if (out->pend->parts.empty()) return Status::Internal("AddRows before BeginPart");
   WH_RETURN_IF_ERROR(out->writer->AddRows(bucket, cols, begin, end));
+  CountRows(out, bucket, end - begin);
+  return Status::OK();
+}
+
+void TableWriter::CountRows(OpenFile* out, uint32_t bucket, uint64_t n) {
   SegmentEntry& e = out->pend->parts.back();
   auto& br = e.bucket_rows;
-  if (!br.empty() && br.back().first == bucket) br.back().second += end - begin;
-  else br.emplace_back(bucket, end - begin);
-  e.rows += end - begin;
-  out->pend->rows += end - begin;
-  return Status::OK();
+  if (!br.empty() && br.back().first == bucket) br.back().second += n;
+  else br.emplace_back(bucket, n);
+  e.rows += n;
+  out->pend->rows += n;
 }
 
 Status TableWriter::AddBuckets(OpenFile* out, const std::vector<const Column*>& cols, size_t begin,
                                const std::vector<uint64_t>& rows_per_bucket) {
   if (out->pend->parts.empty()) return Status::Internal("AddBuckets before BeginPart");
   WH_RETURN_IF_ERROR(out->writer->AddBuckets(cols, begin, rows_per_bucket));
-  SegmentEntry& e = out->pend->parts.back();
-  for (size_t b = 0; b < rows_per_bucket.size(); ++b) {
-    const uint64_t n = rows_per_bucket[b];
-    if (n == 0) continue;
-    auto& br = e.bucket_rows;
-    if (!br.empty() && br.back().first == b) br.back().second += n;
-    else br.emplace_back(static_cast<uint32_t>(b), n);
-    e.rows += n;
-    out->pend->rows += n;
-  }
+  for (size_t b = 0; b < rows_per_bucket.size(); ++b)
+    if (rows_per_bucket[b]) CountRows(out, static_cast<uint32_t>(b), rows_per_bucket[b]);
   return Status::OK();
 }
 
@@ -598,11 +592,7 @@ Status TableWriter::MergeSmallPart(const std::vector<MergeInput>& inputs, std::o
       if (it != (*decoded)[r].end()) {
         cols = &it->second;
       } else {
-        std::vector<Column> group;
-        for (size_t c = 0; c < ncols; ++c) {
-          WH_ASSIGN_OR_RETURN(Column col, reader.ReadColumn(g, c));
-          group.push_back(std::move(col));
-        }
+        WH_ASSIGN_OR_RETURN(std::vector<Column> group, reader.ReadRowGroup(g));
         // Shared with later parts: kept for them (MergeInto drops it once they are past it).
         if (footer.row_groups[g].last_part > part_of[r]) cols = &(*decoded)[r].emplace(g, std::move(group)).first->second;
         else cols = &held.emplace_back(std::move(group));
@@ -745,11 +735,7 @@ Status TableWriter::MergeInto(const std::vector<MergeInput>& inputs, const std::
             // this partition and, for a row group of several parts, of the next ones) are merged.
             auto it = decoded[r].find(g);
             if (it == decoded[r].end()) {
-              std::vector<Column> cols;
-              for (size_t c = 0; c < specs.size(); ++c) {
-                WH_ASSIGN_OR_RETURN(Column col, reader.ReadColumn(g, c));
-                cols.push_back(std::move(col));
-              }
+              WH_ASSIGN_OR_RETURN(std::vector<Column> cols, reader.ReadRowGroup(g));
               it = decoded[r].emplace(g, std::move(cols)).first;
             }
             size_t at = slice.at;

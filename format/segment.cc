@@ -241,11 +241,7 @@ void SegmentWriter::DropEmptyPart() {
 
 Status SegmentWriter::AddRows(uint32_t bucket, const std::vector<const Column*>& cols,
                               size_t begin, size_t end) {
-  if (cols.size() != footer_.columns.size())
-    return Status::Internal("SegmentWriter: column count mismatch");
-  for (size_t c = 0; c < cols.size(); ++c)
-    if (!(cols[c]->type() == footer_.columns[c].type))
-      return Status::Internal("SegmentWriter: column type mismatch");
+  WH_RETURN_IF_ERROR(CheckColumns(cols));
   if (bucket < part_last_bucket_) return Status::Internal("SegmentWriter: buckets out of order");
   if (offset_ == 0) WH_RETURN_IF_ERROR(Write(std::string_view(kSegmentMagic, 8)));
   if (end == begin) return Status::OK();
@@ -261,16 +257,8 @@ Status SegmentWriter::AddRows(uint32_t bucket, const std::vector<const Column*>&
   part_last_bucket_ = bucket;
   part_rows_.back() += n;
   if (part_spans_) {
-    if (spanning_.size() != cols.size()) {
-      spanning_.clear();
-      for (const auto& c : footer_.columns) spanning_.emplace_back(c.type);
-    }
-    for (size_t c = 0; c < cols.size(); ++c) spanning_[c].AppendRange(*cols[c], begin, n);
-    if (!spanning_runs_.empty() && spanning_runs_.back().part == part && spanning_runs_.back().bucket == bucket)
-      spanning_runs_.back().rows += n;
-    else
-      spanning_runs_.push_back({bucket, n, part});
-    spanning_rows_ += n;
+    SpanRun(bucket, n, part);
+    Span(cols, begin, n);
     return Status::OK();
   }
   const uint32_t share = bucket < share_end_.size() ? share_end_[bucket] : 0;
@@ -309,35 +297,47 @@ Status SegmentWriter::AddBuckets(const std::vector<const Column*>& cols, size_t 
     return Status::OK();
   }
   // A part the writer gathers: all its rows copied at once.
-  if (cols.size() != footer_.columns.size())
-    return Status::Internal("SegmentWriter: column count mismatch");
-  for (size_t c = 0; c < cols.size(); ++c)
-    if (!(cols[c]->type() == footer_.columns[c].type))
-      return Status::Internal("SegmentWriter: column type mismatch");
+  WH_RETURN_IF_ERROR(CheckColumns(cols));
   if (offset_ == 0) WH_RETURN_IF_ERROR(Write(std::string_view(kSegmentMagic, 8)));
   uint64_t n = 0;
   for (uint64_t r : rows_per_bucket) n += r;
   if (n == 0) return Status::OK();
   const uint32_t part = static_cast<uint32_t>(footer_.parts.size() - 1);
+  for (uint32_t b = 0; b < part_last_bucket_ && b < rows_per_bucket.size(); ++b)
+    if (rows_per_bucket[b] != 0) return Status::Internal("SegmentWriter: buckets out of order");
+  for (uint32_t b = 0; b < rows_per_bucket.size(); ++b) {
+    if (rows_per_bucket[b] == 0) continue;
+    part_last_bucket_ = b;
+    SpanRun(b, static_cast<uint32_t>(rows_per_bucket[b]), part);
+  }
+  Span(cols, begin, n);
+  part_rows_.back() += n;
+  return Status::OK();
+}
+
+Status SegmentWriter::CheckColumns(const std::vector<const Column*>& cols) const {
+  if (cols.size() != footer_.columns.size())
+    return Status::Internal("SegmentWriter: column count mismatch");
+  for (size_t c = 0; c < cols.size(); ++c)
+    if (!(cols[c]->type() == footer_.columns[c].type))
+      return Status::Internal("SegmentWriter: column type mismatch");
+  return Status::OK();
+}
+
+void SegmentWriter::SpanRun(uint32_t bucket, uint32_t rows, uint32_t part) {
+  if (!spanning_runs_.empty() && spanning_runs_.back().part == part && spanning_runs_.back().bucket == bucket)
+    spanning_runs_.back().rows += rows;
+  else
+    spanning_runs_.push_back({bucket, rows, part});
+}
+
+void SegmentWriter::Span(const std::vector<const Column*>& cols, size_t begin, size_t n) {
   if (spanning_.size() != cols.size()) {
     spanning_.clear();
     for (const auto& c : footer_.columns) spanning_.emplace_back(c.type);
   }
-  for (uint32_t b = 0; b < part_last_bucket_ && b < rows_per_bucket.size(); ++b)
-    if (rows_per_bucket[b] != 0) return Status::Internal("SegmentWriter: buckets out of order");
-  for (uint32_t b = 0; b < rows_per_bucket.size(); ++b) {
-    const uint32_t r = static_cast<uint32_t>(rows_per_bucket[b]);
-    if (r == 0) continue;
-    part_last_bucket_ = b;
-    if (!spanning_runs_.empty() && spanning_runs_.back().part == part && spanning_runs_.back().bucket == b)
-      spanning_runs_.back().rows += r;
-    else
-      spanning_runs_.push_back({b, r, part});
-  }
   for (size_t c = 0; c < cols.size(); ++c) spanning_[c].AppendRange(*cols[c], begin, n);
-  part_rows_.back() += n;
   spanning_rows_ += n;
-  return Status::OK();
 }
 
 Status SegmentWriter::StartPart(std::optional<int32_t> partition) {
@@ -761,6 +761,15 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(FileSystem* fs, const
   rd->version_ = version;
   rd->footer_checksum_ = footer_sum;
   return rd;
+}
+
+Result<std::vector<Column>> SegmentReader::ReadRowGroup(size_t g) const {
+  std::vector<Column> cols;
+  for (size_t c = 0; c < footer_.columns.size(); ++c) {
+    WH_ASSIGN_OR_RETURN(Column col, ReadColumn(g, c));
+    cols.push_back(std::move(col));
+  }
+  return cols;
 }
 
 Result<std::vector<std::vector<ZoneMap>>> SegmentReader::PartZoneMaps() const {

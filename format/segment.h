@@ -223,6 +223,12 @@ class SegmentWriter {
   Status FlushSpanning();
   // Drops the last part when it got no rows.
   void DropEmptyPart();
+  // Internal error unless `cols` are one column of each ColumnSpec's type.
+  Status CheckColumns(const std::vector<const Column*>& cols) const;
+  // Rows of a part being gathered: a (bucket, rows) run of part `part`, merged with the last
+  // one when it continues it; the rows [begin, begin + n) of cols copied into spanning_.
+  void SpanRun(uint32_t bucket, uint32_t rows, uint32_t part);
+  void Span(const std::vector<const Column*>& cols, size_t begin, size_t n);
   // Begins a part (after the gathered small parts are written, or not).
   Status StartPart(std::optional<int32_t> partition);
 
@@ -297,6 +303,8 @@ class SegmentReader {
   Status Conform(const std::vector<ColumnSpec>& columns);
   // Reads, verifies and decodes block (row_group, column).
   Result<Column> ReadColumn(size_t row_group, size_t column) const;
+  // Every column of a row group, decoded (ReadColumn of each).
+  Result<std::vector<Column>> ReadRowGroup(size_t row_group) const;
   // The zone map of every part (by index; one part for a file without parts table) and column
   // over the part's rows, as the manifest records it (SPEC.md "Segment zone maps"): the merge of
   // its row groups' block zone maps, where a row group holds rows of other parts too that of
