@@ -117,9 +117,9 @@ Result<std::unique_ptr<Operator>> BuildOperator(const PlanPtr& node, BucketRange
 
 // The units of work of a bucket-partitioned subtree over tables of n buckets: at level K, unit u
 // of 2^K reads buckets [u * n >> K, (u + 1) * n >> K) (empty for some u when 2^K > n). The
-// finest level (one bucket or none per unit) unless row groups that several buckets share would
-// be read by several units each: then the finest level at which that re-reads at most a quarter
-// of the rows again.
+// finest level (one bucket or none per unit) unless its units would hold fewer than 64K rows
+// each and row groups that several buckets share would be visited by several units each: then
+// the finest level at which that visits at most a quarter of the rows again.
 int UnitLevel(const PlanNode& node, uint32_t n);
 BucketRange UnitBuckets(uint32_t n, int level, uint32_t unit);
 

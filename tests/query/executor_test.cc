@@ -1337,6 +1337,35 @@ TEST(SharedRowGroups, SameAnswersAsRowGroupsOfOneBucket) {
 
 // A shared row group's blocks are decoded once per statement while they fit the budget, and
 // again for every unit past it.
+// The units of work of a bucketed scan, planned from the manifest alone: days of 300 rows a
+// bucket, whose buckets share row groups four by four (ShareBuckets: 8 ranges of 32 buckets).
+// Many rows: a unit per bucket (a shared row group is decoded once for all the units reading
+// it, and each unit's hash table is then a bucket's). Few rows: the 8 units of whole row
+// groups, each row group visited once.
+TEST(SharedRowGroups, UnitsOfWorkAreBucketsUnlessTheRowsAreFew) {
+  auto level_for = [](int days) {
+    auto table = std::make_shared<TableSnapshot>();
+    table->schema.bucket_count = 32;
+    for (int d = 0; d < days; ++d) {
+      SegmentEntry e;
+      e.path = "data/f" + std::to_string(d / 100) + ".whs";
+      e.partition = d;
+      for (uint32_t b = 0; b < 32; ++b) e.bucket_rows.emplace_back(b, 300);
+      e.rows = 32 * 300;  // more than kSpanPartRows: a part's row groups are its own
+      table->segments.push_back(e);
+    }
+    PlanNode scan;
+    scan.kind = PlanNode::kScan;
+    scan.table = table;
+    for (size_t i = 0; i < table->segments.size(); ++i) scan.pruning.segments.push_back(i);
+    return UnitLevel(scan, 32);
+  };
+  const std::vector<uint32_t> share = ShareBuckets(std::vector<uint64_t>(32, 300), kDefaultSharedGroupRows);
+  ASSERT_EQ(share[0], 4u);  // the layout the estimate assumes
+  EXPECT_EQ(level_for(300), 5);  // 2.9M rows: 32 units
+  EXPECT_EQ(level_for(20), 3);   // 192K rows: 8 units
+}
+
 TEST(SharedRowGroups, BlocksDecodedOnceWithinTheBudget) {
   TempDir dir;
   const std::string path = dir.Join("s.whs");
