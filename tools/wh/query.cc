@@ -89,7 +89,7 @@ int CmdQuery(const Args& a) {
   Status closed = writer->Close();
   if (a.timing) {
     std::cout.flush();
-    std::fprintf(stderr, "Run Time: %.3f s\n",
+    std::fprintf(stderr, "Run Time: %.4f s\n",
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   return closed.ok() ? kExitOk : Fail(closed);

@@ -333,7 +333,7 @@ int Shell::Statement(const std::string& sql, int line, int column, const Input& 
     }
     code = Error(st, in);
   }
-  if (timer_) std::fprintf(stderr, "Run Time: %.3f s\n", secs);
+  if (timer_) std::fprintf(stderr, "Run Time: %.4f s\n", secs);
   return code;
 }
 
