@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,7 +45,10 @@ class CsvReader {
   InputStream* in_ = nullptr;  // null when reading text in memory
   const std::string* name_;
   char delim_;
-  std::string buf_;
+  // Read into as it comes; never zero-filled (the kernel maps a page of it only when a read
+  // writes there, so a small input costs a few pages, not the whole chunk).
+  std::unique_ptr<char[]> buf_;
+  size_t buf_size_ = 0;
   const char* data_;  // buf_'s bytes, or the text in memory
   // Reading text in memory: unquoted fields are views of the text itself (their span's offset
   // is into data_, marked by quoted_ 2), not copied into row_.
