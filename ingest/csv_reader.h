@@ -45,8 +45,7 @@ class CsvReader {
   InputStream* in_ = nullptr;  // null when reading text in memory
   const std::string* name_;
   char delim_;
-  // Read into as it comes; never zero-filled (the kernel maps a page of it only when a read
-  // writes there, so a small input costs a few pages, not the whole chunk).
+  // Read into as input comes; not zero-filled first (reads fill what is used of it).
   std::unique_ptr<char[]> buf_;
   size_t buf_size_ = 0;
   const char* data_;  // buf_'s bytes, or the text in memory

@@ -2286,7 +2286,7 @@ class GatherOp : public Operator {
       : node_(std::move(node)), ctx_(ctx), sort_keys_(std::move(sort_keys)),
         lines_(lines), top_n_(top_n) {
     // Units of work: single buckets, or ranges of them where row groups are shared.
-    const int level = UnitLevel(*node_, buckets);
+    const int level = UnitLevel(*node_, buckets, ctx_->options().shared_block_bytes);
     for (uint32_t u = 0; u < (1u << level); ++u) {
       const BucketRange r = UnitBuckets(buckets, level, u);
       bool any = false;
@@ -2530,10 +2530,12 @@ void CollectBucketedScans(const PlanNode& node, uint32_t n, std::vector<const Pl
 
 }  // namespace
 
-// The fewest rows a unit of work is given when that makes fewer than 8 units (UnitLevel).
+// Units of work holding at least this many rows on average are not made coarser to spare
+// visits of shared row groups; nor does a scan this few rows in all go below as many units as
+// cores (UnitLevel).
 constexpr uint64_t kMinUnitRows = 1 << 16;
 
-int UnitLevel(const PlanNode& node, uint32_t n) {
+int UnitLevel(const PlanNode& node, uint32_t n, uint64_t shared_budget) {
   int finest = 0;
   while ((uint64_t{1} << finest) < n) ++finest;
   // Tables of more buckets than this have their estimate skipped (its cost grows with the
@@ -2546,6 +2548,8 @@ int UnitLevel(const PlanNode& node, uint32_t n) {
   // opened), per level.
   std::vector<uint64_t> decoded(finest + 1, 0);
   uint64_t rows = 0;
+  // Bytes the shared row groups' decoded columns may take, estimated at 16 a value.
+  uint64_t shared_bytes = 0;
   std::vector<uint64_t> per_bucket(n);
   for (const PlanNode* scan : scans) {
     const auto& kept = scan->pruning.segments;
@@ -2570,6 +2574,7 @@ int UnitLevel(const PlanNode& node, uint32_t n) {
         uint64_t range_rows = 0;
         for (uint32_t x = b; x < end; ++x) range_rows += per_bucket[x];
         rows += range_rows;
+        if (end - b > 1) shared_bytes += range_rows * 16 * scan->out.size();
         for (int k = 0; k <= finest; ++k) decoded[k] += range_rows * (UnitOf(end - 1, n, k) - UnitOf(b, n, k) + 1);
         b = end;
       }
@@ -2584,14 +2589,16 @@ int UnitLevel(const PlanNode& node, uint32_t n) {
   int per_thread = 1;  // a unit per core at least
   while ((1u << per_thread) < std::thread::hardware_concurrency()) ++per_thread;
   while (coarsest > per_thread && (rows >> coarsest) < kMinUnitRows) --coarsest;
-  // Coarser units only where a unit's rows are few and its visits of shared row groups many:
-  // a shared row group is decoded once for all the units reading it (ExecContext::SharedBlock),
-  // each unit copying its buckets' rows out, and with many rows per unit the smaller hash
-  // tables of finer units win (the SF 1 user report, whose payments' buckets share row
-  // groups: 45 units 0.825 s, 1.52 s of CPU and 431 MB at peak; 16 units 0.880 s, 1.60 s and
-  // 481 MB).
+  // From the finest level, coarser while the re-visits of shared row groups exceed a quarter
+  // of the rows, unless the units hold kMinUnitRows rows or more on average and the shared row
+  // groups' decoded columns fit in the statement's cache of them: each is then decoded once for
+  // all the units reading it (ExecContext::SharedBlock), each unit copying its buckets' rows
+  // out, and the smaller hash tables of finer units win (the SF 1 user report, whose payments'
+  // buckets share row groups: 45 units 0.825 s, 1.52 s of CPU and 431 MB at peak; 16 units
+  // 0.880 s, 1.60 s and 481 MB). Past the cache, units decode the row groups they read.
+  const bool cached = shared_bytes <= shared_budget;
   int level = finest;
-  while (level > coarsest && (rows >> level) < kMinUnitRows && decoded[level] > rows + rows / 4) --level;
+  while (level > coarsest && !(cached && (rows >> level) >= kMinUnitRows) && decoded[level] > rows + rows / 4) --level;
   return level;
 }
 

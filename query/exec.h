@@ -117,10 +117,12 @@ Result<std::unique_ptr<Operator>> BuildOperator(const PlanPtr& node, BucketRange
 
 // The units of work of a bucket-partitioned subtree over tables of n buckets: at level K, unit u
 // of 2^K reads buckets [u * n >> K, (u + 1) * n >> K) (empty for some u when 2^K > n). The
-// finest level (one bucket or none per unit) unless its units would hold fewer than 64K rows
-// each and row groups that several buckets share would be visited by several units each: then
-// the finest level at which that visits at most a quarter of the rows again.
-int UnitLevel(const PlanNode& node, uint32_t n);
+// finest level (one bucket or none per unit), unless row groups that several buckets share
+// would be visited by several units each: then levels coarser one by one until those visits
+// add at most a quarter of the rows, or the 2^K units hold 64K rows or more on average while
+// the shared row groups' decoded columns (16 bytes a value, estimated) fit in shared_budget
+// bytes (ExecOptions::shared_block_bytes).
+int UnitLevel(const PlanNode& node, uint32_t n, uint64_t shared_budget);
 BucketRange UnitBuckets(uint32_t n, int level, uint32_t unit);
 
 // Buckets that scans under `node` may read (empty: no bucketed scan).

@@ -74,7 +74,7 @@ class Explainer {
         KeptBuckets(n, &kept);
         size_t k = 0;
         for (uint8_t b : kept) k += b;
-        const int level = UnitLevel(n, p.buckets);
+        const int level = UnitLevel(n, p.buckets, ctx_->options().shared_block_bytes);
         std::string units;
         if ((uint64_t{1} << level) < p.buckets)  // coarser than one bucket per unit
           units = " in " + std::to_string(1u << level) + " units of work (ranges of buckets that share row groups)";

@@ -7,7 +7,8 @@
 #   1. ingest of the three CSVs (wh: three `wh ingest` commits with fsync; DuckDB: CSV -> native
 #      tables with explicit types, then CHECKPOINT), 2 threads each;
 #   2. the user report written as CSV to a file (outputs compared value by value);
-#   3. a selective query on one week of event_date, and one on the etl_date of a later load;
+#   3. a selective query on one week of event_date, and one on the etl_date of a later load
+#      (wh timed as a whole process, and inside it as `wh query --timing` prints it);
 #      IN (SELECT ...) and a correlated NOT EXISTS over the bucketed tables;
 #   4. bytes on disk: the wh warehouse, the .duckdb file, Parquet+zstd of the same tables;
 #   5. peak RSS of each wh step;
@@ -28,7 +29,12 @@ secs() { awk '{s += $1} END {printf "%.4f", s}'; }
 # from parsing the SQL to the last row written, the table's manifest read and its files opened
 # included, the process's start and exit not (DuckDB's figures are its statements' times
 # inside its process, its catalog already loaded).
-run_time() { sed -n 's/^Run Time: \([0-9.]*\) s$/\1/p' "$WORK/err"; }
+run_time() {
+  local t
+  t=$(sed -n 's/^Run Time: \([0-9.]*\) s$/\1/p' "$WORK/err")
+  [ -n "$t" ] || { echo "no 'Run Time' from wh query --timing in: $(cat "$WORK/err")" >&2; exit 1; }
+  echo "$t"
+}
 timed() { # runs a command, prints "seconds peak_kib" (wall time to the microsecond)
   local t0=$EPOCHREALTIME
   /usr/bin/time -f "%M" -o "$WORK/time" "$@" > /dev/null 2> "$WORK/err" || { cat "$WORK/err" >&2; exit 1; }

@@ -1335,15 +1335,15 @@ TEST(SharedRowGroups, SameAnswersAsRowGroupsOfOneBucket) {
   }
 }
 
-// A shared row group's blocks are decoded once per statement while they fit the budget, and
-// again for every unit past it.
 // The units of work of a bucketed scan, planned from the manifest alone: days of 300 rows a
 // bucket, whose buckets share row groups four by four (ShareBuckets: 8 ranges of 32 buckets).
 // Many rows: a unit per bucket (a shared row group is decoded once for all the units reading
-// it, and each unit's hash table is then a bucket's). Few rows: the 8 units of whole row
-// groups, each row group visited once.
+// it, and each unit's hash table is then a bucket's), unless the shared row groups would not
+// fit the statement's cache of decoded blocks. Few rows, or past the cache: the 8 units of
+// whole row groups, each row group visited once. In between, coarser until units hold 64K
+// rows on average.
 TEST(SharedRowGroups, UnitsOfWorkAreBucketsUnlessTheRowsAreFew) {
-  auto level_for = [](int days) {
+  auto level_for = [](int days, uint64_t budget) {
     auto table = std::make_shared<TableSnapshot>();
     table->schema.bucket_count = 32;
     for (int d = 0; d < days; ++d) {
@@ -1357,15 +1357,21 @@ TEST(SharedRowGroups, UnitsOfWorkAreBucketsUnlessTheRowsAreFew) {
     PlanNode scan;
     scan.kind = PlanNode::kScan;
     scan.table = table;
+    scan.out.resize(2);  // two columns read: 32 bytes a row decoded, as estimated
     for (size_t i = 0; i < table->segments.size(); ++i) scan.pruning.segments.push_back(i);
-    return UnitLevel(scan, 32);
+    return UnitLevel(scan, 32, budget);
   };
   const std::vector<uint32_t> share = ShareBuckets(std::vector<uint64_t>(32, 300), kDefaultSharedGroupRows);
   ASSERT_EQ(share[0], 4u);  // the layout the estimate assumes
-  EXPECT_EQ(level_for(300), 5);  // 2.9M rows: 32 units
-  EXPECT_EQ(level_for(20), 3);   // 192K rows: 8 units
+  const uint64_t cache = ExecOptions().shared_block_bytes;
+  EXPECT_EQ(level_for(300, cache), 5);     // 2.9M rows (92 MB decoded): 32 units
+  EXPECT_EQ(level_for(300, 64 << 20), 3);  // the same past a 64 MiB cache: 8 units
+  EXPECT_EQ(level_for(150, cache), 4);     // 1.4M rows: 16 units of 90K rows
+  EXPECT_EQ(level_for(20, cache), 3);      // 192K rows: 8 units
 }
 
+// A shared row group's blocks are decoded once per statement while they fit the budget, and
+// again for every unit past it.
 TEST(SharedRowGroups, BlocksDecodedOnceWithinTheBudget) {
   TempDir dir;
   const std::string path = dir.Join("s.whs");
