@@ -2548,10 +2548,14 @@ int UnitLevel(const PlanNode& node, uint32_t n, uint64_t shared_budget) {
   // opened), per level.
   std::vector<uint64_t> decoded(finest + 1, 0);
   uint64_t rows = 0;
-  // Bytes the shared row groups' decoded columns may take, estimated at 16 a value.
+  // Bytes the shared row groups' decoded columns may take: a row of the stored columns a scan
+  // reads, each value its type's width (a string's, 8: its offset and a few bytes or a code).
   uint64_t shared_bytes = 0;
   std::vector<uint64_t> per_bucket(n);
   for (const PlanNode* scan : scans) {
+    uint64_t row_bytes = 0;
+    for (size_t i = 0; i < scan->out.size() && i < scan->storage_columns.size(); ++i)
+      if (scan->storage_columns[i] >= 0) row_bytes += scan->out[i].type.width() ? scan->out[i].type.width() : 8;
     const auto& kept = scan->pruning.segments;
     for (size_t s = 0; s < kept.size();) {
       // A segment, or consecutive small ones of a file, which share row groups (up to
@@ -2574,7 +2578,7 @@ int UnitLevel(const PlanNode& node, uint32_t n, uint64_t shared_budget) {
         uint64_t range_rows = 0;
         for (uint32_t x = b; x < end; ++x) range_rows += per_bucket[x];
         rows += range_rows;
-        if (end - b > 1) shared_bytes += range_rows * 16 * scan->out.size();
+        if (end - b > 1) shared_bytes += range_rows * row_bytes;
         for (int k = 0; k <= finest; ++k) decoded[k] += range_rows * (UnitOf(end - 1, n, k) - UnitOf(b, n, k) + 1);
         b = end;
       }
@@ -2595,7 +2599,9 @@ int UnitLevel(const PlanNode& node, uint32_t n, uint64_t shared_budget) {
   // all the units reading it (ExecContext::SharedBlock), each unit copying its buckets' rows
   // out, and the smaller hash tables of finer units win (the SF 1 user report, whose payments'
   // buckets share row groups: 45 units 0.825 s, 1.52 s of CPU and 431 MB at peak; 16 units
-  // 0.880 s, 1.60 s and 481 MB). Past the cache, units decode the row groups they read.
+  // 0.880 s, 1.60 s and 481 MB; after 30 random drops at SF 1, where most rows are in shared
+  // row groups, 88 MB of them decoded: 45 units 1.53 s of CPU and 578 MB, 8 units 1.73 s and
+  // 649 MB). Past the cache, units decode the row groups they read.
   const bool cached = shared_bytes <= shared_budget;
   int level = finest;
   while (level > coarsest && !(cached && (rows >> level) >= kMinUnitRows) && decoded[level] > rows + rows / 4) --level;

@@ -120,8 +120,8 @@ Result<std::unique_ptr<Operator>> BuildOperator(const PlanPtr& node, BucketRange
 // finest level (one bucket or none per unit), unless row groups that several buckets share
 // would be visited by several units each: then levels coarser one by one until those visits
 // add at most a quarter of the rows, or the 2^K units hold 64K rows or more on average while
-// the shared row groups' decoded columns (16 bytes a value, estimated) fit in shared_budget
-// bytes (ExecOptions::shared_block_bytes).
+// the shared row groups' decoded columns (estimated by their types' widths, a string 8 bytes)
+// fit in shared_budget bytes (ExecOptions::shared_block_bytes).
 int UnitLevel(const PlanNode& node, uint32_t n, uint64_t shared_budget);
 BucketRange UnitBuckets(uint32_t n, int level, uint32_t unit);
 

@@ -1357,15 +1357,17 @@ TEST(SharedRowGroups, UnitsOfWorkAreBucketsUnlessTheRowsAreFew) {
     PlanNode scan;
     scan.kind = PlanNode::kScan;
     scan.table = table;
-    scan.out.resize(2);  // two columns read: 32 bytes a row decoded, as estimated
+    scan.out.resize(2);  // two BIGINT columns read: 16 bytes a row decoded, as estimated
+    for (auto& c : scan.out) c.type = DataType::Int64();
+    scan.storage_columns = {0, 1};
     for (size_t i = 0; i < table->segments.size(); ++i) scan.pruning.segments.push_back(i);
     return UnitLevel(scan, 32, budget);
   };
   const std::vector<uint32_t> share = ShareBuckets(std::vector<uint64_t>(32, 300), kDefaultSharedGroupRows);
   ASSERT_EQ(share[0], 4u);  // the layout the estimate assumes
   const uint64_t cache = ExecOptions().shared_block_bytes;
-  EXPECT_EQ(level_for(300, cache), 5);     // 2.9M rows (92 MB decoded): 32 units
-  EXPECT_EQ(level_for(300, 64 << 20), 3);  // the same past a 64 MiB cache: 8 units
+  EXPECT_EQ(level_for(300, cache), 5);     // 2.9M rows (46 MB decoded): 32 units
+  EXPECT_EQ(level_for(300, 32 << 20), 3);  // the same past a 32 MiB cache: 8 units
   EXPECT_EQ(level_for(150, cache), 4);     // 1.4M rows: 16 units of 90K rows
   EXPECT_EQ(level_for(20, cache), 3);      // 192K rows: 8 units
 }
