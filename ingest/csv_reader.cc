@@ -30,8 +30,7 @@ inline const char* ScanUnquoted(const char* p, const char* e, char delim) {
 
 CsvReader::CsvReader(InputStream* in, char delimiter, uint64_t first_line)
     : in_(in), name_(&in->name()), delim_(delimiter), line_(first_line) {
-  buf_.reset(new char[kChunk]);
-  buf_size_ = kChunk;
+  buf_ = std::make_unique_for_overwrite<char[]>(kChunk);
   data_ = buf_.get();
 }
 
@@ -49,7 +48,7 @@ Result<bool> CsvReader::Fill() {
   if (eof_) return false;
   // Every byte before pos_ has been copied out into the current row, so the buffer restarts.
   pos_ = end_ = 0;
-  WH_ASSIGN_OR_RETURN(size_t n, in_->Read(buf_.get() + end_, buf_size_ - end_));
+  WH_ASSIGN_OR_RETURN(size_t n, in_->Read(buf_.get() + end_, kChunk - end_));
   if (n == 0) {
     eof_ = true;
     return false;

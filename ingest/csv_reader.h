@@ -47,7 +47,6 @@ class CsvReader {
   char delim_;
   // Read into as input comes; not zero-filled first (reads fill what is used of it).
   std::unique_ptr<char[]> buf_;
-  size_t buf_size_ = 0;
   const char* data_;  // buf_'s bytes, or the text in memory
   // Reading text in memory: unquoted fields are views of the text itself (their span's offset
   // is into data_, marked by quoted_ 2), not copied into row_.

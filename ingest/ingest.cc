@@ -516,7 +516,7 @@ Status ParseInput(InputStream* in, const TableSchema& schema, BatchBuilder* batc
   const size_t chunk_bytes = std::clamp<size_t>(opt.batch_bytes / 8, 4096, kParseChunkBytes);
   // The read buffer is not zero-filled first: reads fill what is used of it (clearing it wrote
   // 4 MiB for every ingest, however small its file).
-  std::unique_ptr<char[]> buf(new char[chunk_bytes]);
+  auto buf = std::make_unique_for_overwrite<char[]>(chunk_bytes);
   bool eof = false;
   while (!eof || !carry.empty()) {
     // Room for the chunk and one more read up front: grown by doubling from the short tail of
@@ -865,7 +865,7 @@ Result<IngestResult> IngestCsv(Warehouse* wh, const std::string& table,
           if (!hashed) {  // same path: hash the bytes as ingest reads them, once
             WH_ASSIGN_OR_RETURN(auto in, OpenInput(p));
             constexpr size_t kBuf = 1 << 20;
-            std::unique_ptr<char[]> buf(new char[kBuf]);
+            auto buf = std::make_unique_for_overwrite<char[]>(kBuf);
             while (true) {
               WH_ASSIGN_OR_RETURN(size_t n, in->Read(buf.get(), kBuf));
               if (n == 0) break;

@@ -28,3 +28,6 @@ DATA=$CACHE/sf$SCALE
 [ -n "${NO_GEN:-}" ] || [ -f "$DATA/posts.csv" ] || "$WH" gen --scale "$SCALE" "$DATA"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+# The median of the numbers on standard input (separated by spaces or newlines); of an even
+# count, the mean of the middle two.
+med() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }

@@ -97,7 +97,6 @@ for T in $TABLES; do
   c=$("$WH" -w "$W" query "SELECT COUNT(*) FROM $T" --format csv | tail -1)
   [ "$a" = "$c" ] && [ "$b" = "$c" ] || { echo "ROW COUNTS DIFFER for $T: $a $b $c" >&2; exit 1; }
 done
-med() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 row() { python3 -c "
 import sys
 n, w, d, u = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]

@@ -50,7 +50,6 @@ for _ in $(seq "$ROUNDS"); do
   R[df_process]+="$($PY -c "print(round($t1 - $t0, 4))") "
   R[duck]+="$("$DRIVER" "$D" "$WORK/duck_report.sql" | grep -v SET | awk '{s += $1} END {printf "%.4f", s}') "
 done
-med() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 cli=$(echo "${R[cli]}" | med); df=$(echo "${R[df]}" | med); dfp=$(echo "${R[df_process]}" | med); duck=$(echo "${R[duck]}" | med)
 echo "user report at SF $SCALE ($n rows), median of $ROUNDS:"
 printf "  %-52s %8s s\n" "wh query -o report.csv (process)" "$cli"

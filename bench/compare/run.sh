@@ -117,7 +117,6 @@ sub bench/compare/duck_parquet.sql "" > "$WORK/pq.sql"
 "$DRIVER" "$D" "$WORK/pq.sql" > /dev/null
 PQ=$(du -sb "$WORK/pq" | cut -f1)
 
-med() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 row() { # name wh duck unit
   python3 -c "
 import sys
