@@ -248,14 +248,18 @@ class TableWriter {
   Status CleanOrphans(uint64_t manifest_valid_length, bool torn, bool set_aside);
   // Writes one file holding partitions parts[first, last) of `sorted` (user columns then
   // etl_date): the rows of partition p and bucket b are [bounds[p * nb + b], bounds[p * nb + b + 1]).
+  // `threads`: the threads that encode the file's row groups (the cores a file written alone
+  // has to itself; see BeginFile).
   Status WriteSortedParts(const std::vector<std::optional<int32_t>>& parts, size_t first, size_t last,
-                          const std::vector<Column>& sorted, const std::vector<uint32_t>& bounds, uint32_t nb);
+                          const std::vector<Column>& sorted, const std::vector<uint32_t>& bounds, uint32_t nb,
+                          unsigned threads);
   // As WriteSortedParts, the rows of slot s (partition s / nb, bucket s % nb) being the runs
   // runs[run_first[s], run_first[s + 1]) of the columns of `grouped` (a run's src: the group),
   // with etl_date added.
   Status WriteGroupedParts(const std::vector<std::optional<int32_t>>& parts, size_t first, size_t last,
                            const std::vector<std::vector<Column>>& grouped, const std::vector<Column::Run>& runs,
-                           const std::vector<uint32_t>& run_first, const std::vector<uint32_t>& bounds, uint32_t nb);
+                           const std::vector<uint32_t>& run_first, const std::vector<uint32_t>& bounds, uint32_t nb,
+                           unsigned threads);
   void RemovePending();
   // Appends `record` (of commit `seq`) to the manifest and syncs it - the commit point - then
   // points `_head` at it (best effort). On failure the writer is done and the manifest cut back
@@ -267,15 +271,17 @@ class TableWriter {
   Status MergeFiles(const std::vector<MergeInput>& inputs, uint64_t target_bytes);
   // One file sequence of MergeFiles: partitions `parts` (ascending) of `inputs`.
   Status MergeInto(const std::vector<MergeInput>& inputs, const std::vector<std::optional<int32_t>>& parts,
-                   uint64_t target_bytes);
+                   uint64_t target_bytes, unsigned threads);
   // MergeInto's way for a partition of at most kDefaultRowGroupRows rows: part_of, next and end
   // are each input's part and its row groups; decoded holds row groups shared with later parts.
   Status MergeSmallPart(const std::vector<MergeInput>& inputs, std::optional<int32_t> partition,
                         const std::vector<uint32_t>& part_of, const std::vector<size_t>& next,
                         const std::vector<size_t>& end, const std::vector<uint64_t>& rows_per_bucket,
                         std::vector<std::map<size_t, std::vector<Column>>>* decoded,
-                        std::unique_ptr<OpenFile>* out);
-  Result<std::unique_ptr<OpenFile>> BeginFile();
+                        std::unique_ptr<OpenFile>* out, unsigned threads);
+  // A new file of this batch, whose row groups `threads` threads encode (SegmentWriter::
+  // set_threads): the cores divided among the files being written at once.
+  Result<std::unique_ptr<OpenFile>> BeginFile(unsigned threads);
   // Starts the rows of `partition` in the file; rows_per_bucket: the rows the part will hold per
   // bucket, which decides the buckets that share row groups.
   Status BeginPart(OpenFile* out, std::optional<int32_t> partition, const std::vector<uint64_t>& rows_per_bucket);

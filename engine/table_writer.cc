@@ -32,7 +32,18 @@ std::vector<size_t> SplitForCores(const std::vector<uint64_t>& rows) {
   cut.push_back(rows.size());
   return cut;
 }
+
+// The threads each of `files` files written side by side encodes with: the cores shared out.
+unsigned ThreadsPerFile(size_t files) {
+  return std::max<unsigned>(1, std::max(1u, std::thread::hardware_concurrency()) / std::max<size_t>(files, 1));
+}
 }  // namespace
+
+struct TableWriter::OpenFile {
+  Pending* pend = nullptr;
+  std::unique_ptr<WritableFile> file;
+  std::unique_ptr<SegmentWriter> writer;
+};
 
 TableWriter::~TableWriter() {
   if (!done_) Abort();
@@ -329,8 +340,9 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
     Column etl(DataType::Timestamp());
     std::fill_n(reinterpret_cast<int64_t*>(etl.ResizeFixed(n)), n, etl_micros_);
     sorted.push_back(std::move(etl));
-    return ParallelFor(cut.size() - 1, cut.size() - 1,
-                       [&](size_t k) { return WriteSortedParts(parts, cut[k], cut[k + 1], sorted, bounds, nb); });
+    return ParallelFor(cut.size() - 1, cut.size() - 1, [&](size_t k) {
+      return WriteSortedParts(parts, cut[k], cut[k + 1], sorted, bounds, nb, ThreadsPerFile(cut.size() - 1));
+    });
   };
   if (ngroups == 1) return write_sorted(std::move(grouped[0]));
   std::vector<Column::Run> runs(npieces);
@@ -347,16 +359,16 @@ Status TableWriter::RouteRows(const std::vector<const std::vector<Column>*>& chu
   for (auto& g : grouped)
     for (const Column& c : g) c.Plain();
   return ParallelFor(cut.size() - 1, cut.size() - 1, [&](size_t k) {
-    return WriteGroupedParts(parts, cut[k], cut[k + 1], grouped, runs, first, bounds, nb);
+    return WriteGroupedParts(parts, cut[k], cut[k + 1], grouped, runs, first, bounds, nb, ThreadsPerFile(cut.size() - 1));
   });
 }
 
 Status TableWriter::WriteGroupedParts(const std::vector<std::optional<int32_t>>& parts, size_t first, size_t last,
                                       const std::vector<std::vector<Column>>& grouped,
                                       const std::vector<Column::Run>& runs, const std::vector<uint32_t>& run_first,
-                                      const std::vector<uint32_t>& bounds, uint32_t nb) {
+                                      const std::vector<uint32_t>& bounds, uint32_t nb, unsigned threads) {
   if (bounds[last * nb] == bounds[first * nb]) return Status::OK();
-  WH_ASSIGN_OR_RETURN(auto out, BeginFile());
+  WH_ASSIGN_OR_RETURN(auto out, BeginFile(threads));
   const size_t ncols = grouped[0].size();
   std::vector<std::vector<const Column*>> srcs(ncols);
   for (size_t k = 0; k < ncols; ++k)
@@ -368,10 +380,9 @@ Status TableWriter::WriteGroupedParts(const std::vector<std::optional<int32_t>>&
     for (uint32_t b = 0; b < nb; ++b) rows[b] = b0[b + 1] - b0[b];
     const std::vector<Column::Run> part(runs.begin() + run_first[p * nb], runs.begin() + run_first[(p + 1) * nb]);
     std::vector<Column> cols;
-    for (size_t k = 0; k < ncols; ++k) {
-      cols.emplace_back(grouped[0][k].type());
-      cols.back().AppendRuns(srcs[k], part);
-    }
+    for (size_t k = 0; k < ncols; ++k) cols.emplace_back(grouped[0][k].type());
+    out->writer->ForEachColumn(ncols, uint64_t{b0[nb] - b0[0]} * ncols,
+                               [&](size_t k) { cols[k].AppendRuns(srcs[k], part); });
     Column etl(DataType::Timestamp());
     std::fill_n(reinterpret_cast<int64_t*>(etl.ResizeFixed(b0[nb] - b0[0])), b0[nb] - b0[0], etl_micros_);
     cols.push_back(std::move(etl));
@@ -417,16 +428,10 @@ Status TableWriter::WriteSegment(std::optional<int32_t> partition,
   Column etl(DataType::Timestamp());
   std::fill_n(reinterpret_cast<int64_t*>(etl.ResizeFixed(n)), n, etl_micros_);
   sorted.push_back(std::move(etl));
-  return WriteSortedParts({partition}, 0, 1, sorted, counts, nb);
+  return WriteSortedParts({partition}, 0, 1, sorted, counts, nb, ThreadsPerFile(1));
 }
 
-struct TableWriter::OpenFile {
-  Pending* pend = nullptr;
-  std::unique_ptr<WritableFile> file;
-  std::unique_ptr<SegmentWriter> writer;
-};
-
-Result<std::unique_ptr<TableWriter::OpenFile>> TableWriter::BeginFile() {
+Result<std::unique_ptr<TableWriter::OpenFile>> TableWriter::BeginFile(unsigned threads) {
   const TableSchema& schema = base_.schema;
   // Every file goes to `data/`, whatever partitions it holds (older builds wrote a directory
   // per partition; their files stay where they are until compacted).
@@ -460,6 +465,7 @@ Result<std::unique_ptr<TableWriter::OpenFile>> TableWriter::BeginFile() {
   };
   WH_ASSIGN_OR_RETURN(out->file, fs_->NewWritableFile(out->pend->tmp_path));
   out->writer = std::make_unique<SegmentWriter>(out->file.get(), schema.StorageColumns(), props, encode_options_);
+  out->writer->set_threads(threads);
   return out;
 }
 
@@ -525,9 +531,9 @@ Status TableWriter::FinishFile(OpenFile* out) {
 
 Status TableWriter::WriteSortedParts(const std::vector<std::optional<int32_t>>& parts, size_t first, size_t last,
                                      const std::vector<Column>& sorted, const std::vector<uint32_t>& bounds,
-                                     uint32_t nb) {
+                                     uint32_t nb, unsigned threads) {
   if (bounds[last * nb] == bounds[first * nb]) return Status::OK();
-  WH_ASSIGN_OR_RETURN(auto out, BeginFile());
+  WH_ASSIGN_OR_RETURN(auto out, BeginFile(threads));
   std::vector<const Column*> ptrs;
   for (const auto& c : sorted) ptrs.push_back(&c);
   for (size_t p = first; p < last; ++p) {
@@ -559,7 +565,8 @@ Status TableWriter::MergeFiles(const std::vector<MergeInput>& inputs, uint64_t t
   // Many rows: one file sequence per core, each a range of partitions of about equal rows.
   const std::vector<size_t> cut = SplitForCores(rows);
   return ParallelFor(cut.size() - 1, cut.size() - 1, [&](size_t k) {
-    return MergeInto(inputs, {parts.begin() + cut[k], parts.begin() + cut[k + 1]}, target_bytes);
+    return MergeInto(inputs, {parts.begin() + cut[k], parts.begin() + cut[k + 1]}, target_bytes,
+                     ThreadsPerFile(cut.size() - 1));
   });
 }
 
@@ -567,7 +574,7 @@ Status TableWriter::MergeSmallPart(const std::vector<MergeInput>& inputs, std::o
                                    const std::vector<uint32_t>& part_of, const std::vector<size_t>& next,
                                    const std::vector<size_t>& end, const std::vector<uint64_t>& rows_per_bucket,
                                    std::vector<std::map<size_t, std::vector<Column>>>* decoded,
-                                   std::unique_ptr<OpenFile>* out) {
+                                   std::unique_ptr<OpenFile>* out, unsigned threads) {
   // A partition of few rows (a small drop's day has a few rows a bucket): each column's rows are
   // gathered from every input in one call, bucket after bucket and input after input within a
   // bucket, and handed to the writer at once, not bucket by bucket.
@@ -612,23 +619,26 @@ Status TableWriter::MergeSmallPart(const std::vector<MergeInput>& inputs, std::o
   std::stable_sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) { return a.bucket < b.bucket; });
   std::vector<Column::Run> runs;
   for (const Piece& p : pieces) runs.push_back(p.run);
-  std::vector<Column> acc;
-  std::vector<const Column*> ptrs, from(srcs.size());
-  for (size_t c = 0; c < ncols; ++c) {
-    acc.emplace_back(inputs[0].reader->footer().columns[c].type);
-    for (size_t k = 0; k < srcs.size(); ++k) from[k] = &(*srcs[k])[c];
-    acc.back().AppendRuns(from, runs);
-  }
-  for (const Column& c : acc) ptrs.push_back(&c);
   if (!*out) {
-    WH_ASSIGN_OR_RETURN(*out, BeginFile());
+    WH_ASSIGN_OR_RETURN(*out, BeginFile(threads));
   }
+  std::vector<Column> acc;
+  std::vector<const Column*> ptrs;
+  uint64_t rows = 0;
+  for (const Column::Run& r : runs) rows += r.rows;
+  for (size_t c = 0; c < ncols; ++c) acc.emplace_back(inputs[0].reader->footer().columns[c].type);
+  (*out)->writer->ForEachColumn(ncols, rows * ncols, [&](size_t c) {
+    std::vector<const Column*> from(srcs.size());
+    for (size_t k = 0; k < srcs.size(); ++k) from[k] = &(*srcs[k])[c];
+    acc[c].AppendRuns(from, runs);
+  });
+  for (const Column& c : acc) ptrs.push_back(&c);
   WH_RETURN_IF_ERROR(BeginPart(out->get(), partition, rows_per_bucket));
   return AddBuckets(out->get(), ptrs, 0, rows_per_bucket);
 }
 
 Status TableWriter::MergeInto(const std::vector<MergeInput>& inputs, const std::vector<std::optional<int32_t>>& parts,
-                              uint64_t target_bytes) {
+                              uint64_t target_bytes, unsigned threads) {
   const uint32_t nb = std::max<uint32_t>(base_.schema.bucket_count, 1);
   const auto& specs = inputs[0].reader->footer().columns;
   std::unique_ptr<OpenFile> out;
@@ -657,7 +667,7 @@ Status TableWriter::MergeInto(const std::vector<MergeInput>& inputs, const std::
     uint64_t part_rows = 0;
     for (uint64_t n : rows_per_bucket) part_rows += n;
     if (part_rows <= kDefaultRowGroupRows) {
-      WH_RETURN_IF_ERROR(MergeSmallPart(inputs, partition, part_of, next, end, rows_per_bucket, &decoded, &out));
+      WH_RETURN_IF_ERROR(MergeSmallPart(inputs, partition, part_of, next, end, rows_per_bucket, &decoded, &out, threads));
       if (out && out->writer->bytes_written() >= target_bytes) {
         WH_RETURN_IF_ERROR(FinishFile(out.get()));
         out.reset();
@@ -688,7 +698,7 @@ Status TableWriter::MergeInto(const std::vector<MergeInput>& inputs, const std::
       const size_t take = all ? n : n / kDefaultRowGroupRows * kDefaultRowGroupRows;
       if (take == 0) return Status::OK();
       if (!out) {
-        WH_ASSIGN_OR_RETURN(out, BeginFile());
+        WH_ASSIGN_OR_RETURN(out, BeginFile(threads));
       }
       if (!begun) {
         WH_RETURN_IF_ERROR(BeginPart(out.get(), partition, rows_per_bucket));

@@ -1,6 +1,7 @@
 #include "format/segment.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include "format/coding.h"
@@ -92,7 +93,7 @@ Status SegmentWriter::Write(std::string_view data) {
 }
 
 Status SegmentWriter::WriteGroup(const std::vector<const Column*>& cols, size_t begin, size_t end,
-                                 const std::vector<BucketRun>& index) {
+                                 const std::vector<BucketRun>& index, const std::function<void(size_t)>& gather) {
   RowGroupMeta rg;
   rg.bucket = index.front().bucket;
   rg.last_bucket = index.front().bucket;
@@ -111,23 +112,22 @@ Status SegmentWriter::WriteGroup(const std::vector<const Column*>& cols, size_t 
     at += e.rows;
     footer_.bucket_index.push_back(e);
   }
-  for (size_t c = 0; c < cols.size(); ++c) {
-    scratch_.clear();
-    WH_RETURN_IF_ERROR(EncodeBlock(*cols[c], begin, end, options_, &scratch_));
-    BlockMeta bm;
-    bm.offset = offset_;
-    bm.length = static_cast<uint32_t>(scratch_.size());
-    bm.zone_at = static_cast<uint32_t>(footer_.zone_bytes.size());
+  // Each column's block and zone maps (its own, and its parts' when the row group holds
+  // several): independent of the other columns, so encoded by all of the writer's threads.
+  const size_t ncols = cols.size();
+  if (blocks_.size() < ncols) blocks_.resize(ncols);
+  std::vector<ZoneMap> zones(ncols);
+  std::vector<Status> status(ncols);
+  auto encode = [&](size_t c) {
+    if (gather) gather(c);
     const DataType& type = footer_.columns[c].type;
-    const ZoneMap zone = ComputeZoneMap(*cols[c], begin, end);
-    zone.Serialize(type, &footer_.zone_bytes);
-    bm.zone_size = static_cast<uint32_t>(footer_.zone_bytes.size() - bm.zone_at);
-    WH_RETURN_IF_ERROR(Write(scratch_));
-    rg.blocks.push_back(std::move(bm));
+    blocks_[c].clear();
+    status[c] = EncodeBlock(*cols[c], begin, end, options_, &blocks_[c]);
+    zones[c] = ComputeZoneMap(*cols[c], begin, end);
     // Each part's rows here add to its zone maps: the block's, or those of its slice.
     if (rg.first_part == rg.last_part) {
-      part_zones_[rg.first_part][c].Add(zone, rg.rows, type);
-      continue;
+      part_zones_[rg.first_part][c].Add(zones[c], rg.rows, type);
+      return;
     }
     size_t at = begin;
     for (size_t k = 0; k < index.size();) {
@@ -137,10 +137,34 @@ Status SegmentWriter::WriteGroup(const std::vector<const Column*>& cols, size_t 
       part_zones_[part][c].Add(ComputeZoneMap(*cols[c], at, at + n), n, type);
       at += n;
     }
+  };
+  ForEachColumn(ncols, (end - begin) * ncols, encode);
+  for (size_t c = 0; c < ncols; ++c) {
+    WH_RETURN_IF_ERROR(status[c]);
+    BlockMeta bm;
+    bm.offset = offset_;
+    bm.length = static_cast<uint32_t>(blocks_[c].size());
+    bm.zone_at = static_cast<uint32_t>(footer_.zone_bytes.size());
+    zones[c].Serialize(footer_.columns[c].type, &footer_.zone_bytes);
+    bm.zone_size = static_cast<uint32_t>(footer_.zone_bytes.size() - bm.zone_at);
+    WH_RETURN_IF_ERROR(Write(blocks_[c]));
+    rg.blocks.push_back(std::move(bm));
   }
   footer_.rows += rg.rows;
   footer_.row_groups.push_back(std::move(rg));
   return Status::OK();
+}
+
+void SegmentWriter::ForEachColumn(size_t n, uint64_t values, const std::function<void(size_t)>& fn) {
+  // A few thousand values take less than waking a helper (a few microseconds) is worth.
+  if (!helpers_ || values < kParallelEncodeValues) {
+    for (size_t c = 0; c < n; ++c) fn(c);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  helpers_->Run([&] {
+    for (size_t c; (c = next++) < n;) fn(c);
+  });
 }
 
 Status SegmentWriter::FlushShared() {
@@ -194,11 +218,8 @@ Status SegmentWriter::FlushSpanning() {
     if (follow) {
       st = WriteGroup(span_ptrs, pieces.front().begin, pieces.front().begin + rows, index);
     } else {
-      for (size_t c = 0; c < rg.size(); ++c) {
-        std::vector<const Column*> src = {span_ptrs[c]};
-        rg[c].AppendRuns(src, pieces);
-      }
-      st = WriteGroup(rg_ptrs, 0, rows, index);
+      // Gathered column by column by the threads that encode them.
+      st = WriteGroup(rg_ptrs, 0, rows, index, [&](size_t c) { rg[c].AppendRuns({span_ptrs[c]}, pieces); });
       for (Column& c : rg) c.Clear();
     }
     index.clear();

@@ -8,6 +8,8 @@
 #include <pthread.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <exception>
 #include <functional>
 #include <system_error>
@@ -128,6 +130,82 @@ class Thread {
   pthread_t id_{};
   bool running_ = false;
   std::unique_ptr<Body> body_;
+};
+
+// Threads kept for a series of short parallel jobs (a file's row groups, each encoded by all
+// cores): Run(fn) runs fn on the calling thread and on every helper at once and returns when
+// all have returned, throwing again the first exception any of them threw. Starting threads
+// for each job would cost more than a small job (a 64 MiB stack mapped and unmapped each time).
+class HelperThreads {
+ public:
+  explicit HelperThreads(size_t helpers) {
+    for (size_t k = 0; k < helpers; ++k) threads_.emplace_back([this] { Loop(); });
+  }
+  ~HelperThreads() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    threads_.clear();  // joins
+  }
+  HelperThreads(const HelperThreads&) = delete;
+  HelperThreads& operator=(const HelperThreads&) = delete;
+
+  size_t helpers() const { return threads_.size(); }
+
+  void Run(const std::function<void()>& fn) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      job_ = &fn;
+      busy_ = threads_.size();
+      error_ = nullptr;
+      ++generation_;
+    }
+    wake_.notify_all();
+    std::exception_ptr mine;
+    try {
+      fn();
+    } catch (...) {
+      mine = std::current_exception();
+    }
+    std::unique_lock<std::mutex> l(mu_);
+    done_.wait(l, [&] { return busy_ == 0; });
+    job_ = nullptr;
+    if (!mine) mine = std::exchange(error_, nullptr);
+    if (mine) std::rethrow_exception(mine);
+  }
+
+ private:
+  void Loop() {
+    uint64_t seen = 0;
+    std::unique_lock<std::mutex> l(mu_);
+    for (;;) {
+      wake_.wait(l, [&] { return stop_ || generation_ != seen; });
+      if (stop_) return;
+      seen = generation_;
+      const std::function<void()>* job = job_;
+      l.unlock();
+      std::exception_ptr e;
+      try {
+        (*job)();
+      } catch (...) {
+        e = std::current_exception();
+      }
+      l.lock();
+      if (e && !error_) error_ = e;
+      if (--busy_ == 0) done_.notify_one();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable wake_, done_;
+  const std::function<void()>* job_ = nullptr;
+  uint64_t generation_ = 0;
+  size_t busy_ = 0;
+  bool stop_ = false;
+  std::exception_ptr error_;
+  std::vector<Thread> threads_;  // last: joined (by the destructor) before the rest goes
 };
 
 // Runs fn() on `threads` threads at once (the calling one among them) and waits for all of

@@ -525,6 +525,63 @@ TEST(Segment, SharedRowGroupsKeepEachBucketsRows) {
   EXPECT_EQ((*r)->VerifyBlocks([](const Status& s) { ADD_FAILURE() << s.ToString(); }), 0u);
 }
 
+// A writer with helper threads encodes a row group's columns side by side: the file is the
+// same, byte for byte, as one thread writes (large row groups, shared ones, and small parts'
+// row groups whose zone maps are kept per part).
+TEST(Segment, ThreadsWriteTheSameBytes) {
+  TempDir dir;
+  const auto cols = GoldenData(70000);
+  std::vector<const Column*> ptrs;
+  for (const auto& c : cols) ptrs.push_back(&c);
+  auto write = [&](unsigned threads, const std::string& name) -> std::string {
+    const std::string path = dir.Join(name);
+    auto f = DefaultFileSystem()->NewWritableFile(path);
+    EXPECT_TRUE(f.ok());
+    SegmentWriter w(f->get(), GoldenColumns(), {{"table", "t"}});
+    w.set_threads(threads);
+    // Parts of 3, 100 and 2,000 rows (gathered into shared row groups), then one of 60,000
+    // rows in 4 buckets (row groups of their own) and one of 7,897 after it.
+    size_t at = 0;
+    int32_t day = 19000;
+    for (size_t rows : {3, 100, 2000, 60000, 7897}) {
+      std::vector<uint64_t> per_bucket(4, rows / 4);
+      per_bucket[3] += rows % 4;
+      EXPECT_TRUE(w.BeginPart(day++, per_bucket).ok());
+      EXPECT_TRUE(w.AddBuckets(ptrs, at, per_bucket).ok());
+      at += rows;
+    }
+    EXPECT_EQ(at, cols[0].size());
+    EXPECT_TRUE(w.Finish().ok());
+    EXPECT_TRUE((*f)->Close().ok());
+    std::string bytes;
+    EXPECT_TRUE(ReadWholeFile(path, &bytes));
+    return bytes;
+  };
+  const std::string one = write(1, "one.whs"), three = write(3, "three.whs");
+  ASSERT_FALSE(one.empty());
+  EXPECT_TRUE(one == three) << one.size() << " vs " << three.size() << " bytes";
+  auto r = SegmentReader::Open(DefaultFileSystem(), dir.Join("three.whs"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT((*r)->footer().row_groups.size(), 4u);
+  EXPECT_EQ((*r)->footer().rows, cols[0].size());
+  EXPECT_EQ((*r)->VerifyBlocks([](const Status& s) { ADD_FAILURE() << s.ToString(); }), 0u);
+}
+
+// Helper threads run each job on every thread and hand an exception on to the caller.
+TEST(Segment, HelperThreadsRunEveryJobAndPassOnErrors) {
+  HelperThreads h(2);
+  std::atomic<int> runs{0};
+  for (int k = 0; k < 100; ++k) h.Run([&] { ++runs; });
+  EXPECT_EQ(runs.load(), 300);
+  std::atomic<int> calls{0};
+  EXPECT_THROW(h.Run([&] {
+    if (calls++ == 1) throw std::bad_alloc();
+  }), std::bad_alloc);
+  EXPECT_EQ(calls.load(), 3);
+  h.Run([&] { ++runs; });  // still usable
+  EXPECT_EQ(runs.load(), 303);
+}
+
 TEST(Segment, ShareBucketsHalvesAlignedRanges) {
   // SPEC.md's example: 45 buckets of 150 rows (6,750): the 8 ranges of level 3.
   auto end = ShareBuckets(std::vector<uint64_t>(45, 150), 4096);
