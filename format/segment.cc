@@ -113,16 +113,19 @@ Status SegmentWriter::WriteGroup(const std::vector<const Column*>& cols, size_t 
     footer_.bucket_index.push_back(e);
   }
   // Each column's block and zone maps (its own, and its parts' when the row group holds
-  // several): independent of the other columns, so encoded by all of the writer's threads.
+  // several): independent of the other columns, so encoded by all of the writer's threads
+  // (each into a block of its own), or on this one, a column after another through one buffer.
   const size_t ncols = cols.size();
-  if (blocks_.size() < ncols) blocks_.resize(ncols);
+  const bool parallel = Parallel((end - begin) * ncols);
+  if (blocks_.size() < (parallel ? ncols : 1)) blocks_.resize(parallel ? ncols : 1);
   std::vector<ZoneMap> zones(ncols);
   std::vector<Status> status(ncols);
   auto encode = [&](size_t c) {
     if (gather) gather(c);
     const DataType& type = footer_.columns[c].type;
-    blocks_[c].clear();
-    status[c] = EncodeBlock(*cols[c], begin, end, options_, &blocks_[c]);
+    std::string& block = blocks_[parallel ? c : 0];
+    block.clear();
+    status[c] = EncodeBlock(*cols[c], begin, end, options_, &block);
     zones[c] = ComputeZoneMap(*cols[c], begin, end);
     // Each part's rows here add to its zone maps: the block's, or those of its slice.
     if (rg.first_part == rg.last_part) {
@@ -138,26 +141,40 @@ Status SegmentWriter::WriteGroup(const std::vector<const Column*>& cols, size_t 
       at += n;
     }
   };
-  ForEachColumn(ncols, (end - begin) * ncols, encode);
-  for (size_t c = 0; c < ncols; ++c) {
+  auto write = [&](size_t c) -> Status {
     WH_RETURN_IF_ERROR(status[c]);
+    const std::string& block = blocks_[parallel ? c : 0];
     BlockMeta bm;
     bm.offset = offset_;
-    bm.length = static_cast<uint32_t>(blocks_[c].size());
+    bm.length = static_cast<uint32_t>(block.size());
     bm.zone_at = static_cast<uint32_t>(footer_.zone_bytes.size());
     zones[c].Serialize(footer_.columns[c].type, &footer_.zone_bytes);
     bm.zone_size = static_cast<uint32_t>(footer_.zone_bytes.size() - bm.zone_at);
-    WH_RETURN_IF_ERROR(Write(blocks_[c]));
+    WH_RETURN_IF_ERROR(Write(block));
     rg.blocks.push_back(std::move(bm));
+    return Status::OK();
+  };
+  if (parallel) {
+    ForEachColumn(ncols, (end - begin) * ncols, encode);
+    for (size_t c = 0; c < ncols; ++c) WH_RETURN_IF_ERROR(write(c));
+  } else {
+    for (size_t c = 0; c < ncols; ++c) {
+      encode(c);
+      WH_RETURN_IF_ERROR(write(c));
+    }
   }
   footer_.rows += rg.rows;
   footer_.row_groups.push_back(std::move(rg));
   return Status::OK();
 }
 
-void SegmentWriter::ForEachColumn(size_t n, uint64_t values, const std::function<void(size_t)>& fn) {
+bool SegmentWriter::Parallel(uint64_t values) const {
   // A few thousand values take less than waking a helper (a few microseconds) is worth.
-  if (!helpers_ || values < kParallelEncodeValues) {
+  return helpers_ && values >= kParallelEncodeValues;
+}
+
+void SegmentWriter::ForEachColumn(size_t n, uint64_t values, const std::function<void(size_t)>& fn) {
+  if (!Parallel(values)) {
     for (size_t c = 0; c < n; ++c) fn(c);
     return;
   }

@@ -225,6 +225,8 @@ class SegmentWriter {
 
  private:
   Status Write(std::string_view data);
+  // Whether work on `values` values (rows x columns) is shared out among the writer's threads.
+  bool Parallel(uint64_t values) const;
   // Writes rows [begin, end) of cols as one row group with the given bucket index (its parts'
   // zone maps merged into part_zones_); gather(c), when given, fills column c first (on the
   // thread that then encodes it).
@@ -250,7 +252,7 @@ class SegmentWriter {
   uint64_t offset_ = 0;
   uint32_t max_rows_per_group_ = kDefaultRowGroupRows;
   uint64_t footer_checksum_ = 0;
-  std::vector<std::string> blocks_;  // a row group's encoded blocks, a column each
+  std::vector<std::string> blocks_;  // a row group's encoded blocks: a column each, or one buffer
   std::unique_ptr<HelperThreads> helpers_;
   std::vector<uint32_t> share_end_;
   bool parts_begun_ = false;

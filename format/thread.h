@@ -139,16 +139,15 @@ class Thread {
 class HelperThreads {
  public:
   explicit HelperThreads(size_t helpers) {
-    for (size_t k = 0; k < helpers; ++k) threads_.emplace_back([this] { Loop(); });
-  }
-  ~HelperThreads() {
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      stop_ = true;
+    try {
+      threads_.reserve(helpers);
+      for (size_t k = 0; k < helpers; ++k) threads_.emplace_back([this] { Loop(); });
+    } catch (...) {
+      Stop();  // the helpers already started would wait for a job forever
+      throw;
     }
-    wake_.notify_all();
-    threads_.clear();  // joins
   }
+  ~HelperThreads() { Stop(); }
   HelperThreads(const HelperThreads&) = delete;
   HelperThreads& operator=(const HelperThreads&) = delete;
 
@@ -177,6 +176,14 @@ class HelperThreads {
   }
 
  private:
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    threads_.clear();  // joins
+  }
   void Loop() {
     uint64_t seen = 0;
     std::unique_lock<std::mutex> l(mu_);
