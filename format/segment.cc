@@ -169,7 +169,7 @@ Status SegmentWriter::WriteGroup(const std::vector<const Column*>& cols, size_t 
 }
 
 bool SegmentWriter::Parallel(uint64_t values) const {
-  // A few thousand values take less than waking a helper (a few microseconds) is worth.
+  // Waking a helper costs a few microseconds, more than sharing out a few thousand values saves.
   return helpers_ && values >= kParallelEncodeValues;
 }
 

@@ -277,9 +277,9 @@ class SegmentWriter {
 // Parts of fewer rows than this share row groups with their neighbours, up to kSpanGroupRows
 // rows in all (SegmentWriter::BeginPart).
 constexpr uint64_t kSpanPartRows = 8192;
+constexpr uint64_t kSpanGroupRows = 65536;
 // Row groups of fewer values (rows x columns) than this are encoded on one thread.
 constexpr uint64_t kParallelEncodeValues = 16384;
-constexpr uint64_t kSpanGroupRows = 65536;
 
 // Which buckets share row groups, for a segment holding rows_per_bucket[b] rows of bucket b
 // (n = the vector's size): the range [0, n) is halved again and again, at the bounds

@@ -151,8 +151,6 @@ class HelperThreads {
   HelperThreads(const HelperThreads&) = delete;
   HelperThreads& operator=(const HelperThreads&) = delete;
 
-  size_t helpers() const { return threads_.size(); }
-
   void Run(const std::function<void()>& fn) {
     {
       std::lock_guard<std::mutex> l(mu_);
