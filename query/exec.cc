@@ -122,15 +122,20 @@ class ScanOp : public Operator {
           for (size_t r = 0; r < range_parts_.size(); ++r) {
             const size_t k = range_parts_[r];
             if (r > 0 && range_parts_[r - 1] == k) continue;
-            RangeEnv env = BlockEnv(node_, run_[k].env, reader_->footer(), g, &filter_ids_);
+            // Conjuncts the segment's ranges prove stay proven here; the others are asked of
+            // the blocks' zone maps (none when the segment's prove them all).
             bool may = true, must = true;
-            uint64_t part_open = all_open;
-            for (size_t f = 0; f < nf; ++f) {
-              const auto& conjunct = node_.filters[f];
-              const bool proven = MustBeTrue(*conjunct, env);
-              may = may && MayBeTrue(*conjunct, env);
-              must = must && proven;
-              if (proven && nf < 64) part_open &= ~(uint64_t{1} << f);
+            uint64_t part_open = run_[k].open;
+            if (part_open != 0) {
+              const RangeEnv env = BlockEnv(node_, run_[k].env, reader_->footer(), g, &filter_ids_);
+              for (size_t f = 0; f < nf; ++f) {
+                if (nf < 64 && !(part_open >> f & 1)) continue;
+                const auto& conjunct = node_.filters[f];
+                const bool proven = MustBeTrue(*conjunct, env);
+                may = may && MayBeTrue(*conjunct, env);
+                must = must && proven;
+                if (proven && nf < 64) part_open &= ~(uint64_t{1} << f);
+              }
             }
             if (!may) {
               part_read_[k] = 0;
@@ -312,7 +317,8 @@ class ScanOp : public Operator {
       const SegmentEntry& seg = node_.table->segments[kept_segments[s]];
       // The manifest says it has no row of these buckets: not read.
       if (!bucket_.all() && !seg.bucket_rows.empty() && !SegmentHasKeptBucket(seg)) continue;
-      run_.push_back(RunPart{&seg, 0, {}});
+      const auto& open = node_.pruning.segment_open;
+      run_.push_back(RunPart{&seg, 0, s < open.size() ? open[s] : AllConjuncts(node_.filters.size()), {}});
     }
     if (run_.empty()) {
       seg_ = run_end_;
@@ -327,21 +333,35 @@ class ScanOp : public Operator {
     visit_at_ = 0;
     for (RunPart& part : run_) {
       WH_ASSIGN_OR_RETURN(part.index, reader_->PartNumber(part.seg->partition));
-      if (node_.prune && !node_.filters.empty()) part.env = SegmentEnv(node_, *part.seg, &filter_ids_);
-      // The part's row groups with rows of these buckets.
-      if (bucket_.all()) {
+      if (node_.prune && part.open != 0) part.env = SegmentEnv(node_, *part.seg, &filter_ids_);
+    }
+    // The row groups to visit: of one part, those with rows of these buckets; of several (which
+    // may share row groups: small partitions side by side), each row group of their ranges once
+    // whose bucket bounds meet these buckets. One the run's parts have no rows of these buckets
+    // in is visited for nothing (KeptRanges finds no rows there).
+    if (run_.size() == 1 && !bucket_.all()) {
+      footer.PartGroupsWithBuckets(run_[0].index, static_cast<uint32_t>(bucket_.lo),
+                                   static_cast<uint32_t>(bucket_.hi), &visit_);
+    } else {
+      std::vector<std::pair<size_t, size_t>> spans;  // [first, end) row groups of each part
+      for (const RunPart& part : run_) {
         const auto [first_group, count] = footer.PartRange(part.index);
-        for (size_t g = first_group; g < first_group + count; ++g) visit_.push_back(g);
-      } else {
-        footer.PartGroupsWithBuckets(part.index, static_cast<uint32_t>(bucket_.lo), static_cast<uint32_t>(bucket_.hi),
-                                     &visit_);
+        if (count > 0) spans.emplace_back(first_group, first_group + count);
+      }
+      std::sort(spans.begin(), spans.end());
+      size_t next = 0;  // row groups before it are listed
+      for (const auto& [first_group, end] : spans) {
+        for (size_t g = std::max(first_group, next); g < end; ++g) {
+          const RowGroupMeta& rg = footer.row_groups[g];
+          if (bucket_.all() || (rg.last_bucket >= static_cast<uint32_t>(bucket_.lo) &&
+                                rg.bucket < static_cast<uint32_t>(bucket_.hi)))
+            visit_.push_back(g);
+        }
+        next = std::max(next, end);
       }
     }
-    if (run_.size() > 1) {
-      std::sort(visit_.begin(), visit_.end());
-      visit_.erase(std::unique(visit_.begin(), visit_.end()), visit_.end());
+    if (run_.size() > 1 && !std::is_sorted(run_.begin(), run_.end(), [](const RunPart& a, const RunPart& b) { return a.index < b.index; }))
       std::stable_sort(run_.begin(), run_.end(), [](const RunPart& a, const RunPart& b) { return a.index < b.index; });
-    }
     part_read_.assign(run_.size(), 1);
     pruned_.clear();
     return true;
@@ -361,26 +381,39 @@ class ScanOp : public Operator {
     const RowGroupMeta& rg = footer.row_groups[g];
     const auto from = std::lower_bound(run_.begin(), run_.end(), rg.first_part,
                                        [](const RunPart& p, uint32_t i) { return p.index < i; });
-    for (size_t k = from - run_.begin(); k < run_.size() && run_[k].index <= rg.last_part; ++k) {
-      if (!part_read_[k]) continue;
-      const PartSlice slice = footer.Slice(g, run_[k].index);
-      size_t at = slice.at;
-      for (const BucketRun& run : slice.runs) {
-        if (Kept(run.bucket)) {
-          if (!ranges_.empty() && ranges_.back().first + ranges_.back().second == at &&
-              last_part == static_cast<int64_t>(k)) {
-            ranges_.back().second += run.rows;
-          } else {
-            ranges_.emplace_back(at, run.rows);
-            range_parts_.push_back(k);
-          }
-          if (last_part >= 0 && last_part != static_cast<int64_t>(k) &&
-              run_[last_part].seg->partition != run_[k].seg->partition)
-            one_partition_ = false;
-          last_part = static_cast<int64_t>(k);
-          total += run.rows;
+    auto add = [&](size_t k, size_t at, const BucketRun& run) {
+      if (!Kept(run.bucket)) return;
+      if (!ranges_.empty() && ranges_.back().first + ranges_.back().second == at &&
+          last_part == static_cast<int64_t>(k)) {
+        ranges_.back().second += run.rows;
+      } else {
+        ranges_.emplace_back(at, run.rows);
+        range_parts_.push_back(k);
+      }
+      if (last_part >= 0 && last_part != static_cast<int64_t>(k) &&
+          run_[last_part].seg->partition != run_[k].seg->partition)
+        one_partition_ = false;
+      last_part = static_cast<int64_t>(k);
+      total += run.rows;
+    };
+    if (rg.first_part == rg.last_part) {
+      for (size_t k = from - run_.begin(); k < run_.size() && run_[k].index <= rg.last_part; ++k) {
+        if (!part_read_[k]) continue;
+        const PartSlice slice = footer.Slice(g, run_[k].index);
+        size_t at = slice.at;
+        for (const BucketRun& run : slice.runs) {
+          add(k, at, run);
+          at += run.rows;
         }
-        at += run.rows;
+      }
+    } else {
+      // The row group's bucket runs, in (part, bucket) order, each knowing its first row,
+      // walked beside the run's parts (in part order): one pass, whatever the parts.
+      size_t k = from - run_.begin();
+      for (const BucketRun& run : footer.GroupBuckets(g)) {
+        while (k < run_.size() && run_[k].index < run.part) ++k;
+        if (k == run_.size()) break;
+        if (run_[k].index == run.part && part_read_[k]) add(k, run.at, run);
       }
     }
     if (!range_parts_.empty()) partition_ = run_[range_parts_.front()].seg->partition;
@@ -461,7 +494,8 @@ class ScanOp : public Operator {
   struct RunPart {
     const SegmentEntry* seg;
     uint32_t index;
-    RangeEnv env;
+    uint64_t open;  // the filter conjuncts its segment's ranges leave open (ScanPruning::segment_open)
+    RangeEnv env;   // those ranges, when some are open
   };
   std::vector<RunPart> run_;
   std::shared_ptr<SegmentReader> reader_;

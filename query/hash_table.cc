@@ -264,7 +264,22 @@ uint32_t KeyTable::FindOrInsertString(std::string_view v) {
       keys_[0].AppendString(v);
       return id;
     }
-    if (hashes_[s - 1] == hash && SameString(keys_[0].GetString(s - 1), v)) return s - 1;
+    if (hashes_[s - 1] == hash && !keys_[0].IsNull(s - 1) && SameString(keys_[0].GetString(s - 1), v)) return s - 1;
+    p = (p + 1) & mask_;
+  }
+}
+
+uint32_t KeyTable::FindOrInsertNullString() {
+  const uint64_t hash = Combine(kSeed, kNullHash);  // = HashRows' hash of a NULL key
+  uint64_t p = hash & mask_;
+  while (true) {
+    uint32_t s = slots_[p];
+    if (s == 0) {
+      const uint32_t id = Claim(p, hash);
+      keys_[0].AppendNull();
+      return id;
+    }
+    if (hashes_[s - 1] == hash && keys_[0].IsNull(s - 1)) return s - 1;
     p = (p + 1) & mask_;
   }
 }
@@ -282,11 +297,16 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
       return;
     }
   }
-  // One STRING key without NULLs: compare lengths and bytes directly; a run of one value is
-  // hashed and probed once.
-  if (keys.size() == 1 && keys[0]->type().physical() == PhysicalType::kString && !keys[0]->has_nulls() &&
-      !keys_[0].has_nulls()) {
+  // One STRING key: compare lengths and bytes directly; a run of one value is hashed and probed
+  // once; NULL is looked up once per batch.
+  if (keys.size() == 1 && keys[0]->type().physical() == PhysicalType::kString) {
     const Column& in = *keys[0];
+    const uint8_t* valid = in.has_nulls() ? in.validity().data() : nullptr;
+    uint32_t null_id = kNone;
+    auto null_key = [&] {
+      if (null_id == kNone) null_id = FindOrInsertNullString();
+      return null_id;
+    };
     if (in.is_dictionary()) {
       // Each distinct string of the dictionary is looked up once, when a row first uses it (so
       // ids still follow the rows' order of first appearance).
@@ -294,6 +314,10 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
       std::vector<uint32_t> entry(d.size(), kNone);
       const uint32_t* codes = in.codes();
       for (size_t i = 0; i < n; ++i) {
+        if (valid && !valid[i]) {
+          ids[i] = null_key();
+          continue;
+        }
         uint32_t& id = entry[codes[i]];
         if (id == kNone) id = FindOrInsertString(d.GetString(codes[i]));
         ids[i] = id;
@@ -301,13 +325,20 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
       return;
     }
     std::string_view prev;
+    bool prev_null = true;  // no previous row
     for (size_t i = 0; i < n; ++i) {
+      if (valid && !valid[i]) {
+        ids[i] = null_key();
+        prev_null = true;
+        continue;
+      }
       const std::string_view v = in.GetString(i);
-      if (i > 0 && SameString(v, prev)) {
+      if (!prev_null && SameString(v, prev)) {
         ids[i] = ids[i - 1];
         continue;
       }
       prev = v;
+      prev_null = false;
       ids[i] = FindOrInsertString(v);
     }
     return;

@@ -50,6 +50,8 @@ class KeyTable {
   uint32_t StringNumber(std::string_view s);
   // The id of one STRING key (of a one-column STRING table), inserting it if new.
   uint32_t FindOrInsertString(std::string_view v);
+  // The id of the NULL key (of a one-column STRING table), inserting it if new.
+  uint32_t FindOrInsertNullString();
 
   std::vector<DataType> types_;
   std::vector<Column> keys_;

@@ -97,6 +97,11 @@ struct ScanPruning {
   size_t segments_total = 0, segments_kept = 0;  // manifest entries: a file's rows of one partition
   uint64_t rows_total = 0, rows_kept = 0;  // of the table; in kept segments and kept buckets
   std::vector<size_t> segments;      // indices into the snapshot's segments
+  // Per kept segment: bit k set when filter conjunct k may be other than TRUE for one of its
+  // rows by the segment's ranges (partition value, manifest zone maps); all bits set with 64
+  // conjuncts or more. 0: the filters hold for every row, and a scan need not look at its
+  // blocks' zone maps nor evaluate them (the etl_date of a drop, a partition range).
+  std::vector<uint64_t> segment_open;
   std::vector<uint8_t> bucket_kept;  // per bucket (empty: table not bucketed)
 };
 

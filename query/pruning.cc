@@ -341,6 +341,15 @@ bool AllMayBeTrue(const std::vector<BExprPtr>& filters, const RangeEnv& env) {
 
 bool MayBeTrue(const BExpr& pred, const RangeEnv& env) { return Evaluate(pred, env).t; }
 
+uint64_t OpenConjuncts(const std::vector<BExprPtr>& filters, const RangeEnv& env) {
+  const size_t nf = filters.size();
+  if (nf >= 64) return AllConjuncts(nf);
+  uint64_t open = 0;
+  for (size_t f = 0; f < nf; ++f)
+    if (!MustBeTrue(*filters[f], env)) open |= uint64_t{1} << f;
+  return open;
+}
+
 bool MustBeTrue(const BExpr& pred, const RangeEnv& env) {
   Tri t = Evaluate(pred, env);
   return t.t && !t.f && !t.n;
@@ -493,9 +502,12 @@ void PlanScanPruning(PlanNode* scan, bool prune) {
     for (auto [b, n] : seg.bucket_rows)
       if (b < p.bucket_kept.size() ? p.bucket_kept[b] : true) any_bucket = true;
     if (!any_bucket) continue;
-    if (!AllMayBeTrue(scan->filters, SegmentEnv(*scan, seg))) continue;
+    const RangeEnv env = SegmentEnv(*scan, seg);
+    if (!AllMayBeTrue(scan->filters, env)) continue;
     p.segments.push_back(s);
+    p.segment_open.push_back(OpenConjuncts(scan->filters, env));
   }
+  if (!prune) p.segment_open.assign(p.segments.size(), AllConjuncts(scan->filters.size()));
   for (const auto& seg : snap.segments) p.rows_total += seg.rows;
   for (size_t s : p.segments) {
     const SegmentEntry& seg = snap.segments[s];

@@ -30,6 +30,12 @@ bool MayBeTrue(const BExpr& pred, const RangeEnv& env);
 // Whether it is TRUE for every such row (then a scan need not evaluate it).
 bool MustBeTrue(const BExpr& pred, const RangeEnv& env);
 
+// All of nf conjuncts, as a bit set (every bit when nf >= 64).
+inline uint64_t AllConjuncts(size_t nf) { return nf < 64 ? (uint64_t{1} << nf) - 1 : ~uint64_t{0}; }
+// The conjuncts of `filters` not proven TRUE for every row whose columns lie in env's ranges
+// (bit k: filters[k]; all bits with 64 conjuncts or more).
+uint64_t OpenConjuncts(const std::vector<BExprPtr>& filters, const RangeEnv& env);
+
 // A ValueRange from a zone map of a column of `type` over `rows` rows.
 ValueRange RangeFromZone(const ZoneMap& z, const DataType& type, uint64_t rows);
 

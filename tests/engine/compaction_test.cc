@@ -108,6 +108,33 @@ std::vector<std::string> AllRows(const std::string& root) {
   return out;
 }
 
+// Answers of queries that filter on etl_date (whose ranges the manifest's zone maps prove for
+// some of a file's parts and not others, when a compaction merged drops) and group by a STRING
+// with NULLs bucket by bucket, as text.
+std::string EtlAnswers(const std::string& root) {
+  Session s(DefaultFileSystem(), root);
+  std::string out;
+  for (const char* q : {
+           "SELECT note IS NULL, COUNT(*), SUM(v) FROM ev WHERE etl_date = TIMESTAMP '2022-03-04' GROUP BY note IS NULL ORDER BY 1",
+           "SELECT d, COUNT(*), SUM(v), MIN(note) FROM ev WHERE etl_date >= TIMESTAMP '2022-03-09' GROUP BY d ORDER BY d",
+           "SELECT d, COUNT(*) FROM ev WHERE etl_date BETWEEN TIMESTAMP '2022-03-02' AND TIMESTAMP '2022-03-07' AND v > 3000 GROUP BY d ORDER BY d",
+           "SELECT note, COUNT(*), SUM(v) FROM ev WHERE etl_date < TIMESTAMP '2022-03-05' GROUP BY note ORDER BY note NULLS FIRST LIMIT 20",
+           "SELECT etl_date, COUNT(*) FROM ev WHERE d = DATE '2022-02-12' GROUP BY etl_date ORDER BY etl_date"}) {
+    auto r = s.Execute(q);
+    EXPECT_TRUE(r.ok()) << q << ": " << r.status().ToString();
+    if (!r.ok()) continue;
+    ResultSet rs = std::move((*r)[0]);
+    rs.Flatten();
+    out += std::string(q) + "\n";
+    for (size_t i = 0; i < rs.rows(); ++i) {
+      for (size_t c = 0; c < rs.columns.size(); ++c)
+        out += (c ? "|" : "") + ValueToText(rs.columns[c], i, "NULL");
+      out += "\n";
+    }
+  }
+  return out;
+}
+
 std::map<std::string, size_t> FilesPerPartition(Warehouse* wh) {
   std::map<std::string, size_t> out;
   auto snap = wh->GetSnapshot("ev");
@@ -155,8 +182,9 @@ TEST(Compaction, ManyDropsAndCompactionsKeepEveryRowAndItsEtlDate) {
     for (const auto& [part, files] : FilesPerPartition(wa.get())) {
       EXPECT_LE(files, 6u) << part << " after drop " << n;
     }
-    if (n % 13 == 0) {
+    if (n % 13 == 0 || n == 39) {
       ASSERT_EQ(AllRows(a), AllRows(b)) << "after drop " << n;
+      ASSERT_EQ(EtlAnswers(a), EtlAnswers(b)) << "after drop " << n;
     }
   }
   const auto rows = AllRows(b);
@@ -172,6 +200,7 @@ TEST(Compaction, ManyDropsAndCompactionsKeepEveryRowAndItsEtlDate) {
   EXPECT_GT(r->rows, 0u);
   for (const auto& [part, files] : FilesPerPartition(wa.get())) EXPECT_EQ(files, 1u) << part;
   EXPECT_EQ(AllRows(a), rows);
+  EXPECT_EQ(EtlAnswers(a), EtlAnswers(b));
   auto again = CompactTable(wa.get(), "ev", full);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->files_in, 0u);  // nothing left to merge: no commit

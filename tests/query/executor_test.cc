@@ -573,6 +573,69 @@ TEST(KeyTable, IntegerAndStringKeysAgreeAcrossForms) {
   EXPECT_EQ(t.size(), first.size());
 }
 
+// One STRING key (GROUP BY platform): NULL is one key and '' another, whichever form a batch
+// comes in (dictionary or plain, with or without NULLs) and whichever path inserted a key
+// first; ids in order of first appearance; the generic path (two key columns) agrees.
+TEST(KeyTable, OneStringKeyWithNullsAcrossForms) {
+  KeyTable t({DataType::String()});
+  std::map<std::string, uint32_t> first;
+  std::mt19937_64 rng(5);
+  std::vector<Column> kept;
+  for (int batch = 0; batch < 16; ++batch) {
+    const size_t n = 300;
+    Column plain(DataType::String());
+    for (size_t i = 0; i < n; ++i) {
+      // Runs of one value (a run of NULLs, of '' after NULL, ...) as well as random rows.
+      const int s = i % 7 < 3 ? static_cast<int>(i / 7 % 5) : static_cast<int>(rng() % 5);
+      if (s == 4 && batch % 4 != 1) plain.AppendNull();
+      else plain.AppendString(s == 3 || s == 4 ? "" : std::string(1, static_cast<char>('a' + s)));
+    }
+    Column b = plain;
+    if (batch % 2 == 0) {
+      auto dict = std::make_shared<Column>(DataType::String());
+      for (std::string v : {"b", "", "c", "a"}) dict->AppendString(v);
+      std::vector<uint32_t> codes(n);
+      for (size_t i = 0; i < n; ++i) {
+        const std::string_view v = plain.GetString(i);
+        codes[i] = v == "b" ? 0 : v.empty() ? 1 : v == "c" ? 2 : 3;
+      }
+      b = Column(DataType::String());
+      b.SetDictionary(dict, std::move(codes));
+      if (plain.has_nulls()) {
+        std::vector<uint8_t> valid(n);
+        for (size_t i = 0; i < n; ++i) valid[i] = !plain.IsNull(i);
+        b.SetValidity(std::move(valid));
+      }
+      ASSERT_TRUE(b.is_dictionary());
+    }
+    std::vector<uint32_t> ids(n);
+    t.FindOrInsert({&b}, n, ids.data());
+    for (size_t i = 0; i < n; ++i) {
+      const std::string key = plain.IsNull(i) ? "NULL" : "'" + std::string(plain.GetString(i)) + "'";
+      auto it = first.find(key);
+      if (it == first.end()) it = first.emplace(key, static_cast<uint32_t>(first.size())).first;
+      ASSERT_EQ(ids[i], it->second) << "batch " << batch << " row " << i << " " << key;
+    }
+    kept.push_back(std::move(plain));
+  }
+  EXPECT_EQ(t.size(), 5u);  // 'a', 'b', 'c', '', NULL
+  EXPECT_EQ(t.size(), first.size());
+  // The keys the table holds are the strings and NULL, as first seen.
+  for (const auto& [key, id] : first)
+    EXPECT_EQ(t.keys()[0].IsNull(id) ? "NULL" : "'" + std::string(t.keys()[0].GetString(id)) + "'", key);
+  // A two-column table (the generic path, HashRows and Equal) numbers the same rows alike.
+  KeyTable two({DataType::String(), DataType::Int64()});
+  Column zero(DataType::Int64());
+  for (size_t i = 0; i < 300; ++i) zero.Append<int64_t>(0);
+  for (const Column& c : kept) {
+    std::vector<uint32_t> a(c.size()), b(c.size());
+    t.FindOrInsert({&c}, c.size(), a.data());
+    two.FindOrInsert({&c, &zero}, c.size(), b.data());
+    for (size_t i = 0; i < c.size(); ++i) ASSERT_EQ(a[i], b[i]) << i;
+  }
+  EXPECT_EQ(t.size(), 5u);
+}
+
 // A query's rows stay in the batches it produced (chunks), ordered by (chunk, row) pairs when
 // sorted; every format prints them as it prints the same rows held as one column each.
 // One integer key sorts by spreading over buckets (up to 2^17 keys) or by byte passes (more):
