@@ -77,7 +77,7 @@ class Explainer {
         const int level = UnitLevel(n, p.buckets, ctx_->options().shared_block_bytes);
         std::string units;
         if ((uint64_t{1} << level) < p.buckets)  // coarser than one bucket per unit
-          units = " in " + std::to_string(1u << level) + " units of work (ranges of buckets that share row groups)";
+          units = " in " + std::to_string(1u << level) + " units of work (ranges of buckets)";
         Line(pad + "BucketByBucket: " + std::to_string(k) + " of " + std::to_string(p.buckets) + " buckets" + units +
              ", " + std::to_string(ctx_->threads()) + " threads, one small hash table per " +
              (units.empty() ? "bucket" : "unit"));
