@@ -318,7 +318,8 @@ class ScanOp : public Operator {
       // The manifest says it has no row of these buckets: not read.
       if (!bucket_.all() && !seg.bucket_rows.empty() && !SegmentHasKeptBucket(seg)) continue;
       const auto& open = node_.pruning.segment_open;
-      run_.push_back(RunPart{&seg, 0, s < open.size() ? open[s] : AllConjuncts(node_.filters.size()), {}});
+      // (Only when it lines up with the kept segments: else every conjunct is asked of the blocks.)
+      run_.push_back(RunPart{&seg, 0, open.size() == kept_segments.size() ? open[s] : AllConjuncts(node_.filters.size()), {}});
     }
     if (run_.empty()) {
       seg_ = run_end_;
@@ -2637,11 +2638,11 @@ int UnitLevel(const PlanNode& node, uint32_t n, uint64_t shared_budget) {
   // row groups, 88 MB of them decoded: 45 units 1.53 s of CPU and 578 MB, 8 units 1.73 s and
   // 649 MB). Past the cache, units decode the row groups they read.
   // Rows too few for 8 units of kMinUnitRows (one drop's rows): the coarsest level whatever
-  // the layout. A unit's fixed costs - each kept part of each file looked at, its row groups
+  // the layout, but a unit per core at least (machines of more than 8). A unit's fixed costs - each kept part of each file looked at, its row groups
   // listed, its hash tables - then outweigh finer units' smaller hash tables (the etl_date
   // query of one 100K-row drop, 152 partitions of one file whose buckets have row groups of
   // their own across partitions: 45 units 6.8-7.8 ms, 2 units 5.4-5.6 ms).
-  if ((rows >> std::min<int>(finest, kShareMinLevel)) < kMinUnitRows) return coarsest;
+  if ((rows >> std::min<int>(finest, kShareMinLevel)) < kMinUnitRows) return std::min(finest, std::max(coarsest, per_thread));
   const bool cached = shared_bytes <= shared_budget;
   int level = finest;
   while (level > coarsest && !(cached && (rows >> level) >= kMinUnitRows) && decoded[level] > rows + rows / 4) --level;

@@ -1432,11 +1432,12 @@ TEST(SharedRowGroups, UnitsOfWorkAreBucketsUnlessTheRowsAreFew) {
   EXPECT_EQ(level_for(300, cache), 5);     // 2.9M rows (46 MB decoded): 32 units
   EXPECT_EQ(level_for(300, 32 << 20), 3);  // the same past a 32 MiB cache: 8 units
   EXPECT_EQ(level_for(150, cache), 4);     // 1.4M rows: 16 units of 90K rows
-  // 192K rows: under 8 units of 64K, so as many units as cores (two at least), of 96K rows.
+  // 192K rows: under 8 units of 64K, so as many units as cores (two at least: of 96K rows),
+  // at most one a bucket.
   int cores = 1;
   while ((1u << cores) < std::thread::hardware_concurrency()) ++cores;
-  EXPECT_EQ(level_for(20, cache), std::min(cores, 3));
-  EXPECT_EQ(level_for(10, cache), std::min(cores, 3));   // 96K rows: the same
+  EXPECT_EQ(level_for(20, cache), std::min(cores, 5));
+  EXPECT_EQ(level_for(10, cache), std::min(cores, 5));   // 96K rows: the same
   EXPECT_EQ(level_for(60, cache), 3);  // 576K rows: 8 units of 72K (whole row groups)
 }
 
