@@ -2620,14 +2620,20 @@ int UnitLevel(const PlanNode& node, uint32_t n, uint64_t shared_budget) {
     }
   }
   // Never fewer than 8 units (or the buckets, if fewer): below that, threads idle and hash
-  // tables grow, which costs more than decoding small row groups again. Unless the rows are
-  // few (a day's drop): then each unit's visit of each small row group is what costs, and
-  // units of kMinUnitRows rows or more (as many as the cores, two at least) keep the threads
-  // busy.
+  // tables grow, which costs more than decoding small row groups again.
   int coarsest = std::min<int>(finest, kShareMinLevel);
-  int per_thread = 1;  // a unit per core at least
-  while ((1u << per_thread) < std::thread::hardware_concurrency()) ++per_thread;
-  while (coarsest > per_thread && (rows >> coarsest) < kMinUnitRows) --coarsest;
+  if ((rows >> coarsest) < kMinUnitRows) {
+    // Unless the rows are too few for that many units of kMinUnitRows (one drop's rows), in
+    // any layout: a unit's fixed costs - each kept part of each file looked at, its row groups
+    // listed, its hash tables - then outweigh finer units' smaller hash tables (the etl_date
+    // query of one 100K-row drop, 152 partitions of one file whose buckets have row groups of
+    // their own across partitions: 45 units 6.8-7.8 ms, 2 units 5.4-5.6 ms). Coarser while
+    // units hold fewer rows, but a unit per core at least (two at least; at most a bucket).
+    int per_thread = 1;
+    while ((1u << per_thread) < std::thread::hardware_concurrency()) ++per_thread;
+    while (coarsest > per_thread && (rows >> coarsest) < kMinUnitRows) --coarsest;
+    return std::min(finest, std::max(coarsest, per_thread));
+  }
   // From the finest level, coarser while the re-visits of shared row groups exceed a quarter
   // of the rows, unless the units hold kMinUnitRows rows or more on average and the shared row
   // groups' decoded columns fit in the statement's cache of them: each is then decoded once for
@@ -2637,12 +2643,6 @@ int UnitLevel(const PlanNode& node, uint32_t n, uint64_t shared_budget) {
   // 0.880 s, 1.60 s and 481 MB; after 30 random drops at SF 1, where most rows are in shared
   // row groups, 88 MB of them decoded: 45 units 1.53 s of CPU and 578 MB, 8 units 1.73 s and
   // 649 MB). Past the cache, units decode the row groups they read.
-  // Rows too few for 8 units of kMinUnitRows (one drop's rows): the coarsest level whatever
-  // the layout, but a unit per core at least (machines of more than 8). A unit's fixed costs - each kept part of each file looked at, its row groups
-  // listed, its hash tables - then outweigh finer units' smaller hash tables (the etl_date
-  // query of one 100K-row drop, 152 partitions of one file whose buckets have row groups of
-  // their own across partitions: 45 units 6.8-7.8 ms, 2 units 5.4-5.6 ms).
-  if ((rows >> std::min<int>(finest, kShareMinLevel)) < kMinUnitRows) return std::min(finest, std::max(coarsest, per_thread));
   const bool cached = shared_bytes <= shared_budget;
   int level = finest;
   while (level > coarsest && !(cached && (rows >> level) >= kMinUnitRows) && decoded[level] > rows + rows / 4) --level;

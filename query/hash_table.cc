@@ -254,32 +254,21 @@ void KeyTable::FindOrInsertIntString(const Column& ints, const Column& strings, 
   }
 }
 
-uint32_t KeyTable::FindOrInsertString(std::string_view v) {
-  const uint64_t hash = HashStringRow(v);
+uint32_t KeyTable::FindOrInsertString(std::string_view v, bool null) {
+  const uint64_t hash = null ? Combine(kSeed, kNullHash) : HashStringRow(v);  // = HashRows' hash
   uint64_t p = hash & mask_;
   while (true) {
     uint32_t s = slots_[p];
     if (s == 0) {
       const uint32_t id = Claim(p, hash);
-      keys_[0].AppendString(v);
+      if (null) keys_[0].AppendNull();
+      else keys_[0].AppendString(v);
       return id;
     }
-    if (hashes_[s - 1] == hash && !keys_[0].IsNull(s - 1) && SameString(keys_[0].GetString(s - 1), v)) return s - 1;
-    p = (p + 1) & mask_;
-  }
-}
-
-uint32_t KeyTable::FindOrInsertNullString() {
-  const uint64_t hash = Combine(kSeed, kNullHash);  // = HashRows' hash of a NULL key
-  uint64_t p = hash & mask_;
-  while (true) {
-    uint32_t s = slots_[p];
-    if (s == 0) {
-      const uint32_t id = Claim(p, hash);
-      keys_[0].AppendNull();
-      return id;
-    }
-    if (hashes_[s - 1] == hash && keys_[0].IsNull(s - 1)) return s - 1;
+    // NULL and '' are two keys.
+    if (hashes_[s - 1] == hash && keys_[0].IsNull(s - 1) == null &&
+        (null || SameString(keys_[0].GetString(s - 1), v)))
+      return s - 1;
     p = (p + 1) & mask_;
   }
 }
@@ -304,7 +293,7 @@ void KeyTable::FindOrInsert(const std::vector<const Column*>& keys, size_t n, ui
     const uint8_t* valid = in.has_nulls() ? in.validity().data() : nullptr;
     uint32_t null_id = kNone;
     auto null_key = [&] {
-      if (null_id == kNone) null_id = FindOrInsertNullString();
+      if (null_id == kNone) null_id = FindOrInsertString({}, true);
       return null_id;
     };
     if (in.is_dictionary()) {

@@ -48,10 +48,9 @@ class KeyTable {
   // The number of a string key part (kNullString for NULL), numbered in order of first use.
   static constexpr uint32_t kNullString = UINT32_MAX;
   uint32_t StringNumber(std::string_view s);
-  // The id of one STRING key (of a one-column STRING table), inserting it if new.
-  uint32_t FindOrInsertString(std::string_view v);
-  // The id of the NULL key (of a one-column STRING table), inserting it if new.
-  uint32_t FindOrInsertNullString();
+  // The id of one STRING key (of a one-column STRING table), or with `null` of the NULL key,
+  // inserting it if new.
+  uint32_t FindOrInsertString(std::string_view v, bool null = false);
 
   std::vector<DataType> types_;
   std::vector<Column> keys_;
